@@ -1,0 +1,51 @@
+# shellcheck shell=bash
+# Installs the pinned Azurite (tools/azurite/package.json + lock) into the repo and starts it on free loopback ports.
+# Source this file; then: azurite_install; azurite_start DATA_DIR [blob queue table ports]; azurite_stop.
+# Exports AZURITE_CONNECTION_STRING once started.
+
+REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+AZURITE_DIR="$REPO_ROOT/tools/azurite"
+AZURITE_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+
+azurite_install() {
+  if [ ! -x "$AZURITE_DIR/node_modules/.bin/azurite" ]; then
+    command -v npm >/dev/null || { echo "npm (Node.js 20) is required to install Azurite" >&2; return 1; }
+    echo "Installing pinned Azurite into tools/azurite ..." >&2
+    (cd "$AZURITE_DIR" && npm ci --no-audit --no-fund --loglevel=error >&2) || return 1
+  fi
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null \
+    || node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+azurite_start() {
+  local data_dir=$1 blob=${2:-} queue=${3:-} table=${4:-}
+  blob=${blob:-$(free_port)}; queue=${queue:-$(free_port)}; table=${table:-$(free_port)}
+  mkdir -p "$data_dir"
+  "$AZURITE_DIR/node_modules/.bin/azurite" --silent --skipApiVersionCheck --loose --disableProductStyleUrl \
+    --location "$data_dir" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    --blobPort "$blob" --queuePort "$queue" --tablePort "$table" >"$data_dir/azurite.log" 2>&1 &
+  AZURITE_PID=$!
+  export AZURITE_PID
+  export AZURITE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
+  local i
+  for i in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$table") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$queue") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$blob") 2>/dev/null; then
+      return 0
+    fi
+    kill -0 "$AZURITE_PID" 2>/dev/null || { echo "Azurite exited:" >&2; cat "$data_dir/azurite.log" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "Azurite did not open its ports" >&2
+  return 1
+}
+
+azurite_stop() {
+  if [ -n "${AZURITE_PID:-}" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
+    kill "$AZURITE_PID" 2>/dev/null
+    wait "$AZURITE_PID" 2>/dev/null
+  fi
+  AZURITE_PID=
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Sockets;
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+
+namespace ReleaseFunctions.LocalHost;
+
+/// <summary>Settings under <c>LocalHost</c> for the local Durable engine.</summary>
+public sealed class LocalDurableOptions
+{
+    public const string Section = "LocalHost";
+
+    /// <summary>Loopback port of the Durable gRPC sidecar; 0 picks a free one.</summary>
+    public int DurableGrpcPort { get; set; }
+
+    /// <summary>The longest the engine waits between polls of an idle task hub (Azure's default is 30 s).</summary>
+    public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int PartitionCount { get; set; } = 2;
+}
+
+/// <summary>
+/// The Durable Task gRPC sidecar: <see cref="TaskHubGrpcServer"/> over <see cref="AzureStorageOrchestrationService"/>,
+/// on its own loopback HTTP/2 endpoint. The worker and client of the main app connect to it over gRPC, exactly as a
+/// Functions worker connects to the Durable extension.
+/// </summary>
+public sealed class DurableSidecar : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private DurableSidecar(WebApplication app, GrpcChannel channel, AzureStorageOrchestrationService service)
+    {
+        _app = app;
+        Channel = channel;
+        Service = service;
+    }
+
+    public GrpcChannel Channel { get; }
+
+    public AzureStorageOrchestrationService Service { get; }
+
+    public static async Task<DurableSidecar> StartAsync(
+        string storageConnectionString,
+        string taskHubName,
+        LocalDurableOptions options,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken = default)
+    {
+        var settings = new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = taskHubName,
+            StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
+            MaxQueuePollingInterval = options.MaxQueuePollingInterval,
+            PartitionCount = options.PartitionCount,
+            WorkerId = Environment.MachineName,
+            LoggerFactory = loggerFactory,
+        };
+        var service = new AzureStorageOrchestrationService(settings);
+        await service.CreateIfNotExistsAsync();
+
+        var port = options.DurableGrpcPort == 0 ? FreeLoopbackPort() : options.DurableGrpcPort;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton<IOrchestrationService>(service);
+        builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
+        builder.Services.AddSingleton<TaskHubGrpcServer>();
+        var app = builder.Build();
+        app.MapGrpcService<TaskHubGrpcServer>();
+        await app.StartAsync(cancellationToken);
+
+        var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        return new DurableSidecar(app, channel, service);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Channel.Dispose();
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.DurableTask.Client;
+using ReleaseManagement.Api;
+
+namespace ReleaseFunctions.LocalHost;
+
+/// <summary>The same routes as the Functions app's HTTP triggers, calling the same handlers.</summary>
+public static class Endpoints
+{
+    public static IEndpointRouteBuilder MapReleaseEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapPost("/releases", (HttpRequest request, DurableTaskClient durable, ReleaseHandlers handlers, CancellationToken ct) =>
+            handlers.CreateAsync(request, durable, ct));
+        api.MapGet("/releases/{id}", (string id, DurableTaskClient durable, ReleaseHandlers handlers, CancellationToken ct) =>
+            handlers.GetAsync(id, durable, ct));
+        api.MapPost("/releases/{id}/decisions", (string id, HttpRequest request, DurableTaskClient durable, DecisionHandlers handlers, CancellationToken ct) =>
+            handlers.DecideAsync(id, request, durable, ct));
+        api.MapGet("/health", () => HealthHandler.Get());
+        return app;
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+using ReleaseFunctions.LocalHost;
+using ReleaseManagement.Api;
+using ReleaseManagement.Azure.Storage;
+using ReleaseManagement.Orchestration;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+// Defaults for a developer machine; every one can be overridden by environment (Section__Key) or command line.
+builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+{
+    InitialData = new Dictionary<string, string?>
+    {
+        [StorageClients.ConnectionName] = "UseDevelopmentStorage=true",
+        ["TaskHubName"] = "ReleaseFunctionsLocal",
+        ["urls"] = "http://localhost:7071",
+    },
+});
+
+var durableOptions = builder.Configuration.GetSection(LocalDurableOptions.Section).Get<LocalDurableOptions>() ?? new LocalDurableOptions();
+var storage = builder.Configuration[StorageClients.ConnectionName]
+    ?? throw new InvalidOperationException($"The local host needs a storage connection string in '{StorageClients.ConnectionName}'.");
+using var bootLogging = LoggerFactory.Create(l => l.AddConsole().AddConfiguration(builder.Configuration.GetSection("Logging")));
+await using var sidecar = await DurableSidecar.StartAsync(storage, builder.Configuration["TaskHubName"]!, durableOptions, bootLogging);
+
+builder.Services.AddReleaseManagement(builder.Configuration);
+builder.Services.AddDurableTaskWorker(b =>
+{
+    b.UseGrpc(sidecar.Channel);
+    b.AddTasks(r => r.AddReleaseTasks());
+});
+builder.Services.AddDurableTaskClient(b =>
+{
+    b.UseGrpc(sidecar.Channel);
+    b.RegisterDirectly();
+});
+
+var app = builder.Build();
+app.MapReleaseEndpoints();
+app.Logger.LogInformation("ReleaseFunctions local host: task hub {TaskHub}, API under {Urls}/api", builder.Configuration["TaskHubName"], builder.Configuration["urls"]);
+await app.RunAsync();

@@ -1,0 +1,26 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using ReleaseManagement.Activities;
+using ReleaseManagement.Orchestration;
+using ReleaseManagement.Releases;
+
+namespace ReleaseFunctions.Functions;
+
+/// <summary>Orchestration triggers: each runs the core orchestrator with its input.</summary>
+public static class Orchestrations
+{
+    [Function(OrchestratorNames.Release)]
+    public static Task<ReleaseOutcome> Release([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        ReleaseOrchestrator.RunAsync(context, context.GetInput<ReleaseOrchestrationInput>()!);
+}
+
+/// <summary>Activity triggers: each calls the core activity resolved from the container.</summary>
+public sealed class Activities(RecordReleaseStatus recordReleaseStatus)
+{
+    [Function(ActivityNames.RecordReleaseStatus)]
+    public async Task<bool> RecordReleaseStatus([ActivityTrigger] ReleaseStatusUpdate update, CancellationToken cancellationToken)
+    {
+        await recordReleaseStatus.RunAsync(update, cancellationToken);
+        return true;
+    }
+}

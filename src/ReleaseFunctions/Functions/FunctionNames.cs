@@ -1,0 +1,10 @@
+namespace ReleaseFunctions.Functions;
+
+/// <summary>Names of the HTTP, timer and queue functions (orchestrators and activities use the core's names).</summary>
+public static class FunctionNames
+{
+    public const string CreateRelease = "CreateRelease";
+    public const string GetRelease = "GetRelease";
+    public const string DecideRelease = "DecideRelease";
+    public const string Health = "Health";
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using ReleaseManagement.Api;
+
+namespace ReleaseFunctions.Functions;
+
+/// <summary>HTTP triggers of the release API: bind, call the shared handler, return.</summary>
+public sealed class ReleaseApi(ReleaseHandlers releases, DecisionHandlers decisions)
+{
+    [Function(FunctionNames.CreateRelease)]
+    public Task<IResult> Create(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "releases")] HttpRequest request,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        releases.CreateAsync(request, durable, cancellationToken);
+
+    [Function(FunctionNames.GetRelease)]
+    public Task<IResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "releases/{id}")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        releases.GetAsync(id, durable, cancellationToken);
+
+    [Function(FunctionNames.DecideRelease)]
+    public Task<IResult> Decide(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "releases/{id}/decisions")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        decisions.DecideAsync(id, request, durable, cancellationToken);
+
+    [Function(FunctionNames.Health)]
+    public IResult Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
+        HealthHandler.Get();
+}

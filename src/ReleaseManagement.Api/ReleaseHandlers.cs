@@ -1,0 +1,145 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReleaseManagement.Orchestration;
+using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Api;
+
+/// <summary>
+/// The release API. Each method is what one route does; the Functions triggers and the local host's
+/// endpoints both call these, so the two hosts behave the same.
+/// </summary>
+public sealed partial class ReleaseHandlers(
+    IReleaseStore store,
+    TimeProvider time,
+    IOptions<ReleaseOptions> options,
+    ILogger<ReleaseHandlers> log)
+{
+    /// <summary>Every status a started instance can have: starting an id again while any of these holds is refused.</summary>
+    private static readonly OrchestrationRuntimeStatus[] AllStatuses =
+        Enum.GetValues<OrchestrationRuntimeStatus>().Where(s => StartOrchestrationOptionsExtensions.ValidDedupeStatuses.Contains(s)).ToArray();
+
+    public static string StatusUri(string releaseId) => $"/api/releases/{Uri.EscapeDataString(releaseId)}";
+
+    /// <summary><c>POST /api/releases</c>: validate, store, start the orchestration; 202 with the status location.</summary>
+    public async Task<IResult> CreateAsync(HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<ReleaseRequestBody>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var now = time.GetUtcNow();
+        var validation = ReleaseRequestValidator.Validate(body, DateOnly.FromDateTime(now.UtcDateTime));
+        if (!validation.IsValid)
+        {
+            return Problems.Validation(validation.Errors, "The release request is invalid.");
+        }
+
+        var release = validation.Value!;
+        var record = new ReleaseRecord(release, now, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", now);
+        if (!await store.TryCreateAsync(record, cancellationToken))
+        {
+            // The id is taken. The one case that is not a conflict: the same request was stored but its orchestration
+            // never started (the host stopped in between); then starting it now completes the earlier request.
+            var stored = await store.GetAsync(release.Id, cancellationToken);
+            if (stored is null || !SameRequest(stored.Request, release) || await durable.GetInstanceAsync(release.Id, cancellationToken) is not null)
+            {
+                return Problems.Conflict("The release already exists.", $"A release with id '{release.Id}' was already requested.");
+            }
+
+            LogResuming(log, release.Id);
+        }
+
+        var input = new ReleaseOrchestrationInput(release, options.Value.PlanApprovalTimeout);
+        try
+        {
+            await durable.ScheduleNewOrchestrationInstanceAsync(
+                OrchestratorNames.Release,
+                input,
+                new StartOrchestrationOptions(InstanceId: release.Id).WithDedupeStatuses(AllStatuses),
+                cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (await durable.GetInstanceAsync(release.Id, cancellationToken) is not null)
+            {
+                return Problems.Conflict("The release already exists.", $"A release with id '{release.Id}' was already requested.");
+            }
+
+            throw;
+        }
+
+        LogStarted(log, release.Id, release.Type);
+        var location = StatusUri(release.Id);
+        return Results.Json(new { id = release.Id, statusUri = location }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted)
+            .WithLocation(location);
+    }
+
+    /// <summary><c>GET /api/releases/{id}</c>: the stored release, its phase, and the orchestration's runtime status.</summary>
+    public async Task<IResult> GetAsync(string releaseId, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        if (!ReleaseIds.IsValid(releaseId))
+        {
+            return Problems.NotFound("No such release.", $"There is no release '{releaseId}'.");
+        }
+
+        var record = await store.GetAsync(releaseId, cancellationToken);
+        if (record is null)
+        {
+            return Problems.NotFound("No such release.", $"There is no release '{releaseId}'.");
+        }
+
+        var instance = await durable.GetInstanceAsync(releaseId, cancellationToken);
+        return ApiJson.Json(ReleaseView.From(record, instance?.RuntimeStatus.ToString()));
+    }
+
+    private static bool SameRequest(ReleaseRequest a, ReleaseRequest b) =>
+        a.Id == b.Id && a.Title == b.Title && a.Type == b.Type && a.TargetDate == b.TargetDate
+        && a.RequestedBy == b.RequestedBy && a.Systems.SequenceEqual(b.Systems, StringComparer.Ordinal);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Release {ReleaseId} ({ReleaseType}) started")]
+    private static partial void LogStarted(ILogger logger, string releaseId, ReleaseType releaseType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Release {ReleaseId} was stored without an orchestration; starting it now")]
+    private static partial void LogResuming(ILogger logger, string releaseId);
+}
+
+/// <summary>The JSON view of a release.</summary>
+public sealed record ReleaseView(
+    string Id,
+    string Title,
+    ReleaseType Type,
+    IReadOnlyList<string> Systems,
+    DateOnly TargetDate,
+    string? RequestedBy,
+    DateTimeOffset CreatedAt,
+    ReleasePhase Phase,
+    ReleaseStatus Status,
+    string? StatusReason,
+    DateTimeOffset UpdatedAt,
+    string? RuntimeStatus)
+{
+    public static ReleaseView From(ReleaseRecord r, string? runtimeStatus) => new(
+        r.Request.Id, r.Request.Title, r.Request.Type, r.Request.Systems, r.Request.TargetDate, r.Request.RequestedBy,
+        r.CreatedAt, r.Phase, r.Status, r.StatusReason, r.UpdatedAt, runtimeStatus);
+}
+
+internal static class ResultExtensions
+{
+    public static IResult WithLocation(this IResult inner, string location) => new LocationResult(inner, location);
+
+    private sealed class LocationResult(IResult inner, string location) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.Location = location;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace ReleaseManagement.Azure.Tables;
+
+/// <summary>The tables the system keeps. Table names are letters and digits only.</summary>
+public static class TableNames
+{
+    public const string Releases = "Releases";
+}

@@ -1,0 +1,20 @@
+namespace ReleaseManagement.Approvals;
+
+/// <summary>A person's decision on an approval stage, as raised to the release orchestration.</summary>
+/// <param name="DecisionId">Unique per decision: a decision raised twice (a retry) is applied once.</param>
+public sealed record ApprovalDecision(
+    string DecisionId,
+    string Stage,
+    bool Approved,
+    string Approver,
+    string? Comment,
+    DateTimeOffset DecidedAt);
+
+/// <summary>The stages a release asks approval for, and the event name each is raised under.</summary>
+public static class ApprovalStages
+{
+    public const string Plan = "plan";
+
+    /// <summary>The external event name the orchestration waits on for a stage's decisions.</summary>
+    public static string EventName(string stage) => $"approval:{stage}";
+}

@@ -1,0 +1,32 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
+using ReleaseManagement.Activities;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Orchestration;
+
+/// <summary>
+/// Registers the orchestrators and activities with a Durable Task worker (the local host and the tests).
+/// The Functions app registers the same names through its triggers; both call the same code.
+/// </summary>
+public static class ReleaseTasks
+{
+    public static DurableTaskRegistry AddReleaseTasks(this DurableTaskRegistry registry)
+    {
+        registry.AddOrchestratorFunc<ReleaseOrchestrationInput, ReleaseOutcome>(OrchestratorNames.Release, ReleaseOrchestrator.RunAsync);
+        registry.AddActivity(
+            ActivityNames.RecordReleaseStatus,
+            sp => new ServiceActivity<ReleaseStatusUpdate>((update, ct) => sp.GetRequiredService<RecordReleaseStatus>().RunAsync(update, ct)));
+        return registry;
+    }
+
+    /// <summary>Adapts an activity class resolved from the container to the Durable Task activity contract.</summary>
+    private sealed class ServiceActivity<TInput>(Func<TInput, CancellationToken, Task> run) : TaskActivity<TInput, bool>
+    {
+        public override async Task<bool> RunAsync(TaskActivityContext context, TInput input)
+        {
+            await run(input, CancellationToken.None);
+            return true;
+        }
+    }
+}
