@@ -20,12 +20,14 @@ free_port() {
     || node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
+# azurite_start DATA_DIR [BLOB QUEUE TABLE ports]; AZURITE_IN_MEMORY=1 keeps data in memory (tests).
 azurite_start() {
-  local data_dir=$1 blob=${2:-} queue=${3:-} table=${4:-}
+  local data_dir=$1 blob=${2:-} queue=${3:-} table=${4:-} persistence=(--location "$1")
+  [ "${AZURITE_IN_MEMORY:-0}" = 1 ] && persistence=(--inMemoryPersistence)
   blob=${blob:-$(free_port)}; queue=${queue:-$(free_port)}; table=${table:-$(free_port)}
   mkdir -p "$data_dir"
   "$AZURITE_DIR/node_modules/.bin/azurite" --silent --skipApiVersionCheck --loose --disableProductStyleUrl \
-    --location "$data_dir" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    "${persistence[@]}" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
     --blobPort "$blob" --queuePort "$queue" --tablePort "$table" >"$data_dir/azurite.log" 2>&1 &
   AZURITE_PID=$!
   export AZURITE_PID
@@ -45,6 +47,10 @@ azurite_start() {
 azurite_stop() {
   if [ -n "${AZURITE_PID:-}" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
     kill "$AZURITE_PID" 2>/dev/null
+    # Azurite can take minutes to flush on SIGTERM; give it a few seconds, then end it.
+    local i
+    for i in $(seq 1 30); do kill -0 "$AZURITE_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$AZURITE_PID" 2>/dev/null
     wait "$AZURITE_PID" 2>/dev/null
   fi
   AZURITE_PID=

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs the backend locally: pinned Azurite (data under .local/azurite) and the local host on http://localhost:7071.
+#   scripts/run-local.sh          the local host (ASP.NET Core; same routes, handlers and orchestrations)
+#   scripts/run-local.sh --func   the real Functions host (needs Azure Functions Core Tools 'func' on the PATH)
+# Ctrl-C stops both.
+set -euo pipefail
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export REPO_ROOT
+cd "$REPO_ROOT"
+# shellcheck source=lib/azurite.sh
+source scripts/lib/azurite.sh
+
+mode=local
+case "${1:-}" in
+  --func) mode=func ;;
+  "") ;;
+  -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+  *) echo "Unknown option '$1' (use --func or nothing)." >&2; exit 2 ;;
+esac
+
+command -v dotnet >/dev/null || { echo "The .NET 10 SDK (dotnet) is required." >&2; exit 1; }
+if [ "$mode" = func ] && ! command -v func >/dev/null; then
+  echo "'func' (Azure Functions Core Tools) is not on the PATH; run without --func to use the local host." >&2
+  exit 1
+fi
+
+azurite_install
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if port_free 10000 && port_free 10001 && port_free 10002; then
+  azurite_start "$REPO_ROOT/.local/azurite" 10000 10001 10002
+else
+  azurite_start "$REPO_ROOT/.local/azurite"
+fi
+child=
+cleanup() {
+  if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then kill -INT "$child" 2>/dev/null; wait "$child" 2>/dev/null || true; fi
+  azurite_stop
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+export AzureWebJobsStorage="$AZURITE_CONNECTION_STRING"
+export TaskHubName="${TaskHubName:-ReleaseFunctionsLocal}"
+echo "Azurite:      $AZURITE_CONNECTION_STRING"
+echo "API:          http://localhost:7071/api  (try GET http://localhost:7071/api/health)"
+
+if [ "$mode" = func ]; then
+  [ -f src/ReleaseFunctions/local.settings.json ] || cp local.settings.example.json src/ReleaseFunctions/local.settings.json
+  (cd src/ReleaseFunctions && func start --port 7071) &
+else
+  dotnet build src/ReleaseFunctions.LocalHost -nologo -v:q -clp:ErrorsOnly
+  dotnet src/ReleaseFunctions.LocalHost/bin/Debug/net10.0/ReleaseFunctions.LocalHost.dll --urls http://localhost:7071 &
+fi
+child=$!
+wait "$child"

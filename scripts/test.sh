@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine with the .NET 10 SDK and Node.js 20: installs and starts what the tests need
+# (pinned Azurite; further services from scripts/test-services.d/*.sh), builds, runs all test projects in parallel,
+# stops everything, and prints as its last line: Tests: N passed, N failed, N skipped.
+set -uo pipefail
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export REPO_ROOT
+cd "$REPO_ROOT"
+# shellcheck source=lib/azurite.sh
+source scripts/lib/azurite.sh
+
+RUN_DIR="$REPO_ROOT/.local/test-run"
+rm -rf "$RUN_DIR"
+mkdir -p "$RUN_DIR"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# No lingering build servers: they would hold the output pipe open long after the tests end.
+export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false
+
+summary() { echo "Tests: $1 passed, $2 failed, $3 skipped"; }
+
+# Each scripts/test-services.d/NAME.sh defines NAME_start and NAME_stop (NAME with '-' as '_').
+services=()
+for f in scripts/test-services.d/*.sh; do
+  [ -e "$f" ] || continue
+  # shellcheck disable=SC1090
+  source "$f"
+  services+=("$(basename "$f" .sh | tr '-' '_')")
+done
+
+cleanup() {
+  local s
+  for s in "${services[@]}"; do "${s}_stop" >/dev/null 2>&1 || true; done
+  azurite_stop
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+command -v dotnet >/dev/null || { echo "The .NET 10 SDK (dotnet) is required." >&2; summary 0 1 0; exit 1; }
+azurite_install || { summary 0 1 0; exit 1; }
+
+echo "== build" >&2
+if ! dotnet build ReleaseFunctions.sln -nologo -v:q -clp:ErrorsOnly >"$RUN_DIR/build.log" 2>&1; then
+  cat "$RUN_DIR/build.log" >&2
+  echo "Build failed." >&2
+  summary 0 1 0
+  exit 1
+fi
+
+echo "== services" >&2
+AZURITE_IN_MEMORY=1 azurite_start "$RUN_DIR/azurite" || { summary 0 1 0; exit 1; }
+for s in "${services[@]}"; do
+  "${s}_start" "$RUN_DIR" || { echo "Could not start test service $s." >&2; summary 0 1 0; exit 1; }
+done
+
+echo "== test" >&2
+dotnet test --solution ReleaseFunctions.sln --no-build --no-progress --results-directory "$RUN_DIR/results" "$@" 2>&1 | tee "$RUN_DIR/test.log"
+status=${PIPESTATUS[0]}
+
+value() { grep -E "^\s+$1: [0-9]+" "$RUN_DIR/test.log" | tail -n 1 | grep -oE '[0-9]+' | tail -n 1; }
+total=$(value total); failed=$(value failed); passed=$(value succeeded); skipped=$(value skipped)
+total=${total:-0}; failed=${failed:-0}; passed=${passed:-0}; skipped=${skipped:-0}
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+if [ "$total" -eq 0 ]; then echo "No test ran." >&2; status=1; fi
+summary "$passed" "$failed" "$skipped"
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -1,0 +1,177 @@
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Tests.Releases;
+
+public class ReleaseRequestValidatorTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 27);
+
+    private static ReleaseRequestBody Valid() => new()
+    {
+        Id = "2026.12.0",
+        Title = "December release",
+        Type = "Minor",
+        Systems = ["Billing"],
+        TargetDate = "2026-12-15",
+        RequestedBy = "rm@example.com",
+    };
+
+    [Fact]
+    public void Validate_CompleteRequest_ReturnsTheRequest()
+    {
+        var result = ReleaseRequestValidator.Validate(Valid(), Today);
+
+        Assert.True(result.IsValid);
+        Assert.Empty(result.Errors);
+        var r = result.Value!;
+        Assert.Equal("2026.12.0", r.Id);
+        Assert.Equal("December release", r.Title);
+        Assert.Equal(ReleaseType.Minor, r.Type);
+        Assert.Equal(["Billing"], r.Systems);
+        Assert.Equal(new DateOnly(2026, 12, 15), r.TargetDate);
+        Assert.Equal("rm@example.com", r.RequestedBy);
+    }
+
+    [Fact]
+    public void Validate_NullBody_ReportsBody()
+    {
+        var result = ReleaseRequestValidator.Validate(null, Today);
+
+        Assert.False(result.IsValid);
+        Assert.Contains("body", result.Errors.Keys);
+    }
+
+    [Fact]
+    public void Validate_EmptyBody_ReportsEveryRequiredField()
+    {
+        var result = ReleaseRequestValidator.Validate(new ReleaseRequestBody(), Today);
+
+        Assert.False(result.IsValid);
+        Assert.Equal(["id", "systems", "targetDate", "title", "type"], result.Errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("bad id")]
+    [InlineData("release/1")]
+    [InlineData("-leading-dash")]
+    [InlineData(".hidden")]
+    [InlineData("a#b")]
+    [InlineData("a?b")]
+    [InlineData("a\\b")]
+    public void Validate_UnsafeId_IsRefused(string id)
+    {
+        var body = Valid();
+        body.Id = id;
+
+        var result = ReleaseRequestValidator.Validate(body, Today);
+
+        Assert.Equal(["id"], result.Errors.Keys);
+    }
+
+    [Fact]
+    public void Validate_IdOfMaximumLength_IsAcceptedAndOneLongerIsRefused()
+    {
+        var body = Valid();
+        body.Id = new string('a', ReleaseIds.MaxLength);
+        Assert.True(ReleaseRequestValidator.Validate(body, Today).IsValid);
+
+        body.Id = new string('a', ReleaseIds.MaxLength + 1);
+        Assert.Equal(["id"], ReleaseRequestValidator.Validate(body, Today).Errors.Keys);
+    }
+
+    [Theory]
+    [InlineData("major", ReleaseType.Major)]
+    [InlineData("MINOR", ReleaseType.Minor)]
+    [InlineData(" Patch ", ReleaseType.Patch)]
+    [InlineData("Hotfix", ReleaseType.Hotfix)]
+    public void Validate_TypeInAnyCase_IsParsed(string type, ReleaseType expected)
+    {
+        var body = Valid();
+        body.Type = type;
+
+        Assert.Equal(expected, ReleaseRequestValidator.Validate(body, Today).Value!.Type);
+    }
+
+    [Theory]
+    [InlineData("Huge")]
+    [InlineData("1")]
+    [InlineData("0")]
+    public void Validate_UnknownOrNumericType_IsRefused(string type)
+    {
+        var body = Valid();
+        body.Type = type;
+
+        var result = ReleaseRequestValidator.Validate(body, Today);
+
+        Assert.Equal(["type"], result.Errors.Keys);
+        Assert.Contains("Major, Minor, Patch, Hotfix", result.Errors["type"][0]);
+    }
+
+    [Fact]
+    public void Validate_TitleTooLong_IsRefused()
+    {
+        var body = Valid();
+        body.Title = new string('t', ReleaseRequestValidator.MaxTitleLength + 1);
+
+        Assert.Equal(["title"], ReleaseRequestValidator.Validate(body, Today).Errors.Keys);
+    }
+
+    [Fact]
+    public void Validate_BlankAndDuplicateSystems_AreReportedByIndex()
+    {
+        var body = Valid();
+        body.Systems = ["Billing", " ", "billing", null];
+
+        var result = ReleaseRequestValidator.Validate(body, Today);
+
+        Assert.Equal(["systems[1]", "systems[2]", "systems[3]"], result.Errors.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("named twice", result.Errors["systems[2]"][0]);
+    }
+
+    [Fact]
+    public void Validate_TooManySystems_IsRefused()
+    {
+        var body = Valid();
+        body.Systems = Enumerable.Range(0, ReleaseRequestValidator.MaxSystems + 1).Select(i => (string?)$"S{i}").ToList();
+
+        Assert.Equal(["systems"], ReleaseRequestValidator.Validate(body, Today).Errors.Keys);
+    }
+
+    [Theory]
+    [InlineData("15/12/2026")]
+    [InlineData("2026-13-01")]
+    [InlineData("2026-12-15T10:00:00Z")]
+    [InlineData("tomorrow")]
+    public void Validate_MalformedTargetDate_IsRefused(string date)
+    {
+        var body = Valid();
+        body.TargetDate = date;
+
+        Assert.Equal(["targetDate"], ReleaseRequestValidator.Validate(body, Today).Errors.Keys);
+    }
+
+    [Fact]
+    public void Validate_TargetDateInThePast_IsRefusedAndTodayIsAccepted()
+    {
+        var body = Valid();
+        body.TargetDate = "2026-11-26";
+        var past = ReleaseRequestValidator.Validate(body, Today);
+        Assert.Contains("in the past", past.Errors["targetDate"][0]);
+
+        body.TargetDate = "2026-11-27";
+        Assert.True(ReleaseRequestValidator.Validate(body, Today).IsValid);
+    }
+
+    [Fact]
+    public void Validate_TitleAndRequesterAreTrimmed_AndBlankRequesterBecomesNull()
+    {
+        var body = Valid();
+        body.Title = "  Spaced  ";
+        body.RequestedBy = "   ";
+
+        var r = ReleaseRequestValidator.Validate(body, Today).Value!;
+
+        Assert.Equal("Spaced", r.Title);
+        Assert.Null(r.RequestedBy);
+    }
+}
