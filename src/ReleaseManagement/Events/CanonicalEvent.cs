@@ -1,0 +1,93 @@
+namespace ReleaseManagement.Events;
+
+/// <summary>
+/// The one vocabulary every pipeline source is normalized to, aligned with CDEvents subjects and predicates.
+/// Manual milestones and evidence posted through the API use the same shape.
+/// </summary>
+public enum CanonicalEventType
+{
+    /// <summary>CDEvents pipelineRun.finished.</summary>
+    PipelineRunFinished,
+
+    /// <summary>CDEvents testSuiteRun.finished (attributes: passed, failed, coverage).</summary>
+    TestSuiteRunFinished,
+
+    /// <summary>CDEvents artifact.published (attribute: version).</summary>
+    ArtifactPublished,
+
+    /// <summary>CDEvents service.deployed.</summary>
+    ServiceDeployed,
+
+    /// <summary>CDEvents service.rolledback.</summary>
+    ServiceRolledBack,
+
+    /// <summary>CDEvents change.merged.</summary>
+    ChangeMerged,
+
+    /// <summary>CDEvents incident.detected.</summary>
+    IncidentDetected,
+
+    /// <summary>CDEvents incident.resolved.</summary>
+    IncidentResolved,
+
+    /// <summary>A development milestone reached (attribute: milestone).</summary>
+    MilestoneReached,
+
+    /// <summary>Evidence for a quality gate item (attributes: item, and a value or an attestation).</summary>
+    GateEvidence,
+}
+
+/// <summary>Well-known outcome values of <see cref="CanonicalEvent.Outcome"/>.</summary>
+public static class EventOutcomes
+{
+    public const string Success = "success";
+    public const string Failure = "failure";
+    public const string Cancelled = "cancelled";
+}
+
+/// <summary>Well-known attribute names of <see cref="CanonicalEvent.Attributes"/>.</summary>
+public static class EventAttributes
+{
+    public const string Milestone = "milestone";
+    public const string GateItem = "item";
+    public const string Value = "value";
+    public const string Attestation = "attestation";
+    public const string Waiver = "waiver";
+    public const string Approver = "approver";
+    public const string Note = "note";
+    public const string TestsPassed = "passed";
+    public const string TestsFailed = "failed";
+    public const string Coverage = "coverage";
+    public const string Version = "version";
+    public const string Url = "url";
+    public const string Severity = "severity";
+}
+
+/// <summary>
+/// A pipeline event after verification and normalization.
+/// </summary>
+/// <param name="EventId">The source's own delivery or event id, prefixed by the source: the deduplication key.</param>
+/// <param name="Source">github, azure-devops, cdevents, or api for manual entries.</param>
+/// <param name="ReleaseId">The release it was correlated to, or null when it could not be (still stored for metrics).</param>
+/// <param name="Environment">development, integration, staging or production, when the event names one.</param>
+/// <param name="Outcome">success, failure or cancelled, when the event has one.</param>
+public sealed record CanonicalEvent(
+    string EventId,
+    string Source,
+    CanonicalEventType Type,
+    DateTimeOffset OccurredAt,
+    string? ReleaseId,
+    string? System,
+    string? Environment,
+    string? Outcome,
+    IReadOnlyDictionary<string, string> Attributes)
+{
+    public string? Attribute(string name) => Attributes.TryGetValue(name, out var value) ? value : null;
+}
+
+/// <summary>The external event names the release orchestration listens on.</summary>
+public static class ReleaseEventNames
+{
+    /// <summary>Every canonical event for a release is raised under this one name; the orchestration routes it.</summary>
+    public const string Pipeline = "pipeline-event";
+}
