@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using ReleaseFunctions.Tests.Support;
+
+namespace ReleaseFunctions.Tests;
+
+/// <summary>The vertical slice over HTTP against the local host process on Azurite, including a restart mid-release.</summary>
+public sealed class LocalHostEndToEndTests
+{
+    private static Dictionary<string, string> Settings(string taskHub) => new()
+    {
+        ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+        ["TaskHubName"] = taskHub,
+        ["Releases__PlanApprovalTimeout"] = "00:10:00",
+    };
+
+    private static string NewReleaseId() => "e2e-" + Guid.NewGuid().ToString("N")[..10];
+
+    private static string TargetDate() => DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd");
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private static StringContent ReleaseBody(string id) => Json(
+        $$"""{ "id": "{{id}}", "title": "End to end", "type": "Minor", "systems": ["Billing"], "targetDate": "{{TargetDate()}}" }""");
+
+    private static async Task<JsonObject> GetReleaseAsync(HttpClient client, string id)
+    {
+        using var response = await client.GetAsync($"/api/releases/{id}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    private static Task<JsonObject> WaitForStatusAsync(HttpClient client, string id, string phase, string status, TimeSpan timeout) =>
+        Poll.UntilAsync(
+            () => GetReleaseAsync(client, id),
+            r => (string?)r["phase"] == phase && (string?)r["status"] == status,
+            timeout,
+            $"release {id} to be {phase}/{status}");
+
+    [Fact]
+    public async Task Slice_CreateThenApprove_CompletesAndAnswersEachStepAsDocumented()
+    {
+        await using var host = await LocalHostProcess.StartAsync(Settings(Azurite.UniqueTaskHub("e2e")), cancellationToken: TestContext.Current.CancellationToken);
+        var client = host.Client;
+        var id = NewReleaseId();
+
+        using var created = await client.PostAsync("/api/releases", ReleaseBody(id), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        Assert.Equal($"/api/releases/{id}", created.Headers.Location?.OriginalString);
+
+        var waiting = await WaitForStatusAsync(client, id, "Planning", "Active", TimeSpan.FromSeconds(60));
+        Assert.Equal("Running", (string?)waiting["runtimeStatus"]);
+        Assert.Equal("Minor", (string?)waiting["type"]);
+        Assert.Equal("Billing", (string?)waiting["systems"]![0]);
+
+        using var duplicate = await client.PostAsync("/api/releases", ReleaseBody(id), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+        Assert.Equal("application/problem+json", duplicate.Content.Headers.ContentType?.MediaType);
+
+        using var decided = await client.PostAsync(
+            $"/api/releases/{id}/decisions",
+            Json("""{ "stage": "plan", "decision": "approve", "approver": "lead@example.com" }"""),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, decided.StatusCode);
+
+        var done = await WaitForStatusAsync(client, id, "Closed", "Completed", TimeSpan.FromSeconds(60));
+        Assert.Contains("lead@example.com", (string?)done["statusReason"]);
+        await Poll.UntilAsync(() => GetReleaseAsync(client, id), r => (string?)r["runtimeStatus"] == "Completed", TimeSpan.FromSeconds(30), "runtime status Completed");
+
+        using var late = await client.PostAsync(
+            $"/api/releases/{id}/decisions",
+            Json("""{ "stage": "plan", "decision": "reject", "approver": "lead@example.com" }"""),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+    }
+
+    [Fact]
+    public async Task Slice_InvalidRequests_AnswerProblemDetailsAndWriteNothing()
+    {
+        await using var host = await LocalHostProcess.StartAsync(Settings(Azurite.UniqueTaskHub("e2e")), cancellationToken: TestContext.Current.CancellationToken);
+        var client = host.Client;
+        var id = NewReleaseId();
+
+        using var invalid = await client.PostAsync(
+            "/api/releases",
+            Json($$"""{ "id": "{{id}}", "title": "", "type": "Huge", "systems": [], "targetDate": "2020-01-01" }"""),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal("application/problem+json", invalid.Content.Headers.ContentType?.MediaType);
+        var problem = (await invalid.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!;
+        Assert.Equal(["systems", "targetDate", "title", "type"], problem["errors"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+
+        using var malformed = await client.PostAsync("/api/releases", Json("{ not json"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+
+        using var missing = await client.GetAsync($"/api/releases/{id}", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+
+        using var decisionForNothing = await client.PostAsync(
+            $"/api/releases/{id}/decisions",
+            Json("""{ "stage": "plan", "decision": "approve", "approver": "lead@example.com" }"""),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, decisionForNothing.StatusCode);
+
+        using var badDecision = await client.PostAsync(
+            $"/api/releases/{id}/decisions",
+            Json("""{ "stage": "launch", "decision": "maybe" }"""),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, badDecision.StatusCode);
+        var decisionProblem = (await badDecision.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!;
+        Assert.Equal(["approver", "decision", "stage"], decisionProblem["errors"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Slice_HostRestartsWhileWaitingForApproval_ReleaseCompletesAfterTheRestart()
+    {
+        var settings = Settings(Azurite.UniqueTaskHub("restart"));
+        var id = NewReleaseId();
+
+        await using (var first = await LocalHostProcess.StartAsync(settings, cancellationToken: TestContext.Current.CancellationToken))
+        {
+            using var created = await first.Client.PostAsync("/api/releases", ReleaseBody(id), TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+            await WaitForStatusAsync(first.Client, id, "Planning", "Active", TimeSpan.FromSeconds(60));
+            await first.StopAsync();
+        }
+
+        await using var second = await LocalHostProcess.StartAsync(settings, cancellationToken: TestContext.Current.CancellationToken);
+        var waiting = await GetReleaseAsync(second.Client, id);
+        Assert.Equal("Running", (string?)waiting["runtimeStatus"]);
+
+        using var decided = await second.Client.PostAsync(
+            $"/api/releases/{id}/decisions",
+            Json("""{ "stage": "plan", "decision": "approve", "approver": "lead@example.com" }"""),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, decided.StatusCode);
+
+        await WaitForStatusAsync(second.Client, id, "Closed", "Completed", TimeSpan.FromSeconds(120));
+    }
+}

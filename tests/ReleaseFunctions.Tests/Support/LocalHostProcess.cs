@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ReleaseFunctions.Tests.Support;
+
+/// <summary>
+/// The local host run as its own process, as <c>scripts/run-local.sh</c> runs it: the built dll, configured by environment
+/// variables. Stop() ends it the way Ctrl-C does (SIGINT), so a restart test exercises a real shutdown and start.
+/// </summary>
+public sealed class LocalHostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private LocalHostProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Client { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<LocalHostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? port = null, CancellationToken cancellationToken = default)
+    {
+        var dll = Path.Combine(Repo.BuildOutput("ReleaseFunctions.LocalHost"), "ReleaseFunctions.LocalHost.dll");
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"{dll} is missing: build the solution first (scripts/test.sh does).");
+        }
+
+        var baseAddress = new Uri($"http://127.0.0.1:{port ?? FreePort()}");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll, "--urls", baseAddress.ToString().TrimEnd('/') },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Repo.Root,
+        };
+        info.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        var host = new LocalHostProcess(process, baseAddress);
+        process.OutputDataReceived += (_, e) => host.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await host.WaitUntilHealthyAsync(cancellationToken);
+        return host;
+    }
+
+    public async Task StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(); // SIGINT, as Ctrl-C
+            }
+
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Client.Dispose();
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The local host exited with {_process.ExitCode}:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await Client.GetAsync("/api/health", cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The local host did not answer /api/health within 60 s:\n{Output}");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

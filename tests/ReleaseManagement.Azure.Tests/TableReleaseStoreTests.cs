@@ -1,0 +1,94 @@
+using Azure.Data.Tables;
+using ReleaseManagement.Azure.Storage;
+using ReleaseManagement.Azure.Tables;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Azure.Tests;
+
+public sealed class TableReleaseStoreTests
+{
+    private static readonly DateTimeOffset Created = new(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
+
+    private static ReleaseRecord Record(string id) => new(
+        new ReleaseRequest(id, "December release", ReleaseType.Minor, ["Billing", "Forecasting"], new DateOnly(2026, 12, 15), "rm@example.com"),
+        Created,
+        ReleasePhase.Submitted,
+        ReleaseStatus.Active,
+        "Submitted.",
+        Created);
+
+    private static TableReleaseStore NewStore() => new(StorageClients.FromConnectionString(Azurite.ConnectionString).Tables);
+
+    [Fact]
+    public async Task TryCreateAsync_NewRelease_StoresEveryFieldInTheReleasesTable()
+    {
+        var store = NewStore();
+        var id = Azurite.UniqueName("rel-");
+
+        Assert.True(await store.TryCreateAsync(Record(id), TestContext.Current.CancellationToken));
+        var read = await store.GetAsync(id, TestContext.Current.CancellationToken);
+
+        Assert.NotNull(read);
+        Assert.Equal(Record(id).Request.Systems, read.Request.Systems);
+        Assert.Equal(Record(id) with { Request = read.Request }, read);
+        Assert.Equal(Record(id).Request with { Systems = read.Request.Systems }, read.Request);
+
+        var raw = await new TableClient(Azurite.ConnectionString, TableNames.Releases)
+            .GetEntityAsync<TableEntity>(id, TableReleaseStore.RowKey, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal("Minor", raw.Value.GetString("Type"));
+        Assert.Equal("2026-12-15", raw.Value.GetString("TargetDate"));
+    }
+
+    [Fact]
+    public async Task TryCreateAsync_SameIdTwice_ReturnsFalseAndKeepsTheFirst()
+    {
+        var store = NewStore();
+        var id = Azurite.UniqueName("rel-");
+        Assert.True(await store.TryCreateAsync(Record(id), TestContext.Current.CancellationToken));
+
+        var second = Record(id) with { Request = Record(id).Request with { Title = "Other" } };
+        Assert.False(await store.TryCreateAsync(second, TestContext.Current.CancellationToken));
+
+        Assert.Equal("December release", (await store.GetAsync(id, TestContext.Current.CancellationToken))!.Request.Title);
+    }
+
+    [Fact]
+    public async Task TryCreateAsync_ConcurrentCreatesOfOneId_ExactlyOneSucceeds()
+    {
+        var store = NewStore();
+        var id = Azurite.UniqueName("rel-");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => store.TryCreateAsync(Record(id), TestContext.Current.CancellationToken)));
+
+        Assert.Equal(1, results.Count(r => r));
+    }
+
+    [Fact]
+    public async Task GetAsync_UnknownId_ReturnsNull()
+    {
+        Assert.Null(await NewStore().GetAsync(Azurite.UniqueName("missing-"), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_SameUpdateTwice_LeavesTheSameRowAndKeepsTheRequest()
+    {
+        var store = NewStore();
+        var id = Azurite.UniqueName("rel-");
+        await store.TryCreateAsync(Record(id), TestContext.Current.CancellationToken);
+        var at = Created.AddMinutes(5);
+        var update = new ReleaseStatusUpdate(id, ReleasePhase.Closed, ReleaseStatus.Rejected, "Plan rejected.", at);
+
+        await store.ApplyAsync(update, TestContext.Current.CancellationToken);
+        var once = await store.GetAsync(id, TestContext.Current.CancellationToken);
+        await store.ApplyAsync(update, TestContext.Current.CancellationToken);
+        var twice = await store.GetAsync(id, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ReleasePhase.Closed, once!.Phase);
+        Assert.Equal(ReleaseStatus.Rejected, once.Status);
+        Assert.Equal("Plan rejected.", once.StatusReason);
+        Assert.Equal(at, once.UpdatedAt);
+        Assert.Equal("December release", once.Request.Title);
+        Assert.Equal(once.Request.Systems, twice!.Request.Systems);
+        Assert.Equal(once with { Request = twice.Request }, twice);
+    }
+}
