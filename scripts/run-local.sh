@@ -33,7 +33,7 @@ else
 fi
 child=
 cleanup() {
-  if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then kill -INT "$child" 2>/dev/null; wait "$child" 2>/dev/null || true; fi
+  if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then kill -TERM "$child" 2>/dev/null; wait "$child" 2>/dev/null || true; fi
   azurite_stop
 }
 trap cleanup EXIT

@@ -55,7 +55,9 @@ public sealed class DurableSidecar : IAsyncDisposable
             StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
             PartitionCount = options.PartitionCount,
-            WorkerId = Environment.MachineName,
+            // A fresh worker id per process: a restarted host must not mistake the partitions its predecessor held
+            // for its own. A clean shutdown releases them (DisposeAsync); after a crash their leases expire.
+            WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}",
             LoggerFactory = loggerFactory,
         };
         var service = new AzureStorageOrchestrationService(settings);
@@ -66,6 +68,8 @@ public sealed class DurableSidecar : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
+        // The main app owns Ctrl-C/SIGTERM; the sidecar stops when the main app disposes it, after the worker has stopped.
+        builder.Services.AddSingleton<IHostLifetime, ManualLifetime>();
         builder.Services.AddGrpc();
         builder.Services.AddSingleton<IOrchestrationService>(service);
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
@@ -81,6 +85,18 @@ public sealed class DurableSidecar : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
+
+        // TaskHubGrpcServer stops the engine from a fire-and-forget callback; stop it here too and wait, so the partition
+        // leases are released before the process exits and a restarted host takes over at once.
+        try
+        {
+            await Service.StopAsync(isForced: false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            // already stopped by the server's own callback
+        }
+
         await _app.DisposeAsync();
         Channel.Dispose();
     }
@@ -90,5 +106,13 @@ public sealed class DurableSidecar : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A host lifetime that does not listen for console signals.</summary>
+    private sealed class ManualLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

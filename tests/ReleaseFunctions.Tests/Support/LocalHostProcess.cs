@@ -7,7 +7,7 @@ namespace ReleaseFunctions.Tests.Support;
 
 /// <summary>
 /// The local host run as its own process, as <c>scripts/run-local.sh</c> runs it: the built dll, configured by environment
-/// variables. Stop() ends it the way Ctrl-C does (SIGINT), so a restart test exercises a real shutdown and start.
+/// variables. Stop() ends it as a service manager does (SIGTERM; SIGINT may be ignored in a background job), so a restart test exercises a real shutdown and start.
 /// </summary>
 public sealed class LocalHostProcess : IAsyncDisposable
 {
@@ -74,9 +74,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            using (var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
-                await kill.WaitForExitAsync(); // SIGINT, as Ctrl-C
+                await kill.WaitForExitAsync();
             }
 
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
