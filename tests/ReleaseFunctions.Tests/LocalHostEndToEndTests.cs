@@ -120,6 +120,7 @@ public sealed class LocalHostEndToEndTests
     {
         var settings = Settings(Azurite.UniqueTaskHub("restart"));
         var id = NewReleaseId();
+        string firstOutput;
 
         await using (var first = await LocalHostProcess.StartAsync(settings, cancellationToken: TestContext.Current.CancellationToken))
         {
@@ -127,6 +128,7 @@ public sealed class LocalHostEndToEndTests
             Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
             await WaitForStatusAsync(first.Client, id, "Planning", "Active", TimeSpan.FromSeconds(60));
             await first.StopAsync();
+            firstOutput = first.Output;
         }
 
         await using var second = await LocalHostProcess.StartAsync(settings, cancellationToken: TestContext.Current.CancellationToken);
@@ -139,6 +141,13 @@ public sealed class LocalHostEndToEndTests
             TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Accepted, decided.StatusCode);
 
-        await WaitForStatusAsync(second.Client, id, "Closed", "Completed", TimeSpan.FromSeconds(120));
+        try
+        {
+            await WaitForStatusAsync(second.Client, id, "Closed", "Completed", TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\n--- first host ---\n{firstOutput}\n--- second host ---\n{second.Output}", e);
+        }
     }
 }

@@ -55,6 +55,8 @@ public sealed class LocalHostProcess : IAsyncDisposable
         };
         info.Environment["DOTNET_ENVIRONMENT"] = "Development";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        info.Environment["Logging__LogLevel__DurableTask.AzureStorage"] = "Information";
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;
