@@ -77,8 +77,8 @@ public sealed record ReleaseWindowPolicy
 
 /// <summary>
 /// A weekly window: opens on <see cref="Day"/> at local time <see cref="Start"/> and stays open for <see cref="Duration"/>
-/// (elapsed time). A start inside a daylight-saving gap opens when the clocks have jumped; a start in a repeated hour opens
-/// at its first occurrence.
+/// (elapsed time). A start inside a daylight-saving gap is moved forward by the jump (02:30 becomes 03:30); a start in a
+/// repeated hour opens at its first occurrence.
 /// </summary>
 public sealed record WeeklyWindow
 {
