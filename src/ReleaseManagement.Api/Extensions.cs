@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ReleaseManagement.Activities;
 using ReleaseManagement.Azure.Storage;
 using ReleaseManagement.Azure.Tables;
+using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 
 namespace ReleaseManagement.Api;
@@ -16,6 +17,10 @@ public static class Extensions
             .Bind(configuration.GetSection(ReleaseOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+
+        // The release policy is loaded and validated here, at start-up: an invalid policy stops the host listing every error.
+        services.AddSingleton(ReleasePolicyLoader.Load(configuration[ReleasePolicyLoader.PathSetting], AppContext.BaseDirectory));
+        services.AddSingleton<PolicyHandlers>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));

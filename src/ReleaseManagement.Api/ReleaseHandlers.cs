@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReleaseManagement.Orchestration;
+using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
@@ -17,7 +18,8 @@ public sealed partial class ReleaseHandlers(
     IReleaseStore store,
     TimeProvider time,
     IOptions<ReleaseOptions> options,
-    ILogger<ReleaseHandlers> log)
+    ILogger<ReleaseHandlers> log,
+    ReleasePolicy policy)
 {
     /// <summary>Every status a started instance can have: starting an id again while any of these holds is refused.</summary>
     private static readonly OrchestrationRuntimeStatus[] AllStatuses =
@@ -42,6 +44,12 @@ public sealed partial class ReleaseHandlers(
         }
 
         var release = validation.Value!;
+        var policyCheck = ReleaseRequestPolicyValidator.Validate(policy, release, now);
+        if (!policyCheck.IsValid)
+        {
+            return Problems.Validation(policyCheck.Errors, "The release request does not meet the release policy.");
+        }
+
         var record = new ReleaseRecord(release, now, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", now);
         if (!await store.TryCreateAsync(record, cancellationToken))
         {

@@ -7,4 +7,5 @@ public static class FunctionNames
     public const string GetRelease = "GetRelease";
     public const string DecideRelease = "DecideRelease";
     public const string Health = "Health";
+    public const string GetPolicy = "GetPolicy";
 }

@@ -1,0 +1,539 @@
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Policy;
+
+/// <summary>
+/// The rules a policy must meet beyond its JSON shape (which the schema checks): references between its parts resolve,
+/// durations make sense, tables are complete. Applies equally to a policy loaded from JSON and one built in code.
+/// Returns every problem, each with the JSON path of the offending value.
+/// </summary>
+public static class ReleasePolicyValidator
+{
+    public static IReadOnlyList<PolicyError> Validate(ReleasePolicy policy)
+    {
+        var v = new Checker();
+        v.Run(policy);
+        return v.Errors;
+    }
+
+    private sealed class Checker
+    {
+        public List<PolicyError> Errors { get; } = [];
+
+        private void Error(string path, string message) => Errors.Add(new PolicyError(path, message));
+
+        private static string P(string parent, string name) => PolicyPath.Property(parent, name);
+
+        private static string I(string parent, int index) => PolicyPath.Index(parent, index);
+
+        public void Run(ReleasePolicy policy)
+        {
+            const string root = PolicyPath.Root;
+            if (!PolicyTime.TryFindZone(policy.TimeZone, out _))
+            {
+                Error(P(root, "timeZone"), $"'{policy.TimeZone}' is not an IANA time zone (e.g. America/New_York).");
+            }
+
+            var gateItems = policy.QualityGates.Values.SelectMany(g => g.Items).Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+            ReleaseTypes(policy, P(root, "releaseTypes"));
+            Systems(policy, P(root, "systems"));
+            RoleMap(policy.Approvers, P(root, "approvers"));
+            Approvals(policy, P(root, "approvals"));
+            Promotion(policy, gateItems, P(root, "promotion"));
+            Windows(policy.ReleaseWindows, P(root, "releaseWindows"));
+            Gates(policy, P(root, "qualityGates"));
+            Categories(policy, P(root, "changeCategories"));
+            Risk(policy.RiskMatrix, P(root, "riskMatrix"));
+            Environments(policy, P(root, "environments"));
+            Communications(policy.Communications, P(root, "communications"));
+            Success(policy.SuccessCriteria, P(root, "successCriteria"));
+            Metrics(policy.MetricTargets, P(root, "metricTargets"));
+            Emergency(policy.EmergencyReview, P(root, "emergencyReview"));
+        }
+
+        private void ReleaseTypes(ReleasePolicy policy, string path)
+        {
+            foreach (var type in Enum.GetValues<ReleaseType>())
+            {
+                if (!policy.ReleaseTypes.TryGetValue(type, out var t))
+                {
+                    Error(path, $"The {type} release type is missing.");
+                    continue;
+                }
+
+                var at = P(path, type.ToString());
+                var horizon = P(at, "planningHorizon");
+                NonNegative(t.PlanningHorizon.MinLeadTime, P(horizon, "minLeadTime"));
+                if (t.PlanningHorizon.MaxLeadTime < t.PlanningHorizon.MinLeadTime)
+                {
+                    Error(P(horizon, "maxLeadTime"), $"The maximum lead time ({t.PlanningHorizon.MaxLeadTime}) is shorter than the minimum ({t.PlanningHorizon.MinLeadTime}).");
+                }
+
+                StageExists(policy, t.ApprovalStage, P(at, "approvalStage"));
+                Names(t.ApprovalRoles, P(at, "approvalRoles"));
+            }
+        }
+
+        private void Systems(ReleasePolicy policy, string path)
+        {
+            if (policy.Systems.Count == 0)
+            {
+                Error(path, "At least one system is required.");
+            }
+
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, system) in policy.Systems)
+            {
+                var at = P(path, name);
+                if (string.IsNullOrWhiteSpace(name))
+                {
+                    Error(at, "A system name must not be empty.");
+                }
+                else if (!seen.Add(name.Trim()))
+                {
+                    Error(at, $"'{name}' is named twice (names are matched case-insensitively).");
+                }
+
+                RoleMap(system.Approvers, P(at, "approvers"));
+                if (system.Thresholds is { } thresholds)
+                {
+                    Thresholds(thresholds, P(at, "thresholds"));
+                }
+            }
+        }
+
+        private void RoleMap(IReadOnlyDictionary<string, IReadOnlyList<string>> map, string path)
+        {
+            foreach (var (role, people) in map)
+            {
+                var at = P(path, role);
+                if (string.IsNullOrWhiteSpace(role))
+                {
+                    Error(at, "A role name must not be empty.");
+                }
+
+                for (var i = 0; i < people.Count; i++)
+                {
+                    if (people[i] is not { } person || !IsEmail(person))
+                    {
+                        Error(I(at, i), $"'{people[i]}' is not an email address.");
+                    }
+                }
+            }
+        }
+
+        private void Approvals(ReleasePolicy policy, string path)
+        {
+            foreach (var stage in ApprovalStageKeys.All)
+            {
+                if (!policy.Approvals.ContainsKey(stage))
+                {
+                    Error(path, $"The approval rule for stage '{stage}' is missing.");
+                }
+            }
+
+            foreach (var (stage, rule) in policy.Approvals)
+            {
+                var at = P(path, stage);
+                if (!ApprovalStageKeys.All.Contains(stage))
+                {
+                    Error(at, $"'{stage}' is not an approval stage: use {string.Join(", ", ApprovalStageKeys.All)}.");
+                }
+
+                if (rule.RequiredRoles.Count == 0)
+                {
+                    Error(P(at, "requiredRoles"), "At least one role is required.");
+                }
+
+                Names(rule.RequiredRoles, P(at, "requiredRoles"));
+                Positive(rule.Timeout, P(at, "timeout"));
+                NonNegative(rule.ReminderBefore, P(at, "reminderBefore"));
+                if (rule.ReminderBefore >= rule.Timeout && rule.Timeout > TimeSpan.Zero)
+                {
+                    Error(P(at, "reminderBefore"), $"The reminder ({rule.ReminderBefore} before the timeout) must come after the stage opens: make it shorter than the timeout ({rule.Timeout}).");
+                }
+
+                Names(rule.EscalationContacts, P(at, "escalationContacts"));
+                if (rule.OnTimeout == TimeoutOutcome.EscalateThenReject)
+                {
+                    if (rule.EscalationContacts.Count == 0)
+                    {
+                        Error(P(at, "escalationContacts"), "EscalateThenReject needs at least one escalation contact.");
+                    }
+
+                    Positive(rule.EscalationTimeout, P(at, "escalationTimeout"));
+                }
+                else
+                {
+                    NonNegative(rule.EscalationTimeout, P(at, "escalationTimeout"));
+                }
+            }
+        }
+
+        private void Promotion(ReleasePolicy policy, HashSet<string> gateItems, string path)
+        {
+            var milestones = policy.Promotion.Milestones.ToHashSet(StringComparer.Ordinal);
+            Names(policy.Promotion.Milestones, P(path, "milestones"));
+            Route(policy, policy.Promotion.Route, P(path, "route"), hotfix: false, gateItems, milestones);
+            Route(policy, policy.Promotion.HotfixRoute, P(path, "hotfixRoute"), hotfix: true, gateItems, milestones);
+        }
+
+        private void Route(ReleasePolicy policy, IReadOnlyList<PromotionStep> route, string path, bool hotfix, HashSet<string> gateItems, HashSet<string> milestones)
+        {
+            if (route.Count == 0)
+            {
+                Error(path, "The route needs at least one step.");
+                return;
+            }
+
+            if (route[0].From != DeploymentEnvironment.Development)
+            {
+                Error(P(I(path, 0), "from"), "The route must start from Development.");
+            }
+
+            if (route[^1].To != DeploymentEnvironment.Production)
+            {
+                Error(P(I(path, route.Count - 1), "to"), "The route must end in Production.");
+            }
+
+            for (var i = 0; i < route.Count; i++)
+            {
+                var step = route[i];
+                var at = I(path, i);
+                if (i > 0 && step.From != route[i - 1].To)
+                {
+                    Error(P(at, "from"), $"The step must start where the previous one ended ({route[i - 1].To}).");
+                }
+
+                var expectedTo = step.From + 1;
+                if (step.To <= step.From || (!hotfix && step.To != expectedTo))
+                {
+                    Error(P(at, "to"), hotfix
+                        ? $"A step must promote to a later environment than {step.From}."
+                        : $"The standard route promotes one environment at a time: from {step.From} to {(step.From < DeploymentEnvironment.Production ? expectedTo : step.From)}.");
+                }
+
+                for (var j = 0; j < step.Trigger.Count; j++)
+                {
+                    if (!milestones.Contains(step.Trigger[j]) && !gateItems.Contains(step.Trigger[j]))
+                    {
+                        Error(I(P(at, "trigger"), j), $"'{step.Trigger[j]}' is neither a milestone nor a quality gate item.");
+                    }
+                }
+
+                for (var j = 0; j < step.Validation.Count; j++)
+                {
+                    if (!gateItems.Contains(step.Validation[j]))
+                    {
+                        Error(I(P(at, "validation"), j), $"'{step.Validation[j]}' is not a quality gate item.");
+                    }
+                }
+
+                for (var j = 0; j < step.Gates.Count; j++)
+                {
+                    if (!policy.QualityGates.ContainsKey(step.Gates[j]))
+                    {
+                        Error(I(P(at, "gates"), j), $"The policy has no {step.Gates[j]} gate.");
+                    }
+                }
+
+                if (step.ApprovalStage is { } stage)
+                {
+                    StageExists(policy, stage, P(at, "approvalStage"));
+                }
+
+                if (step.Cadence.Count == 0)
+                {
+                    Error(P(at, "cadence"), "At least one cadence is required.");
+                }
+            }
+        }
+
+        private void Windows(ReleaseWindowPolicy windows, string path)
+        {
+            for (var i = 0; i < windows.Weekly.Count; i++)
+            {
+                var duration = windows.Weekly[i].Duration;
+                if (duration <= TimeSpan.Zero || duration > TimeSpan.FromDays(7))
+                {
+                    Error(P(I(P(path, "weekly"), i), "duration"), $"A window lasts more than nothing and at most 7 days (it is {duration}).");
+                }
+            }
+
+            for (var i = 0; i < windows.Blackouts.Count; i++)
+            {
+                var b = windows.Blackouts[i];
+                var at = I(P(path, "blackouts"), i);
+                if (b.To < b.From)
+                {
+                    Error(P(at, "to"), $"The blackout ends ({b.To:yyyy-MM-dd}) before it starts ({b.From:yyyy-MM-dd}).");
+                }
+
+                if (string.IsNullOrWhiteSpace(b.Reason))
+                {
+                    Error(P(at, "reason"), "A blackout needs a reason.");
+                }
+            }
+        }
+
+        private void Gates(ReleasePolicy policy, string path)
+        {
+            var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var kind in Enum.GetValues<GateKind>())
+            {
+                if (!policy.QualityGates.TryGetValue(kind, out var gate))
+                {
+                    Error(path, $"The {kind} gate is missing.");
+                    continue;
+                }
+
+                var at = P(P(path, kind.ToString()), "items");
+                if (gate.Items.Count == 0)
+                {
+                    Error(at, "A gate needs at least one item.");
+                }
+
+                for (var i = 0; i < gate.Items.Count; i++)
+                {
+                    var item = gate.Items[i];
+                    var itemPath = I(at, i);
+                    if (string.IsNullOrWhiteSpace(item.Id))
+                    {
+                        Error(P(itemPath, "id"), "An item needs an id.");
+                    }
+                    else if (!ids.Add(item.Id))
+                    {
+                        Error(P(itemPath, "id"), $"'{item.Id}' is used by another gate item: evidence names items by id, so ids must be unique across gates.");
+                    }
+
+                    if (item.SatisfiedBy == GateSatisfaction.Attestation)
+                    {
+                        if (item.AttestationRoles.Count == 0)
+                        {
+                            Error(P(itemPath, "attestationRoles"), "An item satisfied by attestation names the roles that may attest it.");
+                        }
+
+                        if (item.Threshold is not null)
+                        {
+                            Error(P(itemPath, "threshold"), "Only items satisfied by evidence have a threshold.");
+                        }
+                    }
+
+                    Names(item.AttestationRoles, P(itemPath, "attestationRoles"));
+                }
+            }
+        }
+
+        private void Categories(ReleasePolicy policy, string path)
+        {
+            foreach (var category in Enum.GetValues<ChangeCategory>())
+            {
+                if (!policy.ChangeCategories.TryGetValue(category, out var c))
+                {
+                    Error(path, $"The {category} change category is missing.");
+                    continue;
+                }
+
+                var at = P(path, category.ToString());
+                for (var i = 0; i < c.ApprovalRoute.Count; i++)
+                {
+                    StageExists(policy, c.ApprovalRoute[i], I(P(at, "approvalRoute"), i));
+                }
+
+                if (c.AllowedReleaseTypes.Count == 0)
+                {
+                    Error(P(at, "allowedReleaseTypes"), "At least one release type is required.");
+                }
+            }
+        }
+
+        private void Risk(RiskMatrix matrix, string path)
+        {
+            var cells = P(path, "cells");
+            var seen = new HashSet<(RiskRating, RiskRating)>();
+            for (var i = 0; i < matrix.Cells.Count; i++)
+            {
+                var c = matrix.Cells[i];
+                if (!seen.Add((c.Impact, c.Probability)))
+                {
+                    Error(I(cells, i), $"Impact {c.Impact} and probability {c.Probability} appear twice.");
+                }
+            }
+
+            foreach (var impact in Enum.GetValues<RiskRating>())
+            {
+                foreach (var probability in Enum.GetValues<RiskRating>())
+                {
+                    if (!seen.Contains((impact, probability)))
+                    {
+                        Error(cells, $"The cell for impact {impact} and probability {probability} is missing: the matrix needs all nine.");
+                    }
+                }
+            }
+
+            foreach (var level in Enum.GetValues<RiskRating>())
+            {
+                if (!matrix.Mitigations.TryGetValue(level, out var mitigation))
+                {
+                    Error(P(path, "mitigations"), $"The mitigation for level {level} is missing.");
+                }
+                else
+                {
+                    Names(mitigation.ExtraApprovalRoles, P(P(P(path, "mitigations"), level.ToString()), "extraApprovalRoles"));
+                }
+            }
+        }
+
+        private void Environments(ReleasePolicy policy, string path)
+        {
+            foreach (var environment in Enum.GetValues<DeploymentEnvironment>())
+            {
+                if (!policy.Environments.ContainsKey(environment))
+                {
+                    Error(path, $"The {environment} environment standard is missing.");
+                }
+            }
+        }
+
+        private void Communications(IReadOnlyList<CommunicationEvent> events, string path)
+        {
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < events.Count; i++)
+            {
+                var e = events[i];
+                var at = I(path, i);
+                if (string.IsNullOrWhiteSpace(e.Id))
+                {
+                    Error(P(at, "id"), "A communication needs an id.");
+                }
+                else if (!ids.Add(e.Id))
+                {
+                    Error(P(at, "id"), $"'{e.Id}' appears twice.");
+                }
+
+                if (string.IsNullOrWhiteSpace(e.Template))
+                {
+                    Error(P(at, "template"), "A communication names its template.");
+                }
+
+                if (e.Audiences.Count == 0)
+                {
+                    Error(P(at, "audiences"), "A communication needs at least one audience.");
+                }
+            }
+        }
+
+        private void Success(SuccessCriteria s, string path)
+        {
+            if (s.MaxCriticalIssues < 0)
+            {
+                Error(P(path, "maxCriticalIssues"), "Must not be negative.");
+            }
+
+            Thresholds(s.DefaultThresholds, P(path, "defaultThresholds"));
+            Positive(s.WatchDuration, P(path, "watchDuration"));
+            Positive(s.CheckInterval, P(path, "checkInterval"));
+            if (s.CheckInterval > s.WatchDuration && s.WatchDuration > TimeSpan.Zero)
+            {
+                Error(P(path, "checkInterval"), $"The check interval ({s.CheckInterval}) is longer than the watch ({s.WatchDuration}): the watch would never check.");
+            }
+        }
+
+        private void Thresholds(PerformanceThresholds t, string path)
+        {
+            Percent(t.MaxErrorRatePercent, P(path, "maxErrorRatePercent"));
+            if (t.MaxP95LatencyMilliseconds <= 0)
+            {
+                Error(P(path, "maxP95LatencyMilliseconds"), "Must be positive.");
+            }
+        }
+
+        private void Metrics(MetricTargets m, string path)
+        {
+            Percent(m.MaxDefectEscapeRatePercent, P(path, "maxDefectEscapeRatePercent"));
+            Percent(m.MinTestCoveragePercent, P(path, "minTestCoveragePercent"));
+            Percent(m.MinDeploymentSuccessRatePercent, P(path, "minDeploymentSuccessRatePercent"));
+            if (m.MaxRollbacksPerReleaseCycle < 0)
+            {
+                Error(P(path, "maxRollbacksPerReleaseCycle"), "Must not be negative.");
+            }
+
+            Positive(m.MaxDeploymentTime, P(path, "maxDeploymentTime"));
+            Positive(m.MaxRecoveryTime, P(path, "maxRecoveryTime"));
+            Positive(m.MaxChangeLeadTime, P(path, "maxChangeLeadTime"));
+            if (m.MinReleasesPerQuarter < 0)
+            {
+                Error(P(path, "minReleasesPerQuarter"), "Must not be negative.");
+            }
+        }
+
+        private void Emergency(EmergencyReviewPolicy e, string path)
+        {
+            Positive(e.DueAfter, P(path, "dueAfter"));
+            NonNegative(e.ReminderBefore, P(path, "reminderBefore"));
+            if (e.ReminderBefore >= e.DueAfter && e.DueAfter > TimeSpan.Zero)
+            {
+                Error(P(path, "reminderBefore"), $"The reminder ({e.ReminderBefore} before) must be shorter than the time until the review is due ({e.DueAfter}).");
+            }
+
+            if (e.EscalationContacts.Count == 0)
+            {
+                Error(P(path, "escalationContacts"), "At least one escalation contact is required.");
+            }
+
+            if (e.ReviewerRoles.Count == 0)
+            {
+                Error(P(path, "reviewerRoles"), "At least one reviewer role is required.");
+            }
+        }
+
+        private void StageExists(ReleasePolicy policy, string stage, string path)
+        {
+            if (!policy.Approvals.ContainsKey(stage))
+            {
+                Error(path, $"'{stage}' is not an approval stage of this policy: use one of {string.Join(", ", policy.Approvals.Keys)}.");
+            }
+        }
+
+        private void Names(IReadOnlyList<string> names, string path)
+        {
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (string.IsNullOrWhiteSpace(names[i]))
+                {
+                    Error(I(path, i), "Must not be empty.");
+                }
+            }
+        }
+
+        private void Positive(TimeSpan value, string path)
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                Error(path, $"Must be a positive duration (it is {value}).");
+            }
+        }
+
+        private void NonNegative(TimeSpan value, string path)
+        {
+            if (value < TimeSpan.Zero)
+            {
+                Error(path, $"Must not be negative (it is {value}).");
+            }
+        }
+
+        private void Percent(decimal value, string path)
+        {
+            if (value is < 0 or > 100)
+            {
+                Error(path, $"A percentage is between 0 and 100 (it is {value}).");
+            }
+        }
+
+        private static bool IsEmail(string value)
+        {
+            var at = value.IndexOf('@');
+            return at > 0 && at == value.LastIndexOf('@') && at < value.Length - 1 && !value.Any(char.IsWhiteSpace);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Policy;
+
+/// <summary>
+/// The policy's rules for a structurally valid release request: the type's planning horizon, known systems, an approver
+/// for every required role of every stage the release goes through, and (for types that use windows) a production window
+/// on the target date. Every problem is reported, keyed by field like <see cref="ReleaseRequestValidator"/>.
+/// </summary>
+public static class ReleaseRequestPolicyValidator
+{
+    /// <param name="now">The current time; "today" is its date in the policy time zone.</param>
+    /// <param name="releaseApprovers">Role to people named for this release, when the request names any.</param>
+    public static ValidationResult<ReleaseRequest> Validate(
+        ReleasePolicy policy,
+        ReleaseRequest request,
+        DateTimeOffset now,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? releaseApprovers = null)
+    {
+        var errors = new ValidationErrors();
+        var zone = PolicyTime.Zone(policy);
+        var today = PolicyTime.LocalDate(zone, now);
+
+        if (!policy.ReleaseTypes.TryGetValue(request.Type, out var typePolicy))
+        {
+            errors.Add("type", $"The policy defines no {request.Type} release type.");
+            return ValidationResult<ReleaseRequest>.Failure(errors.ToDictionary());
+        }
+
+        CheckHorizon(request, typePolicy, today, errors);
+        CheckSystems(policy, request, errors);
+        CheckApprovers(policy, request, releaseApprovers, errors);
+        if (typePolicy.UsesReleaseWindows)
+        {
+            CheckWindow(policy, zone, request, now, errors);
+        }
+
+        return errors.Any
+            ? ValidationResult<ReleaseRequest>.Failure(errors.ToDictionary())
+            : ValidationResult<ReleaseRequest>.Success(request);
+    }
+
+    private static void CheckHorizon(ReleaseRequest request, ReleaseTypePolicy typePolicy, DateOnly today, ValidationErrors errors)
+    {
+        var days = request.TargetDate.DayNumber - today.DayNumber;
+        var lead = TimeSpan.FromDays(days);
+        var horizon = typePolicy.PlanningHorizon;
+        var away = days switch { < 0 => "in the past", 0 => "today", 1 => "1 day away", _ => $"{days} days away" };
+        if (lead < horizon.MinLeadTime)
+        {
+            var earliest = today.AddDays((int)Math.Ceiling(horizon.MinLeadTime.TotalDays));
+            errors.Add("targetDate",
+                $"A {request.Type} release must be planned at least {PolicyTime.Describe(horizon.MinLeadTime)} ahead: " +
+                $"{request.TargetDate:yyyy-MM-dd} is {away} (the earliest allowed target date is {earliest:yyyy-MM-dd}).");
+        }
+        else if (lead > horizon.MaxLeadTime)
+        {
+            var latest = today.AddDays((int)Math.Floor(horizon.MaxLeadTime.TotalDays));
+            errors.Add("targetDate",
+                $"A {request.Type} release may be planned at most {PolicyTime.Describe(horizon.MaxLeadTime)} ahead: " +
+                $"{request.TargetDate:yyyy-MM-dd} is {away} (the latest allowed target date is {latest:yyyy-MM-dd}).");
+        }
+    }
+
+    private static void CheckSystems(ReleasePolicy policy, ReleaseRequest request, ValidationErrors errors)
+    {
+        for (var i = 0; i < request.Systems.Count; i++)
+        {
+            if (ApproverDirectory.FindSystem(policy, request.Systems[i]) is null)
+            {
+                errors.Add($"systems[{i}]",
+                    $"'{request.Systems[i]}' is not a known system: use one of {string.Join(", ", policy.Systems.Keys.Order(StringComparer.Ordinal))}.");
+            }
+        }
+    }
+
+    private static void CheckApprovers(
+        ReleasePolicy policy,
+        ReleaseRequest request,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? releaseApprovers,
+        ValidationErrors errors)
+    {
+        var approvers = ApproverDirectory.Resolve(policy, request.Systems, releaseApprovers);
+        var missing = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var onlyRequester = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (stage, rule) in policy.ApprovalRulesFor(request.Type))
+        {
+            var rolesWithoutApprover = new List<string>();
+            foreach (var role in rule.RequiredRoles.Distinct(StringComparer.Ordinal))
+            {
+                var people = approvers.TryGetValue(role, out var p) ? p : [];
+                var usable = rule.RequesterMayApprove || request.RequestedBy is null
+                    ? people
+                    : people.Where(x => !string.Equals(x, request.RequestedBy.Trim(), StringComparison.OrdinalIgnoreCase)).ToArray();
+                if (usable.Count == 0)
+                {
+                    rolesWithoutApprover.Add(role);
+                    if (people.Count > 0)
+                    {
+                        onlyRequester.Add(role);
+                    }
+                }
+            }
+
+            // All: every role needs someone. Any: one role with someone suffices.
+            var failing = rule.Quorum == Quorum.All || rolesWithoutApprover.Count == rule.RequiredRoles.Distinct(StringComparer.Ordinal).Count()
+                ? rolesWithoutApprover
+                : [];
+            foreach (var role in failing)
+            {
+                if (!missing.TryGetValue(role, out var stages))
+                {
+                    stages = [];
+                    missing[role] = stages;
+                }
+
+                stages.Add(stage);
+            }
+        }
+
+        foreach (var (role, stages) in missing)
+        {
+            var why = onlyRequester.Contains(role)
+                ? $"its only approver is the requester ({request.RequestedBy}), who may not approve their own release"
+                : "nobody is configured for it (policy approvers, the release's systems, or the release)";
+            errors.Add($"approvers.{role}",
+                $"Role '{role}' must approve stage{(stages.Count == 1 ? "" : "s")} {string.Join(", ", stages.Select(s => $"'{s}'"))}, but {why}.");
+        }
+    }
+
+    private static void CheckWindow(ReleasePolicy policy, TimeZoneInfo zone, ReleaseRequest request, DateTimeOffset now, ValidationErrors errors)
+    {
+        if (WindowCalendar.WindowsOn(policy, request.TargetDate).Any(w => w.End > now))
+        {
+            return;
+        }
+
+        var from = PolicyTime.StartOfDay(zone, request.TargetDate);
+        var next = WindowCalendar.NextWindow(policy, from > now ? from : now);
+        var blackout = policy.ReleaseWindows.Blackouts.FirstOrDefault(b => b.From <= request.TargetDate && request.TargetDate <= b.To);
+        var because = blackout is not null
+            ? $"falls in the blackout {blackout.From:yyyy-MM-dd} to {blackout.To:yyyy-MM-dd} ({blackout.Reason})"
+            : $"({request.TargetDate.DayOfWeek}) has no open production release window";
+        var suggestion = next is null
+            ? $"no production window opens in the next {WindowCalendar.SearchDays} days."
+            : $"the next window opens {PolicyTime.DescribeLocal(zone, next.Start)} (target date {PolicyTime.LocalDate(zone, next.Start):yyyy-MM-dd}).";
+        errors.Add("targetDate", $"{request.TargetDate:yyyy-MM-dd} {because}; {suggestion}");
+    }
+}
