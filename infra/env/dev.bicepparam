@@ -1,0 +1,20 @@
+// Development: scales to zero between bursts except one always-ready instance per group, cheapest redundancy.
+// Values from the environment are set by scripts/deploy.sh (docs/deployment.md).
+using '../main.bicep'
+
+param environmentName = 'dev'
+param taskHubName = 'ReleaseFunctionsDev'
+param planApprovalTimeout = '1.00:00:00'
+param alwaysReadyInstances = 1
+param maximumInstanceCount = 40
+param storageSku = 'Standard_LRS'
+param logRetentionInDays = 30
+param keyVaultPurgeProtection = false
+param authClientId = readEnvironmentVariable('RELEASES_AUTH_CLIENT_ID', '00000000-0000-0000-0000-000000000000')
+param operatorPrincipalId = readEnvironmentVariable('RELEASES_OPERATOR_PRINCIPAL_ID', '')
+param alertEmails = empty(readEnvironmentVariable('RELEASES_ALERT_EMAILS', ''))
+  ? []
+  : split(readEnvironmentVariable('RELEASES_ALERT_EMAILS', ''), ',')
+param tags = {
+  costCenter: 'release-engineering'
+}

@@ -1,0 +1,21 @@
+// Production: zone-redundant storage, longer log retention, purge-protected vault, more headroom to scale out.
+// Values from the environment are set by scripts/deploy.sh (docs/deployment.md).
+using '../main.bicep'
+
+param environmentName = 'prod'
+param taskHubName = 'ReleaseFunctionsProd'
+param planApprovalTimeout = '3.00:00:00'
+param alwaysReadyInstances = 1
+param maximumInstanceCount = 100
+param storageSku = 'Standard_ZRS'
+param logRetentionInDays = 90
+param keyVaultPurgeProtection = true
+param authClientId = readEnvironmentVariable('RELEASES_AUTH_CLIENT_ID', '00000000-0000-0000-0000-000000000000')
+param operatorPrincipalId = readEnvironmentVariable('RELEASES_OPERATOR_PRINCIPAL_ID', '')
+param alertEmails = empty(readEnvironmentVariable('RELEASES_ALERT_EMAILS', ''))
+  ? []
+  : split(readEnvironmentVariable('RELEASES_ALERT_EMAILS', ''), ',')
+param serverErrorRatePercent = 2
+param tags = {
+  costCenter: 'release-engineering'
+}

@@ -1,0 +1,258 @@
+// ReleaseFunctions: everything the backend needs in one resource group. Deploy with scripts/deploy.sh <environment>,
+// which passes infra/env/<environment>.bicepparam (docs/deployment.md).
+targetScope = 'resourceGroup'
+
+@description('Short environment name (dev, prod, ...): part of every resource name.')
+@minLength(2)
+@maxLength(8)
+param environmentName string
+
+@description('Short lower-case name of the system: part of every resource name.')
+@minLength(2)
+@maxLength(8)
+param baseName string = 'relfn'
+
+@description('Azure region of every resource; must offer the Flex Consumption plan.')
+param location string = resourceGroup().location
+
+@description('Durable Functions task hub name; a separate one per environment (letters and digits, 3 to 45).')
+@minLength(3)
+@maxLength(45)
+param taskHubName string
+
+@description('How long the plan approval waits for a decision (Releases__PlanApprovalTimeout, d.hh:mm:ss).')
+param planApprovalTimeout string = '3.00:00:00'
+
+@description('Worker runtime version of dotnet-isolated; the app targets net10.0 (see docs/deployment.md).')
+param dotnetVersion string = '10.0'
+
+@description('Always-ready instances for the http and durable groups (0 lets both scale to zero).')
+@minValue(0)
+param alwaysReadyInstances int = 1
+
+@description('Memory of each function app instance in MB.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Upper bound of function app instances.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@description('Storage redundancy SKU.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+])
+param storageSku string = 'Standard_LRS'
+
+@description('Days Log Analytics keeps logs.')
+@minValue(30)
+@maxValue(730)
+param logRetentionInDays int = 30
+
+@description('Turn on Key Vault purge protection (cannot be turned off again).')
+param keyVaultPurgeProtection bool = false
+
+@description('Client id of the Entra ID app registration for App Service authentication (docs/deployment.md).')
+@minLength(36)
+@maxLength(36)
+param authClientId string
+
+@description('Further client ids whose tokens the app accepts (a CLI, a pipeline); the registration itself always is.')
+param authAllowedAudiences array = []
+
+@description('Object id of the operator who sets Key Vault secrets (Key Vault Secrets Officer); empty for none.')
+param operatorPrincipalId string = ''
+
+@description('Type of the operator principal.')
+@allowed([
+  'User'
+  'Group'
+  'ServicePrincipal'
+])
+param operatorPrincipalType string = 'User'
+
+@description('E-mail addresses that receive alerts.')
+param alertEmails array = []
+
+@description('Percentage of 5xx responses in 15 minutes above which the 5xx alert fires.')
+@minValue(1)
+@maxValue(100)
+param serverErrorRatePercent int = 5
+
+@description('Tags applied to every resource.')
+param tags object = {}
+
+var token = take(uniqueString(subscription().id, resourceGroup().id, environmentName), 6)
+var allTags = union(tags, {
+  system: 'ReleaseFunctions'
+  environment: environmentName
+})
+var compactName = toLower(replace('${baseName}${environmentName}', '-', ''))
+var names = {
+  identity: 'id-${baseName}-${environmentName}'
+  storage: take('st${compactName}${token}', 24)
+  serviceBus: 'sb-${baseName}-${environmentName}-${token}'
+  keyVault: take('kv-${compactName}-${token}', 24)
+  workspace: 'log-${baseName}-${environmentName}'
+  appInsights: 'appi-${baseName}-${environmentName}'
+  plan: 'plan-${baseName}-${environmentName}'
+  functionApp: 'func-${baseName}-${environmentName}-${token}'
+}
+var deploymentContainerName = 'app-package'
+var pipelineEventsPoisonQueue = 'pipeline-events-poison'
+var authCredentialSettingName = 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
+var authCredentialVaultItem = 'auth-client-secret'
+
+// Routes App Service authentication leaves open: webhooks verify their own signatures, and health is the smoke check.
+var authExcludedPaths = [
+  '/api/webhooks/*'
+  '/api/health'
+]
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: names.identity
+    location: location
+    tags: allTags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    workspaceName: names.workspace
+    appInsightsName: names.appInsights
+    location: location
+    tags: allTags
+    retentionInDays: logRetentionInDays
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: names.storage
+    location: location
+    tags: allTags
+    deploymentContainerName: deploymentContainerName
+    skuName: storageSku
+  }
+}
+
+module serviceBus 'modules/servicebus.bicep' = {
+  name: 'serviceBus'
+  params: {
+    namespaceName: names.serviceBus
+    location: location
+    tags: allTags
+    topicName: 'release-events'
+    subscriptionName: 'example-audit'
+    duplicateDetectionWindow: 'PT10M'
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyVault'
+  params: {
+    name: names.keyVault
+    location: location
+    tags: allTags
+    enablePurgeProtection: keyVaultPurgeProtection
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    appPrincipalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    serviceBusNamespaceName: serviceBus.outputs.namespaceName
+    serviceBusTopicName: serviceBus.outputs.topicName
+    workspaceName: monitoring.outputs.workspaceName
+    appInsightsName: monitoring.outputs.appInsightsName
+    keyVaultName: keyVault.outputs.name
+    operatorPrincipalId: operatorPrincipalId
+    operatorPrincipalType: operatorPrincipalType
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// App settings: the one list. A setting the code reads goes here (and in local.settings.example.json); a secret goes
+// in keyVaultReferences (setting name: vault item name) and its value into the vault. tests/Infrastructure.Tests
+// checks both lists against what the built app reads: nothing missing, nothing unused.
+// FUNCTIONS_WORKER_RUNTIME is not an app setting on Flex Consumption: it is functionAppConfig.runtime (functionapp.bicep).
+// ---------------------------------------------------------------------------------------------------------------
+var appSettings = {
+  AzureWebJobsStorage__accountName: storage.outputs.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identity.outputs.clientId
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
+  TaskHubName: taskHubName
+  Releases__PlanApprovalTimeout: planApprovalTimeout
+}
+
+var keyVaultReferences = {
+  MICROSOFT_PROVIDER_AUTHENTICATION_SECRET: authCredentialVaultItem
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionApp'
+  dependsOn: [
+    // The host needs its storage, vault and telemetry roles before it starts.
+    roles
+  ]
+  params: {
+    planName: names.plan
+    name: names.functionApp
+    location: location
+    tags: allTags
+    identityId: identity.outputs.id
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    dotnetVersion: dotnetVersion
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    alwaysReadyInstances: alwaysReadyInstances
+    appSettings: appSettings
+    keyVaultReferences: keyVaultReferences
+    keyVaultUri: keyVault.outputs.uri
+    authClientId: authClientId
+    authCredentialSettingName: authCredentialSettingName
+    authExcludedPaths: authExcludedPaths
+    authAllowedAudiences: authAllowedAudiences
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    namePrefix: '${baseName}-${environmentName}'
+    location: location
+    tags: allTags
+    workspaceId: monitoring.outputs.workspaceId
+    roleName: functionApp.outputs.name
+    poisonQueueName: pipelineEventsPoisonQueue
+    serverErrorRatePercent: serverErrorRatePercent
+    serverErrorMinimumRequests: 20
+    alertEmails: alertEmails
+  }
+}
+
+output functionAppName string = functionApp.outputs.name
+output functionAppUrl string = functionApp.outputs.url
+output keyVaultName string = keyVault.outputs.name
+output keyVaultItemNames array = map(items(keyVaultReferences), entry => entry.value)
+output storageAccountName string = storage.outputs.name
+output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace
+output serviceBusTopic string = serviceBus.outputs.topicName
+output logAnalyticsWorkspaceId string = monitoring.outputs.workspaceCustomerId
+output taskHubName string = taskHubName

@@ -1,0 +1,117 @@
+// Alerts on the app's telemetry in the Log Analytics workspace, sent to an action group:
+//  - a pipeline event reached the poison queue (the Functions host logs it when it moves the message there);
+//  - an orchestration failed;
+//  - the share of 5xx responses crossed a threshold.
+
+@description('Prefix of the alert and action group names.')
+param namePrefix string
+
+@description('Azure region of the alert rules.')
+param location string
+
+@description('Tags applied to the alert rules and the action group.')
+param tags object
+
+@description('Resource id of the Log Analytics workspace the rules query.')
+param workspaceId string
+
+@description('Cloud role name of the function app in telemetry (the app name), so a shared workspace does not mix apps.')
+param roleName string
+
+@description('Name of the poison queue of the pipeline event queue.')
+param poisonQueueName string
+
+@description('Percentage of 5xx responses in the window above which the 5xx alert fires.')
+@minValue(1)
+@maxValue(100)
+param serverErrorRatePercent int
+
+@description('Fewest requests in the window before the 5xx rate is judged (avoids alerts on one failed request).')
+@minValue(1)
+param serverErrorMinimumRequests int
+
+@description('E-mail addresses that receive the alerts; empty for none (the rules still show in the portal).')
+param alertEmails array
+
+resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: '${namePrefix}-alerts'
+  location: 'global'
+  tags: tags
+  properties: {
+    groupShortName: take(replace(namePrefix, '-', ''), 12)
+    enabled: true
+    emailReceivers: [
+      for (email, i) in alertEmails: {
+        name: 'email-${i}'
+        emailAddress: email
+        useCommonAlertSchema: true
+      }
+    ]
+  }
+}
+
+var rules = [
+  {
+    name: 'poison-queue'
+    displayName: 'Pipeline event moved to ${poisonQueueName}'
+    description: 'A pipeline event failed on every attempt and the Functions host moved it to the poison queue ${poisonQueueName}, so the queue is not empty. Inspect and replay or delete the message.'
+    severity: 2
+    query: 'AppTraces | where AppRoleName == \'${roleName}\' | where Message contains \'${poisonQueueName}\' and Message contains \'MaxDequeueCount\''
+  }
+  {
+    name: 'failed-orchestrations'
+    displayName: 'Release orchestration failed'
+    description: 'An orchestration ended in the Failed state. Look up the instance id in the trace and the release record.'
+    severity: 1
+    query: 'AppTraces | where AppRoleName == \'${roleName}\' | where tostring(Properties.Category) == \'Host.Triggers.DurableTask\' | where Message contains \'(Orchestrator)\' and Message contains \'failed with an error\''
+  }
+  {
+    name: 'server-errors'
+    displayName: 'HTTP 5xx rate above ${serverErrorRatePercent}%'
+    description: 'More than ${serverErrorRatePercent}% of at least ${serverErrorMinimumRequests} requests in 15 minutes answered 5xx.'
+    severity: 2
+    query: 'AppRequests | where AppRoleName == \'${roleName}\' | summarize total = count(), failed = countif(toint(ResultCode) >= 500) | where total >= ${serverErrorMinimumRequests} and failed * 100.0 / total > ${serverErrorRatePercent}'
+  }
+]
+
+resource alerts 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [
+  for rule in rules: {
+    name: '${namePrefix}-${rule.name}'
+    location: location
+    tags: tags
+    properties: {
+      displayName: rule.displayName
+      description: rule.description
+      severity: rule.severity
+      enabled: true
+      scopes: [
+        workspaceId
+      ]
+      evaluationFrequency: 'PT5M'
+      windowSize: 'PT15M'
+      autoMitigate: true
+      criteria: {
+        allOf: [
+          {
+            query: rule.query
+            timeAggregation: 'Count'
+            operator: 'GreaterThan'
+            threshold: 0
+            failingPeriods: {
+              numberOfEvaluationPeriods: 1
+              minFailingPeriodsToAlert: 1
+            }
+          }
+        ]
+      }
+      actions: {
+        actionGroups: [
+          actionGroup.id
+        ]
+      }
+    }
+  }
+]
+
+output actionGroupId string = actionGroup.id
+output alertRuleNames array = [for (rule, i) in rules: alerts[i].name]

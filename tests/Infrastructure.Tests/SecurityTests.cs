@@ -1,0 +1,171 @@
+using System.Text.Json.Nodes;
+
+namespace Infrastructure.Tests;
+
+/// <summary>Key security and hosting properties of the compiled infra/main.bicep.</summary>
+public sealed class SecurityTests
+{
+    private static JsonObject Main => Bicep.Main;
+
+    private static ArmResource Single(string type)
+    {
+        var resources = Arm.OfType(Main, type);
+        Assert.True(resources.Count == 1, $"expected one {type}, found {resources.Count}");
+        return resources[0];
+    }
+
+    [Fact]
+    public void Storage_Account_IsIdentityOnlyTls12AndHttpsOnly()
+    {
+        var storage = Single("Microsoft.Storage/storageAccounts");
+
+        Assert.False((bool)storage.Property("allowSharedKeyAccess")!);
+        Assert.Equal("TLS1_2", (string?)storage.Property("minimumTlsVersion"));
+        Assert.True((bool)storage.Property("supportsHttpsTrafficOnly")!);
+        Assert.False((bool)storage.Property("allowBlobPublicAccess")!);
+    }
+
+    [Fact]
+    public void FunctionApp_Site_IsHttpsOnlyTls12FlexDotnetIsolatedWithUserAssignedIdentity()
+    {
+        var site = Single("Microsoft.Web/sites");
+        var plan = Single("Microsoft.Web/serverfarms");
+
+        Assert.Equal("FlexConsumption", (string?)plan.Resource["sku"]?["tier"]);
+        Assert.True((bool)site.Property("httpsOnly")!);
+        Assert.Equal("1.2", (string?)site.Property("siteConfig.minTlsVersion"));
+        Assert.Equal("dotnet-isolated", (string?)site.Property("functionAppConfig.runtime.name"));
+        Assert.Equal("UserAssigned", (string?)site.Resource["identity"]?["type"]);
+        Assert.NotNull(site.Property("keyVaultReferenceIdentity"));
+        Assert.Equal("UserAssignedIdentity", (string?)site.Property("functionAppConfig.deployment.storage.authentication.type"));
+    }
+
+    [Fact]
+    public void FunctionApp_DotnetVersion_MatchesTheAppsTargetFramework()
+    {
+        var runtimeConfig = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.FunctionsOutput, "ReleaseFunctions.runtimeconfig.json")))!;
+        var tfm = (string)runtimeConfig["runtimeOptions"]!["tfm"]!;
+
+        var version = (string?)Main["parameters"]!["dotnetVersion"]!["defaultValue"];
+
+        Assert.Equal($"net{version}", tfm);
+    }
+
+    [Fact]
+    public void FunctionApp_AlwaysReady_CoversHttpAndDurableGroups()
+    {
+        var alwaysReady = Single("Microsoft.Web/sites").Property("functionAppConfig.scaleAndConcurrency.alwaysReady");
+        var text = Arm.Text(alwaysReady);
+
+        Assert.Contains("'name', 'http'", text, StringComparison.Ordinal);
+        Assert.Contains("'name', 'durable'", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ServiceBus_Topic_IsReleaseEventsWithDuplicateDetectionAndLocalAuthOff()
+    {
+        var topic = Single("Microsoft.ServiceBus/namespaces/topics");
+        var subscription = Single("Microsoft.ServiceBus/namespaces/topics/subscriptions");
+        var ns = Single("Microsoft.ServiceBus/namespaces");
+
+        Assert.True((bool)topic.Property("requiresDuplicateDetection")!);
+        Assert.Equal("release-events", (string?)Arm.ModuleParameter(Main, "serviceBus", "topicName"));
+        Assert.NotNull(subscription.Resource["name"]);
+        Assert.True((bool)ns.Property("disableLocalAuth")!);
+        Assert.Equal("1.2", (string?)ns.Property("minimumTlsVersion"));
+    }
+
+    [Fact]
+    public void Auth_ExcludedPaths_AreTheWebhooksAndHealthOnly()
+    {
+        var auth = Single("Microsoft.Web/sites/config");
+        Assert.True((bool)auth.Property("globalValidation.requireAuthentication")!);
+        Assert.True((bool)auth.Property("platform.enabled")!);
+        Assert.True((bool)auth.Property("identityProviders.azureActiveDirectory.enabled")!);
+
+        var excluded = Arm.ModuleParameter(Main, "functionApp", "authExcludedPaths")!.AsArray().Select(p => (string)p!).ToList();
+
+        Assert.Contains("/api/webhooks/*", excluded);
+        Assert.Contains("/api/health", excluded);
+        Assert.Equal(2, excluded.Count);
+    }
+
+    [Fact]
+    public void Auth_HumanFacingRoutes_AreNotExcluded()
+    {
+        var excluded = Arm.ModuleParameter(Main, "functionApp", "authExcludedPaths")!.AsArray().Select(p => (string)p!).ToList();
+        var routes = FunctionsMetadata.HttpRoutes().ToList();
+        Assert.Contains("health", routes);
+
+        foreach (var route in routes)
+        {
+            var path = "/api/" + route;
+            var open = excluded.Any(e => e.EndsWith("/*", StringComparison.Ordinal)
+                ? path.StartsWith(e[..^1], StringComparison.OrdinalIgnoreCase)
+                : string.Equals(path, e, StringComparison.OrdinalIgnoreCase));
+            var meantOpen = route.StartsWith("webhooks/", StringComparison.OrdinalIgnoreCase) || route == "health";
+            Assert.True(open == meantOpen, $"{path}: excluded from authentication = {open}, expected {meantOpen}");
+        }
+    }
+
+    [Fact]
+    public void KeyVault_Vault_UsesRbacAndAppSettingsReferenceIt()
+    {
+        var vault = Single("Microsoft.KeyVault/vaults");
+        Assert.True((bool)vault.Property("enableRbacAuthorization")!);
+        Assert.True((bool)vault.Property("enableSoftDelete")!);
+
+        var references = Arm.ModuleParameter(Main, "functionApp", "keyVaultReferences")!.AsObject();
+        Assert.NotEmpty(references);
+        var site = Arm.OfType(Main, "Microsoft.Web/sites").Single();
+        Assert.Contains("@Microsoft.KeyVault(SecretUri=", Arm.Text(site.Template["variables"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Roles_AppIdentity_GetsLeastPrivilegeRolesOnNarrowScopes()
+    {
+        var module = Arm.Module(Main, "roles")["properties"]!["template"]!.AsObject();
+        var roleIds = module["variables"]!["roles"]!.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!);
+        var storageRoles = Arm.Text(module["variables"]!["storageRoles"]);
+        var assignments = Arm.OfType(module, "Microsoft.Authorization/roleAssignments")
+            .Select(a => (Role: Arm.Text(a.Property("roleDefinitionId")), Scope: (string?)a.Resource["scope"] ?? ""))
+            .ToList();
+
+        // The built-in role ids, as documented for each role.
+        Assert.Equal("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", roleIds["storageBlobDataOwner"]);
+        Assert.Equal("974c5e8b-45b9-4653-ba55-5f855dd0fb88", roleIds["storageQueueDataContributor"]);
+        Assert.Equal("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", roleIds["storageTableDataContributor"]);
+        Assert.Equal("69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", roleIds["serviceBusDataSender"]);
+        Assert.Equal("43d0d8ad-25c7-4714-9337-8ba259a9fe05", roleIds["monitoringReader"]);
+        Assert.Equal("3913510d-42f4-4e42-8a64-420c390055eb", roleIds["monitoringMetricsPublisher"]);
+        Assert.Equal("4633458b-17de-408a-b874-0445c86b69e6", roleIds["keyVaultSecretsUser"]);
+
+        string ScopeOf(string roleExpression) => Assert.Single(assignments, a => a.Role.Contains(roleExpression, StringComparison.Ordinal)).Scope;
+
+        Assert.Contains("storageBlobDataOwner", storageRoles, StringComparison.Ordinal);
+        Assert.Contains("storageQueueDataContributor", storageRoles, StringComparison.Ordinal);
+        Assert.Contains("storageTableDataContributor", storageRoles, StringComparison.Ordinal);
+        Assert.StartsWith("[resourceId('Microsoft.Storage/storageAccounts'", ScopeOf("variables('storageRoles')[copyIndex()]"), StringComparison.Ordinal);
+        Assert.StartsWith("[resourceId('Microsoft.ServiceBus/namespaces/topics'", ScopeOf("roles').serviceBusDataSender"), StringComparison.Ordinal);
+        Assert.StartsWith("[resourceId('Microsoft.OperationalInsights/workspaces'", ScopeOf("roles').monitoringReader"), StringComparison.Ordinal);
+        Assert.StartsWith("[resourceId('Microsoft.Insights/components'", ScopeOf("roles').monitoringMetricsPublisher"), StringComparison.Ordinal);
+        Assert.StartsWith("[resourceId('Microsoft.KeyVault/vaults'", ScopeOf("roles').keyVaultSecretsUser"), StringComparison.Ordinal);
+        Assert.DoesNotContain(roleIds.Values, id => id is "8e3af657-a8ff-443c-a75c-2fe8c4bcb635" or "b24988ac-6180-42a0-ab88-20f7382dd24c"); // Owner, Contributor
+        Assert.All(assignments, a => Assert.NotEqual("", a.Scope)); // nothing at resource-group scope
+    }
+
+    [Fact]
+    public void Alerts_Rules_CoverPoisonQueueFailedOrchestrationsAndServerErrors()
+    {
+        var rules = Single("Microsoft.Insights/scheduledQueryRules");
+        var alerts = Arm.Module(Main, "alerts");
+        var variables = Arm.Text(alerts["properties"]!["template"]!["variables"]);
+
+        Assert.Equal("pipeline-events-poison", (string?)Arm.ModuleParameter(Main, "alerts", "poisonQueueName"));
+        Assert.Contains("poison-queue", variables, StringComparison.Ordinal);
+        Assert.Contains("failed-orchestrations", variables, StringComparison.Ordinal);
+        Assert.Contains("server-errors", variables, StringComparison.Ordinal);
+        Assert.Contains(">= 500", variables, StringComparison.Ordinal);
+        Assert.NotNull(rules.Resource["copy"]);
+    }
+}
