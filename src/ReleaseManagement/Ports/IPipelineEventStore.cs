@@ -1,0 +1,82 @@
+using ReleaseManagement.Events;
+
+namespace ReleaseManagement.Ports;
+
+/// <summary>A delivery exactly as received, kept so it can be reprocessed (blob container <c>pipeline-deliveries</c> in Azure).</summary>
+public sealed record RawDelivery(
+    string Source,
+    string DeliveryId,
+    string EventType,
+    DateTimeOffset ReceivedAt,
+    ReadOnlyMemory<byte> Body)
+{
+    public InboundDelivery ToInbound() => new(Source, Body, ReceivedAt, EventType, DeliveryId);
+}
+
+/// <summary>Where raw deliveries are kept. Adding is conditional on (source, delivery id): the first one wins.</summary>
+public interface IRawDeliveryStore
+{
+    /// <summary>Stores the delivery; false, changing nothing, when one with the same source and id exists.</summary>
+    Task<bool> TryAddAsync(RawDelivery delivery, CancellationToken cancellationToken = default);
+
+    Task<RawDelivery?> GetAsync(string source, string deliveryId, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether the delivery's queue message was sent (a delivery stored but never enqueued is enqueued on redelivery).</summary>
+    Task<bool> IsEnqueuedAsync(string source, string deliveryId, CancellationToken cancellationToken = default);
+
+    Task MarkEnqueuedAsync(string source, string deliveryId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What storing a canonical event found.</summary>
+public enum StoreOutcome
+{
+    /// <summary>Stored now for the first time.</summary>
+    Added,
+
+    /// <summary>Stored before, but its effects (index, raise) were not all recorded: finish them.</summary>
+    ExistsPending,
+
+    /// <summary>Stored and fully processed before: a duplicate, nothing to do.</summary>
+    ExistsDone,
+}
+
+/// <summary>A stored canonical event with what the processor did with it.</summary>
+/// <param name="Delivery">null until processed; then raised, not-running (the release's orchestration was absent or
+/// finished), or uncorrelated.</param>
+public sealed record StoredPipelineEvent(CanonicalEvent Event, DateTimeOffset StoredAt, string? Delivery, DateTimeOffset? ProcessedAt);
+
+/// <summary>
+/// Canonical events (table <c>PipelineEvents</c> in Azure): one row per event in a partition per month for metric queries,
+/// plus an index row per event under its release. Adding is a conditional insert on the event id.
+/// </summary>
+public interface IPipelineEventStore
+{
+    Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Records what was done with the event; after this, <see cref="AddAsync"/> answers <see cref="StoreOutcome.ExistsDone"/>.</summary>
+    Task MarkProcessedAsync(CanonicalEvent evt, string delivery, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task<StoredPipelineEvent?> GetAsync(string eventId, DateTimeOffset occurredAt, CancellationToken cancellationToken = default);
+
+    /// <summary>A release's events in the order they happened.</summary>
+    Task<IReadOnlyList<StoredPipelineEvent>> ListByReleaseAsync(string releaseId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every event that happened in [from, to), for metrics.</summary>
+    Task<IReadOnlyList<StoredPipelineEvent>> ListByPeriodAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The message that tells the processor a delivery waits (queue <c>pipeline-events</c>): a reference, never the body.</summary>
+public sealed record PipelineEventMessage(string Source, string DeliveryId, string EventType);
+
+/// <summary>The queue between the webhook endpoints and the processor.</summary>
+public interface IPipelineEventQueue
+{
+    Task EnqueueAsync(PipelineEventMessage message, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Publishes release lifecycle transitions for other systems (Service Bus topic <c>release-events</c> in Azure).</summary>
+public interface IReleaseEventPublisher
+{
+    /// <summary>Publishes once per <see cref="ReleaseLifecycleEvent.EventId"/>: publishing the same id again is deduplicated downstream.</summary>
+    Task PublishAsync(ReleaseLifecycleEvent evt, CancellationToken cancellationToken = default);
+}
