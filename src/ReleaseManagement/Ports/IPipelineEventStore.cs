@@ -65,8 +65,33 @@ public interface IPipelineEventStore
     Task<IReadOnlyList<StoredPipelineEvent>> ListByPeriodAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 }
 
-/// <summary>The message that tells the processor a delivery waits (queue <c>pipeline-events</c>): a reference, never the body.</summary>
-public sealed record PipelineEventMessage(string Source, string DeliveryId, string EventType);
+/// <summary>
+/// The message that tells the processor a delivery waits (queue <c>pipeline-events</c>): a reference, never the body, as
+/// JSON <c>{"source","deliveryId","eventType"}</c>. The same text works over any transport.
+/// </summary>
+public sealed record PipelineEventMessage(string Source, string DeliveryId, string EventType)
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads a message; throws <see cref="FormatException"/> on anything else (such a message ends in the poison queue).</summary>
+    public static PipelineEventMessage Parse(string text)
+    {
+        try
+        {
+            if (System.Text.Json.JsonSerializer.Deserialize<PipelineEventMessage>(text, Json) is { Source.Length: > 0, DeliveryId.Length: > 0, EventType: not null } message)
+            {
+                return message;
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        throw new FormatException("The queue message is not a pipeline event message ({\"source\",\"deliveryId\",\"eventType\"}).");
+    }
+}
 
 /// <summary>The queue between the webhook endpoints and the processor.</summary>
 public interface IPipelineEventQueue
