@@ -16,6 +16,7 @@ public static class Endpoints
         api.MapPost("/releases/{id}/decisions", (string id, HttpRequest request, DurableTaskClient durable, DecisionHandlers handlers, CancellationToken ct) =>
             handlers.DecideAsync(id, request, durable, ct));
         api.MapGet("/health", () => HealthHandler.Get());
+        app.MapPipelineEventEndpoints();
         return app;
     }
 }

@@ -76,17 +76,19 @@ public sealed class BlobRawDeliveryStore(BlobContainerClient container) : IRawDe
         }
     }
 
-    public async Task MarkEnqueuedAsync(string source, string deliveryId, CancellationToken cancellationToken = default)
+    public async Task MarkEnqueuedAsync(string source, string deliveryId, RawDelivery? asStored = null, CancellationToken cancellationToken = default)
     {
+        if (asStored is not null)
+        {
+            await container.GetBlobClient(BlobName(source, deliveryId)).SetMetadataAsync(Metadata(asStored, enqueued: true), cancellationToken: cancellationToken);
+            return;
+        }
+
         var blob = container.GetBlobClient(BlobName(source, deliveryId));
         var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
         var metadata = new Dictionary<string, string>(properties.Value.Metadata) { [EnqueuedKey] = "true" };
         await blob.SetMetadataAsync(metadata, new BlobRequestConditions { IfMatch = properties.Value.ETag }, cancellationToken);
     }
-
-    /// <summary>Marks the delivery enqueued in one call when its metadata is known (the endpoint's path).</summary>
-    public Task MarkEnqueuedAsync(RawDelivery delivery, CancellationToken cancellationToken = default) =>
-        container.GetBlobClient(BlobName(delivery.Source, delivery.DeliveryId)).SetMetadataAsync(Metadata(delivery, enqueued: true), cancellationToken: cancellationToken);
 
     private static Dictionary<string, string> Metadata(RawDelivery delivery, bool enqueued) => new()
     {

@@ -24,7 +24,9 @@ public interface IRawDeliveryStore
     /// <summary>Whether the delivery's queue message was sent (a delivery stored but never enqueued is enqueued on redelivery).</summary>
     Task<bool> IsEnqueuedAsync(string source, string deliveryId, CancellationToken cancellationToken = default);
 
-    Task MarkEnqueuedAsync(string source, string deliveryId, CancellationToken cancellationToken = default);
+    /// <summary>Records that the delivery's message was sent. <paramref name="asStored"/>, when given, is the delivery exactly
+    /// as it was stored (lets an adapter do it in one call).</summary>
+    Task MarkEnqueuedAsync(string source, string deliveryId, RawDelivery? asStored = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What storing a canonical event found.</summary>
@@ -38,6 +40,19 @@ public enum StoreOutcome
 
     /// <summary>Stored and fully processed before: a duplicate, nothing to do.</summary>
     ExistsDone,
+}
+
+/// <summary>What the processor did with a stored event (<see cref="StoredPipelineEvent.Delivery"/>).</summary>
+public static class EventDelivery
+{
+    /// <summary>Raised to the release's running orchestration.</summary>
+    public const string Raised = "raised";
+
+    /// <summary>The release's orchestration does not exist or has finished: stored only.</summary>
+    public const string NotRunning = "not-running";
+
+    /// <summary>No release could be correlated: stored for metrics only.</summary>
+    public const string Uncorrelated = "uncorrelated";
 }
 
 /// <summary>A stored canonical event with what the processor did with it.</summary>
