@@ -87,7 +87,8 @@ public sealed class BlobRawDeliveryStore(BlobContainerClient container) : IRawDe
         var blob = container.GetBlobClient(BlobName(source, deliveryId));
         var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
         var metadata = new Dictionary<string, string>(properties.Value.Metadata) { [EnqueuedKey] = "true" };
-        await blob.SetMetadataAsync(metadata, new BlobRequestConditions { IfMatch = properties.Value.ETag }, cancellationToken);
+        // No ETag condition: a concurrent writer can only be a duplicate setting the same values.
+        await blob.SetMetadataAsync(metadata, cancellationToken: cancellationToken);
     }
 
     private static Dictionary<string, string> Metadata(RawDelivery delivery, bool enqueued) => new()
