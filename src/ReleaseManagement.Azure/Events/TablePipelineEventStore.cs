@@ -12,8 +12,9 @@ namespace ReleaseManagement.Azure.Events;
 /// <list type="bullet">
 /// <item>event rows: PartitionKey = the month the event happened (<c>yyyy-MM</c>, UTC), RowKey = the event id. The
 /// conditional insert of this row is the deduplication guard (the same delivery always normalizes to the same month).</item>
-/// <item>release index rows: PartitionKey = <c>release|{releaseId}</c>, RowKey = <c>{occurredAt:O}|{event id}</c>, holding a
-/// copy of the event, so a release's events are one partition scan in time order.</item>
+/// <item>release index rows: PartitionKey = <c>release|{releaseId}</c>, RowKey = <c>{occurredAt}|{event id}</c>, holding a
+/// copy of the event and its outcome, so a release's events are one partition scan in time order. Written when the event
+/// has been processed (<see cref="MarkProcessedAsync"/>).</item>
 /// </list>
 /// </summary>
 public sealed class TablePipelineEventStore(TableClient table) : IPipelineEventStore
@@ -32,42 +33,34 @@ public sealed class TablePipelineEventStore(TableClient table) : IPipelineEventS
     public async Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
-        var outcome = StoreOutcome.Added;
         try
         {
             await table.AddEntityAsync(ToEntity(evt, PeriodKey(evt.OccurredAt), TableKeys.Encode(evt.EventId), storedAt), cancellationToken);
+            return StoreOutcome.Added;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(PeriodKey(evt.OccurredAt), TableKeys.Encode(evt.EventId), cancellationToken: cancellationToken);
-            outcome = existing.HasValue && existing.Value!.GetString("Delivery") is not null ? StoreOutcome.ExistsDone : StoreOutcome.ExistsPending;
-            if (outcome == StoreOutcome.ExistsDone)
-            {
-                return outcome;
-            }
-
-            storedAt = existing.HasValue ? existing.Value!.GetDateTimeOffset("StoredAt") ?? storedAt : storedAt;
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(
+                PeriodKey(evt.OccurredAt), TableKeys.Encode(evt.EventId), ["Delivery"], cancellationToken);
+            return existing.HasValue && existing.Value!.GetString("Delivery") is not null ? StoreOutcome.ExistsDone : StoreOutcome.ExistsPending;
         }
-
-        if (evt.ReleaseId is { } releaseId)
-        {
-            // Idempotent: rewriting the same index row on a retry leaves the same state.
-            await table.UpsertEntityAsync(ToEntity(evt, ReleaseKey(releaseId), IndexRowKey(evt), storedAt), TableUpdateMode.Replace, cancellationToken);
-        }
-
-        return outcome;
     }
 
     public async Task MarkProcessedAsync(CanonicalEvent evt, string delivery, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
+        var processed = Processed(PeriodKey(evt.OccurredAt), TableKeys.Encode(evt.EventId), delivery, at);
         if (evt.ReleaseId is { } releaseId)
         {
-            await table.UpsertEntityAsync(Processed(ReleaseKey(releaseId), IndexRowKey(evt), delivery, at), TableUpdateMode.Merge, cancellationToken);
+            // The index row is a whole copy, written once the outcome is known; rewriting it on a retry is harmless.
+            var index = ToEntity(evt, ReleaseKey(releaseId), IndexRowKey(evt), at);
+            index["Delivery"] = delivery;
+            index["ProcessedAt"] = at;
+            await table.UpsertEntityAsync(index, TableUpdateMode.Replace, cancellationToken);
         }
 
         // The event row last: once it says processed, a redelivered message is a duplicate.
-        await table.UpsertEntityAsync(Processed(PeriodKey(evt.OccurredAt), TableKeys.Encode(evt.EventId), delivery, at), TableUpdateMode.Merge, cancellationToken);
+        await table.UpsertEntityAsync(processed, TableUpdateMode.Merge, cancellationToken);
     }
 
     public async Task<StoredPipelineEvent?> GetAsync(string eventId, DateTimeOffset occurredAt, CancellationToken cancellationToken = default)

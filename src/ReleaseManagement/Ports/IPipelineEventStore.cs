@@ -62,13 +62,15 @@ public sealed record StoredPipelineEvent(CanonicalEvent Event, DateTimeOffset St
 
 /// <summary>
 /// Canonical events (table <c>PipelineEvents</c> in Azure): one row per event in a partition per month for metric queries,
-/// plus an index row per event under its release. Adding is a conditional insert on the event id.
+/// plus an index row per event under its release. Adding is a conditional insert on the event id; the index row and the
+/// outcome are written by <see cref="MarkProcessedAsync"/>.
 /// </summary>
 public interface IPipelineEventStore
 {
     Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, CancellationToken cancellationToken = default);
 
-    /// <summary>Records what was done with the event; after this, <see cref="AddAsync"/> answers <see cref="StoreOutcome.ExistsDone"/>.</summary>
+    /// <summary>Writes the release index row and records what was done with the event; after this, <see cref="AddAsync"/>
+    /// answers <see cref="StoreOutcome.ExistsDone"/>. Idempotent.</summary>
     Task MarkProcessedAsync(CanonicalEvent evt, string delivery, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     Task<StoredPipelineEvent?> GetAsync(string eventId, DateTimeOffset occurredAt, CancellationToken cancellationToken = default);
