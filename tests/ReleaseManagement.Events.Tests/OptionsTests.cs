@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ReleaseManagement.Api.Webhooks;
 using ReleaseManagement.Events;
 
 namespace ReleaseManagement.Events.Tests;
@@ -24,5 +28,24 @@ public sealed class OptionsTests
         Assert.Contains("Webhooks:GitHub:Secrets:0", result.FailureMessage);
         Assert.Contains("HeaderValues", result.FailureMessage);
         Assert.Contains("VersionPattern", result.FailureMessage);
+    }
+}
+
+public sealed class CompositionTests
+{
+    [Fact]
+    public void AddPipelineEvents_WeakSecretInConfiguration_FailsWhenOptionsAreRead()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+                ["Webhooks:CDEvents:Secrets:0"] = "too-short",
+            })
+            .Build();
+        using var services = new ServiceCollection().AddLogging().AddPipelineEvents(configuration).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<WebhookOptions>>().Value);
+        Assert.Contains("Webhooks:CDEvents:Secrets:0", error.Message);
     }
 }
