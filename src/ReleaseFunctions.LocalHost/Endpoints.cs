@@ -17,6 +17,7 @@ public static class Endpoints
             handlers.DecideAsync(id, request, durable, ct));
         api.MapGet("/health", () => HealthHandler.Get());
         api.MapGet("/policy", (PolicyHandlers handlers) => handlers.Get());
+        app.MapPipelineEventEndpoints();
         return app;
     }
 }

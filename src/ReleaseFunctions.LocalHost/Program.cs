@@ -3,6 +3,8 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
 using ReleaseFunctions.LocalHost;
 using ReleaseManagement.Api;
+using ReleaseManagement.Azure.Events;
+using ReleaseManagement.Events;
 using ReleaseManagement.Azure.Storage;
 using ReleaseManagement.Orchestration;
 
@@ -29,13 +31,15 @@ builder.Services.AddReleaseManagement(builder.Configuration);
 builder.Services.AddDurableTaskWorker(b =>
 {
     b.UseGrpc(sidecar.Channel);
-    b.AddTasks(r => r.AddReleaseTasks());
+    b.AddTasks(r => r.AddReleaseTasks().AddPipelineEventTasks());
 });
 builder.Services.AddDurableTaskClient(b =>
 {
     b.UseGrpc(sidecar.Channel);
     b.RegisterDirectly();
 });
+builder.Services.AddOptions<QueuePumpOptions>().Bind(builder.Configuration.GetSection(QueuePumpOptions.Section));
+builder.Services.AddHostedService<PipelineEventQueueListener>();
 
 var app = builder.Build();
 app.MapReleaseEndpoints();

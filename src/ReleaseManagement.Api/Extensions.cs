@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseManagement.Activities;
+using ReleaseManagement.Api.Webhooks;
 using ReleaseManagement.Azure.Storage;
 using ReleaseManagement.Azure.Tables;
 using ReleaseManagement.Policy;
@@ -30,6 +31,7 @@ public static class Extensions
 
         services.AddSingleton<ReleaseHandlers>();
         services.AddSingleton<DecisionHandlers>();
+        services.AddPipelineEvents(configuration);
         return services;
     }
 }

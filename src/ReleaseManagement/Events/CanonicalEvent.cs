@@ -61,6 +61,21 @@ public static class EventAttributes
     public const string Version = "version";
     public const string Url = "url";
     public const string Severity = "severity";
+
+    /// <summary>How the event was tied to its release: explicit, branch, tag, version or none.</summary>
+    public const string Correlation = "correlation";
+
+    /// <summary>The source's own event type (e.g. workflow_run, build.complete, a CDEvents type).</summary>
+    public const string SourceType = "sourceType";
+    public const string Branch = "branch";
+    public const string Commit = "commit";
+    public const string Pipeline = "pipeline";
+    public const string Run = "run";
+    public const string Repository = "repository";
+    public const string Change = "change";
+    public const string Artifact = "artifact";
+    public const string Incident = "incident";
+    public const string Reason = "reason";
 }
 
 /// <summary>

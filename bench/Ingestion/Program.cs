@@ -1,0 +1,170 @@
+// Ingestion benchmark against Azurite. Usage: dotnet run -c Release --project bench/Ingestion -- [events=500] [concurrency=8]
+// Needs AZURITE_CONNECTION_STRING. Prints the raw baselines, the pipeline figures and the two ratios.
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ReleaseManagement.Api.Webhooks;
+using ReleaseManagement.Azure.Events;
+using ReleaseManagement.Events;
+using ReleaseManagement.Ports;
+
+var connectionString = Environment.GetEnvironmentVariable("AZURITE_CONNECTION_STRING")
+    ?? throw new InvalidOperationException("Set AZURITE_CONNECTION_STRING (source scripts/lib/azurite.sh; azurite_start DIR).");
+var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
+var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
+const string Secret = "bench-webhook-secret-0123456789";
+var names = EventStorageNames.Unique("bench");
+var raw = EventStorageClients.FromConnectionString(connectionString, names);
+
+Console.WriteLine($"events={events} concurrency={concurrency} runtime={Environment.Version} cores={Environment.ProcessorCount}");
+
+// Baseline 1: raw single-entity inserts into Azurite.
+var rawTable = raw.Tables.GetTableClient(names.Table + "raw");
+await rawTable.CreateIfNotExistsAsync();
+var rawInsert = await RunAsync(events, concurrency, i => rawTable.AddEntityAsync(new TableEntity("p", i.ToString("D8", CultureInfo.InvariantCulture)) { ["Value"] = "x" }));
+Console.WriteLine($"raw table insert:     {Rate(rawInsert)} /s   p95 {P95(rawInsert.Latencies)} ms");
+
+// Baseline 2: raw queue sends.
+var rawQueue = raw.Queues.GetQueueClient(names.Queue + "-raw");
+await rawQueue.CreateIfNotExistsAsync();
+var rawSend = await RunAsync(events, concurrency, _ => rawQueue.SendMessageAsync("{\"source\":\"github\",\"deliveryId\":\"x\",\"eventType\":\"workflow_run\"}"));
+Console.WriteLine($"raw queue send:       {Rate(rawSend)} /s   p95 {P95(rawSend.Latencies)} ms");
+
+// The pipeline: webhook handler (verify, store raw, enqueue, 202) and, concurrently, the queue pump + processor
+// (normalize, conditional insert, index row, instance lookup, mark processed).
+var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+{
+    ["AzureWebJobsStorage"] = connectionString,
+    ["PipelineEvents:Table"] = names.Table,
+    ["PipelineEvents:Queue"] = names.Queue,
+    ["PipelineEvents:Container"] = names.Container,
+    ["Webhooks:GitHub:Secrets:0"] = Secret,
+}).Build();
+await using var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)).AddPipelineEvents(configuration).BuildServiceProvider();
+await using var durable = await DurableTaskTestHost.StartAsync(_ => { }, new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance });
+var handlers = services.GetRequiredService<WebhookHandlers>();
+var processor = services.GetRequiredService<PipelineEventProcessor>();
+var store = services.GetRequiredService<IPipelineEventStore>();
+var template = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "workflow_run.json"));
+
+// Warm-up: create the container, queue and table outside the measurement.
+await PostAsync(-1);
+var pump = new QueuePump(raw.Queue, raw.PoisonQueue, new QueuePumpOptions { BatchSize = 32 }, NullLogger.Instance);
+while (await pump.RunOnceAsync((m, ct) => processor.ProcessAsync(m, durable.Client, ct), CancellationToken.None) > 0)
+{
+}
+
+// Acknowledgement alone (nothing else running), then the backlog drained by the processor alone.
+var ackOnly = await RunAsync(events, concurrency, i => PostAsync(100_000 + i));
+var drain = Stopwatch.StartNew();
+var drained = 0;
+while (drained < events)
+{
+    drained += await pump.RunOnceAsync((m, ct) => processor.ProcessAsync(m, durable.Client, ct), CancellationToken.None);
+}
+
+drain.Stop();
+Console.WriteLine($"webhook ack alone:    {Rate(ackOnly)} /s   p95 {P95(ackOnly.Latencies)} ms");
+Console.WriteLine($"processor alone:      {events / drain.Elapsed.TotalSeconds:F0} /s");
+
+// Both at once: deliveries arriving while the processor drains the queue, as in production.
+var processed = 0;
+using var stop = new CancellationTokenSource();
+var pumpLoop = Task.Run(async () =>
+{
+    while (!stop.IsCancellationRequested)
+    {
+        var received = await pump.RunOnceAsync(async (m, ct) =>
+        {
+            await processor.ProcessAsync(m, durable.Client, ct);
+            Interlocked.Increment(ref processed);
+        }, CancellationToken.None);
+        if (received == 0)
+        {
+            await Task.Delay(10);
+        }
+    }
+});
+var total = Stopwatch.StartNew();
+var acks = await RunAsync(events, concurrency, PostAsync);
+while (Volatile.Read(ref processed) < events)
+{
+    await Task.Delay(5);
+}
+
+total.Stop();
+stop.Cancel();
+await pumpLoop;
+var stored = await store.ListByReleaseAsync("bench-release");
+if (stored.Count != 2 * events + 1)
+{
+    throw new InvalidOperationException($"Expected {2 * events + 1} stored events, found {stored.Count}.");
+}
+
+var ingestRate = events / total.Elapsed.TotalSeconds;
+Console.WriteLine($"webhook ack (loaded): {Rate(acks)} /s   p95 {P95(acks.Latencies)} ms");
+Console.WriteLine($"ingestion end-to-end: {ingestRate:F0} /s   ({events} events stored in {total.Elapsed.TotalSeconds:F2} s)");
+Console.WriteLine($"RATIO ingestion throughput / raw insert throughput = {ingestRate / (events / rawInsert.Elapsed.TotalSeconds):F2}");
+Console.WriteLine($"RATIO p95 ack alone / p95 raw queue send = {P95(ackOnly.Latencies) / P95(rawSend.Latencies):F2}");
+Console.WriteLine($"RATIO p95 ack while processing / p95 raw queue send = {P95(acks.Latencies) / P95(rawSend.Latencies):F2}");
+
+await raw.Queue.DeleteIfExistsAsync();
+await rawQueue.DeleteIfExistsAsync();
+await raw.Blobs.GetBlobContainerClient(names.Container).DeleteIfExistsAsync();
+await raw.Tables.DeleteTableAsync(names.Table);
+await raw.Tables.DeleteTableAsync(names.Table + "raw");
+return;
+
+async Task PostAsync(int i)
+{
+    var body = Encoding.UTF8.GetBytes(template.Replace("\"id\": 30433642", $"\"id\": {1_000_000 + i}"));
+    var context = new DefaultHttpContext { RequestServices = services };
+    context.Request.Method = "POST";
+    context.Request.Body = new MemoryStream(body);
+    context.Request.ContentLength = body.Length;
+    context.Request.Headers[GitHubSignature.Header] = GitHubSignature.Sign(body, Secret);
+    context.Request.Headers[GitHubSignature.EventHeader] = "workflow_run";
+    context.Request.Headers[GitHubSignature.DeliveryHeader] = Guid.NewGuid().ToString();
+    context.Response.Body = Stream.Null;
+    var result = await handlers.GitHubAsync(context.Request, CancellationToken.None);
+    await result.ExecuteAsync(context);
+    if (context.Response.StatusCode != StatusCodes.Status202Accepted)
+    {
+        throw new InvalidOperationException($"Delivery {i} was answered {context.Response.StatusCode}.");
+    }
+}
+
+static async Task<Measurement> RunAsync(int count, int concurrency, Func<int, Task> operation)
+{
+    var latencies = new double[count];
+    var next = -1;
+    var watch = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < count)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await operation(i);
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+    }));
+    return new Measurement(watch.Elapsed, latencies);
+}
+
+static string Rate(Measurement m) => (m.Latencies.Length / m.Elapsed.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture);
+
+static double P95(double[] latencies)
+{
+    var sorted = latencies.Order().ToArray();
+    return Math.Round(sorted[(int)Math.Ceiling(sorted.Length * 0.95) - 1], 2);
+}
+
+internal sealed record Measurement(TimeSpan Elapsed, double[] Latencies);

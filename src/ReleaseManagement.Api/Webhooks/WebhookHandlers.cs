@@ -1,0 +1,175 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReleaseManagement.Events;
+using ReleaseManagement.Ports;
+
+namespace ReleaseManagement.Api.Webhooks;
+
+/// <summary>
+/// The webhook endpoints of both hosts. Each only verifies, stores the raw delivery, enqueues a reference and answers 202;
+/// the processor does the rest. 401 for a bad or missing signature (nothing written), 400 for a malformed body (nothing
+/// enqueued), 2xx for duplicates and for event types we don't use, 503 when storage is unavailable (never 500, so the
+/// sender retries instead of disabling the hook).
+/// </summary>
+public sealed partial class WebhookHandlers(
+    PipelineEventNormalizer normalizer,
+    IRawDeliveryStore deliveries,
+    IPipelineEventQueue queue,
+    IOptionsMonitor<WebhookOptions> options,
+    TimeProvider time,
+    ILogger<WebhookHandlers> log)
+{
+    public Task<IResult> GitHubAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        ReceiveAsync(EventSources.GitHub, request, cancellationToken);
+
+    public Task<IResult> AzureDevOpsAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        ReceiveAsync(EventSources.AzureDevOps, request, cancellationToken);
+
+    public Task<IResult> CDEventsAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        ReceiveAsync(EventSources.CDEvents, request, cancellationToken);
+
+    private async Task<IResult> ReceiveAsync(string source, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        if (request.ContentLength > settings.MaxBodyBytes)
+        {
+            return Problems.PayloadTooLarge(settings.MaxBodyBytes);
+        }
+
+        var body = await ReadBodyAsync(request, settings.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Problems.PayloadTooLarge(settings.MaxBodyBytes);
+        }
+
+        var now = time.GetUtcNow();
+        var check = Verify(source, request, body, settings, now);
+        if (check != SignatureCheck.Valid)
+        {
+            LogRefused(log, source, check);
+            return Unauthorized(source, check, settings);
+        }
+
+        var result = normalizer.Normalize(new InboundDelivery(
+            source, body, now, request.Headers[GitHubSignature.EventHeader].ToString(), request.Headers[GitHubSignature.DeliveryHeader].ToString()));
+        switch (result.Status)
+        {
+            case NormalizationStatus.Malformed:
+                LogMalformed(log, source, result.Detail);
+                return Problems.BadRequest("The delivery is malformed.", result.Detail ?? "The body is not what this source sends.");
+            case NormalizationStatus.Ignored:
+                LogIgnored(log, source, result.EventType, result.DeliveryId, result.Detail);
+                return ApiJson.Json(new { status = "ignored", source, eventType = result.EventType, reason = result.Detail });
+        }
+
+        var deliveryId = result.DeliveryId!;
+        var delivery = new RawDelivery(source, deliveryId, result.EventType!, now, body);
+        var eventId = result.Event!.EventId;
+        try
+        {
+            var fresh = await deliveries.TryAddAsync(delivery, cancellationToken);
+            if (!fresh && await deliveries.IsEnqueuedAsync(source, deliveryId, cancellationToken))
+            {
+                LogDuplicate(log, source, deliveryId);
+                return ApiJson.Json(new { status = "duplicate", eventId });
+            }
+
+            // A delivery stored earlier whose message was never sent (the host stopped in between) is enqueued now.
+            await queue.EnqueueAsync(new PipelineEventMessage(source, deliveryId, delivery.EventType), cancellationToken);
+            await deliveries.MarkEnqueuedAsync(source, deliveryId, fresh ? delivery : null, cancellationToken);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogStorageUnavailable(log, e, source, deliveryId);
+            return StorageUnavailable();
+        }
+
+        LogAccepted(log, source, result.EventType!, deliveryId, result.Event.Type, result.Event.ReleaseId);
+        return ApiJson.Json(
+            new { status = "accepted", eventId, type = result.Event.Type, releaseId = result.Event.ReleaseId },
+            StatusCodes.Status202Accepted);
+    }
+
+    private static SignatureCheck Verify(string source, HttpRequest request, byte[] body, WebhookOptions settings, DateTimeOffset now) => source switch
+    {
+        EventSources.GitHub => GitHubSignature.Verify(body, request.Headers[GitHubSignature.Header].ToString(), settings.GitHub.Secrets),
+        EventSources.AzureDevOps => AzureDevOpsCredentials.Verify(
+            request.Headers.Authorization.ToString(), request.Headers[settings.AzureDevOps.HeaderName].ToString(), settings.AzureDevOps),
+        EventSources.CDEvents => CDEventsSignature.Verify(
+            body,
+            request.Headers[CDEventsSignature.Header].ToString(),
+            request.Headers[CDEventsSignature.TimestampHeader].ToString(),
+            settings.CDEvents.Secrets,
+            now,
+            settings.CDEvents.Tolerance),
+        _ => SignatureCheck.NotConfigured,
+    };
+
+    private static IResult Unauthorized(string source, SignatureCheck check, WebhookOptions settings)
+    {
+        var detail = check switch
+        {
+            SignatureCheck.NotConfigured => $"No secret is configured for {source} webhooks.",
+            SignatureCheck.Missing => "The signature or credentials are missing.",
+            SignatureCheck.Stale => $"The signature timestamp is outside the accepted window of {settings.CDEvents.Tolerance.TotalMinutes:0.#} minutes.",
+            _ => "The signature or credentials do not match.",
+        };
+        var problem = Results.Problem(title: "The delivery is not authenticated.", detail: detail, statusCode: StatusCodes.Status401Unauthorized);
+        return source == EventSources.AzureDevOps ? new HeaderResult(problem, "WWW-Authenticate", "Basic realm=\"webhooks\"") : problem;
+    }
+
+    private static IResult StorageUnavailable() => new HeaderResult(
+        Results.Problem(
+            title: "Storage is unavailable.",
+            detail: "The delivery was not accepted; send it again later.",
+            statusCode: StatusCodes.Status503ServiceUnavailable),
+        "Retry-After",
+        "30");
+
+    /// <summary>Reads the whole body, or null when it is larger than <paramref name="limit"/>.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        using var buffer = request.ContentLength is { } length and <= int.MaxValue ? new MemoryStream((int)length) : new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private sealed class HeaderResult(IResult inner, string name, string value) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers[name] = value;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a {Source} delivery: {Check}")]
+    private static partial void LogRefused(ILogger logger, string source, SignatureCheck check);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Malformed {Source} delivery: {Detail}")]
+    private static partial void LogMalformed(ILogger logger, string source, string? detail);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dropped {Source} {EventType} delivery {DeliveryId}: {Reason}")]
+    private static partial void LogIgnored(ILogger logger, string source, string? eventType, string? deliveryId, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate {Source} delivery {DeliveryId}: already accepted")]
+    private static partial void LogDuplicate(ILogger logger, string source, string deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storage unavailable for {Source} delivery {DeliveryId}: answered 503")]
+    private static partial void LogStorageUnavailable(ILogger logger, Exception exception, string source, string deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted {Source} {EventType} delivery {DeliveryId} as {CanonicalType} for release {ReleaseId}")]
+    private static partial void LogAccepted(ILogger logger, string source, string eventType, string deliveryId, CanonicalEventType canonicalType, string? releaseId);
+}

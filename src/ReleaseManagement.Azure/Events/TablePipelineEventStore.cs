@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using ReleaseManagement.Events;
+using ReleaseManagement.Ports;
+
+namespace ReleaseManagement.Azure.Events;
+
+/// <summary>
+/// Canonical events in table <c>PipelineEvents</c>, keyed for the metric queries:
+/// <list type="bullet">
+/// <item>event rows: PartitionKey = the month the event happened (<c>yyyy-MM</c>, UTC), RowKey = the event id. The
+/// conditional insert of this row is the deduplication guard (the same delivery always normalizes to the same month).</item>
+/// <item>release index rows: PartitionKey = <c>release|{releaseId}</c>, RowKey = <c>{occurredAt}|{event id}</c>, holding a
+/// copy of the event and its outcome, so a release's events are one partition scan in time order. Written when the event
+/// has been processed (<see cref="MarkProcessedAsync"/>).</item>
+/// </list>
+/// </summary>
+public sealed class TablePipelineEventStore(TableClient table) : IPipelineEventStore
+{
+    public const string ReleasePartitionPrefix = "release|";
+
+    private volatile bool _created;
+
+    public static string PeriodKey(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+    public static string ReleaseKey(string releaseId) => ReleasePartitionPrefix + releaseId;
+
+    public static string IndexRowKey(CanonicalEvent evt) =>
+        evt.OccurredAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss.fffffff'Z'", CultureInfo.InvariantCulture) + "|" + TableKeys.Encode(evt.EventId);
+
+    public async Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        try
+        {
+            await table.AddEntityAsync(ToEntity(evt, PeriodKey(evt.OccurredAt), TableKeys.Encode(evt.EventId), storedAt), cancellationToken);
+            return StoreOutcome.Added;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(
+                PeriodKey(evt.OccurredAt), TableKeys.Encode(evt.EventId), ["Delivery"], cancellationToken);
+            return existing.HasValue && existing.Value!.GetString("Delivery") is not null ? StoreOutcome.ExistsDone : StoreOutcome.ExistsPending;
+        }
+    }
+
+    public async Task MarkProcessedAsync(CanonicalEvent evt, string delivery, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var processed = Processed(PeriodKey(evt.OccurredAt), TableKeys.Encode(evt.EventId), delivery, at);
+        if (evt.ReleaseId is { } releaseId)
+        {
+            // The index row is a whole copy, written once the outcome is known; rewriting it on a retry is harmless.
+            var index = ToEntity(evt, ReleaseKey(releaseId), IndexRowKey(evt), at);
+            index["Delivery"] = delivery;
+            index["ProcessedAt"] = at;
+            await table.UpsertEntityAsync(index, TableUpdateMode.Replace, cancellationToken);
+        }
+
+        // The event row last: once it says processed, a redelivered message is a duplicate.
+        await table.UpsertEntityAsync(processed, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    public async Task<StoredPipelineEvent?> GetAsync(string eventId, DateTimeOffset occurredAt, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(PeriodKey(occurredAt), TableKeys.Encode(eventId), cancellationToken: cancellationToken);
+        return response.HasValue ? FromEntity(response.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<StoredPipelineEvent>> ListByReleaseAsync(string releaseId, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ReleaseKey(releaseId)}");
+        var result = new List<StoredPipelineEvent>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            result.Add(FromEntity(entity));
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyList<StoredPipelineEvent>> ListByPeriodAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var result = new List<StoredPipelineEvent>();
+        var month = new DateTimeOffset(from.UtcDateTime.Year, from.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        for (; month < to; month = month.AddMonths(1))
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PeriodKey(month)} and OccurredAt ge {from} and OccurredAt lt {to}");
+            await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                result.Add(FromEntity(entity));
+            }
+        }
+
+        return result.OrderBy(e => e.Event.OccurredAt).ToList();
+    }
+
+    private static TableEntity Processed(string partitionKey, string rowKey, string delivery, DateTimeOffset at) => new(partitionKey, rowKey)
+    {
+        ["Delivery"] = delivery,
+        ["ProcessedAt"] = at,
+    };
+
+    internal static TableEntity ToEntity(CanonicalEvent evt, string partitionKey, string rowKey, DateTimeOffset storedAt) => new(partitionKey, rowKey)
+    {
+        ["EventId"] = evt.EventId,
+        ["Source"] = evt.Source,
+        ["Type"] = evt.Type.ToString(),
+        ["OccurredAt"] = evt.OccurredAt,
+        ["ReleaseId"] = evt.ReleaseId,
+        ["System"] = evt.System,
+        ["Environment"] = evt.Environment,
+        ["Outcome"] = evt.Outcome,
+        ["Attributes"] = JsonSerializer.Serialize(evt.Attributes),
+        ["StoredAt"] = storedAt,
+    };
+
+    internal static StoredPipelineEvent FromEntity(TableEntity e)
+    {
+        var evt = new CanonicalEvent(
+            e.GetString("EventId")!,
+            e.GetString("Source")!,
+            Enum.Parse<CanonicalEventType>(e.GetString("Type")!),
+            e.GetDateTimeOffset("OccurredAt") ?? DateTimeOffset.MinValue,
+            e.GetString("ReleaseId"),
+            e.GetString("System"),
+            e.GetString("Environment"),
+            e.GetString("Outcome"),
+            JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("Attributes") ?? "{}") ?? []);
+        return new StoredPipelineEvent(evt, e.GetDateTimeOffset("StoredAt") ?? DateTimeOffset.MinValue, e.GetString("Delivery"), e.GetDateTimeOffset("ProcessedAt"));
+    }
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (_created)
+        {
+            return;
+        }
+
+        await table.CreateIfNotExistsAsync(cancellationToken);
+        _created = true;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.RegularExpressions;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Events;
+
+/// <summary>What an event says that may tie it to a release, as found by a source's normalizer.</summary>
+/// <param name="ExplicitReleaseId">A release id the sender put in the event on purpose (CDEvents customData.releaseId,
+/// a GitHub deployment payload, an Azure DevOps pipeline variable or tag).</param>
+/// <param name="Branches">Branch names involved, with or without <c>refs/heads/</c>, most specific first.</param>
+/// <param name="Tag">A tag name, with or without <c>refs/tags/</c>.</param>
+/// <param name="Version">An artifact or release version.</param>
+public sealed record CorrelationHints(string? ExplicitReleaseId = null, IReadOnlyList<string?>? Branches = null, string? Tag = null, string? Version = null);
+
+/// <summary>How an event was tied to its release (stored as the <c>correlation</c> attribute).</summary>
+public static class CorrelationRules
+{
+    public const string Explicit = "explicit";
+    public const string Branch = "branch";
+    public const string Tag = "tag";
+    public const string Version = "version";
+    public const string None = "none";
+}
+
+/// <summary>
+/// Ties an event to a release: an explicit id first, then the configured conventions in order: branch
+/// <c>release/&lt;id&gt;</c>, tag <c>release/&lt;id&gt;</c>, artifact version. A candidate that is not a valid release id is
+/// skipped. Pure: the same hints always give the same release.
+/// </summary>
+public sealed class ReleaseCorrelator
+{
+    private readonly CorrelationOptions _options;
+    private readonly Regex? _version;
+
+    public ReleaseCorrelator(CorrelationOptions options)
+    {
+        _options = options;
+        _version = string.IsNullOrEmpty(options.VersionPattern)
+            ? null
+            : new Regex(options.VersionPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+    }
+
+    public (string? ReleaseId, string Rule) Correlate(CorrelationHints hints)
+    {
+        if (Valid(hints.ExplicitReleaseId?.Trim()) is { } id)
+        {
+            return (id, CorrelationRules.Explicit);
+        }
+
+        if (!string.IsNullOrEmpty(_options.BranchPrefix))
+        {
+            foreach (var branch in hints.Branches ?? [])
+            {
+                if (Strip(branch, "refs/heads/", _options.BranchPrefix) is { } fromBranch)
+                {
+                    return (fromBranch, CorrelationRules.Branch);
+                }
+            }
+        }
+
+        if (!string.IsNullOrEmpty(_options.TagPrefix) && Strip(hints.Tag, "refs/tags/", _options.TagPrefix) is { } fromTag)
+        {
+            return (fromTag, CorrelationRules.Tag);
+        }
+
+        if (_version is not null && !string.IsNullOrWhiteSpace(hints.Version))
+        {
+            var match = _version.Match(hints.Version.Trim());
+            if (match.Success && Valid(match.Groups["release"].Value) is { } fromVersion)
+            {
+                return (fromVersion, CorrelationRules.Version);
+            }
+        }
+
+        return (null, CorrelationRules.None);
+    }
+
+    private static string? Strip(string? name, string refPrefix, string prefix)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var value = name.Trim();
+        if (value.StartsWith(refPrefix, StringComparison.Ordinal))
+        {
+            value = value[refPrefix.Length..];
+        }
+
+        return value.StartsWith(prefix, StringComparison.Ordinal) ? Valid(value[prefix.Length..]) : null;
+    }
+
+    private static string? Valid(string? id) => ReleaseIds.IsValid(id) ? id : null;
+}

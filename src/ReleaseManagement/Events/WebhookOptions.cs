@@ -1,0 +1,156 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace ReleaseManagement.Events;
+
+/// <summary>The sources pipeline events come from; each is also the prefix of its events' ids.</summary>
+public static class EventSources
+{
+    public const string GitHub = "github";
+    public const string AzureDevOps = "azure-devops";
+    public const string CDEvents = "cdevents";
+    public const string Api = "api";
+
+    public static readonly string[] Webhooks = [GitHub, AzureDevOps, CDEvents];
+
+    /// <summary>The canonical event id: the source's own delivery or event id, prefixed by the source.</summary>
+    public static string EventId(string source, string deliveryId) => $"{source}:{deliveryId}";
+}
+
+/// <summary>
+/// Settings under <c>Webhooks</c> (app settings <c>Webhooks__*</c>). Every secret list may hold several values at once,
+/// so a secret is rotated by adding the new one, switching the sender, then removing the old one. A source with no
+/// secret configured refuses every delivery (401).
+/// </summary>
+public sealed class WebhookOptions
+{
+    public const string Section = "Webhooks";
+    public const int MinSecretLength = 16;
+
+    /// <summary>The largest body accepted (GitHub caps its payloads at 25 MB).</summary>
+    public long MaxBodyBytes { get; set; } = 25 * 1024 * 1024;
+
+    public GitHubWebhookOptions GitHub { get; set; } = new();
+
+    public AzureDevOpsWebhookOptions AzureDevOps { get; set; } = new();
+
+    public CDEventsWebhookOptions CDEvents { get; set; } = new();
+
+    public CorrelationOptions Correlation { get; set; } = new();
+}
+
+/// <summary><c>Webhooks__GitHub__Secrets__0</c>, <c>__1</c>...: the webhook secrets (HMAC-SHA256 keys).</summary>
+public sealed class GitHubWebhookOptions
+{
+    public List<string> Secrets { get; set; } = [];
+}
+
+/// <summary>
+/// Azure DevOps service hooks: Basic credentials (<c>Username</c> plus any of <c>Secrets</c> as password) and a shared
+/// HTTP header (<c>HeaderName</c>: any of <c>HeaderValues</c>). Both must match.
+/// </summary>
+public sealed class AzureDevOpsWebhookOptions
+{
+    public const string DefaultHeaderName = "X-Release-Webhook-Key";
+
+    public string Username { get; set; } = "release-webhooks";
+
+    public List<string> Secrets { get; set; } = [];
+
+    public string HeaderName { get; set; } = DefaultHeaderName;
+
+    public List<string> HeaderValues { get; set; } = [];
+}
+
+/// <summary>CDEvents over HTTP: HMAC-SHA256 keys and the accepted clock skew of <c>X-Signature-Timestamp</c>.</summary>
+public sealed class CDEventsWebhookOptions
+{
+    public List<string> Secrets { get; set; } = [];
+
+    public TimeSpan Tolerance { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>
+/// The conventions that tie an event to a release when it names none explicitly: a branch or tag named
+/// <c>BranchPrefix</c>/<c>TagPrefix</c> + release id, then an artifact version matched by <c>VersionPattern</c>
+/// (its group <c>release</c> is the release id). An empty value turns that convention off.
+/// </summary>
+public sealed class CorrelationOptions
+{
+    public const string DefaultVersionPattern = @"^v?(?<release>\d+\.\d+\.\d+)(?:[-+].*)?$";
+
+    public string? BranchPrefix { get; set; } = "release/";
+
+    public string? TagPrefix { get; set; } = "release/";
+
+    public string? VersionPattern { get; set; } = DefaultVersionPattern;
+}
+
+/// <summary>Validates <see cref="WebhookOptions"/> at start-up: weak or blank secrets and bad patterns stop the host.</summary>
+public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WebhookOptions options)
+    {
+        var errors = new List<string>();
+        CheckSecrets(errors, "Webhooks:GitHub:Secrets", options.GitHub.Secrets);
+        CheckSecrets(errors, "Webhooks:AzureDevOps:Secrets", options.AzureDevOps.Secrets);
+        CheckSecrets(errors, "Webhooks:AzureDevOps:HeaderValues", options.AzureDevOps.HeaderValues);
+        CheckSecrets(errors, "Webhooks:CDEvents:Secrets", options.CDEvents.Secrets);
+        if (options.AzureDevOps.Secrets.Count > 0 || options.AzureDevOps.HeaderValues.Count > 0)
+        {
+            if (string.IsNullOrWhiteSpace(options.AzureDevOps.Username) || options.AzureDevOps.Username.Contains(':'))
+            {
+                errors.Add("Webhooks:AzureDevOps:Username is required (without ':') when Azure DevOps secrets are set.");
+            }
+
+            if (options.AzureDevOps.Secrets.Count == 0 || options.AzureDevOps.HeaderValues.Count == 0)
+            {
+                errors.Add("Webhooks:AzureDevOps needs both Secrets (the Basic password) and HeaderValues (the shared header).");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.AzureDevOps.HeaderName))
+            {
+                errors.Add("Webhooks:AzureDevOps:HeaderName must not be empty.");
+            }
+        }
+
+        if (options.CDEvents.Tolerance < TimeSpan.FromSeconds(1) || options.CDEvents.Tolerance > TimeSpan.FromHours(1))
+        {
+            errors.Add("Webhooks:CDEvents:Tolerance must be between 1 second and 1 hour.");
+        }
+
+        if (options.MaxBodyBytes < 1024 || options.MaxBodyBytes > 100L * 1024 * 1024)
+        {
+            errors.Add("Webhooks:MaxBodyBytes must be between 1 KB and 100 MB.");
+        }
+
+        if (!string.IsNullOrEmpty(options.Correlation.VersionPattern))
+        {
+            try
+            {
+                var regex = new Regex(options.Correlation.VersionPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+                if (!regex.GetGroupNames().Contains("release"))
+                {
+                    errors.Add("Webhooks:Correlation:VersionPattern must have a named group 'release'.");
+                }
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"Webhooks:Correlation:VersionPattern is not a valid regular expression: {e.Message}");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void CheckSecrets(List<string> errors, string key, List<string> secrets)
+    {
+        for (var i = 0; i < secrets.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(secrets[i]) || secrets[i].Length < WebhookOptions.MinSecretLength)
+            {
+                errors.Add($"{key}:{i} must be at least {WebhookOptions.MinSecretLength} characters.");
+            }
+        }
+    }
+}
