@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseManagement.Activities;
+using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Azure.Storage;
 using ReleaseManagement.Azure.Tables;
 using ReleaseManagement.Ports;
@@ -25,6 +26,7 @@ public static class Extensions
 
         services.AddSingleton<ReleaseHandlers>();
         services.AddSingleton<DecisionHandlers>();
+        services.AddApprovals(configuration);
         return services;
     }
 }

@@ -7,4 +7,6 @@ public static class FunctionNames
     public const string GetRelease = "GetRelease";
     public const string DecideRelease = "DecideRelease";
     public const string Health = "Health";
+    public const string ShowApproval = "ShowApproval";
+    public const string DecideApproval = "DecideApproval";
 }
