@@ -43,6 +43,7 @@ export AzureWebJobsStorage="$AZURITE_CONNECTION_STRING"
 export TaskHubName="${TaskHubName:-ReleaseFunctionsLocal}"
 echo "Azurite:      $AZURITE_CONNECTION_STRING"
 echo "API:          http://localhost:7071/api  (try GET http://localhost:7071/api/health)"
+echo "Mailbox:      http://localhost:7071/dev/mailbox  (approval emails, local host only)"
 
 if [ "$mode" = func ]; then
   [ -f src/ReleaseFunctions/local.settings.json ] || cp local.settings.example.json src/ReleaseFunctions/local.settings.json

@@ -1,5 +1,8 @@
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 using ReleaseManagement.Api;
+using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Azure.Email;
 
 namespace ReleaseFunctions.LocalHost;
 
@@ -18,6 +21,11 @@ public static class Endpoints
         api.MapGet("/health", () => HealthHandler.Get());
         api.MapGet("/policy", (PolicyHandlers handlers) => handlers.Get());
         app.MapPipelineEventEndpoints();
+        api.MapMethods("/approvals/{token}", [HttpMethods.Get, HttpMethods.Head], (string token, DurableTaskClient durable, ApprovalPageHandlers pages, CancellationToken ct) =>
+            pages.ShowAsync(token, durable, ct));
+        api.MapPost("/approvals/{token}", (string token, HttpRequest request, DurableTaskClient durable, ApprovalPageHandlers pages, CancellationToken ct) =>
+            pages.DecideAsync(token, request, durable, ct)).DisableAntiforgery();
+        app.MapGet("/dev/mailbox", (IOptions<EmailOptions> options) => DevMailbox.List(options));
         return app;
     }
 }

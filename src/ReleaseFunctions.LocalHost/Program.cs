@@ -18,6 +18,12 @@ builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
         [StorageClients.ConnectionName] = "UseDevelopmentStorage=true",
         ["TaskHubName"] = "ReleaseFunctionsLocal",
         ["urls"] = "http://localhost:7071",
+        // Approvals: emails go to .local/mail (listed at /dev/mailbox); no App Service sign-in here; a fresh form key per run.
+        ["Email:Transport"] = "File",
+        ["Email:From"] = "Release Management <releases@localhost>",
+        ["Approvals:PublicBaseUrl"] = "http://localhost:7071",
+        ["Approvals:RequireSignedInApprover"] = "false",
+        ["Approvals:FormKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
     },
 });
 

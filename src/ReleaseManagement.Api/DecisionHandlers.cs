@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging;
+using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Approvals;
-using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api;
@@ -13,13 +12,18 @@ public sealed class DecisionBody
     public string? Stage { get; set; }
     public string? Decision { get; set; }
     public string? Approver { get; set; }
+    public string? Role { get; set; }
     public string? Comment { get; set; }
 }
 
-/// <summary>Records an approval decision and raises it to the release's orchestration.</summary>
-public sealed partial class DecisionHandlers(IReleaseStore store, TimeProvider time, ILogger<DecisionHandlers> log)
+/// <summary>
+/// The plain decision API. It validates the body and hands over to <see cref="ApprovalDecisionService"/>, the same
+/// path emailed links take: the same rules on who may decide, the same record in <c>ApprovalDecisions</c>, the same event.
+/// </summary>
+public sealed class DecisionHandlers(ApprovalDecisionService decisions)
 {
-    public const int MaxCommentLength = 2000;
+    public const int MaxCommentLength = ApprovalDecisionService.MaxCommentLength;
+    public const int MaxRoleLength = 100;
 
     private static readonly string[] KnownStages = [ApprovalStages.Plan];
 
@@ -64,6 +68,12 @@ public sealed partial class DecisionHandlers(IReleaseStore store, TimeProvider t
             errors.Add("approver", "The approver must be an email address.");
         }
 
+        var role = body.Role?.Trim();
+        if (role is { Length: > MaxRoleLength })
+        {
+            errors.Add("role", $"The role must be at most {MaxRoleLength} characters.");
+        }
+
         if (body.Comment is { Length: > MaxCommentLength })
         {
             errors.Add("comment", $"The comment must be at most {MaxCommentLength} characters.");
@@ -74,25 +84,18 @@ public sealed partial class DecisionHandlers(IReleaseStore store, TimeProvider t
             return Problems.Validation(errors.ToDictionary(), "The decision is invalid.");
         }
 
-        if (!ReleaseIds.IsValid(releaseId) || await store.GetAsync(releaseId, cancellationToken) is null)
+        var result = await decisions.DecideDirectAsync(
+            releaseId, stage!, approved!.Value, approver!, role, body.Comment, DecisionClient.From(request), durable, cancellationToken);
+        return result.Outcome switch
         {
-            return Problems.NotFound("No such release.", $"There is no release '{releaseId}'.");
-        }
-
-        var instance = await durable.GetInstanceAsync(releaseId, cancellationToken);
-        if (instance is null || instance.IsCompleted)
-        {
-            return Problems.Conflict(
-                "The release is not waiting for decisions.",
-                $"Release '{releaseId}' is {(instance is null ? "not started" : instance.RuntimeStatus.ToString())}.");
-        }
-
-        var decision = new ApprovalDecision(Guid.NewGuid().ToString("N"), stage!, approved!.Value, approver!, body.Comment, time.GetUtcNow());
-        await durable.RaiseEventAsync(releaseId, ApprovalStages.EventName(stage!), decision, cancellationToken);
-        LogDecision(log, releaseId, stage!, approved.Value, decision.DecisionId);
-        return ApiJson.Json(new { decisionId = decision.DecisionId, releaseId, stage }, StatusCodes.Status202Accepted);
+            DecisionOutcome.Recorded => ApiJson.Json(
+                new { decisionId = result.Decision!.DecisionId, releaseId, stage }, StatusCodes.Status202Accepted),
+            DecisionOutcome.NotFound => Problems.NotFound("No such release.", $"There is no release '{releaseId}'."),
+            DecisionOutcome.Closed => Problems.Conflict("The release is not waiting for decisions.", $"Release '{releaseId}' does not wait for decisions."),
+            DecisionOutcome.NotSignedIn => Problems.Forbidden("Sign-in required.", "Decisions need a signed-in approver (App Service authentication)."),
+            DecisionOutcome.WrongApprover => Problems.Forbidden("Not the approver.", "The signed-in user is not the approver named in the decision."),
+            DecisionOutcome.RequesterMayNotApprove => Problems.Forbidden("The requester cannot approve.", "The person who requested a release cannot approve it."),
+            _ => Problems.Conflict("The decision was not recorded.", result.Outcome.ToString()),
+        };
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Decision {DecisionId} on release {ReleaseId} stage {Stage}: approved={Approved}")]
-    private static partial void LogDecision(ILogger logger, string releaseId, string stage, bool approved, string decisionId);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseManagement.Activities;
 using ReleaseManagement.Api.Webhooks;
+using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Azure.Storage;
 using ReleaseManagement.Azure.Tables;
 using ReleaseManagement.Policy;
@@ -32,6 +33,7 @@ public static class Extensions
         services.AddSingleton<ReleaseHandlers>();
         services.AddSingleton<DecisionHandlers>();
         services.AddPipelineEvents(configuration);
+        services.AddApprovals(configuration);
         return services;
     }
 }

@@ -14,6 +14,9 @@ public static class Problems
     public static IResult NotFound(string title, string detail) =>
         Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status404NotFound);
 
+    public static IResult Forbidden(string title, string detail) =>
+        Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status403Forbidden);
+
     public static IResult Conflict(string title, string detail) =>
         Results.Problem(title: title, detail: detail, statusCode: StatusCodes.Status409Conflict);
 

@@ -15,7 +15,7 @@ public static class Orchestrations
 }
 
 /// <summary>Activity triggers: each calls the core activity resolved from the container.</summary>
-public sealed class Activities(RecordReleaseStatus recordReleaseStatus)
+public sealed class Activities(RecordReleaseStatus recordReleaseStatus, RequestApprovals requestApprovals, CloseApprovalStage closeApprovalStage)
 {
     [Function(ActivityNames.RecordReleaseStatus)]
     public async Task<bool> RecordReleaseStatus([ActivityTrigger] ReleaseStatusUpdate update, CancellationToken cancellationToken)
@@ -23,4 +23,12 @@ public sealed class Activities(RecordReleaseStatus recordReleaseStatus)
         await recordReleaseStatus.RunAsync(update, cancellationToken);
         return true;
     }
+
+    [Function(ActivityNames.RequestApprovals)]
+    public Task<RequestApprovalsResult> RunRequestApprovals([ActivityTrigger] RequestApprovalsInput input, CancellationToken cancellationToken) =>
+        requestApprovals.RunAsync(input, cancellationToken);
+
+    [Function(ActivityNames.CloseApprovalStage)]
+    public Task<CloseApprovalStageResult> RunCloseApprovalStage([ActivityTrigger] CloseApprovalStageInput input, CancellationToken cancellationToken) =>
+        closeApprovalStage.RunAsync(input, cancellationToken);
 }

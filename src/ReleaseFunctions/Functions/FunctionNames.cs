@@ -8,4 +8,6 @@ public static class FunctionNames
     public const string DecideRelease = "DecideRelease";
     public const string Health = "Health";
     public const string GetPolicy = "GetPolicy";
+    public const string ShowApproval = "ShowApproval";
+    public const string DecideApproval = "DecideApproval";
 }

@@ -4,4 +4,6 @@ namespace ReleaseManagement.Azure.Tables;
 public static class TableNames
 {
     public const string Releases = "Releases";
+    public const string ApprovalRequests = "ApprovalRequests";
+    public const string ApprovalDecisions = "ApprovalDecisions";
 }

@@ -2,13 +2,15 @@ namespace ReleaseManagement.Approvals;
 
 /// <summary>A person's decision on an approval stage, as raised to the release orchestration.</summary>
 /// <param name="DecisionId">Unique per decision: a decision raised twice (a retry) is applied once.</param>
+/// <param name="Role">The role the approver decided in (from their approval request), when known: what quorum counts.</param>
 public sealed record ApprovalDecision(
     string DecisionId,
     string Stage,
     bool Approved,
     string Approver,
     string? Comment,
-    DateTimeOffset DecidedAt);
+    DateTimeOffset DecidedAt,
+    string? Role = null);
 
 /// <summary>The stages a release asks approval for, and the event name each is raised under.</summary>
 public static class ApprovalStages

@@ -12,4 +12,6 @@ public static class OrchestratorNames
 public static class ActivityNames
 {
     public const string RecordReleaseStatus = "RecordReleaseStatus";
+    public const string RequestApprovals = "RequestApprovals";
+    public const string CloseApprovalStage = "CloseApprovalStage";
 }

@@ -17,6 +17,12 @@ public static class ReleaseTasks
         registry.AddActivity(
             ActivityNames.RecordReleaseStatus,
             sp => new ServiceActivity<ReleaseStatusUpdate>((update, ct) => sp.GetRequiredService<RecordReleaseStatus>().RunAsync(update, ct)));
+        registry.AddActivity(
+            ActivityNames.RequestApprovals,
+            sp => new ServiceActivity<RequestApprovalsInput, RequestApprovalsResult>((input, ct) => sp.GetRequiredService<RequestApprovals>().RunAsync(input, ct)));
+        registry.AddActivity(
+            ActivityNames.CloseApprovalStage,
+            sp => new ServiceActivity<CloseApprovalStageInput, CloseApprovalStageResult>((input, ct) => sp.GetRequiredService<CloseApprovalStage>().RunAsync(input, ct)));
         return registry;
     }
 
@@ -28,5 +34,11 @@ public static class ReleaseTasks
             await run(input, CancellationToken.None);
             return true;
         }
+    }
+
+    /// <summary>The same for an activity that returns a result.</summary>
+    private sealed class ServiceActivity<TInput, TOutput>(Func<TInput, CancellationToken, Task<TOutput>> run) : TaskActivity<TInput, TOutput>
+    {
+        public override Task<TOutput> RunAsync(TaskActivityContext context, TInput input) => run(input, CancellationToken.None);
     }
 }

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using ReleaseManagement.Api.Approvals;
+
+namespace ReleaseFunctions.Functions;
+
+/// <summary>HTTP triggers of the emailed approval links: GET/HEAD show the page, POST decides.</summary>
+public sealed class ApprovalPages(ApprovalPageHandlers pages)
+{
+    [Function(FunctionNames.ShowApproval)]
+    public Task<IResult> Show(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "approvals/{token}")] HttpRequest request,
+        string token,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        pages.ShowAsync(token, durable, cancellationToken);
+
+    [Function(FunctionNames.DecideApproval)]
+    public Task<IResult> Decide(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "approvals/{token}")] HttpRequest request,
+        string token,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        pages.DecideAsync(token, request, durable, cancellationToken);
+}

@@ -1,0 +1,300 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReleaseManagement.Approvals;
+using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Api.Approvals;
+
+/// <summary>Where a request for a decision came from: recorded with the decision.</summary>
+public sealed record DecisionClient(string? Address, string? UserAgent, AppServicePrincipal? Principal)
+{
+    public const int MaxUserAgentLength = 512;
+
+    public static DecisionClient From(HttpRequest request)
+    {
+        // Behind the App Service front ends the client is the first X-Forwarded-For address.
+        var forwarded = request.Headers["X-Forwarded-For"].ToString();
+        var address = !string.IsNullOrWhiteSpace(forwarded)
+            ? forwarded.Split(',')[0].Trim()
+            : request.HttpContext.Connection.RemoteIpAddress?.ToString();
+        var agent = request.Headers.UserAgent.ToString();
+        return new DecisionClient(
+            Truncate(address, 100),
+            Truncate(string.IsNullOrEmpty(agent) ? null : agent, MaxUserAgentLength),
+            AppServicePrincipal.From(request));
+    }
+
+    private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
+}
+
+public enum DecisionOutcome
+{
+    /// <summary>The decision was recorded and raised to the release.</summary>
+    Recorded,
+
+    /// <summary>The link was used before; nothing was recorded now.</summary>
+    AlreadyDecided,
+
+    /// <summary>The link is past its deadline.</summary>
+    Expired,
+
+    /// <summary>The stage was decided or expired, or the release no longer waits for decisions.</summary>
+    Closed,
+
+    /// <summary>No such link (or release): unknown, altered or never issued.</summary>
+    NotFound,
+
+    /// <summary>A signed-in approver is required and there is none.</summary>
+    NotSignedIn,
+
+    /// <summary>The signed-in user is not the approver.</summary>
+    WrongApprover,
+
+    /// <summary>The approver requested the release and may not approve it.</summary>
+    RequesterMayNotApprove,
+}
+
+/// <summary>The result of a decision attempt; <see cref="Request"/> is the link (token path), <see cref="Decision"/> what was recorded.</summary>
+public sealed record DecisionResult(DecisionOutcome Outcome, ApprovalRequest? Request = null, ApprovalDecisionRecord? Decision = null, ReleaseRecord? Release = null);
+
+/// <summary>What a link shows when opened (GET/HEAD): nothing is changed to find this out.</summary>
+public sealed record LinkView(
+    DecisionOutcome State,
+    ApprovalRequest? Request,
+    ReleaseRecord? Release,
+    IReadOnlyList<ApprovalDecisionRecord> Decisions);
+
+/// <summary>
+/// The one decision path, for emailed links and the plain API alike: checks who may decide, records the decision in
+/// <c>ApprovalDecisions</c>, consumes the link atomically (ETag-conditional), and raises the <see cref="ApprovalDecision"/>
+/// event with a new decision id. Of concurrent submits through one link exactly one is recorded and raised.
+/// Tokens are never logged.
+/// </summary>
+public sealed partial class ApprovalDecisionService(
+    IApprovalRequestStore requests,
+    IApprovalDecisionStore decisions,
+    IReleaseStore releases,
+    IOptions<ApprovalOptions> options,
+    TimeProvider time,
+    ILogger<ApprovalDecisionService> log)
+{
+    public const int MaxCommentLength = 2000;
+    private const string FormPurpose = "approval-form:v1:";
+
+    /// <summary>The anti-forgery value of a link's form: HMAC-SHA256 of the token hash under <c>Approvals:FormKey</c>.</summary>
+    public string FormValue(string tokenHash)
+    {
+        var mac = HMACSHA256.HashData(options.Value.FormKeyBytes(), Encoding.ASCII.GetBytes(FormPurpose + tokenHash));
+        return ApprovalTokens.Base64Url(mac);
+    }
+
+    public bool IsValidFormValue(string tokenHash, string? value)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > 100)
+        {
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(FormValue(tokenHash)), Encoding.ASCII.GetBytes(value));
+    }
+
+    /// <summary>Finds what a link stands for, changing nothing (the GET and HEAD of a link).</summary>
+    public async Task<LinkView> ViewAsync(string token, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var request = await FindAsync(token, cancellationToken);
+        if (request is null)
+        {
+            return new LinkView(DecisionOutcome.NotFound, null, null, []);
+        }
+
+        var release = await releases.GetAsync(request.ReleaseId, cancellationToken);
+        if (release is null)
+        {
+            return new LinkView(DecisionOutcome.NotFound, null, null, []);
+        }
+
+        var stageDecisions = await decisions.ListAsync(request.ReleaseId, request.Stage, cancellationToken);
+        var state = request.State switch
+        {
+            ApprovalRequestState.Decided => DecisionOutcome.AlreadyDecided,
+            ApprovalRequestState.Closed => DecisionOutcome.Closed,
+            _ when request.IsExpired(time.GetUtcNow()) => DecisionOutcome.Expired,
+            _ when !await IsWaitingAsync(durable, request.ReleaseId, cancellationToken) => DecisionOutcome.Closed,
+            _ => DecisionOutcome.Recorded,
+        };
+        return new LinkView(state, request, release, stageDecisions);
+    }
+
+    /// <summary>A decision through an emailed link (the POST of its page, after the form value was checked).</summary>
+    public async Task<DecisionResult> DecideByLinkAsync(
+        string token, bool approved, string? comment, DecisionClient client, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var request = await FindAsync(token, cancellationToken);
+        if (request is null)
+        {
+            return new DecisionResult(DecisionOutcome.NotFound);
+        }
+
+        while (true)
+        {
+            var now = time.GetUtcNow();
+            switch (request.State)
+            {
+                case ApprovalRequestState.Decided:
+                    return new DecisionResult(DecisionOutcome.AlreadyDecided, request);
+                case ApprovalRequestState.Closed:
+                    return new DecisionResult(DecisionOutcome.Closed, request);
+            }
+
+            if (request.IsExpired(now))
+            {
+                return new DecisionResult(DecisionOutcome.Expired, request);
+            }
+
+            var release = await releases.GetAsync(request.ReleaseId, cancellationToken);
+            if (release is null)
+            {
+                return new DecisionResult(DecisionOutcome.NotFound);
+            }
+
+            var refusal = Authorize(request.Approver, approved, release, client);
+            if (refusal is not null)
+            {
+                LogRefused(log, refusal.Value, request.ReleaseId, request.Stage);
+                return new DecisionResult(refusal.Value, request, null, release);
+            }
+
+            if (!await IsWaitingAsync(durable, request.ReleaseId, cancellationToken))
+            {
+                var closed = request with { State = ApprovalRequestState.Closed, ClosedReason = "The release no longer waits for decisions." };
+                if (await requests.TryUpdateAsync(closed, cancellationToken))
+                {
+                    return new DecisionResult(DecisionOutcome.Closed, closed, null, release);
+                }
+            }
+            else
+            {
+                var record = NewRecord(request.ReleaseId, request.Stage, approved, request.Approver, request.Role, comment, now, DecisionChannels.EmailLink, client);
+                var consumed = request with
+                {
+                    State = ApprovalRequestState.Decided,
+                    DecisionId = record.DecisionId,
+                    Approved = approved,
+                    DecidedBy = request.Approver,
+                    DecidedAt = now,
+                };
+
+                // The conditional update is the point of no return: whoever wins it records and raises; everyone else
+                // re-reads the link below and sees it decided.
+                if (await requests.TryUpdateAsync(consumed, cancellationToken))
+                {
+                    await RecordAndRaiseAsync(record, durable, cancellationToken);
+                    return new DecisionResult(DecisionOutcome.Recorded, consumed, record, release);
+                }
+            }
+
+            request = await requests.GetAsync(request.TokenHash, cancellationToken);
+            if (request is null)
+            {
+                return new DecisionResult(DecisionOutcome.NotFound);
+            }
+        }
+    }
+
+    /// <summary>A decision through the plain API (<c>POST /api/releases/{id}/decisions</c>), after its body was validated.</summary>
+    public async Task<DecisionResult> DecideDirectAsync(
+        string releaseId, string stage, bool approved, string approver, string? role, string? comment, DecisionClient client,
+        DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var release = ReleaseIds.IsValid(releaseId) ? await releases.GetAsync(releaseId, cancellationToken) : null;
+        if (release is null)
+        {
+            return new DecisionResult(DecisionOutcome.NotFound);
+        }
+
+        var refusal = Authorize(approver, approved, release, client);
+        if (refusal is not null)
+        {
+            LogRefused(log, refusal.Value, releaseId, stage);
+            return new DecisionResult(refusal.Value, null, null, release);
+        }
+
+        if (!await IsWaitingAsync(durable, releaseId, cancellationToken))
+        {
+            return new DecisionResult(DecisionOutcome.Closed, null, null, release);
+        }
+
+        var record = NewRecord(releaseId, stage, approved, approver, role, comment, time.GetUtcNow(), DecisionChannels.Api, client);
+        await RecordAndRaiseAsync(record, durable, cancellationToken);
+        return new DecisionResult(DecisionOutcome.Recorded, null, record, release);
+    }
+
+    private DecisionOutcome? Authorize(string approver, bool approved, ReleaseRecord release, DecisionClient client)
+    {
+        var o = options.Value;
+        if (o.RequireSignedInApprover)
+        {
+            if (client.Principal is null)
+            {
+                return DecisionOutcome.NotSignedIn;
+            }
+
+            if (!client.Principal.Is(approver))
+            {
+                return DecisionOutcome.WrongApprover;
+            }
+        }
+
+        if (approved && !o.RequesterMayApprove && release.Request.RequestedBy is { Length: > 0 } requester
+            && (string.Equals(requester.Trim(), approver.Trim(), StringComparison.OrdinalIgnoreCase) || (client.Principal?.Is(requester) ?? false)))
+        {
+            return DecisionOutcome.RequesterMayNotApprove;
+        }
+
+        return null;
+    }
+
+    private async Task RecordAndRaiseAsync(ApprovalDecisionRecord record, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        await decisions.AddAsync(record, cancellationToken);
+        var decision = new ApprovalDecision(record.DecisionId, record.Stage, record.Approved, record.Approver, record.Comment, record.DecidedAt, record.Role);
+        await durable.RaiseEventAsync(record.ReleaseId, ApprovalStages.EventName(record.Stage), decision, cancellationToken);
+        LogDecision(log, record.DecisionId, record.ReleaseId, record.Stage, record.Approved, record.Channel);
+    }
+
+    private static ApprovalDecisionRecord NewRecord(
+        string releaseId, string stage, bool approved, string approver, string? role, string? comment, DateTimeOffset now, string channel, DecisionClient client) =>
+        new(
+            Guid.NewGuid().ToString("N"),
+            releaseId,
+            stage,
+            approved,
+            approver,
+            string.IsNullOrWhiteSpace(role) ? null : role,
+            string.IsNullOrWhiteSpace(comment) ? null : comment.Trim(),
+            now,
+            channel,
+            client.Address,
+            client.UserAgent,
+            client.Principal?.Name);
+
+    private async Task<ApprovalRequest?> FindAsync(string token, CancellationToken cancellationToken) =>
+        ApprovalTokens.IsWellFormed(token) ? await requests.GetAsync(ApprovalTokens.Hash(token), cancellationToken) : null;
+
+    private static async Task<bool> IsWaitingAsync(DurableTaskClient durable, string releaseId, CancellationToken cancellationToken)
+    {
+        var instance = await durable.GetInstanceAsync(releaseId, cancellationToken);
+        return instance is not null && !instance.IsCompleted;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Decision {DecisionId} on release {ReleaseId} stage {Stage}: approved={Approved} via {Channel}")]
+    private static partial void LogDecision(ILogger logger, string decisionId, string releaseId, string stage, bool approved, string channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Decision refused ({Reason}) on release {ReleaseId} stage {Stage}")]
+    private static partial void LogRefused(ILogger logger, DecisionOutcome reason, string releaseId, string stage);
+}

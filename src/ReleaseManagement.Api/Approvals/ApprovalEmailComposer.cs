@@ -1,0 +1,55 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using ReleaseManagement.Approvals;
+using ReleaseManagement.Ports;
+
+namespace ReleaseManagement.Api.Approvals;
+
+/// <summary>Renders approval emails from <c>Templates/approval-email.*</c>.</summary>
+public sealed class ApprovalEmailComposer(IOptions<ApprovalOptions> options) : IApprovalEmailComposer
+{
+    public static string LinkFor(string publicBaseUrl, string token) => $"{publicBaseUrl.TrimEnd('/')}/api/approvals/{token}";
+
+    public static string FormatTime(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    public static string StageName(string stage) => stage switch
+    {
+        ApprovalStages.Plan => "Release plan",
+        _ => CultureInfo.InvariantCulture.TextInfo.ToTitleCase(stage.Replace('-', ' ')),
+    };
+
+    public EmailMessage Compose(ApprovalEmailModel model)
+    {
+        var release = model.Release;
+        var link = LinkFor(options.Value.PublicBaseUrl, model.Token);
+        var (tag, intro) = model.Kind switch
+        {
+            ApprovalKind.Reminder => ("Reminder", "This is a reminder: your decision is still needed."),
+            ApprovalKind.Escalation => ("Escalation", "The deadline for this decision has been reached without a decision; it is escalated to you."),
+            _ => ("Approval needed", "Your decision is needed."),
+        };
+        var values = new Dictionary<string, string?>
+        {
+            ["tag"] = tag,
+            ["intro"] = intro,
+            ["releaseTitle"] = release.Title,
+            ["releaseId"] = release.Id,
+            ["releaseType"] = release.Type.ToString(),
+            ["systems"] = string.Join(", ", release.Systems),
+            ["targetDate"] = release.TargetDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["requestedBy"] = release.RequestedBy ?? "(not given)",
+            ["stage"] = StageName(model.Stage),
+            ["role"] = model.Approver.Role,
+            ["risk"] = string.IsNullOrWhiteSpace(model.Risk) ? "(not assessed)" : model.Risk,
+            ["gateSummary"] = string.IsNullOrWhiteSpace(model.GateSummary) ? "(none yet)" : model.GateSummary,
+            ["deadline"] = FormatTime(model.Deadline),
+            ["link"] = link,
+        };
+        var subject = Templates.Render("approval-email.subject.txt", values).Trim();
+        return new EmailMessage(
+            [model.Approver.Email],
+            subject,
+            Templates.Render("approval-email.html", values),
+            Templates.Render("approval-email.txt", values));
+    }
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+using ReleaseManagement.Approvals;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Api.Approvals;
+
+/// <summary>
+/// The pages behind an emailed approval link, <c>/api/approvals/{token}</c>. GET and HEAD only show (an email
+/// scanner following or rendering the link decides nothing); a deliberate POST of the page's form, carrying its
+/// anti-forgery value, decides. Unknown, altered, expired and used links say so without telling whether a release exists.
+/// </summary>
+public sealed class ApprovalPageHandlers(ApprovalDecisionService service)
+{
+    public const long MaxFormBytes = 16 * 1024;
+    public const string FormField = "form";
+
+    /// <summary><c>GET</c> and <c>HEAD /api/approvals/{token}</c>: the confirmation page, or why the link no longer decides.</summary>
+    public async Task<IResult> ShowAsync(string token, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var view = await service.ViewAsync(token, durable, cancellationToken);
+        if (view.State == DecisionOutcome.Recorded)
+        {
+            return Confirm(view, service.FormValue(view.Request!.TokenHash));
+        }
+
+        return StatePage(view.State, view.Request, isPost: false);
+    }
+
+    /// <summary><c>POST /api/approvals/{token}</c>: records the decision made on the page.</summary>
+    public async Task<IResult> DecideAsync(string token, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        if (!ApprovalTokens.IsWellFormed(token))
+        {
+            return NotFound();
+        }
+
+        if (request.ContentLength > MaxFormBytes)
+        {
+            return Message(StatusCodes.Status413PayloadTooLarge, "Too large", "The form sent is too large.");
+        }
+
+        if (!request.HasFormContentType)
+        {
+            return Message(StatusCodes.Status415UnsupportedMediaType, "Not a form", "Decisions are made with the form on the approval page.");
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { ValueLengthLimit = (int)MaxFormBytes, ValueCountLimit = 10 }, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            return Message(StatusCodes.Status400BadRequest, "Unreadable form", "The form sent could not be read.");
+        }
+
+        var hash = ApprovalTokens.Hash(token);
+        if (!service.IsValidFormValue(hash, form[FormField]))
+        {
+            // Also what an unknown token gets: the value is bound to the token, so no valid value exists for it.
+            var view = await service.ViewAsync(token, durable, cancellationToken);
+            return view.State == DecisionOutcome.NotFound
+                ? NotFound()
+                : Message(StatusCodes.Status400BadRequest, "Please use the approval page", "This decision did not come from the approval page. Open the link from your email again and use its buttons.");
+        }
+
+        bool? approved = form["decision"].ToString() switch
+        {
+            "approve" => true,
+            "reject" => false,
+            _ => null,
+        };
+        if (approved is null)
+        {
+            return Message(StatusCodes.Status400BadRequest, "No decision", "Choose Approve or Reject on the approval page.");
+        }
+
+        var comment = form["comment"].ToString();
+        if (comment.Length > ApprovalDecisionService.MaxCommentLength)
+        {
+            return Message(StatusCodes.Status400BadRequest, "Comment too long", $"The comment must be at most {ApprovalDecisionService.MaxCommentLength} characters. Go back to shorten it.");
+        }
+
+        var result = await service.DecideByLinkAsync(token, approved.Value, comment, DecisionClient.From(request), durable, cancellationToken);
+        switch (result.Outcome)
+        {
+            case DecisionOutcome.Recorded:
+                var d = result.Decision!;
+                return Message(
+                    StatusCodes.Status200OK,
+                    d.Approved ? "Approved" : "Rejected",
+                    $"Thank you. Your {(d.Approved ? "approval" : "rejection")} of the {ApprovalEmailComposer.StageName(d.Stage).ToLowerInvariant()} stage of release '{result.Release!.Request.Title}' ({d.ReleaseId}) was recorded at {ApprovalEmailComposer.FormatTime(d.DecidedAt)}.");
+            case DecisionOutcome.NotSignedIn:
+                return Message(StatusCodes.Status403Forbidden, "Sign-in required", "Sign in as the approver this link was sent to, then open the link again.");
+            case DecisionOutcome.WrongApprover:
+                return Message(StatusCodes.Status403Forbidden, "Not your link", "You are signed in as someone other than the approver this link was sent to. Nothing was recorded.");
+            case DecisionOutcome.RequesterMayNotApprove:
+                return Message(StatusCodes.Status403Forbidden, "You requested this release", "The person who requested a release cannot approve it. Nothing was recorded.");
+            default:
+                return StatePage(result.Outcome, result.Request, isPost: true);
+        }
+    }
+
+    private static IResult StatePage(DecisionOutcome state, ApprovalRequest? request, bool isPost) => state switch
+    {
+        DecisionOutcome.AlreadyDecided => Message(
+            isPost ? StatusCodes.Status409Conflict : StatusCodes.Status200OK,
+            "Already decided",
+            $"This link was already used: {(request!.Approved == true ? "approved" : "rejected")} by {request.DecidedBy} at {ApprovalEmailComposer.FormatTime(request.DecidedAt ?? default)}. Each link decides once."),
+        DecisionOutcome.Expired => Message(
+            StatusCodes.Status410Gone,
+            "Link expired",
+            $"This approval link expired at {ApprovalEmailComposer.FormatTime(request!.ExpiresAt)}. Nothing can be decided with it any more."),
+        DecisionOutcome.Closed => Message(
+            StatusCodes.Status410Gone,
+            "Stage closed",
+            $"This approval stage is closed: {request?.ClosedReason ?? "the release no longer waits for decisions."} Nothing can be decided with this link any more."),
+        _ => NotFound(),
+    };
+
+    private static IResult NotFound() =>
+        Message(StatusCodes.Status404NotFound, "Link not valid", "This approval link is not valid. Check that the whole link from the email was opened.");
+
+    private static IResult Message(int status, string heading, string text) =>
+        new HtmlPage(status, heading, Templates.Render("approval-message.html", new Dictionary<string, string?>
+        {
+            ["heading"] = heading,
+            ["message"] = text,
+        }));
+
+    private static IResult Confirm(LinkView view, string formValue)
+    {
+        var r = view.Request!;
+        var release = view.Release!.Request;
+        var decided = new StringBuilder();
+        foreach (var d in view.Decisions)
+        {
+            decided.Append(CultureInfo.InvariantCulture, $"<li><strong>{Templates.Html(d.Approver)}</strong>")
+                .Append(d.Role is null ? string.Empty : $" ({Templates.Html(d.Role)})")
+                .Append(CultureInfo.InvariantCulture, $": {(d.Approved ? "approved" : "rejected")} at {Templates.Html(ApprovalEmailComposer.FormatTime(d.DecidedAt))}")
+                .Append(d.Comment is null ? string.Empty : $" &mdash; &ldquo;{Templates.Html(d.Comment)}&rdquo;")
+                .Append("</li>");
+        }
+
+        var content = Templates.Render("approval-confirm.html", new Dictionary<string, string?>
+        {
+            ["stage"] = ApprovalEmailComposer.StageName(r.Stage),
+            ["releaseTitle"] = release.Title,
+            ["releaseId"] = release.Id,
+            ["releaseType"] = release.Type.ToString(),
+            ["systems"] = string.Join(", ", release.Systems),
+            ["targetDate"] = release.TargetDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["requestedBy"] = release.RequestedBy ?? "(not given)",
+            ["phase"] = view.Release.Phase.ToString(),
+            ["approver"] = r.Approver,
+            ["role"] = r.Role,
+            ["deadline"] = ApprovalEmailComposer.FormatTime(r.ExpiresAt),
+            ["decisions"] = decided.Length == 0 ? "<li>Nobody has decided yet.</li>" : decided.ToString(),
+            ["formField"] = FormField,
+            ["formValue"] = formValue,
+            ["maxComment"] = ApprovalDecisionService.MaxCommentLength.ToString(CultureInfo.InvariantCulture),
+        });
+        return new HtmlPage(StatusCodes.Status200OK, $"Approve: {release.Title}", content);
+    }
+}

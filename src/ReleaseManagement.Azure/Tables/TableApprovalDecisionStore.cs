@@ -1,0 +1,71 @@
+using Azure;
+using Azure.Data.Tables;
+using ReleaseManagement.Approvals;
+using ReleaseManagement.Ports;
+
+namespace ReleaseManagement.Azure.Tables;
+
+/// <summary>
+/// The audit trail of decisions in table <c>ApprovalDecisions</c>: partition = release id, row key = decision id.
+/// Adding is an insert, so recording the same decision twice leaves one row.
+/// </summary>
+public sealed class TableApprovalDecisionStore(TableServiceClient service) : IApprovalDecisionStore
+{
+    private readonly TableClient _table = service.GetTableClient(TableNames.ApprovalDecisions);
+    private volatile bool _created;
+
+    public async Task AddAsync(ApprovalDecisionRecord d, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        try
+        {
+            await _table.AddEntityAsync(
+                new TableEntity(d.ReleaseId, d.DecisionId)
+                {
+                    ["Stage"] = d.Stage,
+                    ["Decision"] = d.Approved ? "Approved" : "Rejected",
+                    ["Approved"] = d.Approved,
+                    ["Approver"] = d.Approver,
+                    ["Role"] = d.Role,
+                    ["Comment"] = d.Comment,
+                    ["DecidedAt"] = d.DecidedAt,
+                    ["Channel"] = d.Channel,
+                    ["ClientAddress"] = d.ClientAddress,
+                    ["UserAgent"] = d.UserAgent,
+                    ["SignedInAs"] = d.SignedInAs,
+                },
+                cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Recorded before: a retry of the same decision.
+        }
+    }
+
+    public async Task<IReadOnlyList<ApprovalDecisionRecord>> ListAsync(string releaseId, string stage, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var list = new List<ApprovalDecisionRecord>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {releaseId} and Stage eq {stage}");
+        await foreach (var e in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            list.Add(new ApprovalDecisionRecord(
+                e.RowKey, e.PartitionKey, e.GetString("Stage")!, e.GetBoolean("Approved") ?? false, e.GetString("Approver")!,
+                e.GetString("Role"), e.GetString("Comment"), e.GetDateTimeOffset("DecidedAt") ?? DateTimeOffset.MinValue,
+                e.GetString("Channel") ?? string.Empty, e.GetString("ClientAddress"), e.GetString("UserAgent"), e.GetString("SignedInAs")));
+        }
+
+        return list.OrderBy(d => d.DecidedAt).ToList();
+    }
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (_created)
+        {
+            return;
+        }
+
+        await _table.CreateIfNotExistsAsync(cancellationToken);
+        _created = true;
+    }
+}

@@ -1,0 +1,163 @@
+using Azure;
+using Azure.Data.Tables;
+using ReleaseManagement.Approvals;
+using ReleaseManagement.Ports;
+
+namespace ReleaseManagement.Azure.Tables;
+
+/// <summary>
+/// Approval links in table <c>ApprovalRequests</c>, two kinds of row:
+/// <list type="bullet">
+/// <item>the link: partition <c>token:{sha256}</c>, row key empty; found by a point read of the hashed token, and
+/// changed only by ETag-conditional replaces, so of concurrent decisions through one link exactly one lands;</item>
+/// <item>the send: partition <c>release:{id}</c>, row key <c>{stage}|{round}|{kind}|{approver}</c>; which link a send
+/// carries and whether its email went out (the idempotency record of RequestApprovals, and how a stage's links are found).</item>
+/// </list>
+/// The token itself is stored nowhere.
+/// </summary>
+public sealed class TableApprovalRequestStore(TableServiceClient service) : IApprovalRequestStore
+{
+    private readonly TableClient _table = service.GetTableClient(TableNames.ApprovalRequests);
+    private volatile bool _created;
+
+    public static string LinkPartition(string tokenHash) => $"token:{tokenHash}";
+
+    public static string SendPartition(string releaseId) => $"release:{releaseId}";
+
+    public async Task<ApprovalRequest?> GetAsync(string tokenHash, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(LinkPartition(tokenHash), string.Empty, cancellationToken: cancellationToken);
+        return response.HasValue ? FromEntity(response.Value!) : null;
+    }
+
+    public async Task<ApprovalSend?> GetSendAsync(string releaseId, string sendKey, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(SendPartition(releaseId), sendKey, cancellationToken: cancellationToken);
+        return response.HasValue ? ToSend(response.Value!) : null;
+    }
+
+    public async Task AddAsync(ApprovalRequest request, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        await _table.AddEntityAsync(ToEntity(request), cancellationToken);
+
+        var previous = await GetSendAsync(request.ReleaseId, request.SendKey, cancellationToken);
+        await _table.UpsertEntityAsync(
+            new TableEntity(SendPartition(request.ReleaseId), request.SendKey)
+            {
+                ["TokenHash"] = request.TokenHash,
+                ["Stage"] = request.Stage,
+                ["SentAt"] = null,
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
+
+        // An earlier attempt's link whose email may not have gone out: only the newest link of a send may work.
+        if (previous is not null && previous.TokenHash != request.TokenHash)
+        {
+            while (await GetAsync(previous.TokenHash, cancellationToken) is { State: ApprovalRequestState.Open } stale)
+            {
+                if (await TryUpdateAsync(stale with { State = ApprovalRequestState.Closed, ClosedReason = "This link was replaced by a newer one." }, cancellationToken))
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    public async Task MarkSentAsync(ApprovalRequest request, DateTimeOffset sentAt, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        await _table.UpdateEntityAsync(
+            new TableEntity(SendPartition(request.ReleaseId), request.SendKey) { ["SentAt"] = sentAt },
+            ETag.All,
+            TableUpdateMode.Merge,
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<ApprovalSend>> ListSendsAsync(string releaseId, string stage, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var prefix = ApprovalRequestKeys.StagePrefix(stage);
+        var upper = prefix[..^1] + (char)(prefix[^1] + 1);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SendPartition(releaseId)} and RowKey ge {prefix} and RowKey lt {upper}");
+        var sends = new List<ApprovalSend>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            sends.Add(ToSend(e));
+        }
+
+        return sends;
+    }
+
+    public async Task<bool> TryUpdateAsync(ApprovalRequest updated, CancellationToken cancellationToken = default)
+    {
+        if (updated.Version is null)
+        {
+            throw new ArgumentException("Only a request read from the store (with its version) can be updated.", nameof(updated));
+        }
+
+        await EnsureTableAsync(cancellationToken);
+        try
+        {
+            await _table.UpdateEntityAsync(ToEntity(updated), new ETag(updated.Version), TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (_created)
+        {
+            return;
+        }
+
+        await _table.CreateIfNotExistsAsync(cancellationToken);
+        _created = true;
+    }
+
+    private static ApprovalSend ToSend(TableEntity e) =>
+        new(e.PartitionKey["release:".Length..], e.RowKey, e.GetString("TokenHash") ?? string.Empty, e.GetDateTimeOffset("SentAt"));
+
+    internal static TableEntity ToEntity(ApprovalRequest r) => new(LinkPartition(r.TokenHash), string.Empty)
+    {
+        ["ReleaseId"] = r.ReleaseId,
+        ["Stage"] = r.Stage,
+        ["Round"] = r.Round,
+        ["Kind"] = r.Kind.ToString(),
+        ["Approver"] = r.Approver,
+        ["Role"] = r.Role,
+        ["CreatedAt"] = r.CreatedAt,
+        ["ExpiresAt"] = r.ExpiresAt,
+        ["State"] = r.State.ToString(),
+        ["DecisionId"] = r.DecisionId,
+        ["Approved"] = r.Approved,
+        ["DecidedBy"] = r.DecidedBy,
+        ["DecidedAt"] = r.DecidedAt,
+        ["ClosedReason"] = r.ClosedReason,
+    };
+
+    internal static ApprovalRequest FromEntity(TableEntity e) => new(
+        e.PartitionKey["token:".Length..],
+        e.GetString("ReleaseId")!,
+        e.GetString("Stage")!,
+        e.GetInt32("Round") ?? 1,
+        Enum.Parse<ApprovalKind>(e.GetString("Kind")!),
+        e.GetString("Approver")!,
+        e.GetString("Role") ?? string.Empty,
+        e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
+        e.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue,
+        Enum.Parse<ApprovalRequestState>(e.GetString("State")!),
+        e.GetString("DecisionId"),
+        e.GetBoolean("Approved"),
+        e.GetString("DecidedBy"),
+        e.GetDateTimeOffset("DecidedAt"),
+        e.GetString("ClosedReason"),
+        e.ETag.ToString());
+}

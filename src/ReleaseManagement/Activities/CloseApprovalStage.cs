@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+using ReleaseManagement.Approvals;
+using ReleaseManagement.Ports;
+
+namespace ReleaseManagement.Activities;
+
+/// <summary>The input of <see cref="CloseApprovalStage"/>; <paramref name="Reason"/> is shown on the closed links' page.</summary>
+public sealed record CloseApprovalStageInput(string ReleaseId, string Stage, string Reason);
+
+public sealed record CloseApprovalStageResult(int Closed);
+
+/// <summary>
+/// Stops every outstanding link of a decided or expired stage from working: their page then says the stage is closed.
+/// Links already used keep showing who decided. Idempotent: closing again closes nothing more.
+/// </summary>
+public sealed partial class CloseApprovalStage(IApprovalRequestStore requests, ILogger<CloseApprovalStage> log)
+{
+    public const int MaxReasonLength = 500;
+
+    public async Task<CloseApprovalStageResult> RunAsync(CloseApprovalStageInput input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var reason = string.IsNullOrWhiteSpace(input.Reason) ? "The stage is closed." : input.Reason.Trim();
+        if (reason.Length > MaxReasonLength)
+        {
+            reason = reason[..MaxReasonLength];
+        }
+
+        var closed = 0;
+        foreach (var send in await requests.ListSendsAsync(input.ReleaseId, input.Stage, cancellationToken))
+        {
+            while (true)
+            {
+                var request = await requests.GetAsync(send.TokenHash, cancellationToken);
+                if (request is null || request.State != ApprovalRequestState.Open)
+                {
+                    break;
+                }
+
+                var updated = request with { State = ApprovalRequestState.Closed, ClosedReason = reason };
+                if (await requests.TryUpdateAsync(updated, cancellationToken))
+                {
+                    closed++;
+                    break;
+                }
+            }
+        }
+
+        LogClosed(log, input.ReleaseId, input.Stage, closed);
+        return new CloseApprovalStageResult(closed);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closed {Count} approval links of release {ReleaseId} stage {Stage}")]
+    private static partial void LogClosed(ILogger logger, string releaseId, string stage, int count);
+}

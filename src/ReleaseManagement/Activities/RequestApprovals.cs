@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Logging;
+using ReleaseManagement.Approvals;
+using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Activities;
+
+/// <summary>
+/// The input of <see cref="RequestApprovals"/>: ask <paramref name="Approvers"/> to decide <paramref name="Stage"/> of a
+/// release, each by an email with a personal link that works until <paramref name="Deadline"/>.
+/// </summary>
+/// <param name="Round">Counts the times the stage is put to approvers (1 for the first); a new round sends new emails.</param>
+/// <param name="Kind">Request, Reminder or Escalation: each kind of a round is emailed once per approver, with a fresh link.</param>
+/// <param name="Risk">The release's risk as the policy rates it, shown in the email (optional).</param>
+/// <param name="GateSummary">A line on the gates passed so far, shown in the email (optional).</param>
+public sealed record RequestApprovalsInput(
+    string ReleaseId,
+    string Stage,
+    int Round,
+    ApprovalKind Kind,
+    IReadOnlyList<ApproverRef> Approvers,
+    DateTimeOffset Deadline,
+    string? Risk = null,
+    string? GateSummary = null);
+
+/// <summary>How many approvers were emailed now, and how many had been emailed by an earlier attempt.</summary>
+public sealed record RequestApprovalsResult(int Emailed, int AlreadyEmailed);
+
+/// <summary>
+/// Creates one approval link per approver and emails it. Idempotent per release, stage, round, kind and approver:
+/// a retry emails only those whose email did not go out yet (at least once: a crash between sending and recording the
+/// send may email an approver twice, and then only the newer link works).
+/// </summary>
+public sealed partial class RequestApprovals(
+    IReleaseStore releases,
+    IApprovalRequestStore requests,
+    IApprovalEmailComposer composer,
+    IEmailSender email,
+    TimeProvider time,
+    ILogger<RequestApprovals> log)
+{
+    public async Task<RequestApprovalsResult> RunAsync(RequestApprovalsInput input, CancellationToken cancellationToken = default)
+    {
+        Validate(input);
+        var release = await releases.GetAsync(input.ReleaseId, cancellationToken)
+            ?? throw new InvalidOperationException($"There is no release '{input.ReleaseId}' to request approvals for.");
+
+        int emailed = 0, already = 0;
+        foreach (var approver in input.Approvers.DistinctBy(a => a.Email.Trim().ToLowerInvariant()))
+        {
+            var key = ApprovalRequestKeys.SendKey(input.Stage, input.Round, input.Kind, approver.Email);
+            var send = await requests.GetSendAsync(input.ReleaseId, key, cancellationToken);
+            if (send?.SentAt is not null)
+            {
+                already++;
+                continue;
+            }
+
+            var (token, hash) = ApprovalTokens.Create();
+            var request = new ApprovalRequest(
+                hash, input.ReleaseId, input.Stage, input.Round, input.Kind, approver.Email.Trim(), approver.Role.Trim(),
+                time.GetUtcNow(), input.Deadline);
+            await requests.AddAsync(request, cancellationToken);
+
+            var message = composer.Compose(new ApprovalEmailModel(
+                release.Request, input.Stage, input.Kind, approver with { Email = request.Approver }, input.Risk, input.GateSummary, input.Deadline, token));
+            await email.SendAsync(message, cancellationToken);
+            await requests.MarkSentAsync(request, time.GetUtcNow(), cancellationToken);
+            LogSent(log, input.Kind, input.ReleaseId, input.Stage, input.Round, request.Role);
+            emailed++;
+        }
+
+        return new RequestApprovalsResult(emailed, already);
+    }
+
+    private static void Validate(RequestApprovalsInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (!ReleaseIds.IsValid(input.ReleaseId))
+        {
+            throw new ArgumentException($"'{input.ReleaseId}' is not a release id.", nameof(input));
+        }
+
+        if (string.IsNullOrWhiteSpace(input.Stage) || input.Stage.Contains('|'))
+        {
+            throw new ArgumentException("The stage is required and must not contain '|'.", nameof(input));
+        }
+
+        if (input.Round is < 1 or > 9999)
+        {
+            throw new ArgumentException("The round must be between 1 and 9999.", nameof(input));
+        }
+
+        if (input.Approvers is null || input.Approvers.Count == 0)
+        {
+            throw new ArgumentException("At least one approver is required.", nameof(input));
+        }
+
+        foreach (var a in input.Approvers)
+        {
+            if (a is null || string.IsNullOrWhiteSpace(a.Email) || !a.Email.Contains('@') || a.Email.Length > 254 || string.IsNullOrWhiteSpace(a.Role))
+            {
+                throw new ArgumentException("Every approver needs an email address and a role.", nameof(input));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Emailed approval {Kind} for release {ReleaseId} stage {Stage} round {Round} to role {Role}")]
+    private static partial void LogSent(ILogger logger, ApprovalKind kind, string releaseId, string stage, int round, string role);
+}

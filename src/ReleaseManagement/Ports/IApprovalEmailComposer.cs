@@ -1,0 +1,22 @@
+using ReleaseManagement.Approvals;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Ports;
+
+/// <summary>What an approval email says; the composer turns it into a message from the email templates.</summary>
+/// <param name="Token">The link's secret; the composer puts it into the link and nowhere else.</param>
+public sealed record ApprovalEmailModel(
+    ReleaseRequest Release,
+    string Stage,
+    ApprovalKind Kind,
+    ApproverRef Approver,
+    string? Risk,
+    string? GateSummary,
+    DateTimeOffset Deadline,
+    string Token);
+
+/// <summary>Renders approval emails (templates under ReleaseManagement.Api/Templates).</summary>
+public interface IApprovalEmailComposer
+{
+    EmailMessage Compose(ApprovalEmailModel model);
+}

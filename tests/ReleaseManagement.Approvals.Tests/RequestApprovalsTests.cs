@@ -1,0 +1,100 @@
+using Azure.Data.Tables;
+using ReleaseManagement.Activities;
+using ReleaseManagement.Approvals.Tests.Infrastructure;
+
+namespace ReleaseManagement.Approvals.Tests;
+
+/// <summary>The RequestApprovals activity against Azurite and a real SMTP server (smtp4dev).</summary>
+public sealed class RequestApprovalsTests(SmtpApprovalSystem system)
+{
+    private static readonly ApproverRef Lead = new("lead@example.com", "technical-lead");
+    private static readonly ApproverRef Owner = new("owner@example.com", "product-owner");
+
+    [Fact]
+    public async Task RequestApprovals_TwoApprovers_EachGetsOneEmailWithSubjectDetailsAndAWorkingLink()
+    {
+        var id = await system.CreateReleaseAsync("Billing 2.4");
+        var result = await system.RequestApprovalsAsync(id, [Lead, Owner]);
+        Assert.Equal(new RequestApprovalsResult(2, 0), result);
+
+        var emails = await system.WaitForEmailsAsync(id, 2);
+        Assert.Equal(["lead@example.com", "owner@example.com"], emails.Select(e => e.To).Order());
+        Assert.All(emails, e =>
+        {
+            Assert.StartsWith($"[Approval needed] Billing 2.4 ({id}): Release plan approval by 20", e.Subject, StringComparison.Ordinal);
+            Assert.EndsWith(" UTC", e.Subject, StringComparison.Ordinal);
+            Assert.Contains("Type:          Minor", e.Text, StringComparison.Ordinal);
+            Assert.Contains("Risk:          Medium", e.Text, StringComparison.Ordinal);
+            Assert.Contains("Plan complete; no gates passed yet.", e.Text, StringComparison.Ordinal);
+            Assert.Contains(e.Link, e.Html, StringComparison.Ordinal);
+            Assert.StartsWith(system.Host.BaseAddress + "api/approvals/", e.Link, StringComparison.Ordinal);
+        });
+        Assert.Contains("technical-lead", emails.Single(e => e.To == Lead.Email).Text, StringComparison.Ordinal);
+
+        foreach (var e in emails)
+        {
+            var page = await system.Http.GetAsync(new Uri(e.Link).PathAndQuery, TestContext.Current.CancellationToken);
+            var html = await page.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("Billing 2.4", html, StringComparison.Ordinal);
+            Assert.Contains(">Approve</button>", html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task RequestApprovals_Retried_DoesNotEmailAgain()
+    {
+        var id = await system.CreateReleaseAsync();
+        Assert.Equal(new RequestApprovalsResult(2, 0), await system.RequestApprovalsAsync(id, [Lead, Owner]));
+        Assert.Equal(new RequestApprovalsResult(0, 2), await system.RequestApprovalsAsync(id, [Lead, Owner]));
+        await system.WaitForEmailsAsync(id, 2);
+        Assert.Equal(2, (await system.Smtp.ListAsync(TestContext.Current.CancellationToken)).Count(m => m.Subject.Contains(id, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task RequestApprovals_StoresOnlyTheTokenHash_NeverTheToken()
+    {
+        var id = await system.CreateReleaseAsync();
+        await system.RequestApprovalsAsync(id, [Lead]);
+        var token = ApprovalSystem.TokenOf((await system.WaitForEmailsAsync(id, 1))[0].Link);
+
+        var stored = await system.Requests.GetAsync(ApprovalTokens.Hash(token), TestContext.Current.CancellationToken);
+        Assert.NotNull(stored);
+        Assert.Equal((id, "plan", "lead@example.com", "technical-lead", ApprovalRequestState.Open), (stored.ReleaseId, stored.Stage, stored.Approver, stored.Role, stored.State));
+
+        var table = new TableClient(TestEnvironment.AzuriteConnectionString, "ApprovalRequests");
+        await foreach (var entity in table.QueryAsync<TableEntity>(cancellationToken: TestContext.Current.CancellationToken))
+        {
+            Assert.DoesNotContain(token, entity.PartitionKey + entity.RowKey + string.Join("|", entity.Select(kv => kv.Value)), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task RequestApprovals_ReminderAndEscalation_SendFreshLinks()
+    {
+        var id = await system.CreateReleaseAsync();
+        await system.RequestApprovalsAsync(id, [Lead]);
+        await system.RequestApprovalsAsync(id, [Lead], ApprovalKind.Reminder);
+        await system.RequestApprovalsAsync(id, [new ApproverRef("director@example.com", "escalation-contact")], ApprovalKind.Escalation);
+
+        var emails = await system.WaitForEmailsAsync(id, 3);
+        Assert.Equal(3, emails.Select(e => e.Link).Distinct().Count());
+        Assert.Contains(emails, e => e.Subject.StartsWith("[Reminder] ", StringComparison.Ordinal) && e.To == Lead.Email);
+        Assert.Contains(emails, e => e.Subject.StartsWith("[Escalation] ", StringComparison.Ordinal) && e.To == "director@example.com");
+        foreach (var e in emails)
+        {
+            var stored = await system.Requests.GetAsync(ApprovalTokens.Hash(ApprovalSystem.TokenOf(e.Link)), TestContext.Current.CancellationToken);
+            Assert.Equal(ApprovalRequestState.Open, stored!.State);
+        }
+    }
+
+    [Fact]
+    public async Task RequestApprovals_InvalidInput_IsRefusedAndSendsNothing()
+    {
+        var id = await system.CreateReleaseAsync();
+        await Assert.ThrowsAsync<ArgumentException>(() => system.RequestApprovalsAsync(id, []));
+        await Assert.ThrowsAsync<ArgumentException>(() => system.RequestApprovalsAsync(id, [new ApproverRef("not-an-address", "lead")]));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => system.RequestApprovalsAsync("no-such-release-" + Guid.NewGuid().ToString("N")[..8], [Lead]));
+        Assert.DoesNotContain(await system.Smtp.ListAsync(TestContext.Current.CancellationToken), m => m.Subject.Contains(id, StringComparison.Ordinal));
+    }
+}
