@@ -87,6 +87,18 @@ param alertEmails array = []
 @maxValue(100)
 param serverErrorRatePercent int = 5
 
+
+@description('Sender of approval and report emails, e.g. "Release Management <releases@contoso.com>".')
+param emailFrom string = 'Release Management <releases@example.com>'
+
+@description('SMTP relay host: smtp.azurecomm.net (Azure Communication Services) or smtp.office365.com.')
+param smtpHost string = 'smtp.azurecomm.net'
+
+@description('SMTP port (587 with STARTTLS).')
+param smtpPort int = 587
+
+@description('SMTP user name; its password is the Key Vault item smtp-password.')
+param smtpUserName string = ''
 @description('Tags applied to every resource.')
 param tags object = {}
 
@@ -199,10 +211,42 @@ var appSettings = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
   TaskHubName: taskHubName
   Releases__PlanApprovalTimeout: planApprovalTimeout
+  // Pipeline events (docs/pipeline-events.md)
+  PipelineEvents__Table: 'PipelineEvents'
+  PipelineEvents__Queue: 'pipeline-events'
+  PipelineEvents__Container: 'pipeline-deliveries'
+  Webhooks__MaxBodyBytes: '26214400'
+  Webhooks__AzureDevOps__Username: 'release-webhooks'
+  Webhooks__AzureDevOps__HeaderName: 'X-Release-Webhook-Key'
+  Webhooks__CDEvents__Tolerance: '00:05:00'
+  Webhooks__Correlation__BranchPrefix: 'release/'
+  Webhooks__Correlation__TagPrefix: 'release/'
+  Webhooks__Correlation__VersionPattern: '^v?(?<release>\\d+\\.\\d+\\.\\d+)(?:[-+].*)?$'
+  ServiceBus__FullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  ServiceBus__ClientId: identity.outputs.clientId
+  ServiceBus__Topic: serviceBus.outputs.topicName
+  ServiceBus__EventSource: '/release-functions/${environmentName}'
+  // Approvals by emailed link (docs/approvals.md)
+  Approvals__PublicBaseUrl: 'https://${names.functionApp}.azurewebsites.net'
+  Approvals__RequireSignedInApprover: 'true'
+  Approvals__RequesterMayApprove: 'false'
+  Email__Transport: 'Smtp'
+  Email__From: emailFrom
+  Smtp__Host: smtpHost
+  Smtp__Port: string(smtpPort)
+  Smtp__Security: 'StartTls'
+  Smtp__UserName: smtpUserName
+  Smtp__Timeout: '00:00:30'
 }
 
 var keyVaultReferences = {
   MICROSOFT_PROVIDER_AUTHENTICATION_SECRET: authCredentialVaultItem
+  Approvals__FormKey: 'approvals-form-key'
+  Smtp__Password: 'smtp-password'
+  Webhooks__GitHub__Secrets__0: 'webhook-github-secret'
+  Webhooks__AzureDevOps__Secrets__0: 'webhook-azure-devops-password'
+  Webhooks__AzureDevOps__HeaderValues__0: 'webhook-azure-devops-header'
+  Webhooks__CDEvents__Secrets__0: 'webhook-cdevents-secret'
 }
 
 module functionApp 'modules/functionapp.bicep' = {

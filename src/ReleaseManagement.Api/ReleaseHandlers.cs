@@ -108,8 +108,7 @@ public sealed partial class ReleaseHandlers(
     }
 
     private static bool SameRequest(ReleaseRequest a, ReleaseRequest b) =>
-        a.Id == b.Id && a.Title == b.Title && a.Type == b.Type && a.TargetDate == b.TargetDate
-        && a.RequestedBy == b.RequestedBy && a.Systems.SequenceEqual(b.Systems, StringComparer.Ordinal);
+        System.Text.Json.JsonSerializer.Serialize(a, ApiJson.Options) == System.Text.Json.JsonSerializer.Serialize(b, ApiJson.Options);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Release {ReleaseId} ({ReleaseType}) started")]
     private static partial void LogStarted(ILogger logger, string releaseId, ReleaseType releaseType);
@@ -126,6 +125,10 @@ public sealed record ReleaseView(
     IReadOnlyList<string> Systems,
     DateOnly TargetDate,
     string? RequestedBy,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Approvers,
+    ChangeCategory ChangeCategory,
+    RiskRating Impact,
+    RiskRating Probability,
     DateTimeOffset CreatedAt,
     ReleasePhase Phase,
     ReleaseStatus Status,
@@ -135,6 +138,7 @@ public sealed record ReleaseView(
 {
     public static ReleaseView From(ReleaseRecord r, string? runtimeStatus) => new(
         r.Request.Id, r.Request.Title, r.Request.Type, r.Request.Systems, r.Request.TargetDate, r.Request.RequestedBy,
+        r.Request.Approvers, r.Request.EffectiveChangeCategory, r.Request.Impact, r.Request.Probability,
         r.CreatedAt, r.Phase, r.Status, r.StatusReason, r.UpdatedAt, runtimeStatus);
 }
 

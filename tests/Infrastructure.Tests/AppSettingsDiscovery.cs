@@ -51,6 +51,11 @@ public static class AppSettingsDiscovery
                 continue;
             }
 
+            if (IsLocalOnly(type.GetCustomAttributesData()))
+            {
+                continue;
+            }
+
             var prefix = ((string)section.GetRawConstantValue()!).Replace(":", "__", StringComparison.Ordinal);
             Walk(type, prefix, type.FullName!, own, settings, []);
         }
@@ -68,6 +73,11 @@ public static class AppSettingsDiscovery
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (property.GetIndexParameters().Length > 0 || property.GetMethod is not { IsPublic: true })
+            {
+                continue;
+            }
+
+            if (IsLocalOnly(property.GetCustomAttributesData()))
             {
                 continue;
             }
@@ -98,6 +108,10 @@ public static class AppSettingsDiscovery
 
         visiting.Remove(type.FullName!);
     }
+
+    /// <summary>Options marked [LocalOnlySetting] are read only by the local host: not app settings of the Functions app.</summary>
+    private static bool IsLocalOnly(IEnumerable<CustomAttributeData> attributes) =>
+        attributes.Any(a => a.AttributeType.Name == "LocalOnlySettingAttribute");
 
     private static string KeyName(PropertyInfo property) =>
         property.GetCustomAttributesData()

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using ReleaseFunctions.Tests.Support;
+using ReleaseFunctions.TestSupport;
 
 namespace ReleaseFunctions.Tests;
 
@@ -18,12 +19,14 @@ public sealed class LocalHostEndToEndTests
 
     private static string NewReleaseId() => "e2e-" + Guid.NewGuid().ToString("N")[..10];
 
-    private static string TargetDate() => DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd");
+    private static string TargetDate() => ValidRelease.TargetDate();
+
+    private static readonly string ApproversJson = System.Text.Json.JsonSerializer.Serialize(ValidRelease.Approvers);
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     private static StringContent ReleaseBody(string id) => Json(
-        $$"""{ "id": "{{id}}", "title": "End to end", "type": "Minor", "systems": ["Billing"], "targetDate": "{{TargetDate()}}" }""");
+        $$"""{ "id": "{{id}}", "title": "End to end", "type": "Minor", "systems": ["Billing"], "targetDate": "{{TargetDate()}}", "approvers": {{ApproversJson}} }""");
 
     private static async Task<JsonObject> GetReleaseAsync(HttpClient client, string id)
     {
@@ -50,8 +53,9 @@ public sealed class LocalHostEndToEndTests
         Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
         Assert.Equal($"/api/releases/{id}", created.Headers.Location?.OriginalString);
 
-        var waiting = await WaitForStatusAsync(client, id, "Planning", "Active", TimeSpan.FromSeconds(60));
-        Assert.Equal("Running", (string?)waiting["runtimeStatus"]);
+        await WaitForStatusAsync(client, id, "Planning", "Active", TimeSpan.FromSeconds(60));
+        // The engine records Running shortly after the first step runs: wait for it rather than race it.
+        var waiting = await Poll.UntilAsync(() => GetReleaseAsync(client, id), r => (string?)r["runtimeStatus"] == "Running", TimeSpan.FromSeconds(30), "runtime status Running");
         Assert.Equal("Minor", (string?)waiting["type"]);
         Assert.Equal("Billing", (string?)waiting["systems"]![0]);
 

@@ -33,8 +33,9 @@ public sealed class EndToEndTests
             title = "End-to-end pipeline events",
             type = "Minor",
             systems = new[] { "billing" },
-            targetDate = DateTime.UtcNow.AddDays(60).ToString("yyyy-MM-dd"),
+            targetDate = ReleaseFunctions.TestSupport.ValidRelease.TargetDate(),
             requestedBy = "release.manager@example.com",
+            approvers = ReleaseFunctions.TestSupport.ValidRelease.Approvers,
         }, ct);
         Assert.True(created.StatusCode == HttpStatusCode.Accepted, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync(ct)}\n{host.Output}");
         await Azurite.EventuallyAsync(async () =>

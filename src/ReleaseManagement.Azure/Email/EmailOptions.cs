@@ -1,3 +1,4 @@
+using ReleaseManagement.Configuration;
 using System.ComponentModel.DataAnnotations;
 
 namespace ReleaseManagement.Azure.Email;
@@ -23,6 +24,7 @@ public sealed class EmailOptions
     public string From { get; set; } = string.Empty;
 
     /// <summary>Where the File transport writes messages; relative paths are resolved against the working directory.</summary>
+    [LocalOnlySetting("The File transport writes .eml files for the local mailbox; Azure sends by SMTP.")]
     public string FileDirectory { get; set; } = ".local/mail";
 }
 

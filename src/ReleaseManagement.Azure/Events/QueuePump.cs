@@ -1,3 +1,4 @@
+using ReleaseManagement.Configuration;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Logging;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace ReleaseManagement.Azure.Events;
 
 /// <summary>Settings under <c>LocalHost:Queue</c> for the local host's queue loop (the Functions host uses host.json instead).</summary>
+[LocalOnlySetting("The local host's queue loop; in Azure the Functions queue trigger and host.json do this.")]
 public sealed class QueuePumpOptions
 {
     public const string Section = "LocalHost:Queue";

@@ -1,3 +1,4 @@
+using ReleaseManagement.Configuration;
 using System.Globalization;
 using System.Text.Json;
 using Azure.Core;
@@ -23,6 +24,7 @@ public sealed class ServiceBusPublisherOptions
 
     public string? FullyQualifiedNamespace { get; set; }
 
+    [LocalOnlySetting("Azure uses the namespace and the managed identity; a connection string is for local development.")]
     public string? ConnectionString { get; set; }
 
     public string? ClientId { get; set; }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
@@ -69,6 +70,10 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
         ["Systems"] = JsonSerializer.Serialize(record.Request.Systems),
         ["TargetDate"] = record.Request.TargetDate.ToString("yyyy-MM-dd"),
         ["RequestedBy"] = record.Request.RequestedBy,
+        ["Approvers"] = record.Request.Approvers is null ? null : JsonSerializer.Serialize(record.Request.Approvers),
+        ["ChangeCategory"] = record.Request.ChangeCategory?.ToString(),
+        ["Impact"] = record.Request.Impact.ToString(),
+        ["Probability"] = record.Request.Probability.ToString(),
         ["CreatedAt"] = record.CreatedAt,
         ["Phase"] = record.Phase.ToString(),
         ["Status"] = record.Status.ToString(),
@@ -84,7 +89,12 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
             Enum.Parse<ReleaseType>(e.GetString("Type")!),
             JsonSerializer.Deserialize<string[]>(e.GetString("Systems") ?? "[]") ?? [],
             DateOnly.ParseExact(e.GetString("TargetDate")!, "yyyy-MM-dd"),
-            e.GetString("RequestedBy"));
+            e.GetString("RequestedBy"),
+            e.GetString("Approvers") is { } approvers ? JsonSerializer.Deserialize<Dictionary<string, string[]>>(approvers)!
+                .ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal) : null,
+            e.GetString("ChangeCategory") is { } category ? Enum.Parse<ChangeCategory>(category) : null,
+            e.GetString("Impact") is { } impact ? Enum.Parse<RiskRating>(impact) : RiskRating.Medium,
+            e.GetString("Probability") is { } probability ? Enum.Parse<RiskRating>(probability) : RiskRating.Medium);
         return new ReleaseRecord(
             request,
             e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,

@@ -27,7 +27,9 @@ public static class ReleaseRequestPolicyValidator
             return ValidationResult<ReleaseRequest>.Failure(errors.ToDictionary());
         }
 
+        releaseApprovers ??= request.Approvers;
         CheckHorizon(request, typePolicy, today, errors);
+        CheckChangeCategory(policy, request, errors);
         CheckSystems(policy, request, errors);
         CheckApprovers(policy, request, releaseApprovers, errors);
         if (typePolicy.UsesReleaseWindows)
@@ -59,6 +61,20 @@ public static class ReleaseRequestPolicyValidator
             errors.Add("targetDate",
                 $"A {request.Type} release may be planned at most {PolicyTime.Describe(horizon.MaxLeadTime)} ahead: " +
                 $"{request.TargetDate:yyyy-MM-dd} is {away} (the latest allowed target date is {latest:yyyy-MM-dd}).");
+        }
+    }
+
+    private static void CheckChangeCategory(ReleasePolicy policy, ReleaseRequest request, ValidationErrors errors)
+    {
+        var category = request.EffectiveChangeCategory;
+        if (!policy.ChangeCategories.TryGetValue(category, out var categoryPolicy))
+        {
+            errors.Add("changeCategory", $"The policy defines no {category} change category.");
+        }
+        else if (!categoryPolicy.AllowedReleaseTypes.Contains(request.Type))
+        {
+            errors.Add("changeCategory",
+                $"A {category} change may not ship as a {request.Type} release: use one of {string.Join(", ", categoryPolicy.AllowedReleaseTypes)}.");
         }
     }
 

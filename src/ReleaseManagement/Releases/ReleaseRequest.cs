@@ -1,13 +1,39 @@
+using ReleaseManagement.Policy;
+
 namespace ReleaseManagement.Releases;
 
 /// <summary>A validated request to start a release.</summary>
+/// <param name="Approvers">Role to people named for this release; they replace the policy's and the systems' people for those roles.</param>
+/// <param name="ChangeCategory">The change category; null means the type's usual one (<see cref="ReleaseRequestDefaults.CategoryFor"/>).</param>
+/// <param name="Impact">The assessed impact, for the risk matrix.</param>
+/// <param name="Probability">The assessed probability of trouble, for the risk matrix.</param>
 public sealed record ReleaseRequest(
     string Id,
     string Title,
     ReleaseType Type,
     IReadOnlyList<string> Systems,
     DateOnly TargetDate,
-    string? RequestedBy = null);
+    string? RequestedBy = null,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Approvers = null,
+    ChangeCategory? ChangeCategory = null,
+    RiskRating Impact = RiskRating.Medium,
+    RiskRating Probability = RiskRating.Medium)
+{
+    /// <summary>The change category in force: the one requested, else the type's usual one.</summary>
+    public ChangeCategory EffectiveChangeCategory => ChangeCategory ?? ReleaseRequestDefaults.CategoryFor(Type);
+}
+
+/// <summary>Defaults of optional request fields.</summary>
+public static class ReleaseRequestDefaults
+{
+    /// <summary>Major releases are Major changes, hotfixes Emergency changes, the rest Normal changes.</summary>
+    public static ChangeCategory CategoryFor(ReleaseType type) => type switch
+    {
+        ReleaseType.Major => Policy.ChangeCategory.Major,
+        ReleaseType.Hotfix => Policy.ChangeCategory.Emergency,
+        _ => Policy.ChangeCategory.Normal,
+    };
+}
 
 /// <summary>
 /// The body of <c>POST /api/releases</c> as received: every field optional so that validation
@@ -21,4 +47,8 @@ public sealed class ReleaseRequestBody
     public List<string?>? Systems { get; set; }
     public string? TargetDate { get; set; }
     public string? RequestedBy { get; set; }
+    public Dictionary<string, List<string?>?>? Approvers { get; set; }
+    public string? ChangeCategory { get; set; }
+    public string? Impact { get; set; }
+    public string? Probability { get; set; }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ReleaseManagement.Policy;
 
 namespace ReleaseManagement.Releases;
 
@@ -10,6 +11,8 @@ public static class ReleaseRequestValidator
 {
     public const int MaxTitleLength = 200;
     public const int MaxSystems = 20;
+    public const int MaxApproverRoles = 20;
+    public const int MaxPeoplePerRole = 20;
 
     public static ValidationResult<ReleaseRequest> Validate(ReleaseRequestBody? body, DateOnly today)
     {
@@ -93,15 +96,119 @@ public static class ReleaseRequestValidator
         }
 
         var requestedBy = string.IsNullOrWhiteSpace(body.RequestedBy) ? null : body.RequestedBy.Trim();
+        if (requestedBy is not null && !LooksLikeEmail(requestedBy))
+        {
+            errors.Add("requestedBy", "The requester must be an email address.");
+        }
+
+        var approvers = ValidateApprovers(body.Approvers, errors);
+
+        ChangeCategory? category = null;
+        if (!string.IsNullOrWhiteSpace(body.ChangeCategory))
+        {
+            if (TryParseName<ChangeCategory>(body.ChangeCategory, out var c))
+            {
+                category = c;
+            }
+            else
+            {
+                errors.Add("changeCategory", $"'{body.ChangeCategory}' is not a change category: use one of {Names<ChangeCategory>()}.");
+            }
+        }
+
+        var impact = ParseRating(body.Impact, "impact", errors);
+        var probability = ParseRating(body.Probability, "probability", errors);
 
         if (errors.Any)
         {
             return ValidationResult<ReleaseRequest>.Failure(errors.ToDictionary());
         }
 
-        return ValidationResult<ReleaseRequest>.Success(new ReleaseRequest(body.Id!, title!, type, systems, targetDate, requestedBy));
+        return ValidationResult<ReleaseRequest>.Success(
+            new ReleaseRequest(body.Id!, title!, type, systems, targetDate, requestedBy, approvers, category, impact, probability));
     }
 
-    public static bool TryParseType(string value, out ReleaseType type) =>
-        Enum.TryParse(value.Trim(), ignoreCase: true, out type) && Enum.IsDefined(type) && !int.TryParse(value, out _);
+    public static bool TryParseType(string value, out ReleaseType type) => TryParseName(value, out type);
+
+    /// <summary>Parses an enum by name only (case-insensitive): numbers are refused so "1" is not a release type.</summary>
+    public static bool TryParseName<T>(string value, out T result)
+        where T : struct, Enum =>
+        Enum.TryParse(value.Trim(), ignoreCase: true, out result) && Enum.IsDefined(result) && !int.TryParse(value, out _);
+
+    private static string Names<T>()
+        where T : struct, Enum => string.Join(", ", Enum.GetNames<T>());
+
+    private static bool LooksLikeEmail(string value) =>
+        value.Length <= 254 && value.IndexOf('@') is > 0 and var at && at < value.Length - 1 && !value.Any(char.IsWhiteSpace);
+
+    private static RiskRating ParseRating(string? value, string field, ValidationErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return RiskRating.Medium;
+        }
+
+        if (TryParseName<RiskRating>(value, out var rating))
+        {
+            return rating;
+        }
+
+        errors.Add(field, $"'{value}' is not a rating: use one of {Names<RiskRating>()}.");
+        return RiskRating.Medium;
+    }
+
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>>? ValidateApprovers(Dictionary<string, List<string?>?>? body, ValidationErrors errors)
+    {
+        if (body is null || body.Count == 0)
+        {
+            return null;
+        }
+
+        if (body.Count > MaxApproverRoles)
+        {
+            errors.Add("approvers", $"At most {MaxApproverRoles} roles may be named.");
+            return null;
+        }
+
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (rawRole, people) in body)
+        {
+            var role = rawRole.Trim();
+            if (role.Length == 0)
+            {
+                errors.Add("approvers", "A role name must not be empty.");
+                continue;
+            }
+
+            if (people is null || people.Count == 0)
+            {
+                errors.Add($"approvers.{role}", "Name at least one person for the role, or leave the role out.");
+                continue;
+            }
+
+            if (people.Count > MaxPeoplePerRole)
+            {
+                errors.Add($"approvers.{role}", $"At most {MaxPeoplePerRole} people may be named for a role.");
+                continue;
+            }
+
+            var list = new List<string>();
+            for (var i = 0; i < people.Count; i++)
+            {
+                var person = people[i]?.Trim();
+                if (string.IsNullOrEmpty(person) || !LooksLikeEmail(person))
+                {
+                    errors.Add($"approvers.{role}[{i}]", "An approver must be an email address.");
+                }
+                else if (!list.Contains(person, StringComparer.OrdinalIgnoreCase))
+                {
+                    list.Add(person);
+                }
+            }
+
+            result[role] = list;
+        }
+
+        return result;
+    }
 }

@@ -91,9 +91,10 @@ public abstract partial class ApprovalSystem : IAsyncLifetime
             id,
             title,
             type = "Minor",
-            systems = new[] { "billing", "invoicing" },
-            targetDate = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            systems = new[] { "billing", "forecasting" },
+            targetDate = ReleaseFunctions.TestSupport.ValidRelease.TargetDate(),
             requestedBy,
+            approvers = ReleaseFunctions.TestSupport.ValidRelease.Approvers,
         }, ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         await WaitForReleaseAsync(id, r => r.GetProperty("phase").GetString() == "Planning", ct);
