@@ -1,0 +1,37 @@
+namespace ReleaseManagement.Ports;
+
+/// <summary>
+/// What to measure: the release's systems over the window since deployment, compared with a baseline window of the same
+/// length before the release.
+/// </summary>
+public sealed record HealthQuery(
+    string ReleaseId,
+    IReadOnlyList<string> Systems,
+    DateTimeOffset WindowStart,
+    DateTimeOffset WindowEnd,
+    DateTimeOffset BaselineStart,
+    DateTimeOffset BaselineEnd);
+
+/// <summary>One system's health in the window and in the baseline; null where no data came back.</summary>
+public sealed record SystemHealth(
+    string System,
+    decimal? ErrorRatePercent,
+    int? P95LatencyMilliseconds,
+    decimal? AvailabilityPercent,
+    long? ExceptionCount,
+    decimal? BaselineErrorRatePercent,
+    int? BaselineP95LatencyMilliseconds);
+
+/// <summary>A health reading. <see cref="Partial"/> when the monitoring service answered only in part.</summary>
+public sealed record HealthReading(
+    string ReleaseId,
+    DateTimeOffset At,
+    IReadOnlyList<SystemHealth> Systems,
+    bool Partial,
+    string? Error);
+
+/// <summary>Post-deployment health from the monitoring service (Azure Monitor / Log Analytics in Azure).</summary>
+public interface IReleaseHealthMonitor
+{
+    Task<HealthReading> QueryAsync(HealthQuery query, CancellationToken cancellationToken = default);
+}
