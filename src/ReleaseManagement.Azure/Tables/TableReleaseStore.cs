@@ -8,12 +8,15 @@ using ReleaseManagement.Releases;
 namespace ReleaseManagement.Azure.Tables;
 
 /// <summary>
-/// Releases in table <c>Releases</c>: one row per release, partition key = release id, row key = "release".
-/// Creation is a conditional insert (the id is the guard against duplicates); status updates are merges.
+/// Releases in table <c>Releases</c>, one partition per release (partition key = release id): the row "release" holds the
+/// request and its projected standing, rows "timeline-NNNNNN" its timeline. Creation is a conditional insert (the id is
+/// the guard against duplicates); status updates are merges and timeline rows upserts keyed by sequence, so a retried
+/// update leaves the same rows.
 /// </summary>
 public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStore
 {
     public const string RowKey = "release";
+    public const string TimelinePrefix = "timeline-";
 
     private readonly TableClient _table = service.GetTableClient(TableNames.Releases);
     private volatile bool _created;
@@ -49,8 +52,94 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
             ["StatusReason"] = update.Reason,
             ["UpdatedAt"] = update.At,
         };
+        if (update.Stage is not null)
+        {
+            entity["Stage"] = update.Stage;
+        }
+
+        if (update.Gates is not null)
+        {
+            entity["Gates"] = JsonSerializer.Serialize(update.Gates);
+        }
+
+        if (update.PendingApprovals is not null)
+        {
+            entity["PendingApprovals"] = JsonSerializer.Serialize(update.PendingApprovals);
+        }
+
+        if (update.TargetDate is { } targetDate)
+        {
+            entity["TargetDate"] = targetDate.ToString("yyyy-MM-dd");
+        }
+
+        if (update.Risk is not null)
+        {
+            entity["Risk"] = update.Risk;
+        }
+
+        if (update.Timeline is { } line)
+        {
+            var row = new TableEntity(update.ReleaseId, TimelineRowKey(line.Sequence))
+            {
+                ["Sequence"] = line.Sequence,
+                ["At"] = line.At,
+                ["Phase"] = line.Phase.ToString(),
+                ["Kind"] = line.Kind,
+                ["Message"] = line.Message,
+            };
+            await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+        }
+
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
     }
+
+    public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string releaseId, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {releaseId} and RowKey ge {TimelinePrefix} and RowKey lt {TimelinePrefix + "~"}");
+        var lines = new List<TimelineEntry>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            lines.Add(new TimelineEntry(
+                e.GetInt32("Sequence") ?? 0,
+                e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue,
+                Enum.Parse<ReleasePhase>(e.GetString("Phase")!),
+                e.GetString("Kind") ?? string.Empty,
+                e.GetString("Message") ?? string.Empty));
+        }
+
+        return lines.OrderBy(l => l.Sequence).ToArray();
+    }
+
+    public async Task<IReadOnlyList<ReleaseRecord>> ListAsync(ReleaseQuery query, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {RowKey}");
+        if (query.Status is { } status)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Status eq {status.ToString()}");
+        }
+
+        if (query.Type is { } type)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Type eq {type.ToString()}");
+        }
+
+        var records = new List<ReleaseRecord>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            var record = FromEntity(e);
+            if (query.System is null || record.Request.Systems.Contains(query.System, StringComparer.OrdinalIgnoreCase))
+            {
+                records.Add(record);
+            }
+        }
+
+        return records.OrderByDescending(r => r.CreatedAt).Take(query.Max).ToArray();
+    }
+
+    public static string TimelineRowKey(int sequence) => $"{TimelinePrefix}{sequence:D6}";
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
@@ -101,6 +190,10 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
             Enum.Parse<ReleasePhase>(e.GetString("Phase")!),
             Enum.Parse<ReleaseStatus>(e.GetString("Status")!),
             e.GetString("StatusReason"),
-            e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue);
+            e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
+            e.GetString("Stage"),
+            e.GetString("Gates") is { } gates ? JsonSerializer.Deserialize<GateItemStatus[]>(gates) : null,
+            e.GetString("PendingApprovals") is { } pending ? JsonSerializer.Deserialize<PendingApproval[]>(pending) : null,
+            e.GetString("Risk"));
     }
 }

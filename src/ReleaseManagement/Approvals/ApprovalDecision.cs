@@ -17,6 +17,9 @@ public static class ApprovalStages
 {
     public const string Plan = "plan";
 
-    /// <summary>The external event name the orchestration waits on for a stage's decisions.</summary>
-    public static string EventName(string stage) => $"approval:{stage}";
+    /// <summary>
+    /// The external event name decisions on <paramref name="stage"/> are raised under: one name for every stage
+    /// (the decision names its stage), so the orchestration can keep one wait open for decisions all its life.
+    /// </summary>
+    public static string EventName(string stage) => Events.ReleaseEventNames.Approval;
 }

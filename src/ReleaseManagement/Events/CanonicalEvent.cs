@@ -100,9 +100,24 @@ public sealed record CanonicalEvent(
     public string? Attribute(string name) => Attributes.TryGetValue(name, out var value) ? value : null;
 }
 
-/// <summary>The external event names the release orchestration listens on.</summary>
+/// <summary>
+/// The external event names the release orchestration listens on. It keeps one wait open on each for its whole life, so an
+/// event that arrives before the step that needs it is kept, not lost.
+/// </summary>
 public static class ReleaseEventNames
 {
-    /// <summary>Every canonical event for a release is raised under this one name; the orchestration routes it.</summary>
+    /// <summary>Every canonical event for a release (<see cref="CanonicalEvent"/>) is raised under this one name; the orchestration routes it.</summary>
     public const string Pipeline = "pipeline-event";
+
+    /// <summary>Approval decisions of every stage (<see cref="Approvals.ApprovalDecision"/>, which names its stage).</summary>
+    public const string Approval = "approval-decision";
+
+    /// <summary>A health breach found by the post-release monitor (<see cref="Ports.HealthReading"/>).</summary>
+    public const string Health = "health-breach";
+
+    /// <summary>A request to cancel the release (<see cref="Orchestration.CancelRequest"/>).</summary>
+    public const string Cancel = "cancel";
+
+    /// <summary>A new target production date (<see cref="Orchestration.RescheduleRequest"/>).</summary>
+    public const string Reschedule = "reschedule";
 }

@@ -12,4 +12,10 @@ public interface IReleaseStore
 
     /// <summary>Applies a status update. Idempotent: applying the same update again leaves the same state.</summary>
     Task ApplyAsync(ReleaseStatusUpdate update, CancellationToken cancellationToken = default);
+
+    /// <summary>The release's timeline, in sequence order.</summary>
+    Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string releaseId, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases matching the query, newest first.</summary>
+    Task<IReadOnlyList<ReleaseRecord>> ListAsync(ReleaseQuery query, CancellationToken cancellationToken = default);
 }

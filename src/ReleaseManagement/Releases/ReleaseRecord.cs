@@ -24,19 +24,49 @@ public enum ReleaseStatus
     Cancelled,
 }
 
-/// <summary>The stored view of a release: the request plus its current phase, status and reason.</summary>
+/// <summary>The stored view of a release: the request plus its current standing, as the orchestration last projected it.</summary>
+/// <param name="Stage">What the release is doing now, e.g. <c>plan</c>, <c>promotion:staging</c>, <c>window</c>, <c>watch</c>.</param>
+/// <param name="Gates">The latest gate verdicts.</param>
+/// <param name="PendingApprovals">Approval stages waiting for decisions.</param>
+/// <param name="Risk">The risk level and its mitigation, in words.</param>
 public sealed record ReleaseRecord(
     ReleaseRequest Request,
     DateTimeOffset CreatedAt,
     ReleasePhase Phase,
     ReleaseStatus Status,
     string? StatusReason,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? Stage = null,
+    IReadOnlyList<GateItemStatus>? Gates = null,
+    IReadOnlyList<PendingApproval>? PendingApprovals = null,
+    string? Risk = null);
 
-/// <summary>The status projection one orchestration step writes; keyed by release and step so rewriting it is harmless.</summary>
+/// <summary>One gate item's verdict as projected (Passed, Failed, Pending, Waived) and why.</summary>
+public sealed record GateItemStatus(string Item, string Verdict, string? Reason);
+
+/// <summary>An approval stage waiting for decisions: which roles are still missing, and by when.</summary>
+public sealed record PendingApproval(string Stage, IReadOnlyList<string> MissingRoles, DateTimeOffset Deadline);
+
+/// <summary>One line of a release's timeline. <see cref="Sequence"/> is assigned by the orchestration, so rewriting it is harmless.</summary>
+public sealed record TimelineEntry(int Sequence, DateTimeOffset At, ReleasePhase Phase, string Kind, string Message);
+
+/// <summary>
+/// The status projection one orchestration step writes. Phase, status and reason always apply; the optional parts replace
+/// what is stored only when given (an empty list clears); <see cref="Timeline"/> adds one timeline line (keyed by its
+/// sequence); <see cref="TargetDate"/> records a moved target date. Applying the same update twice leaves the same state.
+/// </summary>
 public sealed record ReleaseStatusUpdate(
     string ReleaseId,
     ReleasePhase Phase,
     ReleaseStatus Status,
     string Reason,
-    DateTimeOffset At);
+    DateTimeOffset At,
+    string? Stage = null,
+    IReadOnlyList<GateItemStatus>? Gates = null,
+    IReadOnlyList<PendingApproval>? PendingApprovals = null,
+    TimelineEntry? Timeline = null,
+    DateOnly? TargetDate = null,
+    string? Risk = null);
+
+/// <summary>Filters of the release list; null means any.</summary>
+public sealed record ReleaseQuery(ReleaseStatus? Status = null, ReleaseType? Type = null, string? System = null, int Max = 200);

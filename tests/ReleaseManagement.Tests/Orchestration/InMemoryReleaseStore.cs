@@ -8,6 +8,7 @@ namespace ReleaseManagement.Tests.Orchestration;
 public sealed class InMemoryReleaseStore : IReleaseStore
 {
     private readonly ConcurrentDictionary<string, ReleaseRecord> _records = new();
+    private readonly ConcurrentDictionary<(string, int), TimelineEntry> _timeline = new();
 
     public ConcurrentQueue<ReleaseStatusUpdate> Updates { get; } = new();
 
@@ -20,10 +21,39 @@ public sealed class InMemoryReleaseStore : IReleaseStore
     public Task ApplyAsync(ReleaseStatusUpdate update, CancellationToken cancellationToken = default)
     {
         Updates.Enqueue(update);
+        if (update.Timeline is { } line)
+        {
+            _timeline[(update.ReleaseId, line.Sequence)] = line;
+        }
+
         _records.AddOrUpdate(
             update.ReleaseId,
             _ => throw new InvalidOperationException($"Unknown release {update.ReleaseId}"),
-            (_, r) => r with { Phase = update.Phase, Status = update.Status, StatusReason = update.Reason, UpdatedAt = update.At });
+            (_, r) => r with
+            {
+                Phase = update.Phase,
+                Status = update.Status,
+                StatusReason = update.Reason,
+                UpdatedAt = update.At,
+                Stage = update.Stage ?? r.Stage,
+                Gates = update.Gates ?? r.Gates,
+                PendingApprovals = update.PendingApprovals ?? r.PendingApprovals,
+                Risk = update.Risk ?? r.Risk,
+                Request = update.TargetDate is { } date ? r.Request with { TargetDate = date } : r.Request,
+            });
         return Task.CompletedTask;
     }
+
+    public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string releaseId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<TimelineEntry>>(
+            _timeline.Where(kv => kv.Key.Item1 == releaseId).Select(kv => kv.Value).OrderBy(l => l.Sequence).ToArray());
+
+    public Task<IReadOnlyList<ReleaseRecord>> ListAsync(ReleaseQuery query, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ReleaseRecord>>(_records.Values
+            .Where(r => query.Status is null || r.Status == query.Status)
+            .Where(r => query.Type is null || r.Request.Type == query.Type)
+            .Where(r => query.System is null || r.Request.Systems.Contains(query.System, StringComparer.OrdinalIgnoreCase))
+            .OrderByDescending(r => r.CreatedAt)
+            .Take(query.Max)
+            .ToArray());
 }
