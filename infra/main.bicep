@@ -20,8 +20,14 @@ param location string = resourceGroup().location
 @maxLength(45)
 param taskHubName string
 
-@description('How long the plan approval waits for a decision (Releases__PlanApprovalTimeout, d.hh:mm:ss).')
-param planApprovalTimeout string = '3.00:00:00'
+@description('How long a release waits for the pipeline to report a deployment outcome (Releases__DeploymentTimeout, d.hh:mm:ss).')
+param deploymentTimeout string = '04:00:00'
+
+@description('How long a release waits for the pipeline to report a rollback outcome (Releases__RollbackTimeout, d.hh:mm:ss).')
+param rollbackTimeout string = '02:00:00'
+
+@description('URL the deployment requests are posted to (Deployments__WebhookUrl); empty: requests are only logged and a person deploys.')
+param deploymentWebhookUrl string = ''
 
 @description('Worker runtime version of dotnet-isolated; the app targets net10.0 (see docs/deployment.md).')
 param dotnetVersion string = '10.0'
@@ -210,7 +216,9 @@ var appSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
   TaskHubName: taskHubName
-  Releases__PlanApprovalTimeout: planApprovalTimeout
+  Releases__DeploymentTimeout: deploymentTimeout
+  Releases__RollbackTimeout: rollbackTimeout
+  Deployments__WebhookUrl: deploymentWebhookUrl
   // Pipeline events (docs/pipeline-events.md)
   PipelineEvents__Table: 'PipelineEvents'
   PipelineEvents__Queue: 'pipeline-events'
@@ -242,6 +250,7 @@ var appSettings = {
 var keyVaultReferences = {
   MICROSOFT_PROVIDER_AUTHENTICATION_SECRET: authCredentialVaultItem
   Approvals__FormKey: 'approvals-form-key'
+  Deployments__Secret: 'deployment-webhook-secret'
   Smtp__Password: 'smtp-password'
   Webhooks__GitHub__Secrets__0: 'webhook-github-secret'
   Webhooks__AzureDevOps__Secrets__0: 'webhook-azure-devops-password'

@@ -4,7 +4,7 @@ using '../main.bicep'
 
 param environmentName = 'dev'
 param taskHubName = 'ReleaseFunctionsDev'
-param planApprovalTimeout = '1.00:00:00'
+param deploymentTimeout = '04:00:00'
 param alwaysReadyInstances = 1
 param maximumInstanceCount = 40
 param storageSku = 'Standard_LRS'

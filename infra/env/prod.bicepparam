@@ -4,7 +4,7 @@ using '../main.bicep'
 
 param environmentName = 'prod'
 param taskHubName = 'ReleaseFunctionsProd'
-param planApprovalTimeout = '3.00:00:00'
+param deploymentTimeout = '04:00:00'
 param alwaysReadyInstances = 1
 param maximumInstanceCount = 100
 param storageSku = 'Standard_ZRS'

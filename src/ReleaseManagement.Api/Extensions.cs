@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using ReleaseManagement.Activities;
 using ReleaseManagement.Api.Webhooks;
 using ReleaseManagement.Api.Approvals;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ReleaseManagement.Azure.Deployments;
 using ReleaseManagement.Azure.Storage;
 using ReleaseManagement.Azure.Tables;
 using ReleaseManagement.Policy;
@@ -29,6 +31,12 @@ public static class Extensions
         services.AddSingleton<IReleaseStore>(sp => new TableReleaseStore(sp.GetRequiredService<StorageClients>().Tables));
 
         services.AddTransient<RecordReleaseStatus>();
+        services.AddTransient<RequestDeployment>();
+        services.AddTransient<CheckReleaseHealth>();
+        services.AddTransient<SendReleaseNotice>();
+        services.AddOptions<DeploymentOptions>().Bind(configuration.GetSection(DeploymentOptions.Section));
+        services.AddHttpClient<IDeploymentPipeline, WebhookDeploymentPipeline>(c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.TryAddSingleton<IReleaseHealthMonitor, UnconfiguredHealthMonitor>();
 
         services.AddSingleton<ReleaseHandlers>();
         services.AddSingleton<DecisionHandlers>();

@@ -64,7 +64,7 @@ public sealed partial class ReleaseHandlers(
             LogResuming(log, release.Id);
         }
 
-        var input = new ReleaseOrchestrationInput(release, options.Value.PlanApprovalTimeout);
+        var input = new ReleaseOrchestrationInput(release, PolicyJson.Serialize(policy, indented: false), ReleaseOrchestrator.CurrentVersion, options.Value.ToTimings());
         try
         {
             await durable.ScheduleNewOrchestrationInstanceAsync(

@@ -47,7 +47,7 @@ public sealed class AppSettingsTests
     {
         var names = Read.Value.Select(s => s.Name).ToList();
 
-        Assert.Contains("Releases__PlanApprovalTimeout", names); // options class
+        Assert.Contains("Releases__DeploymentTimeout", names); // options class
         Assert.Contains("TaskHubName", names); // host.json placeholder
         Assert.Contains("AzureWebJobsStorage", names); // connection
     }

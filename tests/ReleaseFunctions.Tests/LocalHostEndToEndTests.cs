@@ -14,7 +14,6 @@ public sealed class LocalHostEndToEndTests
     {
         ["AzureWebJobsStorage"] = Azurite.ConnectionString,
         ["TaskHubName"] = taskHub,
-        ["Releases__PlanApprovalTimeout"] = "00:10:00",
     };
 
     private static string NewReleaseId() => "e2e-" + Guid.NewGuid().ToString("N")[..10];
@@ -43,7 +42,7 @@ public sealed class LocalHostEndToEndTests
             $"release {id} to be {phase}/{status}");
 
     [Fact]
-    public async Task Slice_CreateThenApprove_CompletesAndAnswersEachStepAsDocumented()
+    public async Task Slice_CreateThenApprovePlan_MovesToDevelopmentAndAnswersEachStepAsDocumented()
     {
         await using var host = await LocalHostProcess.StartAsync(Settings(Azurite.UniqueTaskHub("e2e")), cancellationToken: TestContext.Current.CancellationToken);
         var client = host.Client;
@@ -63,21 +62,18 @@ public sealed class LocalHostEndToEndTests
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
         Assert.Equal("application/problem+json", duplicate.Content.Headers.ContentType?.MediaType);
 
-        using var decided = await client.PostAsync(
-            $"/api/releases/{id}/decisions",
-            Json("""{ "stage": "plan", "decision": "approve", "approver": "lead@example.com" }"""),
-            TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Accepted, decided.StatusCode);
+        // A Minor plan needs the product owner and the technical lead (the release names both).
+        foreach (var (approver, role) in new[] { ("po@example.com", "product-owner"), ("lead@example.com", "technical-lead") })
+        {
+            using var decided = await client.PostAsync(
+                $"/api/releases/{id}/decisions",
+                Json($$"""{ "stage": "plan", "decision": "approve", "approver": "{{approver}}", "role": "{{role}}" }"""),
+                TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Accepted, decided.StatusCode);
+        }
 
-        var done = await WaitForStatusAsync(client, id, "Closed", "Completed", TimeSpan.FromSeconds(60));
-        Assert.Contains("lead@example.com", (string?)done["statusReason"]);
-        await Poll.UntilAsync(() => GetReleaseAsync(client, id), r => (string?)r["runtimeStatus"] == "Completed", TimeSpan.FromSeconds(30), "runtime status Completed");
-
-        using var late = await client.PostAsync(
-            $"/api/releases/{id}/decisions",
-            Json("""{ "stage": "plan", "decision": "reject", "approver": "lead@example.com" }"""),
-            TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+        var developing = await WaitForStatusAsync(client, id, "Development", "Active", TimeSpan.FromSeconds(60));
+        Assert.Contains("feature-complete", (string?)developing["statusReason"]);
     }
 
     [Fact]
@@ -120,7 +116,7 @@ public sealed class LocalHostEndToEndTests
     }
 
     [Fact]
-    public async Task Slice_HostRestartsWhileWaitingForApproval_ReleaseCompletesAfterTheRestart()
+    public async Task Slice_HostRestartsWhileWaitingForApproval_ReleaseMovesOnAfterTheRestart()
     {
         var settings = Settings(Azurite.UniqueTaskHub("restart"));
         var id = NewReleaseId();
@@ -139,15 +135,18 @@ public sealed class LocalHostEndToEndTests
         var waiting = await GetReleaseAsync(second.Client, id);
         Assert.Equal("Running", (string?)waiting["runtimeStatus"]);
 
-        using var decided = await second.Client.PostAsync(
-            $"/api/releases/{id}/decisions",
-            Json("""{ "stage": "plan", "decision": "approve", "approver": "lead@example.com" }"""),
-            TestContext.Current.CancellationToken);
-        Assert.Equal(HttpStatusCode.Accepted, decided.StatusCode);
+        foreach (var approver in new[] { "po@example.com", "lead@example.com" })
+        {
+            using var decided = await second.Client.PostAsync(
+                $"/api/releases/{id}/decisions",
+                Json($$"""{ "stage": "plan", "decision": "approve", "approver": "{{approver}}" }"""),
+                TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Accepted, decided.StatusCode);
+        }
 
         try
         {
-            await WaitForStatusAsync(second.Client, id, "Closed", "Completed", TimeSpan.FromSeconds(120));
+            await WaitForStatusAsync(second.Client, id, "Development", "Active", TimeSpan.FromSeconds(120));
         }
         catch (TimeoutException e)
         {

@@ -90,7 +90,10 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
             await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
         }
 
-        await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
+        if (!update.TimelineOnly)
+        {
+            await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
+        }
     }
 
     public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string releaseId, CancellationToken cancellationToken = default)
@@ -109,7 +112,7 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
                 e.GetString("Message") ?? string.Empty));
         }
 
-        return lines.OrderBy(l => l.Sequence).ToArray();
+        return lines.OrderBy(l => l.At).ThenBy(l => l.Sequence).ToArray();
     }
 
     public async Task<IReadOnlyList<ReleaseRecord>> ListAsync(ReleaseQuery query, CancellationToken cancellationToken = default)

@@ -3,12 +3,23 @@ using ReleaseManagement.Releases;
 namespace ReleaseManagement.Orchestration;
 
 /// <summary>
-/// Everything the orchestration needs, captured when the release starts so that replays see the same values
-/// even if configuration changes while the release is in flight.
+/// Everything the orchestration needs, captured when the release starts so that replays see the same values even if
+/// configuration or the policy file changes while the release is in flight.
 /// </summary>
+/// <param name="PolicyJson">The effective release policy at the start, as JSON (<see cref="Policy.PolicyJson"/>).</param>
+/// <param name="Version">The lifecycle version the release runs (<see cref="ReleaseOrchestrator.CurrentVersion"/> when started).</param>
+/// <param name="Timings">Waits the policy does not define (deployment and rollback outcomes).</param>
 public sealed record ReleaseOrchestrationInput(
     ReleaseRequest Release,
-    TimeSpan PlanApprovalTimeout);
+    string PolicyJson,
+    int Version,
+    ReleaseTimings Timings);
+
+/// <summary>How long the release waits for a pipeline to report a deployment's or a rollback's outcome.</summary>
+public sealed record ReleaseTimings(TimeSpan DeploymentTimeout, TimeSpan RollbackTimeout)
+{
+    public static readonly ReleaseTimings Default = new(TimeSpan.FromHours(4), TimeSpan.FromHours(2));
+}
 
 /// <summary>How a release ended and why.</summary>
 public sealed record ReleaseOutcome(ReleaseStatus Status, string Reason);

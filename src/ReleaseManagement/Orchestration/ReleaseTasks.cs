@@ -14,6 +14,17 @@ public static class ReleaseTasks
     public static DurableTaskRegistry AddReleaseTasks(this DurableTaskRegistry registry)
     {
         registry.AddOrchestratorFunc<ReleaseOrchestrationInput, ReleaseOutcome>(OrchestratorNames.Release, ReleaseOrchestrator.RunAsync);
+        registry.AddOrchestratorFunc<CommunicationsInput, CommunicationsResult>(OrchestratorNames.Communications, CommunicationsOrchestrator.RunAsync);
+        registry.AddOrchestratorFunc<WatchInput, WatchResult>(OrchestratorNames.Watch, WatchOrchestrator.RunAsync);
+        registry.AddActivity(
+            ActivityNames.RequestDeployment,
+            sp => new ServiceActivity<Ports.DeploymentRequest, bool>((input, ct) => sp.GetRequiredService<RequestDeployment>().RunAsync(input, ct)));
+        registry.AddActivity(
+            ActivityNames.CheckReleaseHealth,
+            sp => new ServiceActivity<HealthCheckInput, HealthCheckResult>((input, ct) => sp.GetRequiredService<CheckReleaseHealth>().RunAsync(input, ct)));
+        registry.AddActivity(
+            ActivityNames.SendReleaseNotice,
+            sp => new ServiceActivity<ReleaseNotice, int>((input, ct) => sp.GetRequiredService<SendReleaseNotice>().RunAsync(input, ct)));
         registry.AddActivity(
             ActivityNames.RecordReleaseStatus,
             sp => new ServiceActivity<ReleaseStatusUpdate>((update, ct) => sp.GetRequiredService<RecordReleaseStatus>().RunAsync(update, ct)));

@@ -16,6 +16,10 @@ public static class PolicyJson
     public static string Serialize(ReleasePolicy policy, bool indented = true) =>
         JsonSerializer.Serialize(policy, indented ? Indented : Options);
 
+    /// <summary>Reads a policy this process wrote (e.g. the copy an orchestration captured); no schema validation.</summary>
+    public static ReleasePolicy Deserialize(string json) =>
+        JsonSerializer.Deserialize<ReleasePolicy>(json, Options) ?? throw new InvalidOperationException("The policy JSON is empty.");
+
     private static JsonSerializerOptions Create(bool writeIndented)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)

@@ -13,7 +13,7 @@ public interface IReleaseStore
     /// <summary>Applies a status update. Idempotent: applying the same update again leaves the same state.</summary>
     Task ApplyAsync(ReleaseStatusUpdate update, CancellationToken cancellationToken = default);
 
-    /// <summary>The release's timeline, in sequence order.</summary>
+    /// <summary>The release's timeline, in time order (then sequence).</summary>
     Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string releaseId, CancellationToken cancellationToken = default);
 
     /// <summary>Releases matching the query, newest first.</summary>

@@ -53,7 +53,9 @@ public sealed record TimelineEntry(int Sequence, DateTimeOffset At, ReleasePhase
 /// <summary>
 /// The status projection one orchestration step writes. Phase, status and reason always apply; the optional parts replace
 /// what is stored only when given (an empty list clears); <see cref="Timeline"/> adds one timeline line (keyed by its
-/// sequence); <see cref="TargetDate"/> records a moved target date. Applying the same update twice leaves the same state.
+/// sequence); <see cref="TargetDate"/> records a moved target date. With <see cref="TimelineOnly"/> only the timeline line
+/// is written (sub-orchestrations report this way without touching the release's standing). Applying the same update
+/// twice leaves the same state.
 /// </summary>
 public sealed record ReleaseStatusUpdate(
     string ReleaseId,
@@ -66,7 +68,8 @@ public sealed record ReleaseStatusUpdate(
     IReadOnlyList<PendingApproval>? PendingApprovals = null,
     TimelineEntry? Timeline = null,
     DateOnly? TargetDate = null,
-    string? Risk = null);
+    string? Risk = null,
+    bool TimelineOnly = false);
 
 /// <summary>Filters of the release list; null means any.</summary>
 public sealed record ReleaseQuery(ReleaseStatus? Status = null, ReleaseType? Type = null, string? System = null, int Max = 200);

@@ -1,0 +1,249 @@
+using System.Globalization;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using ReleaseManagement.Approvals;
+using ReleaseManagement.Events;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Ports;
+
+namespace ReleaseManagement.Orchestration;
+
+/// <summary>Thrown inside the lifecycle when a cancel request arrives; the lifecycle ends Cancelled.</summary>
+public sealed class ReleaseCancelledException(CancelRequest request) : Exception($"Cancelled by {request.By}: {request.Reason}")
+{
+    public CancelRequest Request { get; } = request;
+}
+
+/// <summary>
+/// Everything the release has been told, folded from external events. One wait stays open on each event name for the
+/// orchestration's whole life, so an event that arrives before the step that needs it is kept (not lost), and an event
+/// delivered twice (same decision or event id) is applied once.
+/// </summary>
+public sealed class ReleaseInbox
+{
+    private readonly TaskOrchestrationContext _context;
+    private readonly ILogger _log;
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private Task<ApprovalDecision> _approval;
+    private Task<CanonicalEvent> _pipeline;
+    private Task<HealthReading> _health;
+    private Task<CancelRequest> _cancel;
+    private Task<RescheduleRequest> _reschedule;
+
+    public ReleaseInbox(TaskOrchestrationContext context, ILogger log)
+    {
+        _context = context;
+        _log = log;
+        _approval = context.WaitForExternalEvent<ApprovalDecision>(ReleaseEventNames.Approval);
+        _pipeline = context.WaitForExternalEvent<CanonicalEvent>(ReleaseEventNames.Pipeline);
+        _health = context.WaitForExternalEvent<HealthReading>(ReleaseEventNames.Health);
+        _cancel = context.WaitForExternalEvent<CancelRequest>(ReleaseEventNames.Cancel);
+        _reschedule = context.WaitForExternalEvent<RescheduleRequest>(ReleaseEventNames.Reschedule);
+    }
+
+    public List<ApprovalDecision> Decisions { get; } = [];
+
+    public List<CanonicalEvent> Events { get; } = [];
+
+    public List<HealthReading> HealthBreaches { get; } = [];
+
+    public HashSet<string> Milestones { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public CancelRequest? Cancel { get; private set; }
+
+    /// <summary>Reschedules not yet handled by the lifecycle, oldest first.</summary>
+    public Queue<RescheduleRequest> Reschedules { get; } = new();
+
+    /// <summary>Called for every pipeline event as it is applied (the lifecycle writes it to the timeline).</summary>
+    public Func<CanonicalEvent, Task>? OnEvent { get; set; }
+
+    /// <summary>
+    /// Waits until <paramref name="done"/> holds, applying events as they come. Returns false when
+    /// <paramref name="deadline"/> passes first (the timer is cancelled when the wait ends otherwise). A cancel request
+    /// ends the wait with <see cref="ReleaseCancelledException"/>. <paramref name="alsoWakeOn"/> ends the wait when it completes.
+    /// </summary>
+    public async Task<bool> WaitUntilAsync(Func<bool> done, DateTime? deadline, Task? alsoWakeOn = null)
+    {
+        ThrowIfCancelled();
+        if (done())
+        {
+            return true;
+        }
+
+        using var cts = new CancellationTokenSource();
+        var timer = deadline is { } d ? _context.CreateTimer(d, cts.Token) : null;
+        try
+        {
+            while (true)
+            {
+                var tasks = new List<Task> { _approval, _pipeline, _health, _cancel, _reschedule };
+                if (timer is not null)
+                {
+                    tasks.Add(timer);
+                }
+
+                if (alsoWakeOn is not null)
+                {
+                    tasks.Add(alsoWakeOn);
+                }
+
+                var winner = await Task.WhenAny(tasks);
+                if (winner == timer)
+                {
+                    return false;
+                }
+
+                if (winner == alsoWakeOn)
+                {
+                    return true;
+                }
+
+                await ApplyAsync(winner);
+                ThrowIfCancelled();
+                if (done() || Reschedules.Count > 0)
+                {
+                    return true;
+                }
+            }
+        }
+        finally
+        {
+            if (timer is not null && !timer.IsCompleted)
+            {
+                cts.Cancel();
+            }
+        }
+    }
+
+    /// <summary>Gate inputs from every evidence, attestation and waiver received so far.</summary>
+    public GateInputs GateInputs()
+    {
+        var evidence = new List<GateEvidence>();
+        var attestations = new List<GateAttestation>();
+        var waivers = new List<GateWaiver>();
+        foreach (var e in Events)
+        {
+            switch (e.Type)
+            {
+                case CanonicalEventType.GateEvidence when e.Attribute(EventAttributes.GateItem) is { } item:
+                    if (e.Attribute(EventAttributes.Waiver) is { } reason)
+                    {
+                        waivers.Add(new GateWaiver(item, reason, e.Attribute(EventAttributes.Approver) ?? string.Empty, e.OccurredAt));
+                    }
+                    else if (e.Attribute(EventAttributes.Attestation) is { } attestation)
+                    {
+                        attestations.Add(new GateAttestation(item, e.Attribute(EventAttributes.Approver) ?? string.Empty,
+                            string.Equals(attestation, "approved", StringComparison.OrdinalIgnoreCase), e.OccurredAt, e.Attribute(EventAttributes.Note)));
+                    }
+                    else
+                    {
+                        evidence.Add(new GateEvidence(item, e.OccurredAt, Passed(e), Value(e), e.Source));
+                    }
+
+                    break;
+                case CanonicalEventType.TestSuiteRunFinished:
+                    var suite = e.Attribute(EventAttributes.GateItem) ?? "unit-tests";
+                    evidence.Add(new GateEvidence(suite, e.OccurredAt, Passed(e) ?? (Number(e.Attribute(EventAttributes.TestsFailed)) is { } failed ? failed == 0 : null), null, e.Source));
+                    if (Number(e.Attribute(EventAttributes.Coverage)) is { } coverage)
+                    {
+                        evidence.Add(new GateEvidence("test-coverage", e.OccurredAt, null, coverage, e.Source));
+                    }
+
+                    break;
+            }
+        }
+
+        return new GateInputs(evidence, attestations, waivers);
+    }
+
+    /// <summary>Whether a trigger item (a milestone or a gate item) is satisfied: reached, or with passing evidence.</summary>
+    public bool Satisfied(string triggerItem, ReleasePolicy policy)
+    {
+        if (Milestones.Contains(triggerItem))
+        {
+            return true;
+        }
+
+        var item = policy.QualityGates.Values.SelectMany(g => g.Items).FirstOrDefault(i => string.Equals(i.Id, triggerItem, StringComparison.Ordinal));
+        if (item is null)
+        {
+            return false;
+        }
+
+        var verdict = GateEvaluator.Evaluate(new QualityGate { Items = [item] }, GateInputs()).Items[0].Verdict;
+        return verdict is GateVerdict.Passed or GateVerdict.Waived;
+    }
+
+    private static bool? Passed(CanonicalEvent e) => e.Outcome switch
+    {
+        EventOutcomes.Success => true,
+        EventOutcomes.Failure => false,
+        _ => null,
+    };
+
+    private static decimal? Value(CanonicalEvent e) => Number(e.Attribute(EventAttributes.Value));
+
+    private static decimal? Number(string? text) =>
+        decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    private void ThrowIfCancelled()
+    {
+        if (Cancel is { } request)
+        {
+            throw new ReleaseCancelledException(request);
+        }
+    }
+
+    private async Task ApplyAsync(Task winner)
+    {
+        if (winner == _approval)
+        {
+            var decision = await _approval;
+            _approval = _context.WaitForExternalEvent<ApprovalDecision>(ReleaseEventNames.Approval);
+            if (_seen.Add("decision:" + decision.DecisionId))
+            {
+                Decisions.Add(decision);
+            }
+            else
+            {
+                _log.LogInformation("Duplicate decision {DecisionId} ignored", decision.DecisionId);
+            }
+        }
+        else if (winner == _pipeline)
+        {
+            var e = await _pipeline;
+            _pipeline = _context.WaitForExternalEvent<CanonicalEvent>(ReleaseEventNames.Pipeline);
+            if (!_seen.Add("event:" + e.EventId))
+            {
+                _log.LogInformation("Duplicate event {EventId} ignored", e.EventId);
+                return;
+            }
+
+            Events.Add(e);
+            if (e.Type == CanonicalEventType.MilestoneReached && e.Attribute(EventAttributes.Milestone) is { } milestone)
+            {
+                Milestones.Add(milestone);
+            }
+
+            if (OnEvent is not null)
+            {
+                await OnEvent(e);
+            }
+        }
+        else if (winner == _health)
+        {
+            HealthBreaches.Add(await _health);
+            _health = _context.WaitForExternalEvent<HealthReading>(ReleaseEventNames.Health);
+        }
+        else if (winner == _cancel)
+        {
+            Cancel ??= await _cancel;
+            _cancel = _context.WaitForExternalEvent<CancelRequest>(ReleaseEventNames.Cancel);
+        }
+        else if (winner == _reschedule)
+        {
+            Reschedules.Enqueue(await _reschedule);
+            _reschedule = _context.WaitForExternalEvent<RescheduleRequest>(ReleaseEventNames.Reschedule);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using ReleaseManagement.Activities;
+using ReleaseManagement.Approvals;
+using ReleaseManagement.Events;
+using ReleaseManagement.Orchestration;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Tests.Orchestration;
+
+/// <summary>
+/// The real orchestrators on the in-process Durable engine. The status projection is the real activity over an in-memory
+/// store; the other activities (emails, deployments, health, Service Bus) are recorded under their real names, and a small
+/// scripted "world" answers for approvers and pipelines, so each test can assert which side effects happened, how often.
+/// </summary>
+public sealed class LifecycleHarness : IAsyncDisposable
+{
+    private DurableTaskTestHost _host = null!;
+
+    private LifecycleHarness()
+    {
+    }
+
+    public InMemoryReleaseStore Store { get; } = new();
+
+    public ConcurrentQueue<RequestApprovalsInput> ApprovalRequests { get; } = new();
+
+    public ConcurrentQueue<CloseApprovalStageInput> ClosedStages { get; } = new();
+
+    public ConcurrentQueue<DeploymentRequest> Deployments { get; } = new();
+
+    public ConcurrentQueue<HealthCheckInput> HealthChecks { get; } = new();
+
+    public ConcurrentQueue<ReleaseNotice> Notices { get; } = new();
+
+    public ConcurrentQueue<ReleaseLifecycleEvent> Published { get; } = new();
+
+    /// <summary>How approvers answer a stage's first emails: true approve, false reject, null stay silent.</summary>
+    public Func<string, bool?> Approve { get; set; } = _ => true;
+
+    /// <summary>What the pipeline reports for a deployment (environment, rollback): an outcome, or null for nothing.</summary>
+    public Func<string, bool, string?> Deploy { get; set; } = (_, _) => EventOutcomes.Success;
+
+    /// <summary>Breaches each health check reports (none by default).</summary>
+    public Func<HealthCheckInput, IReadOnlyList<string>> Breaches { get; set; } = _ => [];
+
+    public DurableTaskClient Client => _host.Client;
+
+    public static ReleasePolicy FastPolicy() => ReleasePolicyDefaults.Create() with
+    {
+        TimeZone = "UTC",
+        Approvals = ReleasePolicyDefaults.Create().Approvals.ToDictionary(
+            kv => kv.Key,
+            kv => kv.Value with { Timeout = TimeSpan.FromMinutes(2), ReminderBefore = TimeSpan.Zero, EscalationTimeout = TimeSpan.FromSeconds(2) }),
+        ReleaseWindows = new()
+        {
+            Weekly = Enum.GetValues<DayOfWeek>().Select(d => new WeeklyWindow { Day = d, Start = new TimeOnly(0, 0), Duration = TimeSpan.FromHours(24) }).ToArray(),
+            Blackouts = [],
+        },
+        SuccessCriteria = ReleasePolicyDefaults.Create().SuccessCriteria with { WatchDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1) },
+        EmergencyReview = ReleasePolicyDefaults.Create().EmergencyReview with { DueAfter = TimeSpan.FromSeconds(4), ReminderBefore = TimeSpan.FromSeconds(2) },
+    };
+
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> People = new Dictionary<string, IReadOnlyList<string>>
+    {
+        [PolicyRoles.Executive] = ["exec@example.com"],
+        [PolicyRoles.Stakeholder] = ["stakeholder@example.com"],
+        [PolicyRoles.ProductOwner] = ["po@example.com"],
+        [PolicyRoles.TechnicalLead] = ["lead@example.com"],
+        [PolicyRoles.QaLead] = ["qa@example.com"],
+        [PolicyRoles.ReleaseManager] = ["rm@example.com"],
+    };
+
+    public static async Task<LifecycleHarness> StartAsync()
+    {
+        var harness = new LifecycleHarness();
+        harness._host = await DurableTaskTestHost.StartAsync(
+            r =>
+            {
+                r.AddOrchestratorFunc<ReleaseOrchestrationInput, ReleaseOutcome>(OrchestratorNames.Release, ReleaseOrchestrator.RunAsync);
+                r.AddOrchestratorFunc<CommunicationsInput, CommunicationsResult>(OrchestratorNames.Communications, CommunicationsOrchestrator.RunAsync);
+                r.AddOrchestratorFunc<WatchInput, WatchResult>(OrchestratorNames.Watch, WatchOrchestrator.RunAsync);
+                r.AddActivityFunc<ReleaseStatusUpdate, bool>(ActivityNames.RecordReleaseStatus, async (_, u) =>
+                {
+                    await new RecordReleaseStatus(harness.Store).RunAsync(u);
+                    return true;
+                });
+                r.AddActivityFunc<RequestApprovalsInput, RequestApprovalsResult>(ActivityNames.RequestApprovals, (_, i) => harness.OnApprovalsRequested(i));
+                r.AddActivityFunc<CloseApprovalStageInput, CloseApprovalStageResult>(ActivityNames.CloseApprovalStage, (_, i) =>
+                {
+                    harness.ClosedStages.Enqueue(i);
+                    return new CloseApprovalStageResult(0);
+                });
+                r.AddActivityFunc<DeploymentRequest, bool>(ActivityNames.RequestDeployment, (_, d) => harness.OnDeploymentRequested(d));
+                r.AddActivityFunc<HealthCheckInput, HealthCheckResult>(ActivityNames.CheckReleaseHealth, (_, h) =>
+                {
+                    harness.HealthChecks.Enqueue(h);
+                    var reading = new HealthReading(h.Query.ReleaseId, DateTimeOffset.UtcNow, [], false, null);
+                    return new HealthCheckResult(reading, harness.Breaches(h));
+                });
+                r.AddActivityFunc<ReleaseNotice, int>(ActivityNames.SendReleaseNotice, (_, n) =>
+                {
+                    harness.Notices.Enqueue(n);
+                    return n.Recipients.Count;
+                });
+                r.AddActivityFunc<ReleaseLifecycleEvent, bool>(PublishReleaseEvent.Name, (_, e) =>
+                {
+                    harness.Published.Enqueue(e);
+                    return true;
+                });
+            });
+        return harness;
+    }
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+
+    public static ReleaseRequest Request(string id, ReleaseType type, DateOnly? targetDate = null, string? requestedBy = "requester@example.com") =>
+        new(id, $"Test {type}", type, ["Billing"], targetDate ?? DateOnly.FromDateTime(DateTime.UtcNow), requestedBy, People);
+
+    public async Task<string> StartReleaseAsync(ReleaseRequest request, ReleasePolicy? policy = null, ReleaseTimings? timings = null, int version = ReleaseOrchestrator.CurrentVersion)
+    {
+        var now = DateTimeOffset.UtcNow;
+        await Store.TryCreateAsync(new ReleaseRecord(request, now, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", now));
+        var input = new ReleaseOrchestrationInput(request, PolicyJson.Serialize(policy ?? FastPolicy(), indented: false), version,
+            timings ?? new ReleaseTimings(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)));
+        return await Client.ScheduleNewOrchestrationInstanceAsync(OrchestratorNames.Release, input, new StartOrchestrationOptions(InstanceId: request.Id));
+    }
+
+    public async Task<ReleaseOutcome> OutcomeAsync(string id, int seconds = 90)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var result = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+        Assert.True(result.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{id} ended {result.RuntimeStatus}: {result.FailureDetails?.ErrorMessage}\n{result.FailureDetails?.StackTrace}");
+        return result.ReadOutputAs<ReleaseOutcome>()!;
+    }
+
+    public async Task WaitForAsync(string id, Func<ReleaseRecord, bool> condition, string what, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var record = await Store.GetAsync(id);
+            if (record is not null && condition(record))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{id} never reached: {what}; last: {record?.Phase} {record?.Stage} {record?.StatusReason}");
+            await Task.Delay(20);
+        }
+    }
+
+    public Task RaiseAsync(string id, CanonicalEvent e) => Client.RaiseEventAsync(id, ReleaseEventNames.Pipeline, e);
+
+    public Task DecideAsync(string id, string stage, string approver, bool approve, string? decisionId = null, string? comment = null) =>
+        Client.RaiseEventAsync(id, ReleaseEventNames.Approval,
+            new ApprovalDecision(decisionId ?? Guid.NewGuid().ToString("N"), stage, approve, approver, comment, DateTimeOffset.UtcNow));
+
+    public static CanonicalEvent Event(CanonicalEventType type, string? releaseId, string? outcome = null, string? environment = null, string? eventId = null, params (string Key, string Value)[] attributes) =>
+        new(eventId ?? "test:" + Guid.NewGuid().ToString("N"), "test", type, DateTimeOffset.UtcNow, releaseId, "Billing", environment, outcome,
+            attributes.ToDictionary(a => a.Key, a => a.Value));
+
+    public static CanonicalEvent Milestone(string id, string name) => Event(CanonicalEventType.MilestoneReached, id, attributes: (EventAttributes.Milestone, name));
+
+    public static CanonicalEvent Evidence(string id, string item, bool passed = true, decimal? value = null) =>
+        value is { } v
+            ? Event(CanonicalEventType.GateEvidence, id, passed ? EventOutcomes.Success : EventOutcomes.Failure, attributes: [(EventAttributes.GateItem, item), (EventAttributes.Value, v.ToString(CultureInfo.InvariantCulture))])
+            : Event(CanonicalEventType.GateEvidence, id, passed ? EventOutcomes.Success : EventOutcomes.Failure, attributes: (EventAttributes.GateItem, item));
+
+    public static CanonicalEvent Attestation(string id, string item, string by) =>
+        Event(CanonicalEventType.GateEvidence, id, attributes: [(EventAttributes.GateItem, item), (EventAttributes.Attestation, "approved"), (EventAttributes.Approver, by)]);
+
+    /// <summary>Every milestone and every gate item of the built-in policy, satisfied.</summary>
+    public static IEnumerable<CanonicalEvent> EverythingPasses(string id, decimal coverage = 90)
+    {
+        foreach (var m in new[] { "feature-complete", "code-freeze", "testing-ready", "release-candidate" })
+        {
+            yield return Milestone(id, m);
+        }
+
+        yield return Attestation(id, "code-review", "lead@example.com");
+        yield return Attestation(id, "documentation", "lead@example.com");
+        yield return Evidence(id, "test-coverage", value: coverage);
+        yield return Evidence(id, "security-scan", value: 0);
+        yield return Evidence(id, "security-testing", value: 0);
+        foreach (var item in new[] { "unit-tests", "static-analysis", "integration-tests", "performance-benchmarks", "regression-tests", "environment-health", "backup", "monitoring-active" })
+        {
+            yield return Evidence(id, item);
+        }
+
+        yield return Attestation(id, "user-acceptance", "po@example.com");
+        yield return Attestation(id, "rollback-plan", "rm@example.com");
+        yield return Attestation(id, "communication-plan", "rm@example.com");
+    }
+
+    public async Task SendAllAsync(string id, IEnumerable<CanonicalEvent> events)
+    {
+        foreach (var e in events)
+        {
+            await RaiseAsync(id, e);
+        }
+    }
+
+    public IReadOnlyList<TimelineEntry> Timeline(string id) => Store.GetTimelineAsync(id).GetAwaiter().GetResult();
+
+    private async Task<RequestApprovalsResult> OnApprovalsRequested(RequestApprovalsInput input)
+    {
+        ApprovalRequests.Enqueue(input);
+        if (input.Kind == ApprovalKind.Request && Approve(input.Stage) is { } approve)
+        {
+            foreach (var approver in input.Approvers)
+            {
+                await DecideAsync(input.ReleaseId, input.Stage, approver.Email, approve, comment: approve ? null : "not this time");
+                if (!approve)
+                {
+                    break;
+                }
+            }
+        }
+
+        return new RequestApprovalsResult(input.Approvers.Count, 0);
+    }
+
+    private async Task<bool> OnDeploymentRequested(DeploymentRequest request)
+    {
+        Deployments.Enqueue(request);
+        if (Deploy(request.Environment, request.Rollback) is { } outcome)
+        {
+            await RaiseAsync(request.ReleaseId, Event(
+                request.Rollback ? CanonicalEventType.ServiceRolledBack : CanonicalEventType.ServiceDeployed,
+                request.ReleaseId, outcome, request.Environment));
+        }
+
+        return true;
+    }
+}

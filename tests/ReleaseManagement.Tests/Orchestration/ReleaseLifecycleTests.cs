@@ -1,0 +1,313 @@
+using ReleaseManagement.Approvals;
+using ReleaseManagement.Events;
+using ReleaseManagement.Orchestration;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Releases;
+using static ReleaseManagement.Tests.Orchestration.LifecycleHarness;
+
+namespace ReleaseManagement.Tests.Orchestration;
+
+/// <summary>The release lifecycle path by path on the real Durable replay engine, durations shortened through the policy.</summary>
+public sealed class ReleaseLifecycleTests : IAsyncLifetime
+{
+    private LifecycleHarness _h = null!;
+
+    public async ValueTask InitializeAsync() => _h = await LifecycleHarness.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _h.DisposeAsync();
+
+    private static string Id(string name) => $"{name}-{Guid.NewGuid():N}"[..24];
+
+    private async Task<ReleaseOutcome> RunToEndAsync(ReleaseRequest request, ReleasePolicy? policy = null)
+    {
+        var id = await _h.StartReleaseAsync(request, policy);
+        await _h.SendAllAsync(id, EverythingPasses(id));
+        return await _h.OutcomeAsync(id);
+    }
+
+    [Fact]
+    public async Task Minor_EverythingPasses_CompletesThroughEveryStageWithEachSideEffectOnce()
+    {
+        var request = Request(Id("minor"), ReleaseType.Minor);
+
+        var outcome = await RunToEndAsync(request);
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        var stored = (await _h.Store.GetAsync(request.Id))!;
+        Assert.Equal((ReleasePhase.Closed, ReleaseStatus.Completed), (stored.Phase, stored.Status));
+        Assert.Equal(["integration", "staging", "production"], _h.Deployments.Where(d => d.ReleaseId == request.Id).Select(d => d.Environment));
+        Assert.All(_h.Deployments, d => Assert.False(d.Rollback));
+        Assert.Equal(
+            [ApprovalStageKeys.Plan, ApprovalStageKeys.PromotionIntegration, ApprovalStageKeys.PromotionStaging, ApprovalStageKeys.PromotionProduction],
+            _h.ApprovalRequests.Where(a => a.ReleaseId == request.Id).Select(a => a.Stage));
+        Assert.Equal(4, _h.ClosedStages.Count(c => c.ReleaseId == request.Id));
+        Assert.Single(_h.Published, p => p.ReleaseId == request.Id && p.Type == ReleaseLifecycleEventType.ReleaseCompleted);
+        Assert.Equal(_h.Published.Count, _h.Published.Select(p => p.EventId).Distinct().Count());
+        Assert.True(_h.HealthChecks.Count(c => c.Query.ReleaseId == request.Id) >= 2, "validation and at least one watch check");
+        Assert.Contains(_h.Notices, n => n.ReleaseId == request.Id && n.NoticeId.StartsWith("post-deployment", StringComparison.Ordinal));
+
+        var timeline = _h.Timeline(request.Id);
+        Assert.Contains(timeline, t => t.Kind == "milestone" && t.Message.Contains("release-candidate", StringComparison.Ordinal));
+        Assert.Contains(timeline, t => t.Kind == "deployment" && t.Message == "Deployed to production.");
+        Assert.Contains(timeline, t => t.Kind == "communication" && t.Message.StartsWith("Missed", StringComparison.Ordinal));
+        Assert.Equal("outcome", timeline.Where(t => t.Sequence < 1_000_000).MaxBy(t => t.Sequence)!.Kind);
+    }
+
+    [Fact]
+    public async Task Major_EverythingPasses_AsksExecutiveAndStakeholderForThePlan()
+    {
+        var request = Request(Id("major"), ReleaseType.Major);
+
+        var outcome = await RunToEndAsync(request);
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        var plan = _h.ApprovalRequests.First(a => a.ReleaseId == request.Id);
+        Assert.Equal(ApprovalStageKeys.Plan, plan.Stage);
+        Assert.Contains(plan.Approvers, a => a.Role == PolicyRoles.Executive);
+        Assert.Contains(plan.Approvers, a => a.Role == PolicyRoles.Stakeholder);
+    }
+
+    [Fact]
+    public async Task Patch_EverythingPasses_CompletesWithTheTechnicalLeadsPlanApproval()
+    {
+        var request = Request(Id("patch"), ReleaseType.Patch);
+
+        var outcome = await RunToEndAsync(request);
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        var plan = _h.ApprovalRequests.First(a => a.ReleaseId == request.Id);
+        Assert.Equal([PolicyRoles.TechnicalLead], plan.Approvers.Select(a => a.Role).Distinct());
+    }
+
+    [Fact]
+    public async Task Hotfix_EmergencyApprovalAndCompressedRoute_ThenTheOverdueReviewIsRemindedEscalatedAndRecorded()
+    {
+        var request = Request(Id("hotfix"), ReleaseType.Hotfix);
+        var id = await _h.StartReleaseAsync(request);
+        foreach (var item in new[] { "unit-tests", "regression-tests", "environment-health", "backup", "monitoring-active" })
+        {
+            await _h.RaiseAsync(id, Evidence(id, item));
+        }
+
+        await _h.RaiseAsync(id, Evidence(id, "security-scan", value: 0));
+        await _h.WaitForAsync(id, r => r.Stage == "emergency-review" && r.StatusReason!.Contains("overdue", StringComparison.Ordinal), "review escalated");
+        await _h.RaiseAsync(id, Attestation(id, "emergency-review", "rm@example.com"));
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        Assert.Equal([ApprovalStageKeys.Emergency], _h.ApprovalRequests.Where(a => a.ReleaseId == id).Select(a => a.Stage));
+        Assert.Equal(["staging", "production"], _h.Deployments.Where(d => d.ReleaseId == id).Select(d => d.Environment));
+        Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "review-reminder");
+        Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "review-escalation");
+        Assert.Contains(_h.Timeline(id), t => t.Message == "Emergency change review recorded.");
+        Assert.DoesNotContain(_h.Timeline(id), t => t.Kind == "milestone");
+    }
+
+    [Fact]
+    public async Task PlanRejected_EndsRejectedWithTheReasonAndDeploysNothing()
+    {
+        _h.Approve = stage => stage == ApprovalStageKeys.Plan ? false : true;
+        var request = Request(Id("rejected"), ReleaseType.Minor);
+        var id = await _h.StartReleaseAsync(request);
+
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Rejected, outcome.Status);
+        Assert.Contains("not this time", outcome.Reason);
+        Assert.DoesNotContain(_h.Deployments, d => d.ReleaseId == id);
+        Assert.Single(_h.ClosedStages, c => c.ReleaseId == id && c.Stage == ApprovalStageKeys.Plan);
+        Assert.Single(_h.Published, p => p.ReleaseId == id && p.Type == ReleaseLifecycleEventType.ApprovalRejected);
+        Assert.Equal(ReleaseStatus.Rejected, (await _h.Store.GetAsync(id))!.Status);
+    }
+
+    [Fact]
+    public async Task PlanApprovalTimeout_RemindsThenEscalatesThenRejects()
+    {
+        _h.Approve = _ => null;
+        var policy = FastPolicy() with
+        {
+            Approvals = FastPolicy().Approvals.ToDictionary(kv => kv.Key, kv => kv.Value with
+            {
+                Timeout = TimeSpan.FromSeconds(3),
+                ReminderBefore = TimeSpan.FromSeconds(2),
+                OnTimeout = TimeoutOutcome.EscalateThenReject,
+                EscalationTimeout = TimeSpan.FromSeconds(2),
+            }),
+        };
+        var id = await _h.StartReleaseAsync(Request(Id("timeout"), ReleaseType.Minor), policy);
+
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Rejected, outcome.Status);
+        Assert.Contains("timed out after escalation", outcome.Reason);
+        Assert.Equal([ApprovalKind.Request, ApprovalKind.Reminder, ApprovalKind.Escalation], _h.ApprovalRequests.Where(a => a.ReleaseId == id).Select(a => a.Kind));
+        Assert.Contains(_h.ApprovalRequests.Last(a => a.ReleaseId == id).Approvers, a => a.Email == "rm@example.com");
+        Assert.Single(_h.Published, p => p.ReleaseId == id && p.Type == ReleaseLifecycleEventType.ApprovalExpired);
+        Assert.Single(_h.ClosedStages, c => c.ReleaseId == id);
+    }
+
+    [Fact]
+    public async Task DevelopmentGate_FailsOnLowCoverage_ThenPassesOnNewEvidence()
+    {
+        var request = Request(Id("gate"), ReleaseType.Minor);
+        var id = await _h.StartReleaseAsync(request);
+        await _h.SendAllAsync(id, EverythingPasses(id, coverage: 70));
+
+        await _h.WaitForAsync(id, r => r.Gates?.Any(g => g.Item == "test-coverage" && g.Verdict == "Failed") == true, "coverage failed");
+        Assert.DoesNotContain(_h.Deployments, d => d.ReleaseId == id);
+        await _h.RaiseAsync(id, Evidence(id, "test-coverage", value: 85));
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        Assert.Contains(_h.Timeline(id), t => t.Kind == "gate" && t.Message.Contains("Failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DeploymentFailure_EndsFailedNamingTheEnvironment()
+    {
+        _h.Deploy = (env, _) => env == "staging" ? EventOutcomes.Failure : EventOutcomes.Success;
+        var request = Request(Id("deployfail"), ReleaseType.Minor);
+
+        var outcome = await RunToEndAsync(request);
+
+        Assert.Equal(ReleaseStatus.Failed, outcome.Status);
+        Assert.Contains("staging failure", outcome.Reason);
+        Assert.Equal(["integration", "staging"], _h.Deployments.Where(d => d.ReleaseId == request.Id).Select(d => d.Environment));
+    }
+
+    [Fact]
+    public async Task DeploymentWithoutOutcome_FailsAfterTheDeploymentTimeout()
+    {
+        _h.Deploy = (_, _) => null;
+        var request = Request(Id("silent"), ReleaseType.Patch);
+        var id = await _h.StartReleaseAsync(request, timings: new ReleaseTimings(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)));
+        await _h.SendAllAsync(id, EverythingPasses(id));
+
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Failed, outcome.Status);
+        Assert.Contains("no outcome", outcome.Reason);
+    }
+
+    [Fact]
+    public async Task ValidationBreach_RequestsOneRollbackAndEndsRolledBack()
+    {
+        _h.Breaches = _ => ["Billing: error rate 7 % exceeds 1 %"];
+        var request = Request(Id("breach"), ReleaseType.Minor);
+
+        var outcome = await RunToEndAsync(request);
+
+        Assert.Equal(ReleaseStatus.RolledBack, outcome.Status);
+        Assert.Contains("error rate 7 %", outcome.Reason);
+        var rollback = Assert.Single(_h.Deployments, d => d.ReleaseId == request.Id && d.Rollback);
+        Assert.Equal("production", rollback.Environment);
+        Assert.Single(_h.Published, p => p.ReleaseId == request.Id && p.Type == ReleaseLifecycleEventType.ReleaseRolledBack);
+    }
+
+    [Fact]
+    public async Task MonitorReportsABreachDuringTheWatch_RollsBack()
+    {
+        var policy = FastPolicy() with { SuccessCriteria = FastPolicy().SuccessCriteria with { WatchDuration = TimeSpan.FromMinutes(5), CheckInterval = TimeSpan.FromMinutes(1) } };
+        var request = Request(Id("watch"), ReleaseType.Patch);
+        var id = await _h.StartReleaseAsync(request, policy);
+        await _h.SendAllAsync(id, EverythingPasses(id));
+        await _h.WaitForAsync(id, r => r.Stage == "watch", "the watch");
+
+        await _h.Client.RaiseEventAsync(id, ReleaseEventNames.Health, new Ports.HealthReading(id, DateTimeOffset.UtcNow,
+            [new Ports.SystemHealth("Billing", 12m, 300, 99m, 40, 0.5m, 250)], false, null));
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.RolledBack, outcome.Status);
+        Assert.Contains("error rate 12", outcome.Reason);
+    }
+
+    [Fact]
+    public async Task CancelDuringDevelopment_EndsCancelledAndStopsTheNotices()
+    {
+        var id = await _h.StartReleaseAsync(Request(Id("cancel-dev"), ReleaseType.Minor));
+        await _h.RaiseAsync(id, Milestone(id, "feature-complete"));
+        await _h.WaitForAsync(id, r => r.Phase == ReleasePhase.Development, "development");
+
+        await _h.Client.RaiseEventAsync(id, ReleaseEventNames.Cancel, new CancelRequest("scope moved to Q1", "rm@example.com", DateTimeOffset.UtcNow));
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Cancelled, outcome.Status);
+        Assert.Contains("scope moved to Q1", outcome.Reason);
+        Assert.Equal(ReleaseStatus.Cancelled, (await _h.Store.GetAsync(id))!.Status);
+        var comms = await _h.Client.WaitForInstanceCompletionAsync($"{id}-comms", getInputsAndOutputs: true, TestContext.Current.CancellationToken);
+        Assert.NotEmpty(comms.ReadOutputAs<CommunicationsResult>()!.Skipped);
+        Assert.DoesNotContain(_h.Deployments, d => d.ReleaseId == id);
+    }
+
+    [Fact]
+    public async Task CancelWhileWaitingForTheProductionWindow_EndsCancelledWithoutDeployingToProduction()
+    {
+        var request = Request(Id("cancel-window"), ReleaseType.Patch, targetDate: DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7));
+        var id = await _h.StartReleaseAsync(request);
+        await _h.SendAllAsync(id, EverythingPasses(id));
+        await _h.WaitForAsync(id, r => r.Stage == "window", "the window wait");
+
+        await _h.Client.RaiseEventAsync(id, ReleaseEventNames.Cancel, new CancelRequest("freeze", "rm@example.com", DateTimeOffset.UtcNow));
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Cancelled, outcome.Status);
+        Assert.DoesNotContain(_h.Deployments, d => d.ReleaseId == id && d.Environment == "production");
+    }
+
+    [Fact]
+    public async Task TargetDateMoved_WhileWaitingForTheWindow_RecordsTheDateAndDeploysInTheNewWindow()
+    {
+        var request = Request(Id("moved"), ReleaseType.Patch, targetDate: DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7));
+        var id = await _h.StartReleaseAsync(request);
+        await _h.SendAllAsync(id, EverythingPasses(id));
+        await _h.WaitForAsync(id, r => r.Stage == "window", "the window wait");
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await _h.Client.RaiseEventAsync(id, ReleaseEventNames.Reschedule, new RescheduleRequest(today, "rm@example.com", DateTimeOffset.UtcNow));
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        Assert.Equal(today, (await _h.Store.GetAsync(id))!.Request.TargetDate);
+        Assert.Contains(_h.Timeline(id), t => t.Kind == "reschedule");
+        Assert.Contains(_h.Timeline(id), t => t.Message.StartsWith("Communication timeline re-planned", StringComparison.Ordinal));
+        Assert.Contains(_h.Deployments, d => d.ReleaseId == id && d.Environment == "production");
+    }
+
+    [Fact]
+    public async Task DuplicateAndEarlyEvents_AreAppliedOnce_AndNothingIsLost()
+    {
+        _h.Approve = stage => stage == ApprovalStageKeys.Plan ? null : true;
+        var request = Request(Id("dupes"), ReleaseType.Patch);
+        var id = await _h.StartReleaseAsync(request);
+        // Evidence first, before the release even reaches development: kept until needed. Each sent twice.
+        foreach (var e in EverythingPasses(id))
+        {
+            await _h.RaiseAsync(id, e);
+            await _h.RaiseAsync(id, e);
+        }
+
+        // The same decision delivered twice, plus a decision by someone who is not an approver.
+        await _h.DecideAsync(id, ApprovalStageKeys.Plan, "stranger@example.com", false, decisionId: "d-x");
+        await _h.DecideAsync(id, ApprovalStageKeys.Plan, "lead@example.com", true, decisionId: "d-1");
+        await _h.DecideAsync(id, ApprovalStageKeys.Plan, "lead@example.com", true, decisionId: "d-1");
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        var milestoneLines = _h.Timeline(id).Count(t => t.Kind == "event" && t.Message.Contains("[feature-complete]", StringComparison.Ordinal));
+        Assert.Equal(1, milestoneLines);
+        Assert.Contains(_h.Timeline(id), t => t.Kind == "approval" && t.Message.Contains("stranger@example.com", StringComparison.Ordinal));
+        Assert.Single(_h.Deployments, d => d.ReleaseId == id && d.Environment == "production");
+    }
+
+    [Fact]
+    public async Task UnknownLifecycleVersion_FailsWithAClearMessage()
+    {
+        var id = await _h.StartReleaseAsync(Request(Id("version"), ReleaseType.Patch), version: 99);
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var result = await _h.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
+        Assert.Contains("lifecycle version 99", result.FailureDetails!.ErrorMessage);
+    }
+}
