@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Approvals;
+using ApprovalStageKeys = ReleaseManagement.Policy.ApprovalStageKeys;
 using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api;
@@ -25,7 +26,8 @@ public sealed class DecisionHandlers(ApprovalDecisionService decisions)
     public const int MaxCommentLength = ApprovalDecisionService.MaxCommentLength;
     public const int MaxRoleLength = 100;
 
-    private static readonly string[] KnownStages = [ApprovalStages.Plan];
+    /// <summary>Every approval stage the policy defines rules for: plan, the three promotions, and emergency.</summary>
+    private static readonly IReadOnlyList<string> KnownStages = ApprovalStageKeys.All;
 
     /// <summary><c>POST /api/releases/{id}/decisions</c>: 202 when the decision was delivered to the waiting release.</summary>
     public async Task<IResult> DecideAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)

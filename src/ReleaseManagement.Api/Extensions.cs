@@ -40,6 +40,7 @@ public static class Extensions
 
         services.AddSingleton<ReleaseHandlers>();
         services.AddSingleton<DecisionHandlers>();
+        services.AddSingleton<LifecycleHandlers>();
         services.AddPipelineEvents(configuration);
         services.AddApprovals(configuration);
         return services;

@@ -104,7 +104,51 @@ public sealed partial class ReleaseHandlers(
         }
 
         var instance = await durable.GetInstanceAsync(releaseId, cancellationToken);
-        return ApiJson.Json(ReleaseView.From(record, instance?.RuntimeStatus.ToString()));
+        var timeline = await store.GetTimelineAsync(releaseId, cancellationToken);
+        return ApiJson.Json(ReleaseView.From(record, instance?.RuntimeStatus.ToString(), timeline));
+    }
+
+    /// <summary>
+    /// <c>GET /api/releases?status=&amp;type=&amp;system=</c>: the stored releases matching every filter given, newest first
+    /// (at most <see cref="ReleaseQuery.Max"/>). Read from the status projection only, never from orchestration history.
+    /// </summary>
+    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        var status = Filter<ReleaseStatus>(request, "status", errors);
+        var type = Filter<ReleaseType>(request, "type", errors);
+        var system = request.Query["system"].ToString().Trim();
+        if (system.Length > 100)
+        {
+            errors.Add("system", "The system filter must be at most 100 characters.");
+        }
+
+        if (errors.Any)
+        {
+            return Problems.Validation(errors.ToDictionary(), "The release filter is invalid.");
+        }
+
+        var query = new ReleaseQuery(status, type, system.Length == 0 ? null : system);
+        var records = await store.ListAsync(query, cancellationToken);
+        return ApiJson.Json(new ReleaseList(records.Count, records.Select(ReleaseSummary.From).ToArray()));
+    }
+
+    private static T? Filter<T>(HttpRequest request, string name, ValidationErrors errors)
+        where T : struct, Enum
+    {
+        var text = request.Query[name].ToString();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        if (ReleaseRequestValidator.TryParseName<T>(text, out var value))
+        {
+            return value;
+        }
+
+        errors.Add(name, $"'{text}' is not a {name}: use one of {string.Join(", ", Enum.GetNames<T>())}.");
+        return null;
     }
 
     private static bool SameRequest(ReleaseRequest a, ReleaseRequest b) =>
@@ -117,7 +161,10 @@ public sealed partial class ReleaseHandlers(
     private static partial void LogResuming(ILogger logger, string releaseId);
 }
 
-/// <summary>The JSON view of a release.</summary>
+/// <summary>
+/// The JSON view of a release (<c>GET /api/releases/{id}</c>): the request, its projected standing (phase, status, stage,
+/// gate verdicts, pending approvals, risk), the orchestration's runtime status and the timeline.
+/// </summary>
 public sealed record ReleaseView(
     string Id,
     string Title,
@@ -134,13 +181,43 @@ public sealed record ReleaseView(
     ReleaseStatus Status,
     string? StatusReason,
     DateTimeOffset UpdatedAt,
-    string? RuntimeStatus)
+    string? RuntimeStatus,
+    string? Stage,
+    IReadOnlyList<GateItemStatus> Gates,
+    IReadOnlyList<PendingApproval> PendingApprovals,
+    string? Risk,
+    IReadOnlyList<TimelineEntry> Timeline)
 {
-    public static ReleaseView From(ReleaseRecord r, string? runtimeStatus) => new(
+    public static ReleaseView From(ReleaseRecord r, string? runtimeStatus, IReadOnlyList<TimelineEntry>? timeline = null) => new(
         r.Request.Id, r.Request.Title, r.Request.Type, r.Request.Systems, r.Request.TargetDate, r.Request.RequestedBy,
         r.Request.Approvers, r.Request.EffectiveChangeCategory, r.Request.Impact, r.Request.Probability,
-        r.CreatedAt, r.Phase, r.Status, r.StatusReason, r.UpdatedAt, runtimeStatus);
+        r.CreatedAt, r.Phase, r.Status, r.StatusReason, r.UpdatedAt, runtimeStatus,
+        r.Stage, r.Gates ?? [], r.PendingApprovals ?? [], r.Risk, timeline ?? []);
 }
+
+/// <summary>One release in a list (<c>GET /api/releases</c>): its standing without the timeline.</summary>
+public sealed record ReleaseSummary(
+    string Id,
+    string Title,
+    ReleaseType Type,
+    IReadOnlyList<string> Systems,
+    DateOnly TargetDate,
+    ReleasePhase Phase,
+    ReleaseStatus Status,
+    string? StatusReason,
+    string? Stage,
+    string? Risk,
+    IReadOnlyList<PendingApproval> PendingApprovals,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static ReleaseSummary From(ReleaseRecord r) => new(
+        r.Request.Id, r.Request.Title, r.Request.Type, r.Request.Systems, r.Request.TargetDate, r.Phase, r.Status, r.StatusReason,
+        r.Stage, r.Risk, r.PendingApprovals ?? [], r.CreatedAt, r.UpdatedAt);
+}
+
+/// <summary>The body of <c>GET /api/releases</c>.</summary>
+public sealed record ReleaseList(int Count, IReadOnlyList<ReleaseSummary> Releases);
 
 internal static class ResultExtensions
 {

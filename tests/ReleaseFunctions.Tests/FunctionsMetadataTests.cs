@@ -46,6 +46,11 @@ public sealed class FunctionsMetadataTests
     [InlineData("GetRelease", "get", "releases/{id}")]
     [InlineData("DecideRelease", "post", "releases/{id}/decisions")]
     [InlineData("Health", "get", "health")]
+    [InlineData("ListReleases", "get", "releases")]
+    [InlineData("CancelRelease", "post", "releases/{id}/cancel")]
+    [InlineData("RescheduleRelease", "patch", "releases/{id}")]
+    [InlineData("RecordMilestone", "post", "releases/{id}/milestones/{name}")]
+    [InlineData("RecordEvidence", "post", "releases/{id}/evidence")]
     public void HttpFunction_IsIndexedWithItsRouteAndMethod(string name, string method, string route)
     {
         var trigger = Binding(Function(name), "httpTrigger");
@@ -59,6 +64,10 @@ public sealed class FunctionsMetadataTests
     [InlineData("CreateRelease")]
     [InlineData("GetRelease")]
     [InlineData("DecideRelease")]
+    [InlineData("CancelRelease")]
+    [InlineData("RescheduleRelease")]
+    [InlineData("RecordMilestone")]
+    [InlineData("RecordEvidence")]
     public void ReleaseApiFunction_HasADurableClientBinding(string name)
     {
         Binding(Function(name), "durableClient");

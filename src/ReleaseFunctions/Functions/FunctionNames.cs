@@ -6,6 +6,11 @@ public static class FunctionNames
     public const string CreateRelease = "CreateRelease";
     public const string GetRelease = "GetRelease";
     public const string DecideRelease = "DecideRelease";
+    public const string ListReleases = "ListReleases";
+    public const string CancelRelease = "CancelRelease";
+    public const string RescheduleRelease = "RescheduleRelease";
+    public const string RecordMilestone = "RecordMilestone";
+    public const string RecordEvidence = "RecordEvidence";
     public const string Health = "Health";
     public const string GetPolicy = "GetPolicy";
     public const string ShowApproval = "ShowApproval";

@@ -1,0 +1,257 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Extensions.Time.Testing;
+using ReleaseFunctions.TestSupport;
+using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Approvals;
+using ReleaseManagement.Azure.Events;
+using ReleaseManagement.Events;
+using ReleaseManagement.Orchestration;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Api.Tests;
+
+/// <summary>One external event the recording orchestration received, with its payload read as the contract type.</summary>
+public sealed record Received(
+    string Name,
+    CancelRequest? Cancel = null,
+    RescheduleRequest? Reschedule = null,
+    CanonicalEvent? Pipeline = null,
+    ApprovalDecision? Approval = null);
+
+/// <summary>An answer of a handler: status, headers and the JSON body.</summary>
+public sealed record Answer(int Status, string? ContentType, IHeaderDictionary Headers, JsonNode? Body)
+{
+    public string? Str(string name) => Body?[name]?.ToString();
+
+    /// <summary>The messages of a validation problem's field.</summary>
+    public IReadOnlyList<string> Errors(string field) =>
+        Body?["errors"]?[field]?.AsArray().Select(m => m!.GetValue<string>()).ToArray() ?? [];
+
+    public IReadOnlyList<string> ErrorFields => Body?["errors"]?.AsObject().Select(e => e.Key).ToArray() ?? [];
+
+    public override string ToString() => $"{Status} {Body?.ToJsonString()}";
+}
+
+/// <summary>
+/// The real composition (<c>AddReleaseManagement</c>) on Azurite, with a fake clock and the in-process Durable engine, whose
+/// orchestration registered under <see cref="OrchestratorNames.Release"/> records every cancel, reschedule, pipeline and
+/// approval event it receives until it is told to stop, and returns them: so a test sees exactly what was raised.
+/// </summary>
+public sealed class ApiHarness : IAsyncDisposable
+{
+    public const string StopEvent = "test-stop";
+    public static readonly string ApproversJson = JsonSerializer.Serialize(ValidRelease.Approvers);
+
+    private ApiHarness(DurableTaskTestHost durable, ServiceProvider services, FakeTimeProvider time, EventStorageNames names)
+    {
+        Durable = durable;
+        Services = services;
+        Time = time;
+        Names = names;
+    }
+
+    public DurableTaskTestHost Durable { get; }
+
+    public DurableTaskClient Client => Durable.Client;
+
+    public ServiceProvider Services { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public EventStorageNames Names { get; }
+
+    public ReleaseHandlers Releases => Services.GetRequiredService<ReleaseHandlers>();
+
+    public LifecycleHandlers Lifecycle => Services.GetRequiredService<LifecycleHandlers>();
+
+    public DecisionHandlers Decisions => Services.GetRequiredService<DecisionHandlers>();
+
+    public IReleaseStore Store => Services.GetRequiredService<IReleaseStore>();
+
+    public IPipelineEventStore Events => Services.GetRequiredService<IPipelineEventStore>();
+
+    public ReleasePolicy Policy => Services.GetRequiredService<ReleasePolicy>();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static string AzuriteConnectionString
+    {
+        get
+        {
+            var value = Environment.GetEnvironmentVariable("AZURITE_CONNECTION_STRING");
+            Assert.SkipWhen(string.IsNullOrEmpty(value), "AZURITE_CONNECTION_STRING is not set: run through scripts/test.sh.");
+            return value!;
+        }
+    }
+
+    /// <param name="policy">A policy other than the built-in one.</param>
+    /// <param name="requireSignedIn">Approvals:RequireSignedInApprover.</param>
+    public static async Task<ApiHarness> StartAsync(ReleasePolicy? policy = null, bool requireSignedIn = false)
+    {
+        var names = EventStorageNames.Unique("api");
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = AzuriteConnectionString,
+            ["PipelineEvents:Table"] = names.Table,
+            ["PipelineEvents:Queue"] = names.Queue,
+            ["PipelineEvents:Container"] = names.Container,
+            ["Approvals:PublicBaseUrl"] = "http://approvals.test",
+            ["Approvals:FormKey"] = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i + 1)).ToArray()),
+            ["Approvals:RequireSignedInApprover"] = requireSignedIn ? "true" : "false",
+            ["Email:Transport"] = "File",
+            ["Email:From"] = "releases@example.com",
+            ["Email:FileDirectory"] = Path.Combine(Path.GetTempPath(), "api-tests-mail-" + Guid.NewGuid().ToString("N")),
+        }).Build();
+
+        // The clock starts at the real time (requests are checked against the policy relative to today), to the second.
+        var now = DateTimeOffset.UtcNow;
+        var time = new FakeTimeProvider(new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero));
+        var services = new ServiceCollection()
+            .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
+            .AddReleaseManagement(configuration)
+            .AddSingleton<TimeProvider>(time);
+        if (policy is not null)
+        {
+            services.AddSingleton(policy);
+        }
+
+        var durable = await DurableTaskTestHost.StartAsync(
+            r => r.AddOrchestratorFunc<ReleaseOrchestrationInput, List<Received>>(OrchestratorNames.Release, RecordAsync),
+            new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance },
+            Ct);
+        return new ApiHarness(durable, services.BuildServiceProvider(), time, names);
+    }
+
+    private static async Task<List<Received>> RecordAsync(TaskOrchestrationContext context, ReleaseOrchestrationInput input)
+    {
+        var received = new List<Received>();
+        var stop = context.WaitForExternalEvent<bool>(StopEvent);
+        var cancel = context.WaitForExternalEvent<CancelRequest>(ReleaseEventNames.Cancel);
+        var reschedule = context.WaitForExternalEvent<RescheduleRequest>(ReleaseEventNames.Reschedule);
+        var pipeline = context.WaitForExternalEvent<CanonicalEvent>(ReleaseEventNames.Pipeline);
+        var approval = context.WaitForExternalEvent<ApprovalDecision>(ReleaseEventNames.Approval);
+        while (true)
+        {
+            var next = await Task.WhenAny(stop, cancel, reschedule, pipeline, approval);
+            if (next == stop)
+            {
+                return received;
+            }
+
+            if (next == cancel)
+            {
+                received.Add(new(ReleaseEventNames.Cancel, Cancel: await cancel));
+                cancel = context.WaitForExternalEvent<CancelRequest>(ReleaseEventNames.Cancel);
+            }
+            else if (next == reschedule)
+            {
+                received.Add(new(ReleaseEventNames.Reschedule, Reschedule: await reschedule));
+                reschedule = context.WaitForExternalEvent<RescheduleRequest>(ReleaseEventNames.Reschedule);
+            }
+            else if (next == pipeline)
+            {
+                received.Add(new(ReleaseEventNames.Pipeline, Pipeline: await pipeline));
+                pipeline = context.WaitForExternalEvent<CanonicalEvent>(ReleaseEventNames.Pipeline);
+            }
+            else
+            {
+                received.Add(new(ReleaseEventNames.Approval, Approval: await approval));
+                approval = context.WaitForExternalEvent<ApprovalDecision>(ReleaseEventNames.Approval);
+            }
+        }
+    }
+
+    public static string NewId(string prefix = "api") => $"{prefix}-{Guid.NewGuid():N}"[..24];
+
+    /// <summary>Requests a valid release through <c>POST /api/releases</c> and waits until its (recording) orchestration runs.</summary>
+    public async Task<string> StartReleaseAsync(string type = "Minor", string? targetDate = null, string system = "Billing")
+    {
+        var id = NewId();
+        var date = targetDate ?? ValidRelease.TargetDate();
+        var answer = await CallAsync(
+            r => Releases.CreateAsync(r, Client, Ct),
+            $$"""{ "id": "{{id}}", "title": "Lifecycle {{id}}", "type": "{{type}}", "systems": ["{{system}}"], "targetDate": "{{date}}", "approvers": {{ApproversJson}} }""");
+        Assert.True(answer.Status == 202, $"creating the release answered {answer}");
+        await Client.WaitForInstanceStartAsync(id, Ct);
+        return id;
+    }
+
+    /// <summary>Stops the recording orchestration and returns what it received.</summary>
+    public async Task<List<Received>> ReceivedAsync(string releaseId)
+    {
+        await Client.RaiseEventAsync(releaseId, StopEvent, true, Ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var done = await Client.WaitForInstanceCompletionAsync(releaseId, getInputsAndOutputs: true, timeout.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        return done.ReadOutputAs<List<Received>>()!;
+    }
+
+    /// <summary>Ends the release's orchestration (so it is no longer running) and checks it received nothing.</summary>
+    public async Task EndAsync(string releaseId) => Assert.Empty(await ReceivedAsync(releaseId));
+
+    /// <summary>Runs a handler on a request with <paramref name="json"/> as its body and reads the answer.</summary>
+    public async Task<Answer> CallAsync(
+        Func<HttpRequest, Task<IResult>> handler,
+        string? json = null,
+        string? query = null,
+        string? principal = null,
+        string method = "POST")
+    {
+        var context = new DefaultHttpContext { RequestServices = Services };
+        context.Request.Method = method;
+        if (json is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(json);
+            context.Request.ContentType = "application/json";
+            context.Request.ContentLength = bytes.Length;
+            context.Request.Body = new MemoryStream(bytes);
+        }
+
+        if (query is not null)
+        {
+            context.Request.QueryString = new QueryString(query);
+        }
+
+        if (principal is not null)
+        {
+            context.Request.Headers[AppServicePrincipal.Header] = new StringValues(AppServicePrincipal.Encode(principal));
+        }
+
+        using var body = new MemoryStream();
+        context.Response.Body = body;
+        var result = await handler(context.Request);
+        await result.ExecuteAsync(context);
+        var text = Encoding.UTF8.GetString(body.ToArray());
+        return new Answer(context.Response.StatusCode, context.Response.ContentType, context.Response.Headers, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            var storage = Services.GetRequiredService<EventStorageClients>();
+            await storage.Tables.DeleteTableAsync(Names.Table);
+        }
+        catch (Exception)
+        {
+            // Best effort: Azurite runs in memory for the test run.
+        }
+
+        await Services.DisposeAsync();
+        await Durable.DisposeAsync();
+    }
+}
