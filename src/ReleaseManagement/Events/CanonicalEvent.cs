@@ -105,4 +105,8 @@ public static class ReleaseEventNames
 {
     /// <summary>Every canonical event for a release is raised under this one name; the orchestration routes it.</summary>
     public const string Pipeline = "pipeline-event";
+
+    /// <summary>A post-release health breach, carrying the <see cref="Ports.HealthReading"/> that crossed a threshold
+    /// (raised by the post-release monitor to releases in their watch).</summary>
+    public const string Health = "health-breach";
 }
