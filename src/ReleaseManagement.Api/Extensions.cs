@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ReleaseManagement.Activities;
 using ReleaseManagement.Api.Webhooks;
 using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Api.Metrics;
 using ReleaseManagement.Azure.Storage;
 using ReleaseManagement.Azure.Tables;
 using ReleaseManagement.Policy;
@@ -34,6 +35,7 @@ public static class Extensions
         services.AddSingleton<DecisionHandlers>();
         services.AddPipelineEvents(configuration);
         services.AddApprovals(configuration);
+        services.AddMetrics(configuration);
         return services;
     }
 }
