@@ -25,10 +25,17 @@ public sealed class MetricsHandlers(MetricsService metrics, IMetricsReportStore 
             errors["to"] = [$"'to' must be on or after 'from' and the range at most {MaxDays} days."];
         }
 
-        var system = request.Query["system"].ToString() is { Length: > 0 } s ? s : null;
-        if (system is not null && ApproverDirectory.FindSystem(metrics.Policy, system) is null)
+        var system = request.Query["system"].ToString() is { Length: > 0 } s ? s.Trim() : null;
+        if (system is not null)
         {
-            errors["system"] = [$"Unknown system '{system}'; known: {string.Join(", ", metrics.Policy.Systems.Keys)}."];
+            // The policy's own spelling: rollup rows are keyed by it.
+            var known = metrics.Policy.Systems.Keys.FirstOrDefault(k => string.Equals(k, system, StringComparison.OrdinalIgnoreCase));
+            if (known is null)
+            {
+                errors["system"] = [$"Unknown system '{system}'; known: {string.Join(", ", metrics.Policy.Systems.Keys)}."];
+            }
+
+            system = known;
         }
 
         var year = DoraYear(request, errors);

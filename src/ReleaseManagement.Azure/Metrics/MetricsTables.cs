@@ -132,7 +132,10 @@ public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailySto
                 facts = MetricFacts.Empty;
             }
 
-            list.Add(new DailyRollup(DateOnly.ParseExact(e.PartitionKey, "yyyy-MM-dd", CultureInfo.InvariantCulture), name, facts, DailyCounts.Of(facts), e.GetDateTimeOffset("ComputedAt") ?? DateTimeOffset.MinValue));
+            var counts = new DailyCounts(
+                e.GetInt32("Deployments") ?? 0, e.GetInt32("SuccessfulDeployments") ?? 0, e.GetInt32("Rollbacks") ?? 0, e.GetInt32("Incidents") ?? 0,
+                e.GetInt32("Recoveries") ?? 0, e.GetInt32("TestRuns") ?? 0, e.GetInt32("ApprovalAsks") ?? 0);
+            list.Add(new DailyRollup(DateOnly.ParseExact(e.PartitionKey, "yyyy-MM-dd", CultureInfo.InvariantCulture), name, facts, counts, e.GetDateTimeOffset("ComputedAt") ?? DateTimeOffset.MinValue));
         }
 
         return list;
