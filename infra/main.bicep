@@ -245,6 +245,19 @@ var appSettings = {
   Smtp__Security: 'StartTls'
   Smtp__UserName: smtpUserName
   Smtp__Timeout: '00:00:30'
+  // Monitoring, metrics and scheduled reports (docs/metrics.md); schedules are NCRONTAB in UTC
+  Monitoring__Endpoint: 'https://api.loganalytics.io'
+  Monitoring__WorkspaceId: monitoring.outputs.workspaceCustomerId
+  Monitoring__ClientId: identity.outputs.clientId
+  Monitoring__ServerTimeout: '00:03:00'
+  Monitoring__MaxRetries: '3'
+  Metrics__DoraYear: '2024'
+  Metrics__RollupCatchUpDays: '7'
+  PostReleaseMonitorSchedule: '0 */15 * * * *'
+  DailyRollupSchedule: '0 0 6 * * *'
+  WeeklyReviewSchedule: '0 0 7 * * 1'
+  MonthlyReportSchedule: '0 0 7 1 * *'
+  QuarterlyReportSchedule: '0 30 7 1 1,4,7,10 *'
 }
 
 var keyVaultReferences = {

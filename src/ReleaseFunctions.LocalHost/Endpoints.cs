@@ -2,6 +2,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using ReleaseManagement.Api;
 using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Api.Metrics;
 using ReleaseManagement.Azure.Email;
 
 namespace ReleaseFunctions.LocalHost;
@@ -35,6 +36,9 @@ public static class Endpoints
             pages.ShowAsync(token, durable, ct));
         api.MapPost("/approvals/{token}", (string token, HttpRequest request, DurableTaskClient durable, ApprovalPageHandlers pages, CancellationToken ct) =>
             pages.DecideAsync(token, request, durable, ct)).DisableAntiforgery();
+        api.MapGet("/metrics", (HttpRequest request, MetricsHandlers handlers, CancellationToken ct) => handlers.GetMetricsAsync(request, ct));
+        api.MapGet("/reports/{period}", (string period, HttpRequest request, MetricsHandlers handlers, CancellationToken ct) =>
+            handlers.GetReportAsync(period, request, ct));
         app.MapGet("/dev/mailbox", (IOptions<EmailOptions> options) => DevMailbox.List(options));
         return app;
     }

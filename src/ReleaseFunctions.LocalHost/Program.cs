@@ -46,6 +46,7 @@ builder.Services.AddDurableTaskClient(b =>
 });
 builder.Services.AddOptions<QueuePumpOptions>().Bind(builder.Configuration.GetSection(QueuePumpOptions.Section));
 builder.Services.AddHostedService<PipelineEventQueueListener>();
+builder.Services.AddHostedService<MetricsScheduler>();
 
 var app = builder.Build();
 app.MapReleaseEndpoints();

@@ -5,6 +5,7 @@ using ReleaseManagement.Api.Webhooks;
 using ReleaseManagement.Api.Approvals;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReleaseManagement.Azure.Deployments;
+using ReleaseManagement.Api.Metrics;
 using ReleaseManagement.Azure.Storage;
 using ReleaseManagement.Azure.Tables;
 using ReleaseManagement.Policy;
@@ -43,6 +44,7 @@ public static class Extensions
         services.AddSingleton<LifecycleHandlers>();
         services.AddPipelineEvents(configuration);
         services.AddApprovals(configuration);
+        services.AddMetrics(configuration);
         return services;
     }
 }

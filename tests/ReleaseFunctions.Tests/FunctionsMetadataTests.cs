@@ -51,6 +51,8 @@ public sealed class FunctionsMetadataTests
     [InlineData("RescheduleRelease", "patch", "releases/{id}")]
     [InlineData("RecordMilestone", "post", "releases/{id}/milestones/{name}")]
     [InlineData("RecordEvidence", "post", "releases/{id}/evidence")]
+    [InlineData("GetMetrics", "get", "metrics")]
+    [InlineData("GetReport", "get", "reports/{period}")]
     public void HttpFunction_IsIndexedWithItsRouteAndMethod(string name, string method, string route)
     {
         var trigger = Binding(Function(name), "httpTrigger");
@@ -71,6 +73,25 @@ public sealed class FunctionsMetadataTests
     public void ReleaseApiFunction_HasADurableClientBinding(string name)
     {
         Binding(Function(name), "durableClient");
+    }
+
+    [Theory]
+    [InlineData("PostReleaseMonitor", "%PostReleaseMonitorSchedule%")]
+    [InlineData("DailyRollup", "%DailyRollupSchedule%")]
+    [InlineData("WeeklyReview", "%WeeklyReviewSchedule%")]
+    [InlineData("MonthlyReport", "%MonthlyReportSchedule%")]
+    [InlineData("QuarterlyReport", "%QuarterlyReportSchedule%")]
+    public void TimerFunction_ReadsItsScheduleFromAnAppSetting(string name, string schedule)
+    {
+        var trigger = Binding(Function(name), "timerTrigger");
+
+        Assert.Equal(schedule, (string?)trigger["schedule"]);
+    }
+
+    [Fact]
+    public void PostReleaseMonitor_HasADurableClientBinding()
+    {
+        Binding(Function("PostReleaseMonitor"), "durableClient");
     }
 
     [Fact]

@@ -55,6 +55,42 @@ public sealed class PolicyLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Parse_ReportRecipientsOmitted_DefaultsToStakeholdersAndReleaseManagers()
+    {
+        var json = DefaultJson();
+        json.Remove("reportRecipients");
+
+        var result = Parse(json);
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        Assert.Equal([PolicyRoles.Stakeholder, PolicyRoles.ReleaseManager], result.Policy!.ReportRecipients);
+    }
+
+    [Fact]
+    public void Parse_ReportRecipientsGiven_AreRolesAndAddresses()
+    {
+        var json = DefaultJson();
+        json["reportRecipients"] = new JsonArray("executive", "cfo@example.com");
+
+        var result = Parse(json);
+
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        Assert.Equal(["executive", "cfo@example.com"], result.Policy!.ReportRecipients);
+    }
+
+    [Fact]
+    public void Parse_ReportRecipientBlank_IsASchemaError()
+    {
+        var json = DefaultJson();
+        json["reportRecipients"] = new JsonArray(" ");
+
+        var result = Parse(json);
+
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Errors, e => e.ToString().Contains("reportRecipients", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ExampleFile_LoadsAndEqualsTheDefaults()
     {
         if (System.Environment.GetEnvironmentVariable("UPDATE_POLICY_EXAMPLE") == "1")

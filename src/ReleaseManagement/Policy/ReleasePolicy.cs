@@ -56,6 +56,12 @@ public sealed record ReleasePolicy
     public required EmergencyReviewPolicy EmergencyReview { get; init; }
 
     /// <summary>
+    /// Who receives the weekly, monthly and quarterly metrics reports: role names (resolved through <see cref="Approvers"/>
+    /// and every system's approvers) or email addresses. Optional; defaults to the stakeholders and the release managers.
+    /// </summary>
+    public IReadOnlyList<string> ReportRecipients { get; init; } = [PolicyRoles.Stakeholder, PolicyRoles.ReleaseManager];
+
+    /// <summary>
     /// The approval rule a release of <paramref name="type"/> is planned under: the type's approval stage, with the type's
     /// approval roles when it names any (Major: executive + stakeholder; Minor: product owner + technical lead; ...).
     /// </summary>

@@ -341,6 +341,7 @@ public static class ReleasePolicyDefaults
             EscalationContacts = [ReleaseManager, Executive],
             ReviewerRoles = [ReleaseManager, TechnicalLead],
         },
+        ReportRecipients = [Stakeholder, ReleaseManager],
     };
 
     private static SystemPolicy NewSystem(string description) => new()

@@ -20,7 +20,9 @@ public sealed record SystemHealth(
     decimal? AvailabilityPercent,
     long? ExceptionCount,
     decimal? BaselineErrorRatePercent,
-    int? BaselineP95LatencyMilliseconds);
+    int? BaselineP95LatencyMilliseconds,
+    decimal? BaselineAvailabilityPercent = null,
+    long? BaselineExceptionCount = null);
 
 /// <summary>A health reading. <see cref="Partial"/> when the monitoring service answered only in part.</summary>
 public sealed record HealthReading(
@@ -34,4 +36,19 @@ public sealed record HealthReading(
 public interface IReleaseHealthMonitor
 {
     Task<HealthReading> QueryAsync(HealthQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Readings for several releases at once, in the order asked. Adapters answer with one batched query (the post-release
+    /// monitor's query budget); this default asks one by one.
+    /// </summary>
+    async Task<IReadOnlyList<HealthReading>> QueryManyAsync(IReadOnlyList<HealthQuery> queries, CancellationToken cancellationToken = default)
+    {
+        var readings = new List<HealthReading>(queries.Count);
+        foreach (var query in queries)
+        {
+            readings.Add(await QueryAsync(query, cancellationToken));
+        }
+
+        return readings;
+    }
 }

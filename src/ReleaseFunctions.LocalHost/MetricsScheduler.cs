@@ -1,0 +1,82 @@
+using Cronos;
+using Microsoft.DurableTask.Client;
+using ReleaseManagement.Api.Metrics;
+using ReleaseManagement.Configuration;
+using ReleaseManagement.Metrics;
+
+namespace ReleaseFunctions.LocalHost;
+
+/// <summary>Settings under <c>LocalScheduler</c>.</summary>
+[LocalOnlySetting("The Functions app schedules its timer triggers itself; only the local host runs this scheduler.")]
+public sealed class LocalSchedulerOptions
+{
+    public const string Section = "LocalScheduler";
+
+    /// <summary>Run the timer jobs on their schedules (off for hosts started only to serve HTTP).</summary>
+    public bool Enabled { get; set; } = true;
+}
+
+/// <summary>
+/// The Functions app's timer triggers for the local host: the same handlers on the same NCRONTAB schedules (the same app
+/// settings, <see cref="MetricsSchedules"/>), evaluated with Cronos in UTC. A failed run is logged and the next one still comes.
+/// </summary>
+public sealed partial class MetricsScheduler(
+    IServiceProvider services, IConfiguration configuration, TimeProvider time, ILogger<MetricsScheduler> logger) : BackgroundService
+{
+    /// <summary>The jobs: schedule setting name and what to run.</summary>
+    public static IReadOnlyList<(string Setting, Func<IServiceProvider, CancellationToken, Task> Run)> Jobs { get; } =
+    [
+        (MetricsSchedules.PostReleaseMonitorSetting, (sp, ct) => sp.GetRequiredService<MetricsJobs>().RunPostReleaseMonitorAsync(sp.GetRequiredService<DurableTaskClient>(), ct)),
+        (MetricsSchedules.DailyRollupSetting, (sp, ct) => sp.GetRequiredService<MetricsJobs>().RunDailyRollupAsync(ct)),
+        (MetricsSchedules.WeeklyReviewSetting, (sp, ct) => sp.GetRequiredService<MetricsJobs>().RunReportAsync(PeriodKind.Week, ct)),
+        (MetricsSchedules.MonthlyReportSetting, (sp, ct) => sp.GetRequiredService<MetricsJobs>().RunReportAsync(PeriodKind.Month, ct)),
+        (MetricsSchedules.QuarterlyReportSetting, (sp, ct) => sp.GetRequiredService<MetricsJobs>().RunReportAsync(PeriodKind.Quarter, ct)),
+    ];
+
+    /// <summary>The schedule a setting names: the configured expression, else the default; six fields (seconds first).</summary>
+    public static CronExpression Schedule(IConfiguration configuration, string setting) =>
+        CronExpression.Parse(configuration[setting] is { Length: > 0 } s ? s : MetricsSchedules.Defaults[setting], CronFormat.IncludeSeconds);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!configuration.GetValue(LocalSchedulerOptions.Section + ":" + nameof(LocalSchedulerOptions.Enabled), true))
+        {
+            return Task.CompletedTask;
+        }
+
+        return Task.WhenAll(Jobs.Select(j => LoopAsync(j.Setting, Schedule(configuration, j.Setting), j.Run, stoppingToken)));
+    }
+
+    private async Task LoopAsync(string name, CronExpression schedule, Func<IServiceProvider, CancellationToken, Task> run, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var now = time.GetUtcNow();
+            if (schedule.GetNextOccurrence(now.UtcDateTime, TimeZoneInfo.Utc) is not { } next)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(next - now.UtcDateTime, time, stoppingToken);
+                LogRunning(logger, name);
+                await run(services, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogFailed(logger, name, e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Running the {Schedule} job")]
+    private static partial void LogRunning(ILogger logger, string schedule);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The {Schedule} job failed")]
+    private static partial void LogFailed(ILogger logger, string schedule, Exception exception);
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using ReleaseManagement.Api.Metrics;
+using ReleaseManagement.Metrics;
+
+namespace ReleaseFunctions.Functions;
+
+/// <summary>Names of the monitoring and metrics functions.</summary>
+public static class MetricsFunctionNames
+{
+    public const string PostReleaseMonitor = "PostReleaseMonitor";
+    public const string DailyRollup = "DailyRollup";
+    public const string WeeklyReview = "WeeklyReview";
+    public const string MonthlyReport = "MonthlyReport";
+    public const string QuarterlyReport = "QuarterlyReport";
+    public const string GetMetrics = "GetMetrics";
+    public const string GetReport = "GetReport";
+}
+
+/// <summary>
+/// Timer triggers (schedules in the app settings named in <see cref="MetricsSchedules"/>, NCRONTAB, UTC) and the metrics
+/// HTTP triggers, each calling the handler both hosts share.
+/// </summary>
+public sealed class MetricsFunctions(MetricsJobs jobs, MetricsHandlers handlers)
+{
+    [Function(MetricsFunctionNames.PostReleaseMonitor)]
+    public Task Monitor([TimerTrigger("%" + MetricsSchedules.PostReleaseMonitorSetting + "%")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken) =>
+        jobs.RunPostReleaseMonitorAsync(durable, cancellationToken);
+
+    [Function(MetricsFunctionNames.DailyRollup)]
+    public Task Rollup([TimerTrigger("%" + MetricsSchedules.DailyRollupSetting + "%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        jobs.RunDailyRollupAsync(cancellationToken);
+
+    [Function(MetricsFunctionNames.WeeklyReview)]
+    public Task Weekly([TimerTrigger("%" + MetricsSchedules.WeeklyReviewSetting + "%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        jobs.RunReportAsync(PeriodKind.Week, cancellationToken);
+
+    [Function(MetricsFunctionNames.MonthlyReport)]
+    public Task Monthly([TimerTrigger("%" + MetricsSchedules.MonthlyReportSetting + "%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        jobs.RunReportAsync(PeriodKind.Month, cancellationToken);
+
+    [Function(MetricsFunctionNames.QuarterlyReport)]
+    public Task Quarterly([TimerTrigger("%" + MetricsSchedules.QuarterlyReportSetting + "%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        jobs.RunReportAsync(PeriodKind.Quarter, cancellationToken);
+
+    [Function(MetricsFunctionNames.GetMetrics)]
+    public Task<IResult> Metrics(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics")] HttpRequest request, CancellationToken cancellationToken) =>
+        handlers.GetMetricsAsync(request, cancellationToken);
+
+    [Function(MetricsFunctionNames.GetReport)]
+    public Task<IResult> Report(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/{period}")] HttpRequest request, string period, CancellationToken cancellationToken) =>
+        handlers.GetReportAsync(period, request, cancellationToken);
+}

@@ -1,0 +1,121 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using ReleaseManagement.Events;
+using ReleaseManagement.Metrics;
+using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Api.Metrics;
+
+/// <summary>What one post-release monitor run did.</summary>
+public sealed record MonitorRun(int Releases, int Readings, IReadOnlyList<string> Breached);
+
+/// <summary>
+/// The scheduled work, shared by the Functions timer triggers and the local host's scheduler: the post-release monitor,
+/// the daily rollup and the weekly, monthly and quarterly reports.
+/// </summary>
+public sealed partial class MetricsJobs(
+    IReleaseWatchList watch,
+    IPipelineEventStore events,
+    IReleaseHealthMonitor monitor,
+    IReleaseHealthStore health,
+    IMetricsReportStore reports,
+    IEmailSender email,
+    MetricsService metrics,
+    TimeProvider time,
+    ILogger<MetricsJobs> logger)
+{
+    /// <summary>The shortest window measured: a release deployed a minute ago is compared over this much.</summary>
+    public static readonly TimeSpan MinimumWindow = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Releases in their watch: one batched health query for all of them (window: since the release's latest successful
+    /// production deployment, else its last status change; baseline: as long, just before), readings stored in
+    /// <c>ReleaseHealth</c>, and a <see cref="ReleaseEventNames.Health"/> event raised to each release that crossed a threshold.
+    /// </summary>
+    public async Task<MonitorRun> RunPostReleaseMonitorAsync(DurableTaskClient durable, CancellationToken cancellationToken = default)
+    {
+        var releases = await watch.ListInWatchAsync(cancellationToken);
+        if (releases.Count == 0)
+        {
+            return new MonitorRun(0, 0, []);
+        }
+
+        var now = time.GetUtcNow();
+        var queries = new List<HealthQuery>();
+        foreach (var release in releases)
+        {
+            var deployedAt = (await events.ListByReleaseAsync(release.Request.Id, cancellationToken))
+                .Select(s => s.Event)
+                .Where(e => e.Type == CanonicalEventType.ServiceDeployed && e.Outcome == EventOutcomes.Success
+                    && string.Equals(e.Environment, "production", StringComparison.OrdinalIgnoreCase) && e.OccurredAt <= now)
+                .Select(e => (DateTimeOffset?)e.OccurredAt).Max() ?? release.UpdatedAt;
+            var start = now - deployedAt < MinimumWindow ? now - MinimumWindow : deployedAt;
+            var length = now - start;
+            queries.Add(new HealthQuery(release.Request.Id, release.Request.Systems, start, now, start - length, start));
+        }
+
+        var readings = await monitor.QueryManyAsync(queries, cancellationToken);
+        var breached = new List<string>();
+        foreach (var reading in readings)
+        {
+            var breaches = HealthBreaches.Evaluate(metrics.Policy, reading);
+            await health.AddAsync(reading, breaches, cancellationToken);
+            if (breaches.Count == 0)
+            {
+                continue;
+            }
+
+            breached.Add(reading.ReleaseId);
+            try
+            {
+                await durable.RaiseEventAsync(reading.ReleaseId, ReleaseEventNames.Health, reading, cancellationToken);
+                LogBreach(logger, reading.ReleaseId, string.Join("; ", breaches.Select(b => $"{b.Key}: {string.Join(", ", b.Value)}")));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogRaiseFailed(logger, reading.ReleaseId, e);
+            }
+        }
+
+        return new MonitorRun(releases.Count, readings.Count, breached);
+    }
+
+    public Task<int> RunDailyRollupAsync(CancellationToken cancellationToken = default) => metrics.RunDailyRollupAsync(cancellationToken);
+
+    /// <summary>The report of the last complete period of <paramref name="kind"/>: built from the rollups, stored, and emailed once.</summary>
+    public async Task<MetricsReport> RunReportAsync(PeriodKind kind, CancellationToken cancellationToken = default)
+    {
+        var period = metrics.LastCompletePeriod(kind);
+        var report = await metrics.GenerateAsync(period, cancellationToken);
+        var stored = await reports.GetAsync(period, cancellationToken);
+        if (stored?.EmailedAt is not null)
+        {
+            LogAlreadyEmailed(logger, period.Label);
+            return report;
+        }
+
+        var recipients = ReportRecipients.Resolve(metrics.Policy);
+        if (recipients.Count == 0)
+        {
+            LogNoRecipients(logger, period.Label);
+            return report;
+        }
+
+        await email.SendAsync(new EmailMessage(recipients, ReportRenderer.Subject(report), ReportRenderer.Html(report), ReportRenderer.Text(report)), cancellationToken);
+        await reports.MarkEmailedAsync(period, time.GetUtcNow(), recipients, cancellationToken);
+        return report;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Release {ReleaseId} crossed its post-release thresholds: {Breaches}")]
+    private static partial void LogBreach(ILogger logger, string releaseId, string breaches);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not raise the health breach to release {ReleaseId}")]
+    private static partial void LogRaiseFailed(ILogger logger, string releaseId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The {Period} report was emailed before; stored again, not emailed")]
+    private static partial void LogAlreadyEmailed(ILogger logger, string period);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Period} report has no recipients (policy reportRecipients resolve to nobody); stored only")]
+    private static partial void LogNoRecipients(ILogger logger, string period);
+}

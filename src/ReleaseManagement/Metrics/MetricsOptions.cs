@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ReleaseManagement.Metrics;
+
+/// <summary>Settings under <c>Metrics</c> (app settings <c>Metrics__*</c>).</summary>
+public sealed class MetricsOptions
+{
+    public const string Section = "Metrics";
+
+    /// <summary>The DORA report year whose performance clusters band the keys (2021–2024); a request may ask for another.</summary>
+    [Range(2021, 2024, ErrorMessage = "Metrics:DoraYear must be a DORA report year with known clusters: 2021, 2022, 2023 or 2024.")]
+    public int DoraYear { get; set; } = DoraBands.DefaultYear;
+
+    /// <summary>How many days back the daily rollup fills days it finds missing (besides yesterday).</summary>
+    [Range(0, 366)]
+    public int RollupCatchUpDays { get; set; } = 7;
+}
+
+/// <summary>
+/// The timer schedules: six-field NCRONTAB (seconds first), UTC. The Functions triggers read the flat app settings named
+/// here as <c>%Name%</c>; the local host reads the same names and falls back to these defaults.
+/// </summary>
+public static class MetricsSchedules
+{
+    public const string PostReleaseMonitorSetting = "PostReleaseMonitorSchedule";
+    public const string DailyRollupSetting = "DailyRollupSchedule";
+    public const string WeeklyReviewSetting = "WeeklyReviewSchedule";
+    public const string MonthlyReportSetting = "MonthlyReportSchedule";
+    public const string QuarterlyReportSetting = "QuarterlyReportSchedule";
+
+    /// <summary>Every 15 minutes.</summary>
+    public const string PostReleaseMonitor = "0 */15 * * * *";
+
+    /// <summary>Daily at 06:00 UTC (after midnight in every US time zone, so yesterday is over in the policy's zone).</summary>
+    public const string DailyRollup = "0 0 6 * * *";
+
+    /// <summary>Mondays at 07:00 UTC.</summary>
+    public const string WeeklyReview = "0 0 7 * * 1";
+
+    /// <summary>The 1st of every month at 07:00 UTC.</summary>
+    public const string MonthlyReport = "0 0 7 1 * *";
+
+    /// <summary>The 1st of January, April, July and October at 07:30 UTC.</summary>
+    public const string QuarterlyReport = "0 30 7 1 1,4,7,10 *";
+
+    public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
+    {
+        [PostReleaseMonitorSetting] = PostReleaseMonitor,
+        [DailyRollupSetting] = DailyRollup,
+        [WeeklyReviewSetting] = WeeklyReview,
+        [MonthlyReportSetting] = MonthlyReport,
+        [QuarterlyReportSetting] = QuarterlyReport,
+    };
+}

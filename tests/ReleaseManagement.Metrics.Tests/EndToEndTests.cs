@@ -1,0 +1,231 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ReleaseManagement.Api.Metrics;
+using ReleaseManagement.Azure.Metrics;
+using ReleaseManagement.Azure.Monitoring;
+using ReleaseManagement.Events;
+using ReleaseManagement.Metrics;
+using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Metrics.Tests;
+
+/// <summary>Events in, timer handlers run, stored rollups and report checked: the real table adapters on Azurite.</summary>
+public sealed class EndToEndTests
+{
+    private static int _next = Random.Shared.Next(0, 5000);
+
+    // A year of its own per test: the approval tables are shared and scanned by time.
+    private readonly int Year = 2100 + (Interlocked.Increment(ref _next) % 5000);
+
+    private DateTimeOffset M(int day, int hour = 0, int month = 3) => new(Year, month, day, hour, 0, 0, TimeSpan.Zero);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>
+    /// March: release A (Minor, Billing) merged 1st, deployed 3rd 12:00 after approval at 10:00 (asked 2nd 12:00), an
+    /// incident at 18:00, rolled back on the 4th; release B (Patch, Forecasting) merged 9th, a failed deployment on the
+    /// 10th 00:00 and a good one at 06:00; an uncorrelated Billing incident on the 20th resolved after 2 h; a failed staging
+    /// test run with 2 failures and 81 % coverage.
+    /// </summary>
+    private async Task<(string A, string B)> SeedMarchAsync(MetricsHarness h)
+    {
+        var a = MetricsHarness.NewId("a");
+        var b = MetricsHarness.NewId("b");
+        await h.ReleaseAsync(a, ReleaseType.Minor, "Billing", M(20, month: 2));
+        await h.ReleaseAsync(b, ReleaseType.Patch, "Forecasting", M(5));
+        await h.EventAsync(CanonicalEventType.ChangeMerged, M(1), a, "Billing", environment: null, outcome: null);
+        await h.EventAsync(CanonicalEventType.TestSuiteRunFinished, M(2), a, "Billing", "staging", EventOutcomes.Failure,
+            new() { [EventAttributes.TestsFailed] = "2", [EventAttributes.Coverage] = "81" });
+        await h.ApprovalAsync(a, "promotion:production", "rm@example.com", "release-manager", M(2, 12), M(3, 10));
+        await h.EventAsync(CanonicalEventType.ServiceDeployed, M(3, 12), a, "Billing");
+        await h.EventAsync(CanonicalEventType.IncidentDetected, M(3, 18), a, "Billing", outcome: null, attributes: new() { [EventAttributes.Incident] = "INC-A" });
+        await h.EventAsync(CanonicalEventType.ServiceRolledBack, M(4), a, "Billing");
+        await h.EventAsync(CanonicalEventType.ChangeMerged, M(9), b, "Forecasting", environment: null, outcome: null);
+        await h.EventAsync(CanonicalEventType.ServiceDeployed, M(10), b, "Forecasting", outcome: EventOutcomes.Failure);
+        await h.EventAsync(CanonicalEventType.ServiceDeployed, M(10, 6), b, "Forecasting");
+        await h.EventAsync(CanonicalEventType.IncidentDetected, M(20), null, "Billing", outcome: null, attributes: new() { [EventAttributes.Incident] = "INC-X" });
+        await h.EventAsync(CanonicalEventType.IncidentResolved, M(20, 2), null, "Billing", outcome: null, attributes: new() { [EventAttributes.Incident] = "INC-X" });
+        return (a, b);
+    }
+
+    [Fact]
+    public async Task MonthlyReport_SeededMarch_StoredReportHasTheHandComputedNumbers()
+    {
+        await using var h = new MetricsHarness(M(1, 6, month: 4), catchUpDays: 30);
+        await SeedMarchAsync(h);
+
+        Assert.Equal(31, await h.Jobs.RunDailyRollupAsync(Ct)); // 1 to 31 March: catch-up plus yesterday
+        h.Clock.SetUtcNow(M(1, 7, month: 4));
+        await h.Jobs.RunReportAsync(PeriodKind.Month, Ct);
+
+        var stored = await h.Reports.GetAsync(ReportPeriod.Month(Year, 3), Ct);
+        Assert.NotNull(stored);
+        var m = stored.Report.Overall;
+        Assert.Equal($"{Year}-03", stored.Report.Period);
+        Assert.Equal(new RateValue(66.67m, 2, 3), m.DeploymentSuccessRate);
+        Assert.Equal(new RateValue(66.67m, 2, 3), m.Dora.ChangeFailureRate); // the failed attempt, and A (incident, rollback)
+        Assert.Equal(new RollbackValue(0.5m, 1, 2), m.RollbackFrequency);
+        Assert.Equal(new RateValue(50m, 2, 4), m.DefectEscapeRate);
+        Assert.Equal(new CoverageValue(1, 81m, 81m, 0), m.TestCoverage);
+        Assert.Equal(new DurationValue(1, 2, 2), m.DeploymentTime);
+        Assert.Equal(new DurationValue(2, 45, 57), m.ChangeLeadTimeFromMerge); // 60 h and 30 h
+        Assert.Equal(new DurationValue(2, 201, 261), m.ChangeLeadTimeFromRequest); // 276 h and 126 h
+        Assert.Equal(new RecoveryValue(new DurationValue(2, 4, 5.6), 0), m.RecoveryTime); // 6 h (rollback) and 2 h
+        Assert.Equal(new DurationValue(1, 6, 6), m.Dora.FailedDeploymentRecoveryTime);
+        Assert.Equal(0.0645, m.Dora.DeploymentsPerDay); // 2 / 31
+        Assert.Equal(DoraBand.Medium, m.Dora.DeploymentFrequencyBand.Band);
+        Assert.Equal(DoraBand.High, m.Dora.LeadTimeBand.Band);
+        Assert.Equal(DoraBand.Low, m.Dora.ChangeFailureRateBand.Band);
+        Assert.Equal(DoraBand.High, m.Dora.RecoveryTimeBand.Band);
+        Assert.Equal(2024, m.Dora.ChangeFailureRateBand.Year);
+        Assert.Equal(new DurationValue(1, 22, 22), m.Approvals.Wait);
+        Assert.Equal(7.97m, m.Approvals.WaitShareOfLeadTime.Percent); // 22 h of 276 h
+        var rm = Assert.Single(m.Approvals.ByRole);
+        Assert.Equal(("release-manager", 1, 1), (rm.Role, rm.Asks, rm.Approved));
+        Assert.Equal(new DurationValue(1, 22, 22), rm.Latency);
+
+        Assert.Equal(1, stored.Report.BySystem.Single(s => s.Name == "Forecasting").Metrics.Dora.ChangeFailureRate.Numerator);
+        Assert.Equal(1, stored.Report.ByReleaseType.Single(s => s.Name == "Minor").Metrics.Deployments);
+        Assert.Equal(7, stored.Report.Trend.Count);
+        Assert.All(stored.Report.Trend.Take(6), p => Assert.Null(p.ChangeFailureRatePercent)); // no data, not 0 %
+
+        Assert.Equal(["stakeholder@example.com", "rm@example.com"], stored.EmailedTo);
+        var mail = Assert.Single(Directory.GetFiles(h.Mailbox, "*.eml"));
+        var text = await File.ReadAllTextAsync(mail, Ct);
+        Assert.Contains($"Release metrics: monthly report {Year}-03", text);
+    }
+
+    [Fact]
+    public async Task DailyRollup_RerunOfADay_GivesTheSameRows_AndTheReportIsEmailedOnce()
+    {
+        await using var h = new MetricsHarness(M(1, 6, month: 4), catchUpDays: 31);
+        await SeedMarchAsync(h);
+        await h.Jobs.RunDailyRollupAsync(Ct);
+        var before = await h.Daily.ListAsync(new DateOnly(Year, 3, 3), new DateOnly(Year, 3, 5), cancellationToken: Ct);
+
+        await h.Service_.RollupDayAsync(new DateOnly(Year, 3, 3), Ct);
+        await h.Service_.RollupDayAsync(new DateOnly(Year, 3, 4), Ct);
+        var after = await h.Daily.ListAsync(new DateOnly(Year, 3, 3), new DateOnly(Year, 3, 5), cancellationToken: Ct);
+
+        static string Json(IEnumerable<DailyRollup> rows) =>
+            JsonSerializer.Serialize(rows.OrderBy(r => r.Date).ThenBy(r => r.System, StringComparer.Ordinal).Select(r => r with { ComputedAt = default }), MetricsJson.Options);
+        Assert.Equal(Json(before), Json(after));
+        Assert.Equal(["*", "Billing"], after.Where(r => r.Date.Day == 3).Select(r => r.System).Order(StringComparer.Ordinal));
+        Assert.Equal(new DailyCounts(1, 1, 0, 1, 0, 0, 1), after.Single(r => r.Date.Day == 3 && r.System == "*").Counts);
+
+        h.Clock.SetUtcNow(M(1, 7, month: 4));
+        await h.Jobs.RunReportAsync(PeriodKind.Month, Ct);
+        await h.Jobs.RunReportAsync(PeriodKind.Month, Ct);
+        Assert.Single(Directory.GetFiles(h.Mailbox, "*.eml"));
+    }
+
+    [Fact]
+    public async Task Report_WithoutRollups_FillsTheMissingDays_AndEqualsAFullRecompute()
+    {
+        await using var h = new MetricsHarness(M(2, 12, month: 4));
+        await SeedMarchAsync(h);
+        var period = ReportPeriod.Month(Year, 3);
+
+        var incremental = await h.Service_.BuildReportAsync(period, cancellationToken: Ct);
+        var (from, to) = MetricsReportBuilder.FactsWindow(period, h.Service_.Zone, h.Clock.GetUtcNow());
+        var full = MetricsReportBuilder.Build(period, await h.Service_.RecomputeFactsAsync(from, to, Ct), h.Policy, 2024, incremental.GeneratedAt);
+
+        Assert.Equal(JsonSerializer.Serialize(full, MetricsJson.Options), JsonSerializer.Serialize(incremental, MetricsJson.Options));
+        Assert.NotEmpty(await h.Daily.ListAsync(new DateOnly(Year, 3, 1), new DateOnly(Year, 4, 1), cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task ApiReport_HtmlAndJson_FromTheSameHandler()
+    {
+        await using var h = new MetricsHarness(M(2, 12, month: 4));
+        await SeedMarchAsync(h);
+        var handlers = new MetricsHandlers(h.Service_, h.Reports);
+
+        var html = await Http.InvokeAsync(c => handlers.GetReportAsync($"{Year}-03", c.Request, Ct), accept: "text/html");
+        var json = await Http.InvokeAsync(c => handlers.GetReportAsync($"{Year}-Q1", c.Request, Ct));
+        var bad = await Http.InvokeAsync(c => handlers.GetReportAsync("2026-13", c.Request, Ct));
+        var metrics = await Http.InvokeAsync(c => handlers.GetMetricsAsync(c.Request, Ct), query: $"?from={Year}-03-01&to={Year}-03-31&system=billing");
+        var invalid = await Http.InvokeAsync(c => handlers.GetMetricsAsync(c.Request, Ct), query: "?from=2026-03-31&to=2026-03-01&system=Payroll&doraYear=2019");
+
+        Assert.Equal(200, html.Status);
+        Assert.StartsWith("text/html", html.ContentType);
+        Assert.Contains("<svg", html.Body);
+        Assert.DoesNotContain("<script", html.Body);
+        Assert.Contains("66.67 %", html.Body);
+        Assert.Equal(200, json.Status);
+        var q1 = JsonNode.Parse(json.Body)!;
+        Assert.Equal($"{Year}-Q1", (string?)q1["period"]);
+        Assert.Equal(3, (int?)q1["overall"]!["deployments"]);
+        Assert.Equal(5, q1["trend"]!.AsArray().Count);
+        Assert.Equal(400, bad.Status);
+        Assert.StartsWith("application/problem+json", bad.ContentType);
+        Assert.Equal(200, metrics.Status);
+        var billing = JsonNode.Parse(metrics.Body)!;
+        Assert.Equal(1, (int?)billing["overall"]!["deployments"]);
+        Assert.Equal(1, (int?)billing["overall"]!["rollbackFrequency"]!["rollbacks"]);
+        Assert.Equal(400, invalid.Status);
+        var errors = JsonNode.Parse(invalid.Body)!["errors"]!.AsObject();
+        Assert.Equal(["doraYear", "system", "to"], errors.Select(e => e.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task PostReleaseMonitor_ReleaseInItsWatchBreaches_ReadingStoredAndBreachRaisedToTheRelease()
+    {
+        await using var server = await FakeLogAnalytics.StartAsync();
+        var now = M(15, 12);
+        var options = new MonitoringOptions { WorkspaceId = FakeLogAnalytics.Workspace };
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now);
+        var monitor = new LogAnalyticsHealthMonitor(server.Client(), Options.Create(options), clock, NullLogger<LogAnalyticsHealthMonitor>.Instance);
+        await using var h = new MetricsHarness(now, monitor: monitor);
+        var watched = MetricsHarness.NewId("w");
+        var healthy = MetricsHarness.NewId("h");
+        await h.ReleaseAsync(watched, ReleaseType.Patch, "Billing", M(1), ReleasePhase.PostRelease, ReleaseStatus.Active);
+        await h.ReleaseAsync(healthy, ReleaseType.Patch, "Forecasting", M(1), ReleasePhase.PostRelease, ReleaseStatus.Active);
+        await h.EventAsync(CanonicalEventType.ServiceDeployed, M(15, 8), watched, "Billing");
+        await h.EventAsync(CanonicalEventType.ServiceDeployed, M(15, 10), healthy, "Forecasting");
+        server.Then((c, _) => FakeLogAnalytics.Json(c, 200, FakeLogAnalytics.Tables("PrimaryResult",
+            [("ReleaseId", "string"), ("System", "string"), ("Metric", "string"), ("Window", "string"), ("Value", "real")],
+            [watched, "Billing", "errorRate", "release", 3.5],
+            [watched, "Billing", "errorRate", "baseline", 0.2],
+            [watched, "Billing", "p95DurationMs", "release", 1500.0],
+            [healthy, "Forecasting", "errorRate", "release", 0.1])));
+
+        await using var durable = await DurableTaskTestHost.StartAsync(
+            r => r.AddOrchestratorFunc<string, Ports.HealthReading>("Watch", (context, _) => context.WaitForExternalEvent<Ports.HealthReading>(ReleaseEventNames.Health)),
+            new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance }, Ct);
+        foreach (var id in new[] { watched, healthy })
+        {
+            await durable.Client.ScheduleNewOrchestrationInstanceAsync("Watch", "x", new StartOrchestrationOptions(InstanceId: id), Ct);
+            await durable.Client.WaitForInstanceStartAsync(id, Ct);
+        }
+
+        var run = await h.Jobs.RunPostReleaseMonitorAsync(durable.Client, Ct);
+
+        Assert.Equal([watched], run.Breached);
+        var query = Assert.Single(server.Received); // one batched query for every release in its watch
+        Assert.Contains(watched, query.Query);
+        Assert.Contains(healthy, query.Query);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        wait.CancelAfter(TimeSpan.FromSeconds(30));
+        var done = await durable.Client.WaitForInstanceCompletionAsync(watched, getInputsAndOutputs: true, wait.Token);
+        var raised = done.ReadOutputAs<Ports.HealthReading>()!;
+        Assert.Equal(watched, raised.ReleaseId);
+        Assert.Equal(3.5m, raised.Systems[0].ErrorRatePercent);
+        Assert.Equal(OrchestrationRuntimeStatus.Running, (await durable.Client.GetInstanceAsync(healthy, Ct))!.RuntimeStatus);
+
+        var stored = Assert.Single(await h.Health.ListAsync(watched, Ct));
+        Assert.Equal(now, stored.At);
+        Assert.Equal(["error rate 3.5 % above 1.0 %", "p95 duration 1500 ms above 1000 ms"], stored.Breaches);
+        Assert.Equal(0.2m, stored.Health.BaselineErrorRatePercent);
+        Assert.Empty(Assert.Single(await h.Health.ListAsync(healthy, Ct)).Breaches);
+        // The window is the time since deployment (4 h), the baseline as long just before it.
+        Assert.Contains($"datetime({Year}-03-15T08:00:00.0000000Z)", query.Query);
+        Assert.Contains($"datetime({Year}-03-15T04:00:00.0000000Z)", query.Query);
+    }
+}
