@@ -20,6 +20,12 @@ public sealed class LocalDurableOptions
     public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public int PartitionCount { get; set; } = 2;
+
+    /// <summary>
+    /// How long a message a stopped host had taken stays invisible before another host picks it up (Azure's default is
+    /// 5 minutes): short here, so a restarted local host resumes in-flight work quickly. Activities are idempotent.
+    /// </summary>
+    public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
@@ -55,6 +61,8 @@ public sealed class DurableSidecar : IAsyncDisposable
             StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
             PartitionCount = options.PartitionCount,
+            ControlQueueVisibilityTimeout = options.MessageVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = options.MessageVisibilityTimeout,
             // A fresh worker id per process: a restarted host must not mistake the partitions its predecessor held
             // for its own. A clean shutdown releases them (DisposeAsync); after a crash their leases expire.
             WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}",

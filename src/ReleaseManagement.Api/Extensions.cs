@@ -37,7 +37,6 @@ public static class Extensions
         services.AddTransient<SendReleaseNotice>();
         services.AddOptions<DeploymentOptions>().Bind(configuration.GetSection(DeploymentOptions.Section));
         services.AddHttpClient<IDeploymentPipeline, WebhookDeploymentPipeline>(c => c.Timeout = TimeSpan.FromSeconds(30));
-        services.TryAddSingleton<IReleaseHealthMonitor, UnconfiguredHealthMonitor>();
 
         services.AddSingleton<ReleaseHandlers>();
         services.AddSingleton<DecisionHandlers>();

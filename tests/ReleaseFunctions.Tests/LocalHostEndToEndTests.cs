@@ -126,7 +126,12 @@ public sealed class LocalHostEndToEndTests
         {
             using var created = await first.Client.PostAsync("/api/releases", ReleaseBody(id), TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
-            await WaitForStatusAsync(first.Client, id, "Planning", "Active", TimeSpan.FromSeconds(60));
+            // Stop once the release is waiting on people, as an operator would find it.
+            await Poll.UntilAsync(
+                () => GetReleaseAsync(first.Client, id),
+                r => ((string?)r["statusReason"])?.StartsWith("Awaiting plan approval", StringComparison.Ordinal) == true,
+                TimeSpan.FromSeconds(60),
+                "the plan approval wait");
             await first.StopAsync();
             firstOutput = first.Output;
         }
