@@ -57,6 +57,9 @@ public sealed class ReleaseInbox
     /// <summary>Called for every pipeline event as it is applied (the lifecycle writes it to the timeline).</summary>
     public Func<CanonicalEvent, Task>? OnEvent { get; set; }
 
+    /// <summary>Called for every new decision as it is applied (the lifecycle notes decisions on stages it is not at).</summary>
+    public Func<ApprovalDecision, Task>? OnDecision { get; set; }
+
     /// <summary>
     /// Waits until <paramref name="done"/> holds, applying events as they come. Returns false when
     /// <paramref name="deadline"/> passes first (the timer is cancelled when the wait ends otherwise). A cancel request
@@ -203,6 +206,10 @@ public sealed class ReleaseInbox
             if (_seen.Add("decision:" + decision.DecisionId))
             {
                 Decisions.Add(decision);
+                if (OnDecision is not null)
+                {
+                    await OnDecision(decision);
+                }
             }
             else
             {

@@ -40,7 +40,11 @@ public sealed class ReleaseLifecycle
         _policy = PolicyJson.Deserialize(input.PolicyJson);
         _typePolicy = _policy.ReleaseTypes[_release.Type];
         _log = context.CreateReplaySafeLogger(typeof(ReleaseLifecycle).FullName!);
-        _inbox = new ReleaseInbox(context, _log) { OnEvent = e => TimelineAsync("event", Describe(e)) };
+        _inbox = new ReleaseInbox(context, _log)
+        {
+            OnEvent = e => TimelineAsync("event", Describe(e)),
+            OnDecision = NoteStaleDecisionAsync,
+        };
         _approvers = ApproverDirectory.Resolve(_policy, _release.Systems, _release.Approvers);
     }
 
@@ -444,6 +448,7 @@ public sealed class ReleaseLifecycle
             counted = evaluation.Decisions.Count;
             if (evaluation.Status != ApprovalStatus.Pending)
             {
+                _closedStages.Add(stage);
                 var approved = evaluation.Status == ApprovalStatus.Approved;
                 await CloseStageAsync(stage, approved ? "approved" : "rejected");
                 await PublishAsync(approved ? ReleaseLifecycleEventType.ApprovalGranted : ReleaseLifecycleEventType.ApprovalRejected,
@@ -488,12 +493,30 @@ public sealed class ReleaseLifecycle
                 continue;
             }
 
+            _closedStages.Add(stage);
             await CloseStageAsync(stage, "expired");
             await PublishAsync(ReleaseLifecycleEventType.ApprovalExpired, new() { ["stage"] = stage });
             return new ReleaseOutcome(ReleaseStatus.Rejected,
                 $"{stage} approval timed out{(escalated ? " after escalation" : string.Empty)}: no decision from {string.Join(", ", evaluation.MissingRoles)}.");
         }
     }
+
+    /// <summary>
+    /// A decision on a stage already decided or expired changes nothing: logged and noted on the timeline. A decision on a
+    /// stage not reached yet is kept and counts when the stage opens (events are never lost).
+    /// </summary>
+    private Task NoteStaleDecisionAsync(ApprovalDecision decision)
+    {
+        if (!_closedStages.Contains(decision.Stage))
+        {
+            return Task.CompletedTask;
+        }
+
+        _log.LogInformation("Decision {DecisionId} on closed stage {Stage} of release {ReleaseId} ignored", decision.DecisionId, decision.Stage, ReleaseId);
+        return TimelineAsync("approval", $"Decision by {decision.Approver} on {decision.Stage} ignored: that stage is closed.");
+    }
+
+    private readonly HashSet<string> _closedStages = new(StringComparer.Ordinal);
 
     private ApproverRef[] Refs(IEnumerable<string> roles, ApprovalRule rule) =>
         roles.SelectMany(role => (_approvers.TryGetValue(role, out var people) ? people : []).Select(p => new ApproverRef(p, role)))

@@ -121,6 +121,21 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DecisionOnAClosedStage_IsIgnoredAndNoted()
+    {
+        var request = Request(Id("late"), ReleaseType.Patch);
+        var id = await _h.StartReleaseAsync(request);
+        await _h.WaitForAsync(id, r => r.Phase == ReleasePhase.Development, "development");
+
+        await _h.DecideAsync(id, ApprovalStageKeys.Plan, "lead@example.com", false, comment: "changed my mind");
+        await _h.WaitForAsync(id, _ => _h.Timeline(id).Any(t => t.Message.Contains("ignored: that stage is closed", StringComparison.Ordinal)), "the note");
+        await _h.SendAllAsync(id, EverythingPasses(id));
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+    }
+
+    [Fact]
     public async Task PlanApprovalTimeout_RemindsThenEscalatesThenRejects()
     {
         _h.Approve = _ => null;
