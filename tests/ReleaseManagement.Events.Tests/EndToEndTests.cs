@@ -69,6 +69,71 @@ public sealed class EndToEndTests
         var release = await http.GetFromJsonAsync<JsonElement>($"/api/releases/{releaseId}", ct);
         Assert.NotEqual("Failed", release.GetProperty("runtimeStatus").GetString());
     }
+
+    [Fact]
+    public async Task LocalHost_SignedMilestoneCDEvents_MoveTheWaitingReleaseFromMilestonesToItsDevelopmentGate()
+    {
+        var connectionString = Azurite.ConnectionString;
+        var ct = TestContext.Current.CancellationToken;
+        var names = EventStorageNames.Unique("e2m");
+        await using var host = await LocalHostProcess.StartAsync(connectionString, names, ct);
+        using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var releaseId = "e2m-" + Guid.NewGuid().ToString("N")[..10];
+        var created = await http.PostAsJsonAsync("/api/releases", new
+        {
+            id = releaseId,
+            title = "Milestones by webhook",
+            type = "Minor",
+            systems = new[] { "billing" },
+            targetDate = ReleaseFunctions.TestSupport.ValidRelease.TargetDate(),
+            approvers = ReleaseFunctions.TestSupport.ValidRelease.Approvers,
+        }, ct);
+        Assert.True(created.StatusCode == HttpStatusCode.Accepted, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync(ct)}");
+        foreach (var approver in new[] { "po@example.com", "lead@example.com" })
+        {
+            var decided = await http.PostAsJsonAsync($"/api/releases/{releaseId}/decisions", new { stage = "plan", decision = "approve", approver }, ct);
+            Assert.True(decided.StatusCode == HttpStatusCode.Accepted, $"{decided.StatusCode}: {await decided.Content.ReadAsStringAsync(ct)}");
+        }
+
+        await Azurite.EventuallyAsync(async () =>
+        {
+            var view = await http.GetFromJsonAsync<JsonElement>($"/api/releases/{releaseId}", ct);
+            return view.GetProperty("phase").GetString() == "Development" ? "developing" : null;
+        }, TimeSpan.FromSeconds(60), "the release to wait for its milestones");
+
+        foreach (var milestone in new[] { "feature-complete", "code-freeze", "testing-ready", "release-candidate" })
+        {
+            var id = Guid.NewGuid().ToString();
+            var body = Encoding.UTF8.GetBytes($$"""
+                {
+                  "specversion": "1.0", "id": "{{id}}", "source": "/ci/acme", "type": "dev.cdeventsx.releasefunctions-milestone.reached.0.1.0",
+                  "time": "{{DateTimeOffset.UtcNow:O}}", "datacontenttype": "application/json",
+                  "data": {
+                    "context": { "specversion": "0.4.1", "id": "{{id}}", "source": "/ci/acme", "type": "dev.cdeventsx.releasefunctions-milestone.reached.0.1.0", "timestamp": "{{DateTimeOffset.UtcNow:O}}" },
+                    "subject": { "id": "{{releaseId}}", "source": "/ci/acme", "type": "releasefunctions-milestone", "content": { "milestone": "{{milestone}}" } },
+                    "customData": { "releaseId": "{{releaseId}}", "system": "billing" }
+                  }
+                }
+                """);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/cdevents") { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/cloudevents+json");
+            foreach (var (name, value) in Sign.CDEvents(body, DateTimeOffset.UtcNow))
+            {
+                request.Headers.Add(name, value);
+            }
+
+            var accepted = await http.SendAsync(request, ct);
+            Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, $"{accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync(ct)}");
+        }
+
+        var atGate = await Azurite.EventuallyAsync(async () =>
+        {
+            var view = await http.GetFromJsonAsync<JsonElement>($"/api/releases/{releaseId}", ct);
+            return view.TryGetProperty("stage", out var stage) && stage.GetString() == "gate:development" ? view.GetRawText() : null;
+        }, TimeSpan.FromSeconds(90), "the release to reach its development gate");
+        var timeline = JsonDocument.Parse(atGate).RootElement.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("message").GetString()).ToList();
+        Assert.Contains("Milestone release-candidate reached.", timeline);
+    }
 }
 
 /// <summary>Runs the built local host (<c>dotnet ReleaseFunctions.LocalHost.dll</c>) with its own task hub and storage names.</summary>
