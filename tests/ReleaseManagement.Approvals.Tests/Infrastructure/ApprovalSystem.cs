@@ -14,7 +14,8 @@ namespace ReleaseManagement.Approvals.Tests.Infrastructure;
 
 /// <summary>
 /// The local host process plus, in the test process, the same composition root on the same Azurite and mail
-/// settings: tests call the RequestApprovals activity directly (as the orchestration will) and read the tables.
+/// settings. The host's release orchestration emails the plan links itself; tests read those, call the RequestApprovals
+/// activity directly only for another stage or in <see cref="TestRound"/>, and read the tables.
 /// </summary>
 public abstract partial class ApprovalSystem : IAsyncLifetime
 {
