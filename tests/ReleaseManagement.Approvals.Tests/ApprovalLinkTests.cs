@@ -7,17 +7,22 @@ using ReleaseManagement.Approvals.Tests.Infrastructure;
 
 namespace ReleaseManagement.Approvals.Tests;
 
-/// <summary>The link pages over HTTP on the local host process: scanner safety, one decision per link, refusals.</summary>
+/// <summary>
+/// The link pages over HTTP on the local host process: scanner safety, one decision per link, refusals. The links are
+/// the ones the release's orchestration emailed for its plan stage; the tests request their own links only for another
+/// stage or in <see cref="ApprovalSystem.TestRound"/>.
+/// </summary>
 public sealed class ApprovalLinkTests(SmtpApprovalSystem system)
 {
+    private const string Staging = "promotion:staging";
     private static readonly ApproverRef Lead = new("lead@example.com", "technical-lead");
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<(string ReleaseId, string Link)> LinkAsync(string? requestedBy = ApprovalSystem.Requester, ApproverRef? approver = null)
+    /// <summary>A new release and the plan link its orchestration emailed to the technical lead.</summary>
+    private async Task<(string ReleaseId, string Link)> LinkAsync()
     {
-        var id = await system.CreateReleaseAsync(requestedBy: requestedBy);
-        await system.RequestApprovalsAsync(id, [approver ?? Lead]);
-        return (id, (await system.WaitForEmailsAsync(id, 1))[0].Link);
+        var id = await system.CreateReleaseAsync();
+        return (id, await system.PlanLinkAsync(id, Lead.Email));
     }
 
     private async Task AssertNothingDecidedAsync(string releaseId, string link)
@@ -65,6 +70,7 @@ public sealed class ApprovalLinkTests(SmtpApprovalSystem system)
     public async Task Post_WithTheFormValue_RecordsTheDecisionAndTheReleaseMovesOn()
     {
         var (id, link) = await LinkAsync();
+        var emails = await system.PlanEmailsAsync(id);
         var form = await system.FormValueAsync(link);
 
         var response = await system.PostDecisionAsync(link, form, "approve", "Looks good <3");
@@ -76,8 +82,23 @@ public sealed class ApprovalLinkTests(SmtpApprovalSystem system)
         var decision = Assert.Single(await system.Decisions.ListAsync(id, "plan", Ct));
         Assert.Equal((true, "lead@example.com", "technical-lead", "Looks good <3", "email-link"), (decision.Approved, decision.Approver, decision.Role, decision.Comment, decision.Channel));
         Assert.False(string.IsNullOrEmpty(decision.ClientAddress));
-        var release = await system.WaitForReleaseAsync(id, r => r.GetProperty("status").GetString() == "Completed", Ct);
-        Assert.Contains("lead@example.com", release.GetProperty("statusReason").GetString(), StringComparison.Ordinal);
+
+        // A Minor plan needs the product owner too: their emailed link completes the plan stage and the release moves on.
+        var owner = emails.Single(e => e.To == "po@example.com").Link;
+        Assert.Equal(HttpStatusCode.OK, (await system.PostDecisionAsync(owner, await system.FormValueAsync(owner), "approve")).StatusCode);
+        var release = await system.WaitForReleaseAsync(id, r => r.GetProperty("phase").GetString() == "Development", Ct);
+        Assert.Equal("Active", release.GetProperty("status").GetString());
+        var approval = release.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("message").GetString() ?? string.Empty)
+            .Single(m => m.StartsWith("plan: Approved by", StringComparison.Ordinal));
+        Assert.Contains("lead@example.com", approval, StringComparison.Ordinal);
+        Assert.Contains("po@example.com", approval, StringComparison.Ordinal);
+        Assert.Equal(2, (await system.Decisions.ListAsync(id, "plan", Ct)).Count);
+
+        // The orchestration closed the stage: the second lead's unused link no longer decides anything.
+        var other = emails.Single(e => e.To == "lead2@example.com").Link;
+        var closed = await system.Http.GetAsync(new Uri(other).PathAndQuery, Ct);
+        Assert.Equal(HttpStatusCode.Gone, closed.StatusCode);
+        Assert.Contains("stage is closed: The plan stage was approved.", await closed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -107,7 +128,7 @@ public sealed class ApprovalLinkTests(SmtpApprovalSystem system)
         var id = await system.CreateReleaseAsync();
         var (token, hash) = ApprovalTokens.Create();
         var now = DateTimeOffset.UtcNow;
-        await system.Requests.AddAsync(new ApprovalRequest(hash, id, "plan", 1, ApprovalKind.Request, Lead.Email, Lead.Role, now.AddDays(-3), now.AddMinutes(-1)), Ct);
+        await system.Requests.AddAsync(new ApprovalRequest(hash, id, "plan", ApprovalSystem.TestRound, ApprovalKind.Request, Lead.Email, Lead.Role, now.AddDays(-3), now.AddMinutes(-1)), Ct);
         var path = $"/api/approvals/{token}";
 
         var get = await system.Http.GetAsync(path, Ct);
@@ -170,7 +191,12 @@ public sealed class ApprovalLinkTests(SmtpApprovalSystem system)
     [Fact]
     public async Task Requester_CannotApproveTheirOwnRelease_ByLinkOrApi()
     {
-        var (id, link) = await LinkAsync(requestedBy: "lead@example.com");
+        var id = await system.CreateReleaseAsync(requestedBy: "lead@example.com");
+
+        // The orchestration does not ask the requester; a link made for them anyway (test round) cannot approve either.
+        Assert.DoesNotContain(await system.PlanEmailsAsync(id, requestedBy: "lead@example.com"), e => e.To == "lead@example.com");
+        await system.RequestApprovalsAsync(id, [Lead]);
+        var link = (await system.WaitForTestEmailsAsync(id, 1)).Single().Link;
         var form = await system.FormValueAsync(link);
 
         var post = await system.PostDecisionAsync(link, form, "approve");
@@ -187,25 +213,36 @@ public sealed class ApprovalLinkTests(SmtpApprovalSystem system)
     [Fact]
     public async Task CloseApprovalStage_MakesOutstandingLinksStopWorking()
     {
+        // Links of a stage the orchestration is not at (it waits for the plan), so only this test closes them.
         var id = await system.CreateReleaseAsync();
-        await system.RequestApprovalsAsync(id, [Lead, new ApproverRef("owner@example.com", "product-owner")]);
-        await system.RequestApprovalsAsync(id, [Lead], ApprovalKind.Reminder);
-        var links = (await system.WaitForEmailsAsync(id, 3)).Select(e => e.Link).ToList();
+        var qa = new ApproverRef("qa@example.com", "qa-lead");
+        await system.RequestApprovalsAsync(id, [qa, new ApproverRef("po@example.com", "product-owner")], stage: Staging);
+        await system.RequestApprovalsAsync(id, [qa], ApprovalKind.Reminder, stage: Staging);
+        var links = (await system.WaitForTestEmailsAsync(id, 3, Staging)).Select(e => e.Link).ToList();
+        Assert.Equal(3, links.Count);
         var form = await system.FormValueAsync(links[0]);
 
         var close = system.Services.GetRequiredService<CloseApprovalStage>();
-        Assert.Equal(new CloseApprovalStageResult(3), await close.RunAsync(new CloseApprovalStageInput(id, "plan", "The plan stage was decided."), Ct));
-        Assert.Equal(new CloseApprovalStageResult(0), await close.RunAsync(new CloseApprovalStageInput(id, "plan", "again"), Ct));
+        Assert.Equal(new CloseApprovalStageResult(3), await close.RunAsync(new CloseApprovalStageInput(id, Staging, "The promotion:staging stage was decided."), Ct));
+        Assert.Equal(new CloseApprovalStageResult(0), await close.RunAsync(new CloseApprovalStageInput(id, Staging, "again"), Ct));
 
         foreach (var link in links)
         {
             var get = await system.Http.GetAsync(new Uri(link).PathAndQuery, Ct);
             Assert.Equal(HttpStatusCode.Gone, get.StatusCode);
-            Assert.Contains("stage is closed: The plan stage was decided.", await get.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            Assert.Contains("stage is closed: The promotion:staging stage was decided.", await get.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
 
         Assert.Equal(HttpStatusCode.Gone, (await system.PostDecisionAsync(links[0], form, "approve")).StatusCode);
-        Assert.Empty(await system.Decisions.ListAsync(id, "plan", Ct));
+        Assert.Empty(await system.Decisions.ListAsync(id, Staging, Ct));
+
+        // Closing one stage leaves the others alone: the plan links the orchestration emailed still work.
+        foreach (var email in await system.PlanEmailsAsync(id))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await system.Http.GetAsync(new Uri(email.Link).PathAndQuery, Ct)).StatusCode);
+        }
+
+        await AssertNothingDecidedAsync(id, await system.PlanLinkAsync(id, Lead.Email));
     }
 
     [Fact]
@@ -213,18 +250,31 @@ public sealed class ApprovalLinkTests(SmtpApprovalSystem system)
     {
         var (id, link) = await LinkAsync();
         var api = await system.Http.PostAsJsonAsync(
-            $"/api/releases/{id}/decisions", new { stage = "plan", decision = "approve", approver = "owner@example.com", role = "product-owner", comment = "Fine by me" }, Ct);
+            $"/api/releases/{id}/decisions", new { stage = "plan", decision = "approve", approver = "po@example.com", role = "product-owner", comment = "Fine by me" }, Ct);
         Assert.Equal(HttpStatusCode.Accepted, api.StatusCode);
 
         var decision = Assert.Single(await system.Decisions.ListAsync(id, "plan", Ct));
-        Assert.Equal(("owner@example.com", "product-owner", "api"), (decision.Approver, decision.Role, decision.Channel));
-        await system.WaitForReleaseAsync(id, r => r.GetProperty("status").GetString() == "Completed", Ct);
+        Assert.Equal(("po@example.com", "product-owner", "api"), (decision.Approver, decision.Role, decision.Channel));
+
+        // The lead's page shows the product owner's decision.
+        var shown = await system.Http.GetStringAsync(new Uri(link).PathAndQuery, Ct);
+        Assert.Contains("<strong>po@example.com</strong> (product-owner): approved at", shown, StringComparison.Ordinal);
+        Assert.Contains("Fine by me", shown, StringComparison.Ordinal);
+
+        // The other technical lead rejects through the API: one rejection rejects the plan, and the release ends.
+        var reject = await system.Http.PostAsJsonAsync(
+            $"/api/releases/{id}/decisions", new { stage = "plan", decision = "reject", approver = "lead2@example.com", role = "technical-lead", comment = "Not this month" }, Ct);
+        Assert.Equal(HttpStatusCode.Accepted, reject.StatusCode);
+        var release = await system.WaitForReleaseAsync(id, r => r.GetProperty("runtimeStatus").GetString() == "Completed", Ct);
+        Assert.Equal("Rejected", release.GetProperty("status").GetString());
+        Assert.Contains("lead2@example.com", release.GetProperty("statusReason").GetString(), StringComparison.Ordinal);
 
         // The release no longer waits: the lead's link now says the stage is closed, and nothing more is recorded.
         var page = await system.Http.GetAsync(new Uri(link).PathAndQuery, Ct);
         Assert.Equal(HttpStatusCode.Gone, page.StatusCode);
         var again = await system.Http.PostAsJsonAsync($"/api/releases/{id}/decisions", new { stage = "plan", decision = "approve", approver = "x@example.com" }, Ct);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(2, (await system.Decisions.ListAsync(id, "plan", Ct)).Count);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace ReleaseManagement.Approvals.Tests;
 
 /// <summary>
 /// A person's path in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright; no browser download):
-/// the emailed link from smtp4dev, the page, Approve, and the release moving on.
+/// the link the release's orchestration emailed (read from smtp4dev), the page, Approve, and the release moving on.
 /// </summary>
 public sealed class BrowserTests(SmtpApprovalSystem system) : IAsyncLifetime
 {
@@ -36,8 +36,8 @@ public sealed class BrowserTests(SmtpApprovalSystem system) : IAsyncLifetime
     public async Task EmailedLink_OpenedInChromium_ApproveMovesTheReleaseOn()
     {
         var id = await system.CreateReleaseAsync("Customer portal 3.1");
-        await system.RequestApprovalsAsync(id, [Lead]);
-        var link = (await system.WaitForEmailsAsync(id, 1)).Single().Link;
+        var emails = await system.PlanEmailsAsync(id);
+        var link = emails.Single(e => e.To == Lead.Email).Link;
 
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 900, Height = 1000 } });
         var page = await context.NewPageAsync();
@@ -53,15 +53,29 @@ public sealed class BrowserTests(SmtpApprovalSystem system) : IAsyncLifetime
         Assert.Contains("was recorded at", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(TestEnvironment.ArtifactsDirectory, "approval-recorded.png") });
 
-        var release = await system.WaitForReleaseAsync(id, r => r.GetProperty("status").GetString() == "Completed", Ct);
-        Assert.Equal("Closed", release.GetProperty("phase").GetString());
         var decision = Assert.Single(await system.Decisions.ListAsync(id, "plan", Ct));
         Assert.Equal("Plan reviewed; go ahead.", decision.Comment);
         Assert.Contains("HeadlessChrome", decision.UserAgent, StringComparison.Ordinal);
+        Assert.Equal("Planning", (await system.GetReleaseAsync(id, Ct)).GetProperty("phase").GetString());
 
-        // Back to the link: it has been used.
+        // The product owner approves from their emailed link too (the Minor plan needs both roles): the release leaves
+        // the plan stage for development.
+        var ownerPage = await context.NewPageAsync();
+        await ownerPage.GotoAsync(emails.Single(e => e.To == "po@example.com").Link);
+        Assert.Contains("<strong>lead@example.com</strong> (technical-lead): approved at", await ownerPage.ContentAsync(), StringComparison.Ordinal);
+        await ownerPage.ClickAsync("button[value=approve]");
+        await ownerPage.Locator("h1", new PageLocatorOptions { HasText = "Approved" }).WaitForAsync();
+
+        var release = await system.WaitForReleaseAsync(id, r => r.GetProperty("phase").GetString() == "Development", Ct);
+        Assert.Equal("Active", release.GetProperty("status").GetString());
+        Assert.Equal(["lead@example.com", "po@example.com"], (await system.Decisions.ListAsync(id, "plan", Ct)).Select(d => d.Approver).Order());
+
+        // Back to the link: it has been used. The second lead's link, never used, now says the stage is closed.
         await page.GotoAsync(link);
         Assert.Equal("Already decided", await page.Locator("h1").InnerTextAsync());
+        var closed = await page.GotoAsync(emails.Single(e => e.To == "lead2@example.com").Link);
+        Assert.Equal(410, closed!.Status);
+        Assert.Contains("The plan stage was approved.", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         await context.CloseAsync();
     }
 
@@ -69,8 +83,7 @@ public sealed class BrowserTests(SmtpApprovalSystem system) : IAsyncLifetime
     public async Task ScannerLikePageLoad_WithScriptsAndPrefetch_DecidesNothing()
     {
         var id = await system.CreateReleaseAsync("Customer portal 3.1");
-        await system.RequestApprovalsAsync(id, [Lead]);
-        var link = (await system.WaitForEmailsAsync(id, 1)).Single().Link;
+        var link = await system.PlanLinkAsync(id, Lead.Email);
 
         // A scanner renders the page with JavaScript on, tries scripted clicks, follows everything it can and leaves.
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = true });
@@ -87,6 +100,7 @@ public sealed class BrowserTests(SmtpApprovalSystem system) : IAsyncLifetime
         Assert.Empty(await system.Decisions.ListAsync(id, "plan", Ct));
         var stored = await system.Requests.GetAsync(ApprovalTokens.Hash(ApprovalSystem.TokenOf(link)), Ct);
         Assert.Equal(ApprovalRequestState.Open, stored!.State);
-        Assert.Equal("Active", (await system.GetReleaseAsync(id, Ct)).GetProperty("status").GetString());
+        var release = await system.GetReleaseAsync(id, Ct);
+        Assert.Equal(("Planning", "Active"), (release.GetProperty("phase").GetString(), release.GetProperty("status").GetString()));
     }
 }

@@ -14,9 +14,8 @@ public sealed class SignedInApproverTests(SignedInApprovalSystem system)
     public async Task Post_WithoutOrWithAnotherPrincipal_Is403AndRecordsNothing_ThenTheApproverDecides()
     {
         var id = await system.CreateReleaseAsync();
-        await system.RequestApprovalsAsync(id, [Lead]);
-        var email = (await system.WaitForEmailsAsync(id, 1))[0];
-        Assert.Equal(Lead.Email, email.To);
+        var emails = await system.PlanEmailsAsync(id);
+        var email = emails.Single(e => e.To == Lead.Email);
         var form = await system.FormValueAsync(email.Link);
 
         var anonymous = await system.PostDecisionAsync(email.Link, form, "approve");
@@ -36,7 +35,14 @@ public sealed class SignedInApproverTests(SignedInApprovalSystem system)
         Assert.Equal(HttpStatusCode.OK, right.StatusCode);
         var decision = Assert.Single(await system.Decisions.ListAsync(id, "plan", Ct));
         Assert.Equal("LEAD@example.com", decision.SignedInAs);
-        await system.WaitForReleaseAsync(id, r => r.GetProperty("status").GetString() == "Completed", Ct);
+
+        // The product owner, signed in, approves from their emailed link: the plan is approved and the release moves on.
+        var owner = emails.Single(e => e.To == "po@example.com").Link;
+        var ownerForm = await system.FormValueAsync(owner);
+        Assert.Equal(HttpStatusCode.Forbidden, (await system.PostDecisionAsync(owner, ownerForm, "approve", principal: AppServicePrincipal.Encode("lead@example.com"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await system.PostDecisionAsync(owner, ownerForm, "approve", principal: AppServicePrincipal.Encode("po@example.com"))).StatusCode);
+        var release = await system.WaitForReleaseAsync(id, r => r.GetProperty("phase").GetString() == "Development", Ct);
+        Assert.Equal("Active", release.GetProperty("status").GetString());
     }
 
     [Fact]
@@ -55,15 +61,24 @@ public sealed class SignedInApproverTests(SignedInApprovalSystem system)
         using var signedIn = new HttpRequestMessage(HttpMethod.Post, $"/api/releases/{id}/decisions") { Content = System.Net.Http.Json.JsonContent.Create(body) };
         signedIn.Headers.Add(AppServicePrincipal.Header, AppServicePrincipal.Encode("lead@example.com"));
         Assert.Equal(HttpStatusCode.Accepted, (await system.Http.SendAsync(signedIn, Ct)).StatusCode);
-        await system.WaitForReleaseAsync(id, r => r.GetProperty("status").GetString() == "Completed", Ct);
+        Assert.Equal("lead@example.com", Assert.Single(await system.Decisions.ListAsync(id, "plan", Ct)).SignedInAs);
+
+        // The product owner decides the same way; with both plan roles approved the release moves on.
+        using var owner = new HttpRequestMessage(HttpMethod.Post, $"/api/releases/{id}/decisions")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { stage = "plan", decision = "approve", approver = "po@example.com" }),
+        };
+        owner.Headers.Add(AppServicePrincipal.Header, AppServicePrincipal.Encode("po@example.com"));
+        Assert.Equal(HttpStatusCode.Accepted, (await system.Http.SendAsync(owner, Ct)).StatusCode);
+        var release = await system.WaitForReleaseAsync(id, r => r.GetProperty("phase").GetString() == "Development", Ct);
+        Assert.Equal("Active", release.GetProperty("status").GetString());
     }
 
     [Fact]
     public async Task FileTransport_WritesEmlFiles_AndTheLocalMailboxListsTheirLinks()
     {
         var id = await system.CreateReleaseAsync();
-        await system.RequestApprovalsAsync(id, [Lead]);
-        var email = (await system.WaitForEmailsAsync(id, 1))[0];
+        var email = (await system.PlanEmailsAsync(id)).Single(e => e.To == Lead.Email);
 
         var mailbox = await system.Http.GetAsync("/dev/mailbox", Ct);
         var html = await mailbox.Content.ReadAsStringAsync(Ct);

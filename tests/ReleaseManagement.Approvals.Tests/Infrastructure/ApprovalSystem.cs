@@ -14,7 +14,8 @@ namespace ReleaseManagement.Approvals.Tests.Infrastructure;
 
 /// <summary>
 /// The local host process plus, in the test process, the same composition root on the same Azurite and mail
-/// settings: tests call the RequestApprovals activity directly (as the orchestration will) and read the tables.
+/// settings. The host's release orchestration emails the plan links itself; tests read those, call the RequestApprovals
+/// activity directly only for another stage or in <see cref="TestRound"/>, and read the tables.
 /// </summary>
 public abstract partial class ApprovalSystem : IAsyncLifetime
 {
@@ -81,7 +82,26 @@ public abstract partial class ApprovalSystem : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Creates a release through the API and waits until its orchestration waits for plan approval.</summary>
+    /// <summary>
+    /// The round tests request links in when they call <see cref="RequestApprovals"/> themselves. The release's own
+    /// orchestration asks round 1 (Request) of the plan stage as soon as the release starts, and would reach rounds 2 and 3
+    /// (Reminder, Escalation) only days later: a test round keeps the tests' links from colliding with the orchestration's
+    /// idempotency key (release + stage + round + kind + approver), where the newer link would replace the older one.
+    /// </summary>
+    public const int TestRound = 90;
+
+    /// <summary>Who the orchestration asks to approve the plan of a Minor release made from <see cref="ReleaseFunctions.TestSupport.ValidRelease"/>.</summary>
+    public static readonly IReadOnlyList<ApproverRef> PlanApprovers =
+    [
+        new("po@example.com", "product-owner"),
+        new("lead@example.com", "technical-lead"),
+        new("lead2@example.com", "technical-lead"),
+    ];
+
+    /// <summary>
+    /// Creates a Minor release through the API and waits until its orchestration waits for plan approval: by then the
+    /// orchestration has emailed its plan links (<see cref="PlanEmailsAsync"/>).
+    /// </summary>
     public async Task<string> CreateReleaseAsync(string title = "Billing 2.4", string? requestedBy = Requester)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -97,9 +117,29 @@ public abstract partial class ApprovalSystem : IAsyncLifetime
             approvers = ReleaseFunctions.TestSupport.ValidRelease.Approvers,
         }, ct);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        await WaitForReleaseAsync(id, r => r.GetProperty("phase").GetString() == "Planning", ct);
+        await WaitForReleaseAsync(
+            id,
+            r => r.GetProperty("phase").GetString() == "Planning"
+                && r.GetProperty("pendingApprovals").EnumerateArray().Any(p => p.GetProperty("stage").GetString() == ApprovalStages.Plan),
+            ct);
         return id;
     }
+
+    /// <summary>
+    /// The plan approval emails the release's orchestration sent on its own (round 1, Request): one per plan approver
+    /// except the requester.
+    /// </summary>
+    public async Task<IReadOnlyList<Email>> PlanEmailsAsync(string releaseId, string? requestedBy = Requester)
+    {
+        var expected = PlanApprovers.Count(a => !string.Equals(a.Email, requestedBy, StringComparison.OrdinalIgnoreCase));
+        var emails = await WaitForEmailsAsync(releaseId, expected, r => r.Stage == ApprovalStages.Plan && r.Round == 1 && r.Kind == ApprovalKind.Request);
+        Assert.Equal(expected, emails.Count);
+        return emails;
+    }
+
+    /// <summary>The plan link the orchestration emailed to <paramref name="approver"/>.</summary>
+    public async Task<string> PlanLinkAsync(string releaseId, string approver = "lead@example.com", string? requestedBy = Requester) =>
+        (await PlanEmailsAsync(releaseId, requestedBy)).Single(e => e.To == approver).Link;
 
     public async Task<JsonElement> GetReleaseAsync(string id, CancellationToken ct = default) =>
         (await Http.GetFromJsonAsync<JsonElement>($"/api/releases/{id}", ct));
@@ -124,13 +164,55 @@ public abstract partial class ApprovalSystem : IAsyncLifetime
         }
     }
 
+    /// <summary>Calls the RequestApprovals activity from the test (in <see cref="TestRound"/> unless told otherwise).</summary>
     public Task<RequestApprovalsResult> RequestApprovalsAsync(
-        string releaseId, IReadOnlyList<ApproverRef> approvers, ApprovalKind kind = ApprovalKind.Request, DateTimeOffset? deadline = null, int round = 1) =>
+        string releaseId,
+        IReadOnlyList<ApproverRef> approvers,
+        ApprovalKind kind = ApprovalKind.Request,
+        DateTimeOffset? deadline = null,
+        int round = TestRound,
+        string stage = ApprovalStages.Plan) =>
         Services.GetRequiredService<RequestApprovals>().RunAsync(new RequestApprovalsInput(
-            releaseId, ApprovalStages.Plan, round, kind, approvers, deadline ?? DateTimeOffset.UtcNow.AddDays(2), "Medium", "Plan complete; no gates passed yet."));
+            releaseId, stage, round, kind, approvers, deadline ?? DateTimeOffset.UtcNow.AddDays(2), "Medium", "Plan complete; no gates passed yet."));
 
-    /// <summary>The approval links emailed for a release, one per message (approver, link).</summary>
-    public abstract Task<IReadOnlyList<(string To, string Subject, string Link, string Text, string Html)>> WaitForEmailsAsync(string releaseId, int count);
+    /// <summary>The approval emails of a release received so far (any stage, round or sender), each with its link.</summary>
+    protected abstract Task<IReadOnlyList<Email>> ListEmailsAsync(string releaseId);
+
+    /// <summary>
+    /// Waits (polling, with a deadline) until at least <paramref name="count"/> approval emails of the release arrived whose
+    /// link (looked up by its token's hash) matches <paramref name="link"/> (any link when null), and returns them all.
+    /// </summary>
+    public async Task<IReadOnlyList<Email>> WaitForEmailsAsync(string releaseId, int count, Func<ApprovalRequest, bool>? link = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var found = new List<Email>();
+            foreach (var email in await ListEmailsAsync(releaseId))
+            {
+                if (link is null || (await Requests.GetAsync(ApprovalTokens.Hash(TokenOf(email.Link))) is { } request && link(request)))
+                {
+                    found.Add(email);
+                }
+            }
+
+            if (found.Count >= count)
+            {
+                return found;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Expected {count} matching approval emails for {releaseId}, found {found.Count}.");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The emails of the tests' own requests (<paramref name="round"/>, by default <see cref="TestRound"/>) of a stage.</summary>
+    public Task<IReadOnlyList<Email>> WaitForTestEmailsAsync(string releaseId, int count, string stage = ApprovalStages.Plan, int round = TestRound) =>
+        WaitForEmailsAsync(releaseId, count, r => r.Stage == stage && r.Round == round);
 
     public static string LinkIn(string text) =>
         LinkPattern().Match(text) is { Success: true } m ? m.Value : throw new InvalidOperationException($"No approval link in:\n{text}");
@@ -195,10 +277,10 @@ public sealed class SmtpApprovalSystem : ApprovalSystem
 
     public Smtp4Dev Smtp => _smtp;
 
-    public override async Task<IReadOnlyList<(string To, string Subject, string Link, string Text, string Html)>> WaitForEmailsAsync(string releaseId, int count)
+    protected override async Task<IReadOnlyList<Email>> ListEmailsAsync(string releaseId)
     {
-        var messages = await _smtp.WaitForAsync(s => s.Subject.Contains(releaseId, StringComparison.Ordinal), count);
-        return messages.Select(m => (string.Join(",", m.Summary.To), m.Summary.Subject, LinkIn(m.Text), m.Text, m.Html)).ToList();
+        var messages = await _smtp.ListWithBodiesAsync(s => s.Subject.Contains(releaseId, StringComparison.Ordinal));
+        return messages.Select(m => new Email(string.Join(",", m.Summary.To), m.Summary.Subject, LinkIn(m.Text), m.Text, m.Html)).ToList();
     }
 }
 
@@ -220,25 +302,18 @@ public sealed class SignedInApprovalSystem : ApprovalSystem
         ["Email:FileDirectory"] = MailDirectory,
     };
 
-    public override async Task<IReadOnlyList<(string To, string Subject, string Link, string Text, string Html)>> WaitForEmailsAsync(string releaseId, int count)
+    protected override Task<IReadOnlyList<Email>> ListEmailsAsync(string releaseId)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var found = Directory.Exists(MailDirectory)
-                ? Directory.GetFiles(MailDirectory, "*.eml").Select(f => MimeKit.MimeMessage.Load(f)).Where(m => m.Subject?.Contains(releaseId, StringComparison.Ordinal) == true).ToList()
-                : [];
-            if (found.Count >= count)
-            {
-                return found.Select(m => (string.Join(",", m.To.Mailboxes.Select(b => b.Address)), m.Subject ?? string.Empty, LinkIn(m.TextBody ?? string.Empty), m.TextBody ?? string.Empty, m.HtmlBody ?? string.Empty)).ToList();
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Expected {count} mail files for {releaseId}, found {found.Count}.");
-            }
-
-            await Task.Delay(100);
-        }
+        IReadOnlyList<Email> found = Directory.Exists(MailDirectory)
+            ? Directory.GetFiles(MailDirectory, "*.eml")
+                .Select(f => MimeKit.MimeMessage.Load(f))
+                .Where(m => m.Subject?.Contains(releaseId, StringComparison.Ordinal) == true)
+                .Select(m => new Email(string.Join(",", m.To.Mailboxes.Select(b => b.Address)), m.Subject ?? string.Empty, LinkIn(m.TextBody ?? string.Empty), m.TextBody ?? string.Empty, m.HtmlBody ?? string.Empty))
+                .ToList()
+            : [];
+        return Task.FromResult(found);
     }
 }
+
+/// <summary>One approval email as received: recipient(s), subject, the approval link in it, and its bodies.</summary>
+public sealed record Email(string To, string Subject, string Link, string Text, string Html);

@@ -7,6 +7,7 @@ namespace ReleaseManagement.Approvals.Tests.Infrastructure;
 public sealed class Smtp4Dev : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = TestEnvironment.SmtpApi, Timeout = TimeSpan.FromSeconds(30) };
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Text, string Html)> _bodies = new(StringComparer.Ordinal);
 
     public sealed record Summary(
         [property: JsonPropertyName("id")] string Id,
@@ -23,34 +24,22 @@ public sealed class Smtp4Dev : IDisposable
         return page?.Results ?? [];
     }
 
-    /// <summary>Waits (polling, with a deadline) until <paramref name="count"/> messages match, and returns them with their bodies.</summary>
-    public async Task<IReadOnlyList<Message>> WaitForAsync(Func<Summary, bool> match, int count, TimeSpan? timeout = null, CancellationToken ct = default)
+    /// <summary>The messages that match so far, with their bodies (bodies are fetched once per message).</summary>
+    public async Task<IReadOnlyList<Message>> ListWithBodiesAsync(Func<Summary, bool> match, CancellationToken ct = default)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
+        var messages = new List<Message>();
+        foreach (var s in (await ListAsync(ct)).Where(match))
         {
-            var found = (await ListAsync(ct)).Where(match).ToList();
-            if (found.Count >= count)
+            if (!_bodies.TryGetValue(s.Id, out var bodies))
             {
-                var messages = new List<Message>();
-                foreach (var s in found)
-                {
-                    messages.Add(new Message(
-                        s,
-                        await _http.GetStringAsync($"/api/messages/{s.Id}/plaintext", ct),
-                        await _http.GetStringAsync($"/api/messages/{s.Id}/html", ct)));
-                }
-
-                return messages;
+                bodies = (await _http.GetStringAsync($"/api/messages/{s.Id}/plaintext", ct), await _http.GetStringAsync($"/api/messages/{s.Id}/html", ct));
+                _bodies[s.Id] = bodies;
             }
 
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Expected {count} matching messages at smtp4dev, found {found.Count}.");
-            }
-
-            await Task.Delay(100, ct);
+            messages.Add(new Message(s, bodies.Text, bodies.Html));
         }
+
+        return messages;
     }
 
     public void Dispose() => _http.Dispose();
