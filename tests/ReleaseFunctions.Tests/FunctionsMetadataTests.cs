@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ReleaseFunctions.Tests.Support;
+using ReleaseFunctions.TestSupport;
 
 namespace ReleaseFunctions.Tests;
 

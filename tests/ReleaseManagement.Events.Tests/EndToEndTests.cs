@@ -23,7 +23,7 @@ public sealed class EndToEndTests
         var connectionString = Azurite.ConnectionString;
         var ct = TestContext.Current.CancellationToken;
         var names = EventStorageNames.Unique("e2e");
-        await using var host = await LocalHostProcess.StartAsync(connectionString, names, ct);
+        await using var host = await EventsLocalHost.StartAsync(connectionString, names, ct);
         using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var releaseId = "e2e-" + Guid.NewGuid().ToString("N")[..10];
 
@@ -76,7 +76,7 @@ public sealed class EndToEndTests
         var connectionString = Azurite.ConnectionString;
         var ct = TestContext.Current.CancellationToken;
         var names = EventStorageNames.Unique("e2m");
-        await using var host = await LocalHostProcess.StartAsync(connectionString, names, ct);
+        await using var host = await EventsLocalHost.StartAsync(connectionString, names, ct);
         using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var releaseId = "e2m-" + Guid.NewGuid().ToString("N")[..10];
         var created = await http.PostAsJsonAsync("/api/releases", new
@@ -136,131 +136,21 @@ public sealed class EndToEndTests
     }
 }
 
-/// <summary>Runs the built local host (<c>dotnet ReleaseFunctions.LocalHost.dll</c>) with its own task hub and storage names.</summary>
-internal sealed class LocalHostProcess : IAsyncDisposable
+/// <summary>The built local host (the shared <see cref="ReleaseFunctions.TestSupport.LocalHostProcess"/>) with its own task hub and event storage names.</summary>
+internal static class EventsLocalHost
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
-
-    private LocalHostProcess(Process process, Uri baseAddress)
-    {
-        _process = process;
-        BaseAddress = baseAddress;
-    }
-
-    public Uri BaseAddress { get; }
-
-    public string Output
-    {
-        get
-        {
-            lock (_output)
+    public static Task<ReleaseFunctions.TestSupport.LocalHostProcess> StartAsync(string connectionString, EventStorageNames names, CancellationToken cancellationToken) =>
+        ReleaseFunctions.TestSupport.LocalHostProcess.StartAsync(
+            new Dictionary<string, string>
             {
-                return _output.ToString();
-            }
-        }
-    }
-
-    public static async Task<LocalHostProcess> StartAsync(string connectionString, EventStorageNames names, CancellationToken cancellationToken)
-    {
-        var port = FreePort();
-        var info = new ProcessStartInfo("dotnet", [LocalHostDll(), "--urls", $"http://127.0.0.1:{port}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["AzureWebJobsStorage"] = connectionString;
-        info.Environment["TaskHubName"] = "e2e" + Guid.NewGuid().ToString("N")[..16];
-        info.Environment["PipelineEvents__Table"] = names.Table;
-        info.Environment["PipelineEvents__Queue"] = names.Queue;
-        info.Environment["PipelineEvents__Container"] = names.Container;
-        info.Environment["Webhooks__CDEvents__Secrets__0"] = Secrets.CDEvents;
-        info.Environment["LocalHost__Queue__RetryDelay"] = "00:00:01";
-        info.Environment["LocalHost__Queue__MaxPollingInterval"] = "00:00:00.500";
-        info.Environment["DOTNET_ENVIRONMENT"] = "Development";
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the local host.");
-        var host = new LocalHostProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        process.OutputDataReceived += (_, e) => host.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (true)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"The local host exited with {process.ExitCode}:\n{host.Output}");
-            }
-
-            try
-            {
-                if ((await http.GetAsync("/api/health", cancellationToken)).IsSuccessStatusCode)
-                {
-                    return host;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                await host.DisposeAsync();
-                throw new TimeoutException($"The local host did not answer /api/health within 120 s:\n{host.Output}");
-            }
-
-            await Task.Delay(250, cancellationToken);
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-    }
-
-    private static string LocalHostDll()
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ReleaseFunctions.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var dll = Path.Combine(dir?.FullName ?? ".", "src", "ReleaseFunctions.LocalHost", "bin", configuration, "net10.0", "ReleaseFunctions.LocalHost.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build src/ReleaseFunctions.LocalHost first.", dll);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+                ["AzureWebJobsStorage"] = connectionString,
+                ["TaskHubName"] = "e2e" + Guid.NewGuid().ToString("N")[..16],
+                ["PipelineEvents__Table"] = names.Table,
+                ["PipelineEvents__Queue"] = names.Queue,
+                ["PipelineEvents__Container"] = names.Container,
+                ["Webhooks__CDEvents__Secrets__0"] = Secrets.CDEvents,
+                ["LocalHost__Queue__RetryDelay"] = "00:00:01",
+                ["LocalHost__Queue__MaxPollingInterval"] = "00:00:00.500",
+            },
+            cancellationToken: cancellationToken);
 }

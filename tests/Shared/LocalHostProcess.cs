@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace ReleaseFunctions.Tests.Support;
+namespace ReleaseFunctions.TestSupport;
 
 /// <summary>
 /// The local host run as its own process, as <c>scripts/run-local.sh</c> runs it: the built dll, configured by environment
@@ -103,7 +103,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (true)
         {
             if (_process.HasExited)
@@ -126,7 +126,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"The local host did not answer /api/health within 60 s:\n{Output}");
+                throw new TimeoutException($"The local host did not answer /api/health within 120 s:\n{Output}");
             }
 
             await Task.Delay(100, cancellationToken);

@@ -1,4 +1,4 @@
-namespace ReleaseFunctions.Tests.Support;
+namespace ReleaseFunctions.TestSupport;
 
 /// <summary>Paths in the repository, found from the test assembly's location (tests/X/bin/CONFIG/TFM/).</summary>
 public static class Repo
