@@ -185,14 +185,8 @@ public sealed class AzureDevOpsNormalizer(ReleaseCorrelator correlator) : IEvent
 
     private NormalizationResult Accept(
         string deliveryId, string type, CanonicalEventType canonical, DateTimeOffset at, CorrelationHints hints,
-        string? system, string? environment, string? outcome, AttributeBag attributes)
-    {
-        var (releaseId, rule) = correlator.Correlate(hints);
-        attributes.Add(EventAttributes.Correlation, rule);
-        var evt = new CanonicalEvent(
-            EventSources.EventId(Source, deliveryId), Source, canonical, at, releaseId, system, environment, outcome, attributes.Build());
-        return NormalizationResult.Accept(deliveryId, type, evt);
-    }
+        string? system, string? environment, string? outcome, AttributeBag attributes) =>
+        correlator.Accept(Source, deliveryId, type, canonical, at, hints, system, environment, outcome, attributes);
 
     /// <summary>A queue-time variable of a build: <c>parameters</c> is a JSON object serialized in a string.</summary>
     private static string? BuildVariable(JsonElement build)

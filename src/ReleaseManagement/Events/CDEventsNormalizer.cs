@@ -118,13 +118,10 @@ public sealed class CDEventsNormalizer(ReleaseCorrelator correlator) : IEventNor
             .Add(EventAttributes.Commit, custom.Str("commit"));
 
         var hints = new CorrelationHints(custom.Str("releaseId"), [custom.Str("branch")], custom.Str("tag"), version);
-        var (releaseId, rule) = correlator.Correlate(hints);
-        attributes.Add(EventAttributes.Correlation, rule);
         var environment = CanonicalValues.Environment(content.Str("environment", "id") ?? custom.Str("environment"));
         var at = root.Date("context", "timestamp") ?? cloudEvent.Time?.ToUniversalTime() ?? delivery.ReceivedAt;
         var system = custom.Str("system") ?? content.Str("service", "id") ?? PurlName(artifactId);
-        var evt = new CanonicalEvent(EventSources.EventId(Source, id!), Source, canonicalType, at, releaseId, system, environment, outcome, attributes.Build());
-        return NormalizationResult.Accept(id!, type, evt);
+        return correlator.Accept(Source, id!, type, canonicalType, at, hints, system, environment, outcome, attributes);
     }
 
     private static JsonDocument? DataDocument(object? data)

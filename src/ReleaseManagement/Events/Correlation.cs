@@ -39,6 +39,21 @@ public sealed class ReleaseCorrelator
             : new Regex(options.VersionPattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     }
 
+    /// <summary>
+    /// The accepted canonical event of a delivery: correlated to its release (the rule used is recorded as the
+    /// <see cref="EventAttributes.Correlation"/> attribute) and keyed by the source's own delivery id.
+    /// </summary>
+    internal NormalizationResult Accept(
+        string source, string deliveryId, string type, CanonicalEventType canonical, DateTimeOffset at, CorrelationHints hints,
+        string? system, string? environment, string? outcome, AttributeBag attributes)
+    {
+        var (releaseId, rule) = Correlate(hints);
+        attributes.Add(EventAttributes.Correlation, rule);
+        var evt = new CanonicalEvent(
+            EventSources.EventId(source, deliveryId), source, canonical, at, releaseId, system, environment, outcome, attributes.Build());
+        return NormalizationResult.Accept(deliveryId, type, evt);
+    }
+
     public (string? ReleaseId, string Rule) Correlate(CorrelationHints hints)
     {
         if (Valid(hints.ExplicitReleaseId?.Trim()) is { } id)

@@ -170,14 +170,8 @@ public sealed class GitHubNormalizer(ReleaseCorrelator correlator) : IEventNorma
 
     private NormalizationResult Accept(
         string deliveryId, string type, CanonicalEventType canonical, DateTimeOffset at, CorrelationHints hints,
-        string? system, string? environment, string? outcome, AttributeBag attributes)
-    {
-        var (releaseId, rule) = correlator.Correlate(hints);
-        attributes.Add(EventAttributes.Correlation, rule);
-        var evt = new CanonicalEvent(
-            EventSources.EventId(Source, deliveryId), Source, canonical, at, releaseId, system, environment, outcome, attributes.Build());
-        return NormalizationResult.Accept(deliveryId, type, evt);
-    }
+        string? system, string? environment, string? outcome, AttributeBag attributes) =>
+        correlator.Accept(Source, deliveryId, type, canonical, at, hints, system, environment, outcome, attributes);
 
     /// <summary>A deployment's payload: an object, or a string holding one (the REST API accepts both).</summary>
     private static JsonElement? DeploymentPayload(JsonElement deployment)
