@@ -5,6 +5,8 @@
 
 REPO_ROOT=${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 AZURITE_DIR="$REPO_ROOT/tools/azurite"
+# shellcheck source=process.sh
+source "$REPO_ROOT/scripts/lib/process.sh"
 AZURITE_KEY="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 
 azurite_install() {
@@ -45,13 +47,7 @@ azurite_start() {
 }
 
 azurite_stop() {
-  if [ -n "${AZURITE_PID:-}" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
-    kill "$AZURITE_PID" 2>/dev/null
-    # Azurite can take minutes to flush on SIGTERM; give it a few seconds, then end it.
-    local i
-    for i in $(seq 1 30); do kill -0 "$AZURITE_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$AZURITE_PID" 2>/dev/null
-    wait "$AZURITE_PID" 2>/dev/null
-  fi
+  # Azurite can take minutes to flush on SIGTERM; give it a few seconds, then end it.
+  stop_pid "${AZURITE_PID:-}" 30
   AZURITE_PID=
 }

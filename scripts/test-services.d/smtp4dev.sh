@@ -4,7 +4,10 @@
 # Exports SMTP4DEV_SMTP_PORT (SMTP, no TLS) and SMTP4DEV_API_URL (web/REST base; GET $SMTP4DEV_API_URL/api/messages).
 
 SMTP4DEV_VERSION=3.15.0
-SMTP4DEV_DIR="${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}/tools/smtp4dev"
+SMTP4DEV_ROOT="${REPO_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+SMTP4DEV_DIR="$SMTP4DEV_ROOT/tools/smtp4dev"
+# shellcheck source=../lib/process.sh
+source "$SMTP4DEV_ROOT/scripts/lib/process.sh"
 
 smtp4dev_install() {
   if [ ! -x "$SMTP4DEV_DIR/smtp4dev" ] || ! grep -qs "$SMTP4DEV_VERSION" "$SMTP4DEV_DIR/.version"; then
@@ -45,12 +48,6 @@ smtp4dev_start() {
 }
 
 smtp4dev_stop() {
-  if [ -n "${SMTP4DEV_PID:-}" ] && kill -0 "$SMTP4DEV_PID" 2>/dev/null; then
-    kill "$SMTP4DEV_PID" 2>/dev/null
-    local i
-    for i in $(seq 1 50); do kill -0 "$SMTP4DEV_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$SMTP4DEV_PID" 2>/dev/null
-    wait "$SMTP4DEV_PID" 2>/dev/null
-  fi
+  stop_pid "${SMTP4DEV_PID:-}" 50
   SMTP4DEV_PID=
 }
