@@ -146,7 +146,8 @@ public sealed class LocalHostProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A free loopback port, for a caller that needs the address before the host starts.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

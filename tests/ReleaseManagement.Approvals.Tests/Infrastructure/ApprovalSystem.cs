@@ -25,9 +25,9 @@ public abstract partial class ApprovalSystem : IAsyncLifetime
     public static readonly string FormKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
 
     private ServiceProvider? _services;
-    private LocalHostProcess? _host;
+    private ReleaseFunctions.TestSupport.LocalHostProcess? _host;
 
-    public LocalHostProcess Host => _host ?? throw new InvalidOperationException("Not started.");
+    public ReleaseFunctions.TestSupport.LocalHostProcess Host => _host ?? throw new InvalidOperationException("Not started.");
 
     public HttpClient Http { get; private set; } = null!;
 
