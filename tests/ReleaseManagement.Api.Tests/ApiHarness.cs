@@ -130,7 +130,7 @@ public sealed class ApiHarness : IAsyncDisposable
 
         var durable = await DurableTaskTestHost.StartAsync(
             r => r.AddOrchestratorFunc<ReleaseOrchestrationInput, List<Received>>(OrchestratorNames.Release, RecordAsync),
-            new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance },
+            new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() },
             Ct);
         return new ApiHarness(durable, services.BuildServiceProvider(), time, names);
     }

@@ -201,7 +201,7 @@ public sealed class EndToEndTests
 
         await using var durable = await DurableTaskTestHost.StartAsync(
             r => r.AddOrchestratorFunc<string, Ports.HealthReading>("Watch", (context, _) => context.WaitForExternalEvent<Ports.HealthReading>(ReleaseEventNames.Health)),
-            new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance }, Ct);
+            new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() }, Ct);
         foreach (var id in new[] { watched, healthy })
         {
             await durable.Client.ScheduleNewOrchestrationInstanceAsync("Watch", "x", new StartOrchestrationOptions(InstanceId: id), Ct);

@@ -114,7 +114,8 @@ public sealed class LifecycleHarness : IAsyncDisposable
                     harness.Published.Enqueue(e);
                     return true;
                 });
-            });
+            },
+            new DurableTaskTestHostOptions { Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() });
         return harness;
     }
 
