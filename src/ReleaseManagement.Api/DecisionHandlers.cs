@@ -93,6 +93,9 @@ public sealed class DecisionHandlers(ApprovalDecisionService decisions)
             DecisionOutcome.Recorded => ApiJson.Json(
                 new { decisionId = result.Decision!.DecisionId, releaseId, stage }, StatusCodes.Status202Accepted),
             DecisionOutcome.NotFound => Problems.NotFound("No such release.", $"There is no release '{releaseId}'."),
+            DecisionOutcome.Closed when result.Closure is { } closure => Problems.Conflict(
+                "The approval stage is closed.",
+                $"Stage '{stage}' of release '{releaseId}' closed at {closure.ClosedAt:u}: {closure.Reason} Nothing was recorded."),
             DecisionOutcome.Closed => Problems.Conflict("The release is not waiting for decisions.", $"Release '{releaseId}' does not wait for decisions."),
             DecisionOutcome.NotSignedIn => Problems.Forbidden("Sign-in required.", "Decisions need a signed-in approver (App Service authentication)."),
             DecisionOutcome.WrongApprover => Problems.Forbidden("Not the approver.", "The signed-in user is not the approver named in the decision."),

@@ -234,6 +234,12 @@ public sealed class ApprovalLinkTests(SmtpApprovalSystem system)
         }
 
         Assert.Equal(HttpStatusCode.Gone, (await system.PostDecisionAsync(links[0], form, "approve")).StatusCode);
+
+        // The plain API refuses the closed stage too, though the release still runs.
+        var api = await system.Http.PostAsJsonAsync($"/api/releases/{id}/decisions", new { stage = Staging, decision = "approve", approver = qa.Email }, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("The promotion:staging stage was decided. Nothing was recorded.", await api.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Empty(await system.Decisions.ListAsync(id, Staging, Ct));
 
         // Closing one stage leaves the others alone: the plan links the orchestration emailed still work.

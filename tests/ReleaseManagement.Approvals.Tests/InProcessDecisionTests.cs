@@ -145,6 +145,38 @@ public sealed class InProcessDecisionTests : IAsyncLifetime
         Assert.Equal([allowed.Decision!.DecisionId], await RaisedAsync(id));
     }
 
+    [Fact]
+    public async Task StageClosedBeforeItsLinksWere_LinkAndApiDecideNothing_AndTheGetWritesNothing()
+    {
+        // The window between the closing activity marking the stage and closing each link: the mark alone must hold.
+        var (id, token) = await WaitingReleaseWithLinkAsync();
+        var requests = _services.GetRequiredService<IApprovalRequestStore>();
+        var closedAt = DateTimeOffset.UtcNow;
+        await requests.MarkStageClosedAsync(new ApprovalStageClosure(id, ApprovalStages.Plan, "The plan stage was approved.", closedAt), Ct);
+        await requests.MarkStageClosedAsync(new ApprovalStageClosure(id, ApprovalStages.Plan, "a retry", closedAt.AddMinutes(1)), Ct);
+        var service = _services.GetRequiredService<ApprovalDecisionService>();
+        var client = new DecisionClient(null, null, null);
+
+        var (status, html) = await RenderAsync(await _services.GetRequiredService<ApprovalPageHandlers>().ShowAsync(token, _durable.Client, Ct));
+        Assert.Equal(410, status);
+        Assert.Contains("The plan stage was approved.", html, StringComparison.Ordinal);
+        Assert.Equal(ApprovalRequestState.Open, (await requests.GetAsync(ApprovalTokens.Hash(token), Ct))!.State);
+
+        var byLink = await service.DecideByLinkAsync(token, true, null, client, _durable.Client, Ct);
+        Assert.Equal((DecisionOutcome.Closed, "The plan stage was approved."), (byLink.Outcome, byLink.Closure?.Reason));
+        var link = await requests.GetAsync(ApprovalTokens.Hash(token), Ct);
+        Assert.Equal((ApprovalRequestState.Closed, "The plan stage was approved."), (link!.State, link.ClosedReason));
+
+        var byApi = await service.DecideDirectAsync(id, ApprovalStages.Plan, true, "owner@example.com", "product-owner", null, client, _durable.Client, Ct);
+        Assert.Equal(DecisionOutcome.Closed, byApi.Outcome);
+        Assert.Equal(closedAt, byApi.Closure!.ClosedAt);
+
+        var other = await service.DecideDirectAsync(id, ReleaseManagement.Policy.ApprovalStageKeys.PromotionStaging, true, "qa@example.com", "qa-lead", null, client, _durable.Client, Ct);
+        Assert.Equal(DecisionOutcome.Recorded, other.Outcome);
+        Assert.Empty(await _services.GetRequiredService<IApprovalDecisionStore>().ListAsync(id, ApprovalStages.Plan, Ct));
+        Assert.Equal([other.Decision!.DecisionId], await RaisedAsync(id)); // only the open stage's decision reached the release
+    }
+
     private static async Task<(int Status, string Body)> RenderAsync(IResult result)
     {
         var context = new DefaultHttpContext();

@@ -59,8 +59,13 @@ public enum DecisionOutcome
     RequesterMayNotApprove,
 }
 
-/// <summary>The result of a decision attempt; <see cref="Request"/> is the link (token path), <see cref="Decision"/> what was recorded.</summary>
-public sealed record DecisionResult(DecisionOutcome Outcome, ApprovalRequest? Request = null, ApprovalDecisionRecord? Decision = null, ReleaseRecord? Release = null);
+/// <summary>
+/// The result of a decision attempt; <see cref="Request"/> is the link (token path), <see cref="Decision"/> what was recorded.
+/// </summary>
+/// <see cref="Closure"/> is set when the outcome is <see cref="DecisionOutcome.Closed"/> because the stage itself was closed.
+public sealed record DecisionResult(
+    DecisionOutcome Outcome, ApprovalRequest? Request = null, ApprovalDecisionRecord? Decision = null, ReleaseRecord? Release = null,
+    ApprovalStageClosure? Closure = null);
 
 /// <summary>What a link shows when opened (GET/HEAD): nothing is changed to find this out.</summary>
 public sealed record LinkView(
@@ -119,6 +124,13 @@ public sealed partial class ApprovalDecisionService(
         }
 
         var stageDecisions = await decisions.ListAsync(request.ReleaseId, request.Stage, cancellationToken);
+        if (request.State == ApprovalRequestState.Open
+            && await requests.GetStageClosureAsync(request.ReleaseId, request.Stage, cancellationToken) is { } closure)
+        {
+            // Shown as closed, changing nothing: a GET never writes (the link is closed for good on a POST or by the activity).
+            request = request with { State = ApprovalRequestState.Closed, ClosedReason = closure.Reason };
+        }
+
         var state = request.State switch
         {
             ApprovalRequestState.Decided => DecisionOutcome.AlreadyDecided,
@@ -149,6 +161,24 @@ public sealed partial class ApprovalDecisionService(
                     return new DecisionResult(DecisionOutcome.AlreadyDecided, request);
                 case ApprovalRequestState.Closed:
                     return new DecisionResult(DecisionOutcome.Closed, request);
+            }
+
+            if (await requests.GetStageClosureAsync(request.ReleaseId, request.Stage, cancellationToken) is { } closure)
+            {
+                // The stage closed while this link was still open (the closing activity has not reached it yet): close it now.
+                var closedByStage = request with { State = ApprovalRequestState.Closed, ClosedReason = closure.Reason };
+                if (await requests.TryUpdateAsync(closedByStage, cancellationToken))
+                {
+                    return new DecisionResult(DecisionOutcome.Closed, closedByStage, Closure: closure);
+                }
+
+                request = await requests.GetAsync(request.TokenHash, cancellationToken);
+                if (request is null)
+                {
+                    return new DecisionResult(DecisionOutcome.NotFound);
+                }
+
+                continue;
             }
 
             if (request.IsExpired(now))
@@ -229,6 +259,12 @@ public sealed partial class ApprovalDecisionService(
             return new DecisionResult(DecisionOutcome.Closed, null, null, release);
         }
 
+        if (await requests.GetStageClosureAsync(releaseId, stage, cancellationToken) is { } closure)
+        {
+            LogStageClosed(log, releaseId, stage);
+            return new DecisionResult(DecisionOutcome.Closed, null, null, release, closure);
+        }
+
         var record = NewRecord(releaseId, stage, approved, approver, role, comment, time.GetUtcNow(), DecisionChannels.Api, client);
         await RecordAndRaiseAsync(record, durable, cancellationToken);
         return new DecisionResult(DecisionOutcome.Recorded, null, record, release);
@@ -294,6 +330,9 @@ public sealed partial class ApprovalDecisionService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Decision {DecisionId} on release {ReleaseId} stage {Stage}: approved={Approved} via {Channel}")]
     private static partial void LogDecision(ILogger logger, string decisionId, string releaseId, string stage, bool approved, string channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Decision on closed stage {Stage} of release {ReleaseId} not recorded")]
+    private static partial void LogStageClosed(ILogger logger, string releaseId, string stage);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Decision refused ({Reason}) on release {ReleaseId} stage {Stage}")]
     private static partial void LogRefused(ILogger logger, DecisionOutcome reason, string releaseId, string stage);

@@ -11,7 +11,9 @@ namespace ReleaseManagement.Azure.Tables;
 /// <item>the link: partition <c>token:{sha256}</c>, row key empty; found by a point read of the hashed token, and
 /// changed only by ETag-conditional replaces, so of concurrent decisions through one link exactly one lands;</item>
 /// <item>the send: partition <c>release:{id}</c>, row key <c>{stage}|{round}|{kind}|{approver}</c>; which link a send
-/// carries and whether its email went out (the idempotency record of RequestApprovals, and how a stage's links are found).</item>
+/// carries and whether its email went out (the idempotency record of RequestApprovals, and how a stage's links are found);</item>
+/// <item>the stage closure: partition <c>release:{id}</c>, row key <c>closed:{stage}</c>, written once; it lies outside
+/// every stage's send-key range (<c>{stage}|</c>), as no stage is named <c>closed</c>.</item>
 /// </list>
 /// The token itself is stored nowhere.
 /// </summary>
@@ -90,6 +92,38 @@ public sealed class TableApprovalRequestStore(TableServiceClient service) : IApp
         }
 
         return sends;
+    }
+
+    public static string ClosureRow(string stage) => $"closed:{stage}";
+
+    public async Task MarkStageClosedAsync(ApprovalStageClosure closure, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(closure);
+        await EnsureTableAsync(cancellationToken);
+        try
+        {
+            await _table.AddEntityAsync(
+                new TableEntity(SendPartition(closure.ReleaseId), ClosureRow(closure.Stage))
+                {
+                    ["Stage"] = closure.Stage,
+                    ["Reason"] = closure.Reason,
+                    ["ClosedAt"] = closure.ClosedAt,
+                },
+                cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Closed before (a retried activity): the first closure stands.
+        }
+    }
+
+    public async Task<ApprovalStageClosure?> GetStageClosureAsync(string releaseId, string stage, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(SendPartition(releaseId), ClosureRow(stage), cancellationToken: cancellationToken);
+        return response.HasValue
+            ? new ApprovalStageClosure(releaseId, stage, response.Value!.GetString("Reason") ?? string.Empty, response.Value.GetDateTimeOffset("ClosedAt") ?? default)
+            : null;
     }
 
     public async Task<bool> TryUpdateAsync(ApprovalRequest updated, CancellationToken cancellationToken = default)

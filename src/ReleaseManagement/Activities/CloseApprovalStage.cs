@@ -10,10 +10,11 @@ public sealed record CloseApprovalStageInput(string ReleaseId, string Stage, str
 public sealed record CloseApprovalStageResult(int Closed);
 
 /// <summary>
-/// Stops every outstanding link of a decided or expired stage from working: their page then says the stage is closed.
-/// Links already used keep showing who decided. Idempotent: closing again closes nothing more.
+/// Closes a decided or expired stage: marks the stage closed first (from then on neither a link nor the plain API
+/// records a decision on it), then stops every outstanding link from working (their page says the stage is closed).
+/// Links already used keep showing who decided. Idempotent: closing again changes nothing.
 /// </summary>
-public sealed partial class CloseApprovalStage(IApprovalRequestStore requests, ILogger<CloseApprovalStage> log)
+public sealed partial class CloseApprovalStage(IApprovalRequestStore requests, TimeProvider time, ILogger<CloseApprovalStage> log)
 {
     public const int MaxReasonLength = 500;
 
@@ -26,6 +27,7 @@ public sealed partial class CloseApprovalStage(IApprovalRequestStore requests, I
             reason = reason[..MaxReasonLength];
         }
 
+        await requests.MarkStageClosedAsync(new ApprovalStageClosure(input.ReleaseId, input.Stage, reason, time.GetUtcNow()), cancellationToken);
         var closed = 0;
         foreach (var send in await requests.ListSendsAsync(input.ReleaseId, input.Stage, cancellationToken))
         {

@@ -65,6 +65,12 @@ public static class ApprovalRequestKeys
     public static string StagePrefix(string stage) => $"{stage}|";
 }
 
+/// <summary>
+/// The mark left when a release's approval stage was decided or expired. From then on no decision on that stage is
+/// accepted, whether through a link or the plain API: the first closure is kept.
+/// </summary>
+public sealed record ApprovalStageClosure(string ReleaseId, string Stage, string Reason, DateTimeOffset ClosedAt);
+
 /// <summary>A decision as recorded in table <c>ApprovalDecisions</c>: the audit trail of who decided what, when and from where.</summary>
 public sealed record ApprovalDecisionRecord(
     string DecisionId,

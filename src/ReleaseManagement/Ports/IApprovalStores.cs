@@ -23,6 +23,12 @@ public interface IApprovalRequestStore
     /// <summary>Every send of a release's stage (all rounds and kinds).</summary>
     Task<IReadOnlyList<ApprovalSend>> ListSendsAsync(string releaseId, string stage, CancellationToken cancellationToken = default);
 
+    /// <summary>Marks a stage closed (decided or expired). Idempotent: a stage closed before keeps its first closure.</summary>
+    Task MarkStageClosedAsync(ApprovalStageClosure closure, CancellationToken cancellationToken = default);
+
+    /// <summary>The closure of a release's stage, or null while the stage is not closed (not reached yet, or open).</summary>
+    Task<ApprovalStageClosure?> GetStageClosureAsync(string releaseId, string stage, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Changes a link's state if it is unchanged since it was read (<see cref="ApprovalRequest.Version"/>). Returns false,
     /// changing nothing, when someone else changed it first: of concurrent callers exactly one succeeds.
