@@ -224,6 +224,7 @@ var appSettings = {
   PipelineEvents__Queue: 'pipeline-events'
   PipelineEvents__Container: 'pipeline-deliveries'
   Webhooks__MaxBodyBytes: '26214400'
+  Webhooks__StorageTimeout: '00:00:07'
   Webhooks__AzureDevOps__Username: 'release-webhooks'
   Webhooks__AzureDevOps__HeaderName: 'X-Release-Webhook-Key'
   Webhooks__CDEvents__Tolerance: '00:05:00'

@@ -29,6 +29,22 @@ public sealed class OptionsTests
         Assert.Contains("HeaderValues", result.FailureMessage);
         Assert.Contains("VersionPattern", result.FailureMessage);
     }
+
+    [Theory]
+    [InlineData(0.05, false)]
+    [InlineData(0.1, true)]
+    [InlineData(60, true)]
+    [InlineData(61, false)]
+    public void Validate_StorageTimeout_MustLeaveTheSenderTimeToHearTheAnswer(double seconds, bool valid)
+    {
+        var result = new WebhookOptionsValidator().Validate(null, new WebhookOptions { StorageTimeout = TimeSpan.FromSeconds(seconds) });
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.Contains("Webhooks:StorageTimeout", result.FailureMessage);
+        }
+    }
 }
 
 public sealed class CompositionTests

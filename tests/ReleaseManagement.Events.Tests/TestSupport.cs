@@ -91,6 +91,9 @@ internal static class Azurite
             $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{port}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
     }
 
+    /// <summary>A storage account that accepts connections and never answers (a hung front end).</summary>
+    public static HangingStorage Hanging() => new();
+
     public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
         where T : class
     {
@@ -252,4 +255,72 @@ internal sealed class EventsHarness : IAsyncDisposable
 internal sealed record Response(int Status, JsonElement Body, IHeaderDictionary Headers)
 {
     public string? Str(string name) => Body.ValueKind == JsonValueKind.Object && Body.TryGetProperty(name, out var v) ? v.ToString() : null;
+}
+
+/// <summary>Accepts every connection and reads whatever comes, but never answers; tells when the first connection came.</summary>
+internal sealed class HangingStorage : IDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly List<Socket> _sockets = [];
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public HangingStorage()
+    {
+        _listener.Start();
+        _ = AcceptAsync();
+    }
+
+    private int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public string ConnectionString =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        $"BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
+
+    /// <summary>Completes once a client has connected.</summary>
+    public Task Connected => _connected.Task;
+
+    /// <summary>How many connections were accepted.</summary>
+    public int Connections
+    {
+        get
+        {
+            lock (_sockets)
+            {
+                return _sockets.Count;
+            }
+        }
+    }
+
+    private async Task AcceptAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var socket = await _listener.AcceptSocketAsync();
+                lock (_sockets)
+                {
+                    _sockets.Add(socket);
+                }
+
+                _connected.TrySetResult();
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Stopped.
+        }
+    }
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        lock (_sockets)
+        {
+            foreach (var socket in _sockets)
+            {
+                socket.Dispose();
+            }
+        }
+    }
 }

@@ -9,8 +9,9 @@ namespace ReleaseManagement.Api.Webhooks;
 /// <summary>
 /// The webhook endpoints of both hosts. Each only verifies, stores the raw delivery, enqueues a reference and answers 202;
 /// the processor does the rest. 401 for a bad or missing signature (nothing written), 400 for a malformed body (nothing
-/// enqueued), 2xx for duplicates and for event types we don't use, 503 when storage is unavailable (never 500, so the
-/// sender retries instead of disabling the hook).
+/// enqueued), 2xx for duplicates and for event types we don't use, 503 when storage is unavailable or does not answer
+/// within <see cref="WebhookOptions.StorageTimeout"/> (never 500, and never after the sender gave up, so it retries instead
+/// of counting a failure). A delivery stored but not yet enqueued when the deadline passed is enqueued by the retry.
 /// </summary>
 public sealed partial class WebhookHandlers(
     PipelineEventNormalizer normalizer,
@@ -66,23 +67,32 @@ public sealed partial class WebhookHandlers(
         var deliveryId = result.DeliveryId!;
         var delivery = new RawDelivery(source, deliveryId, result.EventType!, now, body);
         var eventId = result.Event!.EventId;
+        using var deadline = new CancellationTokenSource(settings.StorageTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var storage = linked.Token;
         try
         {
-            var fresh = await deliveries.TryAddAsync(delivery, cancellationToken);
-            if (!fresh && await deliveries.IsEnqueuedAsync(source, deliveryId, cancellationToken))
+            var fresh = await deliveries.TryAddAsync(delivery, storage);
+            if (!fresh && await deliveries.IsEnqueuedAsync(source, deliveryId, storage))
             {
                 LogDuplicate(log, source, deliveryId);
                 return ApiJson.Json(new { status = "duplicate", eventId });
             }
 
             // A delivery stored earlier whose message was never sent (the host stopped in between) is enqueued now.
-            await queue.EnqueueAsync(new PipelineEventMessage(source, deliveryId, delivery.EventType), cancellationToken);
-            await deliveries.MarkEnqueuedAsync(source, deliveryId, fresh ? delivery : null, cancellationToken);
+            await queue.EnqueueAsync(new PipelineEventMessage(source, deliveryId, delivery.EventType), storage);
+            await deliveries.MarkEnqueuedAsync(source, deliveryId, fresh ? delivery : null, storage);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            if (deadline.IsCancellationRequested)
+            {
+                LogStorageTimedOut(log, source, deliveryId, settings.StorageTimeout.TotalSeconds);
+                return StorageUnavailable($"Storage did not answer within {settings.StorageTimeout.TotalSeconds:0.###} s; send the delivery again later.");
+            }
+
             LogStorageUnavailable(log, e, source, deliveryId);
-            return StorageUnavailable();
+            return StorageUnavailable("The delivery was not accepted; send it again later.");
         }
 
         LogAccepted(log, source, result.EventType!, deliveryId, result.Event.Type, result.Event.ReleaseId);
@@ -119,10 +129,10 @@ public sealed partial class WebhookHandlers(
         return source == EventSources.AzureDevOps ? new HeaderResult(problem, "WWW-Authenticate", "Basic realm=\"webhooks\"") : problem;
     }
 
-    private static IResult StorageUnavailable() => new HeaderResult(
+    private static IResult StorageUnavailable(string detail) => new HeaderResult(
         Results.Problem(
             title: "Storage is unavailable.",
-            detail: "The delivery was not accepted; send it again later.",
+            detail: detail,
             statusCode: StatusCodes.Status503ServiceUnavailable),
         "Retry-After",
         "30");
@@ -166,6 +176,9 @@ public sealed partial class WebhookHandlers(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate {Source} delivery {DeliveryId}: already accepted")]
     private static partial void LogDuplicate(ILogger logger, string source, string deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storage did not answer for {Source} delivery {DeliveryId} within {Seconds} s: answered 503")]
+    private static partial void LogStorageTimedOut(ILogger logger, string source, string deliveryId, double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storage unavailable for {Source} delivery {DeliveryId}: answered 503")]
     private static partial void LogStorageUnavailable(ILogger logger, Exception exception, string source, string deliveryId);

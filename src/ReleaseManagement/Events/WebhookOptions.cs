@@ -30,6 +30,12 @@ public sealed class WebhookOptions
     /// <summary>The largest body accepted (GitHub caps its payloads at 25 MB).</summary>
     public long MaxBodyBytes { get; set; } = 25 * 1024 * 1024;
 
+    /// <summary>
+    /// How long storing and enqueueing a delivery may take before the answer is 503 (the sender retries). GitHub gives up
+    /// on a webhook after 10 s and counts it failed, so the default leaves room for reading and verifying the body.
+    /// </summary>
+    public TimeSpan StorageTimeout { get; set; } = TimeSpan.FromSeconds(7);
+
     public GitHubWebhookOptions GitHub { get; set; } = new();
 
     public AzureDevOpsWebhookOptions AzureDevOps { get; set; } = new();
@@ -117,6 +123,11 @@ public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
         if (options.CDEvents.Tolerance < TimeSpan.FromSeconds(1) || options.CDEvents.Tolerance > TimeSpan.FromHours(1))
         {
             errors.Add("Webhooks:CDEvents:Tolerance must be between 1 second and 1 hour.");
+        }
+
+        if (options.StorageTimeout < TimeSpan.FromMilliseconds(100) || options.StorageTimeout > TimeSpan.FromMinutes(1))
+        {
+            errors.Add("Webhooks:StorageTimeout must be between 100 milliseconds and 1 minute.");
         }
 
         if (options.MaxBodyBytes < 1024 || options.MaxBodyBytes > 100L * 1024 * 1024)
