@@ -126,7 +126,7 @@ internal sealed class FakeLogAnalytics : IAsyncDisposable
     };
 
     /// <summary>A client for this server: its certificate trusted, the test token, short retry delays.</summary>
-    public LogAnalyticsQueryClient Client(int maxRetries = 3, TokenCredential? credential = null)
+    public LogAnalyticsQueryClient Client(int maxRetries = 3, TokenCredential? credential = null, TimeProvider? time = null)
     {
         var handler = new HttpClientHandler
         {
@@ -137,6 +137,7 @@ internal sealed class FakeLogAnalytics : IAsyncDisposable
             Transport = new HttpClientTransport(handler),
             MaxRetries = maxRetries,
             RetryDelay = TimeSpan.FromMilliseconds(20),
+            TimeProvider = time ?? TimeProvider.System,
         };
         return new LogAnalyticsQueryClient(Endpoint, credential ?? new StaticToken(Token), options);
     }

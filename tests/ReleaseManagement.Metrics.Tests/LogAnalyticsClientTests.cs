@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Core;
@@ -107,11 +106,15 @@ public sealed class LogAnalyticsClientTests : IAsyncLifetime
         _server.Then((c, _) => FakeLogAnalytics.Json(c, 429, new JsonObject { ["error"] = new JsonObject { ["code"] = "ThrottledError", ["message"] = "slow down" } },
             new Dictionary<string, string> { ["Retry-After"] = "1" }));
         _server.Then((c, _) => FakeLogAnalytics.Json(c, 200, FakeLogAnalytics.Tables("PrimaryResult", [("n", "long")], [5L])));
-        var clock = Stopwatch.StartNew();
+        var clock = new TimerRecordingTimeProvider();
 
-        var result = (await _server.Client().QueryWorkspaceAsync(FakeLogAnalytics.Workspace, "q", Day, cancellationToken: TestContext.Current.CancellationToken)).Value;
+        var query = _server.Client(time: clock).QueryWorkspaceAsync(FakeLogAnalytics.Workspace, "q", Day, cancellationToken: TestContext.Current.CancellationToken);
+        var wait = await clock.FirstTimer.WaitAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(TimeSpan.FromSeconds(1), wait); // Retry-After, not the client's own 20 ms delay
+        Assert.Single(_server.Received);
+        clock.Advance(wait);
+        var result = (await query).Value;
 
-        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(950), $"retried after {clock.Elapsed}, not after Retry-After: 1");
         Assert.Equal(2, _server.Received.Count);
         Assert.Equal(5L, result.Table.Rows[0].GetInt64(0));
         Assert.Equal(LogsQueryResultStatus.Success, result.Status);
@@ -271,5 +274,20 @@ public sealed class LogAnalyticsClientTests : IAsyncLifetime
 
         public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
             throw new AuthenticationFailedException("No identity available.");
+    }
+}
+
+/// <summary>A fake clock that tells the due time of the first timer started on it (a retry's wait).</summary>
+internal sealed class TimerRecordingTimeProvider() : Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
+{
+    private readonly TaskCompletionSource<TimeSpan> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task<TimeSpan> FirstTimer => _first.Task;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = base.CreateTimer(callback, state, dueTime, period);
+        _first.TrySetResult(dueTime);
+        return timer;
     }
 }
