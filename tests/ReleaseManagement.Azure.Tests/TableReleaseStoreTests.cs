@@ -91,4 +91,23 @@ public sealed class TableReleaseStoreTests
         Assert.Equal(once.Request.Systems, twice!.Request.Systems);
         Assert.Equal(once with { Request = twice.Request }, twice);
     }
+
+    [Fact]
+    public async Task ApplyAsync_TimelineOnly_AppendsTheLineAndLeavesTheStatusAlone()
+    {
+        var store = NewStore();
+        var id = Azurite.UniqueName("rel-");
+        await store.TryCreateAsync(Record(id), TestContext.Current.CancellationToken);
+        await store.ApplyAsync(new ReleaseStatusUpdate(id, ReleasePhase.Closed, ReleaseStatus.Cancelled, "Cancelled: freeze.", Created.AddMinutes(5)), TestContext.Current.CancellationToken);
+
+        // A note of the communications sub-orchestration, written after the release ended.
+        var note = new TimelineEntry(1_000_001, Created.AddMinutes(6), ReleasePhase.Planning, "communication", "Skipped T-1.");
+        await store.ApplyAsync(
+            new ReleaseStatusUpdate(id, ReleasePhase.Planning, ReleaseStatus.Active, note.Message, note.At, Timeline: note, TimelineOnly: true),
+            TestContext.Current.CancellationToken);
+
+        var read = await store.GetAsync(id, TestContext.Current.CancellationToken);
+        Assert.Equal((ReleasePhase.Closed, ReleaseStatus.Cancelled, "Cancelled: freeze."), (read!.Phase, read.Status, read.StatusReason));
+        Assert.Equal(note, Assert.Single(await store.GetTimelineAsync(id, TestContext.Current.CancellationToken)));
+    }
 }

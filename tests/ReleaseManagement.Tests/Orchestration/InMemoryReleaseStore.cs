@@ -26,6 +26,12 @@ public sealed class InMemoryReleaseStore : IReleaseStore
             _timeline[(update.ReleaseId, line.Sequence)] = line;
         }
 
+        // As the table store: a timeline-only update (the communications sub-orchestration's notes) leaves the status alone.
+        if (update.TimelineOnly)
+        {
+            return Task.CompletedTask;
+        }
+
         _records.AddOrUpdate(
             update.ReleaseId,
             _ => throw new InvalidOperationException($"Unknown release {update.ReleaseId}"),
