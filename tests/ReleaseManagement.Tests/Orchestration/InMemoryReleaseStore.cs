@@ -52,7 +52,7 @@ public sealed class InMemoryReleaseStore : IReleaseStore
 
     public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string releaseId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<TimelineEntry>>(
-            _timeline.Where(kv => kv.Key.Item1 == releaseId).Select(kv => kv.Value).OrderBy(l => l.Sequence).ToArray());
+            _timeline.Where(kv => kv.Key.Item1 == releaseId).Select(kv => kv.Value).OrderBy(l => l.At).ThenBy(l => l.Sequence).ToArray());
 
     public Task<IReadOnlyList<ReleaseRecord>> ListAsync(ReleaseQuery query, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ReleaseRecord>>(_records.Values
