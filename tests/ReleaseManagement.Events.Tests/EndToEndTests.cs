@@ -17,6 +17,22 @@ namespace ReleaseManagement.Events.Tests;
 /// </summary>
 public sealed class EndToEndTests
 {
+    /// <summary>Requests a Minor Billing release through the API (the approvers of the shared valid release).</summary>
+    private static async Task CreateReleaseAsync(HttpClient http, ReleaseFunctions.TestSupport.LocalHostProcess host, string releaseId, string title, string? requestedBy, CancellationToken ct)
+    {
+        var created = await http.PostAsJsonAsync("/api/releases", new
+        {
+            id = releaseId,
+            title,
+            type = "Minor",
+            systems = new[] { "billing" },
+            targetDate = ReleaseFunctions.TestSupport.ValidRelease.TargetDate(),
+            requestedBy,
+            approvers = ReleaseFunctions.TestSupport.ValidRelease.Approvers,
+        }, ct);
+        Assert.True(created.StatusCode == HttpStatusCode.Accepted, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync(ct)}\n{host.Output}");
+    }
+
     [Fact]
     public async Task LocalHost_SignedCDEventForRunningRelease_IsStoredAndRaisedToTheRelease()
     {
@@ -27,17 +43,7 @@ public sealed class EndToEndTests
         using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var releaseId = "e2e-" + Guid.NewGuid().ToString("N")[..10];
 
-        var created = await http.PostAsJsonAsync("/api/releases", new
-        {
-            id = releaseId,
-            title = "End-to-end pipeline events",
-            type = "Minor",
-            systems = new[] { "billing" },
-            targetDate = ReleaseFunctions.TestSupport.ValidRelease.TargetDate(),
-            requestedBy = "release.manager@example.com",
-            approvers = ReleaseFunctions.TestSupport.ValidRelease.Approvers,
-        }, ct);
-        Assert.True(created.StatusCode == HttpStatusCode.Accepted, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync(ct)}\n{host.Output}");
+        await CreateReleaseAsync(http, host, releaseId, "End-to-end pipeline events", "release.manager@example.com", ct);
         await Azurite.EventuallyAsync(async () =>
         {
             var view = await http.GetFromJsonAsync<JsonElement>($"/api/releases/{releaseId}", ct);
@@ -79,16 +85,7 @@ public sealed class EndToEndTests
         await using var host = await EventsLocalHost.StartAsync(connectionString, names, ct);
         using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var releaseId = "e2m-" + Guid.NewGuid().ToString("N")[..10];
-        var created = await http.PostAsJsonAsync("/api/releases", new
-        {
-            id = releaseId,
-            title = "Milestones by webhook",
-            type = "Minor",
-            systems = new[] { "billing" },
-            targetDate = ReleaseFunctions.TestSupport.ValidRelease.TargetDate(),
-            approvers = ReleaseFunctions.TestSupport.ValidRelease.Approvers,
-        }, ct);
-        Assert.True(created.StatusCode == HttpStatusCode.Accepted, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync(ct)}");
+        await CreateReleaseAsync(http, host, releaseId, "Milestones by webhook", requestedBy: null, ct);
         foreach (var approver in new[] { "po@example.com", "lead@example.com" })
         {
             var decided = await http.PostAsJsonAsync($"/api/releases/{releaseId}/decisions", new { stage = "plan", decision = "approve", approver }, ct);
