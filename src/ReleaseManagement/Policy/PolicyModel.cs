@@ -330,4 +330,20 @@ public sealed record EmergencyReviewPolicy
 
     /// <summary>The roles that conduct the review.</summary>
     public required IReadOnlyList<string> ReviewerRoles { get; init; }
+
+    /// <summary>The gate item whose evidence (or attestation) records the review is done (<c>emergency-review</c>).</summary>
+    public string EvidenceItem { get; init; } = DefaultEvidenceItem;
+
+    /// <summary>The built-in <see cref="EvidenceItem"/>.</summary>
+    public const string DefaultEvidenceItem = "emergency-review";
+}
+
+/// <summary>How a finished test-suite run (a pipeline's <c>TestSuiteRunFinished</c> event) counts as gate evidence.</summary>
+public sealed record TestSuiteEvidence
+{
+    /// <summary>The gate item a run's pass or fail counts for when the event names none (<c>unit-tests</c>).</summary>
+    public string ResultItem { get; init; } = "unit-tests";
+
+    /// <summary>The gate item a run's coverage figure counts for, as a measured value (<c>test-coverage</c>).</summary>
+    public string CoverageItem { get; init; } = "test-coverage";
 }

@@ -34,6 +34,9 @@ public sealed record ReleasePolicy
     /// <summary>The development, testing and deployment quality gates.</summary>
     public required IReadOnlyDictionary<GateKind, QualityGate> QualityGates { get; init; }
 
+    /// <summary>Which gate items a finished test-suite run counts for (its result and its coverage). Optional.</summary>
+    public TestSuiteEvidence TestSuiteEvidence { get; init; } = new();
+
     /// <summary>Standard, Normal, Emergency and Major changes: the approval route and release types each allows.</summary>
     public required IReadOnlyDictionary<ChangeCategory, ChangeCategoryPolicy> ChangeCategories { get; init; }
 

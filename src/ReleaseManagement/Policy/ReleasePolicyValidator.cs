@@ -49,6 +49,18 @@ public static class ReleasePolicyValidator
             Success(policy.SuccessCriteria, P(root, "successCriteria"));
             Metrics(policy.MetricTargets, P(root, "metricTargets"));
             Emergency(policy.EmergencyReview, P(root, "emergencyReview"));
+            TestSuites(policy.TestSuiteEvidence, gateItems, P(root, "testSuiteEvidence"));
+        }
+
+        private void TestSuites(TestSuiteEvidence t, HashSet<string> gateItems, string path)
+        {
+            foreach (var (item, name) in new[] { (t.ResultItem, "resultItem"), (t.CoverageItem, "coverageItem") })
+            {
+                if (string.IsNullOrWhiteSpace(item) || !gateItems.Contains(item))
+                {
+                    Error(P(path, name), $"'{item}' is not a gate item of this policy: use one of {string.Join(", ", gateItems.Order(StringComparer.Ordinal))}.");
+                }
+            }
         }
 
         private void ReleaseTypes(ReleasePolicy policy, string path)
@@ -484,6 +496,11 @@ public static class ReleasePolicyValidator
             if (e.ReviewerRoles.Count == 0)
             {
                 Error(P(path, "reviewerRoles"), "At least one reviewer role is required.");
+            }
+
+            if (string.IsNullOrWhiteSpace(e.EvidenceItem))
+            {
+                Error(P(path, "evidenceItem"), "Must not be empty: evidence for this item records the review.");
             }
         }
 
