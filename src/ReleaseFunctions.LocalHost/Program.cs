@@ -37,7 +37,7 @@ builder.Services.AddReleaseManagement(builder.Configuration);
 builder.Services.AddDurableTaskWorker(b =>
 {
     b.UseGrpc(sidecar.Channel);
-    b.AddTasks(r => r.AddReleaseTasks().AddPipelineEventTasks());
+    b.AddTasks(r => r.AddReleaseTasks());
 });
 builder.Services.AddDurableTaskClient(b =>
 {

@@ -191,7 +191,7 @@ public sealed class EndToEndTests
     }
 
     [Fact]
-    public async Task PostReleaseMonitor_ReleaseInItsWatchBreaches_ReadingStoredAndBreachRaisedToTheRelease()
+    public async Task PostReleaseMonitor_ReleasesInTheirWatch_OneQueryAndEveryReadingStoredAndRaisedToItsRelease()
     {
         await using var server = await FakeLogAnalytics.StartAsync();
         var now = M(15, 12);
@@ -224,6 +224,7 @@ public sealed class EndToEndTests
         var run = await h.Jobs.RunPostReleaseMonitorAsync(durable.Client, Ct);
 
         Assert.Equal([watched], run.Breached);
+        Assert.Equal(new[] { watched, healthy }.Order(StringComparer.Ordinal), run.Raised.Order(StringComparer.Ordinal));
         var query = Assert.Single(server.Received); // one batched query for every release in its watch
         Assert.Contains(watched, query.Query);
         Assert.Contains(healthy, query.Query);
@@ -233,7 +234,11 @@ public sealed class EndToEndTests
         var raised = done.ReadOutputAs<Ports.HealthReading>()!;
         Assert.Equal(watched, raised.ReleaseId);
         Assert.Equal(3.5m, raised.Systems[0].ErrorRatePercent);
-        Assert.Equal(OrchestrationRuntimeStatus.Running, (await durable.Client.GetInstanceAsync(healthy, Ct))!.RuntimeStatus);
+        // A healthy reading is raised too: the release, not the timer, judges it (with the policy it started with).
+        var healthyDone = await durable.Client.WaitForInstanceCompletionAsync(healthy, getInputsAndOutputs: true, wait.Token);
+        var healthyReading = healthyDone.ReadOutputAs<Ports.HealthReading>()!;
+        Assert.Equal(healthy, healthyReading.ReleaseId);
+        Assert.Equal(0.1m, healthyReading.Systems[0].ErrorRatePercent);
 
         var stored = Assert.Single(await h.Health.ListAsync(watched, Ct));
         Assert.Equal(now, stored.At);
