@@ -281,7 +281,10 @@ public sealed record SuccessCriteria
     /// <summary>How long the release is watched after deployment (24 hours).</summary>
     public required TimeSpan WatchDuration { get; init; }
 
-    /// <summary>How often the watch checks the criteria.</summary>
+    /// <summary>
+    /// How often the watch expects a health reading. Readings come from the post-release monitor, whose schedule
+    /// (<c>PostReleaseMonitorSchedule</c>, every 15 minutes) sets the actual cadence: keep the two alike.
+    /// </summary>
     public required TimeSpan CheckInterval { get; init; }
 }
 
