@@ -93,4 +93,15 @@ public sealed class ApprovalRoundsTests
 
         Assert.Equal(new EmergencyReviewSchedule(deployedAt.AddDays(4), deployedAt.AddDays(5), deployedAt.AddDays(10)), schedule);
     }
+
+    [Fact]
+    public void PlanApprovalRule_RiskWithExtraRoles_AddsThemToTheTypesRolesOnce()
+    {
+        var policy = TestPolicies.Default;
+        var high = RiskEvaluator.Assess(policy.RiskMatrix, RiskRating.High, RiskRating.High);
+        var low = RiskEvaluator.Assess(policy.RiskMatrix, RiskRating.Low, RiskRating.Low);
+
+        Assert.Equal([PolicyRoles.ProductOwner, PolicyRoles.TechnicalLead, PolicyRoles.ReleaseManager], policy.PlanApprovalRule(Releases.ReleaseType.Minor, high).RequiredRoles);
+        Assert.Equal(policy.PlanApprovalRule(Releases.ReleaseType.Minor), policy.PlanApprovalRule(Releases.ReleaseType.Minor, low));
+    }
 }

@@ -21,9 +21,8 @@ public sealed class ReleaseLifecycle
     private readonly CommunicationsStep _communications;
     private readonly LifecycleWait _wait;
     private readonly ApprovalStep _approval;
-    private readonly GateStep _gate;
-    private readonly DeploymentStep _deployment;
-    private readonly ProductionWindowStep _window;
+    private readonly DevelopmentStep _development;
+    private readonly RouteStep _route;
     private readonly ValidationStep _validation;
     private readonly WatchStep _watch;
     private readonly EmergencyReviewStep _emergencyReview;
@@ -35,11 +34,12 @@ public sealed class ReleaseLifecycle
         _communications = new CommunicationsStep(_state, _status);
         _wait = new LifecycleWait(_state, _status, _communications);
         _approval = new ApprovalStep(_state, _status, _wait);
-        _gate = new GateStep(_state, _status, _wait);
-        _deployment = new DeploymentStep(_state, _status, _wait);
-        _window = new ProductionWindowStep(_state, _status, _wait);
-        _validation = new ValidationStep(_state, _status, _deployment);
-        _watch = new WatchStep(_state, _status, _wait, _deployment);
+        var gate = new GateStep(_state, _status, _wait);
+        var deployment = new DeploymentStep(_state, _status, _wait);
+        _development = new DevelopmentStep(_state, _status, _wait, gate);
+        _route = new RouteStep(_state, _status, _wait, gate, _approval, new ProductionWindowStep(_state, _status, _wait), deployment);
+        _validation = new ValidationStep(_state, _status, deployment);
+        _watch = new WatchStep(_state, _status, _wait, deployment);
         _emergencyReview = new EmergencyReviewStep(_state, _status, _wait);
         _state.Inbox.OnEvent = e => _status.TimelineAsync(TimelineKinds.Event, Describe(e));
         _state.Inbox.OnDecision = _approval.NoteStaleDecisionAsync;
@@ -88,13 +88,7 @@ public sealed class ReleaseLifecycle
             Risk = $"{risk.Level} (impact {risk.Impact}, probability {risk.Probability}): {risk.Mitigation.Strategy}",
         });
         _communications.Start();
-        var planRule = policy.PlanApprovalRule(release.Type);
-        if (risk.Mitigation.ExtraApprovalRoles.Count > 0)
-        {
-            planRule = planRule with { RequiredRoles = [.. planRule.RequiredRoles.Union(risk.Mitigation.ExtraApprovalRoles, StringComparer.Ordinal)] };
-        }
-
-        if (await _approval.RunAsync(_state.TypePolicy.ApprovalStage, planRule) is { } rejected)
+        if (await _approval.RunAsync(_state.TypePolicy.ApprovalStage, policy.PlanApprovalRule(release.Type, risk)) is { } rejected)
         {
             return rejected;
         }
@@ -102,15 +96,14 @@ public sealed class ReleaseLifecycle
         // 2. Development: the milestones, then the development gate at Release Candidate (not on the compressed hotfix route).
         if (_state.TypePolicy.PromotionRoute == PromotionRouteKind.Standard)
         {
-            await MilestonesAsync();
-            await _gate.RunAsync(ReleaseStages.DevelopmentGate, [GateKind.Development], []);
+            await _development.RunAsync();
         }
 
         // 3. Promotion through the route: trigger, gates, approval, the production window, deployment.
         DateTimeOffset? deployedAt = null;
         foreach (var step in policy.PromotionRoute(release.Type))
         {
-            if (await PromoteAsync(step) is { } failed)
+            if (await _route.RunAsync(step) is { } failed)
             {
                 return failed;
             }
@@ -138,38 +131,6 @@ public sealed class ReleaseLifecycle
 
         await _communications.FinishAsync(_wait);
         return null;
-    }
-
-    private async Task MilestonesAsync()
-    {
-        _state.Phase = ReleasePhase.Development;
-        var milestones = _state.Policy.Promotion.Milestones;
-        await _status.RecordAsync(new StatusRecord($"Development: waiting for {string.Join(", ", milestones)}.", ReleaseStages.Milestones, TimelineKinds.Phase));
-        foreach (var milestone in milestones)
-        {
-            await _wait.UntilAsync(() => _state.Inbox.Milestones.Contains(milestone), null);
-            await _status.TimelineAsync(TimelineKinds.Milestone, $"Milestone {milestone} reached.");
-        }
-    }
-
-    private async Task<ReleaseOutcome?> PromoteAsync(PromotionStep step)
-    {
-        _state.Phase = ReleasePhase.Promotion;
-        await _status.RecordAsync(new StatusRecord(
-            $"Promotion {step.From} → {step.To}: waiting for {string.Join(", ", step.Trigger)}.", ReleaseStages.Promotion(step.To), TimelineKinds.Phase));
-        await _wait.UntilAsync(() => step.Trigger.All(t => _state.Inbox.Satisfied(t, _state.Policy)), null);
-        await _gate.RunAsync(ReleaseStages.Gate(step.To), step.Gates, step.Validation);
-        if (step.ApprovalStage is { } stage && _state.Policy.Approvals.TryGetValue(stage, out var rule) && await _approval.RunAsync(stage, rule) is { } rejected)
-        {
-            return rejected;
-        }
-
-        if (step.To == DeploymentEnvironment.Production && _state.TypePolicy.UsesReleaseWindows)
-        {
-            await _window.RunAsync();
-        }
-
-        return await _deployment.DeployAsync(step.To);
     }
 
     private static string Describe(CanonicalEvent e) =>

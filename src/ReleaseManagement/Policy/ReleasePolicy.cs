@@ -75,6 +75,18 @@ public sealed record ReleasePolicy
         return typePolicy.ApprovalRoles.Count > 0 ? rule with { RequiredRoles = typePolicy.ApprovalRoles } : rule;
     }
 
+    /// <summary>
+    /// The plan approval rule of a release of <paramref name="type"/> at <paramref name="risk"/>: <see cref="PlanApprovalRule(ReleaseType)"/>
+    /// with the roles the risk level's mitigation adds (<see cref="RiskMitigation.ExtraApprovalRoles"/>).
+    /// </summary>
+    public ApprovalRule PlanApprovalRule(ReleaseType type, RiskAssessment risk)
+    {
+        ArgumentNullException.ThrowIfNull(risk);
+        var rule = PlanApprovalRule(type);
+        var extra = risk.Mitigation.ExtraApprovalRoles;
+        return extra.Count > 0 ? rule with { RequiredRoles = [.. rule.RequiredRoles.Union(extra, StringComparer.Ordinal)] } : rule;
+    }
+
     /// <summary>The promotion steps a release of <paramref name="type"/> goes through.</summary>
     public IReadOnlyList<PromotionStep> PromotionRoute(ReleaseType type) =>
         ReleaseTypes[type].PromotionRoute == PromotionRouteKind.Hotfix ? Promotion.HotfixRoute : Promotion.Route;

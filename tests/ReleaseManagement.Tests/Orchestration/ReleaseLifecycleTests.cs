@@ -181,6 +181,22 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TestSuiteRun_CountsForTheGateItemsThePolicyMapsItTo()
+    {
+        var policy = FastPolicy() with { TestSuiteEvidence = new TestSuiteEvidence { ResultItem = "integration-tests", CoverageItem = "test-coverage" } };
+        var request = Request(Id("suite"), ReleaseType.Minor);
+        var id = await _h.StartReleaseAsync(request, policy);
+        // No evidence of its own for integration-tests or test-coverage: one finished test-suite run stands for both.
+        await _h.SendAllAsync(id, EverythingPasses(id).Where(e => e.Attribute(EventAttributes.GateItem) is not ("integration-tests" or "test-coverage")));
+        await _h.RaiseAsync(id, Event(CanonicalEventType.TestSuiteRunFinished, id, EventOutcomes.Success, attributes: (EventAttributes.Coverage, "91.5")));
+
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        Assert.Contains(_h.Timeline(id), t => t.Kind == TimelineKinds.Gate && t.Message == $"Gate {ReleaseStages.Gate(DeploymentEnvironment.Staging)}: Passed.");
+    }
+
+    [Fact]
     public async Task DeploymentFailure_EndsFailedNamingTheEnvironment()
     {
         _h.Deploy = (env, _) => env == "staging" ? EventOutcomes.Failure : EventOutcomes.Success;
