@@ -10,6 +10,7 @@ using ReleaseManagement.Azure.Metrics;
 using ReleaseManagement.Azure.Monitoring;
 using ReleaseManagement.Events;
 using ReleaseManagement.Metrics;
+using ReleaseManagement.Orchestration;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
@@ -203,6 +204,10 @@ public sealed class EndToEndTests
         var healthy = MetricsHarness.NewId("h");
         await h.ReleaseAsync(watched, ReleaseType.Patch, "Billing", M(1), ReleasePhase.PostRelease, ReleaseStatus.Active);
         await h.ReleaseAsync(healthy, ReleaseType.Patch, "Forecasting", M(1), ReleasePhase.PostRelease, ReleaseStatus.Active);
+        // In phase PostRelease but past its watch (a hotfix awaiting its review): not read.
+        var reviewing = MetricsHarness.NewId("r");
+        await h.ReleaseAsync(reviewing, ReleaseType.Hotfix, "Billing", M(1), ReleasePhase.PostRelease, ReleaseStatus.Active);
+        await h.Releases.ApplyAsync(new ReleaseStatusUpdate(reviewing, ReleasePhase.PostRelease, ReleaseStatus.Active, "Review due.", M(15, 9), ReleaseStages.EmergencyReview), Ct);
         await h.EventAsync(CanonicalEventType.ServiceDeployed, M(15, 8), watched, "Billing");
         await h.EventAsync(CanonicalEventType.ServiceDeployed, M(15, 10), healthy, "Forecasting");
         server.Then((c, _) => FakeLogAnalytics.Json(c, 200, FakeLogAnalytics.Tables("PrimaryResult",
@@ -224,10 +229,13 @@ public sealed class EndToEndTests
         var run = await h.Jobs.RunPostReleaseMonitorAsync(durable.Client, Ct);
 
         Assert.Equal([watched], run.Breached);
-        Assert.Equal(new[] { watched, healthy }.Order(StringComparer.Ordinal), run.Raised.Order(StringComparer.Ordinal));
+        Assert.Contains(watched, run.Raised); // every reading is raised, breach or not
+        Assert.Contains(healthy, run.Raised);
+        Assert.DoesNotContain(reviewing, run.Raised);
         var query = Assert.Single(server.Received); // one batched query for every release in its watch
         Assert.Contains(watched, query.Query);
         Assert.Contains(healthy, query.Query);
+        Assert.DoesNotContain(reviewing, query.Query);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         wait.CancelAfter(TimeSpan.FromSeconds(30));
         var done = await durable.Client.WaitForInstanceCompletionAsync(watched, getInputsAndOutputs: true, wait.Token);

@@ -2,6 +2,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using ReleaseManagement.Events;
 using ReleaseManagement.Metrics;
+using ReleaseManagement.Orchestration;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
@@ -36,7 +37,8 @@ public sealed partial class MetricsJobs(
     /// </summary>
     public async Task<MonitorRun> RunPostReleaseMonitorAsync(DurableTaskClient durable, CancellationToken cancellationToken = default)
     {
-        var releases = await watch.ListInWatchAsync(cancellationToken);
+        // Phase PostRelease also holds a hotfix's review and the last notices, after the watch: those are not read.
+        var releases = (await watch.ListInWatchAsync(cancellationToken)).Where(r => !ReleaseStages.IsPastWatch(r.Stage)).ToList();
         if (releases.Count == 0)
         {
             return new MonitorRun(0, 0, [], []);

@@ -14,7 +14,7 @@ using ReleaseManagement.Ports;
 namespace ReleaseManagement.Azure.Events;
 
 /// <summary>
-/// Settings under <c>ServiceBus</c>: where release lifecycle events are published. Set <c>FullyQualifiedNamespace</c>
+/// Settings under <c>ServiceBus</c>: where release events (<see cref="ReleaseEvent"/>) are published. Set <c>FullyQualifiedNamespace</c>
 /// (managed identity; <c>ClientId</c> for a user-assigned one) or <c>ConnectionString</c>; with neither, publishing is
 /// only logged (local development).
 /// </summary>
@@ -62,7 +62,7 @@ public sealed class ServiceBusPublisherOptionsValidator : IValidateOptions<Servi
 }
 
 /// <summary>
-/// Publishes each release lifecycle transition to the Service Bus topic <c>release-events</c> as a CloudEvents 1.0
+/// Publishes each release event to the Service Bus topic <c>release-events</c> as a CloudEvents 1.0
 /// structured JSON message built with the CloudNative.CloudEvents SDK. Its <c>data</c> is a CDEvent of our own versioned
 /// custom type (<see cref="ReleaseEvent.CloudEventType"/>). Message id = event id (duplicate detection), session
 /// id = release id (per-release order), subject = event type.

@@ -18,6 +18,12 @@ public static class ReleaseStages
     public const string Communications = "communications";
     public const string Closed = "closed";
 
+    /// <summary>
+    /// Whether a release in phase PostRelease has finished its watch (success criteria met; review or notices still
+    /// due): the post-release monitor stops reading it.
+    /// </summary>
+    public static bool IsPastWatch(string? stage) => stage is SuccessCriteria or EmergencyReview or Communications or Closed;
+
     /// <summary>The development gate at Release Candidate.</summary>
     public static readonly string DevelopmentGate = Gate("development");
 
