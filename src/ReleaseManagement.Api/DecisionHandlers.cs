@@ -65,7 +65,7 @@ public sealed class DecisionHandlers(ApprovalDecisionService decisions)
         {
             errors.Add("approver", "The approver is required.");
         }
-        else if (approver.Length > 254 || !approver.Contains('@'))
+        else if (!EmailAddresses.IsValid(approver))
         {
             errors.Add("approver", "The approver must be an email address.");
         }

@@ -40,7 +40,7 @@ public static class Extensions
 
         services.AddSingleton<ReleaseHandlers>();
         services.AddSingleton<DecisionHandlers>();
-        services.AddSingleton<LifecycleHandlers>();
+        services.AddSingleton<ReleaseControlHandlers>();
         services.AddPipelineEvents(configuration);
         services.AddApprovals(configuration);
         services.AddMetrics(configuration);
