@@ -311,3 +311,38 @@ public class GateItemInputsTests
     public void IsMeasured_ItemWithThreshold_IsTrue(string id, bool measured) =>
         Assert.Equal(measured, GateItemInputs.IsMeasured(GateItemInputs.Find(Policy, id)!));
 }
+
+public class DecisionRequestValidatorTests
+{
+    [Theory]
+    [InlineData("approve", true)]
+    [InlineData(" Approved ", true)]
+    [InlineData("REJECT", false)]
+    [InlineData("rejected", false)]
+    public void Validate_Decision_ReadsApproveOrReject(string decision, bool approved)
+    {
+        var result = DecisionRequestValidator.Validate(new DecisionBody(" Plan ", decision, " lead@example.com ", " technical-lead ", "ok"));
+
+        Assert.True(result.IsValid);
+        Assert.Equal(new DirectDecision("plan", approved, "lead@example.com", "technical-lead", "ok"), result.Value);
+    }
+
+    [Fact]
+    public void Validate_EverythingWrong_ReportsEveryField()
+    {
+        var result = DecisionRequestValidator.Validate(new DecisionBody(
+            "promotion:qa", "maybe", "Lead <lead@example.com>", new string('r', DecisionRequestValidator.MaxRoleLength + 1), new string('c', DecisionRequestValidator.MaxCommentLength + 1)));
+
+        Assert.Equal(["stage", "decision", "approver", "role", "comment"], result.Errors.Keys);
+        Assert.Contains(string.Join(", ", ApprovalStageKeys.All), Assert.Single(result.Errors["stage"]), StringComparison.Ordinal);
+        Assert.Equal(["The approver must be an email address."], result.Errors["approver"]);
+    }
+
+    [Fact]
+    public void Validate_NoApprover_SaysItIsRequired()
+    {
+        var result = DecisionRequestValidator.Validate(new DecisionBody("plan", "approve"));
+
+        Assert.Equal(["The approver is required."], result.Errors["approver"]);
+    }
+}
