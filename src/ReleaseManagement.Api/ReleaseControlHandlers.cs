@@ -48,7 +48,7 @@ public sealed partial class ReleaseControlHandlers(
             return refusal;
         }
 
-        var cancel = validation.Value! with { At = time.GetUtcNow() };
+        var cancel = validation.Value!;
         await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Cancel, cancel, cancellationToken);
         LogCancel(log, releaseId, cancel.By);
         var location = ReleaseHandlers.StatusUri(releaseId);
@@ -80,7 +80,7 @@ public sealed partial class ReleaseControlHandlers(
             return refusal;
         }
 
-        var reschedule = validation.Value! with { At = time.GetUtcNow() };
+        var reschedule = validation.Value!;
         var previous = standing.Record!.Request;
         var check = RescheduleRequestValidator.CheckPolicy(policy, previous, reschedule);
         if (!check.IsValid)
