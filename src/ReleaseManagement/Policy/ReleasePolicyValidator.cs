@@ -126,7 +126,7 @@ public static class ReleasePolicyValidator
 
                 for (var i = 0; i < people.Count; i++)
                 {
-                    if (people[i] is not { } person || !IsEmail(person))
+                    if (people[i] is not { } person || !EmailAddresses.IsValid(person))
                     {
                         Error(I(at, i), $"'{people[i]}' is not an email address.");
                     }
@@ -545,12 +545,6 @@ public static class ReleasePolicyValidator
             {
                 Error(path, $"A percentage is between 0 and 100 (it is {value}).");
             }
-        }
-
-        private static bool IsEmail(string value)
-        {
-            var at = value.IndexOf('@');
-            return at > 0 && at == value.LastIndexOf('@') && at < value.Length - 1 && !value.Any(char.IsWhiteSpace);
         }
     }
 }

@@ -35,25 +35,3 @@ public interface IApprovalRequestStore
     /// </summary>
     Task<bool> TryUpdateAsync(ApprovalRequest updated, CancellationToken cancellationToken = default);
 }
-
-/// <summary>One send of an approval email: which link it carries and whether the email went out.</summary>
-public sealed record ApprovalSend(string ReleaseId, string SendKey, string TokenHash, DateTimeOffset? SentAt);
-
-/// <summary>The decisions recorded (table <c>ApprovalDecisions</c> in Azure).</summary>
-public interface IApprovalDecisionStore
-{
-    /// <summary>Records a decision. Idempotent on the decision id.</summary>
-    Task AddAsync(ApprovalDecisionRecord decision, CancellationToken cancellationToken = default);
-
-    /// <summary>The decisions on a release's stage, oldest first.</summary>
-    Task<IReadOnlyList<ApprovalDecisionRecord>> ListAsync(string releaseId, string stage, CancellationToken cancellationToken = default);
-}
-
-/// <summary>An email, ready to send.</summary>
-public sealed record EmailMessage(IReadOnlyList<string> To, string Subject, string HtmlBody, string TextBody);
-
-/// <summary>Sends email (SMTP in Azure; files under .local/mail on the local host).</summary>
-public interface IEmailSender
-{
-    Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default);
-}

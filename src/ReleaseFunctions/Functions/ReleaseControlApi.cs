@@ -5,8 +5,8 @@ using ReleaseManagement.Api;
 
 namespace ReleaseFunctions.Functions;
 
-/// <summary>HTTP triggers that list releases and steer a running one: bind, call the shared handler, return.</summary>
-public sealed class LifecycleApi(ReleaseHandlers releases, LifecycleHandlers lifecycle)
+/// <summary>HTTP triggers that list releases and steer a running one (release control): bind, call the shared handler, return.</summary>
+public sealed class ReleaseControlApi(ReleaseHandlers releases, ReleaseControlHandlers control)
 {
     [Function(FunctionNames.ListReleases)]
     public Task<IResult> List(
@@ -15,35 +15,35 @@ public sealed class LifecycleApi(ReleaseHandlers releases, LifecycleHandlers lif
         releases.ListAsync(request, cancellationToken);
 
     [Function(FunctionNames.CancelRelease)]
-    public Task<IResult> Cancel(
+    public async Task<IResult> Cancel(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "releases/{id}/cancel")] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
-        lifecycle.CancelAsync(id, request, durable, cancellationToken);
+        await control.CancelAsync(id, request, durable, cancellationToken);
 
     [Function(FunctionNames.RescheduleRelease)]
-    public Task<IResult> Reschedule(
+    public async Task<IResult> Reschedule(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "releases/{id}")] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
-        lifecycle.RescheduleAsync(id, request, durable, cancellationToken);
+        await control.RescheduleAsync(id, request, durable, cancellationToken);
 
     [Function(FunctionNames.RecordMilestone)]
-    public Task<IResult> Milestone(
+    public async Task<IResult> Milestone(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "releases/{id}/milestones/{name}")] HttpRequest request,
         string id,
         string name,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
-        lifecycle.MilestoneAsync(id, name, request, durable, cancellationToken);
+        await control.MilestoneAsync(id, name, request, durable, cancellationToken);
 
     [Function(FunctionNames.RecordEvidence)]
-    public Task<IResult> Evidence(
+    public async Task<IResult> Evidence(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "releases/{id}/evidence")] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
-        lifecycle.EvidenceAsync(id, request, durable, cancellationToken);
+        await control.EvidenceAsync(id, request, durable, cancellationToken);
 }
