@@ -47,7 +47,7 @@ var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Diction
     ["PipelineEvents:Container"] = names.Container,
     ["Webhooks:GitHub:Secrets:0"] = Secret,
 }).Build();
-await using var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)).AddPipelineEvents(configuration).BuildServiceProvider();
+await using var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)).AddSingleton(TimeProvider.System).AddPipelineEvents(configuration).BuildServiceProvider();
 await using var durable = await DurableTaskTestHost.StartAsync(_ => { }, new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance });
 var handlers = services.GetRequiredService<WebhookHandlers>();
 var processor = services.GetRequiredService<PipelineEventProcessor>();

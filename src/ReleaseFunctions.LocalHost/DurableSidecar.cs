@@ -79,7 +79,7 @@ public sealed class DurableSidecar : IAsyncDisposable
         // The main app owns Ctrl-C/SIGTERM; the sidecar stops when the main app disposes it, after the worker has stopped.
         builder.Services.AddSingleton<IHostLifetime, ManualLifetime>();
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton(ProtobufTagsFix.Wrap(service));
+        builder.Services.AddSingleton(ProtobufTagsAndSubOrchestrationEventFix.Wrap(service));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         var app = builder.Build();
