@@ -1,19 +1,8 @@
 using Cronos;
 using ReleaseManagement.Api.Metrics;
-using ReleaseManagement.Configuration;
 using ReleaseManagement.Metrics;
 
 namespace ReleaseFunctions.LocalHost;
-
-/// <summary>Settings under <c>LocalScheduler</c>.</summary>
-[LocalOnlySetting("The Functions app schedules its timer triggers itself; only the local host runs this scheduler.")]
-public sealed class LocalSchedulerOptions
-{
-    public const string Section = "LocalScheduler";
-
-    /// <summary>Run the timer jobs on their schedules (off for hosts started only to serve HTTP).</summary>
-    public bool Enabled { get; set; } = true;
-}
 
 /// <summary>
 /// The Functions app's timer triggers for the local host: the jobs of <see cref="ScheduledJobs"/> on the same NCRONTAB schedules
