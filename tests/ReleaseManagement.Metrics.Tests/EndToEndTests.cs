@@ -161,7 +161,7 @@ public sealed class EndToEndTests
     {
         await using var h = new MetricsHarness(M(2, 12, month: 4));
         await SeedMarchAsync(h);
-        var handlers = new MetricsHandlers(h.Service_, h.Reports);
+        var handlers = new MetricsHandlers(h.Service_);
 
         var html = await Http.InvokeAsync(c => handlers.GetReportAsync($"{Year}-03", c.Request, Ct), accept: "text/html");
         var json = await Http.InvokeAsync(c => handlers.GetReportAsync($"{Year}-Q1", c.Request, Ct));

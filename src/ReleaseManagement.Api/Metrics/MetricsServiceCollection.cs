@@ -37,6 +37,7 @@ public static class MetricsServiceCollection
         services.TryAddSingleton<IReleaseWatchList>(sp => new TableReleaseWatchList(sp.GetRequiredService<StorageClients>().Tables));
         services.TryAddSingleton<IApprovalHistory>(sp => new TableApprovalHistory(sp.GetRequiredService<StorageClients>().Tables));
 
+        services.TryAddSingleton<LateEventMarker>();
         services.TryAddSingleton<MetricsService>();
         services.TryAddSingleton<MetricsJobs>();
         services.TryAddSingleton<MetricsHandlers>();
