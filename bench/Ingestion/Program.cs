@@ -47,7 +47,12 @@ var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Diction
     ["PipelineEvents:Container"] = names.Container,
     ["Webhooks:GitHub:Secrets:0"] = Secret,
 }).Build();
-await using var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)).AddPipelineEvents(configuration).BuildServiceProvider();
+// The processor marks late events' metric days stale (none here: the events are of today).
+await using var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)).AddPipelineEvents(configuration)
+    .AddSingleton(ReleaseManagement.Policy.ReleasePolicyDefaults.Create())
+    .AddSingleton<IMetricsDailyStore>(sp => new ReleaseManagement.Azure.Metrics.TableMetricsDailyStore(sp.GetRequiredService<EventStorageClients>().Tables.GetTableClient(names.Table + "Daily")))
+    .AddSingleton<ReleaseManagement.Metrics.LateEventMarker>()
+    .BuildServiceProvider();
 await using var durable = await DurableTaskTestHost.StartAsync(_ => { }, new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance });
 var handlers = services.GetRequiredService<WebhookHandlers>();
 var processor = services.GetRequiredService<PipelineEventProcessor>();

@@ -48,20 +48,25 @@ public sealed partial class PipelineEventProcessor(
             return ProcessOutcome.Dropped;
         }
 
-        return await ProcessEventAsync(result.Event!, durable, cancellationToken);
+        return await ProcessEventAsync(result.Event!, durable, markLate: true, cancellationToken);
     }
 
     /// <summary>
     /// Stores a normalized event (deduplicated on its id), raises it to its release's running orchestration when
-    /// <paramref name="durable"/> is given (an import of history passes none: stored only), and marks the metric days it
-    /// changes stale when it is late.
+    /// <paramref name="durable"/> is given (an import of history passes none: stored only), and, with
+    /// <paramref name="markLate"/>, marks the metric days it changes stale when it is late (an import marks a whole batch at
+    /// once after storing it, <see cref="LateEventMarker.MarkManyAsync"/>).
     /// </summary>
-    public async Task<ProcessOutcome> ProcessEventAsync(CanonicalEvent evt, DurableTaskClient? durable, CancellationToken cancellationToken)
+    public async Task<ProcessOutcome> ProcessEventAsync(CanonicalEvent evt, DurableTaskClient? durable, bool markLate, CancellationToken cancellationToken)
     {
         if (await store.AddAsync(evt, time.GetUtcNow(), cancellationToken) == StoreOutcome.ExistsDone)
         {
             // Idempotent: repeats the marks in case the first processing stopped before writing them.
-            await late.MarkAsync(evt, cancellationToken);
+            if (markLate)
+            {
+                await late.MarkAsync(evt, cancellationToken);
+            }
+
             LogDuplicate(log, evt.EventId);
             return ProcessOutcome.Duplicate;
         }
@@ -94,7 +99,11 @@ public sealed partial class PipelineEventProcessor(
 
         await store.MarkProcessedAsync(evt, outcome, time.GetUtcNow(), cancellationToken);
         // After the event and its release index row: a rollup that clears these marks has read both.
-        await late.MarkAsync(evt, cancellationToken);
+        if (markLate)
+        {
+            await late.MarkAsync(evt, cancellationToken);
+        }
+
         return ProcessOutcome.Processed;
     }
 
