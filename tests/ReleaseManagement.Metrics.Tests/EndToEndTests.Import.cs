@@ -19,7 +19,7 @@ public sealed partial class EndToEndTests
 
     /// <summary>
     /// 2000 deployments every 20 minutes from 1 March 00:00 (to the 28th), alternately Billing and Forecasting, every fifth
-    /// failed, 400 per release with the release's merge 10 h before its first; then a bad time, a bad outcome, a merge
+    /// failed, 400 per release with the release's merge 10 h before its first (one merge event per release and system: 10); then a bad time, a bad outcome, a merge
     /// without a release, and a repeat of the first row.
     /// </summary>
     private string DeploymentsCsv(string[] releases)
@@ -109,13 +109,13 @@ public sealed partial class EndToEndTests
             importer.ImportAsync(new StringReader(text), format, dryRun, parallelism: 16, cancellationToken: Ct);
 
         var dry = await ImportAsync(csv, HistoryFormat.Csv, dryRun: true);
-        Assert.Equal((2004, 2000, 1, 2005), (dry.Lines, dry.Imported, dry.Duplicates, dry.EventsStored));
+        Assert.Equal((2004, 2000, 1, 2010), (dry.Lines, dry.Imported, dry.Duplicates, dry.EventsStored));
         Assert.Empty(await h.Events.ListByPeriodAsync(M(1), M(1, month: 4), Ct)); // nothing written
 
         var deployments = await ImportAsync(csv, HistoryFormat.Csv);
         var events = await ImportAsync(jsonl, HistoryFormat.JsonLines);
 
-        Assert.Equal((2004, 2000, 1, 2005, 28), (deployments.Lines, deployments.Imported, deployments.Duplicates, deployments.EventsStored, deployments.DaysMarkedStale));
+        Assert.Equal((2004, 2000, 1, 2010, 28), (deployments.Lines, deployments.Imported, deployments.Duplicates, deployments.EventsStored, deployments.DaysMarkedStale));
         Assert.Equal(
             [
                 new RefusedLine(2002, $"'time' '{Year}-13-45T00:00:00Z' is not an ISO 8601 time (e.g. 2026-01-05T10:00:00Z)"),
@@ -140,6 +140,6 @@ public sealed partial class EndToEndTests
         Assert.Equal((0, 2001, 0), (again.Imported, again.Duplicates, again.EventsStored));
         Assert.Equal((0, 1000, 0), (againEvents.Imported, againEvents.Duplicates, againEvents.EventsStored));
         Assert.Equal(2500, (await OverallAsync(handlers, march)).Deployments);
-        Assert.Equal(3005, (await h.Events.ListByPeriodAsync(M(1, month: 2), M(1, month: 4), Ct)).Count); // 2000 deployments, 5 merges, 500 test runs, 500 CDEvents
+        Assert.Equal(3010, (await h.Events.ListByPeriodAsync(M(1, month: 2), M(1, month: 4), Ct)).Count); // 2000 deployments, 10 merges (a release and system each), 500 test runs, 500 CDEvents
     }
 }
