@@ -18,14 +18,14 @@ public sealed partial class EndToEndTests
     private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// 2000 deployments every 20 minutes from 1 March 00:00 (to the 28th), alternately Billing and Forecasting, every fifth
-    /// failed, 400 per release with the release's merge 10 h before its first (one merge event per release and system: 10); then a bad time, a bad outcome, a merge
+    /// 1600 deployments every 20 minutes from 1 March 00:00 (to the 23rd), alternately Billing and Forecasting, every fifth
+    /// failed, 400 per release with the release's merge 10 h before its first (one merge event per release and system: 8); then a bad time, a bad outcome, a merge
     /// without a release, and a repeat of the first row.
     /// </summary>
     private string DeploymentsCsv(string[] releases)
     {
         var csv = new StringBuilder("system,environment,time,outcome,release,merged-at\n");
-        for (var i = 0; i < 2000; i++)
+        for (var i = 0; i < 1600; i++)
         {
             var at = M(1).AddMinutes(20 * i);
             var release = releases[i / 400];
@@ -40,11 +40,11 @@ public sealed partial class EndToEndTests
         return csv.ToString();
     }
 
-    /// <summary>500 canonical test runs (staging, every 80 minutes) and 500 CDEvents production deployments of Payments (hourly), then two bad lines.</summary>
+    /// <summary>400 canonical test runs (staging, every 80 minutes) and 400 CDEvents production deployments of Payments (hourly), then two bad lines.</summary>
     private string EventsJsonLines()
     {
         var lines = new StringBuilder();
-        for (var i = 0; i < 500; i++)
+        for (var i = 0; i < 400; i++)
         {
             lines.Append(new JsonObject
             {
@@ -84,7 +84,7 @@ public sealed partial class EndToEndTests
         var handlers = new MetricsHandlers(h.Service_);
         var march = $"?from={Year}-03-01&to={Year}-03-31";
         Assert.Equal(0, (await OverallAsync(handlers, march)).Deployments); // March is rolled up, empty
-        var releases = Enumerable.Range(0, 5).Select(i => MetricsHarness.NewId($"h{i}")).ToArray();
+        var releases = Enumerable.Range(0, 4).Select(i => MetricsHarness.NewId($"h{i}")).ToArray();
         foreach (var release in releases)
         {
             await h.ReleaseAsync(release, ReleaseType.Minor, "Billing", M(20, month: 2));
@@ -109,37 +109,37 @@ public sealed partial class EndToEndTests
             importer.ImportAsync(new StringReader(text), format, dryRun, parallelism: 16, cancellationToken: Ct);
 
         var dry = await ImportAsync(csv, HistoryFormat.Csv, dryRun: true);
-        Assert.Equal((2004, 2000, 1, 2010), (dry.Lines, dry.Imported, dry.Duplicates, dry.EventsStored));
+        Assert.Equal((1604, 1600, 1, 1608), (dry.Lines, dry.Imported, dry.Duplicates, dry.EventsStored));
         Assert.Empty(await h.Events.ListByPeriodAsync(M(1), M(1, month: 4), Ct)); // nothing written
 
         var deployments = await ImportAsync(csv, HistoryFormat.Csv);
         var events = await ImportAsync(jsonl, HistoryFormat.JsonLines);
 
-        Assert.Equal((2004, 2000, 1, 2010, 28), (deployments.Lines, deployments.Imported, deployments.Duplicates, deployments.EventsStored, deployments.DaysMarkedStale));
+        Assert.Equal((1604, 1600, 1, 1608, 23), (deployments.Lines, deployments.Imported, deployments.Duplicates, deployments.EventsStored, deployments.DaysMarkedStale));
         Assert.Equal(
             [
-                new RefusedLine(2002, $"'time' '{Year}-13-45T00:00:00Z' is not an ISO 8601 time (e.g. 2026-01-05T10:00:00Z)"),
-                new RefusedLine(2003, "'outcome' 'maybe' is not success, failure or cancelled"),
-                new RefusedLine(2004, "'merged-at' needs a 'release' (lead time is measured per release)"),
+                new RefusedLine(1602, $"'time' '{Year}-13-45T00:00:00Z' is not an ISO 8601 time (e.g. 2026-01-05T10:00:00Z)"),
+                new RefusedLine(1603, "'outcome' 'maybe' is not success, failure or cancelled"),
+                new RefusedLine(1604, "'merged-at' needs a 'release' (lead time is measured per release)"),
             ],
             deployments.Refused);
-        Assert.Equal((1002, 1000, 0, 1000), (events.Lines, events.Imported, events.Duplicates, events.EventsStored));
-        Assert.Equal([1001, 1002], events.Refused.Select(r => r.Line));
+        Assert.Equal((802, 800, 0, 800), (events.Lines, events.Imported, events.Duplicates, events.EventsStored));
+        Assert.Equal([801, 802], events.Refused.Select(r => r.Line));
         Assert.StartsWith("not JSON", events.Refused[0].Reason);
         Assert.StartsWith("ignored", events.Refused[1].Reason);
-        Assert.Equal(28, (await StaleAsync(h)).Count); // 1 to 28 March were rolled up before the import
+        Assert.Equal(23, (await StaleAsync(h)).Count); // 1 to 23 March were rolled up before the import
 
         var after = await OverallAsync(handlers, march);
-        Assert.Equal(2500, after.Deployments);
-        Assert.Equal(new RateValue(84m, 2100, 2500), after.DeploymentSuccessRate); // 1600 + 500 of 2500
-        Assert.Equal(1600, after.ChangeLeadTimeFromMerge.Count); // the successful deployments with a release
+        Assert.Equal(2000, after.Deployments);
+        Assert.Equal(new RateValue(84m, 1680, 2000), after.DeploymentSuccessRate); // 1280 + 400 of 2000
+        Assert.Equal(1280, after.ChangeLeadTimeFromMerge.Count); // the successful deployments with a release
         Assert.Empty(await StaleAsync(h));
 
         var again = await ImportAsync(csv, HistoryFormat.Csv);
         var againEvents = await ImportAsync(jsonl, HistoryFormat.JsonLines);
-        Assert.Equal((0, 2001, 0), (again.Imported, again.Duplicates, again.EventsStored));
-        Assert.Equal((0, 1000, 0), (againEvents.Imported, againEvents.Duplicates, againEvents.EventsStored));
-        Assert.Equal(2500, (await OverallAsync(handlers, march)).Deployments);
-        Assert.Equal(3010, (await h.Events.ListByPeriodAsync(M(1, month: 2), M(1, month: 4), Ct)).Count); // 2000 deployments, 10 merges (a release and system each), 500 test runs, 500 CDEvents
+        Assert.Equal((0, 1601, 0), (again.Imported, again.Duplicates, again.EventsStored));
+        Assert.Equal((0, 800, 0), (againEvents.Imported, againEvents.Duplicates, againEvents.EventsStored));
+        Assert.Equal(2000, (await OverallAsync(handlers, march)).Deployments);
+        Assert.Equal(2408, (await h.Events.ListByPeriodAsync(M(1, month: 2), M(1, month: 4), Ct)).Count); // 1600 deployments, 8 merges (a release and system each), 400 test runs, 400 CDEvents
     }
 }
