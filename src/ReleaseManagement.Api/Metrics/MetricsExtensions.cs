@@ -36,9 +36,10 @@ public static class MetricsExtensions
         services.TryAddSingleton<IReleaseWatchList>(sp => new TableReleaseWatchList(sp.GetRequiredService<StorageClients>().Tables));
         services.TryAddSingleton<IApprovalHistory>(sp => new TableApprovalHistory(sp.GetRequiredService<StorageClients>().Tables));
 
-        services.AddSingleton<MetricsService>();
-        services.AddSingleton<MetricsJobs>();
-        services.AddSingleton<MetricsHandlers>();
+        services.TryAddSingleton<LateEventMarker>();
+        services.TryAddSingleton<MetricsService>();
+        services.TryAddSingleton<MetricsJobs>();
+        services.TryAddSingleton<MetricsHandlers>();
         return services;
     }
 
