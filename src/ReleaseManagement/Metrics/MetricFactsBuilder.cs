@@ -37,18 +37,18 @@ public sealed class MetricFactsBuilder(IPipelineEventStore events, IReleaseStore
             var segment = await SegmentAsync(evt.ReleaseId, evt.System, cancellationToken);
             switch (evt.Type)
             {
-                case CanonicalEventType.ServiceDeployed when IsProduction(evt.Environment) && evt.Outcome is EventOutcomes.Success or EventOutcomes.Failure:
+                case CanonicalEventType.ServiceDeployed when FactRules.IsProduction(evt.Environment) && evt.Outcome is EventOutcomes.Success or EventOutcomes.Failure:
                     deployments.Add(await DeploymentAsync(evt, segment, cancellationToken));
                     break;
-                case CanonicalEventType.ServiceRolledBack when IsProductionOrUnnamed(evt.Environment):
+                case CanonicalEventType.ServiceRolledBack when FactRules.IsProductionOrUnnamed(evt.Environment):
                     rollbacks.Add(new RollbackFact(segment, evt.OccurredAt, await LastDeploymentAsync(evt, cancellationToken)));
                     recoveries.AddRange(await RecoveriesByRollbackAsync(evt, segment, cancellationToken));
                     break;
-                case CanonicalEventType.IncidentDetected when IsProductionOrUnnamed(evt.Environment):
+                case CanonicalEventType.IncidentDetected when FactRules.IsProductionOrUnnamed(evt.Environment):
                     var deployedAt = await LastDeploymentAsync(evt, cancellationToken);
-                    incidents.Add(new IncidentFact(segment, evt.OccurredAt, IncidentId(evt), deployedAt is not null, deployedAt));
+                    incidents.Add(new IncidentFact(segment, evt.OccurredAt, FactRules.IncidentId(evt), deployedAt is not null, deployedAt));
                     break;
-                case CanonicalEventType.IncidentResolved when IsProductionOrUnnamed(evt.Environment):
+                case CanonicalEventType.IncidentResolved when FactRules.IsProductionOrUnnamed(evt.Environment):
                     if (await RecoveryByResolutionAsync(evt, segment, cancellationToken) is { } recovery)
                     {
                         recoveries.Add(recovery);
@@ -103,8 +103,8 @@ public sealed class MetricFactsBuilder(IPipelineEventStore events, IReleaseStore
         }
 
         return (await ReleaseEventsAsync(id, cancellationToken))
-            .Where(e => e.Type == CanonicalEventType.ServiceDeployed && IsProduction(e.Environment) && e.Outcome == EventOutcomes.Success
-                && e.OccurredAt <= evt.OccurredAt && SameSystem(e, evt))
+            .Where(e => e.Type == CanonicalEventType.ServiceDeployed && FactRules.IsProduction(e.Environment) && e.Outcome == EventOutcomes.Success
+                && e.OccurredAt <= evt.OccurredAt && FactRules.SameSystem(e, evt))
             .Select(e => (DateTimeOffset?)e.OccurredAt).Max();
     }
 
@@ -118,11 +118,11 @@ public sealed class MetricFactsBuilder(IPipelineEventStore events, IReleaseStore
 
         var history = await ReleaseEventsAsync(id, cancellationToken);
         var result = new List<RecoveryFact>();
-        foreach (var detected in history.Where(e => e.Type == CanonicalEventType.IncidentDetected && e.OccurredAt <= rollback.OccurredAt && SameSystem(e, rollback)))
+        foreach (var detected in history.Where(e => e.Type == CanonicalEventType.IncidentDetected && e.OccurredAt <= rollback.OccurredAt && FactRules.SameSystem(e, rollback)))
         {
-            var incident = IncidentId(detected);
-            var restoredBefore = history.Any(e => e.OccurredAt >= detected.OccurredAt && e.OccurredAt < rollback.OccurredAt && SameSystem(e, detected)
-                && ((e.Type == CanonicalEventType.IncidentResolved && IncidentId(e) == incident) || (e.Type == CanonicalEventType.ServiceRolledBack && e.EventId != rollback.EventId)));
+            var incident = FactRules.IncidentId(detected);
+            var restoredBefore = history.Any(e => e.OccurredAt >= detected.OccurredAt && e.OccurredAt < rollback.OccurredAt && FactRules.SameSystem(e, detected)
+                && ((e.Type == CanonicalEventType.IncidentResolved && FactRules.IncidentId(e) == incident) || (e.Type == CanonicalEventType.ServiceRolledBack && e.EventId != rollback.EventId)));
             if (!restoredBefore)
             {
                 var caused = await LastDeploymentAsync(detected, cancellationToken) is not null;
@@ -136,13 +136,13 @@ public sealed class MetricFactsBuilder(IPipelineEventStore events, IReleaseStore
     /// <summary>A resolution restores its incident unless a rollback restored it first.</summary>
     private async Task<RecoveryFact?> RecoveryByResolutionAsync(CanonicalEvent resolved, ReleaseSegment segment, CancellationToken cancellationToken)
     {
-        var incident = IncidentId(resolved);
+        var incident = FactRules.IncidentId(resolved);
         IEnumerable<CanonicalEvent> candidates = resolved.ReleaseId is { } id
             ? await ReleaseEventsAsync(id, cancellationToken)
             : (await events.ListByPeriodAsync(resolved.OccurredAt - IncidentLookback, resolved.OccurredAt, cancellationToken)).Select(s => s.Event);
         var history = candidates.ToList();
         var detected = history
-            .Where(e => e.Type == CanonicalEventType.IncidentDetected && IncidentId(e) == incident && e.OccurredAt <= resolved.OccurredAt)
+            .Where(e => e.Type == CanonicalEventType.IncidentDetected && FactRules.IncidentId(e) == incident && e.OccurredAt <= resolved.OccurredAt)
             .MinBy(e => e.OccurredAt);
         if (detected is null)
         {
@@ -150,7 +150,7 @@ public sealed class MetricFactsBuilder(IPipelineEventStore events, IReleaseStore
         }
 
         var rolledBackFirst = history.Any(e => e.Type == CanonicalEventType.ServiceRolledBack && e.OccurredAt >= detected.OccurredAt && e.OccurredAt < resolved.OccurredAt
-            && e.ReleaseId == detected.ReleaseId && SameSystem(e, detected));
+            && e.ReleaseId == detected.ReleaseId && FactRules.SameSystem(e, detected));
         if (rolledBackFirst)
         {
             return null;
@@ -204,14 +204,4 @@ public sealed class MetricFactsBuilder(IPipelineEventStore events, IReleaseStore
 
         return spans;
     }
-
-    private static string IncidentId(CanonicalEvent e) => e.Attribute(EventAttributes.Incident) ?? e.EventId;
-
-    private static bool SameSystem(CanonicalEvent a, CanonicalEvent b) =>
-        a.System is null || b.System is null || string.Equals(a.System, b.System, StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsProduction(string? environment) =>
-        string.Equals(environment, nameof(DeploymentEnvironment.Production), StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsProductionOrUnnamed(string? environment) => environment is null || IsProduction(environment);
 }

@@ -27,7 +27,7 @@ public static class MetricsCalculator
         // Defect escape rate: production incidents against all defects found (those plus failed pre-production tests).
         var escaped = facts.Incidents.Count(i => i.At >= from && i.At < to);
         var caught = facts.TestRuns
-            .Where(t => t.At >= from && t.At < to && !IsProduction(t.Environment))
+            .Where(t => t.At >= from && t.At < to && !FactRules.IsProduction(t.Environment))
             .Sum(t => t.Failed > 0 ? t.Failed : (t.Succeeded ? 0 : 1));
         var defectEscape = RateValue.Of(escaped, escaped + caught);
 
@@ -160,7 +160,4 @@ public static class MetricsCalculator
             : null;
         return cadenceDays is { } c ? Math.Round((decimal)(days / c), 2, MidpointRounding.AwayFromZero) : null;
     }
-
-    private static bool IsProduction(string? environment) =>
-        string.Equals(environment, nameof(DeploymentEnvironment.Production), StringComparison.OrdinalIgnoreCase);
 }

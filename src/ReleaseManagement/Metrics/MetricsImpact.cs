@@ -1,5 +1,4 @@
 using ReleaseManagement.Events;
-using ReleaseManagement.Policy;
 
 namespace ReleaseManagement.Metrics;
 
@@ -23,8 +22,8 @@ public static class MetricsImpact
     /// <summary>Whether the event can change any fact (pipeline runs, artifacts, milestones, evidence and non-production deployments never do).</summary>
     public static bool CanChangeFacts(CanonicalEvent evt) => evt.Type switch
     {
-        CanonicalEventType.ServiceDeployed => IsProduction(evt.Environment) && evt.Outcome is EventOutcomes.Success or EventOutcomes.Failure,
-        CanonicalEventType.ServiceRolledBack or CanonicalEventType.IncidentDetected or CanonicalEventType.IncidentResolved => IsProductionOrUnnamed(evt.Environment),
+        CanonicalEventType.ServiceDeployed => FactRules.IsProduction(evt.Environment) && evt.Outcome is EventOutcomes.Success or EventOutcomes.Failure,
+        CanonicalEventType.ServiceRolledBack or CanonicalEventType.IncidentDetected or CanonicalEventType.IncidentResolved => FactRules.IsProductionOrUnnamed(evt.Environment),
         CanonicalEventType.TestSuiteRunFinished => true,
         CanonicalEventType.ChangeMerged => evt.ReleaseId is not null,
         _ => false,
@@ -35,7 +34,7 @@ public static class MetricsImpact
     /// besides the release's own: an incident detection may be the one an uncorrelated resolution looks back for.
     /// </summary>
     public static bool NeedsFollowingEvents(CanonicalEvent evt) =>
-        evt.Type == CanonicalEventType.IncidentDetected && IsProductionOrUnnamed(evt.Environment);
+        evt.Type == CanonicalEventType.IncidentDetected && FactRules.IsProductionOrUnnamed(evt.Environment);
 
     /// <summary>
     /// The local days (in <paramref name="zone"/>) whose facts storing <paramref name="evt"/> changes. <paramref name="related"/>:
@@ -74,22 +73,22 @@ public static class MetricsImpact
                 break;
             case CanonicalEventType.ServiceDeployed when evt.Outcome == EventOutcomes.Success:
                 Add(release.Where(e => e.Type is CanonicalEventType.ServiceRolledBack or CanonicalEventType.IncidentDetected or CanonicalEventType.IncidentResolved
-                    && IsProductionOrUnnamed(e.Environment) && e.OccurredAt >= t && SameSystem(e, evt)));
+                    && FactRules.IsProductionOrUnnamed(e.Environment) && e.OccurredAt >= t && FactRules.SameSystem(e, evt)));
                 break;
             case CanonicalEventType.ServiceRolledBack:
                 Add(AttributedDeployment(evt, release));
-                Add(release.Where(e => e.Type == CanonicalEventType.ServiceRolledBack && IsProductionOrUnnamed(e.Environment) && e.OccurredAt > t && SameSystem(e, evt)));
-                Add(release.Where(e => e.Type == CanonicalEventType.IncidentResolved && IsProductionOrUnnamed(e.Environment) && e.OccurredAt > t));
+                Add(release.Where(e => e.Type == CanonicalEventType.ServiceRolledBack && FactRules.IsProductionOrUnnamed(e.Environment) && e.OccurredAt > t && FactRules.SameSystem(e, evt)));
+                Add(release.Where(e => e.Type == CanonicalEventType.IncidentResolved && FactRules.IsProductionOrUnnamed(e.Environment) && e.OccurredAt > t));
                 break;
             case CanonicalEventType.IncidentDetected:
                 Add(AttributedDeployment(evt, release));
-                Add(release.Where(e => e.Type == CanonicalEventType.ServiceRolledBack && IsProductionOrUnnamed(e.Environment) && e.OccurredAt >= t && SameSystem(e, evt)));
-                var incident = IncidentId(evt);
-                Add(others.Where(e => e.Type == CanonicalEventType.IncidentResolved && IsProductionOrUnnamed(e.Environment) && IncidentId(e) == incident
+                Add(release.Where(e => e.Type == CanonicalEventType.ServiceRolledBack && FactRules.IsProductionOrUnnamed(e.Environment) && e.OccurredAt >= t && FactRules.SameSystem(e, evt)));
+                var incident = FactRules.IncidentId(evt);
+                Add(others.Where(e => e.Type == CanonicalEventType.IncidentResolved && FactRules.IsProductionOrUnnamed(e.Environment) && FactRules.IncidentId(e) == incident
                     && e.OccurredAt >= t && e.OccurredAt - t <= MetricFactsBuilder.IncidentLookback));
                 break;
             case CanonicalEventType.IncidentResolved:
-                Add(release.Where(e => e.Type == CanonicalEventType.ServiceRolledBack && IsProductionOrUnnamed(e.Environment) && e.OccurredAt > t && SameSystem(e, evt)));
+                Add(release.Where(e => e.Type == CanonicalEventType.ServiceRolledBack && FactRules.IsProductionOrUnnamed(e.Environment) && e.OccurredAt > t && FactRules.SameSystem(e, evt)));
                 break;
         }
 
@@ -98,18 +97,8 @@ public static class MetricsImpact
 
     /// <summary>The release's latest successful production deployment of the event's system at or before it.</summary>
     private static IEnumerable<CanonicalEvent> AttributedDeployment(CanonicalEvent evt, IEnumerable<CanonicalEvent> release) =>
-        release.Where(e => e.Type == CanonicalEventType.ServiceDeployed && IsProduction(e.Environment) && e.Outcome == EventOutcomes.Success
-                && e.OccurredAt <= evt.OccurredAt && SameSystem(e, evt))
+        release.Where(e => e.Type == CanonicalEventType.ServiceDeployed && FactRules.IsProduction(e.Environment) && e.Outcome == EventOutcomes.Success
+                && e.OccurredAt <= evt.OccurredAt && FactRules.SameSystem(e, evt))
             .OrderByDescending(e => e.OccurredAt)
             .Take(1);
-
-    private static string IncidentId(CanonicalEvent e) => e.Attribute(EventAttributes.Incident) ?? e.EventId;
-
-    private static bool SameSystem(CanonicalEvent a, CanonicalEvent b) =>
-        a.System is null || b.System is null || string.Equals(a.System, b.System, StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsProduction(string? environment) =>
-        string.Equals(environment, nameof(DeploymentEnvironment.Production), StringComparison.OrdinalIgnoreCase);
-
-    private static bool IsProductionOrUnnamed(string? environment) => environment is null || IsProduction(environment);
 }
