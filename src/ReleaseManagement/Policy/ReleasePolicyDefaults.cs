@@ -322,6 +322,9 @@ public static class ReleasePolicyDefaults
             DefaultThresholds = new() { MaxErrorRatePercent = 1.0m, MaxP95LatencyMilliseconds = 1000 },
             WatchDuration = TimeSpan.FromHours(24),
             CheckInterval = TimeSpan.FromMinutes(15),
+            OnMissingHealthData = MissingHealthDataRule.RequireSignOff,
+            SignOffItem = SuccessCriteria.DefaultSignOffItem,
+            SignOffRoles = [ReleaseManager],
         },
         MetricTargets = new()
         {

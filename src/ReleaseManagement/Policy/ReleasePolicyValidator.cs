@@ -449,6 +449,23 @@ public static class ReleasePolicyValidator
             {
                 Error(P(path, "checkInterval"), $"The check interval ({s.CheckInterval}) is longer than the watch ({s.WatchDuration}): the watch would never check.");
             }
+
+            if (!Enum.IsDefined(s.OnMissingHealthData))
+            {
+                Error(P(path, "onMissingHealthData"), $"Use one of {string.Join(", ", Enum.GetNames<MissingHealthDataRule>())}.");
+            }
+
+            if (string.IsNullOrWhiteSpace(s.SignOffItem))
+            {
+                Error(P(path, "signOffItem"), "Must not be empty: an attestation of this item signs off a step that ended without health data.");
+            }
+
+            if (s.SignOffRoles.Count == 0)
+            {
+                Error(P(path, "signOffRoles"), "At least one role must be able to sign off a step that ended without health data.");
+            }
+
+            Names(s.SignOffRoles, P(path, "signOffRoles"));
         }
 
         private void Thresholds(PerformanceThresholds t, string path)
