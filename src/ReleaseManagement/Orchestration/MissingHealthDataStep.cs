@@ -10,7 +10,9 @@ namespace ReleaseManagement.Orchestration;
 /// the captured policy's <see cref="SuccessCriteria.OnMissingHealthData"/>. Never "targets met": <c>Pass</c> says it
 /// passed without data, <c>Fail</c> rolls back naming what is missing, <c>RequireSignOff</c> waits for an attestation of
 /// <see cref="SuccessCriteria.SignOffItem"/> by a holder of <see cref="SuccessCriteria.SignOffRoles"/> sent after the
-/// step asked for it (a refusal rolls back).
+/// step asked for it (a refusal rolls back), reminded after <see cref="SuccessCriteria.SignOffReminderAfter"/> and
+/// escalated after <see cref="SuccessCriteria.SignOffEscalationAfter"/>, then waited for until it comes (or the release
+/// is cancelled): nothing passes on its own.
 /// </summary>
 internal sealed class MissingHealthDataStep(LifecycleState state, StatusRecorder status, LifecycleWait wait, DeploymentStep deployment)
 {
@@ -46,17 +48,35 @@ internal sealed class MissingHealthDataStep(LifecycleState state, StatusRecorder
             && ApproverDirectory.RolesOf(state.Approvers, criteria.SignOffRoles, e.Attribute(EventAttributes.Approver) ?? string.Empty).Count > 0);
 
         var signers = ReleaseContacts.Resolve(state.Approvers, criteria.SignOffRoles);
-        await state.Context.SendReleaseNoticeAsync(new ReleaseNotice(state.ReleaseId, $"{key}-signoff-request",
+        await NoticeAsync($"{key}-signoff-request",
             $"Sign-off needed: {what.ToLowerInvariant()} of {state.ReleaseId} ended without health data",
             $"The {what.ToLowerInvariant()} of release {state.ReleaseId} ended without health data ({missing}). It is not a pass: "
             + $"review the release and attest '{item}' (POST /api/releases/{state.ReleaseId}/evidence, kind attestation; approved false rolls back).",
-            signers));
+            signers);
         await status.RecordAsync(new StatusRecord($"{what} ended without monitoring data: waiting for {item} by {roles}.", stage, kind)
         {
             Message = $"{what} ended without monitoring data: waiting for {item} by {roles}. Missing: {missing}.",
         });
 
-        await wait.UntilAsync(() => SignOff() is not null, deadline: null);
+        var started = state.Now;
+        if (!await wait.UntilAsync(() => SignOff() is not null, started + criteria.SignOffReminderAfter))
+        {
+            await NoticeAsync($"{key}-signoff-reminder", $"Reminder: sign-off needed for {state.ReleaseId}",
+                $"The {what.ToLowerInvariant()} of release {state.ReleaseId} is still waiting for '{item}' by {roles}: it ended without health data ({missing}).", signers);
+            await status.TimelineAsync(kind, $"Sign-off reminder sent to {signers.Count} person(s).");
+        }
+
+        if (!await wait.UntilAsync(() => SignOff() is not null, started + criteria.SignOffEscalationAfter))
+        {
+            var contacts = ReleaseContacts.Resolve(state.Approvers, criteria.SignOffEscalationContacts);
+            await NoticeAsync($"{key}-signoff-escalation", $"OVERDUE: sign-off of {state.ReleaseId} without health data",
+                $"The {what.ToLowerInvariant()} of release {state.ReleaseId} ended without health data ({missing}) and has waited "
+                + $"{PolicyTime.Describe(criteria.SignOffEscalationAfter)} for '{item}' by {roles}.", [.. contacts, .. signers]);
+            await status.RecordAsync(new StatusRecord(
+                $"{what} sign-off overdue: escalated to {string.Join(", ", criteria.SignOffEscalationContacts)}; still waiting for {item} by {roles}.", stage, kind));
+            await wait.UntilAsync(() => SignOff() is not null, deadline: null);
+        }
+
         var signOff = SignOff()!;
         var by = signOff.Attribute(EventAttributes.Approver);
         var note = signOff.Attribute(EventAttributes.Note) is { } n ? $": {n}" : string.Empty;
@@ -70,4 +90,7 @@ internal sealed class MissingHealthDataStep(LifecycleState state, StatusRecorder
         await status.RecordAsync(new StatusRecord($"{what} signed off WITHOUT health data by {by}{note}.", passedStage, kind));
         return null;
     }
+
+    private Task NoticeAsync(string noticeId, string subject, string text, IReadOnlyList<string> recipients) =>
+        state.Context.SendReleaseNoticeAsync(new ReleaseNotice(state.ReleaseId, noticeId, subject, text, recipients.Distinct(StringComparer.OrdinalIgnoreCase).ToArray()));
 }

@@ -325,6 +325,9 @@ public static class ReleasePolicyDefaults
             OnMissingHealthData = MissingHealthDataRule.RequireSignOff,
             SignOffItem = SuccessCriteria.DefaultSignOffItem,
             SignOffRoles = [ReleaseManager],
+            SignOffReminderAfter = TimeSpan.FromHours(4),
+            SignOffEscalationAfter = TimeSpan.FromHours(24),
+            SignOffEscalationContacts = [PolicyRoles.Executive],
         },
         MetricTargets = new()
         {

@@ -466,6 +466,14 @@ public static class ReleasePolicyValidator
             }
 
             Names(s.SignOffRoles, P(path, "signOffRoles"));
+            Positive(s.SignOffReminderAfter, P(path, "signOffReminderAfter"));
+            Positive(s.SignOffEscalationAfter, P(path, "signOffEscalationAfter"));
+            if (s.SignOffReminderAfter >= s.SignOffEscalationAfter && s.SignOffEscalationAfter > TimeSpan.Zero)
+            {
+                Error(P(path, "signOffReminderAfter"), $"The reminder ({s.SignOffReminderAfter}) must come before the escalation ({s.SignOffEscalationAfter}).");
+            }
+
+            Names(s.SignOffEscalationContacts, P(path, "signOffEscalationContacts"));
         }
 
         private void Thresholds(PerformanceThresholds t, string path)

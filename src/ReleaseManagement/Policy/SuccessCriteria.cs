@@ -30,6 +30,15 @@ public sealed record SuccessCriteria
     /// <summary>The roles whose members may sign off (<c>release-manager</c>).</summary>
     public IReadOnlyList<string> SignOffRoles { get; init; } = [PolicyRoles.ReleaseManager];
 
+    /// <summary>How long after a step starts waiting for its sign-off the signers are reminded (4 hours; not in the procedure).</summary>
+    public TimeSpan SignOffReminderAfter { get; init; } = TimeSpan.FromHours(4);
+
+    /// <summary>How long after a step starts waiting for its sign-off it is escalated (24 hours; not in the procedure).</summary>
+    public TimeSpan SignOffEscalationAfter { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>Who is told when a sign-off is overdue, besides the signers: role names or email addresses (<c>executive</c>).</summary>
+    public IReadOnlyList<string> SignOffEscalationContacts { get; init; } = [PolicyRoles.Executive];
+
     /// <summary>The built-in <see cref="SignOffItem"/>.</summary>
     public const string DefaultSignOffItem = "watch-signoff";
 }

@@ -338,6 +338,30 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WatchWithoutAnyReading_SignOffLate_IsRemindedThenEscalatedAndStillWaits()
+    {
+        _h.MonitorReading = _ => null;
+        var policy = FastPolicy() with
+        {
+            SuccessCriteria = FastPolicy().SuccessCriteria with { SignOffReminderAfter = TimeSpan.FromSeconds(1), SignOffEscalationAfter = TimeSpan.FromSeconds(2) },
+        };
+        var request = Request(Id("signoff-late"), ReleaseType.Patch);
+        var id = await _h.StartReleaseAsync(request, policy);
+        await _h.SendAllAsync(id, EverythingPasses(id));
+
+        await _h.WaitForAsync(id, r => r.StatusReason == "Watch sign-off overdue: escalated to executive; still waiting for watch-signoff by release-manager.", "the escalation");
+        Assert.Equal(["rm@example.com"], Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "watch-signoff-reminder").Recipients);
+        Assert.Equal(["exec@example.com", "rm@example.com"], Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "watch-signoff-escalation").Recipients);
+        Assert.Equal(ReleaseStatus.Active, (await _h.Store.GetAsync(id))!.Status); // escalated, never passed on its own
+
+        await _h.RaiseAsync(id, SignOff(id, "rm@example.com"));
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        Assert.Contains(_h.Timeline(id), t => t.Kind == TimelineKinds.Watch && t.Message.StartsWith("Watch signed off WITHOUT health data by rm@example.com", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task WatchReadingWithNoRequests_Pass_CompletesSayingItPassedWithoutData()
     {
         _h.MonitorReading = NoRequests;
