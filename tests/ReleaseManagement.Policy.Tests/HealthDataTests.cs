@@ -61,6 +61,23 @@ public sealed class HealthDataTests
     }
 
     [Fact]
+    public void Missing_WithThePolicy_AvailabilityTheThresholdsJudgeIsRequiredToo()
+    {
+        var reading = Reading(systems: [new SystemHealth("Billing", 0.2m, 300, null, null, 0.1m, 250)]);
+
+        Assert.Equal("Billing: no availability (no requests in the window)", HealthData.Missing(reading, ["Billing"], TestPolicies.Default));
+        Assert.Null(HealthData.Missing(reading, ["Billing"])); // without a policy only error rate and p95 are checked
+        var noAvailabilityJudged = TestPolicies.Default with
+        {
+            SuccessCriteria = TestPolicies.Default.SuccessCriteria with
+            {
+                DefaultThresholds = TestPolicies.Default.SuccessCriteria.DefaultThresholds with { MinAvailabilityPercent = null },
+            },
+        };
+        Assert.Null(HealthData.Missing(reading, ["Billing"], noAvailabilityJudged));
+    }
+
+    [Fact]
     public void MissingData_BreachesNothing_SoOnlyTheClassificationKeepsItFromPassing()
     {
         var reading = Reading(systems: [Health("Billing", errorRate: null, p95: null)]);

@@ -21,7 +21,7 @@ internal sealed class ValidationStep(LifecycleState state, StatusRecorder status
             return await deployment.RollBackAsync(breach);
         }
 
-        if (HealthData.Missing(reading, state.Release.Systems) is { } missing)
+        if (HealthData.Missing(reading, state.Release.Systems, state.Policy) is { } missing)
         {
             return await missingData.RunAsync("Post-deployment validation", "validation", ReleaseStages.Validation, ReleaseStages.Validation, TimelineKinds.Validation, missing);
         }

@@ -37,7 +37,7 @@ internal sealed class WatchStep(LifecycleState state, StatusRecorder status, Lif
             for (; breach is null && judged < readings.Count; judged++)
             {
                 breach = HealthBreaches.Describe(state.Policy, readings[judged]);
-                if (HealthData.Missing(readings[judged], state.Release.Systems) is { } missing)
+                if (HealthData.Missing(readings[judged], state.Release.Systems, state.Policy) is { } missing)
                 {
                     missingReadings++;
                     lastMissing = missing;

@@ -15,7 +15,9 @@ public static class HealthData
     /// (<c>Billing: no error rate, no p95 duration (no requests in the window)</c>), or null when it has everything.
     /// With no systems given, every system of the reading is checked.
     /// </summary>
-    public static string? Missing(HealthReading reading, IReadOnlyList<string> systems)
+    /// <param name="policy">When given, availability is required too for a system whose thresholds judge it
+    /// (<see cref="HealthBreaches.MinAvailability"/>). The exception increase needs a baseline, so its absence is not missing data.</param>
+    public static string? Missing(HealthReading reading, IReadOnlyList<string> systems, ReleasePolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(reading);
         ArgumentNullException.ThrowIfNull(systems);
@@ -57,6 +59,12 @@ public static class HealthData
                     absent.Add("no p95 duration");
                 }
 
+                if (policy is not null && health.AvailabilityPercent is null
+                    && HealthBreaches.MinAvailability(policy, HealthBreaches.ThresholdsFor(policy, system)) is not null)
+                {
+                    absent.Add("no availability");
+                }
+
                 if (absent.Count > 0)
                 {
                     gaps.Add($"{system}: {string.Join(", ", absent)} (no requests in the window)");
@@ -68,5 +76,6 @@ public static class HealthData
     }
 
     /// <summary>Whether <paramref name="reading"/> is missing data for <paramref name="systems"/> (<see cref="Missing"/>).</summary>
-    public static bool IsMissing(HealthReading reading, IReadOnlyList<string> systems) => Missing(reading, systems) is not null;
+    public static bool IsMissing(HealthReading reading, IReadOnlyList<string> systems, ReleasePolicy? policy = null) =>
+        Missing(reading, systems, policy) is not null;
 }

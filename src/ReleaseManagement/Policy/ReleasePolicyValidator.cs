@@ -479,6 +479,16 @@ public static class ReleasePolicyValidator
         private void Thresholds(PerformanceThresholds t, string path)
         {
             Percent(t.MaxErrorRatePercent, P(path, "maxErrorRatePercent"));
+            if (t.MinAvailabilityPercent is { } availability)
+            {
+                Percent(availability, P(path, "minAvailabilityPercent"));
+            }
+
+            if (t.MaxExceptionIncreasePercent is < 0)
+            {
+                Error(P(path, "maxExceptionIncreasePercent"), "Must not be negative.");
+            }
+
             if (t.MaxP95LatencyMilliseconds <= 0)
             {
                 Error(P(path, "maxP95LatencyMilliseconds"), "Must be positive.");

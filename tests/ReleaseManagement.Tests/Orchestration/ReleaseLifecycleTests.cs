@@ -239,6 +239,18 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ValidationAvailabilityBelowTheDefault_RollsBackNamingIt()
+    {
+        _h.Reading = q => new HealthReading(q.ReleaseId, DateTimeOffset.UtcNow, [new SystemHealth("Billing", 0.2m, 300, 97.5m, 3, 0.1m, 250, 99.9m, 2)], false, null);
+        var request = Request(Id("availability"), ReleaseType.Patch);
+
+        var outcome = await RunToEndAsync(request);
+
+        Assert.Equal(ReleaseStatus.RolledBack, outcome.Status);
+        Assert.Contains("Billing: availability 97.5 % below 99.0 %", outcome.Reason);
+    }
+
+    [Fact]
     public async Task MonitorReportsABreachDuringTheWatch_RollsBack()
     {
         var policy = FastPolicy() with { SuccessCriteria = FastPolicy().SuccessCriteria with { WatchDuration = TimeSpan.FromMinutes(5), CheckInterval = TimeSpan.FromMinutes(1) } };
@@ -372,7 +384,7 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         Assert.Equal(ReleaseStatus.Completed, outcome.Status);
         var timeline = _h.Timeline(request.Id);
         var line = Assert.Single(timeline, t => t.Kind == TimelineKinds.Watch && t.Message.StartsWith("Watch passed WITHOUT health data", StringComparison.Ordinal));
-        Assert.Contains("1 of 1 health reading(s) without data (last: Billing: no error rate, no p95 duration (no requests in the window))", line.Message);
+        Assert.Contains("1 of 1 health reading(s) without data (last: Billing: no error rate, no p95 duration, no availability (no requests in the window))", line.Message);
         Assert.DoesNotContain(timeline, t => t.Message.Contains("targets met", StringComparison.Ordinal));
     }
 
