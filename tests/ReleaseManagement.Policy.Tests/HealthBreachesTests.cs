@@ -25,6 +25,57 @@ public sealed class HealthBreachesTests
         Assert.Null(HealthBreaches.Describe(TestPolicies.Default, Reading(Billing(0.5m, 400))));
     }
 
+    private static SystemHealth Counted(decimal? availability, long? exceptions, long? baselineExceptions) =>
+        new("Billing", 0.2m, 300, availability, exceptions, 0.1m, 250, 99.9m, baselineExceptions);
+
+    [Fact]
+    public void Evaluate_AvailabilityBelowTheDefault_IsABreach()
+    {
+        Assert.Equal("Billing: availability 98.5 % below 99.0 %", HealthBreaches.Describe(TestPolicies.Default, Reading(Counted(98.5m, 0, 0))));
+        Assert.Null(HealthBreaches.Describe(TestPolicies.Default, Reading(Counted(99.0m, 0, 0))));
+    }
+
+    [Fact]
+    public void Evaluate_ExceptionsMoreThanDoubledOnTheBaseline_IsABreach()
+    {
+        Assert.Equal("Billing: exceptions 25 up 150 % on the baseline's 10, above 100 %", HealthBreaches.Describe(TestPolicies.Default, Reading(Counted(99.9m, 25, 10))));
+        Assert.Null(HealthBreaches.Describe(TestPolicies.Default, Reading(Counted(99.9m, 20, 10)))); // exactly doubled: at the threshold
+    }
+
+    [Fact]
+    public void Evaluate_ExceptionsWithoutABaselineAboveZero_AreNotJudged()
+    {
+        Assert.Null(HealthBreaches.Describe(TestPolicies.Default, Reading(Counted(99.9m, 500, 0))));
+        Assert.Null(HealthBreaches.Describe(TestPolicies.Default, Reading(Counted(99.9m, 500, null))));
+    }
+
+    [Fact]
+    public void Evaluate_SystemOwnAvailabilityAndExceptionThresholds_OverrideTheDefaults_AndUnsetOnesFallBack()
+    {
+        var own = new PerformanceThresholds { MaxErrorRatePercent = 1m, MaxP95LatencyMilliseconds = 1000, MinAvailabilityPercent = 99.95m };
+        var policy = TestPolicies.Default with
+        {
+            Systems = TestPolicies.Default.Systems.ToDictionary(kv => kv.Key, kv => kv.Key == "Billing" ? kv.Value with { Thresholds = own } : kv.Value),
+        };
+
+        Assert.Equal(["availability 99.9 % below 99.95 %", "exceptions 30 up 200 % on the baseline's 10, above 100 %"],
+            HealthBreaches.Evaluate(policy, Reading(Counted(99.9m, 30, 10)))["Billing"]);
+    }
+
+    [Fact]
+    public void Validate_AvailabilityAbove100_IsAnError()
+    {
+        var policy = TestPolicies.Default with
+        {
+            SuccessCriteria = TestPolicies.Default.SuccessCriteria with
+            {
+                DefaultThresholds = TestPolicies.Default.SuccessCriteria.DefaultThresholds with { MinAvailabilityPercent = 101m },
+            },
+        };
+
+        Assert.Equal("$.successCriteria.defaultThresholds.minAvailabilityPercent", Assert.Single(ReleasePolicyValidator.Validate(policy)).Path);
+    }
+
     [Fact]
     public void Evaluate_SystemWithItsOwnThresholds_IsJudgedByThemNotTheDefaults()
     {

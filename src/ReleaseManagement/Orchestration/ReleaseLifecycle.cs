@@ -38,8 +38,9 @@ public sealed class ReleaseLifecycle
         var deployment = new DeploymentStep(_state, _status, _wait);
         _development = new DevelopmentStep(_state, _status, _wait, gate);
         _route = new RouteStep(_state, _status, _wait, gate, _approval, new ProductionWindowStep(_state, _status, _wait), deployment);
-        _validation = new ValidationStep(_state, _status, deployment);
-        _watch = new WatchStep(_state, _status, _wait, deployment);
+        var missingData = new MissingHealthDataStep(_state, _status, _wait, deployment);
+        _validation = new ValidationStep(_state, _status, deployment, missingData);
+        _watch = new WatchStep(_state, _status, _wait, deployment, missingData);
         _emergencyReview = new EmergencyReviewStep(_state, _status, _wait);
         _state.Inbox.OnEvent = e => _status.TimelineAsync(TimelineKinds.Event, Describe(e));
         _state.Inbox.OnDecision = _approval.NoteStaleDecisionAsync;

@@ -8,9 +8,11 @@ namespace ReleaseManagement.Orchestration;
 /// The post-release watch and the success criteria. The post-release monitor raises every health reading it takes to the
 /// release (<see cref="ReleaseEventNames.Health"/>, folded by the <see cref="ReleaseInbox"/>); the watch judges each with
 /// the policy captured at the start (<see cref="HealthBreaches"/>), counts critical incidents, and ends on its own durable
-/// timer when the watch duration has passed. The first breach rolls back.
+/// timer when the watch duration has passed. The first breach rolls back. A watch that judged no reading, or a reading
+/// without the data the thresholds judge (<see cref="HealthData"/>), never meets the targets: the policy's
+/// <see cref="SuccessCriteria.OnMissingHealthData"/> decides (<see cref="MissingHealthDataStep"/>).
 /// </summary>
-internal sealed class WatchStep(LifecycleState state, StatusRecorder status, LifecycleWait wait, DeploymentStep deployment)
+internal sealed class WatchStep(LifecycleState state, StatusRecorder status, LifecycleWait wait, DeploymentStep deployment, MissingHealthDataStep missingData)
 {
     public async Task<ReleaseOutcome?> RunAsync(DateTimeOffset deployedAt)
     {
@@ -22,6 +24,8 @@ internal sealed class WatchStep(LifecycleState state, StatusRecorder status, Lif
         var first = readings.Count;
         var judged = first;
         string? breach = null;
+        var missingReadings = 0;
+        string? lastMissing = null;
         string? Breach()
         {
             var incidents = CriticalIncidents(deployedAt);
@@ -33,20 +37,33 @@ internal sealed class WatchStep(LifecycleState state, StatusRecorder status, Lif
             for (; breach is null && judged < readings.Count; judged++)
             {
                 breach = HealthBreaches.Describe(state.Policy, readings[judged]);
+                if (HealthData.Missing(readings[judged], state.Release.Systems, state.Policy) is { } missing)
+                {
+                    missingReadings++;
+                    lastMissing = missing;
+                }
             }
 
             return breach;
         }
 
-        if (await wait.UntilAsync(() => Breach() is not null, deployedAt + criteria.WatchDuration))
+        if (await wait.UntilAsync(() => Breach() is not null, deployedAt + criteria.WatchDuration) || Breach() is not null)
         {
             var reason = Breach()!;
             await status.TimelineAsync(TimelineKinds.Watch, $"Watch breached: {reason}");
             return await deployment.RollBackAsync(reason);
         }
 
+        var count = readings.Count - first;
+        if (count == 0 || missingReadings > 0)
+        {
+            return await missingData.RunAsync("Watch", "watch", ReleaseStages.Watch, ReleaseStages.SuccessCriteria, TimelineKinds.Watch, count == 0
+                ? $"no health reading arrived during the watch ({PolicyTime.Describe(criteria.WatchDuration)})"
+                : $"{missingReadings} of {count} health reading(s) without data (last: {lastMissing})");
+        }
+
         await status.RecordAsync(new StatusRecord(
-            $"Watch passed: zero critical issues and performance targets met ({readings.Count - first} health reading(s) judged).",
+            $"Watch passed: zero critical issues and performance targets met ({count} health reading(s) judged).",
             ReleaseStages.SuccessCriteria, TimelineKinds.Watch));
         return null;
     }

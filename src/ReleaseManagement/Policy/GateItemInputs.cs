@@ -8,8 +8,24 @@ namespace ReleaseManagement.Policy;
 public static class GateItemInputs
 {
     /// <summary>Every gate item the policy defines, gates in key order, each item once (the first gate naming it).</summary>
+    /// <remarks>
+    /// Also the sign-off of a step that ended without health data (<see cref="SuccessCriteria.SignOffItem"/>, attested by
+    /// <see cref="SuccessCriteria.SignOffRoles"/>, never waived) when no gate defines an item of that id.
+    /// </remarks>
     public static IReadOnlyList<GateItem> Items(ReleasePolicy policy) =>
-        policy.QualityGates.OrderBy(g => g.Key).SelectMany(g => g.Value.Items).DistinctBy(i => i.Id, StringComparer.OrdinalIgnoreCase).ToArray();
+        policy.QualityGates.OrderBy(g => g.Key).SelectMany(g => g.Value.Items).Append(SignOff(policy))
+            .DistinctBy(i => i.Id, StringComparer.OrdinalIgnoreCase).ToArray();
+
+    /// <summary>The sign-off item of the success criteria: an attestation by the sign-off roles, not waivable.</summary>
+    public static GateItem SignOff(ReleasePolicy policy) => new()
+    {
+        Id = policy.SuccessCriteria.SignOffItem,
+        Description = "Sign-off of a post-deployment validation or watch that ended without health data",
+        SatisfiedBy = GateSatisfaction.Attestation,
+        Threshold = null,
+        AttestationRoles = policy.SuccessCriteria.SignOffRoles,
+        Waivable = false,
+    };
 
     /// <summary>The gate item with this id (case-insensitive, surrounding whitespace ignored), or null.</summary>
     public static GateItem? Find(ReleasePolicy policy, string id) =>

@@ -5,7 +5,7 @@ namespace ReleaseManagement.Policy;
 
 /// <summary>
 /// The one breach rule of the post-release health: which of a reading's systems crossed the thresholds the policy gives
-/// them, and how. The post-deployment validation, the watch (each with the policy captured when the release started) and
+/// them, and how: error rate, p95 duration, availability, and the exception count's increase over the baseline. The post-deployment validation, the watch (each with the policy captured when the release started) and
 /// the post-release monitor (with the current policy, for the stored verdict) all judge through here.
 /// </summary>
 public static class HealthBreaches
@@ -13,6 +13,14 @@ public static class HealthBreaches
     /// <summary>The thresholds <paramref name="system"/> must meet: its own, else the policy's defaults.</summary>
     public static PerformanceThresholds ThresholdsFor(ReleasePolicy policy, string system) =>
         ApproverDirectory.FindSystem(policy, system)?.Thresholds ?? policy.SuccessCriteria.DefaultThresholds;
+
+    /// <summary>The lowest availability a system with thresholds <paramref name="t"/> must keep: its own, else the default's; null judges none.</summary>
+    public static decimal? MinAvailability(ReleasePolicy policy, PerformanceThresholds t) =>
+        t.MinAvailabilityPercent ?? policy.SuccessCriteria.DefaultThresholds.MinAvailabilityPercent;
+
+    /// <summary>The largest exception increase over the baseline (percent) for thresholds <paramref name="t"/>: its own, else the default's.</summary>
+    public static decimal? MaxExceptionIncrease(ReleasePolicy policy, PerformanceThresholds t) =>
+        t.MaxExceptionIncreasePercent ?? policy.SuccessCriteria.DefaultThresholds.MaxExceptionIncreasePercent;
 
     /// <summary>System name to its breaches in words (only systems with at least one). Missing values breach nothing.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Evaluate(ReleasePolicy policy, HealthReading reading)
@@ -32,6 +40,21 @@ public static class HealthBreaches
             if (s.P95LatencyMilliseconds is { } p95 && p95 > t.MaxP95LatencyMilliseconds)
             {
                 breaches.Add(string.Create(CultureInfo.InvariantCulture, $"p95 duration {p95} ms above {t.MaxP95LatencyMilliseconds} ms"));
+            }
+
+            if (MinAvailability(policy, t) is { } minAvailability && s.AvailabilityPercent is { } availability && availability < minAvailability)
+            {
+                breaches.Add(string.Create(CultureInfo.InvariantCulture, $"availability {availability} % below {minAvailability} %"));
+            }
+
+            if (MaxExceptionIncrease(policy, t) is { } maxIncrease && s.ExceptionCount is { } exceptions
+                && s.BaselineExceptionCount is { } baseline && baseline > 0)
+            {
+                var increase = Math.Round((exceptions - baseline) * 100m / baseline, 1, MidpointRounding.AwayFromZero);
+                if (increase > maxIncrease)
+                {
+                    breaches.Add(string.Create(CultureInfo.InvariantCulture, $"exceptions {exceptions} up {increase} % on the baseline's {baseline}, above {maxIncrease} %"));
+                }
             }
 
             if (breaches.Count > 0)

@@ -319,9 +319,15 @@ public static class ReleasePolicyDefaults
         SuccessCriteria = new()
         {
             MaxCriticalIssues = 0,
-            DefaultThresholds = new() { MaxErrorRatePercent = 1.0m, MaxP95LatencyMilliseconds = 1000 },
+            DefaultThresholds = new() { MaxErrorRatePercent = 1.0m, MaxP95LatencyMilliseconds = 1000, MinAvailabilityPercent = 99.0m, MaxExceptionIncreasePercent = 100m },
             WatchDuration = TimeSpan.FromHours(24),
             CheckInterval = TimeSpan.FromMinutes(15),
+            OnMissingHealthData = MissingHealthDataRule.RequireSignOff,
+            SignOffItem = SuccessCriteria.DefaultSignOffItem,
+            SignOffRoles = [ReleaseManager],
+            SignOffReminderAfter = TimeSpan.FromHours(4),
+            SignOffEscalationAfter = TimeSpan.FromHours(24),
+            SignOffEscalationContacts = [PolicyRoles.Executive],
         },
         MetricTargets = new()
         {

@@ -449,11 +449,46 @@ public static class ReleasePolicyValidator
             {
                 Error(P(path, "checkInterval"), $"The check interval ({s.CheckInterval}) is longer than the watch ({s.WatchDuration}): the watch would never check.");
             }
+
+            if (!Enum.IsDefined(s.OnMissingHealthData))
+            {
+                Error(P(path, "onMissingHealthData"), $"Use one of {string.Join(", ", Enum.GetNames<MissingHealthDataRule>())}.");
+            }
+
+            if (string.IsNullOrWhiteSpace(s.SignOffItem))
+            {
+                Error(P(path, "signOffItem"), "Must not be empty: an attestation of this item signs off a step that ended without health data.");
+            }
+
+            if (s.SignOffRoles.Count == 0)
+            {
+                Error(P(path, "signOffRoles"), "At least one role must be able to sign off a step that ended without health data.");
+            }
+
+            Names(s.SignOffRoles, P(path, "signOffRoles"));
+            Positive(s.SignOffReminderAfter, P(path, "signOffReminderAfter"));
+            Positive(s.SignOffEscalationAfter, P(path, "signOffEscalationAfter"));
+            if (s.SignOffReminderAfter >= s.SignOffEscalationAfter && s.SignOffEscalationAfter > TimeSpan.Zero)
+            {
+                Error(P(path, "signOffReminderAfter"), $"The reminder ({s.SignOffReminderAfter}) must come before the escalation ({s.SignOffEscalationAfter}).");
+            }
+
+            Names(s.SignOffEscalationContacts, P(path, "signOffEscalationContacts"));
         }
 
         private void Thresholds(PerformanceThresholds t, string path)
         {
             Percent(t.MaxErrorRatePercent, P(path, "maxErrorRatePercent"));
+            if (t.MinAvailabilityPercent is { } availability)
+            {
+                Percent(availability, P(path, "minAvailabilityPercent"));
+            }
+
+            if (t.MaxExceptionIncreasePercent is < 0)
+            {
+                Error(P(path, "maxExceptionIncreasePercent"), "Must not be negative.");
+            }
+
             if (t.MaxP95LatencyMilliseconds <= 0)
             {
                 Error(P(path, "maxP95LatencyMilliseconds"), "Must be positive.");

@@ -17,4 +17,28 @@ public sealed record SuccessCriteria
     /// (<c>PostReleaseMonitorSchedule</c>, every 15 minutes) sets the actual cadence: keep the two alike.
     /// </summary>
     public required TimeSpan CheckInterval { get; init; }
+
+    /// <summary>
+    /// What the post-deployment validation and the watch do when health data is missing (<see cref="HealthData"/>):
+    /// <see cref="MissingHealthDataRule.RequireSignOff"/> by default.
+    /// </summary>
+    public MissingHealthDataRule OnMissingHealthData { get; init; } = MissingHealthDataRule.RequireSignOff;
+
+    /// <summary>The item whose attestation signs off a step that ended without health data (<c>watch-signoff</c>).</summary>
+    public string SignOffItem { get; init; } = DefaultSignOffItem;
+
+    /// <summary>The roles whose members may sign off (<c>release-manager</c>).</summary>
+    public IReadOnlyList<string> SignOffRoles { get; init; } = [PolicyRoles.ReleaseManager];
+
+    /// <summary>How long after a step starts waiting for its sign-off the signers are reminded (4 hours; not in the procedure).</summary>
+    public TimeSpan SignOffReminderAfter { get; init; } = TimeSpan.FromHours(4);
+
+    /// <summary>How long after a step starts waiting for its sign-off it is escalated (24 hours; not in the procedure).</summary>
+    public TimeSpan SignOffEscalationAfter { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>Who is told when a sign-off is overdue, besides the signers: role names or email addresses (<c>executive</c>).</summary>
+    public IReadOnlyList<string> SignOffEscalationContacts { get; init; } = [PolicyRoles.Executive];
+
+    /// <summary>The built-in <see cref="SignOffItem"/>.</summary>
+    public const string DefaultSignOffItem = "watch-signoff";
 }

@@ -239,6 +239,18 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ValidationAvailabilityBelowTheDefault_RollsBackNamingIt()
+    {
+        _h.Reading = q => new HealthReading(q.ReleaseId, DateTimeOffset.UtcNow, [new SystemHealth("Billing", 0.2m, 300, 97.5m, 3, 0.1m, 250, 99.9m, 2)], false, null);
+        var request = Request(Id("availability"), ReleaseType.Patch);
+
+        var outcome = await RunToEndAsync(request);
+
+        Assert.Equal(ReleaseStatus.RolledBack, outcome.Status);
+        Assert.Contains("Billing: availability 97.5 % below 99.0 %", outcome.Reason);
+    }
+
+    [Fact]
     public async Task MonitorReportsABreachDuringTheWatch_RollsBack()
     {
         var policy = FastPolicy() with { SuccessCriteria = FastPolicy().SuccessCriteria with { WatchDuration = TimeSpan.FromMinutes(5), CheckInterval = TimeSpan.FromMinutes(1) } };
@@ -295,6 +307,144 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
 
         Assert.Equal(ReleaseStatus.RolledBack, outcome.Status);
         Assert.Contains("1 critical incident(s) during the watch (at most 0 allowed)", outcome.Reason);
+    }
+
+    private static ReleasePolicy OnMissingData(MissingHealthDataRule rule) =>
+        FastPolicy() with { SuccessCriteria = FastPolicy().SuccessCriteria with { OnMissingHealthData = rule } };
+
+    /// <summary>Billing answered, but with no requests in the window: no value the thresholds judge.</summary>
+    private static HealthReading NoRequests(string id) =>
+        new(id, DateTimeOffset.UtcNow, [new SystemHealth("Billing", null, null, null, null, null, null)], false, null);
+
+    private static CanonicalEvent SignOff(string id, string by, bool approved = true, string? note = null) =>
+        Event(CanonicalEventType.GateEvidence, id, attributes:
+        [
+            (EventAttributes.GateItem, SuccessCriteria.DefaultSignOffItem), (EventAttributes.Attestation, approved ? "approved" : "rejected"),
+            (EventAttributes.Approver, by), (EventAttributes.Note, note ?? "checked by hand"),
+        ]);
+
+    [Fact]
+    public async Task WatchWithoutAnyReading_RequireSignOff_WaitsSayingWhyThenCompletesOnTheReleaseManagersSignOff()
+    {
+        _h.MonitorReading = _ => null; // monitoring not configured: nothing is raised during the watch
+        var request = Request(Id("signoff"), ReleaseType.Hotfix);
+        var id = await _h.StartReleaseAsync(request);
+        await _h.SendAllAsync(id, EverythingPasses(id));
+
+        await _h.WaitForAsync(id, r => r.StatusReason == "Watch ended without monitoring data: waiting for watch-signoff by release-manager.", "the sign-off wait");
+        Assert.Equal(ReleaseStages.Watch, (await _h.Store.GetAsync(id))!.Stage);
+        var asked = Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "watch-signoff-request");
+        Assert.Equal(["rm@example.com"], asked.Recipients);
+        Assert.Contains(_h.Timeline(id), t => t.Kind == TimelineKinds.Watch && t.Message.Contains("no health reading arrived during the watch", StringComparison.Ordinal));
+
+        await _h.RaiseAsync(id, SignOff(id, "lead@example.com")); // not a release manager: does not count
+        await _h.RaiseAsync(id, SignOff(id, "rm@example.com"));
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        var timeline = _h.Timeline(id);
+        Assert.Contains(timeline, t => t.Kind == TimelineKinds.Watch && t.Message == "Watch signed off WITHOUT health data by rm@example.com: checked by hand.");
+        Assert.Contains(timeline, t => t.Kind == TimelineKinds.Event && t.Message.Contains("[watch-signoff]", StringComparison.Ordinal)); // the audit trail
+        Assert.DoesNotContain(timeline, t => t.Message.Contains("targets met", StringComparison.Ordinal));
+        Assert.DoesNotContain(_h.Deployments, d => d.ReleaseId == id && d.Rollback);
+    }
+
+    [Fact]
+    public async Task WatchWithoutAnyReading_SignOffLate_IsRemindedThenEscalatedAndStillWaits()
+    {
+        _h.MonitorReading = _ => null;
+        var policy = FastPolicy() with
+        {
+            SuccessCriteria = FastPolicy().SuccessCriteria with { SignOffReminderAfter = TimeSpan.FromSeconds(1), SignOffEscalationAfter = TimeSpan.FromSeconds(2) },
+        };
+        var request = Request(Id("signoff-late"), ReleaseType.Patch);
+        var id = await _h.StartReleaseAsync(request, policy);
+        await _h.SendAllAsync(id, EverythingPasses(id));
+
+        await _h.WaitForAsync(id, r => r.StatusReason == "Watch sign-off overdue: escalated to executive; still waiting for watch-signoff by release-manager.", "the escalation");
+        Assert.Equal(["rm@example.com"], Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "watch-signoff-reminder").Recipients);
+        Assert.Equal(["exec@example.com", "rm@example.com"], Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "watch-signoff-escalation").Recipients);
+        Assert.Equal(ReleaseStatus.Active, (await _h.Store.GetAsync(id))!.Status); // escalated, never passed on its own
+
+        await _h.RaiseAsync(id, SignOff(id, "rm@example.com"));
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        Assert.Contains(_h.Timeline(id), t => t.Kind == TimelineKinds.Watch && t.Message.StartsWith("Watch signed off WITHOUT health data by rm@example.com", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WatchReadingWithNoRequests_Pass_CompletesSayingItPassedWithoutData()
+    {
+        _h.MonitorReading = NoRequests;
+        var request = Request(Id("nodata-pass"), ReleaseType.Patch);
+
+        var outcome = await RunToEndAsync(request, OnMissingData(MissingHealthDataRule.Pass));
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        var timeline = _h.Timeline(request.Id);
+        var line = Assert.Single(timeline, t => t.Kind == TimelineKinds.Watch && t.Message.StartsWith("Watch passed WITHOUT health data", StringComparison.Ordinal));
+        Assert.Contains("1 of 1 health reading(s) without data (last: Billing: no error rate, no p95 duration, no availability (no requests in the window))", line.Message);
+        Assert.DoesNotContain(timeline, t => t.Message.Contains("targets met", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WatchReadingPartial_Fail_RollsBackNamingTheMissingData()
+    {
+        _h.MonitorReading = id => Healthy(id) with { Partial = true };
+        var request = Request(Id("nodata-fail"), ReleaseType.Patch);
+
+        var outcome = await RunToEndAsync(request, OnMissingData(MissingHealthDataRule.Fail));
+
+        Assert.Equal(ReleaseStatus.RolledBack, outcome.Status);
+        Assert.Contains("Watch ended without health data: 1 of 1 health reading(s) without data (last: the monitoring service answered only in part)", outcome.Reason);
+        Assert.Single(_h.Deployments, d => d.ReleaseId == request.Id && d.Rollback);
+    }
+
+    [Fact]
+    public async Task ValidationQueryFailed_Fail_RollsBackBeforeTheWatch()
+    {
+        _h.Reading = q => new HealthReading(q.ReleaseId, DateTimeOffset.UtcNow, [], false, "Monitoring is not configured");
+        var request = Request(Id("val-fail"), ReleaseType.Patch);
+
+        var outcome = await RunToEndAsync(request, OnMissingData(MissingHealthDataRule.Fail));
+
+        Assert.Equal(ReleaseStatus.RolledBack, outcome.Status);
+        Assert.Contains("Post-deployment validation ended without health data: the monitoring query failed (Monitoring is not configured)", outcome.Reason);
+        Assert.DoesNotContain(_h.Timeline(request.Id), t => t.Phase == ReleasePhase.PostRelease);
+        Assert.DoesNotContain(_h.MonitorReadings, r => r.ReleaseId == request.Id);
+    }
+
+    [Fact]
+    public async Task ValidationWithNoRequests_Pass_GoesOnSayingItPassedWithoutData()
+    {
+        _h.Reading = q => NoRequests(q.ReleaseId);
+        var request = Request(Id("val-pass"), ReleaseType.Patch);
+
+        var outcome = await RunToEndAsync(request, OnMissingData(MissingHealthDataRule.Pass));
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        var timeline = _h.Timeline(request.Id);
+        Assert.Contains(timeline, t => t.Kind == TimelineKinds.Validation && t.Message.StartsWith("Post-deployment validation passed WITHOUT health data", StringComparison.Ordinal));
+        Assert.DoesNotContain(timeline, t => t.Message == "Post-deployment validation passed.");
+    }
+
+    [Fact]
+    public async Task ValidationWithNoRequests_RequireSignOff_RefusedSignOffRollsBack()
+    {
+        _h.Reading = q => NoRequests(q.ReleaseId);
+        var request = Request(Id("val-signoff"), ReleaseType.Patch);
+        var id = await _h.StartReleaseAsync(request);
+        await _h.SendAllAsync(id, EverythingPasses(id));
+        await _h.WaitForAsync(id, r => r.StatusReason == "Post-deployment validation ended without monitoring data: waiting for watch-signoff by release-manager.", "the sign-off wait");
+        Assert.Contains(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "validation-signoff-request");
+
+        await _h.RaiseAsync(id, SignOff(id, "rm@example.com", approved: false, note: "no data, no release"));
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.RolledBack, outcome.Status);
+        Assert.Contains("Post-deployment validation without health data not signed off: watch-signoff refused by rm@example.com: no data, no release", outcome.Reason);
+        Assert.DoesNotContain(_h.MonitorReadings, r => r.ReleaseId == id);
     }
 
     [Fact]

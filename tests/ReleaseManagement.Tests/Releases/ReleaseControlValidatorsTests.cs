@@ -214,6 +214,23 @@ public class EvidenceRequestValidatorTests
     }
 
     [Fact]
+    public void Validate_WatchSignoffAttestation_IsAcceptedAsTheSuccessCriteriasSignOffItem()
+    {
+        var result = Validate(new EvidenceBody("watch-signoff", "attestation", "rm@example.com"));
+
+        Assert.True(result.IsValid);
+        Assert.Equal(["release-manager"], result.Value!.Item.AttestationRoles);
+    }
+
+    [Fact]
+    public void Validate_WatchSignoffWaiver_IsRefused()
+    {
+        var result = Validate(new EvidenceBody("watch-signoff", "waiver", "rm@example.com", Reason: "no time"));
+
+        Assert.Equal(["'watch-signoff' may not be waived."], result.Errors["kind"]);
+    }
+
+    [Fact]
     public void Validate_WaiverOfAnItemThePolicyMakesUnwaivable_ReportsKind()
     {
         var policy = WithUnwaivable(Policy, "security-scan");
