@@ -2,6 +2,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using ReleaseManagement.Api;
 using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Api.Dashboard;
 using ReleaseManagement.Api.Metrics;
 using ReleaseManagement.Azure.Email;
 
@@ -39,6 +40,7 @@ public static class Endpoints
         api.MapGet("/metrics", (HttpRequest request, MetricsHandlers handlers, CancellationToken ct) => handlers.GetMetricsAsync(request, ct));
         api.MapGet("/reports/{period}", (string period, HttpRequest request, MetricsHandlers handlers, CancellationToken ct) =>
             handlers.GetReportAsync(period, request, ct));
+        app.MapDashboard(atRoot: true);
         app.MapGet("/dev/mailbox", (IOptions<EmailOptions> options) => DevMailbox.List(options));
         return app;
     }

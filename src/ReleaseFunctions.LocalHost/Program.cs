@@ -3,6 +3,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
 using ReleaseFunctions.LocalHost;
 using ReleaseManagement.Api;
+using ReleaseManagement.Api.Dashboard;
 using ReleaseManagement.Azure.Events;
 using ReleaseManagement.Events;
 using ReleaseManagement.Azure.Storage;
@@ -34,6 +35,7 @@ using var bootLogging = LoggerFactory.Create(l => l.AddConsole().AddConfiguratio
 await using var sidecar = await DurableSidecar.StartAsync(storage, builder.Configuration["TaskHubName"]!, durableOptions, bootLogging);
 
 builder.Services.AddReleaseManagement(builder.Configuration);
+builder.Services.AddDashboard();
 builder.Services.AddDurableTaskWorker(b =>
 {
     b.UseGrpc(sidecar.Channel);

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Http;
+using ReleaseManagement.Api.Dashboard.Components;
+
+namespace ReleaseManagement.Api.Dashboard;
+
+/// <summary>
+/// The dashboard's routes, shared by both hosts. Each reads through <see cref="DashboardReader"/>, builds a view with a
+/// plain function and renders a component. A request from htmx (header <c>HX-Request</c>) gets the page's live part only.
+/// </summary>
+public sealed class DashboardHandlers(DashboardReader reader)
+{
+    /// <summary><c>GET /api/dashboard</c> (and <c>/</c> on the local host): the board, filtered by the query string.</summary>
+    public async Task<IResult> BoardAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var filter = BoardFilter.Parse(request.Query, out var problems);
+        var records = await reader.ListReleasesAsync(cancellationToken);
+        var view = BoardView.Build(records, filter, problems, reader.PolicySystems, reader.Format, reader.Now);
+        return IsFragment(request) ? DashboardPage.Fragment<BoardLive>(view) : DashboardPage.Page<BoardPage>(view);
+    }
+
+    /// <summary><c>GET /api/dashboard/releases/{id}</c>: one release; a page saying so (404) when there is none.</summary>
+    public async Task<IResult> ReleaseAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var detail = await reader.GetReleaseAsync(id, cancellationToken);
+        if (detail is null)
+        {
+            return DashboardPage.Page<NotFoundPage>(new NotFoundView(id, reader.Format.Zone.Id), StatusCodes.Status404NotFound);
+        }
+
+        var view = ReleasePageView.Build(detail, reader.Policy, reader.Format, reader.Now);
+        return IsFragment(request) ? DashboardPage.Fragment<ReleaseLive>(view) : DashboardPage.Page<ReleasePage>(view);
+    }
+
+    /// <summary><c>GET /api/dashboard/environments</c>: systems × environments from the stored deployment events.</summary>
+    public async Task<IResult> EnvironmentsAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (events, releases) = await reader.ListDeploymentsAsync(cancellationToken);
+        var now = reader.Now;
+        var view = EnvironmentsView.Build(events, releases, reader.PolicySystems, reader.Format, now - DashboardReader.DeploymentLookback, now);
+        return IsFragment(request) ? DashboardPage.Fragment<EnvironmentsLive>(view) : DashboardPage.Page<EnvironmentsPage>(view);
+    }
+
+    /// <summary><c>GET /api/dashboard/assets/{name}</c>: the stylesheet and the vendored script.</summary>
+    public static IResult Asset(string name, HttpRequest request) => DashboardAssets.Serve(name, request);
+
+    private static bool IsFragment(HttpRequest request) =>
+        string.Equals(request.Headers["HX-Request"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>What the not-found page says.</summary>
+public sealed record NotFoundView(string Id, string TimeZone);
