@@ -55,7 +55,7 @@ public sealed class DashboardPage : IResult
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var parameters = new Dictionary<string, object?>(_parameters);
         if (!_fragment)
         {
