@@ -141,6 +141,29 @@ public sealed class BrowserTests(DashboardSystem system) : IClassFixture<Dashboa
     }
 
     [Fact]
+    public async Task Calendar_ShowsWindowsInThePolicyTimeZoneABlackoutAndTargetDates()
+    {
+        var id = await system.CreateReleaseAsync("Calendar release", ct: Ct);
+        var target = await system.WaitForReleaseAsync(id, r => r.GetProperty("phase").GetString() == "Planning", Ct);
+
+        var (page, cspErrors) = await system.NewPageAsync();
+        await page.GotoAsync(system.Url(DashboardRoutes.Calendar));
+        Assert.Equal("Calendar", await page.Locator("h1").InnerTextAsync());
+        Assert.Contains("America/New_York", await page.Locator("main > p").First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(8, await page.Locator("section.week").CountAsync());
+        Assert.Contains("Window 20:00–00:00", await page.Locator("li.day.has-window").First.InnerTextAsync(), StringComparison.Ordinal);
+        var blackout = page.Locator($"li[data-date=\"{DashboardSystem.BlackoutDate:yyyy-MM-dd}\"]");
+        Assert.Contains($"Blackout: {DashboardSystem.BlackoutReason} (no window)", await blackout.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await blackout.Locator(".window").CountAsync());
+        var targetDay = page.Locator($"li[data-date=\"{target.GetProperty("targetDate").GetString()}\"]");
+        Assert.Equal(1, await targetDay.Locator($"a:text-is(\"{id}\")").CountAsync());
+        await DashboardSystem.AssertAccessibleAsync(page);
+        await DashboardSystem.ScreenshotsAsync(page, "calendar");
+        Assert.Empty(cspErrors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Pages_Headers_CarryANonceCspAndTheScriptIsServedByTheApp()
     {
         using var board = await system.Host.Client.GetAsync(DashboardRoutes.Board, Ct);

@@ -22,6 +22,12 @@ public sealed class DashboardSystem : IAsyncLifetime
     public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
 
     private IPlaywright _playwright = null!;
+    private string? _policyPath;
+
+    /// <summary>A one-day blackout the host's policy carries: the first Thursday (a window day) at least 8 days out.</summary>
+    public static DateOnly BlackoutDate { get; } = FirstThursdayFrom(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(8));
+
+    public const string BlackoutReason = "Dashboard test freeze";
 
     public LocalHostProcess Host { get; private set; } = null!;
 
@@ -45,6 +51,17 @@ public sealed class DashboardSystem : IAsyncLifetime
             throw new InvalidOperationException("AZURITE_CONNECTION_STRING is not set: run the tests with scripts/test.sh (scripts/lib/azurite.sh).");
         }
 
+        // The built-in policy plus one blackout, so the calendar has one to show.
+        var defaults = ReleaseManagement.Policy.ReleasePolicyDefaults.Create();
+        var policy = defaults with
+        {
+            ReleaseWindows = defaults.ReleaseWindows with
+            {
+                Blackouts = [new ReleaseManagement.Policy.Blackout { From = BlackoutDate, To = BlackoutDate, Reason = BlackoutReason }],
+            },
+        };
+        _policyPath = Path.Combine(Path.GetTempPath(), $"dashboard-policy-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(_policyPath, ReleaseManagement.Policy.PolicyJson.Serialize(policy));
         var port = LocalHostProcess.FreePort();
         Host = await LocalHostProcess.StartAsync(
             new Dictionary<string, string>
@@ -53,6 +70,7 @@ public sealed class DashboardSystem : IAsyncLifetime
                 ["TaskHubName"] = "dsh" + Guid.NewGuid().ToString("N")[..12],
                 ["Approvals__PublicBaseUrl"] = $"http://127.0.0.1:{port}",
                 ["Webhooks__CDEvents__Secrets__0"] = WebhookSecret,
+                ["Policy__Path"] = _policyPath,
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
             },
             port);
@@ -77,6 +95,21 @@ public sealed class DashboardSystem : IAsyncLifetime
         {
             await Host.DisposeAsync();
         }
+
+        if (_policyPath is not null)
+        {
+            File.Delete(_policyPath);
+        }
+    }
+
+    private static DateOnly FirstThursdayFrom(DateOnly date)
+    {
+        while (date.DayOfWeek != DayOfWeek.Thursday)
+        {
+            date = date.AddDays(1);
+        }
+
+        return date;
     }
 
     public string Url(string path) => new Uri(Host.BaseAddress, path).ToString();

@@ -10,6 +10,7 @@ public sealed class Dashboard(DashboardHandlers pages)
     public const string BoardFunction = "DashboardBoard";
     public const string ReleaseFunction = "DashboardRelease";
     public const string EnvironmentsFunction = "DashboardEnvironments";
+    public const string CalendarFunction = "DashboardCalendar";
     public const string AssetFunction = "DashboardAsset";
 
     [Function(BoardFunction)]
@@ -30,6 +31,12 @@ public sealed class Dashboard(DashboardHandlers pages)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = DashboardRoutes.EnvironmentsRoute)] HttpRequest request,
         CancellationToken cancellationToken) =>
         pages.EnvironmentsAsync(request, cancellationToken);
+
+    [Function(CalendarFunction)]
+    public Task<IResult> Calendar(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = DashboardRoutes.CalendarRoute)] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        pages.CalendarAsync(request, cancellationToken);
 
     [Function(AssetFunction)]
     public IResult Asset(

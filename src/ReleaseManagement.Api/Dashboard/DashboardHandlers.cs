@@ -40,6 +40,14 @@ public sealed class DashboardHandlers(DashboardReader reader)
         return IsFragment(request) ? DashboardPage.Fragment<EnvironmentsLive>(view) : DashboardPage.Page<EnvironmentsPage>(view);
     }
 
+    /// <summary><c>GET /api/dashboard/calendar</c>: the next eight weeks in the policy time zone.</summary>
+    public async Task<IResult> CalendarAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var records = await reader.ListReleasesAsync(cancellationToken);
+        var view = CalendarView.Build(reader.Policy, records, reader.Format, reader.Now);
+        return IsFragment(request) ? DashboardPage.Fragment<CalendarLive>(view) : DashboardPage.Page<CalendarPage>(view);
+    }
+
     /// <summary><c>GET /api/dashboard/assets/{name}</c>: the stylesheet and the vendored script.</summary>
     public static IResult Asset(string name, HttpRequest request) => DashboardAssets.Serve(name, request);
 
