@@ -165,14 +165,28 @@ public sealed record BoardView(
             DashboardRoutes.Release(r.Request.Id));
     }
 
-    /// <summary>Per release: the other active releases that share one of its systems on the same target date.</summary>
-    private static ILookup<string, string> Conflicts(IReadOnlyList<ReleaseRecord> active) =>
-        active
-            .SelectMany(a => active
-                .Where(b => b.Request.Id != a.Request.Id && b.Request.TargetDate == a.Request.TargetDate)
-                .SelectMany(b => a.Request.Systems.Intersect(b.Request.Systems, StringComparer.OrdinalIgnoreCase)
-                    .Select(s => (a.Request.Id, Warning: $"Shares {s} with {b.Request.Id} on {DisplayFormat.Date(a.Request.TargetDate)}."))))
+    /// <summary>
+    /// Per release: one warning per system it shares with other active releases on the same target date (at most three
+    /// named). Grouped by date and system, so it costs O(n), not a comparison of every pair.
+    /// </summary>
+    private static ILookup<string, string> Conflicts(IReadOnlyList<ReleaseRecord> active)
+    {
+        var groups = active
+            .SelectMany(r => r.Request.Systems.Distinct(StringComparer.OrdinalIgnoreCase).Select(s => (Key: (r.Request.TargetDate, System: s.ToUpperInvariant()), r.Request.Id)))
+            .GroupBy(x => x.Key, x => x.Id)
+            .Where(g => g.Count() > 1)
+            .ToDictionary(g => g.Key, g => g.Order(StringComparer.Ordinal).ToArray());
+        return active
+            .SelectMany(r => r.Request.Systems.Distinct(StringComparer.OrdinalIgnoreCase)
+                .Where(s => groups.ContainsKey((r.Request.TargetDate, s.ToUpperInvariant())))
+                .Select(s =>
+                {
+                    var others = groups[(r.Request.TargetDate, s.ToUpperInvariant())].Where(id => id != r.Request.Id).ToArray();
+                    var named = string.Join(", ", others.Take(3)) + (others.Length > 3 ? $" and {others.Length - 3} more" : string.Empty);
+                    return (r.Request.Id, Warning: $"Shares {s} with {named} on {DisplayFormat.Date(r.Request.TargetDate)}.");
+                }))
             .ToLookup(x => x.Id, x => x.Warning, StringComparer.Ordinal);
+    }
 }
 
 public sealed record BoardColumn(string Name, IReadOnlyList<ReleaseCard> Cards)
