@@ -164,6 +164,27 @@ public sealed class BrowserTests(DashboardSystem system) : IClassFixture<Dashboa
     }
 
     [Fact]
+    public async Task Metrics_ShowsTheCurrentMonthAndQuarterWithTrendsAndReportLinks()
+    {
+        var (page, cspErrors) = await system.NewPageAsync();
+        var response = await page.GotoAsync(system.Url(DashboardRoutes.Metrics));
+        Assert.Equal(200, response!.Status);
+        Assert.Equal("Metrics", await page.Locator("h1").InnerTextAsync());
+        var headers = await page.Locator("#metrics thead th").AllInnerTextsAsync();
+        Assert.Contains(headers, h => h.StartsWith("Month ", StringComparison.Ordinal));
+        Assert.Contains(headers, h => h.StartsWith("Quarter ", StringComparison.Ordinal));
+        Assert.Contains("Change failure rate", await page.Locator("#metrics").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(3, await page.Locator("figure.chart svg").CountAsync());
+        var report = await page.Locator("a.report-link").First.GetAttributeAsync("href");
+        using var stored = await system.Host.Client.GetAsync(report, Ct);
+        Assert.True(stored.IsSuccessStatusCode, $"{report}: {stored.StatusCode}");
+        await DashboardSystem.AssertAccessibleAsync(page);
+        await DashboardSystem.ScreenshotsAsync(page, "metrics");
+        Assert.Empty(cspErrors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Pages_Headers_CarryANonceCspAndTheScriptIsServedByTheApp()
     {
         using var board = await system.Host.Client.GetAsync(DashboardRoutes.Board, Ct);

@@ -11,6 +11,7 @@ public sealed class Dashboard(DashboardHandlers pages)
     public const string ReleaseFunction = "DashboardRelease";
     public const string EnvironmentsFunction = "DashboardEnvironments";
     public const string CalendarFunction = "DashboardCalendar";
+    public const string MetricsFunction = "DashboardMetrics";
     public const string AssetFunction = "DashboardAsset";
 
     [Function(BoardFunction)]
@@ -37,6 +38,12 @@ public sealed class Dashboard(DashboardHandlers pages)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = DashboardRoutes.CalendarRoute)] HttpRequest request,
         CancellationToken cancellationToken) =>
         pages.CalendarAsync(request, cancellationToken);
+
+    [Function(MetricsFunction)]
+    public Task<IResult> Metrics(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = DashboardRoutes.MetricsRoute)] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        pages.MetricsAsync(cancellationToken);
 
     [Function(AssetFunction)]
     public IResult Asset(

@@ -20,6 +20,7 @@ public static class DashboardEndpoints
             pages.ReleaseAsync(id, request, ct));
         app.MapMethods(DashboardRoutes.Environments, getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.EnvironmentsAsync(request, ct));
         app.MapMethods(DashboardRoutes.Calendar, getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.CalendarAsync(request, ct));
+        app.MapMethods(DashboardRoutes.Metrics, getOrHead, (DashboardHandlers pages, CancellationToken ct) => pages.MetricsAsync(ct));
         app.MapMethods(DashboardRoutes.Base + "/assets/{name}", getOrHead, (string name, HttpRequest request) => DashboardHandlers.Asset(name, request));
         return app;
     }

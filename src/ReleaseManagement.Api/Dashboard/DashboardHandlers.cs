@@ -48,6 +48,13 @@ public sealed class DashboardHandlers(DashboardReader reader)
         return IsFragment(request) ? DashboardPage.Fragment<CalendarLive>(view) : DashboardPage.Page<CalendarPage>(view);
     }
 
+    /// <summary><c>GET /api/dashboard/metrics</c>: the current month and quarter, with trends and links to the reports.</summary>
+    public async Task<IResult> MetricsAsync(CancellationToken cancellationToken)
+    {
+        var reports = await reader.CurrentReportsAsync(cancellationToken);
+        return DashboardPage.Page<MetricsPage>(MetricsView.Build(reports, reader.Policy.MetricTargets, reader.Format, reader.Now));
+    }
+
     /// <summary><c>GET /api/dashboard/assets/{name}</c>: the stylesheet and the vendored script.</summary>
     public static IResult Asset(string name, HttpRequest request) => DashboardAssets.Serve(name, request);
 

@@ -1,4 +1,5 @@
 using ReleaseManagement.Approvals;
+using ReleaseManagement.Metrics;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
@@ -23,7 +24,8 @@ public sealed class DashboardReader(
     IApprovalDecisionStore decisions,
     IReleaseHealthStore health,
     ReleasePolicy policy,
-    TimeProvider time)
+    TimeProvider time,
+    MetricsService metrics)
 {
     /// <summary>At most this many releases are read for the board (one query of the projection).</summary>
     public const int MaxReleases = 5000;
@@ -73,6 +75,15 @@ public sealed class DashboardReader(
         }
 
         return new ReleaseDetail(record, timeline.Result, pipeline.Result, byStage, readings.Result);
+    }
+
+    /// <summary>The current month's and quarter's reports, computed as <c>GET /api/metrics</c> computes them (from the daily rollups).</summary>
+    public async Task<IReadOnlyList<MetricsReport>> CurrentReportsAsync(CancellationToken cancellationToken)
+    {
+        var today = metrics.Today;
+        var month = metrics.BuildReportAsync(ReportPeriod.Containing(PeriodKind.Month, today), cancellationToken: cancellationToken);
+        var quarter = metrics.BuildReportAsync(ReportPeriod.Containing(PeriodKind.Quarter, today), cancellationToken: cancellationToken);
+        return [await month, await quarter];
     }
 
     /// <summary>The stored pipeline events of the last <see cref="DeploymentLookback"/>, with the releases to name their systems.</summary>

@@ -15,6 +15,7 @@ public static class DashboardRoutes
     public const string ReleaseRoute = "dashboard/releases/{id}";
     public const string EnvironmentsRoute = "dashboard/environments";
     public const string CalendarRoute = "dashboard/calendar";
+    public const string MetricsRoute = "dashboard/metrics";
     public const string AssetRoute = "dashboard/assets/{name}";
 
     public static string Board => Base;
@@ -24,6 +25,8 @@ public static class DashboardRoutes
     public static string Environments => $"{Base}/environments";
 
     public static string Calendar => $"{Base}/calendar";
+
+    public static string Metrics => $"{Base}/metrics";
 
     public static string Asset(string name) => $"{Base}/assets/{Uri.EscapeDataString(name)}";
 

@@ -280,9 +280,9 @@ public sealed record TimelineRow(string At, string AtIso, string Phase, string K
 public sealed record HealthChart(
     string Title,
     string Unit,
-    string Threshold,
+    string? Threshold,
     string Points,
-    string ThresholdY,
+    string? ThresholdY,
     IReadOnlyList<HealthPoint> Values,
     int BreachCount)
 {
@@ -291,17 +291,23 @@ public sealed record HealthChart(
 
     public string Description => Values.Count == 0
         ? $"{Title}: no readings."
-        : $"{Title}: {Values.Count} reading(s), latest {Values[^1].Value} {Unit}, threshold {Threshold} {Unit}, {BreachCount} above it.";
+        : Threshold is null
+            ? $"{Title}: {Values.Count} value(s), latest {Values[^1].Value} {Unit}."
+            : $"{Title}: {Values.Count} value(s), latest {Values[^1].Value} {Unit}, threshold {Threshold} {Unit}, {BreachCount} above it.";
 
-    public static HealthChart Of(string title, string unit, decimal threshold, IReadOnlyList<(DateTimeOffset At, decimal Value)> values, DisplayFormat format)
+    public static HealthChart Of(string title, string unit, decimal threshold, IReadOnlyList<(DateTimeOffset At, decimal Value)> values, DisplayFormat format) =>
+        Of(title, unit, threshold, values.Select(v => (format.Time(v.At), v.Value)).ToArray());
+
+    /// <summary>A chart of labelled values (a trend over periods) against a threshold.</summary>
+    public static HealthChart Of(string title, string unit, decimal? threshold, IReadOnlyList<(string Label, decimal Value)> values)
     {
-        var max = Math.Max(values.Count == 0 ? 0 : values.Max(v => v.Value), threshold) * 1.15m;
+        var max = Math.Max(values.Count == 0 ? 0 : values.Max(v => v.Value), threshold ?? 0) * 1.15m;
         max = max <= 0 ? 1 : max;
         string Y(decimal v) => Math.Round(Height - (double)(v / max) * Height, 1).ToString(CultureInfo.InvariantCulture);
         string X(int i) => (values.Count <= 1 ? Width / 2.0 : Math.Round(i * (double)Width / (values.Count - 1), 1)).ToString(CultureInfo.InvariantCulture);
         var points = string.Join(" ", values.Select((v, i) => $"{X(i)},{Y(v.Value)}"));
-        var list = values.Select((v, i) => new HealthPoint(format.Time(v.At), DisplayFormat.Number(v.Value), v.Value > threshold, X(i), Y(v.Value))).ToArray();
-        return new HealthChart(title, unit, DisplayFormat.Number(threshold), points, Y(threshold), list, list.Count(p => p.Breached));
+        var list = values.Select((v, i) => new HealthPoint(v.Label, DisplayFormat.Number(v.Value), v.Value > threshold, X(i), Y(v.Value))).ToArray();
+        return new HealthChart(title, unit, threshold is { } t ? DisplayFormat.Number(t) : null, points, threshold is { } y ? Y(y) : null, list, list.Count(p => p.Breached));
     }
 }
 
