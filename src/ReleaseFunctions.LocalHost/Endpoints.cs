@@ -22,13 +22,13 @@ public static class Endpoints
             handlers.DecideAsync(id, request, durable, ct));
         api.MapGet("/releases", (HttpRequest request, ReleaseHandlers handlers, CancellationToken ct) =>
             handlers.ListAsync(request, ct));
-        api.MapPatch("/releases/{id}", (string id, HttpRequest request, DurableTaskClient durable, LifecycleHandlers handlers, CancellationToken ct) =>
+        api.MapPatch("/releases/{id}", (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
             handlers.RescheduleAsync(id, request, durable, ct));
-        api.MapPost("/releases/{id}/cancel", (string id, HttpRequest request, DurableTaskClient durable, LifecycleHandlers handlers, CancellationToken ct) =>
+        api.MapPost("/releases/{id}/cancel", (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
             handlers.CancelAsync(id, request, durable, ct));
-        api.MapPost("/releases/{id}/milestones/{name}", (string id, string name, HttpRequest request, DurableTaskClient durable, LifecycleHandlers handlers, CancellationToken ct) =>
+        api.MapPost("/releases/{id}/milestones/{name}", (string id, string name, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
             handlers.MilestoneAsync(id, name, request, durable, ct));
-        api.MapPost("/releases/{id}/evidence", (string id, HttpRequest request, DurableTaskClient durable, LifecycleHandlers handlers, CancellationToken ct) =>
+        api.MapPost("/releases/{id}/evidence", (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
             handlers.EvidenceAsync(id, request, durable, ct));
         api.MapGet("/health", () => HealthHandler.Get());
         api.MapGet("/policy", (PolicyHandlers handlers) => handlers.Get());

@@ -39,7 +39,7 @@ builder.Services.AddDashboard();
 builder.Services.AddDurableTaskWorker(b =>
 {
     b.UseGrpc(sidecar.Channel);
-    b.AddTasks(r => r.AddReleaseTasks().AddPipelineEventTasks());
+    b.AddTasks(r => r.AddReleaseTasks());
 });
 builder.Services.AddDurableTaskClient(b =>
 {

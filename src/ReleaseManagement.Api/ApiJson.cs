@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ReleaseManagement.Api;
 
@@ -9,14 +10,21 @@ public static class ApiJson
 {
     public const long MaxBodyBytes = 64 * 1024;
 
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    public static readonly JsonSerializerOptions Options = Apply(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    /// <summary>
+    /// Gives <paramref name="options"/> (web defaults) the API's settings: the hosts apply it to their HTTP JSON options, so
+    /// typed results such as <c>Accepted&lt;T&gt;</c> write the same shape as <see cref="Json"/>.
+    /// </summary>
+    public static JsonSerializerOptions Apply(JsonSerializerOptions options)
     {
-        Converters = { new JsonStringEnumConverter() },
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
+        options.Converters.Add(new JsonStringEnumConverter());
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        return options;
+    }
 
     /// <summary>Reads a JSON body, or returns the problem to answer with (400 malformed, 413 too large, 415 not JSON).</summary>
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
     {
         if (request.ContentLength > MaxBodyBytes)

@@ -38,9 +38,10 @@ public static class Extensions
         services.AddOptions<DeploymentOptions>().Bind(configuration.GetSection(DeploymentOptions.Section));
         services.AddHttpClient<IDeploymentPipeline, WebhookDeploymentPipeline>(c => c.Timeout = TimeSpan.FromSeconds(30));
 
+        services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
         services.AddSingleton<ReleaseHandlers>();
         services.AddSingleton<DecisionHandlers>();
-        services.AddSingleton<LifecycleHandlers>();
+        services.AddSingleton<ReleaseControlHandlers>();
         services.AddPipelineEvents(configuration);
         services.AddApprovals(configuration);
         services.AddMetrics(configuration);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -28,7 +29,8 @@ public sealed partial class ReleaseHandlers(
     public static string StatusUri(string releaseId) => $"/api/releases/{Uri.EscapeDataString(releaseId)}";
 
     /// <summary><c>POST /api/releases</c>: validate, store, start the orchestration; 202 with the status location.</summary>
-    public async Task<IResult> CreateAsync(HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
+    public async Task<Results<Accepted<ReleaseAccepted>, ProblemHttpResult>> CreateAsync(
+        HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var (body, problem) = await ApiJson.ReadAsync<ReleaseRequestBody>(request, cancellationToken);
         if (problem is not null)
@@ -85,8 +87,7 @@ public sealed partial class ReleaseHandlers(
 
         LogStarted(log, release.Id, release.Type);
         var location = StatusUri(release.Id);
-        return Results.Json(new { id = release.Id, statusUri = location }, ApiJson.Options, statusCode: StatusCodes.Status202Accepted)
-            .WithLocation(location);
+        return TypedResults.Accepted(location, new ReleaseAccepted(release.Id, location));
     }
 
     /// <summary><c>GET /api/releases/{id}</c>: the stored release, its phase, and the orchestration's runtime status.</summary>
@@ -94,13 +95,13 @@ public sealed partial class ReleaseHandlers(
     {
         if (!ReleaseIds.IsValid(releaseId))
         {
-            return Problems.NotFound("No such release.", $"There is no release '{releaseId}'.");
+            return Problems.UnknownRelease(releaseId);
         }
 
         var record = await store.GetAsync(releaseId, cancellationToken);
         if (record is null)
         {
-            return Problems.NotFound("No such release.", $"There is no release '{releaseId}'.");
+            return Problems.UnknownRelease(releaseId);
         }
 
         var instance = await durable.GetInstanceAsync(releaseId, cancellationToken);
@@ -159,76 +160,4 @@ public sealed partial class ReleaseHandlers(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Release {ReleaseId} was stored without an orchestration; starting it now")]
     private static partial void LogResuming(ILogger logger, string releaseId);
-}
-
-/// <summary>
-/// The JSON view of a release (<c>GET /api/releases/{id}</c>): the request, its projected standing (phase, status, stage,
-/// gate verdicts, pending approvals, risk), the orchestration's runtime status and the timeline.
-/// </summary>
-public sealed record ReleaseView(
-    string Id,
-    string Title,
-    ReleaseType Type,
-    IReadOnlyList<string> Systems,
-    DateOnly TargetDate,
-    string? RequestedBy,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? Approvers,
-    ChangeCategory ChangeCategory,
-    RiskRating Impact,
-    RiskRating Probability,
-    DateTimeOffset CreatedAt,
-    ReleasePhase Phase,
-    ReleaseStatus Status,
-    string? StatusReason,
-    DateTimeOffset UpdatedAt,
-    string? RuntimeStatus,
-    string? Stage,
-    IReadOnlyList<GateItemStatus> Gates,
-    IReadOnlyList<PendingApproval> PendingApprovals,
-    string? Risk,
-    IReadOnlyList<TimelineEntry> Timeline)
-{
-    public static ReleaseView From(ReleaseRecord r, string? runtimeStatus, IReadOnlyList<TimelineEntry>? timeline = null) => new(
-        r.Request.Id, r.Request.Title, r.Request.Type, r.Request.Systems, r.Request.TargetDate, r.Request.RequestedBy,
-        r.Request.Approvers, r.Request.EffectiveChangeCategory, r.Request.Impact, r.Request.Probability,
-        r.CreatedAt, r.Phase, r.Status, r.StatusReason, r.UpdatedAt, runtimeStatus,
-        r.Stage, r.Gates ?? [], r.PendingApprovals ?? [], r.Risk, timeline ?? []);
-}
-
-/// <summary>One release in a list (<c>GET /api/releases</c>): its standing without the timeline.</summary>
-public sealed record ReleaseSummary(
-    string Id,
-    string Title,
-    ReleaseType Type,
-    IReadOnlyList<string> Systems,
-    DateOnly TargetDate,
-    ReleasePhase Phase,
-    ReleaseStatus Status,
-    string? StatusReason,
-    string? Stage,
-    string? Risk,
-    IReadOnlyList<PendingApproval> PendingApprovals,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
-{
-    public static ReleaseSummary From(ReleaseRecord r) => new(
-        r.Request.Id, r.Request.Title, r.Request.Type, r.Request.Systems, r.Request.TargetDate, r.Phase, r.Status, r.StatusReason,
-        r.Stage, r.Risk, r.PendingApprovals ?? [], r.CreatedAt, r.UpdatedAt);
-}
-
-/// <summary>The body of <c>GET /api/releases</c>.</summary>
-public sealed record ReleaseList(int Count, IReadOnlyList<ReleaseSummary> Releases);
-
-internal static class ResultExtensions
-{
-    public static IResult WithLocation(this IResult inner, string location) => new LocationResult(inner, location);
-
-    private sealed class LocationResult(IResult inner, string location) : IResult
-    {
-        public Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.Headers.Location = location;
-            return inner.ExecuteAsync(httpContext);
-        }
-    }
 }

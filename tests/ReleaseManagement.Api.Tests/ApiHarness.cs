@@ -75,7 +75,7 @@ public sealed class ApiHarness : IAsyncDisposable
 
     public ReleaseHandlers Releases => Services.GetRequiredService<ReleaseHandlers>();
 
-    public LifecycleHandlers Lifecycle => Services.GetRequiredService<LifecycleHandlers>();
+    public ReleaseControlHandlers Control => Services.GetRequiredService<ReleaseControlHandlers>();
 
     public DecisionHandlers Decisions => Services.GetRequiredService<DecisionHandlers>();
 
@@ -204,12 +204,13 @@ public sealed class ApiHarness : IAsyncDisposable
     public async Task EndAsync(string releaseId) => Assert.Empty(await ReceivedAsync(releaseId));
 
     /// <summary>Runs a handler on a request with <paramref name="json"/> as its body and reads the answer.</summary>
-    public async Task<Answer> CallAsync(
-        Func<HttpRequest, Task<IResult>> handler,
+    public async Task<Answer> CallAsync<TResult>(
+        Func<HttpRequest, Task<TResult>> handler,
         string? json = null,
         string? query = null,
         string? principal = null,
         string method = "POST")
+        where TResult : IResult
     {
         var context = new DefaultHttpContext { RequestServices = Services };
         context.Request.Method = method;

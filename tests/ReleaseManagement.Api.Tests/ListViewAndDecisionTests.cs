@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using ReleaseManagement.Events;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Releases;
@@ -164,5 +165,16 @@ public sealed class ListViewAndDecisionTests : IAsyncLifetime
         var message = Assert.Single(answer.Errors("stage"));
         Assert.Contains(string.Join(", ", ApprovalStageKeys.All), message, StringComparison.Ordinal);
         Assert.Empty(await _h.ReceivedAsync(id));
+    }
+
+    [Fact]
+    public void HttpJsonOptions_OfTheComposition_WriteLikeApiJson()
+    {
+        // Typed results (Accepted<T>) write with the host's HTTP JSON options: the composition gives them the API's shape.
+        var options = _h.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var value = new { ReleaseType = ReleaseType.Minor, Missing = (string?)null };
+
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(value, ApiJson.Options), System.Text.Json.JsonSerializer.Serialize(value, options));
+        Assert.Equal("""{"releaseType":"Minor","missing":null}""", System.Text.Json.JsonSerializer.Serialize(value, options));
     }
 }

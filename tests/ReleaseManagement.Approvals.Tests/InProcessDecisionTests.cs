@@ -102,8 +102,8 @@ public sealed class InProcessDecisionTests : IAsyncLifetime
         start.Set();
         var results = await Task.WhenAll(submits);
 
-        var recorded = Assert.Single(results, r => r.Outcome == DecisionOutcome.Recorded);
-        Assert.All(results.Where(r => r != recorded), r => Assert.Equal(DecisionOutcome.AlreadyDecided, r.Outcome));
+        var recorded = Assert.Single(results, r => r.Outcome == DecisionAttemptOutcome.Recorded);
+        Assert.All(results.Where(r => r != recorded), r => Assert.Equal(DecisionAttemptOutcome.AlreadyDecided, r.Outcome));
         var stored = Assert.Single(await _services.GetRequiredService<IApprovalDecisionStore>().ListAsync(id, ApprovalStages.Plan, Ct));
         Assert.Equal(recorded.Decision!.DecisionId, stored.DecisionId);
         Assert.Equal([recorded.Decision.DecisionId], await RaisedAsync(id));
@@ -116,7 +116,7 @@ public sealed class InProcessDecisionTests : IAsyncLifetime
         var service = _services.GetRequiredService<ApprovalDecisionService>();
         var other = await service.DecideDirectAsync(
             id, ApprovalStages.Plan, true, "owner@example.com", "product-owner", "<b>ship it</b>", new DecisionClient(null, null, null), _durable.Client, Ct);
-        Assert.Equal(DecisionOutcome.Recorded, other.Outcome);
+        Assert.Equal(DecisionAttemptOutcome.Recorded, other.Outcome);
 
         var (status, html) = await RenderAsync(await _services.GetRequiredService<ApprovalPageHandlers>().ShowAsync(token, _durable.Client, Ct));
         Assert.Equal(200, status);
@@ -133,7 +133,7 @@ public sealed class InProcessDecisionTests : IAsyncLifetime
         var (id, token) = await WaitingReleaseWithLinkAsync(approver: "requester@example.com");
         var strict = _services.GetRequiredService<ApprovalDecisionService>();
         var refused = await strict.DecideByLinkAsync(token, true, null, new DecisionClient(null, null, null), _durable.Client, Ct);
-        Assert.Equal(DecisionOutcome.RequesterMayNotApprove, refused.Outcome);
+        Assert.Equal(DecisionAttemptOutcome.RequesterMayNotApprove, refused.Outcome);
 
         var lenient = ActivatorUtilities.CreateInstance<ApprovalDecisionService>(
             _services, Microsoft.Extensions.Options.Options.Create(new ApprovalOptions
@@ -141,7 +141,7 @@ public sealed class InProcessDecisionTests : IAsyncLifetime
                 PublicBaseUrl = "http://approvals.test", FormKey = ApprovalSystem.FormKey, RequireSignedInApprover = false, RequesterMayApprove = true,
             }));
         var allowed = await lenient.DecideByLinkAsync(token, true, null, new DecisionClient(null, null, null), _durable.Client, Ct);
-        Assert.Equal(DecisionOutcome.Recorded, allowed.Outcome);
+        Assert.Equal(DecisionAttemptOutcome.Recorded, allowed.Outcome);
         Assert.Equal([allowed.Decision!.DecisionId], await RaisedAsync(id));
     }
 
@@ -163,16 +163,16 @@ public sealed class InProcessDecisionTests : IAsyncLifetime
         Assert.Equal(ApprovalRequestState.Open, (await requests.GetAsync(ApprovalTokens.Hash(token), Ct))!.State);
 
         var byLink = await service.DecideByLinkAsync(token, true, null, client, _durable.Client, Ct);
-        Assert.Equal((DecisionOutcome.Closed, "The plan stage was approved."), (byLink.Outcome, byLink.Closure?.Reason));
+        Assert.Equal((DecisionAttemptOutcome.Closed, "The plan stage was approved."), (byLink.Outcome, byLink.Closure?.Reason));
         var link = await requests.GetAsync(ApprovalTokens.Hash(token), Ct);
         Assert.Equal((ApprovalRequestState.Closed, "The plan stage was approved."), (link!.State, link.ClosedReason));
 
         var byApi = await service.DecideDirectAsync(id, ApprovalStages.Plan, true, "owner@example.com", "product-owner", null, client, _durable.Client, Ct);
-        Assert.Equal(DecisionOutcome.Closed, byApi.Outcome);
+        Assert.Equal(DecisionAttemptOutcome.Closed, byApi.Outcome);
         Assert.Equal(closedAt, byApi.Closure!.ClosedAt);
 
         var other = await service.DecideDirectAsync(id, ReleaseManagement.Policy.ApprovalStageKeys.PromotionStaging, true, "qa@example.com", "qa-lead", null, client, _durable.Client, Ct);
-        Assert.Equal(DecisionOutcome.Recorded, other.Outcome);
+        Assert.Equal(DecisionAttemptOutcome.Recorded, other.Outcome);
         Assert.Empty(await _services.GetRequiredService<IApprovalDecisionStore>().ListAsync(id, ApprovalStages.Plan, Ct));
         Assert.Equal([other.Decision!.DecisionId], await RaisedAsync(id)); // only the open stage's decision reached the release
     }

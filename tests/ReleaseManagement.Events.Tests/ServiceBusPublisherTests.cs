@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Logging.Abstractions;
+using ReleaseManagement.Activities;
 using ReleaseManagement.Azure.Events;
 using ReleaseManagement.Events;
 
@@ -22,10 +23,10 @@ public sealed class ServiceBusPublisherTests
         }
     }
 
-    private static readonly ReleaseLifecycleEvent Requested = new(
+    private static readonly ReleaseEvent Requested = new(
         "7d3f0c52-1b8e-4a57-9a55-2b1c7e0d9f10",
         "2025.07",
-        ReleaseLifecycleEventType.ApprovalRequested,
+        ReleaseEventType.ApprovalRequested,
         new DateTimeOffset(2025, 7, 1, 9, 30, 0, TimeSpan.Zero),
         new Dictionary<string, string> { ["stage"] = "plan", ["approvers"] = "cab@example.com" });
 
@@ -69,20 +70,20 @@ public sealed class ServiceBusPublisherTests
     }
 
     [Theory]
-    [InlineData(ReleaseLifecycleEventType.ApprovalGranted, "dev.cdeventsx.releasefunctions-approval.granted.0.1.0")]
-    [InlineData(ReleaseLifecycleEventType.ApprovalRejected, "dev.cdeventsx.releasefunctions-approval.rejected.0.1.0")]
-    [InlineData(ReleaseLifecycleEventType.ApprovalExpired, "dev.cdeventsx.releasefunctions-approval.expired.0.1.0")]
-    [InlineData(ReleaseLifecycleEventType.PhaseChanged, "dev.cdeventsx.releasefunctions-release.phasechanged.0.1.0")]
-    [InlineData(ReleaseLifecycleEventType.ReleaseCompleted, "dev.cdeventsx.releasefunctions-release.completed.0.1.0")]
-    public void CloudEventType_EachTransition_IsVersionedCustomCDEventsType(ReleaseLifecycleEventType type, string expected)
+    [InlineData(ReleaseEventType.ApprovalGranted, "dev.cdeventsx.releasefunctions-approval.granted.0.1.0")]
+    [InlineData(ReleaseEventType.ApprovalRejected, "dev.cdeventsx.releasefunctions-approval.rejected.0.1.0")]
+    [InlineData(ReleaseEventType.ApprovalExpired, "dev.cdeventsx.releasefunctions-approval.expired.0.1.0")]
+    [InlineData(ReleaseEventType.PhaseChanged, "dev.cdeventsx.releasefunctions-release.phasechanged.0.1.0")]
+    [InlineData(ReleaseEventType.ReleaseCompleted, "dev.cdeventsx.releasefunctions-release.completed.0.1.0")]
+    public void CloudEventType_EachTransition_IsVersionedCustomCDEventsType(ReleaseEventType type, string expected)
     {
-        Assert.Equal(expected, ReleaseLifecycleEvent.CloudEventType(type));
+        Assert.Equal(expected, ReleaseEvent.CloudEventType(type));
     }
 
     [Fact]
     public void CloudEventType_EveryTransition_HasADistinctType()
     {
-        var types = Enum.GetValues<ReleaseLifecycleEventType>().Select(ReleaseLifecycleEvent.CloudEventType).ToList();
+        var types = Enum.GetValues<ReleaseEventType>().Select(ReleaseEvent.CloudEventType).ToList();
         Assert.Equal(types.Count, types.Distinct().Count());
     }
 }

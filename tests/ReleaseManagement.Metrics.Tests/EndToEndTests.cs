@@ -10,6 +10,7 @@ using ReleaseManagement.Azure.Metrics;
 using ReleaseManagement.Azure.Monitoring;
 using ReleaseManagement.Events;
 using ReleaseManagement.Metrics;
+using ReleaseManagement.Orchestration;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
@@ -191,7 +192,7 @@ public sealed class EndToEndTests
     }
 
     [Fact]
-    public async Task PostReleaseMonitor_ReleaseInItsWatchBreaches_ReadingStoredAndBreachRaisedToTheRelease()
+    public async Task PostReleaseMonitor_ReleasesInTheirWatch_OneQueryAndEveryReadingStoredAndRaisedToItsRelease()
     {
         await using var server = await FakeLogAnalytics.StartAsync();
         var now = M(15, 12);
@@ -203,6 +204,10 @@ public sealed class EndToEndTests
         var healthy = MetricsHarness.NewId("h");
         await h.ReleaseAsync(watched, ReleaseType.Patch, "Billing", M(1), ReleasePhase.PostRelease, ReleaseStatus.Active);
         await h.ReleaseAsync(healthy, ReleaseType.Patch, "Forecasting", M(1), ReleasePhase.PostRelease, ReleaseStatus.Active);
+        // In phase PostRelease but past its watch (a hotfix awaiting its review): not read.
+        var reviewing = MetricsHarness.NewId("r");
+        await h.ReleaseAsync(reviewing, ReleaseType.Hotfix, "Billing", M(1), ReleasePhase.PostRelease, ReleaseStatus.Active);
+        await h.Releases.ApplyAsync(new ReleaseStatusUpdate(reviewing, ReleasePhase.PostRelease, ReleaseStatus.Active, "Review due.", M(15, 9), ReleaseStages.EmergencyReview), Ct);
         await h.EventAsync(CanonicalEventType.ServiceDeployed, M(15, 8), watched, "Billing");
         await h.EventAsync(CanonicalEventType.ServiceDeployed, M(15, 10), healthy, "Forecasting");
         server.Then((c, _) => FakeLogAnalytics.Json(c, 200, FakeLogAnalytics.Tables("PrimaryResult",
@@ -224,16 +229,24 @@ public sealed class EndToEndTests
         var run = await h.Jobs.RunPostReleaseMonitorAsync(durable.Client, Ct);
 
         Assert.Equal([watched], run.Breached);
+        Assert.Contains(watched, run.Raised); // every reading is raised, breach or not
+        Assert.Contains(healthy, run.Raised);
+        Assert.DoesNotContain(reviewing, run.Raised);
         var query = Assert.Single(server.Received); // one batched query for every release in its watch
         Assert.Contains(watched, query.Query);
         Assert.Contains(healthy, query.Query);
+        Assert.DoesNotContain(reviewing, query.Query);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         wait.CancelAfter(TimeSpan.FromSeconds(30));
         var done = await durable.Client.WaitForInstanceCompletionAsync(watched, getInputsAndOutputs: true, wait.Token);
         var raised = done.ReadOutputAs<Ports.HealthReading>()!;
         Assert.Equal(watched, raised.ReleaseId);
         Assert.Equal(3.5m, raised.Systems[0].ErrorRatePercent);
-        Assert.Equal(OrchestrationRuntimeStatus.Running, (await durable.Client.GetInstanceAsync(healthy, Ct))!.RuntimeStatus);
+        // A healthy reading is raised too: the release, not the timer, judges it (with the policy it started with).
+        var healthyDone = await durable.Client.WaitForInstanceCompletionAsync(healthy, getInputsAndOutputs: true, wait.Token);
+        var healthyReading = healthyDone.ReadOutputAs<Ports.HealthReading>()!;
+        Assert.Equal(healthy, healthyReading.ReleaseId);
+        Assert.Equal(0.1m, healthyReading.Systems[0].ErrorRatePercent);
 
         var stored = Assert.Single(await h.Health.ListAsync(watched, Ct));
         Assert.Equal(now, stored.At);

@@ -19,9 +19,9 @@ public static class EventFunctionNames
 /// <summary>
 /// Webhook triggers (anonymous at the function level: each delivery is verified by its own signature scheme), the queue
 /// trigger that processes accepted deliveries (the host retries a failure and, after host.json maxDequeueCount, moves the
-/// message to pipeline-events-poison), and the activity that publishes lifecycle events.
+/// message to pipeline-events-poison). The activity that publishes release events is with the others (<see cref="Activities"/>).
 /// </summary>
-public sealed class PipelineEvents(WebhookHandlers webhooks, PipelineEventProcessor processor, PublishReleaseEvent publish)
+public sealed class PipelineEvents(WebhookHandlers webhooks, PipelineEventProcessor processor)
 {
     [Function(EventFunctionNames.GitHubWebhook)]
     public Task<IResult> GitHub(
@@ -44,11 +44,4 @@ public sealed class PipelineEvents(WebhookHandlers webhooks, PipelineEventProces
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
         processor.ProcessAsync(message, durable, cancellationToken);
-
-    [Function(PublishReleaseEvent.Name)]
-    public async Task<bool> Publish([ActivityTrigger] ReleaseLifecycleEvent evt, CancellationToken cancellationToken)
-    {
-        await publish.RunAsync(evt, cancellationToken);
-        return true;
-    }
 }

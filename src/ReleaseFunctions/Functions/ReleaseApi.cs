@@ -9,11 +9,11 @@ namespace ReleaseFunctions.Functions;
 public sealed class ReleaseApi(ReleaseHandlers releases, DecisionHandlers decisions)
 {
     [Function(FunctionNames.CreateRelease)]
-    public Task<IResult> Create(
+    public async Task<IResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "releases")] HttpRequest request,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
-        releases.CreateAsync(request, durable, cancellationToken);
+        await releases.CreateAsync(request, durable, cancellationToken);
 
     [Function(FunctionNames.GetRelease)]
     public Task<IResult> Get(
@@ -24,12 +24,12 @@ public sealed class ReleaseApi(ReleaseHandlers releases, DecisionHandlers decisi
         releases.GetAsync(id, durable, cancellationToken);
 
     [Function(FunctionNames.DecideRelease)]
-    public Task<IResult> Decide(
+    public async Task<IResult> Decide(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "releases/{id}/decisions")] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
-        decisions.DecideAsync(id, request, durable, cancellationToken);
+        await decisions.DecideAsync(id, request, durable, cancellationToken);
 
     [Function(FunctionNames.Health)]
     public IResult Health(

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,70 +8,6 @@ using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api.Approvals;
-
-/// <summary>Where a request for a decision came from: recorded with the decision.</summary>
-public sealed record DecisionClient(string? Address, string? UserAgent, AppServicePrincipal? Principal)
-{
-    public const int MaxUserAgentLength = 512;
-
-    public static DecisionClient From(HttpRequest request)
-    {
-        // Behind the App Service front ends the client is the first X-Forwarded-For address.
-        var forwarded = request.Headers["X-Forwarded-For"].ToString();
-        var address = !string.IsNullOrWhiteSpace(forwarded)
-            ? forwarded.Split(',')[0].Trim()
-            : request.HttpContext.Connection.RemoteIpAddress?.ToString();
-        var agent = request.Headers.UserAgent.ToString();
-        return new DecisionClient(
-            Truncate(address, 100),
-            Truncate(string.IsNullOrEmpty(agent) ? null : agent, MaxUserAgentLength),
-            AppServicePrincipal.From(request));
-    }
-
-    private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
-}
-
-public enum DecisionOutcome
-{
-    /// <summary>The decision was recorded and raised to the release.</summary>
-    Recorded,
-
-    /// <summary>The link was used before; nothing was recorded now.</summary>
-    AlreadyDecided,
-
-    /// <summary>The link is past its deadline.</summary>
-    Expired,
-
-    /// <summary>The stage was decided or expired, or the release no longer waits for decisions.</summary>
-    Closed,
-
-    /// <summary>No such link (or release): unknown, altered or never issued.</summary>
-    NotFound,
-
-    /// <summary>A signed-in approver is required and there is none.</summary>
-    NotSignedIn,
-
-    /// <summary>The signed-in user is not the approver.</summary>
-    WrongApprover,
-
-    /// <summary>The approver requested the release and may not approve it.</summary>
-    RequesterMayNotApprove,
-}
-
-/// <summary>
-/// The result of a decision attempt; <see cref="Request"/> is the link (token path), <see cref="Decision"/> what was recorded.
-/// </summary>
-/// <see cref="Closure"/> is set when the outcome is <see cref="DecisionOutcome.Closed"/> because the stage itself was closed.
-public sealed record DecisionResult(
-    DecisionOutcome Outcome, ApprovalRequest? Request = null, ApprovalDecisionRecord? Decision = null, ReleaseRecord? Release = null,
-    ApprovalStageClosure? Closure = null);
-
-/// <summary>What a link shows when opened (GET/HEAD): nothing is changed to find this out.</summary>
-public sealed record LinkView(
-    DecisionOutcome State,
-    ApprovalRequest? Request,
-    ReleaseRecord? Release,
-    IReadOnlyList<ApprovalDecisionRecord> Decisions);
 
 /// <summary>
 /// The one decision path, for emailed links and the plain API alike: checks who may decide, records the decision in
@@ -88,7 +23,7 @@ public sealed partial class ApprovalDecisionService(
     TimeProvider time,
     ILogger<ApprovalDecisionService> log)
 {
-    public const int MaxCommentLength = 2000;
+    public const int MaxCommentLength = DecisionRequestValidator.MaxCommentLength;
     private const string FormPurpose = "approval-form:v1:";
 
     /// <summary>The anti-forgery value of a link's form: HMAC-SHA256 of the token hash under <c>Approvals:FormKey</c>.</summary>
@@ -114,13 +49,13 @@ public sealed partial class ApprovalDecisionService(
         var request = await FindAsync(token, cancellationToken);
         if (request is null)
         {
-            return new LinkView(DecisionOutcome.NotFound, null, null, []);
+            return new LinkView(DecisionAttemptOutcome.NotFound, null, null, []);
         }
 
-        var release = await releases.GetAsync(request.ReleaseId, cancellationToken);
-        if (release is null)
+        var release = await RunningRelease.CheckAsync(releases, durable, request.ReleaseId, cancellationToken);
+        if (!release.Exists)
         {
-            return new LinkView(DecisionOutcome.NotFound, null, null, []);
+            return new LinkView(DecisionAttemptOutcome.NotFound, null, null, []);
         }
 
         var stageDecisions = await decisions.ListAsync(request.ReleaseId, request.Stage, cancellationToken);
@@ -133,23 +68,23 @@ public sealed partial class ApprovalDecisionService(
 
         var state = request.State switch
         {
-            ApprovalRequestState.Decided => DecisionOutcome.AlreadyDecided,
-            ApprovalRequestState.Closed => DecisionOutcome.Closed,
-            _ when request.IsExpired(time.GetUtcNow()) => DecisionOutcome.Expired,
-            _ when !await IsWaitingAsync(durable, request.ReleaseId, cancellationToken) => DecisionOutcome.Closed,
-            _ => DecisionOutcome.Recorded,
+            ApprovalRequestState.Decided => DecisionAttemptOutcome.AlreadyDecided,
+            ApprovalRequestState.Closed => DecisionAttemptOutcome.Closed,
+            _ when request.IsExpired(time.GetUtcNow()) => DecisionAttemptOutcome.Expired,
+            _ when !release.IsRunning => DecisionAttemptOutcome.Closed,
+            _ => DecisionAttemptOutcome.Recorded,
         };
-        return new LinkView(state, request, release, stageDecisions);
+        return new LinkView(state, request, release.Record, stageDecisions);
     }
 
     /// <summary>A decision through an emailed link (the POST of its page, after the form value was checked).</summary>
-    public async Task<DecisionResult> DecideByLinkAsync(
+    public async Task<DecisionAttemptResult> DecideByLinkAsync(
         string token, bool approved, string? comment, DecisionClient client, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var request = await FindAsync(token, cancellationToken);
         if (request is null)
         {
-            return new DecisionResult(DecisionOutcome.NotFound);
+            return new DecisionAttemptResult(DecisionAttemptOutcome.NotFound);
         }
 
         while (true)
@@ -158,9 +93,9 @@ public sealed partial class ApprovalDecisionService(
             switch (request.State)
             {
                 case ApprovalRequestState.Decided:
-                    return new DecisionResult(DecisionOutcome.AlreadyDecided, request);
+                    return new DecisionAttemptResult(DecisionAttemptOutcome.AlreadyDecided, request);
                 case ApprovalRequestState.Closed:
-                    return new DecisionResult(DecisionOutcome.Closed, request);
+                    return new DecisionAttemptResult(DecisionAttemptOutcome.Closed, request);
             }
 
             if (await requests.GetStageClosureAsync(request.ReleaseId, request.Stage, cancellationToken) is { } closure)
@@ -169,13 +104,13 @@ public sealed partial class ApprovalDecisionService(
                 var closedByStage = request with { State = ApprovalRequestState.Closed, ClosedReason = closure.Reason };
                 if (await requests.TryUpdateAsync(closedByStage, cancellationToken))
                 {
-                    return new DecisionResult(DecisionOutcome.Closed, closedByStage, Closure: closure);
+                    return new DecisionAttemptResult(DecisionAttemptOutcome.Closed, closedByStage, Closure: closure);
                 }
 
                 request = await requests.GetAsync(request.TokenHash, cancellationToken);
                 if (request is null)
                 {
-                    return new DecisionResult(DecisionOutcome.NotFound);
+                    return new DecisionAttemptResult(DecisionAttemptOutcome.NotFound);
                 }
 
                 continue;
@@ -183,28 +118,28 @@ public sealed partial class ApprovalDecisionService(
 
             if (request.IsExpired(now))
             {
-                return new DecisionResult(DecisionOutcome.Expired, request);
+                return new DecisionAttemptResult(DecisionAttemptOutcome.Expired, request);
             }
 
-            var release = await releases.GetAsync(request.ReleaseId, cancellationToken);
-            if (release is null)
+            var standing = await RunningRelease.CheckAsync(releases, durable, request.ReleaseId, cancellationToken);
+            if (standing.Record is not { } release)
             {
-                return new DecisionResult(DecisionOutcome.NotFound);
+                return new DecisionAttemptResult(DecisionAttemptOutcome.NotFound);
             }
 
             var refusal = Authorize(request.Approver, approved, release, client);
             if (refusal is not null)
             {
                 LogRefused(log, refusal.Value, request.ReleaseId, request.Stage);
-                return new DecisionResult(refusal.Value, request, null, release);
+                return new DecisionAttemptResult(refusal.Value, request, null, release);
             }
 
-            if (!await IsWaitingAsync(durable, request.ReleaseId, cancellationToken))
+            if (!standing.IsRunning)
             {
                 var closed = request with { State = ApprovalRequestState.Closed, ClosedReason = "The release no longer waits for decisions." };
                 if (await requests.TryUpdateAsync(closed, cancellationToken))
                 {
-                    return new DecisionResult(DecisionOutcome.Closed, closed, null, release);
+                    return new DecisionAttemptResult(DecisionAttemptOutcome.Closed, closed, null, release);
                 }
             }
             else
@@ -224,72 +159,72 @@ public sealed partial class ApprovalDecisionService(
                 if (await requests.TryUpdateAsync(consumed, cancellationToken))
                 {
                     await RecordAndRaiseAsync(record, durable, cancellationToken);
-                    return new DecisionResult(DecisionOutcome.Recorded, consumed, record, release);
+                    return new DecisionAttemptResult(DecisionAttemptOutcome.Recorded, consumed, record, release);
                 }
             }
 
             request = await requests.GetAsync(request.TokenHash, cancellationToken);
             if (request is null)
             {
-                return new DecisionResult(DecisionOutcome.NotFound);
+                return new DecisionAttemptResult(DecisionAttemptOutcome.NotFound);
             }
         }
     }
 
     /// <summary>A decision through the plain API (<c>POST /api/releases/{id}/decisions</c>), after its body was validated.</summary>
-    public async Task<DecisionResult> DecideDirectAsync(
+    public async Task<DecisionAttemptResult> DecideDirectAsync(
         string releaseId, string stage, bool approved, string approver, string? role, string? comment, DecisionClient client,
         DurableTaskClient durable, CancellationToken cancellationToken)
     {
-        var release = ReleaseIds.IsValid(releaseId) ? await releases.GetAsync(releaseId, cancellationToken) : null;
-        if (release is null)
+        var standing = await RunningRelease.CheckAsync(releases, durable, releaseId, cancellationToken);
+        if (standing.Record is not { } release)
         {
-            return new DecisionResult(DecisionOutcome.NotFound);
+            return new DecisionAttemptResult(DecisionAttemptOutcome.NotFound);
         }
 
         var refusal = Authorize(approver, approved, release, client);
         if (refusal is not null)
         {
             LogRefused(log, refusal.Value, releaseId, stage);
-            return new DecisionResult(refusal.Value, null, null, release);
+            return new DecisionAttemptResult(refusal.Value, null, null, release);
         }
 
-        if (!await IsWaitingAsync(durable, releaseId, cancellationToken))
+        if (!standing.IsRunning)
         {
-            return new DecisionResult(DecisionOutcome.Closed, null, null, release);
+            return new DecisionAttemptResult(DecisionAttemptOutcome.Closed, null, null, release);
         }
 
         if (await requests.GetStageClosureAsync(releaseId, stage, cancellationToken) is { } closure)
         {
             LogStageClosed(log, releaseId, stage);
-            return new DecisionResult(DecisionOutcome.Closed, null, null, release, closure);
+            return new DecisionAttemptResult(DecisionAttemptOutcome.Closed, null, null, release, closure);
         }
 
         var record = NewRecord(releaseId, stage, approved, approver, role, comment, time.GetUtcNow(), DecisionChannels.Api, client);
         await RecordAndRaiseAsync(record, durable, cancellationToken);
-        return new DecisionResult(DecisionOutcome.Recorded, null, record, release);
+        return new DecisionAttemptResult(DecisionAttemptOutcome.Recorded, null, record, release);
     }
 
-    private DecisionOutcome? Authorize(string approver, bool approved, ReleaseRecord release, DecisionClient client)
+    private DecisionAttemptOutcome? Authorize(string approver, bool approved, ReleaseRecord release, DecisionClient client)
     {
         var o = options.Value;
         if (o.RequireSignedInApprover)
         {
             if (client.Principal is null)
             {
-                return DecisionOutcome.NotSignedIn;
+                return DecisionAttemptOutcome.NotSignedIn;
             }
 
             if (!client.Principal.Is(approver))
             {
-                return DecisionOutcome.WrongApprover;
+                return DecisionAttemptOutcome.WrongApprover;
             }
         }
 
         if (approved && !o.RequesterMayApprove && release.Request.RequestedBy is { Length: > 0 } requester
             && (string.Equals(requester.Trim(), approver.Trim(), StringComparison.OrdinalIgnoreCase) || (client.Principal?.Is(requester) ?? false)))
         {
-            return DecisionOutcome.RequesterMayNotApprove;
+            return DecisionAttemptOutcome.RequesterMayNotApprove;
         }
 
         return null;
@@ -322,12 +257,6 @@ public sealed partial class ApprovalDecisionService(
     private async Task<ApprovalRequest?> FindAsync(string token, CancellationToken cancellationToken) =>
         ApprovalTokens.IsWellFormed(token) ? await requests.GetAsync(ApprovalTokens.Hash(token), cancellationToken) : null;
 
-    private static async Task<bool> IsWaitingAsync(DurableTaskClient durable, string releaseId, CancellationToken cancellationToken)
-    {
-        var instance = await durable.GetInstanceAsync(releaseId, cancellationToken);
-        return instance is not null && !instance.IsCompleted;
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Decision {DecisionId} on release {ReleaseId} stage {Stage}: approved={Approved} via {Channel}")]
     private static partial void LogDecision(ILogger logger, string decisionId, string releaseId, string stage, bool approved, string channel);
 
@@ -335,5 +264,5 @@ public sealed partial class ApprovalDecisionService(
     private static partial void LogStageClosed(ILogger logger, string releaseId, string stage);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Decision refused ({Reason}) on release {ReleaseId} stage {Stage}")]
-    private static partial void LogRefused(ILogger logger, DecisionOutcome reason, string releaseId, string stage);
+    private static partial void LogRefused(ILogger logger, DecisionAttemptOutcome reason, string releaseId, string stage);
 }

@@ -28,23 +28,16 @@ public sealed class ApprovalEmailComposer(IOptions<ApprovalOptions> options) : I
             ApprovalKind.Escalation => ("Escalation", "The deadline for this decision has been reached without a decision; it is escalated to you."),
             _ => ("Approval needed", "Your decision is needed."),
         };
-        var values = new Dictionary<string, string?>
-        {
-            ["tag"] = tag,
-            ["intro"] = intro,
-            ["releaseTitle"] = release.Title,
-            ["releaseId"] = release.Id,
-            ["releaseType"] = release.Type.ToString(),
-            ["systems"] = string.Join(", ", release.Systems),
-            ["targetDate"] = release.TargetDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["requestedBy"] = release.RequestedBy ?? "(not given)",
-            ["stage"] = StageName(model.Stage),
-            ["role"] = model.Approver.Role,
-            ["risk"] = string.IsNullOrWhiteSpace(model.Risk) ? "(not assessed)" : model.Risk,
-            ["gateSummary"] = string.IsNullOrWhiteSpace(model.GateSummary) ? "(none yet)" : model.GateSummary,
-            ["deadline"] = FormatTime(model.Deadline),
-            ["link"] = link,
-        };
+        var values = ReleaseTemplateFields.For(release);
+        values["tag"] = tag;
+        values["intro"] = intro;
+        values["stage"] = StageName(model.Stage);
+        values["role"] = model.Approver.Role;
+        values["risk"] = string.IsNullOrWhiteSpace(model.Risk) ? "(not assessed)" : model.Risk;
+        values["gateSummary"] = string.IsNullOrWhiteSpace(model.GateSummary) ? "(none yet)" : model.GateSummary;
+        values["deadline"] = FormatTime(model.Deadline);
+        values["link"] = link;
+
         var subject = Templates.Render("approval-email.subject.txt", values).Trim();
         return new EmailMessage(
             [model.Approver.Email],

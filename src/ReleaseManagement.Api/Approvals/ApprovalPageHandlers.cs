@@ -21,7 +21,7 @@ public sealed class ApprovalPageHandlers(ApprovalDecisionService service)
     public async Task<IResult> ShowAsync(string token, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var view = await service.ViewAsync(token, durable, cancellationToken);
-        if (view.State == DecisionOutcome.Recorded)
+        if (view.State == DecisionAttemptOutcome.Recorded)
         {
             return Confirm(view, service.FormValue(view.Request!.TokenHash));
         }
@@ -62,7 +62,7 @@ public sealed class ApprovalPageHandlers(ApprovalDecisionService service)
         {
             // Also what an unknown token gets: the value is bound to the token, so no valid value exists for it.
             var view = await service.ViewAsync(token, durable, cancellationToken);
-            return view.State == DecisionOutcome.NotFound
+            return view.State == DecisionAttemptOutcome.NotFound
                 ? NotFound()
                 : Message(StatusCodes.Status400BadRequest, "Please use the approval page", "This decision did not come from the approval page. Open the link from your email again and use its buttons.");
         }
@@ -87,34 +87,34 @@ public sealed class ApprovalPageHandlers(ApprovalDecisionService service)
         var result = await service.DecideByLinkAsync(token, approved.Value, comment, DecisionClient.From(request), durable, cancellationToken);
         switch (result.Outcome)
         {
-            case DecisionOutcome.Recorded:
+            case DecisionAttemptOutcome.Recorded:
                 var d = result.Decision!;
                 return Message(
                     StatusCodes.Status200OK,
                     d.Approved ? "Approved" : "Rejected",
                     $"Thank you. Your {(d.Approved ? "approval" : "rejection")} of the {ApprovalEmailComposer.StageName(d.Stage).ToLowerInvariant()} stage of release '{result.Release!.Request.Title}' ({d.ReleaseId}) was recorded at {ApprovalEmailComposer.FormatTime(d.DecidedAt)}.");
-            case DecisionOutcome.NotSignedIn:
+            case DecisionAttemptOutcome.NotSignedIn:
                 return Message(StatusCodes.Status403Forbidden, "Sign-in required", "Sign in as the approver this link was sent to, then open the link again.");
-            case DecisionOutcome.WrongApprover:
+            case DecisionAttemptOutcome.WrongApprover:
                 return Message(StatusCodes.Status403Forbidden, "Not your link", "You are signed in as someone other than the approver this link was sent to. Nothing was recorded.");
-            case DecisionOutcome.RequesterMayNotApprove:
+            case DecisionAttemptOutcome.RequesterMayNotApprove:
                 return Message(StatusCodes.Status403Forbidden, "You requested this release", "The person who requested a release cannot approve it. Nothing was recorded.");
             default:
                 return StatePage(result.Outcome, result.Request, isPost: true);
         }
     }
 
-    private static IResult StatePage(DecisionOutcome state, ApprovalRequest? request, bool isPost) => state switch
+    private static IResult StatePage(DecisionAttemptOutcome state, ApprovalRequest? request, bool isPost) => state switch
     {
-        DecisionOutcome.AlreadyDecided => Message(
+        DecisionAttemptOutcome.AlreadyDecided => Message(
             isPost ? StatusCodes.Status409Conflict : StatusCodes.Status200OK,
             "Already decided",
             $"This link was already used: {(request!.Approved == true ? "approved" : "rejected")} by {request.DecidedBy} at {ApprovalEmailComposer.FormatTime(request.DecidedAt ?? default)}. Each link decides once."),
-        DecisionOutcome.Expired => Message(
+        DecisionAttemptOutcome.Expired => Message(
             StatusCodes.Status410Gone,
             "Link expired",
             $"This approval link expired at {ApprovalEmailComposer.FormatTime(request!.ExpiresAt)}. Nothing can be decided with it any more."),
-        DecisionOutcome.Closed => Message(
+        DecisionAttemptOutcome.Closed => Message(
             StatusCodes.Status410Gone,
             "Stage closed",
             $"This approval stage is closed: {request?.ClosedReason ?? "the release no longer waits for decisions."} Nothing can be decided with this link any more."),
@@ -145,24 +145,17 @@ public sealed class ApprovalPageHandlers(ApprovalDecisionService service)
                 .Append("</li>");
         }
 
-        var content = Templates.Render("approval-confirm.html", new Dictionary<string, string?>
-        {
-            ["stage"] = ApprovalEmailComposer.StageName(r.Stage),
-            ["releaseTitle"] = release.Title,
-            ["releaseId"] = release.Id,
-            ["releaseType"] = release.Type.ToString(),
-            ["systems"] = string.Join(", ", release.Systems),
-            ["targetDate"] = release.TargetDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            ["requestedBy"] = release.RequestedBy ?? "(not given)",
-            ["phase"] = view.Release.Phase.ToString(),
-            ["approver"] = r.Approver,
-            ["role"] = r.Role,
-            ["deadline"] = ApprovalEmailComposer.FormatTime(r.ExpiresAt),
-            ["decisions"] = decided.Length == 0 ? "<li>Nobody has decided yet.</li>" : decided.ToString(),
-            ["formField"] = FormField,
-            ["formValue"] = formValue,
-            ["maxComment"] = ApprovalDecisionService.MaxCommentLength.ToString(CultureInfo.InvariantCulture),
-        });
+        var values = ReleaseTemplateFields.For(release);
+        values["stage"] = ApprovalEmailComposer.StageName(r.Stage);
+        values["phase"] = view.Release.Phase.ToString();
+        values["approver"] = r.Approver;
+        values["role"] = r.Role;
+        values["deadline"] = ApprovalEmailComposer.FormatTime(r.ExpiresAt);
+        values["decisions"] = decided.Length == 0 ? "<li>Nobody has decided yet.</li>" : decided.ToString();
+        values["formField"] = FormField;
+        values["formValue"] = formValue;
+        values["maxComment"] = ApprovalDecisionService.MaxCommentLength.ToString(CultureInfo.InvariantCulture);
+        var content = Templates.Render("approval-confirm.html", values);
         return new HtmlPage(StatusCodes.Status200OK, $"Approve: {release.Title}", content);
     }
 }

@@ -2,13 +2,16 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using ReleaseManagement.Events;
 using ReleaseManagement.Metrics;
+using ReleaseManagement.Orchestration;
+using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api.Metrics;
 
-/// <summary>What one post-release monitor run did.</summary>
-public sealed record MonitorRun(int Releases, int Readings, IReadOnlyList<string> Breached);
+/// <summary>What one post-release monitor run did: the releases whose reading crossed the current policy's thresholds, and
+/// those the reading was raised to (every release that took it).</summary>
+public sealed record MonitorRun(int Releases, int Readings, IReadOnlyList<string> Breached, IReadOnlyList<string> Raised);
 
 /// <summary>
 /// The scheduled work, shared by the Functions timer triggers and the local host's scheduler: the post-release monitor,
@@ -25,20 +28,20 @@ public sealed partial class MetricsJobs(
     TimeProvider time,
     ILogger<MetricsJobs> logger)
 {
-    /// <summary>The shortest window measured: a release deployed a minute ago is compared over this much.</summary>
-    public static readonly TimeSpan MinimumWindow = TimeSpan.FromMinutes(5);
-
     /// <summary>
-    /// Releases in their watch: one batched health query for all of them (window: since the release's latest successful
-    /// production deployment, else its last status change; baseline: as long, just before), readings stored in
-    /// <c>ReleaseHealth</c>, and a <see cref="ReleaseEventNames.Health"/> event raised to each release that crossed a threshold.
+    /// The one watch path. Releases in their watch get one batched health query for all of them (window
+    /// <see cref="HealthWindow.For"/> from the release's latest successful production deployment, else its last status
+    /// change); each reading is stored in <c>ReleaseHealth</c> with the breaches the current policy finds, and raised to its
+    /// release as <see cref="ReleaseEventNames.Health"/>, breach or not: the release judges it with the policy it started
+    /// with, and ends its watch on its own timer.
     /// </summary>
     public async Task<MonitorRun> RunPostReleaseMonitorAsync(DurableTaskClient durable, CancellationToken cancellationToken = default)
     {
-        var releases = await watch.ListInWatchAsync(cancellationToken);
+        // Phase PostRelease also holds a hotfix's review and the last notices, after the watch: those are not read.
+        var releases = (await watch.ListInWatchAsync(cancellationToken)).Where(r => !ReleaseStages.IsPastWatch(r.Stage)).ToList();
         if (releases.Count == 0)
         {
-            return new MonitorRun(0, 0, []);
+            return new MonitorRun(0, 0, [], []);
         }
 
         var now = time.GetUtcNow();
@@ -50,27 +53,26 @@ public sealed partial class MetricsJobs(
                 .Where(e => e.Type == CanonicalEventType.ServiceDeployed && e.Outcome == EventOutcomes.Success
                     && string.Equals(e.Environment, "production", StringComparison.OrdinalIgnoreCase) && e.OccurredAt <= now)
                 .Select(e => (DateTimeOffset?)e.OccurredAt).Max() ?? release.UpdatedAt;
-            var start = now - deployedAt < MinimumWindow ? now - MinimumWindow : deployedAt;
-            var length = now - start;
-            queries.Add(new HealthQuery(release.Request.Id, release.Request.Systems, start, now, start - length, start));
+            queries.Add(HealthWindow.For(release.Request.Id, release.Request.Systems, deployedAt, now));
         }
 
         var readings = await monitor.QueryManyAsync(queries, cancellationToken);
         var breached = new List<string>();
+        var raised = new List<string>();
         foreach (var reading in readings)
         {
             var breaches = HealthBreaches.Evaluate(metrics.Policy, reading);
             await health.AddAsync(reading, breaches, cancellationToken);
-            if (breaches.Count == 0)
+            if (breaches.Count > 0)
             {
-                continue;
+                breached.Add(reading.ReleaseId);
+                LogBreach(logger, reading.ReleaseId, string.Join("; ", breaches.Select(b => $"{b.Key}: {string.Join(", ", b.Value)}")));
             }
 
-            breached.Add(reading.ReleaseId);
             try
             {
                 await durable.RaiseEventAsync(reading.ReleaseId, ReleaseEventNames.Health, reading, cancellationToken);
-                LogBreach(logger, reading.ReleaseId, string.Join("; ", breaches.Select(b => $"{b.Key}: {string.Join(", ", b.Value)}")));
+                raised.Add(reading.ReleaseId);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -78,7 +80,7 @@ public sealed partial class MetricsJobs(
             }
         }
 
-        return new MonitorRun(releases.Count, readings.Count, breached);
+        return new MonitorRun(releases.Count, readings.Count, breached, raised);
     }
 
     public Task<int> RunDailyRollupAsync(CancellationToken cancellationToken = default) => metrics.RunDailyRollupAsync(cancellationToken);
@@ -110,7 +112,7 @@ public sealed partial class MetricsJobs(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Release {ReleaseId} crossed its post-release thresholds: {Breaches}")]
     private static partial void LogBreach(ILogger logger, string releaseId, string breaches);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not raise the health breach to release {ReleaseId}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not raise the health reading to release {ReleaseId}")]
     private static partial void LogRaiseFailed(ILogger logger, string releaseId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The {Period} report was emailed before; stored again, not emailed")]

@@ -60,7 +60,7 @@ public sealed partial class PipelineEventProcessor(
         else
         {
             var instance = await durable.GetInstanceAsync(releaseId, cancellationToken);
-            if (instance is null || instance.IsCompleted)
+            if (!RunningRelease.IsRunning(instance))
             {
                 outcome = EventDelivery.NotRunning;
                 LogNotRunning(log, evt.EventId, releaseId, instance?.RuntimeStatus.ToString() ?? "absent");

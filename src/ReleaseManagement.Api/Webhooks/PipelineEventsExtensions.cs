@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReleaseManagement.Activities;
 using ReleaseManagement.Azure.Events;
 using ReleaseManagement.Events;
 using ReleaseManagement.Ports;

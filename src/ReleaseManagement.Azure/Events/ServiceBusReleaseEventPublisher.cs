@@ -14,7 +14,7 @@ using ReleaseManagement.Ports;
 namespace ReleaseManagement.Azure.Events;
 
 /// <summary>
-/// Settings under <c>ServiceBus</c>: where release lifecycle events are published. Set <c>FullyQualifiedNamespace</c>
+/// Settings under <c>ServiceBus</c>: where release events (<see cref="ReleaseEvent"/>) are published. Set <c>FullyQualifiedNamespace</c>
 /// (managed identity; <c>ClientId</c> for a user-assigned one) or <c>ConnectionString</c>; with neither, publishing is
 /// only logged (local development).
 /// </summary>
@@ -62,9 +62,9 @@ public sealed class ServiceBusPublisherOptionsValidator : IValidateOptions<Servi
 }
 
 /// <summary>
-/// Publishes each release lifecycle transition to the Service Bus topic <c>release-events</c> as a CloudEvents 1.0
+/// Publishes each release event to the Service Bus topic <c>release-events</c> as a CloudEvents 1.0
 /// structured JSON message built with the CloudNative.CloudEvents SDK. Its <c>data</c> is a CDEvent of our own versioned
-/// custom type (<see cref="ReleaseLifecycleEvent.CloudEventType"/>). Message id = event id (duplicate detection), session
+/// custom type (<see cref="ReleaseEvent.CloudEventType"/>). Message id = event id (duplicate detection), session
 /// id = release id (per-release order), subject = event type.
 /// </summary>
 public sealed class ServiceBusReleaseEventPublisher(ServiceBusSender sender, string eventSource) : IReleaseEventPublisher
@@ -85,12 +85,12 @@ public sealed class ServiceBusReleaseEventPublisher(ServiceBusSender sender, str
         return new ServiceBusClient(options.FullyQualifiedNamespace, credential);
     }
 
-    public Task PublishAsync(ReleaseLifecycleEvent evt, CancellationToken cancellationToken = default) =>
+    public Task PublishAsync(ReleaseEvent evt, CancellationToken cancellationToken = default) =>
         sender.SendMessageAsync(ToMessage(evt, eventSource), cancellationToken);
 
-    public static CloudEvent ToCloudEvent(ReleaseLifecycleEvent evt, string eventSource)
+    public static CloudEvent ToCloudEvent(ReleaseEvent evt, string eventSource)
     {
-        var type = ReleaseLifecycleEvent.CloudEventType(evt.Type);
+        var type = ReleaseEvent.CloudEventType(evt.Type);
         var cdevent = new
         {
             context = new
@@ -105,7 +105,7 @@ public sealed class ServiceBusReleaseEventPublisher(ServiceBusSender sender, str
             {
                 id = evt.ReleaseId,
                 source = eventSource,
-                type = ReleaseLifecycleEvent.SubjectType(evt.Type),
+                type = ReleaseEvent.SubjectType(evt.Type),
                 content = evt.Data,
             },
         };
@@ -121,7 +121,7 @@ public sealed class ServiceBusReleaseEventPublisher(ServiceBusSender sender, str
         };
     }
 
-    public static ServiceBusMessage ToMessage(ReleaseLifecycleEvent evt, string eventSource)
+    public static ServiceBusMessage ToMessage(ReleaseEvent evt, string eventSource)
     {
         var cloudEvent = ToCloudEvent(evt, eventSource);
         var body = Formatter.EncodeStructuredModeMessage(cloudEvent, out var contentType);
@@ -144,12 +144,12 @@ public sealed class ServiceBusReleaseEventPublisher(ServiceBusSender sender, str
 /// <summary>The publisher when no Service Bus is configured: logs each transition and drops it.</summary>
 public sealed partial class LoggingReleaseEventPublisher(ILogger<LoggingReleaseEventPublisher> log) : IReleaseEventPublisher
 {
-    public Task PublishAsync(ReleaseLifecycleEvent evt, CancellationToken cancellationToken = default)
+    public Task PublishAsync(ReleaseEvent evt, CancellationToken cancellationToken = default)
     {
         LogNotPublished(log, evt.Type, evt.ReleaseId, evt.EventId);
         return Task.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Service Bus is not configured: {EventType} for release {ReleaseId} ({EventId}) was not published")]
-    private static partial void LogNotPublished(ILogger logger, ReleaseLifecycleEventType eventType, string releaseId, string eventId);
+    private static partial void LogNotPublished(ILogger logger, ReleaseEventType eventType, string releaseId, string eventId);
 }

@@ -98,7 +98,7 @@ public sealed partial class RequestApprovals(
 
         foreach (var a in input.Approvers)
         {
-            if (a is null || string.IsNullOrWhiteSpace(a.Email) || !a.Email.Contains('@') || a.Email.Length > 254 || string.IsNullOrWhiteSpace(a.Role))
+            if (a is null || !EmailAddresses.IsValid(a.Email?.Trim()) || string.IsNullOrWhiteSpace(a.Role))
             {
                 throw new ArgumentException("Every approver needs an email address and a role.", nameof(input));
             }

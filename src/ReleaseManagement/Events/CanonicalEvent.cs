@@ -112,7 +112,10 @@ public static class ReleaseEventNames
     /// <summary>Approval decisions of every stage (<see cref="Approvals.ApprovalDecision"/>, which names its stage).</summary>
     public const string Approval = "approval-decision";
 
-    /// <summary>A health breach found by the post-release monitor (<see cref="Ports.HealthReading"/>).</summary>
+    /// <summary>
+    /// Every health reading the post-release monitor takes of the release (<see cref="Ports.HealthReading"/>), breach or
+    /// not: the release judges it with its captured policy. The value is historical and kept (hosts and docs use it).
+    /// </summary>
     public const string Health = "health-breach";
 
     /// <summary>A request to cancel the release (<see cref="Orchestration.CancelRequest"/>).</summary>

@@ -5,12 +5,6 @@ using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Orchestration;
 
-/// <summary>Input of the communication timeline: the release as requested, the policy, and when the schedule was made.</summary>
-public sealed record CommunicationsInput(ReleaseRequest Release, string PolicyJson, DateTimeOffset ScheduledAt);
-
-/// <summary>What the timeline did: each notice sent, missed (its time had passed when scheduled) or skipped.</summary>
-public sealed record CommunicationsResult(IReadOnlyList<string> Sent, IReadOnlyList<string> Missed, IReadOnlyList<string> Skipped);
-
 /// <summary>
 /// The T-30 … T+1 communication timeline as durable timers. A new target date (<see cref="RescheduleEvent"/>) re-plans
 /// the notices not yet sent; <see cref="StopEvent"/> ends it (the release will not ship); <see cref="FinishEvent"/> says
@@ -40,24 +34,19 @@ public static class CommunicationsOrchestrator
         var finish = context.WaitForExternalEvent<DateTimeOffset>(FinishEvent);
         var now = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
 
-        async Task Note(string message) => await context.CallActivityAsync(
-            ActivityNames.RecordReleaseStatus,
+        async Task Note(string message) => await context.RecordReleaseStatusAsync(
             new ReleaseStatusUpdate(release.Id, ReleasePhase.Planning, ReleaseStatus.Active, message, Now(context), Timeline:
-                new TimelineEntry(++sequence, Now(context), ReleasePhase.Planning, "communication", message), TimelineOnly: true),
-            ReleaseOrchestrator.ActivityRetry);
+                new TimelineEntry(++sequence, Now(context), ReleasePhase.Planning, TimelineKinds.Communication, message), TimelineOnly: true));
 
         async Task Send(ScheduledCommunication c)
         {
-            var recipients = c.Audiences.SelectMany(a => a.Contains('@') ? [a] : approvers.TryGetValue(a, out var people) ? people : [])
-                .Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+            var recipients = ReleaseContacts.Resolve(approvers, c.Audiences);
             var text = $"{c.Description} for release {release.Id} ({release.Title}), a {release.Type} release of {string.Join(", ", release.Systems)} " +
                 $"targeting {release.TargetDate:yyyy-MM-dd}. Template: {c.Template}.";
-            await context.CallActivityAsync<int>(
-                ActivityNames.SendReleaseNotice,
-                new ReleaseNotice(release.Id, $"{c.Id}@{release.TargetDate:yyyy-MM-dd}", $"[{release.Id}] {c.Description}", text, recipients),
-                ReleaseOrchestrator.ActivityRetry);
+            await context.SendReleaseNoticeAsync(
+                new ReleaseNotice(release.Id, $"{c.Id}@{release.TargetDate:yyyy-MM-dd}", $"[{release.Id}] {c.Description}", text, recipients));
             sent.Add(c.Id);
-            await Note($"Sent {c.Id}: {c.Description} ({recipients.Length} recipient(s)).");
+            await Note($"Sent {c.Id}: {c.Description} ({recipients.Count} recipient(s)).");
         }
 
         var schedule = CommunicationSchedule.For(policy, release.TargetDate, now);

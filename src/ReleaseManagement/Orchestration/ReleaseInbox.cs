@@ -8,12 +8,6 @@ using ReleaseManagement.Ports;
 
 namespace ReleaseManagement.Orchestration;
 
-/// <summary>Thrown inside the lifecycle when a cancel request arrives; the lifecycle ends Cancelled.</summary>
-public sealed class ReleaseCancelledException(CancelRequest request) : Exception($"Cancelled by {request.By}: {request.Reason}")
-{
-    public CancelRequest Request { get; } = request;
-}
-
 /// <summary>
 /// Everything the release has been told, folded from external events. One wait stays open on each event name for the
 /// orchestration's whole life, so an event that arrives before the step that needs it is kept (not lost), and an event
@@ -23,6 +17,7 @@ public sealed class ReleaseInbox
 {
     private readonly TaskOrchestrationContext _context;
     private readonly ILogger _log;
+    private readonly TestSuiteEvidence _testSuites;
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private Task<ApprovalDecision> _approval;
     private Task<CanonicalEvent> _pipeline;
@@ -30,10 +25,12 @@ public sealed class ReleaseInbox
     private Task<CancelRequest> _cancel;
     private Task<RescheduleRequest> _reschedule;
 
-    public ReleaseInbox(TaskOrchestrationContext context, ILogger log)
+    /// <param name="testSuites">Which gate items a finished test-suite run counts for (the captured policy's).</param>
+    public ReleaseInbox(TaskOrchestrationContext context, ILogger log, TestSuiteEvidence testSuites)
     {
         _context = context;
         _log = log;
+        _testSuites = testSuites;
         _approval = context.WaitForExternalEvent<ApprovalDecision>(ReleaseEventNames.Approval);
         _pipeline = context.WaitForExternalEvent<CanonicalEvent>(ReleaseEventNames.Pipeline);
         _health = context.WaitForExternalEvent<HealthReading>(ReleaseEventNames.Health);
@@ -45,7 +42,8 @@ public sealed class ReleaseInbox
 
     public List<CanonicalEvent> Events { get; } = [];
 
-    public List<HealthReading> HealthBreaches { get; } = [];
+    /// <summary>Every health reading the post-release monitor raised (<see cref="ReleaseEventNames.Health"/>), oldest first.</summary>
+    public List<HealthReading> HealthReadings { get; } = [];
 
     public HashSet<string> Milestones { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -145,11 +143,11 @@ public sealed class ReleaseInbox
 
                     break;
                 case CanonicalEventType.TestSuiteRunFinished:
-                    var suite = e.Attribute(EventAttributes.GateItem) ?? "unit-tests";
+                    var suite = e.Attribute(EventAttributes.GateItem) ?? _testSuites.ResultItem;
                     evidence.Add(new GateEvidence(suite, e.OccurredAt, Passed(e) ?? (Number(e.Attribute(EventAttributes.TestsFailed)) is { } failed ? failed == 0 : null), null, e.Source));
                     if (Number(e.Attribute(EventAttributes.Coverage)) is { } coverage)
                     {
-                        evidence.Add(new GateEvidence("test-coverage", e.OccurredAt, null, coverage, e.Source));
+                        evidence.Add(new GateEvidence(_testSuites.CoverageItem, e.OccurredAt, null, coverage, e.Source));
                     }
 
                     break;
@@ -239,7 +237,7 @@ public sealed class ReleaseInbox
         }
         else if (winner == _health)
         {
-            HealthBreaches.Add(await _health);
+            HealthReadings.Add(await _health);
             _health = _context.WaitForExternalEvent<HealthReading>(ReleaseEventNames.Health);
         }
         else if (winner == _cancel)

@@ -1,5 +1,4 @@
 using Microsoft.DurableTask;
-using ReleaseManagement.Approvals;
 
 namespace ReleaseManagement.Orchestration;
 
@@ -12,13 +11,6 @@ public static class ReleaseOrchestrator
 {
     /// <summary>The lifecycle version new releases start on.</summary>
     public const int CurrentVersion = 1;
-
-    /// <summary>Activities retry a bounded number of times with backoff; they are idempotent, so a retry is safe.</summary>
-    public static readonly TaskOptions ActivityRetry = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: 5,
-        firstRetryInterval: TimeSpan.FromSeconds(1),
-        backoffCoefficient: 2,
-        maxRetryInterval: TimeSpan.FromSeconds(30)));
 
     public static Task<ReleaseOutcome> RunAsync(TaskOrchestrationContext context, ReleaseOrchestrationInput input)
     {

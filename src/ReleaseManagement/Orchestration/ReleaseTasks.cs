@@ -15,13 +15,12 @@ public static class ReleaseTasks
     {
         registry.AddOrchestratorFunc<ReleaseOrchestrationInput, ReleaseOutcome>(OrchestratorNames.Release, ReleaseOrchestrator.RunAsync);
         registry.AddOrchestratorFunc<CommunicationsInput, CommunicationsResult>(OrchestratorNames.Communications, CommunicationsOrchestrator.RunAsync);
-        registry.AddOrchestratorFunc<WatchInput, WatchResult>(OrchestratorNames.Watch, WatchOrchestrator.RunAsync);
         registry.AddActivity(
             ActivityNames.RequestDeployment,
             sp => new ServiceActivity<Ports.DeploymentRequest, bool>((input, ct) => sp.GetRequiredService<RequestDeployment>().RunAsync(input, ct)));
         registry.AddActivity(
             ActivityNames.CheckReleaseHealth,
-            sp => new ServiceActivity<HealthCheckInput, HealthCheckResult>((input, ct) => sp.GetRequiredService<CheckReleaseHealth>().RunAsync(input, ct)));
+            sp => new ServiceActivity<Ports.HealthQuery, Ports.HealthReading>((input, ct) => sp.GetRequiredService<CheckReleaseHealth>().RunAsync(input, ct)));
         registry.AddActivity(
             ActivityNames.SendReleaseNotice,
             sp => new ServiceActivity<ReleaseNotice, int>((input, ct) => sp.GetRequiredService<SendReleaseNotice>().RunAsync(input, ct)));
@@ -34,6 +33,9 @@ public static class ReleaseTasks
         registry.AddActivity(
             ActivityNames.CloseApprovalStage,
             sp => new ServiceActivity<CloseApprovalStageInput, CloseApprovalStageResult>((input, ct) => sp.GetRequiredService<CloseApprovalStage>().RunAsync(input, ct)));
+        registry.AddActivity(
+            ActivityNames.PublishReleaseEvent,
+            sp => new ServiceActivity<Events.ReleaseEvent>((evt, ct) => sp.GetRequiredService<PublishReleaseEvent>().RunAsync(evt, ct)));
         return registry;
     }
 

@@ -34,6 +34,9 @@ public sealed record ReleasePolicy
     /// <summary>The development, testing and deployment quality gates.</summary>
     public required IReadOnlyDictionary<GateKind, QualityGate> QualityGates { get; init; }
 
+    /// <summary>Which gate items a finished test-suite run counts for (its result and its coverage). Optional.</summary>
+    public TestSuiteEvidence TestSuiteEvidence { get; init; } = new();
+
     /// <summary>Standard, Normal, Emergency and Major changes: the approval route and release types each allows.</summary>
     public required IReadOnlyDictionary<ChangeCategory, ChangeCategoryPolicy> ChangeCategories { get; init; }
 
@@ -70,6 +73,18 @@ public sealed record ReleasePolicy
         var typePolicy = ReleaseTypes[type];
         var rule = Approvals[typePolicy.ApprovalStage];
         return typePolicy.ApprovalRoles.Count > 0 ? rule with { RequiredRoles = typePolicy.ApprovalRoles } : rule;
+    }
+
+    /// <summary>
+    /// The plan approval rule of a release of <paramref name="type"/> at <paramref name="risk"/>: <see cref="PlanApprovalRule(ReleaseType)"/>
+    /// with the roles the risk level's mitigation adds (<see cref="RiskMitigation.ExtraApprovalRoles"/>).
+    /// </summary>
+    public ApprovalRule PlanApprovalRule(ReleaseType type, RiskAssessment risk)
+    {
+        ArgumentNullException.ThrowIfNull(risk);
+        var rule = PlanApprovalRule(type);
+        var extra = risk.Mitigation.ExtraApprovalRoles;
+        return extra.Count > 0 ? rule with { RequiredRoles = [.. rule.RequiredRoles.Union(extra, StringComparer.Ordinal)] } : rule;
     }
 
     /// <summary>The promotion steps a release of <paramref name="type"/> goes through.</summary>

@@ -340,7 +340,9 @@ public static class ReleasePolicyDefaults
             ReminderBefore = TimeSpan.FromDays(1),
             EscalationContacts = [ReleaseManager, Executive],
             ReviewerRoles = [ReleaseManager, TechnicalLead],
+            EvidenceItem = EmergencyReviewPolicy.DefaultEvidenceItem,
         },
+        TestSuiteEvidence = new() { ResultItem = "unit-tests", CoverageItem = "test-coverage" },
         ReportRecipients = [Stakeholder, ReleaseManager],
     };
 

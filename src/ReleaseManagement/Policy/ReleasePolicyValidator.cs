@@ -49,6 +49,18 @@ public static class ReleasePolicyValidator
             Success(policy.SuccessCriteria, P(root, "successCriteria"));
             Metrics(policy.MetricTargets, P(root, "metricTargets"));
             Emergency(policy.EmergencyReview, P(root, "emergencyReview"));
+            TestSuites(policy.TestSuiteEvidence, gateItems, P(root, "testSuiteEvidence"));
+        }
+
+        private void TestSuites(TestSuiteEvidence t, HashSet<string> gateItems, string path)
+        {
+            foreach (var (item, name) in new[] { (t.ResultItem, "resultItem"), (t.CoverageItem, "coverageItem") })
+            {
+                if (string.IsNullOrWhiteSpace(item) || !gateItems.Contains(item))
+                {
+                    Error(P(path, name), $"'{item}' is not a gate item of this policy: use one of {string.Join(", ", gateItems.Order(StringComparer.Ordinal))}.");
+                }
+            }
         }
 
         private void ReleaseTypes(ReleasePolicy policy, string path)
@@ -114,7 +126,7 @@ public static class ReleasePolicyValidator
 
                 for (var i = 0; i < people.Count; i++)
                 {
-                    if (people[i] is not { } person || !IsEmail(person))
+                    if (people[i] is not { } person || !EmailAddresses.IsValid(person))
                     {
                         Error(I(at, i), $"'{people[i]}' is not an email address.");
                     }
@@ -485,6 +497,11 @@ public static class ReleasePolicyValidator
             {
                 Error(P(path, "reviewerRoles"), "At least one reviewer role is required.");
             }
+
+            if (string.IsNullOrWhiteSpace(e.EvidenceItem))
+            {
+                Error(P(path, "evidenceItem"), "Must not be empty: evidence for this item records the review.");
+            }
         }
 
         private void StageExists(ReleasePolicy policy, string stage, string path)
@@ -528,12 +545,6 @@ public static class ReleasePolicyValidator
             {
                 Error(path, $"A percentage is between 0 and 100 (it is {value}).");
             }
-        }
-
-        private static bool IsEmail(string value)
-        {
-            var at = value.IndexOf('@');
-            return at > 0 && at == value.LastIndexOf('@') && at < value.Length - 1 && !value.Any(char.IsWhiteSpace);
         }
     }
 }

@@ -116,9 +116,9 @@ public interface IPipelineEventQueue
     Task EnqueueAsync(PipelineEventMessage message, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Publishes release lifecycle transitions for other systems (Service Bus topic <c>release-events</c> in Azure).</summary>
+/// <summary>Publishes release events (<see cref="ReleaseEvent"/>) for other systems (Service Bus topic <c>release-events</c> in Azure).</summary>
 public interface IReleaseEventPublisher
 {
-    /// <summary>Publishes once per <see cref="ReleaseLifecycleEvent.EventId"/>: publishing the same id again is deduplicated downstream.</summary>
-    Task PublishAsync(ReleaseLifecycleEvent evt, CancellationToken cancellationToken = default);
+    /// <summary>Publishes once per <see cref="ReleaseEvent.EventId"/>: publishing the same id again is deduplicated downstream.</summary>
+    Task PublishAsync(ReleaseEvent evt, CancellationToken cancellationToken = default);
 }

@@ -39,16 +39,16 @@ public static class ReleaseRequestDefaults
 /// The body of <c>POST /api/releases</c> as received: every field optional so that validation
 /// can report every problem at once instead of failing on the first.
 /// </summary>
-public sealed class ReleaseRequestBody
+public sealed record ReleaseRequestBody
 {
-    public string? Id { get; set; }
-    public string? Title { get; set; }
-    public string? Type { get; set; }
-    public List<string?>? Systems { get; set; }
-    public string? TargetDate { get; set; }
-    public string? RequestedBy { get; set; }
-    public Dictionary<string, List<string?>?>? Approvers { get; set; }
-    public string? ChangeCategory { get; set; }
-    public string? Impact { get; set; }
-    public string? Probability { get; set; }
+    public string? Id { get; init; }
+    public string? Title { get; init; }
+    public string? Type { get; init; }
+    public List<string?>? Systems { get; init; }
+    public string? TargetDate { get; init; }
+    public string? RequestedBy { get; init; }
+    public Dictionary<string, List<string?>?>? Approvers { get; init; }
+    public string? ChangeCategory { get; init; }
+    public string? Impact { get; init; }
+    public string? Probability { get; init; }
 }

@@ -96,7 +96,7 @@ public static class ReleaseRequestValidator
         }
 
         var requestedBy = string.IsNullOrWhiteSpace(body.RequestedBy) ? null : body.RequestedBy.Trim();
-        if (requestedBy is not null && !LooksLikeEmail(requestedBy))
+        if (requestedBy is not null && !EmailAddresses.IsValid(requestedBy))
         {
             errors.Add("requestedBy", "The requester must be an email address.");
         }
@@ -137,9 +137,6 @@ public static class ReleaseRequestValidator
 
     private static string Names<T>()
         where T : struct, Enum => string.Join(", ", Enum.GetNames<T>());
-
-    private static bool LooksLikeEmail(string value) =>
-        value.Length <= 254 && value.IndexOf('@') is > 0 and var at && at < value.Length - 1 && !value.Any(char.IsWhiteSpace);
 
     private static RiskRating ParseRating(string? value, string field, ValidationErrors errors)
     {
@@ -196,7 +193,7 @@ public static class ReleaseRequestValidator
             for (var i = 0; i < people.Count; i++)
             {
                 var person = people[i]?.Trim();
-                if (string.IsNullOrEmpty(person) || !LooksLikeEmail(person))
+                if (string.IsNullOrEmpty(person) || !EmailAddresses.IsValid(person))
                 {
                     errors.Add($"approvers.{role}[{i}]", "An approver must be an email address.");
                 }

@@ -17,7 +17,9 @@ namespace ReleaseManagement.Tests.Orchestration;
 /// <summary>
 /// The real orchestrators on the in-process Durable engine. The status projection is the real activity over an in-memory
 /// store; the other activities (emails, deployments, health, Service Bus) are recorded under their real names, and a small
-/// scripted "world" answers for approvers and pipelines, so each test can assert which side effects happened, how often.
+/// scripted "world" answers for approvers and pipelines and stands in for the post-release monitor (it raises a health
+/// reading to each release whose watch begins, as the timer does), so each test can assert which side effects happened,
+/// how often.
 /// </summary>
 public sealed class LifecycleHarness : IAsyncDisposable
 {
@@ -35,11 +37,15 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     public ConcurrentQueue<DeploymentRequest> Deployments { get; } = new();
 
-    public ConcurrentQueue<HealthCheckInput> HealthChecks { get; } = new();
+    /// <summary>The health queries of the post-deployment validation (the <c>CheckReleaseHealth</c> activity).</summary>
+    public ConcurrentQueue<HealthQuery> HealthChecks { get; } = new();
+
+    /// <summary>The readings the stand-in monitor raised to releases in their watch.</summary>
+    public ConcurrentQueue<HealthReading> MonitorReadings { get; } = new();
 
     public ConcurrentQueue<ReleaseNotice> Notices { get; } = new();
 
-    public ConcurrentQueue<ReleaseLifecycleEvent> Published { get; } = new();
+    public ConcurrentQueue<ReleaseEvent> Published { get; } = new();
 
     /// <summary>How approvers answer a stage's first emails: true approve, false reject, null stay silent.</summary>
     public Func<string, bool?> Approve { get; set; } = _ => true;
@@ -47,8 +53,15 @@ public sealed class LifecycleHarness : IAsyncDisposable
     /// <summary>What the pipeline reports for a deployment (environment, rollback): an outcome, or null for nothing.</summary>
     public Func<string, bool, string?> Deploy { get; set; } = (_, _) => EventOutcomes.Success;
 
-    /// <summary>Breaches each health check reports (none by default).</summary>
-    public Func<HealthCheckInput, IReadOnlyList<string>> Breaches { get; set; } = _ => [];
+    /// <summary>What the validation's health check reads (healthy by default).</summary>
+    public Func<HealthQuery, HealthReading> Reading { get; set; } = q => Healthy(q.ReleaseId);
+
+    /// <summary>What the monitor raises when a release's watch begins (healthy by default; null raises nothing).</summary>
+    public Func<string, HealthReading?> MonitorReading { get; set; } = Healthy;
+
+    /// <summary>A reading of Billing well within the built-in thresholds.</summary>
+    public static HealthReading Healthy(string releaseId) =>
+        new(releaseId, DateTimeOffset.UtcNow, [new SystemHealth("Billing", 0.1m, 200, 99.9m, 0, 0.1m, 210)], false, null);
 
     public DurableTaskClient Client => _host.Client;
 
@@ -85,10 +98,10 @@ public sealed class LifecycleHarness : IAsyncDisposable
             {
                 r.AddOrchestratorFunc<ReleaseOrchestrationInput, ReleaseOutcome>(OrchestratorNames.Release, ReleaseOrchestrator.RunAsync);
                 r.AddOrchestratorFunc<CommunicationsInput, CommunicationsResult>(OrchestratorNames.Communications, CommunicationsOrchestrator.RunAsync);
-                r.AddOrchestratorFunc<WatchInput, WatchResult>(OrchestratorNames.Watch, WatchOrchestrator.RunAsync);
                 r.AddActivityFunc<ReleaseStatusUpdate, bool>(ActivityNames.RecordReleaseStatus, async (_, u) =>
                 {
                     await new RecordReleaseStatus(harness.Store).RunAsync(u);
+                    await harness.OnStatusRecorded(u);
                     return true;
                 });
                 r.AddActivityFunc<RequestApprovalsInput, RequestApprovalsResult>(ActivityNames.RequestApprovals, (_, i) => harness.OnApprovalsRequested(i));
@@ -98,18 +111,17 @@ public sealed class LifecycleHarness : IAsyncDisposable
                     return new CloseApprovalStageResult(0);
                 });
                 r.AddActivityFunc<DeploymentRequest, bool>(ActivityNames.RequestDeployment, (_, d) => harness.OnDeploymentRequested(d));
-                r.AddActivityFunc<HealthCheckInput, HealthCheckResult>(ActivityNames.CheckReleaseHealth, (_, h) =>
+                r.AddActivityFunc<HealthQuery, HealthReading>(ActivityNames.CheckReleaseHealth, (_, q) =>
                 {
-                    harness.HealthChecks.Enqueue(h);
-                    var reading = new HealthReading(h.Query.ReleaseId, DateTimeOffset.UtcNow, [], false, null);
-                    return new HealthCheckResult(reading, harness.Breaches(h));
+                    harness.HealthChecks.Enqueue(q);
+                    return harness.Reading(q);
                 });
                 r.AddActivityFunc<ReleaseNotice, int>(ActivityNames.SendReleaseNotice, (_, n) =>
                 {
                     harness.Notices.Enqueue(n);
                     return n.Recipients.Count;
                 });
-                r.AddActivityFunc<ReleaseLifecycleEvent, bool>(PublishReleaseEvent.Name, (_, e) =>
+                r.AddActivityFunc<ReleaseEvent, bool>(ActivityNames.PublishReleaseEvent, (_, e) =>
                 {
                     harness.Published.Enqueue(e);
                     return true;
@@ -226,6 +238,16 @@ public sealed class LifecycleHarness : IAsyncDisposable
         }
 
         return new RequestApprovalsResult(input.Approvers.Count, 0);
+    }
+
+    /// <summary>The post-release monitor's part: a reading raised to the release as its watch begins.</summary>
+    private async Task OnStatusRecorded(ReleaseStatusUpdate update)
+    {
+        if (update.Stage == ReleaseStages.Watch && update.Timeline?.Kind == TimelineKinds.Phase && MonitorReading(update.ReleaseId) is { } reading)
+        {
+            MonitorReadings.Enqueue(reading);
+            await Client.RaiseEventAsync(update.ReleaseId, ReleaseEventNames.Health, reading);
+        }
     }
 
     private async Task<bool> OnDeploymentRequested(DeploymentRequest request)

@@ -2,6 +2,7 @@ using ReleaseManagement.Approvals;
 using ReleaseManagement.Events;
 using ReleaseManagement.Orchestration;
 using ReleaseManagement.Policy;
+using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 using static ReleaseManagement.Tests.Orchestration.LifecycleHarness;
 
@@ -41,16 +42,18 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
             [ApprovalStageKeys.Plan, ApprovalStageKeys.PromotionIntegration, ApprovalStageKeys.PromotionStaging, ApprovalStageKeys.PromotionProduction],
             _h.ApprovalRequests.Where(a => a.ReleaseId == request.Id).Select(a => a.Stage));
         Assert.Equal(4, _h.ClosedStages.Count(c => c.ReleaseId == request.Id));
-        Assert.Single(_h.Published, p => p.ReleaseId == request.Id && p.Type == ReleaseLifecycleEventType.ReleaseCompleted);
+        Assert.Single(_h.Published, p => p.ReleaseId == request.Id && p.Type == ReleaseEventType.ReleaseCompleted);
         Assert.Equal(_h.Published.Count, _h.Published.Select(p => p.EventId).Distinct().Count());
-        Assert.True(_h.HealthChecks.Count(c => c.Query.ReleaseId == request.Id) >= 2, "validation and at least one watch check");
+        Assert.Single(_h.HealthChecks, c => c.ReleaseId == request.Id); // the validation reads health through the activity
+        Assert.Single(_h.MonitorReadings, r => r.ReleaseId == request.Id); // the watch is fed by the monitor, not by polling
         Assert.Contains(_h.Notices, n => n.ReleaseId == request.Id && n.NoticeId.StartsWith("post-deployment", StringComparison.Ordinal));
 
         var timeline = _h.Timeline(request.Id);
-        Assert.Contains(timeline, t => t.Kind == "milestone" && t.Message.Contains("release-candidate", StringComparison.Ordinal));
-        Assert.Contains(timeline, t => t.Kind == "deployment" && t.Message == "Deployed to production.");
-        Assert.Contains(timeline, t => t.Kind == "communication" && t.Message.StartsWith("Missed", StringComparison.Ordinal));
-        Assert.Equal("outcome", timeline.Where(t => t.Sequence < 1_000_000).MaxBy(t => t.Sequence)!.Kind);
+        Assert.Contains(timeline, t => t.Kind == TimelineKinds.Milestone && t.Message.Contains("release-candidate", StringComparison.Ordinal));
+        Assert.Contains(timeline, t => t.Kind == TimelineKinds.Deployment && t.Message == "Deployed to production.");
+        Assert.Contains(timeline, t => t.Kind == TimelineKinds.Watch && t.Message.StartsWith("Watch passed", StringComparison.Ordinal));
+        Assert.Contains(timeline, t => t.Kind == TimelineKinds.Communication && t.Message.StartsWith("Missed", StringComparison.Ordinal));
+        Assert.Equal(TimelineKinds.Outcome, timeline.Where(t => t.Sequence < 1_000_000).MaxBy(t => t.Sequence)!.Kind);
     }
 
     [Fact]
@@ -90,7 +93,7 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         }
 
         await _h.RaiseAsync(id, Evidence(id, "security-scan", value: 0));
-        await _h.WaitForAsync(id, r => r.Stage == "emergency-review" && r.StatusReason!.Contains("overdue", StringComparison.Ordinal), "review escalated");
+        await _h.WaitForAsync(id, r => r.Stage == ReleaseStages.EmergencyReview && r.StatusReason!.Contains("overdue", StringComparison.Ordinal), "review escalated");
         await _h.RaiseAsync(id, Attestation(id, "emergency-review", "rm@example.com"));
         var outcome = await _h.OutcomeAsync(id);
 
@@ -100,7 +103,7 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "review-reminder");
         Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "review-escalation");
         Assert.Contains(_h.Timeline(id), t => t.Message == "Emergency change review recorded.");
-        Assert.DoesNotContain(_h.Timeline(id), t => t.Kind == "milestone");
+        Assert.DoesNotContain(_h.Timeline(id), t => t.Kind == TimelineKinds.Milestone);
     }
 
     [Fact]
@@ -116,7 +119,7 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         Assert.Contains("not this time", outcome.Reason);
         Assert.DoesNotContain(_h.Deployments, d => d.ReleaseId == id);
         Assert.Single(_h.ClosedStages, c => c.ReleaseId == id && c.Stage == ApprovalStageKeys.Plan);
-        Assert.Single(_h.Published, p => p.ReleaseId == id && p.Type == ReleaseLifecycleEventType.ApprovalRejected);
+        Assert.Single(_h.Published, p => p.ReleaseId == id && p.Type == ReleaseEventType.ApprovalRejected);
         Assert.Equal(ReleaseStatus.Rejected, (await _h.Store.GetAsync(id))!.Status);
     }
 
@@ -157,7 +160,7 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         Assert.Contains("timed out after escalation", outcome.Reason);
         Assert.Equal([ApprovalKind.Request, ApprovalKind.Reminder, ApprovalKind.Escalation], _h.ApprovalRequests.Where(a => a.ReleaseId == id).Select(a => a.Kind));
         Assert.Contains(_h.ApprovalRequests.Last(a => a.ReleaseId == id).Approvers, a => a.Email == "rm@example.com");
-        Assert.Single(_h.Published, p => p.ReleaseId == id && p.Type == ReleaseLifecycleEventType.ApprovalExpired);
+        Assert.Single(_h.Published, p => p.ReleaseId == id && p.Type == ReleaseEventType.ApprovalExpired);
         Assert.Single(_h.ClosedStages, c => c.ReleaseId == id);
     }
 
@@ -174,7 +177,23 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         var outcome = await _h.OutcomeAsync(id);
 
         Assert.Equal(ReleaseStatus.Completed, outcome.Status);
-        Assert.Contains(_h.Timeline(id), t => t.Kind == "gate" && t.Message.Contains("Failed", StringComparison.Ordinal));
+        Assert.Contains(_h.Timeline(id), t => t.Kind == TimelineKinds.Gate && t.Message.Contains("Failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TestSuiteRun_CountsForTheGateItemsThePolicyMapsItTo()
+    {
+        var policy = FastPolicy() with { TestSuiteEvidence = new TestSuiteEvidence { ResultItem = "integration-tests", CoverageItem = "test-coverage" } };
+        var request = Request(Id("suite"), ReleaseType.Minor);
+        var id = await _h.StartReleaseAsync(request, policy);
+        // No evidence of its own for integration-tests or test-coverage: one finished test-suite run stands for both.
+        await _h.SendAllAsync(id, EverythingPasses(id).Where(e => e.Attribute(EventAttributes.GateItem) is not ("integration-tests" or "test-coverage")));
+        await _h.RaiseAsync(id, Event(CanonicalEventType.TestSuiteRunFinished, id, EventOutcomes.Success, attributes: (EventAttributes.Coverage, "91.5")));
+
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        Assert.Contains(_h.Timeline(id), t => t.Kind == TimelineKinds.Gate && t.Message == $"Gate {ReleaseStages.Gate(DeploymentEnvironment.Staging)}: Passed.");
     }
 
     [Fact]
@@ -207,7 +226,7 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task ValidationBreach_RequestsOneRollbackAndEndsRolledBack()
     {
-        _h.Breaches = _ => ["Billing: error rate 7 % exceeds 1 %"];
+        _h.Reading = q => new HealthReading(q.ReleaseId, DateTimeOffset.UtcNow, [new SystemHealth("Billing", 7m, 300, 99m, 40, 0.5m, 250)], false, null);
         var request = Request(Id("breach"), ReleaseType.Minor);
 
         var outcome = await RunToEndAsync(request);
@@ -216,7 +235,7 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         Assert.Contains("error rate 7 %", outcome.Reason);
         var rollback = Assert.Single(_h.Deployments, d => d.ReleaseId == request.Id && d.Rollback);
         Assert.Equal("production", rollback.Environment);
-        Assert.Single(_h.Published, p => p.ReleaseId == request.Id && p.Type == ReleaseLifecycleEventType.ReleaseRolledBack);
+        Assert.Single(_h.Published, p => p.ReleaseId == request.Id && p.Type == ReleaseEventType.ReleaseRolledBack);
     }
 
     [Fact]
@@ -226,14 +245,56 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         var request = Request(Id("watch"), ReleaseType.Patch);
         var id = await _h.StartReleaseAsync(request, policy);
         await _h.SendAllAsync(id, EverythingPasses(id));
-        await _h.WaitForAsync(id, r => r.Stage == "watch", "the watch");
+        await _h.WaitForAsync(id, r => r.Stage == ReleaseStages.Watch, "the watch");
 
-        await _h.Client.RaiseEventAsync(id, ReleaseEventNames.Health, new Ports.HealthReading(id, DateTimeOffset.UtcNow,
-            [new Ports.SystemHealth("Billing", 12m, 300, 99m, 40, 0.5m, 250)], false, null));
+        await _h.Client.RaiseEventAsync(id, ReleaseEventNames.Health, new HealthReading(id, DateTimeOffset.UtcNow,
+            [new SystemHealth("Billing", 12m, 300, 99m, 40, 0.5m, 250)], false, null));
         var outcome = await _h.OutcomeAsync(id);
 
         Assert.Equal(ReleaseStatus.RolledBack, outcome.Status);
         Assert.Contains("error rate 12", outcome.Reason);
+    }
+
+    [Fact]
+    public async Task WatchReading_BreachingOnlyThePolicyChangedAfterStart_IsJudgedWithThePolicyCapturedAtStart()
+    {
+        var lenient = FastPolicy() with
+        {
+            SuccessCriteria = FastPolicy().SuccessCriteria with
+            {
+                WatchDuration = TimeSpan.FromSeconds(8),
+                DefaultThresholds = new PerformanceThresholds { MaxErrorRatePercent = 20m, MaxP95LatencyMilliseconds = 5000 },
+            },
+        };
+        var request = Request(Id("captured"), ReleaseType.Patch);
+        var reading = new HealthReading(request.Id, DateTimeOffset.UtcNow, [new SystemHealth("Billing", 12m, 1500, 99m, 40, 0.5m, 250)], false, null);
+        // The policy in force now (the built-in one) would breach on this reading: the monitor stores that verdict...
+        Assert.Equal(["error rate 12 % above 1.0 %", "p95 duration 1500 ms above 1000 ms"], HealthBreaches.Evaluate(ReleasePolicyDefaults.Create(), reading)["Billing"]);
+        _h.MonitorReading = _ => reading;
+
+        var outcome = await RunToEndAsync(request, lenient);
+
+        // ...but the release is judged by the policy it started with.
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        Assert.Single(_h.MonitorReadings, r => r.ReleaseId == request.Id);
+        Assert.DoesNotContain(_h.Deployments, d => d.ReleaseId == request.Id && d.Rollback);
+        Assert.Contains(_h.Timeline(request.Id), t => t.Kind == TimelineKinds.Watch && t.Message.Contains("(1 health reading(s) judged)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CriticalIncidentDuringTheWatch_RollsBackNamingTheIncidents()
+    {
+        var policy = FastPolicy() with { SuccessCriteria = FastPolicy().SuccessCriteria with { WatchDuration = TimeSpan.FromMinutes(5) } };
+        var request = Request(Id("incident"), ReleaseType.Patch);
+        var id = await _h.StartReleaseAsync(request, policy);
+        await _h.SendAllAsync(id, EverythingPasses(id));
+        await _h.WaitForAsync(id, r => r.Stage == ReleaseStages.Watch, "the watch");
+
+        await _h.RaiseAsync(id, Event(CanonicalEventType.IncidentDetected, id, attributes: (EventAttributes.Severity, "critical")));
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.RolledBack, outcome.Status);
+        Assert.Contains("1 critical incident(s) during the watch (at most 0 allowed)", outcome.Reason);
     }
 
     [Fact]
@@ -260,7 +321,7 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         var request = Request(Id("cancel-window"), ReleaseType.Patch, targetDate: DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7));
         var id = await _h.StartReleaseAsync(request);
         await _h.SendAllAsync(id, EverythingPasses(id));
-        await _h.WaitForAsync(id, r => r.Stage == "window", "the window wait");
+        await _h.WaitForAsync(id, r => r.Stage == ReleaseStages.Window, "the window wait");
 
         await _h.Client.RaiseEventAsync(id, ReleaseEventNames.Cancel, new CancelRequest("freeze", "rm@example.com", DateTimeOffset.UtcNow));
         var outcome = await _h.OutcomeAsync(id);
@@ -275,7 +336,7 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         var request = Request(Id("moved"), ReleaseType.Patch, targetDate: DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7));
         var id = await _h.StartReleaseAsync(request);
         await _h.SendAllAsync(id, EverythingPasses(id));
-        await _h.WaitForAsync(id, r => r.Stage == "window", "the window wait");
+        await _h.WaitForAsync(id, r => r.Stage == ReleaseStages.Window, "the window wait");
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         await _h.Client.RaiseEventAsync(id, ReleaseEventNames.Reschedule, new RescheduleRequest(today, "rm@example.com", DateTimeOffset.UtcNow));
@@ -283,7 +344,7 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
 
         Assert.Equal(ReleaseStatus.Completed, outcome.Status);
         Assert.Equal(today, (await _h.Store.GetAsync(id))!.Request.TargetDate);
-        Assert.Contains(_h.Timeline(id), t => t.Kind == "reschedule");
+        Assert.Contains(_h.Timeline(id), t => t.Kind == TimelineKinds.Reschedule);
         Assert.Contains(_h.Timeline(id), t => t.Message.StartsWith("Communication timeline re-planned", StringComparison.Ordinal));
         Assert.Contains(_h.Deployments, d => d.ReleaseId == id && d.Environment == "production");
     }
@@ -308,9 +369,9 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         var outcome = await _h.OutcomeAsync(id);
 
         Assert.Equal(ReleaseStatus.Completed, outcome.Status);
-        var milestoneLines = _h.Timeline(id).Count(t => t.Kind == "event" && t.Message.Contains("[feature-complete]", StringComparison.Ordinal));
+        var milestoneLines = _h.Timeline(id).Count(t => t.Kind == TimelineKinds.Event && t.Message.Contains("[feature-complete]", StringComparison.Ordinal));
         Assert.Equal(1, milestoneLines);
-        Assert.Contains(_h.Timeline(id), t => t.Kind == "approval" && t.Message.Contains("stranger@example.com", StringComparison.Ordinal));
+        Assert.Contains(_h.Timeline(id), t => t.Kind == TimelineKinds.Approval && t.Message.Contains("stranger@example.com", StringComparison.Ordinal));
         Assert.Single(_h.Deployments, d => d.ReleaseId == id && d.Environment == "production");
     }
 

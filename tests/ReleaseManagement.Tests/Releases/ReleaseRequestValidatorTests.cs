@@ -61,7 +61,7 @@ public class ReleaseRequestValidatorTests
     public void Validate_UnsafeId_IsRefused(string id)
     {
         var body = Valid();
-        body.Id = id;
+        body = body with { Id = id };
 
         var result = ReleaseRequestValidator.Validate(body, Today);
 
@@ -72,10 +72,10 @@ public class ReleaseRequestValidatorTests
     public void Validate_IdOfMaximumLength_IsAcceptedAndOneLongerIsRefused()
     {
         var body = Valid();
-        body.Id = new string('a', ReleaseIds.MaxLength);
+        body = body with { Id = new string('a', ReleaseIds.MaxLength) };
         Assert.True(ReleaseRequestValidator.Validate(body, Today).IsValid);
 
-        body.Id = new string('a', ReleaseIds.MaxLength + 1);
+        body = body with { Id = new string('a', ReleaseIds.MaxLength + 1) };
         Assert.Equal(["id"], ReleaseRequestValidator.Validate(body, Today).Errors.Keys);
     }
 
@@ -87,7 +87,7 @@ public class ReleaseRequestValidatorTests
     public void Validate_TypeInAnyCase_IsParsed(string type, ReleaseType expected)
     {
         var body = Valid();
-        body.Type = type;
+        body = body with { Type = type };
 
         Assert.Equal(expected, ReleaseRequestValidator.Validate(body, Today).Value!.Type);
     }
@@ -99,7 +99,7 @@ public class ReleaseRequestValidatorTests
     public void Validate_UnknownOrNumericType_IsRefused(string type)
     {
         var body = Valid();
-        body.Type = type;
+        body = body with { Type = type };
 
         var result = ReleaseRequestValidator.Validate(body, Today);
 
@@ -111,7 +111,7 @@ public class ReleaseRequestValidatorTests
     public void Validate_TitleTooLong_IsRefused()
     {
         var body = Valid();
-        body.Title = new string('t', ReleaseRequestValidator.MaxTitleLength + 1);
+        body = body with { Title = new string('t', ReleaseRequestValidator.MaxTitleLength + 1) };
 
         Assert.Equal(["title"], ReleaseRequestValidator.Validate(body, Today).Errors.Keys);
     }
@@ -120,7 +120,7 @@ public class ReleaseRequestValidatorTests
     public void Validate_BlankAndDuplicateSystems_AreReportedByIndex()
     {
         var body = Valid();
-        body.Systems = ["Billing", " ", "billing", null];
+        body = body with { Systems = ["Billing", " ", "billing", null] };
 
         var result = ReleaseRequestValidator.Validate(body, Today);
 
@@ -132,7 +132,7 @@ public class ReleaseRequestValidatorTests
     public void Validate_TooManySystems_IsRefused()
     {
         var body = Valid();
-        body.Systems = Enumerable.Range(0, ReleaseRequestValidator.MaxSystems + 1).Select(i => (string?)$"S{i}").ToList();
+        body = body with { Systems = Enumerable.Range(0, ReleaseRequestValidator.MaxSystems + 1).Select(i => (string?)$"S{i}").ToList() };
 
         Assert.Equal(["systems"], ReleaseRequestValidator.Validate(body, Today).Errors.Keys);
     }
@@ -145,7 +145,7 @@ public class ReleaseRequestValidatorTests
     public void Validate_MalformedTargetDate_IsRefused(string date)
     {
         var body = Valid();
-        body.TargetDate = date;
+        body = body with { TargetDate = date };
 
         Assert.Equal(["targetDate"], ReleaseRequestValidator.Validate(body, Today).Errors.Keys);
     }
@@ -154,11 +154,11 @@ public class ReleaseRequestValidatorTests
     public void Validate_TargetDateInThePast_IsRefusedAndTodayIsAccepted()
     {
         var body = Valid();
-        body.TargetDate = "2026-11-26";
+        body = body with { TargetDate = "2026-11-26" };
         var past = ReleaseRequestValidator.Validate(body, Today);
         Assert.Contains("in the past", past.Errors["targetDate"][0]);
 
-        body.TargetDate = "2026-11-27";
+        body = body with { TargetDate = "2026-11-27" };
         Assert.True(ReleaseRequestValidator.Validate(body, Today).IsValid);
     }
 
@@ -166,8 +166,8 @@ public class ReleaseRequestValidatorTests
     public void Validate_TitleAndRequesterAreTrimmed_AndBlankRequesterBecomesNull()
     {
         var body = Valid();
-        body.Title = "  Spaced  ";
-        body.RequestedBy = "   ";
+        body = body with { Title = "  Spaced  " };
+        body = body with { RequestedBy = "   " };
 
         var r = ReleaseRequestValidator.Validate(body, Today).Value!;
 

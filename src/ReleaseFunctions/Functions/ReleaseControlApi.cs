@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using ReleaseManagement.Api;
+
+namespace ReleaseFunctions.Functions;
+
+/// <summary>HTTP triggers that list releases and steer a running one (release control): bind, call the shared handler, return.</summary>
+public sealed class ReleaseControlApi(ReleaseHandlers releases, ReleaseControlHandlers control)
+{
+    [Function(FunctionNames.ListReleases)]
+    public Task<IResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "releases")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        releases.ListAsync(request, cancellationToken);
+
+    [Function(FunctionNames.CancelRelease)]
+    public async Task<IResult> Cancel(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "releases/{id}/cancel")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        await control.CancelAsync(id, request, durable, cancellationToken);
+
+    [Function(FunctionNames.RescheduleRelease)]
+    public async Task<IResult> Reschedule(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "releases/{id}")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        await control.RescheduleAsync(id, request, durable, cancellationToken);
+
+    [Function(FunctionNames.RecordMilestone)]
+    public async Task<IResult> Milestone(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "releases/{id}/milestones/{name}")] HttpRequest request,
+        string id,
+        string name,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        await control.MilestoneAsync(id, name, request, durable, cancellationToken);
+
+    [Function(FunctionNames.RecordEvidence)]
+    public async Task<IResult> Evidence(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "releases/{id}/evidence")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        await control.EvidenceAsync(id, request, durable, cancellationToken);
+}

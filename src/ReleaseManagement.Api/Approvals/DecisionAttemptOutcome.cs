@@ -1,0 +1,32 @@
+namespace ReleaseManagement.Api.Approvals;
+
+/// <summary>
+/// What became of an attempt to decide through a link or the decision API (and, for a link opened, whether it still
+/// decides: <see cref="Recorded"/> then means open). Not the quorum's verdict on a decision (<see cref="ReleaseManagement.Policy.DecisionOutcome"/>).
+/// </summary>
+public enum DecisionAttemptOutcome
+{
+    /// <summary>The decision was recorded and raised to the release.</summary>
+    Recorded,
+
+    /// <summary>The link was used before; nothing was recorded now.</summary>
+    AlreadyDecided,
+
+    /// <summary>The link is past its deadline.</summary>
+    Expired,
+
+    /// <summary>The stage was decided or expired, or the release no longer waits for decisions.</summary>
+    Closed,
+
+    /// <summary>No such link (or release): unknown, altered or never issued.</summary>
+    NotFound,
+
+    /// <summary>A signed-in approver is required and there is none.</summary>
+    NotSignedIn,
+
+    /// <summary>The signed-in user is not the approver.</summary>
+    WrongApprover,
+
+    /// <summary>The approver requested the release and may not approve it.</summary>
+    RequesterMayNotApprove,
+}

@@ -1,0 +1,225 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Events;
+using ReleaseManagement.Orchestration;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Api;
+
+/// <summary>
+/// The routes that steer a running release: cancel, reschedule, manual milestones and manual gate evidence. Every one
+/// checks its input completely first (the core's request validators; 400, 403, 404, 409 change nothing), then raises one
+/// external event to the release's orchestration; milestones and evidence are also stored as canonical events (source
+/// <c>api</c>) in the pipeline event store, so they count in the metrics like events from pipelines.
+/// </summary>
+public sealed partial class ReleaseControlHandlers(
+    IReleaseStore releases,
+    IPipelineEventStore events,
+    ReleasePolicy policy,
+    IOptions<ApprovalOptions> approvalOptions,
+    TimeProvider time,
+    ILogger<ReleaseControlHandlers> log)
+{
+    /// <summary><c>POST /api/releases/{id}/cancel</c>: 202 when the cancel request was raised to the running release.</summary>
+    public async Task<Results<Accepted<CancelAccepted>, ProblemHttpResult>> CancelAsync(
+        string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<CancelBody>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var validation = CancelRequestValidator.Validate(body, time.GetUtcNow());
+        if (!validation.IsValid)
+        {
+            return Problems.Validation(validation.Errors, "The cancel request is invalid.");
+        }
+
+        var standing = await RunningRelease.CheckAsync(releases, durable, releaseId, cancellationToken);
+        if (NotRunning(standing) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var cancel = validation.Value!;
+        await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Cancel, cancel, cancellationToken);
+        LogCancel(log, releaseId, cancel.By);
+        var location = ReleaseHandlers.StatusUri(releaseId);
+        return TypedResults.Accepted(location, new CancelAccepted(standing.Record!.Request.Id, cancel.Reason, cancel.By, cancel.At, location));
+    }
+
+    /// <summary>
+    /// <c>PATCH /api/releases/{id}</c>: a new target production date, checked against the policy as if the release were
+    /// requested now with that date (planning horizon, production window); 202 when raised to the running release.
+    /// </summary>
+    public async Task<Results<Accepted<RescheduleAccepted>, ProblemHttpResult>> RescheduleAsync(
+        string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<RescheduleBody>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var validation = RescheduleRequestValidator.Validate(body, time.GetUtcNow());
+        if (!validation.IsValid)
+        {
+            return Problems.Validation(validation.Errors, "The reschedule request is invalid.");
+        }
+
+        var standing = await RunningRelease.CheckAsync(releases, durable, releaseId, cancellationToken);
+        if (NotRunning(standing) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var reschedule = validation.Value!;
+        var previous = standing.Record!.Request;
+        var check = RescheduleRequestValidator.CheckPolicy(policy, previous, reschedule);
+        if (!check.IsValid)
+        {
+            return Problems.Validation(check.Errors, "The new target date does not meet the release policy.");
+        }
+
+        await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Reschedule, reschedule, cancellationToken);
+        LogReschedule(log, releaseId, previous.TargetDate, reschedule.TargetDate, reschedule.By);
+        var location = ReleaseHandlers.StatusUri(releaseId);
+        return TypedResults.Accepted(
+            location,
+            new RescheduleAccepted(releaseId, reschedule.TargetDate, previous.TargetDate, reschedule.By, reschedule.At, reschedule.Reason, location));
+    }
+
+    /// <summary><c>POST /api/releases/{id}/milestones/{name}</c>: records a development milestone by hand (one of the policy's).</summary>
+    public async Task<Results<Accepted<MilestoneAccepted>, ProblemHttpResult>> MilestoneAsync(
+        string releaseId, string name, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<MilestoneBody>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var validation = MilestoneRequestValidator.Validate(policy, name, body);
+        if (!validation.IsValid)
+        {
+            return Problems.Validation(validation.Errors, "The milestone is invalid.");
+        }
+
+        if (NotRunning(await RunningRelease.CheckAsync(releases, durable, releaseId, cancellationToken)) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var milestone = validation.Value!;
+        var evt = await StoreAndRaiseAsync(milestone.ToEvent(releaseId, NewEventId(), time.GetUtcNow()), durable, cancellationToken);
+        return TypedResults.Accepted((string?)null, new MilestoneAccepted(evt.EventId, releaseId, milestone.Milestone));
+    }
+
+    /// <summary>
+    /// <c>POST /api/releases/{id}/evidence</c>: an attestation (by a holder of one of the item's attestation roles), a
+    /// waiver (of a waivable item, with a reason) or evidence (passed and/or a measured value) for a gate item.
+    /// </summary>
+    public async Task<Results<Accepted<EvidenceAccepted>, ProblemHttpResult>> EvidenceAsync(
+        string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<EvidenceBody>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var validation = EvidenceRequestValidator.Validate(policy, body);
+        if (!validation.IsValid)
+        {
+            return Problems.Validation(validation.Errors, "The evidence is invalid.");
+        }
+
+        var standing = await RunningRelease.CheckAsync(releases, durable, releaseId, cancellationToken);
+        if (NotRunning(standing) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var evidence = validation.Value!;
+        if (NotEntitled(request, standing.Record!, evidence) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        var evt = await StoreAndRaiseAsync(evidence.ToEvent(releaseId, NewEventId(), time.GetUtcNow()), durable, cancellationToken);
+        return TypedResults.Accepted((string?)null, new EvidenceAccepted(evt.EventId, releaseId, evidence.Item.Id, evidence.Kind));
+    }
+
+    /// <summary>The 404 of an unknown release or the 409 of one that is not running; null when it runs.</summary>
+    private static ProblemHttpResult? NotRunning(ReleaseStanding standing) =>
+        !standing.Exists ? Problems.UnknownRelease(standing.ReleaseId)
+        : !standing.IsRunning ? Problems.Conflict("The release is not running.", $"Release '{standing.ReleaseId}' {standing.NotRunningReason}.")
+        : null;
+
+    /// <summary>
+    /// Attestations and waivers are a named person's word: with sign-in required, that person must be the one signed in;
+    /// and an attestation must come from a holder of one of the item's attestation roles for this release.
+    /// </summary>
+    private ProblemHttpResult? NotEntitled(HttpRequest request, ReleaseRecord record, ManualEvidence evidence)
+    {
+        if (evidence.IsPersonsWord && approvalOptions.Value.RequireSignedInApprover)
+        {
+            var principal = AppServicePrincipal.From(request);
+            if (principal is null)
+            {
+                return Problems.Forbidden("Sign-in required.", "Attestations and waivers need a signed-in user (App Service authentication).");
+            }
+
+            if (!principal.Is(evidence.By))
+            {
+                return Problems.Forbidden("Not the person named.", "The signed-in user is not the person named in 'by'.");
+            }
+        }
+
+        var item = evidence.Item;
+        if (evidence.Kind == EvidenceKinds.Attestation && item.AttestationRoles.Count > 0)
+        {
+            var approvers = ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers);
+            if (ApproverDirectory.RolesOf(approvers, item.AttestationRoles, evidence.By).Count == 0)
+            {
+                LogRefusedAttestation(log, record.Request.Id, item.Id);
+                return Problems.Forbidden(
+                    "Not an attester of this item.",
+                    $"{evidence.By} holds none of the roles that may attest '{item.Id}' for release '{record.Request.Id}' ({string.Join(", ", item.AttestationRoles)}).");
+            }
+        }
+
+        return null;
+    }
+
+    private static string NewEventId() => EventSources.EventId(EventSources.Api, Guid.NewGuid().ToString("N"));
+
+    /// <summary>As the pipeline event processor does: store (for metrics and the release's record), raise, mark processed.</summary>
+    private async Task<CanonicalEvent> StoreAndRaiseAsync(CanonicalEvent evt, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        await events.AddAsync(evt, time.GetUtcNow(), cancellationToken);
+        await durable.RaiseEventAsync(evt.ReleaseId!, ReleaseEventNames.Pipeline, evt, cancellationToken);
+        await events.MarkProcessedAsync(evt, EventDelivery.Raised, time.GetUtcNow(), cancellationToken);
+        LogRaised(log, evt.EventId, evt.Type, evt.ReleaseId!);
+        return evt;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cancel of release {ReleaseId} requested by {By}")]
+    private static partial void LogCancel(ILogger logger, string releaseId, string by);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Release {ReleaseId} rescheduled from {From} to {To} by {By}")]
+    private static partial void LogReschedule(ILogger logger, string releaseId, DateOnly from, DateOnly to, string by);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored and raised manual event {EventId} ({EventType}) to release {ReleaseId}")]
+    private static partial void LogRaised(ILogger logger, string eventId, CanonicalEventType eventType, string releaseId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Attestation of {Item} on release {ReleaseId} refused: the person holds none of its roles")]
+    private static partial void LogRefusedAttestation(ILogger logger, string releaseId, string item);
+}

@@ -1,0 +1,50 @@
+using Microsoft.DurableTask;
+using ReleaseManagement.Activities;
+using ReleaseManagement.Events;
+using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Orchestration;
+
+/// <summary>
+/// Typed calls of every activity, as the Durable Task source generator would write them: one method per activity, with
+/// its input and output types and its retry policy, so an orchestration never spells an activity name or a type
+/// argument. Orchestrations call activities only through these.
+/// </summary>
+public static class ActivityCalls
+{
+    /// <summary>Activities retry a bounded number of times with backoff; they are idempotent, so a retry is safe.</summary>
+    public static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: 5,
+        firstRetryInterval: TimeSpan.FromSeconds(1),
+        backoffCoefficient: 2,
+        maxRetryInterval: TimeSpan.FromSeconds(30)));
+
+    /// <summary><see cref="RecordReleaseStatus"/>: writes the release's status projection and timeline line.</summary>
+    public static Task RecordReleaseStatusAsync(this TaskOrchestrationContext context, ReleaseStatusUpdate update) =>
+        context.CallActivityAsync<bool>(ActivityNames.RecordReleaseStatus, update, Retry);
+
+    /// <summary><see cref="RequestApprovals"/>: emails one personal approval link per approver.</summary>
+    public static Task<RequestApprovalsResult> RequestApprovalsAsync(this TaskOrchestrationContext context, RequestApprovalsInput input) =>
+        context.CallActivityAsync<RequestApprovalsResult>(ActivityNames.RequestApprovals, input, Retry);
+
+    /// <summary><see cref="CloseApprovalStage"/>: closes a decided or expired stage and its outstanding links.</summary>
+    public static Task<CloseApprovalStageResult> CloseApprovalStageAsync(this TaskOrchestrationContext context, CloseApprovalStageInput input) =>
+        context.CallActivityAsync<CloseApprovalStageResult>(ActivityNames.CloseApprovalStage, input, Retry);
+
+    /// <summary><see cref="RequestDeployment"/>: asks the pipeline to deploy or roll back.</summary>
+    public static Task<bool> RequestDeploymentAsync(this TaskOrchestrationContext context, DeploymentRequest request) =>
+        context.CallActivityAsync<bool>(ActivityNames.RequestDeployment, request, Retry);
+
+    /// <summary><see cref="CheckReleaseHealth"/>: reads the release's health over the query's window.</summary>
+    public static Task<HealthReading> CheckReleaseHealthAsync(this TaskOrchestrationContext context, HealthQuery query) =>
+        context.CallActivityAsync<HealthReading>(ActivityNames.CheckReleaseHealth, query, Retry);
+
+    /// <summary><see cref="SendReleaseNotice"/>: emails a notice; returns how many recipients it went to.</summary>
+    public static Task<int> SendReleaseNoticeAsync(this TaskOrchestrationContext context, ReleaseNotice notice) =>
+        context.CallActivityAsync<int>(ActivityNames.SendReleaseNotice, notice, Retry);
+
+    /// <summary><see cref="PublishReleaseEvent"/>: publishes a release event to other systems.</summary>
+    public static Task PublishReleaseEventAsync(this TaskOrchestrationContext context, ReleaseEvent evt) =>
+        context.CallActivityAsync<bool>(ActivityNames.PublishReleaseEvent, evt, Retry);
+}

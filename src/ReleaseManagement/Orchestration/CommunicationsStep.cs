@@ -1,0 +1,51 @@
+using Microsoft.DurableTask;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Orchestration;
+
+/// <summary>The release's communication timeline (<see cref="CommunicationsOrchestrator"/>) as seen from the release: start, re-plan, stop, finish.</summary>
+internal sealed class CommunicationsStep(LifecycleState state, StatusRecorder status)
+{
+    private string? _instanceId;
+    private Task? _timeline;
+
+    public void Start()
+    {
+        _instanceId = $"{state.ReleaseId}-comms";
+        _timeline = state.Context.CallSubOrchestratorAsync(
+            OrchestratorNames.Communications,
+            new CommunicationsInput(state.Release, state.Input.PolicyJson, state.Now),
+            new TaskOptions().WithInstanceId(_instanceId));
+    }
+
+    public void Reschedule(DateOnly targetDate)
+    {
+        if (_instanceId is not null)
+        {
+            state.Context.SendEvent(_instanceId, CommunicationsOrchestrator.RescheduleEvent, targetDate);
+        }
+    }
+
+    /// <summary>Notices of a release that will not ship stop here.</summary>
+    public void Stop(string reason)
+    {
+        if (_instanceId is not null)
+        {
+            state.Context.SendEvent(_instanceId, CommunicationsOrchestrator.StopEvent, reason);
+        }
+    }
+
+    /// <summary>The T+1 report and any notice still due belong to the release: waits for the timeline to finish.</summary>
+    public async Task FinishAsync(LifecycleWait wait)
+    {
+        if (_instanceId is null)
+        {
+            return;
+        }
+
+        state.Phase = ReleasePhase.PostRelease;
+        await status.RecordAsync(new StatusRecord("Success criteria met; completing the communication timeline.", ReleaseStages.Communications));
+        state.Context.SendEvent(_instanceId, CommunicationsOrchestrator.FinishEvent, state.Now);
+        await wait.UntilAsync(() => false, null, _timeline);
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Orchestration;
+
+/// <summary>
+/// What the steps of one release's lifecycle share: the captured input and policy, the people, the inbox of everything
+/// the release has been told, and where the release stands (phase, stage, target date). Nothing here calls out.
+/// </summary>
+internal sealed class LifecycleState
+{
+    public LifecycleState(TaskOrchestrationContext context, ReleaseOrchestrationInput input)
+    {
+        Context = context;
+        Input = input;
+        Release = input.Release;
+        Policy = PolicyJson.Deserialize(input.PolicyJson);
+        TypePolicy = Policy.ReleaseTypes[Release.Type];
+        Log = context.CreateReplaySafeLogger(typeof(ReleaseLifecycle).FullName!);
+        Approvers = ApproverDirectory.Resolve(Policy, Release.Systems, Release.Approvers);
+        Risk = RiskEvaluator.Assess(Policy.RiskMatrix, Release.Impact, Release.Probability);
+        Inbox = new ReleaseInbox(context, Log, Policy.TestSuiteEvidence);
+    }
+
+    public TaskOrchestrationContext Context { get; }
+
+    public ReleaseOrchestrationInput Input { get; }
+
+    /// <summary>The policy captured when the release started: every rule of this release reads it, never the current one.</summary>
+    public ReleasePolicy Policy { get; }
+
+    public ReleaseTypePolicy TypePolicy { get; }
+
+    public ILogger Log { get; }
+
+    /// <summary>Role to people for this release (policy, systems, the release's own).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Approvers { get; }
+
+    public RiskAssessment Risk { get; }
+
+    public ReleaseInbox Inbox { get; }
+
+    /// <summary>The release as it stands: the target date changes when rescheduled.</summary>
+    public ReleaseRequest Release { get; set; }
+
+    public ReleasePhase Phase { get; set; } = ReleasePhase.Planning;
+
+    /// <summary>The stage last projected (<see cref="ReleaseStages"/>).</summary>
+    public string? Stage { get; set; }
+
+    /// <summary>Counts target-date changes, so a wait can end when the date moves.</summary>
+    public int TargetVersion { get; set; }
+
+    /// <summary>Approval stages decided or expired: a later decision on one is noted and ignored.</summary>
+    public HashSet<string> ClosedStages { get; } = new(StringComparer.Ordinal);
+
+    public string ReleaseId => Release.Id;
+
+    public DateTimeOffset Now => new(Context.CurrentUtcDateTime, TimeSpan.Zero);
+}

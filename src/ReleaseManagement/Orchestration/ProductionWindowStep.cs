@@ -1,0 +1,40 @@
+using ReleaseManagement.Policy;
+
+namespace ReleaseManagement.Orchestration;
+
+/// <summary>Waits for the next production window from the target date on (<see cref="WindowCalendar"/>), re-planning when the date moves.</summary>
+internal sealed class ProductionWindowStep(LifecycleState state, StatusRecorder status, LifecycleWait wait)
+{
+    public async Task RunAsync()
+    {
+        state.Stage = ReleaseStages.Window;
+        while (true)
+        {
+            var zone = PolicyTime.Zone(state.Policy);
+            var from = PolicyTime.StartOfDay(zone, state.Release.TargetDate);
+            var now = state.Now;
+            var window = WindowCalendar.NextWindow(state.Policy, from > now ? from : now);
+            var version = state.TargetVersion;
+            if (window is null)
+            {
+                await status.RecordAsync(new StatusRecord(
+                    "No production window opens in the policy's horizon; waiting for a new target date.", ReleaseStages.Window));
+                await wait.UntilAsync(() => state.TargetVersion != version, null);
+                continue;
+            }
+
+            if (window.Contains(now))
+            {
+                await status.TimelineAsync(TimelineKinds.Window, $"Production window open until {window.End:u}.");
+                return;
+            }
+
+            await status.RecordAsync(new StatusRecord($"Waiting for the production window at {window.Start:u}.", ReleaseStages.Window, TimelineKinds.Window));
+            if (!await wait.UntilAsync(() => state.TargetVersion != version, window.Start))
+            {
+                await status.TimelineAsync(TimelineKinds.Window, $"Production window opened at {window.Start:u}.");
+                return;
+            }
+        }
+    }
+}

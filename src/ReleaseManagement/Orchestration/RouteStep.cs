@@ -1,0 +1,33 @@
+using ReleaseManagement.Policy;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Orchestration;
+
+/// <summary>
+/// One transition of the promotion route (<see cref="PromotionStep"/>): its trigger, its gates and checks, its approval,
+/// the production window when it goes to production, then the deployment.
+/// </summary>
+internal sealed class RouteStep(
+    LifecycleState state, StatusRecorder status, LifecycleWait wait, GateStep gate, ApprovalStep approval, ProductionWindowStep window, DeploymentStep deployment)
+{
+    /// <summary>Returns null when deployed, else the outcome that ends the release.</summary>
+    public async Task<ReleaseOutcome?> RunAsync(PromotionStep step)
+    {
+        state.Phase = ReleasePhase.Promotion;
+        await status.RecordAsync(new StatusRecord(
+            $"Promotion {step.From} → {step.To}: waiting for {string.Join(", ", step.Trigger)}.", ReleaseStages.Promotion(step.To), TimelineKinds.Phase));
+        await wait.UntilAsync(() => step.Trigger.All(t => state.Inbox.Satisfied(t, state.Policy)), null);
+        await gate.RunAsync(ReleaseStages.Gate(step.To), step.Gates, step.Validation);
+        if (step.ApprovalStage is { } stage && state.Policy.Approvals.TryGetValue(stage, out var rule) && await approval.RunAsync(stage, rule) is { } rejected)
+        {
+            return rejected;
+        }
+
+        if (step.To == DeploymentEnvironment.Production && state.TypePolicy.UsesReleaseWindows)
+        {
+            await window.RunAsync();
+        }
+
+        return await deployment.DeployAsync(step.To);
+    }
+}

@@ -1,0 +1,21 @@
+namespace ReleaseManagement.Policy;
+
+/// <summary>One checklist item of a gate.</summary>
+public sealed record GateItem
+{
+    /// <summary>The item's id: evidence, attestations and waivers name it (e.g. <c>test-coverage</c>).</summary>
+    public required string Id { get; init; }
+
+    public required string Description { get; init; }
+
+    public required GateSatisfaction SatisfiedBy { get; init; }
+
+    /// <summary>For evidence with a measured value: the bound it must meet. Null: the evidence's pass/fail outcome decides.</summary>
+    public Threshold? Threshold { get; init; }
+
+    /// <summary>For attestations: the roles whose members may attest.</summary>
+    public required IReadOnlyList<string> AttestationRoles { get; init; }
+
+    /// <summary>Whether a waiver (with reason and approver) may stand in for the item.</summary>
+    public required bool Waivable { get; init; }
+}

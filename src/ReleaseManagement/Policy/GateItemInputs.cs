@@ -1,0 +1,37 @@
+namespace ReleaseManagement.Policy;
+
+/// <summary>
+/// Which manual input fits which gate item, derived from the policy's gate item definitions: an item satisfied by an
+/// attestation takes an attestation, an item satisfied by evidence takes evidence (with its measured value when the item
+/// has a threshold), and a waivable item also takes a waiver.
+/// </summary>
+public static class GateItemInputs
+{
+    /// <summary>Every gate item the policy defines, gates in key order, each item once (the first gate naming it).</summary>
+    public static IReadOnlyList<GateItem> Items(ReleasePolicy policy) =>
+        policy.QualityGates.OrderBy(g => g.Key).SelectMany(g => g.Value.Items).DistinctBy(i => i.Id, StringComparer.OrdinalIgnoreCase).ToArray();
+
+    /// <summary>The gate item with this id (case-insensitive, surrounding whitespace ignored), or null.</summary>
+    public static GateItem? Find(ReleasePolicy policy, string id) =>
+        Items(policy).FirstOrDefault(i => string.Equals(i.Id, id.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The kinds of manual input <paramref name="item"/> takes.</summary>
+    public static IReadOnlyList<string> KindsFor(GateItem item)
+    {
+        var kinds = new List<string>(2)
+        {
+            item.SatisfiedBy == GateSatisfaction.Attestation ? EvidenceKinds.Attestation : EvidenceKinds.Evidence,
+        };
+        if (item.Waivable)
+        {
+            kinds.Add(EvidenceKinds.Waiver);
+        }
+
+        return kinds;
+    }
+
+    public static bool Accepts(GateItem item, string kind) => KindsFor(item).Contains(kind, StringComparer.Ordinal);
+
+    /// <summary>Whether evidence for the item must carry a measured value (unless it reports a failure).</summary>
+    public static bool IsMeasured(GateItem item) => item.Threshold is not null;
+}

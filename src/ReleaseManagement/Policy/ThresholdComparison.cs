@@ -1,0 +1,7 @@
+namespace ReleaseManagement.Policy;
+
+public enum ThresholdComparison
+{
+    AtLeast,
+    AtMost,
+}

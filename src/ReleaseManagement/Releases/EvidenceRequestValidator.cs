@@ -1,0 +1,109 @@
+using System.Globalization;
+using ReleaseManagement.Policy;
+
+namespace ReleaseManagement.Releases;
+
+/// <summary>
+/// Validation of manual gate input: a gate item of the policy, a kind that item takes (<see cref="GateItemInputs"/>), the
+/// person acting, and only the fields of that kind (a field of another kind is refused rather than silently dropped).
+/// Who may attest is checked later, against the release's approvers.
+/// </summary>
+public static class EvidenceRequestValidator
+{
+    public static ValidationResult<ManualEvidence> Validate(ReleasePolicy policy, EvidenceBody? body)
+    {
+        if (body is null)
+        {
+            return RequestFields.NoBody<ManualEvidence>();
+        }
+
+        var errors = new ValidationErrors();
+        GateItem? item = null;
+        if (string.IsNullOrWhiteSpace(body.Item))
+        {
+            errors.Add("item", "The gate item is required.");
+        }
+        else if ((item = GateItemInputs.Find(policy, body.Item)) is null)
+        {
+            errors.Add("item", $"'{body.Item}' is not a gate item: use one of {string.Join(", ", GateItemInputs.Items(policy).Select(i => i.Id))}.");
+        }
+
+        var kind = body.Kind?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(kind))
+        {
+            errors.Add("kind", $"The kind is required: one of {string.Join(", ", EvidenceKinds.All)}.");
+            kind = null;
+        }
+        else if (!EvidenceKinds.All.Contains(kind))
+        {
+            errors.Add("kind", $"'{body.Kind}' is not a kind of evidence: use one of {string.Join(", ", EvidenceKinds.All)}.");
+            kind = null;
+        }
+
+        var by = RequestFields.Person(body.By, "by", errors);
+        var note = RequestFields.Optional(body.Note, "note", RequestFields.MaxNoteLength, errors);
+        string? reason = null;
+        if (kind is not null)
+        {
+            CheckFieldsOfKind(body, kind, errors);
+            if (kind == EvidenceKinds.Waiver)
+            {
+                reason = RequestFields.Required(body.Reason, "reason", "A waiver needs a reason.", RequestFields.MaxReasonLength, errors);
+            }
+
+            if (item is not null)
+            {
+                CheckKindFitsItem(item, kind, body, errors);
+            }
+        }
+
+        return errors.Any
+            ? ValidationResult<ManualEvidence>.Failure(errors.ToDictionary())
+            : ValidationResult<ManualEvidence>.Success(new ManualEvidence(item!, kind!, by!, body.Approved, body.Passed, body.Value, reason, note));
+    }
+
+    private static void CheckFieldsOfKind(EvidenceBody body, string kind, ValidationErrors errors)
+    {
+        if (body.Approved is not null && kind != EvidenceKinds.Attestation)
+        {
+            errors.Add("approved", "'approved' belongs to an attestation.");
+        }
+
+        if (body.Passed is not null && kind != EvidenceKinds.Evidence)
+        {
+            errors.Add("passed", "'passed' belongs to evidence.");
+        }
+
+        if (body.Value is not null && kind != EvidenceKinds.Evidence)
+        {
+            errors.Add("value", "'value' belongs to evidence.");
+        }
+
+        if (body.Reason is not null && kind != EvidenceKinds.Waiver)
+        {
+            errors.Add("reason", "'reason' belongs to a waiver.");
+        }
+    }
+
+    private static void CheckKindFitsItem(GateItem item, string kind, EvidenceBody body, ValidationErrors errors)
+    {
+        if (!GateItemInputs.Accepts(item, kind))
+        {
+            errors.Add("kind", kind switch
+            {
+                EvidenceKinds.Waiver => $"'{item.Id}' may not be waived.",
+                EvidenceKinds.Attestation => $"'{item.Id}' is satisfied by evidence, not by an attestation: send kind 'evidence'.",
+                _ => $"'{item.Id}' is satisfied by an attestation ({string.Join(" or ", item.AttestationRoles)}), not by evidence: send kind 'attestation'.",
+            });
+        }
+        else if (kind == EvidenceKinds.Evidence && body.Passed is null && body.Value is null)
+        {
+            errors.Add("passed", "Evidence needs 'passed' (true or false), a measured 'value', or both.");
+        }
+        else if (kind == EvidenceKinds.Evidence && item.Threshold is { } threshold && body.Value is null && body.Passed != false)
+        {
+            var bound = threshold.Comparison == ThresholdComparison.AtLeast ? "at least" : "at most";
+            errors.Add("value", $"'{item.Id}' is measured ({bound} {threshold.Value.ToString(CultureInfo.InvariantCulture)} {threshold.Unit}): give its 'value'.");
+        }
+    }
+}

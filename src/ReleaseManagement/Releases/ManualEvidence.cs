@@ -1,0 +1,50 @@
+using System.Globalization;
+using ReleaseManagement.Events;
+using ReleaseManagement.Policy;
+
+namespace ReleaseManagement.Releases;
+
+/// <summary>
+/// Validated manual input for a gate item: an attestation (<see cref="Approved"/>), a waiver (<see cref="Reason"/>) or
+/// evidence (<see cref="Passed"/> and/or <see cref="Value"/>), given by <see cref="By"/>; <see cref="Kind"/> is one of
+/// <see cref="EvidenceKinds"/> and fits <see cref="Item"/>.
+/// </summary>
+public sealed record ManualEvidence(
+    GateItem Item, string Kind, string By, bool? Approved, bool? Passed, decimal? Value, string? Reason, string? Note)
+{
+    /// <summary>Attestations and waivers are a named person's word (the signed-in user must be that person).</summary>
+    public bool IsPersonsWord => Kind is EvidenceKinds.Attestation or EvidenceKinds.Waiver;
+
+    /// <summary>The canonical gate-evidence event (source <c>api</c>) it is stored and raised as, like a pipeline's evidence.</summary>
+    public CanonicalEvent ToEvent(string releaseId, string eventId, DateTimeOffset at)
+    {
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal) { [EventAttributes.GateItem] = Item.Id };
+        string? outcome = null;
+        switch (Kind)
+        {
+            case EvidenceKinds.Attestation:
+                attributes[EventAttributes.Attestation] = Approved ?? true ? "approved" : "rejected";
+                attributes[EventAttributes.Approver] = By;
+                break;
+            case EvidenceKinds.Waiver:
+                attributes[EventAttributes.Waiver] = Reason!;
+                attributes[EventAttributes.Approver] = By;
+                break;
+            default:
+                outcome = Passed switch { true => EventOutcomes.Success, false => EventOutcomes.Failure, null => null };
+                if (Value is { } value)
+                {
+                    attributes[EventAttributes.Value] = value.ToString(CultureInfo.InvariantCulture);
+                }
+
+                break;
+        }
+
+        if (Note is not null)
+        {
+            attributes[EventAttributes.Note] = Note;
+        }
+
+        return new CanonicalEvent(eventId, EventSources.Api, CanonicalEventType.GateEvidence, at, releaseId, null, null, outcome, attributes);
+    }
+}
