@@ -185,6 +185,37 @@ public sealed class BrowserTests(DashboardSystem system) : IClassFixture<Dashboa
     }
 
     [Fact]
+    public async Task ReleasePage_ReleaseManagerRecordsAMilestoneFromTheForm_TheReleaseTakesItIn()
+    {
+        var id = await system.CreateReleaseAsync("Milestone from the page", ct: Ct);
+        await system.WaitForReleaseAsync(id, r => r.GetProperty("pendingApprovals").GetArrayLength() > 0, Ct);
+        await system.DecideAsync(id, "plan", "po@example.com", "product-owner", Ct);
+        await system.DecideAsync(id, "plan", "lead@example.com", "technical-lead", Ct);
+        await system.WaitForReleaseAsync(id, r => r.GetProperty("phase").GetString() == "Development", Ct);
+
+        var (page, cspErrors) = await system.NewPageAsync();
+        await page.GotoAsync(system.Url(DashboardRoutes.Release(id)));
+        await page.SelectOptionAsync("#m-milestone", "feature-complete");
+        await page.FillAsync("#m-by", "rm@example.com");
+        await page.FillAsync("#m-note", "Branch cut.");
+        await page.ClickAsync(".act button[type=submit]");
+        await page.Locator("h1", new PageLocatorOptions { HasText = "Milestone recorded" }).WaitForAsync();
+        Assert.Contains("feature-complete", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        await DashboardSystem.AssertAccessibleAsync(page);
+
+        await page.ClickAsync("text=Back to the release");
+        await page.WaitForSelectorAsync("#timeline li:has-text(\"Milestone feature-complete reached.\")", Live);
+        Assert.Empty(cspErrors);
+
+        // A post without the page's anti-forgery value is refused before anything is stored or raised.
+        using var forged = await system.Host.Client.PostAsync($"{DashboardRoutes.Release(id)}/milestones",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["milestone"] = "code-freeze", ["by"] = "rm@example.com", ["form"] = "forged" }), Ct);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Contains("out of date or did not come from the release page", await forged.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Pages_Headers_CarryANonceCspAndTheScriptIsServedByTheApp()
     {
         using var board = await system.Host.Client.GetAsync(DashboardRoutes.Board, Ct);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using ReleaseManagement.Api.Dashboard;
 
 namespace ReleaseFunctions.Functions;
@@ -9,6 +10,7 @@ public sealed class Dashboard(DashboardHandlers pages)
 {
     public const string BoardFunction = "DashboardBoard";
     public const string ReleaseFunction = "DashboardRelease";
+    public const string MilestoneFunction = "DashboardRecordMilestone";
     public const string EnvironmentsFunction = "DashboardEnvironments";
     public const string CalendarFunction = "DashboardCalendar";
     public const string MetricsFunction = "DashboardMetrics";
@@ -26,6 +28,14 @@ public sealed class Dashboard(DashboardHandlers pages)
         string id,
         CancellationToken cancellationToken) =>
         pages.ReleaseAsync(id, request, cancellationToken);
+
+    [Function(MilestoneFunction)]
+    public Task<IResult> RecordMilestone(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = DashboardRoutes.MilestoneRoute)] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        pages.RecordMilestoneAsync(id, request, durable, cancellationToken);
 
     [Function(EnvironmentsFunction)]
     public Task<IResult> Environments(

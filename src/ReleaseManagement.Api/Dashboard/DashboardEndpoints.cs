@@ -18,6 +18,8 @@ public static class DashboardEndpoints
         app.MapMethods(DashboardRoutes.Board, getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.BoardAsync(request, ct));
         app.MapMethods(DashboardRoutes.Base + "/releases/{id}", getOrHead, (string id, HttpRequest request, DashboardHandlers pages, CancellationToken ct) =>
             pages.ReleaseAsync(id, request, ct));
+        app.MapPost(DashboardRoutes.Base + "/releases/{id}/milestones", (string id, HttpRequest request, Microsoft.DurableTask.Client.DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
+            pages.RecordMilestoneAsync(id, request, durable, ct)).DisableAntiforgery();
         app.MapMethods(DashboardRoutes.Environments, getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.EnvironmentsAsync(request, ct));
         app.MapMethods(DashboardRoutes.Calendar, getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.CalendarAsync(request, ct));
         app.MapMethods(DashboardRoutes.Metrics, getOrHead, (DashboardHandlers pages, CancellationToken ct) => pages.MetricsAsync(ct));

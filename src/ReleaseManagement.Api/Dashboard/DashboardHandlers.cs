@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
 using ReleaseManagement.Api.Dashboard.Components;
 
 namespace ReleaseManagement.Api.Dashboard;
@@ -7,7 +8,7 @@ namespace ReleaseManagement.Api.Dashboard;
 /// The dashboard's routes, shared by both hosts. Each reads through <see cref="DashboardReader"/>, builds a view with a
 /// plain function and renders a component. A request from htmx (header <c>HX-Request</c>) gets the page's live part only.
 /// </summary>
-public sealed class DashboardHandlers(DashboardReader reader)
+public sealed class DashboardHandlers(DashboardReader reader, DashboardActions actions)
 {
     /// <summary><c>GET /api/dashboard</c> (and <c>/</c> on the local host): the board, filtered by the query string.</summary>
     public async Task<IResult> BoardAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -28,7 +29,22 @@ public sealed class DashboardHandlers(DashboardReader reader)
         }
 
         var view = ReleasePageView.Build(detail, reader.Policy, reader.Format, reader.Now);
-        return IsFragment(request) ? DashboardPage.Fragment<ReleaseLive>(view) : DashboardPage.Page<ReleasePage>(view);
+        if (IsFragment(request))
+        {
+            return DashboardPage.Fragment<ReleaseLive>(view);
+        }
+
+        var form = view.Header.IsActive
+            ? new MilestoneForm(DashboardRoutes.Release(id) + "/milestones", reader.Policy.Promotion.Milestones, DashboardActions.FormField, actions.FormValue(id, request), !actions.RequiresSignIn)
+            : null;
+        return DashboardPage.Page<ReleasePage>(view with { Form = form });
+    }
+
+    /// <summary><c>POST /api/dashboard/releases/{id}/milestones</c>: a release manager records a milestone from the release page.</summary>
+    public async Task<IResult> RecordMilestoneAsync(string id, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var outcome = await actions.RecordMilestoneAsync(id, request, durable, cancellationToken);
+        return DashboardPage.Page<ActionPage>(new ActionView(outcome, reader.Format.Zone.Id), outcome.StatusCode);
     }
 
     /// <summary><c>GET /api/dashboard/environments</c>: systems × environments from the stored deployment events.</summary>
@@ -61,6 +77,12 @@ public sealed class DashboardHandlers(DashboardReader reader)
     private static bool IsFragment(HttpRequest request) =>
         string.Equals(request.Headers["HX-Request"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
 }
+
+/// <summary>The page answering a form.</summary>
+public sealed record ActionView(ActionOutcome Outcome, string TimeZone);
+
+/// <summary>The release page's milestone form (outside its live part, so a refresh never clears what is typed).</summary>
+public sealed record MilestoneForm(string Action, IReadOnlyList<string> Milestones, string FormField, string FormValue, bool AsksWho);
 
 /// <summary>What the not-found page says.</summary>
 public sealed record NotFoundView(string Id, string TimeZone);

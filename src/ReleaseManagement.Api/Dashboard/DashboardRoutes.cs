@@ -13,6 +13,7 @@ public static class DashboardRoutes
     /// <summary>Route templates relative to the <c>api</c> prefix, as the Functions triggers declare them.</summary>
     public const string BoardRoute = "dashboard";
     public const string ReleaseRoute = "dashboard/releases/{id}";
+    public const string MilestoneRoute = "dashboard/releases/{id}/milestones";
     public const string EnvironmentsRoute = "dashboard/environments";
     public const string CalendarRoute = "dashboard/calendar";
     public const string MetricsRoute = "dashboard/metrics";

@@ -9,6 +9,7 @@ public static class DashboardServiceCollection
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
         services.TryAddSingleton<DashboardReader>();
+        services.TryAddSingleton<DashboardActions>();
         services.TryAddSingleton<DashboardHandlers>();
         return services;
     }

@@ -24,6 +24,9 @@ public sealed partial record ReleasePageView(
     string TimeZone,
     string SelfUrl)
 {
+    /// <summary>The milestone form, when the page offers it (set by the handler: it needs the request's person).</summary>
+    public MilestoneForm? Form { get; init; }
+
     public static ReleasePageView Build(ReleaseDetail detail, ReleasePolicy policy, DisplayFormat format, DateTimeOffset now)
     {
         var r = detail.Record;
