@@ -232,13 +232,28 @@ public sealed class DashboardSystem : IAsyncLifetime
             $"{v.Impact} {v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
     }
 
-    /// <summary>Screenshots of the page at desktop and phone width, kept in .local/test-artifacts/.</summary>
+    /// <summary>
+    /// Screenshots of the page at desktop and phone width, kept in .local/test-artifacts/: the whole page, cut at
+    /// <see cref="MaxScreenshotHeight"/> pixels (Chromium cannot capture much taller pages, and a shared test storage
+    /// account can make the calendar very long).
+    /// </summary>
     public static async Task ScreenshotsAsync(IPage page, string name)
     {
-        await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDirectory, $"dashboard-{name}-desktop.png"), FullPage = true });
-        await page.SetViewportSizeAsync(Phone.Width, Phone.Height);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDirectory, $"dashboard-{name}-phone.png"), FullPage = true });
+        foreach (var (size, suffix) in new[] { (Desktop, "desktop"), (Phone, "phone") })
+        {
+            await page.SetViewportSizeAsync(size.Width, size.Height);
+            var height = await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight");
+            await page.ScreenshotAsync(new PageScreenshotOptions
+            {
+                Path = Path.Combine(ArtifactsDirectory, $"dashboard-{name}-{suffix}.png"),
+                FullPage = true,
+                Clip = new Clip { X = 0, Y = 0, Width = size.Width, Height = Math.Min(height, MaxScreenshotHeight) },
+                Timeout = 120_000,
+            });
+        }
+
         await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
     }
+
+    public const int MaxScreenshotHeight = 6000;
 }
