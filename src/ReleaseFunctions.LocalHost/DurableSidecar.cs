@@ -8,26 +8,6 @@ using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 
 namespace ReleaseFunctions.LocalHost;
 
-/// <summary>Settings under <c>LocalHost</c> for the local Durable engine.</summary>
-public sealed class LocalDurableOptions
-{
-    public const string Section = "LocalHost";
-
-    /// <summary>Loopback port of the Durable gRPC sidecar; 0 picks a free one.</summary>
-    public int DurableGrpcPort { get; set; }
-
-    /// <summary>The longest the engine waits between polls of an idle task hub (Azure's default is 30 s).</summary>
-    public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    public int PartitionCount { get; set; } = 2;
-
-    /// <summary>
-    /// How long a message a stopped host had taken stays invisible before another host picks it up (Azure's default is
-    /// 5 minutes): short here, so a restarted local host resumes in-flight work quickly. Activities are idempotent.
-    /// </summary>
-    public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
-}
-
 /// <summary>
 /// The Durable Task gRPC sidecar: <see cref="TaskHubGrpcServer"/> over <see cref="AzureStorageOrchestrationService"/>,
 /// on its own loopback HTTP/2 endpoint. The worker and client of the main app connect to it over gRPC, exactly as a
@@ -79,7 +59,7 @@ public sealed class DurableSidecar : IAsyncDisposable
         // The main app owns Ctrl-C/SIGTERM; the sidecar stops when the main app disposes it, after the worker has stopped.
         builder.Services.AddSingleton<IHostLifetime, ManualLifetime>();
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton(ProtobufTagsFix.Wrap(service));
+        builder.Services.AddSingleton(ProtobufTagsAndSubOrchestrationEventFix.Wrap(service));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         var app = builder.Build();

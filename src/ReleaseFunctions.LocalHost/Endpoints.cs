@@ -4,44 +4,52 @@ using ReleaseManagement.Api;
 using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Api.Dashboard;
 using ReleaseManagement.Api.Metrics;
+using ReleaseManagement.Api.Webhooks;
 using ReleaseManagement.Azure.Email;
 
 namespace ReleaseFunctions.LocalHost;
 
-/// <summary>The same routes as the Functions app's HTTP triggers, calling the same handlers.</summary>
+/// <summary>
+/// The same routes (<see cref="ApiRoutes"/>) as the Functions app's HTTP triggers, calling the same handlers, plus the local
+/// mailbox outside the API.
+/// </summary>
 public static class Endpoints
 {
+    public const string DevMailboxRoute = "/dev/mailbox";
+
     public static IEndpointRouteBuilder MapReleaseEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api");
-        api.MapPost("/releases", (HttpRequest request, DurableTaskClient durable, ReleaseHandlers handlers, CancellationToken ct) =>
+        var api = app.MapGroup("/" + ApiRoutes.Prefix);
+        api.MapPost(ApiRoutes.Releases, (HttpRequest request, DurableTaskClient durable, ReleaseHandlers handlers, CancellationToken ct) =>
             handlers.CreateAsync(request, durable, ct));
-        api.MapGet("/releases/{id}", (string id, DurableTaskClient durable, ReleaseHandlers handlers, CancellationToken ct) =>
+        api.MapGet(ApiRoutes.Release, (string id, DurableTaskClient durable, ReleaseHandlers handlers, CancellationToken ct) =>
             handlers.GetAsync(id, durable, ct));
-        api.MapPost("/releases/{id}/decisions", (string id, HttpRequest request, DurableTaskClient durable, DecisionHandlers handlers, CancellationToken ct) =>
+        api.MapPost(ApiRoutes.ReleaseDecisions, (string id, HttpRequest request, DurableTaskClient durable, DecisionHandlers handlers, CancellationToken ct) =>
             handlers.DecideAsync(id, request, durable, ct));
-        api.MapGet("/releases", (HttpRequest request, ReleaseHandlers handlers, CancellationToken ct) =>
+        api.MapGet(ApiRoutes.Releases, (HttpRequest request, ReleaseHandlers handlers, CancellationToken ct) =>
             handlers.ListAsync(request, ct));
-        api.MapPatch("/releases/{id}", (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
+        api.MapPatch(ApiRoutes.Release, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
             handlers.RescheduleAsync(id, request, durable, ct));
-        api.MapPost("/releases/{id}/cancel", (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
+        api.MapPost(ApiRoutes.ReleaseCancel, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
             handlers.CancelAsync(id, request, durable, ct));
-        api.MapPost("/releases/{id}/milestones/{name}", (string id, string name, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
+        api.MapPost(ApiRoutes.ReleaseMilestone, (string id, string name, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
             handlers.MilestoneAsync(id, name, request, durable, ct));
-        api.MapPost("/releases/{id}/evidence", (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
+        api.MapPost(ApiRoutes.ReleaseEvidence, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
             handlers.EvidenceAsync(id, request, durable, ct));
-        api.MapGet("/health", () => HealthHandler.Get());
-        api.MapGet("/policy", (PolicyHandlers handlers) => handlers.Get());
-        app.MapPipelineEventEndpoints();
-        api.MapMethods("/approvals/{token}", [HttpMethods.Get, HttpMethods.Head], (string token, DurableTaskClient durable, ApprovalPageHandlers pages, CancellationToken ct) =>
+        api.MapGet(ApiRoutes.Health, () => HealthHandler.Get());
+        api.MapGet(ApiRoutes.Policy, (PolicyHandlers handlers) => handlers.Get());
+        api.MapPost(ApiRoutes.GitHubWebhook, (HttpRequest request, WebhookHandlers handlers, CancellationToken ct) => handlers.GitHubAsync(request, ct));
+        api.MapPost(ApiRoutes.AzureDevOpsWebhook, (HttpRequest request, WebhookHandlers handlers, CancellationToken ct) => handlers.AzureDevOpsAsync(request, ct));
+        api.MapPost(ApiRoutes.CDEventsWebhook, (HttpRequest request, WebhookHandlers handlers, CancellationToken ct) => handlers.CDEventsAsync(request, ct));
+        api.MapMethods(ApiRoutes.Approval, [HttpMethods.Get, HttpMethods.Head], (string token, DurableTaskClient durable, ApprovalPageHandlers pages, CancellationToken ct) =>
             pages.ShowAsync(token, durable, ct));
-        api.MapPost("/approvals/{token}", (string token, HttpRequest request, DurableTaskClient durable, ApprovalPageHandlers pages, CancellationToken ct) =>
+        api.MapPost(ApiRoutes.Approval, (string token, HttpRequest request, DurableTaskClient durable, ApprovalPageHandlers pages, CancellationToken ct) =>
             pages.DecideAsync(token, request, durable, ct)).DisableAntiforgery();
-        api.MapGet("/metrics", (HttpRequest request, MetricsHandlers handlers, CancellationToken ct) => handlers.GetMetricsAsync(request, ct));
-        api.MapGet("/reports/{period}", (string period, HttpRequest request, MetricsHandlers handlers, CancellationToken ct) =>
+        api.MapGet(ApiRoutes.Metrics, (HttpRequest request, MetricsHandlers handlers, CancellationToken ct) => handlers.GetMetricsAsync(request, ct));
+        api.MapGet(ApiRoutes.Report, (string period, HttpRequest request, MetricsHandlers handlers, CancellationToken ct) =>
             handlers.GetReportAsync(period, request, ct));
         app.MapDashboard(atRoot: true);
-        app.MapGet("/dev/mailbox", (IOptions<EmailOptions> options) => DevMailbox.List(options));
+        app.MapGet(DevMailboxRoute, (IOptions<EmailOptions> options) => DevMailbox.List(options));
         return app;
     }
 }

@@ -1,37 +1,18 @@
 using Cronos;
-using Microsoft.DurableTask.Client;
 using ReleaseManagement.Api.Metrics;
-using ReleaseManagement.Configuration;
 using ReleaseManagement.Metrics;
 
 namespace ReleaseFunctions.LocalHost;
 
-/// <summary>Settings under <c>LocalScheduler</c>.</summary>
-[LocalOnlySetting("The Functions app schedules its timer triggers itself; only the local host runs this scheduler.")]
-public sealed class LocalSchedulerOptions
-{
-    public const string Section = "LocalScheduler";
-
-    /// <summary>Run the timer jobs on their schedules (off for hosts started only to serve HTTP).</summary>
-    public bool Enabled { get; set; } = true;
-}
-
 /// <summary>
-/// The Functions app's timer triggers for the local host: the same handlers on the same NCRONTAB schedules (the same app
-/// settings, <see cref="MetricsSchedules"/>), evaluated with Cronos in UTC. A failed run is logged and the next one still comes.
+/// The Functions app's timer triggers for the local host: the jobs of <see cref="ScheduledJobs"/> on the same NCRONTAB schedules
+/// (the same app settings, <see cref="MetricsSchedules"/>), evaluated with Cronos in UTC. A failed run is logged and the next one still comes.
 /// </summary>
 public sealed partial class MetricsScheduler(
     IServiceProvider services, IConfiguration configuration, TimeProvider time, ILogger<MetricsScheduler> logger) : BackgroundService
 {
-    /// <summary>The jobs: schedule setting name and what to run.</summary>
-    public static IReadOnlyList<(string Setting, Func<IServiceProvider, CancellationToken, Task> Run)> Jobs { get; } =
-    [
-        (MetricsSchedules.PostReleaseMonitorSetting, (sp, ct) => sp.GetRequiredService<MetricsJobs>().RunPostReleaseMonitorAsync(sp.GetRequiredService<DurableTaskClient>(), ct)),
-        (MetricsSchedules.DailyRollupSetting, (sp, ct) => sp.GetRequiredService<MetricsJobs>().RunDailyRollupAsync(ct)),
-        (MetricsSchedules.WeeklyReviewSetting, (sp, ct) => sp.GetRequiredService<MetricsJobs>().RunReportAsync(PeriodKind.Week, ct)),
-        (MetricsSchedules.MonthlyReportSetting, (sp, ct) => sp.GetRequiredService<MetricsJobs>().RunReportAsync(PeriodKind.Month, ct)),
-        (MetricsSchedules.QuarterlyReportSetting, (sp, ct) => sp.GetRequiredService<MetricsJobs>().RunReportAsync(PeriodKind.Quarter, ct)),
-    ];
+    /// <summary>The jobs this scheduler runs: <see cref="ScheduledJobs.All"/>, the list the Functions timer triggers follow.</summary>
+    public IReadOnlyList<ScheduledJob> Jobs { get; } = ScheduledJobs.All;
 
     /// <summary>The schedule a setting names: the configured expression, else the default; six fields (seconds first).</summary>
     public static CronExpression Schedule(IConfiguration configuration, string setting) =>
@@ -44,7 +25,7 @@ public sealed partial class MetricsScheduler(
             return Task.CompletedTask;
         }
 
-        return Task.WhenAll(Jobs.Select(j => LoopAsync(j.Setting, Schedule(configuration, j.Setting), j.Run, stoppingToken)));
+        return Task.WhenAll(Jobs.Select(j => LoopAsync(j.Name, Schedule(configuration, j.ScheduleSetting), j.RunAsync, stoppingToken)));
     }
 
     private async Task LoopAsync(string name, CronExpression schedule, Func<IServiceProvider, CancellationToken, Task> run, CancellationToken stoppingToken)

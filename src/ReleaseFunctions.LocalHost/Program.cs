@@ -1,13 +1,7 @@
 using Microsoft.Extensions.Configuration.Memory;
-using Microsoft.DurableTask.Client;
-using Microsoft.DurableTask.Worker;
 using ReleaseFunctions.LocalHost;
-using ReleaseManagement.Api;
 using ReleaseManagement.Api.Dashboard;
-using ReleaseManagement.Azure.Events;
-using ReleaseManagement.Events;
 using ReleaseManagement.Azure.Storage;
-using ReleaseManagement.Orchestration;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
@@ -34,21 +28,8 @@ var storage = builder.Configuration[StorageClients.ConnectionName]
 using var bootLogging = LoggerFactory.Create(l => l.AddConsole().AddConfiguration(builder.Configuration.GetSection("Logging")));
 await using var sidecar = await DurableSidecar.StartAsync(storage, builder.Configuration["TaskHubName"]!, durableOptions, bootLogging);
 
-builder.Services.AddReleaseManagement(builder.Configuration);
+builder.Services.AddLocalHost(builder.Configuration, sidecar.Channel);
 builder.Services.AddDashboard();
-builder.Services.AddDurableTaskWorker(b =>
-{
-    b.UseGrpc(sidecar.Channel);
-    b.AddTasks(r => r.AddReleaseTasks());
-});
-builder.Services.AddDurableTaskClient(b =>
-{
-    b.UseGrpc(sidecar.Channel);
-    b.RegisterDirectly();
-});
-builder.Services.AddOptions<QueuePumpOptions>().Bind(builder.Configuration.GetSection(QueuePumpOptions.Section));
-builder.Services.AddHostedService<PipelineEventQueueListener>();
-builder.Services.AddHostedService<MetricsScheduler>();
 
 var app = builder.Build();
 app.MapReleaseEndpoints();

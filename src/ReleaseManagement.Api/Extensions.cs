@@ -13,11 +13,19 @@ using ReleaseManagement.Ports;
 
 namespace ReleaseManagement.Api;
 
-/// <summary>The composition root both hosts share: options, adapters, activities and handlers.</summary>
+/// <summary>
+/// The composition root both hosts share: options, adapters, activities and handlers. Each area has its own
+/// <c>Add...</c> method in an <c>...Extensions</c> class beside it (<see cref="Webhooks.PipelineEventsExtensions.AddPipelineEvents"/>,
+/// <see cref="Approvals.ApprovalsExtensions.AddApprovals"/>, <see cref="Metrics.MetricsExtensions.AddMetrics"/>), written alike:
+/// options are bound and validated at start-up; the clock and the adapters behind ports are registered with <c>TryAdd</c>, so
+/// a host or a test that registers its own first keeps it; handlers, activities and services are added plainly. The clock
+/// (<see cref="TimeProvider"/>) is registered here only.
+/// </summary>
 public static class Extensions
 {
     public static IServiceCollection AddReleaseManagement(this IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<ReleaseOptions>()
             .Bind(configuration.GetSection(ReleaseOptions.Section))
             .ValidateDataAnnotations()
@@ -27,9 +35,8 @@ public static class Extensions
         services.AddSingleton(ReleasePolicyLoader.Load(configuration[ReleasePolicyLoader.PathSetting], AppContext.BaseDirectory));
         services.AddSingleton<PolicyHandlers>();
 
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => StorageClients.FromConfiguration(configuration));
-        services.AddSingleton<IReleaseStore>(sp => new TableReleaseStore(sp.GetRequiredService<StorageClients>().Tables));
+        services.TryAddSingleton(_ => StorageClients.FromConfiguration(configuration));
+        services.TryAddSingleton<IReleaseStore>(sp => new TableReleaseStore(sp.GetRequiredService<StorageClients>().Tables));
 
         services.AddTransient<RecordReleaseStatus>();
         services.AddTransient<RequestDeployment>();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using ReleaseFunctions.Tests.Support;
 using ReleaseFunctions.TestSupport;
@@ -11,32 +10,11 @@ namespace ReleaseFunctions.Tests;
 /// </summary>
 public sealed class FunctionsMetadataTests
 {
-    private static readonly Lazy<JsonArray> Metadata = new(BuildAndRead);
-
-    private static JsonArray BuildAndRead()
-    {
-        var project = Repo.Path("src", "ReleaseFunctions", "ReleaseFunctions.csproj");
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { "build", project, "-c", Repo.Configuration, "-nologo", "-v:q", "-nodeReuse:false", "-p:UseSharedCompilation=false" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
-        using var build = Process.Start(info)!;
-        var output = build.StandardOutput.ReadToEndAsync();
-        var error = build.StandardError.ReadToEndAsync();
-        build.WaitForExit();
-        Assert.True(build.ExitCode == 0, $"dotnet build of ReleaseFunctions failed:\n{output.Result}\n{error.Result}");
-
-        var file = Path.Combine(Repo.BuildOutput("ReleaseFunctions"), "functions.metadata");
-        Assert.True(File.Exists(file), $"{file} was not generated");
-        return JsonNode.Parse(File.ReadAllText(file))!.AsArray();
-    }
+    private static JsonArray Metadata => FunctionsApp.Metadata;
 
     private static JsonObject Function(string name) =>
-        Metadata.Value.Select(f => f!.AsObject()).SingleOrDefault(f => (string?)f["name"] == name)
-        ?? throw new Xunit.Sdk.XunitException($"Function '{name}' is not in functions.metadata; present: {string.Join(", ", Metadata.Value.Select(f => (string?)f!["name"]))}");
+        Metadata.Select(f => f!.AsObject()).SingleOrDefault(f => (string?)f["name"] == name)
+        ?? throw new Xunit.Sdk.XunitException($"Function '{name}' is not in functions.metadata; present: {string.Join(", ", Metadata.Select(f => (string?)f!["name"]))}");
 
     private static JsonObject Binding(JsonObject function, string type) =>
         function["bindings"]!.AsArray().Select(b => b!.AsObject()).SingleOrDefault(b => (string?)b["type"] == type)
@@ -95,22 +73,28 @@ public sealed class FunctionsMetadataTests
         Binding(Function("PostReleaseMonitor"), "durableClient");
     }
 
-    [Fact]
-    public void ReleaseOrchestrator_IsIndexedAsAnOrchestrationTrigger()
+    public static TheoryData<string> OrchestratorNames() => [.. HostParityTests.Constants(typeof(ReleaseManagement.Orchestration.OrchestratorNames))];
+
+    public static TheoryData<string> ActivityNames() => [.. HostParityTests.ActivityTruth()];
+
+    [Theory]
+    [MemberData(nameof(OrchestratorNames))]
+    public void Orchestrator_IsIndexedAsAnOrchestrationTrigger(string name)
     {
-        Binding(Function("ReleaseOrchestrator"), "orchestrationTrigger");
+        Binding(Function(name), "orchestrationTrigger");
     }
 
-    [Fact]
-    public void RecordReleaseStatus_IsIndexedAsAnActivityTrigger()
+    [Theory]
+    [MemberData(nameof(ActivityNames))]
+    public void Activity_IsIndexedAsAnActivityTrigger(string name)
     {
-        Binding(Function("RecordReleaseStatus"), "activityTrigger");
+        Binding(Function(name), "activityTrigger");
     }
 
     [Fact]
     public void EveryFunction_PointsAtTheWorkerAssembly()
     {
-        Assert.All(Metadata.Value, f =>
+        Assert.All(Metadata, f =>
         {
             Assert.Equal("ReleaseFunctions.dll", (string?)f!["scriptFile"]);
             Assert.Equal("dotnet-isolated", (string?)f["language"]);
@@ -120,8 +104,7 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void BuildOutput_CarriesTheRepositoryHostJson()
     {
-        var hostJson = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.BuildOutput("ReleaseFunctions"), "host.json")))!;
-        _ = Metadata.Value;
+        var hostJson = FunctionsApp.HostJson;
 
         Assert.Equal("2.0", (string?)hostJson["version"]);
         Assert.Equal("%TaskHubName%", (string?)hostJson["extensions"]!["durableTask"]!["hubName"]);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using ReleaseManagement.Api.Webhooks;
 using ReleaseManagement.Azure.Events;
+using ReleaseManagement.Azure.Metrics;
 using ReleaseManagement.Events;
 using ReleaseManagement.Ports;
 
@@ -157,6 +158,9 @@ internal sealed class EventsHarness : IAsyncDisposable
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<TimeProvider>(time)
             .AddPipelineEvents(configuration)
+            .AddSingleton(ReleaseManagement.Policy.ReleasePolicyDefaults.Create() with { TimeZone = "UTC" })
+            .AddSingleton<IMetricsDailyStore>(sp => new TableMetricsDailyStore(sp.GetRequiredService<EventStorageClients>().Tables.GetTableClient(names.Table + "Daily")))
+            .AddSingleton<ReleaseManagement.Metrics.LateEventMarker>()
             .BuildServiceProvider(validateScopes: true);
         return new EventsHarness(services, time);
     }
@@ -246,6 +250,7 @@ internal sealed class EventsHarness : IAsyncDisposable
             await Storage.PoisonQueue.DeleteIfExistsAsync();
             await Storage.Blobs.GetBlobContainerClient(Storage.Names.Container).DeleteIfExistsAsync();
             await Storage.Tables.DeleteTableAsync(Storage.Names.Table);
+            await Storage.Tables.DeleteTableAsync(Storage.Names.Table + "Daily");
         }
         catch (Exception)
         {

@@ -17,7 +17,7 @@ using ReleaseManagement.Releases;
 namespace ReleaseManagement.Metrics.Tests;
 
 /// <summary>Events in, timer handlers run, stored rollups and report checked: the real table adapters on Azurite.</summary>
-public sealed class EndToEndTests
+public sealed partial class EndToEndTests
 {
     private static int _next = Random.Shared.Next(0, Slots);
 
@@ -162,7 +162,7 @@ public sealed class EndToEndTests
     {
         await using var h = new MetricsHarness(M(2, 12, month: 4));
         await SeedMarchAsync(h);
-        var handlers = new MetricsHandlers(h.Service_, h.Reports);
+        var handlers = new MetricsHandlers(h.Service_);
 
         var html = await Http.InvokeAsync(c => handlers.GetReportAsync($"{Year}-03", c.Request, Ct), accept: "text/html");
         var json = await Http.InvokeAsync(c => handlers.GetReportAsync($"{Year}-Q1", c.Request, Ct));
@@ -189,6 +189,117 @@ public sealed class EndToEndTests
         Assert.Equal(400, invalid.Status);
         var errors = JsonNode.Parse(invalid.Body)!["errors"]!.AsObject();
         Assert.Equal(["doraYear", "system", "to"], errors.Select(e => e.Key).Order(StringComparer.Ordinal));
+    }
+
+    private async Task<MetricSet> OverallAsync(MetricsHandlers handlers, string query)
+    {
+        var answer = await Http.InvokeAsync(c => handlers.GetMetricsAsync(c.Request, Ct), query: query);
+        Assert.Equal(200, answer.Status);
+        return JsonNode.Parse(answer.Body)!["overall"].Deserialize<MetricSet>(MetricsJson.Options)!;
+    }
+
+    private Task<IReadOnlyList<StaleDay>> StaleAsync(MetricsHarness h) =>
+        h.Daily.ListStaleAsync(new DateOnly(Year, 1, 1), new DateOnly(Year + 1, 1, 1), Ct);
+
+    [Fact]
+    public async Task Metrics_LateEventsDeliveredThroughTheWebhookAfterTheMonthWasRead_AreCountedOnTheNextRead()
+    {
+        await using var h = new MetricsHarness(M(2, 12, month: 4));
+        await SeedMarchAsync(h);
+        await using var webhooks = await WebhookPath.StartAsync(h);
+        var handlers = new MetricsHandlers(h.Service_);
+        var march = $"?from={Year}-03-01&to={Year}-03-31";
+        var before = await OverallAsync(handlers, march);
+        Assert.Equal(3, before.Deployments);
+        Assert.Single(await h.Daily.ListAsync(new DateOnly(Year, 3, 15), new DateOnly(Year, 3, 16), cancellationToken: Ct)); // rolled up, empty
+
+        // A pipeline retrying after an outage: release C (Minor, Billing) merged on the 14th, deployed on the 15th.
+        var c = MetricsHarness.NewId("c");
+        await h.ReleaseAsync(c, ReleaseType.Minor, "Billing", M(13));
+        await webhooks.DeliverAsync(CanonicalEventType.ChangeMerged, M(14), c, "Billing", environment: null);
+        await webhooks.DeliverAsync(CanonicalEventType.ServiceDeployed, M(15), c, "Billing");
+        Assert.Equal([new DateOnly(Year, 3, 15)], (await StaleAsync(h)).Select(s => s.Date));
+
+        var after = await OverallAsync(handlers, march);
+
+        Assert.Equal(4, after.Deployments);
+        Assert.Equal(new RateValue(75m, 3, 4), after.DeploymentSuccessRate);
+        Assert.Equal(new RateValue(50m, 2, 4), after.Dora.ChangeFailureRate); // B's failed attempt and A, of 4
+        Assert.Equal((3, 30.0), (after.ChangeLeadTimeFromMerge.Count, after.ChangeLeadTimeFromMerge.MedianHours)); // 24 h, 30 h, 60 h
+        Assert.Equal(0.0968, after.Dora.DeploymentsPerDay); // 3 successful / 31
+        Assert.Empty(await StaleAsync(h));
+        var day = Assert.Single(await h.Daily.ListAsync(new DateOnly(Year, 3, 15), new DateOnly(Year, 3, 16), DailyRollup.Overall, Ct), r => r.System == DailyRollup.Overall);
+        Assert.Equal(1, day.Counts.Deployments);
+        Assert.Contains("late ServiceDeployed event cdevents:", day.Revision!.Reason);
+    }
+
+    [Fact]
+    public async Task DailyRollup_LateRollbackThroughTheWebhook_TurnsTheEarlierDeploymentIntoAFailure()
+    {
+        await using var h = new MetricsHarness(M(1, 6, month: 4), catchUpDays: 30);
+        var (_, b) = await SeedMarchAsync(h);
+        await using var webhooks = await WebhookPath.StartAsync(h);
+        var handlers = new MetricsHandlers(h.Service_);
+        var march = $"?from={Year}-03-01&to={Year}-03-31";
+        Assert.Equal(31, await h.Jobs.RunDailyRollupAsync(Ct));
+        var before = await OverallAsync(handlers, march);
+        Assert.Equal(new RateValue(66.67m, 2, 3), before.Dora.ChangeFailureRate);
+        Assert.Equal(new RollbackValue(0.5m, 1, 2), before.RollbackFrequency);
+
+        // A poison-queue replay the next morning, before the 06:00 rollup: B rolled back on the 11th.
+        h.Clock.SetUtcNow(M(2, 5, month: 4));
+        var rollback = await webhooks.DeliverAsync(CanonicalEventType.ServiceRolledBack, M(11), b, "Forecasting");
+        Assert.Equal([new DateOnly(Year, 3, 10), new DateOnly(Year, 3, 11)], (await StaleAsync(h)).Select(s => s.Date).Order());
+
+        Assert.Equal(3, await h.Jobs.RunDailyRollupAsync(Ct)); // the two stale days and yesterday
+        Assert.Empty(await StaleAsync(h));
+        var after = await OverallAsync(handlers, march);
+
+        Assert.Equal(new RateValue(100m, 3, 3), after.Dora.ChangeFailureRate); // B's good deployment at 06:00 on the 10th now failed too
+        Assert.Equal(new RollbackValue(1m, 2, 2), after.RollbackFrequency);
+        var rows = await h.Daily.ListAsync(new DateOnly(Year, 3, 10), new DateOnly(Year, 3, 12), DailyRollup.Overall, Ct);
+        Assert.Null(rows.Single(r => r.Date.Day == 10).Revision); // its facts did not change: the calculators join them to the rollback
+        Assert.Equal($"late ServiceRolledBack event {rollback} of {Year}-03-11 stored {Year}-04-02 05:00 UTC", rows.Single(r => r.Date.Day == 11).Revision!.Reason);
+    }
+
+    [Fact]
+    public async Task StoredReport_LateEventForItsMonth_IsRebuiltOnTheNextRequestAndSaysItWasRevised_NotEmailedAgain()
+    {
+        await using var h = new MetricsHarness(M(1, 6, month: 4), catchUpDays: 30);
+        await SeedMarchAsync(h);
+        await using var webhooks = await WebhookPath.StartAsync(h);
+        var handlers = new MetricsHandlers(h.Service_);
+        await h.Jobs.RunDailyRollupAsync(Ct);
+        h.Clock.SetUtcNow(M(1, 7, month: 4));
+        await h.Jobs.RunReportAsync(PeriodKind.Month, Ct);
+        var first = JsonNode.Parse((await Http.InvokeAsync(c => handlers.GetReportAsync($"{Year}-03", c.Request, Ct))).Body)!;
+        Assert.False((bool)first["revised"]!);
+        Assert.Equal(3, (int?)first["overall"]!["deployments"]);
+
+        h.Clock.SetUtcNow(M(2, 9, month: 4));
+        var c = MetricsHarness.NewId("c");
+        await h.ReleaseAsync(c, ReleaseType.Minor, "Billing", M(13));
+        var late = await webhooks.DeliverAsync(CanonicalEventType.ServiceDeployed, M(15), c, "Billing");
+
+        var json = JsonNode.Parse((await Http.InvokeAsync(c => handlers.GetReportAsync($"{Year}-03", c.Request, Ct))).Body)!;
+        Assert.True((bool)json["revised"]!);
+        Assert.Equal(M(2, 9, month: 4), json["revisedAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal([$"{Year}-03-15: late ServiceDeployed event {late} of {Year}-03-15 stored {Year}-04-02 09:00 UTC"], json["revisedBecause"]!.AsArray().Select(n => (string)n!));
+        Assert.Equal(4, (int?)json["overall"]!["deployments"]);
+        Assert.Equal(75m, (decimal?)json["overall"]!["deploymentSuccessRate"]!["percent"]);
+
+        var html = await Http.InvokeAsync(c => handlers.GetReportAsync($"{Year}-03", c.Request, Ct), accept: "text/html");
+        Assert.Contains($"Revised {Year}-04-02 09:00 UTC: late events changed days it was built from", html.Body);
+        Assert.Contains(late, html.Body);
+        var stored = await h.Reports.GetAsync(ReportPeriod.Month(Year, 3), Ct);
+        Assert.True(stored!.Report.Revised);
+        Assert.Equal(M(1, 7, month: 4), stored.EmailedAt); // kept: the revised report is not emailed again
+        Assert.Single(Directory.GetFiles(h.Mailbox, "*.eml"));
+
+        h.Clock.Advance(TimeSpan.FromHours(1)); // nothing new since: served as stored
+        var again = JsonNode.Parse((await Http.InvokeAsync(c => handlers.GetReportAsync($"{Year}-03", c.Request, Ct))).Body)!;
+        Assert.Equal(M(2, 9, month: 4), again["generatedAt"]!.GetValue<DateTimeOffset>());
+        Assert.True((bool)again["revised"]!);
     }
 
     [Fact]

@@ -50,7 +50,8 @@ internal sealed class MetricsHarness : IAsyncDisposable
                 [PolicyRoles.ReleaseManager] = ["rm@example.com"],
             },
         };
-        Events = new TablePipelineEventStore(Table("MEvents" + suffix));
+        EventsTable = "MEvents" + suffix;
+        Events = new TablePipelineEventStore(Table(EventsTable));
         Releases = new TableReleaseStore(Service);
         Decisions = new TableApprovalDecisionStore(Service);
         Requests = new TableApprovalRequestStore(Service);
@@ -72,6 +73,8 @@ internal sealed class MetricsHarness : IAsyncDisposable
     public ReleasePolicy Policy { get; }
 
     public MetricsOptions Options { get; }
+
+    public string EventsTable { get; }
 
     public TablePipelineEventStore Events { get; }
 

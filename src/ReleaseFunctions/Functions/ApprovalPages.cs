@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using ReleaseManagement.Api;
 using ReleaseManagement.Api.Approvals;
 
 namespace ReleaseFunctions.Functions;
@@ -10,7 +11,7 @@ public sealed class ApprovalPages(ApprovalPageHandlers pages)
 {
     [Function(FunctionNames.ShowApproval)]
     public Task<IResult> Show(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "approvals/{token}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ApiRoutes.Approval)] HttpRequest request,
         string token,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
@@ -18,7 +19,7 @@ public sealed class ApprovalPages(ApprovalPageHandlers pages)
 
     [Function(FunctionNames.DecideApproval)]
     public Task<IResult> Decide(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "approvals/{token}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Approval)] HttpRequest request,
         string token,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>

@@ -1,26 +1,27 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using ReleaseManagement.Api;
 using ReleaseManagement.Api.Metrics;
 using ReleaseManagement.Metrics;
 
 namespace ReleaseFunctions.Functions;
 
-/// <summary>Names of the monitoring and metrics functions.</summary>
+/// <summary>Names of the monitoring and metrics functions (the timers' names come from <see cref="ScheduledJobs"/>).</summary>
 public static class MetricsFunctionNames
 {
-    public const string PostReleaseMonitor = "PostReleaseMonitor";
-    public const string DailyRollup = "DailyRollup";
-    public const string WeeklyReview = "WeeklyReview";
-    public const string MonthlyReport = "MonthlyReport";
-    public const string QuarterlyReport = "QuarterlyReport";
+    public const string PostReleaseMonitor = ScheduledJobs.PostReleaseMonitor;
+    public const string DailyRollup = ScheduledJobs.DailyRollup;
+    public const string WeeklyReview = ScheduledJobs.WeeklyReview;
+    public const string MonthlyReport = ScheduledJobs.MonthlyReport;
+    public const string QuarterlyReport = ScheduledJobs.QuarterlyReport;
     public const string GetMetrics = "GetMetrics";
     public const string GetReport = "GetReport";
 }
 
 /// <summary>
-/// Timer triggers (schedules in the app settings named in <see cref="MetricsSchedules"/>, NCRONTAB, UTC) and the metrics
-/// HTTP triggers, each calling the handler both hosts share.
+/// Timer triggers, one per entry of <see cref="ScheduledJobs"/> (schedules in the app settings named there, NCRONTAB, UTC), and
+/// the metrics HTTP triggers, each calling the handler both hosts share.
 /// </summary>
 public sealed class MetricsFunctions(MetricsJobs jobs, MetricsHandlers handlers)
 {
@@ -46,11 +47,11 @@ public sealed class MetricsFunctions(MetricsJobs jobs, MetricsHandlers handlers)
 
     [Function(MetricsFunctionNames.GetMetrics)]
     public Task<IResult> Metrics(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics")] HttpRequest request, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Metrics)] HttpRequest request, CancellationToken cancellationToken) =>
         handlers.GetMetricsAsync(request, cancellationToken);
 
     [Function(MetricsFunctionNames.GetReport)]
     public Task<IResult> Report(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/{period}")] HttpRequest request, string period, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Report)] HttpRequest request, string period, CancellationToken cancellationToken) =>
         handlers.GetReportAsync(period, request, cancellationToken);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using ReleaseManagement.Api;
 using ReleaseManagement.Api.Webhooks;
 using ReleaseManagement.Azure.Events;
 using ReleaseManagement.Events;
@@ -25,17 +26,17 @@ public sealed class PipelineEvents(WebhookHandlers webhooks, PipelineEventProces
 {
     [Function(EventFunctionNames.GitHubWebhook)]
     public Task<IResult> GitHub(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/github")] HttpRequest request, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.GitHubWebhook)] HttpRequest request, CancellationToken cancellationToken) =>
         webhooks.GitHubAsync(request, cancellationToken);
 
     [Function(EventFunctionNames.AzureDevOpsWebhook)]
     public Task<IResult> AzureDevOps(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/azure-devops")] HttpRequest request, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.AzureDevOpsWebhook)] HttpRequest request, CancellationToken cancellationToken) =>
         webhooks.AzureDevOpsAsync(request, cancellationToken);
 
     [Function(EventFunctionNames.CDEventsWebhook)]
     public Task<IResult> CDEvents(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/cdevents")] HttpRequest request, CancellationToken cancellationToken) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.CDEventsWebhook)] HttpRequest request, CancellationToken cancellationToken) =>
         webhooks.CDEventsAsync(request, cancellationToken);
 
     [Function(EventFunctionNames.ProcessPipelineEvent)]

@@ -9,6 +9,6 @@ public sealed class PolicyApi(PolicyHandlers policy)
 {
     [Function(FunctionNames.GetPolicy)]
     public IResult Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "policy")] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Policy)] HttpRequest request) =>
         policy.Get();
 }

@@ -10,14 +10,14 @@ public sealed class ReleaseApi(ReleaseHandlers releases, DecisionHandlers decisi
 {
     [Function(FunctionNames.CreateRelease)]
     public async Task<IResult> Create(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "releases")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.Releases)] HttpRequest request,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
         await releases.CreateAsync(request, durable, cancellationToken);
 
     [Function(FunctionNames.GetRelease)]
     public Task<IResult> Get(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "releases/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Release)] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
@@ -25,7 +25,7 @@ public sealed class ReleaseApi(ReleaseHandlers releases, DecisionHandlers decisi
 
     [Function(FunctionNames.DecideRelease)]
     public async Task<IResult> Decide(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "releases/{id}/decisions")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ReleaseDecisions)] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
@@ -33,6 +33,6 @@ public sealed class ReleaseApi(ReleaseHandlers releases, DecisionHandlers decisi
 
     [Function(FunctionNames.Health)]
     public IResult Health(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Health)] HttpRequest request) =>
         HealthHandler.Get();
 }

@@ -10,13 +10,13 @@ public sealed class ReleaseControlApi(ReleaseHandlers releases, ReleaseControlHa
 {
     [Function(FunctionNames.ListReleases)]
     public Task<IResult> List(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "releases")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.Releases)] HttpRequest request,
         CancellationToken cancellationToken) =>
         releases.ListAsync(request, cancellationToken);
 
     [Function(FunctionNames.CancelRelease)]
     public async Task<IResult> Cancel(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "releases/{id}/cancel")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ReleaseCancel)] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
@@ -24,7 +24,7 @@ public sealed class ReleaseControlApi(ReleaseHandlers releases, ReleaseControlHa
 
     [Function(FunctionNames.RescheduleRelease)]
     public async Task<IResult> Reschedule(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "releases/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = ApiRoutes.Release)] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
@@ -32,7 +32,7 @@ public sealed class ReleaseControlApi(ReleaseHandlers releases, ReleaseControlHa
 
     [Function(FunctionNames.RecordMilestone)]
     public async Task<IResult> Milestone(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "releases/{id}/milestones/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ReleaseMilestone)] HttpRequest request,
         string id,
         string name,
         [DurableClient] DurableTaskClient durable,
@@ -41,7 +41,7 @@ public sealed class ReleaseControlApi(ReleaseHandlers releases, ReleaseControlHa
 
     [Function(FunctionNames.RecordEvidence)]
     public async Task<IResult> Evidence(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "releases/{id}/evidence")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ReleaseEvidence)] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>

@@ -15,15 +15,17 @@ public static class DashboardEndpoints
             app.MapMethods("/", getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.BoardAsync(request, ct));
         }
 
-        app.MapMethods(DashboardRoutes.Board, getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.BoardAsync(request, ct));
-        app.MapMethods(DashboardRoutes.Base + "/releases/{id}", getOrHead, (string id, HttpRequest request, DashboardHandlers pages, CancellationToken ct) =>
+        app.MapMethods(Path(DashboardRoutes.BoardRoute), getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.BoardAsync(request, ct));
+        app.MapMethods(Path(DashboardRoutes.ReleaseRoute), getOrHead, (string id, HttpRequest request, DashboardHandlers pages, CancellationToken ct) =>
             pages.ReleaseAsync(id, request, ct));
-        app.MapPost(DashboardRoutes.Base + "/releases/{id}/milestones", (string id, HttpRequest request, Microsoft.DurableTask.Client.DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
+        app.MapPost(Path(DashboardRoutes.MilestoneRoute), (string id, HttpRequest request, Microsoft.DurableTask.Client.DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
             pages.RecordMilestoneAsync(id, request, durable, ct)).DisableAntiforgery();
-        app.MapMethods(DashboardRoutes.Environments, getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.EnvironmentsAsync(request, ct));
-        app.MapMethods(DashboardRoutes.Calendar, getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.CalendarAsync(request, ct));
-        app.MapMethods(DashboardRoutes.Metrics, getOrHead, (DashboardHandlers pages, CancellationToken ct) => pages.MetricsAsync(ct));
-        app.MapMethods(DashboardRoutes.Base + "/assets/{name}", getOrHead, (string name, HttpRequest request) => DashboardHandlers.Asset(name, request));
+        app.MapMethods(Path(DashboardRoutes.EnvironmentsRoute), getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.EnvironmentsAsync(request, ct));
+        app.MapMethods(Path(DashboardRoutes.CalendarRoute), getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.CalendarAsync(request, ct));
+        app.MapMethods(Path(DashboardRoutes.MetricsRoute), getOrHead, (DashboardHandlers pages, CancellationToken ct) => pages.MetricsAsync(ct));
+        app.MapMethods(Path(DashboardRoutes.AssetRoute), getOrHead, (string name, HttpRequest request) => DashboardHandlers.Asset(name, request));
         return app;
     }
+
+    private static string Path(string route) => $"/{ApiRoutes.Prefix}/{route}";
 }

@@ -19,6 +19,9 @@ public static class DashboardRoutes
     public const string MetricsRoute = "dashboard/metrics";
     public const string AssetRoute = "dashboard/assets/{name}";
 
+    /// <summary>Every dashboard route template (relative to the <c>api</c> prefix), for the hosts' parity check.</summary>
+    public static IReadOnlyList<string> All { get; } = [BoardRoute, ReleaseRoute, MilestoneRoute, EnvironmentsRoute, CalendarRoute, MetricsRoute, AssetRoute];
+
     public static string Board => Base;
 
     public static string Release(string id) => $"{Base}/releases/{Uri.EscapeDataString(id)}";

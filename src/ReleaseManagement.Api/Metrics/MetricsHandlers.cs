@@ -2,12 +2,11 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using ReleaseManagement.Metrics;
 using ReleaseManagement.Policy;
-using ReleaseManagement.Ports;
 
 namespace ReleaseManagement.Api.Metrics;
 
 /// <summary><c>GET /api/metrics</c> and <c>GET /api/reports/{period}</c>, the same in both hosts.</summary>
-public sealed class MetricsHandlers(MetricsService metrics, IMetricsReportStore reports)
+public sealed class MetricsHandlers(MetricsService metrics)
 {
     public const int MaxDays = 366;
 
@@ -69,7 +68,8 @@ public sealed class MetricsHandlers(MetricsService metrics, IMetricsReportStore 
 
     /// <summary>
     /// The report of a period (<c>2026-11</c>, <c>2026-Q4</c>, <c>2026-W45</c>): the stored one when there is one, else built
-    /// now from the rollups. <c>Accept: text/html</c> gives the HTML document, anything else JSON.
+    /// now from the rollups; a stored one is rebuilt first when late events revised a day it was built from (it then says
+    /// <c>revised: true</c>, when and why). <c>Accept: text/html</c> gives the HTML document, anything else JSON.
     /// </summary>
     public async Task<IResult> GetReportAsync(string period, HttpRequest request, CancellationToken cancellationToken)
     {
@@ -90,7 +90,8 @@ public sealed class MetricsHandlers(MetricsService metrics, IMetricsReportStore 
             return Problems.NotFound("No report yet.", $"{p.Label} has not started.");
         }
 
-        var stored = year is null ? await reports.GetAsync(p, cancellationToken) : null;
+        // A stored report one of whose days a late event revised is rebuilt (and flagged revised) here.
+        var stored = year is null ? await metrics.GetStoredReportAsync(p, cancellationToken) : null;
         var report = stored?.Report ?? await metrics.BuildReportAsync(p, doraYear: year, cancellationToken: cancellationToken);
         var accept = request.Headers.Accept.ToString();
         if (accept.Contains("text/html", StringComparison.OrdinalIgnoreCase))

@@ -60,6 +60,11 @@ public static class ReportRenderer
         ];
     }
 
+    /// <summary>The revision note of a report rebuilt after late events (null when it was not).</summary>
+    public static string? Revision(MetricsReport r) => r.Revised
+        ? $"Revised {r.RevisedAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", C)} UTC: late events changed days it was built from ({string.Join("; ", r.RevisedBecause)})."
+        : null;
+
     public static string Html(MetricsReport r)
     {
         var h = new StringBuilder();
@@ -69,6 +74,10 @@ public static class ReportRenderer
         h.Append("<body style=\"margin:0;padding:16px;font-family:Segoe UI,Helvetica,Arial,sans-serif;color:#1b1b1b;background:#ffffff\">");
         h.Append("<h1 style=\"font-size:20px;margin:0 0 4px\">").Append(E(Subject(r))).Append("</h1>");
         h.Append("<p style=\"margin:0 0 16px;color:#555\">").Append(E($"{Local(r.From, r.TimeZone)} to {Local(r.To, r.TimeZone)} ({r.TimeZone}); {m.Deployments} production deployments; generated {r.GeneratedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC. DORA bands of the {r.DoraYear} report.")).Append("</p>");
+        if (Revision(r) is { } revised)
+        {
+            h.Append("<p style=\"margin:0 0 16px;padding:8px;background:#fff4ce;border:1px solid #c19c00\">").Append(E(revised)).Append("</p>");
+        }
 
         Heading(h, "Summary");
         Table(h, ["Metric", "Value", "Target", "Met"], Summary(r).Select(s => new[] { s.Metric, s.Value, s.Target, s.Met switch { true => "yes", false => "NO", null => "–" } }));
@@ -123,6 +132,11 @@ public static class ReportRenderer
     {
         var t = new StringBuilder();
         t.AppendLine(Subject(r)).AppendLine(CultureInfo.InvariantCulture, $"{Local(r.From, r.TimeZone)} to {Local(r.To, r.TimeZone)} ({r.TimeZone}); DORA {r.DoraYear}").AppendLine();
+        if (Revision(r) is { } revised)
+        {
+            t.AppendLine(revised).AppendLine();
+        }
+
         foreach (var s in Summary(r))
         {
             t.AppendLine(CultureInfo.InvariantCulture, $"{s.Metric}: {s.Value}{(s.Target.Length > 0 ? $" (target {s.Target})" : "")}");

@@ -1,6 +1,7 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using ReleaseManagement.Events;
+using ReleaseManagement.Metrics;
 using ReleaseManagement.Ports;
 
 namespace ReleaseManagement.Api.Webhooks;
@@ -22,12 +23,15 @@ public enum ProcessOutcome
 /// Handles one message of the pipeline-events queue, whatever carried it (the Functions queue trigger, the local host's
 /// queue loop, or a Service Bus trigger later: each passes the message text). Idempotent: the canonical event is inserted
 /// conditionally on its id, and a message whose event was fully processed before does nothing. Any failure throws, so the
-/// transport retries it and, after its dequeue limit, moves it to the poison queue: a message is never lost.
+/// transport retries it and, after its dequeue limit, moves it to the poison queue: a message is never lost. A late event
+/// (of a day before today) marks the rolled-up days it changes stale once it is fully stored, and again when it comes back
+/// as a duplicate, so a crash in between loses no mark.
 /// </summary>
 public sealed partial class PipelineEventProcessor(
     IRawDeliveryStore deliveries,
     PipelineEventNormalizer normalizer,
     IPipelineEventStore store,
+    LateEventMarker late,
     TimeProvider time,
     ILogger<PipelineEventProcessor> log)
 {
@@ -44,9 +48,25 @@ public sealed partial class PipelineEventProcessor(
             return ProcessOutcome.Dropped;
         }
 
-        var evt = result.Event!;
+        return await ProcessEventAsync(result.Event!, durable, markLate: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores a normalized event (deduplicated on its id), raises it to its release's running orchestration when
+    /// <paramref name="durable"/> is given (an import of history passes none: stored only), and, with
+    /// <paramref name="markLate"/>, marks the metric days it changes stale when it is late (an import marks a whole batch at
+    /// once after storing it, <see cref="LateEventMarker.MarkManyAsync"/>).
+    /// </summary>
+    public async Task<ProcessOutcome> ProcessEventAsync(CanonicalEvent evt, DurableTaskClient? durable, bool markLate, CancellationToken cancellationToken)
+    {
         if (await store.AddAsync(evt, time.GetUtcNow(), cancellationToken) == StoreOutcome.ExistsDone)
         {
+            // Idempotent: repeats the marks in case the first processing stopped before writing them.
+            if (markLate)
+            {
+                await late.MarkAsync(evt, cancellationToken);
+            }
+
             LogDuplicate(log, evt.EventId);
             return ProcessOutcome.Duplicate;
         }
@@ -56,6 +76,10 @@ public sealed partial class PipelineEventProcessor(
         {
             outcome = EventDelivery.Uncorrelated;
             LogUncorrelated(log, evt.EventId, evt.Type);
+        }
+        else if (durable is null)
+        {
+            outcome = EventDelivery.NotRunning;
         }
         else
         {
@@ -74,6 +98,12 @@ public sealed partial class PipelineEventProcessor(
         }
 
         await store.MarkProcessedAsync(evt, outcome, time.GetUtcNow(), cancellationToken);
+        // After the event and its release index row: a rollup that clears these marks has read both.
+        if (markLate)
+        {
+            await late.MarkAsync(evt, cancellationToken);
+        }
+
         return ProcessOutcome.Processed;
     }
 

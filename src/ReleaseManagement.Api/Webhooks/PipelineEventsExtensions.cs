@@ -10,23 +10,6 @@ using ReleaseManagement.Ports;
 
 namespace ReleaseManagement.Api.Webhooks;
 
-/// <summary>
-/// Settings under <c>PipelineEvents</c>: the storage names. Leave the defaults in Azure (the Functions queue trigger listens
-/// on <c>pipeline-events</c>); tests and side-by-side local hosts set their own.
-/// </summary>
-public sealed class PipelineEventsStorageOptions
-{
-    public const string Section = "PipelineEvents";
-
-    public string Table { get; set; } = EventStorageNames.DefaultTable;
-
-    public string Queue { get; set; } = EventStorageNames.DefaultQueue;
-
-    public string Container { get; set; } = EventStorageNames.DefaultContainer;
-
-    public EventStorageNames ToNames() => new(Table, Queue, Queue + "-poison", Container);
-}
-
 /// <summary>Registers the pipeline event services: options, storage adapters, normalizers, handlers, processor, publisher.</summary>
 public static class PipelineEventsExtensions
 {
@@ -37,7 +20,6 @@ public static class PipelineEventsExtensions
         services.AddOptions<ServiceBusPublisherOptions>().Bind(configuration.GetSection(ServiceBusPublisherOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServiceBusPublisherOptions>, ServiceBusPublisherOptionsValidator>();
 
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => (configuration.GetSection(PipelineEventsStorageOptions.Section).Get<PipelineEventsStorageOptions>() ?? new()).ToNames());
         services.TryAddSingleton(sp => EventStorageClients.FromConfiguration(configuration, sp.GetRequiredService<EventStorageNames>()));
         services.TryAddSingleton<IRawDeliveryStore>(sp =>
@@ -54,8 +36,8 @@ public static class PipelineEventsExtensions
 
         services.TryAddSingleton(sp => new ReleaseCorrelator(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Correlation));
         services.TryAddSingleton(sp => new PipelineEventNormalizer(sp.GetRequiredService<ReleaseCorrelator>()));
-        services.TryAddSingleton<WebhookHandlers>();
-        services.TryAddSingleton<PipelineEventProcessor>();
+        services.AddSingleton<WebhookHandlers>();
+        services.AddSingleton<PipelineEventProcessor>();
 
         services.TryAddSingleton<IReleaseEventPublisher>(sp =>
         {
@@ -68,7 +50,7 @@ public static class PipelineEventsExtensions
             var client = ServiceBusReleaseEventPublisher.CreateClient(options);
             return new ServiceBusReleaseEventPublisher(client.CreateSender(options.Topic), options.EventSource);
         });
-        services.TryAddTransient<PublishReleaseEvent>();
+        services.AddTransient<PublishReleaseEvent>();
         return services;
     }
 }

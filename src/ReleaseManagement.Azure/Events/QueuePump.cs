@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ReleaseManagement.Azure.Events;
 
-/// <summary>Settings under <c>LocalHost:Queue</c> for the local host's queue loop (the Functions host uses host.json instead).</summary>
+/// <summary>Settings under <c>LocalHost:Queue</c> for the local host's queue loop (the Functions host uses host.json instead; HostParityTests holds the defaults to host.json).</summary>
 [LocalOnlySetting("The local host's queue loop; in Azure the Functions queue trigger and host.json do this.")]
 public sealed class QueuePumpOptions
 {
@@ -23,6 +23,7 @@ public sealed class QueuePumpOptions
     /// <summary>The longest wait between polls of an empty queue.</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Messages received per poll: host.json <c>queues.batchSize</c> (16).</summary>
     public int BatchSize { get; set; } = 16;
 }
 

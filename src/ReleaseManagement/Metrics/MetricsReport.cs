@@ -19,6 +19,7 @@ public sealed record MetricSegment(string Name, MetricSet Metrics);
 /// <summary>
 /// A report: the metrics of a period overall and segmented by system, release type and change category, with the trend over
 /// the previous periods (oldest first, ending with this one). Stored as JSON in <c>MetricsReports</c> and rendered to HTML.
+/// A stored report rebuilt because a late event revised a day it was built from says so (<see cref="Revised"/>).
 /// </summary>
 public sealed record MetricsReport(
     string Period,
@@ -34,7 +35,17 @@ public sealed record MetricsReport(
     IReadOnlyList<MetricSegment> ByReleaseType,
     IReadOnlyList<MetricSegment> ByChangeCategory,
     IReadOnlyList<TrendPoint> Trend,
-    MetricTargets Targets);
+    MetricTargets Targets)
+{
+    /// <summary>Rebuilt after it was first stored, because late events changed days it was built from.</summary>
+    public bool Revised { get; init; }
+
+    /// <summary>When it was last rebuilt for that reason.</summary>
+    public DateTimeOffset? RevisedAt { get; init; }
+
+    /// <summary>Why: per revised day, the late event that made it stale.</summary>
+    public IReadOnlyList<string> RevisedBecause { get; init; } = [];
+}
 
 /// <summary>Builds reports from facts (pure).</summary>
 public static class MetricsReportBuilder

@@ -7,8 +7,8 @@ namespace ReleaseManagement.Metrics;
 
 /// <summary>
 /// Rollups and reports: folds a local day's events into <c>MetricsDaily</c> (idempotent: a re-run replaces the day's rows
-/// with the same ones), loads a window's facts from the rollups (rolling up any finished day still missing), and builds
-/// and stores reports.
+/// with the same ones), loads a window's facts from the rollups (rolling up any finished day still missing or marked stale
+/// by a late event, see <see cref="LateEventMarker"/>), and builds, stores and revises reports.
 /// </summary>
 public sealed partial class MetricsService(
     IPipelineEventStore events,
@@ -33,34 +33,91 @@ public sealed partial class MetricsService(
     public MetricFactsBuilder NewBuilder() => new(events, releases, approvals, policy);
 
     /// <summary>Rolls up one local day: its facts split per system, plus the overall row (systemless facts, all counters).</summary>
-    public async Task<IReadOnlyList<DailyRollup>> RollupDayAsync(DateOnly date, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DailyRollup>> RollupDayAsync(DateOnly date, CancellationToken cancellationToken = default) =>
+        RollupDayAsync(date, null, cancellationToken);
+
+    /// <summary>
+    /// Rolls up one local day. When the day was rolled up before and its facts changed, the rows carry a revision (now, and the
+    /// stale mark's reason), which tells stored reports built earlier to rebuild; unchanged facts keep the earlier revision. A
+    /// <paramref name="stale"/> mark read before the recompute is cleared after it, unless it was written again meanwhile.
+    /// </summary>
+    private async Task<IReadOnlyList<DailyRollup>> RollupDayAsync(DateOnly date, StaleDay? stale, CancellationToken cancellationToken)
     {
+        var before = await daily.ListAsync(date, date.AddDays(1), cancellationToken: cancellationToken);
         var (from, to) = ReportPeriod.Day(date).Bounds(Zone);
         var facts = await NewBuilder().BuildAsync(from, to, cancellationToken);
-        var rows = Split(date, facts, time.GetUtcNow());
+        var now = time.GetUtcNow();
+        var rows = Split(date, facts, now);
+        var earlier = before.FirstOrDefault(r => r.System == DailyRollup.Overall)?.Revision;
+        var revision = before.Count > 0 && !SameFacts(before, rows)
+            ? new DayRevision(now, stale?.Reason ?? "recomputed with events stored after its earlier rollup")
+            : earlier;
+        if (revision is not null)
+        {
+            rows = rows.Select(r => r with { Revision = revision }).ToList();
+        }
+
         await daily.ReplaceDayAsync(date, rows, cancellationToken);
         LogRolledUp(logger, date, facts.Count, rows.Count);
+        if (revision is not null && revision != earlier)
+        {
+            LogRevised(logger, date, revision.Reason);
+        }
+
+        if (stale is not null && !await daily.ClearStaleAsync(stale, cancellationToken))
+        {
+            LogStillStale(logger, date);
+        }
+
         return rows;
     }
 
-    /// <summary>Rolls up yesterday, and any of the <see cref="MetricsOptions.RollupCatchUpDays"/> days before it not rolled up yet.</summary>
+    private static bool SameFacts(IReadOnlyList<DailyRollup> a, IReadOnlyList<DailyRollup> b)
+    {
+        static string Key(IEnumerable<DailyRollup> rows) => System.Text.Json.JsonSerializer.Serialize(
+            rows.OrderBy(r => r.System, StringComparer.Ordinal).Select(r => new { r.System, r.Facts }));
+        return Key(a) == Key(b);
+    }
+
+    /// <summary>
+    /// Rolls up yesterday, any of the <see cref="MetricsOptions.RollupCatchUpDays"/> days before it not rolled up yet, and every
+    /// day marked stale (a late event); returns how many days were rolled up.
+    /// </summary>
     public async Task<int> RunDailyRollupAsync(CancellationToken cancellationToken = default)
     {
-        var yesterday = Today.AddDays(-1);
+        var today = Today;
+        var yesterday = today.AddDays(-1);
         var first = yesterday.AddDays(-options.Value.RollupCatchUpDays);
+        var stale = (await daily.ListStaleAsync(DateOnly.MinValue, today, cancellationToken)).ToDictionary(m => m.Date);
         var present = (await daily.ListAsync(first, yesterday, DailyRollup.Overall, cancellationToken)).Select(r => r.Date).ToHashSet();
-        var count = 0;
+        var days = new SortedSet<DateOnly>(stale.Keys) { yesterday };
         for (var d = first; d < yesterday; d = d.AddDays(1))
         {
             if (!present.Contains(d))
             {
-                await RollupDayAsync(d, cancellationToken);
-                count++;
+                days.Add(d);
             }
         }
 
-        await RollupDayAsync(yesterday, cancellationToken);
-        return count + 1;
+        foreach (var d in days)
+        {
+            await RollupDayAsync(d, stale.GetValueOrDefault(d), cancellationToken);
+        }
+
+        return days.Count;
+    }
+
+    /// <summary>Recomputes the days in [from, to) (before today) marked stale; returns them.</summary>
+    public async Task<IReadOnlyList<DateOnly>> RefreshStaleAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        var today = Today;
+        var marks = await daily.ListStaleAsync(from, to < today ? to : today, cancellationToken);
+        foreach (var mark in marks.OrderBy(m => m.Date))
+        {
+            await RollupDayAsync(mark.Date, mark, cancellationToken);
+        }
+
+        return marks.Select(m => m.Date).ToList();
     }
 
     internal static List<DailyRollup> Split(DateOnly date, MetricFacts facts, DateTimeOffset at)
@@ -94,15 +151,17 @@ public sealed partial class MetricsService(
     }
 
     /// <summary>
-    /// The facts of the local days [from, to) from the rollups (incremental). Finished days without a rollup are rolled up
-    /// now (and stored); today is computed from the events without storing.
+    /// The facts of the local days [from, to) from the rollups (incremental). Finished days without a rollup, or marked stale
+    /// by a late event, are rolled up now (and stored); today is computed from the events without storing.
     /// </summary>
     public async Task<MetricFacts> LoadFactsAsync(DateOnly from, DateOnly to, string? system = null, CancellationToken cancellationToken = default)
     {
-        var rows = await daily.ListAsync(from, to, system, cancellationToken);
+        var today = Today;
+        // The marks first: a day marked after this read is recomputed by the next one.
+        var stale = (await daily.ListStaleAsync(from, to < today ? to : today, cancellationToken)).ToDictionary(m => m.Date);
+        var rows = (await daily.ListAsync(from, to, system, cancellationToken)).Where(r => !stale.ContainsKey(r.Date)).ToList();
         var parts = rows.Select(r => r.Facts).ToList();
         var present = rows.Where(r => r.System == DailyRollup.Overall).Select(r => r.Date).ToHashSet();
-        var today = Today;
         for (var d = from; d < to && d <= today; d = d.AddDays(1))
         {
             if (present.Contains(d))
@@ -113,7 +172,7 @@ public sealed partial class MetricsService(
             MetricFacts facts;
             if (d < today)
             {
-                facts = MetricFacts.Combine((await RollupDayAsync(d, cancellationToken)).Select(r => r.Facts));
+                facts = MetricFacts.Combine((await RollupDayAsync(d, stale.GetValueOrDefault(d), cancellationToken)).Select(r => r.Facts));
             }
             else
             {
@@ -149,11 +208,57 @@ public sealed partial class MetricsService(
         return report;
     }
 
+    /// <summary>
+    /// The stored report of <paramref name="period"/>, or null when none was stored. When a day it was built from was revised
+    /// since (a late event: the stale days of its window are recomputed first), it is rebuilt now, flagged revised (when and
+    /// why) and stored again; its emailed state is kept and it is not emailed again.
+    /// </summary>
+    public async Task<StoredReport?> GetStoredReportAsync(ReportPeriod period, CancellationToken cancellationToken = default)
+    {
+        var stored = await reports.GetAsync(period, cancellationToken);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var generatedAt = stored.Report.GeneratedAt;
+        var (f, t) = MetricsReportBuilder.FactsWindow(period, Zone, generatedAt);
+        var from = PolicyTime.LocalDate(Zone, f);
+        var to = PolicyTime.LocalDate(Zone, t).AddDays(1);
+        await RefreshStaleAsync(from, to, cancellationToken);
+        var revisions = (await daily.ListRevisionsAsync(from, to, cancellationToken)).Where(r => r.Revision.At > generatedAt).OrderBy(r => r.Date).ToList();
+        if (revisions.Count == 0)
+        {
+            return stored;
+        }
+
+        var rebuilt = await BuildReportAsync(period, stored.Report.System, stored.Report.DoraYear, cancellationToken);
+        var because = revisions.Select(r => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.Date:yyyy-MM-dd}: {r.Revision.Reason}")).ToList();
+        rebuilt = rebuilt with
+        {
+            Revised = true,
+            RevisedAt = rebuilt.GeneratedAt,
+            RevisedBecause = [.. stored.Report.RevisedBecause.Except(because), .. because],
+        };
+        await reports.SaveAsync(rebuilt, cancellationToken);
+        LogReportRevised(logger, period.Label, revisions.Count);
+        return stored with { Report = rebuilt };
+    }
+
     /// <summary>The last complete period of <paramref name="kind"/> before today (local).</summary>
     public ReportPeriod LastCompletePeriod(PeriodKind kind) => ReportPeriod.Containing(kind, Today).Previous();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rolled up {Date}: {Facts} facts in {Rows} rows")]
     private static partial void LogRolledUp(ILogger logger, DateOnly date, int facts, int rows);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Revised {Date}: {Reason}")]
+    private static partial void LogRevised(ILogger logger, DateOnly date, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Date} was marked stale again while it was recomputed: it stays stale")]
+    private static partial void LogStillStale(ILogger logger, DateOnly date);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rebuilt the stored {Period} report: {Days} of its days were revised since it was built")]
+    private static partial void LogReportRevised(ILogger logger, string period, int days);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored the {Period} report ({Deployments} deployments)")]
     private static partial void LogReportStored(ILogger logger, string period, int deployments);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ReleaseManagement.Activities;
 using ReleaseManagement.Azure.Email;
@@ -10,7 +11,7 @@ using ReleaseManagement.Ports;
 namespace ReleaseManagement.Api.Approvals;
 
 /// <summary>Registers the approval flow: options, stores, email, activities, the decision service and the pages.</summary>
-public static class ApprovalServices
+public static class ApprovalsExtensions
 {
     public static IServiceCollection AddApprovals(this IServiceCollection services, IConfiguration configuration)
     {
@@ -33,12 +34,12 @@ public static class ApprovalServices
             .Validate(o => string.IsNullOrEmpty(o.Password) || !string.IsNullOrEmpty(o.UserName), "Smtp:Password is set without Smtp:UserName.")
             .ValidateOnStart();
 
-        services.AddSingleton<IApprovalRequestStore>(sp => new TableApprovalRequestStore(sp.GetRequiredService<StorageClients>().Tables));
-        services.AddSingleton<IApprovalDecisionStore>(sp => new TableApprovalDecisionStore(sp.GetRequiredService<StorageClients>().Tables));
-        services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.Transport == EmailTransport.File
+        services.TryAddSingleton<IApprovalRequestStore>(sp => new TableApprovalRequestStore(sp.GetRequiredService<StorageClients>().Tables));
+        services.TryAddSingleton<IApprovalDecisionStore>(sp => new TableApprovalDecisionStore(sp.GetRequiredService<StorageClients>().Tables));
+        services.TryAddSingleton<IEmailSender>(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.Transport == EmailTransport.File
             ? ActivatorUtilities.CreateInstance<FileEmailSender>(sp)
             : ActivatorUtilities.CreateInstance<SmtpEmailSender>(sp));
-        services.AddSingleton<IApprovalEmailComposer, ApprovalEmailComposer>();
+        services.TryAddSingleton<IApprovalEmailComposer, ApprovalEmailComposer>();
 
         services.AddTransient<RequestApprovals>();
         services.AddTransient<CloseApprovalStage>();

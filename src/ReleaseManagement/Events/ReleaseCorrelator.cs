@@ -3,24 +3,6 @@ using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Events;
 
-/// <summary>What an event says that may tie it to a release, as found by a source's normalizer.</summary>
-/// <param name="ExplicitReleaseId">A release id the sender put in the event on purpose (CDEvents customData.releaseId,
-/// a GitHub deployment payload, an Azure DevOps pipeline variable or tag).</param>
-/// <param name="Branches">Branch names involved, with or without <c>refs/heads/</c>, most specific first.</param>
-/// <param name="Tag">A tag name, with or without <c>refs/tags/</c>.</param>
-/// <param name="Version">An artifact or release version.</param>
-public sealed record CorrelationHints(string? ExplicitReleaseId = null, IReadOnlyList<string?>? Branches = null, string? Tag = null, string? Version = null);
-
-/// <summary>How an event was tied to its release (stored as the <c>correlation</c> attribute).</summary>
-public static class CorrelationRules
-{
-    public const string Explicit = "explicit";
-    public const string Branch = "branch";
-    public const string Tag = "tag";
-    public const string Version = "version";
-    public const string None = "none";
-}
-
 /// <summary>
 /// Ties an event to a release: an explicit id first, then the configured conventions in order: branch
 /// <c>release/&lt;id&gt;</c>, tag <c>release/&lt;id&gt;</c>, artifact version. A candidate that is not a valid release id is

@@ -11,7 +11,7 @@ using ReleaseManagement.Ports;
 namespace ReleaseManagement.Api.Metrics;
 
 /// <summary>Registers monitoring and metrics: options, the Log Analytics client and health monitor, the metrics tables, jobs and handlers.</summary>
-public static class MetricsServiceCollection
+public static class MetricsExtensions
 {
     public static IServiceCollection AddMetrics(this IServiceCollection services, IConfiguration configuration)
     {
@@ -27,7 +27,6 @@ public static class MetricsServiceCollection
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => LogAnalyticsHealthMonitor.CreateClient(sp.GetRequiredService<IOptions<MonitoringOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IReleaseHealthMonitor, LogAnalyticsHealthMonitor>();
 
@@ -37,6 +36,7 @@ public static class MetricsServiceCollection
         services.TryAddSingleton<IReleaseWatchList>(sp => new TableReleaseWatchList(sp.GetRequiredService<StorageClients>().Tables));
         services.TryAddSingleton<IApprovalHistory>(sp => new TableApprovalHistory(sp.GetRequiredService<StorageClients>().Tables));
 
+        services.TryAddSingleton<LateEventMarker>();
         services.TryAddSingleton<MetricsService>();
         services.TryAddSingleton<MetricsJobs>();
         services.TryAddSingleton<MetricsHandlers>();

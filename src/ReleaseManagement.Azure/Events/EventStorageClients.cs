@@ -8,30 +8,6 @@ using ReleaseManagement.Azure.Storage;
 
 namespace ReleaseManagement.Azure.Events;
 
-/// <summary>The storage names of the event pipeline; tests pass unique ones.</summary>
-public sealed record EventStorageNames(
-    string Table = EventStorageNames.DefaultTable,
-    string Queue = EventStorageNames.DefaultQueue,
-    string PoisonQueue = EventStorageNames.DefaultPoisonQueue,
-    string Container = EventStorageNames.DefaultContainer)
-{
-    public const string DefaultTable = "PipelineEvents";
-    public const string DefaultQueue = "pipeline-events";
-
-    /// <summary>The Functions host's poison queue name for <see cref="DefaultQueue"/>: the queue name plus "-poison".</summary>
-    public const string DefaultPoisonQueue = DefaultQueue + "-poison";
-    public const string DefaultContainer = "pipeline-deliveries";
-
-    public static EventStorageNames Default { get; } = new();
-
-    /// <summary>Unique names, for tests and benchmarks that share one storage account.</summary>
-    public static EventStorageNames Unique(string prefix = "t")
-    {
-        var suffix = Guid.NewGuid().ToString("N")[..12];
-        return new EventStorageNames($"{prefix}Events{suffix}", $"{prefix}-events-{suffix}", $"{prefix}-events-{suffix}-poison", $"{prefix}-deliveries-{suffix}");
-    }
-}
-
 /// <summary>
 /// Blob, queue and table clients for the event pipeline, from the same <c>AzureWebJobsStorage</c> settings as
 /// <see cref="StorageClients"/> (connection string, or identity-based <c>__accountName</c> / <c>__blobServiceUri</c>...).
@@ -113,29 +89,5 @@ public sealed class EventStorageClients
         options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(5);
         return options;
-    }
-}
-
-/// <summary>
-/// Table keys may not hold '/', '\', '#', '?' or control characters: those (and '%') are percent-encoded, reversibly.
-/// </summary>
-public static class TableKeys
-{
-    public static string Encode(string value)
-    {
-        var builder = new System.Text.StringBuilder(value.Length);
-        foreach (var c in value)
-        {
-            if (c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c))
-            {
-                builder.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
     }
 }

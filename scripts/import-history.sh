@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Imports pipeline event history so DORA figures start from day one (docs/import.md): a JSON Lines file of CDEvents
+# (CloudEvents envelopes, as the CDEvents webhook receives them) or of canonical events, or a CSV of deployments
+# (system,environment,time,outcome,release,merged-at). Every line goes through the webhook path's normalization,
+# correlation and deduplication: a second import of the same file adds nothing, and an event already received by webhook
+# is a duplicate. Rolled-up metric days the history changes are marked stale and recomputed on the next read.
+#
+#   scripts/import-history.sh FILE [--format jsonl|csv] [--dry-run] [--parallel N]
+#
+# Prints a progress bar, then a summary (imported, duplicates, refused lines with their reasons); exits 3 when lines
+# were refused (the others are imported), 1 when storage failed (run it again: nothing is imported twice).
+# Storage: AzureWebJobsStorage = a connection string (Azurite: the one run-local.sh prints), or
+# AzureWebJobsStorage__accountName=NAME to use your Azure login, needing "Storage Table Data Contributor". The policy's
+# time zone comes from Policy__Path (default config/release-policy.json), correlation from Webhooks__Correlation__*.
+set -euo pipefail
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+case "${1:-}" in -h|--help|"") sed -n '2,17p' "$0"; exit 0 ;; esac
+if [ -z "${AzureWebJobsStorage:-}" ] && [ -z "${AzureWebJobsStorage__accountName:-}" ]; then
+  echo "Set AzureWebJobsStorage (connection string) or AzureWebJobsStorage__accountName." >&2
+  exit 1
+fi
+command -v dotnet >/dev/null || { echo "The .NET 10 SDK (dotnet) is required." >&2; exit 1; }
+if [ -z "${Policy__Path:-}" ] && [ -f "$REPO_ROOT/config/release-policy.json" ]; then
+  export Policy__Path="$REPO_ROOT/config/release-policy.json"
+fi
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build "$REPO_ROOT/tools/ImportHistory" -nologo -v:q -clp:ErrorsOnly >&2
+exec dotnet "$REPO_ROOT/tools/ImportHistory/bin/Debug/net10.0/ImportHistory.dll" "$@"

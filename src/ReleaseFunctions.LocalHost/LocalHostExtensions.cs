@@ -1,0 +1,40 @@
+using Grpc.Net.Client;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+using ReleaseManagement.Api;
+using ReleaseManagement.Azure.Events;
+using ReleaseManagement.Events;
+using ReleaseManagement.Orchestration;
+
+namespace ReleaseFunctions.LocalHost;
+
+/// <summary>
+/// The local host's composition: the shared one (<see cref="Extensions.AddReleaseManagement"/>) plus what the Functions
+/// host would otherwise provide: a Durable worker and client on the sidecar's channel, the queue listener and the scheduler.
+/// </summary>
+public static class LocalHostExtensions
+{
+    public static IServiceCollection AddLocalHost(this IServiceCollection services, IConfiguration configuration, GrpcChannel durableChannel)
+    {
+        services.AddReleaseManagement(configuration);
+        services.AddDurableTaskWorker(b =>
+        {
+            b.UseGrpc(durableChannel);
+            b.AddTasks(r => r.AddLocalHostTasks());
+        });
+        services.AddDurableTaskClient(b =>
+        {
+            b.UseGrpc(durableChannel);
+            b.RegisterDirectly();
+        });
+        services.AddOptions<QueuePumpOptions>().Bind(configuration.GetSection(QueuePumpOptions.Section));
+        services.AddHostedService<PipelineEventQueueListener>();
+        services.AddHostedService<MetricsScheduler>();
+        return services;
+    }
+
+    /// <summary>Every orchestrator and activity the Functions app has a trigger for.</summary>
+    public static DurableTaskRegistry AddLocalHostTasks(this DurableTaskRegistry registry) =>
+        registry.AddReleaseTasks();
+}

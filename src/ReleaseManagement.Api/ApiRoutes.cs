@@ -1,0 +1,36 @@
+using System.Reflection;
+
+namespace ReleaseManagement.Api;
+
+/// <summary>
+/// The HTTP routes both hosts serve, relative to <see cref="Prefix"/>: the Functions app's <c>HttpTrigger</c> attributes
+/// and the local host's endpoints use these constants, and <c>HostParityTests</c> checks that each host serves every one.
+/// </summary>
+public static class ApiRoutes
+{
+    /// <summary>The route prefix: the Functions host's default <c>extensions.http.routePrefix</c>, the local host's group.</summary>
+    public const string Prefix = "api";
+
+    public const string Releases = "releases";
+    public const string Release = "releases/{id}";
+    public const string ReleaseDecisions = "releases/{id}/decisions";
+    public const string ReleaseCancel = "releases/{id}/cancel";
+    public const string ReleaseMilestone = "releases/{id}/milestones/{name}";
+    public const string ReleaseEvidence = "releases/{id}/evidence";
+    public const string Health = "health";
+    public const string Policy = "policy";
+    public const string Approval = "approvals/{token}";
+    public const string Metrics = "metrics";
+    public const string Report = "reports/{period}";
+    public const string GitHubWebhook = "webhooks/github";
+    public const string AzureDevOpsWebhook = "webhooks/azure-devops";
+    public const string CDEventsWebhook = "webhooks/cdevents";
+
+    /// <summary>Every route above (the constants of this class but <see cref="Prefix"/>), and the dashboard's (<see cref="Dashboard.DashboardRoutes.All"/>).</summary>
+    public static IReadOnlyList<string> All { get; } = typeof(ApiRoutes)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string) && f.Name != nameof(Prefix))
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .Concat(Dashboard.DashboardRoutes.All)
+        .ToList();
+}

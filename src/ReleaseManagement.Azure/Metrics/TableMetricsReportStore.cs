@@ -1,0 +1,52 @@
+using Azure.Data.Tables;
+using ReleaseManagement.Metrics;
+using ReleaseManagement.Ports;
+
+namespace ReleaseManagement.Azure.Metrics;
+
+/// <summary>Table <c>MetricsReports</c>: partition = period kind, row = period label; the report as JSON.</summary>
+public sealed class TableMetricsReportStore(TableClient table) : IMetricsReportStore
+{
+    private volatile bool _created;
+
+    public async Task SaveAsync(MetricsReport report, CancellationToken cancellationToken = default)
+    {
+        await TableOnce.EnsureAsync(table, () => _created, () => _created = true, cancellationToken);
+        var entity = new TableEntity(report.Kind.ToString(), report.Period)
+        {
+            ["GeneratedAt"] = report.GeneratedAt,
+            ["DoraYear"] = report.DoraYear,
+            ["From"] = report.From,
+            ["To"] = report.To,
+            ["Deployments"] = report.Overall.Deployments,
+        };
+        MetricsJson.Write(entity, "Report", report);
+        // Merge keeps EmailedAt/EmailedTo of an earlier run.
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    public async Task<StoredReport?> GetAsync(ReportPeriod period, CancellationToken cancellationToken = default)
+    {
+        await TableOnce.EnsureAsync(table, () => _created, () => _created = true, cancellationToken);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(period.Kind.ToString(), period.Label, cancellationToken: cancellationToken);
+        if (!response.HasValue)
+        {
+            return null;
+        }
+
+        var e = response.Value!;
+        return new StoredReport(
+            MetricsJson.Read<MetricsReport>(e, "Report"),
+            e.GetDateTimeOffset("EmailedAt"),
+            e.GetString("EmailedTo") is { Length: > 0 } to ? to.Split(';') : []);
+    }
+
+    public async Task MarkEmailedAsync(ReportPeriod period, DateTimeOffset at, IReadOnlyList<string> to, CancellationToken cancellationToken = default)
+    {
+        await TableOnce.EnsureAsync(table, () => _created, () => _created = true, cancellationToken);
+        await table.UpsertEntityAsync(
+            new TableEntity(period.Kind.ToString(), period.Label) { ["EmailedAt"] = at, ["EmailedTo"] = string.Join(';', to) },
+            TableUpdateMode.Merge,
+            cancellationToken);
+    }
+}

@@ -1,0 +1,99 @@
+using System.Reflection;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ReleaseFunctions.LocalHost;
+
+namespace ReleaseFunctions.Tests.Support;
+
+/// <summary>
+/// The local host's composition as <c>Program.cs</c> builds it (<see cref="LocalHostExtensions.AddLocalHost"/> and
+/// <see cref="Endpoints.MapReleaseEndpoints"/>), built but not started: nothing connects to storage or to a Durable sidecar,
+/// so what it serves and registers can be read without Azurite.
+/// </summary>
+public sealed class LocalHostComposition : IAsyncDisposable
+{
+    private LocalHostComposition(WebApplication app, IServiceCollection services)
+    {
+        App = app;
+        Services = services;
+    }
+
+    public WebApplication App { get; }
+
+    /// <summary>The registrations, as written (before the container is built).</summary>
+    public IServiceCollection Services { get; }
+
+    public static LocalHostComposition Build()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+            ["TaskHubName"] = "parity",
+            ["Email:Transport"] = "File",
+            ["Email:From"] = "Release Management <releases@localhost>",
+            ["Approvals:PublicBaseUrl"] = "http://localhost:7071",
+            ["Approvals:RequireSignedInApprover"] = "false",
+            ["Approvals:FormKey"] = Convert.ToBase64String(new byte[32]),
+        });
+
+        // A channel to nowhere: gRPC connects on first call, and nothing here calls.
+        builder.Services.AddLocalHost(builder.Configuration, GrpcChannel.ForAddress("http://127.0.0.1:9"));
+        var services = builder.Services;
+        var app = builder.Build();
+        app.MapReleaseEndpoints();
+        return new LocalHostComposition(app, services);
+    }
+
+    /// <summary>Every HTTP endpoint: its route pattern (no leading slash) and its methods.</summary>
+    public IEnumerable<(string Route, IReadOnlyList<string> Methods)> HttpEndpoints() =>
+        ((IEndpointRouteBuilder)App).DataSources
+            .SelectMany(d => d.Endpoints)
+            .OfType<RouteEndpoint>()
+            .Select(e => (e.RoutePattern.RawText!.Trim('/'), e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []));
+
+    /// <summary>The hosted services registered (the local host's stand-ins for the Functions host's triggers).</summary>
+    public IEnumerable<Type> HostedServices() =>
+        Services.Where(d => d.ServiceType == typeof(IHostedService)).Select(d => d.ImplementationType).OfType<Type>();
+
+    /// <summary>The registry the local host's Durable worker is built from (the default, unnamed worker).</summary>
+    public DurableTaskRegistry Registry() =>
+        App.Services.GetRequiredService<IOptionsMonitor<DurableTaskRegistry>>().Get(Options.DefaultName);
+
+    /// <summary>Names of the registered orchestrators.</summary>
+    public IEnumerable<string> Orchestrators() => Names(Registry(), "Orchestrators");
+
+    /// <summary>Names of the registered activities.</summary>
+    public IEnumerable<string> Activities() => Names(Registry(), "Activities");
+
+    /// <summary>
+    /// The registry keeps its registrations in internal collections of pairs keyed by task name (Microsoft.DurableTask.Abstractions
+    /// exposes no public enumeration); read them by reflection. A change in a later package version fails here, not silently.
+    /// </summary>
+    private static IEnumerable<string> Names(DurableTaskRegistry registry, string property)
+    {
+        var member = typeof(DurableTaskRegistry).GetProperty(property, BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)
+            ?? throw new InvalidOperationException($"DurableTaskRegistry has no '{property}' property in this package version.");
+        var entries = (System.Collections.IEnumerable)member.GetValue(registry)!;
+        return entries.Cast<object>()
+            .Select(e => e.GetType().GetProperty("Key")?.GetValue(e) ?? throw new InvalidOperationException($"DurableTaskRegistry.{property} holds no key/value pairs."))
+            .Select(NameOf)
+            .ToList();
+    }
+
+    private static string NameOf(object key) => key switch
+    {
+        TaskName name => name.Name,
+        _ => (key.GetType().GetProperty("Name")?.GetValue(key) is TaskName n ? n.Name : key.GetType().GetProperty("Name")?.GetValue(key)?.ToString())
+            ?? key.ToString()!,
+    };
+
+    public ValueTask DisposeAsync() => App.DisposeAsync();
+}
