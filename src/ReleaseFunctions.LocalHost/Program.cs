@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration.Memory;
 using ReleaseFunctions.LocalHost;
-using ReleaseManagement.Api.Dashboard;
 using ReleaseManagement.Azure.Storage;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -29,7 +28,6 @@ using var bootLogging = LoggerFactory.Create(l => l.AddConsole().AddConfiguratio
 await using var sidecar = await DurableSidecar.StartAsync(storage, builder.Configuration["TaskHubName"]!, durableOptions, bootLogging);
 
 builder.Services.AddLocalHost(builder.Configuration, sidecar.Channel);
-builder.Services.AddDashboard();
 
 var app = builder.Build();
 app.MapReleaseEndpoints();
