@@ -2,6 +2,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using ReleaseManagement.Api;
 using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Api.Dashboard;
 using ReleaseManagement.Api.Metrics;
 using ReleaseManagement.Api.Webhooks;
 using ReleaseManagement.Azure.Email;
@@ -47,6 +48,7 @@ public static class Endpoints
         api.MapGet(ApiRoutes.Metrics, (HttpRequest request, MetricsHandlers handlers, CancellationToken ct) => handlers.GetMetricsAsync(request, ct));
         api.MapGet(ApiRoutes.Report, (string period, HttpRequest request, MetricsHandlers handlers, CancellationToken ct) =>
             handlers.GetReportAsync(period, request, ct));
+        app.MapDashboard(atRoot: true);
         app.MapGet(DevMailboxRoute, (IOptions<EmailOptions> options) => DevMailbox.List(options));
         return app;
     }

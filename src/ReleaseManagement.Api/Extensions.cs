@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ReleaseManagement.Activities;
 using ReleaseManagement.Api.Webhooks;
 using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Api.Dashboard;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReleaseManagement.Azure.Deployments;
 using ReleaseManagement.Api.Metrics;
@@ -52,6 +53,7 @@ public static class Extensions
         services.AddPipelineEvents(configuration);
         services.AddApprovals(configuration);
         services.AddMetrics(configuration);
+        services.AddDashboard();
         return services;
     }
 }

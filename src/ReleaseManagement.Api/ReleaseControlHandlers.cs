@@ -106,6 +106,16 @@ public sealed partial class ReleaseControlHandlers(
             return problem;
         }
 
+        return await RecordMilestoneAsync(releaseId, name, body, durable, cancellationToken);
+    }
+
+    /// <summary>
+    /// A milestone once its body is read: validated, refused unless the release runs, stored and raised. The milestone
+    /// route and the dashboard's form both end here, so both follow the same rules.
+    /// </summary>
+    public async Task<Results<Accepted<MilestoneAccepted>, ProblemHttpResult>> RecordMilestoneAsync(
+        string releaseId, string name, MilestoneBody? body, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
         var validation = MilestoneRequestValidator.Validate(policy, name, body);
         if (!validation.IsValid)
         {

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using ReleaseManagement.Api.Dashboard;
+
+namespace ReleaseFunctions.Functions;
+
+/// <summary>HTTP triggers of the release dashboard (<c>/api/dashboard</c>), behind App Service authentication in Azure.</summary>
+public sealed class Dashboard(DashboardHandlers pages)
+{
+    public const string BoardFunction = "DashboardBoard";
+    public const string ReleaseFunction = "DashboardRelease";
+    public const string MilestoneFunction = "DashboardRecordMilestone";
+    public const string EnvironmentsFunction = "DashboardEnvironments";
+    public const string CalendarFunction = "DashboardCalendar";
+    public const string MetricsFunction = "DashboardMetrics";
+    public const string AssetFunction = "DashboardAsset";
+
+    [Function(BoardFunction)]
+    public Task<IResult> Board(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = DashboardRoutes.BoardRoute)] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        pages.BoardAsync(request, cancellationToken);
+
+    [Function(ReleaseFunction)]
+    public Task<IResult> Release(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = DashboardRoutes.ReleaseRoute)] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        pages.ReleaseAsync(id, request, cancellationToken);
+
+    [Function(MilestoneFunction)]
+    public Task<IResult> RecordMilestone(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = DashboardRoutes.MilestoneRoute)] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        pages.RecordMilestoneAsync(id, request, durable, cancellationToken);
+
+    [Function(EnvironmentsFunction)]
+    public Task<IResult> Environments(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = DashboardRoutes.EnvironmentsRoute)] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        pages.EnvironmentsAsync(request, cancellationToken);
+
+    [Function(CalendarFunction)]
+    public Task<IResult> Calendar(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = DashboardRoutes.CalendarRoute)] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        pages.CalendarAsync(request, cancellationToken);
+
+    [Function(MetricsFunction)]
+    public Task<IResult> Metrics(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = DashboardRoutes.MetricsRoute)] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        pages.MetricsAsync(cancellationToken);
+
+    [Function(AssetFunction)]
+    public IResult Asset(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = DashboardRoutes.AssetRoute)] HttpRequest request,
+        string name) =>
+        DashboardHandlers.Asset(name, request);
+}

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace ReleaseManagement.Api.Dashboard;
+
+/// <summary>The dashboard's routes on an ASP.NET Core host (the local host); the Functions app declares the same as triggers.</summary>
+public static class DashboardEndpoints
+{
+    public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app, bool atRoot)
+    {
+        string[] getOrHead = [HttpMethods.Get, HttpMethods.Head];
+        if (atRoot)
+        {
+            app.MapMethods("/", getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.BoardAsync(request, ct));
+        }
+
+        app.MapMethods(Path(DashboardRoutes.BoardRoute), getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.BoardAsync(request, ct));
+        app.MapMethods(Path(DashboardRoutes.ReleaseRoute), getOrHead, (string id, HttpRequest request, DashboardHandlers pages, CancellationToken ct) =>
+            pages.ReleaseAsync(id, request, ct));
+        app.MapPost(Path(DashboardRoutes.MilestoneRoute), (string id, HttpRequest request, Microsoft.DurableTask.Client.DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
+            pages.RecordMilestoneAsync(id, request, durable, ct)).DisableAntiforgery();
+        app.MapMethods(Path(DashboardRoutes.EnvironmentsRoute), getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.EnvironmentsAsync(request, ct));
+        app.MapMethods(Path(DashboardRoutes.CalendarRoute), getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.CalendarAsync(request, ct));
+        app.MapMethods(Path(DashboardRoutes.MetricsRoute), getOrHead, (DashboardHandlers pages, CancellationToken ct) => pages.MetricsAsync(ct));
+        app.MapMethods(Path(DashboardRoutes.AssetRoute), getOrHead, (string name, HttpRequest request) => DashboardHandlers.Asset(name, request));
+        return app;
+    }
+
+    private static string Path(string route) => $"/{ApiRoutes.Prefix}/{route}";
+}

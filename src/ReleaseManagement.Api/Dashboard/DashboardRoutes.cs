@@ -1,0 +1,57 @@
+using System.Globalization;
+
+namespace ReleaseManagement.Api.Dashboard;
+
+/// <summary>
+/// The dashboard's addresses. Every page lives under <see cref="Base"/> in both hosts (the Functions app's route prefix is
+/// <c>api</c>); the local host also answers <c>/</c> with the board. Links in pages are built here only.
+/// </summary>
+public static class DashboardRoutes
+{
+    public const string Base = "/api/dashboard";
+
+    /// <summary>Route templates relative to the <c>api</c> prefix, as the Functions triggers declare them.</summary>
+    public const string BoardRoute = "dashboard";
+    public const string ReleaseRoute = "dashboard/releases/{id}";
+    public const string MilestoneRoute = "dashboard/releases/{id}/milestones";
+    public const string EnvironmentsRoute = "dashboard/environments";
+    public const string CalendarRoute = "dashboard/calendar";
+    public const string MetricsRoute = "dashboard/metrics";
+    public const string AssetRoute = "dashboard/assets/{name}";
+
+    /// <summary>Every dashboard route template (relative to the <c>api</c> prefix), for the hosts' parity check.</summary>
+    public static IReadOnlyList<string> All { get; } = [BoardRoute, ReleaseRoute, MilestoneRoute, EnvironmentsRoute, CalendarRoute, MetricsRoute, AssetRoute];
+
+    public static string Board => Base;
+
+    public static string Release(string id) => $"{Base}/releases/{Uri.EscapeDataString(id)}";
+
+    public static string Environments => $"{Base}/environments";
+
+    public static string Calendar => $"{Base}/calendar";
+
+    public static string Metrics => $"{Base}/metrics";
+
+    public static string Asset(string name) => $"{Base}/assets/{Uri.EscapeDataString(name)}";
+
+    /// <summary>The board's address with the filter as query parameters (empty ones left out).</summary>
+    public static string BoardWith(BoardFilter filter)
+    {
+        var parts = new List<string>();
+        void Add(string key, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                parts.Add($"{key}={Uri.EscapeDataString(value)}");
+            }
+        }
+
+        Add("type", filter.Type?.ToString());
+        Add("system", filter.System);
+        Add("status", filter.Status?.ToString());
+        Add("q", filter.Search);
+        return parts.Count == 0 ? Base : $"{Base}?{string.Join("&", parts)}";
+    }
+
+    internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,317 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ReleaseManagement.Approvals;
+using ReleaseManagement.Events;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Api.Dashboard;
+
+/// <summary>The release page: where one release stands, built from <see cref="ReleaseDetail"/> and the policy.</summary>
+public sealed partial record ReleasePageView(
+    ReleaseHeader Header,
+    string RouteName,
+    IReadOnlyList<PipelineNode> Pipeline,
+    IReadOnlyList<GateRow> Gates,
+    IReadOnlyList<EvidenceRow> Evidence,
+    IReadOnlyList<ApprovalStageView> Approvals,
+    IReadOnlyList<CommunicationRow> Communications,
+    IReadOnlyList<HealthChart> Health,
+    IReadOnlyList<DeploymentRow> Deployments,
+    IReadOnlyList<TimelineRow> Timeline,
+    string UpdatedAt,
+    string TimeZone,
+    string SelfUrl)
+{
+    /// <summary>The milestone form, when the page offers it (set by the handler: it needs the request's person).</summary>
+    public MilestoneForm? Form { get; init; }
+
+    public static ReleasePageView Build(ReleaseDetail detail, ReleasePolicy policy, DisplayFormat format, DateTimeOffset now)
+    {
+        var r = detail.Record;
+        var request = r.Request;
+        var events = detail.Events.Select(e => e.Event).OrderBy(e => e.OccurredAt).ToArray();
+        var header = new ReleaseHeader(
+            request.Id, request.Title, request.Type.ToString(), request.Systems, DisplayFormat.Date(request.TargetDate),
+            DisplayFormat.PhaseName(r.Phase), r.Status == ReleaseStatus.Active ? "Active" : DisplayFormat.OutcomeName(r.Status),
+            r.Status == ReleaseStatus.Active, r.StatusReason, DisplayFormat.StageName(r.Stage), r.Risk, DisplayFormat.RiskLevel(r.Risk),
+            request.RequestedBy, format.Time(r.CreatedAt), format.Time(r.UpdatedAt));
+
+        return new ReleasePageView(
+            header,
+            request.Type == ReleaseType.Hotfix ? "Hotfix route" : "Standard route",
+            BuildPipeline(r, policy, events, detail.Decisions, format),
+            (r.Gates ?? []).Select(g => new GateRow(g.Item, g.Verdict, g.Reason, Describe(policy, g.Item))).ToArray(),
+            BuildEvidence(events, format),
+            BuildApprovals(r, policy, detail.Decisions, format, now),
+            BuildCommunications(r, policy, detail.Timeline, format, now),
+            BuildHealthCharts(policy, detail.Health, format),
+            events.Where(e => e.Type is CanonicalEventType.ServiceDeployed or CanonicalEventType.ServiceRolledBack)
+                .Select(e => new DeploymentRow(
+                    e.Type == CanonicalEventType.ServiceRolledBack ? "Rollback" : "Deployment",
+                    e.Environment ?? "—", e.System ?? string.Join(", ", request.Systems), e.Outcome ?? "reported",
+                    e.Outcome is EventOutcomes.Failure or EventOutcomes.Cancelled, e.Attribute(EventAttributes.Version),
+                    format.Time(e.OccurredAt), DisplayFormat.Iso(e.OccurredAt), e.Source))
+                .ToArray(),
+            detail.Timeline.Select(t => new TimelineRow(format.Time(t.At), DisplayFormat.Iso(t.At), DisplayFormat.PhaseName(t.Phase), t.Kind, t.Message)).ToArray(),
+            format.Time(now),
+            format.Zone.Id,
+            DashboardRoutes.Release(request.Id));
+    }
+
+    private static string? Describe(ReleasePolicy policy, string item) =>
+        policy.QualityGates.Values.SelectMany(g => g.Items).FirstOrDefault(i => i.Id == item)?.Description;
+
+    /// <summary>The promotion route as nodes: the first environment, then each step's target with its trigger, gates, approval and deployment.</summary>
+    private static IReadOnlyList<PipelineNode> BuildPipeline(
+        ReleaseRecord r, ReleasePolicy policy, IReadOnlyList<CanonicalEvent> events,
+        IReadOnlyDictionary<string, IReadOnlyList<ApprovalDecisionRecord>> decisions, DisplayFormat format)
+    {
+        var route = policy.PromotionRoute(r.Request.Type);
+        var nodes = new List<PipelineNode>();
+        if (route.Count == 0)
+        {
+            return nodes;
+        }
+
+        var reached = events.Where(e => e.Type == CanonicalEventType.MilestoneReached).Select(e => e.Attribute(EventAttributes.Milestone))
+            .Concat(events.Where(e => e.Type == CanonicalEventType.GateEvidence && e.Outcome != EventOutcomes.Failure).Select(e => e.Attribute(EventAttributes.GateItem)))
+            .OfType<string>()
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        nodes.Add(Node(route[0].From, null));
+        foreach (var step in route)
+        {
+            nodes.Add(Node(step.To, step));
+        }
+
+        return nodes;
+
+        PipelineNode Node(DeploymentEnvironment environment, PromotionStep? step)
+        {
+            var env = environment.ToString().ToLowerInvariant();
+            var deployment = events.LastOrDefault(e => e.Type == CanonicalEventType.ServiceDeployed && string.Equals(e.Environment, env, StringComparison.OrdinalIgnoreCase));
+            var rollback = events.LastOrDefault(e => e.Type == CanonicalEventType.ServiceRolledBack && string.Equals(e.Environment, env, StringComparison.OrdinalIgnoreCase));
+            var failed = deployment?.Outcome is EventOutcomes.Failure or EventOutcomes.Cancelled;
+            var current = r.Status == ReleaseStatus.Active && r.Stage is { } stage
+                && (stage.EndsWith(":" + env, StringComparison.OrdinalIgnoreCase)
+                    || (step?.ApprovalStage is { } a && stage == a)
+                    || (environment == DeploymentEnvironment.Production && stage == "window"));
+            var state = rollback is not null ? "rolled-back"
+                : failed ? "failed"
+                : deployment is not null ? "done"
+                : current ? "current"
+                : r.Status == ReleaseStatus.Active ? "pending" : "not-reached";
+            var stateText = state switch
+            {
+                "rolled-back" => $"Rolled back {format.Time(rollback!.OccurredAt)}",
+                "failed" => $"Deployment {deployment!.Outcome} {format.Time(deployment.OccurredAt)}",
+                "done" => $"Deployed {format.Time(deployment!.OccurredAt)}",
+                "current" => "In progress",
+                "pending" => "Not yet",
+                _ => "Not reached",
+            };
+            string? approval = null;
+            if (step?.ApprovalStage is { } approvalStage)
+            {
+                var decided = decisions.TryGetValue(approvalStage, out var list) ? list : [];
+                var waiting = (r.PendingApprovals ?? []).FirstOrDefault(p => p.Stage == approvalStage);
+                approval = waiting is not null
+                    ? $"{approvalStage}: waiting for {string.Join(", ", waiting.MissingRoles)} until {format.Time(waiting.Deadline)}"
+                    : decided.Count > 0
+                        ? $"{approvalStage}: " + string.Join("; ", decided.Select(d => $"{(d.Approved ? "approved" : "rejected")} by {d.Approver} {format.Time(d.DecidedAt)}"))
+                        : $"{approvalStage}: not asked yet";
+            }
+
+            return new PipelineNode(
+                environment.ToString(),
+                state,
+                stateText,
+                step?.Trigger.Select(t => new TriggerItem(t, reached.Contains(t))).ToArray() ?? [],
+                step?.Gates.Select(g => g.ToString()).Concat(step.Validation).ToArray() ?? [],
+                approval,
+                deployment?.Attribute(EventAttributes.Version));
+        }
+    }
+
+    private static IReadOnlyList<EvidenceRow> BuildEvidence(IReadOnlyList<CanonicalEvent> events, DisplayFormat format) =>
+        events.Where(e => e.Type == CanonicalEventType.GateEvidence)
+            .Select(e =>
+            {
+                var (kind, value) = e.Attribute(EventAttributes.Waiver) is { } w ? ("Waiver", w)
+                    : e.Attribute(EventAttributes.Attestation) is { } a ? ("Attestation", a)
+                    : ("Value", e.Attribute(EventAttributes.Value) ?? e.Outcome ?? "—");
+                return new EvidenceRow(
+                    e.Attribute(EventAttributes.GateItem) ?? "—", kind, value,
+                    e.Attribute(EventAttributes.Approver) ?? e.Source, e.Attribute(EventAttributes.Note),
+                    format.Time(e.OccurredAt), DisplayFormat.Iso(e.OccurredAt));
+            })
+            .ToArray();
+
+    private static IReadOnlyList<ApprovalStageView> BuildApprovals(
+        ReleaseRecord r, ReleasePolicy policy, IReadOnlyDictionary<string, IReadOnlyList<ApprovalDecisionRecord>> decisions,
+        DisplayFormat format, DateTimeOffset now)
+    {
+        var stages = policy.ApprovalRulesFor(r.Request.Type).Select(x => x.Key)
+            .Concat(decisions.Keys)
+            .Concat((r.PendingApprovals ?? []).Select(p => p.Stage))
+            .Distinct(StringComparer.Ordinal);
+        return stages.Select(stage =>
+        {
+            var decided = decisions.TryGetValue(stage, out var list) ? list : [];
+            var pending = (r.PendingApprovals ?? []).FirstOrDefault(p => p.Stage == stage);
+            var waiting = pending?.MissingRoles
+                .Select(role => new WaitingRole(
+                    role,
+                    r.Request.Approvers is { } people && people.TryGetValue(role, out var named) ? named : [],
+                    format.Time(pending.Deadline), DisplayFormat.Iso(pending.Deadline), pending.Deadline < now))
+                .ToArray() ?? [];
+            var state = pending is not null ? "Waiting"
+                : decided.Any(d => !d.Approved) ? "Rejected"
+                : decided.Count > 0 ? "Approved"
+                : "Not asked yet";
+            return new ApprovalStageView(
+                stage,
+                state,
+                decided.Select(d => new DecisionRow(d.Approver, d.Role, d.Approved ? "Approved" : "Rejected", d.Approved, d.Comment,
+                    format.Time(d.DecidedAt), DisplayFormat.Iso(d.DecidedAt), d.Channel)).ToArray(),
+                waiting);
+        }).ToArray();
+    }
+
+    /// <summary>The policy's communication timeline for the target date, with what the timeline says was sent or missed.</summary>
+    internal static IReadOnlyList<CommunicationRow> BuildCommunications(
+        ReleaseRecord r, ReleasePolicy policy, IReadOnlyList<TimelineEntry> timeline, DisplayFormat format, DateTimeOffset now)
+    {
+        var noted = new Dictionary<string, (string Status, int? Recipients, DateTimeOffset At)>(StringComparer.Ordinal);
+        foreach (var t in timeline.Where(t => t.Kind == "communication"))
+        {
+            var m = CommunicationNote().Match(t.Message);
+            if (m.Success)
+            {
+                int? count = m.Groups["n"].Success ? int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture) : null;
+                noted[m.Groups["id"].Value] = (m.Groups["status"].Value, count, t.At);
+            }
+        }
+
+        return CommunicationSchedule.For(policy, r.Request.TargetDate, now)
+            .Select(c =>
+            {
+                var offset = c.Offset < TimeSpan.Zero ? $"T-{DescribeOffset(-c.Offset)}" : c.Offset == TimeSpan.Zero ? "T" : $"T+{DescribeOffset(c.Offset)}";
+                var (status, recipients, at) = noted.TryGetValue(c.Id, out var n)
+                    ? (n.Status, n.Recipients, (DateTimeOffset?)n.At)
+                    : (c.At < now ? (r.Status == ReleaseStatus.Active ? "Not sent" : "Not sent (release ended)") : "Planned", null, null);
+                return new CommunicationRow(c.Id, offset, c.Description, format.Time(c.At), DisplayFormat.Iso(c.At), status,
+                    recipients, at is { } when ? format.Time(when) : null, status.StartsWith("Not sent", StringComparison.Ordinal) || status == "Missed");
+            })
+            .ToArray();
+    }
+
+    private static string DescribeOffset(TimeSpan offset) =>
+        offset.TotalDays >= 1 && offset.Ticks % TimeSpan.TicksPerDay == 0
+            ? $"{offset.TotalDays.ToString("0", CultureInfo.InvariantCulture)}d"
+            : $"{offset.TotalHours.ToString("0.#", CultureInfo.InvariantCulture)}h";
+
+    /// <summary>Charts of the stored health readings per system: error rate and p95 latency against the policy's thresholds.</summary>
+    internal static IReadOnlyList<HealthChart> BuildHealthCharts(ReleasePolicy policy, IReadOnlyList<StoredHealth> readings, DisplayFormat format) =>
+        readings.GroupBy(h => h.Health.System, StringComparer.OrdinalIgnoreCase)
+            .OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase)
+            .SelectMany(g =>
+            {
+                var thresholds = policy.Systems.TryGetValue(g.Key, out var sp) && sp.Thresholds is { } t ? t : policy.SuccessCriteria.DefaultThresholds;
+                var ordered = g.OrderBy(h => h.At).ToArray();
+                return new[]
+                {
+                    HealthChart.Of($"{g.Key}: error rate", "%", thresholds.MaxErrorRatePercent,
+                        ordered.Where(h => h.Health.ErrorRatePercent is not null).Select(h => (h.At, h.Health.ErrorRatePercent!.Value)).ToArray(), format),
+                    HealthChart.Of($"{g.Key}: p95 latency", "ms", thresholds.MaxP95LatencyMilliseconds,
+                        ordered.Where(h => h.Health.P95LatencyMilliseconds is not null).Select(h => (h.At, (decimal)h.Health.P95LatencyMilliseconds!.Value)).ToArray(), format),
+                };
+            })
+            .ToArray();
+
+    [GeneratedRegex(@"^(?<status>Sent|Missed|Skipped) (?<id>[^:\s]+):(?:.*\((?<n>\d+) recipient)?", RegexOptions.CultureInvariant)]
+    private static partial Regex CommunicationNote();
+}
+
+public sealed record ReleaseHeader(
+    string Id,
+    string Title,
+    string Type,
+    IReadOnlyList<string> Systems,
+    string TargetDate,
+    string Phase,
+    string Status,
+    bool IsActive,
+    string? StatusReason,
+    string Stage,
+    string? Risk,
+    string? RiskLevel,
+    string? RequestedBy,
+    string CreatedAt,
+    string UpdatedAt);
+
+public sealed record PipelineNode(
+    string Environment,
+    string State,
+    string StateText,
+    IReadOnlyList<TriggerItem> Trigger,
+    IReadOnlyList<string> Gates,
+    string? Approval,
+    string? Version);
+
+public sealed record TriggerItem(string Name, bool Reached);
+
+public sealed record GateRow(string Item, string Verdict, string? Reason, string? Description);
+
+public sealed record EvidenceRow(string Item, string Kind, string Value, string By, string? Note, string At, string AtIso);
+
+public sealed record ApprovalStageView(string Stage, string State, IReadOnlyList<DecisionRow> Decisions, IReadOnlyList<WaitingRole> Waiting);
+
+public sealed record DecisionRow(string Approver, string? Role, string Decision, bool Approved, string? Comment, string At, string AtIso, string Channel);
+
+public sealed record WaitingRole(string Role, IReadOnlyList<string> People, string Until, string UntilIso, bool Overdue);
+
+public sealed record CommunicationRow(
+    string Id, string Offset, string Description, string Due, string DueIso, string Status, int? Recipients, string? RecordedAt, bool Warning);
+
+public sealed record DeploymentRow(string Kind, string Environment, string System, string Outcome, bool Failed, string? Version, string At, string AtIso, string Source);
+
+public sealed record TimelineRow(string At, string AtIso, string Phase, string Kind, string Message);
+
+/// <summary>A small line chart drawn as inline SVG: coordinates are computed here, the component only writes them out.</summary>
+public sealed record HealthChart(
+    string Title,
+    string Unit,
+    string? Threshold,
+    string Points,
+    string? ThresholdY,
+    IReadOnlyList<HealthPoint> Values,
+    int BreachCount)
+{
+    public const int Width = 300;
+    public const int Height = 80;
+
+    public string Description => Values.Count == 0
+        ? $"{Title}: no readings."
+        : Threshold is null
+            ? $"{Title}: {Values.Count} value(s), latest {Values[^1].Value} {Unit}."
+            : $"{Title}: {Values.Count} value(s), latest {Values[^1].Value} {Unit}, threshold {Threshold} {Unit}, {BreachCount} above it.";
+
+    public static HealthChart Of(string title, string unit, decimal threshold, IReadOnlyList<(DateTimeOffset At, decimal Value)> values, DisplayFormat format) =>
+        Of(title, unit, threshold, values.Select(v => (format.Time(v.At), v.Value)).ToArray());
+
+    /// <summary>A chart of labelled values (a trend over periods) against a threshold.</summary>
+    public static HealthChart Of(string title, string unit, decimal? threshold, IReadOnlyList<(string Label, decimal Value)> values)
+    {
+        var max = Math.Max(values.Count == 0 ? 0 : values.Max(v => v.Value), threshold ?? 0) * 1.15m;
+        max = max <= 0 ? 1 : max;
+        string Y(decimal v) => Math.Round(Height - (double)(v / max) * Height, 1).ToString(CultureInfo.InvariantCulture);
+        string X(int i) => (values.Count <= 1 ? Width / 2.0 : Math.Round(i * (double)Width / (values.Count - 1), 1)).ToString(CultureInfo.InvariantCulture);
+        var points = string.Join(" ", values.Select((v, i) => $"{X(i)},{Y(v.Value)}"));
+        var list = values.Select((v, i) => new HealthPoint(v.Label, DisplayFormat.Number(v.Value), v.Value > threshold, X(i), Y(v.Value))).ToArray();
+        return new HealthChart(title, unit, threshold is { } t ? DisplayFormat.Number(t) : null, points, threshold is { } y ? Y(y) : null, list, list.Count(p => p.Breached));
+    }
+}
+
+public sealed record HealthPoint(string At, string Value, bool Breached, string X, string Y);

@@ -1,0 +1,237 @@
+using Microsoft.Playwright;
+using ReleaseManagement.Api.Dashboard;
+
+namespace ReleaseManagement.Dashboard.Tests;
+
+/// <summary>
+/// The dashboard as people use it, in headless Chromium against the local host: releases started through the API on the
+/// board, an approval moving a card without a reload, the release page, the environments matrix filled by webhook
+/// deliveries, the board without JavaScript, axe-core on every page, and screenshots at desktop and phone width.
+/// </summary>
+public sealed class BrowserTests(DashboardSystem system) : IClassFixture<DashboardSystem>
+{
+    private static readonly PageWaitForSelectorOptions Live = new() { Timeout = 30_000 };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string Card(string column, string id) => $"#column-{column} [data-release-id=\"{id}\"]";
+
+    [Fact]
+    public async Task Board_ReleasesCreatedThroughTheApi_AppearAndAnApprovalMovesTheCardWithoutReload()
+    {
+        var first = await system.CreateReleaseAsync("Billing January", ct: Ct);
+        var second = await system.CreateReleaseAsync("Forecasting refresh", "Forecasting", Ct);
+        await system.WaitForReleaseAsync(first, r => r.GetProperty("phase").GetString() == "Planning" && r.GetProperty("pendingApprovals").GetArrayLength() > 0, Ct);
+
+        var (page, cspErrors) = await system.NewPageAsync();
+        var response = await page.GotoAsync(system.Url("/"));
+        Assert.Equal(200, response!.Status);
+        Assert.Equal("Releases", await page.Locator("h1").InnerTextAsync());
+        await page.WaitForSelectorAsync(Card("planning", first), Live);
+        await page.WaitForSelectorAsync(Card("planning", second), Live);
+        var card = page.Locator(Card("planning", first));
+        Assert.Equal("Billing January", await card.Locator("h3").InnerTextAsync());
+        var text = await card.InnerTextAsync();
+        Assert.Contains("Minor", text, StringComparison.Ordinal);
+        Assert.Contains("Billing", text, StringComparison.Ordinal);
+        Assert.Contains("plan: product-owner, technical-lead, by", text, StringComparison.Ordinal);
+        await DashboardSystem.AssertAccessibleAsync(page);
+        await DashboardSystem.ScreenshotsAsync(page, "board");
+
+        // The page stays open: a marker set now survives only if nothing reloads it.
+        await page.EvaluateAsync("() => { window.dashboardMarker = 'still here'; }");
+        await system.DecideAsync(first, "plan", "po@example.com", "product-owner", Ct);
+        await system.DecideAsync(first, "plan", "lead@example.com", "technical-lead", Ct);
+
+        await page.WaitForSelectorAsync(Card("development", first), Live);
+        Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.dashboardMarker"));
+        Assert.Equal(0, await page.Locator(Card("planning", first)).CountAsync());
+        Assert.Equal(1, await page.Locator(Card("planning", second)).CountAsync());
+        Assert.Empty(cspErrors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Board_WithoutJavaScript_IsCompleteAndFiltersWithTheForm()
+    {
+        var wanted = await system.CreateReleaseAsync("Searchable zebra release", ct: Ct);
+        var other = await system.CreateReleaseAsync("Another release", ct: Ct);
+        await system.WaitForReleaseAsync(other, r => r.GetProperty("phase").GetString() == "Planning", Ct);
+
+        var (page, _) = await system.NewPageAsync(javaScript: false);
+        await page.GotoAsync(system.Url(DashboardRoutes.Board));
+        Assert.Equal(1, await page.Locator($"[data-release-id=\"{wanted}\"]").CountAsync());
+        Assert.Equal(1, await page.Locator($"[data-release-id=\"{other}\"]").CountAsync());
+
+        await page.FillAsync("#f-q", "zebra");
+        await page.SelectOptionAsync("#f-type", "Minor");
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(url => url.Contains("q=zebra", StringComparison.Ordinal));
+
+        Assert.Contains("type=Minor", page.Url, StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator($"[data-release-id=\"{wanted}\"]").CountAsync());
+        Assert.Equal(0, await page.Locator($"[data-release-id=\"{other}\"]").CountAsync());
+        Assert.Equal("zebra", await page.InputValueAsync("#f-q"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ReleasePage_ShowsPipelineGatesApprovalsAndTimeline()
+    {
+        var id = await system.CreateReleaseAsync("Release page tour", ct: Ct);
+        await system.WaitForReleaseAsync(id, r => r.GetProperty("pendingApprovals").GetArrayLength() > 0, Ct);
+        await system.DecideAsync(id, "plan", "po@example.com", "product-owner", Ct);
+        await system.DecideAsync(id, "plan", "lead@example.com", "technical-lead", Ct);
+        await system.WaitForReleaseAsync(id, r => r.GetProperty("phase").GetString() == "Development", Ct);
+        foreach (var milestone in new[] { "feature-complete", "code-freeze", "testing-ready", "release-candidate" })
+        {
+            await system.MilestoneAsync(id, milestone, Ct);
+        }
+
+        await system.WaitForReleaseAsync(id, r => r.GetProperty("gates").GetArrayLength() > 0, Ct);
+
+        var (page, cspErrors) = await system.NewPageAsync();
+        var response = await page.GotoAsync(system.Url(DashboardRoutes.Release(id)));
+        Assert.Equal(200, response!.Status);
+        Assert.Equal("Release page tour", await page.Locator("h1").InnerTextAsync());
+        Assert.Equal(["Development", "Integration", "Staging", "Production"], await page.Locator(".pipeline > li h3").AllInnerTextsAsync());
+        Assert.True(await page.Locator("#gates tbody tr").CountAsync() > 0);
+        var plan = page.Locator("[data-stage=\"plan\"]");
+        Assert.Contains("Approved", await plan.Locator(".stage-state").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(2, await plan.Locator(".decision").CountAsync());
+        Assert.Contains("po@example.com", await plan.InnerTextAsync(), StringComparison.Ordinal);
+        var timeline = await page.Locator("#timeline li").AllInnerTextsAsync();
+        Assert.Contains(timeline, line => line.Contains("Milestone feature-complete reached.", StringComparison.Ordinal));
+        Assert.Contains(timeline, line => line.Contains("Planning: risk", StringComparison.Ordinal));
+        await DashboardSystem.AssertAccessibleAsync(page);
+        await DashboardSystem.ScreenshotsAsync(page, "release");
+        Assert.Empty(cspErrors);
+
+        var missing = await page.GotoAsync(system.Url(DashboardRoutes.Release("no-such-release")));
+        Assert.Equal(404, missing!.Status);
+        Assert.Equal("No such release", await page.Locator("h1").InnerTextAsync());
+        await DashboardSystem.AssertAccessibleAsync(page);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Environments_DeploymentEventsSentToTheWebhook_FillTheMatrixWithoutReload()
+    {
+        var id = await system.CreateReleaseAsync("Deployed somewhere", "Integration", Ct);
+        await system.WaitForReleaseAsync(id, r => r.GetProperty("phase").GetString() == "Planning", Ct);
+
+        var (page, cspErrors) = await system.NewPageAsync();
+        await page.GotoAsync(system.Url(DashboardRoutes.Environments));
+        Assert.Equal("Environments", await page.Locator("h1").InnerTextAsync());
+        var staging = page.Locator("tr[data-system=\"Integration\"] td[data-environment=\"Staging\"]");
+        Assert.DoesNotContain(id, await staging.InnerTextAsync(), StringComparison.Ordinal);
+
+        await system.SendDeploymentAsync(id, "staging", "Integration", "3.4.5", Ct);
+        await page.WaitForSelectorAsync($"tr[data-system=\"Integration\"] td[data-environment=\"Staging\"] a:text-is(\"{id}\")", Live);
+
+        Assert.Contains("Deployment success", await staging.InnerTextAsync(), StringComparison.Ordinal);
+        await DashboardSystem.AssertAccessibleAsync(page);
+        await DashboardSystem.ScreenshotsAsync(page, "environments");
+        Assert.Empty(cspErrors);
+
+        // The release page lists the same deployment.
+        await page.GotoAsync(system.Url(DashboardRoutes.Release(id)));
+        Assert.Contains("staging", await page.Locator("#deployments").InnerTextAsync(), StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Calendar_ShowsWindowsInThePolicyTimeZoneABlackoutAndTargetDates()
+    {
+        var id = await system.CreateReleaseAsync("Calendar release", ct: Ct);
+        var target = await system.WaitForReleaseAsync(id, r => r.GetProperty("phase").GetString() == "Planning", Ct);
+
+        var (page, cspErrors) = await system.NewPageAsync();
+        await page.GotoAsync(system.Url(DashboardRoutes.Calendar));
+        Assert.Equal("Calendar", await page.Locator("h1").InnerTextAsync());
+        Assert.Contains("America/New_York", await page.Locator("main > p").First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(8, await page.Locator("section.week").CountAsync());
+        Assert.Contains("Window 20:00–00:00", await page.Locator("li.day.has-window").First.InnerTextAsync(), StringComparison.Ordinal);
+        var blackout = page.Locator($"li[data-date=\"{DashboardSystem.BlackoutDate:yyyy-MM-dd}\"]");
+        Assert.Contains($"Blackout: {DashboardSystem.BlackoutReason} (no window)", await blackout.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await blackout.Locator(".window").CountAsync());
+        var targetDay = page.Locator($"li[data-date=\"{target.GetProperty("targetDate").GetString()}\"]");
+        Assert.Equal(1, await targetDay.Locator($"a:text-is(\"{id}\")").CountAsync());
+        await DashboardSystem.AssertAccessibleAsync(page);
+        await DashboardSystem.ScreenshotsAsync(page, "calendar");
+        Assert.Empty(cspErrors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Metrics_ShowsTheCurrentMonthAndQuarterWithTrendsAndReportLinks()
+    {
+        var (page, cspErrors) = await system.NewPageAsync();
+        var response = await page.GotoAsync(system.Url(DashboardRoutes.Metrics));
+        Assert.Equal(200, response!.Status);
+        Assert.Equal("Metrics", await page.Locator("h1").InnerTextAsync());
+        var headers = await page.Locator("#metrics thead th").AllInnerTextsAsync();
+        Assert.Contains(headers, h => h.StartsWith("Month ", StringComparison.Ordinal));
+        Assert.Contains(headers, h => h.StartsWith("Quarter ", StringComparison.Ordinal));
+        Assert.Contains("Change failure rate", await page.Locator("#metrics").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(3, await page.Locator("figure.chart svg").CountAsync());
+        var report = await page.Locator("a.report-link").First.GetAttributeAsync("href");
+        using var stored = await system.Host.Client.GetAsync(report, Ct);
+        Assert.True(stored.IsSuccessStatusCode, $"{report}: {stored.StatusCode}");
+        await DashboardSystem.AssertAccessibleAsync(page);
+        await DashboardSystem.ScreenshotsAsync(page, "metrics");
+        Assert.Empty(cspErrors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ReleasePage_ReleaseManagerRecordsAMilestoneFromTheForm_TheReleaseTakesItIn()
+    {
+        var id = await system.CreateReleaseAsync("Milestone from the page", ct: Ct);
+        await system.WaitForReleaseAsync(id, r => r.GetProperty("pendingApprovals").GetArrayLength() > 0, Ct);
+        await system.DecideAsync(id, "plan", "po@example.com", "product-owner", Ct);
+        await system.DecideAsync(id, "plan", "lead@example.com", "technical-lead", Ct);
+        await system.WaitForReleaseAsync(id, r => r.GetProperty("phase").GetString() == "Development", Ct);
+
+        var (page, cspErrors) = await system.NewPageAsync();
+        await page.GotoAsync(system.Url(DashboardRoutes.Release(id)));
+        await page.SelectOptionAsync("#m-milestone", "feature-complete");
+        await page.FillAsync("#m-by", "rm@example.com");
+        await page.FillAsync("#m-note", "Branch cut.");
+        await page.ClickAsync(".act button[type=submit]");
+        await page.Locator("h1", new PageLocatorOptions { HasText = "Milestone recorded" }).WaitForAsync();
+        Assert.Contains("feature-complete", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        await DashboardSystem.AssertAccessibleAsync(page);
+
+        await page.ClickAsync("text=Back to the release");
+        await page.WaitForSelectorAsync("#timeline li:has-text(\"Milestone feature-complete reached.\")", Live);
+        Assert.Empty(cspErrors);
+
+        // A post without the page's anti-forgery value is refused before anything is stored or raised.
+        using var forged = await system.Host.Client.PostAsync($"{DashboardRoutes.Release(id)}/milestones",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["milestone"] = "code-freeze", ["by"] = "rm@example.com", ["form"] = "forged" }), Ct);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Contains("out of date or did not come from the release page", await forged.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Pages_Headers_CarryANonceCspAndTheScriptIsServedByTheApp()
+    {
+        using var board = await system.Host.Client.GetAsync(DashboardRoutes.Board, Ct);
+        var csp = string.Join(";", board.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'nonce-", csp, StringComparison.Ordinal);
+        var html = await board.Content.ReadAsStringAsync(Ct);
+        var nonce = System.Text.RegularExpressions.Regex.Match(csp, "'nonce-([^']+)'").Groups[1].Value;
+        Assert.Contains($"nonce=\"{nonce}\"", html, StringComparison.Ordinal);
+
+        using var script = await system.Host.Client.GetAsync(DashboardAssets.Url("htmx.min.js"), Ct);
+        Assert.True(script.IsSuccessStatusCode);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType!.MediaType);
+
+        using var fragment = new HttpRequestMessage(HttpMethod.Get, DashboardRoutes.Board);
+        fragment.Headers.Add("HX-Request", "true");
+        using var live = await system.Host.Client.SendAsync(fragment, Ct);
+        Assert.StartsWith("<div id=\"board-live\"", (await live.Content.ReadAsStringAsync(Ct)).TrimStart(), StringComparison.Ordinal);
+    }
+}

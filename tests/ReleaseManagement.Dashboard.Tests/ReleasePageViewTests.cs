@@ -1,0 +1,103 @@
+using ReleaseManagement.Api.Dashboard;
+using ReleaseManagement.Approvals;
+using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
+using static ReleaseManagement.Dashboard.Tests.Builders;
+
+namespace ReleaseManagement.Dashboard.Tests;
+
+public sealed class ReleasePageViewTests
+{
+    private static ReleasePageView Build(
+        ReleaseRecord record,
+        IReadOnlyList<TimelineEntry>? timeline = null,
+        IReadOnlyList<StoredPipelineEvent>? events = null,
+        IReadOnlyDictionary<string, IReadOnlyList<ApprovalDecisionRecord>>? decisions = null,
+        IReadOnlyList<StoredHealth>? health = null) =>
+        ReleasePageView.Build(new ReleaseDetail(record, timeline ?? [], events ?? [], decisions ?? new Dictionary<string, IReadOnlyList<ApprovalDecisionRecord>>(), health ?? []), DefaultPolicy, Format, Now);
+
+    [Fact]
+    public void Build_Pipeline_FollowsThePolicyRouteWithDeploymentStates()
+    {
+        var view = Build(
+            Release("r1", ReleasePhase.Promotion, stage: "promotion:staging"),
+            events: [Deployed("r1", "integration", Now.AddDays(-1), version: "2.0.0")]);
+
+        Assert.Equal(["Development", "Integration", "Staging", "Production"], view.Pipeline.Select(n => n.Environment));
+        Assert.Equal(["pending", "done", "current", "pending"], view.Pipeline.Select(n => n.State));
+        Assert.Equal("2.0.0", view.Pipeline[1].Version);
+        Assert.Equal("Standard route", view.RouteName);
+    }
+
+    [Fact]
+    public void Build_HotfixRelease_DrawsTheHotfixRoute()
+    {
+        var view = Build(Release("h1", type: ReleaseType.Hotfix));
+
+        Assert.Equal("Hotfix route", view.RouteName);
+        Assert.Equal(DefaultPolicy.PromotionRoute(ReleaseType.Hotfix).Count + 1, view.Pipeline.Count);
+    }
+
+    [Fact]
+    public void Build_Approvals_ShowDecisionsAndWhoIsStillAskedUntilWhen()
+    {
+        var deadline = Now.AddHours(-1);
+        var decided = new ApprovalDecisionRecord("d1", "r1", "plan", true, "po@example.com", "product-owner", "Looks good", Now.AddHours(-3), DecisionChannels.EmailLink, null, null, null);
+        var view = Build(
+            Release("r1", ReleasePhase.Planning, pending: [new PendingApproval("plan", ["technical-lead"], deadline)]),
+            decisions: new Dictionary<string, IReadOnlyList<ApprovalDecisionRecord>> { ["plan"] = [decided] });
+
+        var plan = view.Approvals.Single(a => a.Stage == "plan");
+        Assert.Equal("Waiting", plan.State);
+        Assert.Equal(("po@example.com", "Approved", "Looks good"), (plan.Decisions[0].Approver, plan.Decisions[0].Decision, plan.Decisions[0].Comment));
+        var waiting = Assert.Single(plan.Waiting);
+        Assert.Equal(("technical-lead", true), (waiting.Role, waiting.Overdue));
+        Assert.Equal(["lead@example.com"], waiting.People);
+        Assert.Contains(view.Approvals, a => a.Stage == "promotion:production" && a.State == "Not asked yet");
+    }
+
+    [Fact]
+    public void Build_Communications_MatchSentAndMissedNotesToTheSchedule()
+    {
+        var first = DefaultPolicy.Communications.OrderBy(c => c.Offset).First();
+        var second = DefaultPolicy.Communications.OrderBy(c => c.Offset).Skip(1).First();
+        var record = Release("r1", target: new DateOnly(2026, 11, 24));
+        var timeline = new[]
+        {
+            new TimelineEntry(1_000_001, Now.AddDays(-4), ReleasePhase.Planning, "communication", $"Missed {first.Id}: {first.Description} was due 2026-10-25 00:00:00Z, before the release was planned."),
+            new TimelineEntry(1_000_002, Now.AddDays(-1), ReleasePhase.Planning, "communication", $"Sent {second.Id}: {second.Description} (7 recipient(s))."),
+        };
+
+        var rows = Build(record, timeline).Communications;
+
+        Assert.Equal(DefaultPolicy.Communications.Count, rows.Count);
+        Assert.Equal(("Missed", true), (rows[0].Status, rows[0].Warning));
+        Assert.Equal(("Sent", 7, false), (rows[1].Status, rows[1].Recipients, rows[1].Warning));
+        Assert.StartsWith("T-", rows[0].Offset, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_HealthReadings_BecomeChartsAgainstThePolicyThresholds()
+    {
+        var threshold = DefaultPolicy.SuccessCriteria.DefaultThresholds.MaxErrorRatePercent;
+        StoredHealth Reading(int minutes, decimal errorRate) =>
+            new("r1", Now.AddMinutes(minutes), new SystemHealth("Billing", errorRate, 300, 99.9m, 1, 0.5m, 280), false, null, []);
+
+        var charts = Build(Release("r1", ReleasePhase.Validation), health: [Reading(0, threshold / 2), Reading(10, threshold * 2), Reading(20, threshold / 4)]).Health;
+
+        var errors = charts.Single(c => c.Title == "Billing: error rate");
+        Assert.Equal(3, errors.Values.Count);
+        Assert.Equal(1, errors.BreachCount);
+        Assert.True(errors.Values[1].Breached);
+        Assert.Equal(3, errors.Points.Split(' ').Length);
+        Assert.Contains(charts, c => c.Title == "Billing: p95 latency" && c.Unit == "ms");
+    }
+
+    [Fact]
+    public void Build_Timeline_KeepsEveryLine()
+    {
+        var view = Build(Release("r1"), [new TimelineEntry(1, Now.AddHours(-2), ReleasePhase.Planning, "phase", "Planning: risk High."), new TimelineEntry(2, Now.AddHours(-1), ReleasePhase.Planning, "approval", "Awaiting plan approval.")]);
+
+        Assert.Equal(["Planning: risk High.", "Awaiting plan approval."], view.Timeline.Select(t => t.Message));
+    }
+}

@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using ReleaseManagement.Api.Dashboard;
+using ReleaseManagement.Api.Dashboard.Components;
+using ReleaseManagement.Releases;
+using static ReleaseManagement.Dashboard.Tests.Builders;
+
+namespace ReleaseManagement.Dashboard.Tests;
+
+/// <summary>The components rendered as the handlers render them (HtmlRenderer, no host), and the served assets.</summary>
+public sealed class RenderingTests
+{
+    private static readonly IServiceProvider Services = new ServiceCollection().AddLogging().BuildServiceProvider();
+
+    private static Task<string> Render<T>(object model, string? nonce = null)
+    {
+        var parameters = new Dictionary<string, object?> { ["Model"] = model };
+        if (nonce is not null)
+        {
+            parameters["Nonce"] = nonce;
+        }
+
+        return DashboardPage.RenderAsync(Services, typeof(T), parameters);
+    }
+
+    private static BoardView Board(params ReleaseRecord[] records) =>
+        BoardView.Build(records, new BoardFilter(), [], DefaultPolicy.Systems.Keys.ToArray(), Format, Now);
+
+    [Fact]
+    public async Task BoardPage_HostileTitle_IsEncodedNotMarkup()
+    {
+        var html = await Render<BoardPage>(Board(Release("r1", title: "<script>alert(1)</script> & co")), "n0nce");
+
+        Assert.DoesNotContain("<script>alert(1)", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BoardPage_Layout_HasOnlyTheNoncedVendoredScriptAndTheAppsStylesheet()
+    {
+        var html = await Render<BoardPage>(Board(Release("r1")), "n0nce");
+
+        var scripts = System.Text.RegularExpressions.Regex.Matches(html, "<script[^>]*>");
+        var script = Assert.Single(scripts).Value;
+        Assert.Contains("nonce=\"n0nce\"", script, StringComparison.Ordinal);
+        Assert.Contains($"src=\"{DashboardAssets.Url("htmx.min.js")}\"", script, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{DashboardAssets.Url("dashboard.css")}\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("style=", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+        Assert.StartsWith("<!DOCTYPE html>", html.TrimStart(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BoardLive_Fragment_PollsItsOwnFilteredAddress()
+    {
+        var view = BoardView.Build([Release("r1")], new BoardFilter(Type: ReleaseType.Minor, Search: "a b"), [], [], Format, Now);
+
+        var html = await Render<BoardLive>(view);
+
+        Assert.StartsWith("<div id=\"board-live\"", html.TrimStart(), StringComparison.Ordinal);
+        Assert.Contains("hx-get=\"/api/dashboard?type=Minor&amp;q=a%20b\"", html, StringComparison.Ordinal);
+        Assert.Contains("hx-trigger=\"every 5s\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<html", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ContentSecurityPolicy_AllowsNoInlineScriptAndNoOtherSite()
+    {
+        var csp = DashboardPage.ContentSecurityPolicy("abc");
+
+        Assert.Contains("default-src 'none'", csp, StringComparison.Ordinal);
+        Assert.Contains("script-src 'nonce-abc';", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-eval", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("http", csp, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Htmx_VendoredFile_IsThePinnedReleaseUnchanged()
+    {
+        // htmx.org 2.0.11, package/dist/htmx.min.js (see Dashboard/Assets/VENDORED.md).
+        Assert.Equal("d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717", Convert.ToHexStringLower(SHA256.HashData(DashboardAssets.Content("htmx.min.js").Span)));
+    }
+
+    [Fact]
+    public async Task Serve_VersionedAsset_IsCachedForAYearAndUnknownNamesAreNotFound()
+    {
+        var context = new DefaultHttpContext { RequestServices = Services };
+        var url = DashboardAssets.Url("dashboard.css");
+        context.Request.QueryString = new QueryString(url[url.IndexOf('?', StringComparison.Ordinal)..]);
+        context.Response.Body = new MemoryStream();
+
+        await DashboardAssets.Serve("dashboard.css", context.Request).ExecuteAsync(context);
+
+        Assert.Equal(200, context.Response.StatusCode);
+        Assert.Equal("public, max-age=31536000, immutable", context.Response.Headers.CacheControl.ToString());
+        Assert.StartsWith("text/css", context.Response.ContentType, StringComparison.Ordinal);
+        Assert.True(context.Response.Body.Length > 1000);
+
+        var missing = new DefaultHttpContext { RequestServices = Services };
+        await DashboardAssets.Serve("../secrets.json", missing.Request).ExecuteAsync(missing);
+        Assert.Equal(404, missing.Response.StatusCode);
+    }
+}
