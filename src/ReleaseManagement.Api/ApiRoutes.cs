@@ -1,4 +1,3 @@
-using System.Reflection;
 
 namespace ReleaseManagement.Api;
 
@@ -27,10 +26,6 @@ public static class ApiRoutes
     public const string CDEventsWebhook = "webhooks/cdevents";
 
     /// <summary>Every route above (the constants of this class but <see cref="Prefix"/>), and the dashboard's (<see cref="Dashboard.DashboardRoutes.All"/>).</summary>
-    public static IReadOnlyList<string> All { get; } = typeof(ApiRoutes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Where(f => f.IsLiteral && f.FieldType == typeof(string) && f.Name != nameof(Prefix))
-        .Select(f => (string)f.GetRawConstantValue()!)
-        .Concat(Dashboard.DashboardRoutes.All)
-        .ToList();
+    public static IReadOnlyList<string> All { get; } =
+        [.. StringConstants.Of(typeof(ApiRoutes), except: nameof(Prefix)), .. Dashboard.DashboardRoutes.All];
 }

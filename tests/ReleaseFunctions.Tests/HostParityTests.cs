@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ReleaseFunctions.LocalHost;
 using ReleaseFunctions.Tests.Support;
+using ReleaseManagement;
 using ReleaseManagement.Activities;
 using ReleaseManagement.Api;
 using ReleaseManagement.Api.Metrics;
@@ -36,10 +37,7 @@ public sealed class HostParityTests : IAsyncLifetime
     public ValueTask DisposeAsync() => _local.DisposeAsync();
 
     /// <summary>The string constants a names class declares: the source of truth for orchestrators and activities.</summary>
-    public static IEnumerable<string> Constants(Type names) =>
-        names.GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
-            .Select(f => (string)f.GetRawConstantValue()!);
+    public static IEnumerable<string> Constants(Type names) => StringConstants.Of(names);
 
     /// <summary>Every activity name: the constants of <see cref="ActivityNames"/>.</summary>
     public static IEnumerable<string> ActivityTruth() => Constants(typeof(ActivityNames));

@@ -20,7 +20,7 @@ public static class DashboardRoutes
     public const string AssetRoute = "dashboard/assets/{name}";
 
     /// <summary>Every dashboard route template (relative to the <c>api</c> prefix), for the hosts' parity check.</summary>
-    public static IReadOnlyList<string> All { get; } = [BoardRoute, ReleaseRoute, MilestoneRoute, EnvironmentsRoute, CalendarRoute, MetricsRoute, AssetRoute];
+    public static IReadOnlyList<string> All { get; } = StringConstants.Of(typeof(DashboardRoutes), except: nameof(Base));
 
     public static string Board => Base;
 

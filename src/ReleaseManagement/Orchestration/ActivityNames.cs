@@ -14,7 +14,6 @@ public static class ActivityNames
     public const string SendReleaseNotice = "SendReleaseNotice";
     public const string PublishReleaseEvent = "PublishReleaseEvent";
 
-    /// <summary>Every activity name, for the hosts' registration checks.</summary>
-    public static readonly IReadOnlyList<string> All =
-        [RecordReleaseStatus, RequestApprovals, CloseApprovalStage, RequestDeployment, CheckReleaseHealth, SendReleaseNotice, PublishReleaseEvent];
+    /// <summary>Every activity name (the constants above), for the hosts' registration checks.</summary>
+    public static IReadOnlyList<string> All { get; } = StringConstants.Of(typeof(ActivityNames));
 }

@@ -11,6 +11,6 @@ public static class OrchestratorNames
     /// <summary>The communication timeline (T-30 ... T+1) of one release, as a sub-orchestration of durable timers.</summary>
     public const string Communications = "ReleaseCommunications";
 
-    /// <summary>Every orchestrator name, for the hosts' registration checks.</summary>
-    public static readonly IReadOnlyList<string> All = [Release, Communications];
+    /// <summary>Every orchestrator name (the constants above), for the hosts' registration checks.</summary>
+    public static IReadOnlyList<string> All { get; } = StringConstants.Of(typeof(OrchestratorNames));
 }

@@ -94,41 +94,69 @@ public sealed class LifecycleHarness : IAsyncDisposable
     {
         var harness = new LifecycleHarness();
         harness._host = await DurableTaskTestHost.StartAsync(
-            r =>
-            {
-                r.AddOrchestratorFunc<ReleaseOrchestrationInput, ReleaseOutcome>(OrchestratorNames.Release, ReleaseOrchestrator.RunAsync);
-                r.AddOrchestratorFunc<CommunicationsInput, CommunicationsResult>(OrchestratorNames.Communications, CommunicationsOrchestrator.RunAsync);
-                r.AddActivityFunc<ReleaseStatusUpdate, bool>(ActivityNames.RecordReleaseStatus, async (_, u) =>
-                {
-                    await new RecordReleaseStatus(harness.Store).RunAsync(u);
-                    await harness.OnStatusRecorded(u);
-                    return true;
-                });
-                r.AddActivityFunc<RequestApprovalsInput, RequestApprovalsResult>(ActivityNames.RequestApprovals, (_, i) => harness.OnApprovalsRequested(i));
-                r.AddActivityFunc<CloseApprovalStageInput, CloseApprovalStageResult>(ActivityNames.CloseApprovalStage, (_, i) =>
-                {
-                    harness.ClosedStages.Enqueue(i);
-                    return new CloseApprovalStageResult(0);
-                });
-                r.AddActivityFunc<DeploymentRequest, bool>(ActivityNames.RequestDeployment, (_, d) => harness.OnDeploymentRequested(d));
-                r.AddActivityFunc<HealthQuery, HealthReading>(ActivityNames.CheckReleaseHealth, (_, q) =>
-                {
-                    harness.HealthChecks.Enqueue(q);
-                    return harness.Reading(q);
-                });
-                r.AddActivityFunc<ReleaseNotice, int>(ActivityNames.SendReleaseNotice, (_, n) =>
-                {
-                    harness.Notices.Enqueue(n);
-                    return n.Recipients.Count;
-                });
-                r.AddActivityFunc<ReleaseEvent, bool>(ActivityNames.PublishReleaseEvent, (_, e) =>
-                {
-                    harness.Published.Enqueue(e);
-                    return true;
-                });
-            },
+            r => Register(r, harness),
             new DurableTaskTestHostOptions { Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() });
         return harness;
+    }
+
+    /// <summary>
+    /// Registers the real orchestrators and this harness's fake activities, and returns the names registered, which
+    /// <c>LifecycleHarnessTests</c> holds to <see cref="OrchestratorNames.All"/> and <see cref="ActivityNames.All"/>: an
+    /// activity added to the hosts and not faked here fails that test instead of hanging a lifecycle test.
+    /// </summary>
+    public static (IReadOnlyList<string> Orchestrators, IReadOnlyList<string> Activities) Register(DurableTaskRegistry r, LifecycleHarness harness)
+    {
+        var orchestrators = new List<string>();
+        var activities = new List<string>();
+        void Orchestrator<TInput, TOutput>(string name, Func<TaskOrchestrationContext, TInput, Task<TOutput>> run)
+        {
+            orchestrators.Add(name);
+            r.AddOrchestratorFunc(name, run);
+        }
+
+        void Activity<TInput, TOutput>(string name, Func<TaskActivityContext, TInput, TOutput> run)
+        {
+            activities.Add(name);
+            r.AddActivityFunc(name, run);
+        }
+
+        void AsyncActivity<TInput, TOutput>(string name, Func<TaskActivityContext, TInput, Task<TOutput>> run)
+        {
+            activities.Add(name);
+            r.AddActivityFunc(name, run);
+        }
+
+        Orchestrator<ReleaseOrchestrationInput, ReleaseOutcome>(OrchestratorNames.Release, ReleaseOrchestrator.RunAsync);
+        Orchestrator<CommunicationsInput, CommunicationsResult>(OrchestratorNames.Communications, CommunicationsOrchestrator.RunAsync);
+        AsyncActivity<ReleaseStatusUpdate, bool>(ActivityNames.RecordReleaseStatus, async (_, u) =>
+        {
+            await new RecordReleaseStatus(harness.Store).RunAsync(u);
+            await harness.OnStatusRecorded(u);
+            return true;
+        });
+        AsyncActivity<RequestApprovalsInput, RequestApprovalsResult>(ActivityNames.RequestApprovals, (_, i) => harness.OnApprovalsRequested(i));
+        Activity<CloseApprovalStageInput, CloseApprovalStageResult>(ActivityNames.CloseApprovalStage, (_, i) =>
+        {
+            harness.ClosedStages.Enqueue(i);
+            return new CloseApprovalStageResult(0);
+        });
+        AsyncActivity<DeploymentRequest, bool>(ActivityNames.RequestDeployment, (_, d) => harness.OnDeploymentRequested(d));
+        Activity<HealthQuery, HealthReading>(ActivityNames.CheckReleaseHealth, (_, q) =>
+        {
+            harness.HealthChecks.Enqueue(q);
+            return harness.Reading(q);
+        });
+        Activity<ReleaseNotice, int>(ActivityNames.SendReleaseNotice, (_, n) =>
+        {
+            harness.Notices.Enqueue(n);
+            return n.Recipients.Count;
+        });
+        Activity<ReleaseEvent, bool>(ActivityNames.PublishReleaseEvent, (_, e) =>
+        {
+            harness.Published.Enqueue(e);
+            return true;
+        });
+        return (orchestrators, activities);
     }
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();

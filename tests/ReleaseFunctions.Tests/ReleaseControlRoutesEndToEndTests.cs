@@ -13,7 +13,7 @@ namespace ReleaseFunctions.Tests;
 /// through its handler, over HTTP, against a running release. What each route does in detail is tested in
 /// tests/ReleaseManagement.Api.Tests; this checks the routing and the wire format.
 /// </summary>
-public sealed class LifecycleRoutesEndToEndTests
+public sealed class ReleaseControlRoutesEndToEndTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
