@@ -81,9 +81,11 @@ public sealed class DashboardReader(
     public async Task<IReadOnlyList<MetricsReport>> CurrentReportsAsync(CancellationToken cancellationToken)
     {
         var today = metrics.Today;
-        var month = metrics.BuildReportAsync(ReportPeriod.Containing(PeriodKind.Month, today), cancellationToken: cancellationToken);
-        var quarter = metrics.BuildReportAsync(ReportPeriod.Containing(PeriodKind.Quarter, today), cancellationToken: cancellationToken);
-        return [await month, await quarter];
+        // The quarter first: its trend window covers the month's, so the month then reads the day rollups the quarter has
+        // just written. Built at once, both would roll up the same missing days (every day of a year on a new store).
+        var quarter = await metrics.BuildReportAsync(ReportPeriod.Containing(PeriodKind.Quarter, today), cancellationToken: cancellationToken);
+        var month = await metrics.BuildReportAsync(ReportPeriod.Containing(PeriodKind.Month, today), cancellationToken: cancellationToken);
+        return [month, quarter];
     }
 
     /// <summary>The stored pipeline events of the last <see cref="DeploymentLookback"/>, with the releases to name their systems.</summary>
