@@ -18,9 +18,10 @@ public sealed record ReleaseSummary(
     string? Risk,
     IReadOnlyList<PendingApproval> PendingApprovals,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<ReleaseWarning> Warnings)
 {
     public static ReleaseSummary From(ReleaseRecord r) => new(
         r.Request.Id, r.Request.Title, r.Request.Type, r.Request.Systems, r.Request.TargetDate, r.Phase, r.Status, r.StatusReason,
-        r.Stage, r.Risk, r.PendingApprovals ?? [], r.CreatedAt, r.UpdatedAt);
+        r.Stage, r.Risk, r.PendingApprovals ?? [], r.CreatedAt, r.UpdatedAt, r.Warnings ?? []);
 }

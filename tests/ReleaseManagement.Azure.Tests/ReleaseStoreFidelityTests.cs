@@ -26,7 +26,12 @@ public sealed class ReleaseStoreFidelityTests
         new(id, ReleasePhase.Development, ReleaseStatus.Active, "Development gate.", T0.AddMinutes(2), PendingApprovals: [],
             Gates: [new GateItemStatus("coverage", "Passed", "84 % >= 80 %"), new GateItemStatus("vulnerabilities", "Pending", null)]),
         new(id, ReleasePhase.Planning, ReleaseStatus.Active, "Sent T-7.", T0.AddMinutes(3), TimelineOnly: true,
-            Timeline: new TimelineEntry(1_000_001, T0.AddMinutes(3), ReleasePhase.Planning, "communication", "Sent T-7.")),
+            Timeline: new TimelineEntry(1_000_001, T0.AddMinutes(3), ReleasePhase.Planning, "communication", "Sent T-7."),
+            Warnings: [new ReleaseWarning("notice-not-sent", "T-14 not sent: audience users has no recipients.", T0.AddMinutes(3))]),
+        new(id, ReleasePhase.Development, ReleaseStatus.Active, "Watch without data.", T0.AddMinutes(3),
+            Warnings: [new ReleaseWarning("missing-health-data", "Watch had no health data.", T0.AddMinutes(3)),
+                new ReleaseWarning("notice-not-sent", "T-7 not sent: audience users has no recipients.", T0.AddMinutes(3))]),
+        new(id, ReleasePhase.Development, ReleaseStatus.Active, "Notice sent.", T0.AddMinutes(3), ClearedWarnings: ["notice-not-sent"]),
         new(id, ReleasePhase.Development, ReleaseStatus.Active, "Target date moved.", T0.AddMinutes(4), TargetDate: new DateOnly(2026, 12, 22),
             Timeline: new TimelineEntry(2, T0.AddMinutes(4), ReleasePhase.Development, "reschedule", "Target date moved to 2026-12-22.")),
         new(id, ReleasePhase.Closed, ReleaseStatus.Cancelled, "Cancelled: freeze.", T0.AddMinutes(5),
@@ -54,7 +59,7 @@ public sealed class ReleaseStoreFidelityTests
         return JsonSerializer.Serialize(new { record, timeline, listed });
     }
 
-    public static TheoryData<int> Steps => new(Enumerable.Range(0, 8));
+    public static TheoryData<int> Steps => new(Enumerable.Range(0, 11));
 
     [Theory]
     [MemberData(nameof(Steps))]

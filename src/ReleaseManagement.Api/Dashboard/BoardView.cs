@@ -139,11 +139,7 @@ public sealed record BoardView(
             warnings.Add("An approval was escalated.");
         }
 
-        if (r.StatusReason?.Contains("partial", StringComparison.OrdinalIgnoreCase) == true
-            || r.StatusReason?.Contains("no data", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            warnings.Add("Monitoring data is missing or partial.");
-        }
+        warnings.AddRange((r.Warnings ?? []).Select(w => w.Message));
 
         if (r.Request.TargetDate < today && r.Phase < ReleasePhase.Deployment)
         {

@@ -17,6 +17,7 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
 {
     public const string RowKey = "release";
     public const string TimelinePrefix = "timeline-";
+    private const string WarningPrefix = "Warning_";
 
     private readonly TableClient _table = service.GetTableClient(TableNames.Releases);
     private volatile bool _created;
@@ -92,8 +93,48 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
 
         if (!update.TimelineOnly)
         {
+            SetWarnings(entity, update);
             await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
         }
+        else if (update.Warnings is not null || update.ClearedWarnings is not null)
+        {
+            var warnings = new TableEntity(update.ReleaseId, RowKey);
+            SetWarnings(warnings, update);
+            await _table.UpdateEntityAsync(warnings, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Warnings are columns of the release row, one per code (<c>Warning_missing_health_data</c>), so setting one is a merge
+    /// that needs no read and leaves the others as stored; a cleared warning's column is emptied (a merge cannot remove it).
+    /// </summary>
+    private static void SetWarnings(TableEntity entity, ReleaseStatusUpdate update)
+    {
+        foreach (var code in update.ClearedWarnings ?? [])
+        {
+            entity[WarningColumn(code)] = string.Empty;
+        }
+
+        foreach (var warning in update.Warnings ?? [])
+        {
+            entity[WarningColumn(warning.Code)] = JsonSerializer.Serialize(warning);
+        }
+    }
+
+    private static string WarningColumn(string code) => ReleaseWarning.IsValidCode(code)
+        ? WarningPrefix + code.Replace('-', '_')
+        : throw new ArgumentException($"'{code}' is not a valid warning code (lower-case letters, digits and dashes).", nameof(code));
+
+    private static ReleaseWarning[]? ReadWarnings(TableEntity e)
+    {
+        var warnings = e.Keys
+            .Where(k => k.StartsWith(WarningPrefix, StringComparison.Ordinal))
+            .Select(k => e.GetString(k))
+            .Where(v => !string.IsNullOrEmpty(v))
+            .Select(v => JsonSerializer.Deserialize<ReleaseWarning>(v!)!)
+            .OrderBy(w => w.Code, StringComparer.Ordinal)
+            .ToArray();
+        return warnings.Length == 0 ? null : warnings;
     }
 
     public async Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string releaseId, CancellationToken cancellationToken = default)
@@ -197,6 +238,7 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
             e.GetString("Stage"),
             e.GetString("Gates") is { } gates ? JsonSerializer.Deserialize<GateItemStatus[]>(gates) : null,
             e.GetString("PendingApprovals") is { } pending ? JsonSerializer.Deserialize<PendingApproval[]>(pending) : null,
-            e.GetString("Risk"));
+            e.GetString("Risk"),
+            ReadWarnings(e));
     }
 }

@@ -16,6 +16,9 @@ namespace ReleaseManagement.Orchestration;
 /// </summary>
 internal sealed class MissingHealthDataStep(LifecycleState state, StatusRecorder status, LifecycleWait wait, DeploymentStep deployment)
 {
+    /// <summary>The warning the release carries once a step ended without health data (it stays: the data never came).</summary>
+    public const string WarningCode = "missing-health-data";
+
     /// <param name="what">The step in words, as a sentence starts: <c>Watch</c>, <c>Post-deployment validation</c>.</param>
     /// <param name="key">The step in a notice id: <c>watch</c>, <c>validation</c>.</param>
     /// <param name="stage">The stage the step projects while it waits.</param>
@@ -26,15 +29,19 @@ internal sealed class MissingHealthDataStep(LifecycleState state, StatusRecorder
     public async Task<ReleaseOutcome?> RunAsync(string what, string key, string stage, string passedStage, string kind, string missing)
     {
         var criteria = state.Policy.SuccessCriteria;
+        IReadOnlyList<ReleaseWarning> warning = [new(WarningCode, $"{what} had no health data: {missing}.", state.Now)];
         switch (criteria.OnMissingHealthData)
         {
             case MissingHealthDataRule.Pass:
                 await status.RecordAsync(new StatusRecord(
-                    $"{what} passed WITHOUT health data (onMissingHealthData: Pass); targets not checked: {missing}.", passedStage, kind));
+                    $"{what} passed WITHOUT health data (onMissingHealthData: Pass); targets not checked: {missing}.", passedStage, kind)
+                {
+                    Warnings = warning,
+                });
                 return null;
             case MissingHealthDataRule.Fail:
                 var reason = $"{what} ended without health data: {missing}";
-                await status.TimelineAsync(kind, reason);
+                await status.RecordAsync(new StatusRecord(null, null, kind) { Message = reason, Warnings = warning });
                 return await deployment.RollBackAsync(reason);
         }
 
@@ -56,6 +63,7 @@ internal sealed class MissingHealthDataStep(LifecycleState state, StatusRecorder
         await status.RecordAsync(new StatusRecord($"{what} ended without monitoring data: waiting for {item} by {roles}.", stage, kind)
         {
             Message = $"{what} ended without monitoring data: waiting for {item} by {roles}. Missing: {missing}.",
+            Warnings = warning,
         });
 
         var started = state.Now;

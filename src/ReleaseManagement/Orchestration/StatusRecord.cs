@@ -21,6 +21,12 @@ internal sealed record StatusRecord(string? Reason, string? Stage, string Kind =
 
     public DateOnly? TargetDate { get; init; }
 
+    /// <summary>Warnings to set (or replace) by code.</summary>
+    public IReadOnlyList<ReleaseWarning>? Warnings { get; init; }
+
+    /// <summary>Codes of warnings that no longer apply.</summary>
+    public IReadOnlyList<string>? ClearedWarnings { get; init; }
+
     /// <summary>The timeline line's text when it differs from <see cref="Reason"/>.</summary>
     public string? Message { get; init; }
 }

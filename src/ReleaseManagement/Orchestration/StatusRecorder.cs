@@ -20,8 +20,12 @@ internal sealed class StatusRecorder(LifecycleState state)
         var line = new TimelineEntry(++_sequence, now, state.Phase, record.Kind, record.Message ?? record.Reason ?? string.Empty);
         return state.Context.RecordReleaseStatusAsync(new ReleaseStatusUpdate(
             state.ReleaseId, state.Phase, record.Status, _lastReason, now, state.Stage, record.Gates, record.PendingApprovals, line,
-            record.TargetDate, record.Risk));
+            record.TargetDate, record.Risk, Warnings: record.Warnings, ClearedWarnings: record.ClearedWarnings));
     }
+
+    /// <summary>Raises a warning on the release (and a timeline line saying it), leaving the standing as it is.</summary>
+    public Task WarnAsync(string code, string message) =>
+        RecordAsync(new StatusRecord(null, null, TimelineKinds.Warning) { Message = message, Warnings = [new ReleaseWarning(code, message, state.Now)] });
 
     /// <summary>A timeline line that leaves the standing as it is.</summary>
     public Task TimelineAsync(string kind, string message) => RecordAsync(new StatusRecord(null, null, kind) { Message = message });

@@ -33,6 +33,9 @@ public static class TimelineKinds
     /// <summary>A notice of the communication timeline (written by its sub-orchestration).</summary>
     public const string Communication = "communication";
 
+    /// <summary>A warning raised on the release (<c>warnings</c> in the release's view).</summary>
+    public const string Warning = "warning";
+
     /// <summary>How the release ended: always its last line.</summary>
     public const string Outcome = "outcome";
 }

@@ -29,6 +29,8 @@ public enum ReleaseStatus
 /// <param name="Gates">The latest gate verdicts.</param>
 /// <param name="PendingApprovals">Approval stages waiting for decisions.</param>
 /// <param name="Risk">The risk level and its mitigation, in words.</param>
+/// <param name="Warnings">What people should know about the release although it goes on (missing monitoring data, a notice
+/// not sent, a conflict): one per <see cref="ReleaseWarning.Code"/>, in code order.</param>
 public sealed record ReleaseRecord(
     ReleaseRequest Request,
     DateTimeOffset CreatedAt,
@@ -39,7 +41,8 @@ public sealed record ReleaseRecord(
     string? Stage = null,
     IReadOnlyList<GateItemStatus>? Gates = null,
     IReadOnlyList<PendingApproval>? PendingApprovals = null,
-    string? Risk = null);
+    string? Risk = null,
+    IReadOnlyList<ReleaseWarning>? Warnings = null);
 
 /// <summary>One gate item's verdict as projected (Passed, Failed, Pending, Waived) and why.</summary>
 public sealed record GateItemStatus(string Item, string Verdict, string? Reason);
@@ -54,8 +57,9 @@ public sealed record TimelineEntry(int Sequence, DateTimeOffset At, ReleasePhase
 /// The status projection one orchestration step writes. Phase, status and reason always apply; the optional parts replace
 /// what is stored only when given (an empty list clears); <see cref="Timeline"/> adds one timeline line (keyed by its
 /// sequence); <see cref="TargetDate"/> records a moved target date. With <see cref="TimelineOnly"/> only the timeline line
-/// is written (sub-orchestrations report this way without touching the release's standing). Applying the same update
-/// twice leaves the same state.
+/// is written (sub-orchestrations report this way without touching the release's standing). <see cref="Warnings"/> set
+/// (or replace) warnings by code and <see cref="ClearedWarnings"/> remove them by code, also in a timeline-only update; the
+/// other warnings stay as stored. Applying the same update twice leaves the same state.
 /// </summary>
 public sealed record ReleaseStatusUpdate(
     string ReleaseId,
@@ -69,7 +73,9 @@ public sealed record ReleaseStatusUpdate(
     TimelineEntry? Timeline = null,
     DateOnly? TargetDate = null,
     string? Risk = null,
-    bool TimelineOnly = false);
+    bool TimelineOnly = false,
+    IReadOnlyList<ReleaseWarning>? Warnings = null,
+    IReadOnlyList<string>? ClearedWarnings = null);
 
 /// <summary>Filters of the release list; null means any.</summary>
 public sealed record ReleaseQuery(ReleaseStatus? Status = null, ReleaseType? Type = null, string? System = null, int Max = 200);

@@ -26,9 +26,18 @@ public sealed class InMemoryReleaseStore : IReleaseStore
             _timeline[(update.ReleaseId, line.Sequence)] = line;
         }
 
-        // As the table store: a timeline-only update (the communications sub-orchestration's notes) leaves the status alone.
+        // As the table store: a timeline-only update (the communications sub-orchestration's notes) leaves the status alone,
+        // except for the warnings it sets or clears.
         if (update.TimelineOnly)
         {
+            if (update.Warnings is not null || update.ClearedWarnings is not null)
+            {
+                _records.AddOrUpdate(
+                    update.ReleaseId,
+                    _ => throw new InvalidOperationException($"Unknown release {update.ReleaseId}"),
+                    (_, r) => r with { Warnings = WarningSet.Apply(r.Warnings, update) });
+            }
+
             return Task.CompletedTask;
         }
 
@@ -45,6 +54,7 @@ public sealed class InMemoryReleaseStore : IReleaseStore
                 Gates = update.Gates ?? r.Gates,
                 PendingApprovals = update.PendingApprovals ?? r.PendingApprovals,
                 Risk = update.Risk ?? r.Risk,
+                Warnings = WarningSet.Apply(r.Warnings, update),
                 Request = update.TargetDate is { } date ? r.Request with { TargetDate = date } : r.Request,
             });
         return Task.CompletedTask;

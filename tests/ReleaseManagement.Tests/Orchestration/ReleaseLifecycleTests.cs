@@ -332,7 +332,12 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         await _h.SendAllAsync(id, EverythingPasses(id));
 
         await _h.WaitForAsync(id, r => r.StatusReason == "Watch ended without monitoring data: waiting for watch-signoff by release-manager.", "the sign-off wait");
-        Assert.Equal(ReleaseStages.Watch, (await _h.Store.GetAsync(id))!.Stage);
+        var waiting = (await _h.Store.GetAsync(id))!;
+        Assert.Equal(ReleaseStages.Watch, waiting.Stage);
+        var warning = Assert.Single(waiting.Warnings ?? []);
+        Assert.Equal("missing-health-data", warning.Code);
+        Assert.StartsWith("Watch had no health data:", warning.Message, StringComparison.Ordinal);
+        Assert.Contains(_h.Timeline(id), t => t.Kind == TimelineKinds.Watch && t.Message.StartsWith("Watch ended without monitoring data", StringComparison.Ordinal));
         var asked = Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "watch-signoff-request");
         Assert.Equal(["rm@example.com"], asked.Recipients);
         Assert.Contains(_h.Timeline(id), t => t.Kind == TimelineKinds.Watch && t.Message.Contains("no health reading arrived during the watch", StringComparison.Ordinal));
