@@ -158,6 +158,13 @@ public sealed partial class ReleaseControlHandlers(
         }
 
         var evidence = validation.Value!;
+        if (GateItemInputs.IsEmergencyReview(policy, evidence.Item.Id) && standing.Record!.Request.Type != ReleaseType.Hotfix)
+        {
+            return Problems.Conflict(
+                "No emergency change review is owed.",
+                $"Release '{releaseId}' is a {standing.Record.Request.Type} release: only hotfixes owe the review '{evidence.Item.Id}'.");
+        }
+
         if (NotEntitled(request, standing.Record!, evidence) is { } forbidden)
         {
             return forbidden;
@@ -206,6 +213,18 @@ public sealed partial class ReleaseControlHandlers(
             }
         }
 
+        if (evidence.Kind == EvidenceKinds.Waiver)
+        {
+            var approvers = ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers);
+            if (ApproverDirectory.RolesOf(approvers, item.WaiverRoles, evidence.By).Count == 0)
+            {
+                LogRefusedWaiver(log, record.Request.Id, item.Id);
+                return Problems.Forbidden(
+                    "Not allowed to waive this item.",
+                    $"{evidence.By} holds none of the roles that may waive '{item.Id}' for release '{record.Request.Id}' ({string.Join(", ", item.WaiverRoles)}).");
+            }
+        }
+
         return null;
     }
 
@@ -232,4 +251,7 @@ public sealed partial class ReleaseControlHandlers(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Attestation of {Item} on release {ReleaseId} refused: the person holds none of its roles")]
     private static partial void LogRefusedAttestation(ILogger logger, string releaseId, string item);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waiver of {Item} on release {ReleaseId} refused: the person holds none of its waiver roles")]
+    private static partial void LogRefusedWaiver(ILogger logger, string releaseId, string item);
 }

@@ -332,6 +332,12 @@ public static class ReleasePolicyValidator
                     }
 
                     Names(item.AttestationRoles, P(itemPath, "attestationRoles"));
+                    if (item.Waivable && item.WaiverRoles.Count == 0)
+                    {
+                        Error(P(itemPath, "waiverRoles"), "A waivable item names the roles that may waive it.");
+                    }
+
+                    Names(item.WaiverRoles, P(itemPath, "waiverRoles"));
                 }
             }
         }
