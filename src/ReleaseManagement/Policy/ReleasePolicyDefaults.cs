@@ -350,6 +350,7 @@ public static class ReleasePolicyDefaults
         },
         TestSuiteEvidence = new() { ResultItem = "unit-tests", CoverageItem = "test-coverage" },
         ReportRecipients = [Stakeholder, ReleaseManager],
+        Audit = new() { ReaderRoles = [ReleaseManager, PolicyRoles.Auditor] },
     };
 
     private static SystemPolicy NewSystem(string description) => new()
