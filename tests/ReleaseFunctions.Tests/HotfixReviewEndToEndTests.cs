@@ -148,8 +148,9 @@ public sealed class HotfixReviewEndToEndTests : IAsyncDisposable
         Assert.True((bool)audit["verified"]!, audit.ToJsonString());
         var actions = audit["entries"]!.AsArray().Select(e => (string)e!["action"]!).ToList();
         Assert.Equal(["request", "policy", "decision", "decision"], actions.Take(4));
-        Assert.True(actions.Count(a => a == "deployment") >= 4, string.Join(", ", actions)); // requested and done, staging and production
+        Assert.True(actions.Count(a => a == "deployment") >= 6, string.Join(", ", actions)); // requested, reported (webhook) and done, staging and production
         Assert.Contains(audit["entries"]!.AsArray(), e => (string?)e!["action"] == "deployment" && (string?)e["summary"] == "Deployed to production." && (string?)e["channel"] == "orchestration");
+        Assert.Contains(audit["entries"]!.AsArray(), e => (string?)e!["action"] == "deployment" && (string?)e["channel"] == "webhook" && (string?)e["data"]!["environment"] == "production");
         Assert.Contains(audit["entries"]!.AsArray(), e => (string?)e!["action"] == "attestation" && (string?)e["data"]!["item"] == "emergency-review" && (string?)e["by"] == "rm@example.com");
         Assert.Equal("outcome", actions[^1]);
         Assert.Equal(64, ((string?)audit["policyHash"])!.Length);
