@@ -38,6 +38,9 @@ public static class Extensions
 
         services.TryAddSingleton(_ => StorageClients.FromConfiguration(configuration));
         services.TryAddSingleton<IReleaseStore>(sp => new TableReleaseStore(sp.GetRequiredService<StorageClients>().Tables));
+        services.TryAddSingleton<IAuditTrail>(sp => new TableAuditTrail(sp.GetRequiredService<StorageClients>().Tables));
+        services.AddSingleton<Audit.AuditRecorder>();
+        services.AddSingleton<Audit.AuditHandlers>();
 
         services.AddTransient<RecordReleaseStatus>();
         services.AddTransient<RequestDeployment>();

@@ -4,6 +4,8 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Api.Audit;
+using ReleaseManagement.Audit;
 using ReleaseManagement.Events;
 using ReleaseManagement.Orchestration;
 using ReleaseManagement.Policy;
@@ -24,7 +26,8 @@ public sealed partial class ReleaseControlHandlers(
     ReleasePolicy policy,
     IOptions<ApprovalOptions> approvalOptions,
     TimeProvider time,
-    ILogger<ReleaseControlHandlers> log)
+    ILogger<ReleaseControlHandlers> log,
+    AuditRecorder? audit = null)
 {
     /// <summary><c>POST /api/releases/{id}/cancel</c>: 202 when the cancel request was raised to the running release.</summary>
     public async Task<Results<Accepted<CancelAccepted>, ProblemHttpResult>> CancelAsync(
@@ -49,6 +52,8 @@ public sealed partial class ReleaseControlHandlers(
         }
 
         var cancel = validation.Value!;
+        await AuditAsync(AuditOrigin.From(request), releaseId, AuditActions.Cancel, cancel.By, $"Cancel requested: {cancel.Reason}", null,
+            new() { ["reason"] = cancel.Reason }, cancel.At, cancellationToken);
         await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Cancel, cancel, cancellationToken);
         LogCancel(log, releaseId, cancel.By);
         var location = ReleaseHandlers.StatusUri(releaseId);
@@ -88,6 +93,18 @@ public sealed partial class ReleaseControlHandlers(
             return Problems.Validation(check.Errors, "The new target date does not meet the release policy.");
         }
 
+        var moved = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["from"] = previous.TargetDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["to"] = reschedule.TargetDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (reschedule.Reason is { } why)
+        {
+            moved["reason"] = why;
+        }
+
+        await AuditAsync(AuditOrigin.From(request), releaseId, AuditActions.Reschedule, reschedule.By,
+            $"Target date moved from {moved["from"]} to {moved["to"]}.", $"releaseTypes.{previous.Type}.planningHorizon, releaseWindows", moved, reschedule.At, cancellationToken);
         await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Reschedule, reschedule, cancellationToken);
         LogReschedule(log, releaseId, previous.TargetDate, reschedule.TargetDate, reschedule.By);
         var location = ReleaseHandlers.StatusUri(releaseId);
@@ -106,15 +123,16 @@ public sealed partial class ReleaseControlHandlers(
             return problem;
         }
 
-        return await RecordMilestoneAsync(releaseId, name, body, durable, cancellationToken);
+        return await RecordMilestoneAsync(releaseId, name, body, durable, cancellationToken, AuditOrigin.From(request));
     }
 
     /// <summary>
     /// A milestone once its body is read: validated, refused unless the release runs, stored and raised. The milestone
-    /// route and the dashboard's form both end here, so both follow the same rules.
+    /// route and the dashboard's form both end here, so both follow the same rules. <paramref name="origin"/> is what the
+    /// audit trail records as its channel and client (default: the API, no address).
     /// </summary>
     public async Task<Results<Accepted<MilestoneAccepted>, ProblemHttpResult>> RecordMilestoneAsync(
-        string releaseId, string name, MilestoneBody? body, DurableTaskClient durable, CancellationToken cancellationToken)
+        string releaseId, string name, MilestoneBody? body, DurableTaskClient durable, CancellationToken cancellationToken, AuditOrigin? origin = null)
     {
         var validation = MilestoneRequestValidator.Validate(policy, name, body);
         if (!validation.IsValid)
@@ -128,7 +146,10 @@ public sealed partial class ReleaseControlHandlers(
         }
 
         var milestone = validation.Value!;
-        var evt = await StoreAndRaiseAsync(milestone.ToEvent(releaseId, NewEventId(), time.GetUtcNow()), durable, cancellationToken);
+        var evt = milestone.ToEvent(releaseId, NewEventId(), time.GetUtcNow());
+        await AuditAsync(origin ?? new AuditOrigin(AuditChannels.Api), releaseId, AuditActions.Milestone, milestone.By, $"Milestone '{milestone.Milestone}' reached.",
+            "promotion.milestones", Note(new() { ["milestone"] = milestone.Milestone }, milestone.Note), evt.OccurredAt, cancellationToken, evt.EventId);
+        await StoreAndRaiseAsync(evt, durable, cancellationToken);
         return TypedResults.Accepted((string?)null, new MilestoneAccepted(evt.EventId, releaseId, milestone.Milestone));
     }
 
@@ -158,12 +179,21 @@ public sealed partial class ReleaseControlHandlers(
         }
 
         var evidence = validation.Value!;
+        if (GateItemInputs.IsEmergencyReview(policy, evidence.Item.Id) && standing.Record!.Request.Type != ReleaseType.Hotfix)
+        {
+            return Problems.Conflict(
+                "No emergency change review is owed.",
+                $"Release '{releaseId}' is a {standing.Record.Request.Type} release: only hotfixes owe the review '{evidence.Item.Id}'.");
+        }
+
         if (NotEntitled(request, standing.Record!, evidence) is { } forbidden)
         {
             return forbidden;
         }
 
-        var evt = await StoreAndRaiseAsync(evidence.ToEvent(releaseId, NewEventId(), time.GetUtcNow()), durable, cancellationToken);
+        var evt = evidence.ToEvent(releaseId, NewEventId(), time.GetUtcNow());
+        await AuditEvidenceAsync(AuditOrigin.From(request), releaseId, evidence, evt, cancellationToken);
+        await StoreAndRaiseAsync(evt, durable, cancellationToken);
         return TypedResults.Accepted((string?)null, new EvidenceAccepted(evt.EventId, releaseId, evidence.Item.Id, evidence.Kind));
     }
 
@@ -206,7 +236,77 @@ public sealed partial class ReleaseControlHandlers(
             }
         }
 
+        if (evidence.Kind == EvidenceKinds.Waiver)
+        {
+            var approvers = ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers);
+            if (ApproverDirectory.RolesOf(approvers, item.WaiverRoles, evidence.By).Count == 0)
+            {
+                LogRefusedWaiver(log, record.Request.Id, item.Id);
+                return Problems.Forbidden(
+                    "Not allowed to waive this item.",
+                    $"{evidence.By} holds none of the roles that may waive '{item.Id}' for release '{record.Request.Id}' ({string.Join(", ", item.WaiverRoles)}).");
+            }
+        }
+
         return null;
+    }
+
+    /// <summary>One audit row, when the trail is configured (it always is in the hosts; some unit tests leave it out).</summary>
+    private Task AuditAsync(
+        AuditOrigin origin, string releaseId, string action, string by, string summary, string? rule, Dictionary<string, string> data,
+        DateTimeOffset at, CancellationToken cancellationToken, string? eventKey = null) =>
+        audit is null ? Task.CompletedTask : audit.RecordAsync(origin, releaseId, action, by, summary, rule, eventKey, data, at, cancellationToken);
+
+    /// <summary>The audit row of evidence, an attestation or a waiver, naming the policy rule that let the person give it.</summary>
+    private Task AuditEvidenceAsync(AuditOrigin origin, string releaseId, ManualEvidence evidence, CanonicalEvent evt, CancellationToken cancellationToken)
+    {
+        var item = evidence.Item;
+        var data = Note(new() { ["item"] = item.Id, ["kind"] = evidence.Kind }, evidence.Note);
+        var where = GateItemInputs.IsEmergencyReview(policy, item.Id) ? "emergencyReview"
+            : string.Equals(item.Id, policy.SuccessCriteria.SignOffItem, StringComparison.OrdinalIgnoreCase) ? "successCriteria"
+            : $"qualityGates.{policy.QualityGates.FirstOrDefault(g => g.Value.Items.Any(i => i.Id == item.Id)).Key}.{item.Id}";
+        string summary;
+        string? rule;
+        switch (evidence.Kind)
+        {
+            case EvidenceKinds.Attestation:
+                var approved = evidence.Approved ?? true;
+                data["approved"] = approved ? "true" : "false";
+                summary = approved ? $"Attested '{item.Id}'." : $"Declined to attest '{item.Id}'.";
+                rule = $"{where}: attested by {string.Join(" or ", item.AttestationRoles)}";
+                break;
+            case EvidenceKinds.Waiver:
+                data["reason"] = evidence.Reason!;
+                summary = $"Waived '{item.Id}': {evidence.Reason}";
+                rule = $"{where}: waived by {string.Join(" or ", item.WaiverRoles)}";
+                break;
+            default:
+                if (evidence.Passed is { } passed)
+                {
+                    data["passed"] = passed ? "true" : "false";
+                }
+
+                if (evidence.Value is { } value)
+                {
+                    data["value"] = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                summary = $"Evidence for '{item.Id}'" + (evidence.Passed is { } p ? (p ? ": passed." : ": failed.") : ".");
+                rule = where;
+                break;
+        }
+
+        return AuditAsync(origin, releaseId, evidence.Kind, evidence.By, summary, rule, data, evt.OccurredAt, cancellationToken, evt.EventId);
+    }
+
+    private static Dictionary<string, string> Note(Dictionary<string, string> data, string? note)
+    {
+        if (note is not null)
+        {
+            data["note"] = note;
+        }
+
+        return data;
     }
 
     private static string NewEventId() => EventSources.EventId(EventSources.Api, Guid.NewGuid().ToString("N"));
@@ -232,4 +332,7 @@ public sealed partial class ReleaseControlHandlers(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Attestation of {Item} on release {ReleaseId} refused: the person holds none of its roles")]
     private static partial void LogRefusedAttestation(ILogger logger, string releaseId, string item);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waiver of {Item} on release {ReleaseId} refused: the person holds none of its waiver roles")]
+    private static partial void LogRefusedWaiver(ILogger logger, string releaseId, string item);
 }

@@ -4,6 +4,8 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReleaseManagement.Api.Audit;
+using ReleaseManagement.Audit;
 using ReleaseManagement.Orchestration;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
@@ -20,7 +22,8 @@ public sealed partial class ReleaseHandlers(
     TimeProvider time,
     IOptions<ReleaseOptions> options,
     ILogger<ReleaseHandlers> log,
-    ReleasePolicy policy)
+    ReleasePolicy policy,
+    AuditRecorder? audit = null)
 {
     /// <summary>Every status a started instance can have: starting an id again while any of these holds is refused.</summary>
     private static readonly OrchestrationRuntimeStatus[] AllStatuses =
@@ -66,6 +69,7 @@ public sealed partial class ReleaseHandlers(
             LogResuming(log, release.Id);
         }
 
+        await AuditRequestAsync(request, release, now, cancellationToken);
         var input = new ReleaseOrchestrationInput(release, PolicyJson.Serialize(policy, indented: false), ReleaseOrchestrator.CurrentVersion, options.Value.ToTimings());
         try
         {
@@ -150,6 +154,39 @@ public sealed partial class ReleaseHandlers(
 
         errors.Add(name, $"'{text}' is not a {name}: use one of {string.Join(", ", Enum.GetNames<T>())}.");
         return null;
+    }
+
+    /// <summary>
+    /// The first two rows of the release's audit trail: the request, and the policy it runs under (the orchestration captures
+    /// this same policy) as canonical JSON with its SHA-256. Keyed, so a resumed request adds neither twice.
+    /// </summary>
+    private async Task AuditRequestAsync(HttpRequest request, ReleaseRequest release, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (audit is null)
+        {
+            return;
+        }
+
+        var origin = AuditOrigin.From(request);
+        var policyHash = CanonicalJson.PolicyHash(policy);
+        var by = string.IsNullOrWhiteSpace(release.RequestedBy) ? "(requester not named)" : release.RequestedBy;
+        var target = release.TargetDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await audit.RecordAsync(origin, release.Id, AuditActions.Request, by, $"{release.Type} release '{release.Title}' requested for {target}.",
+            $"releaseTypes.{release.Type}, changeCategories.{release.EffectiveChangeCategory}", "request",
+            new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["type"] = release.Type.ToString(),
+                ["changeCategory"] = release.EffectiveChangeCategory.ToString(),
+                ["systems"] = string.Join(", ", release.Systems),
+                ["targetDate"] = target,
+                [AuditView.PolicyHashKey] = policyHash,
+            },
+            now,
+            cancellationToken);
+        await audit.RecordAsync(origin, release.Id, AuditActions.Policy, AuditEntry.System, $"Policy captured at start (SHA-256 {policyHash}).", null, "policy",
+            new Dictionary<string, string>(StringComparer.Ordinal) { [AuditView.PolicyHashKey] = policyHash, [AuditView.PolicyKey] = CanonicalJson.Of(policy) },
+            now,
+            cancellationToken);
     }
 
     private static bool SameRequest(ReleaseRequest a, ReleaseRequest b) =>

@@ -3,7 +3,9 @@ using System.Text;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Approvals;
+using ReleaseManagement.Audit;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
@@ -21,7 +23,8 @@ public sealed partial class ApprovalDecisionService(
     IReleaseStore releases,
     IOptions<ApprovalOptions> options,
     TimeProvider time,
-    ILogger<ApprovalDecisionService> log)
+    ILogger<ApprovalDecisionService> log,
+    AuditRecorder? audit = null)
 {
     public const int MaxCommentLength = DecisionRequestValidator.MaxCommentLength;
     private const string FormPurpose = "approval-form:v1:";
@@ -233,6 +236,26 @@ public sealed partial class ApprovalDecisionService(
     private async Task RecordAndRaiseAsync(ApprovalDecisionRecord record, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         await decisions.AddAsync(record, cancellationToken);
+        if (audit is not null)
+        {
+            var channel = record.Channel == DecisionChannels.EmailLink ? AuditChannels.Link : AuditChannels.Api;
+            var data = new Dictionary<string, string>(StringComparer.Ordinal) { ["stage"] = record.Stage, ["decision"] = record.Approved ? "approved" : "rejected" };
+            if (record.Role is { } role)
+            {
+                data["role"] = role;
+            }
+
+            if (record.Comment is { } comment)
+            {
+                data["comment"] = comment;
+            }
+
+            await audit.RecordAsync(
+                new AuditOrigin(channel, record.ClientAddress, record.SignedInAs), record.ReleaseId, AuditActions.Decision, record.Approver,
+                $"{(record.Approved ? "Approved" : "Rejected")} stage '{record.Stage}'" + (record.Role is { } r ? $" as {r}." : "."),
+                $"approvals.{record.Stage}", $"decision:{record.DecisionId}", data, record.DecidedAt, cancellationToken);
+        }
+
         var decision = new ApprovalDecision(record.DecisionId, record.Stage, record.Approved, record.Approver, record.Comment, record.DecidedAt, record.Role);
         await durable.RaiseEventAsync(record.ReleaseId, ApprovalStages.EventName(record.Stage), decision, cancellationToken);
         LogDecision(log, record.DecisionId, record.ReleaseId, record.Stage, record.Approved, record.Channel);

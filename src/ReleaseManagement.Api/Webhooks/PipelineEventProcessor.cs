@@ -1,5 +1,6 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using ReleaseManagement.Audit;
 using ReleaseManagement.Events;
 using ReleaseManagement.Metrics;
 using ReleaseManagement.Ports;
@@ -33,7 +34,8 @@ public sealed partial class PipelineEventProcessor(
     IPipelineEventStore store,
     LateEventMarker late,
     TimeProvider time,
-    ILogger<PipelineEventProcessor> log)
+    ILogger<PipelineEventProcessor> log,
+    IAuditTrail? audit = null)
 {
     public async Task<ProcessOutcome> ProcessAsync(string messageText, DurableTaskClient durable, CancellationToken cancellationToken)
     {
@@ -91,6 +93,11 @@ public sealed partial class PipelineEventProcessor(
             }
             else
             {
+                if (audit is not null && AuditEntryOf(evt) is { } entry)
+                {
+                    await audit.AppendAsync(entry, cancellationToken);
+                }
+
                 await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Pipeline, evt, cancellationToken);
                 outcome = EventDelivery.Raised;
                 LogRaised(log, evt.EventId, evt.Type, releaseId);
@@ -105,6 +112,46 @@ public sealed partial class PipelineEventProcessor(
         }
 
         return ProcessOutcome.Processed;
+    }
+
+    /// <summary>
+    /// The audit row (channel <c>webhook</c>, keyed by the event id) of a pipeline event raised to its release that the
+    /// audit trail records: gate evidence (or a pipeline's attestation or waiver), a milestone, a deployment, a rollback.
+    /// </summary>
+    public static AuditEntry? AuditEntryOf(CanonicalEvent evt)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        var action = evt.Type switch
+        {
+            CanonicalEventType.GateEvidence when evt.Attribute(EventAttributes.Waiver) is not null => AuditActions.Waiver,
+            CanonicalEventType.GateEvidence when evt.Attribute(EventAttributes.Attestation) is not null => AuditActions.Attestation,
+            CanonicalEventType.GateEvidence => AuditActions.Evidence,
+            CanonicalEventType.MilestoneReached => AuditActions.Milestone,
+            CanonicalEventType.ServiceDeployed => AuditActions.Deployment,
+            CanonicalEventType.ServiceRolledBack => AuditActions.Rollback,
+            _ => null,
+        };
+        if (action is null || evt.ReleaseId is null)
+        {
+            return null;
+        }
+
+        var data = evt.Attributes.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+        data["type"] = evt.Type.ToString();
+        if (evt.Environment is { } environment)
+        {
+            data["environment"] = environment;
+        }
+
+        if (evt.Outcome is { } outcome)
+        {
+            data["outcome"] = outcome;
+        }
+
+        var what = evt.Attribute(EventAttributes.GateItem) ?? evt.Attribute(EventAttributes.Milestone) ?? evt.Environment;
+        var summary = $"{evt.Type} from {evt.Source}" + (what is null ? "" : $" ({what})") + (evt.Outcome is { } o ? $": {o}." : ".");
+        return new AuditEntry(evt.ReleaseId, evt.EventId, action, evt.Attribute(EventAttributes.Approver) ?? evt.Source, evt.OccurredAt,
+            AuditChannels.Webhook, summary, Data: data);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {Source}/{DeliveryId} normalized to {Status}: {Detail}; dropped")]

@@ -6,4 +6,5 @@ public static class TableNames
     public const string Releases = "Releases";
     public const string ApprovalRequests = "ApprovalRequests";
     public const string ApprovalDecisions = "ApprovalDecisions";
+    public const string ReleaseAudit = "ReleaseAudit";
 }

@@ -1,11 +1,59 @@
+using ReleaseManagement.Audit;
+using ReleaseManagement.Orchestration;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Activities;
 
-/// <summary>Writes the release's status projection. Idempotent: the same update applied twice leaves the same row.</summary>
-public sealed class RecordReleaseStatus(IReleaseStore store)
+/// <summary>
+/// Writes the release's status projection, and the audit row of what the orchestration itself did (a deployment or
+/// rollback requested or done, the outcome). Idempotent: the same update applied twice leaves the same row, and its audit
+/// row is keyed by the timeline line's sequence, so a retry adds none.
+/// </summary>
+public sealed class RecordReleaseStatus(IReleaseStore store, IAuditTrail? audit = null)
 {
-    public Task RunAsync(ReleaseStatusUpdate update, CancellationToken cancellationToken = default) =>
-        store.ApplyAsync(update, cancellationToken);
+    public async Task RunAsync(ReleaseStatusUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        await store.ApplyAsync(update, cancellationToken);
+        if (audit is not null && AuditEntryOf(update) is { } entry)
+        {
+            await audit.AppendAsync(entry, cancellationToken);
+        }
+    }
+
+    /// <summary>The audit entry of a status update whose timeline line is a deployment, a rollback or the outcome; else null.</summary>
+    public static AuditEntry? AuditEntryOf(ReleaseStatusUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (update.Timeline is not { } line)
+        {
+            return null;
+        }
+
+        var (action, rule) = line.Kind switch
+        {
+            TimelineKinds.Deployment => (AuditActions.Deployment, "promotion.route"),
+            TimelineKinds.Rollback => (AuditActions.Rollback, "successCriteria"),
+            TimelineKinds.Outcome => (AuditActions.Outcome, (string?)null),
+            _ => (null, null),
+        };
+        if (action is null)
+        {
+            return null;
+        }
+
+        var data = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["phase"] = update.Phase.ToString(),
+            ["status"] = update.Status.ToString(),
+        };
+        if (update.Stage is { } stage)
+        {
+            data["stage"] = stage;
+        }
+
+        return new AuditEntry(
+            update.ReleaseId, $"status:{line.Sequence}", action, AuditEntry.System, line.At, AuditChannels.Orchestration, line.Message, rule, Data: data);
+    }
 }

@@ -17,14 +17,15 @@ internal sealed class EmergencyReviewStep(LifecycleState state, StatusRecorder s
         var schedule = EmergencyReviewSchedule.For(review, deployedAt);
         var item = review.EvidenceItem;
         var id = state.ReleaseId;
-        bool Done() => state.Inbox.Events.Any(e => e.Type == CanonicalEventType.GateEvidence && e.Attribute(EventAttributes.GateItem) == item);
+        CanonicalEvent? Review() => state.Inbox.Events.FirstOrDefault(e => IsReview(e, item, review.ReviewerRoles));
+        bool Done() => Review() is not null;
         await status.RecordAsync(new StatusRecord($"Emergency change review due by {schedule.DueAt:u}.", ReleaseStages.EmergencyReview, TimelineKinds.Review));
         var reviewers = ReleaseContacts.Resolve(state.Approvers, review.ReviewerRoles);
 
         if (!await wait.UntilAsync(Done, schedule.ReminderAt))
         {
             await NoticeAsync("review-reminder", $"Emergency change review of {id} due {schedule.DueAt:u}",
-                $"The emergency change review of hotfix {id} is due by {schedule.DueAt:u}. Record it with evidence item '{item}'.", reviewers);
+                $"The emergency change review of hotfix {id} is due by {schedule.DueAt:u}.\n\n{HowToRecord(id, item, review.ReviewerRoles)}", reviewers);
             await status.TimelineAsync(TimelineKinds.Review, "Review reminder sent.");
         }
 
@@ -32,13 +33,45 @@ internal sealed class EmergencyReviewStep(LifecycleState state, StatusRecorder s
         {
             var contacts = ReleaseContacts.Resolve(state.Approvers, review.EscalationContacts);
             await NoticeAsync("review-escalation", $"OVERDUE: emergency change review of {id}",
-                $"The emergency change review of hotfix {id} was due by {schedule.DueAt:u} and is overdue.", [.. contacts, .. reviewers]);
+                $"The emergency change review of hotfix {id} was due by {schedule.DueAt:u} and is overdue.\n\n{HowToRecord(id, item, review.ReviewerRoles)}", [.. contacts, .. reviewers]);
             await status.RecordAsync(new StatusRecord("Emergency change review overdue: escalated.", ReleaseStages.EmergencyReview, TimelineKinds.Review));
             await wait.UntilAsync(Done, schedule.GiveUpAt);
         }
 
-        await status.TimelineAsync(TimelineKinds.Review, Done() ? "Emergency change review recorded." : "Emergency change review still missing after escalation.");
+        var recorded = Review();
+        await status.TimelineAsync(TimelineKinds.Review, recorded is null
+            ? "Emergency change review still missing after escalation."
+            : recorded.Attribute(EventAttributes.Approver) is { Length: > 0 } by ? $"Emergency change review recorded by {by}." : "Emergency change review recorded.");
     }
+
+    /// <summary>
+    /// Whether <paramref name="e"/> records the review: gate evidence for the item that is not a waiver (the item takes
+    /// none); an attestation counts only from a holder of a reviewer role (the evidence API refuses others; this is the
+    /// second line), evidence from a pipeline (a custom CDEvent, no person named) counts unless it reports a failure.
+    /// </summary>
+    private bool IsReview(CanonicalEvent e, string item, IReadOnlyList<string> reviewerRoles)
+    {
+        if (e.Type != CanonicalEventType.GateEvidence
+            || !string.Equals(e.Attribute(EventAttributes.GateItem)?.Trim(), item, StringComparison.OrdinalIgnoreCase)
+            || e.Attribute(EventAttributes.Waiver) is not null)
+        {
+            return false;
+        }
+
+        if (e.Attribute(EventAttributes.Approver) is { Length: > 0 } by)
+        {
+            return ApproverDirectory.RolesOf(state.Approvers, reviewerRoles, by).Count > 0;
+        }
+
+        return e.Attribute(EventAttributes.Attestation) is not null || e.Outcome != EventOutcomes.Failure;
+    }
+
+    /// <summary>The exact API call that records the review, for the reminder and the escalation.</summary>
+    internal static string HowToRecord(string releaseId, string item, IReadOnlyList<string> reviewerRoles) =>
+        $"Record it (as a {string.Join(" or ", reviewerRoles)} of the release; signed in where sign-in is required) with:\n" +
+        $"POST /api/releases/{Uri.EscapeDataString(releaseId)}/evidence\n" +
+        "Content-Type: application/json\n" +
+        $"{{ \"item\": \"{item}\", \"kind\": \"attestation\", \"by\": \"<your email address>\", \"note\": \"<findings>\" }}";
 
     private Task NoticeAsync(string noticeId, string subject, string text, IReadOnlyList<string> recipients) =>
         state.Context.SendReleaseNoticeAsync(new ReleaseNotice(state.ReleaseId, noticeId, subject, text, recipients));

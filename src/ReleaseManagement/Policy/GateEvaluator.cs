@@ -8,7 +8,7 @@ public sealed record GateEvidence(string Item, DateTimeOffset At, bool? Passed =
 /// <summary>A named person's attestation for a gate item (or their refusal to attest).</summary>
 public sealed record GateAttestation(string Item, string By, bool Approved, DateTimeOffset At, string? Comment = null);
 
-/// <summary>A waiver for a gate item: only valid with a reason and an approver.</summary>
+/// <summary>A waiver for a gate item: only valid with a reason and an approver holding one of the item's waiver roles.</summary>
 public sealed record GateWaiver(string Item, string Reason, string ApprovedBy, DateTimeOffset At);
 
 /// <summary>Everything known about a release's gate items.</summary>
@@ -49,7 +49,10 @@ public sealed record GateEvaluation(IReadOnlyList<GateItemResult> Items)
 /// </summary>
 public static class GateEvaluator
 {
-    /// <param name="approvers">Role to people: when given, only members of an item's attestation roles may attest it.</param>
+    /// <param name="approvers">
+    /// Role to people: when given, only members of an item's attestation roles may attest it, and only members of its
+    /// waiver roles may waive it.
+    /// </param>
     public static GateEvaluation Evaluate(
         QualityGate gate,
         GateInputs inputs,
@@ -87,12 +90,22 @@ public static class GateEvaluator
             return result with { Reason = $"{result.Reason} (a waiver was given, but '{item.Id}' may not be waived)" };
         }
 
-        var valid = waivers.Where(w => !string.IsNullOrWhiteSpace(w.Reason) && !string.IsNullOrWhiteSpace(w.ApprovedBy))
-            .OrderBy(w => w.At)
-            .LastOrDefault();
-        if (valid is null)
+        var complete = waivers.Where(w => !string.IsNullOrWhiteSpace(w.Reason) && !string.IsNullOrWhiteSpace(w.ApprovedBy)).ToList();
+        if (complete.Count == 0)
         {
             return result with { Reason = $"{result.Reason} (a waiver was given without a reason or approver, and does not count)" };
+        }
+
+        // Defence in depth: the evidence API refuses a waiver by anyone outside the item's waiver roles; one that reached
+        // the release some other way (a pipeline event) does not count either.
+        var entitled = approvers is null
+            ? complete
+            : complete.Where(w => ApproverDirectory.RolesOf(approvers, item.WaiverRoles, w.ApprovedBy).Count > 0).ToList();
+        var valid = entitled.OrderBy(w => w.At).LastOrDefault();
+        if (valid is null)
+        {
+            var who = string.Join(", ", complete.Select(w => w.ApprovedBy.Trim()).Distinct(StringComparer.OrdinalIgnoreCase));
+            return result with { Reason = $"{result.Reason} (a waiver by {who} does not count: only {string.Join(" or ", item.WaiverRoles)} may waive '{item.Id}')" };
         }
 
         return new GateItemResult(item.Id, GateVerdict.Waived, $"Waived by {valid.ApprovedBy.Trim()}: {valid.Reason.Trim()}");

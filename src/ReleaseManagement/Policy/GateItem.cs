@@ -18,4 +18,14 @@ public sealed record GateItem
 
     /// <summary>Whether a waiver (with reason and approver) may stand in for the item.</summary>
     public required bool Waivable { get; init; }
+
+    /// <summary>
+    /// Who may waive the item (when <see cref="Waivable"/>): role names, resolved through the release's approvers. Optional;
+    /// default <see cref="DefaultWaiverRoles"/> (the release manager). A waiver by anyone else is refused (403) and ignored
+    /// by <see cref="GateEvaluator"/>.
+    /// </summary>
+    public IReadOnlyList<string> WaiverRoles { get; init; } = DefaultWaiverRoles;
+
+    /// <summary>The built-in <see cref="WaiverRoles"/>: the release manager.</summary>
+    public static readonly IReadOnlyList<string> DefaultWaiverRoles = [PolicyRoles.ReleaseManager];
 }

@@ -12,9 +12,29 @@ public static class GateItemInputs
     /// Also the sign-off of a step that ended without health data (<see cref="SuccessCriteria.SignOffItem"/>, attested by
     /// <see cref="SuccessCriteria.SignOffRoles"/>, never waived) when no gate defines an item of that id.
     /// </remarks>
+    /// <remarks>
+    /// And the hotfix's post-hoc review (<see cref="EmergencyReviewPolicy.EvidenceItem"/>, attested by
+    /// <see cref="EmergencyReviewPolicy.ReviewerRoles"/>, never waived) when no gate defines an item of that id.
+    /// </remarks>
     public static IReadOnlyList<GateItem> Items(ReleasePolicy policy) =>
-        policy.QualityGates.OrderBy(g => g.Key).SelectMany(g => g.Value.Items).Append(SignOff(policy))
+        policy.QualityGates.OrderBy(g => g.Key).SelectMany(g => g.Value.Items).Append(SignOff(policy)).Append(EmergencyReview(policy))
             .DistinctBy(i => i.Id, StringComparer.OrdinalIgnoreCase).ToArray();
+
+    /// <summary>The emergency change review of a hotfix: an attestation by the policy's reviewer roles, not waivable.</summary>
+    public static GateItem EmergencyReview(ReleasePolicy policy) => new()
+    {
+        Id = policy.EmergencyReview.EvidenceItem,
+        Description = "Post-hoc review of an emergency (hotfix) change",
+        SatisfiedBy = GateSatisfaction.Attestation,
+        Threshold = null,
+        AttestationRoles = policy.EmergencyReview.ReviewerRoles,
+        Waivable = false,
+    };
+
+    /// <summary>Whether <paramref name="itemId"/> is the emergency review item (and no gate defines an item of that id).</summary>
+    public static bool IsEmergencyReview(ReleasePolicy policy, string itemId) =>
+        string.Equals(itemId.Trim(), policy.EmergencyReview.EvidenceItem, StringComparison.OrdinalIgnoreCase)
+        && !policy.QualityGates.Values.SelectMany(g => g.Items).Any(i => string.Equals(i.Id, itemId.Trim(), StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The sign-off item of the success criteria: an attestation by the sign-off roles, not waivable.</summary>
     public static GateItem SignOff(ReleasePolicy policy) => new()

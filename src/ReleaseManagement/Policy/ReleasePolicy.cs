@@ -64,6 +64,9 @@ public sealed record ReleasePolicy
     /// </summary>
     public IReadOnlyList<string> ReportRecipients { get; init; } = [PolicyRoles.Stakeholder, PolicyRoles.ReleaseManager];
 
+    /// <summary>The audit trail: who may read it. Optional; default release-manager and auditor.</summary>
+    public AuditPolicy Audit { get; init; } = new();
+
     /// <summary>
     /// The approval rule a release of <paramref name="type"/> is planned under: the type's approval stage, with the type's
     /// approval roles when it names any (Major: executive + stakeholder; Minor: product owner + technical lead; ...).
@@ -132,6 +135,9 @@ public static class PolicyRoles
     public const string TechnicalLead = "technical-lead";
     public const string QaLead = "qa-lead";
     public const string ReleaseManager = "release-manager";
+
+    /// <summary>Reads audit trails (<see cref="AuditPolicy.ReaderRoles"/>); decides nothing.</summary>
+    public const string Auditor = "auditor";
 }
 
 /// <summary>One release type's cadence, horizon and approval level.</summary>

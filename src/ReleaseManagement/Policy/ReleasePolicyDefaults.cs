@@ -203,7 +203,7 @@ public static class ReleasePolicyDefaults
                     Evidenced("unit-tests", "Unit tests pass"),
                     Evidenced("test-coverage", "Unit test coverage meets the requirement", ThresholdComparison.AtLeast, 80, "%"),
                     Evidenced("static-analysis", "Static code analysis passes"),
-                    Evidenced("security-scan", "Security scan completed: no high or critical vulnerabilities", ThresholdComparison.AtMost, 0, "high or critical vulnerabilities"),
+                    Evidenced("security-scan", "Security scan completed: no high or critical vulnerabilities", ThresholdComparison.AtMost, 0, "high or critical vulnerabilities") with { Waivable = false },
                     Attested("documentation", "Documentation updated", TechnicalLead),
                 ],
             },
@@ -213,7 +213,7 @@ public static class ReleasePolicyDefaults
                 [
                     Evidenced("integration-tests", "Integration tests pass"),
                     Evidenced("performance-benchmarks", "Performance benchmarks met"),
-                    Evidenced("security-testing", "Security testing completed: no high or critical vulnerabilities", ThresholdComparison.AtMost, 0, "high or critical vulnerabilities"),
+                    Evidenced("security-testing", "Security testing completed: no high or critical vulnerabilities", ThresholdComparison.AtMost, 0, "high or critical vulnerabilities") with { Waivable = false },
                     Attested("user-acceptance", "User acceptance testing approved", ProductOwner),
                     Evidenced("regression-tests", "All regression tests passed"),
                 ],
@@ -350,6 +350,7 @@ public static class ReleasePolicyDefaults
         },
         TestSuiteEvidence = new() { ResultItem = "unit-tests", CoverageItem = "test-coverage" },
         ReportRecipients = [Stakeholder, ReleaseManager],
+        Audit = new() { ReaderRoles = [ReleaseManager, PolicyRoles.Auditor] },
     };
 
     private static SystemPolicy NewSystem(string description) => new()

@@ -49,6 +49,12 @@ public static class ReleasePolicyValidator
             Success(policy.SuccessCriteria, P(root, "successCriteria"));
             Metrics(policy.MetricTargets, P(root, "metricTargets"));
             Emergency(policy.EmergencyReview, P(root, "emergencyReview"));
+            if (policy.Audit.ReaderRoles.Count == 0)
+            {
+                Error(P(P(root, "audit"), "readerRoles"), "At least one role must be able to read the audit trail.");
+            }
+
+            Names(policy.Audit.ReaderRoles, P(P(root, "audit"), "readerRoles"));
             TestSuites(policy.TestSuiteEvidence, gateItems, P(root, "testSuiteEvidence"));
         }
 
@@ -332,6 +338,12 @@ public static class ReleasePolicyValidator
                     }
 
                     Names(item.AttestationRoles, P(itemPath, "attestationRoles"));
+                    if (item.Waivable && item.WaiverRoles.Count == 0)
+                    {
+                        Error(P(itemPath, "waiverRoles"), "A waivable item names the roles that may waive it.");
+                    }
+
+                    Names(item.WaiverRoles, P(itemPath, "waiverRoles"));
                 }
             }
         }

@@ -102,8 +102,31 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         Assert.Equal(["staging", "production"], _h.Deployments.Where(d => d.ReleaseId == id).Select(d => d.Environment));
         Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "review-reminder");
         Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "review-escalation");
-        Assert.Contains(_h.Timeline(id), t => t.Message == "Emergency change review recorded.");
+        Assert.Contains(_h.Timeline(id), t => t.Message == "Emergency change review recorded by rm@example.com.");
         Assert.DoesNotContain(_h.Timeline(id), t => t.Kind == TimelineKinds.Milestone);
+        Assert.Contains("POST /api/releases/", _h.Notices.Single(n => n.ReleaseId == id && n.NoticeId == "review-reminder").Text, StringComparison.Ordinal);
+        Assert.Contains("\"item\": \"emergency-review\"", _h.Notices.Single(n => n.ReleaseId == id && n.NoticeId == "review-escalation").Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hotfix_ReviewAttestedBySomeoneWithoutAReviewerRole_DoesNotCountAndTheReviewIsEscalated()
+    {
+        var request = Request(Id("hotfix-nr"), ReleaseType.Hotfix);
+        var id = await _h.StartReleaseAsync(request);
+        foreach (var item in new[] { "unit-tests", "regression-tests", "environment-health", "backup", "monitoring-active" })
+        {
+            await _h.RaiseAsync(id, Evidence(id, item));
+        }
+
+        await _h.RaiseAsync(id, Evidence(id, "security-scan", value: 0));
+        await _h.RaiseAsync(id, Attestation(id, "emergency-review", "qa@example.com"));
+        await _h.WaitForAsync(id, r => r.Stage == ReleaseStages.EmergencyReview && r.StatusReason!.Contains("overdue", StringComparison.Ordinal), "review escalated");
+        await _h.RaiseAsync(id, Attestation(id, "emergency-review", "lead@example.com"));
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "review-escalation");
+        Assert.Contains(_h.Timeline(id), t => t.Message == "Emergency change review recorded by lead@example.com.");
     }
 
     [Fact]

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace ReleaseManagement.Audit;
+
+/// <summary>
+/// The hash chain of an audit trail. Row n carries the hash of row n-1 (row 1: <see cref="Genesis"/>) and its own hash:
+/// SHA-256, lower-case hex, over the canonical JSON of its sequence, the previous hash and every field of its entry
+/// (<see cref="Content"/>). Editing a row changes its hash; deleting one leaves a gap in the sequence or a previous hash
+/// that matches nothing; both are found by <see cref="Verify"/>.
+/// </summary>
+public static class AuditChain
+{
+    /// <summary>The previous hash of the first row.</summary>
+    public static readonly string Genesis = new('0', 64);
+
+    /// <summary>Seals <paramref name="entry"/> as row <paramref name="sequence"/> after a row whose hash is <paramref name="previousHash"/>.</summary>
+    public static AuditRecord Seal(AuditEntry entry, long sequence, string previousHash) =>
+        new(sequence, entry, previousHash, Hash(entry, sequence, previousHash));
+
+    public static string Hash(AuditEntry entry, long sequence, string previousHash) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Content(entry, sequence, previousHash))));
+
+    /// <summary>
+    /// The canonical JSON a row's hash is computed over: an object with keys in ordinal order, no whitespace, the time as
+    /// UTC ISO 8601 with seven fractional digits, absent values as null, <c>data</c> with its keys in ordinal order.
+    /// </summary>
+    public static string Content(AuditEntry entry, long sequence, string previousHash)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("action", entry.Action);
+            w.WriteString("at", entry.At.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("by", entry.By);
+            w.WriteString("channel", entry.Channel);
+            w.WriteString("clientAddress", entry.ClientAddress);
+            w.WriteStartObject("data");
+            foreach (var (key, value) in (entry.Data ?? new Dictionary<string, string>()).OrderBy(d => d.Key, StringComparer.Ordinal))
+            {
+                w.WriteString(key, value);
+            }
+
+            w.WriteEndObject();
+            w.WriteString("eventKey", entry.EventKey);
+            w.WriteString("previousHash", previousHash);
+            w.WriteString("releaseId", entry.ReleaseId);
+            w.WriteString("rule", entry.Rule);
+            w.WriteNumber("sequence", sequence);
+            w.WriteString("signedInAs", entry.SignedInAs);
+            w.WriteString("summary", entry.Summary);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// Checks rows read in sequence order: numbered 1, 2, 3 ... without a gap, each carrying the previous row's hash, each
+    /// hash matching its content. The first row that fails is reported. A deleted last row leaves a shorter, intact chain:
+    /// only a copy of the last hash kept elsewhere (the JSON answer's <c>lastHash</c>, kept by the auditor) shows it.
+    /// </summary>
+    public static AuditVerification Verify(IReadOnlyList<AuditRecord> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var previous = Genesis;
+        long expected = 1;
+        foreach (var row in rows)
+        {
+            if (row.Sequence != expected)
+            {
+                return new(false, expected, row.Sequence > expected
+                    ? $"Row {expected} is missing (the next row is {row.Sequence})."
+                    : $"Row {row.Sequence} appears out of order or twice.");
+            }
+
+            if (!string.Equals(row.PreviousHash, previous, StringComparison.Ordinal))
+            {
+                return new(false, row.Sequence, $"Row {row.Sequence} does not carry the hash of the row before it.");
+            }
+
+            if (!string.Equals(Hash(row.Entry, row.Sequence, row.PreviousHash), row.Hash, StringComparison.Ordinal))
+            {
+                return new(false, row.Sequence, $"Row {row.Sequence} was changed after it was written: its content does not match its hash.");
+            }
+
+            previous = row.Hash;
+            expected++;
+        }
+
+        return AuditVerification.Intact;
+    }
+}

@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ReleaseFunctions.Tests.Support;
+using ReleaseFunctions.TestSupport;
+using ReleaseManagement.Events;
+using ReleaseManagement.Policy;
+
+namespace ReleaseFunctions.Tests;
+
+/// <summary>
+/// A hotfix from request to Completed over HTTP on the local host (its own process, durable engine on Azurite): emergency
+/// approval, gate evidence, deployments reported by a signed CDEvents webhook, the sign-offs that missing health data
+/// requires, and the post-hoc review recorded through <c>POST /api/releases/{id}/evidence</c> as the reminder says; then
+/// the audit trail of it all, chained and verified.
+/// </summary>
+public sealed class HotfixReviewEndToEndTests : IAsyncDisposable
+{
+    private const string Secret = "hotfix-e2e-cdevents-secret-0123456789abcdef";
+    private readonly string _policyPath = Path.Combine(Path.GetTempPath(), $"hotfix-e2e-policy-{Guid.NewGuid():N}.json");
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask DisposeAsync()
+    {
+        File.Delete(_policyPath);
+        return ValueTask.CompletedTask;
+    }
+
+    private static async Task<JsonObject> GetAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {response.StatusCode} {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    private static async Task PostAsync(HttpClient client, string path, object body)
+    {
+        using var response = await client.PostAsJsonAsync(path, body, Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"POST {path}: {response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+    }
+
+    private static Task<JsonObject> WaitAsync(HttpClient client, string id, Func<JsonObject, bool> done, string what) =>
+        Poll.UntilAsync(() => GetAsync(client, $"/api/releases/{id}"), done, TimeSpan.FromSeconds(90), what);
+
+    private static bool Reason(JsonObject r, string text) => ((string?)r["statusReason"] ?? "").Contains(text, StringComparison.Ordinal);
+
+    /// <summary>A CDEvents <c>service.deployed</c> for the release, signed as a CDEvents sender signs it.</summary>
+    private static async Task DeployedAsync(HttpClient client, string releaseId, string environment)
+    {
+        var eventId = Guid.NewGuid().ToString();
+        var now = DateTimeOffset.UtcNow;
+        var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["specversion"] = "1.0",
+            ["id"] = eventId,
+            ["source"] = "/deployer",
+            ["type"] = "dev.cdevents.service.deployed.0.2.0",
+            ["datacontenttype"] = "application/json",
+            ["data"] = new
+            {
+                context = new { specversion = "0.4.1", id = eventId, source = "/deployer", type = "dev.cdevents.service.deployed.0.2.0", timestamp = now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) },
+                subject = new
+                {
+                    id = "Billing",
+                    source = "/deployer",
+                    type = "service",
+                    content = new { environment = new { id = environment, source = "/k8s/" + environment }, artifactId = "pkg:generic/billing@1.0.1" },
+                },
+                customData = new { releaseId, version = "1.0.1" },
+            },
+        }));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/cdevents") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/cloudevents+json");
+        request.Headers.Add(CDEventsSignature.Header, CDEventsSignature.Sign(body, now.ToUnixTimeSeconds(), Secret));
+        request.Headers.Add(CDEventsSignature.TimestampHeader, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        using var response = await client.SendAsync(request, Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
+    }
+
+    [Fact]
+    public async Task Hotfix_FromRequestToCompleted_WithTheReviewRecordedThroughTheEvidenceApi()
+    {
+        // The built-in policy in UTC with a two-second watch; the review stays due in five days, so only the API ends it.
+        var defaults = ReleasePolicyDefaults.Create();
+        var policy = defaults with
+        {
+            TimeZone = "UTC",
+            SuccessCriteria = defaults.SuccessCriteria with { WatchDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1) },
+        };
+        await File.WriteAllTextAsync(_policyPath, PolicyJson.Serialize(policy), Ct);
+        await using var host = await LocalHostProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+            ["TaskHubName"] = Azurite.UniqueTaskHub("hotfix"),
+            ["PipelineEvents__Table"] = "hotfixEvents" + Guid.NewGuid().ToString("N")[..12],
+            ["Webhooks__CDEvents__Secrets__0"] = Secret,
+            ["Policy__Path"] = _policyPath,
+        }, cancellationToken: Ct);
+        var client = host.Client;
+        var id = "hotfix-" + Guid.NewGuid().ToString("N")[..10];
+        var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        await PostAsync(client, "/api/releases", new
+        {
+            id, title = "Certificate hotfix", type = "Hotfix", systems = new[] { "Billing" }, targetDate = today,
+            requestedBy = "lead2@example.com", approvers = ValidRelease.Approvers,
+        });
+        await WaitAsync(client, id, r => r["pendingApprovals"]!.AsArray().Count > 0, "the emergency approval to be asked");
+        await PostAsync(client, $"/api/releases/{id}/decisions", new { stage = "emergency", decision = "approve", approver = "rm@example.com", role = "release-manager" });
+        await PostAsync(client, $"/api/releases/{id}/decisions", new { stage = "emergency", decision = "approve", approver = "lead@example.com", role = "technical-lead" });
+        foreach (var item in new[] { "unit-tests", "regression-tests", "environment-health", "backup", "monitoring-active" })
+        {
+            await PostAsync(client, $"/api/releases/{id}/evidence", new { item, kind = "evidence", by = "ci@example.com", passed = true });
+        }
+
+        await PostAsync(client, $"/api/releases/{id}/evidence", new { item = "security-scan", kind = "evidence", by = "ci@example.com", value = 0 });
+        foreach (var environment in new[] { "staging", "production" })
+        {
+            await WaitAsync(client, id, r => (string?)r["stage"] == $"deploy:{environment}", $"the deployment to {environment} to be requested");
+            await DeployedAsync(client, id, environment);
+        }
+
+        // No health data is read here: the validation and then the watch each wait for the release manager's sign-off.
+        foreach (var step in new[] { "Post-deployment validation ended without monitoring data", "Watch ended without monitoring data" })
+        {
+            await WaitAsync(client, id, r => Reason(r, step), step);
+            await PostAsync(client, $"/api/releases/{id}/evidence", new { item = "watch-signoff", kind = "attestation", by = "rm@example.com", note = "Checked by hand" });
+        }
+
+        await WaitAsync(client, id, r => (string?)r["stage"] == "emergency-review", "the emergency review to be due");
+        using (var refused = await client.PostAsJsonAsync($"/api/releases/{id}/evidence", new { item = "emergency-review", kind = "attestation", by = "qa@example.com" }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
+        await PostAsync(client, $"/api/releases/{id}/evidence", new { item = "emergency-review", kind = "attestation", by = "rm@example.com", note = "Root cause: expired certificate" });
+        var done = await WaitAsync(client, id, r => (string?)r["status"] != "Active", "the hotfix to end");
+
+        Assert.Equal("Completed", (string?)done["status"]);
+        Assert.Contains(done["timeline"]!.AsArray(), t => (string?)t!["message"] == "Emergency change review recorded by rm@example.com.");
+
+        var audit = await GetAsync(client, $"/api/releases/{id}/audit");
+        Assert.True((bool)audit["verified"]!, audit.ToJsonString());
+        var actions = audit["entries"]!.AsArray().Select(e => (string)e!["action"]!).ToList();
+        Assert.Equal(["request", "policy", "decision", "decision"], actions.Take(4));
+        Assert.True(actions.Count(a => a == "deployment") >= 6, string.Join(", ", actions)); // requested, reported (webhook) and done, staging and production
+        Assert.Contains(audit["entries"]!.AsArray(), e => (string?)e!["action"] == "deployment" && (string?)e["summary"] == "Deployed to production." && (string?)e["channel"] == "orchestration");
+        Assert.Contains(audit["entries"]!.AsArray(), e => (string?)e!["action"] == "deployment" && (string?)e["channel"] == "webhook" && (string?)e["data"]!["environment"] == "production");
+        Assert.Contains(audit["entries"]!.AsArray(), e => (string?)e!["action"] == "attestation" && (string?)e["data"]!["item"] == "emergency-review" && (string?)e["by"] == "rm@example.com");
+        Assert.Equal("outcome", actions[^1]);
+        Assert.Equal(64, ((string?)audit["policyHash"])!.Length);
+
+        using var csvRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/releases/{id}/audit");
+        csvRequest.Headers.Accept.ParseAdd("text/csv");
+        using var csv = await client.SendAsync(csvRequest, Ct);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("true", csv.Headers.GetValues("X-Audit-Verified").Single());
+        Assert.Equal(actions.Count + 1, (await csv.Content.ReadAsStringAsync(Ct)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+}

@@ -1,0 +1,140 @@
+using Azure.Data.Tables;
+using ReleaseManagement.Audit;
+using ReleaseManagement.Azure.Storage;
+using ReleaseManagement.Azure.Tables;
+
+namespace ReleaseManagement.Azure.Tests;
+
+/// <summary>The audit trail on Azurite: append-only rows chained by hash, idempotent, safe under concurrency, tampering found.</summary>
+public sealed class TableAuditTrailTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private readonly string _tableName = Azurite.UniqueName("audit");
+
+    private TableAuditTrail NewTrail() => new(StorageClients.FromConnectionString(Azurite.ConnectionString).Tables, _tableName);
+
+    private TableClient Raw => new(Azurite.ConnectionString, _tableName);
+
+    private static AuditEntry Entry(string releaseId, string key, int minute = 0, string action = AuditActions.Attestation) => new(
+        releaseId, key, action, "rm@example.com", T0.AddMinutes(minute), AuditChannels.Api, $"Row {key}", "qualityGates.Development.code-review",
+        "rm@example.com", "203.0.113.7", new Dictionary<string, string> { ["item"] = "code-review", ["note"] = "fine" });
+
+    private async Task<string> ReleaseWithRowsAsync(int count)
+    {
+        var trail = NewTrail();
+        var id = Azurite.UniqueName("rel-");
+        for (var i = 1; i <= count; i++)
+        {
+            await trail.AppendAsync(Entry(id, $"k{i}", i), Ct);
+        }
+
+        return id;
+    }
+
+    [Fact]
+    public async Task AppendAsync_Rows_AreNumberedInOrderAndChained()
+    {
+        var id = await ReleaseWithRowsAsync(3);
+
+        var rows = await NewTrail().ReadAsync(id, Ct);
+
+        Assert.Equal([1L, 2L, 3L], rows.Select(r => r.Sequence));
+        Assert.Equal(AuditChain.Genesis, rows[0].PreviousHash);
+        Assert.Equal(rows[0].Hash, rows[1].PreviousHash);
+        Assert.Equal(rows[1].Hash, rows[2].PreviousHash);
+        Assert.Equal(AuditVerification.Intact, AuditChain.Verify(rows));
+        Assert.Equal(Entry(id, "k2", 2) with { Data = null }, rows[1].Entry with { Data = null });
+        Assert.Equal("fine", rows[1].Entry.Data!["note"]);
+        var raw = await Raw.GetEntityAsync<TableEntity>(id, TableAuditTrail.RowKey(2), cancellationToken: Ct);
+        Assert.Equal("0000000000000000002", raw.Value.RowKey);
+    }
+
+    [Fact]
+    public async Task AppendAsync_SameEventKeyAgain_AddsNoRowAndReturnsTheFirst()
+    {
+        var trail = NewTrail();
+        var id = Azurite.UniqueName("rel-");
+        var first = await trail.AppendAsync(Entry(id, "decision:1"), Ct);
+
+        var again = await trail.AppendAsync(Entry(id, "decision:1", minute: 5), Ct);
+
+        Assert.Equal((first.Sequence, first.Hash, first.Entry.At), (again.Sequence, again.Hash, again.Entry.At));
+        Assert.Single(await trail.ReadAsync(id, Ct));
+    }
+
+    [Fact]
+    public async Task AppendAsync_ParallelAppends_MakeOneValidChainWithEveryRowOnce()
+    {
+        var id = Azurite.UniqueName("rel-");
+        var keys = Enumerable.Range(1, 12).Select(i => $"k{i}").ToArray();
+
+        // Separate trail instances (as separate hosts would be), each key appended twice (a retry racing its original).
+        await Task.WhenAll(keys.Concat(keys).Select((k, i) => Task.Run(() => NewTrail().AppendAsync(Entry(id, k, i), Ct), Ct)));
+
+        var rows = await NewTrail().ReadAsync(id, Ct);
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), rows.Select(r => r.Sequence));
+        Assert.Equal(keys.Order(StringComparer.Ordinal), rows.Select(r => r.Entry.EventKey).Order(StringComparer.Ordinal));
+        Assert.True(AuditChain.Verify(rows).Verified);
+    }
+
+    [Fact]
+    public async Task Verify_RowEditedInStorage_IsDetectedAtThatRow()
+    {
+        var id = await ReleaseWithRowsAsync(4);
+        var stored = (await Raw.GetEntityAsync<TableEntity>(id, TableAuditTrail.RowKey(3), cancellationToken: Ct)).Value;
+        stored["By"] = "someone-else@example.com";
+        await Raw.UpdateEntityAsync(stored, stored.ETag, TableUpdateMode.Replace, Ct);
+
+        var verification = AuditChain.Verify(await NewTrail().ReadAsync(id, Ct));
+
+        Assert.False(verification.Verified);
+        Assert.Equal(3, verification.FirstBrokenSequence);
+        Assert.Contains("changed", verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_RowDeletedFromStorage_IsDetectedWhereItIsMissing()
+    {
+        var id = await ReleaseWithRowsAsync(4);
+        await Raw.DeleteEntityAsync(id, TableAuditTrail.RowKey(2), cancellationToken: Ct);
+
+        var verification = AuditChain.Verify(await NewTrail().ReadAsync(id, Ct));
+
+        Assert.False(verification.Verified);
+        Assert.Equal(2, verification.FirstBrokenSequence);
+        Assert.Contains("missing", verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_RowDeletedAndTheRestRenumbered_IsDetectedByTheBrokenLink()
+    {
+        var id = await ReleaseWithRowsAsync(3);
+        var third = (await Raw.GetEntityAsync<TableEntity>(id, TableAuditTrail.RowKey(3), cancellationToken: Ct)).Value;
+        await Raw.DeleteEntityAsync(id, TableAuditTrail.RowKey(2), cancellationToken: Ct);
+        await Raw.DeleteEntityAsync(id, TableAuditTrail.RowKey(3), cancellationToken: Ct);
+        var moved = new TableEntity(third) { RowKey = TableAuditTrail.RowKey(2), ["Sequence"] = 2L };
+        await Raw.AddEntityAsync(moved, Ct);
+
+        var verification = AuditChain.Verify(await NewTrail().ReadAsync(id, Ct));
+
+        Assert.False(verification.Verified);
+        Assert.Equal(2, verification.FirstBrokenSequence);
+    }
+
+    [Fact]
+    public async Task AppendAsync_DataLongerThanAProperty_IsSplitAndReadBackWhole()
+    {
+        var trail = NewTrail();
+        var id = Azurite.UniqueName("rel-");
+        var policy = new string('p', 70_000);
+
+        await trail.AppendAsync(Entry(id, "policy") with { Data = new Dictionary<string, string> { ["policy"] = policy } }, Ct);
+
+        var row = Assert.Single(await trail.ReadAsync(id, Ct));
+        Assert.Equal(policy, row.Entry.Data!["policy"]);
+        Assert.True(AuditChain.Verify([row]).Verified);
+    }
+}

@@ -1,0 +1,183 @@
+using ReleaseManagement.Activities;
+using ReleaseManagement.Audit;
+using ReleaseManagement.Orchestration;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Tests.Releases;
+
+public class AuditChainTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
+
+    private static AuditEntry Entry(string key, string by = "rm@example.com") => new(
+        "2026.12.0", key, AuditActions.Waiver, by, T0, AuditChannels.Api, "Waived 'backup'", "qualityGates.Deployment.backup: waived by release-manager",
+        by, "203.0.113.7", new Dictionary<string, string> { ["reason"] = "Snapshot taken", ["item"] = "backup" });
+
+    private static List<AuditRecord> Chain(int count)
+    {
+        var rows = new List<AuditRecord>();
+        for (var i = 1; i <= count; i++)
+        {
+            rows.Add(AuditChain.Seal(Entry($"k{i}"), i, rows.Count == 0 ? AuditChain.Genesis : rows[^1].Hash));
+        }
+
+        return rows;
+    }
+
+    [Fact]
+    public void Verify_SealedChain_IsVerified()
+    {
+        Assert.Equal(AuditVerification.Intact, AuditChain.Verify(Chain(4)));
+        Assert.Equal(AuditVerification.Intact, AuditChain.Verify([]));
+    }
+
+    [Fact]
+    public void Verify_AnyFieldEdited_IsBrokenAtThatRow()
+    {
+        var rows = Chain(3);
+        var edits = new Func<AuditEntry, AuditEntry>[]
+        {
+            e => e with { By = "mallory@example.com" },
+            e => e with { At = e.At.AddSeconds(1) },
+            e => e with { Channel = AuditChannels.Link },
+            e => e with { Rule = null },
+            e => e with { SignedInAs = null },
+            e => e with { ClientAddress = "198.51.100.1" },
+            e => e with { Summary = "Nothing" },
+            e => e with { Data = new Dictionary<string, string> { ["reason"] = "Other", ["item"] = "backup" } },
+        };
+
+        foreach (var edit in edits)
+        {
+            var tampered = rows.ToList();
+            tampered[1] = tampered[1] with { Entry = edit(tampered[1].Entry) };
+
+            var verification = AuditChain.Verify(tampered);
+
+            Assert.False(verification.Verified);
+            Assert.Equal(2, verification.FirstBrokenSequence);
+        }
+    }
+
+    [Fact]
+    public void Verify_RowRemoved_IsBrokenWhereItIsMissing()
+    {
+        var rows = Chain(4);
+        rows.RemoveAt(0);
+
+        var verification = AuditChain.Verify(rows);
+
+        Assert.Equal((false, 1L), (verification.Verified, verification.FirstBrokenSequence));
+        Assert.Equal("Row 1 is missing (the next row is 2).", verification.Problem);
+    }
+
+    [Fact]
+    public void Verify_RowReplacedByAResealedOne_IsBrokenAtTheNextRow()
+    {
+        var rows = Chain(3);
+        rows[1] = AuditChain.Seal(Entry("k2", by: "mallory@example.com"), 2, rows[0].Hash);
+
+        var verification = AuditChain.Verify(rows);
+
+        Assert.Equal((false, 3L), (verification.Verified, verification.FirstBrokenSequence));
+        Assert.Contains("does not carry the hash", verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Content_IsCanonicalJsonWithKeysInOrder()
+    {
+        var content = AuditChain.Content(Entry("k1") with { Data = new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" } }, 1, AuditChain.Genesis);
+
+        Assert.StartsWith("""{"action":"waiver","at":"2026-11-27T09:30:00.0000000Z","by":"rm@example.com","channel":"api","clientAddress":"203.0.113.7","data":{"a":"1","b":"2"},"eventKey":"k1",""", content, StringComparison.Ordinal);
+        Assert.Equal(64, AuditChain.Hash(Entry("k1"), 1, AuditChain.Genesis).Length);
+    }
+
+    [Fact]
+    public void CanonicalJson_KeyOrderAndWhitespace_DoNotChangeTheHash()
+    {
+        Assert.Equal(CanonicalJson.Hash("""{ "b": [1, {"d": 2, "c": 3}], "a": "x" }"""), CanonicalJson.Hash("""{"a":"x","b":[1,{"c":3,"d":2}]}"""));
+        Assert.Equal("""{"a":"x","b":[1,{"c":3,"d":2}]}""", CanonicalJson.Canonicalize("""{ "b": [1, {"d": 2, "c": 3}], "a": "x" }"""));
+        Assert.NotEqual(CanonicalJson.Hash("""{"a":[1,2]}"""), CanonicalJson.Hash("""{"a":[2,1]}"""));
+    }
+
+    [Fact]
+    public void PolicyHash_SamePolicy_IsStableAndAnEditChangesIt()
+    {
+        var policy = ReleasePolicyDefaults.Create();
+
+        Assert.Equal(CanonicalJson.PolicyHash(policy), CanonicalJson.PolicyHash(PolicyJson.Deserialize(PolicyJson.Serialize(policy))));
+        Assert.NotEqual(CanonicalJson.PolicyHash(policy), CanonicalJson.PolicyHash(policy with { TimeZone = "Europe/London" }));
+    }
+
+    [Theory]
+    [InlineData(TimelineKinds.Deployment, AuditActions.Deployment)]
+    [InlineData(TimelineKinds.Rollback, AuditActions.Rollback)]
+    [InlineData(TimelineKinds.Outcome, AuditActions.Outcome)]
+    public void AuditEntryOf_DeploymentRollbackOrOutcomeLine_IsAnOrchestrationRowKeyedByTheLine(string kind, string action)
+    {
+        var update = new ReleaseStatusUpdate("r-1", ReleasePhase.Deployment, ReleaseStatus.Active, "Deploying.", T0, "deploy:production",
+            Timeline: new TimelineEntry(17, T0, ReleasePhase.Deployment, kind, "Deployed to production."));
+
+        var entry = RecordReleaseStatus.AuditEntryOf(update)!;
+
+        Assert.Equal(("r-1", "status:17", action, AuditEntry.System, AuditChannels.Orchestration, "Deployed to production."),
+            (entry.ReleaseId, entry.EventKey, entry.Action, entry.By, entry.Channel, entry.Summary));
+        Assert.Equal("deploy:production", entry.Data!["stage"]);
+    }
+
+    [Fact]
+    public void AuditEntryOf_OtherLinesOrNoLine_IsNull()
+    {
+        var update = new ReleaseStatusUpdate("r-1", ReleasePhase.Development, ReleaseStatus.Active, "Gate.", T0);
+
+        Assert.Null(RecordReleaseStatus.AuditEntryOf(update));
+        Assert.Null(RecordReleaseStatus.AuditEntryOf(update with { Timeline = new TimelineEntry(3, T0, ReleasePhase.Development, TimelineKinds.Gate, "Gate passed.") }));
+    }
+}
+
+public class EmergencyReviewEvidenceTests
+{
+    private static readonly ReleasePolicy Policy = ReleasePolicyDefaults.Create();
+
+    [Fact]
+    public void Validate_AttestationOfTheEmergencyReview_IsTheReviewItemAttestedByTheReviewerRoles()
+    {
+        var result = EvidenceRequestValidator.Validate(Policy, new EvidenceBody("emergency-review", "attestation", "rm@example.com", Note: "Root cause fixed"));
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors.SelectMany(e => e.Value)));
+        Assert.Equal("emergency-review", result.Value!.Item.Id);
+        Assert.Equal(Policy.EmergencyReview.ReviewerRoles, result.Value.Item.AttestationRoles);
+        Assert.True(GateItemInputs.IsEmergencyReview(Policy, " Emergency-Review "));
+    }
+
+    [Theory]
+    [InlineData("evidence", "kind")]
+    [InlineData("waiver", "kind")]
+    public void Validate_EmergencyReviewOfAnotherKind_Is400OnKind(string kind, string field)
+    {
+        var result = EvidenceRequestValidator.Validate(Policy, new EvidenceBody("emergency-review", kind, "rm@example.com", Passed: kind == "evidence" ? true : null, Reason: kind == "waiver" ? "No time" : null));
+
+        Assert.False(result.IsValid);
+        Assert.Equal([field], result.Errors.Keys);
+    }
+
+    [Fact]
+    public void Validate_PolicyNamesAnotherReviewItem_AcceptsThatOneOnly()
+    {
+        var policy = Policy with { EmergencyReview = Policy.EmergencyReview with { EvidenceItem = "post-incident-review" } };
+
+        Assert.True(EvidenceRequestValidator.Validate(policy, new EvidenceBody("post-incident-review", "attestation", "rm@example.com")).IsValid);
+        Assert.False(EvidenceRequestValidator.Validate(policy, new EvidenceBody("emergency-review", "attestation", "rm@example.com")).IsValid);
+    }
+
+    [Fact]
+    public void HowToRecord_NamesTheRouteTheItemAndTheRoles()
+    {
+        var text = EmergencyReviewStep.HowToRecord("2026.12.1-hf", "emergency-review", ["release-manager", "technical-lead"]);
+
+        Assert.Contains("POST /api/releases/2026.12.1-hf/evidence", text, StringComparison.Ordinal);
+        Assert.Contains("""{ "item": "emergency-review", "kind": "attestation", "by": "<your email address>", "note": "<findings>" }""", text, StringComparison.Ordinal);
+        Assert.Contains("release-manager or technical-lead", text, StringComparison.Ordinal);
+    }
+}
