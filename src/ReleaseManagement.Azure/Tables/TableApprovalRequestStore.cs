@@ -108,6 +108,7 @@ public sealed class TableApprovalRequestStore(TableServiceClient service) : IApp
                     ["Stage"] = closure.Stage,
                     ["Reason"] = closure.Reason,
                     ["ClosedAt"] = closure.ClosedAt,
+                    ["Skipped"] = closure.Skipped,
                 },
                 cancellationToken);
         }
@@ -122,7 +123,8 @@ public sealed class TableApprovalRequestStore(TableServiceClient service) : IApp
         await EnsureTableAsync(cancellationToken);
         var response = await _table.GetEntityIfExistsAsync<TableEntity>(SendPartition(releaseId), ClosureRow(stage), cancellationToken: cancellationToken);
         return response.HasValue
-            ? new ApprovalStageClosure(releaseId, stage, response.Value!.GetString("Reason") ?? string.Empty, response.Value.GetDateTimeOffset("ClosedAt") ?? default)
+            ? new ApprovalStageClosure(releaseId, stage, response.Value!.GetString("Reason") ?? string.Empty, response.Value.GetDateTimeOffset("ClosedAt") ?? default,
+                response.Value.GetBoolean("Skipped") ?? false)
             : null;
     }
 

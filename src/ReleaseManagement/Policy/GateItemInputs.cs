@@ -7,13 +7,13 @@ namespace ReleaseManagement.Policy;
 /// </summary>
 public static class GateItemInputs
 {
-    /// <summary>Every gate item the policy defines, gates in key order, each item once (the first gate naming it).</summary>
+    /// <summary>Every gate item the policy defines (<see cref="ReleaseGates.Defined"/>: quality gates in key order, the risk levels' items, the Planning gate), each item once.</summary>
     /// <remarks>
     /// Also the sign-off of a step that ended without health data (<see cref="SuccessCriteria.SignOffItem"/>, attested by
     /// <see cref="SuccessCriteria.SignOffRoles"/>, never waived) when no gate defines an item of that id.
     /// </remarks>
     public static IReadOnlyList<GateItem> Items(ReleasePolicy policy) =>
-        policy.QualityGates.OrderBy(g => g.Key).SelectMany(g => g.Value.Items).Append(SignOff(policy))
+        ReleaseGates.Defined(policy).Append(SignOff(policy))
             .DistinctBy(i => i.Id, StringComparer.OrdinalIgnoreCase).ToArray();
 
     /// <summary>The sign-off item of the success criteria: an attestation by the sign-off roles, not waivable.</summary>
