@@ -26,6 +26,9 @@ public sealed class TableApprovalRequestStore(TableServiceClient service) : IApp
 
     public static string SendPartition(string releaseId) => $"release:{releaseId}";
 
+    /// <summary>The release id of a <see cref="SendPartition"/> key.</summary>
+    public static string ReleaseOfSendPartition(string partitionKey) => partitionKey["release:".Length..];
+
     public async Task<ApprovalRequest?> GetAsync(string tokenHash, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
