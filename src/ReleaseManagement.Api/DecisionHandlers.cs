@@ -47,6 +47,9 @@ public sealed class DecisionHandlers(ApprovalDecisionService decisions)
             DecisionAttemptOutcome.NotSignedIn => Problems.Forbidden("Sign-in required.", "Decisions need a signed-in approver (App Service authentication)."),
             DecisionAttemptOutcome.WrongApprover => Problems.Forbidden("Not the approver.", "The signed-in user is not the approver named in the decision."),
             DecisionAttemptOutcome.RequesterMayNotApprove => Problems.Forbidden("The requester cannot approve.", "The person who requested a release cannot approve it."),
+            DecisionAttemptOutcome.GateFailing => Problems.Conflict(
+                "An approval is not accepted while a gate fails.",
+                $"Stage '{d.Stage}' of release '{releaseId}': {result.BlockedBy} Nothing was recorded; a rejection is accepted."),
             _ => Problems.Conflict("The decision was not recorded.", result.Outcome.ToString()),
         };
     }

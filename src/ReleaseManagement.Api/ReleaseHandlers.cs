@@ -48,12 +48,14 @@ public sealed partial class ReleaseHandlers(
             return Problems.Validation(validation.Errors, "The release request is invalid.");
         }
 
-        var release = validation.Value!;
-        var policyCheck = ReleaseRequestPolicyValidator.Validate(policy, release, now);
+        var policyCheck = ReleaseRequestPolicyValidator.Validate(policy, validation.Value!, now);
         if (!policyCheck.IsValid)
         {
             return Problems.Validation(policyCheck.Errors, "The release request does not meet the release policy.");
         }
+
+        // The policy may move the request to another change category (risk above its category's maximum).
+        var release = policyCheck.Value!;
 
         var record = new ReleaseRecord(release, now, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", now);
         if (!await store.TryCreateAsync(record, cancellationToken))

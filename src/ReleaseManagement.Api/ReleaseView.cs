@@ -30,11 +30,15 @@ public sealed record ReleaseView(
     IReadOnlyList<PendingApproval> PendingApprovals,
     string? Risk,
     IReadOnlyList<TimelineEntry> Timeline,
-    IReadOnlyList<ReleaseWarning> Warnings)
+    IReadOnlyList<ReleaseWarning> Warnings,
+    IReadOnlyList<ScopeItem>? Scope = null,
+    string? Notes = null,
+    ChangeCategory? ReclassifiedFrom = null)
 {
     public static ReleaseView From(ReleaseRecord r, string? runtimeStatus, IReadOnlyList<TimelineEntry>? timeline = null) => new(
         r.Request.Id, r.Request.Title, r.Request.Type, r.Request.Systems, r.Request.TargetDate, r.Request.RequestedBy,
         r.Request.Approvers, r.Request.EffectiveChangeCategory, r.Request.Impact, r.Request.Probability,
         r.CreatedAt, r.Phase, r.Status, r.StatusReason, r.UpdatedAt, runtimeStatus,
-        r.Stage, r.Gates ?? [], r.PendingApprovals ?? [], r.Risk, timeline ?? [], r.Warnings ?? []);
+        r.Stage, r.Gates ?? [], r.PendingApprovals ?? [], r.Risk, timeline ?? [], r.Warnings ?? [], r.Request.Scope ?? [], r.Request.Notes,
+        r.Request.ReclassifiedFrom);
 }

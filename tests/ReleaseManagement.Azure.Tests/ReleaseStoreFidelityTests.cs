@@ -21,7 +21,8 @@ public sealed class ReleaseStoreFidelityTests
     private static IReadOnlyList<ReleaseStatusUpdate> Updates(string id) =>
     [
         new(id, ReleasePhase.Planning, ReleaseStatus.Active, "Awaiting plan approval.", T0.AddMinutes(1), Stage: "plan",
-            PendingApprovals: [new PendingApproval("plan", ["product-owner", "technical-lead"], T0.AddDays(2))], Risk: "Medium: staged rollout",
+            PendingApprovals: [new PendingApproval("plan", ["product-owner", "technical-lead"], T0.AddDays(2),
+                [new GateItemStatus("planning-scope", "Failed", "declined")], "the gate is failing (planning-scope).")], Risk: "Medium: staged rollout",
             Timeline: new TimelineEntry(1, T0.AddMinutes(1), ReleasePhase.Planning, "approval", "Plan approval requested.")),
         new(id, ReleasePhase.Development, ReleaseStatus.Active, "Development gate.", T0.AddMinutes(2), PendingApprovals: [],
             Gates: [new GateItemStatus("coverage", "Passed", "84 % >= 80 %"), new GateItemStatus("vulnerabilities", "Pending", null)]),
@@ -45,7 +46,10 @@ public sealed class ReleaseStoreFidelityTests
 
     private static async Task<string> ApplyAndReadAsync(IReleaseStore store, string id, int count)
     {
-        var request = new ReleaseRequest(id, "December release", ReleaseType.Minor, ["Billing", "Forecasting"], new DateOnly(2026, 12, 15), "rm@example.com");
+        var request = new ReleaseRequest(id, "December release", ReleaseType.Minor, ["Billing", "Forecasting"], new DateOnly(2026, 12, 15), "rm@example.com",
+            ChangeCategory: Policy.ChangeCategory.Normal, Impact: Policy.RiskRating.High, Probability: Policy.RiskRating.High,
+            Scope: [new ScopeItem("Invoice export", ScopeKind.Feature, "https://tracker.example.com/BILL-1"), new ScopeItem("TLS only", ScopeKind.Security)],
+            Notes: "One week buffer.", ReclassifiedFrom: Policy.ChangeCategory.Standard);
         Assert.True(await store.TryCreateAsync(new ReleaseRecord(request, T0, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", T0), Ct));
         foreach (var update in Updates(id).Take(count))
         {

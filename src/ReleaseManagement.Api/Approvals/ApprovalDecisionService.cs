@@ -137,6 +137,12 @@ public sealed partial class ApprovalDecisionService(
                 return new DecisionAttemptResult(refusal.Value, request, null, release);
             }
 
+            if (approved && standing.IsRunning && BlockedBy(release, request.Stage) is { } blocked)
+            {
+                LogRefused(log, DecisionAttemptOutcome.GateFailing, request.ReleaseId, request.Stage);
+                return new DecisionAttemptResult(DecisionAttemptOutcome.GateFailing, request, null, release, BlockedBy: blocked);
+            }
+
             if (!standing.IsRunning)
             {
                 var closed = request with { State = ApprovalRequestState.Closed, ClosedReason = "The release no longer waits for decisions." };
@@ -203,10 +209,24 @@ public sealed partial class ApprovalDecisionService(
             return new DecisionAttemptResult(DecisionAttemptOutcome.Closed, null, null, release, closure);
         }
 
+        if (approved && BlockedBy(release, stage) is { } blocked)
+        {
+            LogRefused(log, DecisionAttemptOutcome.GateFailing, releaseId, stage);
+            return new DecisionAttemptResult(DecisionAttemptOutcome.GateFailing, null, null, release, BlockedBy: blocked);
+        }
+
         var record = NewRecord(releaseId, stage, approved, approver, role, comment, time.GetUtcNow(), DecisionChannels.Api, client);
         await RecordAndRaiseAsync(record, durable, cancellationToken);
         return new DecisionAttemptResult(DecisionAttemptOutcome.Recorded, null, record, release);
     }
+
+    /// <summary>
+    /// Why an approval of <paramref name="stage"/> is not accepted now, as the release last projected it: a gate of the
+    /// stage is failing and the stage's rule does not allow approving with failing gates (the orchestration refuses such an
+    /// approval too). Null when approvals are accepted.
+    /// </summary>
+    public static string? BlockedBy(ReleaseRecord release, string stage) =>
+        release.PendingApprovals?.FirstOrDefault(p => p.Stage == stage)?.ApproveBlockedBy;
 
     private DecisionAttemptOutcome? Authorize(string approver, bool approved, ReleaseRecord release, DecisionClient client)
     {

@@ -37,12 +37,31 @@ public sealed class ApprovalEmailComposer(IOptions<ApprovalOptions> options) : I
         values["gateSummary"] = string.IsNullOrWhiteSpace(model.GateSummary) ? "(none yet)" : model.GateSummary;
         values["deadline"] = FormatTime(model.Deadline);
         values["link"] = link;
+        values["changeCategory"] = ApprovalFragments.Category(release);
+        values["notes"] = ApprovalFragments.Notes(release);
+        values["blocked"] = model.ApproveBlockedBy is null
+            ? "Approve or reject on the page."
+            : $"An approval is not accepted now: {model.ApproveBlockedBy} You may still reject.";
+
+        // The lists differ per format: HTML items from their templates, plain lines for the text part.
+        var html = new Dictionary<string, string?>(values, StringComparer.Ordinal)
+        {
+            ["gates"] = ApprovalFragments.GatesHtml(model.Gates),
+            ["scope"] = ApprovalFragments.ScopeHtml(release),
+            ["decided"] = ApprovalFragments.LinesHtml(model.DecidedSoFar, ApprovalFragments.NoDecisions),
+        };
+        var text = new Dictionary<string, string?>(values, StringComparer.Ordinal)
+        {
+            ["gates"] = ApprovalFragments.GatesText(model.Gates),
+            ["scope"] = ApprovalFragments.ScopeText(release),
+            ["decided"] = ApprovalFragments.LinesText(model.DecidedSoFar, ApprovalFragments.NoDecisions),
+        };
 
         var subject = Templates.Render("approval-email.subject.txt", values).Trim();
         return new EmailMessage(
             [model.Approver.Email],
             subject,
-            Templates.Render("approval-email.html", values),
-            Templates.Render("approval-email.txt", values));
+            Templates.Render("approval-email.html", html),
+            Templates.Render("approval-email.txt", text));
     }
 }

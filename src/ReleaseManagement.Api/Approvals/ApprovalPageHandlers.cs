@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using ReleaseManagement.Approvals;
@@ -99,6 +98,8 @@ public sealed class ApprovalPageHandlers(ApprovalDecisionService service)
                 return Message(StatusCodes.Status403Forbidden, "Not your link", "You are signed in as someone other than the approver this link was sent to. Nothing was recorded.");
             case DecisionAttemptOutcome.RequesterMayNotApprove:
                 return Message(StatusCodes.Status403Forbidden, "You requested this release", "The person who requested a release cannot approve it. Nothing was recorded.");
+            case DecisionAttemptOutcome.GateFailing:
+                return Message(StatusCodes.Status409Conflict, "Approval not accepted", $"An approval is not accepted now: {result.BlockedBy} Nothing was recorded; you may still reject.");
             default:
                 return StatePage(result.Outcome, result.Request, isPost: true);
         }
@@ -135,23 +136,23 @@ public sealed class ApprovalPageHandlers(ApprovalDecisionService service)
     {
         var r = view.Request!;
         var release = view.Release!.Request;
-        var decided = new StringBuilder();
-        foreach (var d in view.Decisions)
-        {
-            decided.Append(CultureInfo.InvariantCulture, $"<li><strong>{Templates.Html(d.Approver)}</strong>")
-                .Append(d.Role is null ? string.Empty : $" ({Templates.Html(d.Role)})")
-                .Append(CultureInfo.InvariantCulture, $": {(d.Approved ? "approved" : "rejected")} at {Templates.Html(ApprovalEmailComposer.FormatTime(d.DecidedAt))}")
-                .Append(d.Comment is null ? string.Empty : $" &mdash; &ldquo;{Templates.Html(d.Comment)}&rdquo;")
-                .Append("</li>");
-        }
-
+        var pending = view.Release.PendingApprovals?.FirstOrDefault(p => p.Stage == r.Stage);
+        var blockedBy = ApprovalDecisionService.BlockedBy(view.Release, r.Stage);
         var values = ReleaseTemplateFields.For(release);
         values["stage"] = ApprovalEmailComposer.StageName(r.Stage);
         values["phase"] = view.Release.Phase.ToString();
         values["approver"] = r.Approver;
         values["role"] = r.Role;
         values["deadline"] = ApprovalEmailComposer.FormatTime(r.ExpiresAt);
-        values["decisions"] = decided.Length == 0 ? "<li>Nobody has decided yet.</li>" : decided.ToString();
+        values["decisions"] = ApprovalFragments.DecisionsHtml(view.Decisions);
+        values["risk"] = view.Release.Risk ?? "(not assessed yet)";
+        values["changeCategory"] = ApprovalFragments.Category(release);
+        values["gates"] = ApprovalFragments.GatesHtml(pending?.Gates ?? []);
+        values["scope"] = ApprovalFragments.ScopeHtml(release);
+        values["notes"] = ApprovalFragments.Notes(release);
+        values["buttons"] = blockedBy is null
+            ? Templates.Render("approval-buttons.html", new Dictionary<string, string?>())
+            : Templates.Render("approval-buttons-blocked.html", new Dictionary<string, string?> { ["blockedBy"] = blockedBy });
         values["formField"] = FormField;
         values["formValue"] = formValue;
         values["maxComment"] = ApprovalDecisionService.MaxCommentLength.ToString(CultureInfo.InvariantCulture);

@@ -29,4 +29,10 @@ public enum DecisionAttemptOutcome
 
     /// <summary>The approver requested the release and may not approve it.</summary>
     RequesterMayNotApprove,
+
+    /// <summary>
+    /// An approval while a gate of the stage is failing, which the stage's rule does not allow
+    /// (<c>approvals.&lt;stage&gt;.allowWithFailingGates</c>); <see cref="DecisionAttemptResult.BlockedBy"/> says why. A rejection is accepted.
+    /// </summary>
+    GateFailing,
 }

@@ -56,7 +56,7 @@ public static class ReportRenderer
             ("Change lead time from merge (median / p90)", $"{Hours(m.ChangeLeadTimeFromMerge.MedianHours)} / {Hours(m.ChangeLeadTimeFromMerge.P90Hours)}", $"≤ {Hours(t.MaxChangeLeadTime.TotalHours)}", m.ChangeLeadTimeFromMerge.MedianHours is { } lm ? lm <= t.MaxChangeLeadTime.TotalHours : null),
             ("Change lead time from request (median / p90)", $"{Hours(m.ChangeLeadTimeFromRequest.MedianHours)} / {Hours(m.ChangeLeadTimeFromRequest.P90Hours)}", "", null),
             ("Releases", string.Join(", ", m.ReleaseFrequency.Select(f => $"{f.Type} {f.Releases}" + (f.Expected is { } e ? $"/{e.ToString("0.##", C)}" : ""))), $"≥ {t.MinReleasesPerQuarter} per quarter", m.Deployments == 0 ? null : perQuarter >= t.MinReleasesPerQuarter),
-            ("Approval wait (median; share of lead time)", $"{Hours(m.Approvals.Wait.MedianHours)}; {Percent(m.Approvals.WaitShareOfLeadTime.Percent)}", "", null),
+            ("Approval wait (median; share of lead time; stages skipped as pre-approved)", $"{Hours(m.Approvals.Wait.MedianHours)}; {Percent(m.Approvals.WaitShareOfLeadTime.Percent)}; {m.Approvals.SkippedStages.ToString(C)} skipped", "", null),
         ];
     }
 

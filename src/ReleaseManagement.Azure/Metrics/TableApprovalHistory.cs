@@ -41,6 +41,15 @@ public sealed class TableApprovalHistory(TableServiceClient service) : IApproval
             result.Add(new ResolvedApprovalAsk(d.ReleaseId, d.Stage, d.Role ?? "(unknown)", d.Approved ? ApprovalOutcome.Approved : ApprovalOutcome.Rejected, d.At, askedAt));
         }
 
+        // Stages skipped in the range (pre-approved by the change category): their closure rows say so.
+        var skippedFilter = TableClient.CreateQueryFilter($"PartitionKey ge {"release:"} and PartitionKey lt {"release;"} and Skipped eq {true} and ClosedAt ge {from} and ClosedAt lt {to}");
+        await foreach (var e in _requests.QueryAsync<TableEntity>(skippedFilter, cancellationToken: cancellationToken))
+        {
+            result.Add(new ResolvedApprovalAsk(
+                TableApprovalRequestStore.ReleaseOfSendPartition(e.PartitionKey), e.GetString("Stage") ?? string.Empty, ApprovalFact.PreApproved,
+                ApprovalOutcome.Skipped, e.GetDateTimeOffset("ClosedAt") ?? from, null));
+        }
+
         // Request links that expired in the range: a role with no decision on the stage, on a stage nobody rejected, timed out.
         var linkFilter = TableClient.CreateQueryFilter($"PartitionKey ge {"token:"} and PartitionKey lt {"token;"} and Kind eq {nameof(ApprovalKind.Request)} and ExpiresAt ge {from} and ExpiresAt lt {to}");
         var links = new List<ApprovalRequest>();

@@ -26,6 +26,9 @@ public sealed class TableApprovalRequestStore(TableServiceClient service) : IApp
 
     public static string SendPartition(string releaseId) => $"release:{releaseId}";
 
+    /// <summary>The release id of a <see cref="SendPartition"/> key.</summary>
+    public static string ReleaseOfSendPartition(string partitionKey) => partitionKey["release:".Length..];
+
     public async Task<ApprovalRequest?> GetAsync(string tokenHash, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
@@ -108,6 +111,7 @@ public sealed class TableApprovalRequestStore(TableServiceClient service) : IApp
                     ["Stage"] = closure.Stage,
                     ["Reason"] = closure.Reason,
                     ["ClosedAt"] = closure.ClosedAt,
+                    ["Skipped"] = closure.Skipped,
                 },
                 cancellationToken);
         }
@@ -122,7 +126,8 @@ public sealed class TableApprovalRequestStore(TableServiceClient service) : IApp
         await EnsureTableAsync(cancellationToken);
         var response = await _table.GetEntityIfExistsAsync<TableEntity>(SendPartition(releaseId), ClosureRow(stage), cancellationToken: cancellationToken);
         return response.HasValue
-            ? new ApprovalStageClosure(releaseId, stage, response.Value!.GetString("Reason") ?? string.Empty, response.Value.GetDateTimeOffset("ClosedAt") ?? default)
+            ? new ApprovalStageClosure(releaseId, stage, response.Value!.GetString("Reason") ?? string.Empty, response.Value.GetDateTimeOffset("ClosedAt") ?? default,
+                response.Value.GetBoolean("Skipped") ?? false)
             : null;
     }
 

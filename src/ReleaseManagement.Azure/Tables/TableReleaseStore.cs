@@ -196,6 +196,9 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
         _created = true;
     }
 
+    /// <summary>Scope items as stored: kinds by name.</summary>
+    private static readonly JsonSerializerOptions ScopeJson = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
     internal static TableEntity ToEntity(ReleaseRecord record) => new(record.Request.Id, RowKey)
     {
         ["Title"] = record.Request.Title,
@@ -207,6 +210,9 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
         ["ChangeCategory"] = record.Request.ChangeCategory?.ToString(),
         ["Impact"] = record.Request.Impact.ToString(),
         ["Probability"] = record.Request.Probability.ToString(),
+        ["Scope"] = record.Request.Scope is null ? null : JsonSerializer.Serialize(record.Request.Scope, ScopeJson),
+        ["Notes"] = record.Request.Notes,
+        ["ReclassifiedFrom"] = record.Request.ReclassifiedFrom?.ToString(),
         ["CreatedAt"] = record.CreatedAt,
         ["Phase"] = record.Phase.ToString(),
         ["Status"] = record.Status.ToString(),
@@ -227,7 +233,10 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
                 .ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal) : null,
             e.GetString("ChangeCategory") is { } category ? Enum.Parse<ChangeCategory>(category) : null,
             e.GetString("Impact") is { } impact ? Enum.Parse<RiskRating>(impact) : RiskRating.Medium,
-            e.GetString("Probability") is { } probability ? Enum.Parse<RiskRating>(probability) : RiskRating.Medium);
+            e.GetString("Probability") is { } probability ? Enum.Parse<RiskRating>(probability) : RiskRating.Medium,
+            e.GetString("Scope") is { } scope ? JsonSerializer.Deserialize<ScopeItem[]>(scope, ScopeJson) : null,
+            e.GetString("Notes"),
+            e.GetString("ReclassifiedFrom") is { } from ? Enum.Parse<ChangeCategory>(from) : null);
         return new ReleaseRecord(
             request,
             e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,

@@ -5,7 +5,8 @@ using ReleaseManagement.Ports;
 namespace ReleaseManagement.Activities;
 
 /// <summary>The input of <see cref="CloseApprovalStage"/>; <paramref name="Reason"/> is shown on the closed links' page.</summary>
-public sealed record CloseApprovalStageInput(string ReleaseId, string Stage, string Reason);
+/// <param name="Skipped">The stage was skipped (not on the change category's approval route): pre-approved, nobody was asked.</param>
+public sealed record CloseApprovalStageInput(string ReleaseId, string Stage, string Reason, bool Skipped = false);
 
 public sealed record CloseApprovalStageResult(int Closed);
 
@@ -27,7 +28,7 @@ public sealed partial class CloseApprovalStage(IApprovalRequestStore requests, T
             reason = reason[..MaxReasonLength];
         }
 
-        await requests.MarkStageClosedAsync(new ApprovalStageClosure(input.ReleaseId, input.Stage, reason, time.GetUtcNow()), cancellationToken);
+        await requests.MarkStageClosedAsync(new ApprovalStageClosure(input.ReleaseId, input.Stage, reason, time.GetUtcNow(), input.Skipped), cancellationToken);
         var closed = 0;
         foreach (var send in await requests.ListSendsAsync(input.ReleaseId, input.Stage, cancellationToken))
         {

@@ -12,7 +12,10 @@ namespace ReleaseManagement.Activities;
 /// <param name="Round">Counts the times the stage is put to approvers (1 for the first); a new round sends new emails.</param>
 /// <param name="Kind">Request, Reminder or Escalation: each kind of a round is emailed once per approver, with a fresh link.</param>
 /// <param name="Risk">The release's risk as the policy rates it, shown in the email (optional).</param>
-/// <param name="GateSummary">A line on the gates passed so far, shown in the email (optional).</param>
+/// <param name="GateSummary">A line on the verdicts of the stage's gate, shown in the email (optional).</param>
+/// <param name="Gates">The stage's gate items with their verdicts (passed, failed, waived and by whom, pending), shown in the email.</param>
+/// <param name="ApproveBlockedBy">Why an approval is not accepted now (a failing gate the stage's rule does not allow), or null.</param>
+/// <param name="DecidedSoFar">Who has decided the stage so far, in words ("lead@example.com (technical-lead): approved").</param>
 public sealed record RequestApprovalsInput(
     string ReleaseId,
     string Stage,
@@ -21,7 +24,10 @@ public sealed record RequestApprovalsInput(
     IReadOnlyList<ApproverRef> Approvers,
     DateTimeOffset Deadline,
     string? Risk = null,
-    string? GateSummary = null);
+    string? GateSummary = null,
+    IReadOnlyList<GateItemStatus>? Gates = null,
+    string? ApproveBlockedBy = null,
+    IReadOnlyList<string>? DecidedSoFar = null);
 
 /// <summary>How many approvers were emailed now, and how many had been emailed by an earlier attempt.</summary>
 public sealed record RequestApprovalsResult(int Emailed, int AlreadyEmailed);
@@ -63,7 +69,12 @@ public sealed partial class RequestApprovals(
             await requests.AddAsync(request, cancellationToken);
 
             var message = composer.Compose(new ApprovalEmailModel(
-                release.Request, input.Stage, input.Kind, approver with { Email = request.Approver }, input.Risk, input.GateSummary, input.Deadline, token));
+                release.Request, input.Stage, input.Kind, approver with { Email = request.Approver }, input.Risk, input.GateSummary, input.Deadline, token)
+            {
+                Gates = input.Gates ?? [],
+                ApproveBlockedBy = input.ApproveBlockedBy,
+                DecidedSoFar = input.DecidedSoFar ?? [],
+            });
             await email.SendAsync(message, cancellationToken);
             await requests.MarkSentAsync(request, time.GetUtcNow(), cancellationToken);
             LogSent(log, input.Kind, input.ReleaseId, input.Stage, input.Round, request.Role);

@@ -69,7 +69,8 @@ public static class ApprovalRequestKeys
 /// The mark left when a release's approval stage was decided or expired. From then on no decision on that stage is
 /// accepted, whether through a link or the plain API: the first closure is kept.
 /// </summary>
-public sealed record ApprovalStageClosure(string ReleaseId, string Stage, string Reason, DateTimeOffset ClosedAt);
+/// <param name="Skipped">The stage was skipped (pre-approved by the change category): the approval metrics count it as skipped.</param>
+public sealed record ApprovalStageClosure(string ReleaseId, string Stage, string Reason, DateTimeOffset ClosedAt, bool Skipped = false);
 
 /// <summary>A decision as recorded in table <c>ApprovalDecisions</c>: the audit trail of who decided what, when and from where.</summary>
 public sealed record ApprovalDecisionRecord(

@@ -153,6 +153,12 @@ public enum ApprovalOutcome
     Approved,
     Rejected,
     TimedOut,
+
+    /// <summary>
+    /// The stage was not asked at all: the release's change category does not route through it (pre-approved). Counted as
+    /// skipped, never as an ask with zero wait; the fact's role is <see cref="ApprovalFact.PreApproved"/>.
+    /// </summary>
+    Skipped,
 }
 
 /// <summary>An approval ask of a role on a release's stage, resolved at <see cref="At"/> (the decision, or the expiry).</summary>
@@ -162,4 +168,8 @@ public sealed record ApprovalFact(
     string Stage,
     string Role,
     ApprovalOutcome Outcome,
-    DateTimeOffset? AskedAt) : IFact;
+    DateTimeOffset? AskedAt) : IFact
+{
+    /// <summary>The role of a <see cref="ApprovalOutcome.Skipped"/> fact: nobody was asked.</summary>
+    public const string PreApproved = "(pre-approved)";
+}

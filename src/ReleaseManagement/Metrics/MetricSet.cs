@@ -70,7 +70,8 @@ public sealed record RoleApprovalValue(
 /// <summary>How much of the lead time was waiting for approvers, and how each role decides.</summary>
 /// <param name="Wait">Per successful deployment: total time waiting for approval stages before it.</param>
 /// <param name="WaitShareOfLeadTime">Sum of approval waits over the sum of request-to-production lead times (same deployments).</param>
-public sealed record ApprovalLatencyValue(DurationValue Wait, RateValue WaitShareOfLeadTime, IReadOnlyList<RoleApprovalValue> ByRole);
+/// <param name="SkippedStages">Approval stages skipped in the period because the change category pre-approves them (not asks, not waits).</param>
+public sealed record ApprovalLatencyValue(DurationValue Wait, RateValue WaitShareOfLeadTime, IReadOnlyList<RoleApprovalValue> ByRole, int SkippedStages = 0);
 
 /// <summary>Every metric for one period and one slice of the facts (all, a system, a release type or a change category).</summary>
 public sealed record MetricSet(

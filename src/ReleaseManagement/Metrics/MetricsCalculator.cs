@@ -119,8 +119,10 @@ public static class MetricsCalculator
             Denominator = (long)TimeSpan.FromTicks(leadTicks).TotalMinutes,
         };
 
-        var byRole = facts.Approvals
-            .Where(a => a.At >= from && a.At < to)
+        var inRange = facts.Approvals.Where(a => a.At >= from && a.At < to).ToList();
+        var skipped = inRange.Count(a => a.Outcome == ApprovalOutcome.Skipped);
+        var byRole = inRange
+            .Where(a => a.Outcome != ApprovalOutcome.Skipped)
             .GroupBy(a => a.Role, StringComparer.OrdinalIgnoreCase)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g =>
@@ -135,7 +137,7 @@ public static class MetricsCalculator
                 return new RoleApprovalValue(g.Key, asks, approved, rejected, timedOut, RateValue.Of(rejected, asks), RateValue.Of(timedOut, asks), latency);
             })
             .ToList();
-        return new ApprovalLatencyValue(wait, share, byRole);
+        return new ApprovalLatencyValue(wait, share, byRole, skipped);
     }
 
     /// <summary>

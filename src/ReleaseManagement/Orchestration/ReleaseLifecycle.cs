@@ -21,6 +21,7 @@ public sealed class ReleaseLifecycle
     private readonly CommunicationsStep _communications;
     private readonly LifecycleWait _wait;
     private readonly ApprovalStep _approval;
+    private readonly GateStep _gate;
     private readonly DevelopmentStep _development;
     private readonly RouteStep _route;
     private readonly ValidationStep _validation;
@@ -34,7 +35,7 @@ public sealed class ReleaseLifecycle
         _communications = new CommunicationsStep(_state, _status);
         _wait = new LifecycleWait(_state, _status, _communications);
         _approval = new ApprovalStep(_state, _status, _wait);
-        var gate = new GateStep(_state, _status, _wait);
+        var gate = _gate = new GateStep(_state, _status, _wait);
         var deployment = new DeploymentStep(_state, _status, _wait);
         _development = new DevelopmentStep(_state, _status, _wait, gate);
         _route = new RouteStep(_state, _status, _wait, gate, _approval, new ProductionWindowStep(_state, _status, _wait), deployment);
@@ -82,14 +83,32 @@ public sealed class ReleaseLifecycle
     {
         var (release, policy, risk) = (_state.Release, _state.Policy, _state.Risk);
 
-        // 1. Planning: risk, the communication timeline, the plan (or emergency) approval with the risk's extra roles.
+        // 1. Planning: risk, the communication timeline, the Planning gate, the plan (or emergency) approval with the
+        //    risk's and the change category's extra roles, unless the category's approval route skips it (pre-approved).
         await _status.PublishAsync(ReleaseEventType.ReleaseStarted, new() { ["type"] = release.Type.ToString() });
         await _status.RecordAsync(new StatusRecord($"Planning: risk {risk.Level}.", ReleaseStages.Planning, TimelineKinds.Phase)
         {
             Risk = $"{risk.Level} (impact {risk.Impact}, probability {risk.Probability}): {risk.Mitigation.Strategy}",
         });
+        if (release.ReclassifiedFrom is { } from)
+        {
+            await _status.TimelineAsync(TimelineKinds.Status,
+                $"Reclassified from a {from} to a {release.EffectiveChangeCategory} change: risk {risk.Level} is above what a {from} change accepts ({policy.ChangeCategories[from].MaxRisk}).");
+        }
+
         _communications.Start();
-        if (await _approval.RunAsync(_state.TypePolicy.ApprovalStage, policy.PlanApprovalRule(release.Type, risk)) is { } rejected)
+        var planStage = _state.TypePolicy.ApprovalStage;
+        var planning = ReleaseGates.Planning(policy);
+        if (policy.Planning.Blocking)
+        {
+            await _gate.RunAsync(ReleaseStages.Planning, new EffectiveGate(planning, []));
+        }
+
+        if (!policy.IsOnApprovalRoute(release.EffectiveChangeCategory, planStage))
+        {
+            await _approval.SkipAsync(planStage);
+        }
+        else if (await _approval.RunAsync(planStage, policy.PlanApprovalRule(release, risk), planning, gateBlocks: policy.Planning.Blocking) is { } rejected)
         {
             return rejected;
         }

@@ -4,8 +4,9 @@ using ReleaseManagement.Releases;
 namespace ReleaseManagement.Orchestration;
 
 /// <summary>
-/// One transition of the promotion route (<see cref="PromotionStep"/>): its trigger, its gates and checks, its approval,
-/// the production window when it goes to production, then the deployment.
+/// One transition of the promotion route (<see cref="PromotionStep"/>): its trigger, its gates and checks (as the risk
+/// level makes them), its approval when the change category's route keeps it, the production window when it goes to
+/// production, then the deployment.
 /// </summary>
 internal sealed class RouteStep(
     LifecycleState state, StatusRecorder status, LifecycleWait wait, GateStep gate, ApprovalStep approval, ProductionWindowStep window, DeploymentStep deployment)
@@ -17,10 +18,18 @@ internal sealed class RouteStep(
         await status.RecordAsync(new StatusRecord(
             $"Promotion {step.From} → {step.To}: waiting for {string.Join(", ", step.Trigger)}.", ReleaseStages.Promotion(step.To), TimelineKinds.Phase));
         await wait.UntilAsync(() => step.Trigger.All(t => state.Inbox.Satisfied(t, state.Policy)), null);
-        await gate.RunAsync(ReleaseStages.Gate(step.To), step.Gates, step.Validation);
-        if (step.ApprovalStage is { } stage && state.Policy.Approvals.TryGetValue(stage, out var rule) && await approval.RunAsync(stage, rule) is { } rejected)
+        var effective = ReleaseGates.For(state.Policy, state.Risk, step.Gates, step.Validation);
+        await gate.RunAsync(ReleaseStages.Gate(step.To), effective);
+        if (step.ApprovalStage is { } stage && state.Policy.Approvals.TryGetValue(stage, out var rule))
         {
-            return rejected;
+            if (!state.Policy.IsOnApprovalRoute(state.Release.EffectiveChangeCategory, stage))
+            {
+                await approval.SkipAsync(stage);
+            }
+            else if (await approval.RunAsync(stage, rule, effective.Gate, gateBlocks: true) is { } rejected)
+            {
+                return rejected;
+            }
         }
 
         if (step.To == DeploymentEnvironment.Production && state.TypePolicy.UsesReleaseWindows)

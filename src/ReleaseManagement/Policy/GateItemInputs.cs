@@ -7,7 +7,7 @@ namespace ReleaseManagement.Policy;
 /// </summary>
 public static class GateItemInputs
 {
-    /// <summary>Every gate item the policy defines, gates in key order, each item once (the first gate naming it).</summary>
+    /// <summary>Every gate item the policy defines (<see cref="ReleaseGates.Defined"/>: quality gates in key order, the risk levels' items, the Planning gate), each item once.</summary>
     /// <remarks>
     /// Also the sign-off of a step that ended without health data (<see cref="SuccessCriteria.SignOffItem"/>, attested by
     /// <see cref="SuccessCriteria.SignOffRoles"/>, never waived) when no gate defines an item of that id.
@@ -17,7 +17,7 @@ public static class GateItemInputs
     /// <see cref="EmergencyReviewPolicy.ReviewerRoles"/>, never waived) when no gate defines an item of that id.
     /// </remarks>
     public static IReadOnlyList<GateItem> Items(ReleasePolicy policy) =>
-        policy.QualityGates.OrderBy(g => g.Key).SelectMany(g => g.Value.Items).Append(SignOff(policy)).Append(EmergencyReview(policy))
+        ReleaseGates.Defined(policy).Append(SignOff(policy)).Append(EmergencyReview(policy))
             .DistinctBy(i => i.Id, StringComparer.OrdinalIgnoreCase).ToArray();
 
     /// <summary>The emergency change review of a hotfix: an attestation by the policy's reviewer roles, not waivable.</summary>
@@ -34,7 +34,7 @@ public static class GateItemInputs
     /// <summary>Whether <paramref name="itemId"/> is the emergency review item (and no gate defines an item of that id).</summary>
     public static bool IsEmergencyReview(ReleasePolicy policy, string itemId) =>
         string.Equals(itemId.Trim(), policy.EmergencyReview.EvidenceItem, StringComparison.OrdinalIgnoreCase)
-        && !policy.QualityGates.Values.SelectMany(g => g.Items).Any(i => string.Equals(i.Id, itemId.Trim(), StringComparison.OrdinalIgnoreCase));
+        && !ReleaseGates.Defined(policy).Any(i => string.Equals(i.Id, itemId.Trim(), StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The sign-off item of the success criteria: an attestation by the sign-off roles, not waivable.</summary>
     public static GateItem SignOff(ReleasePolicy policy) => new()

@@ -66,6 +66,48 @@ public sealed record ReleasePolicy
 
     /// <summary>The audit trail: who may read it. Optional; default release-manager and auditor.</summary>
     public AuditPolicy Audit { get; init; } = new();
+    /// <summary>The release planning checklist as a gate shown to plan approvers, and whether plan approval waits for it. Optional.</summary>
+    public PlanningPolicy Planning { get; init; } = new();
+
+    /// <summary>
+    /// The plan (or emergency) approval rule of <paramref name="request"/> at <paramref name="risk"/>: the type's rule with
+    /// the roles the risk's mitigation and the change category add (<see cref="ChangeCategoryPolicy.ExtraApprovalRoles"/>).
+    /// </summary>
+    public ApprovalRule PlanApprovalRule(ReleaseRequest request, RiskAssessment risk)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var rule = PlanApprovalRule(request.Type, risk);
+        var extra = ChangeCategories.TryGetValue(request.EffectiveChangeCategory, out var category) ? category.ExtraApprovalRoles : [];
+        return extra.Count > 0 ? rule with { RequiredRoles = [.. rule.RequiredRoles.Union(extra, StringComparer.Ordinal)] } : rule;
+    }
+
+    /// <summary>
+    /// Whether a change of <paramref name="category"/> goes through approval stage <paramref name="stage"/>: only the
+    /// stages of its <see cref="ChangeCategoryPolicy.ApprovalRoute"/> run; the others are pre-approved.
+    /// </summary>
+    public bool IsOnApprovalRoute(ChangeCategory category, string stage) =>
+        !ChangeCategories.TryGetValue(category, out var policy) || policy.ApprovalRoute.Contains(stage, StringComparer.Ordinal);
+
+    /// <summary>
+    /// Every approval rule <paramref name="request"/> needs, by stage key, in the order they apply: the stages of its type's
+    /// route that its change category's approval route keeps, the plan rule with the risk's and the category's roles.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, ApprovalRule>> ApprovalRulesFor(ReleaseRequest request, RiskAssessment risk)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var category = request.EffectiveChangeCategory;
+        return ApprovalRulesFor(request.Type)
+            .Select((r, i) => i == 0 ? new KeyValuePair<string, ApprovalRule>(r.Key, PlanApprovalRule(request, risk)) : r)
+            .Where(r => IsOnApprovalRoute(category, r.Key))
+            .ToArray();
+    }
+
+    /// <summary>The stage keys of <paramref name="request"/>'s type route that its change category skips (pre-approved).</summary>
+    public IReadOnlyList<string> SkippedApprovalStages(ReleaseRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return ApprovalRulesFor(request.Type).Select(r => r.Key).Where(s => !IsOnApprovalRoute(request.EffectiveChangeCategory, s)).ToArray();
+    }
 
     /// <summary>
     /// The approval rule a release of <paramref name="type"/> is planned under: the type's approval stage, with the type's
@@ -215,6 +257,12 @@ public sealed record ApprovalRule
 
     /// <summary>Whether the release's requester may decide on it. Off by default (separation of duties).</summary>
     public bool RequesterMayApprove { get; init; }
+
+    /// <summary>
+    /// Whether an approval counts while a gate of the stage is failing. Off by default: the page shows no approve button,
+    /// the API answers 409, and the orchestration refuses such an approval (a rejection always counts).
+    /// </summary>
+    public bool AllowWithFailingGates { get; init; }
 }
 
 public enum Quorum

@@ -237,6 +237,9 @@ public static class ReleasePolicyDefaults
                 Description = "Pre-approved, low-risk changes",
                 ApprovalRoute = [ApprovalStageKeys.PromotionIntegration, ApprovalStageKeys.PromotionStaging, ApprovalStageKeys.PromotionProduction],
                 AllowedReleaseTypes = [ReleaseType.Minor, ReleaseType.Patch],
+                MaxRisk = RiskRating.Low,
+                OnRiskAboveMax = RiskAboveMaxRule.Reclassify,
+                ReclassifyAs = ChangeCategory.Normal,
             },
             [ChangeCategory.Normal] = new()
             {
@@ -255,6 +258,7 @@ public static class ReleasePolicyDefaults
                 Description = "Significant changes requiring extensive review",
                 ApprovalRoute = [ApprovalStageKeys.Plan, ApprovalStageKeys.PromotionIntegration, ApprovalStageKeys.PromotionStaging, ApprovalStageKeys.PromotionProduction],
                 AllowedReleaseTypes = [ReleaseType.Major],
+                ExtraApprovalRoles = [Executive],
             },
         },
         RiskMatrix = new()
@@ -279,6 +283,14 @@ public static class ReleasePolicyDefaults
                     TestingDepth = TestingDepth.Extensive,
                     PhasedRolloutRequired = true,
                     ExtraApprovalRoles = [ReleaseManager],
+                    RequiredItems = new Dictionary<GateKind, IReadOnlyList<GateItem>>
+                    {
+                        [GateKind.Testing] =
+                        [
+                            Evidenced("load-testing", "Load and stress testing passed"),
+                            Evidenced("penetration-testing", "Vulnerability and penetration testing completed: no high or critical findings", ThresholdComparison.AtMost, 0, "high or critical findings"),
+                        ],
+                    },
                 },
                 [RiskRating.Medium] = new()
                 {
@@ -293,6 +305,7 @@ public static class ReleasePolicyDefaults
                     TestingDepth = TestingDepth.Basic,
                     PhasedRolloutRequired = false,
                     ExtraApprovalRoles = [],
+                    OptionalItems = ["performance-benchmarks"],
                 },
             },
         },
@@ -351,6 +364,7 @@ public static class ReleasePolicyDefaults
         TestSuiteEvidence = new() { ResultItem = "unit-tests", CoverageItem = "test-coverage" },
         ReportRecipients = [Stakeholder, ReleaseManager],
         Audit = new() { ReaderRoles = [ReleaseManager, PolicyRoles.Auditor] },
+        Planning = new() { Blocking = false, Gate = new() { Items = PlanningPolicy.DefaultItems() } },
     };
 
     private static SystemPolicy NewSystem(string description) => new()

@@ -311,9 +311,44 @@ public static class ReleasePolicyValidator
                     Error(at, "A gate needs at least one item.");
                 }
 
-                for (var i = 0; i < gate.Items.Count; i++)
+                Items(gate.Items, at, ids);
+            }
+
+            // The Planning gate and the items each risk level adds share the id space of the quality gates.
+            var planning = P(P(P(PolicyPath.Root, "planning"), "gate"), "items");
+            if (policy.Planning.Gate.Items.Count == 0)
+            {
+                Error(planning, "A gate needs at least one item.");
+            }
+
+            Items(policy.Planning.Gate.Items, planning, ids);
+            foreach (var (level, mitigation) in policy.RiskMatrix.Mitigations.OrderBy(m => m.Key))
+            {
+                var levelPath = P(P(P(PolicyPath.Root, "riskMatrix"), "mitigations"), level.ToString());
+                foreach (var (kind, items) in mitigation.RequiredItems.OrderBy(r => r.Key))
                 {
-                    var item = gate.Items[i];
+                    Items(items, P(P(levelPath, "requiredItems"), kind.ToString()), ids);
+                }
+            }
+
+            foreach (var (level, mitigation) in policy.RiskMatrix.Mitigations.OrderBy(m => m.Key))
+            {
+                var optional = P(P(P(P(PolicyPath.Root, "riskMatrix"), "mitigations"), level.ToString()), "optionalItems");
+                for (var i = 0; i < mitigation.OptionalItems.Count; i++)
+                {
+                    if (!ids.Contains(mitigation.OptionalItems[i] ?? string.Empty))
+                    {
+                        Error(I(optional, i), $"'{mitigation.OptionalItems[i]}' is not a gate item of this policy.");
+                    }
+                }
+            }
+        }
+
+        private void Items(IReadOnlyList<GateItem> items, string at, HashSet<string> ids)
+        {
+                for (var i = 0; i < items.Count; i++)
+                {
+                    var item = items[i];
                     var itemPath = I(at, i);
                     if (string.IsNullOrWhiteSpace(item.Id))
                     {
@@ -345,7 +380,6 @@ public static class ReleasePolicyValidator
 
                     Names(item.WaiverRoles, P(itemPath, "waiverRoles"));
                 }
-            }
         }
 
         private void Categories(ReleasePolicy policy, string path)
@@ -367,6 +401,19 @@ public static class ReleasePolicyValidator
                 if (c.AllowedReleaseTypes.Count == 0)
                 {
                     Error(P(at, "allowedReleaseTypes"), "At least one release type is required.");
+                }
+
+                Names(c.ExtraApprovalRoles, P(at, "extraApprovalRoles"));
+                if (c.OnRiskAboveMax == RiskAboveMaxRule.Reclassify && c.MaxRisk is not null)
+                {
+                    if (c.ReclassifyAs is not { } target || target == category)
+                    {
+                        Error(P(at, "reclassifyAs"), "onRiskAboveMax Reclassify names the category the request moves to (another category).");
+                    }
+                    else if (policy.ChangeCategories.TryGetValue(target, out var t) && t.MaxRisk is { } max && max < c.MaxRisk)
+                    {
+                        Error(P(at, "reclassifyAs"), $"The {target} category accepts less risk ({max}) than {category} ({c.MaxRisk}): a reclassified request would not fit it.");
+                    }
                 }
             }
         }

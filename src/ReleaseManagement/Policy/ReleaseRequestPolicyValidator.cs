@@ -3,9 +3,11 @@ using ReleaseManagement.Releases;
 namespace ReleaseManagement.Policy;
 
 /// <summary>
-/// The policy's rules for a structurally valid release request: the type's planning horizon, known systems, an approver
-/// for every required role of every stage the release goes through, and (for types that use windows) a production window
-/// on the target date. Every problem is reported, keyed by field like <see cref="ReleaseRequestValidator"/>.
+/// The policy's rules for a structurally valid release request: the type's planning horizon, the change category's
+/// release types and maximum risk (refused, or reclassified: the result then carries the new category), known systems, an
+/// approver for every required role of every stage the release goes through (the stages its category's approval route
+/// keeps, with the roles the risk and the category add), and (for types that use windows) a production window on the
+/// target date. Every problem is reported, keyed by field like <see cref="ReleaseRequestValidator"/>.
 /// </summary>
 public static class ReleaseRequestPolicyValidator
 {
@@ -29,6 +31,7 @@ public static class ReleaseRequestPolicyValidator
 
         releaseApprovers ??= request.Approvers;
         CheckHorizon(request, typePolicy, today, errors);
+        request = CheckRisk(policy, request, errors);
         CheckChangeCategory(policy, request, errors);
         CheckSystems(policy, request, errors);
         CheckApprovers(policy, request, releaseApprovers, errors);
@@ -62,6 +65,35 @@ public static class ReleaseRequestPolicyValidator
                 $"A {request.Type} release may be planned at most {PolicyTime.Describe(horizon.MaxLeadTime)} ahead: " +
                 $"{request.TargetDate:yyyy-MM-dd} is {away} (the latest allowed target date is {latest:yyyy-MM-dd}).");
         }
+    }
+
+    /// <summary>
+    /// A category may cap the risk it accepts: a request assessed above the cap is refused, or moved to the category the
+    /// policy names (the returned request carries the new category and the one requested).
+    /// </summary>
+    private static ReleaseRequest CheckRisk(ReleasePolicy policy, ReleaseRequest request, ValidationErrors errors)
+    {
+        var category = request.EffectiveChangeCategory;
+        if (!policy.ChangeCategories.TryGetValue(category, out var categoryPolicy) || categoryPolicy.MaxRisk is not { } max)
+        {
+            return request;
+        }
+
+        var risk = RiskEvaluator.Assess(policy.RiskMatrix, request.Impact, request.Probability);
+        if (risk.Level <= max)
+        {
+            return request;
+        }
+
+        var assessed = $"it is assessed {risk.Level} (impact {request.Impact}, probability {request.Probability})";
+        if (categoryPolicy.OnRiskAboveMax == RiskAboveMaxRule.Reclassify && categoryPolicy.ReclassifyAs is { } target)
+        {
+            return request with { ChangeCategory = target, ReclassifiedFrom = category };
+        }
+
+        errors.Add("changeCategory",
+            $"A {category} change accepts risk up to {max}, but {assessed}: request it as another change category, or lower the assessed impact or probability.");
+        return request;
     }
 
     private static void CheckChangeCategory(ReleasePolicy policy, ReleaseRequest request, ValidationErrors errors)
@@ -99,7 +131,9 @@ public static class ReleaseRequestPolicyValidator
         var approvers = ApproverDirectory.Resolve(policy, request.Systems, releaseApprovers);
         var missing = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var onlyRequester = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (stage, rule) in policy.ApprovalRulesFor(request.Type))
+        var risk = RiskEvaluator.Assess(policy.RiskMatrix, request.Impact, request.Probability);
+        var rules = policy.ChangeCategories.ContainsKey(request.EffectiveChangeCategory) ? policy.ApprovalRulesFor(request, risk) : policy.ApprovalRulesFor(request.Type);
+        foreach (var (stage, rule) in rules)
         {
             var rolesWithoutApprover = new List<string>();
             foreach (var role in rule.RequiredRoles.Distinct(StringComparer.Ordinal))

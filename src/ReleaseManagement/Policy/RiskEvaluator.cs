@@ -17,4 +17,14 @@ public static class RiskEvaluator
 
         return new RiskAssessment(impact, probability, cell.Level, mitigation);
     }
+
+    /// <summary>The assessment in words with its mitigation, as approvers see it.</summary>
+    public static string Describe(RiskAssessment risk)
+    {
+        ArgumentNullException.ThrowIfNull(risk);
+        var m = risk.Mitigation;
+        return $"{risk.Level} (impact {risk.Impact}, probability {risk.Probability}): {m.Strategy}; testing depth {m.TestingDepth}"
+            + (m.PhasedRolloutRequired ? "; phased (canary) rollout" : string.Empty)
+            + (m.ExtraApprovalRoles.Count > 0 ? $"; extra approval by {string.Join(", ", m.ExtraApprovalRoles)}" : string.Empty) + ".";
+    }
 }

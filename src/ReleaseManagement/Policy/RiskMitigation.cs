@@ -12,4 +12,13 @@ public sealed record RiskMitigation
 
     /// <summary>Roles whose approval is needed on top of the release type's.</summary>
     public required IReadOnlyList<string> ExtraApprovalRoles { get; init; }
+
+    /// <summary>
+    /// The testing depth as gate items: items this level adds to a quality gate (by gate). A release at this level must
+    /// satisfy them wherever that gate applies. Optional.
+    /// </summary>
+    public IReadOnlyDictionary<GateKind, IReadOnlyList<GateItem>> RequiredItems { get; init; } = new Dictionary<GateKind, IReadOnlyList<GateItem>>();
+
+    /// <summary>Ids of gate items a release at this level may skip: they are left out of its gates. Optional.</summary>
+    public IReadOnlyList<string> OptionalItems { get; init; } = [];
 }

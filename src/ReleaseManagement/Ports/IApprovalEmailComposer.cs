@@ -13,7 +13,17 @@ public sealed record ApprovalEmailModel(
     string? Risk,
     string? GateSummary,
     DateTimeOffset Deadline,
-    string Token);
+    string Token)
+{
+    /// <summary>The stage's gate items and their verdicts.</summary>
+    public IReadOnlyList<GateItemStatus> Gates { get; init; } = [];
+
+    /// <summary>Why an approval is not accepted now (a failing gate), or null.</summary>
+    public string? ApproveBlockedBy { get; init; }
+
+    /// <summary>Who has decided the stage so far, in words.</summary>
+    public IReadOnlyList<string> DecidedSoFar { get; init; } = [];
+}
 
 /// <summary>Renders approval emails (templates under ReleaseManagement.Api/Templates).</summary>
 public interface IApprovalEmailComposer

@@ -4,8 +4,9 @@ namespace ReleaseManagement.Ports;
 public interface IApprovalHistory
 {
     /// <summary>
-    /// Asks resolved in [from, to): every decision, with the time the role was last asked before it; and every role asked
-    /// on a stage whose links expired in the range without a decision of that role (a timeout).
+    /// Asks resolved in [from, to): every decision, with the time the role was last asked before it; every role asked
+    /// on a stage whose links expired in the range without a decision of that role (a timeout); and every stage skipped in
+    /// the range because the release's change category pre-approves it (outcome Skipped, role "(pre-approved)", never asked).
     /// </summary>
     Task<IReadOnlyList<ResolvedApprovalAsk>> ListResolvedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 

@@ -47,8 +47,16 @@ public sealed record ReleaseRecord(
 /// <summary>One gate item's verdict as projected (Passed, Failed, Pending, Waived) and why.</summary>
 public sealed record GateItemStatus(string Item, string Verdict, string? Reason);
 
-/// <summary>An approval stage waiting for decisions: which roles are still missing, and by when.</summary>
-public sealed record PendingApproval(string Stage, IReadOnlyList<string> MissingRoles, DateTimeOffset Deadline);
+/// <summary>
+/// An approval stage waiting for decisions: which roles are still missing, and by when; the stage's gate verdicts as the
+/// approvers see them, and why an approval is not accepted now (a failing gate the stage's rule does not allow), if so.
+/// </summary>
+public sealed record PendingApproval(
+    string Stage,
+    IReadOnlyList<string> MissingRoles,
+    DateTimeOffset Deadline,
+    IReadOnlyList<GateItemStatus>? Gates = null,
+    string? ApproveBlockedBy = null);
 
 /// <summary>One line of a release's timeline. <see cref="Sequence"/> is assigned by the orchestration, so rewriting it is harmless.</summary>
 public sealed record TimelineEntry(int Sequence, DateTimeOffset At, ReleasePhase Phase, string Kind, string Message);

@@ -7,6 +7,9 @@ namespace ReleaseManagement.Releases;
 /// <param name="ChangeCategory">The change category; null means the type's usual one (<see cref="ReleaseRequestDefaults.CategoryFor"/>).</param>
 /// <param name="Impact">The assessed impact, for the risk matrix.</param>
 /// <param name="Probability">The assessed probability of trouble, for the risk matrix.</param>
+/// <param name="Scope">What the release contains (planning: the scope definition). Optional.</param>
+/// <param name="Notes">Planning notes in words (objectives, resources, timeline, dependencies). Optional.</param>
+/// <param name="ReclassifiedFrom">The category requested when the policy moved the request to another one (risk above its maximum).</param>
 public sealed record ReleaseRequest(
     string Id,
     string Title,
@@ -17,7 +20,10 @@ public sealed record ReleaseRequest(
     IReadOnlyDictionary<string, IReadOnlyList<string>>? Approvers = null,
     ChangeCategory? ChangeCategory = null,
     RiskRating Impact = RiskRating.Medium,
-    RiskRating Probability = RiskRating.Medium)
+    RiskRating Probability = RiskRating.Medium,
+    IReadOnlyList<ScopeItem>? Scope = null,
+    string? Notes = null,
+    ChangeCategory? ReclassifiedFrom = null)
 {
     /// <summary>The change category in force: the one requested, else the type's usual one.</summary>
     public ChangeCategory EffectiveChangeCategory => ChangeCategory ?? ReleaseRequestDefaults.CategoryFor(Type);
@@ -51,4 +57,26 @@ public sealed record ReleaseRequestBody
     public string? ChangeCategory { get; init; }
     public string? Impact { get; init; }
     public string? Probability { get; init; }
+    public List<ScopeItemBody?>? Scope { get; init; }
+    public string? Notes { get; init; }
+}
+
+/// <summary>What one item of a release's scope is.</summary>
+public enum ScopeKind
+{
+    Feature,
+    Fix,
+    Configuration,
+    Security,
+}
+
+/// <summary>One item of a release's scope: a title, an optional link (http or https) and its kind.</summary>
+public sealed record ScopeItem(string Title, ScopeKind Kind, string? Link = null);
+
+/// <summary>A scope item as received.</summary>
+public sealed record ScopeItemBody
+{
+    public string? Title { get; init; }
+    public string? Link { get; init; }
+    public string? Kind { get; init; }
 }

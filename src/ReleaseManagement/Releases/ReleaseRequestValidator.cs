@@ -13,6 +13,10 @@ public static class ReleaseRequestValidator
     public const int MaxSystems = 20;
     public const int MaxApproverRoles = 20;
     public const int MaxPeoplePerRole = 20;
+    public const int MaxScopeItems = 30;
+    public const int MaxScopeTitleLength = 200;
+    public const int MaxLinkLength = 500;
+    public const int MaxNotesLength = 4000;
 
     public static ValidationResult<ReleaseRequest> Validate(ReleaseRequestBody? body, DateOnly today)
     {
@@ -118,6 +122,12 @@ public static class ReleaseRequestValidator
 
         var impact = ParseRating(body.Impact, "impact", errors);
         var probability = ParseRating(body.Probability, "probability", errors);
+        var scope = ValidateScope(body.Scope, errors);
+        var notes = string.IsNullOrWhiteSpace(body.Notes) ? null : body.Notes.Trim();
+        if (notes is { Length: > MaxNotesLength })
+        {
+            errors.Add("notes", $"The notes must be at most {MaxNotesLength} characters.");
+        }
 
         if (errors.Any)
         {
@@ -125,7 +135,7 @@ public static class ReleaseRequestValidator
         }
 
         return ValidationResult<ReleaseRequest>.Success(
-            new ReleaseRequest(body.Id!, title!, type, systems, targetDate, requestedBy, approvers, category, impact, probability));
+            new ReleaseRequest(body.Id!, title!, type, systems, targetDate, requestedBy, approvers, category, impact, probability, scope, notes));
     }
 
     public static bool TryParseType(string value, out ReleaseType type) => TryParseName(value, out type);
@@ -153,6 +163,69 @@ public static class ReleaseRequestValidator
         errors.Add(field, $"'{value}' is not a rating: use one of {Names<RiskRating>()}.");
         return RiskRating.Medium;
     }
+
+    /// <summary>The scope: each item a title, a kind (feature, fix, configuration, security) and an optional http(s) link.</summary>
+    private static IReadOnlyList<ScopeItem>? ValidateScope(List<ScopeItemBody?>? body, ValidationErrors errors)
+    {
+        if (body is null || body.Count == 0)
+        {
+            return null;
+        }
+
+        if (body.Count > MaxScopeItems)
+        {
+            errors.Add("scope", $"At most {MaxScopeItems} scope items may be named.");
+            return null;
+        }
+
+        var result = new List<ScopeItem>();
+        for (var i = 0; i < body.Count; i++)
+        {
+            var item = body[i];
+            var at = $"scope[{i}]";
+            if (item is null)
+            {
+                errors.Add(at, "A scope item is an object with a title, a kind and an optional link.");
+                continue;
+            }
+
+            var title = item.Title?.Trim();
+            if (string.IsNullOrEmpty(title))
+            {
+                errors.Add($"{at}.title", "A scope item needs a title.");
+            }
+            else if (title.Length > MaxScopeTitleLength)
+            {
+                errors.Add($"{at}.title", $"A scope item's title must be at most {MaxScopeTitleLength} characters.");
+            }
+
+            ScopeKind kind = default;
+            if (string.IsNullOrWhiteSpace(item.Kind))
+            {
+                errors.Add($"{at}.kind", $"A scope item needs a kind: one of {ScopeKinds}.");
+            }
+            else if (!TryParseName(item.Kind, out kind))
+            {
+                errors.Add($"{at}.kind", $"'{item.Kind}' is not a scope kind: use one of {ScopeKinds}.");
+            }
+
+            var link = string.IsNullOrWhiteSpace(item.Link) ? null : item.Link.Trim();
+            if (link is not null && (link.Length > MaxLinkLength || !Uri.TryCreate(link, UriKind.Absolute, out var uri)
+                || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+            {
+                errors.Add($"{at}.link", $"A scope item's link must be an absolute http or https URL of at most {MaxLinkLength} characters.");
+            }
+
+            if (!string.IsNullOrEmpty(title))
+            {
+                result.Add(new ScopeItem(title, kind, link));
+            }
+        }
+
+        return result;
+    }
+
+    private static string ScopeKinds => string.Join(", ", Enum.GetNames<ScopeKind>().Select(n => n.ToLowerInvariant()));
 
     private static IReadOnlyDictionary<string, IReadOnlyList<string>>? ValidateApprovers(Dictionary<string, List<string?>?>? body, ValidationErrors errors)
     {

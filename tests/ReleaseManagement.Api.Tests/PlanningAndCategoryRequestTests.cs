@@ -1,0 +1,129 @@
+using ReleaseFunctions.TestSupport;
+using ReleaseManagement.Events;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Api.Tests;
+
+/// <summary>
+/// A request's scope and notes, the change category's request-time risk rule (reclassified or refused), and a decision on
+/// a stage whose gate fails, through the real handlers on Azurite.
+/// </summary>
+public sealed class PlanningAndCategoryRequestTests : IAsyncLifetime
+{
+    private ApiHarness _h = null!;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _h = await ApiHarness.StartAsync();
+
+    public ValueTask DisposeAsync() => _h.DisposeAsync();
+
+    private Task<Answer> CreateAsync(ApiHarness h, string json) => h.CallAsync(r => h.Releases.CreateAsync(r, h.Client, Ct), json);
+
+    private Task<Answer> GetAsync(string id) => _h.CallAsync(_ => _h.Releases.GetAsync(id, _h.Client, Ct), method: "GET");
+
+    private static string Body(string id, string extra, string type = "Minor") =>
+        $$"""{ "id": "{{id}}", "title": "Planned {{id}}", "type": "{{type}}", "systems": ["Billing"], "targetDate": "{{ValidRelease.TargetDate()}}", "approvers": {{ApiHarness.ApproversJson}}{{extra}} }""";
+
+    [Fact]
+    public async Task Create_WithScopeAndNotes_StoresThemAndGetReturnsThem()
+    {
+        var id = ApiHarness.NewId("scope");
+
+        var answer = await CreateAsync(_h, Body(id, """
+            , "scope": [
+                { "title": "Invoice PDF export", "kind": "feature", "link": "https://tracker.example.com/BILL-12" },
+                { "title": "Rounding fix", "kind": "Fix" },
+                { "title": "TLS 1.3 only", "kind": "security" } ],
+              "notes": "Resources: two developers. Buffer: one week before the window. Depends on Ledger 4.2."
+            """));
+
+        Assert.Equal(202, answer.Status);
+        var body = (await GetAsync(id)).Body!;
+        var scope = body["scope"]!.AsArray();
+        Assert.Equal(["Invoice PDF export", "Rounding fix", "TLS 1.3 only"], scope.Select(s => (string)s!["title"]!));
+        Assert.Equal(["Feature", "Fix", "Security"], scope.Select(s => (string)s!["kind"]!));
+        Assert.Equal("https://tracker.example.com/BILL-12", (string?)scope[0]!["link"]);
+        Assert.Null(scope[1]!["link"]);
+        Assert.Equal("Resources: two developers. Buffer: one week before the window. Depends on Ledger 4.2.", (string?)body["notes"]);
+        var stored = (await _h.Store.GetAsync(id, Ct))!.Request;
+        Assert.Equal(3, stored.Scope!.Count);
+        Assert.Equal(ScopeKind.Security, stored.Scope[2].Kind);
+        await _h.EndAsync(id);
+    }
+
+    [Fact]
+    public async Task Create_BadScopeOrNotes_Is400NamingEachFieldAndStoresNothing()
+    {
+        var id = ApiHarness.NewId("badscope");
+
+        var answer = await CreateAsync(_h, Body(id, $$"""
+            , "scope": [ { "kind": "feature" }, { "title": "X", "kind": "chore" }, { "title": "Y", "kind": "fix", "link": "javascript:alert(1)" }, null ],
+              "notes": "{{new string('n', ReleaseRequestValidator.MaxNotesLength + 1)}}"
+            """));
+
+        Assert.Equal(400, answer.Status);
+        Assert.Equal(["notes", "scope[0].title", "scope[1].kind", "scope[2].link", "scope[3]"], answer.ErrorFields.Order(StringComparer.Ordinal));
+        Assert.Contains("use one of feature, fix, configuration, security", answer.Errors("scope[1].kind").Single(), StringComparison.Ordinal);
+        Assert.Null(await _h.Store.GetAsync(id, Ct));
+    }
+
+    [Fact]
+    public async Task Create_StandardChangeAssessedHigh_IsReclassifiedAsNormalAndSaysSo()
+    {
+        var id = ApiHarness.NewId("reclass");
+
+        var answer = await CreateAsync(_h, Body(id, """, "changeCategory": "Standard", "impact": "High", "probability": "High" """));
+
+        Assert.Equal(202, answer.Status);
+        var body = (await GetAsync(id)).Body!;
+        Assert.Equal("Normal", (string?)body["changeCategory"]);
+        Assert.Equal("Standard", (string?)body["reclassifiedFrom"]);
+        await _h.EndAsync(id);
+    }
+
+    [Fact]
+    public async Task Create_StandardChangeAssessedHighWhenThePolicyRefuses_Is400WithTheReasonAndStoresNothing()
+    {
+        var policy = ReleasePolicyDefaults.Create();
+        policy = policy with
+        {
+            ChangeCategories = policy.ChangeCategories.ToDictionary(kv => kv.Key, kv => kv.Key == ChangeCategory.Standard ? kv.Value with { OnRiskAboveMax = RiskAboveMaxRule.Refuse } : kv.Value),
+        };
+        await using var h = await ApiHarness.StartAsync(policy);
+        var id = ApiHarness.NewId("refused");
+
+        var answer = await CreateAsync(h, Body(id, """, "changeCategory": "Standard", "impact": "High", "probability": "Medium" """));
+
+        Assert.Equal(400, answer.Status);
+        Assert.Equal(["changeCategory"], answer.ErrorFields);
+        Assert.StartsWith("A Standard change accepts risk up to Low, but it is assessed High (impact High, probability Medium)", answer.Errors("changeCategory").Single(), StringComparison.Ordinal);
+        Assert.Null(await h.Store.GetAsync(id, Ct));
+    }
+
+    [Fact]
+    public async Task Decision_ApproveWhileTheStagesGateFails_Is409AndRaisesNothing_ARejectionIsAccepted()
+    {
+        var id = await _h.StartReleaseAsync();
+        var at = _h.Time.GetUtcNow();
+        const string blocked = "the gate is failing (unit-tests) and this stage's rule does not allow an approval while a gate fails; fix, re-run or waive the failing item first.";
+        await _h.Store.ApplyAsync(new ReleaseStatusUpdate(id, ReleasePhase.Promotion, ReleaseStatus.Active, "Awaiting approval.", at,
+            Stage: ApprovalStageKeys.PromotionIntegration,
+            PendingApprovals: [new PendingApproval(ApprovalStageKeys.PromotionIntegration, ["technical-lead"], at.AddDays(1),
+                [new GateItemStatus("unit-tests", "Failed", "'unit-tests' failed.")], blocked)]), Ct);
+
+        var approve = await _h.CallAsync(r => _h.Decisions.DecideAsync(id, r, _h.Client, Ct),
+            """{ "stage": "promotion:integration", "decision": "approve", "approver": "lead@example.com", "role": "technical-lead" }""");
+        var reject = await _h.CallAsync(r => _h.Decisions.DecideAsync(id, r, _h.Client, Ct),
+            """{ "stage": "promotion:integration", "decision": "reject", "approver": "lead@example.com", "role": "technical-lead", "comment": "tests fail" }""");
+
+        Assert.Equal(409, approve.Status);
+        Assert.Equal("An approval is not accepted while a gate fails.", approve.Str("title"));
+        Assert.Contains(blocked, approve.Str("detail"), StringComparison.Ordinal);
+        Assert.Equal(202, reject.Status);
+        var received = Assert.Single(await _h.ReceivedAsync(id));
+        Assert.Equal(ReleaseEventNames.Approval, received.Name);
+        Assert.False(received.Approval!.Approved);
+    }
+}
