@@ -144,6 +144,7 @@ public sealed class HostParityTests : IAsyncLifetime
             [nameof(QueuePumpOptions.MaxDequeueCount)] = ("maxDequeueCount", o => o.MaxDequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             [nameof(QueuePumpOptions.RetryDelay)] = ("visibilityTimeout", o => o.RetryDelay.ToString("c")),
             [nameof(QueuePumpOptions.BatchSize)] = ("batchSize", o => o.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            [nameof(QueuePumpOptions.NewBatchThreshold)] = ("newBatchThreshold", o => o.NewBatchThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         Assert.Equal(
             typeof(QueuePumpOptions).GetProperties().Select(p => p.Name).Order(StringComparer.Ordinal),

@@ -40,8 +40,10 @@ public sealed partial class PipelineEventProcessor(
     public async Task<ProcessOutcome> ProcessAsync(string messageText, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var message = PipelineEventMessage.Parse(messageText);
-        var delivery = await deliveries.GetAsync(message.Source, message.DeliveryId, cancellationToken)
-            ?? throw new InvalidOperationException($"The raw delivery {message.Source}/{message.DeliveryId} is not stored.");
+        var delivery = message.IsInline
+            ? message.ToDelivery()
+            : await deliveries.GetAsync(message.Source, message.DeliveryId, cancellationToken)
+                ?? throw new InvalidOperationException($"The raw delivery {message.Source}/{message.DeliveryId} is not stored.");
 
         var result = normalizer.Normalize(delivery.ToInbound());
         if (result.Status != NormalizationStatus.Accepted)
@@ -57,11 +59,34 @@ public sealed partial class PipelineEventProcessor(
     /// Stores a normalized event (deduplicated on its id), raises it to its release's running orchestration when
     /// <paramref name="durable"/> is given (an import of history passes none: stored only), and, with
     /// <paramref name="markLate"/>, marks the metric days it changes stale when it is late (an import marks a whole batch at
-    /// once after storing it, <see cref="LateEventMarker.MarkManyAsync"/>).
+    /// once after storing it, <see cref="LateEventMarker.MarkManyAsync"/>). Storage calls: the conditional insert (carrying
+    /// the outcome) for an event of no release; for one of a release the instance lookup, the insert, the raise and the
+    /// index row, which is written last and marks it done.
     /// </summary>
     public async Task<ProcessOutcome> ProcessEventAsync(CanonicalEvent evt, DurableTaskClient? durable, bool markLate, CancellationToken cancellationToken)
     {
-        if (await store.AddAsync(evt, time.GetUtcNow(), cancellationToken) == StoreOutcome.ExistsDone)
+        string outcome;
+        if (evt.ReleaseId is not { } releaseId)
+        {
+            outcome = EventDelivery.Uncorrelated;
+        }
+        else if (durable is null)
+        {
+            outcome = EventDelivery.NotRunning;
+        }
+        else
+        {
+            var instance = await durable.GetInstanceAsync(releaseId, cancellationToken);
+            outcome = RunningRelease.IsRunning(instance) ? EventDelivery.Raised : EventDelivery.NotRunning;
+            if (outcome == EventDelivery.NotRunning)
+            {
+                LogNotRunning(log, evt.EventId, releaseId, instance?.RuntimeStatus.ToString() ?? "absent");
+            }
+        }
+
+        var now = time.GetUtcNow();
+        var stored = await store.AddAsync(evt, now, outcome, cancellationToken);
+        if (stored == StoreOutcome.ExistsDone)
         {
             // Idempotent: repeats the marks in case the first processing stopped before writing them.
             if (markLate)
@@ -73,38 +98,35 @@ public sealed partial class PipelineEventProcessor(
             return ProcessOutcome.Duplicate;
         }
 
-        string outcome;
-        if (evt.ReleaseId is not { } releaseId)
+        if (evt.ReleaseId is null)
         {
-            outcome = EventDelivery.Uncorrelated;
             LogUncorrelated(log, evt.EventId, evt.Type);
-        }
-        else if (durable is null)
-        {
-            outcome = EventDelivery.NotRunning;
+            if (stored == StoreOutcome.ExistsPending)
+            {
+                // A row stored without its outcome (by a version before the outcome was written with it).
+                await store.MarkProcessedAsync(evt, outcome, now, cancellationToken);
+            }
         }
         else
         {
-            var instance = await durable.GetInstanceAsync(releaseId, cancellationToken);
-            if (!RunningRelease.IsRunning(instance))
-            {
-                outcome = EventDelivery.NotRunning;
-                LogNotRunning(log, evt.EventId, releaseId, instance?.RuntimeStatus.ToString() ?? "absent");
-            }
-            else
+            if (outcome == EventDelivery.Raised)
             {
                 if (audit is not null && AuditEntryOf(evt) is { } entry)
                 {
                     await audit.AppendAsync(entry, cancellationToken);
                 }
 
-                await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Pipeline, evt, cancellationToken);
-                outcome = EventDelivery.Raised;
-                LogRaised(log, evt.EventId, evt.Type, releaseId);
+                await durable!.RaiseEventAsync(evt.ReleaseId, ReleaseEventNames.Pipeline, evt, cancellationToken);
+                LogRaised(log, evt.EventId, evt.Type, evt.ReleaseId);
             }
+
+            // The index row last: once it is written, a redelivered message is a duplicate. A retry (the row was stored
+            // before) records this attempt's outcome on the event row too.
+            await (stored == StoreOutcome.Added
+                ? store.RecordIndexAsync(evt, outcome, now, cancellationToken)
+                : store.MarkProcessedAsync(evt, outcome, now, cancellationToken));
         }
 
-        await store.MarkProcessedAsync(evt, outcome, time.GetUtcNow(), cancellationToken);
         // After the event and its release index row: a rollup that clears these marks has read both.
         if (markLate)
         {

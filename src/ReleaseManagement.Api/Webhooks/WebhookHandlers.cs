@@ -7,7 +7,7 @@ using ReleaseManagement.Ports;
 namespace ReleaseManagement.Api.Webhooks;
 
 /// <summary>
-/// The webhook endpoints of both hosts. Each only verifies, stores the raw delivery, enqueues a reference and answers 202;
+/// The webhook endpoints of both hosts. Each only verifies, enqueues the delivery (inline when small) and stores it raw, and answers 202;
 /// the processor does the rest. 401 for a bad or missing signature (nothing written), 400 for a malformed body (nothing
 /// enqueued), 2xx for duplicates and for event types we don't use, 503 when storage is unavailable or does not answer
 /// within <see cref="WebhookOptions.StorageTimeout"/> (never 500, and never after the sender gave up, so it retries instead
@@ -72,16 +72,13 @@ public sealed partial class WebhookHandlers(
         var storage = linked.Token;
         try
         {
-            var fresh = await deliveries.TryAddAsync(delivery, storage);
-            if (!fresh && await deliveries.IsEnqueuedAsync(source, deliveryId, storage))
+            // An event timed by its receipt (the provider gave no time) goes by reference, so every copy of it reads the one
+            // stored receive time and normalizes to the same month and index key.
+            if (!await AcceptAsync(delivery, inlineable: result.Event.OccurredAt != now, storage))
             {
                 LogDuplicate(log, source, deliveryId);
                 return ApiJson.Json(new { status = "duplicate", eventId });
             }
-
-            // A delivery stored earlier whose message was never sent (the host stopped in between) is enqueued now.
-            await queue.EnqueueAsync(new PipelineEventMessage(source, deliveryId, delivery.EventType), storage);
-            await deliveries.MarkEnqueuedAsync(source, deliveryId, fresh ? delivery : null, storage);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -99,6 +96,47 @@ public sealed partial class WebhookHandlers(
         return ApiJson.Json(
             new { status = "accepted", eventId, type = result.Event.Type, releaseId = result.Event.ReleaseId },
             StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// Enqueues and stores a delivery; false when it was accepted before (nothing new is left behind). A small delivery
+    /// travels inside its message, sent first and stored second (two storage calls): a stored delivery has always been
+    /// enqueued, so a conditional create that finds it says duplicate and the message just sent is withdrawn (left behind
+    /// by a crash, the processor's conditional insert makes it a duplicate). A large one is stored first and referenced
+    /// (three calls: create, send, mark enqueued); one stored but not enqueued (the host stopped in between, or a delivery
+    /// stored by a version before inline messages) is enqueued when it comes again.
+    /// </summary>
+    private async Task<bool> AcceptAsync(RawDelivery delivery, bool inlineable, CancellationToken storage)
+    {
+        var (source, deliveryId) = (delivery.Source, delivery.DeliveryId);
+        if (inlineable && PipelineEventMessage.Inline(delivery) is { } inline)
+        {
+            var sent = await queue.EnqueueAsync(inline, storage);
+            if (await deliveries.TryAddAsync(delivery, enqueued: true, storage))
+            {
+                return true;
+            }
+
+            if (await deliveries.IsEnqueuedAsync(source, deliveryId, storage))
+            {
+                await queue.WithdrawAsync(sent, storage);
+                return false;
+            }
+
+            // Stored earlier but never enqueued: the message just sent is its message.
+            await deliveries.MarkEnqueuedAsync(source, deliveryId, null, storage);
+            return true;
+        }
+
+        var fresh = await deliveries.TryAddAsync(delivery, enqueued: false, storage);
+        if (!fresh && await deliveries.IsEnqueuedAsync(source, deliveryId, storage))
+        {
+            return false;
+        }
+
+        await queue.EnqueueAsync(new PipelineEventMessage(source, deliveryId, delivery.EventType), storage);
+        await deliveries.MarkEnqueuedAsync(source, deliveryId, fresh ? delivery : null, storage);
+        return true;
     }
 
     private static SignatureCheck Verify(string source, HttpRequest request, byte[] body, WebhookOptions settings, DateTimeOffset now) => source switch

@@ -21,7 +21,7 @@ public sealed class BlobRawDeliveryStore(BlobContainerClient container) : IRawDe
 
     public static string BlobName(string source, string deliveryId) => $"{source}/{Uri.EscapeDataString(deliveryId)}";
 
-    public async Task<bool> TryAddAsync(RawDelivery delivery, CancellationToken cancellationToken = default)
+    public async Task<bool> TryAddAsync(RawDelivery delivery, bool enqueued = false, CancellationToken cancellationToken = default)
     {
         await EnsureContainerAsync(cancellationToken);
         var blob = container.GetBlobClient(BlobName(delivery.Source, delivery.DeliveryId));
@@ -33,7 +33,7 @@ public sealed class BlobRawDeliveryStore(BlobContainerClient container) : IRawDe
                 {
                     Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                     HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                    Metadata = Metadata(delivery, enqueued: false),
+                    Metadata = Metadata(delivery, enqueued),
                 },
                 cancellationToken);
             return true;

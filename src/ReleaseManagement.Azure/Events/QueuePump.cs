@@ -23,8 +23,14 @@ public sealed class QueuePumpOptions
     /// <summary>The longest wait between polls of an empty queue.</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Messages received per poll: host.json <c>queues.batchSize</c> (16).</summary>
-    public int BatchSize { get; set; } = 16;
+    /// <summary>Messages received per poll: host.json <c>queues.batchSize</c> (32, the most one receive returns).</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>
+    /// The next batch is received once no more than this many messages are still being handled: host.json
+    /// <c>queues.newBatchThreshold</c> (16). At most <see cref="BatchSize"/> + this many are handled at once.
+    /// </summary>
+    public int NewBatchThreshold { get; set; } = 16;
 }
 
 /// <summary>
@@ -39,6 +45,74 @@ public sealed partial class QueuePump(QueueClient queue, QueueClient poison, Que
     /// <summary>Handles one batch; returns how many messages were received.</summary>
     public async Task<int> RunOnceAsync(Func<string, CancellationToken, Task> handler, CancellationToken cancellationToken)
     {
+        var messages = await ReceiveAsync(cancellationToken);
+        await Task.WhenAll(messages.Select(m => HandleAsync(m, handler, cancellationToken)));
+        return messages.Length;
+    }
+
+    /// <summary>
+    /// Polls until cancelled, backing off while the queue is empty or unreachable. Like the Functions queue trigger, it
+    /// does not wait for a whole batch: the next one is received as soon as no more than
+    /// <see cref="QueuePumpOptions.NewBatchThreshold"/> messages are still being handled, so at most
+    /// BatchSize + NewBatchThreshold run at once. On cancellation it stops receiving and lets those in hand finish.
+    /// </summary>
+    public async Task RunAsync(Func<string, CancellationToken, Task> handler, CancellationToken cancellationToken)
+    {
+        var running = new List<Task>();
+        var idle = TimeSpan.FromMilliseconds(100);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                running.RemoveAll(t => t.IsCompleted);
+                while (running.Count > options.NewBatchThreshold)
+                {
+                    await Task.WhenAny(running);
+                    running.RemoveAll(t => t.IsCompleted);
+                }
+
+                QueueMessage[] messages;
+                try
+                {
+                    messages = await ReceiveAsync(cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    LogPollFailed(logger, e, queue.Name);
+                    messages = [];
+                }
+
+                if (messages.Length > 0)
+                {
+                    running.AddRange(messages.Select(m => HandleLoggedAsync(m, handler, cancellationToken)));
+                    idle = TimeSpan.FromMilliseconds(100);
+                    continue;
+                }
+
+                try
+                {
+                    await Task.Delay(idle, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, options.MaxPollingInterval.Ticks));
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(running);
+        }
+    }
+
+    private async Task<QueueMessage[]> ReceiveAsync(CancellationToken cancellationToken)
+    {
         if (!_created)
         {
             await queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
@@ -46,48 +120,20 @@ public sealed partial class QueuePump(QueueClient queue, QueueClient poison, Que
             _created = true;
         }
 
-        QueueMessage[] messages = await queue.ReceiveMessagesAsync(options.BatchSize, options.LeaseTime, cancellationToken);
-        await Task.WhenAll(messages.Select(m => HandleAsync(m, handler, cancellationToken)));
-        return messages.Length;
+        return await queue.ReceiveMessagesAsync(options.BatchSize, options.LeaseTime, cancellationToken);
     }
 
-    /// <summary>Polls until cancelled, backing off while the queue is empty or unreachable.</summary>
-    public async Task RunAsync(Func<string, CancellationToken, Task> handler, CancellationToken cancellationToken)
+    /// <summary>One message of the loop: a failure to delete, release or poison it is logged (the message becomes visible
+    /// again when its lease ends), never thrown into the loop.</summary>
+    private async Task HandleLoggedAsync(QueueMessage message, Func<string, CancellationToken, Task> handler, CancellationToken cancellationToken)
     {
-        var idle = TimeSpan.FromMilliseconds(100);
-        while (!cancellationToken.IsCancellationRequested)
+        try
         {
-            int received;
-            try
-            {
-                received = await RunOnceAsync(handler, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                LogPollFailed(logger, e, queue.Name);
-                received = 0;
-            }
-
-            if (received > 0)
-            {
-                idle = TimeSpan.FromMilliseconds(100);
-                continue;
-            }
-
-            try
-            {
-                await Task.Delay(idle, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, options.MaxPollingInterval.Ticks));
+            await HandleAsync(message, handler, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            LogSettleFailed(logger, e, message.MessageId);
         }
     }
 
@@ -119,6 +165,9 @@ public sealed partial class QueuePump(QueueClient queue, QueueClient poison, Que
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Polling queue {Queue} failed")]
     private static partial void LogPollFailed(ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} was handled or failed but could not be settled; it is retried when its lease ends")]
+    private static partial void LogSettleFailed(ILogger logger, Exception exception, string messageId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} failed on attempt {DequeueCount}: moved to {PoisonQueue}")]
     private static partial void LogPoisoned(ILogger logger, Exception exception, string messageId, long dequeueCount, string poisonQueue);

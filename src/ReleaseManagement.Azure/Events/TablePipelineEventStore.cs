@@ -13,8 +13,8 @@ namespace ReleaseManagement.Azure.Events;
 /// <item>event rows: PartitionKey = the month the event happened (<c>yyyy-MM</c>, UTC), RowKey = the event id. The
 /// conditional insert of this row is the deduplication guard (the same delivery always normalizes to the same month).</item>
 /// <item>release index rows: PartitionKey = <c>release|{releaseId}</c>, RowKey = <c>{occurredAt}|{event id}</c>, holding a
-/// copy of the event and its outcome, so a release's events are one partition scan in time order. Written when the event
-/// has been processed (<see cref="MarkProcessedAsync"/>).</item>
+/// copy of the event and its outcome, so a release's events are one partition scan in time order. Written last, once the
+/// event has been processed (<see cref="RecordIndexAsync"/>): for an event of a release it is the mark that it is done.</item>
 /// </list>
 /// </summary>
 public sealed class TablePipelineEventStore(TableClient table) : IPipelineEventStore
@@ -30,37 +30,64 @@ public sealed class TablePipelineEventStore(TableClient table) : IPipelineEventS
     public static string IndexRowKey(CanonicalEvent evt) =>
         evt.OccurredAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss.fffffff'Z'", CultureInfo.InvariantCulture) + "|" + TableKeys.Encode(evt.EventId);
 
-    public async Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, CancellationToken cancellationToken = default)
+    public Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, CancellationToken cancellationToken = default) =>
+        AddAsync(evt, storedAt, null, cancellationToken);
+
+    public async Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, string? delivery, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
+        var entity = ToEntity(evt, PeriodKey(evt.OccurredAt), TableKeys.Encode(evt.EventId), storedAt);
+        if (delivery is not null)
+        {
+            entity["Delivery"] = delivery;
+            entity["ProcessedAt"] = storedAt;
+        }
+
         try
         {
-            await table.AddEntityAsync(ToEntity(evt, PeriodKey(evt.OccurredAt), TableKeys.Encode(evt.EventId), storedAt), cancellationToken);
+            await table.AddEntityAsync(entity, cancellationToken);
             return StoreOutcome.Added;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            var existing = await table.GetEntityIfExistsAsync<TableEntity>(
-                PeriodKey(evt.OccurredAt), TableKeys.Encode(evt.EventId), ["Delivery"], cancellationToken);
-            return existing.HasValue && existing.Value!.GetString("Delivery") is not null ? StoreOutcome.ExistsDone : StoreOutcome.ExistsPending;
+            return await IsDoneAsync(evt, cancellationToken) ? StoreOutcome.ExistsDone : StoreOutcome.ExistsPending;
         }
     }
 
     public async Task MarkProcessedAsync(CanonicalEvent evt, string delivery, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
-        var processed = Processed(PeriodKey(evt.OccurredAt), TableKeys.Encode(evt.EventId), delivery, at);
-        if (evt.ReleaseId is { } releaseId)
+        await table.UpsertEntityAsync(Processed(PeriodKey(evt.OccurredAt), TableKeys.Encode(evt.EventId), delivery, at), TableUpdateMode.Merge, cancellationToken);
+        // The index row last: for an event of a release it is the mark that the event was processed.
+        await RecordIndexAsync(evt, delivery, at, cancellationToken);
+    }
+
+    public async Task RecordIndexAsync(CanonicalEvent evt, string delivery, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        if (evt.ReleaseId is not { } releaseId)
         {
-            // The index row is a whole copy, written once the outcome is known; rewriting it on a retry is harmless.
-            var index = ToEntity(evt, ReleaseKey(releaseId), IndexRowKey(evt), at);
-            index["Delivery"] = delivery;
-            index["ProcessedAt"] = at;
-            await table.UpsertEntityAsync(index, TableUpdateMode.Replace, cancellationToken);
+            return;
         }
 
-        // The event row last: once it says processed, a redelivered message is a duplicate.
-        await table.UpsertEntityAsync(processed, TableUpdateMode.Merge, cancellationToken);
+        await EnsureTableAsync(cancellationToken);
+        // The index row is a whole copy, written once the outcome is known; rewriting it on a retry is harmless.
+        var index = ToEntity(evt, ReleaseKey(releaseId), IndexRowKey(evt), at);
+        index["Delivery"] = delivery;
+        index["ProcessedAt"] = at;
+        await table.UpsertEntityAsync(index, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>An event of a release is done when its index row exists (written last); any other when its row has an outcome.</summary>
+    private async Task<bool> IsDoneAsync(CanonicalEvent evt, CancellationToken cancellationToken)
+    {
+        if (evt.ReleaseId is { } releaseId)
+        {
+            var index = await table.GetEntityIfExistsAsync<TableEntity>(ReleaseKey(releaseId), IndexRowKey(evt), ["Delivery"], cancellationToken);
+            return index.HasValue;
+        }
+
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(PeriodKey(evt.OccurredAt), TableKeys.Encode(evt.EventId), ["Delivery"], cancellationToken);
+        return existing.HasValue && existing.Value!.GetString("Delivery") is not null;
     }
 
     public async Task<StoredPipelineEvent?> GetAsync(string eventId, DateTimeOffset occurredAt, CancellationToken cancellationToken = default)

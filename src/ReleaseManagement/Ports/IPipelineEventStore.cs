@@ -16,8 +16,9 @@ public sealed record RawDelivery(
 /// <summary>Where raw deliveries are kept. Adding is conditional on (source, delivery id): the first one wins.</summary>
 public interface IRawDeliveryStore
 {
-    /// <summary>Stores the delivery; false, changing nothing, when one with the same source and id exists.</summary>
-    Task<bool> TryAddAsync(RawDelivery delivery, CancellationToken cancellationToken = default);
+    /// <summary>Stores the delivery; false, changing nothing, when one with the same source and id exists.
+    /// <paramref name="enqueued"/>: its message was sent before it was stored (an inline message), so it is marked enqueued at once.</summary>
+    Task<bool> TryAddAsync(RawDelivery delivery, bool enqueued = false, CancellationToken cancellationToken = default);
 
     Task<RawDelivery?> GetAsync(string source, string deliveryId, CancellationToken cancellationToken = default);
 
@@ -62,16 +63,28 @@ public sealed record StoredPipelineEvent(CanonicalEvent Event, DateTimeOffset St
 
 /// <summary>
 /// Canonical events (table <c>PipelineEvents</c> in Azure): one row per event in a partition per month for metric queries,
-/// plus an index row per event under its release. Adding is a conditional insert on the event id; the index row and the
-/// outcome are written by <see cref="MarkProcessedAsync"/>.
+/// plus an index row per event under its release. Adding is a conditional insert on the event id; the index row is written
+/// last, by <see cref="RecordIndexAsync"/> or <see cref="MarkProcessedAsync"/>.
 /// </summary>
 public interface IPipelineEventStore
 {
     Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes the release index row and records what was done with the event; after this, <see cref="AddAsync"/>
+    /// <summary>
+    /// Inserts the event row conditionally on the event id, with <paramref name="delivery"/> (what the processor is about
+    /// to do with it) already recorded when given: one write for an event of no release. An event of a release is done
+    /// only once its index row is written (<see cref="RecordIndexAsync"/>), so <see cref="StoreOutcome.ExistsDone"/> is
+    /// answered for it only then; for any other, once its row has an outcome.
+    /// </summary>
+    Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, string? delivery, CancellationToken cancellationToken = default);
+
+    /// <summary>Records the outcome on the event row and then writes the release index row; after this, <see cref="AddAsync(CanonicalEvent, DateTimeOffset, CancellationToken)"/>
     /// answers <see cref="StoreOutcome.ExistsDone"/>. Idempotent.</summary>
     Task MarkProcessedAsync(CanonicalEvent evt, string delivery, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes the release index row only (the event row already holds <paramref name="delivery"/>): the last
+    /// write of an event of a release, after which it is a duplicate. Nothing for an event of no release. Idempotent.</summary>
+    Task RecordIndexAsync(CanonicalEvent evt, string delivery, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     Task<StoredPipelineEvent?> GetAsync(string eventId, DateTimeOffset occurredAt, CancellationToken cancellationToken = default);
 
@@ -83,37 +96,91 @@ public interface IPipelineEventStore
 }
 
 /// <summary>
-/// The message that tells the processor a delivery waits (queue <c>pipeline-events</c>): a reference, never the body, as
-/// JSON <c>{"source","deliveryId","eventType"}</c>. The same text works over any transport.
+/// The message that tells the processor a delivery waits (queue <c>pipeline-events</c>), as JSON. A small delivery travels
+/// inside it (<c>{"source","deliveryId","eventType","receivedAt","body"}</c>, the body Base64), so the processor reads no
+/// blob; a large one is a reference to its stored blob (<c>{"source","deliveryId","eventType"}</c>, the only format before
+/// version 2 and still read). The same text works over any transport.
 /// </summary>
 public sealed record PipelineEventMessage(string Source, string DeliveryId, string EventType)
 {
-    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+    /// <summary>
+    /// The largest message text that travels inline: a Storage queue message is at most 64 KiB after the Base64 encoding
+    /// the Functions trigger expects (4/3), so 40 000 characters (53 336 bytes encoded) leave about 12 KiB of headroom.
+    /// </summary>
+    public const int MaxInlineChars = 40_000;
+
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>When the delivery was received (inline messages only).</summary>
+    public DateTimeOffset? ReceivedAt { get; init; }
+
+    /// <summary>The raw body, Base64 (inline messages only).</summary>
+    public string? Body { get; init; }
+
+    /// <summary>Whether the delivery travels inside the message.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsInline => Body is not null && ReceivedAt is not null;
+
+    /// <summary>The message carrying <paramref name="delivery"/> inline, or null when its text would exceed <see cref="MaxInlineChars"/>.</summary>
+    public static PipelineEventMessage? Inline(RawDelivery delivery)
+    {
+        // Base64 of the body plus the other fields (ids and types are short; 512 covers them with their escaping).
+        if ((long)(delivery.Body.Length + 2) / 3 * 4 + delivery.DeliveryId.Length + delivery.EventType.Length + 512 > MaxInlineChars)
+        {
+            return null;
+        }
+
+        return new PipelineEventMessage(delivery.Source, delivery.DeliveryId, delivery.EventType)
+        {
+            ReceivedAt = delivery.ReceivedAt,
+            Body = Convert.ToBase64String(delivery.Body.Span),
+        };
+    }
+
+    /// <summary>The delivery an inline message carries.</summary>
+    public RawDelivery ToDelivery() => IsInline
+        ? new RawDelivery(Source, DeliveryId, EventType, ReceivedAt!.Value, Convert.FromBase64String(Body!))
+        : throw new InvalidOperationException("The message is a reference; read the delivery from its store.");
 
     public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, Json);
 
-    /// <summary>Reads a message; throws <see cref="FormatException"/> on anything else (such a message ends in the poison queue).</summary>
+    /// <summary>Reads a message of either format; throws <see cref="FormatException"/> on anything else (such a message ends in the poison queue).</summary>
     public static PipelineEventMessage Parse(string text)
     {
         try
         {
-            if (System.Text.Json.JsonSerializer.Deserialize<PipelineEventMessage>(text, Json) is { Source.Length: > 0, DeliveryId.Length: > 0, EventType: not null } message)
+            if (System.Text.Json.JsonSerializer.Deserialize<PipelineEventMessage>(text, Json) is { Source.Length: > 0, DeliveryId.Length: > 0, EventType: not null } message
+                && (message.Body is null) == (message.ReceivedAt is null))
             {
+                if (message.Body is not null)
+                {
+                    _ = Convert.FromBase64String(message.Body);
+                }
+
                 return message;
             }
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
         {
         }
 
-        throw new FormatException("The queue message is not a pipeline event message ({\"source\",\"deliveryId\",\"eventType\"}).");
+        throw new FormatException("The queue message is not a pipeline event message ({\"source\",\"deliveryId\",\"eventType\"[,\"receivedAt\",\"body\"]}).");
     }
 }
+
+/// <summary>A sent queue message, so the sender can take it back (a duplicate found after sending).</summary>
+public sealed record EnqueuedMessage(string MessageId, string PopReceipt);
 
 /// <summary>The queue between the webhook endpoints and the processor.</summary>
 public interface IPipelineEventQueue
 {
-    Task EnqueueAsync(PipelineEventMessage message, CancellationToken cancellationToken = default);
+    Task<EnqueuedMessage> EnqueueAsync(PipelineEventMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a message this sender sent (it turned out to duplicate one sent before); gone already is fine.</summary>
+    Task WithdrawAsync(EnqueuedMessage message, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Publishes release events (<see cref="ReleaseEvent"/>) for other systems (Service Bus topic <c>release-events</c> in Azure).</summary>
