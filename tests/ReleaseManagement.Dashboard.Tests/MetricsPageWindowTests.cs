@@ -55,8 +55,8 @@ public sealed class MetricsPageWindowTests
             Recoveries = [.. facts.Recoveries.Where(r => r.At >= qFrom)],
         };
 
-        var full = MetricsReportBuilder.Build(quarter, facts, DefaultPolicy, 2026, now);
-        var page = MetricsPageWindow.WithoutTrend(MetricsReportBuilder.Build(quarter, own, DefaultPolicy, 2026, now));
+        var full = MetricsReportBuilder.Build(quarter, facts, DefaultPolicy, 2024, now);
+        var page = MetricsPageWindow.WithoutTrend(MetricsReportBuilder.Build(quarter, own, DefaultPolicy, 2024, now));
 
         Assert.Equal(JsonSerializer.Serialize(full.Overall), JsonSerializer.Serialize(page.Overall));
         Assert.Equal(2, full.Overall.Deployments);
