@@ -190,7 +190,7 @@ public sealed class DashboardActions(
 
     private string Value(string releaseId, string? person, long hour)
     {
-        var mac = HMACSHA256.HashData(approvals.Value.FormKeyBytes(), Encoding.UTF8.GetBytes($"dashboard-milestone\n{releaseId}\n{person?.ToLowerInvariant()}\n{hour}"));
+        var mac = HMACSHA256.HashData(approvals.Value.FormKeyBytes(), Encoding.UTF8.GetBytes($"dashboard-form\n{releaseId}\n{person?.ToLowerInvariant()}\n{hour}"));
         return Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
