@@ -148,6 +148,8 @@ public sealed class DashboardActionsTests
 
         Assert.Equal((400, "waiver"), (outcome.StatusCode, outcome.Form));
         Assert.Equal(["A waiver needs a reason."], outcome.Errors["reason"]);
+        Assert.Equal("The evidence is invalid.", outcome.Summary);
+        Assert.Contains("A waiver needs a reason.", outcome.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,6 +32,8 @@ public sealed class DisplayFormatTests
     [InlineData("Gate gate:staging: Passed.", "Staging gate: Passed.")]
     [InlineData("Waiting in promotion:staging for integration-tests.", "Waiting in Promotion to Staging for integration-tests.")]
     [InlineData("Milestone feature-complete reached.", "Milestone feature-complete reached.")]
+    [InlineData("plan: Approved by po@example.com, lead@example.com.", "Plan approval: Approved by po@example.com, lead@example.com.")]
+    [InlineData("Planning: risk Medium.", "Planning: risk Medium.")]
     [InlineData("Promotion Development → Integration: waiting for release-candidate.", "Promotion Development → Integration: waiting for release-candidate.")]
     public void Message_StageKeysInALine_AreWrittenAsPeopleSayThem(string line, string expected) =>
         Assert.Equal(expected, DisplayFormat.Message(line));

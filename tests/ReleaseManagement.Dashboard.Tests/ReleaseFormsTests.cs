@@ -81,9 +81,10 @@ public sealed class ReleaseFormsTests
     [Fact]
     public void Build_RefusedForm_IsOpenWithWhatWasSentAndItsProblems()
     {
-        var refused = new ActionOutcome(400, "Not recorded", "The reschedule request is invalid.", "/api/dashboard/releases/r1")
+        var refused = new ActionOutcome(400, "Not recorded", "The reschedule request is invalid. A Minor release must be planned at least 30 days ahead.", "/api/dashboard/releases/r1")
         {
             Form = ReleaseForms.Reschedule,
+            Summary = "The reschedule request is invalid.",
             Values = new Dictionary<string, string> { ["targetDate"] = "2026-11-11", ["reason"] = "Vendor late", ["by"] = "rm@example.com" },
             Errors = new Dictionary<string, string[]> { ["targetDate"] = ["A Minor release must be planned at least 30 days ahead."], ["other"] = ["Something else."] },
         };
@@ -98,7 +99,7 @@ public sealed class ReleaseFormsTests
         Assert.Equal("Vendor late", reschedule.Fields.Single(f => f.Name == "reason").Value);
         Assert.Equal(["The reschedule request is invalid.", "Something else."], reschedule.Problems);
         Assert.All(forms.Forms.Where(f => f.Name != "reschedule"), f => Assert.False(f.Open));
-        Assert.Equal(new PageNotice(true, "Not recorded", "The reschedule request is invalid.", "form-reschedule"), forms.Notice);
+        Assert.Equal(new PageNotice(true, "Not recorded", "The reschedule request is invalid. A Minor release must be planned at least 30 days ahead.", "form-reschedule"), forms.Notice);
     }
 
     [Fact]

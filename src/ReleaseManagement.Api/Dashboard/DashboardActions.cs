@@ -21,6 +21,9 @@ public sealed record ActionOutcome(int StatusCode, string Heading, string Messag
     private static readonly IReadOnlyDictionary<string, string[]> NoErrors = new Dictionary<string, string[]>();
     private static readonly IReadOnlyDictionary<string, string> NoValues = new Dictionary<string, string>();
 
+    /// <summary>The problem in short, for the form (its field problems are shown by the fields); the message by default.</summary>
+    public string? Summary { get; init; }
+
     /// <summary>The form the action came from (<see cref="ReleaseForms"/>' names).</summary>
     public string? Form { get; init; }
 
@@ -127,8 +130,8 @@ public sealed class DashboardActions(
         }
 
         var name = formName(form);
-        ActionOutcome Refused(int status, string heading, string message, IReadOnlyDictionary<string, string[]>? errors = null) =>
-            new(status, heading, message, back) { Form = name, Values = form.Values(except: FormField), Errors = errors ?? new Dictionary<string, string[]>() };
+        ActionOutcome Refused(int status, string heading, string message, IReadOnlyDictionary<string, string[]>? errors = null, string? summary = null) =>
+            new(status, heading, message, back) { Form = name, Summary = summary, Values = form.Values(except: FormField), Errors = errors ?? new Dictionary<string, string[]>() };
 
         var person = Person(request);
         if (!IsValid(releaseId, person, form.Text(FormField) ?? ""))
@@ -157,7 +160,8 @@ public sealed class DashboardActions(
         return result switch
         {
             ProblemHttpResult problem => Refused(problem.StatusCode, "Not recorded", Describe(problem.ProblemDetails),
-                (problem.ProblemDetails as HttpValidationProblemDetails)?.Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal)),
+                (problem.ProblemDetails as HttpValidationProblemDetails)?.Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal),
+                problem.ProblemDetails is HttpValidationProblemDetails { Errors.Count: > 0 } ? problem.ProblemDetails.Title : null),
             IStatusCodeHttpResult { StatusCode: StatusCodes.Status202Accepted } =>
                 new(StatusCodes.Status303SeeOther, "Done", ReleaseForms.DoneMessages[name], ReleaseForms.DoneUrl(releaseId, name)) { Form = name },
             _ => Refused(StatusCodes.Status500InternalServerError, "Not recorded", "Unexpected answer."),

@@ -84,10 +84,13 @@ public sealed partial class DisplayFormat(TimeZoneInfo zone)
 
     /// <summary>
     /// A status reason or timeline line with the stage keys it names written as people say them: "Gate gate:development:
-    /// Pending." → "Development gate: Pending." (the orchestration writes stage keys into some of its lines).
+    /// Pending." → "Development gate: Pending.", "plan: Approved by …" → "Plan approval: Approved by …" (the orchestration
+    /// writes stage keys into some of its lines).
     /// </summary>
     public static string Message(string message) =>
-        StageKey().Replace(GateLine().Replace(message, m => StageName(m.Groups["stage"].Value)), m => StageName(m.Value));
+        ApprovalLine().Replace(
+            StageKey().Replace(GateLine().Replace(message, m => StageName(m.Groups["stage"].Value)), m => StageName(m.Value)),
+            m => ApprovalName(m.Groups["stage"].Value) + ":");
 
     private static string Capitalize(string text) =>
         text.Length == 0 ? text : string.Concat(char.ToUpperInvariant(text[0]).ToString(), text[1..].Replace('-', ' '));
@@ -97,6 +100,10 @@ public sealed partial class DisplayFormat(TimeZoneInfo zone)
 
     [GeneratedRegex(@"\b(?:gate|promotion|deploy|rollback):[a-z0-9-]+\b", RegexOptions.CultureInvariant)]
     private static partial Regex StageKey();
+
+    /// <summary>A line that starts with an approval stage key ("plan: Approved by …").</summary>
+    [GeneratedRegex(@"^(?<stage>plan|emergency):", RegexOptions.CultureInvariant)]
+    private static partial Regex ApprovalLine();
 
     /// <summary>The risk level, the first word of the projected risk text ("High (impact …): …" → "High").</summary>
     public static string? RiskLevel(string? risk)

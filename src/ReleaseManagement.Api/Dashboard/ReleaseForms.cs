@@ -173,7 +173,7 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
             }
 
             var problems = Refused
-                ? new[] { failed!.Message }.Concat(failed.Errors.Where(e => list.All(f => f.Name != e.Key)).SelectMany(e => e.Value)).ToArray()
+                ? new[] { failed!.Summary ?? failed.Message }.Concat(failed.Errors.Where(e => list.All(f => f.Name != e.Key)).SelectMany(e => e.Value)).ToArray()
                 : [];
             return new ActionForm(form, FormId(form), heading, intro, action, submit, [new(page.FormField, page.FormValue), .. hidden], list, problems, Refused, danger);
         }
