@@ -39,6 +39,13 @@ public sealed partial class ReleaseControlHandlers(
             return problem;
         }
 
+        return await SubmitCancelAsync(releaseId, body, durable, cancellationToken);
+    }
+
+    /// <summary>A cancel once its body is read (the cancel route and the dashboard's form both end here).</summary>
+    public async Task<Results<Accepted<CancelAccepted>, ProblemHttpResult>> SubmitCancelAsync(
+        string releaseId, CancelBody? body, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
         var validation = CancelRequestValidator.Validate(body, time.GetUtcNow());
         if (!validation.IsValid)
         {
@@ -73,6 +80,13 @@ public sealed partial class ReleaseControlHandlers(
             return problem;
         }
 
+        return await SubmitRescheduleAsync(releaseId, body, durable, cancellationToken);
+    }
+
+    /// <summary>A reschedule once its body is read (the reschedule route and the dashboard's form both end here).</summary>
+    public async Task<Results<Accepted<RescheduleAccepted>, ProblemHttpResult>> SubmitRescheduleAsync(
+        string releaseId, RescheduleBody? body, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
         var validation = RescheduleRequestValidator.Validate(body, time.GetUtcNow());
         if (!validation.IsValid)
         {
@@ -166,6 +180,16 @@ public sealed partial class ReleaseControlHandlers(
             return problem;
         }
 
+        return await RecordEvidenceAsync(releaseId, body, request, durable, cancellationToken);
+    }
+
+    /// <summary>
+    /// Evidence, an attestation or a waiver once its body is read (the evidence route and the dashboard's forms both end
+    /// here); <paramref name="request"/> carries the signed-in person.
+    /// </summary>
+    public async Task<Results<Accepted<EvidenceAccepted>, ProblemHttpResult>> RecordEvidenceAsync(
+        string releaseId, EvidenceBody? body, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
         var validation = EvidenceRequestValidator.Validate(policy, body);
         if (!validation.IsValid)
         {

@@ -45,7 +45,7 @@ public sealed class BoardViewTests
 
         Assert.Equal(("2027.01.0", "January", "Minor", "2026-12-15"), (card.Id, card.Title, card.Type, card.TargetDate));
         Assert.Equal(["Billing"], card.Systems);
-        Assert.Equal("promotion: staging", card.Stage);
+        Assert.Equal("Promotion to Staging", card.Stage);
         Assert.Equal("High", card.RiskLevel);
         Assert.Equal("Waiting for integration-tests.", card.StatusReason);
         Assert.Equal("/api/dashboard/releases/2027.01.0", card.Url);
@@ -62,7 +62,7 @@ public sealed class BoardViewTests
         var cards = view.Columns.SelectMany(c => c.Cards).ToDictionary(c => c.Id);
 
         Assert.True(Assert.Single(cards["late"].PendingApprovals).Overdue);
-        Assert.Contains(cards["late"].Warnings, w => w.Contains("plan approval is overdue", StringComparison.Ordinal));
+        Assert.Contains(cards["late"].Warnings, w => w.Contains("The Plan approval is overdue", StringComparison.Ordinal));
         Assert.False(Assert.Single(cards["on-time"].PendingApprovals).Overdue);
         Assert.Empty(cards["on-time"].Warnings);
     }

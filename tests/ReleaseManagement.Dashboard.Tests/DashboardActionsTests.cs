@@ -111,6 +111,85 @@ public sealed class DashboardActionsTests
         Assert.Contains("stranger@example.com is not a release manager", outcome.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RecordEvidence_SignedInPersonWhoIsNoReleaseManager_Is403AndKeepsWhatWasSent()
+    {
+        var actions = Actions(signIn: true);
+        const string person = "stranger@example.com";
+        var form = $"form={Uri.EscapeDataString(actions.FormValue("r1", Get(person)))}&kind=evidence&item=unit-tests&passed=true";
+
+        var outcome = await actions.RecordEvidenceAsync("r1", Post(form, person), null!, TestContext.Current.CancellationToken);
+
+        Assert.Equal((403, "evidence"), (outcome.StatusCode, outcome.Form));
+        Assert.Equal("unit-tests", outcome.Values["item"]);
+        Assert.False(outcome.Values.ContainsKey(DashboardActions.FormField));
+    }
+
+    [Fact]
+    public async Task RecordEvidence_ValueThatIsNoNumber_Is400OnThatFieldBeforeTheApi()
+    {
+        var actions = Actions(signIn: false);
+        var form = $"form={Uri.EscapeDataString(actions.FormValue("r1", Get()))}&kind=evidence&item=test-coverage&value=lots&by=rm%40example.com";
+
+        // The durable client is null: reaching the API handler would throw.
+        var outcome = await actions.RecordEvidenceAsync("r1", Post(form), null!, TestContext.Current.CancellationToken);
+
+        Assert.Equal(400, outcome.StatusCode);
+        Assert.Equal(["'lots' is not a number."], outcome.Errors["value"]);
+    }
+
+    [Fact]
+    public async Task RecordEvidence_WaiverWithoutReason_IsRefusedByTheApisValidator()
+    {
+        var actions = Actions(signIn: false);
+        var form = $"form={Uri.EscapeDataString(actions.FormValue("r1", Get()))}&kind=waiver&item=unit-tests&by=rm%40example.com";
+
+        var outcome = await actions.RecordEvidenceAsync("r1", Post(form), null!, TestContext.Current.CancellationToken);
+
+        Assert.Equal((400, "waiver"), (outcome.StatusCode, outcome.Form));
+        Assert.Equal(["A waiver needs a reason."], outcome.Errors["reason"]);
+        Assert.Equal("The evidence is invalid.", outcome.Summary);
+        Assert.Contains("A waiver needs a reason.", outcome.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cancel_WithoutTheConfirmationBox_Is400AndNothingIsSent()
+    {
+        var actions = Actions(signIn: false);
+        var form = $"form={Uri.EscapeDataString(actions.FormValue("r1", Get()))}&reason=Not+needed&by=rm%40example.com";
+
+        var outcome = await actions.CancelAsync("r1", Post(form), null!, TestContext.Current.CancellationToken);
+
+        Assert.Equal((400, "cancel"), (outcome.StatusCode, outcome.Form));
+        Assert.True(outcome.Errors.ContainsKey("confirm"));
+    }
+
+    [Fact]
+    public async Task Reschedule_BadDate_IsRefusedByTheApisValidatorOnThatField()
+    {
+        var actions = Actions(signIn: false);
+        var form = $"form={Uri.EscapeDataString(actions.FormValue("r1", Get()))}&targetDate=next+week&by=rm%40example.com";
+
+        var outcome = await actions.RescheduleAsync("r1", Post(form), null!, TestContext.Current.CancellationToken);
+
+        Assert.Equal((400, "reschedule"), (outcome.StatusCode, outcome.Form));
+        Assert.Contains("is not a date", outcome.Errors["targetDate"][0], StringComparison.Ordinal);
+        Assert.Equal("next week", outcome.Values["targetDate"]);
+    }
+
+    [Fact]
+    public async Task Cancel_SignedInPersonWhoIsNoReleaseManager_Is403()
+    {
+        var actions = Actions(signIn: true);
+        const string person = "stranger@example.com";
+        var form = $"form={Uri.EscapeDataString(actions.FormValue("r1", Get(person)))}&reason=Stop&confirm=yes";
+
+        var outcome = await actions.CancelAsync("r1", Post(form, person), null!, TestContext.Current.CancellationToken);
+
+        Assert.Equal(403, outcome.StatusCode);
+        Assert.Contains("is not a release manager", outcome.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A store holding release r1 only; nothing may be written.</summary>
     private sealed class OneRelease : IReleaseStore
     {

@@ -100,4 +100,43 @@ public sealed class ReleasePageViewTests
 
         Assert.Equal(["Planning: risk High.", "Awaiting plan approval."], view.Timeline.Select(t => t.Message));
     }
+
+    [Fact]
+    public void Build_Warnings_AreListedOldestFirstWithTheirTime()
+    {
+        var record = Release("r1") with
+        {
+            Warnings = [new ReleaseWarning("notice-not-sent", "The T-7d notice was not sent.", Now.AddHours(-1)), new ReleaseWarning("missing-health-data", "Monitoring data missing.", Now.AddHours(-3))],
+        };
+
+        var warnings = Build(record).Warnings;
+
+        Assert.Equal(["missing-health-data", "notice-not-sent"], warnings.Select(w => w.Code));
+        Assert.Equal(Format.Time(Now.AddHours(-3)), warnings[0].At);
+    }
+
+    [Fact]
+    public void Build_StageKeys_AreReadableInTheHeaderReasonTimelineAndApprovals()
+    {
+        var view = Build(
+            Release("r1", stage: "gate:development", reason: "Gate gate:development: Pending."),
+            [new TimelineEntry(1, Now.AddHours(-1), ReleasePhase.Development, "gate", "Gate gate:development: Pending.")]);
+
+        Assert.Equal("Development gate", view.Header.Stage);
+        Assert.Equal("Development gate: Pending.", view.Header.StatusReason);
+        Assert.Equal("Development gate: Pending.", view.Timeline.Single().Message);
+        Assert.Equal("Plan approval", view.Approvals.Single(a => a.Stage == "plan").Name);
+        Assert.Equal("Production promotion approval", view.Approvals.Single(a => a.Stage == "promotion:production").Name);
+    }
+
+    [Fact]
+    public void Build_PipelineApproval_SaysWhoDecidedWithoutTheStageKey()
+    {
+        var decided = new ApprovalDecisionRecord("d1", "r1", "promotion:integration", true, "lead@example.com", "technical-lead", null, Now.AddHours(-3), DecisionChannels.EmailLink, null, null, null);
+
+        var view = Build(Release("r1", ReleasePhase.Promotion), decisions: new Dictionary<string, IReadOnlyList<ApprovalDecisionRecord>> { ["promotion:integration"] = [decided] });
+
+        var integration = view.Pipeline.Single(n => n.Environment == "Integration");
+        Assert.Equal($"Approved by lead@example.com at {Format.Time(Now.AddHours(-3))}", integration.Approval);
+    }
 }

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseManagement.Api.Dashboard;
 using ReleaseManagement.Api.Dashboard.Components;
+using ReleaseManagement.Approvals;
+using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 using static ReleaseManagement.Dashboard.Tests.Builders;
 
@@ -63,6 +65,72 @@ public sealed class RenderingTests
         Assert.Contains("hx-get=\"/api/dashboard?type=Minor&amp;q=a%20b\"", html, StringComparison.Ordinal);
         Assert.Contains("hx-trigger=\"every 5s\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<html", html, StringComparison.Ordinal);
+    }
+
+    private static ReleasePageView ReleaseView(ReleaseRecord record, ApprovalDecisionRecord? decision = null) =>
+        ReleasePageView.Build(
+            new ReleaseDetail(record, [], [], decision is null ? new Dictionary<string, IReadOnlyList<ApprovalDecisionRecord>>() : new() { [decision.Stage] = [decision] }, []),
+            DefaultPolicy, Format, Now);
+
+    [Fact]
+    public async Task ReleasePage_ApprovalWithComment_KeepsASpaceBetweenTimeAndComment()
+    {
+        var decision = new ApprovalDecisionRecord("d1", "r1", "plan", true, "po@example.com", "product-owner", "Looks good", Now.AddHours(-3), "email-link", null, null, null);
+
+        var html = await Render<ReleasePage>(ReleaseView(Release("r1"), decision), "n0nce");
+
+        Assert.Matches("</time> (—|&#x2014;) <q>Looks good</q>", html);
+        Assert.Contains(">Plan approval <span class=\"stage-state\">(Approved)</span>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReleasePage_ActiveRelease_WritesEveryFormWithLabelsAndTheAntiForgeryValue()
+    {
+        var view = ReleaseView(Release("r1")) with { Actions = ReleaseForms.Build(Release("r1"), DefaultPolicy, new FormContext("form", "v4lue", true), null, null) };
+
+        var html = await Render<ReleasePage>(view, "n0nce");
+
+        foreach (var action in new[] { "milestones", "evidence", "reschedule", "cancel" })
+        {
+            Assert.Contains($"action=\"/api/dashboard/releases/r1/{action}\"", html, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(6, System.Text.RegularExpressions.Regex.Matches(html, "<input[^>]*name=\"form\"[^>]*value=\"v4lue\"").Count);
+        Assert.Contains("<label for=\"cancel-reason\">Reason</label>", html, StringComparison.Ordinal);
+        Assert.Contains("<label for=\"evidence-value\">Measured value (optional)</label>", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"cancel-confirm\" name=\"confirm\" value=\"yes\" required", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(" open", html.Split("<details")[1].Split('>')[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("style=", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReleasePage_RefusedForm_IsOpenAndMarksTheFieldInvalid()
+    {
+        var refused = new ActionOutcome(400, "Not recorded", "The evidence is invalid.", "/api/dashboard/releases/r1")
+        {
+            Form = ReleaseForms.Evidence,
+            Values = new Dictionary<string, string> { ["item"] = "test-coverage", ["kind"] = "evidence", ["value"] = "" },
+            Errors = new Dictionary<string, string[]> { ["passed"] = ["Evidence needs 'passed' (true or false), a measured 'value', or both."] },
+        };
+        var view = ReleaseView(Release("r1")) with { Actions = ReleaseForms.Build(Release("r1"), DefaultPolicy, new FormContext("form", "v", true), refused, null) };
+
+        var html = await Render<ReleasePage>(view, "n0nce");
+
+        Assert.Contains("<details class=\"act-form\" id=\"form-evidence\" open", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"evidence-passed\" name=\"passed\" aria-invalid=\"true\" aria-describedby=\"evidence-passed-error\"", html, StringComparison.Ordinal);
+        Assert.Contains("<option value=\"test-coverage\" selected", html, StringComparison.Ordinal);
+        Assert.Contains("role=\"alert\"", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"#form-evidence\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReleasePage_Warnings_AreListedWithSince()
+    {
+        var record = Release("r1") with { Warnings = [new ReleaseWarning("missing-health-data", "Monitoring data missing for Billing.", Now.AddHours(-2))] };
+
+        var html = await Render<ReleasePage>(ReleaseView(record), "n0nce");
+
+        Assert.Contains("<li data-warning=\"missing-health-data\">Monitoring data missing for Billing. <span class=\"muted\">(since", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,6 +11,9 @@ public sealed class Dashboard(DashboardHandlers pages)
     public const string BoardFunction = "DashboardBoard";
     public const string ReleaseFunction = "DashboardRelease";
     public const string MilestoneFunction = "DashboardRecordMilestone";
+    public const string EvidenceFunction = "DashboardRecordEvidence";
+    public const string RescheduleFunction = "DashboardReschedule";
+    public const string CancelFunction = "DashboardCancel";
     public const string EnvironmentsFunction = "DashboardEnvironments";
     public const string CalendarFunction = "DashboardCalendar";
     public const string MetricsFunction = "DashboardMetrics";
@@ -36,6 +39,30 @@ public sealed class Dashboard(DashboardHandlers pages)
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
         pages.RecordMilestoneAsync(id, request, durable, cancellationToken);
+
+    [Function(EvidenceFunction)]
+    public Task<IResult> RecordEvidence(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = DashboardRoutes.EvidenceRoute)] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        pages.RecordEvidenceAsync(id, request, durable, cancellationToken);
+
+    [Function(RescheduleFunction)]
+    public Task<IResult> Reschedule(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = DashboardRoutes.RescheduleRoute)] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        pages.RescheduleAsync(id, request, durable, cancellationToken);
+
+    [Function(CancelFunction)]
+    public Task<IResult> Cancel(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = DashboardRoutes.CancelRoute)] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        pages.CancelAsync(id, request, durable, cancellationToken);
 
     [Function(EnvironmentsFunction)]
     public Task<IResult> Environments(

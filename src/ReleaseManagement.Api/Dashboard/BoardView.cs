@@ -116,7 +116,7 @@ public sealed record BoardView(
             .OrderByDescending(r => r.UpdatedAt)
             .Select(r => new EndedRelease(
                 r.Request.Id, r.Request.Title, r.Request.Type.ToString(), r.Request.Systems, DisplayFormat.OutcomeName(r.Status),
-                r.Status == ReleaseStatus.Completed, r.StatusReason, format.Time(r.UpdatedAt), DisplayFormat.Iso(r.UpdatedAt),
+                r.Status == ReleaseStatus.Completed, r.StatusReason is null ? null : DisplayFormat.Message(r.StatusReason), format.Time(r.UpdatedAt), DisplayFormat.Iso(r.UpdatedAt),
                 DashboardRoutes.Release(r.Request.Id)))
             .ToArray();
         var systems = policySystems.Concat(records.SelectMany(r => r.Request.Systems))
@@ -130,10 +130,10 @@ public sealed record BoardView(
     private static ReleaseCard Card(ReleaseRecord r, ILookup<string, string> conflicts, DisplayFormat format, DateTimeOffset now, DateOnly today)
     {
         var pending = (r.PendingApprovals ?? [])
-            .Select(p => new ApprovalDue(p.Stage, p.MissingRoles, format.Time(p.Deadline), DisplayFormat.Iso(p.Deadline), p.Deadline < now))
+            .Select(p => new ApprovalDue(p.Stage, DisplayFormat.ApprovalName(p.Stage), p.MissingRoles, format.Time(p.Deadline), DisplayFormat.Iso(p.Deadline), p.Deadline < now))
             .ToArray();
         var warnings = new List<string>();
-        warnings.AddRange(pending.Where(p => p.Overdue).Select(p => $"The {p.Stage} approval is overdue (deadline {p.Deadline})."));
+        warnings.AddRange(pending.Where(p => p.Overdue).Select(p => $"The {p.Name} is overdue (deadline {p.Deadline})."));
         if (r.StatusReason?.Contains("escalated", StringComparison.OrdinalIgnoreCase) == true)
         {
             warnings.Add("An approval was escalated.");
@@ -154,7 +154,7 @@ public sealed record BoardView(
             r.Request.Systems,
             DisplayFormat.Date(r.Request.TargetDate),
             DisplayFormat.StageName(r.Stage),
-            r.StatusReason,
+            r.StatusReason is null ? null : DisplayFormat.Message(r.StatusReason),
             DisplayFormat.RiskLevel(r.Risk),
             pending,
             warnings,
@@ -203,7 +203,7 @@ public sealed record ReleaseCard(
     IReadOnlyList<string> Warnings,
     string Url);
 
-public sealed record ApprovalDue(string Stage, IReadOnlyList<string> MissingRoles, string Deadline, string DeadlineIso, bool Overdue);
+public sealed record ApprovalDue(string Stage, string Name, IReadOnlyList<string> MissingRoles, string Deadline, string DeadlineIso, bool Overdue);
 
 public sealed record EndedRelease(
     string Id,

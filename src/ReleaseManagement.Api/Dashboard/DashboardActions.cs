@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -11,15 +12,38 @@ using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api.Dashboard;
 
-/// <summary>What acting from a page came to: the status to answer and what to tell the person.</summary>
-public sealed record ActionOutcome(int StatusCode, string Heading, string Message, string BackUrl);
+/// <summary>
+/// What acting from the release page came to: 303 to <paramref name="BackUrl"/> when accepted, else the status to answer
+/// with the release page showing <paramref name="Message"/>, the problems per field and what was sent (<see cref="Values"/>).
+/// </summary>
+public sealed record ActionOutcome(int StatusCode, string Heading, string Message, string BackUrl)
+{
+    private static readonly IReadOnlyDictionary<string, string[]> NoErrors = new Dictionary<string, string[]>();
+    private static readonly IReadOnlyDictionary<string, string> NoValues = new Dictionary<string, string>();
+
+    /// <summary>The problem in short, for the form (its field problems are shown by the fields); the message by default.</summary>
+    public string? Summary { get; init; }
+
+    /// <summary>The form the action came from (<see cref="ReleaseForms"/>' names).</summary>
+    public string? Form { get; init; }
+
+    /// <summary>The problems per field (the API's validation errors, keyed by its field names, which the forms share).</summary>
+    public IReadOnlyDictionary<string, string[]> Errors { get; init; } = NoErrors;
+
+    /// <summary>What was sent, to fill the form again.</summary>
+    public IReadOnlyDictionary<string, string> Values { get; init; } = NoValues;
+
+    public bool Succeeded => StatusCode is >= 200 and < 400;
+}
 
 /// <summary>
-/// The dashboard's one way to act: a release manager records a milestone from the release page. The form carries an
-/// anti-forgery value (an HMAC under <c>Approvals:FormKey</c> of the release, the signed-in person and the hour), and in
-/// Azure (<c>Approvals:RequireSignedInApprover</c>) the person signed in through App Service must be a release manager of
-/// the release (403 otherwise). The milestone then goes through <see cref="ReleaseControlHandlers.RecordMilestoneAsync"/>,
-/// the same validation, running check and event the API route uses.
+/// The release page's actions: record a milestone, evidence, an attestation or a waiver; reschedule; cancel. Each form
+/// carries an anti-forgery value (an HMAC under <c>Approvals:FormKey</c> of the release, the signed-in person and the hour).
+/// In Azure (<c>Approvals:RequireSignedInApprover</c>) acting needs a sign-in, and milestones, evidence, rescheduling and
+/// cancelling need a release manager of the release (403 otherwise); an attestation or a waiver is the signed-in person's
+/// word, and the API's handler checks that they may give it. Then each goes through the API route's own handler
+/// (<see cref="ReleaseControlHandlers"/>: the same validation, running check, role checks and event), so the page and the
+/// API follow the same rules; nothing is stored unless that handler accepts it.
 /// </summary>
 public sealed class DashboardActions(
     ReleaseControlHandlers control, IReleaseStore releases, IOptions<ApprovalOptions> approvals, ReleasePolicy policy, TimeProvider time)
@@ -33,64 +57,128 @@ public sealed class DashboardActions(
     /// <summary>The anti-forgery value for a release page shown to <paramref name="request"/>'s person, now.</summary>
     public string FormValue(string releaseId, HttpRequest request) => Value(releaseId, Person(request), Hour(time.GetUtcNow()));
 
+    /// <summary>What every form of the release page carries for <paramref name="request"/>'s person.</summary>
+    public FormContext Context(string releaseId, HttpRequest request) => new(FormField, FormValue(releaseId, request), !RequiresSignIn);
+
     /// <summary><c>POST /api/dashboard/releases/{id}/milestones</c>.</summary>
-    public async Task<ActionOutcome> RecordMilestoneAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
+    public Task<ActionOutcome> RecordMilestoneAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        ActAsync(releaseId, request, _ => ReleaseForms.Milestone, async (form, by) =>
+            (await control.RecordMilestoneAsync(releaseId, form.Text("milestone") ?? "", new MilestoneBody(by, form.Text("note")), durable, cancellationToken)).Result,
+            cancellationToken);
+
+    /// <summary><c>POST /api/dashboard/releases/{id}/evidence</c>: evidence, an attestation or a waiver (the form's <c>kind</c>).</summary>
+    public Task<ActionOutcome> RecordEvidenceAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        ActAsync(releaseId, request, form => form.Text(ReleaseForms.EvidenceField.Kind) switch
+            {
+                EvidenceKinds.Attestation => ReleaseForms.Attestation,
+                EvidenceKinds.Waiver => ReleaseForms.Waiver,
+                _ => ReleaseForms.Evidence,
+            },
+            async (form, by) =>
+            {
+                var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+                var body = new EvidenceBody(
+                    form.Text(ReleaseForms.EvidenceField.Item),
+                    form.Text(ReleaseForms.EvidenceField.Kind),
+                    by,
+                    form.Flag(ReleaseForms.EvidenceField.Approved, errors),
+                    form.Flag(ReleaseForms.EvidenceField.Passed, errors),
+                    form.Number(ReleaseForms.EvidenceField.Value, errors),
+                    form.Text(ReleaseForms.EvidenceField.Reason),
+                    form.Text("note"));
+                return errors.Count > 0
+                    ? Problems.Validation(errors, "The form could not be read.")
+                    : (await control.RecordEvidenceAsync(releaseId, body, form.Request, durable, cancellationToken)).Result;
+            },
+            cancellationToken);
+
+    /// <summary><c>POST /api/dashboard/releases/{id}/reschedule</c>.</summary>
+    public Task<ActionOutcome> RescheduleAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        ActAsync(releaseId, request, _ => ReleaseForms.Reschedule, async (form, by) =>
+            (await control.SubmitRescheduleAsync(releaseId, new RescheduleBody(form.Text("targetDate"), by, form.Text("reason")), durable, cancellationToken)).Result,
+            cancellationToken);
+
+    /// <summary><c>POST /api/dashboard/releases/{id}/cancel</c>: only with the form's confirmation box ticked.</summary>
+    public Task<ActionOutcome> CancelAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        ActAsync(releaseId, request, _ => ReleaseForms.Cancel, async (form, by) =>
+            form.Text("confirm") != ReleaseForms.Confirmed
+                ? Problems.Validation(new Dictionary<string, string[]> { ["confirm"] = ["Tick the box to confirm that the release is to be cancelled."] }, "Not confirmed.")
+                : (await control.SubmitCancelAsync(releaseId, new CancelBody(form.Text("reason"), by), durable, cancellationToken)).Result,
+            cancellationToken);
+
+    /// <summary>
+    /// The steps every form takes: read the form, check its anti-forgery value, then (sign-in on) the person and their role;
+    /// only then hand it to <paramref name="submit"/> (the API handler, with the person acting as <c>by</c>).
+    /// </summary>
+    private async Task<ActionOutcome> ActAsync(
+        string releaseId, HttpRequest request, Func<SentForm, string> formName, Func<SentForm, string?, Task<IResult>> submit, CancellationToken cancellationToken)
     {
         var back = DashboardRoutes.Release(releaseId);
         if (request.ContentLength > MaxFormBytes || !request.HasFormContentType)
         {
-            return new(StatusCodes.Status400BadRequest, "Not recorded", "Use the form on the release page.", back);
+            return new(StatusCodes.Status400BadRequest, "Not recorded", "Use the forms on the release page.", back);
         }
 
-        IFormCollection form;
+        SentForm form;
         try
         {
-            form = await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { ValueLengthLimit = (int)MaxFormBytes, ValueCountLimit = 10 }, cancellationToken);
+            form = new SentForm(request, await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { ValueLengthLimit = (int)MaxFormBytes, ValueCountLimit = 20 }, cancellationToken));
         }
         catch (Exception e) when (e is InvalidDataException or IOException)
         {
             return new(StatusCodes.Status400BadRequest, "Not recorded", "The form sent could not be read.", back);
         }
 
+        var name = formName(form);
+        ActionOutcome Refused(int status, string heading, string message, IReadOnlyDictionary<string, string[]>? errors = null, string? summary = null) =>
+            new(status, heading, message, back) { Form = name, Summary = summary, Values = form.Values(except: FormField), Errors = errors ?? new Dictionary<string, string[]>() };
+
         var person = Person(request);
-        if (!IsValid(releaseId, person, form[FormField].ToString()))
+        if (!IsValid(releaseId, person, form.Text(FormField) ?? ""))
         {
-            return new(StatusCodes.Status400BadRequest, "Not recorded", "This form is out of date or did not come from the release page. Open the release page again and use its form.", back);
+            return Refused(StatusCodes.Status400BadRequest, "Not recorded", "This form is out of date or did not come from the release page. Check what you entered and send it again.");
         }
 
-        var by = form["by"].ToString().Trim();
+        var by = form.Text("by");
         if (RequiresSignIn)
         {
             if (person is null)
             {
-                return new(StatusCodes.Status403Forbidden, "Sign-in required", "Sign in to record a milestone.", back);
+                return Refused(StatusCodes.Status403Forbidden, "Sign-in required", "Sign in to act on a release; nothing was recorded.");
             }
 
-            var record = await releases.GetAsync(releaseId, cancellationToken);
-            var managers = record is null ? [] : ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers)
-                .GetValueOrDefault(PolicyRoles.ReleaseManager, []);
-            if (!managers.Contains(person, StringComparer.OrdinalIgnoreCase))
+            // An attestation or a waiver is the person's own word: the API's handler checks who may give it.
+            if (name is not (ReleaseForms.Attestation or ReleaseForms.Waiver) && !await IsReleaseManagerAsync(releaseId, person, cancellationToken))
             {
-                return new(StatusCodes.Status403Forbidden, "Not a release manager", $"{person} is not a release manager of this release; nothing was recorded.", back);
+                return Refused(StatusCodes.Status403Forbidden, "Not a release manager", $"{person} is not a release manager of this release; nothing was recorded.");
             }
 
             by = person;
         }
 
-        var note = form["note"].ToString().Trim();
-        var result = await control.RecordMilestoneAsync(releaseId, form["milestone"].ToString(), new MilestoneBody(by, note.Length == 0 ? null : note), durable, cancellationToken);
-        return result.Result switch
+        var result = await submit(form, by);
+        return result switch
         {
-            Accepted<MilestoneAccepted> accepted => new(StatusCodes.Status200OK, "Milestone recorded",
-                $"Milestone {accepted.Value!.Milestone} was recorded for {releaseId} by {by}. The release page shows it once the release has taken it in.", back),
-            ProblemHttpResult problem => new(problem.StatusCode, "Not recorded", Describe(problem.ProblemDetails), back),
-            _ => new(StatusCodes.Status500InternalServerError, "Not recorded", "Unexpected answer.", back),
+            ProblemHttpResult problem => Refused(problem.StatusCode, "Not recorded", Describe(problem.ProblemDetails),
+                (problem.ProblemDetails as HttpValidationProblemDetails)?.Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal),
+                problem.ProblemDetails is HttpValidationProblemDetails { Errors.Count: > 0 } ? problem.ProblemDetails.Title : null),
+            IStatusCodeHttpResult { StatusCode: StatusCodes.Status202Accepted } =>
+                new(StatusCodes.Status303SeeOther, "Done", ReleaseForms.DoneMessages[name], ReleaseForms.DoneUrl(releaseId, name)) { Form = name },
+            _ => Refused(StatusCodes.Status500InternalServerError, "Not recorded", "Unexpected answer."),
         };
     }
 
+    private async Task<bool> IsReleaseManagerAsync(string releaseId, string person, CancellationToken cancellationToken)
+    {
+        var record = await releases.GetAsync(releaseId, cancellationToken);
+        var managers = record is null ? [] : ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers)
+            .GetValueOrDefault(PolicyRoles.ReleaseManager, []);
+        return managers.Contains(person, StringComparer.OrdinalIgnoreCase);
+    }
+
     private static string Describe(Microsoft.AspNetCore.Mvc.ProblemDetails problem) =>
-        problem is HttpValidationProblemDetails v && v.Errors.Count > 0
-            ? string.Join(" ", v.Errors.SelectMany(e => e.Value))
+        problem is HttpValidationProblemDetails { Errors.Count: > 0 } v
+            ? $"{problem.Title} {string.Join(" ", v.Errors.SelectMany(e => e.Value))}".Trim()
             : $"{problem.Title} {problem.Detail}".Trim();
 
     private static string? Person(HttpRequest request) => AppServicePrincipal.From(request)?.Identities.FirstOrDefault();
@@ -106,7 +194,37 @@ public sealed class DashboardActions(
 
     private string Value(string releaseId, string? person, long hour)
     {
-        var mac = HMACSHA256.HashData(approvals.Value.FormKeyBytes(), Encoding.UTF8.GetBytes($"dashboard-milestone\n{releaseId}\n{person?.ToLowerInvariant()}\n{hour}"));
+        var mac = HMACSHA256.HashData(approvals.Value.FormKeyBytes(), Encoding.UTF8.GetBytes($"dashboard-form\n{releaseId}\n{person?.ToLowerInvariant()}\n{hour}"));
         return Convert.ToBase64String(mac).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    /// <summary>A posted form: its fields as the API's body fields (empty means not given).</summary>
+    private sealed record SentForm(HttpRequest Request, IFormCollection Fields)
+    {
+        public string? Text(string name) => Fields[name].ToString().Trim() is { Length: > 0 } text ? text : null;
+
+        public bool? Flag(string name, Dictionary<string, string[]> errors) => Text(name) switch
+        {
+            null => null,
+            "true" => true,
+            "false" => false,
+            var other => Fail<bool?>(errors, name, $"'{other}' is neither true nor false."),
+        };
+
+        public decimal? Number(string name, Dictionary<string, string[]> errors) => Text(name) switch
+        {
+            null => null,
+            var text when decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var number) => number,
+            var other => Fail<decimal?>(errors, name, $"'{other}' is not a number."),
+        };
+
+        public IReadOnlyDictionary<string, string> Values(string except) =>
+            Fields.Where(f => f.Key != except).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+
+        private static T? Fail<T>(Dictionary<string, string[]> errors, string name, string message)
+        {
+            errors[name] = [message];
+            return default;
+        }
     }
 }

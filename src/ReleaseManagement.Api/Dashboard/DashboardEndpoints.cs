@@ -1,10 +1,14 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask.Client;
 
 namespace ReleaseManagement.Api.Dashboard;
 
-/// <summary>The dashboard's routes on an ASP.NET Core host (the local host); the Functions app declares the same as triggers.</summary>
+/// <summary>
+/// The dashboard's routes on an ASP.NET Core host (the local host); the Functions app declares the same as triggers. The
+/// forms carry the dashboard's own anti-forgery value (<see cref="DashboardActions"/>), so ASP.NET Core's is not used.
+/// </summary>
 public static class DashboardEndpoints
 {
     public static IEndpointRouteBuilder MapDashboard(this IEndpointRouteBuilder app, bool atRoot)
@@ -18,8 +22,14 @@ public static class DashboardEndpoints
         app.MapMethods(Path(DashboardRoutes.BoardRoute), getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.BoardAsync(request, ct));
         app.MapMethods(Path(DashboardRoutes.ReleaseRoute), getOrHead, (string id, HttpRequest request, DashboardHandlers pages, CancellationToken ct) =>
             pages.ReleaseAsync(id, request, ct));
-        app.MapPost(Path(DashboardRoutes.MilestoneRoute), (string id, HttpRequest request, Microsoft.DurableTask.Client.DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
+        app.MapPost(Path(DashboardRoutes.MilestoneRoute), (string id, HttpRequest request, DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
             pages.RecordMilestoneAsync(id, request, durable, ct)).DisableAntiforgery();
+        app.MapPost(Path(DashboardRoutes.EvidenceRoute), (string id, HttpRequest request, DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
+            pages.RecordEvidenceAsync(id, request, durable, ct)).DisableAntiforgery();
+        app.MapPost(Path(DashboardRoutes.RescheduleRoute), (string id, HttpRequest request, DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
+            pages.RescheduleAsync(id, request, durable, ct)).DisableAntiforgery();
+        app.MapPost(Path(DashboardRoutes.CancelRoute), (string id, HttpRequest request, DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
+            pages.CancelAsync(id, request, durable, ct)).DisableAntiforgery();
         app.MapMethods(Path(DashboardRoutes.EnvironmentsRoute), getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.EnvironmentsAsync(request, ct));
         app.MapMethods(Path(DashboardRoutes.CalendarRoute), getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.CalendarAsync(request, ct));
         app.MapMethods(Path(DashboardRoutes.MetricsRoute), getOrHead, (DashboardHandlers pages, CancellationToken ct) => pages.MetricsAsync(ct));

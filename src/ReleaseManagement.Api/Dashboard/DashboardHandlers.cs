@@ -19,8 +19,39 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardActions a
         return IsFragment(request) ? DashboardPage.Fragment<BoardLive>(view) : DashboardPage.Page<BoardPage>(view);
     }
 
-    /// <summary><c>GET /api/dashboard/releases/{id}</c>: one release; a page saying so (404) when there is none.</summary>
-    public async Task<IResult> ReleaseAsync(string id, HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>GET /api/dashboard/releases/{id}</c>: one release, with its forms while it is active (and the notice of an action
+    /// just accepted, <c>?done=</c>); a page saying so (404) when there is none.
+    /// </summary>
+    public Task<IResult> ReleaseAsync(string id, HttpRequest request, CancellationToken cancellationToken) =>
+        ReleasePageAsync(id, request, null, request.Query[ReleaseForms.DoneParameter].ToString(), cancellationToken);
+
+    /// <summary><c>POST /api/dashboard/releases/{id}/milestones</c>: a release manager records a milestone from the release page.</summary>
+    public Task<IResult> RecordMilestoneAsync(string id, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        AnswerAsync(id, request, actions.RecordMilestoneAsync(id, request, durable, cancellationToken), cancellationToken);
+
+    /// <summary><c>POST /api/dashboard/releases/{id}/evidence</c>: evidence, an attestation or a waiver from the release page.</summary>
+    public Task<IResult> RecordEvidenceAsync(string id, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        AnswerAsync(id, request, actions.RecordEvidenceAsync(id, request, durable, cancellationToken), cancellationToken);
+
+    /// <summary><c>POST /api/dashboard/releases/{id}/reschedule</c>: a release manager moves the target date from the release page.</summary>
+    public Task<IResult> RescheduleAsync(string id, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        AnswerAsync(id, request, actions.RescheduleAsync(id, request, durable, cancellationToken), cancellationToken);
+
+    /// <summary><c>POST /api/dashboard/releases/{id}/cancel</c>: a release manager cancels the release from the release page.</summary>
+    public Task<IResult> CancelAsync(string id, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        AnswerAsync(id, request, actions.CancelAsync(id, request, durable, cancellationToken), cancellationToken);
+
+    /// <summary>An accepted action: 303 back to the release page, which says so. A refused one: the release page again, with the problem.</summary>
+    private async Task<IResult> AnswerAsync(string id, HttpRequest request, Task<ActionOutcome> acting, CancellationToken cancellationToken)
+    {
+        var outcome = await acting;
+        return outcome.Succeeded
+            ? new SeeOther(outcome.BackUrl)
+            : await ReleasePageAsync(id, request, outcome, null, cancellationToken);
+    }
+
+    private async Task<IResult> ReleasePageAsync(string id, HttpRequest request, ActionOutcome? outcome, string? done, CancellationToken cancellationToken)
     {
         var detail = await reader.GetReleaseAsync(id, cancellationToken);
         if (detail is null)
@@ -34,17 +65,8 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardActions a
             return DashboardPage.Fragment<ReleaseLive>(view);
         }
 
-        var form = view.Header.IsActive
-            ? new MilestoneForm(DashboardRoutes.Release(id) + "/milestones", reader.Policy.Promotion.Milestones, DashboardActions.FormField, actions.FormValue(id, request), !actions.RequiresSignIn)
-            : null;
-        return DashboardPage.Page<ReleasePage>(view with { Form = form });
-    }
-
-    /// <summary><c>POST /api/dashboard/releases/{id}/milestones</c>: a release manager records a milestone from the release page.</summary>
-    public async Task<IResult> RecordMilestoneAsync(string id, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
-    {
-        var outcome = await actions.RecordMilestoneAsync(id, request, durable, cancellationToken);
-        return DashboardPage.Page<ActionPage>(new ActionView(outcome, reader.Format.Zone.Id), outcome.StatusCode);
+        var forms = ReleaseForms.Build(detail.Record, reader.Policy, actions.Context(id, request), outcome, string.IsNullOrEmpty(done) ? null : done);
+        return DashboardPage.Page<ReleasePage>(view with { Actions = forms }, outcome?.StatusCode ?? StatusCodes.Status200OK);
     }
 
     /// <summary><c>GET /api/dashboard/environments</c>: systems × environments from the stored deployment events.</summary>
@@ -78,11 +100,19 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardActions a
         string.Equals(request.Headers["HX-Request"].ToString(), "true", StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>The page answering a form.</summary>
-public sealed record ActionView(ActionOutcome Outcome, string TimeZone);
+/// <summary>303 See Other: after an accepted form, the browser asks for the release page again (a reload does not post twice).</summary>
+public sealed class SeeOther(string location) : IResult
+{
+    public string Location => location;
 
-/// <summary>The release page's milestone form (outside its live part, so a refresh never clears what is typed).</summary>
-public sealed record MilestoneForm(string Action, IReadOnlyList<string> Milestones, string FormField, string FormValue, bool AsksWho);
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
+        httpContext.Response.Headers.Location = location;
+        httpContext.Response.Headers.CacheControl = "no-store";
+        return Task.CompletedTask;
+    }
+}
 
 /// <summary>What the not-found page says.</summary>
 public sealed record NotFoundView(string Id, string TimeZone);

@@ -16,7 +16,8 @@ public sealed record ReleaseDetail(
 
 /// <summary>
 /// The dashboard's one coupling to the rest of the system: it reads the status projection and the stores through their
-/// ports (never orchestration history) and hands plain data to the view builders. Nothing here writes.
+/// ports (never orchestration history) and hands plain data to the view builders. It writes nothing but the metrics'
+/// daily rollups of finished days, as <c>GET /api/metrics</c> does.
 /// </summary>
 public sealed class DashboardReader(
     IReleaseStore releases,
@@ -25,7 +26,8 @@ public sealed class DashboardReader(
     IReleaseHealthStore health,
     ReleasePolicy policy,
     TimeProvider time,
-    MetricsService metrics)
+    MetricsService metrics,
+    IMetricsDailyStore daily)
 {
     /// <summary>At most this many releases are read for the board (one query of the projection).</summary>
     public const int MaxReleases = 5000;
@@ -77,15 +79,43 @@ public sealed class DashboardReader(
         return new ReleaseDetail(record, timeline.Result, pipeline.Result, byStage, readings.Result);
     }
 
-    /// <summary>The current month's and quarter's reports, computed as <c>GET /api/metrics</c> computes them (from the daily rollups).</summary>
+    /// <summary>How many missing days of the metrics page's window are rolled up at once on a first view.</summary>
+    public const int RollupConcurrency = 4;
+
+    /// <summary>
+    /// The metrics page: the current month's report exactly as <c>GET /api/metrics</c> computes it (its facts window covers
+    /// the six-month trend the page draws), and the current quarter's figures from the same daily rollups. The page shows
+    /// the quarter's figures but not its trend, so the four earlier quarters (a year of days) are not rolled up for it; the
+    /// quarter's figures count only facts from its first day on (or, looking forward, within the failure attribution
+    /// window), which the month's window covers, so they are the same as the full quarter report's. Finished days of that
+    /// window without a rollup (a new store) are rolled up first, <see cref="RollupConcurrency"/> at a time, and stored.
+    /// </summary>
     public async Task<IReadOnlyList<MetricsReport>> CurrentReportsAsync(CancellationToken cancellationToken)
     {
+        var now = Now;
+        var (month, quarter) = MetricsPageWindow.Periods(metrics.Today);
+        var (monthFrom, monthTo) = MetricsPageWindow.Days(month, Format.Zone, now);
+        await RollUpMissingDaysAsync(monthFrom, monthTo, cancellationToken);
+        var monthReport = await metrics.BuildReportAsync(month, cancellationToken: cancellationToken);
+
+        var (quarterFrom, quarterTo) = MetricsPageWindow.DaysWithoutTrend(quarter, Format.Zone, now);
+        var facts = await metrics.LoadFactsAsync(quarterFrom, quarterTo, cancellationToken: cancellationToken);
+        var quarterReport = MetricsPageWindow.WithoutTrend(MetricsReportBuilder.Build(quarter, facts, policy, metrics.DefaultDoraYear, now));
+        return [monthReport, quarterReport];
+    }
+
+    private async Task RollUpMissingDaysAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
         var today = metrics.Today;
-        // The quarter first: its trend window covers the month's, so the month then reads the day rollups the quarter has
-        // just written. Built at once, both would roll up the same missing days (every day of a year on a new store).
-        var quarter = await metrics.BuildReportAsync(ReportPeriod.Containing(PeriodKind.Quarter, today), cancellationToken: cancellationToken);
-        var month = await metrics.BuildReportAsync(ReportPeriod.Containing(PeriodKind.Month, today), cancellationToken: cancellationToken);
-        return [month, quarter];
+        var present = (await daily.ListAsync(from, to, DailyRollup.Overall, cancellationToken)).Select(r => r.Date).ToHashSet();
+        var missing = Enumerable.Range(0, Math.Max(0, to.DayNumber - from.DayNumber))
+            .Select(from.AddDays)
+            .Where(d => d < today && !present.Contains(d))
+            .ToArray();
+        await Parallel.ForEachAsync(
+            missing,
+            new ParallelOptions { MaxDegreeOfParallelism = RollupConcurrency, CancellationToken = cancellationToken },
+            async (day, ct) => await metrics.RollupDayAsync(day, ct));
     }
 
     /// <summary>The stored pipeline events of the last <see cref="DeploymentLookback"/>, with the releases to name their systems.</summary>

@@ -14,6 +14,9 @@ public static class DashboardRoutes
     public const string BoardRoute = "dashboard";
     public const string ReleaseRoute = "dashboard/releases/{id}";
     public const string MilestoneRoute = "dashboard/releases/{id}/milestones";
+    public const string EvidenceRoute = "dashboard/releases/{id}/evidence";
+    public const string RescheduleRoute = "dashboard/releases/{id}/reschedule";
+    public const string CancelRoute = "dashboard/releases/{id}/cancel";
     public const string EnvironmentsRoute = "dashboard/environments";
     public const string CalendarRoute = "dashboard/calendar";
     public const string MetricsRoute = "dashboard/metrics";
@@ -25,6 +28,9 @@ public static class DashboardRoutes
     public static string Board => Base;
 
     public static string Release(string id) => $"{Base}/releases/{Uri.EscapeDataString(id)}";
+
+    /// <summary>The address of a release's form action: <paramref name="route"/> (one of the templates above) for release <paramref name="id"/>.</summary>
+    public static string Action(string route, string id) => $"/{ApiRoutes.Prefix}/{route.Replace("{id}", Uri.EscapeDataString(id), StringComparison.Ordinal)}";
 
     public static string Environments => $"{Base}/environments";
 

@@ -20,12 +20,13 @@ public sealed partial record ReleasePageView(
     IReadOnlyList<HealthChart> Health,
     IReadOnlyList<DeploymentRow> Deployments,
     IReadOnlyList<TimelineRow> Timeline,
+    IReadOnlyList<WarningRow> Warnings,
     string UpdatedAt,
     string TimeZone,
     string SelfUrl)
 {
-    /// <summary>The milestone form, when the page offers it (set by the handler: it needs the request's person).</summary>
-    public MilestoneForm? Form { get; init; }
+    /// <summary>The forms to act on the release and what the last one came to (set by the handler: it needs the request's person).</summary>
+    public ReleaseForms? Actions { get; init; }
 
     public static ReleasePageView Build(ReleaseDetail detail, ReleasePolicy policy, DisplayFormat format, DateTimeOffset now)
     {
@@ -35,7 +36,7 @@ public sealed partial record ReleasePageView(
         var header = new ReleaseHeader(
             request.Id, request.Title, request.Type.ToString(), request.Systems, DisplayFormat.Date(request.TargetDate),
             DisplayFormat.PhaseName(r.Phase), r.Status == ReleaseStatus.Active ? "Active" : DisplayFormat.OutcomeName(r.Status),
-            r.Status == ReleaseStatus.Active, r.StatusReason, DisplayFormat.StageName(r.Stage), r.Risk, DisplayFormat.RiskLevel(r.Risk),
+            r.Status == ReleaseStatus.Active, r.StatusReason is null ? null : DisplayFormat.Message(r.StatusReason), DisplayFormat.StageName(r.Stage), r.Risk, DisplayFormat.RiskLevel(r.Risk),
             request.RequestedBy, format.Time(r.CreatedAt), format.Time(r.UpdatedAt));
 
         return new ReleasePageView(
@@ -54,7 +55,8 @@ public sealed partial record ReleasePageView(
                     e.Outcome is EventOutcomes.Failure or EventOutcomes.Cancelled, e.Attribute(EventAttributes.Version),
                     format.Time(e.OccurredAt), DisplayFormat.Iso(e.OccurredAt), e.Source))
                 .ToArray(),
-            detail.Timeline.Select(t => new TimelineRow(format.Time(t.At), DisplayFormat.Iso(t.At), DisplayFormat.PhaseName(t.Phase), t.Kind, t.Message)).ToArray(),
+            detail.Timeline.Select(t => new TimelineRow(format.Time(t.At), DisplayFormat.Iso(t.At), DisplayFormat.PhaseName(t.Phase), t.Kind, DisplayFormat.Message(t.Message))).ToArray(),
+            (r.Warnings ?? []).OrderBy(w => w.At).Select(w => new WarningRow(w.Code, w.Message, format.Time(w.At), DisplayFormat.Iso(w.At))).ToArray(),
             format.Time(now),
             format.Zone.Id,
             DashboardRoutes.Release(request.Id));
@@ -117,10 +119,10 @@ public sealed partial record ReleasePageView(
                 var decided = decisions.TryGetValue(approvalStage, out var list) ? list : [];
                 var waiting = (r.PendingApprovals ?? []).FirstOrDefault(p => p.Stage == approvalStage);
                 approval = waiting is not null
-                    ? $"{approvalStage}: waiting for {string.Join(", ", waiting.MissingRoles)} until {format.Time(waiting.Deadline)}"
+                    ? $"Waiting for {string.Join(", ", waiting.MissingRoles)} until {format.Time(waiting.Deadline)}"
                     : decided.Count > 0
-                        ? $"{approvalStage}: " + string.Join("; ", decided.Select(d => $"{(d.Approved ? "approved" : "rejected")} by {d.Approver} {format.Time(d.DecidedAt)}"))
-                        : $"{approvalStage}: not asked yet";
+                        ? string.Join("; ", decided.Select(d => $"{(d.Approved ? "Approved" : "Rejected")} by {d.Approver} at {format.Time(d.DecidedAt)}"))
+                        : "Not asked yet";
             }
 
             return new PipelineNode(
@@ -172,6 +174,7 @@ public sealed partial record ReleasePageView(
                 : "Not asked yet";
             return new ApprovalStageView(
                 stage,
+                DisplayFormat.ApprovalName(stage),
                 state,
                 decided.Select(d => new DecisionRow(d.Approver, d.Role, d.Approved ? "Approved" : "Rejected", d.Approved, d.Comment,
                     format.Time(d.DecidedAt), DisplayFormat.Iso(d.DecidedAt), d.Channel)).ToArray(),
@@ -266,7 +269,7 @@ public sealed record GateRow(string Item, string Verdict, string? Reason, string
 
 public sealed record EvidenceRow(string Item, string Kind, string Value, string By, string? Note, string At, string AtIso);
 
-public sealed record ApprovalStageView(string Stage, string State, IReadOnlyList<DecisionRow> Decisions, IReadOnlyList<WaitingRole> Waiting);
+public sealed record ApprovalStageView(string Stage, string Name, string State, IReadOnlyList<DecisionRow> Decisions, IReadOnlyList<WaitingRole> Waiting);
 
 public sealed record DecisionRow(string Approver, string? Role, string Decision, bool Approved, string? Comment, string At, string AtIso, string Channel);
 
@@ -276,6 +279,9 @@ public sealed record CommunicationRow(
     string Id, string Offset, string Description, string Due, string DueIso, string Status, int? Recipients, string? RecordedAt, bool Warning);
 
 public sealed record DeploymentRow(string Kind, string Environment, string System, string Outcome, bool Failed, string? Version, string At, string AtIso, string Source);
+
+/// <summary>A warning the release carries (from the status projection), with when it was raised.</summary>
+public sealed record WarningRow(string Code, string Message, string At, string AtIso);
 
 public sealed record TimelineRow(string At, string AtIso, string Phase, string Kind, string Message);
 

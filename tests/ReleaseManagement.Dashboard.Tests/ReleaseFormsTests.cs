@@ -1,0 +1,132 @@
+using ReleaseManagement.Api.Dashboard;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Releases;
+using static ReleaseManagement.Dashboard.Tests.Builders;
+
+namespace ReleaseManagement.Dashboard.Tests;
+
+public sealed class ReleaseFormsTests
+{
+    private static readonly FormContext Local = new("form", "v4lue", AsksWho: true);
+
+    private static ActionForm Form(ReleaseForms forms, string name) => forms.Forms.Single(f => f.Name == name);
+
+    private static IReadOnlyList<string> Items(ActionForm form) => form.Fields.Single(f => f.Name == "item").Options.Select(o => o.Value).ToArray();
+
+    [Fact]
+    public void Build_ActiveRelease_OffersEveryFormWithTheAntiForgeryValueAndWhoActs()
+    {
+        var forms = ReleaseForms.Build(Release("r1"), DefaultPolicy, Local, null, null);
+
+        Assert.Equal(["milestone", "evidence", "attestation", "waiver", "reschedule", "cancel"], forms.Forms.Select(f => f.Name));
+        Assert.All(forms.Forms, f => Assert.Contains(new HiddenField("form", "v4lue"), f.Hidden));
+        Assert.All(forms.Forms, f => Assert.Equal("by", f.Fields[^1].Name));
+        Assert.All(forms.Forms, f => Assert.StartsWith("/api/dashboard/releases/r1/", f.Action, StringComparison.Ordinal));
+        Assert.Null(forms.Notice);
+    }
+
+    [Theory]
+    [InlineData(ReleaseStatus.Completed)]
+    [InlineData(ReleaseStatus.Cancelled)]
+    [InlineData(ReleaseStatus.RolledBack)]
+    public void Build_EndedRelease_OffersNoForm(ReleaseStatus status) =>
+        Assert.Empty(ReleaseForms.Build(Release("r1", ReleasePhase.Closed, status), DefaultPolicy, Local, null, null).Forms);
+
+    [Fact]
+    public void Build_SignInOn_DoesNotAskWhoActs()
+    {
+        var forms = ReleaseForms.Build(Release("r1"), DefaultPolicy, Local with { AsksWho = false }, null, null);
+
+        Assert.DoesNotContain(forms.Forms.SelectMany(f => f.Fields), f => f.Name == "by");
+    }
+
+    [Fact]
+    public void Build_GateItemLists_FollowWhatEachItemTakes()
+    {
+        var forms = ReleaseForms.Build(Release("r1"), DefaultPolicy, Local, null, null);
+        var all = GateItemInputs.Items(DefaultPolicy);
+
+        Assert.Equal(all.Where(i => i.SatisfiedBy == GateSatisfaction.Evidence).Select(i => i.Id), Items(Form(forms, "evidence")));
+        Assert.Equal(all.Where(i => i.SatisfiedBy == GateSatisfaction.Attestation).Select(i => i.Id), Items(Form(forms, "attestation")));
+        Assert.Equal(all.Where(i => i.Waivable).Select(i => i.Id), Items(Form(forms, "waiver")));
+        Assert.Contains("code-review", Items(Form(forms, "attestation")));
+        Assert.DoesNotContain("code-review", Items(Form(forms, "evidence")));
+        Assert.DoesNotContain(DefaultPolicy.SuccessCriteria.SignOffItem, Items(Form(forms, "waiver")));
+    }
+
+    [Fact]
+    public void Build_NoWaivableItem_OffersNoWaiverForm()
+    {
+        var policy = DefaultPolicy with
+        {
+            QualityGates = DefaultPolicy.QualityGates.ToDictionary(g => g.Key, g => g.Value with { Items = [.. g.Value.Items.Select(i => i with { Waivable = false })] }),
+        };
+
+        var forms = ReleaseForms.Build(Release("r1"), policy, Local, null, null);
+
+        Assert.DoesNotContain(forms.Forms, f => f.Name == "waiver");
+        Assert.Contains(forms.Forms, f => f.Name == "evidence");
+    }
+
+    [Fact]
+    public void Build_ItemOptions_ShowTheCurrentVerdict()
+    {
+        var record = Release("r1") with { Gates = [new GateItemStatus("test-coverage", "Failed", "'test-coverage' is 70 %")] };
+
+        var option = Form(ReleaseForms.Build(record, DefaultPolicy, Local, null, null), "evidence").Fields[0].Options.Single(o => o.Value == "test-coverage");
+
+        Assert.EndsWith("(Failed)", option.Label, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_RefusedForm_IsOpenWithWhatWasSentAndItsProblems()
+    {
+        var refused = new ActionOutcome(400, "Not recorded", "The reschedule request is invalid. A Minor release must be planned at least 30 days ahead.", "/api/dashboard/releases/r1")
+        {
+            Form = ReleaseForms.Reschedule,
+            Summary = "The reschedule request is invalid.",
+            Values = new Dictionary<string, string> { ["targetDate"] = "2026-11-11", ["reason"] = "Vendor late", ["by"] = "rm@example.com" },
+            Errors = new Dictionary<string, string[]> { ["targetDate"] = ["A Minor release must be planned at least 30 days ahead."], ["other"] = ["Something else."] },
+        };
+
+        var forms = ReleaseForms.Build(Release("r1"), DefaultPolicy, Local, refused, null);
+
+        var reschedule = Form(forms, "reschedule");
+        Assert.True(reschedule.Open);
+        Assert.Equal("2026-11-11", reschedule.Fields.Single(f => f.Name == "targetDate").Value);
+        Assert.Equal("A Minor release must be planned at least 30 days ahead.", reschedule.Fields.Single(f => f.Name == "targetDate").Error);
+        Assert.Equal("reschedule-targetDate-error", reschedule.Fields.Single(f => f.Name == "targetDate").DescribedBy);
+        Assert.Equal("Vendor late", reschedule.Fields.Single(f => f.Name == "reason").Value);
+        Assert.Equal(["The reschedule request is invalid.", "Something else."], reschedule.Problems);
+        Assert.All(forms.Forms.Where(f => f.Name != "reschedule"), f => Assert.False(f.Open));
+        Assert.Equal(new PageNotice(true, "Not recorded", "The reschedule request is invalid. A Minor release must be planned at least 30 days ahead.", "form-reschedule"), forms.Notice);
+    }
+
+    [Fact]
+    public void Build_Unrefused_RescheduleFormStartsAtTheCurrentTargetDate()
+    {
+        var forms = ReleaseForms.Build(Release("r1", target: new DateOnly(2026, 12, 15)), DefaultPolicy, Local, null, null);
+
+        Assert.Equal("2026-12-15", Form(forms, "reschedule").Fields.Single(f => f.Name == "targetDate").Value);
+    }
+
+    [Theory]
+    [InlineData("cancel", "The cancel was sent to the release.")]
+    [InlineData("evidence", "The evidence was recorded.")]
+    public void Build_DoneParameter_SaysWhatWasAccepted(string done, string start)
+    {
+        var notice = ReleaseForms.Build(Release("r1"), DefaultPolicy, Local, null, done).Notice;
+
+        Assert.NotNull(notice);
+        Assert.False(notice.IsProblem);
+        Assert.StartsWith(start, notice.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_UnknownDoneParameter_SaysNothing() =>
+        Assert.Null(ReleaseForms.Build(Release("r1"), DefaultPolicy, Local, null, "<script>").Notice);
+
+    [Fact]
+    public void DoneUrl_NamesTheFormOnTheReleasePage() =>
+        Assert.Equal("/api/dashboard/releases/r1?done=waiver", ReleaseForms.DoneUrl("r1", ReleaseForms.Waiver));
+}
