@@ -39,12 +39,12 @@ public sealed partial class ReleaseControlHandlers(
             return problem;
         }
 
-        return await SubmitCancelAsync(releaseId, body, durable, cancellationToken);
+        return await SubmitCancelAsync(releaseId, body, AuditOrigin.From(request), durable, cancellationToken);
     }
 
     /// <summary>A cancel once its body is read (the cancel route and the dashboard's form both end here).</summary>
     public async Task<Results<Accepted<CancelAccepted>, ProblemHttpResult>> SubmitCancelAsync(
-        string releaseId, CancelBody? body, DurableTaskClient durable, CancellationToken cancellationToken)
+        string releaseId, CancelBody? body, AuditOrigin origin, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var validation = CancelRequestValidator.Validate(body, time.GetUtcNow());
         if (!validation.IsValid)
@@ -59,7 +59,7 @@ public sealed partial class ReleaseControlHandlers(
         }
 
         var cancel = validation.Value!;
-        await AuditAsync(AuditOrigin.From(request), releaseId, AuditActions.Cancel, cancel.By, $"Cancel requested: {cancel.Reason}", null,
+        await AuditAsync(origin, releaseId, AuditActions.Cancel, cancel.By, $"Cancel requested: {cancel.Reason}", null,
             new() { ["reason"] = cancel.Reason }, cancel.At, cancellationToken);
         await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Cancel, cancel, cancellationToken);
         LogCancel(log, releaseId, cancel.By);
@@ -80,12 +80,12 @@ public sealed partial class ReleaseControlHandlers(
             return problem;
         }
 
-        return await SubmitRescheduleAsync(releaseId, body, durable, cancellationToken);
+        return await SubmitRescheduleAsync(releaseId, body, AuditOrigin.From(request), durable, cancellationToken);
     }
 
     /// <summary>A reschedule once its body is read (the reschedule route and the dashboard's form both end here).</summary>
     public async Task<Results<Accepted<RescheduleAccepted>, ProblemHttpResult>> SubmitRescheduleAsync(
-        string releaseId, RescheduleBody? body, DurableTaskClient durable, CancellationToken cancellationToken)
+        string releaseId, RescheduleBody? body, AuditOrigin origin, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var validation = RescheduleRequestValidator.Validate(body, time.GetUtcNow());
         if (!validation.IsValid)
@@ -117,7 +117,7 @@ public sealed partial class ReleaseControlHandlers(
             moved["reason"] = why;
         }
 
-        await AuditAsync(AuditOrigin.From(request), releaseId, AuditActions.Reschedule, reschedule.By,
+        await AuditAsync(origin, releaseId, AuditActions.Reschedule, reschedule.By,
             $"Target date moved from {moved["from"]} to {moved["to"]}.", $"releaseTypes.{previous.Type}.planningHorizon, releaseWindows", moved, reschedule.At, cancellationToken);
         await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Reschedule, reschedule, cancellationToken);
         LogReschedule(log, releaseId, previous.TargetDate, reschedule.TargetDate, reschedule.By);
@@ -188,7 +188,8 @@ public sealed partial class ReleaseControlHandlers(
     /// here); <paramref name="request"/> carries the signed-in person.
     /// </summary>
     public async Task<Results<Accepted<EvidenceAccepted>, ProblemHttpResult>> RecordEvidenceAsync(
-        string releaseId, EvidenceBody? body, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
+        string releaseId, EvidenceBody? body, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken,
+        string channel = AuditChannels.Api)
     {
         var validation = EvidenceRequestValidator.Validate(policy, body);
         if (!validation.IsValid)
@@ -216,7 +217,7 @@ public sealed partial class ReleaseControlHandlers(
         }
 
         var evt = evidence.ToEvent(releaseId, NewEventId(), time.GetUtcNow());
-        await AuditEvidenceAsync(AuditOrigin.From(request), releaseId, evidence, evt, cancellationToken);
+        await AuditEvidenceAsync(AuditOrigin.From(request, channel), releaseId, evidence, evt, cancellationToken);
         await StoreAndRaiseAsync(evt, durable, cancellationToken);
         return TypedResults.Accepted((string?)null, new EvidenceAccepted(evt.EventId, releaseId, evidence.Item.Id, evidence.Kind));
     }

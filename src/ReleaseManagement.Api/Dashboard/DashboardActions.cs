@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Api.Audit;
+using ReleaseManagement.Audit;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
@@ -63,7 +65,8 @@ public sealed class DashboardActions(
     /// <summary><c>POST /api/dashboard/releases/{id}/milestones</c>.</summary>
     public Task<ActionOutcome> RecordMilestoneAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
         ActAsync(releaseId, request, _ => ReleaseForms.Milestone, async (form, by) =>
-            (await control.RecordMilestoneAsync(releaseId, form.Text("milestone") ?? "", new MilestoneBody(by, form.Text("note")), durable, cancellationToken)).Result,
+            (await control.RecordMilestoneAsync(releaseId, form.Text("milestone") ?? "", new MilestoneBody(by, form.Text("note")), durable, cancellationToken,
+                AuditOrigin.From(form.Request, AuditChannels.Page))).Result,
             cancellationToken);
 
     /// <summary><c>POST /api/dashboard/releases/{id}/evidence</c>: evidence, an attestation or a waiver (the form's <c>kind</c>).</summary>
@@ -88,14 +91,15 @@ public sealed class DashboardActions(
                     form.Text("note"));
                 return errors.Count > 0
                     ? Problems.Validation(errors, "The form could not be read.")
-                    : (await control.RecordEvidenceAsync(releaseId, body, form.Request, durable, cancellationToken)).Result;
+                    : (await control.RecordEvidenceAsync(releaseId, body, form.Request, durable, cancellationToken, AuditChannels.Page)).Result;
             },
             cancellationToken);
 
     /// <summary><c>POST /api/dashboard/releases/{id}/reschedule</c>.</summary>
     public Task<ActionOutcome> RescheduleAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
         ActAsync(releaseId, request, _ => ReleaseForms.Reschedule, async (form, by) =>
-            (await control.SubmitRescheduleAsync(releaseId, new RescheduleBody(form.Text("targetDate"), by, form.Text("reason")), durable, cancellationToken)).Result,
+            (await control.SubmitRescheduleAsync(releaseId, new RescheduleBody(form.Text("targetDate"), by, form.Text("reason")),
+                AuditOrigin.From(form.Request, AuditChannels.Page), durable, cancellationToken)).Result,
             cancellationToken);
 
     /// <summary><c>POST /api/dashboard/releases/{id}/cancel</c>: only with the form's confirmation box ticked.</summary>
@@ -103,7 +107,7 @@ public sealed class DashboardActions(
         ActAsync(releaseId, request, _ => ReleaseForms.Cancel, async (form, by) =>
             form.Text("confirm") != ReleaseForms.Confirmed
                 ? Problems.Validation(new Dictionary<string, string[]> { ["confirm"] = ["Tick the box to confirm that the release is to be cancelled."] }, "Not confirmed.")
-                : (await control.SubmitCancelAsync(releaseId, new CancelBody(form.Text("reason"), by), durable, cancellationToken)).Result,
+                : (await control.SubmitCancelAsync(releaseId, new CancelBody(form.Text("reason"), by), AuditOrigin.From(form.Request, AuditChannels.Page), durable, cancellationToken)).Result,
             cancellationToken);
 
     /// <summary>
