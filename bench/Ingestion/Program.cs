@@ -124,8 +124,17 @@ async Task PumpUntilAsync(int count, Func<Task> during)
         }
     }, stop.Token);
     await during();
+    // A message that keeps failing (storage past its timeouts on an overloaded machine) is retried after 30 s and may end
+    // in the poison queue: give up after 10 minutes with a clear message rather than wait for ever.
+    try
+    {
+        await loop.WaitAsync(TimeSpan.FromMinutes(10));
+    }
+    catch (TimeoutException)
+    {
+        throw new InvalidOperationException($"Only {handled} of {count} events were stored within 10 minutes: the machine or Azurite is overloaded.");
+    }
 
-    await loop;
     if (handled < count)
     {
         throw new InvalidOperationException($"The queue loop stopped after {handled} of {count} messages.");
