@@ -7,6 +7,7 @@ namespace ReleaseManagement.Releases;
 /// <param name="ChangeCategory">The change category; null means the type's usual one (<see cref="ReleaseRequestDefaults.CategoryFor"/>).</param>
 /// <param name="Impact">The assessed impact, for the risk matrix.</param>
 /// <param name="Probability">The assessed probability of trouble, for the risk matrix.</param>
+/// <param name="Audiences">People (email addresses) this release adds to the policy's audiences, by audience name.</param>
 public sealed record ReleaseRequest(
     string Id,
     string Title,
@@ -17,7 +18,8 @@ public sealed record ReleaseRequest(
     IReadOnlyDictionary<string, IReadOnlyList<string>>? Approvers = null,
     ChangeCategory? ChangeCategory = null,
     RiskRating Impact = RiskRating.Medium,
-    RiskRating Probability = RiskRating.Medium)
+    RiskRating Probability = RiskRating.Medium,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Audiences = null)
 {
     /// <summary>The change category in force: the one requested, else the type's usual one.</summary>
     public ChangeCategory EffectiveChangeCategory => ChangeCategory ?? ReleaseRequestDefaults.CategoryFor(Type);
@@ -51,4 +53,5 @@ public sealed record ReleaseRequestBody
     public string? ChangeCategory { get; init; }
     public string? Impact { get; init; }
     public string? Probability { get; init; }
+    public Dictionary<string, List<string?>?>? Audiences { get; init; }
 }
