@@ -13,6 +13,7 @@ public static class FunctionNames
     public const string RecordEvidence = "RecordEvidence";
     public const string Health = "Health";
     public const string GetPolicy = "GetPolicy";
+    public const string GetReleaseNotes = "GetReleaseNotes";
     public const string ShowApproval = "ShowApproval";
     public const string DecideApproval = "DecideApproval";
 }
