@@ -98,7 +98,7 @@ public sealed class CDEventsNormalizer(ReleaseCorrelator correlator) : IEventNor
         var version = custom.Str("version") ?? PurlVersion(artifactId);
         var attributes = new AttributeBag()
             .Add(EventAttributes.SourceType, type)
-            .Add(EventAttributes.Url, content.Str("url") ?? content.Str("ticketURI"))
+            .Add(EventAttributes.Url, content.Str("url") ?? content.Str("ticketURI") ?? custom.Str("url"))
             .Add(EventAttributes.Pipeline, content.Str("pipelineName"))
             .Add(EventAttributes.Run, subject.Str("id"))
             .Add(EventAttributes.Artifact, artifactId)
