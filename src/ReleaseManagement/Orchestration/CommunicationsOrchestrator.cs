@@ -30,6 +30,7 @@ public static class CommunicationsOrchestrator
         var skipped = new List<string>();
         var sequence = SequenceBase;
         var inviteSent = false;
+        var usesInvites = policy.Communications.Any(c => c.Attach.Contains(CommunicationAttachments.Invite));
         var inviteSequence = 0;
         var reschedule = context.WaitForExternalEvent<DateOnly>(RescheduleEvent);
         var stop = context.WaitForExternalEvent<CommunicationsStop>(StopEvent);
@@ -165,18 +166,17 @@ public static class CommunicationsOrchestrator
                 var previous = release.TargetDate;
                 release = release with { TargetDate = date };
                 schedule = CommunicationSchedule.For(policy, date, Now(context));
-                if (inviteSent)
-                {
-                    inviteSequence++;
-                }
+                // The window moves in people's calendars: the invite goes out again with a higher SEQUENCE.
+                inviteSequence++;
 
                 var moved = new ReleaseNotice(release.Id, $"rescheduled@{date:yyyy-MM-dd}", $"[{release.Id}] Release rescheduled", $"Moved from {previous:yyyy-MM-dd} to {date:yyyy-MM-dd}.", [])
                 {
                     Facts = new Dictionary<string, string> { [NoticeFacts.PreviousTargetDate] = previous.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) },
-                    AttachInvite = inviteSent,
+                    AttachInvite = usesInvites,
                     InviteSequence = inviteSequence,
                 };
-                await Notify("rescheduled", "Release rescheduled", NoticeTemplates.Rescheduled, policy.OutcomeAudiences, moved);
+                var told = await Notify("rescheduled", "Release rescheduled", NoticeTemplates.Rescheduled, policy.OutcomeAudiences, moved);
+                inviteSent |= usesInvites && told;
                 foreach (var c in schedule.Where(c => !handled.Contains(c.Id) && c.Status == CommunicationStatus.Missed))
                 {
                     // A notice whose new time has passed but was never sent goes out now: moving the date must not lose it.
