@@ -26,12 +26,15 @@ public sealed partial class SendReleaseNotice(
         var context = notice.Template is not null && (composer is not null || channels is not null)
             ? await ReadAsync(notice, cancellationToken)
             : null;
-        if (context is not null && channels is not null && notice.Webhooks is { Count: > 0 })
+        if (notice.Webhooks is { Count: > 0 } && releases is not null)
         {
-            var failed = await channels.PostAsync(context, cancellationToken);
-            if (failed.Count > 0 && releases is not null)
+            // No channel adapter is registered in this build (docs/communications.md): a webhook audience is never posted
+            // silently, it is a warning on the release.
+            var failed = context is not null && channels is not null ? await channels.PostAsync(context, cancellationToken) : notice.Webhooks;
+            if (failed.Count > 0)
             {
-                var warning = $"Channel(s) {string.Join(", ", failed)} failed for {notice.Description ?? notice.NoticeId}: not delivered after retries.";
+                var warning = $"Channel(s) {string.Join(", ", failed)} not posted for {notice.Description ?? notice.NoticeId}" +
+                    (channels is null ? ": no chat channel adapter is configured." : ": not delivered after retries.");
                 var now = (time ?? TimeProvider.System).GetUtcNow();
                 await releases.ApplyAsync(new ReleaseStatusUpdate(notice.ReleaseId, ReleasePhase.Planning, ReleaseStatus.Active, warning, now,
                     TimelineOnly: true, Warnings: [new ReleaseWarning(NoticeWarnings.ChannelFailed, warning, now)]), cancellationToken);
