@@ -240,6 +240,8 @@ var appSettings = {
   Approvals__RequireSignedInApprover: 'true'
   Approvals__RequesterMayApprove: 'false'
   Email__Transport: 'Smtp'
+  // Notice templates (docs/communications.md): empty uses the built-in ones
+  Communications__TemplatesPath: ''
   Email__From: emailFrom
   Smtp__Host: smtpHost
   Smtp__Port: string(smtpPort)

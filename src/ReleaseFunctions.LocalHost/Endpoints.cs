@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using ReleaseManagement.Api;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Api.Communications;
 using ReleaseManagement.Api.Dashboard;
 using ReleaseManagement.Api.Metrics;
 using ReleaseManagement.Api.Webhooks;
@@ -38,6 +39,7 @@ public static class Endpoints
         api.MapPost(ApiRoutes.ReleaseEvidence, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
             handlers.EvidenceAsync(id, request, durable, ct));
         api.MapGet(ApiRoutes.ReleaseAudit, (string id, HttpRequest request, AuditHandlers handlers, CancellationToken ct) => handlers.GetAsync(id, request, ct));
+        api.MapGet(ApiRoutes.ReleaseNotes, (string id, HttpRequest request, ReleaseNotesHandlers notes, CancellationToken ct) => notes.GetAsync(id, request, ct));
         api.MapGet(ApiRoutes.Health, () => HealthHandler.Get());
         api.MapGet(ApiRoutes.Policy, (PolicyHandlers handlers) => handlers.Get());
         api.MapPost(ApiRoutes.GitHubWebhook, (HttpRequest request, WebhookHandlers handlers, CancellationToken ct) => handlers.GitHubAsync(request, ct));

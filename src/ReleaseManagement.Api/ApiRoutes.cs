@@ -17,6 +17,7 @@ public static class ApiRoutes
     public const string ReleaseMilestone = "releases/{id}/milestones/{name}";
     public const string ReleaseEvidence = "releases/{id}/evidence";
     public const string ReleaseAudit = "releases/{id}/audit";
+    public const string ReleaseNotes = "releases/{id}/notes";
     public const string Health = "health";
     public const string Policy = "policy";
     public const string Approval = "approvals/{token}";

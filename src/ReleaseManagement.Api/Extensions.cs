@@ -57,6 +57,7 @@ public static class Extensions
         services.AddApprovals(configuration);
         services.AddMetrics(configuration);
         services.AddDashboard();
+        Communications.CommunicationsExtensions.AddCommunications(services, configuration);
         return services;
     }
 }

@@ -14,6 +14,7 @@ public static class FunctionNames
     public const string GetReleaseAudit = "GetReleaseAudit";
     public const string Health = "Health";
     public const string GetPolicy = "GetPolicy";
+    public const string GetReleaseNotes = "GetReleaseNotes";
     public const string ShowApproval = "ShowApproval";
     public const string DecideApproval = "DecideApproval";
 }

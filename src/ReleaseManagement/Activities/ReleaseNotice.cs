@@ -1,5 +1,43 @@
 namespace ReleaseManagement.Activities;
 
-/// <summary>A notice about a release (a communication of the timeline, a review reminder or escalation).</summary>
+/// <summary>A notice about a release (a communication of the timeline, an outcome, a review reminder or escalation).</summary>
 /// <param name="Recipients">Email addresses, already resolved from the policy's audiences and roles.</param>
-public sealed record ReleaseNotice(string ReleaseId, string NoticeId, string Subject, string Text, IReadOnlyList<string> Recipients);
+/// <param name="Subject">The subject of a plain notice; a templated notice's subject comes from its template.</param>
+/// <param name="Text">The text of a plain notice; a templated notice's body comes from its template.</param>
+public sealed record ReleaseNotice(string ReleaseId, string NoticeId, string Subject, string Text, IReadOnlyList<string> Recipients)
+{
+    /// <summary>
+    /// The communication template (<c>release-planning-announcement</c>, <c>outcome-cancelled</c>, ...) rendered from the
+    /// release's state at send time; null sends <see cref="Subject"/> and <see cref="Text"/> as they are.
+    /// </summary>
+    public string? Template { get; init; }
+
+    /// <summary>What the communication is (<c>feature-freeze</c>, <c>outcome</c>, ...) and why, for the template.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Facts the release's state does not hold: a cancellation's reason, the previous target date.</summary>
+    public IReadOnlyDictionary<string, string>? Facts { get; init; }
+
+    /// <summary>Chat and JSON webhook channels (<c>webhook:NAME</c> entries of the audiences) the notice is posted to.</summary>
+    public IReadOnlyList<string>? Webhooks { get; init; }
+
+    /// <summary>Attach the release notes (Markdown).</summary>
+    public bool AttachNotes { get; init; }
+
+    /// <summary>Attach an iCalendar invite for the production window (REQUEST, or CANCEL with <see cref="CancelInvite"/>).</summary>
+    public bool AttachInvite { get; init; }
+
+    /// <summary>The invite cancels the window (METHOD:CANCEL).</summary>
+    public bool CancelInvite { get; init; }
+
+    /// <summary>The invite's SEQUENCE: raised each time the window moves.</summary>
+    public int InviteSequence { get; init; }
+}
+
+/// <summary>Names of the facts a notice carries in <see cref="ReleaseNotice.Facts"/>.</summary>
+public static class NoticeFacts
+{
+    public const string Reason = "reason";
+    public const string PreviousTargetDate = "previousTargetDate";
+    public const string Outcome = "outcome";
+}

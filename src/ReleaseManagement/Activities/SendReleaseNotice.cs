@@ -1,25 +1,68 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Activities;
 
-/// <summary>Emails a notice. At least once: a retry after a send whose completion was lost sends it again.</summary>
-public sealed partial class SendReleaseNotice(IEmailSender email, ILogger<SendReleaseNotice> log)
+/// <summary>
+/// Emails a notice, and posts it to its webhook channels. A templated notice (<see cref="ReleaseNotice.Template"/>) is
+/// rendered from the release's state at send time, read from the stores. At least once: a retry after a send whose
+/// completion was lost sends it again. A channel that fails after its retries is a <c>channel-failed</c> warning on the
+/// release, never a failed notice.
+/// </summary>
+public sealed partial class SendReleaseNotice(
+    IEmailSender email,
+    ILogger<SendReleaseNotice> log,
+    IReleaseStore? releases = null,
+    IPipelineEventStore? events = null,
+    INoticeComposer? composer = null,
+    INoticeChannels? channels = null,
+    TimeProvider? time = null)
 {
     public async Task<int> RunAsync(ReleaseNotice notice, CancellationToken cancellationToken = default)
     {
-        var to = notice.Recipients.Where(r => r.Contains('@')).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var to = notice.Recipients.Where(EmailAddresses.IsValid).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var context = notice.Template is not null && (composer is not null || channels is not null)
+            ? await ReadAsync(notice, cancellationToken)
+            : null;
+        if (notice.Webhooks is { Count: > 0 } && releases is not null)
+        {
+            // No channel adapter is registered in this build (docs/communications.md): a webhook audience is never posted
+            // silently, it is a warning on the release.
+            var failed = context is not null && channels is not null ? await channels.PostAsync(context, cancellationToken) : notice.Webhooks;
+            if (failed.Count > 0)
+            {
+                var warning = $"Channel(s) {string.Join(", ", failed)} not posted for {notice.Description ?? notice.NoticeId}" +
+                    (channels is null ? ": no chat channel adapter is configured." : ": not delivered after retries.");
+                var now = (time ?? TimeProvider.System).GetUtcNow();
+                await releases.ApplyAsync(new ReleaseStatusUpdate(notice.ReleaseId, ReleasePhase.Planning, ReleaseStatus.Active, warning, now,
+                    TimelineOnly: true, Warnings: [new ReleaseWarning(NoticeWarnings.ChannelFailed, warning, now)]), cancellationToken);
+            }
+        }
+
         if (to.Length == 0)
         {
             LogNobody(log, notice.NoticeId, notice.ReleaseId);
             return 0;
         }
 
-        var html = $"<!DOCTYPE html><html><body><p>{WebUtility.HtmlEncode(notice.Text).Replace("\n", "<br>", StringComparison.Ordinal)}</p></body></html>";
-        await email.SendAsync(new EmailMessage(to, notice.Subject, html, notice.Text), cancellationToken);
+        var message = context is not null && composer is not null
+            ? composer.Compose(context) with { To = to }
+            : new EmailMessage(to, notice.Subject,
+                $"<!DOCTYPE html><html><body><p>{WebUtility.HtmlEncode(notice.Text).Replace("\n", "<br>", StringComparison.Ordinal)}</p></body></html>",
+                notice.Text);
+        await email.SendAsync(message, cancellationToken);
         LogSent(log, notice.NoticeId, notice.ReleaseId, to.Length);
         return to.Length;
+    }
+
+    private async Task<NoticeContext> ReadAsync(ReleaseNotice notice, CancellationToken cancellationToken)
+    {
+        var record = releases is null ? null : await releases.GetAsync(notice.ReleaseId, cancellationToken);
+        var timeline = releases is null ? [] : await releases.GetTimelineAsync(notice.ReleaseId, cancellationToken);
+        var stored = events is null ? [] : await events.ListByReleaseAsync(notice.ReleaseId, cancellationToken);
+        return new NoticeContext(notice, record, timeline, stored.Select(e => e.Event).ToArray());
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notice {NoticeId} of release {ReleaseId} has no recipient with an email address; nothing sent")]

@@ -166,7 +166,9 @@ public sealed class AzureDevOpsNormalizer(ReleaseCorrelator correlator) : IEvent
 
                 var target = r.Str("targetRefName");
                 attributes.Add(EventAttributes.Change, r.Str("pullRequestId")).Add(EventAttributes.Url, r.Str("_links", "web", "href") ?? r.Str("url"))
-                    .Add(EventAttributes.Branch, target).Add(EventAttributes.Commit, r.Str("lastMergeCommit", "commitId"));
+                    .Add(EventAttributes.Branch, target).Add(EventAttributes.Commit, r.Str("lastMergeCommit", "commitId"))
+                    .Add(EventAttributes.Title, r.Str("title")).Add(EventAttributes.Author, r.Str("createdBy", "displayName") ?? r.Str("createdBy", "uniqueName"))
+                    .Add(EventAttributes.Labels, JsonRead.Labels(r.Items("labels")));
                 return Accept(id, type, CanonicalEventType.ChangeMerged, r.Date("closedDate") ?? createdAt,
                     new CorrelationHints(TagReleaseId(r.Items("labels").Select(l => l.Get("name") ?? l)), [target, r.Str("sourceRefName")]),
                     r.Str("repository", "name"), null, EventOutcomes.Success, attributes);

@@ -98,7 +98,7 @@ public sealed class CDEventsNormalizer(ReleaseCorrelator correlator) : IEventNor
         var version = custom.Str("version") ?? PurlVersion(artifactId);
         var attributes = new AttributeBag()
             .Add(EventAttributes.SourceType, type)
-            .Add(EventAttributes.Url, content.Str("url") ?? content.Str("ticketURI"))
+            .Add(EventAttributes.Url, content.Str("url") ?? content.Str("ticketURI") ?? custom.Str("url"))
             .Add(EventAttributes.Pipeline, content.Str("pipelineName"))
             .Add(EventAttributes.Run, subject.Str("id"))
             .Add(EventAttributes.Artifact, artifactId)
@@ -115,7 +115,11 @@ public sealed class CDEventsNormalizer(ReleaseCorrelator correlator) : IEventNor
             .Add(EventAttributes.Value, content.Str("value"))
             .Add(EventAttributes.Attestation, content.Str("attestation"))
             .Add(EventAttributes.Branch, custom.Str("branch"))
-            .Add(EventAttributes.Commit, custom.Str("commit"));
+            .Add(EventAttributes.Commit, custom.Str("commit"))
+            .Add(EventAttributes.Change, canonicalType == CanonicalEventType.ChangeMerged ? custom.Str("number") ?? subject.Str("id") : null)
+            .Add(EventAttributes.Title, content.Str("title") ?? custom.Str("title"))
+            .Add(EventAttributes.Author, content.Str("author") ?? custom.Str("author"))
+            .Add(EventAttributes.Labels, JsonRead.Labels(custom.Items("labels")));
 
         var hints = new CorrelationHints(custom.Str("releaseId"), [custom.Str("branch")], custom.Str("tag"), version);
         var environment = CanonicalValues.Environment(content.Str("environment", "id") ?? custom.Str("environment"));

@@ -73,6 +73,15 @@ public static class EventAttributes
     public const string Run = "run";
     public const string Repository = "repository";
     public const string Change = "change";
+
+    /// <summary>A merged change's title (pull request title), for the release notes.</summary>
+    public const string Title = "title";
+
+    /// <summary>A merged change's author.</summary>
+    public const string Author = "author";
+
+    /// <summary>A merged change's labels, comma-separated, for the release notes' grouping (feature, fix, security, configuration).</summary>
+    public const string Labels = "labels";
     public const string Artifact = "artifact";
     public const string Incident = "incident";
     public const string Reason = "reason";

@@ -138,7 +138,9 @@ public sealed class GitHubNormalizer(ReleaseCorrelator correlator) : IEventNorma
 
                 var target = p.Str("base", "ref");
                 attributes.Add(EventAttributes.Change, p.Str("number")).Add(EventAttributes.Url, p.Str("html_url"))
-                    .Add(EventAttributes.Branch, target).Add(EventAttributes.Commit, p.Str("merge_commit_sha"));
+                    .Add(EventAttributes.Branch, target).Add(EventAttributes.Commit, p.Str("merge_commit_sha"))
+                    .Add(EventAttributes.Title, p.Str("title")).Add(EventAttributes.Author, p.Str("user", "login"))
+                    .Add(EventAttributes.Labels, JsonRead.Labels(p.Items("labels")));
                 return Accept(id!, type, CanonicalEventType.ChangeMerged, p.Date("merged_at") ?? delivery.ReceivedAt,
                     new CorrelationHints(Branches: [target, p.Str("head", "ref")]), repository, null, EventOutcomes.Success, attributes);
             }

@@ -41,6 +41,15 @@ internal static class JsonRead
     public static IEnumerable<JsonElement> Items(this JsonElement element, params string[] path) =>
         element.Get(path) is { ValueKind: JsonValueKind.Array } array ? array.EnumerateArray() : [];
 
+    /// <summary>Label names (strings or objects with a <c>name</c>), comma-separated; null when there are none.</summary>
+    public static string? Labels(IEnumerable<JsonElement> labels)
+    {
+        var names = labels.Select(l => l.ValueKind == JsonValueKind.String ? l.GetString() : l.Str("name"))
+            .Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n!.Replace(",", " ", StringComparison.Ordinal).Trim())
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        return names.Length == 0 ? null : string.Join(",", names);
+    }
+
     /// <summary>Parses a body that must be a JSON object; null when it is not.</summary>
     public static JsonDocument? ParseObject(ReadOnlyMemory<byte> body, out string? error)
     {

@@ -6,25 +6,15 @@ namespace ReleaseManagement.Metrics;
 public static class ReportRecipients
 {
     /// <summary>
-    /// Entries containing '@' are addresses; anything else is a role, resolved to its people in the policy-wide approvers and
-    /// every system's approvers. Addresses are listed once (case-insensitively), in order of first mention.
+    /// Resolved by <see cref="AudienceResolver"/>: an email address, <c>role:NAME</c>, an audience of the policy, or a bare
+    /// role name, resolved to its people in the policy-wide approvers and every system's approvers. Addresses are listed once
+    /// (case-insensitively), in order of first mention.
     /// </summary>
     public static IReadOnlyList<string> Resolve(ReleasePolicy policy)
     {
-        var people = ApproverDirectory.Resolve(policy, policy.Systems.Keys);
-        var result = new List<string>();
-        foreach (var entry in policy.ReportRecipients.Select(e => e.Trim()).Where(e => e.Length > 0))
-        {
-            var addresses = entry.Contains('@', StringComparison.Ordinal) ? [entry] : people.TryGetValue(entry, out var found) ? found : [];
-            foreach (var address in addresses)
-            {
-                if (!result.Contains(address, StringComparer.OrdinalIgnoreCase))
-                {
-                    result.Add(address);
-                }
-            }
-        }
-
-        return result;
+        ArgumentNullException.ThrowIfNull(policy);
+        var systems = policy.Systems.Keys.ToArray();
+        var people = ApproverDirectory.Resolve(policy, systems);
+        return AudienceResolver.Resolve(policy, systems, people, null, policy.ReportRecipients.Where(e => !string.IsNullOrWhiteSpace(e))).Recipients;
     }
 }

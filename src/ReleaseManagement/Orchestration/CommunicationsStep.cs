@@ -26,12 +26,12 @@ internal sealed class CommunicationsStep(LifecycleState state, StatusRecorder st
         }
     }
 
-    /// <summary>Notices of a release that will not ship stop here.</summary>
-    public void Stop(string reason)
+    /// <summary>Notices of a release that will not ship stop here; the timeline tells the outcome (and cancels the invite).</summary>
+    public void Stop(ReleaseOutcome outcome)
     {
         if (_instanceId is not null)
         {
-            state.Context.SendEvent(_instanceId, CommunicationsOrchestrator.StopEvent, reason);
+            state.Context.SendEvent(_instanceId, CommunicationsOrchestrator.StopEvent, new CommunicationsStop(outcome.Status, outcome.Reason));
         }
     }
 

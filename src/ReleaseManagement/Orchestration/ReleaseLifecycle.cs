@@ -61,7 +61,7 @@ public sealed class ReleaseLifecycle
 
         if (outcome.Status != ReleaseStatus.Completed)
         {
-            _communications.Stop(outcome.Reason);
+            _communications.Stop(outcome);
         }
 
         await _status.PublishAsync(outcome.Status switch

@@ -16,4 +16,16 @@ public sealed record CommunicationEvent
 
     /// <summary>The message template's name.</summary>
     public required string Template { get; init; }
+
+    /// <summary>What the notice carries besides its text: <c>invite</c> (the production window as iCalendar), <c>release-notes</c>. Optional.</summary>
+    public IReadOnlyList<string> Attach { get; init; } = [];
+}
+
+/// <summary>The attachments a communication may carry (<see cref="CommunicationEvent.Attach"/>).</summary>
+public static class CommunicationAttachments
+{
+    public const string Invite = "invite";
+    public const string ReleaseNotes = "release-notes";
+
+    public static readonly IReadOnlyList<string> All = [Invite, ReleaseNotes];
 }

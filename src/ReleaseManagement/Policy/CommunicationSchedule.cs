@@ -17,7 +17,11 @@ public sealed record ScheduledCommunication(
     TimeSpan Offset,
     IReadOnlyList<string> Audiences,
     string Template,
-    CommunicationStatus Status);
+    CommunicationStatus Status)
+{
+    /// <summary>What the notice carries besides its text (<see cref="CommunicationAttachments"/>).</summary>
+    public IReadOnlyList<string> Attach { get; init; } = [];
+}
 
 /// <summary>The communication timeline for a release (T-30 ... T+1), in time order.</summary>
 public static class CommunicationSchedule
@@ -29,7 +33,7 @@ public static class CommunicationSchedule
             {
                 var at = releaseAt + c.Offset;
                 return new ScheduledCommunication(c.Id, c.Description, at, c.Offset, c.Audiences, c.Template,
-                    at < now ? CommunicationStatus.Missed : CommunicationStatus.Scheduled);
+                    at < now ? CommunicationStatus.Missed : CommunicationStatus.Scheduled) { Attach = c.Attach };
             })
             .OrderBy(s => s.At)
             .ThenBy(s => s.Id, StringComparer.Ordinal)

@@ -6,16 +6,15 @@ namespace ReleaseManagement.Policy;
 public static class ReleaseContacts
 {
     /// <summary>
-    /// Contacts (audiences, escalation contacts) are role names, resolved through <paramref name="approvers"/>, or email
-    /// addresses taken as they are. Each person once, compared case-insensitively; a role nobody holds adds nobody.
+    /// Contacts (escalation contacts, reviewer and sign-off roles) resolved by <see cref="AudienceResolver"/>'s one rule:
+    /// an email address is taken as it is, <c>role:NAME</c> and a bare name are roles resolved through
+    /// <paramref name="approvers"/>. Each person once, compared case-insensitively; a role nobody holds adds nobody.
     /// </summary>
     public static IReadOnlyList<string> Resolve(IReadOnlyDictionary<string, IReadOnlyList<string>> approvers, IEnumerable<string> contacts)
     {
         ArgumentNullException.ThrowIfNull(approvers);
         ArgumentNullException.ThrowIfNull(contacts);
-        return contacts.SelectMany(c => c.Contains('@') ? [c] : approvers.TryGetValue(c, out var people) ? people : [])
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .ToArray();
+        return AudienceResolver.People(approvers, contacts);
     }
 
     /// <summary>

@@ -110,6 +110,17 @@ public sealed record ReleasePolicy
     }
 
     /// <summary>
+    /// The people the communications reach, by audience name (<c>stakeholders</c>, <c>operations</c>, ...): email
+    /// addresses, <c>role:NAME</c> (the role's people for the release) and <c>webhook:NAME</c> (a chat channel). Systems add
+    /// to them (<see cref="SystemPolicy.Audiences"/>) and so may a release request. Optional; defaults to
+    /// <see cref="ReleasePolicyDefaults.Audiences"/>. Resolved by <see cref="AudienceResolver"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Audiences { get; init; } = ReleasePolicyDefaults.Audiences;
+
+    /// <summary>Who hears a release's outcome (completed, failed, rolled back, cancelled, rejected) and a moved date. Optional; default the stakeholders.</summary>
+    public IReadOnlyList<string> OutcomeAudiences { get; init; } = ["stakeholders"];
+
+    /// <summary>
     /// The approval rule a release of <paramref name="type"/> is planned under: the type's approval stage, with the type's
     /// approval roles when it names any (Major: executive + stakeholder; Minor: product owner + technical lead; ...).
     /// </summary>
@@ -229,6 +240,9 @@ public sealed record SystemPolicy
 
     /// <summary>The system's post-release performance thresholds; null means <see cref="SuccessCriteria.DefaultThresholds"/>.</summary>
     public PerformanceThresholds? Thresholds { get; init; }
+
+    /// <summary>Additions to the policy's audiences for releases touching this system (same entries as <see cref="ReleasePolicy.Audiences"/>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Audiences { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 }
 
 /// <summary>How an approval stage is decided.</summary>

@@ -322,12 +322,12 @@ public static class ReleasePolicyDefaults
         },
         Communications =
         [
-            Communication("planning-announcement", "Release planning announcement", -30, "release-planning-announcement", "stakeholders", "development-team"),
+            Communication("planning-announcement", "Release planning announcement", -30, "release-planning-announcement", "stakeholders", "development-team") with { Attach = [CommunicationAttachments.Invite] },
             Communication("feature-freeze", "Feature freeze notification", -14, "feature-freeze-notification", "development-team", "qa-team", "stakeholders"),
             Communication("testing-start", "Testing phase initiation", -7, "testing-phase-initiation", "qa-team", "stakeholders"),
             Communication("deployment-readiness", "Deployment readiness confirmation", -3, "deployment-readiness-confirmation", "stakeholders", "operations"),
-            Communication("final-notice", "Final deployment notification", -1, "final-deployment-notification", "stakeholders", "users", "operations"),
-            Communication("post-deployment-report", "Post-deployment status report", 1, "post-deployment-status-report", "stakeholders", "development-team"),
+            Communication("final-notice", "Final deployment notification", -1, "final-deployment-notification", "stakeholders", "users", "operations") with { Attach = [CommunicationAttachments.Invite, CommunicationAttachments.ReleaseNotes] },
+            Communication("post-deployment-report", "Post-deployment status report", 1, "post-deployment-status-report", "stakeholders", "development-team") with { Attach = [CommunicationAttachments.ReleaseNotes] },
         ],
         SuccessCriteria = new()
         {
@@ -365,6 +365,22 @@ public static class ReleasePolicyDefaults
         ReportRecipients = [Stakeholder, ReleaseManager],
         Audit = new() { ReaderRoles = [ReleaseManager, PolicyRoles.Auditor] },
         Planning = new() { Blocking = false, Gate = new() { Items = PlanningPolicy.DefaultItems() } },
+        Audiences = Audiences,
+        OutcomeAudiences = ["stakeholders"],
+    };
+
+    /// <summary>
+    /// The communication plan's audiences as the procedure's roles (a deployment adds its distribution lists and chat
+    /// channels): stakeholders, the development team (technical leads and product owners), the QA team, operations (the
+    /// release managers) and users (reached through the stakeholders until the policy names a list).
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> Audiences { get; } = new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["stakeholders"] = ["role:" + Stakeholder],
+        ["development-team"] = ["role:" + TechnicalLead, "role:" + ProductOwner],
+        ["qa-team"] = ["role:" + QaLead],
+        ["operations"] = ["role:" + ReleaseManager],
+        ["users"] = ["role:" + Stakeholder],
     };
 
     private static SystemPolicy NewSystem(string description) => new()

@@ -35,6 +35,7 @@ public static class ReleaseRequestPolicyValidator
         CheckChangeCategory(policy, request, errors);
         CheckSystems(policy, request, errors);
         CheckApprovers(policy, request, releaseApprovers, errors);
+        CheckAudiences(policy, request, errors);
         if (typePolicy.UsesReleaseWindows)
         {
             CheckWindow(policy, zone, request, now, errors);
@@ -43,6 +44,19 @@ public static class ReleaseRequestPolicyValidator
         return errors.Any
             ? ValidationResult<ReleaseRequest>.Failure(errors.ToDictionary())
             : ValidationResult<ReleaseRequest>.Success(request);
+    }
+
+    /// <summary>A release adds people only to audiences the policy (or one of its systems) defines.</summary>
+    private static void CheckAudiences(ReleasePolicy policy, ReleaseRequest request, ValidationErrors errors)
+    {
+        foreach (var name in request.Audiences?.Keys ?? [])
+        {
+            if (!AudienceResolver.IsAudience(policy, null, name))
+            {
+                var known = policy.Audiences.Keys.Concat(policy.Systems.Values.SelectMany(s => s.Audiences.Keys)).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
+                errors.Add($"audiences.{name}", $"'{name}' is not an audience of the policy: use one of {string.Join(", ", known)}.");
+            }
+        }
     }
 
     private static void CheckHorizon(ReleaseRequest request, ReleaseTypePolicy typePolicy, DateOnly today, ValidationErrors errors)

@@ -10,6 +10,7 @@ namespace ReleaseManagement.Releases;
 /// <param name="Scope">What the release contains (planning: the scope definition). Optional.</param>
 /// <param name="Notes">Planning notes in words (objectives, resources, timeline, dependencies). Optional.</param>
 /// <param name="ReclassifiedFrom">The category requested when the policy moved the request to another one (risk above its maximum).</param>
+/// <param name="Audiences">People (email addresses) this release adds to the policy's audiences, by audience name.</param>
 public sealed record ReleaseRequest(
     string Id,
     string Title,
@@ -23,7 +24,8 @@ public sealed record ReleaseRequest(
     RiskRating Probability = RiskRating.Medium,
     IReadOnlyList<ScopeItem>? Scope = null,
     string? Notes = null,
-    ChangeCategory? ReclassifiedFrom = null)
+    ChangeCategory? ReclassifiedFrom = null,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Audiences = null)
 {
     /// <summary>The change category in force: the one requested, else the type's usual one.</summary>
     public ChangeCategory EffectiveChangeCategory => ChangeCategory ?? ReleaseRequestDefaults.CategoryFor(Type);
@@ -59,6 +61,7 @@ public sealed record ReleaseRequestBody
     public string? Probability { get; init; }
     public List<ScopeItemBody?>? Scope { get; init; }
     public string? Notes { get; init; }
+    public Dictionary<string, List<string?>?>? Audiences { get; init; }
 }
 
 /// <summary>What one item of a release's scope is.</summary>

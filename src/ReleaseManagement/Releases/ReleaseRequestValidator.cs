@@ -106,6 +106,7 @@ public static class ReleaseRequestValidator
         }
 
         var approvers = ValidateApprovers(body.Approvers, errors);
+        var audiences = ValidateAudiences(body.Audiences, errors);
 
         ChangeCategory? category = null;
         if (!string.IsNullOrWhiteSpace(body.ChangeCategory))
@@ -135,7 +136,8 @@ public static class ReleaseRequestValidator
         }
 
         return ValidationResult<ReleaseRequest>.Success(
-            new ReleaseRequest(body.Id!, title!, type, systems, targetDate, requestedBy, approvers, category, impact, probability, scope, notes));
+            new ReleaseRequest(body.Id!, title!, type, systems, targetDate, requestedBy, approvers, category, impact, probability, scope, notes,
+                Audiences: audiences));
     }
 
     public static bool TryParseType(string value, out ReleaseType type) => TryParseName(value, out type);
@@ -220,6 +222,56 @@ public static class ReleaseRequestValidator
             {
                 result.Add(new ScopeItem(title, kind, link));
             }
+        }
+
+        return result;
+    }
+
+    /// <summary>Per-release additions to the policy's audiences: audience name to email addresses.</summary>
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>>? ValidateAudiences(Dictionary<string, List<string?>?>? body, ValidationErrors errors)
+    {
+        if (body is null || body.Count == 0)
+        {
+            return null;
+        }
+
+        if (body.Count > MaxApproverRoles)
+        {
+            errors.Add("audiences", $"At most {MaxApproverRoles} audiences may be named.");
+            return null;
+        }
+
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (rawName, people) in body)
+        {
+            var name = rawName.Trim();
+            if (name.Length == 0 || name.Contains(':', StringComparison.Ordinal) || name.Contains('@', StringComparison.Ordinal))
+            {
+                errors.Add("audiences", $"'{rawName}' is not an audience name.");
+                continue;
+            }
+
+            if (people is null || people.Count == 0 || people.Count > MaxPeoplePerRole)
+            {
+                errors.Add($"audiences.{name}", $"Name 1 to {MaxPeoplePerRole} people for the audience, or leave it out.");
+                continue;
+            }
+
+            var list = new List<string>();
+            for (var i = 0; i < people.Count; i++)
+            {
+                var person = people[i]?.Trim();
+                if (string.IsNullOrEmpty(person) || !EmailAddresses.IsValid(person))
+                {
+                    errors.Add($"audiences.{name}[{i}]", "An audience member added by a release must be an email address.");
+                }
+                else if (!list.Contains(person, StringComparer.OrdinalIgnoreCase))
+                {
+                    list.Add(person);
+                }
+            }
+
+            result[name] = list;
         }
 
         return result;

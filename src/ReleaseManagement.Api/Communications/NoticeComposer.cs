@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Communications;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Ports;
+
+namespace ReleaseManagement.Api.Communications;
+
+/// <summary>
+/// Renders a templated notice: subject, HTML and plain-text parts from <see cref="NoticeTemplateStore"/> with the
+/// variables of <see cref="NoticeModel"/>, and its attachments: the release notes (Markdown) and the production window
+/// as an iCalendar invite (<see cref="ReleaseInvite"/>).
+/// </summary>
+public sealed class NoticeComposer(NoticeTemplateStore templates, ReleasePolicy policy, IOptions<ApprovalOptions> approvals, IOptions<Azure.Email.EmailOptions> email) : INoticeComposer
+{
+    public EmailMessage Compose(NoticeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var notice = context.Notice;
+        var name = notice.Template ?? "notice";
+        var model = NoticeModel.Build(context, policy, approvals.Value.PublicBaseUrl);
+        var attachments = new List<EmailAttachment>();
+        if (notice.AttachNotes && context.Release is { } record)
+        {
+            attachments.Add(new EmailAttachment($"release-notes-{record.Request.Id}.md", "text/markdown; charset=utf-8",
+                ReleaseNotes.Markdown(record, context.Events, context.Timeline)));
+        }
+
+        if (notice.AttachInvite && context.Release is { } release)
+        {
+            var method = notice.CancelInvite ? "CANCEL" : "REQUEST";
+            attachments.Add(new EmailAttachment("invite.ics", $"text/calendar; charset=utf-8; method={method}",
+                ReleaseInvite.Create(policy, release.Request, notice.Recipients,
+                    MimeKit.MailboxAddress.TryParse(email.Value.From, out var from) ? from.Address : string.Empty, notice.InviteSequence, notice.CancelInvite, approvals.Value.PublicBaseUrl)));
+        }
+
+        return new EmailMessage(
+            notice.Recipients,
+            templates.Render(name, "subject", model),
+            templates.Render(name, "html", model),
+            templates.Render(name, "txt", model)) { Attachments = attachments };
+    }
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using ReleaseManagement.Activities;
+using ReleaseManagement.Communications;
+using ReleaseManagement.Events;
+using ReleaseManagement.Orchestration;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Api.Communications;
+
+/// <summary>
+/// The variables every notice template gets (docs/communications.md lists them), from the release's state at send time:
+/// its record, timeline and pipeline events, read with the policy. Dictionaries and lists of strings only, so templates
+/// can be replaced without knowing any .NET type.
+/// </summary>
+public static class NoticeModel
+{
+    public static Dictionary<string, object> Build(NoticeContext context, ReleasePolicy policy, string publicBaseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(policy);
+        var notice = context.Notice;
+        var record = context.Release;
+        var request = record?.Request ?? new ReleaseRequest(notice.ReleaseId, notice.ReleaseId, ReleaseType.Minor, [], DateOnly.MinValue);
+        var zone = PolicyTime.Zone(policy);
+        var events = context.Events;
+        var link = $"{publicBaseUrl.TrimEnd('/')}/api/releases/{Uri.EscapeDataString(request.Id)}";
+        var approvers = ApproverDirectory.Resolve(policy, request.Systems, request.Approvers);
+
+        var window = request.TargetDate == DateOnly.MinValue ? null : WindowCalendar.WindowsOn(policy, request.TargetDate) is [var w, ..] ? w : null;
+        var releaseAt = request.TargetDate == DateOnly.MinValue ? DateTimeOffset.MinValue : CommunicationSchedule.ReleaseTime(policy, request.TargetDate);
+        var deployments = events.Where(e => e.Type == CanonicalEventType.ServiceDeployed).ToArray();
+        var rollbacks = events.Where(e => e.Type == CanonicalEventType.ServiceRolledBack).ToArray();
+        var incidents = events.Where(e => e.Type == CanonicalEventType.IncidentDetected).ToArray();
+        var production = deployments.Where(d => d.Environment == "production" && d.Outcome == EventOutcomes.Success).Select(d => (DateTimeOffset?)d.OccurredAt).Min();
+        var firstDeploy = deployments.Select(d => (DateTimeOffset?)d.OccurredAt).Min();
+        var monitoring = context.Timeline.Where(t => t.Kind is TimelineKinds.Validation or TimelineKinds.Watch).ToArray();
+        var warnings = record?.Warnings ?? [];
+        var noData = monitoring.Length == 0 || warnings.Any(x => x.Code == "missing-health-data");
+        var facts = notice.Facts ?? new Dictionary<string, string>();
+
+        string Local(DateTimeOffset at) => PolicyTime.DescribeLocal(zone, at);
+        static string Text(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+        static Dictionary<string, object> Row(params (string Key, object? Value)[] cells) =>
+            cells.ToDictionary(c => c.Key, c => c.Value ?? string.Empty, StringComparer.Ordinal);
+
+        var verdict = record?.Status switch
+        {
+            ReleaseStatus.Completed => "Success criteria met",
+            ReleaseStatus.RolledBack or ReleaseStatus.Failed => "Success criteria not met: " + record.StatusReason,
+            _ when ReleaseStages.IsPastWatch(record?.Stage) => "Success criteria met",
+            _ => "Not judged yet: " + (record?.StatusReason ?? "the release is in progress"),
+        };
+
+        return new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["notice"] = Row(
+                ("id", notice.NoticeId), ("template", notice.Template), ("description", notice.Description ?? notice.Subject),
+                ("reason", facts.GetValueOrDefault(NoticeFacts.Reason)), ("outcome", facts.GetValueOrDefault(NoticeFacts.Outcome)),
+                ("previousTargetDate", facts.GetValueOrDefault(NoticeFacts.PreviousTargetDate)), ("text", notice.Text)),
+            ["release"] = Row(
+                ("id", request.Id), ("title", request.Title), ("type", request.Type.ToString()), ("systems", string.Join(", ", request.Systems)),
+                ("targetDate", request.TargetDate == DateOnly.MinValue ? string.Empty : request.TargetDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+                ("requestedBy", request.RequestedBy ?? "(not given)"), ("changeCategory", request.EffectiveChangeCategory.ToString()),
+                ("status", Text(record?.Status)), ("phase", Text(record?.Phase)), ("stage", record?.Stage), ("statusReason", record?.StatusReason),
+                ("risk", record?.Risk ?? "(not assessed yet)"), ("link", link), ("notesLink", link + "/notes")),
+            ["timeZone"] = zone.Id,
+            ["window"] = window is null
+                ? Row(("start", releaseAt == DateTimeOffset.MinValue ? string.Empty : Local(releaseAt)), ("end", "(no production window that day)"), ("defined", false))
+                : Row(("start", Local(window.Start)), ("end", Local(window.End)), ("defined", true)),
+            ["keyDates"] = CommunicationSchedule.For(policy, releaseAt == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : releaseAt, DateTimeOffset.MinValue)
+                .Select(c => Row(("id", c.Id), ("description", c.Description), ("at", Local(c.At)))).ToList(),
+            ["codeFreeze"] = policy.Communications.FirstOrDefault(c => c.Id == "feature-freeze") is { } freeze && releaseAt != DateTimeOffset.MinValue
+                ? Local(releaseAt + freeze.Offset) : string.Empty,
+            ["planApprovers"] = policy.PlanApprovalRule(request.Type).RequiredRoles
+                .Select(role => Row(("role", role), ("people", string.Join(", ", approvers.GetValueOrDefault(role) ?? [])))).ToList(),
+            ["contacts"] = new[] { PolicyRoles.ReleaseManager, PolicyRoles.TechnicalLead }
+                .Select(role => Row(("role", role), ("people", string.Join(", ", approvers.GetValueOrDefault(role) ?? ["(nobody named)"])))).ToList(),
+            ["milestonesReached"] = policy.Promotion.Milestones.Where(m => context.Timeline.Any(t => t.Kind == TimelineKinds.Milestone && t.Message.Contains(m, StringComparison.Ordinal))).ToList(),
+            ["milestonesMissing"] = policy.Promotion.Milestones.Where(m => !context.Timeline.Any(t => t.Kind == TimelineKinds.Milestone && t.Message.Contains(m, StringComparison.Ordinal))).ToList(),
+            ["gates"] = (record?.Gates ?? []).Select(g => Row(("item", g.Item), ("verdict", g.Verdict), ("reason", g.Reason))).ToList(),
+            ["pendingApprovals"] = (record?.PendingApprovals ?? [])
+                .Select(p => Row(("stage", p.Stage), ("missingRoles", string.Join(", ", p.MissingRoles)), ("deadline", Local(p.Deadline)))).ToList(),
+            ["approvals"] = context.Timeline.Where(t => t.Kind == TimelineKinds.Approval).Select(t => Row(("at", Local(t.At)), ("message", t.Message))).ToList(),
+            ["rollbackPlan"] = record?.Gates?.FirstOrDefault(g => g.Item.Contains("rollback", StringComparison.OrdinalIgnoreCase)) is { } plan
+                ? $"{plan.Item}: {plan.Verdict}" : "(no rollback-plan evidence recorded)",
+            ["environments"] = policy.Environments.Where(e => e.Key != DeploymentEnvironment.Production)
+                .Select(e => Row(("name", e.Key.ToString()), ("purpose", e.Value.Purpose), ("data", e.Value.Data), ("access", e.Value.Access))).ToList(),
+            ["deployments"] = deployments.Select(d => Row(("environment", d.Environment ?? "-"), ("system", d.System ?? "-"), ("at", Local(d.OccurredAt)), ("outcome", d.Outcome ?? "-"))).ToList(),
+            ["rollbacks"] = rollbacks.Select(d => Row(("environment", d.Environment ?? "-"), ("system", d.System ?? "-"), ("at", Local(d.OccurredAt)), ("reason", d.Attribute(EventAttributes.Reason)))).ToList(),
+            ["incidents"] = incidents.Select(d => Row(("incident", d.Attribute(EventAttributes.Incident) ?? "-"), ("system", d.System ?? "-"), ("at", Local(d.OccurredAt)), ("severity", d.Attribute(EventAttributes.Severity)))).ToList(),
+            ["monitoring"] = monitoring.Select(t => Row(("at", Local(t.At)), ("message", t.Message))).ToList(),
+            ["noMonitoringData"] = noData,
+            ["verdict"] = verdict,
+            ["figures"] = Row(
+                ("leadTime", production is { } p1 && record is not null ? PolicyTime.Describe(p1 - record.CreatedAt) : "(not deployed to production)"),
+                ("deploymentTime", production is { } p2 && firstDeploy is { } f ? PolicyTime.Describe(p2 - f) : "(not deployed to production)"),
+                ("approvalWait", ApprovalWait(context.Timeline))),
+            ["warnings"] = warnings.Select(x => Row(("code", x.Code), ("message", x.Message))).ToList(),
+            ["changes"] = ReleaseNotes.Changes(events).Select(c => Row(("number", c.Number), ("title", c.Title), ("author", c.Author), ("url", c.Url), ("kind", ReleaseNotes.KindOf(c.Labels)))).ToList(),
+        };
+    }
+
+    /// <summary>How long approvals kept the release waiting: from each approval request to its stage's last decision, summed.</summary>
+    private static string ApprovalWait(IReadOnlyList<TimelineEntry> timeline)
+    {
+        var approvals = timeline.Where(t => t.Kind == TimelineKinds.Approval).OrderBy(t => t.At).ToArray();
+        return approvals.Length < 2 ? "(not measured: fewer than two approval events)" : PolicyTime.Describe(approvals[^1].At - approvals[0].At);
+    }
+}

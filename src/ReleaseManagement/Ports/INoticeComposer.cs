@@ -1,0 +1,27 @@
+using ReleaseManagement.Activities;
+using ReleaseManagement.Events;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Ports;
+
+/// <summary>A templated notice with the release's state at send time, as the stores hold it.</summary>
+/// <param name="Release">The release's status projection (null when the store has none: the request's own facts are used).</param>
+/// <param name="Timeline">The release's timeline, in order.</param>
+/// <param name="Events">The release's pipeline events, in the order they happened.</param>
+public sealed record NoticeContext(
+    ReleaseNotice Notice,
+    ReleaseRecord? Release,
+    IReadOnlyList<TimelineEntry> Timeline,
+    IReadOnlyList<CanonicalEvent> Events);
+
+/// <summary>Renders a templated notice (Liquid templates; built-in ones embedded, overridable from a folder).</summary>
+public interface INoticeComposer
+{
+    EmailMessage Compose(NoticeContext context);
+}
+
+/// <summary>Posts a notice to its chat or JSON webhook channels; returns the channels that failed after their retries.</summary>
+public interface INoticeChannels
+{
+    Task<IReadOnlyList<string>> PostAsync(NoticeContext context, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using Ical.Net;
+using Calendar = Ical.Net.Calendar;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using ReleaseManagement.Activities;
+using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Api.Communications;
+using ReleaseManagement.Approvals.Tests.Infrastructure;
+using ReleaseManagement.Azure.Email;
+using ReleaseManagement.Events;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Approvals.Tests;
+
+/// <summary>
+/// The notices as emailed: rendered from the Liquid templates with the release's state (unit), and a release driven on the
+/// local host (moved twice, then cancelled) whose notices arrive at smtp4dev with an invite whose SEQUENCE rises, then a CANCEL.
+/// </summary>
+public sealed class NoticeEmailTests(SmtpApprovalSystem system)
+{
+    private static readonly DateTimeOffset At = new(2026, 12, 16, 18, 0, 0, TimeSpan.Zero);
+
+    private static NoticeComposer Composer(string templatesPath = "") => new(
+        new NoticeTemplateStore(Options.Create(new CommunicationsOptions { TemplatesPath = templatesPath })),
+        ReleasePolicyDefaults.Create(),
+        Options.Create(new ApprovalOptions { PublicBaseUrl = "https://releases.example.com" }),
+        Options.Create(new EmailOptions { From = "Release Management <releases@example.com>" }));
+
+    private static NoticeContext Context(string template, bool notes = false, bool invite = false, IReadOnlyDictionary<string, string>? facts = null)
+    {
+        var request = new ReleaseRequest("2027.01.0", "January <Billing>", ReleaseType.Minor, ["Billing"], new DateOnly(2027, 1, 5),
+            "rm@example.com", new Dictionary<string, IReadOnlyList<string>> { ["release-manager"] = ["rm@example.com"] });
+        var record = new ReleaseRecord(request, At.AddDays(-40), ReleasePhase.PostRelease, ReleaseStatus.Active, "Watching", At,
+            ReleaseManagement.Orchestration.ReleaseStages.Communications, [new GateItemStatus("rollback-plan", "Passed", "attested")], Risk: "Medium: phased rollout");
+        var events = new[]
+        {
+            new CanonicalEvent("github:1", "github", CanonicalEventType.ChangeMerged, At.AddDays(-20), request.Id, "billing", null, "success",
+                new Dictionary<string, string> { ["title"] = "Export invoices", ["change"] = "12", ["labels"] = "feature", ["url"] = "https://github.com/o/r/pull/12" }),
+            new CanonicalEvent("github:2", "github", CanonicalEventType.ServiceDeployed, At.AddHours(-30), request.Id, "billing", "production", "success",
+                new Dictionary<string, string>()),
+        };
+        var timeline = new[] { new TimelineEntry(1, At.AddHours(-20), ReleasePhase.PostRelease, "watch", "Watch passed: error rate 0.2% <= 1%") };
+        var notice = new ReleaseNotice(request.Id, template, "", "", ["stakeholder@example.com"])
+        {
+            Template = template, Description = "Post-deployment status report", AttachNotes = notes, AttachInvite = invite, Facts = facts,
+        };
+        return new NoticeContext(notice, record, timeline, events);
+    }
+
+    [Fact]
+    public void Compose_PostDeploymentReport_NamesVerdictDeploymentsMonitoringAndAttachesTheNotes()
+    {
+        var message = Composer().Compose(Context("post-deployment-status-report", notes: true));
+
+        Assert.Equal("[2027.01.0] Post-deployment status report: January <Billing>", message.Subject);
+        Assert.Contains("Success criteria met", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("billing to production at 2026-12-15 07:00 (Tuesday) America/New_York: success", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Watch passed: error rate 0.2% <= 1%", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("January &lt;Billing&gt;", message.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("background:#1e3a5f", message.HtmlBody, StringComparison.Ordinal);
+        var notes = Assert.Single(message.Attachments);
+        Assert.StartsWith("text/markdown", notes.ContentType, StringComparison.Ordinal);
+        Assert.Contains("[Export invoices](https://github.com/o/r/pull/12)", notes.Content, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("release-planning-announcement", "Key dates")]
+    [InlineData("feature-freeze-notification", "Milestones missing")]
+    [InlineData("testing-phase-initiation", "Integration and system testing")]
+    [InlineData("deployment-readiness-confirmation", "rollback-plan: Passed")]
+    [InlineData("final-deployment-notification", "Window: 2027-01-05 ")]
+    [InlineData("outcome-cancelled", "scope moved")]
+    [InlineData("release-rescheduled", "moves from 2026-12-29 to 2027-01-05")]
+    public void Compose_EveryBuiltInTemplate_SaysSomethingFromTheRelease(string template, string fact)
+    {
+        var message = Composer().Compose(Context(template, facts: new Dictionary<string, string> { ["reason"] = "scope moved", ["previousTargetDate"] = "2026-12-29" }));
+
+        Assert.Contains(fact, message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("https://releases.example.com/api/releases/2027.01.0", message.HtmlBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compose_TemplateInTheFolder_ReplacesTheBuiltInOne()
+    {
+        var folder = Directory.CreateTempSubdirectory("notice-templates-").FullName;
+        File.WriteAllText(Path.Combine(folder, "feature-freeze-notification.subject.liquid"), "Freeze for {{ release.id }} on {{ codeFreeze }}");
+
+        var message = Composer(folder).Compose(Context("feature-freeze-notification"));
+
+        var policy = ReleasePolicyDefaults.Create();
+        var freeze = CommunicationSchedule.ReleaseTime(policy, new DateOnly(2027, 1, 5)) - TimeSpan.FromDays(14);
+        Assert.Equal($"Freeze for 2027.01.0 on {PolicyTime.DescribeLocal(PolicyTime.Zone(policy), freeze)}", message.Subject);
+    }
+
+    [Fact]
+    public void Compose_Invite_IsOneEventPerReleaseInTheWindow()
+    {
+        var message = Composer().Compose(Context("final-deployment-notification", invite: true) with { });
+        var ics = Assert.Single(message.Attachments, a => a.FileName == "invite.ics");
+
+        var calendar = Calendar.Load(ics.Content)!;
+        var e = Assert.Single(calendar.Events);
+        Assert.Equal("REQUEST", calendar.Method);
+        Assert.Equal(ReleaseInvite.Uid("2027.01.0"), e.Uid);
+        Assert.Equal(WindowCalendar.WindowsOn(ReleasePolicyDefaults.Create(), new DateOnly(2027, 1, 5))[0].Start.UtcDateTime, e.DtStart!.AsUtc);
+        Assert.Contains(e.Attendees, a => a.Value!.ToString().Contains("stakeholder@example.com", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Lifecycle_MovedTwiceThenCancelled_SmtpGetsInvitesWithRisingSequenceThenACancel()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var id = await system.CreateReleaseAsync("Billing notices");
+        var original = DateOnly.ParseExact((await system.GetReleaseAsync(id, ct)).GetProperty("targetDate").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var first = original.AddDays(2);
+        var second = original.AddDays(7);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await system.Http.PatchAsJsonAsync($"/api/releases/{id}", new { targetDate = $"{first:yyyy-MM-dd}", by = "rm@example.com", reason = "vendor" }, ct)).StatusCode);
+        var moved1 = await WaitForAsync(id, "Release rescheduled", 1, ct);
+        Assert.Equal(HttpStatusCode.Accepted, (await system.Http.PatchAsJsonAsync($"/api/releases/{id}", new { targetDate = $"{second:yyyy-MM-dd}", by = "rm@example.com", reason = "vendor" }, ct)).StatusCode);
+        var moved2 = await WaitForAsync(id, "Release rescheduled", 2, ct);
+        Assert.Equal(HttpStatusCode.Accepted, (await system.Http.PostAsJsonAsync($"/api/releases/{id}/cancel", new { reason = "budget frozen", by = "rm@example.com" }, ct)).StatusCode);
+        var cancelled = Assert.Single(await WaitForAsync(id, "Release cancelled", 1, ct));
+
+        Assert.All(moved2.Append(cancelled), m => Assert.Equal(["stakeholder@example.com"], m.To.Mailboxes.Select(b => b.Address)));
+        Assert.Contains(moved2, m => (m.Subject ?? string.Empty).Contains($"moves from {first:yyyy-MM-dd} to {second:yyyy-MM-dd}", StringComparison.Ordinal));
+        Assert.Contains("budget frozen", cancelled.TextBody, StringComparison.Ordinal);
+        var invites = moved2.Select(Invite).OrderBy(c => c.Events.Single().Sequence).ToArray();
+        var cancel = Invite(cancelled);
+        Assert.Equal([1, 2], invites.Select(c => c.Events.Single().Sequence));
+        Assert.All(invites, c => Assert.Equal("REQUEST", c.Method));
+        Assert.Equal("CANCEL", cancel.Method);
+        Assert.True(cancel.Events.Single().Sequence > 2);
+        Assert.Single(invites.Append(cancel).Select(c => c.Events.Single().Uid).Distinct());
+        Assert.Equal(WindowCalendar.WindowsOn(ReleasePolicyDefaults.Create(), second)[0].Start.UtcDateTime, invites[1].Events.Single().DtStart!.AsUtc);
+        Assert.NotEmpty(moved1);
+    }
+
+    private static Calendar Invite(MimeMessage message)
+    {
+        var part = message.Attachments.OfType<MimePart>().Single(a => a.ContentType.MimeType == "text/calendar");
+        using var stream = new MemoryStream();
+        part.Content!.DecodeTo(stream);
+        return Calendar.Load(System.Text.Encoding.UTF8.GetString(stream.ToArray()))!;
+    }
+
+    /// <summary>The messages about <paramref name="releaseId"/> whose subject contains <paramref name="subject"/>, once there are <paramref name="count"/>.</summary>
+    private async Task<IReadOnlyList<MimeMessage>> WaitForAsync(string releaseId, string subject, int count, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = TestEnvironment.SmtpApi };
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            var found = (await system.Smtp.ListAsync(ct)).Where(s => s.Subject.Contains($"[{releaseId}] {subject}", StringComparison.Ordinal)).ToArray();
+            if (found.Length >= count)
+            {
+                var messages = new List<MimeMessage>();
+                foreach (var s in found)
+                {
+                    await using var raw = await http.GetStreamAsync($"/api/messages/{s.Id}/download", ct);
+                    messages.Add(await MimeMessage.LoadAsync(raw, ct));
+                }
+
+                return messages;
+            }
+
+            await Task.Delay(100, ct);
+        }
+
+        throw new TimeoutException($"{count} message(s) '{subject}' for {releaseId} did not arrive.");
+    }
+}

@@ -1,0 +1,98 @@
+using ReleaseManagement.Activities;
+using ReleaseManagement.Orchestration;
+using ReleaseManagement.Releases;
+using static ReleaseManagement.Tests.Orchestration.LifecycleHarness;
+
+namespace ReleaseManagement.Tests.Orchestration;
+
+/// <summary>The communication timeline's notices on the real replay engine: audiences resolved to people, outcomes told, nobody never "sent".</summary>
+public sealed class CommunicationsTests : IAsyncLifetime
+{
+    private LifecycleHarness _h = null!;
+
+    public async ValueTask InitializeAsync() => _h = await LifecycleHarness.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _h.DisposeAsync();
+
+    private static string Id(string name) => $"{name}-{Guid.NewGuid():N}"[..24];
+
+    [Fact]
+    public async Task AudienceResolvingToNobody_IsAWarningAndNotSent_OthersGetTheirNotices()
+    {
+        var policy = FastPolicy() with
+        {
+            Audiences = new Dictionary<string, IReadOnlyList<string>>(FastPolicy().Audiences)
+            {
+                ["stakeholders"] = ["role:board-member"],
+                ["development-team"] = ["role:technical-lead", "devs@example.com"],
+            },
+        };
+        var request = Request(Id("nobody"), ReleaseType.Minor);
+        var id = await _h.StartReleaseAsync(request, policy);
+        await _h.SendAllAsync(id, EverythingPasses(id));
+
+        Assert.Equal(ReleaseStatus.Completed, (await _h.OutcomeAsync(id)).Status);
+        await _h.Client.WaitForInstanceCompletionAsync($"{id}-comms", TestContext.Current.CancellationToken);
+
+        var report = Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId.StartsWith("post-deployment", StringComparison.Ordinal));
+        Assert.Equal(["lead@example.com", "devs@example.com"], report.Recipients);
+        Assert.Equal("post-deployment-status-report", report.Template);
+        Assert.True(report.AttachNotes);
+        Assert.DoesNotContain(_h.Notices, n => n.ReleaseId == id && n.NoticeId.StartsWith("outcome", StringComparison.Ordinal));
+        var timeline = _h.Timeline(id);
+        Assert.Contains(timeline, t => t.Kind == TimelineKinds.Warning && t.Message == "Release completed (outcome-completed) not sent: audience stakeholders has no recipients.");
+        Assert.Contains(timeline, t => t.Message.StartsWith("Post-deployment status report (post-deployment-report) not sent to audience stakeholders", StringComparison.Ordinal));
+        Assert.DoesNotContain(timeline, t => t.Message.StartsWith("Sent outcome", StringComparison.Ordinal));
+        var warning = Assert.Single((await _h.Store.GetAsync(id))!.Warnings!, w => w.Code == NoticeWarnings.NotSent);
+        Assert.Contains("stakeholders", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Completed_StakeholdersHearTheOutcome_WithTheReleaseNotes()
+    {
+        var request = Request(Id("completed"), ReleaseType.Minor);
+        var id = await _h.StartReleaseAsync(request);
+        await _h.SendAllAsync(id, EverythingPasses(id));
+        Assert.Equal(ReleaseStatus.Completed, (await _h.OutcomeAsync(id)).Status);
+        await _h.Client.WaitForInstanceCompletionAsync($"{id}-comms", TestContext.Current.CancellationToken);
+
+        var outcome = Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "outcome-completed");
+        Assert.Equal(["stakeholder@example.com"], outcome.Recipients);
+        Assert.Equal(NoticeTemplates.Completed, outcome.Template);
+        Assert.Contains(_h.Timeline(id), t => t.Message == "Sent outcome-completed: Release completed (1 recipient(s)).");
+    }
+
+    [Fact]
+    public async Task Cancelled_StakeholdersHearTheReason()
+    {
+        var id = await _h.StartReleaseAsync(Request(Id("cancelled"), ReleaseType.Minor));
+        await _h.RaiseAsync(id, Milestone(id, "feature-complete"));
+        await _h.WaitForAsync(id, r => r.Phase == ReleasePhase.Development, "development");
+
+        await _h.Client.RaiseEventAsync(id, Events.ReleaseEventNames.Cancel, new CancelRequest("scope moved to Q1", "rm@example.com", DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
+        Assert.Equal(ReleaseStatus.Cancelled, (await _h.OutcomeAsync(id)).Status);
+        await _h.Client.WaitForInstanceCompletionAsync($"{id}-comms", TestContext.Current.CancellationToken);
+
+        var notice = Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "outcome-cancelled");
+        Assert.Equal(NoticeTemplates.Cancelled, notice.Template);
+        Assert.Equal(["stakeholder@example.com"], notice.Recipients);
+        Assert.Contains("scope moved to Q1", notice.Facts![NoticeFacts.Reason], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rescheduled_StakeholdersHearTheOldAndNewDate()
+    {
+        var request = Request(Id("moved"), ReleaseType.Patch, targetDate: DateOnly.FromDateTime(DateTime.UtcNow).AddDays(7));
+        var id = await _h.StartReleaseAsync(request);
+        await _h.SendAllAsync(id, EverythingPasses(id));
+        await _h.WaitForAsync(id, r => r.Stage == ReleaseStages.Window, "the window wait");
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await _h.Client.RaiseEventAsync(id, Events.ReleaseEventNames.Reschedule, new RescheduleRequest(today, "rm@example.com", DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
+        Assert.Equal(ReleaseStatus.Completed, (await _h.OutcomeAsync(id)).Status);
+
+        var moved = Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId.StartsWith("rescheduled@", StringComparison.Ordinal));
+        Assert.Equal(NoticeTemplates.Rescheduled, moved.Template);
+        Assert.Equal(request.TargetDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), moved.Facts![NoticeFacts.PreviousTargetDate]);
+    }
+}
