@@ -116,7 +116,12 @@ public sealed class ReleaseNotesTests
     {
         public Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, CancellationToken cancellationToken = default) => Task.FromResult(StoreOutcome.Added);
 
+        public Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, string? delivery, CancellationToken cancellationToken = default) =>
+            Task.FromResult(StoreOutcome.Added);
+
         public Task MarkProcessedAsync(CanonicalEvent evt, string delivery, DateTimeOffset at, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task RecordIndexAsync(CanonicalEvent evt, string delivery, DateTimeOffset at, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task<StoredPipelineEvent?> GetAsync(string eventId, DateTimeOffset occurredAt, CancellationToken cancellationToken = default) => Task.FromResult<StoredPipelineEvent?>(null);
 
