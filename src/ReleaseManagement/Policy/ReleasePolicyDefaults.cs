@@ -288,7 +288,7 @@ public static class ReleasePolicyDefaults
                         [GateKind.Testing] =
                         [
                             Evidenced("load-testing", "Load and stress testing passed"),
-                            Evidenced("penetration-testing", "Vulnerability and penetration testing completed: no high or critical findings", ThresholdComparison.AtMost, 0, "high or critical findings"),
+                            Evidenced("penetration-testing", "Vulnerability and penetration testing completed: no high or critical findings", ThresholdComparison.AtMost, 0, "high or critical findings") with { Waivable = false },
                         ],
                     },
                 },
