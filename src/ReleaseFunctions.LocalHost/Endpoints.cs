@@ -36,6 +36,8 @@ public static class Endpoints
             handlers.MilestoneAsync(id, name, request, durable, ct));
         api.MapPost(ApiRoutes.ReleaseEvidence, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
             handlers.EvidenceAsync(id, request, durable, ct));
+        api.MapPost(ApiRoutes.ReleaseRollback, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
+            handlers.RollbackAsync(id, request, durable, ct));
         api.MapGet(ApiRoutes.Health, () => HealthHandler.Get());
         api.MapGet(ApiRoutes.Policy, (PolicyHandlers handlers) => handlers.Get());
         api.MapPost(ApiRoutes.GitHubWebhook, (HttpRequest request, WebhookHandlers handlers, CancellationToken ct) => handlers.GitHubAsync(request, ct));

@@ -16,6 +16,7 @@ public static class ApiRoutes
     public const string ReleaseCancel = "releases/{id}/cancel";
     public const string ReleaseMilestone = "releases/{id}/milestones/{name}";
     public const string ReleaseEvidence = "releases/{id}/evidence";
+    public const string ReleaseRollback = "releases/{id}/rollback";
     public const string Health = "health";
     public const string Policy = "policy";
     public const string Approval = "approvals/{token}";

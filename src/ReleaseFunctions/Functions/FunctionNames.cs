@@ -11,6 +11,7 @@ public static class FunctionNames
     public const string RescheduleRelease = "RescheduleRelease";
     public const string RecordMilestone = "RecordMilestone";
     public const string RecordEvidence = "RecordEvidence";
+    public const string RollbackRelease = "RollbackRelease";
     public const string Health = "Health";
     public const string GetPolicy = "GetPolicy";
     public const string ShowApproval = "ShowApproval";

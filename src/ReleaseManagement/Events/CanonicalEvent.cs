@@ -123,4 +123,7 @@ public static class ReleaseEventNames
 
     /// <summary>A new target production date (<see cref="Orchestration.RescheduleRequest"/>).</summary>
     public const string Reschedule = "reschedule";
+
+    /// <summary>A rollback on demand by a release manager (<see cref="Orchestration.RollbackRequest"/>).</summary>
+    public const string Rollback = "rollback";
 }
