@@ -349,6 +349,7 @@ public static class ReleasePolicyDefaults
             EvidenceItem = EmergencyReviewPolicy.DefaultEvidenceItem,
         },
         TestSuiteEvidence = new() { ResultItem = "unit-tests", CoverageItem = "test-coverage" },
+        Deployment = new() { RollbackOnFailedProductionDeployment = true },
         ReportRecipients = [Stakeholder, ReleaseManager],
     };
 
