@@ -84,6 +84,13 @@ public sealed class ReleaseControlRoutesEndToEndTests
             """{ "item": "code-review", "kind": "attestation", "by": "qa@example.com" }""");
         Assert.Equal((HttpStatusCode.Forbidden, "application/problem+json"), (refusedAttestation.Status, refusedAttestation.MediaType));
 
+        var aboutProduction = await SendAsync(client, HttpMethod.Post, $"/api/releases/{id}/evidence",
+            """{ "item": "backup", "kind": "evidence", "by": "ops@example.com", "passed": true, "environment": "production" }""");
+        Assert.Equal(HttpStatusCode.Accepted, aboutProduction.Status);
+        var aboutNowhere = await SendAsync(client, HttpMethod.Post, $"/api/releases/{id}/evidence",
+            """{ "item": "backup", "kind": "evidence", "by": "ops@example.com", "passed": true, "environment": "moon" }""");
+        Assert.Equal((HttpStatusCode.BadRequest, "application/problem+json"), (aboutNowhere.Status, aboutNowhere.MediaType));
+
         var moved = DateOnly.ParseExact(target, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var move = await SendAsync(client, HttpMethod.Patch, $"/api/releases/{id}", $$"""{ "targetDate": "{{moved}}", "by": "rm@example.com" }""");
         Assert.Equal(HttpStatusCode.Accepted, move.Status);

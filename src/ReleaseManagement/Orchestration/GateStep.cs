@@ -6,7 +6,10 @@ namespace ReleaseManagement.Orchestration;
 /// <summary>Quality gates: evaluated until they pass; a failed or pending item waits for new evidence, an attestation or a waiver.</summary>
 internal sealed class GateStep(LifecycleState state, StatusRecorder status, LifecycleWait wait)
 {
-    public async Task RunAsync(string stage, IReadOnlyList<GateKind> gates, IReadOnlyList<string> extraItems)
+    /// <param name="recheck">Evaluated again just before a deployment (evidence may have gone stale since,
+    /// <see cref="EvidenceFreshness"/>): nothing is recorded when it still passes.</param>
+    /// <returns>Whether the gate had to wait (it did not pass at once).</returns>
+    public async Task<bool> RunAsync(string stage, IReadOnlyList<GateKind> gates, IReadOnlyList<string> extraItems, bool recheck = false)
     {
         state.Stage = stage;
         var policy = state.Policy;
@@ -16,16 +19,17 @@ internal sealed class GateStep(LifecycleState state, StatusRecorder status, Life
             .ToArray();
         if (items.Length == 0)
         {
-            return;
+            return false;
         }
 
         var gate = new QualityGate { Items = items };
         string? last = null;
+        var waited = false;
         while (true)
         {
-            var evaluation = GateEvaluator.Evaluate(gate, state.Inbox.GateInputs(), state.Approvers);
+            var evaluation = EvidenceFreshness.Evaluate(gate, state.Inbox.GateInputs(), state.Approvers, state.Now);
             var summary = string.Join("; ", evaluation.Items.Select(i => $"{i.Item} {i.Verdict}"));
-            if (summary != last)
+            if (summary != last && !(recheck && !waited && evaluation.IsSatisfied))
             {
                 last = summary;
                 await status.RecordAsync(new StatusRecord($"Gate {stage}: {evaluation.Overall}.", stage, TimelineKinds.Gate)
@@ -36,9 +40,10 @@ internal sealed class GateStep(LifecycleState state, StatusRecorder status, Life
 
             if (evaluation.IsSatisfied)
             {
-                return;
+                return waited;
             }
 
+            waited = true;
             var count = state.Inbox.Events.Count;
             await wait.UntilAsync(() => state.Inbox.Events.Count > count, null);
         }

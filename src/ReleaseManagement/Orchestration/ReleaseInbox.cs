@@ -143,16 +143,16 @@ public sealed class ReleaseInbox
                     }
                     else
                     {
-                        evidence.Add(new GateEvidence(item, e.OccurredAt, Passed(e), Value(e), e.Source));
+                        evidence.Add(new GateEvidence(item, e.OccurredAt, Passed(e), Value(e), e.Source, e.Environment));
                     }
 
                     break;
                 case CanonicalEventType.TestSuiteRunFinished:
                     var suite = e.Attribute(EventAttributes.GateItem) ?? _testSuites.ResultItem;
-                    evidence.Add(new GateEvidence(suite, e.OccurredAt, Passed(e) ?? (Number(e.Attribute(EventAttributes.TestsFailed)) is { } failed ? failed == 0 : null), null, e.Source));
+                    evidence.Add(new GateEvidence(suite, e.OccurredAt, Passed(e) ?? (Number(e.Attribute(EventAttributes.TestsFailed)) is { } failed ? failed == 0 : null), null, e.Source, e.Environment));
                     if (Number(e.Attribute(EventAttributes.Coverage)) is { } coverage)
                     {
-                        evidence.Add(new GateEvidence(_testSuites.CoverageItem, e.OccurredAt, null, coverage, e.Source));
+                        evidence.Add(new GateEvidence(_testSuites.CoverageItem, e.OccurredAt, null, coverage, e.Source, e.Environment));
                     }
 
                     break;
@@ -176,7 +176,7 @@ public sealed class ReleaseInbox
             return false;
         }
 
-        var verdict = GateEvaluator.Evaluate(new QualityGate { Items = [item] }, GateInputs()).Items[0].Verdict;
+        var verdict = EvidenceFreshness.EvaluateItem(item, GateInputs(), null, new DateTimeOffset(_context.CurrentUtcDateTime, TimeSpan.Zero)).Verdict;
         return verdict is GateVerdict.Passed or GateVerdict.Waived;
     }
 

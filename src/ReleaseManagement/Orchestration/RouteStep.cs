@@ -23,7 +23,15 @@ internal sealed class RouteStep(
             return rejected;
         }
 
-        if (step.To == DeploymentEnvironment.Production && state.TypePolicy.UsesReleaseWindows)
+        var windowed = step.To == DeploymentEnvironment.Production && state.TypePolicy.UsesReleaseWindows;
+        if (windowed)
+        {
+            await window.RunAsync();
+        }
+
+        // Evidence with a maxAge must still be fresh at the deployment: when it went stale meanwhile, the gate waits for
+        // fresh evidence (and the window is awaited again).
+        while (await gate.RunAsync(ReleaseStages.Gate(step.To), step.Gates, step.Validation, recheck: true) && windowed)
         {
             await window.RunAsync();
         }

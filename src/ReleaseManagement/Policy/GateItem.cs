@@ -18,4 +18,15 @@ public sealed record GateItem
 
     /// <summary>Whether a waiver (with reason and approver) may stand in for the item.</summary>
     public required bool Waivable { get; init; }
+
+    /// <summary>
+    /// Optional: the environment the item's evidence must be about (the event's or the API's <c>environment</c>);
+    /// evidence about another environment, or naming none, is <see cref="GateVerdict.Stale"/> (<see cref="EvidenceFreshness"/>).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DeploymentEnvironment? Environment { get; init; }
+
+    /// <summary>Optional: how old the item's evidence may be when the gate is evaluated (and again just before the deployment).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public TimeSpan? MaxAge { get; init; }
 }

@@ -222,10 +222,10 @@ public static class ReleasePolicyDefaults
             {
                 Items =
                 [
-                    Evidenced("environment-health", "Environment health verified"),
-                    Evidenced("backup", "Backup completed successfully"),
+                    Evidenced("environment-health", "Environment health verified") with { Environment = DeploymentEnvironment.Production, MaxAge = TimeSpan.FromHours(1) },
+                    Evidenced("backup", "Backup completed successfully") with { Environment = DeploymentEnvironment.Production, MaxAge = TimeSpan.FromHours(24) },
                     Attested("rollback-plan", "Rollback plan tested", ReleaseManager),
-                    Evidenced("monitoring-active", "Monitoring systems active"),
+                    Evidenced("monitoring-active", "Monitoring systems active") with { Environment = DeploymentEnvironment.Production, MaxAge = TimeSpan.FromHours(1) },
                     Attested("communication-plan", "Communication plan executed", ReleaseManager),
                 ],
             },

@@ -57,9 +57,33 @@ public static class EvidenceRequestValidator
             }
         }
 
+        var environment = EvidenceEnvironment(body, kind, errors);
         return errors.Any
             ? ValidationResult<ManualEvidence>.Failure(errors.ToDictionary())
-            : ValidationResult<ManualEvidence>.Success(new ManualEvidence(item!, kind!, by!, body.Approved, body.Passed, body.Value, reason, note));
+            : ValidationResult<ManualEvidence>.Success(new ManualEvidence(item!, kind!, by!, body.Approved, body.Passed, body.Value, reason, note) { Environment = environment });
+    }
+
+    /// <summary>The environment evidence is about (optional; one of the four, lower case); only evidence names one.</summary>
+    private static string? EvidenceEnvironment(EvidenceBody body, string? kind, ValidationErrors errors)
+    {
+        if (body.Environment is not { } text)
+        {
+            return null;
+        }
+
+        if (kind is not null && kind != EvidenceKinds.Evidence)
+        {
+            errors.Add("environment", "'environment' belongs to evidence.");
+            return null;
+        }
+
+        if (!Enum.TryParse<DeploymentEnvironment>(text.Trim(), ignoreCase: true, out var environment) || !Enum.IsDefined(environment) || int.TryParse(text, out _))
+        {
+            errors.Add("environment", $"'{text}' is not an environment: use one of {string.Join(", ", Enum.GetNames<DeploymentEnvironment>().Select(n => n.ToLowerInvariant()))}.");
+            return null;
+        }
+
+        return environment.ToString().ToLowerInvariant();
     }
 
     private static void CheckFieldsOfKind(EvidenceBody body, string kind, ValidationErrors errors)

@@ -12,6 +12,9 @@ namespace ReleaseManagement.Releases;
 public sealed record ManualEvidence(
     GateItem Item, string Kind, string By, bool? Approved, bool? Passed, decimal? Value, string? Reason, string? Note)
 {
+    /// <summary>The environment the evidence is about (lower case), when given (<see cref="GateItem.Environment"/>).</summary>
+    public string? Environment { get; init; }
+
     /// <summary>Attestations and waivers are a named person's word (the signed-in user must be that person).</summary>
     public bool IsPersonsWord => Kind is EvidenceKinds.Attestation or EvidenceKinds.Waiver;
 
@@ -45,6 +48,6 @@ public sealed record ManualEvidence(
             attributes[EventAttributes.Note] = Note;
         }
 
-        return new CanonicalEvent(eventId, EventSources.Api, CanonicalEventType.GateEvidence, at, releaseId, null, null, outcome, attributes);
+        return new CanonicalEvent(eventId, EventSources.Api, CanonicalEventType.GateEvidence, at, releaseId, null, Environment, outcome, attributes);
     }
 }
