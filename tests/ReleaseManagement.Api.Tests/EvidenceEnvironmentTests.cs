@@ -35,8 +35,10 @@ public sealed class EvidenceEnvironmentTests : IAsyncLifetime
         var unknown = await EvidenceAsync(id, """{ "item": "backup", "kind": "evidence", "by": "ops@example.com", "passed": true, "environment": "prod-eu" }""");
         var onWaiver = await EvidenceAsync(id, """{ "item": "backup", "kind": "waiver", "by": "rm@example.com", "reason": "Snapshot", "environment": "production" }""");
 
-        Assert.Equal((400, ["environment"]), (unknown.Status, unknown.ErrorFields));
-        Assert.Equal((400, ["environment"]), (onWaiver.Status, onWaiver.ErrorFields));
+        Assert.Equal(400, unknown.Status);
+        Assert.Equal(["environment"], unknown.ErrorFields);
+        Assert.Equal(400, onWaiver.Status);
+        Assert.Equal(["environment"], onWaiver.ErrorFields);
         await _h.EndAsync(id);
     }
 }
