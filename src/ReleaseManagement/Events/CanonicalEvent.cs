@@ -76,6 +76,9 @@ public static class EventAttributes
     public const string Artifact = "artifact";
     public const string Incident = "incident";
     public const string Reason = "reason";
+
+    /// <summary>Prefix of a reported configuration's settings: <c>setting:databaseServer</c> (secrets as <c>sha256:&lt;hex&gt;</c>).</summary>
+    public const string SettingPrefix = "setting:";
 }
 
 /// <summary>

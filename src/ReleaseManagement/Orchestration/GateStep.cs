@@ -9,7 +9,10 @@ internal sealed class GateStep(LifecycleState state, StatusRecorder status, Life
     /// <param name="recheck">Evaluated again just before a deployment (evidence may have gone stale since,
     /// <see cref="EvidenceFreshness"/>): nothing is recorded when it still passes.</param>
     /// <returns>Whether the gate had to wait (it did not pass at once).</returns>
-    public async Task<bool> RunAsync(string stage, IReadOnlyList<GateKind> gates, IReadOnlyList<string> extraItems, bool recheck = false)
+    /// <param name="environment">The environment promoted into: its <c>environment-configuration</c> item is checked
+    /// against its standard (<see cref="EnvironmentConfigurationGate"/>).</param>
+    public async Task<bool> RunAsync(
+        string stage, IReadOnlyList<GateKind> gates, IReadOnlyList<string> extraItems, bool recheck = false, DeploymentEnvironment? environment = null)
     {
         state.Stage = stage;
         var policy = state.Policy;
@@ -27,7 +30,14 @@ internal sealed class GateStep(LifecycleState state, StatusRecorder status, Life
         var waited = false;
         while (true)
         {
-            var evaluation = EvidenceFreshness.Evaluate(gate, state.Inbox.GateInputs(), state.Approvers, state.Now);
+            var inputs = state.Inbox.GateInputs();
+            var evaluation = EvidenceFreshness.Evaluate(gate, inputs, state.Approvers, state.Now);
+            if (environment is { } env)
+            {
+                evaluation = new GateEvaluation(evaluation.Items.Select((result, i) => EnvironmentConfigurationGate.Is(items[i])
+                    ? EnvironmentConfigurationGate.Evaluate(policy, items[i], env, inputs, state.Approvers, state.Now)
+                    : result).ToArray());
+            }
             var summary = string.Join("; ", evaluation.Items.Select(i => $"{i.Item} {i.Verdict}"));
             if (summary != last && !(recheck && !waited && evaluation.IsSatisfied))
             {

@@ -143,7 +143,7 @@ public sealed class ReleaseInbox
                     }
                     else
                     {
-                        evidence.Add(new GateEvidence(item, e.OccurredAt, Passed(e), Value(e), e.Source, e.Environment));
+                        evidence.Add(new GateEvidence(item, e.OccurredAt, Passed(e), Value(e), e.Source, e.Environment, Settings(e)));
                     }
 
                     break;
@@ -178,6 +178,14 @@ public sealed class ReleaseInbox
 
         var verdict = EvidenceFreshness.EvaluateItem(item, GateInputs(), null, new DateTimeOffset(_context.CurrentUtcDateTime, TimeSpan.Zero)).Verdict;
         return verdict is GateVerdict.Passed or GateVerdict.Waived;
+    }
+
+    /// <summary>A reported configuration's settings (attributes <c>setting:&lt;name&gt;</c>), or null when it has none.</summary>
+    private static Dictionary<string, string>? Settings(CanonicalEvent e)
+    {
+        var settings = e.Attributes.Where(a => a.Key.StartsWith(EventAttributes.SettingPrefix, StringComparison.Ordinal))
+            .ToDictionary(a => a.Key[EventAttributes.SettingPrefix.Length..], a => a.Value, StringComparer.OrdinalIgnoreCase);
+        return settings.Count > 0 ? settings : null;
     }
 
     private static bool? Passed(CanonicalEvent e) => e.Outcome switch

@@ -17,7 +17,7 @@ internal sealed class RouteStep(
         await status.RecordAsync(new StatusRecord(
             $"Promotion {step.From} → {step.To}: waiting for {string.Join(", ", step.Trigger)}.", ReleaseStages.Promotion(step.To), TimelineKinds.Phase));
         await wait.UntilAsync(() => step.Trigger.All(t => state.Inbox.Satisfied(t, state.Policy)), null);
-        await gate.RunAsync(ReleaseStages.Gate(step.To), step.Gates, step.Validation);
+        await gate.RunAsync(ReleaseStages.Gate(step.To), step.Gates, step.Validation, environment: step.To);
         if (step.ApprovalStage is { } stage && state.Policy.Approvals.TryGetValue(stage, out var rule) && await approval.RunAsync(stage, rule) is { } rejected)
         {
             return rejected;
@@ -31,7 +31,7 @@ internal sealed class RouteStep(
 
         // Evidence with a maxAge must still be fresh at the deployment: when it went stale meanwhile, the gate waits for
         // fresh evidence (and the window is awaited again).
-        while (await gate.RunAsync(ReleaseStages.Gate(step.To), step.Gates, step.Validation, recheck: true) && windowed)
+        while (await gate.RunAsync(ReleaseStages.Gate(step.To), step.Gates, step.Validation, recheck: true, environment: step.To) && windowed)
         {
             await window.RunAsync();
         }

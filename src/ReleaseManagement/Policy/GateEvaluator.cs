@@ -4,7 +4,10 @@ namespace ReleaseManagement.Policy;
 
 /// <summary>Pipeline evidence for a gate item: a pass/fail outcome, a measured value, or both.</summary>
 /// <param name="Environment">The environment the evidence is about, when it names one (<see cref="GateItem.Environment"/>).</param>
-public sealed record GateEvidence(string Item, DateTimeOffset At, bool? Passed = null, decimal? Value = null, string? Source = null, string? Environment = null);
+/// <param name="Settings">An environment's reported configuration (<see cref="EvidenceKinds.Configuration"/>), secrets hashed.</param>
+public sealed record GateEvidence(
+    string Item, DateTimeOffset At, bool? Passed = null, decimal? Value = null, string? Source = null, string? Environment = null,
+    IReadOnlyDictionary<string, string>? Settings = null);
 
 /// <summary>A named person's attestation for a gate item (or their refusal to attest).</summary>
 public sealed record GateAttestation(string Item, string By, bool Approved, DateTimeOffset At, string? Comment = null);

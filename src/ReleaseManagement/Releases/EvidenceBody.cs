@@ -10,4 +10,5 @@ public sealed record EvidenceBody(
     decimal? Value = null,
     string? Reason = null,
     string? Note = null,
-    string? Environment = null);
+    string? Environment = null,
+    IReadOnlyDictionary<string, string?>? Settings = null);

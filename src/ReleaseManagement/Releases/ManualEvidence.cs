@@ -15,6 +15,9 @@ public sealed record ManualEvidence(
     /// <summary>The environment the evidence is about (lower case), when given (<see cref="GateItem.Environment"/>).</summary>
     public string? Environment { get; init; }
 
+    /// <summary>A reported configuration (kind <see cref="EvidenceKinds.Configuration"/>), secrets already hashed.</summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
+
     /// <summary>Attestations and waivers are a named person's word (the signed-in user must be that person).</summary>
     public bool IsPersonsWord => Kind is EvidenceKinds.Attestation or EvidenceKinds.Waiver;
 
@@ -32,6 +35,13 @@ public sealed record ManualEvidence(
             case EvidenceKinds.Waiver:
                 attributes[EventAttributes.Waiver] = Reason!;
                 attributes[EventAttributes.Approver] = By;
+                break;
+            case EvidenceKinds.Configuration:
+                foreach (var (name, setting) in Settings ?? new Dictionary<string, string>())
+                {
+                    attributes[EventAttributes.SettingPrefix + name] = setting;
+                }
+
                 break;
             default:
                 outcome = Passed switch { true => EventOutcomes.Success, false => EventOutcomes.Failure, null => null };

@@ -244,9 +244,28 @@ public sealed class LifecycleHarness : IAsyncDisposable
             yield return Evidence(id, item, environment: "production");
         }
 
+        foreach (var environment in new[] { "integration", "staging", "production" })
+        {
+            yield return Configuration(id, environment);
+        }
+
         yield return Attestation(id, "user-acceptance", "po@example.com");
         yield return Attestation(id, "rollback-plan", "rm@example.com");
         yield return Attestation(id, "communication-plan", "rm@example.com");
+    }
+
+    /// <summary>A configuration report of <paramref name="environment"/> meeting the built-in standard (with <paramref name="changes"/>).</summary>
+    public static CanonicalEvent Configuration(string id, string environment, params (string Setting, string Value)[] changes)
+    {
+        var standard = ReleasePolicyDefaults.Create().Environments[Enum.Parse<DeploymentEnvironment>(environment, ignoreCase: true)].RequiredSettings
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+        foreach (var (setting, value) in changes)
+        {
+            standard[setting] = value;
+        }
+
+        return Event(CanonicalEventType.GateEvidence, id, null, environment,
+            attributes: [(EventAttributes.GateItem, EnvironmentConfigurationGate.ItemId), .. standard.Select(kv => (EventAttributes.SettingPrefix + kv.Key, kv.Value))]);
     }
 
     public async Task SendAllAsync(string id, IEnumerable<CanonicalEvent> events)
