@@ -21,7 +21,7 @@ public sealed class EnvironmentConfigurationLifecycleTests : IAsyncLifetime
         var request = Request($"config-{Guid.NewGuid():N}"[..24], ReleaseType.Patch);
         var id = await _h.StartReleaseAsync(request);
         await _h.SendAllAsync(id, EverythingPasses(id).Where(e => !(e.Attribute(EventAttributes.GateItem) == EnvironmentConfigurationGate.ItemId && e.Environment == "integration")));
-        await _h.RaiseAsync(id, Configuration(id, "integration", ("tlsRequired", "false"), ("databaseServer", "prod-db-server")));
+        await _h.RaiseAsync(id, ConfigurationReport(id, "integration", ("tlsRequired", "false"), ("databaseServer", "prod-db-server")));
 
         await _h.WaitForAsync(id, r => r.Stage == ReleaseStages.Gate(DeploymentEnvironment.Integration)
             && r.Gates!.Any(g => g.Item == EnvironmentConfigurationGate.ItemId && g.Verdict == "Failed"), "the failed configuration check");
@@ -29,7 +29,7 @@ public sealed class EnvironmentConfigurationLifecycleTests : IAsyncLifetime
         Assert.Equal("'databaseServer' expected 'int-db-server', actual 'prod-db-server'. 'tlsRequired' expected 'true', actual 'false'.", check.Reason);
         Assert.DoesNotContain(_h.Deployments, d => d.ReleaseId == id);
 
-        await _h.RaiseAsync(id, Configuration(id, "integration"));
+        await _h.RaiseAsync(id, ConfigurationReport(id, "integration"));
         var outcome = await _h.OutcomeAsync(id);
 
         Assert.Equal(ReleaseStatus.Completed, outcome.Status);

@@ -246,7 +246,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
         foreach (var environment in new[] { "integration", "staging", "production" })
         {
-            yield return Configuration(id, environment);
+            yield return ConfigurationReport(id, environment);
         }
 
         yield return Attestation(id, "user-acceptance", "po@example.com");
@@ -255,7 +255,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
     }
 
     /// <summary>A configuration report of <paramref name="environment"/> meeting the built-in standard (with <paramref name="changes"/>).</summary>
-    public static CanonicalEvent Configuration(string id, string environment, params (string Setting, string Value)[] changes)
+    public static CanonicalEvent ConfigurationReport(string id, string environment, params (string Setting, string Value)[] changes)
     {
         var standard = ReleasePolicyDefaults.Create().Environments[Enum.Parse<DeploymentEnvironment>(environment, ignoreCase: true)].RequiredSettings
             .ToDictionary(kv => kv.Key, kv => kv.Value);

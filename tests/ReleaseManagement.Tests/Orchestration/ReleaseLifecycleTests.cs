@@ -97,8 +97,8 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
             await _h.RaiseAsync(id, Evidence(id, item, environment: "production"));
         }
 
-        await _h.RaiseAsync(id, Configuration(id, "staging"));
-        await _h.RaiseAsync(id, Configuration(id, "production"));
+        await _h.RaiseAsync(id, ConfigurationReport(id, "staging"));
+        await _h.RaiseAsync(id, ConfigurationReport(id, "production"));
 
         await _h.RaiseAsync(id, Evidence(id, "security-scan", value: 0));
         await _h.WaitForAsync(id, r => r.Stage == ReleaseStages.EmergencyReview && r.StatusReason!.Contains("overdue", StringComparison.Ordinal), "review escalated");
