@@ -116,6 +116,15 @@ public sealed class CDEventsNormalizer(ReleaseCorrelator correlator) : IEventNor
             .Add(EventAttributes.Attestation, content.Str("attestation"))
             .Add(EventAttributes.Branch, custom.Str("branch"))
             .Add(EventAttributes.Commit, custom.Str("commit"));
+        if (canonicalType == CanonicalEventType.GateEvidence && content.Get("settings") is { ValueKind: JsonValueKind.Object } settings)
+        {
+            // A reported environment configuration (gate item environment-configuration): each setting as a string.
+            // Secret settings should be sent as sha256:<hex>; they are compared by hash and never shown either way.
+            foreach (var setting in settings.EnumerateObject())
+            {
+                attributes.Add(EventAttributes.SettingPrefix + setting.Name, setting.Value.ValueKind == JsonValueKind.String ? setting.Value.GetString() : setting.Value.GetRawText());
+            }
+        }
 
         var hints = new CorrelationHints(custom.Str("releaseId"), [custom.Str("branch")], custom.Str("tag"), version);
         var environment = CanonicalValues.Environment(content.Str("environment", "id") ?? custom.Str("environment"));
