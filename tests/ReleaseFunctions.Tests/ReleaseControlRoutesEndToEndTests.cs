@@ -90,6 +90,9 @@ public sealed class ReleaseControlRoutesEndToEndTests
         var aboutNowhere = await SendAsync(client, HttpMethod.Post, $"/api/releases/{id}/evidence",
             """{ "item": "backup", "kind": "evidence", "by": "ops@example.com", "passed": true, "environment": "moon" }""");
         Assert.Equal((HttpStatusCode.BadRequest, "application/problem+json"), (aboutNowhere.Status, aboutNowhere.MediaType));
+        var configuration = await SendAsync(client, HttpMethod.Post, $"/api/releases/{id}/evidence",
+            """{ "item": "environment-configuration", "kind": "configuration", "by": "ops@example.com", "environment": "integration", "settings": { "tlsRequired": "true" } }""");
+        Assert.Equal(HttpStatusCode.Accepted, configuration.Status);
 
         var moved = DateOnly.ParseExact(target, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var move = await SendAsync(client, HttpMethod.Patch, $"/api/releases/{id}", $$"""{ "targetDate": "{{moved}}", "by": "rm@example.com" }""");
