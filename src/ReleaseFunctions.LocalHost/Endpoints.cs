@@ -40,6 +40,8 @@ public static class Endpoints
             handlers.EvidenceAsync(id, request, durable, ct));
         api.MapGet(ApiRoutes.ReleaseAudit, (string id, HttpRequest request, AuditHandlers handlers, CancellationToken ct) => handlers.GetAsync(id, request, ct));
         api.MapGet(ApiRoutes.ReleaseNotes, (string id, HttpRequest request, ReleaseNotesHandlers notes, CancellationToken ct) => notes.GetAsync(id, request, ct));
+        api.MapPost(ApiRoutes.ReleaseRollback, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
+            handlers.RollbackAsync(id, request, durable, ct));
         api.MapGet(ApiRoutes.Health, () => HealthHandler.Get());
         api.MapGet(ApiRoutes.Policy, (PolicyHandlers handlers) => handlers.Get());
         api.MapPost(ApiRoutes.GitHubWebhook, (HttpRequest request, WebhookHandlers handlers, CancellationToken ct) => handlers.GitHubAsync(request, ct));

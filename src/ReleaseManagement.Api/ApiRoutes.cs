@@ -18,6 +18,7 @@ public static class ApiRoutes
     public const string ReleaseEvidence = "releases/{id}/evidence";
     public const string ReleaseAudit = "releases/{id}/audit";
     public const string ReleaseNotes = "releases/{id}/notes";
+    public const string ReleaseRollback = "releases/{id}/rollback";
     public const string Health = "health";
     public const string Policy = "policy";
     public const string Approval = "approvals/{token}";

@@ -30,6 +30,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("RescheduleRelease", "patch", "releases/{id}")]
     [InlineData("RecordMilestone", "post", "releases/{id}/milestones/{name}")]
     [InlineData("RecordEvidence", "post", "releases/{id}/evidence")]
+    [InlineData("RollbackRelease", "post", "releases/{id}/rollback")]
     [InlineData("GetMetrics", "get", "metrics")]
     [InlineData("GetReport", "get", "reports/{period}")]
     public void HttpFunction_IsIndexedWithItsRouteAndMethod(string name, string method, string route)
@@ -49,6 +50,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("RescheduleRelease")]
     [InlineData("RecordMilestone")]
     [InlineData("RecordEvidence")]
+    [InlineData("RollbackRelease")]
     public void ReleaseApiFunction_HasADurableClientBinding(string name)
     {
         Binding(Function(name), "durableClient");

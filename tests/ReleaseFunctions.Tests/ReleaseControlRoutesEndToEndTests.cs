@@ -3,8 +3,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using ReleaseFunctions.Tests.Support;
 using ReleaseFunctions.TestSupport;
+using ReleaseManagement.Azure.Events;
+using ReleaseManagement.Events;
+using ReleaseManagement.Ports;
 
 namespace ReleaseFunctions.Tests;
 
@@ -80,9 +84,40 @@ public sealed class ReleaseControlRoutesEndToEndTests
             """{ "item": "code-review", "kind": "attestation", "by": "qa@example.com" }""");
         Assert.Equal((HttpStatusCode.Forbidden, "application/problem+json"), (refusedAttestation.Status, refusedAttestation.MediaType));
 
+        var aboutProduction = await SendAsync(client, HttpMethod.Post, $"/api/releases/{id}/evidence",
+            """{ "item": "backup", "kind": "evidence", "by": "ops@example.com", "passed": true, "environment": "production" }""");
+        Assert.Equal(HttpStatusCode.Accepted, aboutProduction.Status);
+        var aboutNowhere = await SendAsync(client, HttpMethod.Post, $"/api/releases/{id}/evidence",
+            """{ "item": "backup", "kind": "evidence", "by": "ops@example.com", "passed": true, "environment": "moon" }""");
+        Assert.Equal((HttpStatusCode.BadRequest, "application/problem+json"), (aboutNowhere.Status, aboutNowhere.MediaType));
+        var configuration = await SendAsync(client, HttpMethod.Post, $"/api/releases/{id}/evidence",
+            """{ "item": "environment-configuration", "kind": "configuration", "by": "ops@example.com", "environment": "integration", "settings": { "tlsRequired": "true" } }""");
+        Assert.Equal(HttpStatusCode.Accepted, configuration.Status);
+
         var moved = DateOnly.ParseExact(target, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var move = await SendAsync(client, HttpMethod.Patch, $"/api/releases/{id}", $$"""{ "targetDate": "{{moved}}", "by": "rm@example.com" }""");
         Assert.Equal(HttpStatusCode.Accepted, move.Status);
+
+        var notAManager = await SendAsync(client, HttpMethod.Post, $"/api/releases/{id}/rollback", """{ "by": "qa@example.com", "reason": "Looks broken" }""");
+        Assert.Equal((HttpStatusCode.Forbidden, "application/problem+json"), (notAManager.Status, notAManager.MediaType));
+        var nothingDeployed = await SendAsync(client, HttpMethod.Post, $"/api/releases/{id}/rollback", """{ "by": "rm@example.com", "reason": "Looks broken" }""");
+        Assert.Equal((HttpStatusCode.Conflict, "application/problem+json"), (nothingDeployed.Status, nothingDeployed.MediaType));
+
+        // A pipeline's report that integration is deployed (stored as the event processor stores it) makes it a rollback
+        // target for the route; the release itself never asked for that deployment, so it notes the request and goes on.
+        var store = new TablePipelineEventStore(new TableClient(Azurite.ConnectionString, settings["PipelineEvents__Table"]));
+        var deployed = new CanonicalEvent("test:" + Guid.NewGuid().ToString("N"), "test", CanonicalEventType.ServiceDeployed, DateTimeOffset.UtcNow, id, "Billing",
+            "integration", EventOutcomes.Success, new Dictionary<string, string>());
+        await store.AddAsync(deployed, DateTimeOffset.UtcNow, Ct);
+        await store.MarkProcessedAsync(deployed, EventDelivery.NotRunning, DateTimeOffset.UtcNow, Ct);
+        var rollback = await SendAsync(client, HttpMethod.Post, $"/api/releases/{id}/rollback", """{ "by": "rm@example.com", "reason": "Looks broken" }""");
+        Assert.Equal(HttpStatusCode.Accepted, rollback.Status);
+        Assert.Equal("integration", (string?)rollback.Body!["environment"]);
+        await Poll.UntilAsync(
+            async () => (await SendAsync(client, HttpMethod.Get, $"/api/releases/{id}")).Body,
+            r => r?["timeline"]?.AsArray().Any(t => ((string?)t!["message"])?.StartsWith("Rollback requested by rm@example.com ignored", StringComparison.Ordinal) == true) == true,
+            TimeSpan.FromSeconds(60),
+            "the release to note the rollback it cannot do");
 
         var cancelForNobody = await SendAsync(client, HttpMethod.Post, "/api/releases/nobody-here/cancel", """{ "reason": "x", "by": "rm@example.com" }""");
         Assert.Equal((HttpStatusCode.NotFound, "application/problem+json"), (cancelForNobody.Status, cancelForNobody.MediaType));

@@ -29,7 +29,8 @@ public sealed record Received(
     CancelRequest? Cancel = null,
     RescheduleRequest? Reschedule = null,
     CanonicalEvent? Pipeline = null,
-    ApprovalDecision? Approval = null);
+    ApprovalDecision? Approval = null,
+    RollbackRequest? Rollback = null);
 
 /// <summary>An answer of a handler: status, headers and the JSON body.</summary>
 public sealed record Answer(int Status, string? ContentType, IHeaderDictionary Headers, JsonNode? Body)
@@ -143,9 +144,10 @@ public sealed class ApiHarness : IAsyncDisposable
         var reschedule = context.WaitForExternalEvent<RescheduleRequest>(ReleaseEventNames.Reschedule);
         var pipeline = context.WaitForExternalEvent<CanonicalEvent>(ReleaseEventNames.Pipeline);
         var approval = context.WaitForExternalEvent<ApprovalDecision>(ReleaseEventNames.Approval);
+        var rollback = context.WaitForExternalEvent<RollbackRequest>(ReleaseEventNames.Rollback);
         while (true)
         {
-            var next = await Task.WhenAny(stop, cancel, reschedule, pipeline, approval);
+            var next = await Task.WhenAny(stop, cancel, reschedule, pipeline, approval, rollback);
             if (next == stop)
             {
                 return received;
@@ -165,6 +167,11 @@ public sealed class ApiHarness : IAsyncDisposable
             {
                 received.Add(new(ReleaseEventNames.Pipeline, Pipeline: await pipeline));
                 pipeline = context.WaitForExternalEvent<CanonicalEvent>(ReleaseEventNames.Pipeline);
+            }
+            else if (next == rollback)
+            {
+                received.Add(new(ReleaseEventNames.Rollback, Rollback: await rollback));
+                rollback = context.WaitForExternalEvent<RollbackRequest>(ReleaseEventNames.Rollback);
             }
             else
             {

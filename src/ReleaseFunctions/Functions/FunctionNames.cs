@@ -12,6 +12,7 @@ public static class FunctionNames
     public const string RecordMilestone = "RecordMilestone";
     public const string RecordEvidence = "RecordEvidence";
     public const string GetReleaseAudit = "GetReleaseAudit";
+    public const string RollbackRelease = "RollbackRelease";
     public const string Health = "Health";
     public const string GetPolicy = "GetPolicy";
     public const string GetReleaseNotes = "GetReleaseNotes";

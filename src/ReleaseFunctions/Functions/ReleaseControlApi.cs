@@ -46,4 +46,12 @@ public sealed class ReleaseControlApi(ReleaseHandlers releases, ReleaseControlHa
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
         await control.EvidenceAsync(id, request, durable, cancellationToken);
+
+    [Function(FunctionNames.RollbackRelease)]
+    public async Task<IResult> Rollback(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ReleaseRollback)] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        await control.RollbackAsync(id, request, durable, cancellationToken);
 }

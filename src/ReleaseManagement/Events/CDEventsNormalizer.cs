@@ -120,6 +120,15 @@ public sealed class CDEventsNormalizer(ReleaseCorrelator correlator) : IEventNor
             .Add(EventAttributes.Title, content.Str("title") ?? custom.Str("title"))
             .Add(EventAttributes.Author, content.Str("author") ?? custom.Str("author"))
             .Add(EventAttributes.Labels, JsonRead.Labels(custom.Items("labels")));
+        if (canonicalType == CanonicalEventType.GateEvidence && content.Get("settings") is { ValueKind: JsonValueKind.Object } settings)
+        {
+            // A reported environment configuration (gate item environment-configuration): each setting as a string.
+            // Secret settings should be sent as sha256:<hex>; they are compared by hash and never shown either way.
+            foreach (var setting in settings.EnumerateObject())
+            {
+                attributes.Add(EventAttributes.SettingPrefix + setting.Name, setting.Value.ValueKind == JsonValueKind.String ? setting.Value.GetString() : setting.Value.GetRawText());
+            }
+        }
 
         var hints = new CorrelationHints(custom.Str("releaseId"), [custom.Str("branch")], custom.Str("tag"), version);
         var environment = CanonicalValues.Environment(content.Str("environment", "id") ?? custom.Str("environment"));

@@ -85,6 +85,9 @@ public static class EventAttributes
     public const string Artifact = "artifact";
     public const string Incident = "incident";
     public const string Reason = "reason";
+
+    /// <summary>Prefix of a reported configuration's settings: <c>setting:databaseServer</c> (secrets as <c>sha256:&lt;hex&gt;</c>).</summary>
+    public const string SettingPrefix = "setting:";
 }
 
 /// <summary>
@@ -132,4 +135,7 @@ public static class ReleaseEventNames
 
     /// <summary>A new target production date (<see cref="Orchestration.RescheduleRequest"/>).</summary>
     public const string Reschedule = "reschedule";
+
+    /// <summary>A rollback on demand by a release manager (<see cref="Orchestration.RollbackRequest"/>).</summary>
+    public const string Rollback = "rollback";
 }

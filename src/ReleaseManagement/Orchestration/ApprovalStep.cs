@@ -19,14 +19,15 @@ internal sealed class ApprovalStep(LifecycleState state, StatusRecorder status, 
     /// Returns null when approved, else the outcome that ends the release. <paramref name="gate"/> is the stage's gate,
     /// shown to approvers; with <paramref name="gateBlocks"/> its failure refuses approvals (unless the rule allows them).
     /// </summary>
-    public async Task<ReleaseOutcome?> RunAsync(string stage, ApprovalRule rule, QualityGate? gate = null, bool gateBlocks = true)
+    public async Task<ReleaseOutcome?> RunAsync(
+        string stage, ApprovalRule rule, QualityGate? gate = null, bool gateBlocks = true, DeploymentEnvironment? environment = null)
     {
         state.Stage = stage;
         var requestedBy = state.Release.RequestedBy;
         var roles = rule.RequiredRoles.Distinct(StringComparer.Ordinal).ToArray();
         var deadline = state.Now + rule.Timeout;
         var round = 1;
-        var gates = EvaluateGate(gate);
+        var gates = EvaluateGate(gate, environment);
         var blockedBy = ApprovalGates.BlockedBy(gates, rule, gateBlocks);
         var refused = new HashSet<string>(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -44,7 +45,7 @@ internal sealed class ApprovalStep(LifecycleState state, StatusRecorder status, 
         while (true)
         {
             // The gate as it stands now: new evidence may fail (or fix) it while the approvers decide.
-            var now = EvaluateGate(gate);
+            var now = EvaluateGate(gate, environment);
             var nowBlockedBy = ApprovalGates.BlockedBy(now, rule, gateBlocks);
             if (ApprovalGates.Signature(now) != ApprovalGates.Signature(gates) || nowBlockedBy != blockedBy)
             {
@@ -159,8 +160,8 @@ internal sealed class ApprovalStep(LifecycleState state, StatusRecorder status, 
         return approved ? null : new ReleaseOutcome(ReleaseStatus.Rejected, $"{stage} {evaluation.Summary.TrimEnd('.')}.");
     }
 
-    private GateEvaluation EvaluateGate(QualityGate? gate) =>
-        gate is null ? new GateEvaluation([]) : GateEvaluator.Evaluate(gate, state.Inbox.GateInputs(), state.Approvers);
+    private GateEvaluation EvaluateGate(QualityGate? gate, DeploymentEnvironment? environment) =>
+        gate is null ? new GateEvaluation([]) : StageGate.Evaluate(state.Policy, gate, state.Inbox.GateInputs(), state.Approvers, state.Now, environment);
 
     private static IReadOnlyList<string> Decided(ApprovalEvaluation evaluation) =>
         evaluation.Decisions.Where(d => d.Outcome is DecisionOutcome.Counted or DecisionOutcome.Refused).Select(d => $"{d.Decision.Approver}{(d.Decision.Role is { } r ? $" ({r})" : string.Empty)}: "

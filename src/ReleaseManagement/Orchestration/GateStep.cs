@@ -3,17 +3,22 @@ using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Orchestration;
 
-/// <summary>Quality gates: evaluated until they pass; a failed or pending item waits for new evidence, an attestation or a waiver.</summary>
+/// <summary>Quality gates: evaluated until they pass; a failed, pending or stale item waits for new evidence, an attestation or a waiver.</summary>
 internal sealed class GateStep(LifecycleState state, StatusRecorder status, LifecycleWait wait)
 {
     /// <summary>The gates a promotion step needs and its extra checks, as the release's risk level makes them (<see cref="ReleaseGates.For"/>).</summary>
-    public Task RunAsync(string stage, IReadOnlyList<GateKind> gates, IReadOnlyList<string> extraItems) =>
+    public Task<bool> RunAsync(string stage, IReadOnlyList<GateKind> gates, IReadOnlyList<string> extraItems) =>
         RunAsync(stage, ReleaseGates.For(state.Policy, state.Risk, gates, extraItems));
 
-    public async Task RunAsync(string stage, EffectiveGate effective)
+    /// <param name="recheck">Evaluated again just before a deployment (evidence may have gone stale since,
+    /// <see cref="EvidenceFreshness"/>): nothing is recorded when it still passes.</param>
+    /// <param name="environment">The environment promoted into: its <c>environment-configuration</c> item is checked
+    /// against its standard (<see cref="EnvironmentConfigurationGate"/>).</param>
+    /// <returns>Whether the gate had to wait (it did not pass at once).</returns>
+    public async Task<bool> RunAsync(string stage, EffectiveGate effective, bool recheck = false, DeploymentEnvironment? environment = null)
     {
         state.Stage = stage;
-        if (effective.Skipped.Count > 0)
+        if (effective.Skipped.Count > 0 && !recheck)
         {
             var risk = state.Risk;
             await status.TimelineAsync(TimelineKinds.Gate,
@@ -22,16 +27,17 @@ internal sealed class GateStep(LifecycleState state, StatusRecorder status, Life
 
         if (effective.IsEmpty)
         {
-            return;
+            return false;
         }
 
         var gate = effective.Gate;
         string? last = null;
+        var waited = false;
         while (true)
         {
-            var evaluation = Evaluate(gate);
+            var evaluation = Evaluate(gate, environment);
             var summary = string.Join("; ", evaluation.Items.Select(i => $"{i.Item} {i.Verdict}"));
-            if (summary != last)
+            if (summary != last && !(recheck && !waited && evaluation.IsSatisfied))
             {
                 last = summary;
                 await status.RecordAsync(new StatusRecord($"Gate {stage}: {evaluation.Overall}.", stage, TimelineKinds.Gate)
@@ -42,16 +48,18 @@ internal sealed class GateStep(LifecycleState state, StatusRecorder status, Life
 
             if (evaluation.IsSatisfied)
             {
-                return;
+                return waited;
             }
 
+            waited = true;
             var count = state.Inbox.Events.Count;
             await wait.UntilAsync(() => state.Inbox.Events.Count > count, null);
         }
     }
 
-    /// <summary>The gate's verdicts from everything the release has been told.</summary>
-    public GateEvaluation Evaluate(QualityGate gate) => GateEvaluator.Evaluate(gate, state.Inbox.GateInputs(), state.Approvers);
+    /// <summary>The gate's verdicts from everything the release has been told, now (<see cref="StageGate"/>).</summary>
+    public GateEvaluation Evaluate(QualityGate gate, DeploymentEnvironment? environment = null) =>
+        StageGate.Evaluate(state.Policy, gate, state.Inbox.GateInputs(), state.Approvers, state.Now, environment);
 
     public static IReadOnlyList<GateItemStatus> Statuses(GateEvaluation evaluation) =>
         evaluation.Items.Select(i => new GateItemStatus(i.Item, i.Verdict.ToString(), i.Reason)).ToArray();

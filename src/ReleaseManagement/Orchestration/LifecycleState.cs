@@ -56,6 +56,15 @@ internal sealed class LifecycleState
     /// <summary>Approval stages decided or expired: a later decision on one is noted and ignored.</summary>
     public HashSet<string> ClosedStages { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The environments deployed and not rolled back, as this release's deployment steps saw them.</summary>
+    public SortedSet<DeploymentEnvironment> Deployed { get; } = [];
+
+    /// <summary>
+    /// What is under way while a deployment or a rollback waits for its outcome ("a deployment to staging is under way"),
+    /// else null: a rollback request meanwhile is noted and ignored.
+    /// </summary>
+    public string? DeploymentUnderWay { get; set; }
+
     public string ReleaseId => Release.Id;
 
     public DateTimeOffset Now => new(Context.CurrentUtcDateTime, TimeSpan.Zero);

@@ -1,3 +1,4 @@
+using ReleaseManagement.Policy;
 using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Orchestration;
@@ -13,8 +14,10 @@ internal sealed class LifecycleWait(LifecycleState state, StatusRecorder status,
     {
         while (true)
         {
+            await HandleRollbacksAsync();
             var satisfied = await state.Inbox.WaitUntilAsync(done, deadline?.UtcDateTime, alsoWakeOn);
             await HandleReschedulesAsync();
+            await HandleRollbacksAsync();
             if (!satisfied)
             {
                 return false;
@@ -24,6 +27,27 @@ internal sealed class LifecycleWait(LifecycleState state, StatusRecorder status,
             {
                 return true;
             }
+        }
+    }
+
+    /// <summary>
+    /// A rollback request for an environment the release is deployed to ends the wait with
+    /// <see cref="RollbackRequestedException"/> (the lifecycle rolls back); one with nothing to roll back, or while a
+    /// deployment or rollback is under way, is noted on the timeline and ignored.
+    /// </summary>
+    private async Task HandleRollbacksAsync()
+    {
+        while (state.Inbox.Rollbacks.TryDequeue(out var request))
+        {
+            var (environment, refusal) = state.DeploymentUnderWay is { } busy
+                ? ((DeploymentEnvironment?)null, busy)
+                : RollbackTargets.Choose(state.Deployed, request.Environment);
+            if (environment is { } target)
+            {
+                throw new RollbackRequestedException(request, target);
+            }
+
+            await status.TimelineAsync(TimelineKinds.Rollback, $"Rollback requested by {request.By} ignored: {refusal}.");
         }
     }
 

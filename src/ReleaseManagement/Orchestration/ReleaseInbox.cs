@@ -24,6 +24,7 @@ public sealed class ReleaseInbox
     private Task<HealthReading> _health;
     private Task<CancelRequest> _cancel;
     private Task<RescheduleRequest> _reschedule;
+    private Task<RollbackRequest> _rollback;
 
     /// <param name="testSuites">Which gate items a finished test-suite run counts for (the captured policy's).</param>
     public ReleaseInbox(TaskOrchestrationContext context, ILogger log, TestSuiteEvidence testSuites)
@@ -36,6 +37,7 @@ public sealed class ReleaseInbox
         _health = context.WaitForExternalEvent<HealthReading>(ReleaseEventNames.Health);
         _cancel = context.WaitForExternalEvent<CancelRequest>(ReleaseEventNames.Cancel);
         _reschedule = context.WaitForExternalEvent<RescheduleRequest>(ReleaseEventNames.Reschedule);
+        _rollback = context.WaitForExternalEvent<RollbackRequest>(ReleaseEventNames.Rollback);
     }
 
     public List<ApprovalDecision> Decisions { get; } = [];
@@ -51,6 +53,9 @@ public sealed class ReleaseInbox
 
     /// <summary>Reschedules not yet handled by the lifecycle, oldest first.</summary>
     public Queue<RescheduleRequest> Reschedules { get; } = new();
+
+    /// <summary>Rollback requests not yet handled by the lifecycle, oldest first.</summary>
+    public Queue<RollbackRequest> Rollbacks { get; } = new();
 
     /// <summary>Called for every pipeline event as it is applied (the lifecycle writes it to the timeline).</summary>
     public Func<CanonicalEvent, Task>? OnEvent { get; set; }
@@ -77,7 +82,7 @@ public sealed class ReleaseInbox
         {
             while (true)
             {
-                var tasks = new List<Task> { _approval, _pipeline, _health, _cancel, _reschedule };
+                var tasks = new List<Task> { _approval, _pipeline, _health, _cancel, _reschedule, _rollback };
                 if (timer is not null)
                 {
                     tasks.Add(timer);
@@ -101,7 +106,7 @@ public sealed class ReleaseInbox
 
                 await ApplyAsync(winner);
                 ThrowIfCancelled();
-                if (done() || Reschedules.Count > 0)
+                if (done() || Reschedules.Count > 0 || Rollbacks.Count > 0)
                 {
                     return true;
                 }
@@ -138,16 +143,16 @@ public sealed class ReleaseInbox
                     }
                     else
                     {
-                        evidence.Add(new GateEvidence(item, e.OccurredAt, Passed(e), Value(e), e.Source));
+                        evidence.Add(new GateEvidence(item, e.OccurredAt, Passed(e), Value(e), e.Source, e.Environment, Settings(e)));
                     }
 
                     break;
                 case CanonicalEventType.TestSuiteRunFinished:
                     var suite = e.Attribute(EventAttributes.GateItem) ?? _testSuites.ResultItem;
-                    evidence.Add(new GateEvidence(suite, e.OccurredAt, Passed(e) ?? (Number(e.Attribute(EventAttributes.TestsFailed)) is { } failed ? failed == 0 : null), null, e.Source));
+                    evidence.Add(new GateEvidence(suite, e.OccurredAt, Passed(e) ?? (Number(e.Attribute(EventAttributes.TestsFailed)) is { } failed ? failed == 0 : null), null, e.Source, e.Environment));
                     if (Number(e.Attribute(EventAttributes.Coverage)) is { } coverage)
                     {
-                        evidence.Add(new GateEvidence(_testSuites.CoverageItem, e.OccurredAt, null, coverage, e.Source));
+                        evidence.Add(new GateEvidence(_testSuites.CoverageItem, e.OccurredAt, null, coverage, e.Source, e.Environment));
                     }
 
                     break;
@@ -171,8 +176,16 @@ public sealed class ReleaseInbox
             return false;
         }
 
-        var verdict = GateEvaluator.Evaluate(new QualityGate { Items = [item] }, GateInputs()).Items[0].Verdict;
+        var verdict = EvidenceFreshness.EvaluateItem(item, GateInputs(), null, new DateTimeOffset(_context.CurrentUtcDateTime, TimeSpan.Zero)).Verdict;
         return verdict is GateVerdict.Passed or GateVerdict.Waived;
+    }
+
+    /// <summary>A reported configuration's settings (attributes <c>setting:&lt;name&gt;</c>), or null when it has none.</summary>
+    private static Dictionary<string, string>? Settings(CanonicalEvent e)
+    {
+        var settings = e.Attributes.Where(a => a.Key.StartsWith(EventAttributes.SettingPrefix, StringComparison.Ordinal))
+            .ToDictionary(a => a.Key[EventAttributes.SettingPrefix.Length..], a => a.Value, StringComparer.OrdinalIgnoreCase);
+        return settings.Count > 0 ? settings : null;
     }
 
     private static bool? Passed(CanonicalEvent e) => e.Outcome switch
@@ -249,6 +262,11 @@ public sealed class ReleaseInbox
         {
             Reschedules.Enqueue(await _reschedule);
             _reschedule = _context.WaitForExternalEvent<RescheduleRequest>(ReleaseEventNames.Reschedule);
+        }
+        else if (winner == _rollback)
+        {
+            Rollbacks.Enqueue(await _rollback);
+            _rollback = _context.WaitForExternalEvent<RollbackRequest>(ReleaseEventNames.Rollback);
         }
     }
 }

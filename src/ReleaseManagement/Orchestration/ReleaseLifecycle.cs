@@ -27,6 +27,7 @@ public sealed class ReleaseLifecycle
     private readonly ValidationStep _validation;
     private readonly WatchStep _watch;
     private readonly EmergencyReviewStep _emergencyReview;
+    private readonly RollbackStep _rollback;
 
     public ReleaseLifecycle(TaskOrchestrationContext context, ReleaseOrchestrationInput input)
     {
@@ -43,6 +44,7 @@ public sealed class ReleaseLifecycle
         _validation = new ValidationStep(_state, _status, deployment, missingData);
         _watch = new WatchStep(_state, _status, _wait, deployment, missingData);
         _emergencyReview = new EmergencyReviewStep(_state, _status, _wait);
+        _rollback = new RollbackStep(_state, _status, deployment);
         _state.Inbox.OnEvent = e => _status.TimelineAsync(TimelineKinds.Event, Describe(e));
         _state.Inbox.OnDecision = _approval.NoteStaleDecisionAsync;
     }
@@ -119,20 +121,48 @@ public sealed class ReleaseLifecycle
             await _development.RunAsync();
         }
 
-        // 3. Promotion through the route: trigger, gates, approval, the production window, deployment.
+        // 3. Promotion through the route: trigger, gates, approval, the production window, deployment. A rollback on
+        // demand of a lower environment goes back to the promotion into it.
         DateTimeOffset? deployedAt = null;
-        foreach (var step in policy.PromotionRoute(release.Type))
+        var route = policy.PromotionRoute(release.Type);
+        for (var i = 0; i < route.Count;)
         {
-            if (await _route.RunAsync(step) is { } failed)
+            try
             {
-                return failed;
-            }
+                if (await _route.RunAsync(route[i]) is { } failed)
+                {
+                    return failed;
+                }
 
-            deployedAt = step.To == DeploymentEnvironment.Production ? _state.Now : deployedAt;
+                deployedAt = route[i].To == DeploymentEnvironment.Production ? _state.Now : deployedAt;
+                i++;
+            }
+            catch (RollbackRequestedException requested)
+            {
+                if (await _rollback.RunAsync(requested) is { } ended)
+                {
+                    return ended;
+                }
+
+                i = Math.Max(0, route.ToList().FindIndex(s => s.To == requested.Environment));
+            }
         }
 
+        try
+        {
+            return await AfterProductionAsync(deployedAt ?? _state.Now);
+        }
+        catch (RollbackRequestedException requested)
+        {
+            // After the production deployment only production can be rolled back (RollbackTargets): the release ends.
+            return await _rollback.RunAsync(requested) ?? new ReleaseOutcome(ReleaseStatus.RolledBack, $"Rolled back: {requested.Message}");
+        }
+    }
+
+    /// <summary>Steps 4 to 7, after the production deployment at <paramref name="since"/>.</summary>
+    private async Task<ReleaseOutcome?> AfterProductionAsync(DateTimeOffset since)
+    {
         // 4. Post-deployment validation; 5. the watch and the success criteria. A breach of either rolls back.
-        var since = deployedAt ?? _state.Now;
         if (await _validation.RunAsync(since) is { } invalid)
         {
             return invalid;
@@ -144,7 +174,7 @@ public sealed class ReleaseLifecycle
         }
 
         // 6. The hotfix's post-hoc review; 7. the notices still due (T+1) before the release closes.
-        if (release.Type == ReleaseType.Hotfix)
+        if (_state.Release.Type == ReleaseType.Hotfix)
         {
             await _emergencyReview.RunAsync(since);
         }

@@ -19,20 +19,28 @@ internal sealed class RouteStep(
             $"Promotion {step.From} → {step.To}: waiting for {string.Join(", ", step.Trigger)}.", ReleaseStages.Promotion(step.To), TimelineKinds.Phase));
         await wait.UntilAsync(() => step.Trigger.All(t => state.Inbox.Satisfied(t, state.Policy)), null);
         var effective = ReleaseGates.For(state.Policy, state.Risk, step.Gates, step.Validation);
-        await gate.RunAsync(ReleaseStages.Gate(step.To), effective);
+        await gate.RunAsync(ReleaseStages.Gate(step.To), effective, environment: step.To);
         if (step.ApprovalStage is { } stage && state.Policy.Approvals.TryGetValue(stage, out var rule))
         {
             if (!state.Policy.IsOnApprovalRoute(state.Release.EffectiveChangeCategory, stage))
             {
                 await approval.SkipAsync(stage);
             }
-            else if (await approval.RunAsync(stage, rule, effective.Gate, gateBlocks: true) is { } rejected)
+            else if (await approval.RunAsync(stage, rule, effective.Gate, gateBlocks: true, environment: step.To) is { } rejected)
             {
                 return rejected;
             }
         }
 
-        if (step.To == DeploymentEnvironment.Production && state.TypePolicy.UsesReleaseWindows)
+        var windowed = step.To == DeploymentEnvironment.Production && state.TypePolicy.UsesReleaseWindows;
+        if (windowed)
+        {
+            await window.RunAsync();
+        }
+
+        // Evidence with a maxAge must still be fresh at the deployment: when it went stale meanwhile, the gate waits for
+        // fresh evidence (and the window is awaited again).
+        while (await gate.RunAsync(ReleaseStages.Gate(step.To), effective, recheck: true, environment: step.To) && windowed)
         {
             await window.RunAsync();
         }

@@ -41,8 +41,17 @@ public static class EnvironmentConfigurationCheck
         {
             if (!byName.TryGetValue(setting, out var value) || string.IsNullOrWhiteSpace(value))
             {
-                deviations.Add(new(environment, setting, DeviationKind.Missing, expected, null,
-                    $"{environment}: '{setting}' is not set; the standard requires '{expected}'."));
+                var secret = standard.SecretSettings.Contains(setting, StringComparer.OrdinalIgnoreCase);
+                deviations.Add(new(environment, setting, DeviationKind.Missing, secret ? SecretHash.Hidden : expected, null,
+                    secret ? $"{environment}: '{setting}' is not set (a secret: its value is not shown)." : $"{environment}: '{setting}' is not set; the standard requires '{expected}'."));
+            }
+            else if (standard.SecretSettings.Contains(setting, StringComparer.OrdinalIgnoreCase))
+            {
+                if (!string.Equals(SecretHash.Of(value), SecretHash.Of(expected), StringComparison.Ordinal))
+                {
+                    deviations.Add(new(environment, setting, DeviationKind.Mismatch, SecretHash.Hidden, SecretHash.Hidden,
+                        $"{environment}: '{setting}' differs from the standard (a secret: compared by hash, not shown)."));
+                }
             }
             else if (!string.Equals(value.Trim(), expected.Trim(), StringComparison.OrdinalIgnoreCase))
             {

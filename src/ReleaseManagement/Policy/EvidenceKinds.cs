@@ -7,5 +7,8 @@ public static class EvidenceKinds
     public const string Waiver = "waiver";
     public const string Evidence = "evidence";
 
-    public static readonly IReadOnlyList<string> All = [Attestation, Waiver, Evidence];
+    /// <summary>An environment's actual configuration (a settings map), for <see cref="EnvironmentConfigurationGate.ItemId"/>.</summary>
+    public const string Configuration = "configuration";
+
+    public static readonly IReadOnlyList<string> All = [Attestation, Waiver, Evidence, Configuration];
 }

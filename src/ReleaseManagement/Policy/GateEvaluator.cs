@@ -3,7 +3,11 @@ using System.Globalization;
 namespace ReleaseManagement.Policy;
 
 /// <summary>Pipeline evidence for a gate item: a pass/fail outcome, a measured value, or both.</summary>
-public sealed record GateEvidence(string Item, DateTimeOffset At, bool? Passed = null, decimal? Value = null, string? Source = null);
+/// <param name="Environment">The environment the evidence is about, when it names one (<see cref="GateItem.Environment"/>).</param>
+/// <param name="Settings">An environment's reported configuration (<see cref="EvidenceKinds.Configuration"/>), secrets hashed.</param>
+public sealed record GateEvidence(
+    string Item, DateTimeOffset At, bool? Passed = null, decimal? Value = null, string? Source = null, string? Environment = null,
+    IReadOnlyDictionary<string, string>? Settings = null);
 
 /// <summary>A named person's attestation for a gate item (or their refusal to attest).</summary>
 public sealed record GateAttestation(string Item, string By, bool Approved, DateTimeOffset At, string? Comment = null);
@@ -26,6 +30,9 @@ public enum GateVerdict
     Failed,
     Pending,
     Waived,
+
+    /// <summary>The evidence is too old or about another environment (<see cref="EvidenceFreshness"/>): not a pass.</summary>
+    Stale,
 }
 
 /// <summary>One item's verdict; <see cref="Reason"/> says why (always set unless the item simply passed on evidence).</summary>
@@ -37,7 +44,7 @@ public sealed record GateEvaluation(IReadOnlyList<GateItemResult> Items)
     /// <summary>Failed if any item failed, else Pending if any is pending, else Passed (waived items count as satisfied).</summary>
     public GateVerdict Overall =>
         Items.Any(i => i.Verdict == GateVerdict.Failed) ? GateVerdict.Failed
-        : Items.Any(i => i.Verdict == GateVerdict.Pending) ? GateVerdict.Pending
+        : Items.Any(i => i.Verdict is GateVerdict.Pending or GateVerdict.Stale) ? GateVerdict.Pending
         : GateVerdict.Passed;
 
     public bool IsSatisfied => Overall == GateVerdict.Passed;

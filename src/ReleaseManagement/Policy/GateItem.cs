@@ -28,4 +28,13 @@ public sealed record GateItem
 
     /// <summary>The built-in <see cref="WaiverRoles"/>: the release manager.</summary>
     public static readonly IReadOnlyList<string> DefaultWaiverRoles = [PolicyRoles.ReleaseManager];
+    /// Optional: the environment the item's evidence must be about (the event's or the API's <c>environment</c>);
+    /// evidence about another environment, or naming none, is <see cref="GateVerdict.Stale"/> (<see cref="EvidenceFreshness"/>).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DeploymentEnvironment? Environment { get; init; }
+
+    /// <summary>Optional: how old the item's evidence may be when the gate is evaluated (and again just before the deployment).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public TimeSpan? MaxAge { get; init; }
 }

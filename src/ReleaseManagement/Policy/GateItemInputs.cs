@@ -56,7 +56,8 @@ public static class GateItemInputs
     {
         var kinds = new List<string>(2)
         {
-            item.SatisfiedBy == GateSatisfaction.Attestation ? EvidenceKinds.Attestation : EvidenceKinds.Evidence,
+            item.SatisfiedBy == GateSatisfaction.Attestation ? EvidenceKinds.Attestation
+            : EnvironmentConfigurationGate.Is(item) ? EvidenceKinds.Configuration : EvidenceKinds.Evidence,
         };
         if (item.Waivable)
         {

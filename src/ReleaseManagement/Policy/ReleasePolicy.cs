@@ -37,6 +37,9 @@ public sealed record ReleasePolicy
     /// <summary>Which gate items a finished test-suite run counts for (its result and its coverage). Optional.</summary>
     public TestSuiteEvidence TestSuiteEvidence { get; init; } = new();
 
+    /// <summary>What a failed deployment leads to (optional; <see cref="DeploymentPolicy"/>'s defaults).</summary>
+    public DeploymentPolicy Deployment { get; init; } = new();
+
     /// <summary>Standard, Normal, Emergency and Major changes: the approval route and release types each allows.</summary>
     public required IReadOnlyDictionary<ChangeCategory, ChangeCategoryPolicy> ChangeCategories { get; init; }
 

@@ -381,6 +381,15 @@ public static class ReleasePolicyValidator
                     }
 
                     Names(item.WaiverRoles, P(itemPath, "waiverRoles"));
+                    if (item.MaxAge is { } maxAge && maxAge <= TimeSpan.Zero)
+                    {
+                        Error(P(itemPath, "maxAge"), "Must be positive (or omitted: evidence of any age counts).");
+                    }
+
+                    if ((item.MaxAge is not null || item.Environment is not null) && item.SatisfiedBy != GateSatisfaction.Evidence)
+                    {
+                        Error(P(itemPath, item.MaxAge is not null ? "maxAge" : "environment"), "Only items satisfied by evidence have an environment or a maxAge.");
+                    }
                 }
         }
 

@@ -9,4 +9,6 @@ public sealed record EvidenceBody(
     bool? Passed = null,
     decimal? Value = null,
     string? Reason = null,
-    string? Note = null);
+    string? Note = null,
+    string? Environment = null,
+    IReadOnlyDictionary<string, string?>? Settings = null);

@@ -57,9 +57,84 @@ public static class EvidenceRequestValidator
             }
         }
 
+        var environment = EvidenceEnvironment(body, kind, errors);
+        var settings = ConfigurationSettings(policy, body, kind, environment, errors);
         return errors.Any
             ? ValidationResult<ManualEvidence>.Failure(errors.ToDictionary())
-            : ValidationResult<ManualEvidence>.Success(new ManualEvidence(item!, kind!, by!, body.Approved, body.Passed, body.Value, reason, note));
+            : ValidationResult<ManualEvidence>.Success(new ManualEvidence(item!, kind!, by!, body.Approved, body.Passed, body.Value, reason, note)
+            {
+                Environment = environment,
+                Settings = settings,
+            });
+    }
+
+    /// <summary>The environment evidence is about (optional; one of the four, lower case); only evidence names one.</summary>
+    private static string? EvidenceEnvironment(EvidenceBody body, string? kind, ValidationErrors errors)
+    {
+        if (body.Environment is not { } text)
+        {
+            return null;
+        }
+
+        if (kind is not null && kind is not (EvidenceKinds.Evidence or EvidenceKinds.Configuration))
+        {
+            errors.Add("environment", "'environment' belongs to evidence or a configuration.");
+            return null;
+        }
+
+        if (!Enum.TryParse<DeploymentEnvironment>(text.Trim(), ignoreCase: true, out var environment) || !Enum.IsDefined(environment) || int.TryParse(text, out _))
+        {
+            errors.Add("environment", $"'{text}' is not an environment: use one of {string.Join(", ", Enum.GetNames<DeploymentEnvironment>().Select(n => n.ToLowerInvariant()))}.");
+            return null;
+        }
+
+        return environment.ToString().ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// A configuration's settings: required (at least one) with the environment they were read from; the environment's
+    /// secret settings hashed here, so the secret is never stored, raised or logged. Only a configuration has settings.
+    /// </summary>
+    private static Dictionary<string, string>? ConfigurationSettings(ReleasePolicy policy, EvidenceBody body, string? kind, string? environment, ValidationErrors errors)
+    {
+        if (kind != EvidenceKinds.Configuration)
+        {
+            if (body.Settings is not null && kind is not null)
+            {
+                errors.Add("settings", "'settings' belong to a configuration.");
+            }
+
+            return null;
+        }
+
+        if (body.Environment is null)
+        {
+            errors.Add("environment", "A configuration names the environment it was read from.");
+        }
+
+        if (body.Settings is null || body.Settings.Count == 0)
+        {
+            errors.Add("settings", "A configuration needs its settings: an object of setting name to value.");
+            return null;
+        }
+
+        var secrets = environment is not null && Enum.TryParse<DeploymentEnvironment>(environment, true, out var env) && policy.Environments.TryGetValue(env, out var standard)
+            ? standard.SecretSettings
+            : [];
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in body.Settings)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
+            {
+                errors.Add("settings", "A setting needs a name of at most 100 characters.");
+                continue;
+            }
+
+            var text = value?.Trim() ?? string.Empty;
+            settings[name.Trim()] = secrets.Contains(name.Trim(), StringComparer.OrdinalIgnoreCase) && text.Length > 0 ? SecretHash.Of(text) : text;
+        }
+
+        return settings;
     }
 
     private static void CheckFieldsOfKind(EvidenceBody body, string kind, ValidationErrors errors)

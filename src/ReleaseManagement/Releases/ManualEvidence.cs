@@ -12,6 +12,12 @@ namespace ReleaseManagement.Releases;
 public sealed record ManualEvidence(
     GateItem Item, string Kind, string By, bool? Approved, bool? Passed, decimal? Value, string? Reason, string? Note)
 {
+    /// <summary>The environment the evidence is about (lower case), when given (<see cref="GateItem.Environment"/>).</summary>
+    public string? Environment { get; init; }
+
+    /// <summary>A reported configuration (kind <see cref="EvidenceKinds.Configuration"/>), secrets already hashed.</summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
+
     /// <summary>Attestations and waivers are a named person's word (the signed-in user must be that person).</summary>
     public bool IsPersonsWord => Kind is EvidenceKinds.Attestation or EvidenceKinds.Waiver;
 
@@ -30,6 +36,13 @@ public sealed record ManualEvidence(
                 attributes[EventAttributes.Waiver] = Reason!;
                 attributes[EventAttributes.Approver] = By;
                 break;
+            case EvidenceKinds.Configuration:
+                foreach (var (name, setting) in Settings ?? new Dictionary<string, string>())
+                {
+                    attributes[EventAttributes.SettingPrefix + name] = setting;
+                }
+
+                break;
             default:
                 outcome = Passed switch { true => EventOutcomes.Success, false => EventOutcomes.Failure, null => null };
                 if (Value is { } value)
@@ -45,6 +58,6 @@ public sealed record ManualEvidence(
             attributes[EventAttributes.Note] = Note;
         }
 
-        return new CanonicalEvent(eventId, EventSources.Api, CanonicalEventType.GateEvidence, at, releaseId, null, null, outcome, attributes);
+        return new CanonicalEvent(eventId, EventSources.Api, CanonicalEventType.GateEvidence, at, releaseId, null, Environment, outcome, attributes);
     }
 }

@@ -209,10 +209,14 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     public static CanonicalEvent Milestone(string id, string name) => Event(CanonicalEventType.MilestoneReached, id, attributes: (EventAttributes.Milestone, name));
 
-    public static CanonicalEvent Evidence(string id, string item, bool passed = true, decimal? value = null) =>
+    /// <param name="environment">The environment the evidence is about (the built-in production checks need <c>production</c>).</param>
+    public static CanonicalEvent Evidence(string id, string item, bool passed = true, decimal? value = null, string? environment = null) =>
         value is { } v
-            ? Event(CanonicalEventType.GateEvidence, id, passed ? EventOutcomes.Success : EventOutcomes.Failure, attributes: [(EventAttributes.GateItem, item), (EventAttributes.Value, v.ToString(CultureInfo.InvariantCulture))])
-            : Event(CanonicalEventType.GateEvidence, id, passed ? EventOutcomes.Success : EventOutcomes.Failure, attributes: (EventAttributes.GateItem, item));
+            ? Event(CanonicalEventType.GateEvidence, id, passed ? EventOutcomes.Success : EventOutcomes.Failure, environment, attributes: [(EventAttributes.GateItem, item), (EventAttributes.Value, v.ToString(CultureInfo.InvariantCulture))])
+            : Event(CanonicalEventType.GateEvidence, id, passed ? EventOutcomes.Success : EventOutcomes.Failure, environment, attributes: (EventAttributes.GateItem, item));
+
+    /// <summary>The built-in policy's pre-deployment checks that must be about production and fresh (environment health, backup, monitoring).</summary>
+    public static readonly IReadOnlyList<string> ProductionChecks = ["environment-health", "backup", "monitoring-active"];
 
     public static CanonicalEvent Attestation(string id, string item, string by) =>
         Event(CanonicalEventType.GateEvidence, id, attributes: [(EventAttributes.GateItem, item), (EventAttributes.Attestation, "approved"), (EventAttributes.Approver, by)]);
@@ -230,14 +234,38 @@ public sealed class LifecycleHarness : IAsyncDisposable
         yield return Evidence(id, "test-coverage", value: coverage);
         yield return Evidence(id, "security-scan", value: 0);
         yield return Evidence(id, "security-testing", value: 0);
-        foreach (var item in new[] { "unit-tests", "static-analysis", "integration-tests", "performance-benchmarks", "regression-tests", "environment-health", "backup", "monitoring-active" })
+        foreach (var item in new[] { "unit-tests", "static-analysis", "integration-tests", "performance-benchmarks", "regression-tests" })
         {
             yield return Evidence(id, item);
+        }
+
+        foreach (var item in ProductionChecks)
+        {
+            yield return Evidence(id, item, environment: "production");
+        }
+
+        foreach (var environment in new[] { "integration", "staging", "production" })
+        {
+            yield return ConfigurationReport(id, environment);
         }
 
         yield return Attestation(id, "user-acceptance", "po@example.com");
         yield return Attestation(id, "rollback-plan", "rm@example.com");
         yield return Attestation(id, "communication-plan", "rm@example.com");
+    }
+
+    /// <summary>A configuration report of <paramref name="environment"/> meeting the built-in standard (with <paramref name="changes"/>).</summary>
+    public static CanonicalEvent ConfigurationReport(string id, string environment, params (string Setting, string Value)[] changes)
+    {
+        var standard = ReleasePolicyDefaults.Create().Environments[Enum.Parse<DeploymentEnvironment>(environment, ignoreCase: true)].RequiredSettings
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
+        foreach (var (setting, value) in changes)
+        {
+            standard[setting] = value;
+        }
+
+        return Event(CanonicalEventType.GateEvidence, id, null, environment,
+            attributes: [(EventAttributes.GateItem, EnvironmentConfigurationGate.ItemId), .. standard.Select(kv => (EventAttributes.SettingPrefix + kv.Key, kv.Value))]);
     }
 
     public async Task SendAllAsync(string id, IEnumerable<CanonicalEvent> events)

@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Events;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Api;
+
+/// <summary>The rollback on demand (issue 13, point 4).</summary>
+public sealed partial class ReleaseControlHandlers
+{
+    /// <summary>
+    /// <c>POST /api/releases/{id}/rollback</c> <c>{by, reason, environment?}</c>: by a release manager of the release
+    /// (403 otherwise; with sign-in required, the signed-in user must be that person), of an environment the release is
+    /// deployed to according to its pipeline events (409 otherwise, <see cref="RollbackTargets"/>); 202 when raised to the
+    /// running release, which rolls back through the deployment pipeline.
+    /// </summary>
+    public async Task<Results<Accepted<RollbackAccepted>, ProblemHttpResult>> RollbackAsync(
+        string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<RollbackBody>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return await RequestRollbackAsync(releaseId, body, AppServicePrincipal.From(request), durable, cancellationToken);
+    }
+
+    /// <summary>
+    /// A rollback once its body is read: validated, refused unless a release manager asks for a deployed environment of a
+    /// running release, then raised. The route and a dashboard form both end here, so both follow the same rules.
+    /// </summary>
+    /// <param name="principal">The signed-in user (App Service authentication), when there is one.</param>
+    public async Task<Results<Accepted<RollbackAccepted>, ProblemHttpResult>> RequestRollbackAsync(
+        string releaseId, RollbackBody? body, AppServicePrincipal? principal, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var validation = RollbackRequestValidator.Validate(body, time.GetUtcNow());
+        if (!validation.IsValid)
+        {
+            return Problems.Validation(validation.Errors, "The rollback request is invalid.");
+        }
+
+        var standing = await RunningRelease.CheckAsync(releases, durable, releaseId, cancellationToken);
+        if (NotRunning(standing) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var rollback = validation.Value!;
+        var record = standing.Record!;
+        if (approvalOptions.Value.RequireSignedInApprover)
+        {
+            if (principal is null)
+            {
+                return Problems.Forbidden("Sign-in required.", "A rollback needs a signed-in user (App Service authentication).");
+            }
+
+            if (!principal.Is(rollback.By))
+            {
+                return Problems.Forbidden("Not the person named.", "The signed-in user is not the person named in 'by'.");
+            }
+        }
+
+        var managers = ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers).GetValueOrDefault(PolicyRoles.ReleaseManager, []);
+        if (!managers.Contains(rollback.By, StringComparer.OrdinalIgnoreCase))
+        {
+            LogRefusedRollback(log, releaseId, rollback.By);
+            return Problems.Forbidden(
+                "Not a release manager of this release.",
+                $"{rollback.By} does not hold the {PolicyRoles.ReleaseManager} role for release '{releaseId}'; only a release manager may roll it back.");
+        }
+
+        var deployed = RollbackTargets.Deployed((await events.ListByReleaseAsync(releaseId, cancellationToken)).Select(e => e.Event));
+        var (environment, nothing) = RollbackTargets.Choose(deployed, rollback.Environment);
+        if (environment is not { } target)
+        {
+            return Problems.Conflict("Nothing to roll back.", $"Release '{releaseId}' cannot be rolled back there: {nothing}.");
+        }
+
+        await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Rollback, rollback with { Environment = target }, cancellationToken);
+        var name = target.ToString().ToLowerInvariant();
+        LogRollback(log, releaseId, name, rollback.By);
+        var location = ReleaseHandlers.StatusUri(releaseId);
+        return TypedResults.Accepted(location, new RollbackAccepted(releaseId, name, rollback.Reason, rollback.By, rollback.At, location));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rollback of release {ReleaseId} in {Environment} requested by {By}")]
+    private static partial void LogRollback(ILogger logger, string releaseId, string environment, string by);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollback of release {ReleaseId} refused: {By} is not one of its release managers")]
+    private static partial void LogRefusedRollback(ILogger logger, string releaseId, string by);
+}
