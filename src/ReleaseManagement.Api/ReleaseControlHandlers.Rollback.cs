@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Api.Audit;
+using ReleaseManagement.Audit;
 using ReleaseManagement.Events;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Releases;
@@ -27,7 +29,7 @@ public sealed partial class ReleaseControlHandlers
             return problem;
         }
 
-        return await RequestRollbackAsync(releaseId, body, AppServicePrincipal.From(request), durable, cancellationToken);
+        return await RequestRollbackAsync(releaseId, body, AppServicePrincipal.From(request), AuditOrigin.From(request), durable, cancellationToken);
     }
 
     /// <summary>
@@ -35,8 +37,9 @@ public sealed partial class ReleaseControlHandlers
     /// running release, then raised. The route and a dashboard form both end here, so both follow the same rules.
     /// </summary>
     /// <param name="principal">The signed-in user (App Service authentication), when there is one.</param>
+    /// <param name="origin">Where the request came from, for its audit row.</param>
     public async Task<Results<Accepted<RollbackAccepted>, ProblemHttpResult>> RequestRollbackAsync(
-        string releaseId, RollbackBody? body, AppServicePrincipal? principal, DurableTaskClient durable, CancellationToken cancellationToken)
+        string releaseId, RollbackBody? body, AppServicePrincipal? principal, AuditOrigin origin, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var validation = RollbackRequestValidator.Validate(body, time.GetUtcNow());
         if (!validation.IsValid)
@@ -81,8 +84,10 @@ public sealed partial class ReleaseControlHandlers
             return Problems.Conflict("Nothing to roll back.", $"Release '{releaseId}' cannot be rolled back there: {nothing}.");
         }
 
-        await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Rollback, rollback with { Environment = target }, cancellationToken);
         var name = target.ToString().ToLowerInvariant();
+        await AuditAsync(origin, releaseId, AuditActions.Rollback, rollback.By, $"Rollback of {name} requested: {rollback.Reason}", "deployment (rollback on demand: release-manager)",
+            new() { ["environment"] = name, ["reason"] = rollback.Reason }, rollback.At, cancellationToken);
+        await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Rollback, rollback with { Environment = target }, cancellationToken);
         LogRollback(log, releaseId, name, rollback.By);
         var location = ReleaseHandlers.StatusUri(releaseId);
         return TypedResults.Accepted(location, new RollbackAccepted(releaseId, name, rollback.Reason, rollback.By, rollback.At, location));

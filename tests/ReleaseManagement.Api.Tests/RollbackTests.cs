@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Events;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
@@ -42,6 +44,11 @@ public sealed class RollbackTests : IAsyncLifetime
         var received = Assert.Single(await _h.ReceivedAsync(id));
         Assert.Equal(ReleaseEventNames.Rollback, received.Name);
         Assert.Equal((DeploymentEnvironment.Staging, "rm@example.com", "Wrong build in staging"), (received.Rollback!.Environment, received.Rollback.By, received.Rollback.Reason));
+        var audit = await _h.CallAsync(r => _h.Services.GetRequiredService<AuditHandlers>().GetAsync(id, r, Ct), method: "GET");
+        var row = audit.Body!["entries"]!.AsArray().Last()!;
+        Assert.Equal(("rollback", "rm@example.com", "api"), ((string?)row["action"], (string?)row["by"], (string?)row["channel"]));
+        Assert.Equal(("staging", "Wrong build in staging"), ((string?)row["data"]!["environment"], (string?)row["data"]!["reason"]));
+        Assert.True((bool)audit.Body!["verified"]!);
     }
 
     [Fact]
@@ -54,6 +61,8 @@ public sealed class RollbackTests : IAsyncLifetime
 
         Assert.Equal((403, "application/problem+json"), (answer.Status, answer.ContentType));
         Assert.Contains("release-manager", answer.Str("detail"));
+        var audit = await _h.CallAsync(r => _h.Services.GetRequiredService<AuditHandlers>().GetAsync(id, r, Ct), method: "GET");
+        Assert.DoesNotContain(audit.Body!["entries"]!.AsArray(), e => (string?)e!["action"] == "rollback");
         await _h.EndAsync(id);
     }
 

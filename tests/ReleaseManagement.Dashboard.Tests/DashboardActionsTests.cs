@@ -165,6 +165,32 @@ public sealed class DashboardActionsTests
     }
 
     [Fact]
+    public async Task Rollback_WithoutTheConfirmationBox_Is400AndNothingIsSent()
+    {
+        var actions = Actions(signIn: false);
+        var form = $"form={Uri.EscapeDataString(actions.FormValue("r1", Get()))}&reason=Payments+fail&environment=production&by=rm%40example.com";
+
+        var outcome = await actions.RollbackAsync("r1", Post(form), null!, TestContext.Current.CancellationToken);
+
+        Assert.Equal((400, "rollback"), (outcome.StatusCode, outcome.Form));
+        Assert.True(outcome.Errors.ContainsKey("confirm"));
+        Assert.Equal("Payments fail", outcome.Values["reason"]);
+    }
+
+    [Fact]
+    public async Task Rollback_SignedInPersonWhoIsNoReleaseManager_Is403()
+    {
+        var actions = Actions(signIn: true);
+        const string person = "stranger@example.com";
+        var form = $"form={Uri.EscapeDataString(actions.FormValue("r1", Get(person)))}&reason=Stop&confirm=yes";
+
+        var outcome = await actions.RollbackAsync("r1", Post(form, person), null!, TestContext.Current.CancellationToken);
+
+        Assert.Equal(403, outcome.StatusCode);
+        Assert.Contains("is not a release manager", outcome.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Reschedule_BadDate_IsRefusedByTheApisValidatorOnThatField()
     {
         var actions = Actions(signIn: false);

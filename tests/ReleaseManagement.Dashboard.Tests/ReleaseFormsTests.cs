@@ -26,6 +26,28 @@ public sealed class ReleaseFormsTests
     }
 
     [Theory]
+    [InlineData(ReleasePhase.Promotion)]
+    [InlineData(ReleasePhase.Validation)]
+    [InlineData(ReleasePhase.PostRelease)]
+    public void Build_ReleaseThatMayBeDeployed_OffersARollbackFormWithItsConfirmation(ReleasePhase phase)
+    {
+        var forms = ReleaseForms.Build(Release("r1", phase), DefaultPolicy, Local, null, null);
+
+        var rollback = Form(forms, "rollback");
+        Assert.Equal("/api/dashboard/releases/r1/rollback", rollback.Action);
+        Assert.Equal(["", "integration", "staging", "production"], rollback.Fields.Single(f => f.Name == "environment").Options.Select(o => o.Value));
+        Assert.True(rollback.Fields.Single(f => f.Name == "reason").Required);
+        Assert.Contains(rollback.Fields, f => f.Name == "confirm" && f.Type == "checkbox");
+        Assert.Equal("cancel", forms.Forms[^1].Name);
+    }
+
+    [Theory]
+    [InlineData(ReleasePhase.Planning)]
+    [InlineData(ReleasePhase.Development)]
+    public void Build_ReleaseNotDeployedYet_OffersNoRollbackForm(ReleasePhase phase) =>
+        Assert.DoesNotContain(ReleaseForms.Build(Release("r1", phase), DefaultPolicy, Local, null, null).Forms, f => f.Name == "rollback");
+
+    [Theory]
     [InlineData(ReleaseStatus.Completed)]
     [InlineData(ReleaseStatus.Cancelled)]
     [InlineData(ReleaseStatus.RolledBack)]

@@ -14,6 +14,7 @@ public sealed class Dashboard(DashboardHandlers pages)
     public const string EvidenceFunction = "DashboardRecordEvidence";
     public const string RescheduleFunction = "DashboardReschedule";
     public const string CancelFunction = "DashboardCancel";
+    public const string RollbackFunction = "DashboardRollback";
     public const string EnvironmentsFunction = "DashboardEnvironments";
     public const string CalendarFunction = "DashboardCalendar";
     public const string MetricsFunction = "DashboardMetrics";
@@ -63,6 +64,14 @@ public sealed class Dashboard(DashboardHandlers pages)
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
         pages.CancelAsync(id, request, durable, cancellationToken);
+
+    [Function(RollbackFunction)]
+    public Task<IResult> Rollback(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = DashboardRoutes.RollbackRoute)] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        pages.RollbackAsync(id, request, durable, cancellationToken);
 
     [Function(EnvironmentsFunction)]
     public Task<IResult> Environments(

@@ -110,6 +110,15 @@ public sealed class DashboardActions(
                 : (await control.SubmitCancelAsync(releaseId, new CancelBody(form.Text("reason"), by), AuditOrigin.From(form.Request, AuditChannels.Page), durable, cancellationToken)).Result,
             cancellationToken);
 
+    /// <summary><c>POST /api/dashboard/releases/{id}/rollback</c>: only with the form's confirmation box ticked.</summary>
+    public Task<ActionOutcome> RollbackAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        ActAsync(releaseId, request, _ => ReleaseForms.Rollback, async (form, by) =>
+            form.Text("confirm") != ReleaseForms.Confirmed
+                ? Problems.Validation(new Dictionary<string, string[]> { ["confirm"] = ["Tick the box to confirm that the deployment is to be rolled back."] }, "Not confirmed.")
+                : (await control.RequestRollbackAsync(releaseId, new RollbackBody(by, form.Text("reason"), form.Text("environment")),
+                    AppServicePrincipal.From(request), AuditOrigin.From(form.Request, AuditChannels.Page), durable, cancellationToken)).Result,
+            cancellationToken);
+
     /// <summary>
     /// The steps every form takes: read the form, check its anti-forgery value, then (sign-in on) the person and their role;
     /// only then hand it to <paramref name="submit"/> (the API handler, with the person acting as <c>by</c>).

@@ -30,6 +30,8 @@ public static class DashboardEndpoints
             pages.RescheduleAsync(id, request, durable, ct)).DisableAntiforgery();
         app.MapPost(Path(DashboardRoutes.CancelRoute), (string id, HttpRequest request, DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
             pages.CancelAsync(id, request, durable, ct)).DisableAntiforgery();
+        app.MapPost(Path(DashboardRoutes.RollbackRoute), (string id, HttpRequest request, DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
+            pages.RollbackAsync(id, request, durable, ct)).DisableAntiforgery();
         app.MapMethods(Path(DashboardRoutes.EnvironmentsRoute), getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.EnvironmentsAsync(request, ct));
         app.MapMethods(Path(DashboardRoutes.CalendarRoute), getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.CalendarAsync(request, ct));
         app.MapMethods(Path(DashboardRoutes.MetricsRoute), getOrHead, (DashboardHandlers pages, CancellationToken ct) => pages.MetricsAsync(ct));

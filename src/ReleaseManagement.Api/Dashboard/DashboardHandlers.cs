@@ -42,6 +42,9 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardActions a
     public Task<IResult> CancelAsync(string id, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
         AnswerAsync(id, request, actions.CancelAsync(id, request, durable, cancellationToken), cancellationToken);
 
+    public Task<IResult> RollbackAsync(string id, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        AnswerAsync(id, request, actions.RollbackAsync(id, request, durable, cancellationToken), cancellationToken);
+
     /// <summary>An accepted action: 303 back to the release page, which says so. A refused one: the release page again, with the problem.</summary>
     private async Task<IResult> AnswerAsync(string id, HttpRequest request, Task<ActionOutcome> acting, CancellationToken cancellationToken)
     {

@@ -17,6 +17,7 @@ public static class DashboardRoutes
     public const string EvidenceRoute = "dashboard/releases/{id}/evidence";
     public const string RescheduleRoute = "dashboard/releases/{id}/reschedule";
     public const string CancelRoute = "dashboard/releases/{id}/cancel";
+    public const string RollbackRoute = "dashboard/releases/{id}/rollback";
     public const string EnvironmentsRoute = "dashboard/environments";
     public const string CalendarRoute = "dashboard/calendar";
     public const string MetricsRoute = "dashboard/metrics";
@@ -31,6 +32,13 @@ public static class DashboardRoutes
 
     /// <summary>The address of a release's form action: <paramref name="route"/> (one of the templates above) for release <paramref name="id"/>.</summary>
     public static string Action(string route, string id) => $"/{ApiRoutes.Prefix}/{route.Replace("{id}", Uri.EscapeDataString(id), StringComparison.Ordinal)}";
+
+    /// <summary>The release notes of a release as a page (<c>GET /api/releases/{id}/notes</c> in HTML).</summary>
+    public static string Notes(string id) => $"{Action(ApiRoutes.ReleaseNotes, id)}?format=html";
+
+    /// <summary>The audit trail of a release (<c>GET /api/releases/{id}/audit</c>), as JSON or in another format (<c>csv</c>).</summary>
+    public static string Audit(string id, string? format = null) =>
+        Action(ApiRoutes.ReleaseAudit, id) + (format is null ? "" : $"?format={Uri.EscapeDataString(format)}");
 
     public static string Environments => $"{Base}/environments";
 

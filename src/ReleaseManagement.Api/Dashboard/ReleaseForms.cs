@@ -18,6 +18,7 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
     public const string Waiver = EvidenceKinds.Waiver;
     public const string Reschedule = "reschedule";
     public const string Cancel = "cancel";
+    public const string Rollback = "rollback";
 
     /// <summary>The query parameter of the release page that names the form whose action was accepted.</summary>
     public const string DoneParameter = "done";
@@ -34,6 +35,7 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
         [Waiver] = "The waiver was recorded. The gate is evaluated again with it; the checklist then shows the verdict.",
         [Reschedule] = "The new target date was sent to the release. The page shows it once the release has taken it in.",
         [Cancel] = "The cancel was sent to the release. It ends once the release has taken it in.",
+        [Rollback] = "The rollback was sent to the release. It asks the pipeline to roll back; the timeline shows the outcome.",
     };
 
     /// <summary>The release page's address after an accepted action of <paramref name="form"/>.</summary>
@@ -132,6 +134,21 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
                 f.Text("targetDate", "New target date", required: true, type: "date", initial: DisplayFormat.Date(release.Request.TargetDate)),
                 f.Text("reason", "Reason", required: false, maxLength: RequestFields.MaxReasonLength),
             ]));
+        if (release.Phase is ReleasePhase.Promotion or ReleasePhase.Deployment or ReleasePhase.Validation or ReleasePhase.PostRelease)
+        {
+            f = For(Rollback);
+            forms.Add(f.Form(
+                "Roll back a deployment", "Roll back", DashboardRoutes.Action(DashboardRoutes.RollbackRoute, id),
+                "Asks the pipeline to roll back the highest environment the release is deployed to (or the one chosen). Production "
+                + "ends the release Rolled back; integration or staging sends it back to the promotion into that environment.", [],
+                [
+                    f.Select("environment", "Environment", [new("", "The highest deployed"), .. RollbackEnvironments], required: false),
+                    f.TextArea("reason", "Reason", required: true, maxLength: RequestFields.MaxReasonLength),
+                    f.Checkbox("confirm", "I understand that the deployment is rolled back through the pipeline"),
+                ],
+                danger: true));
+        }
+
         f = For(Cancel);
         forms.Add(f.Form(
             "Cancel the release", "Cancel release", DashboardRoutes.Action(DashboardRoutes.CancelRoute, id),
@@ -143,6 +160,9 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
             danger: true));
         return new ReleaseForms(forms, notice);
     }
+
+    private static readonly FieldOption[] RollbackEnvironments =
+        [new("integration", "Integration"), new("staging", "Staging"), new("production", "Production")];
 
     /// <summary>The element id of <paramref name="form"/>'s section on the page.</summary>
     public static string FormId(string form) => $"form-{form}";
