@@ -1,5 +1,6 @@
 using ReleaseManagement.Api.Dashboard;
 using ReleaseManagement.Approvals;
+using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 using static ReleaseManagement.Dashboard.Tests.Builders;
@@ -99,6 +100,19 @@ public sealed class ReleasePageViewTests
         var view = Build(Release("r1"), [new TimelineEntry(1, Now.AddHours(-2), ReleasePhase.Planning, "phase", "Planning: risk High."), new TimelineEntry(2, Now.AddHours(-1), ReleasePhase.Planning, "approval", "Awaiting plan approval.")]);
 
         Assert.Equal(["Planning: risk High.", "Awaiting plan approval."], view.Timeline.Select(t => t.Message));
+    }
+
+    [Fact]
+    public void Build_StageTheChangeCategorySkips_IsShownPreApprovedNotAsWaitingToBeAsked()
+    {
+        var standard = Release("s1", ReleasePhase.Development);
+        standard = standard with { Request = standard.Request with { ChangeCategory = ChangeCategory.Standard } };
+
+        var view = Build(standard);
+
+        Assert.Contains(view.Approvals, a => a.Stage == "plan" && a.State == "Pre-approved (Standard change)");
+        Assert.Contains(view.Approvals, a => a.Stage == "promotion:integration" && a.State == "Not asked yet");
+        Assert.Contains(Build(Release("n1")).Approvals, a => a.Stage == "plan" && a.State == "Not asked yet");
     }
 
     [Fact]

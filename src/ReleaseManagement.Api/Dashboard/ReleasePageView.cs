@@ -122,7 +122,7 @@ public sealed partial record ReleasePageView(
                     ? $"Waiting for {string.Join(", ", waiting.MissingRoles)} until {format.Time(waiting.Deadline)}"
                     : decided.Count > 0
                         ? string.Join("; ", decided.Select(d => $"{(d.Approved ? "Approved" : "Rejected")} by {d.Approver} at {format.Time(d.DecidedAt)}"))
-                        : "Not asked yet";
+                        : NotAsked(r, policy, approvalStage);
             }
 
             return new PipelineNode(
@@ -171,7 +171,7 @@ public sealed partial record ReleasePageView(
             var state = pending is not null ? "Waiting"
                 : decided.Any(d => !d.Approved) ? "Rejected"
                 : decided.Count > 0 ? "Approved"
-                : "Not asked yet";
+                : NotAsked(r, policy, stage);
             return new ApprovalStageView(
                 stage,
                 DisplayFormat.ApprovalName(stage),
@@ -181,6 +181,10 @@ public sealed partial record ReleasePageView(
                 waiting);
         }).ToArray();
     }
+
+    /// <summary>A stage nobody was asked about yet: pre-approved when the release's change category skips it, else still to come.</summary>
+    internal static string NotAsked(ReleaseRecord r, ReleasePolicy policy, string stage) =>
+        policy.IsOnApprovalRoute(r.Request.EffectiveChangeCategory, stage) ? "Not asked yet" : $"Pre-approved ({r.Request.EffectiveChangeCategory} change)";
 
     /// <summary>The policy's communication timeline for the target date, with what the timeline says was sent or missed.</summary>
     internal static IReadOnlyList<CommunicationRow> BuildCommunications(
