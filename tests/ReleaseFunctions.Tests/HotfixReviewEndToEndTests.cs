@@ -113,9 +113,22 @@ public sealed class HotfixReviewEndToEndTests : IAsyncDisposable
         await WaitAsync(client, id, r => r["pendingApprovals"]!.AsArray().Count > 0, "the emergency approval to be asked");
         await PostAsync(client, $"/api/releases/{id}/decisions", new { stage = "emergency", decision = "approve", approver = "rm@example.com", role = "release-manager" });
         await PostAsync(client, $"/api/releases/{id}/decisions", new { stage = "emergency", decision = "approve", approver = "lead@example.com", role = "technical-lead" });
-        foreach (var item in new[] { "unit-tests", "regression-tests", "environment-health", "backup", "monitoring-active" })
+        foreach (var item in new[] { "unit-tests", "regression-tests" })
         {
             await PostAsync(client, $"/api/releases/{id}/evidence", new { item, kind = "evidence", by = "ci@example.com", passed = true });
+        }
+
+        // The pre-deployment checks are about production and fresh; each environment's configuration meets its standard.
+        foreach (var item in new[] { "environment-health", "backup", "monitoring-active" })
+        {
+            await PostAsync(client, $"/api/releases/{id}/evidence", new { item, kind = "evidence", by = "ci@example.com", passed = true, environment = "production" });
+        }
+
+        var policy = (await client.GetFromJsonAsync<JsonObject>("/api/policy", Ct))!;
+        foreach (var (environment, key) in new[] { ("staging", "Staging"), ("production", "Production") })
+        {
+            var settings = policy["environments"]![key]!["requiredSettings"]!.AsObject().ToDictionary(kv => kv.Key, kv => (string?)kv.Value);
+            await PostAsync(client, $"/api/releases/{id}/evidence", new { item = "environment-configuration", kind = "configuration", by = "ops@example.com", environment, settings });
         }
 
         await PostAsync(client, $"/api/releases/{id}/evidence", new { item = "security-scan", kind = "evidence", by = "ci@example.com", value = 0 });

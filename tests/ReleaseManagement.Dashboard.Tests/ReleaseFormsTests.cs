@@ -68,7 +68,9 @@ public sealed class ReleaseFormsTests
         var forms = ReleaseForms.Build(Release("r1"), DefaultPolicy, Local, null, null);
         var all = GateItemInputs.Items(DefaultPolicy);
 
-        Assert.Equal(all.Where(i => i.SatisfiedBy == GateSatisfaction.Evidence).Select(i => i.Id), Items(Form(forms, "evidence")));
+        // The environment configuration is a settings map a pipeline reports (kind configuration), not a value for the page.
+        Assert.Equal(all.Where(i => i.SatisfiedBy == GateSatisfaction.Evidence && !EnvironmentConfigurationGate.Is(i)).Select(i => i.Id), Items(Form(forms, "evidence")));
+        Assert.DoesNotContain(EnvironmentConfigurationGate.ItemId, Items(Form(forms, "evidence")));
         Assert.Equal(all.Where(i => i.SatisfiedBy == GateSatisfaction.Attestation).Select(i => i.Id), Items(Form(forms, "attestation")));
         Assert.Equal(all.Where(i => i.Waivable).Select(i => i.Id), Items(Form(forms, "waiver")));
         Assert.Contains("code-review", Items(Form(forms, "attestation")));
@@ -79,10 +81,20 @@ public sealed class ReleaseFormsTests
     [Fact]
     public void Build_NoWaivableItem_OffersNoWaiverForm()
     {
+        static GateItem NotWaivable(GateItem i) => i with { Waivable = false };
         var policy = DefaultPolicy with
         {
-            QualityGates = DefaultPolicy.QualityGates.ToDictionary(g => g.Key, g => g.Value with { Items = [.. g.Value.Items.Select(i => i with { Waivable = false })] }),
+            QualityGates = DefaultPolicy.QualityGates.ToDictionary(g => g.Key, g => g.Value with { Items = [.. g.Value.Items.Select(NotWaivable)] }),
+            Planning = DefaultPolicy.Planning with { Gate = DefaultPolicy.Planning.Gate with { Items = [.. DefaultPolicy.Planning.Gate.Items.Select(NotWaivable)] } },
+            RiskMatrix = DefaultPolicy.RiskMatrix with
+            {
+                Mitigations = DefaultPolicy.RiskMatrix.Mitigations.ToDictionary(m => m.Key, m => m.Value with
+                {
+                    RequiredItems = m.Value.RequiredItems.ToDictionary(r => r.Key, r => (IReadOnlyList<GateItem>)[.. r.Value.Select(NotWaivable)]),
+                }),
+            },
         };
+        Assert.DoesNotContain(GateItemInputs.Items(policy), i => i.Waivable);
 
         var forms = ReleaseForms.Build(Release("r1"), policy, Local, null, null);
 

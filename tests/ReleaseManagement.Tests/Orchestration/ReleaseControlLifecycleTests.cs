@@ -186,7 +186,7 @@ public sealed class ReleaseControlLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GateFailingDuringApproval_WhenTheRuleAllowsIt_TheApprovalCounts()
+    public async Task GateFailingDuringApproval_WhenTheRuleAllowsIt_TheApprovalCountsAndTheDeploymentWaitsForTheGate()
     {
         _h.Approve = stage => stage == ApprovalStageKeys.PromotionIntegration ? null : true;
         var policy = FastPolicy() with
@@ -202,6 +202,10 @@ public sealed class ReleaseControlLifecycleTests : IAsyncLifetime
         await _h.WaitForAsync(id, r => r.PendingApprovals?.SingleOrDefault()?.Gates?.Any(g => g.Item == "unit-tests" && g.Verdict == "Failed") == true, "the failure shown");
         await _h.DecideAsync(id, ApprovalStageKeys.PromotionIntegration, "lead@example.com", true);
 
+        // The approval counts, but does not lift the gate: the check before the deployment holds it until the gate passes.
+        await _h.WaitForAsync(id, r => r.Stage == ReleaseStages.Gate(DeploymentEnvironment.Integration) && r.PendingApprovals is { Count: 0 }, "approved, the gate checked again");
+        Assert.DoesNotContain(_h.Deployments, d => d.ReleaseId == id && d.Environment == "integration");
+        await _h.RaiseAsync(id, Evidence(id, "unit-tests"));
         await _h.WaitForAsync(id, _ => _h.Deployments.Any(d => d.ReleaseId == id && d.Environment == "integration"), "deployed to integration");
         Assert.DoesNotContain(_h.Timeline(id), t => t.Message.Contains("refused", StringComparison.Ordinal));
         await _h.Client.TerminateInstanceAsync(id);

@@ -121,10 +121,18 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
     {
         var request = Request(Id("hotfix-nr"), ReleaseType.Hotfix);
         var id = await _h.StartReleaseAsync(request);
-        foreach (var item in new[] { "unit-tests", "regression-tests", "environment-health", "backup", "monitoring-active" })
+        foreach (var item in new[] { "unit-tests", "regression-tests" })
         {
             await _h.RaiseAsync(id, Evidence(id, item));
         }
+
+        foreach (var item in ProductionChecks)
+        {
+            await _h.RaiseAsync(id, Evidence(id, item, environment: "production"));
+        }
+
+        await _h.RaiseAsync(id, ConfigurationReport(id, "staging"));
+        await _h.RaiseAsync(id, ConfigurationReport(id, "production"));
 
         await _h.RaiseAsync(id, Evidence(id, "security-scan", value: 0));
         await _h.RaiseAsync(id, Attestation(id, "emergency-review", "qa@example.com"));
