@@ -124,10 +124,9 @@ public sealed class HotfixReviewEndToEndTests : IAsyncDisposable
             await PostAsync(client, $"/api/releases/{id}/evidence", new { item, kind = "evidence", by = "ci@example.com", passed = true, environment = "production" });
         }
 
-        var policy = (await client.GetFromJsonAsync<JsonObject>("/api/policy", Ct))!;
-        foreach (var (environment, key) in new[] { ("staging", "Staging"), ("production", "Production") })
+        foreach (var (environment, key) in new[] { ("staging", DeploymentEnvironment.Staging), ("production", DeploymentEnvironment.Production) })
         {
-            var settings = policy["environments"]![key]!["requiredSettings"]!.AsObject().ToDictionary(kv => kv.Key, kv => (string?)kv.Value);
+            var settings = policy.Environments[key].RequiredSettings;
             await PostAsync(client, $"/api/releases/{id}/evidence", new { item = "environment-configuration", kind = "configuration", by = "ops@example.com", environment, settings });
         }
 
