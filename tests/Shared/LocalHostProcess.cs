@@ -36,6 +36,15 @@ public sealed class LocalHostProcess : IAsyncDisposable
         }
     }
 
+    private const string PipelineEventsQueueSetting = "PipelineEvents__Queue";
+
+    /// <summary>A queue name (lower-case letters and digits, at most 63 characters) of a task hub's own.</summary>
+    internal static string QueueOf(string taskHub)
+    {
+        var name = "events" + new string(taskHub.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray());
+        return name[..Math.Min(name.Length, 63)];
+    }
+
     public static async Task<LocalHostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? port = null, CancellationToken cancellationToken = default)
     {
         var dll = Path.Combine(Repo.BuildOutput("ReleaseFunctions.LocalHost"), "ReleaseFunctions.LocalHost.dll");
@@ -57,6 +66,14 @@ public sealed class LocalHostProcess : IAsyncDisposable
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         info.Environment["Logging__LogLevel__DurableTask.AzureStorage"] = "Information";
+        // Every local host pumps its pipeline-event queue. Hosts of tests running in parallel on one Azurite must not share
+        // it, or one host takes (and stores, and cannot raise) another's deliveries: unless a test names the queue, it is
+        // derived from the test's own task hub, so a restarted host with the same settings pumps the same queue again.
+        if (!settings.ContainsKey(PipelineEventsQueueSetting) && settings.TryGetValue("TaskHubName", out var hub))
+        {
+            info.Environment[PipelineEventsQueueSetting] = QueueOf(hub);
+        }
+
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;

@@ -82,11 +82,9 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         Assert.Equal([PolicyRoles.TechnicalLead], plan.Approvers.Select(a => a.Role).Distinct());
     }
 
-    [Fact]
-    public async Task Hotfix_EmergencyApprovalAndCompressedRoute_ThenTheOverdueReviewIsRemindedEscalatedAndRecorded()
+    /// <summary>What a hotfix's compressed route needs to reach production: tests, the production checks, both configurations.</summary>
+    private async Task HotfixChecksPassAsync(string id)
     {
-        var request = Request(Id("hotfix"), ReleaseType.Hotfix);
-        var id = await _h.StartReleaseAsync(request);
         foreach (var item in new[] { "unit-tests", "regression-tests" })
         {
             await _h.RaiseAsync(id, Evidence(id, item));
@@ -99,6 +97,14 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
 
         await _h.RaiseAsync(id, ConfigurationReport(id, "staging"));
         await _h.RaiseAsync(id, ConfigurationReport(id, "production"));
+    }
+
+    [Fact]
+    public async Task Hotfix_EmergencyApprovalAndCompressedRoute_ThenTheOverdueReviewIsRemindedEscalatedAndRecorded()
+    {
+        var request = Request(Id("hotfix"), ReleaseType.Hotfix);
+        var id = await _h.StartReleaseAsync(request);
+        await HotfixChecksPassAsync(id);
 
         await _h.RaiseAsync(id, Evidence(id, "security-scan", value: 0));
         await _h.WaitForAsync(id, r => r.Stage == ReleaseStages.EmergencyReview && r.StatusReason!.Contains("overdue", StringComparison.Ordinal), "review escalated");
@@ -121,18 +127,7 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
     {
         var request = Request(Id("hotfix-nr"), ReleaseType.Hotfix);
         var id = await _h.StartReleaseAsync(request);
-        foreach (var item in new[] { "unit-tests", "regression-tests" })
-        {
-            await _h.RaiseAsync(id, Evidence(id, item));
-        }
-
-        foreach (var item in ProductionChecks)
-        {
-            await _h.RaiseAsync(id, Evidence(id, item, environment: "production"));
-        }
-
-        await _h.RaiseAsync(id, ConfigurationReport(id, "staging"));
-        await _h.RaiseAsync(id, ConfigurationReport(id, "production"));
+        await HotfixChecksPassAsync(id);
 
         await _h.RaiseAsync(id, Evidence(id, "security-scan", value: 0));
         await _h.RaiseAsync(id, Attestation(id, "emergency-review", "qa@example.com"));
