@@ -15,6 +15,8 @@ internal sealed class LifecycleState
     {
         Context = context;
         Input = input;
+        Version = input.Version;
+        Features = LifecycleFeatures.For(input.Version);
         Release = input.Release;
         Policy = PolicyJson.Deserialize(input.PolicyJson);
         TypePolicy = Policy.ReleaseTypes[Release.Type];
@@ -27,6 +29,12 @@ internal sealed class LifecycleState
     public TaskOrchestrationContext Context { get; }
 
     public ReleaseOrchestrationInput Input { get; }
+
+    /// <summary>The lifecycle version the release started on (<see cref="ReleaseOrchestrator.CurrentVersion"/> then).</summary>
+    public int Version { get; }
+
+    /// <summary>What this version does beyond version 1: steps gate the durable actions they add on it.</summary>
+    public LifecycleFeatures Features { get; }
 
     /// <summary>The policy captured when the release started: every rule of this release reads it, never the current one.</summary>
     public ReleasePolicy Policy { get; }

@@ -7,12 +7,13 @@ using ReleaseManagement.Releases;
 namespace ReleaseManagement.Orchestration;
 
 /// <summary>
-/// Version 1 of the release lifecycle, as the procedure reads: planning, development, promotion Dev → Integration →
-/// Staging → Production, post-deployment validation, the post-release watch and success criteria, the hotfix's post-hoc
-/// review, and the end of the communication timeline; a rollback on a breach, and cancel at any point. Each step is its
-/// own class sharing one <see cref="LifecycleState"/> and one <see cref="StatusRecorder"/>; every rule comes from the
-/// policy captured in the input. Deterministic: time from the context, ids from
-/// <see cref="TaskOrchestrationContext.NewGuid"/>, logs replay-safe, side effects in activities (<see cref="ActivityCalls"/>).
+/// The release lifecycle, as the procedure reads (every lifecycle version runs this class; what a later version added is
+/// gated on <see cref="LifecycleFeatures"/>): planning, development, promotion Dev → Integration → Staging → Production,
+/// post-deployment validation, the post-release watch and success criteria, the hotfix's post-hoc review, and the end of
+/// the communication timeline; a rollback on a breach, and cancel at any point. Each step is its own class sharing one
+/// <see cref="LifecycleState"/> and one <see cref="StatusRecorder"/>; every rule comes from the policy captured in the input.
+/// Deterministic: time from the context, ids from <see cref="TaskOrchestrationContext.NewGuid"/>, logs replay-safe, side
+/// effects in activities (<see cref="ActivityCalls"/>).
 /// </summary>
 public sealed class ReleaseLifecycle
 {
@@ -41,7 +42,7 @@ public sealed class ReleaseLifecycle
         _development = new DevelopmentStep(_state, _status, _wait, gate);
         _route = new RouteStep(_state, _status, _wait, gate, _approval, new ProductionWindowStep(_state, _status, _wait), deployment);
         var missingData = new MissingHealthDataStep(_state, _status, _wait, deployment);
-        _validation = new ValidationStep(_state, _status, deployment, missingData);
+        _validation = new ValidationStep(_state, _status, _wait, deployment, missingData);
         _watch = new WatchStep(_state, _status, _wait, deployment, missingData);
         _emergencyReview = new EmergencyReviewStep(_state, _status, _wait);
         _rollback = new RollbackStep(_state, _status, deployment);

@@ -1,20 +1,38 @@
+using System.Globalization;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Orchestration;
 
 /// <summary>
-/// The post-deployment validation: one health reading right after the production deployment, over the same window and
-/// judged by the same rule (<see cref="HealthWindow"/>, <see cref="HealthBreaches"/>) as the watch; a breach rolls back.
-/// A reading without the data the thresholds judge (<see cref="HealthData"/>) is never a pass: the policy's
-/// <see cref="SuccessCriteria.OnMissingHealthData"/> decides (<see cref="MissingHealthDataStep"/>).
+/// The post-deployment validation: one health reading after the production deployment, judged by the same rule
+/// (<see cref="HealthBreaches"/>) as the watch; a breach rolls back. From lifecycle version 2
+/// (<see cref="LifecycleFeatures.ValidationDelay"/>) it first waits <see cref="SuccessCriteria.ValidationDelay"/> after the
+/// deployment on a durable timer (a cancel or rollback request still ends the wait, as in every wait:
+/// <see cref="LifecycleWait"/>), then reads the window from the deployment for that long against a baseline as long just
+/// before it (<see cref="HealthWindow.AfterDeployment"/>). Version 1, or a zero delay, reads at once over the watch's
+/// window (<see cref="HealthWindow.For"/>). A reading without the data the thresholds judge (<see cref="HealthData"/>) is
+/// never a pass: the policy's <see cref="SuccessCriteria.OnMissingHealthData"/> decides (<see cref="MissingHealthDataStep"/>).
 /// </summary>
-internal sealed class ValidationStep(LifecycleState state, StatusRecorder status, DeploymentStep deployment, MissingHealthDataStep missingData)
+internal sealed class ValidationStep(LifecycleState state, StatusRecorder status, LifecycleWait wait, DeploymentStep deployment, MissingHealthDataStep missingData)
 {
     public async Task<ReleaseOutcome?> RunAsync(DateTimeOffset deployedAt)
     {
         state.Phase = ReleasePhase.Validation;
-        var reading = await state.Context.CheckReleaseHealthAsync(HealthWindow.For(state.ReleaseId, state.Release.Systems, deployedAt, state.Now));
+        var delay = state.Policy.SuccessCriteria.ValidationDelay;
+        var query = HealthWindow.For(state.ReleaseId, state.Release.Systems, deployedAt, state.Now);
+        if (state.Features.ValidationDelay && delay > TimeSpan.Zero)
+        {
+            var at = deployedAt + delay;
+            var local = TimeZoneInfo.ConvertTime(at, PolicyTime.Zone(state.Policy));
+            await status.RecordAsync(new StatusRecord(
+                $"Validating at {local.ToString("HH:mm", CultureInfo.InvariantCulture)}: waiting {PolicyTime.Describe(delay)} for monitoring data.",
+                ReleaseStages.Validation, TimelineKinds.Validation));
+            await wait.UntilAsync(() => false, at);
+            query = HealthWindow.AfterDeployment(state.ReleaseId, state.Release.Systems, deployedAt, delay);
+        }
+
+        var reading = await state.Context.CheckReleaseHealthAsync(query);
         if (HealthBreaches.Describe(state.Policy, reading) is { } breach)
         {
             await status.RecordAsync(new StatusRecord($"Post-deployment validation breached: {breach}", ReleaseStages.Validation, TimelineKinds.Validation));

@@ -336,6 +336,7 @@ public static class ReleasePolicyDefaults
             DefaultThresholds = new() { MaxErrorRatePercent = 1.0m, MaxP95LatencyMilliseconds = 1000, MinAvailabilityPercent = 99.0m, MaxExceptionIncreasePercent = 100m },
             WatchDuration = TimeSpan.FromHours(24),
             CheckInterval = TimeSpan.FromMinutes(15),
+            ValidationDelay = SuccessCriteria.DefaultValidationDelay,
             OnMissingHealthData = MissingHealthDataRule.RequireSignOff,
             SignOffItem = SuccessCriteria.DefaultSignOffItem,
             SignOffRoles = [ReleaseManager],

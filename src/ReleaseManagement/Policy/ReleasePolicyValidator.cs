@@ -597,6 +597,15 @@ public static class ReleasePolicyValidator
                 Error(P(path, "checkInterval"), $"The check interval ({s.CheckInterval}) is longer than the watch ({s.WatchDuration}): the watch would never check.");
             }
 
+            if (s.ValidationDelay < TimeSpan.Zero)
+            {
+                Error(P(path, "validationDelay"), "Must not be negative (zero validates at once).");
+            }
+            else if (s.ValidationDelay >= s.WatchDuration && s.WatchDuration > TimeSpan.Zero)
+            {
+                Error(P(path, "validationDelay"), $"The validation delay ({s.ValidationDelay}) must be shorter than the watch ({s.WatchDuration}): the watch starts after the validation.");
+            }
+
             if (!Enum.IsDefined(s.OnMissingHealthData))
             {
                 Error(P(path, "onMissingHealthData"), $"Use one of {string.Join(", ", Enum.GetNames<MissingHealthDataRule>())}.");

@@ -19,6 +19,14 @@ public sealed record SuccessCriteria
     public required TimeSpan CheckInterval { get; init; }
 
     /// <summary>
+    /// How long the post-deployment validation waits after the production deployment before it reads health
+    /// (15 minutes; a chosen default, the procedure gives no duration): its window then runs from the deployment for this
+    /// long, against a baseline as long just before the deployment (<see cref="HealthWindow.AfterDeployment"/>). Zero
+    /// reads at once, over the watch's window (<see cref="HealthWindow.For"/>). Releases on lifecycle version 1 never wait.
+    /// </summary>
+    public TimeSpan ValidationDelay { get; init; } = DefaultValidationDelay;
+
+    /// <summary>
     /// What the post-deployment validation and the watch do when health data is missing (<see cref="HealthData"/>):
     /// <see cref="MissingHealthDataRule.RequireSignOff"/> by default.
     /// </summary>
@@ -38,6 +46,9 @@ public sealed record SuccessCriteria
 
     /// <summary>Who is told when a sign-off is overdue, besides the signers: role names or email addresses (<c>executive</c>).</summary>
     public IReadOnlyList<string> SignOffEscalationContacts { get; init; } = [PolicyRoles.Executive];
+
+    /// <summary>The built-in <see cref="ValidationDelay"/>: 15 minutes.</summary>
+    public static readonly TimeSpan DefaultValidationDelay = TimeSpan.FromMinutes(15);
 
     /// <summary>The built-in <see cref="SignOffItem"/>.</summary>
     public const string DefaultSignOffItem = "watch-signoff";

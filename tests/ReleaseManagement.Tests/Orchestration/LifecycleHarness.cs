@@ -76,7 +76,12 @@ public sealed class LifecycleHarness : IAsyncDisposable
             Weekly = Enum.GetValues<DayOfWeek>().Select(d => new WeeklyWindow { Day = d, Start = new TimeOnly(0, 0), Duration = TimeSpan.FromHours(24) }).ToArray(),
             Blackouts = [],
         },
-        SuccessCriteria = ReleasePolicyDefaults.Create().SuccessCriteria with { WatchDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1) },
+        SuccessCriteria = ReleasePolicyDefaults.Create().SuccessCriteria with
+        {
+            WatchDuration = TimeSpan.FromSeconds(2),
+            CheckInterval = TimeSpan.FromSeconds(1),
+            ValidationDelay = TimeSpan.Zero, // the validation reads at once; the tests of the delay set their own
+        },
         EmergencyReview = ReleasePolicyDefaults.Create().EmergencyReview with { DueAfter = TimeSpan.FromSeconds(4), ReminderBefore = TimeSpan.FromSeconds(2) },
     };
 
