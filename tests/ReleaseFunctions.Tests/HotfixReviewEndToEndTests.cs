@@ -85,12 +85,16 @@ public sealed class HotfixReviewEndToEndTests : IAsyncDisposable
     [Fact]
     public async Task Hotfix_FromRequestToCompleted_WithTheReviewRecordedThroughTheEvidenceApi()
     {
-        // The built-in policy in UTC with a two-second watch; the review stays due in five days, so only the API ends it.
+        // The built-in policy in UTC with a six-second watch whose validation waits three seconds for monitoring data; the
+        // review stays due in five days, so only the API ends it.
         var defaults = ReleasePolicyDefaults.Create();
         var policy = defaults with
         {
             TimeZone = "UTC",
-            SuccessCriteria = defaults.SuccessCriteria with { WatchDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1) },
+            SuccessCriteria = defaults.SuccessCriteria with
+            {
+                WatchDuration = TimeSpan.FromSeconds(6), CheckInterval = TimeSpan.FromSeconds(1), ValidationDelay = TimeSpan.FromSeconds(3),
+            },
         };
         await File.WriteAllTextAsync(_policyPath, PolicyJson.Serialize(policy), Ct);
         await using var host = await LocalHostProcess.StartAsync(new Dictionary<string, string>
@@ -137,6 +141,12 @@ public sealed class HotfixReviewEndToEndTests : IAsyncDisposable
             await DeployedAsync(client, id, environment);
         }
 
+        // The validation first waits its delay after the production deployment, saying so (lifecycle version 2).
+        var waiting = await WaitAsync(client, id, r => r["timeline"]!.AsArray().Any(t => ((string?)t!["message"] ?? "").StartsWith("Validating at ", StringComparison.Ordinal)),
+            "the validation to wait for monitoring data");
+        Assert.Contains(waiting["timeline"]!.AsArray(), t => System.Text.RegularExpressions.Regex.IsMatch(
+            (string?)t!["message"] ?? "", @"^Validating at \d{2}:\d{2}: waiting 00:00:03 for monitoring data\.$"));
+
         // No health data is read here: the validation and then the watch each wait for the release manager's sign-off.
         foreach (var step in new[] { "Post-deployment validation ended without monitoring data", "Watch ended without monitoring data" })
         {
@@ -155,6 +165,9 @@ public sealed class HotfixReviewEndToEndTests : IAsyncDisposable
 
         Assert.Equal("Completed", (string?)done["status"]);
         Assert.Contains(done["timeline"]!.AsArray(), t => (string?)t!["message"] == "Emergency change review recorded by rm@example.com.");
+        DateTimeOffset At(string start) => (DateTimeOffset)done["timeline"]!.AsArray().First(t => ((string)t!["message"]!).StartsWith(start, StringComparison.Ordinal))!["at"]!;
+        var read = At("Post-deployment validation ended without monitoring data") - At("Validating at ");
+        Assert.True(read >= TimeSpan.FromSeconds(2), $"the validation read health {read} after it began to wait, not after its 3-second delay");
 
         var audit = await GetAsync(client, $"/api/releases/{id}/audit");
         Assert.True((bool)audit["verified"]!, audit.ToJsonString());

@@ -126,12 +126,14 @@ public sealed class PolicyLoaderTests : IDisposable
         json["approvals"]!["plan"]!["reminderBefore"] = "00:00:02";
         json["successCriteria"]!["watchDuration"] = "00:00:10";
         json["successCriteria"]!["checkInterval"] = "00:00:01";
+        json["successCriteria"]!["validationDelay"] = "00:00:03"; // shorter than the watch, as it must be
 
         var result = Parse(json);
 
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
         Assert.Equal(TimeSpan.FromSeconds(5), result.Policy!.Approvals["plan"].Timeout);
         Assert.Equal(TimeSpan.FromSeconds(10), result.Policy.SuccessCriteria.WatchDuration);
+        Assert.Equal(TimeSpan.FromSeconds(3), result.Policy.SuccessCriteria.ValidationDelay);
     }
 
     [Fact]

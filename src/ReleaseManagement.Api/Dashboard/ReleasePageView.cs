@@ -227,12 +227,13 @@ public sealed partial record ReleasePageView(
             {
                 var thresholds = policy.Systems.TryGetValue(g.Key, out var sp) && sp.Thresholds is { } t ? t : policy.SuccessCriteria.DefaultThresholds;
                 var ordered = g.OrderBy(h => h.At).ToArray();
+                var missing = ordered.Count(h => h.Verdict == HealthVerdict.MissingData); // stored as missing data: never plotted as healthy
                 return new[]
                 {
                     HealthChart.Of($"{g.Key}: error rate", "%", thresholds.MaxErrorRatePercent,
-                        ordered.Where(h => h.Health.ErrorRatePercent is not null).Select(h => (h.At, h.Health.ErrorRatePercent!.Value)).ToArray(), format),
+                        ordered.Where(h => h.Health.ErrorRatePercent is not null).Select(h => (h.At, h.Health.ErrorRatePercent!.Value)).ToArray(), format) with { MissingCount = missing },
                     HealthChart.Of($"{g.Key}: p95 latency", "ms", thresholds.MaxP95LatencyMilliseconds,
-                        ordered.Where(h => h.Health.P95LatencyMilliseconds is not null).Select(h => (h.At, (decimal)h.Health.P95LatencyMilliseconds!.Value)).ToArray(), format),
+                        ordered.Where(h => h.Health.P95LatencyMilliseconds is not null).Select(h => (h.At, (decimal)h.Health.P95LatencyMilliseconds!.Value)).ToArray(), format) with { MissingCount = missing },
                 };
             })
             .ToArray();
@@ -302,11 +303,18 @@ public sealed record HealthChart(
     public const int Width = 300;
     public const int Height = 80;
 
-    public string Description => Values.Count == 0
+    /// <summary>The system's post-release readings stored as missing data (<see cref="HealthVerdict.MissingData"/>).</summary>
+    public int MissingCount { get; init; }
+
+    /// <summary>"2 readings without data", or null when every reading had data.</summary>
+    public string? MissingText => MissingCount switch { 0 => null, 1 => "1 reading without data", var n => $"{n} readings without data" };
+
+    public string Description => (Values.Count == 0
         ? $"{Title}: no readings."
         : Threshold is null
             ? $"{Title}: {Values.Count} value(s), latest {Values[^1].Value} {Unit}."
-            : $"{Title}: {Values.Count} value(s), latest {Values[^1].Value} {Unit}, threshold {Threshold} {Unit}, {BreachCount} above it.";
+            : $"{Title}: {Values.Count} value(s), latest {Values[^1].Value} {Unit}, threshold {Threshold} {Unit}, {BreachCount} above it.")
+        + (MissingText is { } m ? $" {m}." : string.Empty);
 
     public static HealthChart Of(string title, string unit, decimal threshold, IReadOnlyList<(DateTimeOffset At, decimal Value)> values, DisplayFormat format) =>
         Of(title, unit, threshold, values.Select(v => (format.Time(v.At), v.Value)).ToArray());

@@ -31,7 +31,8 @@ public sealed partial class MetricsJobs(
     /// <summary>
     /// The one watch path. Releases in their watch get one batched health query for all of them (window
     /// <see cref="HealthWindow.For"/> from the release's latest successful production deployment, else its last status
-    /// change); each reading is stored in <c>ReleaseHealth</c> with the breaches the current policy finds, and raised to its
+    /// change); each reading is stored in <c>ReleaseHealth</c> with the breaches the current policy finds and a verdict per
+    /// system of the release (<see cref="HealthVerdicts"/>: a system without data is stored as missing data), and raised to its
     /// release as <see cref="ReleaseEventNames.Health"/>, breach or not: the release judges it with the policy it started
     /// with, and ends its watch on its own timer.
     /// </summary>
@@ -59,10 +60,12 @@ public sealed partial class MetricsJobs(
         var readings = await monitor.QueryManyAsync(queries, cancellationToken);
         var breached = new List<string>();
         var raised = new List<string>();
+        var systems = queries.ToDictionary(q => q.ReleaseId, q => q.Systems, StringComparer.Ordinal);
         foreach (var reading in readings)
         {
+            // Stored with a verdict per system: a system without data is stored as MissingData, never as healthy.
             var breaches = HealthBreaches.Evaluate(metrics.Policy, reading);
-            await health.AddAsync(reading, breaches, cancellationToken);
+            await health.AddAsync(HealthVerdicts.Judge(metrics.Policy, reading, systems.GetValueOrDefault(reading.ReleaseId, [])), cancellationToken);
             if (breaches.Count > 0)
             {
                 breached.Add(reading.ReleaseId);

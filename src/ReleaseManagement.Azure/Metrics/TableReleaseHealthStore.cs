@@ -1,24 +1,25 @@
 using Azure.Data.Tables;
 using ReleaseManagement.Azure.Events;
+using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 
 namespace ReleaseManagement.Azure.Metrics;
 
-/// <summary>Table <c>ReleaseHealth</c>: partition = release id, row = <c>{reading time}|{system}</c>.</summary>
+/// <summary>Table <c>ReleaseHealth</c>: partition = release id, row = <c>{reading time}|{system}</c>, with its verdict (<c>Verdict</c>).</summary>
 public sealed class TableReleaseHealthStore(TableClient table) : IReleaseHealthStore
 {
     private volatile bool _created;
 
-    public async Task AddAsync(HealthReading reading, IReadOnlyDictionary<string, IReadOnlyList<string>> breachesBySystem, CancellationToken cancellationToken = default)
+    public async Task AddAsync(IReadOnlyList<StoredHealth> rows, CancellationToken cancellationToken = default)
     {
         await TableOnce.EnsureAsync(table, () => _created, () => _created = true, cancellationToken);
-        foreach (var s in reading.Systems)
+        foreach (var row in rows)
         {
-            var breaches = breachesBySystem.TryGetValue(s.System, out var b) ? b : [];
-            var entity = new TableEntity(reading.ReleaseId, $"{reading.At.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}|{TableKeys.Encode(s.System)}")
+            var (s, breaches) = (row.Health, row.Breaches);
+            var entity = new TableEntity(row.ReleaseId, $"{row.At.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}|{TableKeys.Encode(s.System)}")
             {
                 ["System"] = s.System,
-                ["At"] = reading.At,
+                ["At"] = row.At,
                 ["ErrorRatePercent"] = (double?)s.ErrorRatePercent,
                 ["P95LatencyMilliseconds"] = s.P95LatencyMilliseconds,
                 ["AvailabilityPercent"] = (double?)s.AvailabilityPercent,
@@ -27,10 +28,11 @@ public sealed class TableReleaseHealthStore(TableClient table) : IReleaseHealthS
                 ["BaselineP95LatencyMilliseconds"] = s.BaselineP95LatencyMilliseconds,
                 ["BaselineAvailabilityPercent"] = (double?)s.BaselineAvailabilityPercent,
                 ["BaselineExceptionCount"] = s.BaselineExceptionCount,
-                ["Partial"] = reading.Partial,
-                ["Error"] = reading.Error,
+                ["Partial"] = row.Partial,
+                ["Error"] = row.Error,
                 ["Breached"] = breaches.Count > 0,
                 ["Breaches"] = string.Join("\n", breaches),
+                ["Verdict"] = row.Verdict.ToString(),
             };
             await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
         }
@@ -47,9 +49,13 @@ public sealed class TableReleaseHealthStore(TableClient table) : IReleaseHealthS
                 e.GetString("System")!, D(e.GetDouble("ErrorRatePercent")), e.GetInt32("P95LatencyMilliseconds"), D(e.GetDouble("AvailabilityPercent")),
                 e.GetInt64("ExceptionCount"), D(e.GetDouble("BaselineErrorRatePercent")), e.GetInt32("BaselineP95LatencyMilliseconds"),
                 D(e.GetDouble("BaselineAvailabilityPercent")), e.GetInt64("BaselineExceptionCount"));
-            list.Add(new StoredHealth(
-                releaseId, e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, health, e.GetBoolean("Partial") ?? false, e.GetString("Error"),
-                e.GetString("Breaches") is { Length: > 0 } br ? br.Split('\n') : []));
+            var (at, partial, error) = (e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.GetBoolean("Partial") ?? false, e.GetString("Error"));
+            IReadOnlyList<string> breaches = e.GetString("Breaches") is { Length: > 0 } br ? br.Split('\n') : [];
+            // A row stored before verdicts were is judged from its values (never healthy without data).
+            var verdict = Enum.TryParse<HealthVerdict>(e.GetString("Verdict"), out var v)
+                ? v
+                : HealthVerdicts.Of(breaches, new HealthReading(releaseId, at, [health], partial, error), health.System);
+            list.Add(new StoredHealth(releaseId, at, health, partial, error, breaches, verdict));
         }
 
         return list.OrderBy(h => h.At).ThenBy(h => h.Health.System, StringComparer.Ordinal).ToList();
