@@ -82,7 +82,8 @@ public sealed class ReleasePageViewTests
     {
         var threshold = DefaultPolicy.SuccessCriteria.DefaultThresholds.MaxErrorRatePercent;
         StoredHealth Reading(int minutes, decimal errorRate) =>
-            new("r1", Now.AddMinutes(minutes), new SystemHealth("Billing", errorRate, 300, 99.9m, 1, 0.5m, 280), false, null, []);
+            new("r1", Now.AddMinutes(minutes), new SystemHealth("Billing", errorRate, 300, 99.9m, 1, 0.5m, 280), false, null, [],
+                errorRate > threshold ? HealthVerdict.Breached : HealthVerdict.Healthy);
 
         var charts = Build(Release("r1", ReleasePhase.Validation), health: [Reading(0, threshold / 2), Reading(10, threshold * 2), Reading(20, threshold / 4)]).Health;
 
@@ -92,6 +93,22 @@ public sealed class ReleasePageViewTests
         Assert.True(errors.Values[1].Breached);
         Assert.Equal(3, errors.Points.Split(' ').Length);
         Assert.Contains(charts, c => c.Title == "Billing: p95 latency" && c.Unit == "ms");
+    }
+
+    [Fact]
+    public void Build_HealthReadingsStoredAsMissingData_AreCountedAndSaidOnEachChartNotPlotted()
+    {
+        var healthy = new StoredHealth("r1", Now, new SystemHealth("Billing", 0.1m, 300, 99.9m, 1, 0.1m, 280), false, null, [], HealthVerdict.Healthy);
+        StoredHealth Missing(int minutes) =>
+            new("r1", Now.AddMinutes(minutes), new SystemHealth("Billing", null, null, null, null, null, null), false, "monitoring not configured", [], HealthVerdict.MissingData);
+
+        var charts = Build(Release("r1", ReleasePhase.PostRelease), health: [healthy, Missing(15), Missing(30)]).Health;
+
+        Assert.All(charts, c => Assert.Equal(2, c.MissingCount));
+        var errors = charts.Single(c => c.Title == "Billing: error rate");
+        Assert.Single(errors.Values);
+        Assert.Equal("2 readings without data", errors.MissingText);
+        Assert.EndsWith("2 readings without data.", errors.Description);
     }
 
     [Fact]

@@ -368,4 +368,41 @@ public sealed partial class EndToEndTests
         Assert.Contains($"datetime({Year}-03-15T08:00:00.0000000Z)", query.Query);
         Assert.Contains($"datetime({Year}-03-15T04:00:00.0000000Z)", query.Query);
     }
+
+    [Fact]
+    public async Task PostReleaseMonitor_ReadingWithoutData_IsStoredAsMissingDataNeverHealthy()
+    {
+        await using var server = await FakeLogAnalytics.StartAsync();
+        var now = M(15, 12);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now);
+        var monitor = new LogAnalyticsHealthMonitor(server.Client(), Options.Create(new MonitoringOptions { WorkspaceId = FakeLogAnalytics.Workspace }), clock,
+            NullLogger<LogAnalyticsHealthMonitor>.Instance);
+        await using var h = new MetricsHarness(now, monitor: monitor);
+        var measured = MetricsHarness.NewId("m");
+        var silent = MetricsHarness.NewId("s");
+        await h.ReleaseAsync(measured, ReleaseType.Patch, "Billing", M(1), ReleasePhase.PostRelease, ReleaseStatus.Active);
+        await h.ReleaseAsync(silent, ReleaseType.Patch, "Forecasting", M(1), ReleasePhase.PostRelease, ReleaseStatus.Active);
+        await h.EventAsync(CanonicalEventType.ServiceDeployed, M(15, 8), measured, "Billing");
+        await h.EventAsync(CanonicalEventType.ServiceDeployed, M(15, 8), silent, "Forecasting");
+        // The monitoring service answers for Billing only: Forecasting had no requests in the window.
+        server.Then((c, _) => FakeLogAnalytics.Json(c, 200, FakeLogAnalytics.Tables("PrimaryResult",
+            [("ReleaseId", "string"), ("System", "string"), ("Metric", "string"), ("Window", "string"), ("Value", "real")],
+            [measured, "Billing", "errorRate", "release", 0.1],
+            [measured, "Billing", "p95DurationMs", "release", 200.0],
+            [measured, "Billing", "availability", "release", 99.95])));
+
+        await using var durable = await DurableTaskTestHost.StartAsync(
+            _ => { },
+            new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() }, Ct);
+        var run = await h.Jobs.RunPostReleaseMonitorAsync(durable.Client, Ct);
+
+        Assert.Equal(2, run.Readings);
+        Assert.Empty(run.Breached);
+        var good = Assert.Single(await h.Health.ListAsync(measured, Ct));
+        Assert.Equal(HealthVerdict.Healthy, good.Verdict);
+        var missing = Assert.Single(await h.Health.ListAsync(silent, Ct));
+        Assert.Equal(("Forecasting", HealthVerdict.MissingData), (missing.Health.System, missing.Verdict));
+        Assert.Empty(missing.Breaches);
+        Assert.Null(missing.Health.ErrorRatePercent);
+    }
 }
