@@ -396,8 +396,8 @@ public sealed partial class EndToEndTests
             new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() }, Ct);
         var run = await h.Jobs.RunPostReleaseMonitorAsync(durable.Client, Ct);
 
-        Assert.Equal(2, run.Readings);
-        Assert.Empty(run.Breached);
+        Assert.DoesNotContain(measured, run.Breached); // other tests' releases may be in the watch list too: only these two are asserted
+        Assert.DoesNotContain(silent, run.Breached);
         var good = Assert.Single(await h.Health.ListAsync(measured, Ct));
         Assert.Equal(HealthVerdict.Healthy, good.Verdict);
         var missing = Assert.Single(await h.Health.ListAsync(silent, Ct));
