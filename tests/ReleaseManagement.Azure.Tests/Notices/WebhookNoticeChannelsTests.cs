@@ -189,15 +189,18 @@ public sealed class WebhookNoticeChannelsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PostAsync_Answer429WithRetryAfter_RetriesAndDelivers()
+    public async Task PostAsync_Answer429WithRetryAfter_WaitsTheGivenDelayThenDelivers()
     {
         await using var services = Services(channels: ("ops", "Slack", "busy"));
-        _receiver.Script("busy", 429);
+        _receiver.ScriptRetryAfter("busy", 429, "1");
 
         var failed = await services.GetRequiredService<INoticeChannels>().PostAsync(Context("2026.12.5", "ops"), Cancel);
 
         Assert.Empty(failed);
-        Assert.Equal(2, _receiver.To("busy").Count);
+        var posts = _receiver.To("busy");
+        Assert.Equal(2, posts.Count);
+        // The configured backoff is 10 ms: a second or more between the posts is the answer's Retry-After.
+        Assert.True(posts[1].At - posts[0].At >= TimeSpan.FromMilliseconds(900), $"retried after {(posts[1].At - posts[0].At).TotalMilliseconds} ms");
     }
 
     [Fact]

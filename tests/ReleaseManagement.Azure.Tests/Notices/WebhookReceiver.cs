@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace ReleaseManagement.Azure.Tests.Notices;
 
 /// <summary>A request the receiver got: its path, headers, content type and exact body bytes.</summary>
-internal sealed record ReceivedPost(string Path, IReadOnlyDictionary<string, string> Headers, string? ContentType, byte[] Body);
+internal sealed record ReceivedPost(string Path, IReadOnlyDictionary<string, string> Headers, string? ContentType, byte[] Body, DateTimeOffset At);
 
 /// <summary>
 /// A local HTTP server (Kestrel on 127.0.0.1, a free port) standing in for Slack, Teams and JSON webhooks: it records
@@ -20,7 +20,7 @@ internal sealed record ReceivedPost(string Path, IReadOnlyDictionary<string, str
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _script = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, string? RetryAfter)>> _script = new(StringComparer.Ordinal);
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -48,7 +48,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     /// <summary>The next answers of <paramref name="path"/>, in order.</summary>
     public void Script(string path, params int[] statuses) =>
-        Array.ForEach(statuses, _script.GetOrAdd("/" + path.TrimStart('/'), _ => new()).Enqueue);
+        Array.ForEach(statuses, s => _script.GetOrAdd("/" + path.TrimStart('/'), _ => new()).Enqueue((s, null)));
+
+    /// <summary>The next answer of <paramref name="path"/> with a <c>Retry-After</c> header.</summary>
+    public void ScriptRetryAfter(string path, int status, string retryAfter) =>
+        _script.GetOrAdd("/" + path.TrimStart('/'), _ => new()).Enqueue((status, retryAfter));
 
     public IReadOnlyList<ReceivedPost> To(string path) => Received.Where(r => r.Path == "/" + path.TrimStart('/')).ToArray();
 
@@ -58,8 +62,19 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         await context.Request.Body.CopyToAsync(buffer);
         var path = context.Request.Path.Value ?? "/";
         Received.Enqueue(new ReceivedPost(path, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            context.Request.ContentType, buffer.ToArray()));
-        context.Response.StatusCode = _script.TryGetValue(path, out var queue) && queue.TryDequeue(out var status) ? status : Fallback;
+            context.Request.ContentType, buffer.ToArray(), DateTimeOffset.UtcNow));
+        if (_script.TryGetValue(path, out var queue) && queue.TryDequeue(out var answer))
+        {
+            context.Response.StatusCode = answer.Status;
+            if (answer.RetryAfter is { } retryAfter)
+            {
+                context.Response.Headers.RetryAfter = retryAfter;
+            }
+
+            return;
+        }
+
+        context.Response.StatusCode = Fallback;
     }
 
     public async ValueTask DisposeAsync()
