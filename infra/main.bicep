@@ -29,6 +29,15 @@ param rollbackTimeout string = '02:00:00'
 @description('URL the deployment requests are posted to (Deployments__WebhookUrl); empty: requests are only logged and a person deploys.')
 param deploymentWebhookUrl string = ''
 
+@description('Chat and JSON webhook channels that webhook:NAME audiences post to (NoticeChannels__Channels__NAME__Kind; docs/communications.md): [{ name: \'releases\', kind: \'Slack\' }], kind Slack, Teams or CloudEvents. Each channel\'s URL is the Key Vault item notice-channel-NAME-url, and a CloudEvents channel\'s HMAC key notice-channel-NAME-secret, set by an operator.')
+param noticeChannels array = []
+
+@description('Delay before the first retry of a channel post; each next one doubles (NoticeChannels__FirstRetryDelay, hh:mm:ss).')
+param noticeChannelFirstRetryDelay string = '00:00:02'
+
+@description('Longest a channel post may take, its retries included; then the release gets a channel-failed warning (NoticeChannels__TotalTimeout, hh:mm:ss).')
+param noticeChannelTotalTimeout string = '00:01:00'
+
 @description('Worker runtime version of dotnet-isolated; the app targets net10.0 (see docs/deployment.md).')
 param dotnetVersion string = '10.0'
 
@@ -242,6 +251,11 @@ var appSettings = {
   Email__Transport: 'Smtp'
   // Notice templates (docs/communications.md): empty uses the built-in ones
   Communications__TemplatesPath: ''
+  // Chat and JSON webhook channels (docs/communications.md): retries of a post; the channels are noticeChannels
+  NoticeChannels__FirstRetryDelay: noticeChannelFirstRetryDelay
+  NoticeChannels__MaxRetries: '4'
+  NoticeChannels__AttemptTimeout: '00:00:10'
+  NoticeChannels__TotalTimeout: noticeChannelTotalTimeout
   Email__From: emailFrom
   Smtp__Host: smtpHost
   Smtp__Port: string(smtpPort)
@@ -262,6 +276,14 @@ var appSettings = {
   MonthlyReportSchedule: '0 0 7 1 * *'
   QuarterlyReportSchedule: '0 30 7 1 1,4,7,10 *'
 }
+
+// Notice channels: their names come from the noticeChannels parameter, so their settings are passed beside the two
+// lists above (the module merges them); each URL and secret is a vault item.
+var noticeChannelSettings = toObject(noticeChannels, c => 'NoticeChannels__Channels__${c.name}__Kind', c => c.kind)
+var noticeChannelVaultItems = union(
+  toObject(noticeChannels, c => 'NoticeChannels__Channels__${c.name}__Url', c => 'notice-channel-${c.name}-url'),
+  toObject(filter(noticeChannels, c => c.kind == 'CloudEvents'), c => 'NoticeChannels__Channels__${c.name}__Secret', c => 'notice-channel-${c.name}-secret')
+)
 
 var keyVaultReferences = {
   MICROSOFT_PROVIDER_AUTHENTICATION_SECRET: authCredentialVaultItem
@@ -293,6 +315,8 @@ module functionApp 'modules/functionapp.bicep' = {
     alwaysReadyInstances: alwaysReadyInstances
     appSettings: appSettings
     keyVaultReferences: keyVaultReferences
+    parameterizedAppSettings: noticeChannelSettings
+    parameterizedKeyVaultReferences: noticeChannelVaultItems
     keyVaultUri: keyVault.outputs.uri
     authClientId: authClientId
     authCredentialSettingName: authCredentialSettingName
@@ -319,7 +343,7 @@ module alerts 'modules/alerts.bicep' = {
 output functionAppName string = functionApp.outputs.name
 output functionAppUrl string = functionApp.outputs.url
 output keyVaultName string = keyVault.outputs.name
-output keyVaultItemNames array = map(items(keyVaultReferences), entry => entry.value)
+output keyVaultItemNames array = map(items(union(keyVaultReferences, noticeChannelVaultItems)), entry => entry.value)
 output storageAccountName string = storage.outputs.name
 output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace
 output serviceBusTopic string = serviceBus.outputs.topicName

@@ -46,6 +46,12 @@ param appSettings object
 @description('App settings whose values live in Key Vault: setting name to the name of the vault item.')
 param keyVaultReferences object
 
+@description('Plain app settings whose names come from parameters (the notice channels): merged with appSettings.')
+param parameterizedAppSettings object = {}
+
+@description('Key Vault app settings whose names come from parameters (the notice channels): merged with keyVaultReferences.')
+param parameterizedKeyVaultReferences object = {}
+
 @description('URI of the key vault holding the items named in keyVaultReferences.')
 param keyVaultUri string
 
@@ -62,11 +68,11 @@ param authExcludedPaths array
 param authAllowedAudiences array
 
 var secretReferences = toObject(
-  items(keyVaultReferences),
+  items(union(keyVaultReferences, parameterizedKeyVaultReferences)),
   entry => entry.key,
   entry => '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${entry.value}/)'
 )
-var allSettings = union(appSettings, secretReferences)
+var allSettings = union(appSettings, parameterizedAppSettings, secretReferences)
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName

@@ -32,6 +32,18 @@ public sealed class CompositionTests
         Assert.Single(services, d => d.ServiceType == typeof(TimeProvider));
     }
 
+    [Fact]
+    public async Task BothHosts_Composition_PostNoticesThroughTheWebhookChannels()
+    {
+        await using var local = LocalHostComposition.Build();
+        var functions = new ServiceCollection().AddLogging().AddReleaseManagement(Configuration());
+        using var provider = functions.BuildServiceProvider();
+
+        Assert.IsType<ReleaseManagement.Azure.Notices.WebhookNoticeChannels>(local.App.Services.GetRequiredService<ReleaseManagement.Ports.INoticeChannels>());
+        Assert.IsType<ReleaseManagement.Azure.Notices.WebhookNoticeChannels>(provider.GetRequiredService<ReleaseManagement.Ports.INoticeChannels>());
+        Assert.Contains(local.Services, d => d.ImplementationType == typeof(ReleaseManagement.Api.Communications.NoticeChannelCheck));
+    }
+
     private sealed class StoppedClock : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => new(2027, 1, 5, 10, 0, 0, TimeSpan.Zero);

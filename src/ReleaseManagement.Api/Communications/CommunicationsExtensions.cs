@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ReleaseManagement.Azure.Notices;
 using ReleaseManagement.Ports;
 
 namespace ReleaseManagement.Api.Communications;
@@ -16,6 +17,11 @@ public static class CommunicationsExtensions
             .ValidateOnStart();
         services.TryAddSingleton<NoticeTemplateStore>();
         services.TryAddSingleton<INoticeComposer, NoticeComposer>();
+
+        // Chat and JSON webhook channels (docs/communications.md, "Chat channels"): options, HTTP client with retries, adapter.
+        services.TryAddSingleton<INoticeSummarizer, NoticeChannelSummary>();
+        services.AddNoticeChannels(configuration);
+        services.AddHostedService<NoticeChannelCheck>();
         services.AddSingleton<ReleaseNotesHandlers>();
         return services;
     }

@@ -23,21 +23,27 @@ public sealed partial class SendReleaseNotice(
     public async Task<int> RunAsync(ReleaseNotice notice, CancellationToken cancellationToken = default)
     {
         var to = notice.Recipients.Where(EmailAddresses.IsValid).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        var context = notice.Template is not null && (composer is not null || channels is not null)
+        var webhooks = notice.Webhooks ?? [];
+        var context = (notice.Template is not null && composer is not null) || (webhooks.Count > 0 && channels is not null)
             ? await ReadAsync(notice, cancellationToken)
             : null;
-        if (notice.Webhooks is { Count: > 0 } && releases is not null)
+        if (webhooks.Count > 0)
         {
-            // No channel adapter is registered in this build (docs/communications.md): a webhook audience is never posted
-            // silently, it is a warning on the release.
-            var failed = context is not null && channels is not null ? await channels.PostAsync(context, cancellationToken) : notice.Webhooks;
+            // Without a channel adapter a webhook audience is never dropped silently: it is a warning on the release.
+            IReadOnlyList<ChannelFailure> failed = context is not null && channels is not null
+                ? await channels.PostAsync(context, cancellationToken)
+                : webhooks.Select(w => new ChannelFailure(w, "no chat channel adapter is configured")).ToArray();
             if (failed.Count > 0)
             {
-                var warning = $"Channel(s) {string.Join(", ", failed)} not posted for {notice.Description ?? notice.NoticeId}" +
-                    (channels is null ? ": no chat channel adapter is configured." : ": not delivered after retries.");
-                var now = (time ?? TimeProvider.System).GetUtcNow();
-                await releases.ApplyAsync(new ReleaseStatusUpdate(notice.ReleaseId, ReleasePhase.Planning, ReleaseStatus.Active, warning, now,
-                    TimelineOnly: true, Warnings: [new ReleaseWarning(NoticeWarnings.ChannelFailed, warning, now)]), cancellationToken);
+                var warning = $"Channel(s) {string.Join(", ", failed.Select(f => f.Channel))} not posted for {notice.Description ?? notice.NoticeId}: " +
+                    string.Join("; ", failed.Select(f => $"{f.Channel}: {f.Reason}")) + ".";
+                LogChannelsFailed(log, notice.NoticeId, notice.ReleaseId, warning);
+                if (releases is not null)
+                {
+                    var now = (time ?? TimeProvider.System).GetUtcNow();
+                    await releases.ApplyAsync(new ReleaseStatusUpdate(notice.ReleaseId, ReleasePhase.Planning, ReleaseStatus.Active, warning, now,
+                        TimelineOnly: true, Warnings: [new ReleaseWarning(NoticeWarnings.ChannelFailed, warning, now)]), cancellationToken);
+                }
             }
         }
 
@@ -47,7 +53,7 @@ public sealed partial class SendReleaseNotice(
             return 0;
         }
 
-        var message = context is not null && composer is not null
+        var message = notice.Template is not null && context is not null && composer is not null
             ? composer.Compose(context) with { To = to }
             : new EmailMessage(to, notice.Subject,
                 $"<!DOCTYPE html><html><body><p>{WebUtility.HtmlEncode(notice.Text).Replace("\n", "<br>", StringComparison.Ordinal)}</p></body></html>",
@@ -67,6 +73,9 @@ public sealed partial class SendReleaseNotice(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notice {NoticeId} of release {ReleaseId} has no recipient with an email address; nothing sent")]
     private static partial void LogNobody(ILogger logger, string noticeId, string releaseId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notice {NoticeId} of release {ReleaseId}: {Warning}")]
+    private static partial void LogChannelsFailed(ILogger logger, string noticeId, string releaseId, string warning);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Notice {NoticeId} of release {ReleaseId} sent to {Count} recipients")]
     private static partial void LogSent(ILogger logger, string noticeId, string releaseId, int count);

@@ -20,8 +20,14 @@ public interface INoticeComposer
     EmailMessage Compose(NoticeContext context);
 }
 
-/// <summary>Posts a notice to its chat or JSON webhook channels; returns the channels that failed after their retries.</summary>
+/// <summary>A channel a notice was not posted to, and why (a setting that is missing, the last answer after the retries).</summary>
+public sealed record ChannelFailure(string Channel, string Reason);
+
+/// <summary>
+/// Posts a notice to its chat or JSON webhook channels (<see cref="ReleaseNotice.Webhooks"/>); returns the channels that
+/// failed after their retries. Never throws for a channel that fails: a failed channel is a warning, not a failed notice.
+/// </summary>
 public interface INoticeChannels
 {
-    Task<IReadOnlyList<string>> PostAsync(NoticeContext context, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<ChannelFailure>> PostAsync(NoticeContext context, CancellationToken cancellationToken = default);
 }
