@@ -246,9 +246,9 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
         Assert.Contains("Success criteria met with no monitoring data: passed on the sign-off of release-manager (watch-signoff)", report.TextBody, StringComparison.Ordinal);
         Assert.Contains("No monitoring data: no health reading judged this release against its thresholds.", report.TextBody, StringComparison.Ordinal);
         Assert.Contains("Watch signed off WITHOUT health data by rm@example.com: Checked the dashboards by hand.", report.TextBody, StringComparison.Ordinal);
-        Assert.Contains($"- billing to production at {PolicyTime.DescribeLocal(zone, productionAt)}: success", report.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"- Billing to production at {PolicyTime.DescribeLocal(zone, productionAt)}: success", report.TextBody, StringComparison.Ordinal);
         Assert.Matches(@"Lead time \(request to production\): (\d+ min )?\d+ s\r?\n", report.TextBody);
-        Assert.Contains("billing deployed to production", Attachment(report, "text/markdown"), StringComparison.Ordinal);
+        Assert.Contains($"deployed to production at {PolicyTime.DescribeLocal(zone, productionAt)}: success", Attachment(report, "text/markdown"), StringComparison.Ordinal);
         Assert.Contains("Release completed. Released to production; success criteria met.", completed.TextBody, StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(TestEnvironment.ArtifactsDirectory, "notice-post-deployment-report.html"), report.HtmlBody, Ct);
 

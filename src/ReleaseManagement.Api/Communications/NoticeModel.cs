@@ -41,6 +41,9 @@ public static class NoticeModel
         var facts = notice.Facts ?? new Dictionary<string, string>();
 
         string Local(DateTimeOffset at) => PolicyTime.DescribeLocal(zone, at);
+
+        // Pipelines report a system in their own spelling (event normalization lower-cases it): name it as the release does.
+        string SystemName(string? system) => system is null ? "-" : request.Systems.FirstOrDefault(s => string.Equals(s, system, StringComparison.OrdinalIgnoreCase)) ?? system;
         static string Text(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
         static Dictionary<string, object> Row(params (string Key, object? Value)[] cells) =>
             cells.ToDictionary(c => c.Key, c => c.Value ?? string.Empty, StringComparer.Ordinal);
@@ -96,9 +99,9 @@ public static class NoticeModel
                 ? $"{plan.Item}: {plan.Verdict}" : "(no rollback-plan evidence recorded)",
             ["environments"] = policy.Environments.Where(e => e.Key != DeploymentEnvironment.Production)
                 .Select(e => Row(("name", e.Key.ToString()), ("purpose", e.Value.Purpose), ("data", e.Value.Data), ("access", e.Value.Access))).ToList(),
-            ["deployments"] = deployments.Select(d => Row(("environment", d.Environment ?? "-"), ("system", d.System ?? "-"), ("at", Local(d.OccurredAt)), ("outcome", d.Outcome ?? "-"))).ToList(),
-            ["rollbacks"] = rollbacks.Select(d => Row(("environment", d.Environment ?? "-"), ("system", d.System ?? "-"), ("at", Local(d.OccurredAt)), ("reason", d.Attribute(EventAttributes.Reason)))).ToList(),
-            ["incidents"] = incidents.Select(d => Row(("incident", d.Attribute(EventAttributes.Incident) ?? "-"), ("system", d.System ?? "-"), ("at", Local(d.OccurredAt)), ("severity", d.Attribute(EventAttributes.Severity)))).ToList(),
+            ["deployments"] = deployments.Select(d => Row(("environment", d.Environment ?? "-"), ("system", SystemName(d.System)), ("at", Local(d.OccurredAt)), ("outcome", d.Outcome ?? "-"))).ToList(),
+            ["rollbacks"] = rollbacks.Select(d => Row(("environment", d.Environment ?? "-"), ("system", SystemName(d.System)), ("at", Local(d.OccurredAt)), ("reason", d.Attribute(EventAttributes.Reason)))).ToList(),
+            ["incidents"] = incidents.Select(d => Row(("incident", d.Attribute(EventAttributes.Incident) ?? "-"), ("system", SystemName(d.System)), ("at", Local(d.OccurredAt)), ("severity", d.Attribute(EventAttributes.Severity)))).ToList(),
             ["monitoring"] = monitoring.Select(t => Row(("at", Local(t.At)), ("message", t.Message))).ToList(),
             ["noMonitoringData"] = noData,
             ["verdict"] = verdict,
