@@ -250,6 +250,8 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
         Assert.Matches(@"Lead time \(request to production\): (\d+ min )?\d+ s\r?\n", report.TextBody);
         Assert.Contains($"deployed to production at {PolicyTime.DescribeLocal(zone, productionAt)}: success", Attachment(report, "text/markdown"), StringComparison.Ordinal);
         Assert.Contains("Release completed. Released to production; success criteria met.", completed.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Status:      Completed: Released to production; success criteria met.", completed.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Success criteria met with no monitoring data: ", completed.TextBody, StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(TestEnvironment.ArtifactsDirectory, "notice-post-deployment-report.html"), report.HtmlBody, Ct);
 
         // Each went out once, and the timeline says so.

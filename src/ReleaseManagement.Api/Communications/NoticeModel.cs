@@ -40,6 +40,9 @@ public static class NoticeModel
         var noData = monitoring.Length == 0 || warnings.Any(x => x.Code == "missing-health-data");
         var facts = notice.Facts ?? new Dictionary<string, string>();
 
+        // An outcome notice goes out just before the release's record is closed: it shows the outcome, not "Active".
+        var outcome = facts.GetValueOrDefault(NoticeFacts.Outcome);
+
         string Local(DateTimeOffset at) => PolicyTime.DescribeLocal(zone, at);
 
         // Pipelines report a system in their own spelling (event normalization lower-cases it): name it as the release does.
@@ -75,7 +78,8 @@ public static class NoticeModel
                 ("id", request.Id), ("title", request.Title), ("type", request.Type.ToString()), ("systems", string.Join(", ", request.Systems)),
                 ("targetDate", request.TargetDate == DateOnly.MinValue ? string.Empty : request.TargetDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
                 ("requestedBy", request.RequestedBy ?? "(not given)"), ("changeCategory", request.EffectiveChangeCategory.ToString()),
-                ("status", Text(record?.Status)), ("phase", Text(record?.Phase)), ("stage", record?.Stage), ("statusReason", record?.StatusReason),
+                ("status", outcome ?? Text(record?.Status)), ("phase", Text(record?.Phase)), ("stage", record?.Stage),
+                ("statusReason", outcome is null ? record?.StatusReason : facts.GetValueOrDefault(NoticeFacts.Reason)),
                 ("risk", record?.Risk ?? "(not assessed yet)"), ("link", link), ("notesLink", link + "/notes")),
             ["timeZone"] = zone.Id,
             ["window"] = window is null
