@@ -59,7 +59,7 @@ public sealed class NoticeEmailTests(SmtpApprovalSystem system)
 
         Assert.Equal("[2027.01.0] Post-deployment status report: January <Billing>", message.Subject);
         Assert.Contains("Success criteria met", message.TextBody, StringComparison.Ordinal);
-        Assert.Contains("billing to production at 2026-12-15 07:00 (Tuesday) America/New_York: success", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Billing to production at 2026-12-15 07:00 (Tuesday) America/New_York: success", message.TextBody, StringComparison.Ordinal);
         Assert.Contains("Watch passed: error rate 0.2% <= 1%", message.TextBody, StringComparison.Ordinal);
         Assert.Contains("January &lt;Billing&gt;", message.HtmlBody, StringComparison.Ordinal);
         Assert.Contains("background:#1e3a5f", message.HtmlBody, StringComparison.Ordinal);

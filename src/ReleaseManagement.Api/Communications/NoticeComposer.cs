@@ -23,7 +23,7 @@ public sealed class NoticeComposer(NoticeTemplateStore templates, ReleasePolicy 
         if (notice.AttachNotes && context.Release is { } record)
         {
             attachments.Add(new EmailAttachment($"release-notes-{record.Request.Id}.md", "text/markdown; charset=utf-8",
-                ReleaseNotes.Markdown(record, context.Events, context.Timeline)));
+                ReleaseNotes.Markdown(record, context.Events, context.Timeline, PolicyTime.Zone(policy))));
         }
 
         if (notice.AttachInvite && context.Release is { } release)

@@ -40,16 +40,31 @@ public static class NoticeModel
         var noData = monitoring.Length == 0 || warnings.Any(x => x.Code == "missing-health-data");
         var facts = notice.Facts ?? new Dictionary<string, string>();
 
+        // An outcome notice goes out just before the release's record is closed: it shows the outcome, not "Active".
+        var outcome = facts.GetValueOrDefault(NoticeFacts.Outcome);
+
         string Local(DateTimeOffset at) => PolicyTime.DescribeLocal(zone, at);
+
+        // Pipelines report a system in their own spelling (event normalization lower-cases it): name it as the release does.
+        string SystemName(string? system) => system is null ? "-" : request.Systems.FirstOrDefault(s => string.Equals(s, system, StringComparison.OrdinalIgnoreCase)) ?? system;
         static string Text(object? value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
         static Dictionary<string, object> Row(params (string Key, object? Value)[] cells) =>
             cells.ToDictionary(c => c.Key, c => c.Value ?? string.Empty, StringComparer.Ordinal);
 
+        // Met without health data is never plain "met": the verdict says so, and which missing-data rule let it pass.
+        var met = noData
+            ? "Success criteria met with no monitoring data: " + policy.SuccessCriteria.OnMissingHealthData switch
+            {
+                MissingHealthDataRule.RequireSignOff => $"passed on the sign-off of {string.Join(" or ", policy.SuccessCriteria.SignOffRoles)} ({policy.SuccessCriteria.SignOffItem})",
+                MissingHealthDataRule.Pass => "the policy lets a step without data pass",
+                _ => $"missing-data rule {policy.SuccessCriteria.OnMissingHealthData}",
+            }
+            : "Success criteria met";
         var verdict = record?.Status switch
         {
-            ReleaseStatus.Completed => "Success criteria met",
+            ReleaseStatus.Completed => met,
             ReleaseStatus.RolledBack or ReleaseStatus.Failed => "Success criteria not met: " + record.StatusReason,
-            _ when ReleaseStages.IsPastWatch(record?.Stage) => "Success criteria met",
+            _ when ReleaseStages.IsPastWatch(record?.Stage) => met,
             _ => "Not judged yet: " + (record?.StatusReason ?? "the release is in progress"),
         };
 
@@ -63,7 +78,8 @@ public static class NoticeModel
                 ("id", request.Id), ("title", request.Title), ("type", request.Type.ToString()), ("systems", string.Join(", ", request.Systems)),
                 ("targetDate", request.TargetDate == DateOnly.MinValue ? string.Empty : request.TargetDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
                 ("requestedBy", request.RequestedBy ?? "(not given)"), ("changeCategory", request.EffectiveChangeCategory.ToString()),
-                ("status", Text(record?.Status)), ("phase", Text(record?.Phase)), ("stage", record?.Stage), ("statusReason", record?.StatusReason),
+                ("status", outcome ?? Text(record?.Status)), ("phase", Text(record?.Phase)), ("stage", record?.Stage),
+                ("statusReason", outcome is null ? record?.StatusReason : facts.GetValueOrDefault(NoticeFacts.Reason)),
                 ("risk", record?.Risk ?? "(not assessed yet)"), ("link", link), ("notesLink", link + "/notes")),
             ["timeZone"] = zone.Id,
             ["window"] = window is null
@@ -87,15 +103,15 @@ public static class NoticeModel
                 ? $"{plan.Item}: {plan.Verdict}" : "(no rollback-plan evidence recorded)",
             ["environments"] = policy.Environments.Where(e => e.Key != DeploymentEnvironment.Production)
                 .Select(e => Row(("name", e.Key.ToString()), ("purpose", e.Value.Purpose), ("data", e.Value.Data), ("access", e.Value.Access))).ToList(),
-            ["deployments"] = deployments.Select(d => Row(("environment", d.Environment ?? "-"), ("system", d.System ?? "-"), ("at", Local(d.OccurredAt)), ("outcome", d.Outcome ?? "-"))).ToList(),
-            ["rollbacks"] = rollbacks.Select(d => Row(("environment", d.Environment ?? "-"), ("system", d.System ?? "-"), ("at", Local(d.OccurredAt)), ("reason", d.Attribute(EventAttributes.Reason)))).ToList(),
-            ["incidents"] = incidents.Select(d => Row(("incident", d.Attribute(EventAttributes.Incident) ?? "-"), ("system", d.System ?? "-"), ("at", Local(d.OccurredAt)), ("severity", d.Attribute(EventAttributes.Severity)))).ToList(),
+            ["deployments"] = deployments.Select(d => Row(("environment", d.Environment ?? "-"), ("system", SystemName(d.System)), ("at", Local(d.OccurredAt)), ("outcome", d.Outcome ?? "-"))).ToList(),
+            ["rollbacks"] = rollbacks.Select(d => Row(("environment", d.Environment ?? "-"), ("system", SystemName(d.System)), ("at", Local(d.OccurredAt)), ("reason", d.Attribute(EventAttributes.Reason)))).ToList(),
+            ["incidents"] = incidents.Select(d => Row(("incident", d.Attribute(EventAttributes.Incident) ?? "-"), ("system", SystemName(d.System)), ("at", Local(d.OccurredAt)), ("severity", d.Attribute(EventAttributes.Severity)))).ToList(),
             ["monitoring"] = monitoring.Select(t => Row(("at", Local(t.At)), ("message", t.Message))).ToList(),
             ["noMonitoringData"] = noData,
             ["verdict"] = verdict,
             ["figures"] = Row(
-                ("leadTime", production is { } p1 && record is not null ? PolicyTime.Describe(p1 - record.CreatedAt) : "(not deployed to production)"),
-                ("deploymentTime", production is { } p2 && firstDeploy is { } f ? PolicyTime.Describe(p2 - f) : "(not deployed to production)"),
+                ("leadTime", production is { } p1 && record is not null ? Elapsed(p1 - record.CreatedAt) : "(not deployed to production)"),
+                ("deploymentTime", production is { } p2 && firstDeploy is { } f ? Elapsed(p2 - f) : "(not deployed to production)"),
                 ("approvalWait", ApprovalWait(context.Timeline))),
             ["warnings"] = warnings.Select(x => Row(("code", x.Code), ("message", x.Message))).ToList(),
             ["changes"] = ReleaseNotes.Changes(events).Select(c => Row(("number", c.Number), ("title", c.Title), ("author", c.Author), ("url", c.Url), ("kind", ReleaseNotes.KindOf(c.Labels)))).ToList(),
@@ -106,6 +122,20 @@ public static class NoticeModel
     private static string ApprovalWait(IReadOnlyList<TimelineEntry> timeline)
     {
         var approvals = timeline.Where(t => t.Kind == TimelineKinds.Approval).OrderBy(t => t.At).ToArray();
-        return approvals.Length < 2 ? "(not measured: fewer than two approval events)" : PolicyTime.Describe(approvals[^1].At - approvals[0].At);
+        return approvals.Length < 2 ? "(not measured: fewer than two approval events)" : Elapsed(approvals[^1].At - approvals[0].At);
+    }
+
+    /// <summary>A measured duration as people read it, to the second at most: <c>59 s</c>, <c>4 min 5 s</c>, <c>3 h 12 min</c>, <c>2 d 4 h</c>.</summary>
+    public static string Elapsed(TimeSpan duration)
+    {
+        var d = TimeSpan.FromSeconds(Math.Round(Math.Abs(duration.TotalSeconds)));
+        var text = d switch
+        {
+            { TotalDays: >= 1 } => d.Hours == 0 ? $"{d.Days} d" : $"{d.Days} d {d.Hours} h",
+            { TotalHours: >= 1 } => d.Minutes == 0 ? $"{d.Hours} h" : $"{d.Hours} h {d.Minutes} min",
+            { TotalMinutes: >= 1 } => d.Seconds == 0 ? $"{d.Minutes} min" : $"{d.Minutes} min {d.Seconds} s",
+            _ => $"{d.Seconds} s",
+        };
+        return duration < TimeSpan.Zero ? "-" + text : text;
     }
 }

@@ -45,10 +45,13 @@ public static class ReleaseNotes
             .OrderBy(c => c.MergedAt)
             .ToArray();
 
-    /// <summary>The notes in Markdown.</summary>
-    public static string Markdown(ReleaseRecord release, IReadOnlyList<CanonicalEvent> events, IReadOnlyList<TimelineEntry> timeline)
+    /// <summary>The notes in Markdown; times in UTC, or local to <paramref name="zone"/> when given (the notes a notice attaches).</summary>
+    public static string Markdown(ReleaseRecord release, IReadOnlyList<CanonicalEvent> events, IReadOnlyList<TimelineEntry> timeline, TimeZoneInfo? zone = null)
     {
         ArgumentNullException.ThrowIfNull(release);
+        string At(DateTimeOffset at) => zone is null
+            ? at.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)
+            : Policy.PolicyTime.DescribeLocal(zone, at);
         var r = release.Request;
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# Release notes: {Escape(r.Title)} ({Escape(r.Id)})\n\n");
@@ -101,7 +104,7 @@ public static class ReleaseNotes
             foreach (var d in deployments)
             {
                 var what = d.Type == CanonicalEventType.ServiceRolledBack ? "rolled back" : "deployed";
-                md.Append(CultureInfo.InvariantCulture, $"- {Escape(d.System ?? "-")} {what} to {Escape(d.Environment ?? "-")} at {d.OccurredAt:yyyy-MM-dd HH:mm} UTC: {Escape(d.Outcome ?? "-")}\n");
+                md.Append(CultureInfo.InvariantCulture, $"- {Escape(d.System ?? "-")} {what} to {Escape(d.Environment ?? "-")} at {At(d.OccurredAt)}: {Escape(d.Outcome ?? "-")}\n");
             }
         }
 
@@ -117,7 +120,7 @@ public static class ReleaseNotes
 
         md.Append("\n## Approvals\n\n");
         var approvals = timeline.Where(t => t.Kind == Orchestration.TimelineKinds.Approval).ToArray();
-        md.Append(approvals.Length == 0 ? "No approvals recorded yet.\n" : string.Concat(approvals.Select(a => $"- {a.At:yyyy-MM-dd HH:mm} UTC: {Escape(a.Message)}\n")));
+        md.Append(approvals.Length == 0 ? "No approvals recorded yet.\n" : string.Concat(approvals.Select(a => $"- {At(a.At)}: {Escape(a.Message)}\n")));
         return md.ToString();
     }
 

@@ -42,5 +42,12 @@ public sealed class Smtp4Dev : IDisposable
         return messages;
     }
 
+    /// <summary>The whole message as received (MIME), with its attachments.</summary>
+    public async Task<MimeKit.MimeMessage> DownloadAsync(string id, CancellationToken ct = default)
+    {
+        await using var raw = await _http.GetStreamAsync($"/api/messages/{id}/download", ct);
+        return await MimeKit.MimeMessage.LoadAsync(raw, ct);
+    }
+
     public void Dispose() => _http.Dispose();
 }
