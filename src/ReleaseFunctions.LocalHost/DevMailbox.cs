@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Api.Communications;
 using ReleaseManagement.Azure.Email;
 
 namespace ReleaseFunctions.LocalHost;
@@ -16,10 +16,10 @@ public static partial class DevMailbox
 {
     public const int MaxMessages = 200;
 
-    public static IResult List(IOptions<EmailOptions> options)
+    public static IResult List(IOptions<EmailOptions> options, NoticeTemplateStore templates)
     {
         var directory = Path.GetFullPath(options.Value.FileDirectory);
-        var items = new StringBuilder();
+        var messages = new List<DevMailboxMessage>();
         var files = Directory.Exists(directory)
             ? Directory.GetFiles(directory, "*.eml").OrderByDescending(f => Path.GetFileName(f), StringComparer.Ordinal).Take(MaxMessages).ToList()
             : [];
@@ -35,23 +35,23 @@ public static partial class DevMailbox
                 continue;
             }
 
-            var links = Links().Matches(message.TextBody ?? string.Empty).Select(m => m.Value).Distinct();
-            items.Append("<li><strong>").Append(Templates.Html(message.Subject)).Append("</strong><br>")
-                .Append("To ").Append(Templates.Html(string.Join(", ", message.To.Mailboxes.Select(m => m.Address))))
-                .Append(", ").Append(Templates.Html(message.Date.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)))
-                .Append("<br>");
-            foreach (var link in links)
-            {
-                items.Append("<a href=\"").Append(Templates.Html(link)).Append("\">").Append(Templates.Html(link)).Append("</a><br>");
-            }
-
-            items.Append("<small>").Append(Templates.Html(Path.GetFileName(file))).Append("</small></li>");
+            messages.Add(new DevMailboxMessage(
+                message.Subject ?? string.Empty,
+                string.Join(", ", message.To.Mailboxes.Select(m => m.Address)),
+                message.Date.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture),
+                Links().Matches(message.TextBody ?? string.Empty).Select(m => m.Value).Distinct().ToArray(),
+                Path.GetFileName(file)));
         }
 
-        var content = $"<h1>Local mailbox</h1><p>{files.Count} message(s) in {Templates.Html(directory)}, newest first.</p><ul class=\"decisions\">{items}</ul>";
-        return new HtmlPage(StatusCodes.Status200OK, "Local mailbox", content);
+        return new HtmlPage(templates, StatusCodes.Status200OK, "Local mailbox", "dev-mailbox", new DevMailboxView(files.Count, directory, messages));
     }
 
     [GeneratedRegex(@"https?://[^\s<>""]+", RegexOptions.CultureInvariant)]
     private static partial Regex Links();
 }
+
+/// <summary>The variables of <c>dev-mailbox.html.liquid</c>.</summary>
+public sealed record DevMailboxView(int Count, string Directory, IReadOnlyList<DevMailboxMessage> Messages);
+
+/// <summary>A message in the local mailbox.</summary>
+public sealed record DevMailboxMessage(string Subject, string To, string Date, IReadOnlyList<string> Links, string File);

@@ -55,7 +55,7 @@ public static class Endpoints
         api.MapGet(ApiRoutes.Report, (string period, HttpRequest request, MetricsHandlers handlers, CancellationToken ct) =>
             handlers.GetReportAsync(period, request, ct));
         app.MapDashboard(atRoot: true);
-        app.MapGet(DevMailboxRoute, (IOptions<EmailOptions> options) => DevMailbox.List(options));
+        app.MapGet(DevMailboxRoute, (IOptions<EmailOptions> options, NoticeTemplateStore templates) => DevMailbox.List(options, templates));
         return app;
     }
 }

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
+using Deque.AxeCore.Playwright;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Api.Communications;
 using ReleaseManagement.Approvals.Tests.Infrastructure;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Policy;
@@ -21,7 +23,7 @@ public sealed class ApprovalEmailContextTests
 
     private static EmailMessage Compose(string? blockedBy)
     {
-        var composer = new ApprovalEmailComposer(Options.Create(new ApprovalOptions { PublicBaseUrl = "https://releases.example.com/" }));
+        var composer = new ApprovalEmailComposer(Options.Create(new ApprovalOptions { PublicBaseUrl = "https://releases.example.com/" }), new NoticeTemplateStore(Options.Create(new CommunicationsOptions())));
         var (token, _) = ApprovalTokens.Create();
         return composer.Compose(new ApprovalEmailModel(
             Release, "promotion:integration", ApprovalKind.Reminder, new ApproverRef("lead@example.com", "technical-lead"),
@@ -168,5 +170,40 @@ public sealed class ApprovalContextTests(SmtpApprovalSystem system) : IAsyncLife
         Assert.Contains("Approval not accepted", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.Empty(await system.Decisions.ListAsync(id, ApprovalStages.Plan, Ct));
         Assert.Equal(ApprovalRequestState.Open, (await system.Requests.GetAsync(ApprovalTokens.Hash(ApprovalSystem.TokenOf(link)), Ct))!.State);
+    }
+
+    [Fact]
+    public async Task ReleaseWarnings_ListedInTheApprovalEmailAndOnThePage_WhichPassesAxe()
+    {
+        var id = await CreatePlannedReleaseAsync();
+        var store = system.Services.GetRequiredService<IReleaseStore>();
+        var now = DateTimeOffset.UtcNow;
+        await store.ApplyAsync(new ReleaseStatusUpdate(id, ReleasePhase.Planning, ReleaseStatus.Active, "Awaiting plan approval.", now, TimelineOnly: true,
+            Warnings:
+            [
+                new ReleaseWarning("over-cadence", "This is the third Minor release this month; the policy allows two.", now.AddMinutes(-2)),
+                new ReleaseWarning("window-conflict", "Another release <Ledger 4> uses the same production window.", now.AddMinutes(-1)),
+            ]), Ct);
+
+        await system.RequestApprovalsAsync(id, [new ApproverRef("lead@example.com", "technical-lead")]);
+        var email = (await system.WaitForTestEmailsAsync(id, 1)).Single();
+
+        Assert.Contains("Warnings on this release:\n  - [over-cadence] This is the third Minor release this month; the policy allows two.\n  - [window-conflict] Another release <Ledger 4> uses the same production window.\n", email.Text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("window-conflict</span> Another release &lt;Ledger 4&gt; uses the same production window.</li>", email.Html, StringComparison.Ordinal);
+
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 900, Height = 1000 } });
+        var page = await context.NewPageAsync();
+        Assert.Equal(200, (await page.GotoAsync(email.Link))!.Status);
+        var warnings = page.Locator("ul.warnings li");
+        Assert.Equal(2, await warnings.CountAsync());
+        Assert.Equal("over-cadence This is the third Minor release this month; the policy allows two.", (await warnings.Nth(0).InnerTextAsync()).Trim());
+        Assert.Equal("window-conflict Another release <Ledger 4> uses the same production window.", (await warnings.Nth(1).InnerTextAsync()).Trim());
+        Assert.Equal(1, await page.Locator("li.warning-window-conflict .kind").CountAsync());
+        Assert.Equal(1, await page.Locator("button[value=approve]").CountAsync());
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(TestEnvironment.ArtifactsDirectory, "approval-page-warnings.png"), FullPage = true });
+        var axe = await page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToArray();
+        Assert.True(serious.Length == 0, string.Join("\n", serious.Select(v => $"{v.Impact} {v.Id}: {v.Help}")));
+        await context.CloseAsync();
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Api.Communications;
 using ReleaseManagement.Approvals;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
@@ -52,7 +53,7 @@ public sealed class TemplateTests
     [Fact]
     public void Compose_HostileReleaseText_IsHtmlEncodedInTheHtmlPartAndPlainInTheText()
     {
-        var composer = new ApprovalEmailComposer(Options.Create(new ApprovalOptions { PublicBaseUrl = "https://releases.example.com/" }));
+        var composer = new ApprovalEmailComposer(Options.Create(new ApprovalOptions { PublicBaseUrl = "https://releases.example.com/" }), new NoticeTemplateStore(Options.Create(new CommunicationsOptions())));
         var (token, _) = ApprovalTokens.Create();
         var message = composer.Compose(new ApprovalEmailModel(
             HostileRelease, ApprovalStages.Plan, ApprovalKind.Reminder, new ApproverRef("lead@example.com", "technical-lead"),
@@ -73,10 +74,18 @@ public sealed class TemplateTests
     }
 
     [Fact]
-    public void Render_MissingValue_Throws()
+    public void Compose_BrokenTemplateInTheFolder_ThrowsNamingTheFile()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => Templates.Render("approval-message.html", new Dictionary<string, string?> { ["heading"] = "x" }));
-        Assert.Contains("message", e.Message, StringComparison.Ordinal);
+        var folder = Directory.CreateTempSubdirectory("approval-templates-").FullName;
+        File.WriteAllText(Path.Combine(folder, "approval-email.subject.liquid"), "[{{ tag }] {% if %}");
+        var composer = new ApprovalEmailComposer(
+            Options.Create(new ApprovalOptions { PublicBaseUrl = "https://releases.example.com/" }),
+            new NoticeTemplateStore(Options.Create(new CommunicationsOptions { TemplatesPath = folder })));
+
+        var e = Assert.Throws<InvalidOperationException>(() => composer.Compose(new ApprovalEmailModel(
+            HostileRelease, ApprovalStages.Plan, ApprovalKind.Request, new ApproverRef("lead@example.com", "technical-lead"),
+            null, null, new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero), ApprovalTokens.Create().Token)));
+        Assert.Contains("approval-email.subject.liquid", e.Message, StringComparison.Ordinal);
     }
 }
 

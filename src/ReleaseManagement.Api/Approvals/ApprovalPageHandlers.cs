@@ -1,6 +1,6 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
+using ReleaseManagement.Api.Communications;
 using ReleaseManagement.Approvals;
 using ReleaseManagement.Releases;
 
@@ -9,9 +9,10 @@ namespace ReleaseManagement.Api.Approvals;
 /// <summary>
 /// The pages behind an emailed approval link, <c>/api/approvals/{token}</c>. GET and HEAD only show (an email
 /// scanner following or rendering the link decides nothing); a deliberate POST of the page's form, carrying its
-/// anti-forgery value, decides. Unknown, altered, expired and used links say so without telling whether a release exists.
+/// anti-forgery value, decides. Pages are rendered from <c>approval-confirm.html.liquid</c> and
+/// <c>approval-message.html.liquid</c> (<see cref="NoticeTemplateStore"/>). Unknown, altered, expired and used links say so without telling whether a release exists.
 /// </summary>
-public sealed class ApprovalPageHandlers(ApprovalDecisionService service)
+public sealed class ApprovalPageHandlers(ApprovalDecisionService service, NoticeTemplateStore templates)
 {
     public const long MaxFormBytes = 16 * 1024;
     public const string FormField = "form";
@@ -105,7 +106,7 @@ public sealed class ApprovalPageHandlers(ApprovalDecisionService service)
         }
     }
 
-    private static IResult StatePage(DecisionAttemptOutcome state, ApprovalRequest? request, bool isPost) => state switch
+    private IResult StatePage(DecisionAttemptOutcome state, ApprovalRequest? request, bool isPost) => state switch
     {
         DecisionAttemptOutcome.AlreadyDecided => Message(
             isPost ? StatusCodes.Status409Conflict : StatusCodes.Status200OK,
@@ -122,41 +123,31 @@ public sealed class ApprovalPageHandlers(ApprovalDecisionService service)
         _ => NotFound(),
     };
 
-    private static IResult NotFound() =>
+    private IResult NotFound() =>
         Message(StatusCodes.Status404NotFound, "Link not valid", "This approval link is not valid. Check that the whole link from the email was opened.");
 
-    private static IResult Message(int status, string heading, string text) =>
-        new HtmlPage(status, heading, Templates.Render("approval-message.html", new Dictionary<string, string?>
-        {
-            ["heading"] = heading,
-            ["message"] = text,
-        }));
+    private IResult Message(int status, string heading, string text) =>
+        new HtmlPage(templates, status, heading, "approval-message", new ApprovalMessageView(heading, text));
 
-    private static IResult Confirm(LinkView view, string formValue)
+    private IResult Confirm(LinkView view, string formValue)
     {
         var r = view.Request!;
-        var release = view.Release!.Request;
-        var pending = view.Release.PendingApprovals?.FirstOrDefault(p => p.Stage == r.Stage);
-        var blockedBy = ApprovalDecisionService.BlockedBy(view.Release, r.Stage);
-        var values = ReleaseTemplateFields.For(release);
-        values["stage"] = ApprovalEmailComposer.StageName(r.Stage);
-        values["phase"] = view.Release.Phase.ToString();
-        values["approver"] = r.Approver;
-        values["role"] = r.Role;
-        values["deadline"] = ApprovalEmailComposer.FormatTime(r.ExpiresAt);
-        values["decisions"] = ApprovalFragments.DecisionsHtml(view.Decisions);
-        values["risk"] = view.Release.Risk ?? "(not assessed yet)";
-        values["changeCategory"] = ApprovalFragments.Category(release);
-        values["gates"] = ApprovalFragments.GatesHtml(pending?.Gates ?? []);
-        values["scope"] = ApprovalFragments.ScopeHtml(release);
-        values["notes"] = ApprovalFragments.Notes(release);
-        values["buttons"] = blockedBy is null
-            ? Templates.Render("approval-buttons.html", new Dictionary<string, string?>())
-            : Templates.Render("approval-buttons-blocked.html", new Dictionary<string, string?> { ["blockedBy"] = blockedBy });
-        values["formField"] = FormField;
-        values["formValue"] = formValue;
-        values["maxComment"] = ApprovalDecisionService.MaxCommentLength.ToString(CultureInfo.InvariantCulture);
-        var content = Templates.Render("approval-confirm.html", values);
-        return new HtmlPage(StatusCodes.Status200OK, $"Approve: {release.Title}", content);
+        var release = view.Release!;
+        var pending = release.PendingApprovals?.FirstOrDefault(p => p.Stage == r.Stage);
+        var page = new ApprovalConfirmView(
+            ApprovalEmailComposer.StageName(r.Stage),
+            r.Role,
+            release.Phase.ToString(),
+            r.Approver,
+            ApprovalEmailComposer.FormatTime(r.ExpiresAt),
+            release.Risk ?? "(not assessed yet)",
+            ApprovalReleaseView.From(release.Request, release.Warnings),
+            GateItemView.From(pending?.Gates ?? []),
+            DecisionView.From(view.Decisions),
+            ApprovalDecisionService.BlockedBy(release, r.Stage) ?? string.Empty,
+            FormField,
+            formValue,
+            ApprovalDecisionService.MaxCommentLength);
+        return new HtmlPage(templates, StatusCodes.Status200OK, $"Approve: {release.Request.Title}", "approval-confirm", page);
     }
 }

@@ -1,11 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using ReleaseManagement.Api.Communications;
 
 namespace ReleaseManagement.Api.Approvals;
 
 /// <summary>
-/// An HTML page of the approval flow, from <c>Templates/page.html</c>, with the headers every such page carries: no
+/// An HTML page of the approval flow: a Liquid template of <see cref="NoticeTemplateStore"/> rendered inside
+/// <c>approval-page.html.liquid</c> (which gets <c>title</c>, <c>nonce</c> and <c>content</c>), with the headers every such page carries: no
 /// caching, no referrer (the link's token must not leak into other sites' logs), and a Content-Security-Policy that
 /// allows no script at all and only this page's own stylesheet. A HEAD gets the same status and headers without a body.
 /// </summary>
@@ -14,15 +16,18 @@ public sealed class HtmlPage : IResult
     private readonly string _html;
     private readonly string _nonce;
 
-    public HtmlPage(int statusCode, string title, string content)
+    public const string Layout = "approval-page";
+
+    /// <summary>A page rendering <paramref name="template"/><c>.html.liquid</c> with <paramref name="view"/>.</summary>
+    public HtmlPage(NoticeTemplateStore templates, int statusCode, string title, string template, object view)
     {
+        ArgumentNullException.ThrowIfNull(templates);
         StatusCode = statusCode;
         _nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        _html = Templates.Render("page.html", new Dictionary<string, string?>
+        _html = templates.RenderView(template, "html", view, Layout, new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["title"] = title,
             ["nonce"] = _nonce,
-            ["content"] = content,
         });
     }
 

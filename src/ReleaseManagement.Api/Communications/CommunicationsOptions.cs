@@ -8,8 +8,9 @@ public sealed class CommunicationsOptions : IValidatableObject
     public const string Section = "Communications";
 
     /// <summary>
-    /// A folder of notice templates (<c>NAME.subject.liquid</c>, <c>NAME.html.liquid</c>, <c>NAME.txt.liquid</c>) that
-    /// replace the built-in ones of the same name; empty uses the built-in templates only.
+    /// A folder of notice templates (<c>NAME.subject.liquid</c>, <c>NAME.html.liquid</c>, <c>NAME.txt.liquid</c>), and of
+    /// approval email and page templates (<c>approval-*.liquid</c>), that replace the built-in ones of the same name;
+    /// empty uses the built-in templates only.
     /// </summary>
     public string TemplatesPath { get; set; } = string.Empty;
 

@@ -11,17 +11,26 @@ namespace ReleaseManagement.Api.Communications;
 /// file, else from the built-in ones embedded in this assembly (<c>Communications/Templates</c>). A name without its own
 /// file falls back: <c>outcome-*</c> to <c>outcome</c>, anything to <c>notice</c>. <c>layout.html.liquid</c> and
 /// <c>layout.txt.liquid</c> wrap every body (<c>{{ content }}</c>). A file changed in the folder is read again.
+/// The approval emails and pages come from the same store (<see cref="RenderView"/>): <c>approval-*.liquid</c>, each with
+/// its own file and a typed model.
 /// </summary>
 public sealed class NoticeTemplateStore(IOptions<CommunicationsOptions> options)
 {
     private static readonly FluidParser Parser = new();
     private static readonly TemplateOptions Options = new();
+
+    /// <summary>For typed models: their public properties are the variables, named in camelCase.</summary>
+    private static readonly TemplateOptions ViewOptions = new()
+    {
+        MemberAccessStrategy = new UnsafeMemberAccessStrategy { MemberNameStrategy = MemberNameStrategies.CamelCase },
+    };
+
     private readonly ConcurrentDictionary<string, (DateTime Stamp, IFluidTemplate Template)> _cache = new(StringComparer.Ordinal);
 
     /// <summary>Renders part <paramref name="part"/> (<c>subject</c>, <c>html</c>, <c>txt</c>) of <paramref name="name"/>.</summary>
     public string Render(string name, string part, IReadOnlyDictionary<string, object> model)
     {
-        var template = Find(name, part);
+        var template = Find(Candidates(name, part), $"{name}.{part}");
         var context = new TemplateContext(Options);
         foreach (var (key, value) in model)
         {
@@ -36,7 +45,38 @@ public sealed class NoticeTemplateStore(IOptions<CommunicationsOptions> options)
         }
 
         context.SetValue("content", new Fluid.Values.StringValue(body, encode: false));
-        return Find("layout", part).Render(context, encoder);
+        return Find(Candidates("layout", part), $"layout.{part}").Render(context, encoder);
+    }
+
+    /// <summary>
+    /// Renders part <paramref name="part"/> (<c>subject</c>, <c>html</c>, <c>txt</c>) of <paramref name="name"/>, which
+    /// must have its own file (no fallback), with a typed model (a record) whose public properties are the variables,
+    /// named in camelCase; the body is then wrapped in <paramref name="layout"/> (<c>{{ content }}</c>, the same model's
+    /// variables) when one is named. <paramref name="values"/> are further variables for both (a page's <c>title</c>).
+    /// </summary>
+    public string RenderView(string name, string part, object model, string? layout = null, IReadOnlyDictionary<string, object>? values = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var context = new TemplateContext(model, ViewOptions);
+        foreach (var (key, value) in values ?? new Dictionary<string, object>())
+        {
+            context.SetValue(key, value);
+        }
+
+        var encoder = part == "subject" || part == "txt" ? (TextEncoder)NullEncoder.Default : HtmlEncoder.Default;
+        var body = Find([$"{name}.{part}.liquid"], $"{name}.{part}").Render(context, encoder);
+        if (part == "subject")
+        {
+            return string.Join(' ', body.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        if (layout is null)
+        {
+            return body;
+        }
+
+        context.SetValue("content", new Fluid.Values.StringValue(body, encode: false));
+        return Find([$"{layout}.{part}.liquid"], $"{layout}.{part}").Render(context, encoder);
     }
 
     /// <summary>The template file names looked for, in order, for <paramref name="name"/>.</summary>
@@ -55,9 +95,9 @@ public sealed class NoticeTemplateStore(IOptions<CommunicationsOptions> options)
     public static IFluidTemplate Parse(string source, string file) =>
         Parser.TryParse(source, out var template, out var error) ? template : throw new InvalidOperationException($"Notice template {file}: {error}");
 
-    private IFluidTemplate Find(string name, string part)
+    private IFluidTemplate Find(IEnumerable<string> candidates, string what)
     {
-        foreach (var file in Candidates(name, part))
+        foreach (var file in candidates)
         {
             if (!string.IsNullOrWhiteSpace(options.Value.TemplatesPath) && Path.Combine(options.Value.TemplatesPath, file) is var path && File.Exists(path))
             {
@@ -87,7 +127,7 @@ public sealed class NoticeTemplateStore(IOptions<CommunicationsOptions> options)
             }
         }
 
-        throw new InvalidOperationException($"No notice template for {name}.{part}.");
+        throw new InvalidOperationException($"No template for {what}.");
     }
 
     /// <summary>The built-in template files, by name.</summary>

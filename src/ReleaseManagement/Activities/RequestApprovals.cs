@@ -74,6 +74,7 @@ public sealed partial class RequestApprovals(
                 Gates = input.Gates ?? [],
                 ApproveBlockedBy = input.ApproveBlockedBy,
                 DecidedSoFar = input.DecidedSoFar ?? [],
+                Warnings = release.Warnings ?? [],
             });
             await email.SendAsync(message, cancellationToken);
             await requests.MarkSentAsync(request, time.GetUtcNow(), cancellationToken);

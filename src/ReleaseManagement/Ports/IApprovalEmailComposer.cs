@@ -23,9 +23,12 @@ public sealed record ApprovalEmailModel(
 
     /// <summary>Who has decided the stage so far, in words.</summary>
     public IReadOnlyList<string> DecidedSoFar { get; init; } = [];
+
+    /// <summary>The release's current warnings (<see cref="ReleaseRecord.Warnings"/>) when the email is composed.</summary>
+    public IReadOnlyList<ReleaseWarning> Warnings { get; init; } = [];
 }
 
-/// <summary>Renders approval emails (templates under ReleaseManagement.Api/Templates).</summary>
+/// <summary>Renders approval emails (Liquid templates approval-email.*, see docs/approvals.md).</summary>
 public interface IApprovalEmailComposer
 {
     EmailMessage Compose(ApprovalEmailModel model);
