@@ -1,6 +1,6 @@
 // Lifecycle benchmark: N hotfix releases driven concurrently through the local host (its own process, durable engine on
 // Azurite), request to Completed over HTTP and signed webhooks. Usage (see bench/README.md):
-//   dotnet bench/Lifecycle/bin/Release/net10.0/Lifecycle.dll 50 500 [partitions=2] [polling=1] [poll=100] [wait-poll=500] [deadline=900]
+//   dotnet bench/Lifecycle/bin/Release/net10.0/Lifecycle.dll 50 500 [partitions=2] [polling=1] [queue-polling=2] [poll=100] [wait-poll=500] [deadline=900]
 // Needs AZURITE_CONNECTION_STRING. For each N: a fresh local host on a task hub of its own, a warm-up release, the
 // baseline GETs, then N releases at once; prints the figures of each N and the ratios of the last N to the first.
 using System.Diagnostics;
@@ -20,6 +20,7 @@ var options = args.Where(a => a.Contains('=', StringComparison.Ordinal)).Select(
 string Option(string name, string fallback) => options.TryGetValue(name, out var v) ? v : fallback;
 var partitions = Option("partitions", "");          // LocalHost__PartitionCount (the local host's default: 2)
 var polling = Option("polling", "");                // LocalHost__MaxQueuePollingInterval in seconds (default: 1)
+var queuePolling = Option("queue-polling", "");     // LocalHost__Queue__MaxPollingInterval in seconds (default: 2)
 var measuredPoll = TimeSpan.FromMilliseconds(double.Parse(Option("poll", "100"), CultureInfo.InvariantCulture));
 var waitPoll = TimeSpan.FromMilliseconds(double.Parse(Option("wait-poll", "500"), CultureInfo.InvariantCulture));
 var deadline = TimeSpan.FromSeconds(double.Parse(Option("deadline", "900"), CultureInfo.InvariantCulture));
@@ -38,7 +39,7 @@ Directory.CreateDirectory(work);
 var policyPath = Path.Combine(work, "policy.json");
 await File.WriteAllTextAsync(policyPath, PolicyJson.Serialize(policy));
 
-Console.WriteLine($"sizes={string.Join(",", sizes)} partitions={(partitions == "" ? "default" : partitions)} polling={(polling == "" ? "default" : polling + " s")} "
+Console.WriteLine($"sizes={string.Join(",", sizes)} partitions={(partitions == "" ? "default" : partitions)} polling={(polling == "" ? "default" : polling + " s")} queue-polling={(queuePolling == "" ? "default" : queuePolling + " s")} "
     + $"poll={measuredPoll.TotalMilliseconds} ms wait-poll={waitPoll.TotalMilliseconds} ms runtime={Environment.Version} cores={Environment.ProcessorCount} load={LoadAverage()}");
 
 var results = new List<Result>();
@@ -83,6 +84,11 @@ async Task<Result> RunAsync(int n)
         settings["LocalHost__PartitionCount"] = partitions;
     }
 
+    if (queuePolling != "")
+    {
+        settings["LocalHost__Queue__MaxPollingInterval"] = TimeSpan.FromSeconds(double.Parse(queuePolling, CultureInfo.InvariantCulture)).ToString("c", CultureInfo.InvariantCulture);
+    }
+
     if (polling != "")
     {
         settings["LocalHost__MaxQueuePollingInterval"] = TimeSpan.FromSeconds(double.Parse(polling, CultureInfo.InvariantCulture)).ToString("c", CultureInfo.InvariantCulture);
@@ -120,6 +126,10 @@ async Task<Result> RunAsync(int n)
             lock (samples)
             {
                 samples.Add((watch.Elapsed.TotalSeconds, ws, priv, Volatile.Read(ref readings.InFlight)));
+                if (samples.Count % 120 == 0)
+                {
+                    Console.Error.WriteLine($"  [{watch.Elapsed.TotalSeconds:F0} s] completed {Volatile.Read(ref readings.Completed)}, in flight {Volatile.Read(ref readings.InFlight)}, failed {readings.Failures.Count}, working set {Mb(ws)} MB, load {LoadAverage()}");
+                }
             }
 
             try
