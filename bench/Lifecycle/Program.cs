@@ -1,6 +1,6 @@
 // Lifecycle benchmark: N hotfix releases driven concurrently through the local host (its own process, durable engine on
 // Azurite), request to Completed over HTTP and signed webhooks. Usage (see bench/README.md):
-//   dotnet bench/Lifecycle/bin/Release/net10.0/Lifecycle.dll 50 500 [partitions=2] [polling=1] [queue-polling=2] [poll=100] [wait-poll=500] [deadline=900]
+//   dotnet bench/Lifecycle/bin/Release/net10.0/Lifecycle.dll 50 500 [partitions=2] [polling=1] [queue-polling=2] [poll=100] [wait-poll=500] [deadline=900] [limit=1200]
 // Needs AZURITE_CONNECTION_STRING. For each N: a fresh local host on a task hub of its own, a warm-up release, the
 // baseline GETs, then N releases at once; prints the figures of each N and the ratios of the last N to the first.
 using System.Diagnostics;
@@ -24,6 +24,8 @@ var queuePolling = Option("queue-polling", "");     // LocalHost__Queue__MaxPoll
 var measuredPoll = TimeSpan.FromMilliseconds(double.Parse(Option("poll", "100"), CultureInfo.InvariantCulture));
 var waitPoll = TimeSpan.FromMilliseconds(double.Parse(Option("wait-poll", "500"), CultureInfo.InvariantCulture));
 var deadline = TimeSpan.FromSeconds(double.Parse(Option("deadline", "900"), CultureInfo.InvariantCulture));
+// The most one size may take (its N releases, after the warm-up): releases not Completed by then are reported unfinished.
+var limit = TimeSpan.FromSeconds(double.Parse(Option("limit", "1200"), CultureInfo.InvariantCulture));
 const string Secret = "bench-lifecycle-cdevents-secret-0123456789";
 
 // The built-in policy in UTC with a two-second watch (HotfixReviewEndToEndTests' policy): the hotfix route has no
@@ -143,17 +145,23 @@ async Task<Result> RunAsync(int n)
         }
     });
     var lastCompleted = TimeSpan.Zero;
+    var unfinished = 0;
+    using var stop = new CancellationTokenSource(limit);
     await Task.WhenAll(Enumerable.Range(0, n).Select(i => Task.Run(async () =>
     {
         Interlocked.Increment(ref readings.InFlight);
         try
         {
-            await driver.RunAsync($"{hub}-{i:D4}", measure: true);
+            await driver.RunAsync($"{hub}-{i:D4}", measure: true, stop.Token);
             Interlocked.Increment(ref readings.Completed);
             lock (samples)
             {
                 lastCompleted = watch.Elapsed;
             }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref unfinished);
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or TaskCanceledException)
         {
@@ -177,10 +185,10 @@ async Task<Result> RunAsync(int n)
     var perRelease = samples.Where(s => s.InFlight >= Math.Max(1, n / 2))
         .Select(s => (double)(s.WorkingSet - idleMemory.WorkingSet) / s.InFlight).DefaultIfEmpty(0).Max();
     var throughput = readings.Completed / (lastCompleted > TimeSpan.Zero ? lastCompleted : elapsed).TotalSeconds;
-    var result = new Result(n, throughput, P(readings.AckToProjection, 95), Math.Max(perRelease, 1), readings.Failures.Count);
+    var result = new Result(n, throughput, P(readings.AckToProjection, 95), Math.Max(perRelease, 1), readings.Failures.Count + unfinished);
 
     Console.WriteLine();
-    Console.WriteLine($"N = {n}: {readings.Completed} completed, {readings.Failures.Count} failed, in {elapsed.TotalSeconds:F1} s; load average now {LoadAverage()}");
+    Console.WriteLine($"N = {n}: {readings.Completed} completed, {readings.Failures.Count} failed, {unfinished} unfinished at the limit ({limit.TotalSeconds:F0} s), in {elapsed.TotalSeconds:F1} s; load average now {LoadAverage()}");
     Console.WriteLine($"  releases completed per second:        {throughput:F2}");
     Console.WriteLine($"  baseline: bare GET of a projection   p50 {P(baseline.Gets, 50):F1} ms   p95 {P(baseline.Gets, 95):F1} ms   (idle host, 200 sequential)");
     Console.WriteLine($"  GET of a projection under load       p50 {P(readings.Gets, 50):F1} ms   p95 {P(readings.Gets, 95):F1} ms   ({readings.Gets.Count} GETs, {readings.Gets.Count / elapsed.TotalSeconds:F0} /s)");

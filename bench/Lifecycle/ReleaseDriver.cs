@@ -42,51 +42,51 @@ internal sealed class Readings
 /// </summary>
 internal sealed class ReleaseDriver(HttpClient client, string secret, ReleasePolicy policy, Readings readings, TimeSpan measuredPoll, TimeSpan waitPoll, TimeSpan deadline)
 {
-    public async Task RunAsync(string id, bool measure)
+    public async Task RunAsync(string id, bool measure, CancellationToken ct = default)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        await PostAsync("/api/releases", new
+        await PostAsync(ct, "/api/releases", new
         {
             id, title = "Bench hotfix " + id, type = "Hotfix", systems = new[] { "Billing" }, targetDate = today,
             requestedBy = "lead2@example.com", approvers = Approvers,
         });
-        await WaitAsync(id, r => r["pendingApprovals"]?.AsArray().Count > 0, "the emergency approval to be asked");
-        await PostAsync($"/api/releases/{id}/decisions", new { stage = "emergency", decision = "approve", approver = "rm@example.com", role = "release-manager" });
-        await PostAsync($"/api/releases/{id}/decisions", new { stage = "emergency", decision = "approve", approver = "lead@example.com", role = "technical-lead" });
+        await WaitAsync(ct, id, r => r["pendingApprovals"]?.AsArray().Count > 0, "the emergency approval to be asked");
+        await PostAsync(ct, $"/api/releases/{id}/decisions", new { stage = "emergency", decision = "approve", approver = "rm@example.com", role = "release-manager" });
+        await PostAsync(ct, $"/api/releases/{id}/decisions", new { stage = "emergency", decision = "approve", approver = "lead@example.com", role = "technical-lead" });
         foreach (var item in new[] { "unit-tests", "regression-tests" })
         {
-            await PostAsync($"/api/releases/{id}/evidence", new { item, kind = "evidence", by = "ci@example.com", passed = true });
+            await PostAsync(ct, $"/api/releases/{id}/evidence", new { item, kind = "evidence", by = "ci@example.com", passed = true });
         }
 
         foreach (var item in new[] { "environment-health", "backup", "monitoring-active" })
         {
-            await PostAsync($"/api/releases/{id}/evidence", new { item, kind = "evidence", by = "ci@example.com", passed = true, environment = "production" });
+            await PostAsync(ct, $"/api/releases/{id}/evidence", new { item, kind = "evidence", by = "ci@example.com", passed = true, environment = "production" });
         }
 
         foreach (var (environment, key) in new[] { ("staging", DeploymentEnvironment.Staging), ("production", DeploymentEnvironment.Production) })
         {
             var settings = policy.Environments[key].RequiredSettings;
-            await PostAsync($"/api/releases/{id}/evidence", new { item = "environment-configuration", kind = "configuration", by = "ops@example.com", environment, settings });
+            await PostAsync(ct, $"/api/releases/{id}/evidence", new { item = "environment-configuration", kind = "configuration", by = "ops@example.com", environment, settings });
         }
 
-        await PostAsync($"/api/releases/{id}/evidence", new { item = "security-scan", kind = "evidence", by = "ci@example.com", value = 0 });
+        await PostAsync(ct, $"/api/releases/{id}/evidence", new { item = "security-scan", kind = "evidence", by = "ci@example.com", value = 0 });
         foreach (var environment in new[] { "staging", "production" })
         {
-            await WaitAsync(id, r => (string?)r["stage"] == $"deploy:{environment}", $"the deployment to {environment} to be requested");
-            var (acked, ackedAt) = await DeployedAsync(id, environment, measure);
-            await MeasureProjectionAsync(id, environment, acked, ackedAt, measure);
+            await WaitAsync(ct, id, r => (string?)r["stage"] == $"deploy:{environment}", $"the deployment to {environment} to be requested");
+            var (acked, ackedAt) = await DeployedAsync(id, environment, measure, ct);
+            await MeasureProjectionAsync(id, environment, acked, ackedAt, measure, ct);
         }
 
         // No health data here: the validation and then the watch each wait for the release manager's sign-off.
         foreach (var step in new[] { "Post-deployment validation ended without monitoring data", "Watch ended without monitoring data" })
         {
-            await WaitAsync(id, r => ((string?)r["statusReason"] ?? "").Contains(step, StringComparison.Ordinal), step);
-            await PostAsync($"/api/releases/{id}/evidence", new { item = "watch-signoff", kind = "attestation", by = "rm@example.com", note = "Checked by hand" });
+            await WaitAsync(ct, id, r => ((string?)r["statusReason"] ?? "").Contains(step, StringComparison.Ordinal), step);
+            await PostAsync(ct, $"/api/releases/{id}/evidence", new { item = "watch-signoff", kind = "attestation", by = "rm@example.com", note = "Checked by hand" });
         }
 
-        await WaitAsync(id, r => (string?)r["stage"] == "emergency-review", "the emergency review to be due");
-        await PostAsync($"/api/releases/{id}/evidence", new { item = "emergency-review", kind = "attestation", by = "rm@example.com", note = "Bench" });
-        var done = await WaitAsync(id, r => (string?)r["status"] != "Active", "the release to end");
+        await WaitAsync(ct, id, r => (string?)r["stage"] == "emergency-review", "the emergency review to be due");
+        await PostAsync(ct, $"/api/releases/{id}/evidence", new { item = "emergency-review", kind = "attestation", by = "rm@example.com", note = "Bench" });
+        var done = await WaitAsync(ct, id, r => (string?)r["status"] != "Active", "the release to end");
         if ((string?)done["status"] != "Completed")
         {
             throw new InvalidOperationException($"{id} ended {(string?)done["status"]}: {(string?)done["statusReason"]}");
@@ -94,11 +94,11 @@ internal sealed class ReleaseDriver(HttpClient client, string secret, ReleasePol
     }
 
     /// <summary>One timed GET of the projection (the baseline's operation, and each poll's).</summary>
-    public async Task<JsonObject?> GetAsync(string id)
+    public async Task<JsonObject?> GetAsync(string id, CancellationToken ct = default)
     {
         var started = Stopwatch.GetTimestamp();
-        using var response = await client.GetAsync($"/api/releases/{id}");
-        var text = await response.Content.ReadAsStringAsync();
+        using var response = await client.GetAsync($"/api/releases/{id}", ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
         readings.Gets.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return response.IsSuccessStatusCode ? JsonNode.Parse(text)!.AsObject() : null;
     }
@@ -108,13 +108,13 @@ internal sealed class ReleaseDriver(HttpClient client, string secret, ReleasePol
     /// the deployment event of <paramref name="environment"/>. The figure is the end of that GET less the 202's arrival:
     /// an upper bound, late by at most one poll interval plus one GET.
     /// </summary>
-    private async Task MeasureProjectionAsync(string id, string environment, long acked, DateTimeOffset ackedAt, bool measure)
+    private async Task MeasureProjectionAsync(string id, string environment, long acked, DateTimeOffset ackedAt, bool measure, CancellationToken ct)
     {
         var limit = DateTime.UtcNow + deadline;
         var marker = $"({environment})";
         while (true)
         {
-            var release = await GetAsync(id);
+            var release = await GetAsync(id, ct);
             var line = release?["timeline"]?.AsArray().FirstOrDefault(t =>
                 (string?)t!["kind"] == "event" && ((string?)t["message"] ?? "").Contains(marker, StringComparison.Ordinal)
                 && ((string?)t["message"] ?? "").Contains("deploy", StringComparison.OrdinalIgnoreCase));
@@ -137,16 +137,16 @@ internal sealed class ReleaseDriver(HttpClient client, string secret, ReleasePol
                 throw new TimeoutException($"{id}: the {environment} deployment event never showed in the projection: {release?.ToJsonString()}");
             }
 
-            await Task.Delay(measuredPoll);
+            await Task.Delay(measuredPoll, ct);
         }
     }
 
-    private async Task<JsonObject> WaitAsync(string id, Func<JsonObject, bool> condition, string what)
+    private async Task<JsonObject> WaitAsync(CancellationToken ct, string id, Func<JsonObject, bool> condition, string what)
     {
         var limit = DateTime.UtcNow + deadline;
         while (true)
         {
-            var release = await GetAsync(id);
+            var release = await GetAsync(id, ct);
             if (release is not null && condition(release))
             {
                 return release;
@@ -157,13 +157,13 @@ internal sealed class ReleaseDriver(HttpClient client, string secret, ReleasePol
                 throw new TimeoutException($"{id} never reached: {what}; last: {release?["stage"]} {release?["statusReason"]}");
             }
 
-            await Task.Delay(waitPoll);
+            await Task.Delay(waitPoll, ct);
         }
     }
 
-    private async Task PostAsync(string path, object body)
+    private async Task PostAsync(CancellationToken ct, string path, object body)
     {
-        using var response = await client.PostAsJsonAsync(path, body);
+        using var response = await client.PostAsJsonAsync(path, body, ct);
         if (response.StatusCode != HttpStatusCode.Accepted)
         {
             throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -175,7 +175,7 @@ internal sealed class ReleaseDriver(HttpClient client, string secret, ReleasePol
     /// deadline) is counted and the delivery sent again as a sender would. Returns the 202's arrival (a Stopwatch
     /// timestamp and the wall clock).
     /// </summary>
-    private async Task<(long Acked, DateTimeOffset AckedAt)> DeployedAsync(string releaseId, string environment, bool measure)
+    private async Task<(long Acked, DateTimeOffset AckedAt)> DeployedAsync(string releaseId, string environment, bool measure, CancellationToken ct)
     {
         var eventId = Guid.NewGuid().ToString();
         while (true)
@@ -206,7 +206,7 @@ internal sealed class ReleaseDriver(HttpClient client, string secret, ReleasePol
             request.Headers.Add(CDEventsSignature.Header, CDEventsSignature.Sign(body, now.ToUnixTimeSeconds(), secret));
             request.Headers.Add(CDEventsSignature.TimestampHeader, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
             var started = Stopwatch.GetTimestamp();
-            using var response = await client.SendAsync(request);
+            using var response = await client.SendAsync(request, ct);
             var acked = Stopwatch.GetTimestamp();
             var ackedAt = DateTimeOffset.UtcNow;
             if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
