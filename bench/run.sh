@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs the ingestion and lifecycle benchmarks in sequence against a fresh in-memory Azurite, for a quiet machine:
+#   bench/run.sh                      Ingestion 1000 8, then Lifecycle 50 500
+#   bench/run.sh "500 4" "50 200"     other arguments (quoted, one string per benchmark)
+# Output: the console and .local/bench/<time>.txt (with the machine's load average before and after each).
+set -euo pipefail
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export REPO_ROOT DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+cd "$REPO_ROOT"
+# shellcheck source=../scripts/lib/azurite.sh
+source scripts/lib/azurite.sh
+
+ingestion_args=${1:-"1000 8"}
+lifecycle_args=${2:-"50 500"}
+mkdir -p .local/bench
+out=".local/bench/$(date -u +%Y%m%dT%H%M%SZ).txt"
+
+dotnet build bench/Ingestion -c Release -v:q -clp:ErrorsOnly
+dotnet build bench/Lifecycle -c Release -v:q -clp:ErrorsOnly   # also builds the local host it starts
+
+azurite_install
+trap azurite_stop EXIT
+AZURITE_IN_MEMORY=1 azurite_start .local/bench-azurite
+
+{
+  echo "== $(date -u) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== Ingestion $ingestion_args"
+  # shellcheck disable=SC2086
+  dotnet bench/Ingestion/bin/Release/net10.0/Ingestion.dll $ingestion_args || echo "== Ingestion failed: exit $?"
+  echo "== load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "== Lifecycle $lifecycle_args"
+  # shellcheck disable=SC2086
+  dotnet bench/Lifecycle/bin/Release/net10.0/Lifecycle.dll $lifecycle_args || echo "== Lifecycle failed: exit $?"
+  echo "== load average $(cut -d' ' -f1-3 /proc/loadavg)"
+} 2>&1 | tee "$out"
+echo "Written to $out"
