@@ -19,6 +19,14 @@ public static class Endpoints
 {
     public const string DevMailboxRoute = "/dev/mailbox";
 
+    /// <summary>The local host's whole request pipeline: uncaught exceptions as problem details (<see cref="UnhandledProblems"/>), then the routes.</summary>
+    public static WebApplication UseReleaseHost(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.MapReleaseEndpoints();
+        return app;
+    }
+
     public static IEndpointRouteBuilder MapReleaseEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/" + ApiRoutes.Prefix);

@@ -30,6 +30,6 @@ await using var sidecar = await DurableSidecar.StartAsync(storage, builder.Confi
 builder.Services.AddLocalHost(builder.Configuration, sidecar.Channel);
 
 var app = builder.Build();
-app.MapReleaseEndpoints();
+app.UseReleaseHost();
 app.Logger.LogInformation("ReleaseFunctions local host: task hub {TaskHub}, API under {Urls}/api", builder.Configuration["TaskHubName"], builder.Configuration["urls"]);
 await app.RunAsync();

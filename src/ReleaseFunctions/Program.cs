@@ -4,5 +4,6 @@ using ReleaseManagement.Api;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<ReleaseFunctions.ProblemMiddleware>();
 builder.Services.AddReleaseManagement(builder.Configuration);
 builder.Build().Run();

@@ -50,6 +50,8 @@ public static class Extensions
         services.AddHttpClient<IDeploymentPipeline, WebhookDeploymentPipeline>(c => c.Timeout = TimeSpan.FromSeconds(30));
 
         services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<UnhandledProblems>();
         services.AddSingleton<ReleaseHandlers>();
         services.AddSingleton<DecisionHandlers>();
         services.AddSingleton<ReleaseControlHandlers>();

@@ -30,9 +30,11 @@ public sealed class LocalHostComposition : IAsyncDisposable
     /// <summary>The registrations, as written (before the container is built).</summary>
     public IServiceCollection Services { get; }
 
-    public static LocalHostComposition Build()
+    /// <param name="settings">Settings over the defaults below (e.g. a storage connection string, <c>urls</c>).</param>
+    /// <param name="environment">The host environment (the local host runs as Development on a developer's machine).</param>
+    public static LocalHostComposition Build(IReadOnlyDictionary<string, string?>? settings = null, string? environment = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
@@ -43,12 +45,16 @@ public sealed class LocalHostComposition : IAsyncDisposable
             ["Approvals:RequireSignedInApprover"] = "false",
             ["Approvals:FormKey"] = Convert.ToBase64String(new byte[32]),
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
 
         // A channel to nowhere: gRPC connects on first call, and nothing here calls.
         builder.Services.AddLocalHost(builder.Configuration, GrpcChannel.ForAddress("http://127.0.0.1:9"));
         var services = builder.Services;
         var app = builder.Build();
-        app.MapReleaseEndpoints();
+        app.UseReleaseHost();
         return new LocalHostComposition(app, services);
     }
 

@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Azure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using ReleaseFunctions.Tests.Support;
+using ReleaseManagement.Api;
+
+namespace ReleaseFunctions.Tests;
+
+/// <summary>
+/// An exception no handler caught, on the local host as a developer runs it (Development, where ASP.NET Core would show the
+/// exception page): problem details that never echo the exception, 503 with Retry-After when storage is unreachable.
+/// </summary>
+public sealed class UnhandledProblemsTests
+{
+    // Storage on a port nothing listens on: every call fails after the SDK's retries.
+    private const string UnreachableStorage =
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        "BlobEndpoint=http://127.0.0.1:9/devstoreaccount1;QueueEndpoint=http://127.0.0.1:9/devstoreaccount1;" +
+        "TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+
+    [Fact]
+    public async Task LocalHost_StorageUnreachable_Answers503ProblemWithRetryAfterAndNoExceptionText()
+    {
+        await using var host = await StartAsync();
+
+        using var response = await host.Client.GetAsync(new Uri("api/releases/rel-1", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(30), response.Headers.RetryAfter?.Delta);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("Storage is unavailable.", problem.GetProperty("title").GetString());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("traceId").GetString()));
+        Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LocalHost_DefectInAHandler_Answers500ProblemNamingTheTraceIdOnly()
+    {
+        await using var host = await StartAsync(app => app.MapGet("/api/test-defect", string () => throw new InvalidOperationException("secret-detail")));
+
+        using var response = await host.Client.GetAsync(new Uri("api/test-defect", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        var traceId = problem.GetProperty("traceId").GetString();
+        Assert.False(string.IsNullOrEmpty(traceId));
+        Assert.Contains(traceId!, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-detail", problem.GetRawText(), StringComparison.Ordinal);
+        Assert.Null(response.Headers.RetryAfter);
+    }
+
+    [Theory]
+    [InlineData(503, true)]
+    [InlineData(429, true)]
+    [InlineData(0, true)]
+    [InlineData(404, false)]
+    [InlineData(409, false)]
+    public void IsStorageUnavailable_RequestFailed_ByStatus(int status, bool expected) =>
+        Assert.Equal(expected, UnhandledProblems.IsStorageUnavailable(new RequestFailedException(status, "x")));
+
+    [Fact]
+    public void IsStorageUnavailable_RetriesWrappedInAggregate_LooksInside()
+    {
+        Assert.True(UnhandledProblems.IsStorageUnavailable(new AggregateException(new RequestFailedException(0, "a"), new HttpRequestException("b"))));
+        Assert.False(UnhandledProblems.IsStorageUnavailable(new AggregateException(new RequestFailedException(0, "a"), new InvalidOperationException("b"))));
+        Assert.False(UnhandledProblems.IsStorageUnavailable(new InvalidOperationException("defect")));
+    }
+
+    private static async Task<RunningHost> StartAsync(Action<WebApplication>? map = null)
+    {
+        var composition = LocalHostComposition.Build(
+            new Dictionary<string, string?> { ["AzureWebJobsStorage"] = UnreachableStorage, ["urls"] = "http://127.0.0.1:0" },
+            environment: "Development");
+        map?.Invoke(composition.App);
+        await composition.App.StartAsync(TestContext.Current.CancellationToken);
+        var address = composition.App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new RunningHost(composition, new HttpClient { BaseAddress = new Uri(address + "/"), Timeout = TimeSpan.FromSeconds(90) });
+    }
+
+    private sealed record RunningHost(LocalHostComposition Composition, HttpClient Client) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await Composition.App.StopAsync();
+            await Composition.DisposeAsync();
+        }
+    }
+}
