@@ -12,6 +12,21 @@ public static class Problems
     public static ProblemHttpResult Validation(IReadOnlyDictionary<string, string[]> errors, string title) =>
         TypedResults.Problem(new HttpValidationProblemDetails(errors) { Title = title, Status = StatusCodes.Status400BadRequest });
 
+    /// <summary>
+    /// A release refused by the cadence or conflict rule (<see cref="Policy.AdmissionCheck"/>): the errors by rule, and
+    /// <c>collisions</c> listing each release it collides with (id, target date, rule).
+    /// </summary>
+    public static ProblemHttpResult Admission(Policy.AdmissionCheck check, string title)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        var problem = new HttpValidationProblemDetails(check.Errors) { Title = title, Status = StatusCodes.Status400BadRequest };
+        problem.Extensions["collisions"] = check.Collisions
+            .Where(c => (c.Rule == "cadence" && check.FrequencyRule == Policy.FrequencyRule.Refuse) || (c.Rule == "conflict" && check.ConflictRule == Policy.ConflictRule.Refuse))
+            .Select(c => new AdmissionCollision(c.Id, c.TargetDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), c.Rule))
+            .ToArray();
+        return TypedResults.Problem(problem);
+    }
+
     public static ProblemHttpResult NotFound(string title, string detail) =>
         TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status404NotFound);
 
@@ -31,3 +46,6 @@ public static class Problems
     public static ProblemHttpResult UnsupportedMediaType(string contentType) =>
         TypedResults.Problem(title: "Unsupported media type.", detail: $"'{contentType}' is not JSON: send application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType);
 }
+
+/// <summary>One release a refused request collides with: <c>rule</c> is <c>cadence</c> or <c>conflict</c>.</summary>
+public sealed record AdmissionCollision(string Id, string TargetDate, string Rule);

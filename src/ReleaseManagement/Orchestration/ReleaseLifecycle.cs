@@ -86,7 +86,8 @@ public sealed class ReleaseLifecycle
         var (release, policy, risk) = (_state.Release, _state.Policy, _state.Risk);
 
         // 1. Planning: risk, the communication timeline, the Planning gate, the plan (or emergency) approval with the
-        //    risk's and the change category's extra roles, unless the category's approval route skips it (pre-approved).
+        //    risk's and the change category's extra roles (and the release manager when the request was over its type's
+        //    cadence under RequireApproval), unless the category's approval route skips it (pre-approved).
         await _status.PublishAsync(ReleaseEventType.ReleaseStarted, new() { ["type"] = release.Type.ToString() });
         await _status.RecordAsync(new StatusRecord($"Planning: risk {risk.Level}.", ReleaseStages.Planning, TimelineKinds.Phase)
         {
@@ -110,7 +111,7 @@ public sealed class ReleaseLifecycle
         {
             await _approval.SkipAsync(planStage);
         }
-        else if (await _approval.RunAsync(planStage, policy.PlanApprovalRule(release, risk), planning, gateBlocks: policy.Planning.Blocking) is { } rejected)
+        else if (await _approval.RunAsync(planStage, policy.PlanApprovalRule(release, risk, _state.Input.ExtraPlanApprovalRoles), planning, gateBlocks: policy.Planning.Blocking) is { } rejected)
         {
             return rejected;
         }
