@@ -14,8 +14,8 @@ namespace ReleaseManagement.Api;
 internal sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
 {
     /// <summary>
-    /// Timeline lines written by the handlers are numbered from here, apart from the orchestration's (from 1) and the
-    /// communications' (from 1 000 000), so neither overwrites the other.
+    /// Timeline lines written by the handlers are numbered from here (up to 2 999 999), apart from the orchestration's
+    /// (from 1) and the communications' (from 1 000 000), so neither overwrites the other.
     /// </summary>
     public const int TimelineSequenceBase = 2_000_000;
 
@@ -48,11 +48,8 @@ internal sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
         }
 
         var all = others.Where(o => o.Request.Id != self.Request.Id).Append(self with { Request = check.Release }).ToArray();
-        foreach (var id in check.ConflictingReleaseIds)
-        {
-            var other = others.First(o => o.Request.Id == id);
-            await RefreshConflictAsync(other, all, $"Production window conflict with {check.Release.Id}: ", now, cancellationToken);
-        }
+        await ForEachAsync(check.ConflictingReleaseIds, (other, ct) =>
+            RefreshConflictAsync(other, all, $"Production window conflict with {check.Release.Id}: ", now, ct), others, cancellationToken);
     }
 
     /// <summary>
@@ -68,12 +65,17 @@ internal sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
             remaining.Add(leaving with { Request = leaving.Request with { TargetDate = date } });
         }
 
-        foreach (var id in before)
-        {
-            var other = others.First(o => o.Request.Id == id);
-            await RefreshConflictAsync(other, remaining, $"{leaving.Request.Id} left the production window: ", now, cancellationToken);
-        }
+        await ForEachAsync(before, (other, ct) =>
+            RefreshConflictAsync(other, remaining, $"{leaving.Request.Id} left the production window: ", now, ct), others, cancellationToken);
     }
+
+    /// <summary>The other releases' warnings are independent writes: a few at a time.</summary>
+    private static Task ForEachAsync(
+        IReadOnlyList<string> ids, Func<ReleaseRecord, CancellationToken, Task> write, IReadOnlyList<ReleaseRecord> others, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            ids.Select(id => others.First(o => o.Request.Id == id)),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (other, ct) => await write(other, ct));
 
     private async Task RefreshConflictAsync(ReleaseRecord release, IReadOnlyList<ReleaseRecord> all, string why, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -92,8 +94,8 @@ internal sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
     private async Task WriteAsync(
         string releaseId, ReleasePhase phase, string message, IReadOnlyList<ReleaseWarning> warnings, IReadOnlyList<string> cleared, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var timeline = await store.GetTimelineAsync(releaseId, cancellationToken);
-        var sequence = timeline.Select(l => l.Sequence).Where(s => s > TimelineSequenceBase && s < TimelineSequenceBase + 1_000_000).DefaultIfEmpty(TimelineSequenceBase).Max() + 1;
+        // Numbered by the time (milliseconds, cycling every ~16 minutes) so writing needs no read; lines sort by time anyway.
+        var sequence = TimelineSequenceBase + (int)(now.ToUnixTimeMilliseconds() % 1_000_000);
         await store.ApplyAsync(
             new ReleaseStatusUpdate(
                 releaseId, phase, ReleaseStatus.Active, message, now,
