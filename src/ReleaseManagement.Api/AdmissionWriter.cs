@@ -8,17 +8,14 @@ namespace ReleaseManagement.Api;
 /// <summary>
 /// Applies the request-time cadence and conflict rules (<see cref="ReleaseAdmission"/>) through the release store: reads
 /// the releases near a target date (one narrow query), and writes the <c>over-cadence</c> and <c>window-conflict</c>
-/// warnings with a timeline line on the release and on the releases it conflicts with. Shared by the create and the
-/// reschedule handlers (and the cancel handler, which lifts the conflicts a cancelled release leaves behind).
+/// warnings on the release and on the releases it conflicts with, as warning-only updates (like a notice that could not
+/// be sent): no timeline line and no standing change, so the orchestrations' projections stay theirs. A new release's
+/// timeline line comes from its orchestration (<see cref="ReleaseOrchestrationInput.AdmissionWarnings"/>).
+/// Shared by the create and the reschedule handlers, and the cancel handler, which lifts the conflicts a cancelled
+/// release leaves behind.
 /// </summary>
 internal sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
 {
-    /// <summary>
-    /// Timeline lines written by the handlers are numbered from here (up to 2 999 999), apart from the orchestration's
-    /// (from 1) and the communications' (from 1 000 000), so neither overwrites the other.
-    /// </summary>
-    public const int TimelineSequenceBase = 2_000_000;
-
     /// <summary>The stored releases the checks of <paramref name="release"/> need (<see cref="ReleaseAdmission.TargetRange"/>).</summary>
     public async Task<IReadOnlyList<ReleaseRecord>> NeighboursAsync(ReleaseRequest release, CancellationToken cancellationToken)
     {
@@ -41,15 +38,12 @@ internal sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
         cleared = cleared.Where(c => self.Warnings?.Any(w => w.Code == c) == true).ToArray();
         if (warnings.Count > 0 || cleared.Length > 0)
         {
-            var message = warnings.Count > 0
-                ? string.Join(" ", warnings.Select(w => w.Message))
-                : "No longer over the cadence or in a production window conflict.";
-            await WriteAsync(check.Release.Id, phase, message, warnings, cleared, now, cancellationToken);
+            await WriteAsync(check.Release.Id, phase, warnings, cleared, now, cancellationToken);
         }
 
         var all = others.Where(o => o.Request.Id != self.Request.Id).Append(self with { Request = check.Release }).ToArray();
         await ForEachAsync(check.ConflictingReleaseIds, (other, ct) =>
-            RefreshConflictAsync(other, all, $"Production window conflict with {check.Release.Id}: ", now, ct), others, cancellationToken);
+            RefreshConflictAsync(other, all, now, ct), others, cancellationToken);
     }
 
     /// <summary>
@@ -66,7 +60,7 @@ internal sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
         }
 
         await ForEachAsync(before, (other, ct) =>
-            RefreshConflictAsync(other, remaining, $"{leaving.Request.Id} left the production window: ", now, ct), others, cancellationToken);
+            RefreshConflictAsync(other, remaining, now, ct), others, cancellationToken);
     }
 
     /// <summary>The other releases' warnings are independent writes: a few at a time.</summary>
@@ -77,29 +71,27 @@ internal sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
             async (other, ct) => await write(other, ct));
 
-    private async Task RefreshConflictAsync(ReleaseRecord release, IReadOnlyList<ReleaseRecord> all, string why, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task RefreshConflictAsync(ReleaseRecord release, IReadOnlyList<ReleaseRecord> all, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var conflicts = ReleaseConflicts.For(policy, release.Request, all);
         if (conflicts.Count > 0)
         {
             var warning = new ReleaseWarning(AdmissionWarnings.WindowConflict, AdmissionCheck.ConflictMessage(release.Request, conflicts), now);
-            await WriteAsync(release.Request.Id, release.Phase, why + warning.Message, [warning], [], now, cancellationToken);
+            await WriteAsync(release.Request.Id, release.Phase, [warning], [], now, cancellationToken);
         }
         else if (release.Warnings?.Any(w => w.Code == AdmissionWarnings.WindowConflict) == true)
         {
-            await WriteAsync(release.Request.Id, release.Phase, why + "no production window conflict remains.", [], [AdmissionWarnings.WindowConflict], now, cancellationToken);
+            await WriteAsync(release.Request.Id, release.Phase, [], [AdmissionWarnings.WindowConflict], now, cancellationToken);
         }
     }
 
-    private async Task WriteAsync(
-        string releaseId, ReleasePhase phase, string message, IReadOnlyList<ReleaseWarning> warnings, IReadOnlyList<string> cleared, DateTimeOffset now, CancellationToken cancellationToken)
+    private Task WriteAsync(
+        string releaseId, ReleasePhase phase, IReadOnlyList<ReleaseWarning> warnings, IReadOnlyList<string> cleared, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Numbered by the time (milliseconds, cycling every ~16 minutes) so writing needs no read; lines sort by time anyway.
-        var sequence = TimelineSequenceBase + (int)(now.ToUnixTimeMilliseconds() % 1_000_000);
-        await store.ApplyAsync(
+        var reason = warnings.Count > 0 ? string.Join(" ", warnings.Select(w => w.Message)) : "Admission warnings cleared.";
+        return store.ApplyAsync(
             new ReleaseStatusUpdate(
-                releaseId, phase, ReleaseStatus.Active, message, now,
-                Timeline: new TimelineEntry(sequence, now, phase, TimelineKinds.Warning, message),
+                releaseId, phase, ReleaseStatus.Active, reason, now,
                 TimelineOnly: true,
                 Warnings: warnings.Count > 0 ? warnings : null,
                 ClearedWarnings: cleared.Count > 0 ? cleared : null),

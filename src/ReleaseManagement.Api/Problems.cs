@@ -14,7 +14,7 @@ public static class Problems
 
     /// <summary>
     /// A release refused by the cadence or conflict rule (<see cref="Policy.AdmissionCheck"/>): the errors by rule, and
-    /// <c>collisions</c> listing each release it collides with (id, target date, rule).
+    /// <c>collisions</c> listing each release it collides with: <c>id</c>, <c>targetDate</c>, <c>rule</c> (<c>cadence</c> or <c>conflict</c>).
     /// </summary>
     public static ProblemHttpResult Admission(Policy.AdmissionCheck check, string title)
     {
@@ -22,7 +22,12 @@ public static class Problems
         var problem = new HttpValidationProblemDetails(check.Errors) { Title = title, Status = StatusCodes.Status400BadRequest };
         problem.Extensions["collisions"] = check.Collisions
             .Where(c => (c.Rule == "cadence" && check.FrequencyRule == Policy.FrequencyRule.Refuse) || (c.Rule == "conflict" && check.ConflictRule == Policy.ConflictRule.Refuse))
-            .Select(c => new AdmissionCollision(c.Id, c.TargetDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), c.Rule))
+            .Select(c => new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["id"] = c.Id,
+                ["targetDate"] = c.TargetDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                ["rule"] = c.Rule,
+            })
             .ToArray();
         return TypedResults.Problem(problem);
     }
@@ -46,6 +51,3 @@ public static class Problems
     public static ProblemHttpResult UnsupportedMediaType(string contentType) =>
         TypedResults.Problem(title: "Unsupported media type.", detail: $"'{contentType}' is not JSON: send application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType);
 }
-
-/// <summary>One release a refused request collides with: <c>rule</c> is <c>cadence</c> or <c>conflict</c>.</summary>
-public sealed record AdmissionCollision(string Id, string TargetDate, string Rule);

@@ -87,10 +87,12 @@ public sealed partial class ReleaseHandlers(
 
         // Before the orchestration starts: its status updates keep warnings they do not name (WarningSet).
         await admission.WarnAsync(check, ReleasePhase.Submitted, neighbours, record, replace: false, now, cancellationToken);
+        var warnings = check.Warnings(now);
         await AuditRequestAsync(request, release, now, cancellationToken);
         var input = new ReleaseOrchestrationInput(
             release, PolicyJson.Serialize(policy, indented: false), ReleaseOrchestrator.CurrentVersion, options.Value.ToTimings(),
-            check.ExtraPlanApprovalRoles.Count > 0 ? check.ExtraPlanApprovalRoles : null);
+            check.ExtraPlanApprovalRoles.Count > 0 ? check.ExtraPlanApprovalRoles : null,
+            warnings.Count > 0 ? warnings : null);
         try
         {
             await durable.ScheduleNewOrchestrationInstanceAsync(

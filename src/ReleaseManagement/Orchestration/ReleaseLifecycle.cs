@@ -99,6 +99,12 @@ public sealed class ReleaseLifecycle
                 $"Reclassified from a {from} to a {release.EffectiveChangeCategory} change: risk {risk.Level} is above what a {from} change accepts ({policy.ChangeCategories[from].MaxRisk}).");
         }
 
+        // The request's cadence and conflict warnings (already on the release's row, written by the request handler).
+        foreach (var warning in _state.Input.AdmissionWarnings ?? [])
+        {
+            await _status.TimelineAsync(TimelineKinds.Warning, warning.Message);
+        }
+
         _communications.Start();
         var planStage = _state.TypePolicy.ApprovalStage;
         var planning = ReleaseGates.Planning(policy);

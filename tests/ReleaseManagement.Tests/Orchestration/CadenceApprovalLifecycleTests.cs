@@ -38,7 +38,7 @@ public sealed class CadenceApprovalLifecycleTests : IAsyncLifetime
         await _h.WaitForAsync(id, r => r.PendingApprovals?.Any(p => p.Stage == ApprovalStageKeys.Plan) != true, "the plan to be approved");
         Assert.Contains(_h.ClosedStages, c => c.ReleaseId == id && c.Stage == ApprovalStageKeys.Plan);
 
-        await Client.TerminateInstanceAsync(id, cancellation: TestContext.Current.CancellationToken);
+        await _h.Client.TerminateInstanceAsync(id);
     }
 
     [Fact]
@@ -51,8 +51,6 @@ public sealed class CadenceApprovalLifecycleTests : IAsyncLifetime
         await _h.WaitForAsync(id, r => r.PendingApprovals?.Any(p => p.Stage == ApprovalStageKeys.Plan) == true, "the plan approval to be asked");
 
         Assert.Equal([PolicyRoles.TechnicalLead], _h.ApprovalRequests.First(a => a.ReleaseId == id).Approvers.Select(a => a.Role).Distinct());
-        await Client.TerminateInstanceAsync(id, cancellation: TestContext.Current.CancellationToken);
+        await _h.Client.TerminateInstanceAsync(id);
     }
-
-    private Microsoft.DurableTask.Client.DurableTaskClient Client => _h.Client;
 }
