@@ -73,7 +73,7 @@ async Task<(int Rows, int Bytes, TimeSpan Render)> Board()
 {
     var records = await store.ListAsync(new ReleaseQuery(Max: DashboardReader.MaxReleases));
     var started = Stopwatch.GetTimestamp();
-    var view = BoardView.Build(records, new BoardFilter(), [], policy.Systems.Keys.ToArray(), format, DateTimeOffset.UtcNow);
+    var view = BoardView.Build(policy, records, new BoardFilter(), [], policy.Systems.Keys.ToArray(), format, DateTimeOffset.UtcNow);
     var html = await DashboardPage.RenderAsync(services, typeof(BoardPage), new Dictionary<string, object?> { ["Model"] = view, ["Nonce"] = "bench" });
     return (records.Count, html.Length, Stopwatch.GetElapsedTime(started));
 }

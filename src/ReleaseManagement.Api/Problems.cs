@@ -12,6 +12,26 @@ public static class Problems
     public static ProblemHttpResult Validation(IReadOnlyDictionary<string, string[]> errors, string title) =>
         TypedResults.Problem(new HttpValidationProblemDetails(errors) { Title = title, Status = StatusCodes.Status400BadRequest });
 
+    /// <summary>
+    /// A release refused by the cadence or conflict rule (<see cref="Policy.AdmissionCheck"/>): the errors by rule, and
+    /// <c>collisions</c> listing each release it collides with: <c>id</c>, <c>targetDate</c>, <c>rule</c> (<c>cadence</c> or <c>conflict</c>).
+    /// </summary>
+    public static ProblemHttpResult Admission(Policy.AdmissionCheck check, string title)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        var problem = new HttpValidationProblemDetails(check.Errors) { Title = title, Status = StatusCodes.Status400BadRequest };
+        problem.Extensions["collisions"] = check.Collisions
+            .Where(c => (c.Rule == "cadence" && check.FrequencyRule == Policy.FrequencyRule.Refuse) || (c.Rule == "conflict" && check.ConflictRule == Policy.ConflictRule.Refuse))
+            .Select(c => new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["id"] = c.Id,
+                ["targetDate"] = c.TargetDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                ["rule"] = c.Rule,
+            })
+            .ToArray();
+        return TypedResults.Problem(problem);
+    }
+
     public static ProblemHttpResult NotFound(string title, string detail) =>
         TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status404NotFound);
 

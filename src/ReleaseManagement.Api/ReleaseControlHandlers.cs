@@ -62,6 +62,11 @@ public sealed partial class ReleaseControlHandlers(
         await AuditAsync(origin, releaseId, AuditActions.Cancel, cancel.By, $"Cancel requested: {cancel.Reason}", null,
             new() { ["reason"] = cancel.Reason }, cancel.At, cancellationToken);
         await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Cancel, cancel, cancellationToken);
+
+        // The releases it shared a production window with lose that conflict (their warning is rewritten or cleared).
+        var admission = new AdmissionWriter(releases, policy);
+        await admission.LiftConflictsAsync(
+            standing.Record!, await admission.NeighboursAsync(standing.Record!.Request, cancellationToken), movedTo: null, cancel.At, cancellationToken);
         LogCancel(log, releaseId, cancel.By);
         var location = ReleaseHandlers.StatusUri(releaseId);
         return TypedResults.Accepted(location, new CancelAccepted(standing.Record!.Request.Id, cancel.Reason, cancel.By, cancel.At, location));
@@ -107,19 +112,41 @@ public sealed partial class ReleaseControlHandlers(
             return Problems.Validation(check.Errors, "The new target date does not meet the release policy.");
         }
 
-        var moved = new Dictionary<string, string>(StringComparer.Ordinal)
+        // The cadence and conflict rules for the new date, as for a new request (the release itself is not counted).
+        var admission = new AdmissionWriter(releases, policy);
+        var moved = previous with { TargetDate = reschedule.TargetDate };
+        var neighbours = await admission.NeighboursAsync(moved, cancellationToken);
+        var admissionCheck = ReleaseAdmission.Check(policy, moved, neighbours);
+        if (admissionCheck.FrequencyRule == FrequencyRule.RequireApproval)
+        {
+            // A running release's plan approval is not asked again: over the cadence it carries the warning only.
+            admissionCheck = admissionCheck with { FrequencyRule = FrequencyRule.Warn };
+        }
+
+        if (admissionCheck.Refused)
+        {
+            return Problems.Admission(admissionCheck, "The new target date collides with other releases.");
+        }
+
+        var dates = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["from"] = previous.TargetDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             ["to"] = reschedule.TargetDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         };
         if (reschedule.Reason is { } why)
         {
-            moved["reason"] = why;
+            dates["reason"] = why;
         }
 
         await AuditAsync(origin, releaseId, AuditActions.Reschedule, reschedule.By,
-            $"Target date moved from {moved["from"]} to {moved["to"]}.", $"releaseTypes.{previous.Type}.planningHorizon, releaseWindows", moved, reschedule.At, cancellationToken);
+            $"Target date moved from {dates["from"]} to {dates["to"]}.", $"releaseTypes.{previous.Type}.planningHorizon, releaseWindows", dates, reschedule.At, cancellationToken);
         await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Reschedule, reschedule, cancellationToken);
+
+        // Warnings for the new date (set, replaced or cleared), then the releases of the old window lose the conflict.
+        // A release manager added to the plan approval at the request stays; a reschedule adds none to a running release.
+        await admission.WarnAsync(admissionCheck, standing.Record!.Phase, neighbours, standing.Record!, replace: true, reschedule.At, cancellationToken);
+        await admission.LiftConflictsAsync(
+            standing.Record!, await admission.NeighboursAsync(previous, cancellationToken), reschedule.TargetDate, reschedule.At, cancellationToken);
         LogReschedule(log, releaseId, previous.TargetDate, reschedule.TargetDate, reschedule.By);
         var location = ReleaseHandlers.StatusUri(releaseId);
         return TypedResults.Accepted(

@@ -57,6 +57,20 @@ public sealed partial class ReleaseHandlers(
         // The policy may move the request to another change category (risk above its category's maximum).
         var release = policyCheck.Value!;
 
+        // Cadence and production-window conflicts against the releases stored near its target date.
+        var admission = new AdmissionWriter(store, policy);
+        var neighbours = await admission.NeighboursAsync(release, cancellationToken);
+        var check = ReleaseAdmission.Check(policy, release, neighbours);
+        if (check.Refused)
+        {
+            return Problems.Admission(check, "The release request collides with other releases.");
+        }
+
+        if (MissingReleaseManager(check, release) is { } missing)
+        {
+            return Problems.Validation(missing, "The release request does not meet the release policy.");
+        }
+
         var record = new ReleaseRecord(release, now, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", now);
         if (!await store.TryCreateAsync(record, cancellationToken))
         {
@@ -71,8 +85,14 @@ public sealed partial class ReleaseHandlers(
             LogResuming(log, release.Id);
         }
 
+        // Before the orchestration starts: its status updates keep warnings they do not name (WarningSet).
+        await admission.WarnAsync(check, ReleasePhase.Submitted, neighbours, record, replace: false, now, cancellationToken);
+        var warnings = check.Warnings(now);
         await AuditRequestAsync(request, release, now, cancellationToken);
-        var input = new ReleaseOrchestrationInput(release, PolicyJson.Serialize(policy, indented: false), ReleaseOrchestrator.CurrentVersion, options.Value.ToTimings());
+        var input = new ReleaseOrchestrationInput(
+            release, PolicyJson.Serialize(policy, indented: false), ReleaseOrchestrator.CurrentVersion, options.Value.ToTimings(),
+            check.ExtraPlanApprovalRoles.Count > 0 ? check.ExtraPlanApprovalRoles : null,
+            warnings.Count > 0 ? warnings : null);
         try
         {
             await durable.ScheduleNewOrchestrationInstanceAsync(
@@ -190,6 +210,35 @@ public sealed partial class ReleaseHandlers(
             now,
             cancellationToken);
     }
+
+    /// <summary>
+    /// A release the cadence rule sends to the release manager needs someone in that role who may decide on it (not the
+    /// requester); else it would wait for nobody. The error, or null.
+    /// </summary>
+    internal static IReadOnlyDictionary<string, string[]>? MissingReleaseManager(ReleasePolicy policy, AdmissionCheck check, ReleaseRequest release)
+    {
+        if (check.ExtraPlanApprovalRoles.Count == 0 || !policy.IsOnApprovalRoute(release.EffectiveChangeCategory, policy.ReleaseTypes[release.Type].ApprovalStage))
+        {
+            return null;
+        }
+
+        var approvers = ApproverDirectory.Resolve(policy, release.Systems, release.Approvers);
+        var errors = new ValidationErrors();
+        foreach (var role in check.ExtraPlanApprovalRoles)
+        {
+            var people = approvers.TryGetValue(role, out var p) ? p : [];
+            if (!people.Any(x => release.RequestedBy is null || !string.Equals(x, release.RequestedBy.Trim(), StringComparison.OrdinalIgnoreCase)))
+            {
+                errors.Add($"approvers.{role}",
+                    $"The release is over its type's cadence and role '{role}' must approve its plan, but nobody other than the requester is configured for it.");
+            }
+        }
+
+        return errors.Any ? errors.ToDictionary() : null;
+    }
+
+    private IReadOnlyDictionary<string, string[]>? MissingReleaseManager(AdmissionCheck check, ReleaseRequest release) =>
+        MissingReleaseManager(policy, check, release);
 
     private static bool SameRequest(ReleaseRequest a, ReleaseRequest b) =>
         System.Text.Json.JsonSerializer.Serialize(a, ApiJson.Options) == System.Text.Json.JsonSerializer.Serialize(b, ApiJson.Options);

@@ -75,4 +75,27 @@ public sealed class ReleaseStoreFidelityTests
 
         Assert.Equal(table, memory);
     }
+
+    [Fact]
+    public async Task ListAsync_ByTargetDateRange_BothEndsInclusiveAndFollowsAMovedDate()
+    {
+        IReleaseStore[] stores = [new TableReleaseStore(StorageClients.FromConnectionString(Azurite.ConnectionString).Tables), new InMemoryReleaseStore()];
+        foreach (var store in stores)
+        {
+            var id = Azurite.UniqueName("range-");
+            var request = new ReleaseRequest(id, "Range", ReleaseType.Patch, ["Billing"], new DateOnly(2031, 3, 4));
+            Assert.True(await store.TryCreateAsync(new ReleaseRecord(request, T0, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", T0), Ct));
+
+            async Task<bool> Listed(DateOnly? from, DateOnly? to) =>
+                (await store.ListAsync(new ReleaseQuery(Max: int.MaxValue, TargetFrom: from, TargetTo: to), Ct)).Any(r => r.Request.Id == id);
+
+            Assert.True(await Listed(new DateOnly(2031, 3, 4), new DateOnly(2031, 3, 4)));
+            Assert.True(await Listed(new DateOnly(2031, 2, 1), null));
+            Assert.False(await Listed(new DateOnly(2031, 3, 5), null));
+            Assert.False(await Listed(null, new DateOnly(2031, 3, 3)));
+            await store.ApplyAsync(new ReleaseStatusUpdate(id, ReleasePhase.Planning, ReleaseStatus.Active, "Moved.", T0, TargetDate: new DateOnly(2031, 3, 11)), Ct);
+            Assert.False(await Listed(new DateOnly(2031, 3, 4), new DateOnly(2031, 3, 4)));
+            Assert.True(await Listed(new DateOnly(2031, 3, 11), new DateOnly(2031, 3, 11)));
+        }
+    }
 }

@@ -9,7 +9,7 @@ namespace ReleaseManagement.Dashboard.Tests;
 public sealed class BoardViewTests
 {
     private static BoardView Build(IReadOnlyList<ReleaseRecord> records, BoardFilter? filter = null) =>
-        BoardView.Build(records, filter ?? new BoardFilter(), [], DefaultPolicy.Systems.Keys.ToArray(), Format, Now);
+        BoardView.Build(DefaultPolicy, records, filter ?? new BoardFilter(), [], DefaultPolicy.Systems.Keys.ToArray(), Format, Now);
 
     private static IEnumerable<string> Column(BoardView view, string name) => view.Columns.Single(c => c.Name == name).Cards.Select(c => c.Id);
 

@@ -27,7 +27,7 @@ public sealed class RenderingTests
     }
 
     private static BoardView Board(params ReleaseRecord[] records) =>
-        BoardView.Build(records, new BoardFilter(), [], DefaultPolicy.Systems.Keys.ToArray(), Format, Now);
+        BoardView.Build(DefaultPolicy, records, new BoardFilter(), [], DefaultPolicy.Systems.Keys.ToArray(), Format, Now);
 
     [Fact]
     public async Task BoardPage_HostileTitle_IsEncodedNotMarkup()
@@ -57,7 +57,7 @@ public sealed class RenderingTests
     [Fact]
     public async Task BoardLive_Fragment_PollsItsOwnFilteredAddress()
     {
-        var view = BoardView.Build([Release("r1")], new BoardFilter(Type: ReleaseType.Minor, Search: "a b"), [], [], Format, Now);
+        var view = BoardView.Build(DefaultPolicy, [Release("r1")], new BoardFilter(Type: ReleaseType.Minor, Search: "a b"), [], [], Format, Now);
 
         var html = await Render<BoardLive>(view);
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using ReleaseManagement.Policy;
 using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api.Dashboard;
@@ -87,9 +88,10 @@ public sealed record BoardView(
     /// <summary>
     /// Builds the board from the status projection alone (no timeline, no orchestration history). Warnings come from the
     /// same rows: an overdue approval, an escalation, a target date passed before production, and active releases sharing
-    /// a system on the same target date.
+    /// a system in the same production window (<see cref="ReleaseConflicts"/>).
     /// </summary>
     public static BoardView Build(
+        ReleasePolicy policy,
         IReadOnlyList<ReleaseRecord> records,
         BoardFilter filter,
         IReadOnlyList<string> filterProblems,
@@ -99,7 +101,7 @@ public sealed record BoardView(
     {
         var active = records.Where(r => r.Status == ReleaseStatus.Active).ToArray();
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, format.Zone).DateTime);
-        var conflicts = Conflicts(active);
+        var conflicts = Conflicts(policy, active);
         var shown = active.Where(filter.Matches).ToArray();
         var columns = ColumnNames
             .Select(name => new BoardColumn(
@@ -139,7 +141,8 @@ public sealed record BoardView(
             warnings.Add("An approval was escalated.");
         }
 
-        warnings.AddRange((r.Warnings ?? []).Select(w => w.Message));
+        // The stored window-conflict warning is left out: the board computes the conflicts live, by the same rule.
+        warnings.AddRange((r.Warnings ?? []).Where(w => w.Code != AdmissionWarnings.WindowConflict).Select(w => w.Message));
 
         if (r.Request.TargetDate < today && r.Phase < ReleasePhase.Deployment)
         {
@@ -162,27 +165,19 @@ public sealed record BoardView(
     }
 
     /// <summary>
-    /// Per release: one warning per system it shares with other active releases on the same target date (at most three
-    /// named). Grouped by date and system, so it costs O(n), not a comparison of every pair.
+    /// Per release: one warning per system it shares with other active releases in the same production window (the core's
+    /// rule, <see cref="ReleaseConflicts"/>; at most three named).
     /// </summary>
-    private static ILookup<string, string> Conflicts(IReadOnlyList<ReleaseRecord> active)
-    {
-        var groups = active
-            .SelectMany(r => r.Request.Systems.Distinct(StringComparer.OrdinalIgnoreCase).Select(s => (Key: (r.Request.TargetDate, System: s.ToUpperInvariant()), r.Request.Id)))
-            .GroupBy(x => x.Key, x => x.Id)
-            .Where(g => g.Count() > 1)
-            .ToDictionary(g => g.Key, g => g.Order(StringComparer.Ordinal).ToArray());
-        return active
-            .SelectMany(r => r.Request.Systems.Distinct(StringComparer.OrdinalIgnoreCase)
-                .Where(s => groups.ContainsKey((r.Request.TargetDate, s.ToUpperInvariant())))
-                .Select(s =>
-                {
-                    var others = groups[(r.Request.TargetDate, s.ToUpperInvariant())].Where(id => id != r.Request.Id).ToArray();
-                    var named = string.Join(", ", others.Take(3)) + (others.Length > 3 ? $" and {others.Length - 3} more" : string.Empty);
-                    return (r.Request.Id, Warning: $"Shares {s} with {named} on {DisplayFormat.Date(r.Request.TargetDate)}.");
-                }))
+    private static ILookup<string, string> Conflicts(ReleasePolicy policy, IReadOnlyList<ReleaseRecord> active) =>
+        ReleaseConflicts.Among(policy, active)
+            .GroupBy(c => (c.ReleaseId, c.System, c.Slot.Date))
+            .Select(g =>
+            {
+                var others = g.Select(c => c.OtherId).ToArray();
+                var named = string.Join(", ", others.Take(3)) + (others.Length > 3 ? $" and {others.Length - 3} more" : string.Empty);
+                return (Id: g.Key.ReleaseId, Warning: $"Shares {g.Key.System} with {named} on {DisplayFormat.Date(g.Key.Date)}.");
+            })
             .ToLookup(x => x.Id, x => x.Warning, StringComparer.Ordinal);
-    }
 }
 
 public sealed record BoardColumn(string Name, IReadOnlyList<ReleaseCard> Cards)

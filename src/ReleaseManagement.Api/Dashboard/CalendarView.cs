@@ -6,7 +6,7 @@ namespace ReleaseManagement.Api.Dashboard;
 
 /// <summary>
 /// The next eight weeks in the policy time zone: production windows, blackouts, target dates of active releases, the
-/// T-offset notices due, and active releases that share a system on the same target date (the same window).
+/// T-offset notices due, and active releases that share a system in the same production window (<see cref="ReleaseConflicts"/>).
 /// </summary>
 public sealed record CalendarView(IReadOnlyList<CalendarWeek> Weeks, string TimeZone, string UpdatedAt, string SelfUrl)
 {
@@ -18,6 +18,13 @@ public sealed record CalendarView(IReadOnlyList<CalendarWeek> Weeks, string Time
         var today = PolicyTime.LocalDate(zone, now);
         var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
         var active = records.Where(r => r.Status == ReleaseStatus.Active).ToArray();
+
+        // The core's conflict rule (same production window); each pair once, on the day of its window.
+        var conflictsByDay = ReleaseConflicts.Among(policy, active)
+            .Where(c => string.CompareOrdinal(c.ReleaseId, c.OtherId) < 0)
+            .OrderBy(c => c.ReleaseId, StringComparer.Ordinal)
+            .ThenBy(c => c.OtherId, StringComparer.Ordinal)
+            .ToLookup(c => c.Slot.Date);
         var notices = active
             .SelectMany(r => CommunicationSchedule.For(policy, r.Request.TargetDate, now)
                 .Where(c => c.At >= now)
@@ -36,10 +43,8 @@ public sealed record CalendarView(IReadOnlyList<CalendarWeek> Weeks, string Time
                     .ToArray();
                 var cancelled = blackout is not null && policy.ReleaseWindows.Weekly.Any(x => x.Day == date.DayOfWeek);
                 var targeting = active.Where(r => r.Request.TargetDate == date).OrderBy(r => r.Request.Id, StringComparer.Ordinal).ToArray();
-                var conflicts = targeting
-                    .SelectMany((a, i) => targeting.Skip(i + 1).SelectMany(b => a.Request.Systems
-                        .Intersect(b.Request.Systems, StringComparer.OrdinalIgnoreCase)
-                        .Select(s => $"{a.Request.Id} and {b.Request.Id} both change {s}.")))
+                var conflicts = conflictsByDay[date]
+                    .Select(c => $"{c.ReleaseId} and {c.OtherId} both change {c.System}.")
                     .ToArray();
                 return new CalendarDay(
                     DisplayFormat.Date(date),

@@ -15,7 +15,7 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardActions a
     {
         var filter = BoardFilter.Parse(request.Query, out var problems);
         var records = await reader.ListReleasesAsync(cancellationToken);
-        var view = BoardView.Build(records, filter, problems, reader.PolicySystems, reader.Format, reader.Now);
+        var view = BoardView.Build(reader.Policy, records, filter, problems, reader.PolicySystems, reader.Format, reader.Now);
         return IsFragment(request) ? DashboardPage.Fragment<BoardLive>(view) : DashboardPage.Page<BoardPage>(view);
     }
 

@@ -170,6 +170,17 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
             filter += " and " + TableClient.CreateQueryFilter($"Type eq {type.ToString()}");
         }
 
+        // Target dates are stored as yyyy-MM-dd, so string order is date order.
+        if (query.TargetFrom is { } targetFrom)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"TargetDate ge {targetFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
+        if (query.TargetTo is { } targetTo)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"TargetDate le {targetTo.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
         var records = new List<ReleaseRecord>();
         await foreach (var e in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {

@@ -141,25 +141,12 @@ public static class MetricsCalculator
     }
 
     /// <summary>
-    /// Releases of <paramref name="type"/> the policy's cadence expects in <paramref name="days"/> days, read from the type's
-    /// frequency words: quarterly (one per 365.25/4 days), monthly (365.25/12), bi-weekly (14), weekly (7), daily (1).
-    /// Null for any other cadence (an emergency basis expects none).
+    /// Releases of <paramref name="type"/> the policy's cadence expects in <paramref name="days"/> days: one per period of the
+    /// type's <see cref="ReleaseCadence"/> (quarterly 365.25/4 days, monthly 365.25/12, bi-weekly 14, weekly 7, daily 1).
+    /// Null for a type without a cadence (an emergency basis expects none).
     /// </summary>
-    public static decimal? ExpectedReleases(ReleasePolicy policy, ReleaseType type, double days)
-    {
-        if (!policy.ReleaseTypes.TryGetValue(type, out var typePolicy))
-        {
-            return null;
-        }
-
-        var words = typePolicy.Frequency.ToLowerInvariant();
-        double? cadenceDays =
-            words.Contains("quarter") ? 365.25 / 4
-            : words.Contains("bi-weekly") || words.Contains("biweekly") || words.Contains("fortnight") ? 14
-            : words.Contains("month") ? 365.25 / 12
-            : words.Contains("week") ? 7
-            : words.Contains("daily") ? 1
+    public static decimal? ExpectedReleases(ReleasePolicy policy, ReleaseType type, double days) =>
+        ReleaseCadence.Of(policy, type) is { } cadence
+            ? Math.Round((decimal)(days / cadence.AverageDays), 2, MidpointRounding.AwayFromZero)
             : null;
-        return cadenceDays is { } c ? Math.Round((decimal)(days / c), 2, MidpointRounding.AwayFromZero) : null;
-    }
 }

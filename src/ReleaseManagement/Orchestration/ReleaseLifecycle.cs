@@ -87,7 +87,8 @@ public sealed class ReleaseLifecycle
         var (release, policy, risk) = (_state.Release, _state.Policy, _state.Risk);
 
         // 1. Planning: risk, the communication timeline, the Planning gate, the plan (or emergency) approval with the
-        //    risk's and the change category's extra roles, unless the category's approval route skips it (pre-approved).
+        //    risk's and the change category's extra roles (and the release manager when the request was over its type's
+        //    cadence under RequireApproval), unless the category's approval route skips it (pre-approved).
         await _status.PublishAsync(ReleaseEventType.ReleaseStarted, new() { ["type"] = release.Type.ToString() });
         await _status.RecordAsync(new StatusRecord($"Planning: risk {risk.Level}.", ReleaseStages.Planning, TimelineKinds.Phase)
         {
@@ -97,6 +98,12 @@ public sealed class ReleaseLifecycle
         {
             await _status.TimelineAsync(TimelineKinds.Status,
                 $"Reclassified from a {from} to a {release.EffectiveChangeCategory} change: risk {risk.Level} is above what a {from} change accepts ({policy.ChangeCategories[from].MaxRisk}).");
+        }
+
+        // The request's cadence and conflict warnings (already on the release's row, written by the request handler).
+        foreach (var warning in _state.Input.AdmissionWarnings ?? [])
+        {
+            await _status.TimelineAsync(TimelineKinds.Warning, warning.Message);
         }
 
         _communications.Start();
@@ -111,7 +118,7 @@ public sealed class ReleaseLifecycle
         {
             await _approval.SkipAsync(planStage);
         }
-        else if (await _approval.RunAsync(planStage, policy.PlanApprovalRule(release, risk), planning, gateBlocks: policy.Planning.Blocking) is { } rejected)
+        else if (await _approval.RunAsync(planStage, policy.PlanApprovalRule(release, risk, _state.Input.ExtraPlanApprovalRoles), planning, gateBlocks: policy.Planning.Blocking) is { } rejected)
         {
             return rejected;
         }

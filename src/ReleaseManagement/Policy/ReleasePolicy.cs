@@ -85,6 +85,17 @@ public sealed record ReleasePolicy
     }
 
     /// <summary>
+    /// <see cref="PlanApprovalRule(ReleaseRequest, RiskAssessment)"/> with <paramref name="extraRoles"/> added: the roles the
+    /// request-time rules add for this one release (the release manager for a release over its type's cadence under
+    /// <see cref="FrequencyRule.RequireApproval"/>). Null or empty adds nothing.
+    /// </summary>
+    public ApprovalRule PlanApprovalRule(ReleaseRequest request, RiskAssessment risk, IReadOnlyList<string>? extraRoles)
+    {
+        var rule = PlanApprovalRule(request, risk);
+        return extraRoles is { Count: > 0 } ? rule with { RequiredRoles = [.. rule.RequiredRoles.Union(extraRoles, StringComparer.Ordinal)] } : rule;
+    }
+
+    /// <summary>
     /// Whether a change of <paramref name="category"/> goes through approval stage <paramref name="stage"/>: only the
     /// stages of its <see cref="ChangeCategoryPolicy.ApprovalRoute"/> run; the others are pre-approved.
     /// </summary>
@@ -95,12 +106,19 @@ public sealed record ReleasePolicy
     /// Every approval rule <paramref name="request"/> needs, by stage key, in the order they apply: the stages of its type's
     /// route that its change category's approval route keeps, the plan rule with the risk's and the category's roles.
     /// </summary>
-    public IReadOnlyList<KeyValuePair<string, ApprovalRule>> ApprovalRulesFor(ReleaseRequest request, RiskAssessment risk)
+    public IReadOnlyList<KeyValuePair<string, ApprovalRule>> ApprovalRulesFor(ReleaseRequest request, RiskAssessment risk) =>
+        ApprovalRulesFor(request, risk, null);
+
+    /// <summary>
+    /// <see cref="ApprovalRulesFor(ReleaseRequest, RiskAssessment)"/> with <paramref name="extraPlanRoles"/> added to the plan
+    /// rule (<see cref="PlanApprovalRule(ReleaseRequest, RiskAssessment, IReadOnlyList{string}?)"/>).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, ApprovalRule>> ApprovalRulesFor(ReleaseRequest request, RiskAssessment risk, IReadOnlyList<string>? extraPlanRoles)
     {
         ArgumentNullException.ThrowIfNull(request);
         var category = request.EffectiveChangeCategory;
         return ApprovalRulesFor(request.Type)
-            .Select((r, i) => i == 0 ? new KeyValuePair<string, ApprovalRule>(r.Key, PlanApprovalRule(request, risk)) : r)
+            .Select((r, i) => i == 0 ? new KeyValuePair<string, ApprovalRule>(r.Key, PlanApprovalRule(request, risk, extraPlanRoles)) : r)
             .Where(r => IsOnApprovalRoute(category, r.Key))
             .ToArray();
     }
@@ -199,7 +217,7 @@ public static class PolicyRoles
 /// <summary>One release type's cadence, horizon and approval level.</summary>
 public sealed record ReleaseTypePolicy
 {
-    /// <summary>How often releases of this type happen (informational: "Quarterly").</summary>
+    /// <summary>How often releases of this type happen ("Quarterly"); read by <see cref="ReleaseCadence"/> and enforced by <see cref="FrequencyRule"/>.</summary>
     public required string Frequency { get; init; }
 
     /// <summary>What a release of this type contains (informational).</summary>
@@ -222,6 +240,12 @@ public sealed record ReleaseTypePolicy
 
     /// <summary>Which promotion route the release takes.</summary>
     public required PromotionRouteKind PromotionRoute { get; init; }
+
+    /// <summary>
+    /// What a request over the type's cadence (<see cref="ReleaseCadence"/>, read from <see cref="Frequency"/>) gets:
+    /// a warning (default), the release manager added to the plan approval, or a 400. Optional.
+    /// </summary>
+    public FrequencyRule FrequencyRule { get; init; } = FrequencyRule.Warn;
 }
 
 /// <summary>The lead time between request and target date a release type allows.</summary>

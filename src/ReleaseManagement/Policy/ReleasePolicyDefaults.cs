@@ -28,6 +28,7 @@ public static class ReleasePolicyDefaults
                 ApprovalRoles = [Executive, Stakeholder],
                 UsesReleaseWindows = true,
                 PromotionRoute = PromotionRouteKind.Standard,
+                FrequencyRule = FrequencyRule.Warn,
             },
             [ReleaseType.Minor] = new()
             {
@@ -39,6 +40,7 @@ public static class ReleasePolicyDefaults
                 ApprovalRoles = [ProductOwner, TechnicalLead],
                 UsesReleaseWindows = true,
                 PromotionRoute = PromotionRouteKind.Standard,
+                FrequencyRule = FrequencyRule.Warn,
             },
             [ReleaseType.Patch] = new()
             {
@@ -50,6 +52,7 @@ public static class ReleasePolicyDefaults
                 ApprovalRoles = [TechnicalLead],
                 UsesReleaseWindows = true,
                 PromotionRoute = PromotionRouteKind.Standard,
+                FrequencyRule = FrequencyRule.Warn,
             },
             [ReleaseType.Hotfix] = new()
             {
@@ -61,6 +64,7 @@ public static class ReleasePolicyDefaults
                 ApprovalRoles = [],
                 UsesReleaseWindows = false,
                 PromotionRoute = PromotionRouteKind.Hotfix,
+                FrequencyRule = FrequencyRule.Warn,
             },
         },
         Systems = new Dictionary<string, SystemPolicy>
@@ -192,6 +196,7 @@ public static class ReleasePolicyDefaults
                 new() { Day = DayOfWeek.Thursday, Start = new TimeOnly(20, 0), Duration = TimeSpan.FromHours(4) },
             ],
             Blackouts = [],
+            Conflicts = ConflictRule.Warn,
         },
         QualityGates = new Dictionary<GateKind, QualityGate>
         {

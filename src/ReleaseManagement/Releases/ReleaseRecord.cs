@@ -85,5 +85,14 @@ public sealed record ReleaseStatusUpdate(
     IReadOnlyList<ReleaseWarning>? Warnings = null,
     IReadOnlyList<string>? ClearedWarnings = null);
 
-/// <summary>Filters of the release list; null means any.</summary>
-public sealed record ReleaseQuery(ReleaseStatus? Status = null, ReleaseType? Type = null, string? System = null, int Max = 200);
+/// <summary>
+/// Filters of the release list; null means any. <see cref="TargetFrom"/> and <see cref="TargetTo"/> (both inclusive) narrow
+/// by target date (the cadence and conflict checks read only the releases near a date).
+/// </summary>
+public sealed record ReleaseQuery(
+    ReleaseStatus? Status = null,
+    ReleaseType? Type = null,
+    string? System = null,
+    int Max = 200,
+    DateOnly? TargetFrom = null,
+    DateOnly? TargetTo = null);

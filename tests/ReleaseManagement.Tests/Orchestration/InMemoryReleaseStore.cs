@@ -69,6 +69,8 @@ public sealed class InMemoryReleaseStore : IReleaseStore
             .Where(r => query.Status is null || r.Status == query.Status)
             .Where(r => query.Type is null || r.Request.Type == query.Type)
             .Where(r => query.System is null || r.Request.Systems.Contains(query.System, StringComparer.OrdinalIgnoreCase))
+            .Where(r => query.TargetFrom is null || r.Request.TargetDate >= query.TargetFrom)
+            .Where(r => query.TargetTo is null || r.Request.TargetDate <= query.TargetTo)
             .OrderByDescending(r => r.CreatedAt)
             .Take(query.Max)
             .ToArray());

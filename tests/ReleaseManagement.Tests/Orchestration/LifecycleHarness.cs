@@ -169,12 +169,14 @@ public sealed class LifecycleHarness : IAsyncDisposable
     public static ReleaseRequest Request(string id, ReleaseType type, DateOnly? targetDate = null, string? requestedBy = "requester@example.com") =>
         new(id, $"Test {type}", type, ["Billing"], targetDate ?? DateOnly.FromDateTime(DateTime.UtcNow), requestedBy, People);
 
-    public async Task<string> StartReleaseAsync(ReleaseRequest request, ReleasePolicy? policy = null, ReleaseTimings? timings = null, int version = ReleaseOrchestrator.CurrentVersion)
+    public async Task<string> StartReleaseAsync(
+        ReleaseRequest request, ReleasePolicy? policy = null, ReleaseTimings? timings = null, int version = ReleaseOrchestrator.CurrentVersion,
+        IReadOnlyList<string>? extraPlanApprovalRoles = null, IReadOnlyList<ReleaseWarning>? admissionWarnings = null)
     {
         var now = DateTimeOffset.UtcNow;
         await Store.TryCreateAsync(new ReleaseRecord(request, now, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", now));
         var input = new ReleaseOrchestrationInput(request, PolicyJson.Serialize(policy ?? FastPolicy(), indented: false), version,
-            timings ?? new ReleaseTimings(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)));
+            timings ?? new ReleaseTimings(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)), extraPlanApprovalRoles, admissionWarnings);
         return await Client.ScheduleNewOrchestrationInstanceAsync(OrchestratorNames.Release, input, new StartOrchestrationOptions(InstanceId: request.Id));
     }
 

@@ -1,0 +1,100 @@
+using ReleaseManagement.Orchestration;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Api;
+
+/// <summary>
+/// Applies the request-time cadence and conflict rules (<see cref="ReleaseAdmission"/>) through the release store: reads
+/// the releases near a target date (one narrow query), and writes the <c>over-cadence</c> and <c>window-conflict</c>
+/// warnings on the release and on the releases it conflicts with, as warning-only updates (like a notice that could not
+/// be sent): no timeline line and no standing change, so the orchestrations' projections stay theirs. A new release's
+/// timeline line comes from its orchestration (<see cref="ReleaseOrchestrationInput.AdmissionWarnings"/>).
+/// Shared by the create and the reschedule handlers, and the cancel handler, which lifts the conflicts a cancelled
+/// release leaves behind.
+/// </summary>
+internal sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
+{
+    /// <summary>The stored releases the checks of <paramref name="release"/> need (<see cref="ReleaseAdmission.TargetRange"/>).</summary>
+    public async Task<IReadOnlyList<ReleaseRecord>> NeighboursAsync(ReleaseRequest release, CancellationToken cancellationToken)
+    {
+        var (from, to) = ReleaseAdmission.TargetRange(policy, release);
+        return await store.ListAsync(new ReleaseQuery(Max: int.MaxValue, TargetFrom: from, TargetTo: to), cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes what an accepted <paramref name="check"/> says: the release's own warnings (and, with
+    /// <paramref name="replace"/>, clears the admission warnings it no longer has), and a <c>window-conflict</c> warning
+    /// on every release it conflicts with, naming all of that release's conflicts.
+    /// </summary>
+    public async Task WarnAsync(
+        AdmissionCheck check, ReleasePhase phase, IReadOnlyList<ReleaseRecord> others, ReleaseRecord self, bool replace, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var warnings = check.Warnings(now);
+        var cleared = replace
+            ? new[] { AdmissionWarnings.OverCadence, AdmissionWarnings.WindowConflict }.Where(c => warnings.All(w => w.Code != c)).ToArray()
+            : [];
+        cleared = cleared.Where(c => self.Warnings?.Any(w => w.Code == c) == true).ToArray();
+        if (warnings.Count > 0 || cleared.Length > 0)
+        {
+            await WriteAsync(check.Release.Id, phase, warnings, cleared, now, cancellationToken);
+        }
+
+        var all = others.Where(o => o.Request.Id != self.Request.Id).Append(self with { Request = check.Release }).ToArray();
+        await ForEachAsync(check.ConflictingReleaseIds, (other, ct) =>
+            RefreshConflictAsync(other, all, now, ct), others, cancellationToken);
+    }
+
+    /// <summary>
+    /// Lifts the conflicts <paramref name="leaving"/> had (it is cancelled, or moved to <paramref name="movedTo"/>): each
+    /// release it conflicted with gets its <c>window-conflict</c> warning rewritten without it, or cleared.
+    /// </summary>
+    public async Task LiftConflictsAsync(ReleaseRecord leaving, IReadOnlyList<ReleaseRecord> others, DateOnly? movedTo, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var before = ReleaseConflicts.For(policy, leaving.Request, others).Select(c => c.OtherId).Distinct(StringComparer.Ordinal).ToArray();
+        var remaining = others.Where(o => o.Request.Id != leaving.Request.Id).ToList();
+        if (movedTo is { } date)
+        {
+            remaining.Add(leaving with { Request = leaving.Request with { TargetDate = date } });
+        }
+
+        await ForEachAsync(before, (other, ct) =>
+            RefreshConflictAsync(other, remaining, now, ct), others, cancellationToken);
+    }
+
+    /// <summary>The other releases' warnings are independent writes: a few at a time.</summary>
+    private static Task ForEachAsync(
+        IReadOnlyList<string> ids, Func<ReleaseRecord, CancellationToken, Task> write, IReadOnlyList<ReleaseRecord> others, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            ids.Select(id => others.First(o => o.Request.Id == id)),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (other, ct) => await write(other, ct));
+
+    private async Task RefreshConflictAsync(ReleaseRecord release, IReadOnlyList<ReleaseRecord> all, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var conflicts = ReleaseConflicts.For(policy, release.Request, all);
+        if (conflicts.Count > 0)
+        {
+            var warning = new ReleaseWarning(AdmissionWarnings.WindowConflict, AdmissionCheck.ConflictMessage(release.Request, conflicts), now);
+            await WriteAsync(release.Request.Id, release.Phase, [warning], [], now, cancellationToken);
+        }
+        else if (release.Warnings?.Any(w => w.Code == AdmissionWarnings.WindowConflict) == true)
+        {
+            await WriteAsync(release.Request.Id, release.Phase, [], [AdmissionWarnings.WindowConflict], now, cancellationToken);
+        }
+    }
+
+    private Task WriteAsync(
+        string releaseId, ReleasePhase phase, IReadOnlyList<ReleaseWarning> warnings, IReadOnlyList<string> cleared, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var reason = warnings.Count > 0 ? string.Join(" ", warnings.Select(w => w.Message)) : "Admission warnings cleared.";
+        return store.ApplyAsync(
+            new ReleaseStatusUpdate(
+                releaseId, phase, ReleaseStatus.Active, reason, now,
+                TimelineOnly: true,
+                Warnings: warnings.Count > 0 ? warnings : null,
+                ClearedWarnings: cleared.Count > 0 ? cleared : null),
+            cancellationToken);
+    }
+}
