@@ -80,9 +80,10 @@ public sealed class DurableSidecar : IAsyncDisposable
         {
             await Service.StopAsync(isForced: false);
         }
-        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or NullReferenceException)
         {
-            // already stopped by the server's own callback
+            // Already stopped by the server's own callback, or never started (the host failed before a worker connected:
+            // the engine's StopAsync then throws NullReferenceException, which would hide the host's own start-up error).
         }
 
         await _app.DisposeAsync();

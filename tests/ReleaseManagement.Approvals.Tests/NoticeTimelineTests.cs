@@ -90,7 +90,7 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
                 Weekly = Enum.GetValues<DayOfWeek>().Select(d => new WeeklyWindow { Day = d, Start = start, Duration = TimeSpan.FromHours(2) }).ToArray(),
                 Blackouts = [],
             },
-            SuccessCriteria = defaults.SuccessCriteria with { WatchDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1) },
+            SuccessCriteria = defaults.SuccessCriteria with { WatchDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1), ValidationDelay = TimeSpan.Zero },
             Audiences = Audiences,
         };
         var t = CommunicationSchedule.ReleaseTime(policy, today);
