@@ -1,6 +1,6 @@
 // Lifecycle benchmark: N hotfix releases driven concurrently through the local host (its own process, durable engine on
 // Azurite), request to Completed over HTTP and signed webhooks. Usage (see bench/README.md):
-//   dotnet bench/Lifecycle/bin/Release/net10.0/Lifecycle.dll 50 500 [partitions=2] [polling=1] [queue-polling=2] [poll=100] [wait-poll=500] [deadline=900] [limit=1200]
+//   dotnet bench/Lifecycle/bin/Release/net10.0/Lifecycle.dll 50 500 [activities=20] [partitions=2] [polling=1] [queue-polling=2] [poll=100] [wait-poll=500] [deadline=900] [limit=1200]
 // Needs AZURITE_CONNECTION_STRING. For each N: a fresh local host on a task hub of its own, a warm-up release, the
 // baseline GETs, then N releases at once; prints the figures of each N and the ratios of the last N to the first.
 using System.Diagnostics;
@@ -21,6 +21,7 @@ string Option(string name, string fallback) => options.TryGetValue(name, out var
 var partitions = Option("partitions", "");          // LocalHost__PartitionCount (the local host's default: 2)
 var polling = Option("polling", "");                // LocalHost__MaxQueuePollingInterval in seconds (default: 1)
 var queuePolling = Option("queue-polling", "");     // LocalHost__Queue__MaxPollingInterval in seconds (default: 2)
+var activities = Option("activities", "");          // LocalHost__MaxConcurrentActivities (default: 10 × cores)
 var measuredPoll = TimeSpan.FromMilliseconds(double.Parse(Option("poll", "100"), CultureInfo.InvariantCulture));
 var waitPoll = TimeSpan.FromMilliseconds(double.Parse(Option("wait-poll", "500"), CultureInfo.InvariantCulture));
 var deadline = TimeSpan.FromSeconds(double.Parse(Option("deadline", "900"), CultureInfo.InvariantCulture));
@@ -34,14 +35,14 @@ var defaults = ReleasePolicyDefaults.Create();
 var policy = defaults with
 {
     TimeZone = "UTC",
-    SuccessCriteria = defaults.SuccessCriteria with { WatchDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1) },
+    SuccessCriteria = defaults.SuccessCriteria with { WatchDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1), ValidationDelay = TimeSpan.Zero },
 };
 var work = Path.Combine(Path.GetTempPath(), "bench-lifecycle-" + Guid.NewGuid().ToString("N")[..8]);
 Directory.CreateDirectory(work);
 var policyPath = Path.Combine(work, "policy.json");
 await File.WriteAllTextAsync(policyPath, PolicyJson.Serialize(policy));
 
-Console.WriteLine($"sizes={string.Join(",", sizes)} partitions={(partitions == "" ? "default" : partitions)} polling={(polling == "" ? "default" : polling + " s")} queue-polling={(queuePolling == "" ? "default" : queuePolling + " s")} "
+Console.WriteLine($"sizes={string.Join(",", sizes)} activities={(activities == "" ? "default" : activities)} partitions={(partitions == "" ? "default" : partitions)} polling={(polling == "" ? "default" : polling + " s")} queue-polling={(queuePolling == "" ? "default" : queuePolling + " s")} "
     + $"poll={measuredPoll.TotalMilliseconds} ms wait-poll={waitPoll.TotalMilliseconds} ms runtime={Environment.Version} cores={Environment.ProcessorCount} load={LoadAverage()}");
 
 var results = new List<Result>();
@@ -81,6 +82,11 @@ async Task<Result> RunAsync(int n)
         ["Policy__Path"] = policyPath,
         ["Email__FileDirectory"] = Path.Combine(work, "mail-" + hub),
     };
+    if (activities != "")
+    {
+        settings["LocalHost__MaxConcurrentActivities"] = activities;
+    }
+
     if (partitions != "")
     {
         settings["LocalHost__PartitionCount"] = partitions;

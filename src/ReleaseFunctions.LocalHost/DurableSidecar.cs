@@ -41,6 +41,8 @@ public sealed class DurableSidecar : IAsyncDisposable
             StorageAccountClientProvider = new StorageAccountClientProvider(storageConnectionString),
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
             PartitionCount = options.PartitionCount,
+            MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,
+            MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
             ControlQueueVisibilityTimeout = options.MessageVisibilityTimeout,
             WorkItemQueueVisibilityTimeout = options.MessageVisibilityTimeout,
             // A fresh worker id per process: a restarted host must not mistake the partitions its predecessor held

@@ -14,6 +14,16 @@ public sealed class LocalDurableOptions
     public int PartitionCount { get; set; } = 2;
 
     /// <summary>
+    /// Activity work items the engine runs at once. The Functions app's default is 10 × cores
+    /// (<c>maxConcurrentActivityFunctions</c>); the bare engine's would be 10, which queues every status write behind
+    /// e-mails and notices once a few dozen releases are in flight (bench/README.md, Lifecycle). Same default as Azure.
+    /// </summary>
+    public int MaxConcurrentActivities { get; set; } = 10 * Environment.ProcessorCount;
+
+    /// <summary>Orchestration work items the engine runs at once: the Functions app's default, 10 × cores.</summary>
+    public int MaxConcurrentOrchestrations { get; set; } = 10 * Environment.ProcessorCount;
+
+    /// <summary>
     /// How long a message a stopped host had taken stays invisible before another host picks it up (Azure's default is
     /// 5 minutes): short here, so a restarted local host resumes in-flight work quickly. Activities are idempotent.
     /// </summary>
