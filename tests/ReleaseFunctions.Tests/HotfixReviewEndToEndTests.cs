@@ -52,32 +52,7 @@ public sealed class HotfixReviewEndToEndTests : IAsyncDisposable
     /// <summary>A CDEvents <c>service.deployed</c> for the release, signed as a CDEvents sender signs it.</summary>
     private static async Task DeployedAsync(HttpClient client, string releaseId, string environment)
     {
-        var eventId = Guid.NewGuid().ToString();
-        var now = DateTimeOffset.UtcNow;
-        var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["specversion"] = "1.0",
-            ["id"] = eventId,
-            ["source"] = "/deployer",
-            ["type"] = "dev.cdevents.service.deployed.0.2.0",
-            ["datacontenttype"] = "application/json",
-            ["data"] = new
-            {
-                context = new { specversion = "0.4.1", id = eventId, source = "/deployer", type = "dev.cdevents.service.deployed.0.2.0", timestamp = now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) },
-                subject = new
-                {
-                    id = "Billing",
-                    source = "/deployer",
-                    type = "service",
-                    content = new { environment = new { id = environment, source = "/k8s/" + environment }, artifactId = "pkg:generic/billing@1.0.1" },
-                },
-                customData = new { releaseId, version = "1.0.1" },
-            },
-        }));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/cdevents") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/cloudevents+json");
-        request.Headers.Add(CDEventsSignature.Header, CDEventsSignature.Sign(body, now.ToUnixTimeSeconds(), Secret));
-        request.Headers.Add(CDEventsSignature.TimestampHeader, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        using var request = SignedCDEvents.Deployed(releaseId, environment, Secret, DateTimeOffset.UtcNow);
         using var response = await client.SendAsync(request, Ct);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
     }

@@ -193,32 +193,7 @@ public sealed class DashboardSystem : IAsyncLifetime
     /// <summary>A CDEvents <c>service.deployed</c> for the release, signed as a CDEvents sender signs, to the webhook.</summary>
     public async Task SendDeploymentAsync(string releaseId, string environment, string system, string version, CancellationToken ct)
     {
-        var eventId = Guid.NewGuid().ToString();
-        var now = DateTimeOffset.UtcNow;
-        var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["specversion"] = "1.0",
-            ["id"] = eventId,
-            ["source"] = "/deployer",
-            ["type"] = "dev.cdevents.service.deployed.0.2.0",
-            ["datacontenttype"] = "application/json",
-            ["data"] = new
-            {
-                context = new { specversion = "0.4.1", id = eventId, source = "/deployer", type = "dev.cdevents.service.deployed.0.2.0", timestamp = now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) },
-                subject = new
-                {
-                    id = system,
-                    source = "/deployer",
-                    type = "service",
-                    content = new { environment = new { id = environment, source = "/k8s/" + environment }, artifactId = $"pkg:generic/{system.ToLowerInvariant()}@{version}" },
-                },
-                customData = new { releaseId, version },
-            },
-        }));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/cdevents") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/cloudevents+json");
-        request.Headers.Add(CDEventsSignature.Header, CDEventsSignature.Sign(body, now.ToUnixTimeSeconds(), WebhookSecret));
-        request.Headers.Add(CDEventsSignature.TimestampHeader, now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var request = SignedCDEvents.Deployed(releaseId, environment, WebhookSecret, DateTimeOffset.UtcNow, system, version);
         using var response = await Host.Client.SendAsync(request, ct);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
     }
