@@ -98,7 +98,9 @@ public sealed class ApprovalContextTests(SmtpApprovalSystem system) : IAsyncLife
     }
 
     /// <summary>A Minor release with scope and notes, waiting for its plan approval.</summary>
-    private async Task<string> CreatePlannedReleaseAsync()
+    /// <param name="minDays">How far out its target date is at least: a test that sets warnings itself picks a date no other
+    /// release of this class targets, so the request handler's own conflict warnings (one system, one date) cannot replace them.</param>
+    private async Task<string> CreatePlannedReleaseAsync(int minDays = 35)
     {
         var id = TestEnvironment.UniqueId("ctx");
         var response = await system.Http.PostAsJsonAsync("/api/releases", new
@@ -107,7 +109,7 @@ public sealed class ApprovalContextTests(SmtpApprovalSystem system) : IAsyncLife
             title = "Billing 2.6",
             type = "Minor",
             systems = new[] { "billing" },
-            targetDate = ReleaseFunctions.TestSupport.ValidRelease.TargetDate(),
+            targetDate = ReleaseFunctions.TestSupport.ValidRelease.TargetDate(minDays),
             requestedBy = ApprovalSystem.Requester,
             approvers = ReleaseFunctions.TestSupport.ValidRelease.Approvers,
             scope = new object[]
@@ -175,7 +177,7 @@ public sealed class ApprovalContextTests(SmtpApprovalSystem system) : IAsyncLife
     [Fact]
     public async Task ReleaseWarnings_ListedInTheApprovalEmailAndOnThePage_WhichPassesAxe()
     {
-        var id = await CreatePlannedReleaseAsync();
+        var id = await CreatePlannedReleaseAsync(minDays: 52);
         var store = system.Services.GetRequiredService<IReleaseStore>();
         var now = DateTimeOffset.UtcNow;
         await store.ApplyAsync(new ReleaseStatusUpdate(id, ReleasePhase.Planning, ReleaseStatus.Active, "Awaiting plan approval.", now, TimelineOnly: true,
