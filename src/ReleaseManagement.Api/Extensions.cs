@@ -11,6 +11,7 @@ using ReleaseManagement.Azure.Storage;
 using ReleaseManagement.Azure.Tables;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api;
 
@@ -42,6 +43,7 @@ public static class Extensions
         services.AddSingleton<Audit.AuditRecorder>();
         services.AddSingleton<Audit.AuditHandlers>();
 
+        services.AddTransient<AdmissionWriter>();
         services.AddTransient<RecordReleaseStatus>();
         services.AddTransient<RequestDeployment>();
         services.AddTransient<CheckReleaseHealth>();

@@ -101,6 +101,17 @@ public sealed class CadenceAndConflictEndToEndTests : IAsyncDisposable
         Assert.Null(Warning(moved, AdmissionWarnings.WindowConflict));
         Assert.Contains(b, Warning(moved, AdmissionWarnings.OverCadence), StringComparison.Ordinal);
 
+        // A third release joins the second's window (both warned); its plan is rejected: the release that ended lifts the
+        // conflict it caused (the status activity writing its outcome), as a cancel would.
+        var c = $"cad-c-{suffix}";
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(client, HttpMethod.Post, "/api/releases", Release(c, "Minor", system, target))).Status);
+        Assert.Contains($"{c} (target {target}, {system})", Warning(await GetAsync(client, b), AdmissionWarnings.WindowConflict), StringComparison.Ordinal);
+        var reject = await SendAsync(client, HttpMethod.Post, $"/api/releases/{c}/decisions",
+            new { stage = "plan", decision = "reject", approver = "po@example.com", role = "product-owner", comment = "Not this window" });
+        Assert.True(reject.Status == HttpStatusCode.Accepted, $"{reject.Status} {reject.Body}");
+        await Poll.UntilAsync(() => GetAsync(client, c), r => (string?)r["status"] == "Rejected", TimeSpan.FromSeconds(90), $"{c} to be rejected");
+        await Poll.UntilAsync(() => GetAsync(client, b), r => Warning(r, AdmissionWarnings.WindowConflict) is null, TimeSpan.FromSeconds(30), $"{b}'s conflict with {c} to be lifted");
+
         // Patches refuse to go over their cadence: the second patch within 14 days is a 400 naming the first; nothing stored.
         var (p1, p2) = ($"cad-p1-{suffix}", $"cad-p2-{suffix}");
         var patchDate = ValidRelease.TargetDate(7);

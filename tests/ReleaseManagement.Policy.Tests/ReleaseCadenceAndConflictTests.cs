@@ -181,6 +181,17 @@ public class ReleaseCadenceAndConflictTests
     }
 
     [Fact]
+    public void Check_ConflictInAWindow_NamesTheWindowOpeningInThePolicyTimeZone()
+    {
+        // The Tuesday window opens at 20:00 in New York, 01:00 the next day in UTC.
+        var check = ReleaseAdmission.Check(With(), Request("new", ReleaseType.Patch, Tuesday), [Stored("there", ReleaseType.Major, Tuesday)]);
+
+        var warning = Assert.Single(check.Warnings(DateTimeOffset.UnixEpoch), w => w.Code == AdmissionWarnings.WindowConflict);
+        Assert.Contains("the production window of 2026-12-15 (opening 2026-12-15 20:00 (Tuesday) America/New_York)", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("2026-12-16", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_RefuseConflicts_IsRefusedNamingTheConflictingReleases()
     {
         var check = ReleaseAdmission.Check(With(conflicts: ConflictRule.Refuse), Request("new", ReleaseType.Patch, Tuesday),

@@ -8,9 +8,11 @@ namespace ReleaseManagement.Activities;
 /// <summary>
 /// Writes the release's status projection, and the audit row of what the orchestration itself did (a deployment or
 /// rollback requested or done, the outcome). Idempotent: the same update applied twice leaves the same row, and its audit
-/// row is keyed by the timeline line's sequence, so a retry adds none.
+/// row is keyed by the timeline line's sequence, so a retry adds none. When the update ends the release (any status but
+/// <see cref="ReleaseStatus.Active"/>), the <c>window-conflict</c> warnings it caused on other releases are lifted
+/// (<see cref="AdmissionWriter.LiftEndedAsync"/>, the cancel's path; idempotent too).
 /// </summary>
-public sealed class RecordReleaseStatus(IReleaseStore store, IAuditTrail? audit = null)
+public sealed class RecordReleaseStatus(IReleaseStore store, IAuditTrail? audit = null, AdmissionWriter? admission = null)
 {
     public async Task RunAsync(ReleaseStatusUpdate update, CancellationToken cancellationToken = default)
     {
@@ -19,6 +21,11 @@ public sealed class RecordReleaseStatus(IReleaseStore store, IAuditTrail? audit 
         if (audit is not null && AuditEntryOf(update) is { } entry)
         {
             await audit.AppendAsync(entry, cancellationToken);
+        }
+
+        if (admission is not null && update.Status != ReleaseStatus.Active && !update.TimelineOnly)
+        {
+            await admission.LiftEndedAsync(update.ReleaseId, update.At, cancellationToken);
         }
     }
 

@@ -21,7 +21,7 @@ public sealed record CadenceCollision(string ReleaseId, string OtherId, DateOnly
 
 /// <summary>
 /// What the cadence and conflict rules say about one release (new or rescheduled) against the other stored releases:
-/// <see cref="ReleaseAdmission.Check"/>.
+/// <see cref="ReleaseAdmission.Check"/>. <see cref="Zone"/> is the policy's time zone, in which messages show times.
 /// </summary>
 public sealed record AdmissionCheck(
     ReleaseRequest Release,
@@ -29,7 +29,8 @@ public sealed record AdmissionCheck(
     FrequencyRule FrequencyRule,
     IReadOnlyList<CadenceCollision> CadenceCollisions,
     ConflictRule ConflictRule,
-    IReadOnlyList<ReleaseConflict> Conflicts)
+    IReadOnlyList<ReleaseConflict> Conflicts,
+    TimeZoneInfo Zone)
 {
     /// <summary>Whether the release is refused (a rule set to <c>Refuse</c> that finds something).</summary>
     public bool Refused => Errors.Count > 0;
@@ -47,7 +48,7 @@ public sealed record AdmissionCheck(
 
             if (ConflictRule == ConflictRule.Refuse && Conflicts.Count > 0)
             {
-                errors.Add("conflicts", ConflictMessage(Release, Conflicts));
+                errors.Add("conflicts", ConflictMessage(Release, Conflicts, Zone));
             }
 
             return errors.ToDictionary();
@@ -82,7 +83,7 @@ public sealed record AdmissionCheck(
 
         if (Conflicts.Count > 0)
         {
-            warnings.Add(new ReleaseWarning(AdmissionWarnings.WindowConflict, ConflictMessage(Release, Conflicts), at));
+            warnings.Add(new ReleaseWarning(AdmissionWarnings.WindowConflict, ConflictMessage(Release, Conflicts, Zone), at));
         }
 
         return warnings;
@@ -100,13 +101,20 @@ public sealed record AdmissionCheck(
             $"{Release.Id} on {Date(Release.TargetDate)} is less than {Cadence?.Describe()} from {string.Join("; ", named)}.";
     }
 
-    /// <summary>The conflict warning of <paramref name="release"/> naming every release in <paramref name="conflicts"/>.</summary>
-    public static string ConflictMessage(ReleaseRequest release, IReadOnlyList<ReleaseConflict> conflicts)
+    /// <summary>
+    /// The conflict warning of <paramref name="release"/> naming every release in <paramref name="conflicts"/>; the window's
+    /// opening as the wall clock of the policy's time zone <paramref name="zone"/>, the zone named, as the notices show
+    /// times (<see cref="PolicyTime.DescribeLocal"/>).
+    /// </summary>
+    public static string ConflictMessage(ReleaseRequest release, IReadOnlyList<ReleaseConflict> conflicts, TimeZoneInfo zone)
     {
         ArgumentNullException.ThrowIfNull(release);
         ArgumentNullException.ThrowIfNull(conflicts);
+        ArgumentNullException.ThrowIfNull(zone);
         var slot = conflicts.Count > 0 ? conflicts[0].Slot : null;
-        var where = slot?.Window is { } w ? $"the production window of {Date(slot.Date)} ({w.Start:u})" : $"{Date(slot?.Date ?? release.TargetDate)}";
+        var where = slot?.Window is { } w
+            ? $"the production window of {Date(slot.Date)} (opening {PolicyTime.DescribeLocal(zone, w.Start)})"
+            : $"{Date(slot?.Date ?? release.TargetDate)}";
         var named = conflicts
             .GroupBy(c => (c.OtherId, c.OtherTargetDate))
             .Select(g => $"{g.Key.OtherId} (target {Date(g.Key.OtherTargetDate)}, {string.Join(", ", g.Select(c => c.System))})");
@@ -152,7 +160,7 @@ public static class ReleaseAdmission
                     .Select(s => new CadenceCollision(release.Id, o.Request.Id, o.Request.TargetDate, o.Status, s)))
                 .ToArray();
         var conflicts = ReleaseConflicts.For(policy, release, others);
-        return new AdmissionCheck(release, cadence, rule, collisions, policy.ReleaseWindows.Conflicts, conflicts);
+        return new AdmissionCheck(release, cadence, rule, collisions, policy.ReleaseWindows.Conflicts, conflicts, PolicyTime.Zone(policy));
     }
 
     /// <summary>

@@ -1,9 +1,8 @@
 using ReleaseManagement.Orchestration;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
-using ReleaseManagement.Releases;
 
-namespace ReleaseManagement.Api;
+namespace ReleaseManagement.Releases;
 
 /// <summary>
 /// Applies the request-time cadence and conflict rules (<see cref="ReleaseAdmission"/>) through the release store: reads
@@ -11,10 +10,12 @@ namespace ReleaseManagement.Api;
 /// warnings on the release and on the releases it conflicts with, as warning-only updates (like a notice that could not
 /// be sent): no timeline line and no standing change, so the orchestrations' projections stay theirs. A new release's
 /// timeline line comes from its orchestration (<see cref="ReleaseOrchestrationInput.AdmissionWarnings"/>).
-/// Shared by the create and the reschedule handlers, and the cancel handler, which lifts the conflicts a cancelled
-/// release leaves behind.
+/// Shared by the create and the reschedule handlers, the cancel handler, which lifts the conflicts a cancelled
+/// release leaves behind, and the status activity (<c>RecordReleaseStatus</c>), which lifts them when a release ends in any
+/// other way (<see cref="LiftEndedAsync"/>). Every write is idempotent: a warning already stored with the same message is
+/// not written again, so a retried activity or a cancel followed by its orchestration's end changes nothing more.
 /// </summary>
-internal sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
+public sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
 {
     /// <summary>The stored releases the checks of <paramref name="release"/> need (<see cref="ReleaseAdmission.TargetRange"/>).</summary>
     public async Task<IReadOnlyList<ReleaseRecord>> NeighboursAsync(ReleaseRequest release, CancellationToken cancellationToken)
@@ -63,6 +64,21 @@ internal sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
             RefreshConflictAsync(other, remaining, now, ct), others, cancellationToken);
     }
 
+    /// <summary>
+    /// Lifts the conflicts of release <paramref name="releaseId"/> once it has ended (completed, rejected, rolled back,
+    /// failed or cancelled — any status but <see cref="ReleaseStatus.Active"/> as stored): the same path as a cancel
+    /// (<see cref="LiftConflictsAsync"/>). Nothing when the release is unknown or still active.
+    /// </summary>
+    public async Task LiftEndedAsync(string releaseId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await store.GetAsync(releaseId, cancellationToken) is not { Status: not ReleaseStatus.Active } ended)
+        {
+            return;
+        }
+
+        await LiftConflictsAsync(ended, await NeighboursAsync(ended.Request, cancellationToken), movedTo: null, now, cancellationToken);
+    }
+
     /// <summary>The other releases' warnings are independent writes: a few at a time.</summary>
     private static Task ForEachAsync(
         IReadOnlyList<string> ids, Func<ReleaseRecord, CancellationToken, Task> write, IReadOnlyList<ReleaseRecord> others, CancellationToken cancellationToken) =>
@@ -74,12 +90,18 @@ internal sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
     private async Task RefreshConflictAsync(ReleaseRecord release, IReadOnlyList<ReleaseRecord> all, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var conflicts = ReleaseConflicts.For(policy, release.Request, all);
+        var stored = release.Warnings?.FirstOrDefault(w => w.Code == AdmissionWarnings.WindowConflict);
         if (conflicts.Count > 0)
         {
-            var warning = new ReleaseWarning(AdmissionWarnings.WindowConflict, AdmissionCheck.ConflictMessage(release.Request, conflicts), now);
+            var warning = new ReleaseWarning(AdmissionWarnings.WindowConflict, AdmissionCheck.ConflictMessage(release.Request, conflicts, PolicyTime.Zone(policy)), now);
+            if (string.Equals(stored?.Message, warning.Message, StringComparison.Ordinal))
+            {
+                return;
+            }
+
             await WriteAsync(release.Request.Id, release.Phase, [warning], [], now, cancellationToken);
         }
-        else if (release.Warnings?.Any(w => w.Code == AdmissionWarnings.WindowConflict) == true)
+        else if (stored is not null)
         {
             await WriteAsync(release.Request.Id, release.Phase, [], [AdmissionWarnings.WindowConflict], now, cancellationToken);
         }

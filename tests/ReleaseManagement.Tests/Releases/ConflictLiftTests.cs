@@ -1,0 +1,97 @@
+using ReleaseManagement.Activities;
+using ReleaseManagement.Orchestration;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Releases;
+using ReleaseManagement.Tests.Orchestration;
+
+namespace ReleaseManagement.Tests.Releases;
+
+/// <summary>
+/// A release that ends lifts the <c>window-conflict</c> warnings it caused on the other releases of its production window:
+/// the status activity (<see cref="RecordReleaseStatus"/>) writing the final status calls the cancel's path
+/// (<see cref="AdmissionWriter.LiftConflictsAsync"/>), idempotently.
+/// </summary>
+public sealed class ConflictLiftTests
+{
+    private static readonly ReleasePolicy Policy = ReleasePolicyDefaults.Create();
+    private static readonly DateOnly Tuesday = new(2026, 12, 15);
+    private static readonly DateTimeOffset Requested = new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Ended = Requested.AddDays(20);
+
+    private static ReleaseRequest Request(string id) => new(id, "Release " + id, ReleaseType.Minor, ["Billing"], Tuesday);
+
+    /// <summary>Stores the releases, each with the conflict warning the request handler would have written.</summary>
+    private static async Task<InMemoryReleaseStore> StoreAsync(params string[] ids)
+    {
+        var store = new InMemoryReleaseStore();
+        var records = ids.Select(id => new ReleaseRecord(Request(id), Requested, ReleasePhase.Planning, ReleaseStatus.Active, null, Requested)).ToArray();
+        foreach (var record in records)
+        {
+            var warnings = ReleaseAdmission.Check(Policy, record.Request, records).Warnings(Requested).Where(w => w.Code == AdmissionWarnings.WindowConflict).ToArray();
+            Assert.True(await store.TryCreateAsync(record with { Warnings = warnings }));
+        }
+
+        return store;
+    }
+
+    private static ReleaseStatusUpdate Final(string id, ReleaseStatus status) =>
+        new(id, ReleasePhase.Closed, status, $"Ended {status}.", Ended, "closed", PendingApprovals: [],
+            Timeline: new TimelineEntry(9, Ended, ReleasePhase.Closed, TimelineKinds.Outcome, $"Ended {status}."));
+
+    private static RecordReleaseStatus Activity(InMemoryReleaseStore store) => new(store, admission: new AdmissionWriter(store, Policy));
+
+    private static async Task<string?> ConflictWarningAsync(InMemoryReleaseStore store, string id) =>
+        (await store.GetAsync(id))!.Warnings?.SingleOrDefault(w => w.Code == AdmissionWarnings.WindowConflict)?.Message;
+
+    [Theory]
+    [InlineData(ReleaseStatus.Completed)]
+    [InlineData(ReleaseStatus.Rejected)]
+    [InlineData(ReleaseStatus.RolledBack)]
+    [InlineData(ReleaseStatus.Failed)]
+    [InlineData(ReleaseStatus.Cancelled)]
+    public async Task RunAsync_FinalStatusOfTheOnlyConflictingRelease_ClearsTheOthersWarning(ReleaseStatus status)
+    {
+        var store = await StoreAsync("a", "b");
+        Assert.Contains("b (target 2026-12-15, Billing)", await ConflictWarningAsync(store, "a"), StringComparison.Ordinal);
+
+        await Activity(store).RunAsync(Final("b", status), TestContext.Current.CancellationToken);
+
+        Assert.Null(await ConflictWarningAsync(store, "a"));
+        Assert.Equal(status, (await store.GetAsync("b"))!.Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_OneOfThreeConflictingReleasesEnds_OthersNameOnlyEachOtherAndARetryWritesNothing()
+    {
+        var store = await StoreAsync("a", "b", "c");
+
+        await Activity(store).RunAsync(Final("b", ReleaseStatus.Rejected), TestContext.Current.CancellationToken);
+
+        var a = await ConflictWarningAsync(store, "a");
+        var c = await ConflictWarningAsync(store, "c");
+        Assert.Contains("c (target 2026-12-15, Billing)", a, StringComparison.Ordinal);
+        Assert.DoesNotContain("b (target", a, StringComparison.Ordinal);
+        Assert.Contains("a (target 2026-12-15, Billing)", c, StringComparison.Ordinal);
+        Assert.DoesNotContain("b (target", c, StringComparison.Ordinal);
+
+        // The activity retried (or the orchestration's end after a cancel already lifted them): only its own row again.
+        var writes = store.Updates.Count;
+        await Activity(store).RunAsync(Final("b", ReleaseStatus.Rejected), TestContext.Current.CancellationToken);
+        Assert.Equal(writes + 1, store.Updates.Count);
+        Assert.Equal((a, c), (await ConflictWarningAsync(store, "a"), await ConflictWarningAsync(store, "c")));
+    }
+
+    [Fact]
+    public async Task RunAsync_StatusUpdateOfAnActiveRelease_KeepsTheOthersWarning()
+    {
+        var store = await StoreAsync("a", "b");
+        var before = await ConflictWarningAsync(store, "a");
+
+        await Activity(store).RunAsync(
+            new ReleaseStatusUpdate("b", ReleasePhase.Development, ReleaseStatus.Active, "Developing.", Ended, "development"),
+            TestContext.Current.CancellationToken);
+
+        Assert.NotNull(before);
+        Assert.Equal(before, await ConflictWarningAsync(store, "a"));
+    }
+}
