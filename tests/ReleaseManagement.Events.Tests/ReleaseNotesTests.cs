@@ -61,6 +61,42 @@ public sealed class ReleaseNotesTests
     }
 
     [Fact]
+    public void Markdown_OnlyDeploymentsNameAnArtifact_ListsItOnceAcrossEnvironments()
+    {
+        var prod = Normalize(EventSources.CDEvents, "cdevents/service-deployed.json");
+        var staging = prod with { EventId = prod.EventId + "-staging", Environment = "staging", OccurredAt = prod.OccurredAt.AddHours(-2) };
+        Assert.NotNull(prod.System);
+
+        var md = ReleaseNotes.Markdown(Record(), [staging, prod], []);
+
+        var section = md[md.IndexOf("## Artifacts and versions", StringComparison.Ordinal)..md.IndexOf("## Deployments", StringComparison.Ordinal)];
+        Assert.DoesNotContain("None reported", section, StringComparison.Ordinal);
+        var line = Assert.Single(section.Split('\n'), l => l.StartsWith("- ", StringComparison.Ordinal));
+        Assert.Equal($"- {prod.System}: `pkg:oci/billing@sha256%3A0b31b1c02ff458ad9b7b81cbdf8f028bd54699fa151f221d1e8de6817db93427` version -", line);
+    }
+
+    [Fact]
+    public void Artifacts_PublishedAndDeployedTheSameVersion_OneEntryNamingEachSystem()
+    {
+        var published = Normalize(EventSources.CDEvents, "cdevents/artifact-published.json");
+        var deployed = Normalize(EventSources.CDEvents, "cdevents/service-deployed.json") with
+        {
+            System = "Invoicing",
+            Attributes = new Dictionary<string, string>(published.Attributes) { [EventAttributes.SourceType] = "dev.cdevents.service.deployed.0.2.0" },
+        };
+        var other = Normalize(EventSources.CDEvents, "cdevents/service-deployed.json");
+
+        var artifacts = ReleaseNotes.Artifacts([published, deployed, other, deployed]);
+
+        Assert.Equal(
+            [
+                (string.Join(", ", new[] { published.System, "Invoicing" }.OfType<string>()), published.Attribute(EventAttributes.Artifact)!, "3.1.0"),
+                (other.System ?? "-", other.Attribute(EventAttributes.Artifact)!, other.Attribute(EventAttributes.Version) ?? "-"),
+            ],
+            artifacts);
+    }
+
+    [Fact]
     public async Task Handler_FormatAndAccept_MarkdownOrEscapedHtml()
     {
         var handler = new ReleaseNotesHandlers(new OneRelease(Record()), new Events(Deliveries()));

@@ -45,6 +45,23 @@ public static class ReleaseNotes
             .OrderBy(c => c.MergedAt)
             .ToArray();
 
+    /// <summary>
+    /// The artifacts the release shipped: those published (<c>artifact.published</c>) and those its deployments name
+    /// (<c>service.deployed</c> with an artifact), once per artifact and version (a deployment to each environment, or the
+    /// publication and its deployments, make one line), in the order first reported, with every system that reported it.
+    /// </summary>
+    public static IReadOnlyList<(string System, string Artifact, string Version)> Artifacts(IEnumerable<CanonicalEvent> events) =>
+        events.Where(e => e.Type == CanonicalEventType.ArtifactPublished
+                || (e.Type == CanonicalEventType.ServiceDeployed && e.Attribute(EventAttributes.Artifact) is not null))
+            .Select(e => (e.System, Artifact: e.Attribute(EventAttributes.Artifact) ?? "-", Version: e.Attribute(EventAttributes.Version) ?? "-"))
+            .GroupBy(a => (a.Artifact, a.Version))
+            .Select(g =>
+            {
+                var systems = g.Select(a => a.System).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+                return (System: systems.Length == 0 ? "-" : string.Join(", ", systems), g.Key.Artifact, g.Key.Version);
+            })
+            .ToArray();
+
     /// <summary>The notes in Markdown; times in UTC, or local to <paramref name="zone"/> when given (the notes a notice attaches).</summary>
     public static string Markdown(ReleaseRecord release, IReadOnlyList<CanonicalEvent> events, IReadOnlyList<TimelineEntry> timeline, TimeZoneInfo? zone = null)
     {
@@ -91,11 +108,9 @@ public static class ReleaseNotes
             md.Append('\n');
         }
 
-        var artifacts = events.Where(e => e.Type == CanonicalEventType.ArtifactPublished)
-            .Select(e => (System: e.System ?? "-", Artifact: e.Attribute(EventAttributes.Artifact) ?? "-", Version: e.Attribute(EventAttributes.Version) ?? "-"))
-            .Distinct().ToArray();
+        var artifacts = Artifacts(events);
         md.Append("\n## Artifacts and versions\n\n");
-        md.Append(artifacts.Length == 0 ? "None reported.\n" : string.Concat(artifacts.Select(a => $"- {Escape(a.System)}: `{a.Artifact}` version {Escape(a.Version)}\n")));
+        md.Append(artifacts.Count == 0 ? "None reported.\n" : string.Concat(artifacts.Select(a => $"- {Escape(a.System)}: `{a.Artifact}` version {Escape(a.Version)}\n")));
 
         var deployments = events.Where(e => e.Type is CanonicalEventType.ServiceDeployed or CanonicalEventType.ServiceRolledBack).ToArray();
         if (deployments.Length > 0)
