@@ -50,7 +50,7 @@ public sealed class CadenceAndConflictEndToEndTests : IAsyncDisposable
     };
 
     [Fact]
-    public async Task LocalHost_ConflictsWarnOnBothReleases_OverCadenceRefusedStoresNothing()
+    public async Task LocalHost_ConflictsWarnOnBothReleasesUntilOneMovesOrEnds_OverCadenceRefusedStoresNothing()
     {
         var system = "Cadence" + string.Concat(Guid.NewGuid().ToString("N").Where(char.IsLetter).Take(8));
         var defaults = ReleasePolicyDefaults.Create();

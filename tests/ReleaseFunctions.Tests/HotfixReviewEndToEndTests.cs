@@ -38,25 +38,6 @@ public sealed class HotfixReviewEndToEndTests : IAsyncDisposable
         return JsonNode.Parse(text)!.AsObject();
     }
 
-    private static async Task PostAsync(HttpClient client, string path, object body)
-    {
-        using var response = await client.PostAsJsonAsync(path, body, Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"POST {path}: {response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
-    }
-
-    private static Task<JsonObject> WaitAsync(HttpClient client, string id, Func<JsonObject, bool> done, string what) =>
-        Poll.UntilAsync(() => GetAsync(client, $"/api/releases/{id}"), done, TimeSpan.FromSeconds(90), what);
-
-    private static bool Reason(JsonObject r, string text) => ((string?)r["statusReason"] ?? "").Contains(text, StringComparison.Ordinal);
-
-    /// <summary>A CDEvents <c>service.deployed</c> for the release, signed as a CDEvents sender signs it.</summary>
-    private static async Task DeployedAsync(HttpClient client, string releaseId, string environment)
-    {
-        using var request = SignedCDEvents.Deployed(releaseId, environment, Secret, DateTimeOffset.UtcNow);
-        using var response = await client.SendAsync(request, Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
-    }
-
     [Fact]
     public async Task Hotfix_FromRequestToCompleted_WithTheReviewRecordedThroughTheEvidenceApi()
     {
@@ -84,59 +65,38 @@ public sealed class HotfixReviewEndToEndTests : IAsyncDisposable
         var id = "hotfix-" + Guid.NewGuid().ToString("N")[..10];
         var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-        await PostAsync(client, "/api/releases", new
+        using (var requested = await client.PostAsJsonAsync("/api/releases", new
         {
             id, title = "Certificate hotfix", type = "Hotfix", systems = new[] { "Billing" }, targetDate = today,
             requestedBy = "lead2@example.com", approvers = ValidRelease.Approvers,
-        });
-        await WaitAsync(client, id, r => r["pendingApprovals"]!.AsArray().Count > 0, "the emergency approval to be asked");
-        await PostAsync(client, $"/api/releases/{id}/decisions", new { stage = "emergency", decision = "approve", approver = "rm@example.com", role = "release-manager" });
-        await PostAsync(client, $"/api/releases/{id}/decisions", new { stage = "emergency", decision = "approve", approver = "lead@example.com", role = "technical-lead" });
-        foreach (var item in new[] { "unit-tests", "regression-tests" })
+        }, Ct))
         {
-            await PostAsync(client, $"/api/releases/{id}/evidence", new { item, kind = "evidence", by = "ci@example.com", passed = true });
+            Assert.Equal(HttpStatusCode.Accepted, requested.StatusCode);
         }
 
-        // The pre-deployment checks are about production and fresh; each environment's configuration meets its standard.
-        foreach (var item in new[] { "environment-health", "backup", "monitoring-active" })
-        {
-            await PostAsync(client, $"/api/releases/{id}/evidence", new { item, kind = "evidence", by = "ci@example.com", passed = true, environment = "production" });
-        }
-
-        foreach (var (environment, key) in new[] { ("staging", DeploymentEnvironment.Staging), ("production", DeploymentEnvironment.Production) })
-        {
-            var settings = policy.Environments[key].RequiredSettings;
-            await PostAsync(client, $"/api/releases/{id}/evidence", new { item = "environment-configuration", kind = "configuration", by = "ops@example.com", environment, settings });
-        }
-
-        await PostAsync(client, $"/api/releases/{id}/evidence", new { item = "security-scan", kind = "evidence", by = "ci@example.com", value = 0 });
-        foreach (var environment in new[] { "staging", "production" })
-        {
-            await WaitAsync(client, id, r => (string?)r["stage"] == $"deploy:{environment}", $"the deployment to {environment} to be requested");
-            await DeployedAsync(client, id, environment);
-        }
+        // The emergency approval, the gate evidence (the pre-deployment checks about production and fresh, each
+        // environment's configuration meeting its standard) and the deployments, as the shared driver gives them.
+        var hotfix = new HotfixDriver(client, id, policy, Secret, Ct);
+        await hotfix.ApproveEmergencyAsync();
+        await hotfix.SubmitGateEvidenceAsync();
+        await hotfix.DeployAsync();
 
         // The validation first waits its delay after the production deployment, saying so (lifecycle version 2).
-        var waiting = await WaitAsync(client, id, r => r["timeline"]!.AsArray().Any(t => ((string?)t!["message"] ?? "").StartsWith("Validating at ", StringComparison.Ordinal)),
+        var waiting = await hotfix.WaitAsync(r => r["timeline"]!.AsArray().Any(t => ((string?)t!["message"] ?? "").StartsWith("Validating at ", StringComparison.Ordinal)),
             "the validation to wait for monitoring data");
         Assert.Contains(waiting["timeline"]!.AsArray(), t => System.Text.RegularExpressions.Regex.IsMatch(
             (string?)t!["message"] ?? "", @"^Validating at \d{2}:\d{2}: waiting 00:00:03 for monitoring data\.$"));
 
         // No health data is read here: the validation and then the watch each wait for the release manager's sign-off.
-        foreach (var step in new[] { "Post-deployment validation ended without monitoring data", "Watch ended without monitoring data" })
-        {
-            await WaitAsync(client, id, r => Reason(r, step), step);
-            await PostAsync(client, $"/api/releases/{id}/evidence", new { item = "watch-signoff", kind = "attestation", by = "rm@example.com", note = "Checked by hand" });
-        }
+        await hotfix.SignOffMissingHealthDataAsync("Checked by hand");
 
-        await WaitAsync(client, id, r => (string?)r["stage"] == "emergency-review", "the emergency review to be due");
+        await hotfix.WaitAsync(r => (string?)r["stage"] == "emergency-review", "the emergency review to be due");
         using (var refused = await client.PostAsJsonAsync($"/api/releases/{id}/evidence", new { item = "emergency-review", kind = "attestation", by = "qa@example.com" }, Ct))
         {
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         }
 
-        await PostAsync(client, $"/api/releases/{id}/evidence", new { item = "emergency-review", kind = "attestation", by = "rm@example.com", note = "Root cause: expired certificate" });
-        var done = await WaitAsync(client, id, r => (string?)r["status"] != "Active", "the hotfix to end");
+        var done = await hotfix.ReviewAsync("Root cause: expired certificate");
 
         Assert.Equal("Completed", (string?)done["status"]);
         Assert.Contains(done["timeline"]!.AsArray(), t => (string?)t!["message"] == "Emergency change review recorded by rm@example.com.");

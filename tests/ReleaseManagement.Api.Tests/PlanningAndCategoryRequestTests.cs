@@ -70,6 +70,23 @@ public sealed class PlanningAndCategoryRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_SystemThePolicyDoesNotName_Is400SayingWhichSystemsItKnowsAndStoresNothing()
+    {
+        // The 400 once seen when a test used the system "ledger": the built-in policy knows four systems, and a release may
+        // only touch those (its approvers, audiences and health thresholds come from the system's entry).
+        var id = ApiHarness.NewId("ledger");
+
+        var answer = await CreateAsync(_h, Body(id, string.Empty).Replace("""["Billing"]""", """["Billing", "ledger"]""", StringComparison.Ordinal));
+
+        Assert.Equal(400, answer.Status);
+        Assert.Equal("application/problem+json", answer.ContentType);
+        Assert.Equal("The release request does not meet the release policy.", answer.Str("title"));
+        Assert.Equal(["systems[1]"], answer.ErrorFields);
+        Assert.Equal("'ledger' is not a known system: use one of Billing, Customer Sites, Forecasting, Integration.", answer.Errors("systems[1]").Single());
+        Assert.Null(await _h.Store.GetAsync(id, Ct));
+    }
+
+    [Fact]
     public async Task Create_StandardChangeAssessedHigh_IsReclassifiedAsNormalAndSaysSo()
     {
         var id = ApiHarness.NewId("reclass");

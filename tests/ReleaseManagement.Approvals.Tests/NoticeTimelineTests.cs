@@ -17,9 +17,11 @@ namespace ReleaseManagement.Approvals.Tests;
 /// Every notice of the communication plan as its readers get it: a hotfix driven from request to Completed on the local
 /// host (its own process, durable engine on Azurite, mail through smtp4dev) under a policy whose audiences mix addresses
 /// and roles, in a time zone that is not UTC, and whose T-30 … T-1 offsets put those notices a couple of seconds apart a
-/// little after the test starts (T is the opening of the production window of today's target date,
-/// <see cref="CommunicationSchedule.ReleaseTime"/>). The release is requested for tomorrow and moved to today, so no notice
-/// is missed however slowly the host starts. The T-notices are due while the release is still in flight, so they come
+/// little after the test starts (T is the opening of the production window of the target date,
+/// <see cref="CommunicationSchedule.ReleaseTime"/>: today's, or tomorrow's when the window opens after local midnight, so
+/// the test does not depend on the wall clock's date while it runs). The release is requested for the day after and moved
+/// to its day, so no notice is missed however slowly the host starts. The hotfix is driven through its gates by the shared
+/// <see cref="ReleaseFunctions.TestSupport.HotfixDriver"/>. The T-notices are due while the release is still in flight, so they come
 /// from the timeline (its timers, or the re-plan for one already due), not from the release's end; the T+1 report and the
 /// outcome follow the end.
 /// </summary>
@@ -72,19 +74,30 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
 
     /// <summary>
     /// The built-in policy with a two-second watch, in <see cref="Zone"/>, a production window every day starting at a
-    /// whole hour of today (local), the test's audiences, and the T-30 … T-1 notices at <paramref name="firstAt"/> and
-    /// <see cref="Spacing"/> apart (the T+1 report keeps its day: it follows the release's end).
+    /// whole hour one to two hours after <paramref name="firstAt"/> (local), the test's audiences, and the T-30 … T-1 notices
+    /// at <paramref name="firstAt"/> and <see cref="Spacing"/> apart (the T+1 report keeps its day: it follows the release's
+    /// end). <c>Day</c>, the release's target date, is the window's day, from this one clock reading: the day of
+    /// <paramref name="firstAt"/>, or the next one when the window opens after local midnight. The window opens an hour
+    /// after <paramref name="firstAt"/> at the earliest, so the wall clock does not reach the day after <c>Day</c> while
+    /// the test runs, and every T-notice stays before T. The hotfix may be planned two days ahead (the built-in one day
+    /// does not reach the day after <c>Day</c> when <c>Day</c> is tomorrow).
     /// </summary>
-    private static (ReleasePolicy Policy, DateOnly Today) Policy(DateTimeOffset firstAt)
+    private static (ReleasePolicy Policy, DateOnly Day) Policy(DateTimeOffset firstAt)
     {
         var defaults = ReleasePolicyDefaults.Create();
         var zone = TimeZoneInfo.FindSystemTimeZoneById(Zone);
-        var local = TimeZoneInfo.ConvertTime(firstAt, zone);
-        var today = DateOnly.FromDateTime(local.DateTime);
-        var start = new TimeOnly(Math.Min(local.Hour + 2, 23), 0);
+        var local = TimeZoneInfo.ConvertTime(firstAt, zone).DateTime;
+        var opening = local.Date.AddHours(local.Hour + 2);
+        var day = DateOnly.FromDateTime(opening);
+        var start = TimeOnly.FromDateTime(opening);
         var policy = defaults with
         {
             TimeZone = Zone,
+            ReleaseTypes = defaults.ReleaseTypes.ToDictionary(
+                kv => kv.Key,
+                kv => kv.Key == ReleaseManagement.Releases.ReleaseType.Hotfix
+                    ? kv.Value with { PlanningHorizon = kv.Value.PlanningHorizon with { MaxLeadTime = TimeSpan.FromDays(2) } }
+                    : kv.Value),
             ReleaseWindows = new()
             {
                 Weekly = Enum.GetValues<DayOfWeek>().Select(d => new WeeklyWindow { Day = d, Start = start, Duration = TimeSpan.FromHours(2) }).ToArray(),
@@ -93,14 +106,14 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
             SuccessCriteria = defaults.SuccessCriteria with { WatchDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1), ValidationDelay = TimeSpan.Zero },
             Audiences = Audiences,
         };
-        var t = CommunicationSchedule.ReleaseTime(policy, today);
+        var t = CommunicationSchedule.ReleaseTime(policy, day);
         var before = policy.Communications.Where(c => c.Offset < TimeSpan.Zero).OrderBy(c => c.Offset).Select(c => c.Id).ToList();
         return (policy with
         {
             Communications = policy.Communications
                 .Select(c => c.Offset < TimeSpan.Zero ? c with { Offset = firstAt + (Spacing * before.IndexOf(c.Id)) - t } : c)
                 .ToArray(),
-        }, today);
+        }, day);
     }
 
     [Theory]
@@ -111,11 +124,41 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
     public void Elapsed_MeasuredDuration_ReadsToTheSecondAtMost(double seconds, string expected) =>
         Assert.Equal(expected, ReleaseManagement.Api.Communications.NoticeModel.Elapsed(TimeSpan.FromSeconds(seconds)));
 
+    [Theory]
+    [InlineData("2026-11-29T12:59:50Z")] // 18:29:50 in Kolkata
+    [InlineData("2026-11-29T16:29:59Z")] // 21:59:59
+    [InlineData("2026-11-29T17:00:00Z")] // 22:30:00
+    [InlineData("2026-11-29T18:29:59Z")] // 23:59:59
+    [InlineData("2026-11-29T18:30:01Z")] // 00:00:01, the next day
+    public void Policy_AnyTimeOfTheLocalDay_EveryTNoticeBeforeTAndTheDaysValidUntilTheWindow(string first)
+    {
+        var firstAt = DateTimeOffset.Parse(first, CultureInfo.InvariantCulture);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(Zone);
+
+        var (policy, day) = Policy(firstAt);
+
+        var t = CommunicationSchedule.ReleaseTime(policy, day);
+        Assert.Equal(day, PolicyTime.LocalDate(zone, t));
+        Assert.True(t >= firstAt + TimeSpan.FromHours(1), $"T {t:u} is less than an hour after {firstAt:u}");
+        var due = policy.Communications.Where(c => c.Offset < TimeSpan.Zero).OrderBy(c => c.Offset).Select(c => t + c.Offset).ToArray();
+        Assert.Equal(Enumerable.Range(0, due.Length).Select(i => firstAt + (Spacing * i)), due);
+
+        // Requested for the day after and moved to its day: both inside the hotfix's horizon from the local date of any
+        // moment between the first notice and T.
+        var horizon = policy.ReleaseTypes[ReleaseManagement.Releases.ReleaseType.Hotfix].PlanningHorizon;
+        foreach (var now in new[] { firstAt, t - TimeSpan.FromSeconds(1) })
+        {
+            var today = PolicyTime.LocalDate(zone, now);
+            Assert.InRange(day.DayNumber - today.DayNumber, (int)horizon.MinLeadTime.TotalDays, (int)horizon.MaxLeadTime.TotalDays - 1);
+        }
+    }
+
     [Fact]
     public async Task Lifecycle_HotfixToCompleted_SmtpGetsEveryNoticeWithItsAudiencesAndContent()
     {
         var firstAt = DateTimeOffset.FromUnixTimeSeconds((DateTimeOffset.UtcNow + Lead).ToUnixTimeSeconds());
-        var (policy, today) = Policy(firstAt);
+        var (policy, day) = Policy(firstAt);
+        Assert.True(CommunicationSchedule.ReleaseTime(policy, day) >= firstAt + TimeSpan.FromHours(1), $"T on {day} is an hour after {firstAt:u} at the earliest");
         await File.WriteAllTextAsync(_policyPath, PolicyJson.Serialize(policy), Ct);
         await using var host = await LocalHostProcess.StartAsync(new Dictionary<string, string>
         {
@@ -133,51 +176,26 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
 
         await PostAsync(client, "/api/releases", new
         {
-            id, title = "Certificate <renewal>", type = "Hotfix", systems = new[] { "Billing" }, targetDate = $"{today.AddDays(1):yyyy-MM-dd}",
+            id, title = "Certificate <renewal>", type = "Hotfix", systems = new[] { "Billing" }, targetDate = $"{day.AddDays(1):yyyy-MM-dd}",
             requestedBy = "lead2@example.com", approvers = ReleaseFunctions.TestSupport.ValidRelease.Approvers,
         });
         await WaitAsync(client, id, r => r["pendingApprovals"]!.AsArray().Count > 0, "the emergency approval to be asked");
 
-        // Planned for tomorrow, every notice is a day away and none is missed, however long the host took to start; moved
-        // to today, the T-notices fall due from firstAt on (one whose time passed while the host was slow goes out at once).
-        using (var moved = await client.PatchAsJsonAsync($"/api/releases/{id}", new { targetDate = $"{today:yyyy-MM-dd}", by = "rm@example.com", reason = "the certificate expires sooner" }, Ct))
+        // Planned for the day after, every notice is a day away and none is missed, however long the host took to start;
+        // moved to its day, the T-notices fall due from firstAt on (one whose time passed while the host was slow goes out at once).
+        using (var moved = await client.PatchAsJsonAsync($"/api/releases/{id}", new { targetDate = $"{day:yyyy-MM-dd}", by = "rm@example.com", reason = "the certificate expires sooner" }, Ct))
         {
             Assert.Equal(HttpStatusCode.Accepted, moved.StatusCode);
         }
 
         var rescheduled = await ArrivedAsync(client, id, "Release rescheduled");
-        await PostAsync(client, $"/api/releases/{id}/decisions", new { stage = "emergency", decision = "approve", approver = "rm@example.com", role = "release-manager" });
-        await PostAsync(client, $"/api/releases/{id}/decisions", new { stage = "emergency", decision = "approve", approver = "lead@example.com", role = "technical-lead" });
-        foreach (var item in new[] { "unit-tests", "regression-tests" })
-        {
-            await PostAsync(client, $"/api/releases/{id}/evidence", new { item, kind = "evidence", by = "ci@example.com", passed = true });
-        }
-
-        foreach (var item in new[] { "environment-health", "backup", "monitoring-active" })
-        {
-            await PostAsync(client, $"/api/releases/{id}/evidence", new { item, kind = "evidence", by = "ci@example.com", passed = true, environment = "production" });
-        }
-
-        foreach (var (environment, key) in new[] { ("staging", DeploymentEnvironment.Staging), ("production", DeploymentEnvironment.Production) })
-        {
-            var settings = policy.Environments[key].RequiredSettings;
-            await PostAsync(client, $"/api/releases/{id}/evidence", new { item = "environment-configuration", kind = "configuration", by = "ops@example.com", environment, settings });
-        }
-
-        await PostAsync(client, $"/api/releases/{id}/evidence", new { item = "security-scan", kind = "evidence", by = "ci@example.com", value = 0 });
-        var productionAt = DateTimeOffset.MinValue;
-        foreach (var environment in new[] { "staging", "production" })
-        {
-            await WaitAsync(client, id, r => (string?)r["stage"] == $"deploy:{environment}", $"the deployment to {environment} to be requested");
-            productionAt = await DeployedAsync(client, id, environment);
-        }
+        var hotfix = new ReleaseFunctions.TestSupport.HotfixDriver(client, id, policy, Secret, Ct);
+        await hotfix.ApproveEmergencyAsync();
+        await hotfix.SubmitGateEvidenceAsync();
+        var productionAt = await hotfix.DeployAsync();
 
         // No health data is read on the local host: the validation and the watch each wait for the release manager's sign-off.
-        foreach (var step in new[] { "Post-deployment validation ended without monitoring data", "Watch ended without monitoring data" })
-        {
-            await WaitAsync(client, id, r => ((string?)r["statusReason"] ?? "").Contains(step, StringComparison.Ordinal), step);
-            await PostAsync(client, $"/api/releases/{id}/evidence", new { item = "watch-signoff", kind = "attestation", by = "rm@example.com", note = "Checked the dashboards by hand" });
-        }
+        await hotfix.SignOffMissingHealthDataAsync("Checked the dashboards by hand");
 
         // The T-notices arrive from the timeline's timers while the release still waits for its review (the release's
         // end would skip any T-notice not sent yet): then the review ends it, and the T+1 report and the outcome follow.
@@ -193,9 +211,7 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
 
         var stillInFlight = await GetAsync(client, $"/api/releases/{id}");
         Assert.Equal("Active", (string?)stillInFlight["status"]);
-        await WaitAsync(client, id, r => (string?)r["stage"] == "emergency-review", "the emergency review to be due");
-        await PostAsync(client, $"/api/releases/{id}/evidence", new { item = "emergency-review", kind = "attestation", by = "rm@example.com", note = "Root cause: expired certificate" });
-        var done = await WaitAsync(client, id, r => (string?)r["status"] != "Active", "the hotfix to end");
+        var done = await hotfix.ReviewAsync("Root cause: expired certificate");
         Assert.Equal("Completed", (string?)done["status"]);
         var report = await ArrivedAsync(client, id, "Post-deployment status report");
         var completed = await ArrivedAsync(client, id, "Release completed");
@@ -210,7 +226,7 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
         Assert.Equal(People("stakeholders", "development-team"), To(report));
         Assert.Equal(People("stakeholders"), To(completed));
         Assert.Equal(People("stakeholders"), To(rescheduled));
-        Assert.Contains($"moves from {today.AddDays(1):yyyy-MM-dd} to {today:yyyy-MM-dd}", rescheduled.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"moves from {day.AddDays(1):yyyy-MM-dd} to {day:yyyy-MM-dd}", rescheduled.TextBody, StringComparison.Ordinal);
         Assert.All(early.Values.Append(report).Append(completed), m =>
         {
             Assert.EndsWith(": Certificate <renewal>", m.Subject, StringComparison.Ordinal);
@@ -219,9 +235,9 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
         });
 
         // The window, in the policy's local time, on the announcement and the final notice; their invites hold it in UTC.
-        var window = WindowCalendar.WindowsOn(policy, today)[0];
+        var window = WindowCalendar.WindowsOn(policy, day)[0];
         var windowText = $"{PolicyTime.DescribeLocal(zone, window.Start)} to {PolicyTime.DescribeLocal(zone, window.End)}";
-        Assert.Contains($"{today:yyyy-MM-dd} {TimeZoneInfo.ConvertTime(window.Start, zone):HH}:00 ({today.DayOfWeek}) {Zone}", windowText, StringComparison.Ordinal);
+        Assert.Contains($"{day:yyyy-MM-dd} {TimeZoneInfo.ConvertTime(window.Start, zone):HH}:00 ({day.DayOfWeek}) {Zone}", windowText, StringComparison.Ordinal);
         Assert.Contains($"Production window: {windowText}", early["Release planning announcement"].TextBody, StringComparison.Ordinal);
         Assert.Contains($"Window: {windowText}", early["Final deployment notification"].TextBody, StringComparison.Ordinal);
         Assert.Contains("- release-manager: rm@example.com", early["Final deployment notification"].TextBody, StringComparison.Ordinal);
@@ -329,15 +345,5 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
 
             await Task.Delay(100, Ct);
         }
-    }
-
-    /// <summary>A CDEvents <c>service.deployed</c> of Billing 1.0.1 for the release, signed as a CDEvents sender signs it; returns its time.</summary>
-    private static async Task<DateTimeOffset> DeployedAsync(HttpClient client, string releaseId, string environment)
-    {
-        var now = DateTimeOffset.UtcNow;
-        using var request = ReleaseFunctions.TestSupport.SignedCDEvents.Deployed(releaseId, environment, Secret, now);
-        using var response = await client.SendAsync(request, Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
-        return DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
     }
 }
