@@ -1,8 +1,11 @@
 // Ingestion benchmark against Azurite. Usage: dotnet run -c Release --project bench/Ingestion -- [events=500] [concurrency=8]
 // Needs AZURITE_CONNECTION_STRING. Prints the raw baselines, the pipeline figures and the two ratios.
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Tracing;
 using System.Globalization;
 using System.Text;
+using Azure.Core.Diagnostics;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Testing;
@@ -27,6 +30,13 @@ var unavailable = 0;
 const string Secret = "bench-webhook-secret-0123456789";
 var names = EventStorageNames.Unique("bench");
 var raw = EventStorageClients.FromConnectionString(connectionString, names);
+
+// INGESTION_COUNT_CALLS=1: count the storage calls of each phase by kind (from the Azure SDK's request events; the
+// listener costs CPU itself, so take the timings from a run without it).
+var calls = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+using var callListener = Environment.GetEnvironmentVariable("INGESTION_COUNT_CALLS") == "1"
+    ? new AzureEventSourceListener((e, _) => CountCall(e), EventLevel.Informational)
+    : null;
 
 Console.WriteLine($"events={events} concurrency={concurrency} batch={pumpOptions.BatchSize} threshold={pumpOptions.NewBatchThreshold} runtime={Environment.Version} cores={Environment.ProcessorCount}");
 
@@ -74,12 +84,44 @@ while (await pump.RunOnceAsync((m, ct) => processor.ProcessAsync(m, durable.Clie
 {
 }
 
+// Where the CPU goes, per event, on one thread with storage out of the way: the acknowledgement's verification and
+// normalization, and the processor's message parse and normalization; then the processor's Durable instance lookup alone
+// (a gRPC call into the in-process engine; the bench's events name a release that is not running).
+{
+    var normalizer = services.GetRequiredService<PipelineEventNormalizer>();
+    var body = Encoding.UTF8.GetBytes(template);
+    var signature = GitHubSignature.Sign(body, Secret);
+    var message = PipelineEventMessage.Inline(new RawDelivery(EventSources.GitHub, Guid.NewGuid().ToString(), "workflow_run", DateTimeOffset.UtcNow, body))!.ToJson();
+    const int Rounds = 2000;
+    var cpu = Stopwatch.StartNew();
+    for (var i = 0; i < Rounds; i++)
+    {
+        _ = GitHubSignature.Verify(body, signature, [Secret]);
+        _ = normalizer.Normalize(new InboundDelivery(EventSources.GitHub, body, DateTimeOffset.UtcNow, "workflow_run", "d"));
+        _ = PipelineEventMessage.Inline(new RawDelivery(EventSources.GitHub, "d", "workflow_run", DateTimeOffset.UtcNow, body))!.ToJson();
+    }
+
+    var ackCpu = cpu.Elapsed.TotalMicroseconds / Rounds;
+    cpu.Restart();
+    for (var i = 0; i < Rounds; i++)
+    {
+        _ = normalizer.Normalize(PipelineEventMessage.Parse(message).ToDelivery().ToInbound());
+    }
+
+    Console.WriteLine($"CPU per event: ack verify + normalize + message {ackCpu:F0} us; processor parse + normalize {cpu.Elapsed.TotalMicroseconds / Rounds:F0} us");
+    var lookups = await RunAsync(events, concurrency, _ => durable.Client.GetInstanceAsync("bench-release"));
+    Console.WriteLine($"instance lookup:      {Rate(lookups)} /s   p95 {P95(lookups.Latencies)} ms");
+}
+
 // Acknowledgement alone (nothing else running), then the backlog drained by the processor alone, through the queue loop
 // the local host runs (QueuePump.RunAsync: batches of `batch`, the next one taken at `threshold` in hand).
+calls.Clear();
 var ackOnly = await RunAsync(events, concurrency, i => PostAsync(100_000 + i));
+ReportCalls("webhook ack alone", events);
 var drain = Stopwatch.StartNew();
 await PumpUntilAsync(events, () => Task.CompletedTask);
 drain.Stop();
+ReportCalls("processor alone", events);
 Console.WriteLine($"webhook ack alone:    {Rate(ackOnly)} /s   p95 {P95(ackOnly.Latencies)} ms");
 Console.WriteLine($"processor alone:      {events / drain.Elapsed.TotalSeconds:F0} /s");
 
@@ -88,6 +130,7 @@ var total = Stopwatch.StartNew();
 Measurement acks = null!;
 await PumpUntilAsync(events, async () => acks = await RunAsync(events, concurrency, PostAsync));
 total.Stop();
+ReportCalls("ingestion end-to-end", events);
 var stored = await store.ListByReleaseAsync("bench-release");
 if (stored.Count != 2 * events + 1)
 {
@@ -172,6 +215,36 @@ async Task PostAsync(int i)
 
         return;
     }
+}
+
+void CountCall(EventWrittenEventArgs e)
+{
+    if (e.EventName != "Request" || e.PayloadNames is null)
+    {
+        return;
+    }
+
+    var method = e.Payload![e.PayloadNames.IndexOf("method")]?.ToString();
+    var uri = new Uri(e.Payload[e.PayloadNames.IndexOf("uri")]!.ToString()!);
+    var path = uri.AbsolutePath;
+    var kind = path.Contains("/messages", StringComparison.Ordinal) ? (path.Contains("/messages/", StringComparison.Ordinal) ? "queue message" : "queue messages")
+        : path.Contains("$batch", StringComparison.Ordinal) ? "table batch"
+        : path.Contains(names.Container, StringComparison.Ordinal) ? "blob" + (uri.Query.Contains("comp=metadata", StringComparison.Ordinal) ? " metadata" : "")
+        : path.Contains('(') ? "table entity" : path.Contains("Tables", StringComparison.Ordinal) ? "table" : path;
+    calls.AddOrUpdate($"{method} {kind}", 1, (_, n) => n + 1);
+}
+
+void ReportCalls(string phase, int count)
+{
+    if (callListener is null)
+    {
+        return;
+    }
+
+    var total = calls.Values.Sum();
+    Console.WriteLine($"  storage calls per event, {phase}: {(double)total / count:F2} = " +
+        string.Join(", ", calls.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {(double)c.Value / count:F2}")));
+    calls.Clear();
 }
 
 static async Task<Measurement> RunAsync(int count, int concurrency, Func<int, Task> operation)
