@@ -20,6 +20,11 @@ using ReleaseManagement.Ports;
 
 var connectionString = Environment.GetEnvironmentVariable("AZURITE_CONNECTION_STRING")
     ?? throw new InvalidOperationException("Set AZURITE_CONNECTION_STRING (source scripts/lib/azurite.sh; azurite_start DIR).");
+// group=N (after the positional arguments): the most rows of one partition the event store writes in one transaction
+// (default 100; 1 writes each row alone, as before issue 16).
+var group = args.Where(a => a.StartsWith("group=", StringComparison.Ordinal)).Select(a => int.Parse(a[6..], CultureInfo.InvariantCulture))
+    .DefaultIfEmpty(PartitionGroupCommit.MaxBatch).Last();
+args = args.Where(a => !a.Contains('=', StringComparison.Ordinal)).ToArray();
 var events = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;
 var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
 // The queue loop's batch size and new-batch threshold (defaults: host.json's 32 and 16).
@@ -34,11 +39,13 @@ var raw = EventStorageClients.FromConnectionString(connectionString, names);
 // INGESTION_COUNT_CALLS=1: count the storage calls of each phase by kind (from the Azure SDK's request events; the
 // listener costs CPU itself, so take the timings from a run without it).
 var calls = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+var callSeconds = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
+var callKinds = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
 using var callListener = Environment.GetEnvironmentVariable("INGESTION_COUNT_CALLS") == "1"
     ? new AzureEventSourceListener((e, _) => CountCall(e), EventLevel.Informational)
     : null;
 
-Console.WriteLine($"events={events} concurrency={concurrency} batch={pumpOptions.BatchSize} threshold={pumpOptions.NewBatchThreshold} runtime={Environment.Version} cores={Environment.ProcessorCount}");
+Console.WriteLine($"events={events} concurrency={concurrency} batch={pumpOptions.BatchSize} threshold={pumpOptions.NewBatchThreshold} group={group} runtime={Environment.Version} cores={Environment.ProcessorCount}");
 
 // Baseline 1: raw single-entity inserts into Azurite.
 var rawTable = raw.Tables.GetTableClient(names.Table + "raw");
@@ -63,7 +70,9 @@ var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Diction
     ["Webhooks:GitHub:Secrets:0"] = Secret,
 }).Build();
 // The processor marks late events' metric days stale (none here: the events are of today).
-await using var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)).AddSingleton(TimeProvider.System).AddPipelineEvents(configuration)
+await using var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)).AddSingleton(TimeProvider.System)
+    .AddSingleton<IPipelineEventStore>(sp => new TablePipelineEventStore(sp.GetRequiredService<EventStorageClients>().Tables.GetTableClient(names.Table), group))
+    .AddPipelineEvents(configuration)
     .AddSingleton(ReleaseManagement.Policy.ReleasePolicyDefaults.Create())
     .AddSingleton<IMetricsDailyStore>(sp => new ReleaseManagement.Azure.Metrics.TableMetricsDailyStore(sp.GetRequiredService<EventStorageClients>().Tables.GetTableClient(names.Table + "Daily")))
     .AddSingleton<ReleaseManagement.Metrics.LateEventMarker>()
@@ -116,6 +125,7 @@ while (await pump.RunOnceAsync((m, ct) => processor.ProcessAsync(m, durable.Clie
 // Acknowledgement alone (nothing else running), then the backlog drained by the processor alone, through the queue loop
 // the local host runs (QueuePump.RunAsync: batches of `batch`, the next one taken at `threshold` in hand).
 calls.Clear();
+callSeconds.Clear();
 var ackOnly = await RunAsync(events, concurrency, i => PostAsync(100_000 + i));
 ReportCalls("webhook ack alone", events);
 var drain = Stopwatch.StartNew();
@@ -219,7 +229,19 @@ async Task PostAsync(int i)
 
 void CountCall(EventWrittenEventArgs e)
 {
-    if (e.EventName != "Request" || e.PayloadNames is null)
+    if (e.PayloadNames is null)
+    {
+        return;
+    }
+
+    if (e.EventName is "Response" or "ErrorResponse" && e.PayloadNames.IndexOf("seconds") is var at and >= 0
+        && callKinds.TryRemove(e.Payload![e.PayloadNames.IndexOf("requestId")]?.ToString() ?? "", out var done))
+    {
+        callSeconds.AddOrUpdate(done, Convert.ToDouble(e.Payload[at], CultureInfo.InvariantCulture), (_, t) => t + Convert.ToDouble(e.Payload[at], CultureInfo.InvariantCulture));
+        return;
+    }
+
+    if (e.EventName != "Request")
     {
         return;
     }
@@ -232,6 +254,7 @@ void CountCall(EventWrittenEventArgs e)
         : path.Contains(names.Container, StringComparison.Ordinal) ? "blob" + (uri.Query.Contains("comp=metadata", StringComparison.Ordinal) ? " metadata" : "")
         : path.Contains('(') ? "table entity" : path.Contains("Tables", StringComparison.Ordinal) ? "table" : path;
     calls.AddOrUpdate($"{method} {kind}", 1, (_, n) => n + 1);
+    callKinds[e.Payload[e.PayloadNames.IndexOf("requestId")]?.ToString() ?? ""] = $"{method} {kind}";
 }
 
 void ReportCalls(string phase, int count)
@@ -243,8 +266,10 @@ void ReportCalls(string phase, int count)
 
     var total = calls.Values.Sum();
     Console.WriteLine($"  storage calls per event, {phase}: {(double)total / count:F2} = " +
-        string.Join(", ", calls.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {(double)c.Value / count:F2}")));
+        string.Join(", ", calls.OrderByDescending(c => c.Value).Select(c =>
+            $"{c.Key} {(double)c.Value / count:F2} (mean {1000 * callSeconds.GetValueOrDefault(c.Key) / c.Value:F1} ms)")));
     calls.Clear();
+    callSeconds.Clear();
 }
 
 static async Task<Measurement> RunAsync(int count, int concurrency, Func<int, Task> operation)

@@ -14,7 +14,9 @@ namespace ReleaseManagement.Azure.Events;
 /// once its row is stored: a process stopped before that has stored either the whole transaction or none of it.
 /// </para>
 /// </summary>
-public sealed class PartitionGroupCommit(TableClient table)
+/// <param name="table">The table written.</param>
+/// <param name="maxBatch">The most writes in one transaction (at most <see cref="MaxBatch"/>); 1 writes each alone, at once.</param>
+public sealed class PartitionGroupCommit(TableClient table, int maxBatch = PartitionGroupCommit.MaxBatch)
 {
     /// <summary>The most operations one entity-group transaction takes.</summary>
     public const int MaxBatch = 100;
@@ -30,10 +32,18 @@ public sealed class PartitionGroupCommit(TableClient table)
     public Task UpsertReplaceAsync(ITableEntity entity, CancellationToken cancellationToken = default) =>
         SubmitAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity), cancellationToken);
 
+    private readonly int _maxBatch = Math.Clamp(maxBatch, 1, MaxBatch);
+
     private Task SubmitAsync(TableTransactionAction action, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new Pending(action, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (_maxBatch == 1)
+        {
+            _ = WriteAloneAsync(pending);
+            return pending.Done.Task.WaitAsync(cancellationToken);
+        }
+
         var partition = action.Entity.PartitionKey;
         bool lead;
         lock (_gate)
@@ -73,7 +83,7 @@ public sealed class PartitionGroupCommit(TableClient table)
                     return;
                 }
 
-                batch = queue.Take(MaxBatch).ToList();
+                batch = queue.Take(_maxBatch).ToList();
                 queue.RemoveRange(0, batch.Count);
             }
 

@@ -18,11 +18,14 @@ namespace ReleaseManagement.Azure.Events;
 /// event has been processed (<see cref="RecordIndexAsync"/>): for an event of a release it is the mark that it is done.</item>
 /// </list>
 /// </summary>
-public sealed class TablePipelineEventStore(TableClient table) : IPipelineEventStore
+/// <param name="table">The table.</param>
+/// <param name="maxGroup">The most rows of one partition written in one transaction (<see cref="PartitionGroupCommit"/>);
+/// 1 writes every row alone (the benchmark compares the two).</param>
+public sealed class TablePipelineEventStore(TableClient table, int maxGroup = PartitionGroupCommit.MaxBatch) : IPipelineEventStore
 {
     // The event rows of a month and a release's index rows are each one partition: concurrent writes of the processor go
     // together (PartitionGroupCommit), each caller still seeing its own row's outcome.
-    private readonly PartitionGroupCommit _writes = new(table);
+    private readonly PartitionGroupCommit _writes = new(table, maxGroup);
 
     public const string ReleasePartitionPrefix = "release|";
 
