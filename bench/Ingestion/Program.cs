@@ -59,6 +59,21 @@ await rawQueue.CreateIfNotExistsAsync();
 var rawSend = await RunAsync(events, concurrency, _ => rawQueue.SendMessageAsync("{\"source\":\"github\",\"deliveryId\":\"x\",\"eventType\":\"workflow_run\"}"));
 Console.WriteLine($"raw queue send:       {Rate(rawSend)} /s   p95 {P95(rawSend.Latencies)} ms");
 
+// Baseline 3: raw queue deletes of the N messages just sent (received 32 at a time), the one storage call the processor
+// makes for every message whatever it does (a queue trigger deletes each message it handled).
+var received = new ConcurrentQueue<Azure.Storage.Queues.Models.QueueMessage>();
+for (var batch = (await rawQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value; batch.Length > 0; batch = (await rawQueue.ReceiveMessagesAsync(32, TimeSpan.FromMinutes(5))).Value)
+{
+    foreach (var m in batch)
+    {
+        received.Enqueue(m);
+    }
+}
+
+var toDelete = received.ToArray();
+var rawDelete = await RunAsync(toDelete.Length, concurrency, i => rawQueue.DeleteMessageAsync(toDelete[i].MessageId, toDelete[i].PopReceipt));
+Console.WriteLine($"raw queue delete:     {Rate(rawDelete)} /s   p95 {P95(rawDelete.Latencies)} ms   (of a queue holding {toDelete.Length} messages)");
+
 // The pipeline: webhook handler (verify, store raw, enqueue, 202) and, concurrently, the queue pump + processor
 // (normalize, instance lookup, conditional insert, index row).
 var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -152,6 +167,7 @@ Console.WriteLine($"webhook ack (loaded): {Rate(acks)} /s   p95 {P95(acks.Latenc
 Console.WriteLine($"ingestion end-to-end: {ingestRate:F0} /s   ({events} events stored in {total.Elapsed.TotalSeconds:F2} s)");
 Console.WriteLine($"503 answers (storage past its deadline; the delivery was sent again): {unavailable}");
 Console.WriteLine($"RATIO ingestion throughput / raw insert throughput = {ingestRate / (events / rawInsert.Elapsed.TotalSeconds):F2}");
+Console.WriteLine($"(processor alone / raw queue delete throughput = {events / drain.Elapsed.TotalSeconds / (toDelete.Length / rawDelete.Elapsed.TotalSeconds):F2})");
 Console.WriteLine($"RATIO p95 ack alone / p95 raw queue send = {P95(ackOnly.Latencies) / P95(rawSend.Latencies):F2}");
 Console.WriteLine($"RATIO p95 ack while processing / p95 raw queue send = {P95(acks.Latencies) / P95(rawSend.Latencies):F2}");
 
