@@ -87,7 +87,7 @@ public sealed class ProcessorTests
         await using var durable = await StartDurableAsync();
         var deliveryId = Guid.NewGuid().ToString();
         await PostWorkflowRunAsync(h, deliveryId, "release/twice");
-        var message = new PipelineEventMessage(EventSources.GitHub, deliveryId, "workflow_run").ToJson();
+        var message = Assert.Single((await h.Storage.Queue.ReceiveMessagesAsync(32, cancellationToken: TestContext.Current.CancellationToken)).Value).MessageText;
 
         var first = await h.Processor.ProcessAsync(message, durable.Client, TestContext.Current.CancellationToken);
         var before = Assert.Single(await h.Store.ListByReleaseAsync("twice", TestContext.Current.CancellationToken));
@@ -113,7 +113,9 @@ public sealed class ProcessorTests
 
         Assert.All(responses, r => Assert.InRange(r.Status, 200, 299));
         Assert.Contains(responses, r => r.Status == 202);
-        Assert.Equal(1, await h.StoredDeliveriesAsync());
+        // The acknowledgement is one queue send: every copy is enqueued (inline, no blob), the processor counts one.
+        Assert.Equal(12, await h.QueuedAsync());
+        Assert.Equal(0, await h.StoredDeliveriesAsync());
         var processed = await h.DrainAsync(durable.Client);
         Assert.InRange(processed, 1, 12);
         var stored = Assert.Single(await h.Store.ListByPeriodAsync(July, July.AddMonths(1), TestContext.Current.CancellationToken));
@@ -180,5 +182,55 @@ public sealed class ProcessorTests
         Assert.Equal(1, received);
         Assert.Equal(0, await h.QueuedAsync());
         Assert.Single(await h.Store.ListByReleaseAsync("pumped", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Webhook_SameSmallDeliveryTwice_IsEnqueuedTwice_AndCountedOnce()
+    {
+        await using var h = EventsHarness.Create();
+        await using var durable = await StartDurableAsync();
+        var body = System.Text.Encoding.UTF8.GetBytes(Fixture.Text("github/workflow_run.completed.json").Replace("release/2025.07", "release/redelivered"));
+        var headers = Sign.GitHub(body, "workflow_run", "55555555-0000-0000-0000-000000000001");
+
+        var first = await h.PostAsync(EventSources.GitHub, body, headers);
+        var second = await h.PostAsync(EventSources.GitHub, body, headers);
+
+        // One storage call each: the send. Neither can know of the other, so both are accepted and enqueued.
+        Assert.Equal((202, 202), (first.Status, second.Status));
+        Assert.Equal(first.Str("eventId"), second.Str("eventId"));
+        Assert.Equal(2, await h.QueuedAsync());
+        var messages = (await h.Storage.Queue.ReceiveMessagesAsync(32, cancellationToken: TestContext.Current.CancellationToken)).Value;
+        var outcomes = new List<ProcessOutcome>();
+        foreach (var message in messages)
+        {
+            outcomes.Add(await h.Processor.ProcessAsync(message.MessageText, durable.Client, TestContext.Current.CancellationToken));
+        }
+
+        Assert.Equal([ProcessOutcome.Processed, ProcessOutcome.Duplicate], outcomes);
+        var stored = Assert.Single(await h.Store.ListByPeriodAsync(July, July.AddMonths(1), TestContext.Current.CancellationToken));
+        Assert.Equal(first.Str("eventId"), stored.Event.EventId);
+        Assert.Single(await h.Store.ListByReleaseAsync("redelivered", TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Processor_InlineDelivery_KeepsItRawOnTheEventRow_NotOnTheIndexRow()
+    {
+        await using var h = EventsHarness.Create();
+        await using var durable = await StartDurableAsync();
+        var body = System.Text.Encoding.UTF8.GetBytes(Fixture.Text("github/workflow_run.completed.json").Replace("release/2025.07", "release/kept-raw"));
+        var response = await h.PostAsync(EventSources.GitHub, body, Sign.GitHub(body, "workflow_run", "raw-kept-1"));
+        Assert.Equal(202, response.Status);
+
+        Assert.Equal(1, await h.DrainAsync(durable.Client));
+
+        var table = h.Storage.Tables.GetTableClient(h.Storage.Names.Table);
+        var row = Assert.Single(table.Query<global::Azure.Data.Tables.TableEntity>(e => e.RowKey == "github:raw-kept-1", cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(body, row.GetBinary(TablePipelineEventStore.RawBodyColumn));
+        Assert.Equal("raw-kept-1", row.GetString(TablePipelineEventStore.RawDeliveryIdColumn));
+        Assert.Equal("workflow_run", row.GetString(TablePipelineEventStore.RawEventTypeColumn));
+        Assert.Equal(EventsHarness.Now, row.GetDateTimeOffset(TablePipelineEventStore.RawReceivedAtColumn));
+        var index = Assert.Single(table.Query<global::Azure.Data.Tables.TableEntity>(e => e.PartitionKey == TablePipelineEventStore.ReleaseKey("kept-raw"), cancellationToken: TestContext.Current.CancellationToken));
+        Assert.False(index.ContainsKey(TablePipelineEventStore.RawBodyColumn));
+        Assert.Equal(0, await h.StoredDeliveriesAsync());
     }
 }

@@ -52,7 +52,8 @@ public sealed partial class PipelineEventProcessor(
             return ProcessOutcome.Dropped;
         }
 
-        return await ProcessEventAsync(result.Event!, durable, markLate: true, cancellationToken);
+        // An inline delivery is kept nowhere else: its event row keeps it raw.
+        return await ProcessEventAsync(result.Event!, durable, markLate: true, message.IsInline ? delivery : null, cancellationToken);
     }
 
     /// <summary>
@@ -63,7 +64,10 @@ public sealed partial class PipelineEventProcessor(
     /// the outcome) for an event of no release; for one of a release the instance lookup, the insert, the raise and the
     /// index row, which is written last and marks it done.
     /// </summary>
-    public async Task<ProcessOutcome> ProcessEventAsync(CanonicalEvent evt, DurableTaskClient? durable, bool markLate, CancellationToken cancellationToken)
+    public Task<ProcessOutcome> ProcessEventAsync(CanonicalEvent evt, DurableTaskClient? durable, bool markLate, CancellationToken cancellationToken) =>
+        ProcessEventAsync(evt, durable, markLate, null, cancellationToken);
+
+    private async Task<ProcessOutcome> ProcessEventAsync(CanonicalEvent evt, DurableTaskClient? durable, bool markLate, RawDelivery? raw, CancellationToken cancellationToken)
     {
         string outcome;
         if (evt.ReleaseId is not { } releaseId)
@@ -85,7 +89,7 @@ public sealed partial class PipelineEventProcessor(
         }
 
         var now = time.GetUtcNow();
-        var stored = await store.AddAsync(evt, now, outcome, cancellationToken);
+        var stored = await store.AddAsync(evt, now, outcome, raw, cancellationToken);
         if (stored == StoreOutcome.ExistsDone)
         {
             // Idempotent: repeats the marks in case the first processing stopped before writing them.

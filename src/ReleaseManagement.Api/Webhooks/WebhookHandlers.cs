@@ -7,7 +7,8 @@ using ReleaseManagement.Ports;
 namespace ReleaseManagement.Api.Webhooks;
 
 /// <summary>
-/// The webhook endpoints of both hosts. Each only verifies, enqueues the delivery (inline when small) and stores it raw, and answers 202;
+/// The webhook endpoints of both hosts. Each only verifies, enqueues the delivery (inline when small: one storage call; a
+/// large one is stored raw first and referenced), and answers 202;
 /// the processor does the rest. 401 for a bad or missing signature (nothing written), 400 for a malformed body (nothing
 /// enqueued), 2xx for duplicates and for event types we don't use, 503 when storage is unavailable or does not answer
 /// within <see cref="WebhookOptions.StorageTimeout"/> (never 500, and never after the sender gave up, so it retries instead
@@ -99,32 +100,19 @@ public sealed partial class WebhookHandlers(
     }
 
     /// <summary>
-    /// Enqueues and stores a delivery; false when it was accepted before (nothing new is left behind). A small delivery
-    /// travels inside its message, sent first and stored second (two storage calls): a stored delivery has always been
-    /// enqueued, so a conditional create that finds it says duplicate and the message just sent is withdrawn (left behind
-    /// by a crash, the processor's conditional insert makes it a duplicate). A large one is stored first and referenced
-    /// (three calls: create, send, mark enqueued); one stored but not enqueued (the host stopped in between, or a delivery
-    /// stored by a version before inline messages) is enqueued when it comes again.
+    /// Enqueues (and, when large, stores) a delivery; false when it was accepted before (nothing new is left behind). A small
+    /// delivery travels inside its message, and that send is the whole acknowledgement (one storage call): a duplicate of it
+    /// is enqueued again and counted once by the processor, whose conditional insert on the event id is the guard (the raw
+    /// body is kept on the event row it writes). A large one is stored first and referenced (three calls: create, send, mark
+    /// enqueued); a duplicate already enqueued is answered as such, and one stored but not enqueued (the host stopped in
+    /// between) is enqueued when it comes again.
     /// </summary>
     private async Task<bool> AcceptAsync(RawDelivery delivery, bool inlineable, CancellationToken storage)
     {
         var (source, deliveryId) = (delivery.Source, delivery.DeliveryId);
         if (inlineable && PipelineEventMessage.Inline(delivery) is { } inline)
         {
-            var sent = await queue.EnqueueAsync(inline, storage);
-            if (await deliveries.TryAddAsync(delivery, enqueued: true, storage))
-            {
-                return true;
-            }
-
-            if (await deliveries.IsEnqueuedAsync(source, deliveryId, storage))
-            {
-                await queue.WithdrawAsync(sent, storage);
-                return false;
-            }
-
-            // Stored earlier but never enqueued: the message just sent is its message.
-            await deliveries.MarkEnqueuedAsync(source, deliveryId, null, storage);
+            await queue.EnqueueAsync(inline, storage);
             return true;
         }
 

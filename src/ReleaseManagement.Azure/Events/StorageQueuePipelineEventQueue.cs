@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Storage.Queues;
 using ReleaseManagement.Ports;
 
@@ -19,17 +18,5 @@ public sealed class StorageQueuePipelineEventQueue(QueueClient queue) : IPipelin
 
         var receipt = await queue.SendMessageAsync(message.ToJson(), cancellationToken);
         return new EnqueuedMessage(receipt.Value.MessageId, receipt.Value.PopReceipt);
-    }
-
-    public async Task WithdrawAsync(EnqueuedMessage message, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status is 400 or 404)
-        {
-            // Received by the processor already (a new pop receipt) or gone: the processor's guard makes it a duplicate.
-        }
     }
 }

@@ -78,6 +78,14 @@ public interface IPipelineEventStore
     /// </summary>
     Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, string? delivery, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <see cref="AddAsync(CanonicalEvent, DateTimeOffset, string?, CancellationToken)"/> keeping <paramref name="raw"/>, the
+    /// delivery exactly as received, on the event row (a small delivery that travelled inside its queue message and is
+    /// stored nowhere else). A store that cannot keep it stores the event alone.
+    /// </summary>
+    Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, string? delivery, RawDelivery? raw, CancellationToken cancellationToken = default) =>
+        AddAsync(evt, storedAt, delivery, cancellationToken);
+
     /// <summary>Records the outcome on the event row and then writes the release index row; after this, <see cref="AddAsync(CanonicalEvent, DateTimeOffset, CancellationToken)"/>
     /// answers <see cref="StoreOutcome.ExistsDone"/>. Idempotent.</summary>
     Task MarkProcessedAsync(CanonicalEvent evt, string delivery, DateTimeOffset at, CancellationToken cancellationToken = default);
@@ -178,9 +186,6 @@ public sealed record EnqueuedMessage(string MessageId, string PopReceipt);
 public interface IPipelineEventQueue
 {
     Task<EnqueuedMessage> EnqueueAsync(PipelineEventMessage message, CancellationToken cancellationToken = default);
-
-    /// <summary>Deletes a message this sender sent (it turned out to duplicate one sent before); gone already is fine.</summary>
-    Task WithdrawAsync(EnqueuedMessage message, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Publishes release events (<see cref="ReleaseEvent"/>) for other systems (Service Bus topic <c>release-events</c> in Azure).</summary>
