@@ -125,6 +125,7 @@ async Task<Result> RunAsync(int n)
     var driver = new ReleaseDriver(host.Client, Secret, policy, readings, measuredPoll, waitPoll, deadline);
     var samples = new List<(double At, long WorkingSet, long Private, int InFlight)>();
     using var stopSampling = new CancellationTokenSource();
+    var cpu = new CpuMeter(host.ProcessId);
     var watch = Stopwatch.StartNew();
     var sampler = Task.Run(async () =>
     {
@@ -179,6 +180,7 @@ async Task<Result> RunAsync(int n)
         }
     })));
     var elapsed = watch.Elapsed;
+    var cpuUsed = cpu.Used();
     await stopSampling.CancelAsync();
     await sampler;
 
@@ -204,6 +206,16 @@ async Task<Result> RunAsync(int n)
     Console.WriteLine($"  host memory idle                     working set {Mb(idleMemory.WorkingSet)} MB   private {Mb(idleMemory.Private)} MB");
     Console.WriteLine($"  host memory peak                     working set {Mb(peak.WorkingSet)} MB at {peak.InFlight} in flight   private {Mb(peakPrivate)} MB   ({samples.Count} samples, max {maxInFlight} in flight)");
     Console.WriteLine($"  working set per release in flight    {perRelease / 1024:F0} KB");
+    Console.WriteLine($"  CPU seconds during the N releases     {string.Join("   ", cpuUsed.Select(c => $"{c.Name} {c.Seconds:F0} s"))}   (per completed release: {string.Join(", ", cpuUsed.Select(c => $"{c.Name} {c.Seconds / Math.Max(1, readings.Completed):F2} s"))}; wall {elapsed.TotalSeconds:F0} s × {Environment.ProcessorCount} cores)");
+    try
+    {
+        Console.WriteLine($"  engine work                          {await HistoryCount.DescribeAsync(connectionString, hub, n + 1)}");
+    }
+    catch (Azure.RequestFailedException e)
+    {
+        Console.WriteLine($"  engine work                          not counted: {e.Message}");
+    }
+
     Console.WriteLine($"  RATIO p95 ack->projection / p95 bare GET = {P(readings.AckToProjection, 95) / P(baseline.Gets, 95):F1}");
     foreach (var failure in readings.Failures.Take(5))
     {
