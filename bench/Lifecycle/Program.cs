@@ -32,8 +32,19 @@ const string Secret = "bench-lifecycle-cdevents-secret-0123456789";
 // The built-in policy in UTC with a two-second watch (HotfixReviewEndToEndTests' policy): the hotfix route has no
 // windows, no promotion approvals and no timers that matter at this length; the review is ended by the API.
 var defaults = ReleasePolicyDefaults.Create();
+// The N releases touch `systems=` bench systems in turn (release i the system i mod K, default 50), not one: with one
+// system every request is in window conflict with every release before it on the same day, and the request handler
+// writes a warning naming all of them on each of their rows (O(N²) writes, and at N = 500 warnings too long for a table
+// property): that measured the admission's conflict check, not the lifecycle (bench/README.md, "Issue 16: scaling").
+var systemCount = int.Parse(Option("systems", "50"), CultureInfo.InvariantCulture);
+var benchSystems = Enumerable.Range(0, systemCount).Select(i => $"Bench{i:D3}").ToArray();
 var policy = defaults with
 {
+    Systems = defaults.Systems.Concat(benchSystems.Select(name => KeyValuePair.Create(name, new SystemPolicy
+    {
+        Description = "Bench system " + name,
+        Approvers = new Dictionary<string, IReadOnlyList<string>>(),
+    }))).ToDictionary(),
     TimeZone = "UTC",
     SuccessCriteria = defaults.SuccessCriteria with { WatchDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1), ValidationDelay = TimeSpan.Zero },
 };
@@ -43,7 +54,7 @@ var policyPath = Path.Combine(work, "policy.json");
 await File.WriteAllTextAsync(policyPath, PolicyJson.Serialize(policy));
 
 Console.WriteLine($"sizes={string.Join(",", sizes)} activities={(activities == "" ? "default" : activities)} partitions={(partitions == "" ? "default" : partitions)} polling={(polling == "" ? "default" : polling + " s")} queue-polling={(queuePolling == "" ? "default" : queuePolling + " s")} "
-    + $"poll={measuredPoll.TotalMilliseconds} ms wait-poll={waitPoll.TotalMilliseconds} ms runtime={Environment.Version} cores={Environment.ProcessorCount} load={LoadAverage()}");
+    + $"systems={systemCount} poll={measuredPoll.TotalMilliseconds} ms wait-poll={waitPoll.TotalMilliseconds} ms runtime={Environment.Version} cores={Environment.ProcessorCount} load={LoadAverage()}");
 
 var results = new List<Result>();
 try
@@ -122,7 +133,7 @@ async Task<Result> RunAsync(int n)
 
     // N releases at once; the host's memory sampled every 250 ms with the number of releases in flight.
     var readings = new Readings();
-    var driver = new ReleaseDriver(host.Client, Secret, policy, readings, measuredPoll, waitPoll, deadline);
+    var driver = new ReleaseDriver(host.Client, Secret, policy, readings, measuredPoll, waitPoll, deadline, benchSystems);
     var samples = new List<(double At, long WorkingSet, long Private, int InFlight)>();
     using var stopSampling = new CancellationTokenSource();
     var cpu = new CpuMeter(host.ProcessId);
