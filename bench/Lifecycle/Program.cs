@@ -32,8 +32,19 @@ const string Secret = "bench-lifecycle-cdevents-secret-0123456789";
 // The built-in policy in UTC with a two-second watch (HotfixReviewEndToEndTests' policy): the hotfix route has no
 // windows, no promotion approvals and no timers that matter at this length; the review is ended by the API.
 var defaults = ReleasePolicyDefaults.Create();
+// The N releases touch `systems=` bench systems in turn (release i the system i mod K, default 50), not one: with one
+// system every request is in window conflict with every release before it on the same day, and the request handler
+// writes a warning naming all of them on each of their rows (O(N²) writes, and at N = 500 warnings too long for a table
+// property): that measured the admission's conflict check, not the lifecycle (bench/README.md, "Issue 16: scaling").
+var systemCount = int.Parse(Option("systems", "50"), CultureInfo.InvariantCulture);
+var benchSystems = Enumerable.Range(0, systemCount).Select(i => $"Bench{i:D3}").ToArray();
 var policy = defaults with
 {
+    Systems = defaults.Systems.Concat(benchSystems.Select(name => KeyValuePair.Create(name, new SystemPolicy
+    {
+        Description = "Bench system " + name,
+        Approvers = new Dictionary<string, IReadOnlyList<string>>(),
+    }))).ToDictionary(),
     TimeZone = "UTC",
     SuccessCriteria = defaults.SuccessCriteria with { WatchDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1), ValidationDelay = TimeSpan.Zero },
 };
@@ -43,7 +54,7 @@ var policyPath = Path.Combine(work, "policy.json");
 await File.WriteAllTextAsync(policyPath, PolicyJson.Serialize(policy));
 
 Console.WriteLine($"sizes={string.Join(",", sizes)} activities={(activities == "" ? "default" : activities)} partitions={(partitions == "" ? "default" : partitions)} polling={(polling == "" ? "default" : polling + " s")} queue-polling={(queuePolling == "" ? "default" : queuePolling + " s")} "
-    + $"poll={measuredPoll.TotalMilliseconds} ms wait-poll={waitPoll.TotalMilliseconds} ms runtime={Environment.Version} cores={Environment.ProcessorCount} load={LoadAverage()}");
+    + $"systems={systemCount} poll={measuredPoll.TotalMilliseconds} ms wait-poll={waitPoll.TotalMilliseconds} ms runtime={Environment.Version} cores={Environment.ProcessorCount} load={LoadAverage()}");
 
 var results = new List<Result>();
 try
@@ -122,9 +133,10 @@ async Task<Result> RunAsync(int n)
 
     // N releases at once; the host's memory sampled every 250 ms with the number of releases in flight.
     var readings = new Readings();
-    var driver = new ReleaseDriver(host.Client, Secret, policy, readings, measuredPoll, waitPoll, deadline);
+    var driver = new ReleaseDriver(host.Client, Secret, policy, readings, measuredPoll, waitPoll, deadline, benchSystems);
     var samples = new List<(double At, long WorkingSet, long Private, int InFlight)>();
     using var stopSampling = new CancellationTokenSource();
+    var cpu = new CpuMeter(host.ProcessId);
     var watch = Stopwatch.StartNew();
     var sampler = Task.Run(async () =>
     {
@@ -179,6 +191,7 @@ async Task<Result> RunAsync(int n)
         }
     })));
     var elapsed = watch.Elapsed;
+    var cpuUsed = cpu.Used();
     await stopSampling.CancelAsync();
     await sampler;
 
@@ -204,6 +217,16 @@ async Task<Result> RunAsync(int n)
     Console.WriteLine($"  host memory idle                     working set {Mb(idleMemory.WorkingSet)} MB   private {Mb(idleMemory.Private)} MB");
     Console.WriteLine($"  host memory peak                     working set {Mb(peak.WorkingSet)} MB at {peak.InFlight} in flight   private {Mb(peakPrivate)} MB   ({samples.Count} samples, max {maxInFlight} in flight)");
     Console.WriteLine($"  working set per release in flight    {perRelease / 1024:F0} KB");
+    Console.WriteLine($"  CPU seconds during the N releases     {string.Join("   ", cpuUsed.Select(c => $"{c.Name} {c.Seconds:F0} s"))}   (per completed release: {string.Join(", ", cpuUsed.Select(c => $"{c.Name} {c.Seconds / Math.Max(1, readings.Completed):F2} s"))}; wall {elapsed.TotalSeconds:F0} s × {Environment.ProcessorCount} cores)");
+    try
+    {
+        Console.WriteLine($"  engine work                          {await HistoryCount.DescribeAsync(connectionString, hub, n + 1)}");
+    }
+    catch (Azure.RequestFailedException e)
+    {
+        Console.WriteLine($"  engine work                          not counted: {e.Message}");
+    }
+
     Console.WriteLine($"  RATIO p95 ack->projection / p95 bare GET = {P(readings.AckToProjection, 95) / P(baseline.Gets, 95):F1}");
     foreach (var failure in readings.Failures.Take(5))
     {

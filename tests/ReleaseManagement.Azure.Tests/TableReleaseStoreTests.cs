@@ -110,4 +110,47 @@ public sealed class TableReleaseStoreTests
         Assert.Equal((ReleasePhase.Closed, ReleaseStatus.Cancelled, "Cancelled: freeze."), (read!.Phase, read.Status, read.StatusReason));
         Assert.Equal(note, Assert.Single(await store.GetTimelineAsync(id, TestContext.Current.CancellationToken)));
     }
+
+    /// <summary>A step's lines as lifecycle version 3 writes them: stage, gates, approvals, a warning set then cleared, a note.</summary>
+    private static ReleaseStatusUpdate[] StepUpdates(string id)
+    {
+        var at = Created.AddMinutes(5);
+        TimelineEntry Line(int sequence, string kind, string message) => new(sequence, at.AddSeconds(sequence), ReleasePhase.Deployment, kind, message);
+        var warning = new ReleaseWarning("missing-health-data", "No monitoring data.", at);
+        return
+        [
+            new(id, ReleasePhase.Deployment, ReleaseStatus.Active, "Deploying.", at, Stage: "deploy:staging", Timeline: Line(1, "deployment", "Deployment to staging requested."),
+                Gates: [new GateItemStatus("backup", "Passed", null)], Risk: "Low"),
+            new(id, ReleasePhase.Deployment, ReleaseStatus.Active, "Deployed.", at.AddSeconds(1), Timeline: Line(2, "warning", "No monitoring data."), Warnings: [warning]),
+            new(id, ReleasePhase.Deployment, ReleaseStatus.Active, "Note.", at.AddSeconds(2), Timeline: Line(1_000_001, "communication", "Sent T-1."), TimelineOnly: true),
+            new(id, ReleasePhase.Validation, ReleaseStatus.Active, "Validating.", at.AddSeconds(3), Stage: "validation", Timeline: Line(3, "validation", "Validating."),
+                PendingApprovals: [], ClearedWarnings: ["missing-health-data"], TargetDate: new DateOnly(2026, 12, 16)),
+        ];
+    }
+
+    [Fact]
+    public async Task ApplyAllAsync_StepOfUpdates_LeavesWhatApplyingThemOneByOneLeaves()
+    {
+        var store = NewStore();
+        var (batched, oneByOne) = (Azurite.UniqueName("rel-"), Azurite.UniqueName("rel-"));
+        await store.TryCreateAsync(Record(batched), TestContext.Current.CancellationToken);
+        await store.TryCreateAsync(Record(oneByOne), TestContext.Current.CancellationToken);
+
+        await store.ApplyAllAsync(StepUpdates(batched), TestContext.Current.CancellationToken);
+        await store.ApplyAllAsync(StepUpdates(batched), TestContext.Current.CancellationToken); // a retry changes nothing
+        foreach (var update in StepUpdates(oneByOne))
+        {
+            await store.ApplyAsync(update, TestContext.Current.CancellationToken);
+        }
+
+        var (a, b) = ((await store.GetAsync(batched, TestContext.Current.CancellationToken))!, (await store.GetAsync(oneByOne, TestContext.Current.CancellationToken))!);
+        Assert.Equal((ReleasePhase.Validation, "validation", "Validating.", new DateOnly(2026, 12, 16)), (a.Phase, a.Stage, a.StatusReason, a.Request.TargetDate));
+        Assert.Equal((b.Phase, b.Status, b.Stage, b.StatusReason, b.UpdatedAt, b.Risk, b.Request.TargetDate), (a.Phase, a.Status, a.Stage, a.StatusReason, a.UpdatedAt, a.Risk, a.Request.TargetDate));
+        Assert.Equal(b.Gates, a.Gates);
+        Assert.Empty(a.PendingApprovals ?? []);
+        Assert.Equal(b.Warnings?.Count ?? 0, a.Warnings?.Count ?? 0);
+        static IEnumerable<string> Lines(IReadOnlyList<TimelineEntry> t) => t.Select(l => $"{l.Sequence} {l.Kind} {l.Message} {l.At:O}");
+        Assert.Equal(Lines(await store.GetTimelineAsync(oneByOne, TestContext.Current.CancellationToken)), Lines(await store.GetTimelineAsync(batched, TestContext.Current.CancellationToken)));
+        Assert.Equal(4, (await store.GetTimelineAsync(batched, TestContext.Current.CancellationToken)).Count);
+    }
 }

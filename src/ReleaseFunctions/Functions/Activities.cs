@@ -24,6 +24,14 @@ public sealed class Activities(
         return true;
     }
 
+    /// <summary>Lifecycle version 3: the status lines of one step, in order, in one activity.</summary>
+    [Function(ActivityNames.RecordReleaseStatuses)]
+    public async Task<bool> RecordReleaseStatuses([ActivityTrigger] ReleaseStatusUpdate[] updates, CancellationToken cancellationToken)
+    {
+        await recordReleaseStatus.RunAllAsync(updates, cancellationToken);
+        return true;
+    }
+
     [Function(ActivityNames.RequestApprovals)]
     public Task<RequestApprovalsResult> RunRequestApprovals([ActivityTrigger] RequestApprovalsInput input, CancellationToken cancellationToken) =>
         requestApprovals.RunAsync(input, cancellationToken);

@@ -19,6 +19,9 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
     public const string TimelinePrefix = "timeline-";
     private const string WarningPrefix = "Warning_";
 
+    /// <summary>A transaction holds at most 100 operations: one per timeline row and one for the release row.</summary>
+    private const int MaxTransactionUpdates = 99;
+
     private readonly TableClient _table = service.GetTableClient(TableNames.Releases);
     private volatile bool _created;
 
@@ -46,6 +49,93 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
     public async Task ApplyAsync(ReleaseStatusUpdate update, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
+        if (update.Timeline is { } line)
+        {
+            await _table.UpsertEntityAsync(TimelineEntity(update.ReleaseId, line), TableUpdateMode.Replace, cancellationToken);
+        }
+
+        if (!update.TimelineOnly)
+        {
+            await _table.UpsertEntityAsync(StatusEntity(update), TableUpdateMode.Merge, cancellationToken);
+        }
+        else if (update.Warnings is not null || update.ClearedWarnings is not null)
+        {
+            var warnings = new TableEntity(update.ReleaseId, RowKey);
+            SetWarnings(warnings, update);
+            await _table.UpdateEntityAsync(warnings, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Several updates of one release (lifecycle version 3 writes a step's lines together) in one entity-group
+    /// transaction of its partition: each timeline row an upsert, and the release row one merge of the updates' columns
+    /// folded in order (a later update's value replaces an earlier one's, as the merges one after another would leave
+    /// it). Idempotent as <see cref="ApplyAsync"/>. Updates of several releases, or more than a transaction holds, are
+    /// applied one by one.
+    /// </summary>
+    public async Task ApplyAllAsync(IReadOnlyList<ReleaseStatusUpdate> updates, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        if (updates.Count < 2 || updates.Count > MaxTransactionUpdates || updates.Any(u => u.ReleaseId != updates[0].ReleaseId))
+        {
+            foreach (var update in updates)
+            {
+                await ApplyAsync(update, cancellationToken);
+            }
+
+            return;
+        }
+
+        await EnsureTableAsync(cancellationToken);
+        var actions = new List<TableTransactionAction>();
+        var release = new TableEntity(updates[0].ReleaseId, RowKey);
+        var statusChanged = false;
+        foreach (var update in updates)
+        {
+            if (update.Timeline is { } line)
+            {
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, TimelineEntity(update.ReleaseId, line)));
+            }
+
+            if (!update.TimelineOnly)
+            {
+                statusChanged = true;
+                foreach (var (key, value) in StatusEntity(update).Where(kv => kv.Key is not ("PartitionKey" or "RowKey" or "odata.etag")))
+                {
+                    release[key] = value;
+                }
+            }
+            else
+            {
+                SetWarnings(release, update);
+            }
+        }
+
+        if (statusChanged)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertMerge, release));
+        }
+        else if (release.Keys.Any(k => k.StartsWith(WarningPrefix, StringComparison.Ordinal)))
+        {
+            // Timeline-only updates that set or clear warnings: the row must exist, as ApplyAsync's update requires.
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, release, ETag.All));
+        }
+
+        await _table.SubmitTransactionAsync(actions, cancellationToken);
+    }
+
+    private static TableEntity TimelineEntity(string releaseId, TimelineEntry line) => new(releaseId, TimelineRowKey(line.Sequence))
+    {
+        ["Sequence"] = line.Sequence,
+        ["At"] = line.At,
+        ["Phase"] = line.Phase.ToString(),
+        ["Kind"] = line.Kind,
+        ["Message"] = line.Message,
+    };
+
+    /// <summary>The release row's columns an update (not timeline-only) merges, its warnings included.</summary>
+    private static TableEntity StatusEntity(ReleaseStatusUpdate update)
+    {
         var entity = new TableEntity(update.ReleaseId, RowKey)
         {
             ["Phase"] = update.Phase.ToString(),
@@ -78,30 +168,8 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
             entity["Risk"] = update.Risk;
         }
 
-        if (update.Timeline is { } line)
-        {
-            var row = new TableEntity(update.ReleaseId, TimelineRowKey(line.Sequence))
-            {
-                ["Sequence"] = line.Sequence,
-                ["At"] = line.At,
-                ["Phase"] = line.Phase.ToString(),
-                ["Kind"] = line.Kind,
-                ["Message"] = line.Message,
-            };
-            await _table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
-        }
-
-        if (!update.TimelineOnly)
-        {
-            SetWarnings(entity, update);
-            await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
-        }
-        else if (update.Warnings is not null || update.ClearedWarnings is not null)
-        {
-            var warnings = new TableEntity(update.ReleaseId, RowKey);
-            SetWarnings(warnings, update);
-            await _table.UpdateEntityAsync(warnings, ETag.All, TableUpdateMode.Merge, cancellationToken);
-        }
+        SetWarnings(entity, update);
+        return entity;
     }
 
     /// <summary>

@@ -29,6 +29,24 @@ public sealed class RecordReleaseStatus(IReleaseStore store, IAuditTrail? audit 
         }
     }
 
+    /// <summary>
+    /// Several updates of one release in the order the orchestration made them (lifecycle version 3 writes the lines of a
+    /// step in one activity), through <see cref="IReleaseStore.ApplyAllAsync"/>, then their audit rows in order.
+    /// Idempotent as <see cref="RunAsync"/>: a retry applies them all again, in the same order.
+    /// </summary>
+    public async Task RunAllAsync(IReadOnlyList<ReleaseStatusUpdate> updates, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(updates);
+        await store.ApplyAllAsync(updates, cancellationToken);
+        if (audit is not null)
+        {
+            foreach (var entry in updates.Select(AuditEntryOf).OfType<AuditEntry>())
+            {
+                await audit.AppendAsync(entry, cancellationToken);
+            }
+        }
+    }
+
     /// <summary>The audit entry of a status update whose timeline line is a deployment, a rollback or the outcome; else null.</summary>
     public static AuditEntry? AuditEntryOf(ReleaseStatusUpdate update)
     {

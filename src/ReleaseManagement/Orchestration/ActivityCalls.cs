@@ -24,6 +24,13 @@ public static class ActivityCalls
     public static Task RecordReleaseStatusAsync(this TaskOrchestrationContext context, ReleaseStatusUpdate update) =>
         context.CallActivityAsync<bool>(ActivityNames.RecordReleaseStatus, update, Retry);
 
+    /// <summary>
+    /// <see cref="RecordReleaseStatus.RunAllAsync"/>: writes several status updates and timeline lines in their order
+    /// (lifecycle version 3, <see cref="LifecycleFeatures.BatchedStatus"/>).
+    /// </summary>
+    public static Task RecordReleaseStatusesAsync(this TaskOrchestrationContext context, ReleaseStatusUpdate[] updates) =>
+        context.CallActivityAsync<bool>(ActivityNames.RecordReleaseStatuses, updates, Retry);
+
     /// <summary><see cref="RequestApprovals"/>: emails one personal approval link per approver.</summary>
     public static Task<RequestApprovalsResult> RequestApprovalsAsync(this TaskOrchestrationContext context, RequestApprovalsInput input) =>
         context.CallActivityAsync<RequestApprovalsResult>(ActivityNames.RequestApprovals, input, Retry);

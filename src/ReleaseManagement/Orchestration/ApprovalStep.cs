@@ -130,6 +130,7 @@ internal sealed class ApprovalStep(LifecycleState state, StatusRecorder status, 
         var category = state.Release.EffectiveChangeCategory;
         state.ClosedStages.Add(stage);
         var reason = $"Pre-approved: {category} change ({stage} approval is not on its approval route).";
+        await status.FlushAsync();
         await state.Context.CloseApprovalStageAsync(new CloseApprovalStageInput(state.ReleaseId, stage, reason, Skipped: true));
         await status.TimelineAsync(TimelineKinds.Approval, reason);
     }
@@ -167,13 +168,20 @@ internal sealed class ApprovalStep(LifecycleState state, StatusRecorder status, 
         evaluation.Decisions.Where(d => d.Outcome is DecisionOutcome.Counted or DecisionOutcome.Refused).Select(d => $"{d.Decision.Approver}{(d.Decision.Role is { } r ? $" ({r})" : string.Empty)}: "
             + (d.Outcome == DecisionOutcome.Refused ? $"not counted ({d.Reason})" : d.Decision.Approved ? "approved" : "rejected")).ToArray();
 
-    private Task AskAsync(
+    private async Task AskAsync(
         string stage, int round, ApprovalKind kind, IReadOnlyList<ApproverRef> approvers, DateTimeOffset deadline,
-        GateEvaluation gates, string? blockedBy, IReadOnlyList<string> decided) =>
-        state.Context.RequestApprovalsAsync(new RequestApprovalsInput(
+        GateEvaluation gates, string? blockedBy, IReadOnlyList<string> decided)
+    {
+        var input = new RequestApprovalsInput(
             state.ReleaseId, stage, round, kind, approvers, deadline, RiskEvaluator.Describe(state.Risk),
-            gates.Items.Count == 0 ? null : ReleaseGates.Summarize(gates), GateStep.Statuses(gates), blockedBy, decided));
+            gates.Items.Count == 0 ? null : ReleaseGates.Summarize(gates), GateStep.Statuses(gates), blockedBy, decided);
+        await status.FlushAsync();
+        await state.Context.RequestApprovalsAsync(input);
+    }
 
-    private Task CloseAsync(string stage, string how) =>
-        state.Context.CloseApprovalStageAsync(new CloseApprovalStageInput(state.ReleaseId, stage, $"The {stage} stage was {how}."));
+    private async Task CloseAsync(string stage, string how)
+    {
+        await status.FlushAsync();
+        await state.Context.CloseApprovalStageAsync(new CloseApprovalStageInput(state.ReleaseId, stage, $"The {stage} stage was {how}."));
+    }
 }

@@ -51,6 +51,7 @@ internal sealed class DeploymentStep(LifecycleState state, StatusRecorder status
         state.DeploymentUnderWay = $"{(rollback ? "a rollback of" : "a deployment to")} {env} is under way";
         try
         {
+            await status.FlushAsync();
             await state.Context.RequestDeploymentAsync(new DeploymentRequest(requestId, state.ReleaseId, env, strategy, state.Release.Systems, rollback, reason));
             await status.RecordAsync(rollback
                 ? new StatusRecord($"Rollback of {env} requested: {reason}", ReleaseStages.Rollback(environment), TimelineKinds.Rollback)

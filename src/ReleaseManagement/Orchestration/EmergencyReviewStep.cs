@@ -73,6 +73,9 @@ internal sealed class EmergencyReviewStep(LifecycleState state, StatusRecorder s
         "Content-Type: application/json\n" +
         $"{{ \"item\": \"{item}\", \"kind\": \"attestation\", \"by\": \"<your email address>\", \"note\": \"<findings>\" }}";
 
-    private Task NoticeAsync(string noticeId, string subject, string text, IReadOnlyList<string> recipients) =>
-        state.Context.SendReleaseNoticeAsync(new ReleaseNotice(state.ReleaseId, noticeId, subject, text, recipients));
+    private async Task NoticeAsync(string noticeId, string subject, string text, IReadOnlyList<string> recipients)
+    {
+        await status.FlushAsync();
+        await state.Context.SendReleaseNoticeAsync(new ReleaseNotice(state.ReleaseId, noticeId, subject, text, recipients));
+    }
 }

@@ -7,7 +7,12 @@ namespace ReleaseManagement.Orchestration;
 /// </summary>
 /// <param name="ValidationDelay">Version 2: the post-deployment validation waits <c>successCriteria.validationDelay</c>
 /// after the production deployment on a durable timer and reads the window after it (<see cref="ValidationStep"/>).</param>
-internal sealed record LifecycleFeatures(bool ValidationDelay)
+/// <param name="BatchedStatus">Version 3: status and timeline lines are kept in order and written by one
+/// <see cref="ActivityNames.RecordReleaseStatuses"/> activity just before the orchestration's next durable action (another
+/// activity, a wait, the end), not by one <see cref="ActivityNames.RecordReleaseStatus"/> activity each
+/// (<see cref="StatusRecorder.FlushAsync"/>): fewer activities, episodes and history rows per release (bench/README.md,
+/// Lifecycle, "Issue 16: scaling").</param>
+internal sealed record LifecycleFeatures(bool ValidationDelay, bool BatchedStatus)
 {
-    public static LifecycleFeatures For(int version) => new(ValidationDelay: version >= 2);
+    public static LifecycleFeatures For(int version) => new(ValidationDelay: version >= 2, BatchedStatus: version >= 3);
 }

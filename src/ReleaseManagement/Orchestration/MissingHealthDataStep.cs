@@ -99,6 +99,9 @@ internal sealed class MissingHealthDataStep(LifecycleState state, StatusRecorder
         return null;
     }
 
-    private Task NoticeAsync(string noticeId, string subject, string text, IReadOnlyList<string> recipients) =>
-        state.Context.SendReleaseNoticeAsync(new ReleaseNotice(state.ReleaseId, noticeId, subject, text, recipients.Distinct(StringComparer.OrdinalIgnoreCase).ToArray()));
+    private async Task NoticeAsync(string noticeId, string subject, string text, IReadOnlyList<string> recipients)
+    {
+        await status.FlushAsync();
+        await state.Context.SendReleaseNoticeAsync(new ReleaseNotice(state.ReleaseId, noticeId, subject, text, recipients.Distinct(StringComparer.OrdinalIgnoreCase).ToArray()));
+    }
 }

@@ -64,6 +64,12 @@ public sealed class ReleaseInbox
     public Func<ApprovalDecision, Task>? OnDecision { get; set; }
 
     /// <summary>
+    /// Called each time the wait is about to block, nothing being delivered yet (the lifecycle writes the status lines it
+    /// kept: version 3, <see cref="LifecycleFeatures.BatchedStatus"/>; before version 3 nothing is kept, so no durable action).
+    /// </summary>
+    public Func<Task>? BeforeWait { get; set; }
+
+    /// <summary>
     /// Waits until <paramref name="done"/> holds, applying events as they come. Returns false when
     /// <paramref name="deadline"/> passes first (the timer is cancelled when the wait ends otherwise). A cancel request
     /// ends the wait with <see cref="ReleaseCancelledException"/>. <paramref name="alsoWakeOn"/> ends the wait when it completes.
@@ -91,6 +97,13 @@ public sealed class ReleaseInbox
                 if (alsoWakeOn is not null)
                 {
                     tasks.Add(alsoWakeOn);
+                }
+
+                // Only when the wait would block: events already delivered are applied first, so their lines and the
+                // step's go out together (a task's completion at this point is the same on every replay).
+                if (BeforeWait is not null && !tasks.Any(t => t.IsCompleted))
+                {
+                    await BeforeWait();
                 }
 
                 var winner = await Task.WhenAny(tasks);

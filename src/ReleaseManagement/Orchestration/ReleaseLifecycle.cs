@@ -48,6 +48,7 @@ public sealed class ReleaseLifecycle
         _rollback = new RollbackStep(_state, _status, deployment);
         _state.Inbox.OnEvent = e => _status.TimelineAsync(TimelineKinds.Event, Describe(e));
         _state.Inbox.OnDecision = _approval.NoteStaleDecisionAsync;
+        _state.Inbox.BeforeWait = _status.FlushAsync;
     }
 
     public async Task<ReleaseOutcome> RunAsync()
@@ -77,6 +78,7 @@ public sealed class ReleaseLifecycle
         }, new() { ["reason"] = outcome.Reason });
         _state.Phase = ReleasePhase.Closed;
         await _status.RecordAsync(new StatusRecord(outcome.Reason, ReleaseStages.Closed, TimelineKinds.Outcome) { Status = outcome.Status, PendingApprovals = [] });
+        await _status.FlushAsync();
         _state.Log.LogInformation("Release {ReleaseId} ended {Status}: {Reason}", _state.ReleaseId, outcome.Status, outcome.Reason);
         return outcome;
     }

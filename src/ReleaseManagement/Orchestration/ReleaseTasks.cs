@@ -28,6 +28,9 @@ public static class ReleaseTasks
             ActivityNames.RecordReleaseStatus,
             sp => new ServiceActivity<ReleaseStatusUpdate>((update, ct) => sp.GetRequiredService<RecordReleaseStatus>().RunAsync(update, ct)));
         registry.AddActivity(
+            ActivityNames.RecordReleaseStatuses,
+            sp => new ServiceActivity<ReleaseStatusUpdate[]>((updates, ct) => sp.GetRequiredService<RecordReleaseStatus>().RunAllAsync(updates, ct)));
+        registry.AddActivity(
             ActivityNames.RequestApprovals,
             sp => new ServiceActivity<RequestApprovalsInput, RequestApprovalsResult>((input, ct) => sp.GetRequiredService<RequestApprovals>().RunAsync(input, ct)));
         registry.AddActivity(

@@ -5,10 +5,14 @@ namespace ReleaseManagement.Orchestration;
 
 /// <summary>
 /// Writes the release's status projection and timeline (numbered in order) and publishes its release events: the one
-/// way the lifecycle's steps report.
+/// way the lifecycle's steps report. Before version 3 each line is its own activity; from version 3
+/// (<see cref="LifecycleFeatures.BatchedStatus"/>) lines are kept in order and written together by <see cref="FlushAsync"/>,
+/// which the steps call before every other durable action (an activity, a wait, the end), so the projection is current
+/// whenever the orchestration waits or acts outside.
 /// </summary>
 internal sealed class StatusRecorder(LifecycleState state)
 {
+    private readonly List<ReleaseStatusUpdate> _pending = [];
     private int _sequence;
     private string _lastReason = "Submitted.";
 
@@ -18,9 +22,32 @@ internal sealed class StatusRecorder(LifecycleState state)
         _lastReason = record.Reason ?? _lastReason;
         var now = state.Now;
         var line = new TimelineEntry(++_sequence, now, state.Phase, record.Kind, record.Message ?? record.Reason ?? string.Empty);
-        return state.Context.RecordReleaseStatusAsync(new ReleaseStatusUpdate(
+        var update = new ReleaseStatusUpdate(
             state.ReleaseId, state.Phase, record.Status, _lastReason, now, state.Stage, record.Gates, record.PendingApprovals, line,
-            record.TargetDate, record.Risk, Warnings: record.Warnings, ClearedWarnings: record.ClearedWarnings));
+            record.TargetDate, record.Risk, Warnings: record.Warnings, ClearedWarnings: record.ClearedWarnings);
+        if (!state.Features.BatchedStatus)
+        {
+            return state.Context.RecordReleaseStatusAsync(update);
+        }
+
+        _pending.Add(update);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Writes the lines kept since the last flush in one activity (version 3); nothing to do (and no durable action)
+    /// when none are kept, which is always the case before version 3.
+    /// </summary>
+    public async Task FlushAsync()
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        var updates = _pending.ToArray();
+        _pending.Clear();
+        await state.Context.RecordReleaseStatusesAsync(updates);
     }
 
     /// <summary>Raises a warning on the release (and a timeline line saying it), leaving the standing as it is.</summary>
@@ -30,6 +57,10 @@ internal sealed class StatusRecorder(LifecycleState state)
     /// <summary>A timeline line that leaves the standing as it is.</summary>
     public Task TimelineAsync(string kind, string message) => RecordAsync(new StatusRecord(null, null, kind) { Message = message });
 
-    public Task PublishAsync(ReleaseEventType type, Dictionary<string, string> data) =>
-        state.Context.PublishReleaseEventAsync(new ReleaseEvent(state.Context.NewGuid().ToString("N"), state.ReleaseId, type, state.Now, data));
+    public async Task PublishAsync(ReleaseEventType type, Dictionary<string, string> data)
+    {
+        var evt = new ReleaseEvent(state.Context.NewGuid().ToString("N"), state.ReleaseId, type, state.Now, data);
+        await FlushAsync();
+        await state.Context.PublishReleaseEventAsync(evt);
+    }
 }

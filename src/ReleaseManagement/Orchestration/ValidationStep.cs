@@ -32,6 +32,7 @@ internal sealed class ValidationStep(LifecycleState state, StatusRecorder status
             query = HealthWindow.AfterDeployment(state.ReleaseId, state.Release.Systems, deployedAt, delay);
         }
 
+        await status.FlushAsync();
         var reading = await state.Context.CheckReleaseHealthAsync(query);
         if (HealthBreaches.Describe(state.Policy, reading) is { } breach)
         {

@@ -47,6 +47,9 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     public ConcurrentQueue<ReleaseEvent> Published { get; } = new();
 
+    /// <summary>Status activities run per release (<c>RecordReleaseStatus</c> and, from version 3, <c>RecordReleaseStatuses</c>).</summary>
+    public ConcurrentDictionary<string, int> StatusActivities { get; } = new(StringComparer.Ordinal);
+
     /// <summary>How approvers answer a stage's first emails: true approve, false reject, null stay silent.</summary>
     public Func<string, bool?> Approve { get; set; } = _ => true;
 
@@ -135,8 +138,20 @@ public sealed class LifecycleHarness : IAsyncDisposable
         Orchestrator<CommunicationsInput, CommunicationsResult>(OrchestratorNames.Communications, CommunicationsOrchestrator.RunAsync);
         AsyncActivity<ReleaseStatusUpdate, bool>(ActivityNames.RecordReleaseStatus, async (_, u) =>
         {
+            harness.StatusActivities.AddOrUpdate(u.ReleaseId, 1, (_, n) => n + 1);
             await new RecordReleaseStatus(harness.Store).RunAsync(u);
             await harness.OnStatusRecorded(u);
+            return true;
+        });
+        AsyncActivity<ReleaseStatusUpdate[], bool>(ActivityNames.RecordReleaseStatuses, async (_, updates) =>
+        {
+            harness.StatusActivities.AddOrUpdate(updates[0].ReleaseId, 1, (_, n) => n + 1);
+            await new RecordReleaseStatus(harness.Store).RunAllAsync(updates);
+            foreach (var u in updates)
+            {
+                await harness.OnStatusRecorded(u);
+            }
+
             return true;
         });
         AsyncActivity<RequestApprovalsInput, RequestApprovalsResult>(ActivityNames.RequestApprovals, (_, i) => harness.OnApprovalsRequested(i));
