@@ -45,6 +45,11 @@ public sealed class RecordReleaseStatus(IReleaseStore store, IAuditTrail? audit 
                 await audit.AppendAsync(entry, cancellationToken);
             }
         }
+
+        if (admission is not null && updates.LastOrDefault(u => u.Status != ReleaseStatus.Active && !u.TimelineOnly) is { } ended)
+        {
+            await admission.LiftEndedAsync(ended.ReleaseId, ended.At, cancellationToken);
+        }
     }
 
     /// <summary>The audit entry of a status update whose timeline line is a deployment, a rollback or the outcome; else null.</summary>

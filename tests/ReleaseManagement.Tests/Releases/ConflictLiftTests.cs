@@ -82,6 +82,23 @@ public sealed class ConflictLiftTests
     }
 
     [Fact]
+    public async Task RunAllAsync_StepEndingTheRelease_ClearsTheOthersWarning()
+    {
+        // Lifecycle version 3 writes a step's lines in one activity: the final status among them lifts the conflict too.
+        var store = await StoreAsync("a", "b");
+
+        await Activity(store).RunAllAsync(
+            [
+                new ReleaseStatusUpdate("b", ReleasePhase.Development, ReleaseStatus.Active, "Developing.", Ended, "development"),
+                Final("b", ReleaseStatus.Rejected),
+            ],
+            TestContext.Current.CancellationToken);
+
+        Assert.Null(await ConflictWarningAsync(store, "a"));
+        Assert.Equal(ReleaseStatus.Rejected, (await store.GetAsync("b"))!.Status);
+    }
+
+    [Fact]
     public async Task RunAsync_StatusUpdateOfAnActiveRelease_KeepsTheOthersWarning()
     {
         var store = await StoreAsync("a", "b");
