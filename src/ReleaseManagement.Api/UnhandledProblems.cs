@@ -73,6 +73,10 @@ public sealed partial class UnhandledProblems(ILogger<UnhandledProblems> log) : 
     {
         RequestFailedException { Status: 0 or 408 or 429 or >= 500 } => true,
         TimeoutException or HttpRequestException or SocketException => true,
+
+        // The storage SDK's network timeout (it cancels the attempt and throws TaskCanceledException; after its retries, an
+        // AggregateException of them). A caller's own cancellation never gets here: the host drops an aborted request.
+        OperationCanceledException => true,
         AggregateException a => a.InnerExceptions.Count > 0 && a.InnerExceptions.All(IsStorageUnavailable),
         { InnerException: { } inner } => IsStorageUnavailable(inner),
         _ => false,

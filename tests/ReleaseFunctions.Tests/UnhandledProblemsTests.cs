@@ -75,6 +75,25 @@ public sealed class UnhandledProblemsTests
         Assert.False(UnhandledProblems.IsStorageUnavailable(new InvalidOperationException("defect")));
     }
 
+    [Fact]
+    public async Task IsStorageUnavailable_StorageAcceptsButNeverAnswers_TheSdksTimeoutIsUnavailable()
+    {
+        // A storage endpoint that takes the connection and never answers (seen under load: the evidence API answered 500
+        // with three 5 s network timeouts); the SDK's own exception, whatever its shape, must read as "unavailable".
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        var options = new Azure.Data.Tables.TableClientOptions();
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
+        options.Retry.NetworkTimeout = TimeSpan.FromMilliseconds(300);
+        var table = new Azure.Data.Tables.TableClient(UnreachableStorage.Replace("127.0.0.1:9/", $"127.0.0.1:{port}/", StringComparison.Ordinal), "silent", options);
+
+        var thrown = await Assert.ThrowsAnyAsync<Exception>(() => table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("p", "r"));
+
+        Assert.True(UnhandledProblems.IsStorageUnavailable(thrown), thrown.ToString());
+    }
+
     private static async Task<RunningHost> StartAsync(Action<WebApplication>? map = null)
     {
         var composition = LocalHostComposition.Build(
