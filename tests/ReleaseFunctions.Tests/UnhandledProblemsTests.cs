@@ -89,7 +89,7 @@ public sealed class UnhandledProblemsTests
         options.Retry.NetworkTimeout = TimeSpan.FromMilliseconds(300);
         var table = new Azure.Data.Tables.TableClient(UnreachableStorage.Replace("127.0.0.1:9/", $"127.0.0.1:{port}/", StringComparison.Ordinal), "silent", options);
 
-        var thrown = await Assert.ThrowsAnyAsync<Exception>(() => table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("p", "r"));
+        var thrown = await Assert.ThrowsAnyAsync<Exception>(() => table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("p", "r", cancellationToken: TestContext.Current.CancellationToken));
 
         Assert.True(UnhandledProblems.IsStorageUnavailable(thrown), thrown.ToString());
     }
