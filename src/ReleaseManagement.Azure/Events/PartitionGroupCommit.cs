@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 
 namespace ReleaseManagement.Azure.Events;
@@ -105,9 +104,11 @@ public sealed class PartitionGroupCommit(TableClient table, int maxBatch = Parti
 
                 return;
             }
-            catch (Exception e) when (e is RequestFailedException or TableTransactionFailedException)
+            catch (Exception)
             {
-                // Nothing of it was stored: each write on its own, so each caller gets its own answer.
+                // A refused transaction stored nothing; one that timed out may have been stored whole. Either way each write
+                // goes again on its own, so each caller gets its own answer (409 for a row that is there, as on a retried
+                // single insert) and no caller is left waiting.
             }
         }
 
