@@ -143,6 +143,25 @@ public sealed class CrashTests
     }
 
     [Fact]
+    public async Task Processor_InlineDeliveryTheRulesNoLongerTake_IsDroppedButKeptRaw()
+    {
+        // Accepted at the endpoint, then the rules changed: the message's delivery normalizes to nothing we use. Its body
+        // travelled only in the message, so dropping it must not lose it.
+        await using var h = EventsHarness.Create();
+        await using var durable = await StartDurableAsync();
+        var body = Encoding.UTF8.GetBytes("{\"zen\":\"Keep it logically awesome.\",\"hook_id\":1}");
+        var delivery = new RawDelivery(EventSources.GitHub, "dropped-1", "ping", EventsHarness.Now, body);
+        var message = PipelineEventMessage.Inline(delivery)!.ToJson();
+
+        Assert.Equal(ProcessOutcome.Dropped, await h.Processor.ProcessAsync(message, durable.Client, Ct));
+        Assert.Equal(ProcessOutcome.Dropped, await h.Processor.ProcessAsync(message, durable.Client, Ct)); // redelivered
+
+        var raw = h.Services.GetRequiredService<IRawDeliveryStore>();
+        Assert.Equal(body, (await raw.GetAsync(EventSources.GitHub, "dropped-1", Ct))!.Body.ToArray());
+        Assert.Equal(1, await h.StoredDeliveriesAsync());
+    }
+
+    [Fact]
     public async Task Processor_ReferenceMessageOfAnEarlierVersion_IsProcessed_AndItsInlineTwinIsADuplicate()
     {
         await using var h = EventsHarness.Create();

@@ -48,6 +48,13 @@ public sealed partial class PipelineEventProcessor(
         var result = normalizer.Normalize(delivery.ToInbound());
         if (result.Status != NormalizationStatus.Accepted)
         {
+            // An inline delivery is kept nowhere else: keep it raw in the delivery store (as a large one is), so a delivery
+            // the rules no longer take can still be read and replayed. Idempotent: a second drop finds it stored.
+            if (message.IsInline)
+            {
+                await deliveries.TryAddAsync(delivery, enqueued: true, cancellationToken);
+            }
+
             LogDropped(log, message.Source, message.DeliveryId, result.Status, result.Detail);
             return ProcessOutcome.Dropped;
         }
