@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ReleaseFunctions.TestSupport;
 using ReleaseManagement.Events;
 using ReleaseManagement.Policy;
 
@@ -193,31 +194,7 @@ internal sealed class ReleaseDriver(
         var eventId = Guid.NewGuid().ToString();
         while (true)
         {
-            var now = DateTimeOffset.UtcNow;
-            var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["specversion"] = "1.0",
-                ["id"] = eventId,
-                ["source"] = "/deployer",
-                ["type"] = "dev.cdevents.service.deployed.0.2.0",
-                ["datacontenttype"] = "application/json",
-                ["data"] = new
-                {
-                    context = new { specversion = "0.4.1", id = eventId, source = "/deployer", type = "dev.cdevents.service.deployed.0.2.0", timestamp = now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) },
-                    subject = new
-                    {
-                        id = system,
-                        source = "/deployer",
-                        type = "service",
-                        content = new { environment = new { id = environment, source = "/k8s/" + environment }, artifactId = "pkg:generic/billing@1.0.1" },
-                    },
-                    customData = new { releaseId, version = "1.0.1" },
-                },
-            }));
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/cdevents") { Content = new ByteArrayContent(body) };
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/cloudevents+json");
-            request.Headers.Add(CDEventsSignature.Header, CDEventsSignature.Sign(body, now.ToUnixTimeSeconds(), secret));
-            request.Headers.Add(CDEventsSignature.TimestampHeader, now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+            using var request = SignedCDEvents.Deployed(releaseId, environment, secret, DateTimeOffset.UtcNow, system, eventId: eventId);
             var started = Stopwatch.GetTimestamp();
             using var response = await client.SendAsync(request, ct);
             var acked = Stopwatch.GetTimestamp();

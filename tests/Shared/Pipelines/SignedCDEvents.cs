@@ -14,12 +14,14 @@ public static class SignedCDEvents
     /// <summary>
     /// A <c>service.deployed</c> of <paramref name="system"/> <paramref name="version"/> to <paramref name="environment"/>
     /// for the release, signed with <paramref name="secret"/> at <paramref name="now"/> (second precision, as the
-    /// signature's timestamp), posted to <see cref="WebhookPath"/>.
+    /// signature's timestamp), posted to <see cref="WebhookPath"/>. A sender resending a delivery passes its
+    /// <paramref name="eventId"/> again; a new one otherwise.
     /// </summary>
     public static HttpRequestMessage Deployed(
-        string releaseId, string environment, string secret, DateTimeOffset now, string system = "Billing", string version = "1.0.1")
+        string releaseId, string environment, string secret, DateTimeOffset now, string system = "Billing", string version = "1.0.1",
+        string? eventId = null)
     {
-        var eventId = Guid.NewGuid().ToString();
+        eventId ??= Guid.NewGuid().ToString();
         var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["specversion"] = "1.0",
