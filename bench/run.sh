@@ -6,6 +6,7 @@
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export REPO_ROOT DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+export RestoreLockedMode=true   # restore exactly the committed packages.lock.json files (README, "Packages and lock files")
 cd "$REPO_ROOT"
 # shellcheck source=../scripts/lib/azurite.sh
 source scripts/lib/azurite.sh

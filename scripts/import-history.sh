@@ -24,5 +24,6 @@ if [ -z "${Policy__Path:-}" ] && [ -f "$REPO_ROOT/config/release-policy.json" ];
   export Policy__Path="$REPO_ROOT/config/release-policy.json"
 fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+export RestoreLockedMode=true   # restore exactly the committed packages.lock.json files (README, "Packages and lock files")
 dotnet build "$REPO_ROOT/tools/ImportHistory" -nologo -v:q -clp:ErrorsOnly >&2
 exec dotnet "$REPO_ROOT/tools/ImportHistory/bin/Debug/net10.0/ImportHistory.dll" "$@"

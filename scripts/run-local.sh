@@ -19,6 +19,7 @@ case "${1:-}" in
 esac
 
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK (dotnet) is required." >&2; exit 1; }
+export RestoreLockedMode=true   # restore exactly the committed packages.lock.json files (README, "Packages and lock files")
 if [ "$mode" = func ] && ! command -v func >/dev/null; then
   echo "'func' (Azure Functions Core Tools) is not on the PATH; run without --func to use the local host." >&2
   exit 1

@@ -13,6 +13,7 @@ RUN_DIR="$REPO_ROOT/.local/test-run"
 rm -rf "$RUN_DIR"
 mkdir -p "$RUN_DIR"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export RestoreLockedMode=true   # restore exactly the committed packages.lock.json files (README, "Packages and lock files")
 # No lingering build servers: they would hold the output pipe open long after the tests end.
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false
 
