@@ -2,6 +2,9 @@
 # Runs every test on a fresh machine with the .NET 10 SDK and Node.js 20: installs and starts what the tests need
 # (pinned Azurite; further services from scripts/test-services.d/*.sh), builds, runs all test projects in parallel,
 # stops everything, and prints as its last line: Tests: N passed, N failed, N skipped.
+#   scripts/test.sh                                   every test project (what CI runs)
+#   scripts/test.sh --project tests/X/X.csproj [ARGS] one project (the inner loop: builds only it); ARGS go to the runner,
+#                                                     e.g. --filter-class 'Namespace.Class' or --filter-method '*Name*'
 set -uo pipefail
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export REPO_ROOT
@@ -18,6 +21,14 @@ export RestoreLockedMode=true   # restore exactly the committed packages.lock.js
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false
 
 summary() { echo "Tests: $1 passed, $2 failed, $3 skipped"; }
+
+target=(--solution ReleaseFunctions.sln)
+build_target=ReleaseFunctions.sln
+if [ "${1:-}" = --project ]; then
+  [ -f "${2:-}" ] || { echo "--project needs a test project's path (tests/X/X.csproj)." >&2; summary 0 1 0; exit 2; }
+  target=(--project "$2"); build_target=$2
+  shift 2
+fi
 
 # Each scripts/test-services.d/NAME.sh defines NAME_start and NAME_stop (NAME with '-' as '_').
 services=()
@@ -40,7 +51,7 @@ command -v dotnet >/dev/null || { echo "The .NET 10 SDK (dotnet) is required." >
 azurite_install || { summary 0 1 0; exit 1; }
 
 echo "== build" >&2
-if ! dotnet build ReleaseFunctions.sln -nologo -v:q -clp:ErrorsOnly >"$RUN_DIR/build.log" 2>&1; then
+if ! dotnet build "$build_target" -nologo -v:q -clp:ErrorsOnly >"$RUN_DIR/build.log" 2>&1; then
   cat "$RUN_DIR/build.log" >&2
   echo "Build failed." >&2
   summary 0 1 0
@@ -54,7 +65,7 @@ for s in "${services[@]}"; do
 done
 
 echo "== test" >&2
-dotnet test --solution ReleaseFunctions.sln --no-build --no-progress --results-directory "$RUN_DIR/results" "$@" 2>&1 | tee "$RUN_DIR/test.log"
+dotnet test "${target[@]}" --no-build --no-progress --results-directory "$RUN_DIR/results" "$@" 2>&1 | tee "$RUN_DIR/test.log"
 status=${PIPESTATUS[0]}
 
 value() { grep -E "^\s+$1: [0-9]+" "$RUN_DIR/test.log" | tail -n 1 | grep -oE '[0-9]+' | tail -n 1; }
