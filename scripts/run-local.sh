@@ -42,7 +42,14 @@ trap 'exit 130' INT TERM
 
 export AzureWebJobsStorage="$AZURITE_CONNECTION_STRING"
 export TaskHubName="${TaskHubName:-ReleaseFunctionsLocal}"
+# Development webhook secrets (one file, scripts/lib/dev-webhook-secrets.env), each unless already set.
+while IFS='=' read -r key value; do
+  case "$key" in ''|\#*) continue ;; esac
+  [ -n "${!key:-}" ] || export "$key=$value"
+done <scripts/lib/dev-webhook-secrets.env
 echo "Azurite:      $AZURITE_CONNECTION_STRING"
+echo "Webhooks:     development secrets: CDEvents '$Webhooks__CDEvents__Secrets__0', GitHub '$Webhooks__GitHub__Secrets__0',"
+echo "              Azure DevOps password '$Webhooks__AzureDevOps__Secrets__0' + header X-Release-Webhook-Key: '$Webhooks__AzureDevOps__HeaderValues__0'"
 echo "API:          http://localhost:7071/api  (try GET http://localhost:7071/api/health)"
 echo "Mailbox:      http://localhost:7071/dev/mailbox  (approval emails, local host only)"
 

@@ -35,7 +35,8 @@ azurite_start() {
   export AZURITE_PID
   export AZURITE_CONNECTION_STRING="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$AZURITE_KEY;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
   local i
-  for i in $(seq 1 100); do
+  # Up to 60 s: Node.js starts slowly on a loaded machine (20 s was not always enough).
+  for i in $(seq 1 300); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$table") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$queue") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$blob") 2>/dev/null; then
       return 0
     fi
