@@ -248,6 +248,9 @@ var appSettings = {
   Approvals__PublicBaseUrl: 'https://${names.functionApp}.azurewebsites.net'
   Approvals__RequireSignedInApprover: 'true'
   Approvals__RequesterMayApprove: 'false'
+  // The audit trail's HMAC key (docs/security.md): its id here, the key itself a vault item; to rotate, add a key
+  // beside it (Audit__SigningKeys__k2), point the id at it, keep the old one while the rows it sealed must verify.
+  Audit__SigningKeyId: 'k1'
   Email__Transport: 'Smtp'
   // Notice templates (docs/communications.md): empty uses the built-in ones
   Communications__TemplatesPath: ''
@@ -288,6 +291,7 @@ var noticeChannelVaultItems = union(
 var keyVaultReferences = {
   MICROSOFT_PROVIDER_AUTHENTICATION_SECRET: authCredentialVaultItem
   Approvals__FormKey: 'approvals-form-key'
+  Audit__SigningKeys__k1: 'audit-signing-key-k1'
   Deployments__Secret: 'deployment-webhook-secret'
   Smtp__Password: 'smtp-password'
   Webhooks__GitHub__Secrets__0: 'webhook-github-secret'

@@ -39,7 +39,12 @@ public static class Extensions
 
         services.TryAddSingleton(_ => StorageClients.FromConfiguration(configuration));
         services.TryAddSingleton<IReleaseStore>(sp => new TableReleaseStore(sp.GetRequiredService<StorageClients>().Tables));
-        services.TryAddSingleton<IAuditTrail>(sp => new TableAuditTrail(sp.GetRequiredService<StorageClients>().Tables));
+        services.AddOptions<Audit.AuditOptions>()
+            .Bind(configuration.GetSection(Audit.AuditOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Audit.AuditOptions>>().Value.ToKeys());
+        services.TryAddSingleton<IAuditTrail>(sp => new TableAuditTrail(sp.GetRequiredService<StorageClients>().Tables, sp.GetRequiredService<ReleaseManagement.Audit.AuditKeys>()));
         services.AddSingleton<Audit.AuditRecorder>();
         services.AddSingleton<Audit.AuditHandlers>();
 

@@ -1,3 +1,4 @@
+using ReleaseFunctions.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseFunctions.Tests.Support;
@@ -10,6 +11,7 @@ public sealed class CompositionTests
 {
     private static IConfiguration Configuration() => new ConfigurationBuilder()
         .AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true" })
+        .AddInMemoryCollection(AuditTestKeys.Settings)
         .Build();
 
     [Fact]

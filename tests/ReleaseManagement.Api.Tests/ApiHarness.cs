@@ -115,7 +115,7 @@ public sealed class ApiHarness : IAsyncDisposable
             ["Email:Transport"] = "File",
             ["Email:From"] = "releases@example.com",
             ["Email:FileDirectory"] = Path.Combine(Path.GetTempPath(), "api-tests-mail-" + Guid.NewGuid().ToString("N")),
-        }).Build();
+        }).AddInMemoryCollection(ReleaseFunctions.TestSupport.AuditTestKeys.Settings).Build();
 
         // The clock starts at the real time (requests are checked against the policy relative to today), to the second.
         var now = DateTimeOffset.UtcNow;

@@ -52,7 +52,7 @@ public sealed class InProcessDecisionTests : IAsyncLifetime
             ["Email:Transport"] = "File",
             ["Email:From"] = "releases@example.com",
             ["Email:FileDirectory"] = Path.Combine(Path.GetTempPath(), "approvals-inproc-" + Guid.NewGuid().ToString("N")),
-        }).Build();
+        }).AddInMemoryCollection(ReleaseFunctions.TestSupport.AuditTestKeys.Settings).Build();
         _services = new ServiceCollection().AddLogging().AddReleaseManagement(configuration).BuildServiceProvider();
     }
 

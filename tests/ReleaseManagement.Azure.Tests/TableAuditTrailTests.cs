@@ -14,7 +14,9 @@ public sealed class TableAuditTrailTests
 
     private readonly string _tableName = Azurite.UniqueName("audit");
 
-    private TableAuditTrail NewTrail() => new(StorageClients.FromConnectionString(Azurite.ConnectionString).Tables, _tableName);
+    private static readonly AuditKeys Keys = AuditKeys.Single("test", Enumerable.Range(7, 32).Select(i => (byte)i).ToArray());
+
+    private TableAuditTrail NewTrail() => new(StorageClients.FromConnectionString(Azurite.ConnectionString).Tables, Keys, _tableName);
 
     private TableClient Raw => new(Azurite.ConnectionString, _tableName);
 
@@ -43,9 +45,10 @@ public sealed class TableAuditTrailTests
 
         Assert.Equal([1L, 2L, 3L], rows.Select(r => r.Sequence));
         Assert.Equal(AuditChain.Genesis, rows[0].PreviousHash);
+        Assert.All(rows, r => Assert.Equal("test", r.KeyId));
         Assert.Equal(rows[0].Hash, rows[1].PreviousHash);
         Assert.Equal(rows[1].Hash, rows[2].PreviousHash);
-        Assert.Equal(AuditVerification.Intact, AuditChain.Verify(rows));
+        Assert.Equal(AuditVerification.Intact, AuditChain.Verify(rows, Keys));
         Assert.Equal(Entry(id, "k2", 2) with { Data = null }, rows[1].Entry with { Data = null });
         Assert.Equal("fine", rows[1].Entry.Data!["note"]);
         var raw = await Raw.GetEntityAsync<TableEntity>(id, TableAuditTrail.RowKey(2), cancellationToken: Ct);
@@ -77,7 +80,7 @@ public sealed class TableAuditTrailTests
         var rows = await NewTrail().ReadAsync(id, Ct);
         Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), rows.Select(r => r.Sequence));
         Assert.Equal(keys.Order(StringComparer.Ordinal), rows.Select(r => r.Entry.EventKey).Order(StringComparer.Ordinal));
-        Assert.True(AuditChain.Verify(rows).Verified);
+        Assert.True(AuditChain.Verify(rows, Keys).Verified);
     }
 
     [Fact]
@@ -88,7 +91,7 @@ public sealed class TableAuditTrailTests
         stored["By"] = "someone-else@example.com";
         await Raw.UpdateEntityAsync(stored, stored.ETag, TableUpdateMode.Replace, Ct);
 
-        var verification = AuditChain.Verify(await NewTrail().ReadAsync(id, Ct));
+        var verification = AuditChain.Verify(await NewTrail().ReadAsync(id, Ct), Keys);
 
         Assert.False(verification.Verified);
         Assert.Equal(3, verification.FirstBrokenSequence);
@@ -101,7 +104,7 @@ public sealed class TableAuditTrailTests
         var id = await ReleaseWithRowsAsync(4);
         await Raw.DeleteEntityAsync(id, TableAuditTrail.RowKey(2), cancellationToken: Ct);
 
-        var verification = AuditChain.Verify(await NewTrail().ReadAsync(id, Ct));
+        var verification = AuditChain.Verify(await NewTrail().ReadAsync(id, Ct), Keys);
 
         Assert.False(verification.Verified);
         Assert.Equal(2, verification.FirstBrokenSequence);
@@ -118,7 +121,7 @@ public sealed class TableAuditTrailTests
         var moved = new TableEntity(third) { RowKey = TableAuditTrail.RowKey(2), ["Sequence"] = 2L };
         await Raw.AddEntityAsync(moved, Ct);
 
-        var verification = AuditChain.Verify(await NewTrail().ReadAsync(id, Ct));
+        var verification = AuditChain.Verify(await NewTrail().ReadAsync(id, Ct), Keys);
 
         Assert.False(verification.Verified);
         Assert.Equal(2, verification.FirstBrokenSequence);
@@ -135,6 +138,6 @@ public sealed class TableAuditTrailTests
 
         var row = Assert.Single(await trail.ReadAsync(id, Ct));
         Assert.Equal(policy, row.Entry.Data!["policy"]);
-        Assert.True(AuditChain.Verify([row]).Verified);
+        Assert.True(AuditChain.Verify([row], Keys).Verified);
     }
 }

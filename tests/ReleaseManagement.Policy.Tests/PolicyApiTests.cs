@@ -56,7 +56,7 @@ public sealed class PolicyApiTests : IDisposable
             settings[ReleasePolicyLoader.PathSetting] = policyPath;
         }
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).AddInMemoryCollection(ReleaseFunctions.TestSupport.AuditTestKeys.Settings).Build();
         return new ServiceCollection().AddLogging().AddReleaseManagement(configuration);
     }
 

@@ -74,6 +74,12 @@ public sealed class LocalHostProcess : IAsyncDisposable
             info.Environment[PipelineEventsQueueSetting] = QueueOf(hub);
         }
 
+        // The tests' audit key, so in-process services verify what the host sealed.
+        foreach (var (key, value) in AuditTestKeys.Settings)
+        {
+            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;

@@ -20,6 +20,7 @@ namespace ReleaseManagement.Api.Audit;
 public sealed partial class AuditHandlers(
     IReleaseStore releases,
     IAuditTrail trail,
+    AuditKeys keys,
     ReleasePolicy policy,
     IOptions<ApprovalOptions> approvalOptions,
     ILogger<AuditHandlers> log)
@@ -30,7 +31,7 @@ public sealed partial class AuditHandlers(
 
     /// <summary>The CSV columns, in order.</summary>
     public static readonly IReadOnlyList<string> CsvColumns =
-        ["sequence", "at", "action", "by", "signedInAs", "clientAddress", "channel", "rule", "summary", "data", "eventKey", "previousHash", "hash"];
+        ["sequence", "at", "action", "by", "signedInAs", "clientAddress", "channel", "rule", "summary", "data", "eventKey", "previousHash", "hash", "keyId"];
 
     public async Task<IResult> GetAsync(string releaseId, HttpRequest request, CancellationToken cancellationToken)
     {
@@ -46,7 +47,7 @@ public sealed partial class AuditHandlers(
         }
 
         var rows = await trail.ReadAsync(releaseId, cancellationToken);
-        var verification = AuditChain.Verify(rows);
+        var verification = AuditChain.Verify(rows, keys);
         if (!verification.Verified)
         {
             LogBroken(log, releaseId, verification.FirstBrokenSequence ?? 0, verification.Problem ?? string.Empty);
@@ -114,7 +115,7 @@ public sealed partial class AuditHandlers(
                 e.At.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
                 e.Action, e.By, e.SignedInAs, e.ClientAddress, e.Channel, e.Rule, e.Summary,
                 data.Count == 0 ? "" : JsonSerializer.Serialize(data),
-                e.EventKey, r.PreviousHash, r.Hash,
+                e.EventKey, r.PreviousHash, r.Hash, r.KeyId,
             ];
             csv.Append(string.Join(',', fields.Select(Field))).Append("\r\n");
         }

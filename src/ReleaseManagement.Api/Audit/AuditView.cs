@@ -34,7 +34,7 @@ public sealed record AuditView(
             rows.Count == 0 ? AuditChain.Genesis : rows[^1].Hash,
             rows.Select(r => new AuditRowView(
                 r.Sequence, r.Entry.At, r.Entry.Action, r.Entry.By, r.Entry.SignedInAs, r.Entry.ClientAddress, r.Entry.Channel,
-                r.Entry.Rule, r.Entry.Summary, r.Entry.Data ?? new Dictionary<string, string>(), r.Entry.EventKey, r.PreviousHash, r.Hash)).ToArray());
+                r.Entry.Rule, r.Entry.Summary, r.Entry.Data ?? new Dictionary<string, string>(), r.Entry.EventKey, r.PreviousHash, r.Hash, r.KeyId)).ToArray());
     }
 }
 
@@ -52,4 +52,5 @@ public sealed record AuditRowView(
     IReadOnlyDictionary<string, string> Data,
     string EventKey,
     string PreviousHash,
-    string Hash);
+    string Hash,
+    string? KeyId);

@@ -13,7 +13,7 @@ namespace ReleaseManagement.Azure.Tables;
 /// inserts the next sequence with the last row's hash; an insert that loses a race (409: that sequence was taken) re-reads
 /// and tries again. Rows are only ever inserted, never updated or deleted.
 /// </summary>
-public sealed class TableAuditTrail(TableServiceClient service, string tableName = TableNames.ReleaseAudit) : IAuditTrail
+public sealed class TableAuditTrail(TableServiceClient service, AuditKeys keys, string tableName = TableNames.ReleaseAudit) : IAuditTrail
 {
     /// <summary>How many lost races an append tolerates before it gives up.</summary>
     public const int MaxAttempts = 50;
@@ -39,7 +39,7 @@ public sealed class TableAuditTrail(TableServiceClient service, string tableName
             }
 
             var last = rows.Count == 0 ? null : rows[^1];
-            var record = AuditChain.Seal(entry, (last?.Sequence ?? 0) + 1, last?.Hash ?? AuditChain.Genesis);
+            var record = AuditChain.Seal(entry, (last?.Sequence ?? 0) + 1, last?.Hash ?? AuditChain.Genesis, keys);
             try
             {
                 await _table.AddEntityAsync(ToEntity(record), cancellationToken);
@@ -85,6 +85,7 @@ public sealed class TableAuditTrail(TableServiceClient service, string tableName
             ["ClientAddress"] = e.ClientAddress,
             ["PreviousHash"] = r.PreviousHash,
             ["Hash"] = r.Hash,
+            ["KeyId"] = r.KeyId,
         };
         var data = JsonSerializer.Serialize(e.Data ?? new Dictionary<string, string>());
         var chunks = (data.Length + ChunkLength - 1) / ChunkLength;
@@ -127,7 +128,7 @@ public sealed class TableAuditTrail(TableServiceClient service, string tableName
             e.GetString("SignedInAs"),
             e.GetString("ClientAddress"),
             values);
-        return new AuditRecord(sequence, entry, e.GetString("PreviousHash") ?? string.Empty, e.GetString("Hash") ?? string.Empty);
+        return new AuditRecord(sequence, entry, e.GetString("PreviousHash") ?? string.Empty, e.GetString("Hash") ?? string.Empty, e.GetString("KeyId"));
     }
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)

@@ -6,28 +6,35 @@ using System.Text.Json;
 namespace ReleaseManagement.Audit;
 
 /// <summary>
-/// The hash chain of an audit trail. Row n carries the hash of row n-1 (row 1: <see cref="Genesis"/>) and its own hash:
-/// SHA-256, lower-case hex, over the canonical JSON of its sequence, the previous hash and every field of its entry
-/// (<see cref="Content"/>). Editing a row changes its hash; deleting one leaves a gap in the sequence or a previous hash
-/// that matches nothing; both are found by <see cref="Verify"/>.
+/// The keyed hash chain of an audit trail. Row n carries the hash of row n-1 (row 1: <see cref="Genesis"/>), the id of
+/// the key that sealed it and its own hash: HMAC-SHA256 under that key (<see cref="AuditKeys"/>), lower-case hex, over the
+/// canonical JSON of its sequence, the previous hash, the key id and every field of its entry (<see cref="Content"/>).
+/// Editing a row changes its hash; deleting one leaves a gap in the sequence or a previous hash that matches nothing;
+/// rows recomputed by someone without the key do not match; all are found by <see cref="Verify"/>.
 /// </summary>
 public static class AuditChain
 {
     /// <summary>The previous hash of the first row.</summary>
     public static readonly string Genesis = new('0', 64);
 
-    /// <summary>Seals <paramref name="entry"/> as row <paramref name="sequence"/> after a row whose hash is <paramref name="previousHash"/>.</summary>
-    public static AuditRecord Seal(AuditEntry entry, long sequence, string previousHash) =>
-        new(sequence, entry, previousHash, Hash(entry, sequence, previousHash));
+    /// <summary>
+    /// Seals <paramref name="entry"/> as row <paramref name="sequence"/> after a row whose hash is
+    /// <paramref name="previousHash"/>, with the current key of <paramref name="keys"/>.
+    /// </summary>
+    public static AuditRecord Seal(AuditEntry entry, long sequence, string previousHash, AuditKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return new(sequence, entry, previousHash, Hash(entry, sequence, previousHash, keys.CurrentKeyId, keys.Current), keys.CurrentKeyId);
+    }
 
-    public static string Hash(AuditEntry entry, long sequence, string previousHash) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Content(entry, sequence, previousHash))));
+    private static string Hash(AuditEntry entry, long sequence, string previousHash, string keyId, byte[] key) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(Content(entry, sequence, previousHash, keyId))));
 
     /// <summary>
     /// The canonical JSON a row's hash is computed over: an object with keys in ordinal order, no whitespace, the time as
     /// UTC ISO 8601 with seven fractional digits, absent values as null, <c>data</c> with its keys in ordinal order.
     /// </summary>
-    public static string Content(AuditEntry entry, long sequence, string previousHash)
+    public static string Content(AuditEntry entry, long sequence, string previousHash, string keyId)
     {
         ArgumentNullException.ThrowIfNull(entry);
         using var buffer = new MemoryStream();
@@ -47,6 +54,7 @@ public static class AuditChain
 
             w.WriteEndObject();
             w.WriteString("eventKey", entry.EventKey);
+            w.WriteString("keyId", keyId);
             w.WriteString("previousHash", previousHash);
             w.WriteString("releaseId", entry.ReleaseId);
             w.WriteString("rule", entry.Rule);
@@ -61,12 +69,14 @@ public static class AuditChain
 
     /// <summary>
     /// Checks rows read in sequence order: numbered 1, 2, 3 ... without a gap, each carrying the previous row's hash, each
-    /// hash matching its content. The first row that fails is reported. A deleted last row leaves a shorter, intact chain:
-    /// only a copy of the last hash kept elsewhere (the JSON answer's <c>lastHash</c>, kept by the auditor) shows it.
+    /// sealed with a key of <paramref name="keys"/> and its hash matching its content under that key. The first row that
+    /// fails is reported. A deleted last row leaves a shorter, intact chain: only a copy of the last hash kept elsewhere
+    /// (the JSON answer's <c>lastHash</c>, kept by the auditor) shows it.
     /// </summary>
-    public static AuditVerification Verify(IReadOnlyList<AuditRecord> rows)
+    public static AuditVerification Verify(IReadOnlyList<AuditRecord> rows, AuditKeys keys)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(keys);
         var previous = Genesis;
         long expected = 1;
         foreach (var row in rows)
@@ -83,7 +93,16 @@ public static class AuditChain
                 return new(false, row.Sequence, $"Row {row.Sequence} does not carry the hash of the row before it.");
             }
 
-            if (!string.Equals(Hash(row.Entry, row.Sequence, row.PreviousHash), row.Hash, StringComparison.Ordinal))
+            if (!keys.TryGet(row.KeyId, out var key))
+            {
+                return new(false, row.Sequence, string.IsNullOrEmpty(row.KeyId)
+                    ? $"Row {row.Sequence} names no key: it was not sealed by this application."
+                    : $"Row {row.Sequence} is sealed with key '{row.KeyId}', which this deployment does not hold.");
+            }
+
+            if (!CryptographicOperations.FixedTimeEquals(
+                    Encoding.ASCII.GetBytes(Hash(row.Entry, row.Sequence, row.PreviousHash, row.KeyId!, key)),
+                    Encoding.ASCII.GetBytes(row.Hash)))
             {
                 return new(false, row.Sequence, $"Row {row.Sequence} was changed after it was written: its content does not match its hash.");
             }

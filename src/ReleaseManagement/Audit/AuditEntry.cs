@@ -24,8 +24,11 @@ public sealed record AuditEntry(
     public const string System = "release-orchestration";
 }
 
-/// <summary>A sealed row of the audit trail: its place in the chain, the previous row's hash and its own.</summary>
-public sealed record AuditRecord(long Sequence, AuditEntry Entry, string PreviousHash, string Hash);
+/// <summary>
+/// A sealed row of the audit trail: its place in the chain, the previous row's hash, its own, and the id of the key that
+/// sealed it (<see cref="AuditKeys"/>; null on a row that names none, which never verifies).
+/// </summary>
+public sealed record AuditRecord(long Sequence, AuditEntry Entry, string PreviousHash, string Hash, string? KeyId);
 
 /// <summary>What a chain check found: verified, or the first broken row and why.</summary>
 public sealed record AuditVerification(bool Verified, long? FirstBrokenSequence, string? Problem)

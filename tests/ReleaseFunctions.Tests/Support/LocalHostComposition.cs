@@ -1,3 +1,4 @@
+using ReleaseFunctions.TestSupport;
 using System.Reflection;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -45,6 +46,7 @@ public sealed class LocalHostComposition : IAsyncDisposable
             ["Approvals:RequireSignedInApprover"] = "false",
             ["Approvals:FormKey"] = Convert.ToBase64String(new byte[32]),
         });
+        builder.Configuration.AddInMemoryCollection(AuditTestKeys.Settings);
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);

@@ -1,3 +1,4 @@
+using ReleaseFunctions.TestSupport;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -59,7 +60,7 @@ public abstract partial class ApprovalSystem : IAsyncLifetime
             settings[k] = v;
         }
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).AddInMemoryCollection(AuditTestKeys.Settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddReleaseManagement(configuration);

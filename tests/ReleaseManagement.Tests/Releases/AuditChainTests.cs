@@ -14,12 +14,14 @@ public class AuditChainTests
         "2026.12.0", key, AuditActions.Waiver, by, T0, AuditChannels.Api, "Waived 'backup'", "qualityGates.Deployment.backup: waived by release-manager",
         by, "203.0.113.7", new Dictionary<string, string> { ["reason"] = "Snapshot taken", ["item"] = "backup" });
 
-    private static List<AuditRecord> Chain(int count)
+    private static readonly AuditKeys Keys = AuditKeys.Single("k1", Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+
+    private static List<AuditRecord> Chain(int count, AuditKeys? keys = null)
     {
         var rows = new List<AuditRecord>();
         for (var i = 1; i <= count; i++)
         {
-            rows.Add(AuditChain.Seal(Entry($"k{i}"), i, rows.Count == 0 ? AuditChain.Genesis : rows[^1].Hash));
+            rows.Add(AuditChain.Seal(Entry($"k{i}"), i, rows.Count == 0 ? AuditChain.Genesis : rows[^1].Hash, keys ?? Keys));
         }
 
         return rows;
@@ -28,8 +30,8 @@ public class AuditChainTests
     [Fact]
     public void Verify_SealedChain_IsVerified()
     {
-        Assert.Equal(AuditVerification.Intact, AuditChain.Verify(Chain(4)));
-        Assert.Equal(AuditVerification.Intact, AuditChain.Verify([]));
+        Assert.Equal(AuditVerification.Intact, AuditChain.Verify(Chain(4), Keys));
+        Assert.Equal(AuditVerification.Intact, AuditChain.Verify([], Keys));
     }
 
     [Fact]
@@ -53,7 +55,7 @@ public class AuditChainTests
             var tampered = rows.ToList();
             tampered[1] = tampered[1] with { Entry = edit(tampered[1].Entry) };
 
-            var verification = AuditChain.Verify(tampered);
+            var verification = AuditChain.Verify(tampered, Keys);
 
             Assert.False(verification.Verified);
             Assert.Equal(2, verification.FirstBrokenSequence);
@@ -66,7 +68,7 @@ public class AuditChainTests
         var rows = Chain(4);
         rows.RemoveAt(0);
 
-        var verification = AuditChain.Verify(rows);
+        var verification = AuditChain.Verify(rows, Keys);
 
         Assert.Equal((false, 1L), (verification.Verified, verification.FirstBrokenSequence));
         Assert.Equal("Row 1 is missing (the next row is 2).", verification.Problem);
@@ -76,9 +78,9 @@ public class AuditChainTests
     public void Verify_RowReplacedByAResealedOne_IsBrokenAtTheNextRow()
     {
         var rows = Chain(3);
-        rows[1] = AuditChain.Seal(Entry("k2", by: "mallory@example.com"), 2, rows[0].Hash);
+        rows[1] = AuditChain.Seal(Entry("k2", by: "mallory@example.com"), 2, rows[0].Hash, Keys);
 
-        var verification = AuditChain.Verify(rows);
+        var verification = AuditChain.Verify(rows, Keys);
 
         Assert.Equal((false, 3L), (verification.Verified, verification.FirstBrokenSequence));
         Assert.Contains("does not carry the hash", verification.Problem, StringComparison.Ordinal);
@@ -87,10 +89,67 @@ public class AuditChainTests
     [Fact]
     public void Content_IsCanonicalJsonWithKeysInOrder()
     {
-        var content = AuditChain.Content(Entry("k1") with { Data = new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" } }, 1, AuditChain.Genesis);
+        var content = AuditChain.Content(Entry("k1") with { Data = new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" } }, 1, AuditChain.Genesis, "k1");
 
-        Assert.StartsWith("""{"action":"waiver","at":"2026-11-27T09:30:00.0000000Z","by":"rm@example.com","channel":"api","clientAddress":"203.0.113.7","data":{"a":"1","b":"2"},"eventKey":"k1",""", content, StringComparison.Ordinal);
-        Assert.Equal(64, AuditChain.Hash(Entry("k1"), 1, AuditChain.Genesis).Length);
+        Assert.StartsWith("""{"action":"waiver","at":"2026-11-27T09:30:00.0000000Z","by":"rm@example.com","channel":"api","clientAddress":"203.0.113.7","data":{"a":"1","b":"2"},"eventKey":"k1","keyId":"k1",""", content, StringComparison.Ordinal);
+        Assert.Equal(64, Chain(1)[0].Hash.Length);
+    }
+
+    [Fact]
+    public void Verify_WholeChainRecomputedWithoutTheKey_IsBrokenAtItsFirstRow()
+    {
+        // Someone who can write the table but holds no key rebuilds every row, chained, with plain SHA-256 (the old
+        // scheme) or with a key of their own under the same key id: neither verifies.
+        var forged = new List<AuditRecord>();
+        foreach (var row in Chain(3))
+        {
+            var previous = forged.Count == 0 ? AuditChain.Genesis : forged[^1].Hash;
+            var content = AuditChain.Content(row.Entry with { By = "mallory@example.com" }, row.Sequence, previous, row.KeyId!);
+            forged.Add(row with
+            {
+                Entry = row.Entry with { By = "mallory@example.com" },
+                PreviousHash = previous,
+                Hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content))),
+            });
+        }
+
+        var resealed = Chain(3, AuditKeys.Single("k1", new byte[32]));
+
+        Assert.Equal((false, 1L), (AuditChain.Verify(forged, Keys).Verified, AuditChain.Verify(forged, Keys).FirstBrokenSequence));
+        Assert.Equal((false, 1L), (AuditChain.Verify(resealed, Keys).Verified, AuditChain.Verify(resealed, Keys).FirstBrokenSequence));
+    }
+
+    [Fact]
+    public void Verify_RowOfAnUnknownKeyOrNoKey_IsBrokenAndSaysWhy()
+    {
+        var rows = Chain(2);
+
+        var unknown = AuditChain.Verify([rows[0] with { KeyId = "k9" }, rows[1]], Keys);
+        var none = AuditChain.Verify([rows[0] with { KeyId = null }, rows[1]], Keys);
+
+        Assert.Equal("Row 1 is sealed with key 'k9', which this deployment does not hold.", unknown.Problem);
+        Assert.Equal("Row 1 names no key: it was not sealed by this application.", none.Problem);
+    }
+
+    [Fact]
+    public void Verify_AfterKeyRotation_OldRowsVerifyWithTheOldKeyKept()
+    {
+        var oldKey = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        var newKey = Enumerable.Range(50, 32).Select(i => (byte)i).ToArray();
+        var rotated = new AuditKeys("k2", new Dictionary<string, byte[]> { ["k1"] = oldKey, ["k2"] = newKey });
+        var rows = Chain(2);
+        rows.Add(AuditChain.Seal(Entry("k3"), 3, rows[^1].Hash, rotated));
+
+        Assert.Equal("k2", rows[2].KeyId);
+        Assert.True(AuditChain.Verify(rows, rotated).Verified);
+        Assert.False(AuditChain.Verify(rows, AuditKeys.Single("k2", newKey)).Verified);
+    }
+
+    [Fact]
+    public void AuditKeys_ShortKeyOrCurrentMissing_IsRefused()
+    {
+        Assert.Throws<ArgumentException>(() => AuditKeys.Single("k1", new byte[16]));
+        Assert.Throws<ArgumentException>(() => new AuditKeys("k2", new Dictionary<string, byte[]> { ["k1"] = new byte[32] }));
     }
 
     [Fact]
