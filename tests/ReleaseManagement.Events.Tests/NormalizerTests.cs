@@ -171,6 +171,204 @@ public sealed class NormalizerTests
         Assert.Equal("Fabrikam", e.System);
     }
 
+    // Resource versions. Each fixture below has the shape of a sample payload in Azure DevOps' service hooks event reference
+    // (learn.microsoft.com/azure/devops/service-hooks/events; source MicrosoftDocs/azure-devops-docs, docs/service-hooks/events.md),
+    // with our own ids, names and dates; Fixtures/azure-devops/README.md says which sample each one follows.
+
+    private static NormalizationResult AdoWith(string fixture, string from, string to) =>
+        Normalizer.Normalize(new InboundDelivery(EventSources.AzureDevOps, Encoding.UTF8.GetBytes(Fixture.Text(fixture).Replace(from, to, StringComparison.Ordinal)), Received));
+
+    [Fact]
+    public void AzureDevOps_BuildCompleteResourceVersion1_IsPipelineRunFinishedWithBranchAndCommitFromSourceGetVersion()
+    {
+        var result = Ado("azure-devops/build.complete.v1.json");
+
+        Assert.Equal(NormalizationStatus.Accepted, result.Status);
+        var e = result.Event!;
+        Assert.Equal("azure-devops:5a0d6aac-bcf2-43b1-bca6-be008bc68587", e.EventId);
+        Assert.Equal(CanonicalEventType.PipelineRunFinished, e.Type);
+        Assert.Equal(EventOutcomes.Success, e.Outcome);
+        Assert.Equal("2025.09", e.ReleaseId);
+        Assert.Equal(CorrelationRules.Branch, e.Attribute(EventAttributes.Correlation));
+        Assert.Equal("refs/heads/release/2025.09", e.Attribute(EventAttributes.Branch));
+        Assert.Equal("9b1e4c2d7a3f5e6b8c0d1a2b3c4d5e6f7a8b9c0d", e.Attribute(EventAttributes.Commit));
+        Assert.Equal("Billing", e.System);
+        Assert.Equal("Billing", e.Attribute(EventAttributes.Pipeline));
+        Assert.Equal("Billing_20250711.3", e.Attribute(EventAttributes.Run));
+        Assert.Equal("https://dev.azure.com/contoso/DefaultCollection/5ace505d-6df3-4056-9057-8bcdfb9c0d5c/_apis/build/Builds/311", e.Attribute(EventAttributes.Url));
+        Assert.Equal(DateTimeOffset.Parse("2025-07-11T09:09:47.52Z"), e.OccurredAt);
+    }
+
+    [Theory]
+    [InlineData("succeeded", EventOutcomes.Success)]
+    [InlineData("partiallySucceeded", EventOutcomes.Failure)]
+    [InlineData("failed", EventOutcomes.Failure)]
+    [InlineData("stopped", EventOutcomes.Cancelled)]
+    public void AzureDevOps_BuildCompleteResourceVersion1_FinalStatusIsTheOutcome(string status, string outcome)
+    {
+        var result = AdoWith("azure-devops/build.complete.v1.json", "\"status\": \"succeeded\"", $"\"status\": \"{status}\"");
+
+        Assert.Equal(NormalizationStatus.Accepted, result.Status);
+        Assert.Equal(outcome, result.Event!.Outcome);
+    }
+
+    [Theory]
+    [InlineData("inProgress")]
+    [InlineData("notStarted")]
+    [InlineData("cancelling")]
+    public void AzureDevOps_BuildCompleteResourceVersion1_StatusNotFinal_IsIgnored(string status)
+    {
+        var result = AdoWith("azure-devops/build.complete.v1.json", "\"status\": \"succeeded\"", $"\"status\": \"{status}\"");
+
+        Assert.Equal(NormalizationStatus.Ignored, result.Status);
+        Assert.Equal($"build status '{status}' is not final.", result.Detail);
+    }
+
+    [Theory]
+    [InlineData("\"result\": \"succeeded\"", "\"result\": \"canceled\"", EventOutcomes.Cancelled)]
+    [InlineData("\"result\": \"succeeded\"", "\"result\": \"partiallySucceeded\"", EventOutcomes.Failure)]
+    [InlineData("\"result\": \"succeeded\"", "\"result\": \"failed\"", EventOutcomes.Failure)]
+    [InlineData("\"result\": \"succeeded\"", "\"result\": \"none\"", null)]
+    [InlineData("\"result\": \"succeeded\",", "", null)]
+    public void AzureDevOps_BuildCompleteResourceVersion2_ResultIsTheOutcome_StatusCompletedAloneIsNot(string from, string to, string? outcome)
+    {
+        var result = AdoWith("azure-devops/build.complete.json", from, to);
+
+        Assert.Equal(outcome is null ? NormalizationStatus.Ignored : NormalizationStatus.Accepted, result.Status);
+        Assert.Equal(outcome, result.Event?.Outcome);
+    }
+
+    [Fact]
+    public void AzureDevOps_DeploymentCompletedWithEnvironmentOnly_IsServiceDeployedFromTheEnvironment()
+    {
+        var result = Ado("azure-devops/deployment-completed.environment.json");
+
+        Assert.Equal(NormalizationStatus.Accepted, result.Status);
+        var e = result.Event!;
+        Assert.Equal(CanonicalEventType.ServiceDeployed, e.Type);
+        Assert.Equal(CanonicalValues.Production, e.Environment);
+        Assert.Equal(EventOutcomes.Success, e.Outcome);
+        Assert.Equal("2025.09", e.ReleaseId);
+        Assert.Equal(CorrelationRules.Explicit, e.Attribute(EventAttributes.Correlation));
+        Assert.Equal("Billing", e.System);
+        Assert.Equal("Release-12", e.Attribute(EventAttributes.Run));
+        Assert.Equal("https://contoso.vsrm.visualstudio.com/DefaultCollection/Billing/_apis/Release/releases/12", e.Attribute(EventAttributes.Url));
+    }
+
+    [Fact]
+    public void AzureDevOps_DeploymentCompletedWithDeploymentOnly_TakesEnvironmentAndStatusFromTheDeployment()
+    {
+        var result = Ado("azure-devops/deployment-completed.deployment.json");
+
+        Assert.Equal(NormalizationStatus.Accepted, result.Status);
+        var e = result.Event!;
+        Assert.Equal(CanonicalEventType.ServiceDeployed, e.Type);
+        Assert.Equal(CanonicalValues.Staging, e.Environment);
+        Assert.Equal(EventOutcomes.Failure, e.Outcome);
+        Assert.Equal("Billing.CD", e.System);
+        Assert.Equal("Billing.CD", e.Attribute(EventAttributes.Pipeline));
+        Assert.Equal("Release-13", e.Attribute(EventAttributes.Run));
+        Assert.Null(e.ReleaseId);
+        Assert.Equal(DateTimeOffset.Parse("2025-07-13T10:05:44.902Z"), e.OccurredAt);
+    }
+
+    [Theory]
+    [InlineData("azure-devops/deployment-completed.json", "\"status\": \"succeeded\"", "\"status\": \"inProgress\"")]
+    [InlineData("azure-devops/deployment-completed.environment.json", "\"status\": \"succeeded\"", "\"status\": \"inProgress\"")]
+    [InlineData("azure-devops/deployment-completed.deployment.json", "\"status\": \"failed\"", "\"status\": \"queued\"")]
+    public void AzureDevOps_DeploymentCompletedStatusNotFinal_IsIgnoredInEveryShape(string fixture, string from, string to)
+    {
+        var result = AdoWith(fixture, from, to);
+
+        Assert.Equal(NormalizationStatus.Ignored, result.Status);
+        Assert.Contains("is not final", result.Detail);
+    }
+
+    [Fact]
+    public void AzureDevOps_DeploymentCompletedWithoutEnvironmentAnywhere_IsMalformed()
+    {
+        var result = AdoWith("azure-devops/deployment-completed.deployment.json", "\"environment\": { \"id\": 22, \"name\": \"Staging\" }", "\"stage\": 22");
+
+        Assert.Equal(NormalizationStatus.Malformed, result.Status);
+    }
+
+    [Fact]
+    public void AzureDevOps_RunStateChangedWithPipelineOnTheRunOnly_NamesTheSystemFromTheRun()
+    {
+        var result = Ado("azure-devops/run-state-changed.run.json");
+
+        Assert.Equal(NormalizationStatus.Accepted, result.Status);
+        var e = result.Event!;
+        Assert.Equal(CanonicalEventType.PipelineRunFinished, e.Type);
+        Assert.Equal(EventOutcomes.Success, e.Outcome);
+        Assert.Equal("billing-ci", e.System);
+        Assert.Equal("billing-ci", e.Attribute(EventAttributes.Pipeline));
+        Assert.Equal("https://dev.azure.com/contoso/f2dc7792-ee1c-4f19-8dfb-c1669855ea40/_build/results?buildId=512", e.Attribute(EventAttributes.Url));
+        Assert.Equal(DateTimeOffset.Parse("2025-07-14T07:41:55.604Z"), e.OccurredAt);
+    }
+
+    [Theory]
+    [InlineData("azure-devops/run-state-changed.json")]
+    [InlineData("azure-devops/run-state-changed.run.json")]
+    public void AzureDevOps_RunStateChangedInProgress_IsIgnoredInEveryShape(string fixture)
+    {
+        var result = AdoWith(fixture, "\"state\": \"completed\"", "\"state\": \"inProgress\"");
+
+        Assert.Equal(NormalizationStatus.Ignored, result.Status);
+    }
+
+    [Fact]
+    public void AzureDevOps_StageStateChangedDocumentedShape_IsServiceDeployedToProduction()
+    {
+        var result = Ado("azure-devops/stage-state-changed.documented.json");
+
+        Assert.Equal(NormalizationStatus.Accepted, result.Status);
+        var e = result.Event!;
+        Assert.Equal(CanonicalEventType.ServiceDeployed, e.Type);
+        Assert.Equal(CanonicalValues.Production, e.Environment);
+        Assert.Equal(EventOutcomes.Success, e.Outcome);
+        Assert.Equal("billing-cd", e.System);
+        Assert.Equal("20250715.1", e.Attribute(EventAttributes.Run));
+        Assert.Equal("https://dev.azure.com/contoso/f2dc7792-ee1c-4f19-8dfb-c1669855ea40/_build/results?buildId=530", e.Attribute(EventAttributes.Url));
+    }
+
+    [Theory]
+    [InlineData("azure-devops/stage-state-changed.json")]
+    [InlineData("azure-devops/stage-state-changed.documented.json")]
+    public void AzureDevOps_StageStateChangedRunning_IsIgnoredInEveryShape(string fixture)
+    {
+        var result = AdoWith(fixture, "\"state\": \"completed\"", "\"state\": \"inProgress\"");
+
+        Assert.Equal(NormalizationStatus.Ignored, result.Status);
+        Assert.Contains("only completed stages are used", result.Detail);
+    }
+
+    [Fact]
+    public void AzureDevOps_PullRequestMergedResourceVersion1Preview_IsChangeMergedWithWebLinkAndMergeCommit()
+    {
+        var result = Ado("azure-devops/pullrequest-merged.v1-preview.json");
+
+        Assert.Equal(NormalizationStatus.Accepted, result.Status);
+        var e = result.Event!;
+        Assert.Equal(CanonicalEventType.ChangeMerged, e.Type);
+        Assert.Equal("2025.09", e.ReleaseId);
+        Assert.Equal("billing", e.System);
+        Assert.Equal("57", e.Attribute(EventAttributes.Change));
+        Assert.Equal("1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d", e.Attribute(EventAttributes.Commit));
+        Assert.Equal("https://contoso.visualstudio.com/DefaultCollection/_git/billing/pullrequest/57#view=discussion", e.Attribute(EventAttributes.Url));
+        Assert.Equal(DateTimeOffset.Parse("2025-07-15T11:47:03.908Z"), e.OccurredAt);
+    }
+
+    [Theory]
+    [InlineData("azure-devops/pullrequest-merged.json", "\"mergeStatus\": \"succeeded\"", "\"mergeStatus\": \"conflicts\"")]
+    [InlineData("azure-devops/pullrequest-merged.v1-preview.json", "\"mergeStatus\": \"succeeded\"", "\"mergeStatus\": \"rejectedByPolicy\"")]
+    public void AzureDevOps_PullRequestMergeNotSucceeded_IsIgnoredInEveryVersion(string fixture, string from, string to)
+    {
+        var result = AdoWith(fixture, from, to);
+
+        Assert.Equal(NormalizationStatus.Ignored, result.Status);
+    }
+
     [Fact]
     public void AzureDevOps_UnknownTypeIsIgnored_AndEnvelopeWithoutIdIsMalformed()
     {

@@ -102,6 +102,28 @@ public sealed class ProcessorTests
     }
 
     [Fact]
+    public async Task Webhook_AzureDevOpsBuildCompleteResourceVersion1_IsAcceptedAndStored_NotIgnored()
+    {
+        // A build.complete in the resource version 1.0 shape Azure DevOps documents (outcome in 'status', no 'result'; see
+        // Fixtures/azure-devops/README.md), posted through the Azure DevOps webhook with its Basic credentials and header.
+        await using var h = EventsHarness.Create();
+        await using var durable = await StartDurableAsync();
+        var body = Fixture.Bytes("azure-devops/build.complete.v1.json");
+
+        var response = await h.PostAsync(EventSources.AzureDevOps, body, Sign.AzureDevOps());
+
+        Assert.Equal(202, response.Status);
+        Assert.Equal("accepted", response.Str("status"));
+        Assert.Equal("PipelineRunFinished", response.Str("type"));
+        Assert.Equal("azure-devops:5a0d6aac-bcf2-43b1-bca6-be008bc68587", response.Str("eventId"));
+        Assert.Equal(1, await h.DrainAsync(durable.Client));
+        var stored = Assert.Single(await h.Store.ListByReleaseAsync("2025.09", TestContext.Current.CancellationToken));
+        Assert.Equal("azure-devops:5a0d6aac-bcf2-43b1-bca6-be008bc68587", stored.Event.EventId);
+        Assert.Equal(EventOutcomes.Success, stored.Event.Outcome);
+        Assert.Equal(EventDelivery.NotRunning, stored.Delivery);
+    }
+
+    [Fact]
     public async Task Webhook_ConcurrentDuplicateDeliveries_ExactlyOneEventStored()
     {
         await using var h = EventsHarness.Create();

@@ -9,6 +9,11 @@ namespace ReleaseManagement.Events;
 /// stage whose name names an environment) → ServiceDeployed, or ServiceRolledBack when it names a rollback;
 /// git.pullrequest.merged (merge succeeded) → ChangeMerged. Explicit release ids come from a pipeline variable
 /// <c>releaseId</c> or a tag <c>release:&lt;id&gt;</c>.
+/// Each event is read in every resource version Azure DevOps documents for it (docs/pipeline-events.md, "Azure DevOps
+/// resource versions"): build.complete 1.0 carries the outcome in <c>status</c> and the branch and commit in
+/// <c>sourceGetVersion</c>, 2.0 has <c>status: completed</c>, <c>result</c>, <c>sourceBranch</c> and <c>sourceVersion</c>;
+/// a deployment-completed event names its environment and status on <c>resource.environment</c> or on
+/// <c>resource.deployment</c>; a pipeline run or stage event names its pipeline on the resource or on the run.
 /// </summary>
 public sealed class AzureDevOpsNormalizer(ReleaseCorrelator correlator) : IEventNormalizer
 {
@@ -47,15 +52,21 @@ public sealed class AzureDevOpsNormalizer(ReleaseCorrelator correlator) : IEvent
         {
             case "build.complete":
             {
-                if (CanonicalValues.Outcome(r.Str("result")) is not { } outcome)
+                // 2.0: status 'completed' and the outcome in 'result'; 1.0: no 'result', the outcome is the status itself
+                // (succeeded, partiallySucceeded, failed, stopped). Any other status (inProgress, notStarted, cancelling) is not final.
+                var result = r.Str("result");
+                if (CanonicalValues.Outcome(result ?? r.Str("status")) is not { } outcome)
                 {
-                    return NormalizationResult.Ignore(id, type, $"build result '{r.Str("result")}' is not final.");
+                    return NormalizationResult.Ignore(id, type, result is null
+                        ? $"build status '{r.Str("status")}' is not final."
+                        : $"build result '{result}' is not final.");
                 }
 
-                var branch = r.Str("sourceBranch");
+                var (getRef, getCommit) = SourceGetVersion(r.Str("sourceGetVersion"));
+                var branch = r.Str("sourceBranch") ?? getRef;
                 attributes.Add(EventAttributes.Pipeline, r.Str("definition", "name")).Add(EventAttributes.Run, r.Str("buildNumber") ?? r.Str("id"))
                     .Add(EventAttributes.Url, r.Str("_links", "web", "href") ?? r.Str("url")).Add(EventAttributes.Branch, branch)
-                    .Add(EventAttributes.Commit, r.Str("sourceVersion"));
+                    .Add(EventAttributes.Commit, r.Str("sourceVersion") ?? getCommit);
                 var hints = new CorrelationHints(
                     BuildVariable(r) ?? TagReleaseId(r.Items("tags")), [branch], branch, r.Str("buildNumber"));
                 return Accept(id, type, CanonicalEventType.PipelineRunFinished, r.Date("finishTime") ?? createdAt, hints,
@@ -76,12 +87,14 @@ public sealed class AzureDevOpsNormalizer(ReleaseCorrelator correlator) : IEvent
                 }
 
                 var branch = run.Str("resources", "repositories", "self", "refName");
-                attributes.Add(EventAttributes.Pipeline, r.Str("pipeline", "name") ?? run.Str("pipeline", "name"))
-                    .Add(EventAttributes.Run, run.Str("name") ?? run.Str("id")).Add(EventAttributes.Url, run.Str("_links", "web", "href"))
+                var pipeline = r.Str("pipeline", "name") ?? run.Str("pipeline", "name");
+                attributes.Add(EventAttributes.Pipeline, pipeline)
+                    .Add(EventAttributes.Run, run.Str("name") ?? run.Str("id") ?? r.Str("runId"))
+                    .Add(EventAttributes.Url, run.Str("_links", "web", "href") ?? run.Str("url"))
                     .Add(EventAttributes.Branch, branch).Add(EventAttributes.Commit, run.Str("resources", "repositories", "self", "version"));
                 var hints = new CorrelationHints(RunVariable(run), [branch], branch, run.Str("name"));
                 return Accept(id, type, CanonicalEventType.PipelineRunFinished, run.Date("finishedDate") ?? createdAt, hints,
-                    r.Str("pipeline", "name"), null, outcome, attributes);
+                    pipeline, null, outcome, attributes);
             }
 
             case "ms.vss-pipelines.stage-state-changed-event":
@@ -113,23 +126,28 @@ public sealed class AzureDevOpsNormalizer(ReleaseCorrelator correlator) : IEvent
                 var branch = run?.Str("resources", "repositories", "self", "refName");
                 var rollback = (stageName?.Contains("rollback", StringComparison.OrdinalIgnoreCase) ?? false)
                     || (s.Str("displayName")?.Contains("rollback", StringComparison.OrdinalIgnoreCase) ?? false);
-                attributes.Add(EventAttributes.Pipeline, r.Str("pipeline", "name")).Add(EventAttributes.Run, run?.Str("name") ?? r.Str("runId"))
-                    .Add("stage", stageName).Add(EventAttributes.Url, r.Str("stageUrl") ?? r.Str("runUrl")).Add(EventAttributes.Branch, branch);
+                var pipeline = r.Str("pipeline", "name") ?? run?.Str("pipeline", "name");
+                attributes.Add(EventAttributes.Pipeline, pipeline).Add(EventAttributes.Run, run?.Str("name") ?? r.Str("runId"))
+                    .Add("stage", stageName).Add(EventAttributes.Url, r.Str("stageUrl") ?? s.Str("_links", "web", "href") ?? r.Str("runUrl"))
+                    .Add(EventAttributes.Branch, branch);
                 var hints = new CorrelationHints(run is { } rv ? RunVariable(rv) : null, [branch], branch, run?.Str("name"));
                 return Accept(id, type, rollback ? CanonicalEventType.ServiceRolledBack : CanonicalEventType.ServiceDeployed,
-                    s.Date("finishTime") ?? createdAt, hints, r.Str("pipeline", "name"), environment, outcome, attributes);
+                    s.Date("finishTime") ?? createdAt, hints, pipeline, environment, outcome, attributes);
             }
 
             case "ms.vss-release.deployment-completed-event":
             {
-                var environment = r.Get("environment");
+                // The environment and the status are on 'resource.environment' (3.0-preview.1), on the deployment
+                // ('releaseEnvironment' and 'deploymentStatus', as the Release API names them), or both on the deployment
+                // as 'environment' and 'status' (the sample the service hooks reference shows now).
                 var deployment = r.Get("deployment");
+                var environment = r.Get("environment") ?? deployment?.Get("releaseEnvironment") ?? deployment?.Get("environment");
                 if (environment is not { } e)
                 {
-                    return NormalizationResult.Malformed("deployment-completed has no 'environment'.", id, type);
+                    return NormalizationResult.Malformed("deployment-completed has no 'environment' (nor 'deployment.environment').", id, type);
                 }
 
-                var status = e.Str("status") ?? deployment?.Str("deploymentStatus");
+                var status = e.Str("status") ?? deployment?.Str("deploymentStatus") ?? deployment?.Str("status");
                 if (CanonicalValues.Outcome(status) is not { } outcome)
                 {
                     return NormalizationResult.Ignore(id, type, $"deployment status '{status}' is not final.");
@@ -147,12 +165,13 @@ public sealed class AzureDevOpsNormalizer(ReleaseCorrelator correlator) : IEvent
                 var explicitId = e.Str("variables", ReleaseVariable, "value") ?? release?.Str("variables", ReleaseVariable, "value")
                     ?? TagReleaseId(release?.Items("tags") ?? []);
                 var rollback = e.Str("name")?.Contains("rollback", StringComparison.OrdinalIgnoreCase) ?? false;
-                attributes.Add(EventAttributes.Pipeline, e.Str("releaseDefinition", "name") ?? release?.Str("releaseDefinition", "name"))
-                    .Add(EventAttributes.Run, release?.Str("name")).Add(EventAttributes.Url, r.Str("url") ?? release?.Str("_links", "web", "href"))
+                var definition = e.Str("releaseDefinition", "name") ?? release?.Str("releaseDefinition", "name");
+                attributes.Add(EventAttributes.Pipeline, definition)
+                    .Add(EventAttributes.Run, release?.Str("name")).Add(EventAttributes.Url, r.Str("url") ?? release?.Str("_links", "web", "href") ?? release?.Str("url"))
                     .Add(EventAttributes.Version, version).Add(EventAttributes.Branch, branch).Add("stage", e.Str("name"));
                 return Accept(id, type, rollback ? CanonicalEventType.ServiceRolledBack : CanonicalEventType.ServiceDeployed,
                     deployment?.Date("completedOn") ?? createdAt, new CorrelationHints(explicitId, [branch], branch, version),
-                    e.Str("releaseDefinition", "name") ?? release?.Str("releaseDefinition", "name"),
+                    definition ?? r.Str("project", "name") ?? release?.Str("project", "name"),
                     CanonicalValues.EnvironmentIn(e.Str("name")) ?? CanonicalValues.Environment(e.Str("name")), outcome, attributes);
             }
 
@@ -212,6 +231,22 @@ public sealed class AzureDevOpsNormalizer(ReleaseCorrelator correlator) : IEvent
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The branch and commit of a build 1.0 <c>sourceGetVersion</c>: <c>LG:&lt;ref&gt;:&lt;commit&gt;</c> for Git; anything
+    /// else (a TFVC changeset <c>C42</c>) gives neither.
+    /// </summary>
+    private static (string? Ref, string? Commit) SourceGetVersion(string? value)
+    {
+        if (value is null || !value.StartsWith("LG:", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, null);
+        }
+
+        var rest = value[3..];
+        var last = rest.LastIndexOf(':');
+        return last <= 0 ? (rest, null) : (rest[..last], rest[(last + 1)..] is { Length: > 0 } commit ? commit : null);
     }
 
     private static string? RunVariable(JsonElement run) =>

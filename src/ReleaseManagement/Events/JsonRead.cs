@@ -144,7 +144,7 @@ public static class CanonicalValues
         "success" or "succeeded" or "pass" or "passed" or "ok" => EventOutcomes.Success,
         "failure" or "failed" or "fail" or "error" or "errored" or "timed_out" or "startup_failure" or "partiallysucceeded"
             or "rejected" => EventOutcomes.Failure,
-        "cancelled" or "canceled" or "cancel" or "abandoned" => EventOutcomes.Cancelled,
+        "cancelled" or "canceled" or "cancel" or "abandoned" or "stopped" => EventOutcomes.Cancelled,
         _ => null,
     };
 }
