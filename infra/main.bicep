@@ -248,7 +248,7 @@ var appSettings = {
   Approvals__PublicBaseUrl: 'https://${names.functionApp}.azurewebsites.net'
   Approvals__RequireSignedInApprover: 'true'
   Approvals__RequesterMayApprove: 'false'
-  // The audit trail's HMAC key (docs/security.md): its id here, the key itself a vault item; to rotate, add a key
+  // The audit trail's HMAC key (docs/api.md, "Audit trail"): its id here, the key itself a vault item; to rotate, add a key
   // beside it (Audit__SigningKeys__k2), point the id at it, keep the old one while the rows it sealed must verify.
   Audit__SigningKeyId: 'k1'
   Email__Transport: 'Smtp'

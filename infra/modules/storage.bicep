@@ -25,6 +25,10 @@ param deploymentContainerName string
 ])
 param skuName string
 
+@description('Days each audit checkpoint stays immutable (time-based retention of container audit-checkpoints).')
+@minValue(1)
+param auditRetentionDays int = 2555
+
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
   location: location
@@ -65,6 +69,27 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   name: deploymentContainerName
   properties: {
     publicAccess: 'None'
+  }
+}
+
+// Audit checkpoints (docs/api.md, "Audit trail"): write-once copies of each release's audit head. The time-based
+// retention policy makes every blob immutable for auditRetentionDays: nobody, the app included, can change or delete a
+// checkpoint, so deleting the audit table's last rows is found. The policy is created unlocked; an operator locks it
+// ('az storage container immutability-policy lock') once the retention is agreed, after which it can only be extended.
+resource auditCheckpointsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: 'audit-checkpoints'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource auditCheckpointsRetention 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = {
+  parent: auditCheckpointsContainer
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: auditRetentionDays
+    allowProtectedAppendWrites: false
   }
 }
 

@@ -19,7 +19,7 @@ builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
         ["Approvals:RequireSignedInApprover"] = "false",
         ["Approvals:FormKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         // The audit trail's development key: fixed, so a trail kept in .local/azurite still verifies after a restart.
-        // For this machine only; in Azure the key is a Key Vault reference (docs/security.md).
+        // For this machine only; in Azure the key is a Key Vault reference (docs/api.md, "Audit trail").
         ["Audit:SigningKeyId"] = "development",
         ["Audit:SigningKeys:development"] = "bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1hdWRpdC1rZXktMDAwMDAwMDAwMDA=",
     },

@@ -44,7 +44,11 @@ public static class Extensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Audit.AuditOptions>>().Value.ToKeys());
-        services.TryAddSingleton<IAuditTrail>(sp => new TableAuditTrail(sp.GetRequiredService<StorageClients>().Tables, sp.GetRequiredService<ReleaseManagement.Audit.AuditKeys>()));
+        services.TryAddSingleton<IAuditCheckpoints>(sp => new ReleaseManagement.Azure.Audit.BlobAuditCheckpoints(
+            sp.GetRequiredService<ReleaseManagement.Azure.Events.EventStorageClients>().Blobs.GetBlobContainerClient(ReleaseManagement.Azure.Audit.BlobAuditCheckpoints.DefaultContainer)));
+        services.TryAddSingleton<IAuditTrail>(sp => new ReleaseManagement.Audit.CheckpointedAuditTrail(
+            new TableAuditTrail(sp.GetRequiredService<StorageClients>().Tables, sp.GetRequiredService<ReleaseManagement.Audit.AuditKeys>()),
+            sp.GetRequiredService<IAuditCheckpoints>()));
         services.AddSingleton<Audit.AuditRecorder>();
         services.AddSingleton<Audit.AuditHandlers>();
 

@@ -26,6 +26,17 @@ public sealed class SecurityTests
     }
 
     [Fact]
+    public void AuditCheckpoints_Container_HasATimeBasedRetentionPolicyWithoutAppendWrites()
+    {
+        var policy = Single("Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies");
+        var text = Arm.Text(policy.Resource["name"]);
+
+        Assert.Contains("audit-checkpoints", text, StringComparison.Ordinal);
+        Assert.False((bool)policy.Property("allowProtectedAppendWrites")!);
+        Assert.NotNull(policy.Property("immutabilityPeriodSinceCreationInDays"));
+    }
+
+    [Fact]
     public void FunctionApp_Site_IsHttpsOnlyTls12FlexDotnetIsolatedWithUserAssignedIdentity()
     {
         var site = Single("Microsoft.Web/sites");

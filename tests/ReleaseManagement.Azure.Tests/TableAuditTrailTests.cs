@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using ReleaseManagement.Audit;
 using ReleaseManagement.Azure.Storage;
+using ReleaseManagement.Azure.Audit;
 using ReleaseManagement.Azure.Tables;
 
 namespace ReleaseManagement.Azure.Tests;
@@ -139,5 +140,58 @@ public sealed class TableAuditTrailTests
         var row = Assert.Single(await trail.ReadAsync(id, Ct));
         Assert.Equal(policy, row.Entry.Data!["policy"]);
         Assert.True(AuditChain.Verify([row], Keys).Verified);
+    }
+}
+
+/// <summary>Audit checkpoints as write-once blobs on Azurite, and the truncation they reveal.</summary>
+public sealed class BlobAuditCheckpointsTests
+{
+    private static readonly AuditKeys Keys = AuditKeys.Single("test", Enumerable.Range(7, 32).Select(i => (byte)i).ToArray());
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private readonly string _tableName = Azurite.UniqueName("audit");
+
+    private readonly BlobAuditCheckpoints _checkpoints = new(new global::Azure.Storage.Blobs.BlobContainerClient(Azurite.ConnectionString, Azurite.UniqueName("checkpoints").ToLowerInvariant()));
+
+    private CheckpointedAuditTrail NewTrail() =>
+        new(new TableAuditTrail(StorageClients.FromConnectionString(Azurite.ConnectionString).Tables, Keys, _tableName), _checkpoints);
+
+    private static AuditEntry Entry(string releaseId, string key) => new(
+        releaseId, key, AuditActions.Attestation, "rm@example.com", new DateTimeOffset(2026, 11, 27, 9, 30, 0, TimeSpan.Zero), AuditChannels.Api, $"Row {key}");
+
+    [Fact]
+    public async Task RecordAsync_SameCountTwice_KeepsTheFirstAndLatestIsTheHighestCount()
+    {
+        var id = Azurite.UniqueName("rel-");
+        var at = DateTimeOffset.UnixEpoch;
+
+        await _checkpoints.RecordAsync(new AuditCheckpoint(id, 2, "two", at), Ct);
+        await _checkpoints.RecordAsync(new AuditCheckpoint(id, 10, "ten", at), Ct);
+        await _checkpoints.RecordAsync(new AuditCheckpoint(id, 10, "forged", at), Ct);
+        await _checkpoints.RecordAsync(new AuditCheckpoint(id + "x", 99, "other release", at), Ct);
+
+        Assert.Equal(new AuditCheckpoint(id, 10, "ten", at), await _checkpoints.LatestAsync(id, Ct));
+        Assert.Null(await _checkpoints.LatestAsync(Azurite.UniqueName("none-"), Ct));
+    }
+
+    [Fact]
+    public async Task Verify_LastRowDeletedFromTheTable_IsFoundByTheCheckpoint()
+    {
+        var trail = NewTrail();
+        var id = Azurite.UniqueName("rel-");
+        for (var i = 1; i <= 3; i++)
+        {
+            await trail.AppendAsync(Entry(id, $"k{i}"), Ct);
+        }
+
+        await trail.AppendAsync(Entry(id, "k2"), Ct); // a retried append: no new row, the same checkpoint again
+        await new TableClient(Azurite.ConnectionString, _tableName).DeleteEntityAsync(id, TableAuditTrail.RowKey(3), cancellationToken: Ct);
+        var rows = await trail.ReadAsync(id, Ct);
+
+        Assert.True(AuditChain.Verify(rows, Keys).Verified);
+        var verification = AuditChain.Verify(rows, Keys, await _checkpoints.LatestAsync(id, Ct));
+        Assert.Equal((false, 3L), (verification.Verified, verification.FirstBrokenSequence));
+        Assert.Contains("Row 3 is missing", verification.Problem, StringComparison.Ordinal);
     }
 }

@@ -20,6 +20,7 @@ namespace ReleaseManagement.Api.Audit;
 public sealed partial class AuditHandlers(
     IReleaseStore releases,
     IAuditTrail trail,
+    IAuditCheckpoints checkpoints,
     AuditKeys keys,
     ReleasePolicy policy,
     IOptions<ApprovalOptions> approvalOptions,
@@ -47,7 +48,7 @@ public sealed partial class AuditHandlers(
         }
 
         var rows = await trail.ReadAsync(releaseId, cancellationToken);
-        var verification = AuditChain.Verify(rows, keys);
+        var verification = AuditChain.Verify(rows, keys, await checkpoints.LatestAsync(releaseId, cancellationToken));
         if (!verification.Verified)
         {
             LogBroken(log, releaseId, verification.FirstBrokenSequence ?? 0, verification.Problem ?? string.Empty);

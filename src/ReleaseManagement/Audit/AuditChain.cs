@@ -113,4 +113,30 @@ public static class AuditChain
 
         return AuditVerification.Intact;
     }
+
+    /// <summary>
+    /// <see cref="Verify(IReadOnlyList{AuditRecord}, AuditKeys)"/>, then the rows against the release's latest
+    /// <paramref name="checkpoint"/>: fewer rows than it counts (the last rows were deleted), or a row at its count whose
+    /// hash is not the one it kept, is broken there.
+    /// </summary>
+    public static AuditVerification Verify(IReadOnlyList<AuditRecord> rows, AuditKeys keys, AuditCheckpoint? checkpoint)
+    {
+        var chain = Verify(rows, keys);
+        if (!chain.Verified || checkpoint is null)
+        {
+            return chain;
+        }
+
+        var kept = checkpoint.At.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+        if (rows.Count < checkpoint.Count)
+        {
+            return new(false, rows.Count + 1, rows.Count + 1 == checkpoint.Count
+                ? $"Row {checkpoint.Count} is missing: the checkpoint of {kept} counts {checkpoint.Count} rows."
+                : $"Rows {rows.Count + 1} to {checkpoint.Count} are missing: the checkpoint of {kept} counts {checkpoint.Count} rows.");
+        }
+
+        return string.Equals(rows[(int)checkpoint.Count - 1].Hash, checkpoint.LastHash, StringComparison.Ordinal)
+            ? chain
+            : new(false, checkpoint.Count, $"Row {checkpoint.Count} is not the row the checkpoint of {kept} kept.");
+    }
 }

@@ -146,6 +146,31 @@ public class AuditChainTests
     }
 
     [Fact]
+    public void Verify_LastRowsDeleted_IsBrokenWhereTheCheckpointSaysRowsShouldBe()
+    {
+        var rows = Chain(4);
+        var checkpoint = new AuditCheckpoint("2026.12.0", 4, rows[3].Hash, T0);
+
+        var oneGone = AuditChain.Verify(rows.Take(3).ToList(), Keys, checkpoint);
+        var twoGone = AuditChain.Verify(rows.Take(2).ToList(), Keys, checkpoint);
+
+        Assert.Equal((false, 4L, "Row 4 is missing: the checkpoint of 2026-11-27 09:30:00 UTC counts 4 rows."), (oneGone.Verified, oneGone.FirstBrokenSequence, oneGone.Problem));
+        Assert.Equal((false, 3L), (twoGone.Verified, twoGone.FirstBrokenSequence));
+        Assert.True(AuditChain.Verify(rows.Take(3).ToList(), Keys).Verified); // the chain alone cannot see it
+    }
+
+    [Fact]
+    public void Verify_CheckpointBehindTheTrailOrMatching_IsVerified_AndAnotherHashAtItsCountIsNot()
+    {
+        var rows = Chain(4);
+
+        Assert.True(AuditChain.Verify(rows, Keys, new AuditCheckpoint("2026.12.0", 2, rows[1].Hash, T0)).Verified);
+        Assert.True(AuditChain.Verify(rows, Keys, new AuditCheckpoint("2026.12.0", 4, rows[3].Hash, T0)).Verified);
+        var other = AuditChain.Verify(rows, Keys, new AuditCheckpoint("2026.12.0", 2, rows[0].Hash, T0));
+        Assert.Equal((false, 2L), (other.Verified, other.FirstBrokenSequence));
+    }
+
+    [Fact]
     public void AuditKeys_ShortKeyOrCurrentMissing_IsRefused()
     {
         Assert.Throws<ArgumentException>(() => AuditKeys.Single("k1", new byte[16]));

@@ -1,0 +1,28 @@
+using ReleaseManagement.Ports;
+
+namespace ReleaseManagement.Audit;
+
+/// <summary>
+/// A copy of a release's audit head kept outside the audit table (<see cref="IAuditCheckpoints"/>: an append-only,
+/// immutable blob container in Azure): how many rows the trail had and the last row's hash. The chain alone cannot show
+/// that its last rows were deleted (what is left is a shorter, intact chain); compared with the latest checkpoint it can.
+/// </summary>
+public sealed record AuditCheckpoint(string ReleaseId, long Count, string LastHash, DateTimeOffset At);
+
+/// <summary>
+/// The audit trail with a checkpoint after every append: each row appended (or found again on a retry) is followed by a
+/// checkpoint of it, so the latest checkpoint is never behind the trail by more than an append in flight. Reads are the
+/// inner trail's.
+/// </summary>
+public sealed class CheckpointedAuditTrail(IAuditTrail inner, IAuditCheckpoints checkpoints) : IAuditTrail
+{
+    public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        var record = await inner.AppendAsync(entry, cancellationToken);
+        await checkpoints.RecordAsync(new AuditCheckpoint(entry.ReleaseId, record.Sequence, record.Hash, record.Entry.At), cancellationToken);
+        return record;
+    }
+
+    public Task<IReadOnlyList<AuditRecord>> ReadAsync(string releaseId, CancellationToken cancellationToken = default) =>
+        inner.ReadAsync(releaseId, cancellationToken);
+}

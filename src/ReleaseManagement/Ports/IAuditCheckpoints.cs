@@ -1,0 +1,16 @@
+using ReleaseManagement.Audit;
+
+namespace ReleaseManagement.Ports;
+
+/// <summary>
+/// Where audit checkpoints are kept, away from the audit table: write-once (a checkpoint is never replaced or deleted by
+/// the app; in Azure the container's immutability policy forbids it to anyone).
+/// </summary>
+public interface IAuditCheckpoints
+{
+    /// <summary>Keeps <paramref name="checkpoint"/>; idempotent (the checkpoint of a count already kept is not written again).</summary>
+    Task RecordAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken = default);
+
+    /// <summary>The checkpoint of the release with the highest count, or null when none was kept.</summary>
+    Task<AuditCheckpoint?> LatestAsync(string releaseId, CancellationToken cancellationToken = default);
+}
