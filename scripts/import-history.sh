@@ -23,7 +23,6 @@ command -v dotnet >/dev/null || { echo "The .NET 10 SDK (dotnet) is required." >
 if [ -z "${Policy__Path:-}" ] && [ -f "$REPO_ROOT/config/release-policy.json" ]; then
   export Policy__Path="$REPO_ROOT/config/release-policy.json"
 fi
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-export RestoreLockedMode=true   # restore exactly the committed packages.lock.json files (README, "Packages and lock files")
-dotnet build "$REPO_ROOT/tools/ImportHistory" -nologo -v:q -clp:ErrorsOnly >&2
-exec dotnet "$REPO_ROOT/tools/ImportHistory/bin/Debug/net10.0/ImportHistory.dll" "$@"
+# shellcheck source=lib/tool.sh
+source "$REPO_ROOT/scripts/lib/tool.sh"
+run_tool ImportHistory "$@"

@@ -17,7 +17,6 @@ if [ -z "${AzureWebJobsStorage:-}" ] && [ -z "${AzureWebJobsStorage__accountName
   exit 1
 fi
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK (dotnet) is required." >&2; exit 1; }
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-export RestoreLockedMode=true   # restore exactly the committed packages.lock.json files (README, "Packages and lock files")
-dotnet build "$REPO_ROOT/tools/ReplayPoison" -nologo -v:q -clp:ErrorsOnly >&2
-exec dotnet "$REPO_ROOT/tools/ReplayPoison/bin/Debug/net10.0/ReplayPoison.dll" "$@"
+# shellcheck source=lib/tool.sh
+source "$REPO_ROOT/scripts/lib/tool.sh"
+run_tool ReplayPoison "$@"

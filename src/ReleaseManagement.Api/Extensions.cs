@@ -34,7 +34,8 @@ public static class Extensions
             .ValidateOnStart();
 
         // The release policy is loaded and validated here, at start-up: an invalid policy stops the host listing every error.
-        services.AddSingleton(ReleasePolicyLoader.Load(configuration[ReleasePolicyLoader.PathSetting], AppContext.BaseDirectory));
+        // (TryAdd: a test that registered its own policy first keeps it; the file is still loaded and validated.)
+        services.TryAddSingleton(ReleasePolicyLoader.Load(configuration[ReleasePolicyLoader.PathSetting], AppContext.BaseDirectory));
         services.AddSingleton<PolicyHandlers>();
 
         services.TryAddSingleton(_ => StorageClients.FromConfiguration(configuration));

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ReleaseManagement.Api;
 using ReleaseManagement.Api.Webhooks;
 using ReleaseManagement.Azure.Events;
 using ReleaseManagement.Azure.Metrics;
@@ -121,16 +122,26 @@ public sealed class HistoryImporter(
     }
 }
 
-/// <summary>The import's composition: the webhook path's services (AddPipelineEvents) plus the policy and the metrics' stale marks.</summary>
+/// <summary>
+/// The import's composition: the hosts' own (<see cref="Extensions.AddReleaseManagement"/>: the clock, the policy, storage, the
+/// webhook path's normalizers, correlator and processor, the metrics' stores and stale marks), so a registration added for
+/// the hosts reaches the import too, plus the importer. A relative <c>Policy__Path</c> is read from the current directory
+/// (where the user runs the script), not from the tool's build output.
+/// </summary>
 public static class ImportServices
 {
     public static IServiceCollection AddHistoryImport(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddPipelineEvents(configuration);
-        services.TryAddSingleton(_ => ReleasePolicyLoader.Load(configuration[ReleasePolicyLoader.PathSetting], Environment.CurrentDirectory));
-        services.TryAddSingleton<IMetricsDailyStore>(sp =>
-            new TableMetricsDailyStore(sp.GetRequiredService<EventStorageClients>().Tables.GetTableClient(MetricsTableNames.MetricsDaily)));
-        services.TryAddSingleton<LateEventMarker>();
+        var policyPath = configuration[ReleasePolicyLoader.PathSetting];
+        if (!string.IsNullOrWhiteSpace(policyPath) && !Path.IsPathRooted(policyPath.Trim()))
+        {
+            configuration = new ConfigurationBuilder()
+                .AddConfiguration(configuration)
+                .AddInMemoryCollection(new Dictionary<string, string?> { [ReleasePolicyLoader.PathSetting] = Path.GetFullPath(policyPath.Trim(), Environment.CurrentDirectory) })
+                .Build();
+        }
+
+        services.AddReleaseManagement(configuration);
         services.TryAddSingleton<HistoryImporter>();
         return services;
     }

@@ -3,9 +3,6 @@
 // the policy (time zone) from Policy__Path, correlation from Webhooks__Correlation__*, the table from PipelineEvents__Table.
 //   ImportHistory FILE [--format jsonl|csv] [--dry-run] [--parallel N]
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Tools.ImportHistory;
 
@@ -43,15 +40,10 @@ if (file is null || !File.Exists(file))
     return 2;
 }
 
-var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-ServiceProvider services;
+ImportHistoryApp app;
 try
 {
-    services = new ServiceCollection()
-        .AddLogging(l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning))
-        .AddHistoryImport(configuration)
-        .BuildServiceProvider();
-    _ = services.GetRequiredService<ReleasePolicy>();
+    app = ImportHistoryComposition.Build(ImportHistoryComposition.Configuration());
 }
 catch (Exception e) when (e is InvalidOperationException or ReleasePolicyException or Microsoft.Extensions.Options.OptionsValidationException)
 {
@@ -59,9 +51,9 @@ catch (Exception e) when (e is InvalidOperationException or ReleasePolicyExcepti
     return 1;
 }
 
-await using (services)
+await using (app)
 {
-    var importer = services.GetRequiredService<HistoryImporter>();
+    var importer = app.Importer;
     var progress = new ProgressBar(Console.Error);
     ImportSummary summary;
     try

@@ -1,12 +1,12 @@
 // Moves messages from the poison queue back to the pipeline-events queue, each sent before it is deleted.
-// Storage comes from AzureWebJobsStorage (a connection string, or AzureWebJobsStorage__accountName with an Azure login).
+// Storage comes from AzureWebJobsStorage (a connection string, or AzureWebJobsStorage__accountName with an Azure login);
+// the queue from --queue, else PipelineEvents__Queue (default pipeline-events); its poison queue is its name plus "-poison".
 //   ReplayPoison [--queue NAME] [--max N] [--dry-run]
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using ReleaseManagement.Azure.Events;
+using ReleaseManagement.Tools.ReplayPoison;
 
-var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-var queue = configuration["PipelineEvents:Queue"] ?? EventStorageNames.DefaultQueue;
+string? queue = null;
 var max = int.MaxValue;
 var dryRun = false;
 for (var i = 0; i < args.Length; i++)
@@ -29,25 +29,28 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
-EventStorageClients storage;
+ReplayPoisonApp app;
 try
 {
-    storage = EventStorageClients.FromConfiguration(configuration, new EventStorageNames(Queue: queue, PoisonQueue: queue + "-poison"));
+    app = ReplayPoisonComposition.Build(ReplayPoisonComposition.Configuration(queue));
 }
-catch (InvalidOperationException e)
+catch (Exception e) when (e is InvalidOperationException or ReleaseManagement.Policy.ReleasePolicyException or Microsoft.Extensions.Options.OptionsValidationException)
 {
     Console.Error.WriteLine(e.Message);
     return 1;
 }
 
-try
+await using (app)
 {
-    return await RunAsync(storage, max, dryRun);
-}
-catch (Exception e) when (e is Azure.RequestFailedException or AggregateException or HttpRequestException or Azure.Identity.AuthenticationFailedException)
-{
-    Console.Error.WriteLine($"Storage could not be reached or refused the request: {e.Message}");
-    return 1;
+    try
+    {
+        return await RunAsync(app.Storage, max, dryRun);
+    }
+    catch (Exception e) when (e is Azure.RequestFailedException or AggregateException or HttpRequestException or Azure.Identity.AuthenticationFailedException)
+    {
+        Console.Error.WriteLine($"Storage could not be reached or refused the request: {e.Message}");
+        return 1;
+    }
 }
 
 static async Task<int> RunAsync(EventStorageClients storage, int max, bool dryRun)

@@ -1,4 +1,3 @@
-using ReleaseFunctions.TestSupport;
 using System.Reflection;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -14,7 +13,8 @@ using ReleaseFunctions.LocalHost;
 namespace ReleaseFunctions.Tests.Support;
 
 /// <summary>
-/// The local host's composition as <c>Program.cs</c> builds it (<see cref="LocalHostExtensions.AddLocalHost"/> and
+/// The local host's composition as <c>Program.cs</c> builds it (<see cref="LocalHostApplication.CreateBuilder"/> and
+/// <see cref="LocalHostApplication.Build"/>: its defaults, <see cref="LocalHostExtensions.AddLocalHost"/> and
 /// <see cref="Endpoints.MapReleaseEndpoints"/>), built but not started: nothing connects to storage or to a Durable sidecar,
 /// so what it serves and registers can be read without Azurite.
 /// </summary>
@@ -31,32 +31,21 @@ public sealed class LocalHostComposition : IAsyncDisposable
     /// <summary>The registrations, as written (before the container is built).</summary>
     public IServiceCollection Services { get; }
 
-    /// <param name="settings">Settings over the defaults below (e.g. a storage connection string, <c>urls</c>).</param>
+    /// <param name="settings">Settings over the local host's own defaults (e.g. a storage connection string, <c>urls</c>).</param>
     /// <param name="environment">The host environment (the local host runs as Development on a developer's machine).</param>
     public static LocalHostComposition Build(IReadOnlyDictionary<string, string?>? settings = null, string? environment = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
-            ["TaskHubName"] = "parity",
-            ["Email:Transport"] = "File",
-            ["Email:From"] = "Release Management <releases@localhost>",
-            ["Approvals:PublicBaseUrl"] = "http://localhost:7071",
-            ["Approvals:RequireSignedInApprover"] = "false",
-            ["Approvals:FormKey"] = Convert.ToBase64String(new byte[32]),
-        });
-        builder.Configuration.AddInMemoryCollection(AuditTestKeys.Settings);
+        // The entry point's own builder and defaults (LocalHostApplication.CreateBuilder), as Program.cs makes them.
+        var builder = LocalHostApplication.CreateBuilder(environment is null ? [] : ["--environment", environment]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["TaskHubName"] = "parity" });
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
         // A channel to nowhere: gRPC connects on first call, and nothing here calls.
-        builder.Services.AddLocalHost(builder.Configuration, GrpcChannel.ForAddress("http://127.0.0.1:9"));
         var services = builder.Services;
-        var app = builder.Build();
-        app.UseReleaseHost();
+        var app = LocalHostApplication.Build(builder, GrpcChannel.ForAddress("http://127.0.0.1:9"));
         return new LocalHostComposition(app, services);
     }
 
