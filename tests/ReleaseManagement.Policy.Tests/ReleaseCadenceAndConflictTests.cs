@@ -149,12 +149,12 @@ public class ReleaseCadenceAndConflictTests
     [Fact]
     public void SlotOf_WindowedTypeAndHotfix_AreTheWindowOccurrenceAndTheDate()
     {
-        var slot = ReleaseConflicts.SlotOf(Default, Request("a", ReleaseType.Minor, Tuesday));
-        var hotfix = ReleaseConflicts.SlotOf(Default, Request("h", ReleaseType.Hotfix, Tuesday.AddDays(1)));
+        var slot = ProductionSlot.Of(Default, Request("a", ReleaseType.Minor, Tuesday), ProductionSlot.AsPlanned);
+        var hotfix = ProductionSlot.Of(Default, Request("h", ReleaseType.Hotfix, Tuesday.AddDays(1)), ProductionSlot.AsPlanned);
 
         Assert.Equal(new WindowOccurrence(NewYorkTime(2026, 12, 15, 20), NewYorkTime(2026, 12, 16, 0)), slot.Window);
         Assert.Equal(Tuesday, slot.Date);
-        Assert.Equal(new ProductionSlot(Tuesday.AddDays(1), null), hotfix);
+        Assert.Equal((Tuesday.AddDays(1), (WindowOccurrence?)null), (hotfix.Date, hotfix.Window));
     }
 
     [Fact]

@@ -28,8 +28,10 @@ public static class NoticeModel
         var link = $"{publicBaseUrl.TrimEnd('/')}/api/releases/{Uri.EscapeDataString(request.Id)}";
         var approvers = ApproverDirectory.Resolve(policy, request.Systems, request.Approvers);
 
-        var window = request.TargetDate == DateOnly.MinValue ? null : WindowCalendar.WindowsOn(policy, request.TargetDate) is [var w, ..] ? w : null;
-        var releaseAt = request.TargetDate == DateOnly.MinValue ? DateTimeOffset.MinValue : CommunicationSchedule.ReleaseTime(policy, request.TargetDate);
+        // The production slot as planned: the same T as the communication timeline and the invite.
+        var slot = request.TargetDate == DateOnly.MinValue ? null : ProductionSlot.Of(policy, request, ProductionSlot.AsPlanned);
+        var window = slot?.Window;
+        var releaseAt = slot?.Start ?? DateTimeOffset.MinValue;
         var deployments = events.Where(e => e.Type == CanonicalEventType.ServiceDeployed).ToArray();
         var rollbacks = events.Where(e => e.Type == CanonicalEventType.ServiceRolledBack).ToArray();
         var incidents = events.Where(e => e.Type == CanonicalEventType.IncidentDetected).ToArray();

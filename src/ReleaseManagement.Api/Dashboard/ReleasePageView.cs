@@ -201,7 +201,7 @@ public sealed partial record ReleasePageView(
             }
         }
 
-        return CommunicationSchedule.For(policy, r.Request.TargetDate, now)
+        return CommunicationSchedule.For(policy, r.Request, now)
             .Select(c =>
             {
                 var offset = c.Offset < TimeSpan.Zero ? $"T-{DescribeOffset(-c.Offset)}" : c.Offset == TimeSpan.Zero ? "T" : $"T+{DescribeOffset(c.Offset)}";

@@ -171,7 +171,7 @@ public static class ReleaseAdmission
     public static (DateOnly From, DateOnly To) TargetRange(ReleasePolicy policy, ReleaseRequest release)
     {
         ArgumentNullException.ThrowIfNull(release);
-        var slot = ReleaseConflicts.SlotOf(policy, release);
+        var slot = ProductionSlot.Of(policy, release, ProductionSlot.AsPlanned);
         var from = release.TargetDate.AddDays(-ConflictLookBackDays);
         var to = slot.Date > release.TargetDate ? slot.Date : release.TargetDate;
         if (ReleaseCadence.Of(policy, release.Type) is { } cadence)
