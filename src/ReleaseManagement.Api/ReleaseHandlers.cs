@@ -217,7 +217,8 @@ public sealed partial class ReleaseHandlers(
     /// </summary>
     internal static IReadOnlyDictionary<string, string[]>? MissingReleaseManager(ReleasePolicy policy, AdmissionCheck check, ReleaseRequest release)
     {
-        if (check.ExtraPlanApprovalRoles.Count == 0 || !policy.IsOnApprovalRoute(release.EffectiveChangeCategory, policy.ReleaseTypes[release.Type].ApprovalStage))
+        var plan = ApprovalPlan.For(policy, release, check.ExtraPlanApprovalRoles);
+        if (check.ExtraPlanApprovalRoles.Count == 0 || !plan.Asks(plan.PlanStage))
         {
             return null;
         }

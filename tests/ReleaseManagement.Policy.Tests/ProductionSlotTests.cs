@@ -66,14 +66,26 @@ public class ProductionSlotTests
     }
 
     [Fact]
-    public void Of_Hotfix_IsItsTargetDayWithoutAWindow()
+    public void Of_Hotfix_IsItsTargetDayTimedFromThatDaysWindow()
     {
-        var slot = ProductionSlot.Of(Default, Request(ReleaseType.Hotfix, Tuesday), ProductionSlot.AsPlanned);
+        var tuesday = ProductionSlot.Of(Default, Request(ReleaseType.Hotfix, Tuesday), ProductionSlot.AsPlanned);
+        var wednesday = ProductionSlot.Of(Default, Request(ReleaseType.Hotfix, Tuesday.AddDays(1)), ProductionSlot.AsPlanned);
 
-        Assert.Null(slot.Window);
-        Assert.Equal(Tuesday, slot.Date);
-        Assert.Equal(NewYorkTime(2026, 12, 15, 0), slot.Start);
-        Assert.Equal(NewYorkTime(2026, 12, 16, 0), slot.End);
+        Assert.False(tuesday.WaitsForWindow);
+        Assert.Equal((Tuesday, NewYorkTime(2026, 12, 15, 20)), (tuesday.Date, tuesday.Start));
+        Assert.Null(wednesday.Window);
+        Assert.Equal((Tuesday.AddDays(1), NewYorkTime(2026, 12, 16, 0), NewYorkTime(2026, 12, 17, 0)), (wednesday.Date, wednesday.Start, wednesday.End));
+    }
+
+    [Fact]
+    public void Overlaps_HotfixAndWindowedReleaseSameDay_ByDateNotByWindow()
+    {
+        var hotfix = ProductionSlot.Of(Default, Request(ReleaseType.Hotfix, Tuesday), ProductionSlot.AsPlanned);
+        var minor = ProductionSlot.Of(Default, Request(ReleaseType.Minor, Tuesday), ProductionSlot.AsPlanned);
+        var thursday = ProductionSlot.Of(Default, Request(ReleaseType.Minor, Tuesday.AddDays(2)), ProductionSlot.AsPlanned);
+
+        Assert.True(hotfix.Overlaps(minor));
+        Assert.False(hotfix.Overlaps(thursday));
     }
 
     [Fact]
@@ -92,7 +104,7 @@ public class ProductionSlotTests
         // 2026-03-08: New York jumps from 02:00 EST to 03:00 EDT; a 02:30 window opens at 03:30 EDT.
         var sunday = new DateOnly(2026, 3, 8);
         var policy = WithWindows(Window(DayOfWeek.Sunday, 2, 30, TimeSpan.FromHours(2)));
-        var hotfix = ProductionSlot.Of(policy, Request(ReleaseType.Hotfix, sunday), ProductionSlot.AsPlanned);
+        var hotfix = ProductionSlot.Of(WithWindows(), Request(ReleaseType.Hotfix, sunday), ProductionSlot.AsPlanned);
         var windowed = ProductionSlot.Of(policy, sunday, ProductionSlot.AsPlanned);
 
         Assert.Equal(TimeSpan.FromHours(23), hotfix.End - hotfix.Start);
@@ -105,7 +117,7 @@ public class ProductionSlotTests
     {
         var sunday = new DateOnly(2026, 11, 1);
         var policy = WithWindows(Window(DayOfWeek.Sunday, 1, 30, TimeSpan.FromHours(1)));
-        var hotfix = ProductionSlot.Of(policy, Request(ReleaseType.Hotfix, sunday), ProductionSlot.AsPlanned);
+        var hotfix = ProductionSlot.Of(WithWindows(), Request(ReleaseType.Hotfix, sunday), ProductionSlot.AsPlanned);
         var windowed = ProductionSlot.Of(policy, sunday, ProductionSlot.AsPlanned);
 
         Assert.Equal(TimeSpan.FromHours(25), hotfix.End - hotfix.Start);
@@ -113,15 +125,18 @@ public class ProductionSlotTests
     }
 
     [Fact]
-    public void Of_WindowOpeningBeforeMidnight_CountsForTheDayItSpillsInto()
+    public void Of_WindowOpeningTheDayBefore_IsNotTheTargetDatesWindowAsPlanned()
     {
-        // A Monday 22:00-04:00 window is open at the start of Tuesday: a release targeting Tuesday goes then.
+        // A Monday 22:00-04:00 window is open at the start of Tuesday; planned for Tuesday, the release waits for a window
+        // opening on Tuesday or later (as validation and the notices count a day's windows), here the next Monday's.
         var policy = WithWindows(Window(DayOfWeek.Monday, 22, 0, TimeSpan.FromHours(6)));
-        var slot = ProductionSlot.Of(policy, Tuesday, ProductionSlot.AsPlanned);
+        var planned = ProductionSlot.Of(policy, Tuesday, ProductionSlot.AsPlanned);
+        var onTheDay = ProductionSlot.Of(policy, Tuesday, NewYorkTime(2026, 12, 15, 1));
 
-        Assert.Equal(Tuesday.AddDays(-1), slot.Date);
-        Assert.True(slot.HasWindowOn(policy, Tuesday));
-        Assert.Equal(NewYorkTime(2026, 12, 14, 22), slot.Start);
+        Assert.Equal(NewYorkTime(2026, 12, 21, 22), planned.Start);
+        Assert.False(planned.HasWindowOn(policy, Tuesday));
+        Assert.Equal(NewYorkTime(2026, 12, 14, 22), onTheDay.Start);
+        Assert.True(onTheDay.HasWindowOn(policy, Tuesday));
     }
 
     [Fact]

@@ -130,9 +130,13 @@ public class ReleaseCadenceAndConflictTests
         Assert.Contains("release manager must approve", Assert.Single(over.Warnings(DateTimeOffset.UnixEpoch)).Message, StringComparison.Ordinal);
         Assert.Empty(within.ExtraPlanApprovalRoles);
         var risk = RiskEvaluator.Assess(policy.RiskMatrix, request.Impact, request.Probability);
-        Assert.Contains(PolicyRoles.ReleaseManager, policy.PlanApprovalRule(request, risk, over.ExtraPlanApprovalRoles).RequiredRoles);
-        Assert.DoesNotContain(PolicyRoles.ReleaseManager, policy.PlanApprovalRule(request, risk, null).RequiredRoles);
-        Assert.Contains(PolicyRoles.ReleaseManager, policy.ApprovalRulesFor(request, risk, over.ExtraPlanApprovalRoles)[0].Value.RequiredRoles);
+        Assert.Contains(PolicyRoles.ReleaseManager, ApprovalPlan.For(policy, request, risk, over.ExtraPlanApprovalRoles).Plan.RequiredRoles);
+        Assert.DoesNotContain(PolicyRoles.ReleaseManager, ApprovalPlan.For(policy, request, risk, null).Plan.RequiredRoles);
+        Assert.Contains(PolicyRoles.ReleaseManager, ApprovalPlan.For(policy, request, risk, over.ExtraPlanApprovalRoles).Stages[0].Value.RequiredRoles);
+        // A stored release carries the over-cadence warning: views and notices find the same role from it.
+        var stored = Stored("new", ReleaseType.Minor, Tuesday) with { Warnings = over.Warnings(DateTimeOffset.UnixEpoch) };
+        Assert.Equal([PolicyRoles.ReleaseManager], ReleaseAdmission.ExtraPlanApprovalRoles(policy, stored));
+        Assert.Contains(PolicyRoles.ReleaseManager, ApprovalPlan.For(policy, stored).Plan.RequiredRoles);
     }
 
     [Fact]

@@ -91,7 +91,8 @@ public static class NoticeModel
                 .Select(c => Row(("id", c.Id), ("description", c.Description), ("at", Local(c.At)))).ToList(),
             ["codeFreeze"] = policy.Communications.FirstOrDefault(c => c.Id == "feature-freeze") is { } freeze && releaseAt != DateTimeOffset.MinValue
                 ? Local(releaseAt + freeze.Offset) : string.Empty,
-            ["planApprovers"] = policy.PlanApprovalRule(request.Type).RequiredRoles
+            // Who approves the plan: the type's roles with those the risk, the category and the admission add.
+            ["planApprovers"] = (record is null ? ApprovalPlan.For(policy, request) : ApprovalPlan.For(policy, record)).Plan.RequiredRoles
                 .Select(role => Row(("role", role), ("people", string.Join(", ", approvers.GetValueOrDefault(role) ?? [])))).ToList(),
             ["contacts"] = new[] { PolicyRoles.ReleaseManager, PolicyRoles.TechnicalLead }
                 .Select(role => Row(("role", role), ("people", string.Join(", ", approvers.GetValueOrDefault(role) ?? ["(nobody named)"])))).ToList(),

@@ -146,7 +146,7 @@ public static class ReleaseRequestPolicyValidator
         var missing = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var onlyRequester = new HashSet<string>(StringComparer.Ordinal);
         var risk = RiskEvaluator.Assess(policy.RiskMatrix, request.Impact, request.Probability);
-        var rules = policy.ChangeCategories.ContainsKey(request.EffectiveChangeCategory) ? policy.ApprovalRulesFor(request, risk) : policy.ApprovalRulesFor(request.Type);
+        var rules = ApprovalPlan.For(policy, request, risk, null).Stages;
         foreach (var (stage, rule) in rules)
         {
             var rolesWithoutApprover = new List<string>();
