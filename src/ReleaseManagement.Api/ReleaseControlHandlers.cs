@@ -27,7 +27,7 @@ public sealed partial class ReleaseControlHandlers(
     IOptions<ApprovalOptions> approvalOptions,
     TimeProvider time,
     ILogger<ReleaseControlHandlers> log,
-    AuditRecorder? audit = null)
+    AuditRecorder audit)
 {
     /// <summary><c>POST /api/releases/{id}/cancel</c>: 202 when the cancel request was raised to the running release.</summary>
     public async Task<Results<Accepted<CancelAccepted>, ProblemHttpResult>> CancelAsync(
@@ -275,39 +275,34 @@ public sealed partial class ReleaseControlHandlers(
             }
         }
 
+        // The entitlement rule GateEvaluator applies too (GateEntitlement): refused here, ignored there.
         var item = evidence.Item;
-        if (evidence.Kind == EvidenceKinds.Attestation && item.AttestationRoles.Count > 0)
+        var approvers = ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers);
+        if (GateEntitlement.Allows(item, evidence.Kind, evidence.By, approvers))
         {
-            var approvers = ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers);
-            if (ApproverDirectory.RolesOf(approvers, item.AttestationRoles, evidence.By).Count == 0)
-            {
-                LogRefusedAttestation(log, record.Request.Id, item.Id);
-                return Problems.Forbidden(
-                    "Not an attester of this item.",
-                    $"{evidence.By} holds none of the roles that may attest '{item.Id}' for release '{record.Request.Id}' ({string.Join(", ", item.AttestationRoles)}).");
-            }
+            return null;
         }
 
+        var roles = string.Join(", ", GateEntitlement.RolesFor(item, evidence.Kind));
         if (evidence.Kind == EvidenceKinds.Waiver)
         {
-            var approvers = ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers);
-            if (ApproverDirectory.RolesOf(approvers, item.WaiverRoles, evidence.By).Count == 0)
-            {
-                LogRefusedWaiver(log, record.Request.Id, item.Id);
-                return Problems.Forbidden(
-                    "Not allowed to waive this item.",
-                    $"{evidence.By} holds none of the roles that may waive '{item.Id}' for release '{record.Request.Id}' ({string.Join(", ", item.WaiverRoles)}).");
-            }
+            LogRefusedWaiver(log, record.Request.Id, item.Id);
+            return Problems.Forbidden(
+                "Not allowed to waive this item.",
+                $"{evidence.By} holds none of the roles that may waive '{item.Id}' for release '{record.Request.Id}' ({roles}).");
         }
 
-        return null;
+        LogRefusedAttestation(log, record.Request.Id, item.Id);
+        return Problems.Forbidden(
+            "Not an attester of this item.",
+            $"{evidence.By} holds none of the roles that may attest '{item.Id}' for release '{record.Request.Id}' ({roles}).");
     }
 
-    /// <summary>One audit row, when the trail is configured (it always is in the hosts; some unit tests leave it out).</summary>
+    /// <summary>One audit row (the trail is required: a wiring mistake fails at start-up, it does not silently stop the audit).</summary>
     private Task AuditAsync(
         AuditOrigin origin, string releaseId, string action, string by, string summary, string? rule, Dictionary<string, string> data,
         DateTimeOffset at, CancellationToken cancellationToken, string? eventKey = null) =>
-        audit is null ? Task.CompletedTask : audit.RecordAsync(origin, releaseId, action, by, summary, rule, eventKey, data, at, cancellationToken);
+        audit.RecordAsync(origin, releaseId, action, by, summary, rule, eventKey, data, at, cancellationToken);
 
     /// <summary>The audit row of evidence, an attestation or a waiver, naming the policy rule that let the person give it.</summary>
     private Task AuditEvidenceAsync(AuditOrigin origin, string releaseId, ManualEvidence evidence, CanonicalEvent evt, CancellationToken cancellationToken)

@@ -23,7 +23,7 @@ public sealed partial class ReleaseHandlers(
     IOptions<ReleaseOptions> options,
     ILogger<ReleaseHandlers> log,
     ReleasePolicy policy,
-    AuditRecorder? audit = null)
+    AuditRecorder audit)
 {
     /// <summary>Every status a started instance can have: starting an id again while any of these holds is refused.</summary>
     private static readonly OrchestrationRuntimeStatus[] AllStatuses =
@@ -184,11 +184,6 @@ public sealed partial class ReleaseHandlers(
     /// </summary>
     private async Task AuditRequestAsync(HttpRequest request, ReleaseRequest release, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (audit is null)
-        {
-            return;
-        }
-
         var origin = AuditOrigin.From(request);
         var policyHash = CanonicalJson.PolicyHash(policy);
         var by = string.IsNullOrWhiteSpace(release.RequestedBy) ? "(requester not named)" : release.RequestedBy;
@@ -217,7 +212,8 @@ public sealed partial class ReleaseHandlers(
     /// </summary>
     internal static IReadOnlyDictionary<string, string[]>? MissingReleaseManager(ReleasePolicy policy, AdmissionCheck check, ReleaseRequest release)
     {
-        if (check.ExtraPlanApprovalRoles.Count == 0 || !policy.IsOnApprovalRoute(release.EffectiveChangeCategory, policy.ReleaseTypes[release.Type].ApprovalStage))
+        var plan = ApprovalPlan.For(policy, release, check.ExtraPlanApprovalRoles);
+        if (check.ExtraPlanApprovalRoles.Count == 0 || !plan.Asks(plan.PlanStage))
         {
             return null;
         }

@@ -93,7 +93,7 @@ public sealed class NoticeEmailTests(SmtpApprovalSystem system)
         var message = Composer(folder).Compose(Context("feature-freeze-notification"));
 
         var policy = ReleasePolicyDefaults.Create();
-        var freeze = CommunicationSchedule.ReleaseTime(policy, new DateOnly(2027, 1, 5)) - TimeSpan.FromDays(14);
+        var freeze = ProductionSlot.Of(policy, new DateOnly(2027, 1, 5), ProductionSlot.AsPlanned).Start - TimeSpan.FromDays(14);
         Assert.Equal($"Freeze for 2027.01.0 on {PolicyTime.DescribeLocal(PolicyTime.Zone(policy), freeze)}", message.Subject);
     }
 

@@ -18,7 +18,7 @@ namespace ReleaseManagement.Approvals.Tests;
 /// host (its own process, durable engine on Azurite, mail through smtp4dev) under a policy whose audiences mix addresses
 /// and roles, in a time zone that is not UTC, and whose T-30 … T-1 offsets put those notices a couple of seconds apart a
 /// little after the test starts (T is the opening of the production window of the target date,
-/// <see cref="CommunicationSchedule.ReleaseTime"/>: today's, or tomorrow's when the window opens after local midnight, so
+/// <see cref="ProductionSlot.Start"/>: today's, or tomorrow's when the window opens after local midnight, so
 /// the test does not depend on the wall clock's date while it runs). The release is requested for the day after and moved
 /// to its day, so no notice is missed however slowly the host starts. The hotfix is driven through its gates by the shared
 /// <see cref="ReleaseFunctions.TestSupport.HotfixDriver"/>. The T-notices are due while the release is still in flight, so they come
@@ -106,7 +106,7 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
             SuccessCriteria = defaults.SuccessCriteria with { WatchDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1), ValidationDelay = TimeSpan.Zero },
             Audiences = Audiences,
         };
-        var t = CommunicationSchedule.ReleaseTime(policy, day);
+        var t = ProductionSlot.Of(policy, day, ProductionSlot.AsPlanned).Start;
         var before = policy.Communications.Where(c => c.Offset < TimeSpan.Zero).OrderBy(c => c.Offset).Select(c => c.Id).ToList();
         return (policy with
         {
@@ -137,7 +137,7 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
 
         var (policy, day) = Policy(firstAt);
 
-        var t = CommunicationSchedule.ReleaseTime(policy, day);
+        var t = ProductionSlot.Of(policy, day, ProductionSlot.AsPlanned).Start;
         Assert.Equal(day, PolicyTime.LocalDate(zone, t));
         Assert.True(t >= firstAt + TimeSpan.FromHours(1), $"T {t:u} is less than an hour after {firstAt:u}");
         var due = policy.Communications.Where(c => c.Offset < TimeSpan.Zero).OrderBy(c => c.Offset).Select(c => t + c.Offset).ToArray();
@@ -158,7 +158,7 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
     {
         var firstAt = DateTimeOffset.FromUnixTimeSeconds((DateTimeOffset.UtcNow + Lead).ToUnixTimeSeconds());
         var (policy, day) = Policy(firstAt);
-        Assert.True(CommunicationSchedule.ReleaseTime(policy, day) >= firstAt + TimeSpan.FromHours(1), $"T on {day} is an hour after {firstAt:u} at the earliest");
+        Assert.True(ProductionSlot.Of(policy, day, ProductionSlot.AsPlanned).Start >= firstAt + TimeSpan.FromHours(1), $"T on {day} is an hour after {firstAt:u} at the earliest");
         await File.WriteAllTextAsync(_policyPath, PolicyJson.Serialize(policy), Ct);
         await using var host = await LocalHostProcess.StartAsync(new Dictionary<string, string>
         {

@@ -130,3 +130,25 @@ public sealed class ApprovalOptionsTests
         Assert.False(options.RequesterMayApprove);
     }
 }
+
+public sealed class NoticeModelApprovalPlanTests
+{
+    private static List<string> PlanApprovers(ReleaseRecord record)
+    {
+        var policy = ReleaseManagement.Policy.ReleasePolicyDefaults.Create();
+        var context = new NoticeContext(new ReleaseManagement.Activities.ReleaseNotice(record.Request.Id, "planning", "Planned", "Planned", []), record, [], []);
+        var model = NoticeModel.Build(context, policy, "https://releases.example.com");
+        return ((IEnumerable<Dictionary<string, object>>)model["planApprovers"]).Select(r => (string)r["role"]).ToList();
+    }
+
+    private static ReleaseRecord Record(string id, ReleaseManagement.Policy.RiskRating impact, ReleaseManagement.Policy.RiskRating probability) =>
+        new(new ReleaseRequest(id, "A release", ReleaseType.Minor, ["Billing"], new DateOnly(2027, 1, 5), Impact: impact, Probability: probability),
+            DateTimeOffset.UnixEpoch, ReleasePhase.Planning, ReleaseStatus.Active, null, DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public void Build_HighRiskRelease_PlanApproversIncludeTheRoleTheRiskAdds()
+    {
+        Assert.Equal(["product-owner", "technical-lead", "release-manager"], PlanApprovers(Record("notice-plan-high", ReleaseManagement.Policy.RiskRating.High, ReleaseManagement.Policy.RiskRating.High)));
+        Assert.Equal(["product-owner", "technical-lead"], PlanApprovers(Record("notice-plan-low", ReleaseManagement.Policy.RiskRating.Low, ReleaseManagement.Policy.RiskRating.Low)));
+    }
+}

@@ -18,7 +18,8 @@ public sealed class DashboardActionsTests
     private readonly FakeTimeProvider _time = new(Now);
 
     private DashboardActions Actions(bool signIn) => new(
-        new ReleaseControlHandlers(new OneRelease(), null!, DefaultPolicy, Options(signIn), _time, NullLogger<ReleaseControlHandlers>.Instance),
+        new ReleaseControlHandlers(new OneRelease(), null!, DefaultPolicy, Options(signIn), _time, NullLogger<ReleaseControlHandlers>.Instance,
+            new ReleaseManagement.Api.Audit.AuditRecorder(new ReleaseFunctions.TestSupport.InMemoryAuditTrail(), _time)),
         new OneRelease(),
         Options(signIn),
         DefaultPolicy,

@@ -170,4 +170,31 @@ public sealed class ReleasePageViewTests
         var integration = view.Pipeline.Single(n => n.Environment == "Integration");
         Assert.Equal($"Approved by lead@example.com at {Format.Time(Now.AddHours(-3))}", integration.Approval);
     }
+
+    [Fact]
+    public void Build_HighRiskRelease_ListsTheRoleTheRiskAddsToThePlanApproval()
+    {
+        var high = Release("r1", ReleasePhase.Planning);
+        high = high with { Request = high.Request with { Impact = RiskRating.High, Probability = RiskRating.High } };
+
+        var plan = Build(high).Approvals.Single(a => a.Stage == "plan");
+        var medium = Build(Release("r2", ReleasePhase.Planning)).Approvals.Single(a => a.Stage == "plan");
+
+        Assert.Equal(["product-owner", "technical-lead", "release-manager"], plan.Roles);
+        Assert.Equal(["product-owner", "technical-lead"], medium.Roles);
+    }
+
+    [Fact]
+    public void Build_ReleaseOverItsCadenceUnderRequireApproval_ListsTheReleaseManagerForThePlan()
+    {
+        var policy = DefaultPolicy with
+        {
+            ReleaseTypes = DefaultPolicy.ReleaseTypes.ToDictionary(kv => kv.Key, kv => kv.Key == ReleaseType.Minor ? kv.Value with { FrequencyRule = FrequencyRule.RequireApproval } : kv.Value),
+        };
+        var record = Release("r1", ReleasePhase.Planning) with { Warnings = [new ReleaseWarning(AdmissionWarnings.OverCadence, "Over the Minor cadence.", Now)] };
+
+        var view = ReleasePageView.Build(new ReleaseDetail(record, [], [], new Dictionary<string, IReadOnlyList<ApprovalDecisionRecord>>(), []), policy, Format, Now);
+
+        Assert.Contains("release-manager", view.Approvals.Single(a => a.Stage == "plan").Roles);
+    }
 }

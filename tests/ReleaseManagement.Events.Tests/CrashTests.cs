@@ -213,7 +213,8 @@ public sealed class CrashTests
             store,
             late,
             h.Time,
-            NullLogger<PipelineEventProcessor>.Instance);
+            NullLogger<PipelineEventProcessor>.Instance,
+            h.Services.GetRequiredService<ReleaseManagement.Ports.IAuditTrail>());
     }
 
     private sealed class Crash(int afterCall) : Exception($"Stopped after storage call {afterCall}.")

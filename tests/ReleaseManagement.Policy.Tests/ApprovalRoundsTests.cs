@@ -95,13 +95,15 @@ public sealed class ApprovalRoundsTests
     }
 
     [Fact]
-    public void PlanApprovalRule_RiskWithExtraRoles_AddsThemToTheTypesRolesOnce()
+    public void ApprovalPlan_RiskWithExtraRoles_AddsThemToTheTypesRolesOnce()
     {
         var policy = TestPolicies.Default;
         var high = RiskEvaluator.Assess(policy.RiskMatrix, RiskRating.High, RiskRating.High);
         var low = RiskEvaluator.Assess(policy.RiskMatrix, RiskRating.Low, RiskRating.Low);
+        var minor = new Releases.ReleaseRequest("m", "Minor", Releases.ReleaseType.Minor, ["Billing"], new DateOnly(2027, 3, 2));
 
-        Assert.Equal([PolicyRoles.ProductOwner, PolicyRoles.TechnicalLead, PolicyRoles.ReleaseManager], policy.PlanApprovalRule(Releases.ReleaseType.Minor, high).RequiredRoles);
-        Assert.Equal(policy.PlanApprovalRule(Releases.ReleaseType.Minor), policy.PlanApprovalRule(Releases.ReleaseType.Minor, low));
+        Assert.Equal([PolicyRoles.ProductOwner, PolicyRoles.TechnicalLead, PolicyRoles.ReleaseManager], ApprovalPlan.For(policy, minor, high, null).Plan.RequiredRoles);
+        Assert.Equal([PolicyRoles.ProductOwner, PolicyRoles.TechnicalLead], ApprovalPlan.For(policy, minor, low, null).Plan.RequiredRoles);
+        Assert.Equal([PolicyRoles.ProductOwner, PolicyRoles.TechnicalLead, PolicyRoles.ReleaseManager], ApprovalPlan.For(policy, minor, high, [PolicyRoles.ReleaseManager]).Plan.RequiredRoles);
     }
 }

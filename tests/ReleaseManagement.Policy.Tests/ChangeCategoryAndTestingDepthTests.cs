@@ -115,35 +115,37 @@ public sealed class ChangeCategoryAndTestingDepthTests
     [Theory]
     [InlineData(ChangeCategory.Standard, new[] { "promotion:integration", "promotion:staging", "promotion:production" }, new[] { "plan" })]
     [InlineData(ChangeCategory.Normal, new[] { "plan", "promotion:integration", "promotion:staging", "promotion:production" }, new string[0])]
-    public void ApprovalRulesFor_MinorOfCategory_KeepsTheStagesOfItsRoute(ChangeCategory category, string[] stages, string[] skipped)
+    public void ApprovalPlan_MinorOfCategory_KeepsTheStagesOfItsRoute(ChangeCategory category, string[] stages, string[] skipped)
     {
         var policy = Default;
         var request = Minor(category);
 
-        Assert.Equal(stages, policy.ApprovalRulesFor(request, Risk(policy, RiskRating.Low)).Select(r => r.Key));
-        Assert.Equal(skipped, policy.SkippedApprovalStages(request));
+        var plan = ApprovalPlan.For(policy, request, Risk(policy, RiskRating.Low), null);
+        Assert.Equal(stages, plan.Stages.Select(r => r.Key));
+        Assert.Equal(skipped, plan.Skipped);
     }
 
     [Fact]
-    public void ApprovalRulesFor_MajorChange_AddsTheCategorysRolesToThePlan()
+    public void ApprovalPlan_MajorChange_AddsTheCategorysRolesToThePlan()
     {
         var policy = WithCategory(ChangeCategory.Major, c => c with { ExtraApprovalRoles = [PolicyRoles.QaLead] });
         var request = new ReleaseRequest("m", "Major", ReleaseType.Major, ["Billing"], new DateOnly(2027, 3, 2));
 
-        var plan = policy.ApprovalRulesFor(request, Risk(policy, RiskRating.Medium)).First();
+        var plan = ApprovalPlan.For(policy, request, Risk(policy, RiskRating.Medium), null).Stages.First();
 
         Assert.Equal(ApprovalStageKeys.Plan, plan.Key);
         Assert.Equal([PolicyRoles.Executive, PolicyRoles.Stakeholder, PolicyRoles.QaLead], plan.Value.RequiredRoles);
     }
 
     [Fact]
-    public void ApprovalRulesFor_EmergencyChange_IsTheEmergencyStageOnly()
+    public void ApprovalPlan_EmergencyChange_IsTheEmergencyStageOnly()
     {
         var policy = Default;
         var request = new ReleaseRequest("h", "Hotfix", ReleaseType.Hotfix, ["Billing"], new DateOnly(2026, 11, 27));
 
-        Assert.Equal([ApprovalStageKeys.Emergency], policy.ApprovalRulesFor(request, Risk(policy, RiskRating.High)).Select(r => r.Key));
-        Assert.Contains(PolicyRoles.ReleaseManager, policy.ApprovalRulesFor(request, Risk(policy, RiskRating.High))[0].Value.RequiredRoles);
+        var plan = ApprovalPlan.For(policy, request, Risk(policy, RiskRating.High), null);
+        Assert.Equal([ApprovalStageKeys.Emergency], plan.Stages.Select(r => r.Key));
+        Assert.Contains(PolicyRoles.ReleaseManager, plan.Plan.RequiredRoles);
     }
 
     [Fact]

@@ -105,7 +105,8 @@ public sealed class PolicyApiTests : IDisposable
         var store = new TableReleaseStore(StorageClients.FromConnectionString(connection!).Tables);
         await using var durable = await DurableTaskTestHost.StartAsync(r => r.AddReleaseTasks(), new DurableTaskTestHostOptions { Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() }, cancellationToken: TestContext.Current.CancellationToken);
         var time = new FakeTimeProvider(NewYorkTime(2026, 11, 27, 10));
-        var handlers = new ReleaseHandlers(store, time, Options.Create(new ReleaseOptions()), NullLogger<ReleaseHandlers>.Instance, Default);
+        var handlers = new ReleaseHandlers(store, time, Options.Create(new ReleaseOptions()), NullLogger<ReleaseHandlers>.Instance, Default,
+            new ReleaseManagement.Api.Audit.AuditRecorder(new ReleaseFunctions.TestSupport.InMemoryAuditTrail(), time));
         var id = $"policy-{Guid.NewGuid():N}";
         var request = new DefaultHttpContext().Request;
         request.ContentType = "application/json";

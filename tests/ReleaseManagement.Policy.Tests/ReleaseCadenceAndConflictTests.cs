@@ -130,9 +130,13 @@ public class ReleaseCadenceAndConflictTests
         Assert.Contains("release manager must approve", Assert.Single(over.Warnings(DateTimeOffset.UnixEpoch)).Message, StringComparison.Ordinal);
         Assert.Empty(within.ExtraPlanApprovalRoles);
         var risk = RiskEvaluator.Assess(policy.RiskMatrix, request.Impact, request.Probability);
-        Assert.Contains(PolicyRoles.ReleaseManager, policy.PlanApprovalRule(request, risk, over.ExtraPlanApprovalRoles).RequiredRoles);
-        Assert.DoesNotContain(PolicyRoles.ReleaseManager, policy.PlanApprovalRule(request, risk, null).RequiredRoles);
-        Assert.Contains(PolicyRoles.ReleaseManager, policy.ApprovalRulesFor(request, risk, over.ExtraPlanApprovalRoles)[0].Value.RequiredRoles);
+        Assert.Contains(PolicyRoles.ReleaseManager, ApprovalPlan.For(policy, request, risk, over.ExtraPlanApprovalRoles).Plan.RequiredRoles);
+        Assert.DoesNotContain(PolicyRoles.ReleaseManager, ApprovalPlan.For(policy, request, risk, null).Plan.RequiredRoles);
+        Assert.Contains(PolicyRoles.ReleaseManager, ApprovalPlan.For(policy, request, risk, over.ExtraPlanApprovalRoles).Stages[0].Value.RequiredRoles);
+        // A stored release carries the over-cadence warning: views and notices find the same role from it.
+        var stored = Stored("new", ReleaseType.Minor, Tuesday) with { Warnings = over.Warnings(DateTimeOffset.UnixEpoch) };
+        Assert.Equal([PolicyRoles.ReleaseManager], ReleaseAdmission.ExtraPlanApprovalRoles(policy, stored));
+        Assert.Contains(PolicyRoles.ReleaseManager, ApprovalPlan.For(policy, stored).Plan.RequiredRoles);
     }
 
     [Fact]
@@ -149,12 +153,12 @@ public class ReleaseCadenceAndConflictTests
     [Fact]
     public void SlotOf_WindowedTypeAndHotfix_AreTheWindowOccurrenceAndTheDate()
     {
-        var slot = ReleaseConflicts.SlotOf(Default, Request("a", ReleaseType.Minor, Tuesday));
-        var hotfix = ReleaseConflicts.SlotOf(Default, Request("h", ReleaseType.Hotfix, Tuesday.AddDays(1)));
+        var slot = ProductionSlot.Of(Default, Request("a", ReleaseType.Minor, Tuesday), ProductionSlot.AsPlanned);
+        var hotfix = ProductionSlot.Of(Default, Request("h", ReleaseType.Hotfix, Tuesday.AddDays(1)), ProductionSlot.AsPlanned);
 
         Assert.Equal(new WindowOccurrence(NewYorkTime(2026, 12, 15, 20), NewYorkTime(2026, 12, 16, 0)), slot.Window);
         Assert.Equal(Tuesday, slot.Date);
-        Assert.Equal(new ProductionSlot(Tuesday.AddDays(1), null), hotfix);
+        Assert.Equal((Tuesday.AddDays(1), (WindowOccurrence?)null), (hotfix.Date, hotfix.Window));
     }
 
     [Fact]

@@ -179,9 +179,12 @@ public class CommunicationScheduleTests
     }
 
     [Fact]
-    public void ReleaseTime_DateWithoutAWindow_IsTheStartOfTheDay()
+    public void For_DateWithoutAWindow_TIsTheWindowTheReleaseWaitsFor()
     {
-        Assert.Equal(NewYorkTime(2027, 3, 15, 0), CommunicationSchedule.ReleaseTime(Default, new DateOnly(2027, 3, 15)));
+        // Monday 2027-03-15 has no window: a windowed release targeting it goes in Tuesday's (ProductionSlot), so T is then.
+        var schedule = CommunicationSchedule.For(Default, new DateOnly(2027, 3, 15), NewYorkTime(2027, 1, 1, 0));
+
+        Assert.Equal(NewYorkTime(2027, 3, 16, 20) - TimeSpan.FromDays(1), schedule.Single(s => s.Id == "final-notice").At);
     }
 
     [Fact]

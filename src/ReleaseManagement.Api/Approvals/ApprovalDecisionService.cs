@@ -24,7 +24,7 @@ public sealed partial class ApprovalDecisionService(
     IOptions<ApprovalOptions> options,
     TimeProvider time,
     ILogger<ApprovalDecisionService> log,
-    AuditRecorder? audit = null)
+    AuditRecorder audit)
 {
     public const int MaxCommentLength = DecisionRequestValidator.MaxCommentLength;
     private const string FormPurpose = "approval-form:v1:";
@@ -256,25 +256,22 @@ public sealed partial class ApprovalDecisionService(
     private async Task RecordAndRaiseAsync(ApprovalDecisionRecord record, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         await decisions.AddAsync(record, cancellationToken);
-        if (audit is not null)
+        var channel = record.Channel == DecisionChannels.EmailLink ? AuditChannels.Link : AuditChannels.Api;
+        var data = new Dictionary<string, string>(StringComparer.Ordinal) { ["stage"] = record.Stage, ["decision"] = record.Approved ? "approved" : "rejected" };
+        if (record.Role is { } role)
         {
-            var channel = record.Channel == DecisionChannels.EmailLink ? AuditChannels.Link : AuditChannels.Api;
-            var data = new Dictionary<string, string>(StringComparer.Ordinal) { ["stage"] = record.Stage, ["decision"] = record.Approved ? "approved" : "rejected" };
-            if (record.Role is { } role)
-            {
-                data["role"] = role;
-            }
-
-            if (record.Comment is { } comment)
-            {
-                data["comment"] = comment;
-            }
-
-            await audit.RecordAsync(
-                new AuditOrigin(channel, record.ClientAddress, record.SignedInAs), record.ReleaseId, AuditActions.Decision, record.Approver,
-                $"{(record.Approved ? "Approved" : "Rejected")} stage '{record.Stage}'" + (record.Role is { } r ? $" as {r}." : "."),
-                $"approvals.{record.Stage}", $"decision:{record.DecisionId}", data, record.DecidedAt, cancellationToken);
+            data["role"] = role;
         }
+
+        if (record.Comment is { } comment)
+        {
+            data["comment"] = comment;
+        }
+
+        await audit.RecordAsync(
+            new AuditOrigin(channel, record.ClientAddress, record.SignedInAs), record.ReleaseId, AuditActions.Decision, record.Approver,
+            $"{(record.Approved ? "Approved" : "Rejected")} stage '{record.Stage}'" + (record.Role is { } r ? $" as {r}." : "."),
+            $"approvals.{record.Stage}", $"decision:{record.DecisionId}", data, record.DecidedAt, cancellationToken);
 
         var decision = new ApprovalDecision(record.DecisionId, record.Stage, record.Approved, record.Approver, record.Comment, record.DecidedAt, record.Role);
         await durable.RaiseEventAsync(record.ReleaseId, ApprovalStages.EventName(record.Stage), decision, cancellationToken);

@@ -28,8 +28,10 @@ public static class NoticeModel
         var link = $"{publicBaseUrl.TrimEnd('/')}/api/releases/{Uri.EscapeDataString(request.Id)}";
         var approvers = ApproverDirectory.Resolve(policy, request.Systems, request.Approvers);
 
-        var window = request.TargetDate == DateOnly.MinValue ? null : WindowCalendar.WindowsOn(policy, request.TargetDate) is [var w, ..] ? w : null;
-        var releaseAt = request.TargetDate == DateOnly.MinValue ? DateTimeOffset.MinValue : CommunicationSchedule.ReleaseTime(policy, request.TargetDate);
+        // The production slot as planned: the same T as the communication timeline and the invite.
+        var slot = request.TargetDate == DateOnly.MinValue ? null : ProductionSlot.Of(policy, request, ProductionSlot.AsPlanned);
+        var window = slot?.Window;
+        var releaseAt = slot?.Start ?? DateTimeOffset.MinValue;
         var deployments = events.Where(e => e.Type == CanonicalEventType.ServiceDeployed).ToArray();
         var rollbacks = events.Where(e => e.Type == CanonicalEventType.ServiceRolledBack).ToArray();
         var incidents = events.Where(e => e.Type == CanonicalEventType.IncidentDetected).ToArray();
@@ -89,7 +91,8 @@ public static class NoticeModel
                 .Select(c => Row(("id", c.Id), ("description", c.Description), ("at", Local(c.At)))).ToList(),
             ["codeFreeze"] = policy.Communications.FirstOrDefault(c => c.Id == "feature-freeze") is { } freeze && releaseAt != DateTimeOffset.MinValue
                 ? Local(releaseAt + freeze.Offset) : string.Empty,
-            ["planApprovers"] = policy.PlanApprovalRule(request.Type).RequiredRoles
+            // Who approves the plan: the type's roles with those the risk, the category and the admission add.
+            ["planApprovers"] = (record is null ? ApprovalPlan.For(policy, request) : ApprovalPlan.For(policy, record)).Plan.RequiredRoles
                 .Select(role => Row(("role", role), ("people", string.Join(", ", approvers.GetValueOrDefault(role) ?? [])))).ToList(),
             ["contacts"] = new[] { PolicyRoles.ReleaseManager, PolicyRoles.TechnicalLead }
                 .Select(role => Row(("role", role), ("people", string.Join(", ", approvers.GetValueOrDefault(role) ?? ["(nobody named)"])))).ToList(),

@@ -23,9 +23,9 @@ public static class ReleaseInvite
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(release);
         var zone = PolicyTime.Zone(policy);
-        var (start, end) = WindowCalendar.WindowsOn(policy, release.TargetDate) is [var w, ..]
-            ? (w.Start, w.End)
-            : (PolicyTime.StartOfDay(zone, release.TargetDate), PolicyTime.StartOfDay(zone, release.TargetDate.AddDays(1)));
+        // The production slot as planned (the window, or the whole day): the same T as the notices' timeline.
+        var slot = ProductionSlot.Of(policy, release, ProductionSlot.AsPlanned);
+        var (start, end) = (slot.Start, slot.End);
         var calendar = new Calendar { Method = cancel ? "CANCEL" : "REQUEST" };
         calendar.AddProperty("X-WR-TIMEZONE", zone.Id);
         var e = new CalendarEvent

@@ -26,7 +26,7 @@ public sealed record CalendarView(IReadOnlyList<CalendarWeek> Weeks, string Time
             .ThenBy(c => c.OtherId, StringComparer.Ordinal)
             .ToLookup(c => c.Slot.Date);
         var notices = active
-            .SelectMany(r => CommunicationSchedule.For(policy, r.Request.TargetDate, now)
+            .SelectMany(r => CommunicationSchedule.For(policy, r.Request, now)
                 .Where(c => c.At >= now)
                 .Select(c => (Date: PolicyTime.LocalDate(zone, c.At), Notice: new CalendarNotice(
                     r.Request.Id, DashboardRoutes.Release(r.Request.Id), Offset(c.Offset), c.Description, format.Time(c.At)[11..]))))

@@ -61,7 +61,7 @@ public sealed class DashboardReader(
             return null;
         }
 
-        var stages = policy.ApprovalRulesFor(record.Request.Type).Select(r => r.Key)
+        var stages = ApprovalPlan.For(policy, record).Route
             .Concat((record.PendingApprovals ?? []).Select(p => p.Stage))
             .Distinct(StringComparer.Ordinal)
             .ToArray();

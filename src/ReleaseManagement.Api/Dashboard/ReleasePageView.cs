@@ -154,7 +154,8 @@ public sealed partial record ReleasePageView(
         ReleaseRecord r, ReleasePolicy policy, IReadOnlyDictionary<string, IReadOnlyList<ApprovalDecisionRecord>> decisions,
         DisplayFormat format, DateTimeOffset now)
     {
-        var stages = policy.ApprovalRulesFor(r.Request.Type).Select(x => x.Key)
+        var plan = ApprovalPlan.For(policy, r);
+        var stages = plan.Route
             .Concat(decisions.Keys)
             .Concat((r.PendingApprovals ?? []).Select(p => p.Stage))
             .Distinct(StringComparer.Ordinal);
@@ -178,13 +179,16 @@ public sealed partial record ReleasePageView(
                 state,
                 decided.Select(d => new DecisionRow(d.Approver, d.Role, d.Approved ? "Approved" : "Rejected", d.Approved, d.Comment,
                     format.Time(d.DecidedAt), DisplayFormat.Iso(d.DecidedAt), d.Channel)).ToArray(),
-                waiting);
+                waiting)
+            {
+                Roles = plan.RuleOf(stage)?.RequiredRoles ?? [],
+            };
         }).ToArray();
     }
 
     /// <summary>A stage nobody was asked about yet: pre-approved when the release's change category skips it, else still to come.</summary>
     internal static string NotAsked(ReleaseRecord r, ReleasePolicy policy, string stage) =>
-        policy.IsOnApprovalRoute(r.Request.EffectiveChangeCategory, stage) ? "Not asked yet" : $"Pre-approved ({r.Request.EffectiveChangeCategory} change)";
+        ApprovalPlan.For(policy, r).PreApproves(stage) ? $"Pre-approved ({r.Request.EffectiveChangeCategory} change)" : "Not asked yet";
 
     /// <summary>The policy's communication timeline for the target date, with what the timeline says was sent or missed.</summary>
     internal static IReadOnlyList<CommunicationRow> BuildCommunications(
@@ -201,7 +205,7 @@ public sealed partial record ReleasePageView(
             }
         }
 
-        return CommunicationSchedule.For(policy, r.Request.TargetDate, now)
+        return CommunicationSchedule.For(policy, r.Request, now)
             .Select(c =>
             {
                 var offset = c.Offset < TimeSpan.Zero ? $"T-{DescribeOffset(-c.Offset)}" : c.Offset == TimeSpan.Zero ? "T" : $"T+{DescribeOffset(c.Offset)}";
@@ -274,7 +278,11 @@ public sealed record GateRow(string Item, string Verdict, string? Reason, string
 
 public sealed record EvidenceRow(string Item, string Kind, string Value, string By, string? Note, string At, string AtIso);
 
-public sealed record ApprovalStageView(string Stage, string Name, string State, IReadOnlyList<DecisionRow> Decisions, IReadOnlyList<WaitingRole> Waiting);
+public sealed record ApprovalStageView(string Stage, string Name, string State, IReadOnlyList<DecisionRow> Decisions, IReadOnlyList<WaitingRole> Waiting)
+{
+    /// <summary>The roles the release's approval plan asks of the stage (<see cref="ApprovalPlan"/>): risk, category and cadence roles included.</summary>
+    public IReadOnlyList<string> Roles { get; init; } = [];
+}
 
 public sealed record DecisionRow(string Approver, string? Role, string Decision, bool Approved, string? Comment, string At, string AtIso, string Channel);
 

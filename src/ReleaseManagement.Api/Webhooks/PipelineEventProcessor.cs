@@ -35,7 +35,7 @@ public sealed partial class PipelineEventProcessor(
     LateEventMarker late,
     TimeProvider time,
     ILogger<PipelineEventProcessor> log,
-    IAuditTrail? audit = null)
+    IAuditTrail audit)
 {
     public async Task<ProcessOutcome> ProcessAsync(string messageText, DurableTaskClient durable, CancellationToken cancellationToken)
     {
@@ -122,7 +122,7 @@ public sealed partial class PipelineEventProcessor(
         {
             if (outcome == EventDelivery.Raised)
             {
-                if (audit is not null && AuditEntryOf(evt) is { } entry)
+                if (AuditEntryOf(evt) is { } entry)
                 {
                     await audit.AppendAsync(entry, cancellationToken);
                 }

@@ -12,18 +12,18 @@ namespace ReleaseManagement.Activities;
 /// <see cref="ReleaseStatus.Active"/>), the <c>window-conflict</c> warnings it caused on other releases are lifted
 /// (<see cref="AdmissionWriter.LiftEndedAsync"/>, the cancel's path; idempotent too).
 /// </summary>
-public sealed class RecordReleaseStatus(IReleaseStore store, IAuditTrail? audit = null, AdmissionWriter? admission = null)
+public sealed class RecordReleaseStatus(IReleaseStore store, IAuditTrail audit, AdmissionWriter admission)
 {
     public async Task RunAsync(ReleaseStatusUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
         await store.ApplyAsync(update, cancellationToken);
-        if (audit is not null && AuditEntryOf(update) is { } entry)
+        if (AuditEntryOf(update) is { } entry)
         {
             await audit.AppendAsync(entry, cancellationToken);
         }
 
-        if (admission is not null && update.Status != ReleaseStatus.Active && !update.TimelineOnly)
+        if (update.Status != ReleaseStatus.Active && !update.TimelineOnly)
         {
             await admission.LiftEndedAsync(update.ReleaseId, update.At, cancellationToken);
         }
@@ -38,15 +38,12 @@ public sealed class RecordReleaseStatus(IReleaseStore store, IAuditTrail? audit 
     {
         ArgumentNullException.ThrowIfNull(updates);
         await store.ApplyAllAsync(updates, cancellationToken);
-        if (audit is not null)
+        foreach (var entry in updates.Select(AuditEntryOf).OfType<AuditEntry>())
         {
-            foreach (var entry in updates.Select(AuditEntryOf).OfType<AuditEntry>())
-            {
-                await audit.AppendAsync(entry, cancellationToken);
-            }
+            await audit.AppendAsync(entry, cancellationToken);
         }
 
-        if (admission is not null && updates.LastOrDefault(u => u.Status != ReleaseStatus.Active && !u.TimelineOnly) is { } ended)
+        if (updates.LastOrDefault(u => u.Status != ReleaseStatus.Active && !u.TimelineOnly) is { } ended)
         {
             await admission.LiftEndedAsync(ended.ReleaseId, ended.At, cancellationToken);
         }

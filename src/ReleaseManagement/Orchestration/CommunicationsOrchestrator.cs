@@ -108,7 +108,7 @@ public static class CommunicationsOrchestrator
             }
         }
 
-        var schedule = CommunicationSchedule.For(policy, release.TargetDate, now);
+        var schedule = CommunicationSchedule.For(policy, release, now);
         foreach (var c in schedule.Where(c => c.Status == CommunicationStatus.Missed))
         {
             missed.Add(c.Id);
@@ -165,7 +165,7 @@ public static class CommunicationsOrchestrator
                 reschedule = context.WaitForExternalEvent<DateOnly>(RescheduleEvent);
                 var previous = release.TargetDate;
                 release = release with { TargetDate = date };
-                schedule = CommunicationSchedule.For(policy, date, Now(context));
+                schedule = CommunicationSchedule.For(policy, release, Now(context));
                 // The window moves in people's calendars: the invite goes out again with a higher SEQUENCE.
                 inviteSequence++;
 

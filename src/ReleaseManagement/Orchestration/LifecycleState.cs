@@ -23,8 +23,12 @@ internal sealed class LifecycleState
         Log = context.CreateReplaySafeLogger(typeof(ReleaseLifecycle).FullName!);
         Approvers = ApproverDirectory.Resolve(Policy, Release.Systems, Release.Approvers);
         Risk = RiskEvaluator.Assess(Policy.RiskMatrix, Release.Impact, Release.Probability);
+        Approvals = ApprovalPlan.For(Policy, Release, Risk, input.ExtraPlanApprovalRoles);
         Inbox = new ReleaseInbox(context, Log, Policy.TestSuiteEvidence);
     }
+
+    /// <summary>Who approves each stage of this release (<see cref="ApprovalPlan"/>): its risk, category and admission roles included.</summary>
+    public ApprovalPlan Approvals { get; }
 
     public TaskOrchestrationContext Context { get; }
 

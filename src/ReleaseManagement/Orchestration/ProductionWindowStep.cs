@@ -2,7 +2,7 @@ using ReleaseManagement.Policy;
 
 namespace ReleaseManagement.Orchestration;
 
-/// <summary>Waits for the next production window from the target date on (<see cref="WindowCalendar"/>), re-planning when the date moves.</summary>
+/// <summary>Waits for the release's production slot (<see cref="ProductionSlot"/>, from the orchestration's time), re-planning when the date moves.</summary>
 internal sealed class ProductionWindowStep(LifecycleState state, StatusRecorder status, LifecycleWait wait)
 {
     public async Task RunAsync()
@@ -10,10 +10,9 @@ internal sealed class ProductionWindowStep(LifecycleState state, StatusRecorder 
         state.Stage = ReleaseStages.Window;
         while (true)
         {
-            var zone = PolicyTime.Zone(state.Policy);
-            var from = PolicyTime.StartOfDay(zone, state.Release.TargetDate);
+            // The orchestration's own (replayed) time: the slot is the same on every replay.
             var now = state.Now;
-            var window = WindowCalendar.NextWindow(state.Policy, from > now ? from : now);
+            var window = ProductionSlot.Of(state.Policy, state.Release.TargetDate, now).Window;
             var version = state.TargetVersion;
             if (window is null)
             {

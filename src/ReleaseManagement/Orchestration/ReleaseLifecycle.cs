@@ -116,11 +116,11 @@ public sealed class ReleaseLifecycle
             await _gate.RunAsync(ReleaseStages.Planning, new EffectiveGate(planning, []));
         }
 
-        if (!policy.IsOnApprovalRoute(release.EffectiveChangeCategory, planStage))
+        if (_state.Approvals.PreApproves(planStage))
         {
             await _approval.SkipAsync(planStage);
         }
-        else if (await _approval.RunAsync(planStage, policy.PlanApprovalRule(release, risk, _state.Input.ExtraPlanApprovalRoles), planning, gateBlocks: policy.Planning.Blocking) is { } rejected)
+        else if (await _approval.RunAsync(planStage, _state.Approvals.Plan, planning, gateBlocks: policy.Planning.Blocking) is { } rejected)
         {
             return rejected;
         }

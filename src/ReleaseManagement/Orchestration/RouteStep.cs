@@ -20,9 +20,9 @@ internal sealed class RouteStep(
         await wait.UntilAsync(() => step.Trigger.All(t => state.Inbox.Satisfied(t, state.Policy)), null);
         var effective = ReleaseGates.For(state.Policy, state.Risk, step.Gates, step.Validation);
         await gate.RunAsync(ReleaseStages.Gate(step.To), effective, environment: step.To);
-        if (step.ApprovalStage is { } stage && state.Policy.Approvals.TryGetValue(stage, out var rule))
+        if (step.ApprovalStage is { } stage && state.Approvals.RuleOf(stage) is { } rule)
         {
-            if (!state.Policy.IsOnApprovalRoute(state.Release.EffectiveChangeCategory, stage))
+            if (state.Approvals.PreApproves(stage))
             {
                 await approval.SkipAsync(stage);
             }

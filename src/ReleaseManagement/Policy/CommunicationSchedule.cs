@@ -1,3 +1,5 @@
+using ReleaseManagement.Releases;
+
 namespace ReleaseManagement.Policy;
 
 public enum CommunicationStatus
@@ -39,13 +41,15 @@ public static class CommunicationSchedule
             .ThenBy(s => s.Id, StringComparer.Ordinal)
             .ToArray();
 
-    /// <summary>The timeline for a target date: T is <see cref="ReleaseTime"/> of that date.</summary>
-    public static IReadOnlyList<ScheduledCommunication> For(ReleasePolicy policy, DateOnly targetDate, DateTimeOffset now) =>
-        For(policy, ReleaseTime(policy, targetDate), now);
+    /// <summary>
+    /// The timeline of <paramref name="release"/>: T is the start of its production slot as planned
+    /// (<see cref="ProductionSlot.Of(ReleasePolicy, ReleaseRequest, DateTimeOffset)"/> at <see cref="ProductionSlot.AsPlanned"/>),
+    /// so the timeline does not drift as the clock moves on.
+    /// </summary>
+    public static IReadOnlyList<ScheduledCommunication> For(ReleasePolicy policy, ReleaseRequest release, DateTimeOffset now) =>
+        For(policy, ProductionSlot.Of(policy, release, ProductionSlot.AsPlanned).Start, now);
 
-    /// <summary>T for a target date: the opening of its first production window, or the start of the day when it has none.</summary>
-    public static DateTimeOffset ReleaseTime(ReleasePolicy policy, DateOnly targetDate) =>
-        WindowCalendar.WindowsOn(policy, targetDate) is [var first, ..]
-            ? first.Start
-            : PolicyTime.StartOfDay(PolicyTime.Zone(policy), targetDate);
+    /// <summary>The timeline of a release of a type that uses release windows, targeting <paramref name="targetDate"/>.</summary>
+    public static IReadOnlyList<ScheduledCommunication> For(ReleasePolicy policy, DateOnly targetDate, DateTimeOffset now) =>
+        For(policy, ProductionSlot.Of(policy, targetDate, ProductionSlot.AsPlanned).Start, now);
 }

@@ -107,7 +107,7 @@ public static class GateEvaluator
         // the release some other way (a pipeline event) does not count either.
         var entitled = approvers is null
             ? complete
-            : complete.Where(w => ApproverDirectory.RolesOf(approvers, item.WaiverRoles, w.ApprovedBy).Count > 0).ToList();
+            : complete.Where(w => GateEntitlement.Allows(item, EvidenceKinds.Waiver, w.ApprovedBy, approvers)).ToList();
         var valid = entitled.OrderBy(w => w.At).LastOrDefault();
         if (valid is null)
         {
@@ -154,9 +154,9 @@ public static class GateEvaluator
         GateItem item, IReadOnlyList<GateAttestation> all, IReadOnlyDictionary<string, IReadOnlyList<string>>? approvers)
     {
         var forItem = all.Where(a => SameItem(a.Item, item.Id) && !string.IsNullOrWhiteSpace(a.By)).ToList();
-        var eligible = approvers is null || item.AttestationRoles.Count == 0
+        var eligible = approvers is null
             ? forItem
-            : forItem.Where(a => ApproverDirectory.RolesOf(approvers, item.AttestationRoles, a.By).Count > 0).ToList();
+            : forItem.Where(a => GateEntitlement.Allows(item, EvidenceKinds.Attestation, a.By, approvers)).ToList();
         var attestation = Latest(eligible, a => a.At);
         if (attestation is null)
         {

@@ -63,8 +63,7 @@ public sealed record AdmissionCheck(
             .ToArray();
 
     /// <summary>The roles the plan approval gains: the release manager when the type's rule is <c>RequireApproval</c> and the release is over its cadence.</summary>
-    public IReadOnlyList<string> ExtraPlanApprovalRoles =>
-        FrequencyRule == FrequencyRule.RequireApproval && CadenceCollisions.Count > 0 ? [PolicyRoles.ReleaseManager] : [];
+    public IReadOnlyList<string> ExtraPlanApprovalRoles => ReleaseAdmission.CadenceApprovalRoles(FrequencyRule, CadenceCollisions.Count > 0);
 
     /// <summary>The warnings the release carries when accepted (none when refused).</summary>
     public IReadOnlyList<ReleaseWarning> Warnings(DateTimeOffset at)
@@ -130,6 +129,22 @@ public sealed record AdmissionCheck(
 /// </summary>
 public static class ReleaseAdmission
 {
+    /// <summary>The roles a release over its type's cadence adds to its plan approval: the release manager under <see cref="FrequencyRule.RequireApproval"/>.</summary>
+    internal static IReadOnlyList<string> CadenceApprovalRoles(FrequencyRule rule, bool overCadence) =>
+        rule == FrequencyRule.RequireApproval && overCadence ? [PolicyRoles.ReleaseManager] : [];
+
+    /// <summary>
+    /// The roles the admission of a stored release added to its plan approval (<see cref="AdmissionCheck.ExtraPlanApprovalRoles"/>),
+    /// from the over-cadence warning it carries.
+    /// </summary>
+    public static IReadOnlyList<string> ExtraPlanApprovalRoles(ReleasePolicy policy, ReleaseRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(record);
+        var rule = policy.ReleaseTypes.TryGetValue(record.Request.Type, out var typePolicy) ? typePolicy.FrequencyRule : FrequencyRule.Warn;
+        return CadenceApprovalRoles(rule, (record.Warnings ?? []).Any(w => w.Code == AdmissionWarnings.OverCadence));
+    }
+
     /// <summary>The statuses a release counts for its type's cadence: it is going ahead or it took place (not cancelled, rejected, failed or rolled back).</summary>
     public static bool CountsForCadence(ReleaseStatus status) => status is ReleaseStatus.Active or ReleaseStatus.Completed;
 
@@ -171,7 +186,7 @@ public static class ReleaseAdmission
     public static (DateOnly From, DateOnly To) TargetRange(ReleasePolicy policy, ReleaseRequest release)
     {
         ArgumentNullException.ThrowIfNull(release);
-        var slot = ReleaseConflicts.SlotOf(policy, release);
+        var slot = ProductionSlot.Of(policy, release, ProductionSlot.AsPlanned);
         var from = release.TargetDate.AddDays(-ConflictLookBackDays);
         var to = slot.Date > release.TargetDate ? slot.Date : release.TargetDate;
         if (ReleaseCadence.Of(policy, release.Type) is { } cadence)

@@ -2,50 +2,17 @@ using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Policy;
 
-/// <summary>
-/// Where a release reaches production: the production window occurrence its target date leads to (the first window from the
-/// start of its target date on, as the orchestration waits for it), or — for a type that does not use release windows
-/// (hotfix) or when no window opens — just its target date. <see cref="Date"/> is the window's date in the policy time zone.
-/// </summary>
-public sealed record ProductionSlot(DateOnly Date, WindowOccurrence? Window)
-{
-    /// <summary>
-    /// Whether two releases in these slots reach production together: the same window occurrence when both have one, else
-    /// the same date.
-    /// </summary>
-    public bool Overlaps(ProductionSlot other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        return Window is not null && other.Window is not null ? Window == other.Window : Date == other.Date;
-    }
-}
-
 /// <summary>Release <see cref="ReleaseId"/> conflicts with <see cref="OtherId"/> on <see cref="System"/> (as the first release names it).</summary>
 public sealed record ReleaseConflict(string ReleaseId, string OtherId, DateOnly OtherTargetDate, string System, ProductionSlot Slot);
 
 /// <summary>
 /// The conflict rule, in one place for the request handlers and the dashboard: two <em>active</em> releases conflict when
-/// they touch a common system (names compared case-insensitively) in the same production slot (<see cref="ProductionSlot"/>).
+/// they touch a common system (names compared case-insensitively) in the same production slot as planned
+/// (<see cref="ProductionSlot.Of(ReleasePolicy, ReleaseRequest, DateTimeOffset)"/> at <see cref="ProductionSlot.AsPlanned"/>:
+/// a stored conflict must not appear or vanish as the clock moves on).
 /// </summary>
 public static class ReleaseConflicts
 {
-    /// <summary>The production slot of <paramref name="request"/> under <paramref name="policy"/>.</summary>
-    public static ProductionSlot SlotOf(ReleasePolicy policy, ReleaseRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(policy);
-        ArgumentNullException.ThrowIfNull(request);
-        if (policy.ReleaseTypes.TryGetValue(request.Type, out var type) && type.UsesReleaseWindows)
-        {
-            var zone = PolicyTime.Zone(policy);
-            if (WindowCalendar.NextWindow(policy, PolicyTime.StartOfDay(zone, request.TargetDate)) is { } window)
-            {
-                return new ProductionSlot(PolicyTime.LocalDate(zone, window.Start), window);
-            }
-        }
-
-        return new ProductionSlot(request.TargetDate, null);
-    }
-
     /// <summary>
     /// The conflicts of <paramref name="release"/> with <paramref name="others"/> (only active ones count; the release itself,
     /// by id, is skipped): one per other release and shared system, in the release's system order, then by other id.
@@ -53,10 +20,10 @@ public static class ReleaseConflicts
     public static IReadOnlyList<ReleaseConflict> For(ReleasePolicy policy, ReleaseRequest release, IEnumerable<ReleaseRecord> others)
     {
         ArgumentNullException.ThrowIfNull(others);
-        var slot = SlotOf(policy, release);
+        var slot = ProductionSlot.Of(policy, release, ProductionSlot.AsPlanned);
         var candidates = others
             .Where(o => o.Status == ReleaseStatus.Active && !string.Equals(o.Request.Id, release.Id, StringComparison.Ordinal))
-            .Select(o => (Record: o, Slot: SlotOf(policy, o.Request)))
+            .Select(o => (Record: o, Slot: ProductionSlot.Of(policy, o.Request, ProductionSlot.AsPlanned)))
             .Where(o => slot.Overlaps(o.Slot))
             .OrderBy(o => o.Record.Request.Id, StringComparer.Ordinal)
             .ToArray();
@@ -75,11 +42,11 @@ public static class ReleaseConflicts
     {
         ArgumentNullException.ThrowIfNull(records);
         var active = records.Where(r => r.Status == ReleaseStatus.Active).ToArray();
-        var byDate = active.Select(r => (Record: r, Slot: SlotOf(policy, r.Request))).ToLookup(x => x.Slot.Date);
+        var byDate = active.Select(r => (Record: r, Slot: ProductionSlot.Of(policy, r.Request, ProductionSlot.AsPlanned))).ToLookup(x => x.Slot.Date);
         var conflicts = new List<ReleaseConflict>();
         foreach (var release in active)
         {
-            var slot = SlotOf(policy, release.Request);
+            var slot = ProductionSlot.Of(policy, release.Request, ProductionSlot.AsPlanned);
             var sameDay = byDate[slot.Date].Select(x => x.Record).ToArray();
             if (sameDay.Length > 1)
             {

@@ -73,64 +73,6 @@ public sealed record ReleasePolicy
     public PlanningPolicy Planning { get; init; } = new();
 
     /// <summary>
-    /// The plan (or emergency) approval rule of <paramref name="request"/> at <paramref name="risk"/>: the type's rule with
-    /// the roles the risk's mitigation and the change category add (<see cref="ChangeCategoryPolicy.ExtraApprovalRoles"/>).
-    /// </summary>
-    public ApprovalRule PlanApprovalRule(ReleaseRequest request, RiskAssessment risk)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var rule = PlanApprovalRule(request.Type, risk);
-        var extra = ChangeCategories.TryGetValue(request.EffectiveChangeCategory, out var category) ? category.ExtraApprovalRoles : [];
-        return extra.Count > 0 ? rule with { RequiredRoles = [.. rule.RequiredRoles.Union(extra, StringComparer.Ordinal)] } : rule;
-    }
-
-    /// <summary>
-    /// <see cref="PlanApprovalRule(ReleaseRequest, RiskAssessment)"/> with <paramref name="extraRoles"/> added: the roles the
-    /// request-time rules add for this one release (the release manager for a release over its type's cadence under
-    /// <see cref="FrequencyRule.RequireApproval"/>). Null or empty adds nothing.
-    /// </summary>
-    public ApprovalRule PlanApprovalRule(ReleaseRequest request, RiskAssessment risk, IReadOnlyList<string>? extraRoles)
-    {
-        var rule = PlanApprovalRule(request, risk);
-        return extraRoles is { Count: > 0 } ? rule with { RequiredRoles = [.. rule.RequiredRoles.Union(extraRoles, StringComparer.Ordinal)] } : rule;
-    }
-
-    /// <summary>
-    /// Whether a change of <paramref name="category"/> goes through approval stage <paramref name="stage"/>: only the
-    /// stages of its <see cref="ChangeCategoryPolicy.ApprovalRoute"/> run; the others are pre-approved.
-    /// </summary>
-    public bool IsOnApprovalRoute(ChangeCategory category, string stage) =>
-        !ChangeCategories.TryGetValue(category, out var policy) || policy.ApprovalRoute.Contains(stage, StringComparer.Ordinal);
-
-    /// <summary>
-    /// Every approval rule <paramref name="request"/> needs, by stage key, in the order they apply: the stages of its type's
-    /// route that its change category's approval route keeps, the plan rule with the risk's and the category's roles.
-    /// </summary>
-    public IReadOnlyList<KeyValuePair<string, ApprovalRule>> ApprovalRulesFor(ReleaseRequest request, RiskAssessment risk) =>
-        ApprovalRulesFor(request, risk, null);
-
-    /// <summary>
-    /// <see cref="ApprovalRulesFor(ReleaseRequest, RiskAssessment)"/> with <paramref name="extraPlanRoles"/> added to the plan
-    /// rule (<see cref="PlanApprovalRule(ReleaseRequest, RiskAssessment, IReadOnlyList{string}?)"/>).
-    /// </summary>
-    public IReadOnlyList<KeyValuePair<string, ApprovalRule>> ApprovalRulesFor(ReleaseRequest request, RiskAssessment risk, IReadOnlyList<string>? extraPlanRoles)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var category = request.EffectiveChangeCategory;
-        return ApprovalRulesFor(request.Type)
-            .Select((r, i) => i == 0 ? new KeyValuePair<string, ApprovalRule>(r.Key, PlanApprovalRule(request, risk, extraPlanRoles)) : r)
-            .Where(r => IsOnApprovalRoute(category, r.Key))
-            .ToArray();
-    }
-
-    /// <summary>The stage keys of <paramref name="request"/>'s type route that its change category skips (pre-approved).</summary>
-    public IReadOnlyList<string> SkippedApprovalStages(ReleaseRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return ApprovalRulesFor(request.Type).Select(r => r.Key).Where(s => !IsOnApprovalRoute(request.EffectiveChangeCategory, s)).ToArray();
-    }
-
-    /// <summary>
     /// The people the communications reach, by audience name (<c>stakeholders</c>, <c>operations</c>, ...): email
     /// addresses, <c>role:NAME</c> (the role's people for the release) and <c>webhook:NAME</c> (a chat channel). Systems add
     /// to them (<see cref="SystemPolicy.Audiences"/>) and so may a release request. Optional; defaults to
@@ -141,48 +83,9 @@ public sealed record ReleasePolicy
     /// <summary>Who hears a release's outcome (completed, failed, rolled back, cancelled, rejected) and a moved date. Optional; default the stakeholders.</summary>
     public IReadOnlyList<string> OutcomeAudiences { get; init; } = ["stakeholders"];
 
-    /// <summary>
-    /// The approval rule a release of <paramref name="type"/> is planned under: the type's approval stage, with the type's
-    /// approval roles when it names any (Major: executive + stakeholder; Minor: product owner + technical lead; ...).
-    /// </summary>
-    public ApprovalRule PlanApprovalRule(ReleaseType type)
-    {
-        var typePolicy = ReleaseTypes[type];
-        var rule = Approvals[typePolicy.ApprovalStage];
-        return typePolicy.ApprovalRoles.Count > 0 ? rule with { RequiredRoles = typePolicy.ApprovalRoles } : rule;
-    }
-
-    /// <summary>
-    /// The plan approval rule of a release of <paramref name="type"/> at <paramref name="risk"/>: <see cref="PlanApprovalRule(ReleaseType)"/>
-    /// with the roles the risk level's mitigation adds (<see cref="RiskMitigation.ExtraApprovalRoles"/>).
-    /// </summary>
-    public ApprovalRule PlanApprovalRule(ReleaseType type, RiskAssessment risk)
-    {
-        ArgumentNullException.ThrowIfNull(risk);
-        var rule = PlanApprovalRule(type);
-        var extra = risk.Mitigation.ExtraApprovalRoles;
-        return extra.Count > 0 ? rule with { RequiredRoles = [.. rule.RequiredRoles.Union(extra, StringComparer.Ordinal)] } : rule;
-    }
-
     /// <summary>The promotion steps a release of <paramref name="type"/> goes through.</summary>
     public IReadOnlyList<PromotionStep> PromotionRoute(ReleaseType type) =>
         ReleaseTypes[type].PromotionRoute == PromotionRouteKind.Hotfix ? Promotion.HotfixRoute : Promotion.Route;
-
-    /// <summary>Every approval rule a release of <paramref name="type"/> needs, by stage key, in the order they apply.</summary>
-    public IReadOnlyList<KeyValuePair<string, ApprovalRule>> ApprovalRulesFor(ReleaseType type)
-    {
-        var typePolicy = ReleaseTypes[type];
-        var rules = new List<KeyValuePair<string, ApprovalRule>> { new(typePolicy.ApprovalStage, PlanApprovalRule(type)) };
-        foreach (var step in PromotionRoute(type))
-        {
-            if (step.ApprovalStage is { } stage && rules.All(r => r.Key != stage))
-            {
-                rules.Add(new(stage, Approvals[stage]));
-            }
-        }
-
-        return rules;
-    }
 }
 
 /// <summary>The approval stage keys the policy defines rules for (and the orchestration asks decisions on).</summary>

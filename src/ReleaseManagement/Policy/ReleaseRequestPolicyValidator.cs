@@ -146,7 +146,7 @@ public static class ReleaseRequestPolicyValidator
         var missing = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var onlyRequester = new HashSet<string>(StringComparer.Ordinal);
         var risk = RiskEvaluator.Assess(policy.RiskMatrix, request.Impact, request.Probability);
-        var rules = policy.ChangeCategories.ContainsKey(request.EffectiveChangeCategory) ? policy.ApprovalRulesFor(request, risk) : policy.ApprovalRulesFor(request.Type);
+        var rules = ApprovalPlan.For(policy, request, risk, null).Stages;
         foreach (var (stage, rule) in rules)
         {
             var rolesWithoutApprover = new List<string>();
@@ -194,13 +194,14 @@ public static class ReleaseRequestPolicyValidator
 
     private static void CheckWindow(ReleasePolicy policy, TimeZoneInfo zone, ReleaseRequest request, DateTimeOffset now, ValidationErrors errors)
     {
-        if (WindowCalendar.WindowsOn(policy, request.TargetDate).Any(w => w.End > now))
+        // The slot the release would wait for from now: the target date is fine when that window is open on it.
+        var slot = ProductionSlot.Of(policy, request.TargetDate, now);
+        if (slot.HasWindowOn(policy, request.TargetDate))
         {
             return;
         }
 
-        var from = PolicyTime.StartOfDay(zone, request.TargetDate);
-        var next = WindowCalendar.NextWindow(policy, from > now ? from : now);
+        var next = slot.Window;
         var blackout = policy.ReleaseWindows.Blackouts.FirstOrDefault(b => b.From <= request.TargetDate && request.TargetDate <= b.To);
         var because = blackout is not null
             ? $"falls in the blackout {blackout.From:yyyy-MM-dd} to {blackout.To:yyyy-MM-dd} ({blackout.Reason})"

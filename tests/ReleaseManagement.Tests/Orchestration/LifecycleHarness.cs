@@ -31,6 +31,12 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     public InMemoryReleaseStore Store { get; } = new();
 
+    /// <summary>The audit trail the status activity writes (required, as in the hosts).</summary>
+    public ReleaseFunctions.TestSupport.InMemoryAuditTrail Audit { get; } = new();
+
+    /// <summary>The status activity as the hosts compose it: the store, the audit trail and the admission writer.</summary>
+    public RecordReleaseStatus RecordStatus => new(Store, Audit, new AdmissionWriter(Store, ReleasePolicyDefaults.Create()));
+
     public ConcurrentQueue<RequestApprovalsInput> ApprovalRequests { get; } = new();
 
     public ConcurrentQueue<CloseApprovalStageInput> ClosedStages { get; } = new();
@@ -139,14 +145,14 @@ public sealed class LifecycleHarness : IAsyncDisposable
         AsyncActivity<ReleaseStatusUpdate, bool>(ActivityNames.RecordReleaseStatus, async (_, u) =>
         {
             harness.StatusActivities.AddOrUpdate(u.ReleaseId, 1, (_, n) => n + 1);
-            await new RecordReleaseStatus(harness.Store).RunAsync(u);
+            await harness.RecordStatus.RunAsync(u);
             await harness.OnStatusRecorded(u);
             return true;
         });
         AsyncActivity<ReleaseStatusUpdate[], bool>(ActivityNames.RecordReleaseStatuses, async (_, updates) =>
         {
             harness.StatusActivities.AddOrUpdate(updates[0].ReleaseId, 1, (_, n) => n + 1);
-            await new RecordReleaseStatus(harness.Store).RunAllAsync(updates);
+            await harness.RecordStatus.RunAllAsync(updates);
             foreach (var u in updates)
             {
                 await harness.OnStatusRecorded(u);

@@ -38,7 +38,7 @@ public sealed class ConflictLiftTests
         new(id, ReleasePhase.Closed, status, $"Ended {status}.", Ended, "closed", PendingApprovals: [],
             Timeline: new TimelineEntry(9, Ended, ReleasePhase.Closed, TimelineKinds.Outcome, $"Ended {status}."));
 
-    private static RecordReleaseStatus Activity(InMemoryReleaseStore store) => new(store, admission: new AdmissionWriter(store, Policy));
+    private static RecordReleaseStatus Activity(InMemoryReleaseStore store) => new(store, new ReleaseFunctions.TestSupport.InMemoryAuditTrail(), new AdmissionWriter(store, Policy));
 
     private static async Task<string?> ConflictWarningAsync(InMemoryReleaseStore store, string id) =>
         (await store.GetAsync(id))!.Warnings?.SingleOrDefault(w => w.Code == AdmissionWarnings.WindowConflict)?.Message;

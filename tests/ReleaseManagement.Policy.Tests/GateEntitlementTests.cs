@@ -1,0 +1,63 @@
+using static ReleaseManagement.Policy.Tests.TestPolicies;
+
+namespace ReleaseManagement.Policy.Tests;
+
+/// <summary>The one rule of who may attest, waive or report a gate item (<see cref="GateEntitlement"/>).</summary>
+public class GateEntitlementTests
+{
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> People = new Dictionary<string, IReadOnlyList<string>>
+    {
+        [PolicyRoles.ReleaseManager] = ["rm@example.com"],
+        [PolicyRoles.TechnicalLead] = ["lead@example.com"],
+    };
+
+    private static GateItem Item(IReadOnlyList<string> attesters, IReadOnlyList<string> waivers) => new()
+    {
+        Id = "code-review",
+        Description = "Code review",
+        SatisfiedBy = GateSatisfaction.Attestation,
+        AttestationRoles = attesters,
+        Waivable = true,
+        WaiverRoles = waivers,
+    };
+
+    [Fact]
+    public void Allows_Attestation_OnlyAHolderOfAnAttestationRole_AnyoneWhenItNamesNone()
+    {
+        var item = Item([PolicyRoles.TechnicalLead], [PolicyRoles.ReleaseManager]);
+
+        Assert.True(GateEntitlement.Allows(item, EvidenceKinds.Attestation, " LEAD@example.com ", People));
+        Assert.False(GateEntitlement.Allows(item, EvidenceKinds.Attestation, "rm@example.com", People));
+        Assert.True(GateEntitlement.Allows(Item([], []), EvidenceKinds.Attestation, "anyone@example.com", People));
+    }
+
+    [Fact]
+    public void Allows_Waiver_OnlyAHolderOfAWaiverRole_NobodyWhenItNamesNone()
+    {
+        var item = Item([PolicyRoles.TechnicalLead], [PolicyRoles.ReleaseManager]);
+
+        Assert.True(GateEntitlement.Allows(item, EvidenceKinds.Waiver, "rm@example.com", People));
+        Assert.False(GateEntitlement.Allows(item, EvidenceKinds.Waiver, "lead@example.com", People));
+        Assert.False(GateEntitlement.Allows(Item([], []), EvidenceKinds.Waiver, "rm@example.com", People));
+    }
+
+    [Fact]
+    public void Allows_EvidenceReport_FromAnyone()
+    {
+        Assert.True(GateEntitlement.Allows(Item([PolicyRoles.TechnicalLead], [PolicyRoles.ReleaseManager]), EvidenceKinds.Evidence, "pipeline", People));
+    }
+
+    [Fact]
+    public void GateEvaluator_AppliesTheSameRule_AttestationAndWaiverByTheUnentitledDoNotCount()
+    {
+        var item = Item([PolicyRoles.TechnicalLead], [PolicyRoles.ReleaseManager]);
+        var at = NewYorkTime(2026, 12, 1, 9);
+        var byTheWrongPeople = new GateInputs([], [new GateAttestation("code-review", "rm@example.com", true, at)], [new GateWaiver("code-review", "Low risk", "lead@example.com", at)]);
+        var byTheRightPeople = new GateInputs([], [new GateAttestation("code-review", "lead@example.com", true, at)], []);
+
+        var refused = GateEvaluator.EvaluateItem(item, byTheWrongPeople, People);
+
+        Assert.Equal(GateVerdict.Pending, refused.Verdict);
+        Assert.Equal(GateEntitlement.Allows(item, EvidenceKinds.Attestation, "lead@example.com", People), GateEvaluator.EvaluateItem(item, byTheRightPeople, People).Verdict == GateVerdict.Passed);
+    }
+}
