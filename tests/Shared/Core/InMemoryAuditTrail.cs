@@ -9,6 +9,9 @@ namespace ReleaseFunctions.TestSupport;
 /// </summary>
 public sealed class InMemoryAuditTrail : IAuditTrail
 {
+    /// <summary>The tests' audit key (<see cref="AuditTestKeys"/>), with which these rows are sealed and verify.</summary>
+    public static AuditKeys Keys { get; } = AuditKeys.Single(AuditTestKeys.KeyId, AuditTestKeys.Key);
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<AuditRecord>> _rows = new(StringComparer.Ordinal);
 
@@ -29,7 +32,7 @@ public sealed class InMemoryAuditTrail : IAuditTrail
             }
 
             var last = rows.Count == 0 ? null : rows[^1];
-            var record = AuditChain.Seal(entry, (last?.Sequence ?? 0) + 1, last?.Hash ?? AuditChain.Genesis);
+            var record = AuditChain.Seal(entry, (last?.Sequence ?? 0) + 1, last?.Hash ?? AuditChain.Genesis, Keys);
             rows.Add(record);
             return Task.FromResult(record);
         }
