@@ -65,7 +65,7 @@ public sealed class EarlySignalEndToEndTests
         JsonObject developing;
         try
         {
-            developing = await Poll.UntilAsync(
+            developing = await Eventually.UntilAsync(
                 async () => (await host.Client.GetFromJsonAsync<JsonObject>($"/api/releases/{id}", ct))!,
                 r => (string?)r["phase"] == nameof(ReleasePhase.Development),
                 TimeSpan.FromSeconds(90),

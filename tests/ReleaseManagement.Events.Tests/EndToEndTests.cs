@@ -44,7 +44,7 @@ public sealed class EndToEndTests
         var releaseId = "e2e-" + Guid.NewGuid().ToString("N")[..10];
 
         await CreateReleaseAsync(http, host, releaseId, "End-to-end pipeline events", "release.manager@example.com", ct);
-        await Azurite.EventuallyAsync(async () =>
+        await ReleaseFunctions.TestSupport.Eventually.ValueAsync(async () =>
         {
             var view = await http.GetFromJsonAsync<JsonElement>($"/api/releases/{releaseId}", ct);
             return view.TryGetProperty("runtimeStatus", out var s) && s.GetString() == "Running" ? "running" : null;
@@ -65,7 +65,7 @@ public sealed class EndToEndTests
 
         Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, $"{accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync(ct)}\n{host.Output}");
         var store = new TablePipelineEventStore(EventStorageClients.FromConnectionString(connectionString, names).Tables.GetTableClient(names.Table));
-        var stored = await Azurite.EventuallyAsync(
+        var stored = await ReleaseFunctions.TestSupport.Eventually.ValueAsync(
             async () => (await store.ListByReleaseAsync(releaseId, ct)).FirstOrDefault(e => e.Delivery is not null),
             TimeSpan.FromSeconds(60),
             "the event to be stored and processed");
@@ -92,7 +92,7 @@ public sealed class EndToEndTests
             Assert.True(decided.StatusCode == HttpStatusCode.Accepted, $"{decided.StatusCode}: {await decided.Content.ReadAsStringAsync(ct)}");
         }
 
-        await Azurite.EventuallyAsync(async () =>
+        await ReleaseFunctions.TestSupport.Eventually.ValueAsync(async () =>
         {
             var view = await http.GetFromJsonAsync<JsonElement>($"/api/releases/{releaseId}", ct);
             return view.GetProperty("phase").GetString() == "Development" ? "developing" : null;
@@ -123,7 +123,7 @@ public sealed class EndToEndTests
             Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, $"{accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync(ct)}");
         }
 
-        var atGate = await Azurite.EventuallyAsync(async () =>
+        var atGate = await ReleaseFunctions.TestSupport.Eventually.ValueAsync(async () =>
         {
             var view = await http.GetFromJsonAsync<JsonElement>($"/api/releases/{releaseId}", ct);
             return view.TryGetProperty("stage", out var stage) && stage.GetString() == "gate:development" ? view.GetRawText() : null;
