@@ -41,8 +41,10 @@ public sealed partial class ReleaseHandlers(
             return problem;
         }
 
+        // "Today" is the policy zone's date, as every other date rule reckons it (a hotfix for today at 20:30 in New York
+        // is 01:30 UTC tomorrow, and must not be refused as past).
         var now = time.GetUtcNow();
-        var validation = ReleaseRequestValidator.Validate(body, DateOnly.FromDateTime(now.UtcDateTime));
+        var validation = ReleaseRequestValidator.Validate(body, PolicyTime.LocalDate(PolicyTime.Zone(policy), now));
         if (!validation.IsValid)
         {
             return Problems.Validation(validation.Errors, "The release request is invalid.");

@@ -9,13 +9,17 @@ namespace ReleaseManagement.Api;
 /// <summary>
 /// The answer to an exception no handler caught, in both hosts (the local host's <c>UseExceptionHandler</c>, the Functions
 /// host's worker middleware): problem details that never echo the exception. Storage that is down, throttling or not
-/// answering is a 503 with <c>Retry-After</c> (as the webhooks answer), anything else a 500 naming the trace id to quote.
+/// answering is a 503 with <c>Retry-After</c> (as the webhooks answer), and so is a request to a release whose orchestration
+/// has not started yet (<see cref="ReleaseStartingException"/>); anything else a 500 naming the trace id to quote.
 /// The exception itself goes to the log only.
 /// </summary>
 public sealed partial class UnhandledProblems(ILogger<UnhandledProblems> log) : IExceptionHandler
 {
     /// <summary>Seconds a client is asked to wait before sending again after a 503.</summary>
     public const string RetryAfterSeconds = "30";
+
+    /// <summary>Seconds a client is asked to wait when the release it addressed has not started yet (<see cref="ReleaseStartingException"/>).</summary>
+    public const string StartingRetryAfterSeconds = "5";
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -33,6 +37,19 @@ public sealed partial class UnhandledProblems(ILogger<UnhandledProblems> log) : 
     public static async Task WriteAsync(HttpContext httpContext, Exception exception, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
+        if (exception is ReleaseStartingException starting)
+        {
+            // Not a failure: the release's orchestration is scheduled and will start; nothing was changed.
+            LogStarting(logger, httpContext.Request.Method, httpContext.Request.Path.ToString(), starting.ReleaseId);
+            httpContext.Response.Clear();
+            httpContext.Response.Headers.RetryAfter = StartingRetryAfterSeconds;
+            await TypedResults.Problem(
+                title: "The release is starting.",
+                detail: $"Release '{starting.ReleaseId}' is scheduled but its orchestration has not started yet; nothing was changed. Send the request again in a few seconds.",
+                statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(httpContext);
+            return;
+        }
+
         var unavailable = IsStorageUnavailable(exception);
         // The id ASP.NET Core's problem details writer puts in "traceId" too.
         var traceId = System.Diagnostics.Activity.Current?.Id ?? httpContext.TraceIdentifier;
@@ -81,6 +98,9 @@ public sealed partial class UnhandledProblems(ILogger<UnhandledProblems> log) : 
         { InnerException: { } inner } => IsStorageUnavailable(inner),
         _ => false,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: release {ReleaseId} has not started yet; answered 503")]
+    private static partial void LogStarting(ILogger logger, string method, string path, string releaseId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Storage unavailable for {Method} {Path} (trace {TraceId}): answered 503")]
     private static partial void LogUnavailable(ILogger logger, Exception exception, string method, string path, string traceId);

@@ -81,7 +81,7 @@ public sealed class CadenceAndConflictEndToEndTests : IAsyncDisposable
         // Once both orchestrations have projected their plan approval, the warnings the handler wrote are still there.
         foreach (var id in new[] { a, b })
         {
-            await Poll.UntilAsync(() => GetAsync(client, id), r => r["pendingApprovals"]!.AsArray().Count > 0, TimeSpan.FromSeconds(90), $"{id}'s plan approval to be asked");
+            await Eventually.UntilAsync(() => GetAsync(client, id), r => r["pendingApprovals"]!.AsArray().Count > 0, TimeSpan.FromSeconds(90), $"{id}'s plan approval to be asked");
         }
 
         var first = await GetAsync(client, a);
@@ -109,8 +109,8 @@ public sealed class CadenceAndConflictEndToEndTests : IAsyncDisposable
         var reject = await SendAsync(client, HttpMethod.Post, $"/api/releases/{c}/decisions",
             new { stage = "plan", decision = "reject", approver = "po@example.com", role = "product-owner", comment = "Not this window" });
         Assert.True(reject.Status == HttpStatusCode.Accepted, $"{reject.Status} {reject.Body}");
-        await Poll.UntilAsync(() => GetAsync(client, c), r => (string?)r["status"] == "Rejected", TimeSpan.FromSeconds(90), $"{c} to be rejected");
-        await Poll.UntilAsync(() => GetAsync(client, b), r => Warning(r, AdmissionWarnings.WindowConflict) is null, TimeSpan.FromSeconds(30), $"{b}'s conflict with {c} to be lifted");
+        await Eventually.UntilAsync(() => GetAsync(client, c), r => (string?)r["status"] == "Rejected", TimeSpan.FromSeconds(90), $"{c} to be rejected");
+        await Eventually.UntilAsync(() => GetAsync(client, b), r => Warning(r, AdmissionWarnings.WindowConflict) is null, TimeSpan.FromSeconds(30), $"{b}'s conflict with {c} to be lifted");
 
         // Patches refuse to go over their cadence: the second patch within 14 days is a 400 naming the first; nothing stored.
         var (p1, p2) = ($"cad-p1-{suffix}", $"cad-p2-{suffix}");

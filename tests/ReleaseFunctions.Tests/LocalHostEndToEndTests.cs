@@ -35,7 +35,7 @@ public sealed class LocalHostEndToEndTests
     }
 
     private static Task<JsonObject> WaitForStatusAsync(HttpClient client, string id, string phase, string status, TimeSpan timeout) =>
-        Poll.UntilAsync(
+        Eventually.UntilAsync(
             () => GetReleaseAsync(client, id),
             r => (string?)r["phase"] == phase && (string?)r["status"] == status,
             timeout,
@@ -54,7 +54,7 @@ public sealed class LocalHostEndToEndTests
 
         await WaitForStatusAsync(client, id, "Planning", "Active", TimeSpan.FromSeconds(60));
         // The engine records Running shortly after the first step runs: wait for it rather than race it.
-        var waiting = await Poll.UntilAsync(() => GetReleaseAsync(client, id), r => (string?)r["runtimeStatus"] == "Running", TimeSpan.FromSeconds(30), "runtime status Running");
+        var waiting = await Eventually.UntilAsync(() => GetReleaseAsync(client, id), r => (string?)r["runtimeStatus"] == "Running", TimeSpan.FromSeconds(30), "runtime status Running");
         Assert.Equal("Minor", (string?)waiting["type"]);
         Assert.Equal("Billing", (string?)waiting["systems"]![0]);
 
@@ -127,7 +127,7 @@ public sealed class LocalHostEndToEndTests
             using var created = await first.Client.PostAsync("/api/releases", ReleaseBody(id), TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
             // Stop once the release is waiting on people, as an operator would find it.
-            await Poll.UntilAsync(
+            await Eventually.UntilAsync(
                 () => GetReleaseAsync(first.Client, id),
                 r => ((string?)r["statusReason"])?.StartsWith("Awaiting plan approval", StringComparison.Ordinal) == true,
                 TimeSpan.FromSeconds(60),

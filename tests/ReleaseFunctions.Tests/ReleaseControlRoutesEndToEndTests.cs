@@ -49,7 +49,7 @@ public sealed class ReleaseControlRoutesEndToEndTests
         var created = await SendAsync(client, HttpMethod.Post, "/api/releases",
             $$"""{ "id": "{{id}}", "title": "Routes", "type": "Minor", "systems": ["Billing"], "targetDate": "{{target}}", "approvers": {{approvers}} }""");
         Assert.Equal(HttpStatusCode.Accepted, created.Status);
-        await Poll.UntilAsync(
+        await Eventually.UntilAsync(
             async () => (await SendAsync(client, HttpMethod.Get, $"/api/releases/{id}")).Body,
             r => (string?)r?["runtimeStatus"] == "Running",
             TimeSpan.FromSeconds(60),
@@ -113,7 +113,7 @@ public sealed class ReleaseControlRoutesEndToEndTests
         var rollback = await SendAsync(client, HttpMethod.Post, $"/api/releases/{id}/rollback", """{ "by": "rm@example.com", "reason": "Looks broken" }""");
         Assert.Equal(HttpStatusCode.Accepted, rollback.Status);
         Assert.Equal("integration", (string?)rollback.Body!["environment"]);
-        await Poll.UntilAsync(
+        await Eventually.UntilAsync(
             async () => (await SendAsync(client, HttpMethod.Get, $"/api/releases/{id}")).Body,
             r => r?["timeline"]?.AsArray().Any(t => ((string?)t!["message"])?.StartsWith("Rollback requested by rm@example.com ignored", StringComparison.Ordinal) == true) == true,
             TimeSpan.FromSeconds(60),

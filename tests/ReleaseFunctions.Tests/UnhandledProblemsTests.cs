@@ -58,6 +58,27 @@ public sealed class UnhandledProblemsTests
         Assert.Null(response.Headers.RetryAfter);
     }
 
+    [Fact]
+    public async Task LocalHost_ReleaseScheduledButNotStartedInTime_Answers503TheReleaseIsStartingWithRetryAfter()
+    {
+        // An orchestration that stays Pending (its start message deferred or its first episode abandoned): nothing may be
+        // raised to it yet, so the request changes nothing and the client is asked to send it again shortly.
+        await using var host = await StartAsync(app => app.MapPost("/api/test-pending/{id}", async (string id, CancellationToken ct) =>
+        {
+            await RunningRelease.GetStartedInstanceAsync(new PendingForeverClient(), id, ct, wait: TimeSpan.FromMilliseconds(200));
+            return "raised";
+        }));
+
+        using var response = await host.Client.PostAsync(new Uri("api/test-pending/rel-9", UriKind.Relative), null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(int.Parse(UnhandledProblems.StartingRetryAfterSeconds, System.Globalization.CultureInfo.InvariantCulture)), response.Headers.RetryAfter?.Delta);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
+        Assert.Equal("The release is starting.", problem.GetProperty("title").GetString());
+        Assert.Contains("'rel-9'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(503, true)]
     [InlineData(429, true)]
@@ -103,6 +124,41 @@ public sealed class UnhandledProblemsTests
         await composition.App.StartAsync(TestContext.Current.CancellationToken);
         var address = composition.App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RunningHost(composition, new HttpClient { BaseAddress = new Uri(address + "/"), Timeout = TimeSpan.FromSeconds(90) });
+    }
+
+    /// <summary>A Durable client whose every instance is Pending and never starts (only what the start wait calls).</summary>
+    private sealed class PendingForeverClient() : Microsoft.DurableTask.Client.DurableTaskClient("pending")
+    {
+        public override Task<Microsoft.DurableTask.Client.OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
+            Task.FromResult<Microsoft.DurableTask.Client.OrchestrationMetadata?>(
+                new Microsoft.DurableTask.Client.OrchestrationMetadata(ReleaseManagement.Orchestration.OrchestratorNames.Release, instanceId)
+                {
+                    RuntimeStatus = Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Pending,
+                });
+
+        public override async Task<Microsoft.DurableTask.Client.OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellation);
+            throw new InvalidOperationException("unreachable");
+        }
+
+        public override Microsoft.DurableTask.AsyncPageable<Microsoft.DurableTask.Client.OrchestrationMetadata> GetAllInstancesAsync(Microsoft.DurableTask.Client.OrchestrationQuery? filter = null) => throw new NotSupportedException();
+
+        public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+        public override Task<string> ScheduleNewOrchestrationInstanceAsync(Microsoft.DurableTask.TaskName orchestratorName, object? input = null, Microsoft.DurableTask.StartOrchestrationOptions? options = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+        public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+        public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+        public override Task<Microsoft.DurableTask.Client.OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+        public override Task<Microsoft.DurableTask.Client.PurgeResult> PurgeInstanceAsync(string instanceId, Microsoft.DurableTask.Client.PurgeInstanceOptions? options = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+        public override Task<Microsoft.DurableTask.Client.PurgeResult> PurgeAllInstancesAsync(Microsoft.DurableTask.Client.PurgeInstancesFilter filter, Microsoft.DurableTask.Client.PurgeInstanceOptions? options = null, CancellationToken cancellation = default) => throw new NotSupportedException();
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private sealed record RunningHost(LocalHostComposition Composition, HttpClient Client) : IAsyncDisposable

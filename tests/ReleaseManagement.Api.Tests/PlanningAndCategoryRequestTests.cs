@@ -119,6 +119,32 @@ public sealed class PlanningAndCategoryRequestTests : IAsyncLifetime
         Assert.Null(await h.Store.GetAsync(id, Ct));
     }
 
+    /// <summary>
+    /// At 20:30 in New York (the built-in policy's zone) it is already tomorrow in UTC: "today" is the policy zone's date, so
+    /// a hotfix for the New York date is accepted and one for the day before is refused, in winter (UTC-5) and summer (UTC-4).
+    /// </summary>
+    [Theory]
+    [InlineData("2027-01-13T01:30:00Z", "2027-01-12", "2027-01-11")]
+    [InlineData("2027-07-14T00:30:00Z", "2027-07-13", "2027-07-12")]
+    public async Task Create_HotfixForTodayInThePolicyZoneWhenUtcIsAlreadyTomorrow_IsAcceptedAndYesterdayIsRefused(
+        string utcNow, string newYorkToday, string newYorkYesterday)
+    {
+        _h.Time.SetUtcNow(DateTimeOffset.Parse(utcNow, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(20, TimeZoneInfo.ConvertTime(_h.Time.GetUtcNow(), PolicyTime.Zone(_h.Policy)).Hour);
+        var today = ApiHarness.NewId("hotfix-today");
+        var yesterday = ApiHarness.NewId("hotfix-past");
+
+        var accepted = await CreateAsync(_h, Body(today, string.Empty, "Hotfix").Replace(ValidRelease.TargetDate(), newYorkToday, StringComparison.Ordinal));
+        var refused = await CreateAsync(_h, Body(yesterday, string.Empty, "Hotfix").Replace(ValidRelease.TargetDate(), newYorkYesterday, StringComparison.Ordinal));
+
+        Assert.True(accepted.Status == 202, $"the hotfix for {newYorkToday} answered {accepted}");
+        Assert.Equal(DateOnly.Parse(newYorkToday, System.Globalization.CultureInfo.InvariantCulture), (await _h.Store.GetAsync(today, Ct))!.Request.TargetDate);
+        Assert.Equal(400, refused.Status);
+        Assert.Equal(["targetDate"], refused.ErrorFields);
+        Assert.Null(await _h.Store.GetAsync(yesterday, Ct));
+        await _h.EndAsync(today);
+    }
+
     [Fact]
     public async Task Decision_ApproveWhileTheStagesGateFails_Is409AndRaisesNothing_ARejectionIsAccepted()
     {

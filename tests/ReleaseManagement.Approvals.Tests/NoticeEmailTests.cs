@@ -152,25 +152,20 @@ public sealed class NoticeEmailTests(SmtpApprovalSystem system)
     /// <summary>The messages about <paramref name="releaseId"/> whose subject contains <paramref name="subject"/>, once there are <paramref name="count"/>.</summary>
     private async Task<IReadOnlyList<MimeMessage>> WaitForAsync(string releaseId, string subject, int count, CancellationToken ct)
     {
+        var found = await ReleaseFunctions.TestSupport.Eventually.UntilAsync(
+            async () => (await system.Smtp.ListAsync(ct)).Where(s => s.Subject.Contains($"[{releaseId}] {subject}", StringComparison.Ordinal)).ToArray(),
+            found => found.Length >= count,
+            TimeSpan.FromSeconds(60),
+            $"{count} message(s) '{subject}' for {releaseId}",
+            found => $"{found.Length} arrived");
         using var http = new HttpClient { BaseAddress = TestEnvironment.SmtpApi };
-        for (var attempt = 0; attempt < 600; attempt++)
+        var messages = new List<MimeMessage>();
+        foreach (var s in found)
         {
-            var found = (await system.Smtp.ListAsync(ct)).Where(s => s.Subject.Contains($"[{releaseId}] {subject}", StringComparison.Ordinal)).ToArray();
-            if (found.Length >= count)
-            {
-                var messages = new List<MimeMessage>();
-                foreach (var s in found)
-                {
-                    await using var raw = await http.GetStreamAsync($"/api/messages/{s.Id}/download", ct);
-                    messages.Add(await MimeMessage.LoadAsync(raw, ct));
-                }
-
-                return messages;
-            }
-
-            await Task.Delay(100, ct);
+            await using var raw = await http.GetStreamAsync($"/api/messages/{s.Id}/download", ct);
+            messages.Add(await MimeMessage.LoadAsync(raw, ct));
         }
 
-        throw new TimeoutException($"{count} message(s) '{subject}' for {releaseId} did not arrive.");
+        return messages;
     }
 }

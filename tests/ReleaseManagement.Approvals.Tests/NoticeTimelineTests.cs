@@ -294,22 +294,20 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
     /// <summary>The one message about <paramref name="releaseId"/> whose subject starts with <paramref name="description"/>, once it arrived.</summary>
     private async Task<MimeMessage> ArrivedAsync(HttpClient client, string releaseId, string description)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (true)
+        try
         {
-            var found = (await _smtp.ListAsync(Ct)).Where(s => s.Subject.StartsWith($"[{releaseId}] {description}", StringComparison.Ordinal)).ToArray();
-            if (found.Length > 0)
-            {
-                return await _smtp.DownloadAsync(Assert.Single(found).Id, Ct);
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                var timeline = (await GetAsync(client, $"/api/releases/{releaseId}"))["timeline"]!.AsArray().Select(t => (string?)t!["message"]);
-                throw new TimeoutException($"'{description}' for {releaseId} did not arrive; the release's timeline:\n{string.Join("\n", timeline)}");
-            }
-
-            await Task.Delay(200, Ct);
+            var found = await ReleaseFunctions.TestSupport.Eventually.UntilAsync(
+                async () => (await _smtp.ListAsync(Ct)).Where(s => s.Subject.StartsWith($"[{releaseId}] {description}", StringComparison.Ordinal)).ToArray(),
+                found => found.Length > 0,
+                TimeSpan.FromSeconds(90),
+                $"'{description}' for {releaseId}",
+                found => $"{found.Length} arrived");
+            return await _smtp.DownloadAsync(Assert.Single(found).Id, Ct);
+        }
+        catch (TimeoutException e)
+        {
+            var timeline = (await GetAsync(client, $"/api/releases/{releaseId}"))["timeline"]!.AsArray().Select(t => (string?)t!["message"]);
+            throw new TimeoutException($"{e.Message}; the release's timeline:\n{string.Join("\n", timeline)}", e);
         }
     }
 
@@ -327,23 +325,6 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"POST {path}: {response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
     }
 
-    private static async Task<JsonObject> WaitAsync(HttpClient client, string id, Func<JsonObject, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (true)
-        {
-            var release = await GetAsync(client, $"/api/releases/{id}");
-            if (condition(release))
-            {
-                return release;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting for {what}; last: {release.ToJsonString()}");
-            }
-
-            await Task.Delay(100, Ct);
-        }
-    }
+    private static Task<JsonObject> WaitAsync(HttpClient client, string id, Func<JsonObject, bool> condition, string what) =>
+        ReleaseFunctions.TestSupport.Eventually.UntilAsync(() => GetAsync(client, $"/api/releases/{id}"), condition, TimeSpan.FromSeconds(90), what, r => r.ToJsonString());
 }

@@ -152,29 +152,16 @@ public sealed class DashboardSystem : IAsyncLifetime
     }
 
     /// <summary>Polls the release API until <paramref name="condition"/> holds (within 60 s).</summary>
-    public async Task<JsonElement> WaitForReleaseAsync(string id, Func<JsonElement, bool> condition, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            using var response = await Host.Client.GetAsync($"/api/releases/{id}", ct);
-            if (response.IsSuccessStatusCode)
+    public async Task<JsonElement> WaitForReleaseAsync(string id, Func<JsonElement, bool> condition, CancellationToken ct) =>
+        (await Eventually.UntilAsync<JsonElement?>(
+            async () =>
             {
-                var release = JsonSerializer.Deserialize<JsonElement>(await response.Content.ReadAsStringAsync(ct));
-                if (condition(release))
-                {
-                    return release;
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"Release {id} did not reach the expected state: {release}");
-                }
-            }
-
-            await Task.Delay(200, ct);
-        }
-    }
+                using var response = await Host.Client.GetAsync($"/api/releases/{id}", ct);
+                return response.IsSuccessStatusCode ? JsonSerializer.Deserialize<JsonElement>(await response.Content.ReadAsStringAsync(ct)) : null;
+            },
+            release => release is { } r && condition(r),
+            TimeSpan.FromSeconds(60),
+            $"release {id} to reach the expected state"))!.Value;
 
     /// <summary>An approval through the plain decision API (the same service the emailed links use).</summary>
     public async Task DecideAsync(string id, string stage, string approver, string role, CancellationToken ct)

@@ -17,20 +17,20 @@ namespace ReleaseManagement.Events.Tests;
 /// </summary>
 public sealed class EndToEndTests
 {
-    /// <summary>Requests a Minor Billing release through the API (the approvers of the shared valid release).</summary>
-    private static async Task CreateReleaseAsync(HttpClient http, ReleaseFunctions.TestSupport.LocalHostProcess host, string releaseId, string title, string? requestedBy, CancellationToken ct)
+    /// <summary>Requests a Minor release of the host's own system through the API (the approvers of the shared valid release).</summary>
+    private static async Task CreateReleaseAsync(HttpClient http, EventsLocalHost host, string releaseId, string title, string? requestedBy, CancellationToken ct)
     {
         var created = await http.PostAsJsonAsync("/api/releases", new
         {
             id = releaseId,
             title,
             type = "Minor",
-            systems = new[] { "billing" },
+            systems = new[] { host.System },
             targetDate = ReleaseFunctions.TestSupport.ValidRelease.TargetDate(),
             requestedBy,
             approvers = ReleaseFunctions.TestSupport.ValidRelease.Approvers,
         }, ct);
-        Assert.True(created.StatusCode == HttpStatusCode.Accepted, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync(ct)}\n{host.Output}");
+        Assert.True(created.StatusCode == HttpStatusCode.Accepted, $"{created.StatusCode}: {await created.Content.ReadAsStringAsync(ct)}\n{host.Process.Output}");
     }
 
     [Fact]
@@ -40,11 +40,11 @@ public sealed class EndToEndTests
         var ct = TestContext.Current.CancellationToken;
         var names = EventStorageNames.Unique("e2e");
         await using var host = await EventsLocalHost.StartAsync(connectionString, names, ct);
-        using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient { BaseAddress = host.Process.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var releaseId = "e2e-" + Guid.NewGuid().ToString("N")[..10];
 
         await CreateReleaseAsync(http, host, releaseId, "End-to-end pipeline events", "release.manager@example.com", ct);
-        await Azurite.EventuallyAsync(async () =>
+        await ReleaseFunctions.TestSupport.Eventually.ValueAsync(async () =>
         {
             var view = await http.GetFromJsonAsync<JsonElement>($"/api/releases/{releaseId}", ct);
             return view.TryGetProperty("runtimeStatus", out var s) && s.GetString() == "Running" ? "running" : null;
@@ -63,9 +63,9 @@ public sealed class EndToEndTests
 
         var accepted = await http.SendAsync(request, ct);
 
-        Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, $"{accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync(ct)}\n{host.Output}");
+        Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, $"{accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync(ct)}\n{host.Process.Output}");
         var store = new TablePipelineEventStore(EventStorageClients.FromConnectionString(connectionString, names).Tables.GetTableClient(names.Table));
-        var stored = await Azurite.EventuallyAsync(
+        var stored = await ReleaseFunctions.TestSupport.Eventually.ValueAsync(
             async () => (await store.ListByReleaseAsync(releaseId, ct)).FirstOrDefault(e => e.Delivery is not null),
             TimeSpan.FromSeconds(60),
             "the event to be stored and processed");
@@ -83,7 +83,7 @@ public sealed class EndToEndTests
         var ct = TestContext.Current.CancellationToken;
         var names = EventStorageNames.Unique("e2m");
         await using var host = await EventsLocalHost.StartAsync(connectionString, names, ct);
-        using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var http = new HttpClient { BaseAddress = host.Process.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var releaseId = "e2m-" + Guid.NewGuid().ToString("N")[..10];
         await CreateReleaseAsync(http, host, releaseId, "Milestones by webhook", requestedBy: null, ct);
         foreach (var approver in new[] { "po@example.com", "lead@example.com" })
@@ -92,7 +92,7 @@ public sealed class EndToEndTests
             Assert.True(decided.StatusCode == HttpStatusCode.Accepted, $"{decided.StatusCode}: {await decided.Content.ReadAsStringAsync(ct)}");
         }
 
-        await Azurite.EventuallyAsync(async () =>
+        await ReleaseFunctions.TestSupport.Eventually.ValueAsync(async () =>
         {
             var view = await http.GetFromJsonAsync<JsonElement>($"/api/releases/{releaseId}", ct);
             return view.GetProperty("phase").GetString() == "Development" ? "developing" : null;
@@ -108,7 +108,7 @@ public sealed class EndToEndTests
                   "data": {
                     "context": { "specversion": "0.4.1", "id": "{{id}}", "source": "/ci/acme", "type": "dev.cdeventsx.releasefunctions-milestone.reached.0.1.0", "timestamp": "{{DateTimeOffset.UtcNow:O}}" },
                     "subject": { "id": "{{releaseId}}", "source": "/ci/acme", "type": "releasefunctions-milestone", "content": { "milestone": "{{milestone}}" } },
-                    "customData": { "releaseId": "{{releaseId}}", "system": "billing" }
+                    "customData": { "releaseId": "{{releaseId}}", "system": "{{host.System}}" }
                   }
                 }
                 """);
@@ -123,25 +123,37 @@ public sealed class EndToEndTests
             Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, $"{accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync(ct)}");
         }
 
-        var atGate = await Azurite.EventuallyAsync(async () =>
+        var atGate = await ReleaseFunctions.TestSupport.Eventually.ValueAsync(async () =>
         {
             var view = await http.GetFromJsonAsync<JsonElement>($"/api/releases/{releaseId}", ct);
             return view.TryGetProperty("stage", out var stage) && stage.GetString() == "gate:development" ? view.GetRawText() : null;
         }, TimeSpan.FromSeconds(90), "the release to reach its development gate");
-        var timeline = JsonDocument.Parse(atGate).RootElement.GetProperty("timeline").EnumerateArray().Select(t => t.GetProperty("message").GetString()).ToList();
-        Assert.Contains("Milestone release-candidate reached.", timeline);
+        var timeline = JsonDocument.Parse(atGate).RootElement.GetProperty("timeline").EnumerateArray()
+            .Select(t => (Kind: t.GetProperty("kind").GetString(), Message: t.GetProperty("message").GetString() ?? string.Empty)).ToList();
+        Assert.Contains(timeline, t => t.Kind == ReleaseManagement.Orchestration.TimelineKinds.Milestone && t.Message.Contains("release-candidate", StringComparison.Ordinal));
     }
 }
 
-/// <summary>The built local host (the shared <see cref="ReleaseFunctions.TestSupport.LocalHostProcess"/>) with its own task hub and event storage names.</summary>
-internal static class EventsLocalHost
+/// <summary>
+/// The built local host (the shared <see cref="ReleaseFunctions.TestSupport.LocalHostProcess"/>) with its own task hub, event
+/// storage names and system (a policy file adding it), so its releases share a production window with no other test's.
+/// </summary>
+internal sealed class EventsLocalHost(ReleaseFunctions.TestSupport.LocalHostProcess process, string system, string policyFile) : IAsyncDisposable
 {
-    public static Task<ReleaseFunctions.TestSupport.LocalHostProcess> StartAsync(string connectionString, EventStorageNames names, CancellationToken cancellationToken) =>
-        ReleaseFunctions.TestSupport.LocalHostProcess.StartAsync(
+    public ReleaseFunctions.TestSupport.LocalHostProcess Process { get; } = process;
+
+    public string System { get; } = system;
+
+    public static async Task<EventsLocalHost> StartAsync(string connectionString, EventStorageNames names, CancellationToken cancellationToken)
+    {
+        var system = ReleaseFunctions.TestSupport.OwnSystem.NewName("events");
+        var policyFile = ReleaseFunctions.TestSupport.OwnSystem.PolicyFile(system);
+        var process = await ReleaseFunctions.TestSupport.LocalHostProcess.StartAsync(
             new Dictionary<string, string>
             {
                 ["AzureWebJobsStorage"] = connectionString,
                 ["TaskHubName"] = "e2e" + Guid.NewGuid().ToString("N")[..16],
+                ["Policy__Path"] = policyFile,
                 ["PipelineEvents__Table"] = names.Table,
                 ["PipelineEvents__Queue"] = names.Queue,
                 ["PipelineEvents__Container"] = names.Container,
@@ -150,4 +162,12 @@ internal static class EventsLocalHost
                 ["LocalHost__Queue__MaxPollingInterval"] = "00:00:00.500",
             },
             cancellationToken: cancellationToken);
+        return new EventsLocalHost(process, system, policyFile);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Process.DisposeAsync();
+        File.Delete(policyFile);
+    }
 }

@@ -168,7 +168,7 @@ public sealed class ProcessorTests
         await h.Storage.Queue.SendMessageAsync(poisonText, TestContext.Current.CancellationToken);
         var attempts = 0;
 
-        await Azurite.EventuallyAsync(async () =>
+        await ReleaseFunctions.TestSupport.Eventually.ValueAsync(async () =>
         {
             await pump.RunOnceAsync(async (text, ct) =>
             {

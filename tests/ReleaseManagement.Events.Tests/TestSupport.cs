@@ -99,25 +99,6 @@ internal static class Azurite
     /// <summary>A storage account that accepts connections and never answers (a hung front end).</summary>
     public static HangingStorage Hanging() => new();
 
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
-        where T : class
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out after {timeout} waiting for {what}.");
-            }
-
-            await Task.Delay(100);
-        }
-    }
 }
 
 /// <summary>The real composition (AddPipelineEvents) against Azurite with unique storage names and a fake clock.</summary>

@@ -87,7 +87,8 @@ public sealed partial class PipelineEventProcessor(
         }
         else
         {
-            var instance = await durable.GetInstanceAsync(releaseId, cancellationToken);
+            // A release scheduled but not yet started is waited for: an event raised to it now could be discarded.
+            var instance = await RunningRelease.GetStartedInstanceAsync(durable, releaseId, cancellationToken);
             outcome = RunningRelease.IsRunning(instance) ? EventDelivery.Raised : EventDelivery.NotRunning;
             if (outcome == EventDelivery.NotRunning)
             {

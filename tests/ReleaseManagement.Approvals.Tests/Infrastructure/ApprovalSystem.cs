@@ -145,25 +145,8 @@ public abstract partial class ApprovalSystem : IAsyncLifetime
     public async Task<JsonElement> GetReleaseAsync(string id, CancellationToken ct = default) =>
         (await Http.GetFromJsonAsync<JsonElement>($"/api/releases/{id}", ct));
 
-    public async Task<JsonElement> WaitForReleaseAsync(string id, Func<JsonElement, bool> condition, CancellationToken ct = default)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var release = await GetReleaseAsync(id, ct);
-            if (condition(release))
-            {
-                return release;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Release {id} did not reach the expected state; last: {release}");
-            }
-
-            await Task.Delay(100, ct);
-        }
-    }
+    public Task<JsonElement> WaitForReleaseAsync(string id, Func<JsonElement, bool> condition, CancellationToken ct = default) =>
+        ReleaseFunctions.TestSupport.Eventually.UntilAsync(() => GetReleaseAsync(id, ct), condition, TimeSpan.FromSeconds(60), $"release {id} to reach the expected state");
 
     /// <summary>Calls the RequestApprovals activity from the test (in <see cref="TestRound"/> unless told otherwise).</summary>
     public Task<RequestApprovalsResult> RequestApprovalsAsync(
@@ -183,33 +166,25 @@ public abstract partial class ApprovalSystem : IAsyncLifetime
     /// Waits (polling, with a deadline) until at least <paramref name="count"/> approval emails of the release arrived whose
     /// link (looked up by its token's hash) matches <paramref name="link"/> (any link when null), and returns them all.
     /// </summary>
-    public async Task<IReadOnlyList<Email>> WaitForEmailsAsync(string releaseId, int count, Func<ApprovalRequest, bool>? link = null)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var found = new List<Email>();
-            foreach (var email in await ListEmailsAsync(releaseId))
+    public Task<IReadOnlyList<Email>> WaitForEmailsAsync(string releaseId, int count, Func<ApprovalRequest, bool>? link = null) =>
+        ReleaseFunctions.TestSupport.Eventually.UntilAsync<IReadOnlyList<Email>>(
+            async () =>
             {
-                if (link is null || (await Requests.GetAsync(ApprovalTokens.Hash(TokenOf(email.Link))) is { } request && link(request)))
+                var found = new List<Email>();
+                foreach (var email in await ListEmailsAsync(releaseId))
                 {
-                    found.Add(email);
+                    if (link is null || (await Requests.GetAsync(ApprovalTokens.Hash(TokenOf(email.Link))) is { } request && link(request)))
+                    {
+                        found.Add(email);
+                    }
                 }
-            }
 
-            if (found.Count >= count)
-            {
                 return found;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Expected {count} matching approval emails for {releaseId}, found {found.Count}.");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+            },
+            found => found.Count >= count,
+            TimeSpan.FromSeconds(30),
+            $"{count} matching approval emails for {releaseId}",
+            found => $"{found.Count} found");
 
     /// <summary>The emails of the tests' own requests (<paramref name="round"/>, by default <see cref="TestRound"/>) of a stage.</summary>
     public Task<IReadOnlyList<Email>> WaitForTestEmailsAsync(string releaseId, int count, string stage = ApprovalStages.Plan, int round = TestRound) =>

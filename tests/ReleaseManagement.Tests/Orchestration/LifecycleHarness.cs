@@ -209,21 +209,13 @@ public sealed class LifecycleHarness : IAsyncDisposable
         return result.ReadOutputAs<ReleaseOutcome>()!;
     }
 
-    public async Task WaitForAsync(string id, Func<ReleaseRecord, bool> condition, string what, int seconds = 60)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var record = await Store.GetAsync(id);
-            if (record is not null && condition(record))
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{id} never reached: {what}; last: {record?.Phase} {record?.Stage} {record?.StatusReason}");
-            await Task.Delay(20);
-        }
-    }
+    public Task WaitForAsync(string id, Func<ReleaseRecord, bool> condition, string what, int seconds = 60) =>
+        ReleaseFunctions.TestSupport.Eventually.UntilAsync(
+            () => Store.GetAsync(id),
+            record => record is not null && condition(record),
+            TimeSpan.FromSeconds(seconds),
+            $"{id} to reach: {what}",
+            record => $"{record?.Phase} {record?.Stage} {record?.StatusReason}");
 
     public Task RaiseAsync(string id, CanonicalEvent e) => Client.RaiseEventAsync(id, ReleaseEventNames.Pipeline, e);
 

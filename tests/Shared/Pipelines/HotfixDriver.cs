@@ -40,25 +40,8 @@ public sealed class HotfixDriver(HttpClient client, string releaseId, ReleasePol
     }
 
     /// <summary>The release once <paramref name="done"/> holds for it; a timeout names <paramref name="what"/> and shows the release.</summary>
-    public async Task<JsonObject> WaitAsync(Func<JsonObject, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (true)
-        {
-            var release = await GetAsync();
-            if (done(release))
-            {
-                return release;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out after {Timeout} waiting for {what}; last: {release.ToJsonString()}");
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-    }
+    public Task<JsonObject> WaitAsync(Func<JsonObject, bool> done, string what) =>
+        Eventually.UntilAsync(GetAsync, done, Timeout, what, release => release.ToJsonString());
 
     /// <summary>Whether the release's status reason contains <paramref name="text"/>.</summary>
     public static bool Reason(JsonObject release, string text) =>
