@@ -92,6 +92,7 @@ internal sealed class EffectGuard(LifecycleState state, StatusRecorder status)
                 since = now;
                 state.Inbox.OutageDecisions.Clear();
                 state.Log.LogWarning("Release {ReleaseId}: {Effect} failed, the {Dependency} is unavailable; waiting it out: {Reason}", state.ReleaseId, effect.What, effect.Dependency, reason);
+                Show(effect, now, escalated: false);
                 await WarnAsync(effect, $"The {effect.Dependency} is unavailable since {now:yyyy-MM-dd HH:mm:ss} UTC: {effect.What} waits and is tried again ({reason}).", now);
             }
 
@@ -109,6 +110,7 @@ internal sealed class EffectGuard(LifecycleState state, StatusRecorder status)
                     if (!escalated && escalateAt <= state.Now)
                     {
                         escalated = true;
+                        Show(effect, since.Value, escalated: true);
                         await EscalateAsync(effect, since.Value, reason);
                         continue;
                     }
@@ -164,8 +166,13 @@ internal sealed class EffectGuard(LifecycleState state, StatusRecorder status)
 
     private static string For(OutageDecision decision) => string.IsNullOrWhiteSpace(decision.Reason) ? string.Empty : $" ({decision.Reason})";
 
+    /// <summary>The orchestration's custom status says what waits (the API reads it to accept a retry or a skip).</summary>
+    private void Show(Effect effect, DateTimeOffset since, bool escalated) =>
+        state.Context.SetCustomStatus(new ReleaseCustomStatus(new OutageStatus(effect.Dependency, effect.What, since, effect.Skippable, escalated)));
+
     private async Task EndAsync(Effect effect, string message)
     {
+        state.Context.SetCustomStatus(null);
         state.Inbox.OutageDecisions.Clear();
         state.Log.LogInformation("Release {ReleaseId}: {Message}", state.ReleaseId, message);
         await status.RecordAsync(new StatusRecord(null, null, TimelineKinds.Warning) { Message = message, ClearedWarnings = [Dependencies.WarningCode] });
