@@ -75,7 +75,7 @@ public sealed partial class ReleaseControlHandlers
     }
 
     /// <summary>What the release's orchestration waits on (its custom status), or null.</summary>
-    internal static OutageStatus? OutageOf(OrchestrationMetadata? instance)
+    public static OutageStatus? OutageOf(OrchestrationMetadata? instance)
     {
         if (instance?.SerializedCustomStatus is not { Length: > 0 } json)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Events;
 using ReleaseManagement.Orchestration;
+using ReleaseManagement.Policy;
 using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api.Tests;
@@ -134,25 +135,29 @@ public sealed class OutageAndStrandedTests : IAsyncLifetime
     [Fact]
     public async Task StrandedCheck_TerminatedInstance_FlagsTheReleaseOnceAndLeavesARunningOneAlone()
     {
-        var stranded = await _h.StartReleaseAsync();
-        var running = await _h.StartReleaseAsync();
-        await _h.Client.TerminateInstanceAsync(stranded, "test: the instance is lost", Ct);
-        await _h.Client.WaitForInstanceCompletionAsync(stranded, Ct);
-        var check = _h.Services.GetRequiredService<StrandedReleases>();
-        var mine = new ReleaseQuery(System: "Billing", Max: 1000);
+        // A system of its own, so that the check reads this test's releases only (other tests' instances are not in this engine).
+        var system = "Stranded" + Guid.NewGuid().ToString("N")[..8];
+        var defaults = ReleasePolicyDefaults.Create();
+        await using var h = await ApiHarness.StartAsync(defaults with { Systems = new Dictionary<string, SystemPolicy>(defaults.Systems) { [system] = defaults.Systems["Billing"] } });
+        var stranded = await h.StartReleaseAsync(system: system);
+        var running = await h.StartReleaseAsync(system: system);
+        await h.Client.TerminateInstanceAsync(stranded, "test: the instance is lost", Ct);
+        await h.Client.WaitForInstanceCompletionAsync(stranded, Ct);
+        var check = h.Services.GetRequiredService<StrandedReleases>();
+        var mine = new ReleaseQuery(System: system, Max: 1000);
 
         // Within the grace after the last change nothing is judged (a release may be starting).
-        Assert.DoesNotContain(stranded, (await check.RunAsync(_h.Client, mine, Ct)).Stranded);
-        _h.Time.Advance(StrandedReleases.Grace + TimeSpan.FromSeconds(1));
-        var first = await check.RunAsync(_h.Client, mine, Ct);
-        var again = await check.RunAsync(_h.Client, mine, Ct);
+        Assert.DoesNotContain(stranded, (await check.RunAsync(h.Client, mine, Ct)).Stranded);
+        h.Time.Advance(StrandedReleases.Grace + TimeSpan.FromSeconds(1));
+        var first = await check.RunAsync(h.Client, mine, Ct);
+        var again = await check.RunAsync(h.Client, mine, Ct);
 
         Assert.Contains(stranded, first.Stranded);
         Assert.DoesNotContain(running, first.Stranded);
         Assert.DoesNotContain(stranded, again.Stranded);
-        var warning = Assert.Single((await _h.Store.GetAsync(stranded, Ct))!.Warnings!, w => w.Code == StrandedReleases.WarningCode);
+        var warning = Assert.Single((await h.Store.GetAsync(stranded, Ct))!.Warnings!, w => w.Code == StrandedReleases.WarningCode);
         Assert.StartsWith("Stranded: the release is Active but its orchestration was terminated", warning.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain((await _h.Store.GetAsync(running, Ct))!.Warnings ?? [], w => w.Code == StrandedReleases.WarningCode);
-        await _h.EndAsync(running);
+        Assert.DoesNotContain((await h.Store.GetAsync(running, Ct))!.Warnings ?? [], w => w.Code == StrandedReleases.WarningCode);
+        await h.EndAsync(running);
     }
 }
