@@ -49,6 +49,7 @@ public sealed class OutageLifecycleTests : IAsyncLifetime
             RequestApprovalsInput a => a.ReleaseId == id,
             DeploymentRequest d => d.ReleaseId == id,
             ReleaseEvent e => e.ReleaseId == id,
+            ReleaseNotice n => n.ReleaseId == id,
             _ => false,
         });
 
@@ -147,6 +148,30 @@ public sealed class OutageLifecycleTests : IAsyncLifetime
         Assert.Equal(ReleaseStatus.Cancelled, outcome.Status);
         Assert.False(Outage((await _h.Store.GetAsync(id))!), "the warning cleared itself");
         Assert.DoesNotContain(_h.ApprovalRequests, a => a.ReleaseId == id);
+    }
+
+    [Fact]
+    public async Task OutcomeNotice_MailServerDownForAWhile_GoesOutOnceAndTheWarningClears()
+    {
+        var id = Id("notice-down");
+        var down = true;
+        _h.Down = (name, input) => Volatile.Read(ref down) && name == ActivityNames.SendReleaseNotice && input is ReleaseNotice n && n.ReleaseId == id && n.NoticeId == "outcome-cancelled";
+        await _h.StartReleaseAsync(Request(id, ReleaseType.Minor), Policy(TimeSpan.FromMinutes(30)));
+        await _h.WaitForAsync(id, r => r.Stage is not null, "the release started");
+        await _h.Client.RaiseEventAsync(id, ReleaseEventNames.Cancel, new CancelRequest("scope moved", "rm@example.com", DateTimeOffset.UtcNow));
+        Assert.Equal(ReleaseStatus.Cancelled, (await _h.OutcomeAsync(id)).Status);
+
+        // The communication timeline waits the outage out on its own after the release ended.
+        await _h.WaitForAsync(id, Outage, "the dependency-unavailable warning", 90);
+        Assert.DoesNotContain(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "outcome-cancelled");
+        Volatile.Write(ref down, false);
+        await _h.WaitForAsync(id, r => !Outage(r), "the warning cleared", 60);
+        await WaitUntilAsync(() => _h.Notices.Any(n => n.ReleaseId == id && n.NoticeId == "outcome-cancelled"), "the outcome notice");
+
+        Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "outcome-cancelled");
+        Assert.True(FailedAttempts(ActivityNames.SendReleaseNotice, id) >= 5, "the notice failed its own retries first");
+        var comms = await _h.Client.WaitForInstanceCompletionAsync(id + "-comms", TestContext.Current.CancellationToken);
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, comms.RuntimeStatus);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 90)
