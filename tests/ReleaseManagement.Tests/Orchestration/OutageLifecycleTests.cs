@@ -157,9 +157,10 @@ public sealed class OutageLifecycleTests : IAsyncLifetime
         var down = true;
         _h.Down = (name, input) => Volatile.Read(ref down) && name == ActivityNames.SendReleaseNotice && input is ReleaseNotice n && n.ReleaseId == id && n.NoticeId == "outcome-cancelled";
         await _h.StartReleaseAsync(Request(id, ReleaseType.Minor), Policy(TimeSpan.FromMinutes(30)));
-        await _h.WaitForAsync(id, r => r.Stage is not null, "the release started");
+        await _h.RaiseAsync(id, Milestone(id, "feature-complete"));
+        await _h.WaitForAsync(id, r => r.Phase == ReleasePhase.Development, "development");
         await _h.Client.RaiseEventAsync(id, ReleaseEventNames.Cancel, new CancelRequest("scope moved", "rm@example.com", DateTimeOffset.UtcNow));
-        Assert.Equal(ReleaseStatus.Cancelled, (await _h.OutcomeAsync(id)).Status);
+        await _h.WaitForAsync(id, r => r.Status == ReleaseStatus.Cancelled, "the release cancelled", 90);
 
         // The communication timeline waits the outage out on its own after the release ended.
         await _h.WaitForAsync(id, Outage, "the dependency-unavailable warning", 90);
@@ -172,6 +173,7 @@ public sealed class OutageLifecycleTests : IAsyncLifetime
         Assert.True(FailedAttempts(ActivityNames.SendReleaseNotice, id) >= 5, "the notice failed its own retries first");
         var comms = await _h.Client.WaitForInstanceCompletionAsync(id + "-comms", TestContext.Current.CancellationToken);
         Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Completed, comms.RuntimeStatus);
+        Assert.Equal(ReleaseStatus.Cancelled, (await _h.OutcomeAsync(id)).Status);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 90)
