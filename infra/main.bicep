@@ -278,6 +278,7 @@ var appSettings = {
   WeeklyReviewSchedule: '0 0 7 * * 1'
   MonthlyReportSchedule: '0 0 7 1 * *'
   QuarterlyReportSchedule: '0 30 7 1 1,4,7,10 *'
+  StrandedReleasesSchedule: '0 */5 * * * *'
 }
 
 // Notice channels: their names come from the noticeChannels parameter, so their settings are passed beside the two

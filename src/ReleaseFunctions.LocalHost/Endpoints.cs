@@ -8,6 +8,7 @@ using ReleaseManagement.Api.Dashboard;
 using ReleaseManagement.Api.Metrics;
 using ReleaseManagement.Api.Webhooks;
 using ReleaseManagement.Azure.Email;
+using ReleaseManagement.Orchestration;
 
 namespace ReleaseFunctions.LocalHost;
 
@@ -50,6 +51,10 @@ public static class Endpoints
         api.MapGet(ApiRoutes.ReleaseNotes, (string id, HttpRequest request, ReleaseNotesHandlers notes, CancellationToken ct) => notes.GetAsync(id, request, ct));
         api.MapPost(ApiRoutes.ReleaseRollback, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
             handlers.RollbackAsync(id, request, durable, ct));
+        api.MapPost(ApiRoutes.ReleaseRetry, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
+            handlers.OutageDecisionAsync(id, OutageAction.Retry, request, durable, ct));
+        api.MapPost(ApiRoutes.ReleaseSkip, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
+            handlers.OutageDecisionAsync(id, OutageAction.Skip, request, durable, ct));
         api.MapGet(ApiRoutes.Health, () => HealthHandler.Get());
         api.MapGet(ApiRoutes.Policy, (PolicyHandlers handlers) => handlers.Get());
         api.MapPost(ApiRoutes.GitHubWebhook, (HttpRequest request, WebhookHandlers handlers, CancellationToken ct) => handlers.GitHubAsync(request, ct));

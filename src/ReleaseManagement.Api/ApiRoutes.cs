@@ -19,6 +19,8 @@ public static class ApiRoutes
     public const string ReleaseAudit = "releases/{id}/audit";
     public const string ReleaseNotes = "releases/{id}/notes";
     public const string ReleaseRollback = "releases/{id}/rollback";
+    public const string ReleaseRetry = "releases/{id}/retry";
+    public const string ReleaseSkip = "releases/{id}/skip";
     public const string Health = "health";
     public const string Policy = "policy";
     public const string Approval = "approvals/{token}";

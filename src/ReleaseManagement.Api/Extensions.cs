@@ -67,6 +67,7 @@ public static class Extensions
         services.AddSingleton<ReleaseHandlers>();
         services.AddSingleton<DecisionHandlers>();
         services.AddSingleton<ReleaseControlHandlers>();
+        services.AddSingleton<StrandedReleases>();
         services.AddPipelineEvents(configuration);
         services.AddApprovals(configuration);
         services.AddMetrics(configuration);

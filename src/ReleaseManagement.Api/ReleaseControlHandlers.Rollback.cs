@@ -55,26 +55,9 @@ public sealed partial class ReleaseControlHandlers
 
         var rollback = validation.Value!;
         var record = standing.Record!;
-        if (approvalOptions.Value.RequireSignedInApprover)
+        if (NotAReleaseManager(record, rollback.By, principal, "rollback") is { } forbidden)
         {
-            if (principal is null)
-            {
-                return Problems.Forbidden("Sign-in required.", "A rollback needs a signed-in user (App Service authentication).");
-            }
-
-            if (!principal.Is(rollback.By))
-            {
-                return Problems.Forbidden("Not the person named.", "The signed-in user is not the person named in 'by'.");
-            }
-        }
-
-        var managers = ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers).GetValueOrDefault(PolicyRoles.ReleaseManager, []);
-        if (!managers.Contains(rollback.By, StringComparer.OrdinalIgnoreCase))
-        {
-            LogRefusedRollback(log, releaseId, rollback.By);
-            return Problems.Forbidden(
-                "Not a release manager of this release.",
-                $"{rollback.By} does not hold the {PolicyRoles.ReleaseManager} role for release '{releaseId}'; only a release manager may roll it back.");
+            return forbidden;
         }
 
         var deployed = RollbackTargets.Deployed((await events.ListByReleaseAsync(releaseId, cancellationToken)).Select(e => e.Event));
@@ -95,7 +78,4 @@ public sealed partial class ReleaseControlHandlers
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rollback of release {ReleaseId} in {Environment} requested by {By}")]
     private static partial void LogRollback(ILogger logger, string releaseId, string environment, string by);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollback of release {ReleaseId} refused: {By} is not one of its release managers")]
-    private static partial void LogRefusedRollback(ILogger logger, string releaseId, string by);
 }

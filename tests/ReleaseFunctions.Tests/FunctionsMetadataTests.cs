@@ -31,6 +31,8 @@ public sealed class FunctionsMetadataTests
     [InlineData("RecordMilestone", "post", "releases/{id}/milestones/{name}")]
     [InlineData("RecordEvidence", "post", "releases/{id}/evidence")]
     [InlineData("RollbackRelease", "post", "releases/{id}/rollback")]
+    [InlineData("RetryReleaseEffect", "post", "releases/{id}/retry")]
+    [InlineData("SkipReleaseEffect", "post", "releases/{id}/skip")]
     [InlineData("GetMetrics", "get", "metrics")]
     [InlineData("GetReport", "get", "reports/{period}")]
     public void HttpFunction_IsIndexedWithItsRouteAndMethod(string name, string method, string route)
@@ -51,6 +53,8 @@ public sealed class FunctionsMetadataTests
     [InlineData("RecordMilestone")]
     [InlineData("RecordEvidence")]
     [InlineData("RollbackRelease")]
+    [InlineData("RetryReleaseEffect")]
+    [InlineData("SkipReleaseEffect")]
     public void ReleaseApiFunction_HasADurableClientBinding(string name)
     {
         Binding(Function(name), "durableClient");
@@ -62,6 +66,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("WeeklyReview", "%WeeklyReviewSchedule%")]
     [InlineData("MonthlyReport", "%MonthlyReportSchedule%")]
     [InlineData("QuarterlyReport", "%QuarterlyReportSchedule%")]
+    [InlineData("StrandedReleases", "%StrandedReleasesSchedule%")]
     public void TimerFunction_ReadsItsScheduleFromAnAppSetting(string name, string schedule)
     {
         var trigger = Binding(Function(name), "timerTrigger");

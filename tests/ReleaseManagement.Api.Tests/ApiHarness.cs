@@ -30,7 +30,8 @@ public sealed record Received(
     RescheduleRequest? Reschedule = null,
     CanonicalEvent? Pipeline = null,
     ApprovalDecision? Approval = null,
-    RollbackRequest? Rollback = null);
+    RollbackRequest? Rollback = null,
+    OutageDecision? Outage = null);
 
 /// <summary>An answer of a handler: status, headers and the JSON body.</summary>
 public sealed record Answer(int Status, string? ContentType, IHeaderDictionary Headers, JsonNode? Body)
@@ -54,6 +55,9 @@ public sealed record Answer(int Status, string? ContentType, IHeaderDictionary H
 public sealed class ApiHarness : IAsyncDisposable
 {
     public const string StopEvent = "test-stop";
+
+    /// <summary>Tells the recording orchestration to show this <see cref="OutageStatus"/> as its custom status (as a release waiting out an outage does).</summary>
+    public const string ShowOutageEvent = "test-show-outage";
     public static readonly string ApproversJson = JsonSerializer.Serialize(ValidRelease.Approvers);
 
     private ApiHarness(DurableTaskTestHost durable, ServiceProvider services, FakeTimeProvider time, EventStorageNames names)
@@ -145,12 +149,28 @@ public sealed class ApiHarness : IAsyncDisposable
         var pipeline = context.WaitForExternalEvent<CanonicalEvent>(ReleaseEventNames.Pipeline);
         var approval = context.WaitForExternalEvent<ApprovalDecision>(ReleaseEventNames.Approval);
         var rollback = context.WaitForExternalEvent<RollbackRequest>(ReleaseEventNames.Rollback);
+        var outage = context.WaitForExternalEvent<OutageDecision>(ReleaseEventNames.Outage);
+        var show = context.WaitForExternalEvent<OutageStatus>(ShowOutageEvent);
         while (true)
         {
-            var next = await Task.WhenAny(stop, cancel, reschedule, pipeline, approval, rollback);
+            var next = await Task.WhenAny(stop, cancel, reschedule, pipeline, approval, rollback, outage, show);
             if (next == stop)
             {
                 return received;
+            }
+
+            if (next == show)
+            {
+                context.SetCustomStatus(new ReleaseCustomStatus(await show));
+                show = context.WaitForExternalEvent<OutageStatus>(ShowOutageEvent);
+                continue;
+            }
+
+            if (next == outage)
+            {
+                received.Add(new(ReleaseEventNames.Outage, Outage: await outage));
+                outage = context.WaitForExternalEvent<OutageDecision>(ReleaseEventNames.Outage);
+                continue;
             }
 
             if (next == cancel)

@@ -13,6 +13,8 @@ public static class FunctionNames
     public const string RecordEvidence = "RecordEvidence";
     public const string GetReleaseAudit = "GetReleaseAudit";
     public const string RollbackRelease = "RollbackRelease";
+    public const string RetryReleaseEffect = "RetryReleaseEffect";
+    public const string SkipReleaseEffect = "SkipReleaseEffect";
     public const string Health = "Health";
     public const string GetPolicy = "GetPolicy";
     public const string GetReleaseNotes = "GetReleaseNotes";

@@ -15,6 +15,7 @@ public static class MetricsFunctionNames
     public const string WeeklyReview = ScheduledJobs.WeeklyReview;
     public const string MonthlyReport = ScheduledJobs.MonthlyReport;
     public const string QuarterlyReport = ScheduledJobs.QuarterlyReport;
+    public const string StrandedReleases = ScheduledJobs.StrandedReleases;
     public const string GetMetrics = "GetMetrics";
     public const string GetReport = "GetReport";
 }
@@ -23,8 +24,12 @@ public static class MetricsFunctionNames
 /// Timer triggers, one per entry of <see cref="ScheduledJobs"/> (schedules in the app settings named there, NCRONTAB, UTC), and
 /// the metrics HTTP triggers, each calling the handler both hosts share.
 /// </summary>
-public sealed class MetricsFunctions(MetricsJobs jobs, MetricsHandlers handlers)
+public sealed class MetricsFunctions(MetricsJobs jobs, MetricsHandlers handlers, StrandedReleases stranded)
 {
+    [Function(MetricsFunctionNames.StrandedReleases)]
+    public Task Stranded([TimerTrigger("%" + MetricsSchedules.StrandedReleasesSetting + "%")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken) =>
+        stranded.RunAsync(durable, cancellationToken);
+
     [Function(MetricsFunctionNames.PostReleaseMonitor)]
     public Task Monitor([TimerTrigger("%" + MetricsSchedules.PostReleaseMonitorSetting + "%")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken) =>
         jobs.RunPostReleaseMonitorAsync(durable, cancellationToken);

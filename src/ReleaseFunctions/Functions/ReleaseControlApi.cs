@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using ReleaseManagement.Api;
+using ReleaseManagement.Orchestration;
 
 namespace ReleaseFunctions.Functions;
 
@@ -54,4 +55,20 @@ public sealed class ReleaseControlApi(ReleaseHandlers releases, ReleaseControlHa
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
         await control.RollbackAsync(id, request, durable, cancellationToken);
+
+    [Function(FunctionNames.RetryReleaseEffect)]
+    public async Task<IResult> Retry(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ReleaseRetry)] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        await control.OutageDecisionAsync(id, OutageAction.Retry, request, durable, cancellationToken);
+
+    [Function(FunctionNames.SkipReleaseEffect)]
+    public async Task<IResult> Skip(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = ApiRoutes.ReleaseSkip)] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        await control.OutageDecisionAsync(id, OutageAction.Skip, request, durable, cancellationToken);
 }

@@ -15,6 +15,7 @@ public static class ScheduledJobs
     public const string WeeklyReview = "WeeklyReview";
     public const string MonthlyReport = "MonthlyReport";
     public const string QuarterlyReport = "QuarterlyReport";
+    public const string StrandedReleases = "StrandedReleases";
 
     public static IReadOnlyList<ScheduledJob> All { get; } =
     [
@@ -24,5 +25,7 @@ public static class ScheduledJobs
         new(WeeklyReview, MetricsSchedules.WeeklyReviewSetting, (sp, ct) => sp.GetRequiredService<MetricsJobs>().RunReportAsync(PeriodKind.Week, ct)),
         new(MonthlyReport, MetricsSchedules.MonthlyReportSetting, (sp, ct) => sp.GetRequiredService<MetricsJobs>().RunReportAsync(PeriodKind.Month, ct)),
         new(QuarterlyReport, MetricsSchedules.QuarterlyReportSetting, (sp, ct) => sp.GetRequiredService<MetricsJobs>().RunReportAsync(PeriodKind.Quarter, ct)),
+        new(StrandedReleases, MetricsSchedules.StrandedReleasesSetting,
+            (sp, ct) => sp.GetRequiredService<Api.StrandedReleases>().RunAsync(sp.GetRequiredService<DurableTaskClient>(), ct)),
     ];
 }

@@ -8,7 +8,8 @@ namespace ReleaseManagement.Activities;
 /// <summary>
 /// Emails a notice, and posts it to its webhook channels. A templated notice (<see cref="ReleaseNotice.Template"/>) is
 /// rendered from the release's state at send time, read from the stores. At least once: a retry after a send whose
-/// completion was lost sends it again. A channel that fails after its retries is a <c>channel-failed</c> warning on the
+/// completion was lost sends it again. The email goes first, then the channels: a mail server that is down fails the
+/// notice before any channel is posted, so the retries of an outage post each channel once. A channel that fails after its retries is a <c>channel-failed</c> warning on the
 /// release, never a failed notice.
 /// </summary>
 public sealed partial class SendReleaseNotice(
@@ -27,6 +28,29 @@ public sealed partial class SendReleaseNotice(
         var context = (notice.Template is not null && composer is not null) || (webhooks.Count > 0 && channels is not null)
             ? await ReadAsync(notice, cancellationToken)
             : null;
+        if (to.Length == 0)
+        {
+            LogNobody(log, notice.NoticeId, notice.ReleaseId);
+            await PostAsync(notice, webhooks, context, cancellationToken);
+            return 0;
+        }
+
+        var message = notice.Template is not null && context is not null && composer is not null
+            ? composer.Compose(context) with { To = to }
+            : new EmailMessage(to, notice.Subject,
+                $"<!DOCTYPE html><html><body><p>{WebUtility.HtmlEncode(notice.Text).Replace("\n", "<br>", StringComparison.Ordinal)}</p></body></html>",
+                notice.Text);
+        await email.SendAsync(message, cancellationToken);
+        LogSent(log, notice.NoticeId, notice.ReleaseId, to.Length);
+
+        // The channels after the email: a mail server that is down fails the notice before anything is posted, so the
+        // retry that follows the outage posts the channels once (a channel's own failure is a warning, never a retry).
+        await PostAsync(notice, webhooks, context, cancellationToken);
+        return to.Length;
+    }
+
+    private async Task PostAsync(ReleaseNotice notice, IReadOnlyList<string> webhooks, NoticeContext? context, CancellationToken cancellationToken)
+    {
         if (webhooks.Count > 0)
         {
             // Without a channel adapter a webhook audience is never dropped silently: it is a warning on the release.
@@ -46,21 +70,6 @@ public sealed partial class SendReleaseNotice(
                 }
             }
         }
-
-        if (to.Length == 0)
-        {
-            LogNobody(log, notice.NoticeId, notice.ReleaseId);
-            return 0;
-        }
-
-        var message = notice.Template is not null && context is not null && composer is not null
-            ? composer.Compose(context) with { To = to }
-            : new EmailMessage(to, notice.Subject,
-                $"<!DOCTYPE html><html><body><p>{WebUtility.HtmlEncode(notice.Text).Replace("\n", "<br>", StringComparison.Ordinal)}</p></body></html>",
-                notice.Text);
-        await email.SendAsync(message, cancellationToken);
-        LogSent(log, notice.NoticeId, notice.ReleaseId, to.Length);
-        return to.Length;
     }
 
     private async Task<NoticeContext> ReadAsync(ReleaseNotice notice, CancellationToken cancellationToken)

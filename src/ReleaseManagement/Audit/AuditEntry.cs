@@ -52,6 +52,15 @@ public static class AuditActions
     public const string Cancel = "cancel";
     public const string Outcome = "outcome";
 
+    /// <summary>A release manager's retry now of an effect waiting out an outage.</summary>
+    public const string Retry = "retry";
+
+    /// <summary>A release manager's skip of an effect waiting out an outage past <c>resilience.maxOutage</c>.</summary>
+    public const string Skip = "skip";
+
+    /// <summary>A release manager's resume of a stranded release.</summary>
+    public const string Resume = "resume";
+
     public static IReadOnlyList<string> All { get; } = StringConstants.Of(typeof(AuditActions));
 }
 

@@ -138,4 +138,10 @@ public static class ReleaseEventNames
 
     /// <summary>A rollback on demand by a release manager (<see cref="Orchestration.RollbackRequest"/>).</summary>
     public const string Rollback = "rollback";
+
+    /// <summary>
+    /// A release manager's retry or skip of the effect the release waits to carry out while its dependency is down
+    /// (<see cref="Orchestration.OutageDecision"/>).
+    /// </summary>
+    public const string Outage = "outage-decision";
 }

@@ -27,6 +27,7 @@ public static class MetricsSchedules
     public const string WeeklyReviewSetting = "WeeklyReviewSchedule";
     public const string MonthlyReportSetting = "MonthlyReportSchedule";
     public const string QuarterlyReportSetting = "QuarterlyReportSchedule";
+    public const string StrandedReleasesSetting = "StrandedReleasesSchedule";
 
     /// <summary>Every 15 minutes.</summary>
     public const string PostReleaseMonitor = "0 */15 * * * *";
@@ -43,6 +44,9 @@ public static class MetricsSchedules
     /// <summary>The 1st of January, April, July and October at 07:30 UTC.</summary>
     public const string QuarterlyReport = "0 30 7 1 1,4,7,10 *";
 
+    /// <summary>Every 5 minutes (the stranded-release check).</summary>
+    public const string StrandedReleases = "0 */5 * * * *";
+
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
     {
         [PostReleaseMonitorSetting] = PostReleaseMonitor,
@@ -50,5 +54,6 @@ public static class MetricsSchedules
         [WeeklyReviewSetting] = WeeklyReview,
         [MonthlyReportSetting] = MonthlyReport,
         [QuarterlyReportSetting] = QuarterlyReport,
+        [StrandedReleasesSetting] = StrandedReleases,
     };
 }

@@ -13,7 +13,10 @@ namespace ReleaseManagement.Orchestration;
 /// </summary>
 public static class ActivityCalls
 {
-    /// <summary>Activities retry a bounded number of times with backoff; they are idempotent, so a retry is safe.</summary>
+    /// <summary>
+    /// Activities retry a bounded number of times with backoff; they are idempotent, so a retry is safe. An effect that
+    /// still fails is not the end of the release: the lifecycle waits the outage out on durable timers (<see cref="EffectGuard"/>).
+    /// </summary>
     public static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 5,
         firstRetryInterval: TimeSpan.FromSeconds(1),
@@ -23,6 +26,13 @@ public static class ActivityCalls
     /// <summary><see cref="RecordReleaseStatus"/>: writes the release's status projection and timeline line.</summary>
     public static Task RecordReleaseStatusAsync(this TaskOrchestrationContext context, ReleaseStatusUpdate update) =>
         context.CallActivityAsync<bool>(ActivityNames.RecordReleaseStatus, update, Retry);
+
+    /// <summary>
+    /// <see cref="RecordReleaseStatus"/> tried once, no retries: the <c>dependency-unavailable</c> warning of an outage
+    /// (<see cref="EffectGuard"/>), which must not hold the release up when storage is what is down.
+    /// </summary>
+    public static Task RecordReleaseStatusOnceAsync(this TaskOrchestrationContext context, ReleaseStatusUpdate update) =>
+        context.CallActivityAsync<bool>(ActivityNames.RecordReleaseStatus, update);
 
     /// <summary>
     /// <see cref="RecordReleaseStatus.RunAllAsync"/>: writes several status updates and timeline lines in their order
@@ -50,6 +60,13 @@ public static class ActivityCalls
     /// <summary><see cref="SendReleaseNotice"/>: emails a notice; returns how many recipients it went to.</summary>
     public static Task<int> SendReleaseNoticeAsync(this TaskOrchestrationContext context, ReleaseNotice notice) =>
         context.CallActivityAsync<int>(ActivityNames.SendReleaseNotice, notice, Retry);
+
+    /// <summary>
+    /// <see cref="SendReleaseNotice"/> tried once, no retries: the release managers' notice of an outage past
+    /// <c>resilience.maxOutage</c> (<see cref="EffectGuard"/>), over whichever channel still works.
+    /// </summary>
+    public static Task<int> SendReleaseNoticeOnceAsync(this TaskOrchestrationContext context, ReleaseNotice notice) =>
+        context.CallActivityAsync<int>(ActivityNames.SendReleaseNotice, notice);
 
     /// <summary><see cref="PublishReleaseEvent"/>: publishes a release event to other systems.</summary>
     public static Task PublishReleaseEventAsync(this TaskOrchestrationContext context, ReleaseEvent evt) =>

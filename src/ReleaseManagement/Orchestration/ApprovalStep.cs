@@ -131,7 +131,8 @@ internal sealed class ApprovalStep(LifecycleState state, StatusRecorder status, 
         state.ClosedStages.Add(stage);
         var reason = $"Pre-approved: {category} change ({stage} approval is not on its approval route).";
         await status.FlushAsync();
-        await state.Context.CloseApprovalStageAsync(new CloseApprovalStageInput(state.ReleaseId, stage, reason, Skipped: true));
+        var close = new CloseApprovalStageInput(state.ReleaseId, stage, reason, Skipped: true);
+        await state.Effects.RunAsync(Effect.CloseStage(stage), () => state.Context.CloseApprovalStageAsync(close));
         await status.TimelineAsync(TimelineKinds.Approval, reason);
     }
 
@@ -176,12 +177,13 @@ internal sealed class ApprovalStep(LifecycleState state, StatusRecorder status, 
             state.ReleaseId, stage, round, kind, approvers, deadline, RiskEvaluator.Describe(state.Risk),
             gates.Items.Count == 0 ? null : ReleaseGates.Summarize(gates), GateStep.Statuses(gates), blockedBy, decided);
         await status.FlushAsync();
-        await state.Context.RequestApprovalsAsync(input);
+        await state.Effects.RunAsync(Effect.ApprovalEmails(stage), () => state.Context.RequestApprovalsAsync(input));
     }
 
     private async Task CloseAsync(string stage, string how)
     {
         await status.FlushAsync();
-        await state.Context.CloseApprovalStageAsync(new CloseApprovalStageInput(state.ReleaseId, stage, $"The {stage} stage was {how}."));
+        var close = new CloseApprovalStageInput(state.ReleaseId, stage, $"The {stage} stage was {how}.");
+        await state.Effects.RunAsync(Effect.CloseStage(stage), () => state.Context.CloseApprovalStageAsync(close));
     }
 }

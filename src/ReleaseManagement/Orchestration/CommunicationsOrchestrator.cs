@@ -37,10 +37,84 @@ public static class CommunicationsOrchestrator
         var finish = context.WaitForExternalEvent<DateTimeOffset>(FinishEvent);
         var now = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
 
-        async Task Note(string message, ReleaseWarning? warning = null) => await context.RecordReleaseStatusAsync(
-            new ReleaseStatusUpdate(release.Id, ReleasePhase.Planning, ReleaseStatus.Active, message, Now(context), Timeline:
-                new TimelineEntry(++sequence, Now(context), ReleasePhase.Planning, warning is null ? TimelineKinds.Communication : TimelineKinds.Warning, message),
-                TimelineOnly: true, Warnings: warning is null ? null : [warning]));
+        ReleaseStatusUpdate Line(string message, ReleaseWarning? warning, string? cleared = null) =>
+            new(release.Id, ReleasePhase.Planning, ReleaseStatus.Active, message, Now(context), Timeline:
+                new TimelineEntry(++sequence, Now(context), ReleasePhase.Planning, warning is null && cleared is null ? TimelineKinds.Communication : TimelineKinds.Warning, message),
+                TimelineOnly: true, Warnings: warning is null ? null : [warning], ClearedWarnings: cleared is null ? null : [cleared]);
+
+        // An outage of a dependency is waited out here too (as EffectGuard does for the release's own effects): the effect is
+        // tried again on durable timers, the policy's resilience.backoff apart, with a dependency-unavailable warning on the
+        // release (written in one try: storage may be what is down) that clears when it succeeds. Past maxOutage the warning
+        // says so and the tries go on; a release that ends meanwhile (the stop event) lets a scheduled notice go.
+        async Task<T> Guarded<T>(string dependency, string what, Func<Task<T>> call, T skippedValue)
+        {
+            DateTimeOffset? since = null;
+            var wait = policy.Resilience.Backoff.Initial;
+            var escalated = false;
+            var stoppable = !stop.IsCompleted;
+            while (true)
+            {
+                try
+                {
+                    var result = await call();
+                    if (since is { } began)
+                    {
+                        await TryWrite(Line($"The {dependency} answered again: {what} done after an outage since {began:yyyy-MM-dd HH:mm:ss} UTC.", null, Dependencies.WarningCode));
+                    }
+
+                    return result;
+                }
+                catch (TaskFailedException e)
+                {
+                    var at = Now(context);
+                    var reason = e.FailureDetails?.ErrorMessage ?? e.Message;
+                    reason = reason.Length > 300 ? reason[..300] + "…" : reason;
+                    if (since is null || (!escalated && at - since.Value >= policy.Resilience.MaxOutage))
+                    {
+                        escalated = since is not null;
+                        since ??= at;
+                        var message = escalated
+                            ? $"The {dependency} is unavailable since {since:yyyy-MM-dd HH:mm:ss} UTC, longer than resilience.maxOutage: {what} is still tried; a release manager should look at the {dependency} ({reason})."
+                            : $"The {dependency} is unavailable since {since:yyyy-MM-dd HH:mm:ss} UTC: {what} waits and is tried again ({reason}).";
+                        await TryWrite(Line(message, new ReleaseWarning(Dependencies.WarningCode, message, since.Value)));
+                    }
+                }
+
+                using var cts = new CancellationTokenSource();
+                var timer = context.CreateTimer(Now(context).Add(wait).UtcDateTime, cts.Token);
+                wait = policy.Resilience.Backoff.Next(wait);
+                if (stoppable && await Task.WhenAny(timer, stop) == stop)
+                {
+                    cts.Cancel();
+                    await TryWrite(Line($"{what} not sent: the release ended while the {dependency} was unavailable.", null, Dependencies.WarningCode));
+                    return skippedValue;
+                }
+
+                await timer;
+            }
+        }
+
+        async Task TryWrite(ReleaseStatusUpdate update)
+        {
+            try
+            {
+                await context.RecordReleaseStatusOnceAsync(update);
+            }
+            catch (TaskFailedException)
+            {
+                // Storage is down too: the line is lost, the effect is not (it is still tried).
+            }
+        }
+
+        async Task Note(string message, ReleaseWarning? warning = null)
+        {
+            var line = Line(message, warning);
+            await Guarded(Dependencies.Storage, "the communication timeline's status line", async () =>
+            {
+                await context.RecordReleaseStatusAsync(line);
+                return true;
+            }, false);
+        }
 
         // One rule for every notice: the audiences resolve to people and channels; an audience that reaches nobody is a
         // warning on the release and the timeline says "not sent", never "sent".
@@ -62,7 +136,12 @@ public static class CommunicationsOrchestrator
                 Template = template,
                 Description = description,
             };
-            var count = await context.SendReleaseNoticeAsync(notice);
+            var count = await Guarded(Dependencies.Mail, $"the notice {id}", () => context.SendReleaseNoticeAsync(notice), -1);
+            if (count < 0)
+            {
+                return false;
+            }
+
             var channels = audience.Webhooks.Count > 0 ? $" and {audience.Webhooks.Count} channel(s)" : string.Empty;
             await Note($"Sent {id}: {description} ({count} recipient(s){channels}).");
             if (audience.Empty.Count > 0)

@@ -52,7 +52,9 @@ internal sealed class DeploymentStep(LifecycleState state, StatusRecorder status
         try
         {
             await status.FlushAsync();
-            await state.Context.RequestDeploymentAsync(new DeploymentRequest(requestId, state.ReleaseId, env, strategy, state.Release.Systems, rollback, reason));
+            var request = new DeploymentRequest(requestId, state.ReleaseId, env, strategy, state.Release.Systems, rollback, reason);
+            await state.Effects.RunAsync(Effect.Deployment($"the request of the {(rollback ? "rollback of" : "deployment to")} {env}"),
+                () => state.Context.RequestDeploymentAsync(request));
             await status.RecordAsync(rollback
                 ? new StatusRecord($"Rollback of {env} requested: {reason}", ReleaseStages.Rollback(environment), TimelineKinds.Rollback)
                 : new StatusRecord($"Deployment to {env} requested ({strategy}).", ReleaseStages.Deploy(environment), TimelineKinds.Deployment));

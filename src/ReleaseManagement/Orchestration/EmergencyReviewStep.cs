@@ -76,6 +76,7 @@ internal sealed class EmergencyReviewStep(LifecycleState state, StatusRecorder s
     private async Task NoticeAsync(string noticeId, string subject, string text, IReadOnlyList<string> recipients)
     {
         await status.FlushAsync();
-        await state.Context.SendReleaseNoticeAsync(new ReleaseNotice(state.ReleaseId, noticeId, subject, text, recipients));
+        var notice = new ReleaseNotice(state.ReleaseId, noticeId, subject, text, recipients);
+        await state.Effects.RunAsync(Effect.Notice($"the notice {noticeId}"), () => state.Context.SendReleaseNoticeAsync(notice), 0);
     }
 }

@@ -54,6 +54,9 @@ internal sealed class LifecycleState
 
     public ReleaseInbox Inbox { get; }
 
+    /// <summary>Waits out outages of the external effects (<see cref="EffectGuard"/>); set once by the lifecycle.</summary>
+    public EffectGuard Effects { get; set; } = null!;
+
     /// <summary>The release as it stands: the target date changes when rescheduled.</summary>
     public ReleaseRequest Release { get; set; }
 

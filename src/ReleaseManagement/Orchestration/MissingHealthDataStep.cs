@@ -102,6 +102,7 @@ internal sealed class MissingHealthDataStep(LifecycleState state, StatusRecorder
     private async Task NoticeAsync(string noticeId, string subject, string text, IReadOnlyList<string> recipients)
     {
         await status.FlushAsync();
-        await state.Context.SendReleaseNoticeAsync(new ReleaseNotice(state.ReleaseId, noticeId, subject, text, recipients.Distinct(StringComparer.OrdinalIgnoreCase).ToArray()));
+        var notice = new ReleaseNotice(state.ReleaseId, noticeId, subject, text, recipients.Distinct(StringComparer.OrdinalIgnoreCase).ToArray());
+        await state.Effects.RunAsync(Effect.Notice($"the notice {noticeId}"), () => state.Context.SendReleaseNoticeAsync(notice), 0);
     }
 }

@@ -25,6 +25,7 @@ public sealed class ReleaseInbox
     private Task<CancelRequest> _cancel;
     private Task<RescheduleRequest> _reschedule;
     private Task<RollbackRequest> _rollback;
+    private Task<OutageDecision> _outage;
 
     /// <param name="testSuites">Which gate items a finished test-suite run counts for (the captured policy's).</param>
     public ReleaseInbox(TaskOrchestrationContext context, ILogger log, TestSuiteEvidence testSuites)
@@ -38,6 +39,7 @@ public sealed class ReleaseInbox
         _cancel = context.WaitForExternalEvent<CancelRequest>(ReleaseEventNames.Cancel);
         _reschedule = context.WaitForExternalEvent<RescheduleRequest>(ReleaseEventNames.Reschedule);
         _rollback = context.WaitForExternalEvent<RollbackRequest>(ReleaseEventNames.Rollback);
+        _outage = context.WaitForExternalEvent<OutageDecision>(ReleaseEventNames.Outage);
     }
 
     public List<ApprovalDecision> Decisions { get; } = [];
@@ -57,6 +59,12 @@ public sealed class ReleaseInbox
     /// <summary>Rollback requests not yet handled by the lifecycle, oldest first.</summary>
     public Queue<RollbackRequest> Rollbacks { get; } = new();
 
+    /// <summary>
+    /// Retry and skip decisions on an effect waiting out an outage, not yet taken, oldest first (<see cref="EffectGuard"/>
+    /// empties it as an outage starts and ends, so a decision never applies to a later outage).
+    /// </summary>
+    public Queue<OutageDecision> OutageDecisions { get; } = new();
+
     /// <summary>Called for every pipeline event as it is applied (the lifecycle writes it to the timeline).</summary>
     public Func<CanonicalEvent, Task>? OnEvent { get; set; }
 
@@ -74,9 +82,27 @@ public sealed class ReleaseInbox
     /// <paramref name="deadline"/> passes first (the timer is cancelled when the wait ends otherwise). A cancel request
     /// ends the wait with <see cref="ReleaseCancelledException"/>. <paramref name="alsoWakeOn"/> ends the wait when it completes.
     /// </summary>
-    public async Task<bool> WaitUntilAsync(Func<bool> done, DateTime? deadline, Task? alsoWakeOn = null)
+    public Task<bool> WaitUntilAsync(Func<bool> done, DateTime? deadline, Task? alsoWakeOn = null) =>
+        WaitAsync(done, deadline, alsoWakeOn, outage: false);
+
+    /// <summary>
+    /// The wait of an effect between two tries during an outage (<see cref="EffectGuard"/>): until a retry or skip
+    /// decision arrives (true) or <paramref name="deadline"/> passes (false). Events are applied as they come and a cancel
+    /// ends it (<see cref="ReleaseCancelledException"/>), but it writes nothing before blocking (the write may be what
+    /// fails) and a reschedule or rollback request stays queued for the lifecycle's next wait.
+    /// </summary>
+    public Task<bool> WaitForOutageDecisionAsync(DateTime deadline) =>
+        WaitAsync(() => OutageDecisions.Count > 0, deadline, null, outage: true);
+
+    private async Task<bool> WaitAsync(Func<bool> done, DateTime? deadline, Task? alsoWakeOn, bool outage)
     {
-        ThrowIfCancelled();
+        // An outage met while the release ends after a cancel (its last status write, say) is waited out like any other.
+        var cancelling = outage && Cancel is not null;
+        if (!cancelling)
+        {
+            ThrowIfCancelled();
+        }
+
         if (done())
         {
             return true;
@@ -88,7 +114,7 @@ public sealed class ReleaseInbox
         {
             while (true)
             {
-                var tasks = new List<Task> { _approval, _pipeline, _health, _cancel, _reschedule, _rollback };
+                var tasks = new List<Task> { _approval, _pipeline, _health, _cancel, _reschedule, _rollback, _outage };
                 if (timer is not null)
                 {
                     tasks.Add(timer);
@@ -101,7 +127,7 @@ public sealed class ReleaseInbox
 
                 // Only when the wait would block: events already delivered are applied first, so their lines and the
                 // step's go out together (a task's completion at this point is the same on every replay).
-                if (BeforeWait is not null && !tasks.Any(t => t.IsCompleted))
+                if (!outage && BeforeWait is not null && !tasks.Any(t => t.IsCompleted))
                 {
                     await BeforeWait();
                 }
@@ -118,8 +144,12 @@ public sealed class ReleaseInbox
                 }
 
                 await ApplyAsync(winner);
-                ThrowIfCancelled();
-                if (done() || Reschedules.Count > 0 || Rollbacks.Count > 0)
+                if (!cancelling)
+                {
+                    ThrowIfCancelled();
+                }
+
+                if (done() || (!outage && (Reschedules.Count > 0 || Rollbacks.Count > 0)))
                 {
                     return true;
                 }
@@ -280,6 +310,11 @@ public sealed class ReleaseInbox
         {
             Rollbacks.Enqueue(await _rollback);
             _rollback = _context.WaitForExternalEvent<RollbackRequest>(ReleaseEventNames.Rollback);
+        }
+        else if (winner == _outage)
+        {
+            OutageDecisions.Enqueue(await _outage);
+            _outage = _context.WaitForExternalEvent<OutageDecision>(ReleaseEventNames.Outage);
         }
     }
 }

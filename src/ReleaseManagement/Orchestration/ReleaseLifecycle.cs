@@ -34,6 +34,7 @@ public sealed class ReleaseLifecycle
     {
         _state = new LifecycleState(context, input);
         _status = new StatusRecorder(_state);
+        _state.Effects = _status.Effects = new EffectGuard(_state, _status);
         _communications = new CommunicationsStep(_state, _status);
         _wait = new LifecycleWait(_state, _status, _communications);
         _approval = new ApprovalStep(_state, _status, _wait);

@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using ReleaseManagement.Events;
 using ReleaseManagement.Releases;
 
@@ -16,22 +17,47 @@ internal sealed class StatusRecorder(LifecycleState state)
     private int _sequence;
     private string _lastReason = "Submitted.";
 
+    /// <summary>Waits out outages of every effect, this recorder's writes included; set once by the lifecycle.</summary>
+    public EffectGuard Effects { get; set; } = null!;
+
     public Task RecordAsync(StatusRecord record)
+    {
+        var update = Update(record);
+        if (!state.Features.BatchedStatus)
+        {
+            return Effects.RunAsync(Effect.Status, () => state.Context.RecordReleaseStatusAsync(update));
+        }
+
+        _pending.Add(update);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="record"/> at once in one try, apart from the lines kept (an outage's warning); false when the
+    /// write failed (storage may be what is down), which changes nothing else.
+    /// </summary>
+    public async Task<bool> TryWriteNowAsync(StatusRecord record)
+    {
+        try
+        {
+            await state.Context.RecordReleaseStatusOnceAsync(Update(record));
+            return true;
+        }
+        catch (TaskFailedException)
+        {
+            return false;
+        }
+    }
+
+    private ReleaseStatusUpdate Update(StatusRecord record)
     {
         state.Stage = record.Stage ?? state.Stage;
         _lastReason = record.Reason ?? _lastReason;
         var now = state.Now;
         var line = new TimelineEntry(++_sequence, now, state.Phase, record.Kind, record.Message ?? record.Reason ?? string.Empty);
-        var update = new ReleaseStatusUpdate(
+        return new ReleaseStatusUpdate(
             state.ReleaseId, state.Phase, record.Status, _lastReason, now, state.Stage, record.Gates, record.PendingApprovals, line,
             record.TargetDate, record.Risk, Warnings: record.Warnings, ClearedWarnings: record.ClearedWarnings);
-        if (!state.Features.BatchedStatus)
-        {
-            return state.Context.RecordReleaseStatusAsync(update);
-        }
-
-        _pending.Add(update);
-        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -45,9 +71,10 @@ internal sealed class StatusRecorder(LifecycleState state)
             return;
         }
 
+        // The lines stay kept until written: a line kept while an outage of storage is waited out goes with the next write.
         var updates = _pending.ToArray();
-        _pending.Clear();
-        await state.Context.RecordReleaseStatusesAsync(updates);
+        await Effects.RunAsync(Effect.Status, () => state.Context.RecordReleaseStatusesAsync(updates));
+        _pending.RemoveRange(0, updates.Length);
     }
 
     /// <summary>Raises a warning on the release (and a timeline line saying it), leaving the standing as it is.</summary>
@@ -61,6 +88,6 @@ internal sealed class StatusRecorder(LifecycleState state)
     {
         var evt = new ReleaseEvent(state.Context.NewGuid().ToString("N"), state.ReleaseId, type, state.Now, data);
         await FlushAsync();
-        await state.Context.PublishReleaseEventAsync(evt);
+        await Effects.RunAsync(Effect.Event(type), () => state.Context.PublishReleaseEventAsync(evt));
     }
 }

@@ -33,7 +33,7 @@ internal sealed class ValidationStep(LifecycleState state, StatusRecorder status
         }
 
         await status.FlushAsync();
-        var reading = await state.Context.CheckReleaseHealthAsync(query);
+        var reading = await state.Effects.RunAsync(Effect.Health, () => state.Context.CheckReleaseHealthAsync(query), null!);
         if (HealthBreaches.Describe(state.Policy, reading) is { } breach)
         {
             await status.RecordAsync(new StatusRecord($"Post-deployment validation breached: {breach}", ReleaseStages.Validation, TimelineKinds.Validation));

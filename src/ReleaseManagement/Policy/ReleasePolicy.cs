@@ -40,6 +40,9 @@ public sealed record ReleasePolicy
     /// <summary>What a failed deployment leads to (optional; <see cref="DeploymentPolicy"/>'s defaults).</summary>
     public DeploymentPolicy Deployment { get; init; } = new();
 
+    /// <summary>How long an outage of a dependency is waited out, and how often it is tried (optional; <see cref="ResiliencePolicy"/>'s defaults).</summary>
+    public ResiliencePolicy Resilience { get; init; } = new();
+
     /// <summary>Standard, Normal, Emergency and Major changes: the approval route and release types each allows.</summary>
     public required IReadOnlyDictionary<ChangeCategory, ChangeCategoryPolicy> ChangeCategories { get; init; }
 

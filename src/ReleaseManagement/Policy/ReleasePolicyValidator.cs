@@ -50,6 +50,7 @@ public static class ReleasePolicyValidator
             Success(policy.SuccessCriteria, P(root, "successCriteria"));
             Metrics(policy.MetricTargets, P(root, "metricTargets"));
             Emergency(policy.EmergencyReview, P(root, "emergencyReview"));
+            Resilience(policy.Resilience, P(root, "resilience"));
             if (policy.Audit.ReaderRoles.Count == 0)
             {
                 Error(P(P(root, "audit"), "readerRoles"), "At least one role must be able to read the audit trail.");
@@ -711,6 +712,23 @@ public static class ReleasePolicyValidator
                 {
                     Error(I(path, i), "Must not be empty.");
                 }
+            }
+        }
+
+        private void Resilience(ResiliencePolicy r, string path)
+        {
+            Positive(r.MaxOutage, P(path, "maxOutage"));
+            var backoff = P(path, "backoff");
+            Positive(r.Backoff.Initial, P(backoff, "initial"));
+            Positive(r.Backoff.Max, P(backoff, "max"));
+            if (r.Backoff.Max < r.Backoff.Initial)
+            {
+                Error(P(backoff, "max"), $"The longest wait ({r.Backoff.Max}) is shorter than the first ({r.Backoff.Initial}).");
+            }
+
+            if (!(r.Backoff.Coefficient >= 1 && r.Backoff.Coefficient <= 10))
+            {
+                Error(P(backoff, "coefficient"), $"Must be between 1 and 10 (it is {r.Backoff.Coefficient}).");
             }
         }
 

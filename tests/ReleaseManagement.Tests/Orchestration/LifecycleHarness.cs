@@ -56,6 +56,15 @@ public sealed class LifecycleHarness : IAsyncDisposable
     /// <summary>Status activities run per release (<c>RecordReleaseStatus</c> and, from version 3, <c>RecordReleaseStatuses</c>).</summary>
     public ConcurrentDictionary<string, int> StatusActivities { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether the dependency of an activity is down now (activity name, its input): the fake then throws, as the real
+    /// activity would, before it does anything. Nothing is down by default.
+    /// </summary>
+    public Func<string, object, bool> Down { get; set; } = (_, _) => false;
+
+    /// <summary>The attempts that failed because <see cref="Down"/> said so (activity name, input).</summary>
+    public ConcurrentQueue<(string Activity, object Input)> Failed { get; } = new();
+
     /// <summary>How approvers answer a stage's first emails: true approve, false reject, null stay silent.</summary>
     public Func<string, bool?> Approve { get; set; } = _ => true;
 
@@ -128,16 +137,33 @@ public sealed class LifecycleHarness : IAsyncDisposable
             r.AddOrchestratorFunc(name, run);
         }
 
+        void ThrowIfDown(string name, object? input)
+        {
+            if (input is not null && harness.Down(name, input))
+            {
+                harness.Failed.Enqueue((name, input));
+                throw new InvalidOperationException($"{name}: the dependency is down (test).");
+            }
+        }
+
         void Activity<TInput, TOutput>(string name, Func<TaskActivityContext, TInput, TOutput> run)
         {
             activities.Add(name);
-            r.AddActivityFunc(name, run);
+            r.AddActivityFunc<TInput, TOutput>(name, (c, i) =>
+            {
+                ThrowIfDown(name, i);
+                return run(c, i);
+            });
         }
 
         void AsyncActivity<TInput, TOutput>(string name, Func<TaskActivityContext, TInput, Task<TOutput>> run)
         {
             activities.Add(name);
-            r.AddActivityFunc(name, run);
+            r.AddActivityFunc<TInput, TOutput>(name, (c, i) =>
+            {
+                ThrowIfDown(name, i);
+                return run(c, i);
+            });
         }
 
         Orchestrator<ReleaseOrchestrationInput, ReleaseOutcome>(OrchestratorNames.Release, ReleaseOrchestrator.RunAsync);

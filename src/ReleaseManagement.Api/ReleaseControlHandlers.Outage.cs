@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Api.Audit;
+using ReleaseManagement.Audit;
+using ReleaseManagement.Events;
+using ReleaseManagement.Orchestration;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Api;
+
+/// <summary>Retry now and skip of the effect a release waits on while its dependency is down (issue 25, point 1).</summary>
+public sealed partial class ReleaseControlHandlers
+{
+    /// <summary>
+    /// <c>POST /api/releases/{id}/retry</c> and <c>/skip</c> <c>{by, reason?}</c>: by a release manager of the release (403
+    /// otherwise), while it waits on an effect whose dependency is down (409 otherwise, read from the orchestration's custom
+    /// status, <see cref="OutageStatus"/>); a skip only past <c>resilience.maxOutage</c> and only of an effect the procedure
+    /// lets go (a notice, an outbound event: 409 otherwise). 202 when raised to the release; audited.
+    /// </summary>
+    public async Task<Results<Accepted<OutageDecisionAccepted>, ProblemHttpResult>> OutageDecisionAsync(
+        string releaseId, OutageAction action, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<OutageDecisionBody>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var validation = OutageDecisionValidator.Validate(body, action, time.GetUtcNow());
+        if (!validation.IsValid)
+        {
+            return Problems.Validation(validation.Errors, $"The {Verb(action)} request is invalid.");
+        }
+
+        var standing = await RunningRelease.CheckAsync(releases, durable, releaseId, cancellationToken);
+        if (NotRunning(standing) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var decision = validation.Value!;
+        if (NotAReleaseManager(standing.Record!, decision.By, AppServicePrincipal.From(request), Verb(action)) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        var outage = OutageOf(await durable.GetInstanceAsync(releaseId, getInputsAndOutputs: true, cancellationToken));
+        if (outage is null)
+        {
+            return Problems.Conflict("Nothing waits on a dependency.", $"Release '{releaseId}' is not waiting out an outage: there is nothing to {Verb(action)}.");
+        }
+
+        if (action == OutageAction.Skip && !outage.Skippable)
+        {
+            return Problems.Conflict("This effect cannot be skipped.", $"Release '{releaseId}' waits on {outage.Effect}, which the procedure does not let go: retry it instead.");
+        }
+
+        if (action == OutageAction.Skip && !outage.Escalated)
+        {
+            return Problems.Conflict("Not yet.", $"Release '{releaseId}' waits on the {outage.Dependency} since {outage.Since:u}: it may be skipped only past resilience.maxOutage ({policy.Resilience.MaxOutage}).");
+        }
+
+        await AuditAsync(AuditOrigin.From(request), releaseId, action == OutageAction.Skip ? AuditActions.Skip : AuditActions.Retry, decision.By,
+            $"{(action == OutageAction.Skip ? "Skip" : "Retry")} of {outage.Effect} requested (the {outage.Dependency} unavailable since {outage.Since:u})" + (decision.Reason is { } r ? $": {r}" : "."),
+            "resilience.maxOutage", new() { ["dependency"] = outage.Dependency, ["effect"] = outage.Effect }, decision.At, cancellationToken);
+        await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Outage, decision, cancellationToken);
+        LogOutageDecision(log, releaseId, action, outage.Effect, decision.By);
+        var location = ReleaseHandlers.StatusUri(releaseId);
+        return TypedResults.Accepted(location, new OutageDecisionAccepted(releaseId, action.ToString().ToLowerInvariant(), outage.Dependency, outage.Effect, decision.By, decision.At, location));
+    }
+
+    /// <summary>What the release's orchestration waits on (its custom status), or null.</summary>
+    public static OutageStatus? OutageOf(OrchestrationMetadata? instance)
+    {
+        if (instance?.SerializedCustomStatus is not { Length: > 0 } json)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<ReleaseCustomStatus>(json, JsonSerializerOptions.Web)?.Outage;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Null when <paramref name="by"/> is a release manager of the release (and, with sign-in required, the signed-in
+    /// user); else the 403 that says why. The rollback and the outage decisions share it.
+    /// </summary>
+    private ProblemHttpResult? NotAReleaseManager(ReleaseRecord record, string by, AppServicePrincipal? principal, string what)
+    {
+        if (approvalOptions.Value.RequireSignedInApprover)
+        {
+            if (principal is null)
+            {
+                return Problems.Forbidden("Sign-in required.", $"A {what} needs a signed-in user (App Service authentication).");
+            }
+
+            if (!principal.Is(by))
+            {
+                return Problems.Forbidden("Not the person named.", "The signed-in user is not the person named in 'by'.");
+            }
+        }
+
+        var managers = ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers).GetValueOrDefault(PolicyRoles.ReleaseManager, []);
+        if (managers.Contains(by, StringComparer.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        LogRefusedControl(log, record.Request.Id, what, by);
+        return Problems.Forbidden(
+            "Not a release manager of this release.",
+            $"{by} does not hold the {PolicyRoles.ReleaseManager} role for release '{record.Request.Id}'; only a release manager may {what} it.");
+    }
+
+    private static string Verb(OutageAction action) => action == OutageAction.Skip ? "skip" : "retry";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Release {ReleaseId}: {Action} of {Effect} requested by {By}")]
+    private static partial void LogOutageDecision(ILogger logger, string releaseId, OutageAction action, string effect, string by);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Release {ReleaseId}: {What} refused, {By} is not one of its release managers")]
+    private static partial void LogRefusedControl(ILogger logger, string releaseId, string what, string by);
+}
+
+/// <summary>The answer to an accepted retry or skip.</summary>
+public sealed record OutageDecisionAccepted(string ReleaseId, string Action, string Dependency, string Effect, string By, DateTimeOffset At, string StatusUri);
