@@ -121,7 +121,7 @@ public sealed class HistoryImporter(
     }
 }
 
-/// <summary>The import's composition: the webhook path's services (AddPipelineEvents) plus the policy and the metrics' stale marks.</summary>
+/// <summary>The import's composition: the webhook path's services (AddPipelineEvents) plus the policy, the metrics' stale marks and the audit trail.</summary>
 public static class ImportServices
 {
     public static IServiceCollection AddHistoryImport(this IServiceCollection services, IConfiguration configuration)
@@ -131,6 +131,9 @@ public static class ImportServices
         services.TryAddSingleton<IMetricsDailyStore>(sp =>
             new TableMetricsDailyStore(sp.GetRequiredService<EventStorageClients>().Tables.GetTableClient(MetricsTableNames.MetricsDaily)));
         services.TryAddSingleton<LateEventMarker>();
+        // The pipeline-event processor requires the audit trail (no optional safety): the same table the hosts write.
+        services.TryAddSingleton<ReleaseManagement.Ports.IAuditTrail>(sp =>
+            new ReleaseManagement.Azure.Tables.TableAuditTrail(sp.GetRequiredService<EventStorageClients>().Tables));
         services.TryAddSingleton<HistoryImporter>();
         return services;
     }
