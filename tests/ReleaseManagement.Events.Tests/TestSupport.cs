@@ -142,6 +142,7 @@ internal sealed class EventsHarness : IAsyncDisposable
             .AddSingleton(ReleaseManagement.Policy.ReleasePolicyDefaults.Create() with { TimeZone = "UTC" })
             .AddSingleton<IMetricsDailyStore>(sp => new TableMetricsDailyStore(sp.GetRequiredService<EventStorageClients>().Tables.GetTableClient(names.Table + "Daily")))
             .AddSingleton<ReleaseManagement.Metrics.LateEventMarker>()
+            .AddSingleton<ReleaseManagement.Ports.IAuditTrail>(new ReleaseFunctions.TestSupport.InMemoryAuditTrail())
             .BuildServiceProvider(validateScopes: true);
         return new EventsHarness(services, time);
     }

@@ -100,6 +100,7 @@ public sealed partial class EndToEndTests
         }).Build();
         await using var services = new ServiceCollection().AddLogging()
             .AddSingleton<TimeProvider>(h.Clock).AddSingleton(h.Policy).AddSingleton<IMetricsDailyStore>(h.Daily)
+            .AddSingleton<ReleaseManagement.Ports.IAuditTrail>(new ReleaseFunctions.TestSupport.InMemoryAuditTrail())
             .AddHistoryImport(configuration)
             .BuildServiceProvider();
         var importer = services.GetRequiredService<HistoryImporter>();

@@ -52,6 +52,7 @@ internal sealed class WebhookPath : IAsyncDisposable
             .AddSingleton(h.Policy)
             .AddSingleton<IMetricsDailyStore>(h.Daily)
             .AddSingleton<LateEventMarker>()
+            .AddSingleton<ReleaseManagement.Ports.IAuditTrail>(new ReleaseFunctions.TestSupport.InMemoryAuditTrail())
             .BuildServiceProvider(validateScopes: true);
         var durable = await DurableTaskTestHost.StartAsync(
             _ => { },
