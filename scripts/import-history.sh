@@ -23,6 +23,18 @@ command -v dotnet >/dev/null || { echo "The .NET 10 SDK (dotnet) is required." >
 if [ -z "${Policy__Path:-}" ] && [ -f "$REPO_ROOT/config/release-policy.json" ]; then
   export Policy__Path="$REPO_ROOT/config/release-policy.json"
 fi
+# Events of a release are audited like the webhooks' (docs/api.md, "Audit trail"), so the import seals audit rows with the
+# app's key: in Azure pass Audit__SigningKeyId and Audit__SigningKeys__<id> (the vault item audit-signing-key-k1).
+# Against Azurite the local host's development key is used unless you set one.
+if [ -z "${Audit__SigningKeyId:-}" ]; then
+  case "${AzureWebJobsStorage:-}" in
+    *devstoreaccount1*|UseDevelopmentStorage=true*)
+      export Audit__SigningKeyId=development
+      export Audit__SigningKeys__development="bG9jYWwtZGV2ZWxvcG1lbnQtb25seS1hdWRpdC1rZXktMDAwMDAwMDAwMDA="   # LocalHostApplication's
+      ;;
+    *) echo "Set Audit__SigningKeyId and Audit__SigningKeys__<id> (the app's audit key, Key Vault item audit-signing-key-k1)." >&2; exit 1 ;;
+  esac
+fi
 # shellcheck source=lib/tool.sh
 source "$REPO_ROOT/scripts/lib/tool.sh"
 run_tool ImportHistory "$@"

@@ -44,6 +44,8 @@ public sealed class CompositionRootTests
         {
             [storageSetting] = value,
             ["Policy__Path"] = Repo.Path("config", "release-policy.example.json"),
+            ["Audit__SigningKeyId"] = AuditTestKeys.KeyId,
+            ["Audit__SigningKeys__" + AuditTestKeys.KeyId] = Convert.ToBase64String(AuditTestKeys.Key),
         });
 
         await using var app = ImportHistoryComposition.Build(configuration);
@@ -60,6 +62,8 @@ public sealed class CompositionRootTests
         {
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
             ["Policy__Path"] = Path.GetRelativePath(System.Environment.CurrentDirectory, Repo.Path("config", "release-policy.example.json")),
+            ["Audit__SigningKeyId"] = AuditTestKeys.KeyId,
+            ["Audit__SigningKeys__" + AuditTestKeys.KeyId] = Convert.ToBase64String(AuditTestKeys.Key),
         });
 
         await using var app = ImportHistoryComposition.Build(configuration);

@@ -68,7 +68,7 @@ public sealed partial class ReadmeCommandsTests
             Assert.Equal(HttpStatusCode.Accepted, decided.StatusCode);
         }
 
-        await Poll.UntilAsync(
+        await Eventually.UntilAsync(
             () => host.Client.GetFromJsonAsync<JsonObject>($"/api/releases/{id}", ct)!,
             r => (string?)r!["stage"] == "gate:development",
             TimeSpan.FromSeconds(90),
