@@ -64,11 +64,13 @@ public sealed class AuditCompositionTests
     }
 
     [Fact]
-    public async Task LocalHost_Composition_ResolvesEveryReleaseChangerWithTheTableAuditTrail()
+    public async Task LocalHost_Composition_ResolvesEveryReleaseChangerWithTheCheckpointedTableAuditTrail()
     {
         await using var local = LocalHostComposition.Build();
 
-        Assert.IsType<ReleaseManagement.Azure.Tables.TableAuditTrail>(local.App.Services.GetRequiredService<IAuditTrail>());
+        // The table trail, each append followed by its checkpoint (docs/api.md, "Audit trail").
+        Assert.IsType<ReleaseManagement.Audit.CheckpointedAuditTrail>(local.App.Services.GetRequiredService<IAuditTrail>());
+        Assert.IsType<ReleaseManagement.Azure.Audit.BlobAuditCheckpoints>(local.App.Services.GetRequiredService<ReleaseManagement.Ports.IAuditCheckpoints>());
         Assert.All(ReleaseChangers, t => Assert.NotNull(local.App.Services.GetRequiredService(t)));
     }
 }
