@@ -11,7 +11,8 @@ public static class Repo
         typeof(Repo).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value
         ?? throw new InvalidOperationException($"Assembly metadata '{key}' is empty.");
 
-    public static string Root { get; } = Metadata("RepoRoot");
+    /// <summary>The repository root, found as every test project finds it (tests/Shared/Repo.cs).</summary>
+    public static string Root => ReleaseFunctions.TestSupport.Repo.Root;
 
     public static string Configuration { get; } = Metadata("Configuration");
 

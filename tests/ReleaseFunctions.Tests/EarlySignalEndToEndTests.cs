@@ -35,11 +35,12 @@ public sealed class EarlySignalEndToEndTests
     {
         var ct = TestContext.Current.CancellationToken;
         var hub = Azurite.UniqueTaskHub("early");
+        var system = OwnSystem.NewName("early");
         await using var host = await LocalHostProcess.StartAsync(
-            new Dictionary<string, string> { ["AzureWebJobsStorage"] = Azurite.ConnectionString, ["TaskHubName"] = hub },
+            new Dictionary<string, string> { ["AzureWebJobsStorage"] = Azurite.ConnectionString, ["TaskHubName"] = hub, ["Policy__Path"] = OwnSystem.PolicyFile(system) },
             cancellationToken: ct);
         var id = "early-" + Guid.NewGuid().ToString("N")[..10];
-        await ScheduleReleaseAsync(hub, id, StartDelay, ct);
+        await ScheduleReleaseAsync(hub, id, system, StartDelay, ct);
 
         // As a script does: approve at once. A 503 (the release did not start within the API's wait) means "not taken, send
         // again"; a 202 must mean the decision counts.
@@ -85,12 +86,12 @@ public sealed class EarlySignalEndToEndTests
     /// hub with a start message that stays invisible for <paramref name="startIn"/>: until then the instance is Pending
     /// with no history, the state in which the engine discards raised events.
     /// </summary>
-    private static async Task ScheduleReleaseAsync(string hub, string id, TimeSpan startIn, CancellationToken ct)
+    private static async Task ScheduleReleaseAsync(string hub, string id, string system, TimeSpan startIn, CancellationToken ct)
     {
-        var policy = ReleasePolicyDefaults.Create();
+        var policy = OwnSystem.Policy(system);
         var now = DateTimeOffset.UtcNow;
         var request = new ReleaseRequest(
-            id, "Decided before it started", ReleaseType.Minor, ["Billing"],
+            id, "Decided before it started", ReleaseType.Minor, [system],
             DateOnly.ParseExact(ValidRelease.TargetDate(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             Approvers: ValidRelease.Approvers.ToDictionary(a => a.Key, a => (IReadOnlyList<string>)a.Value));
         Assert.True(await new TableReleaseStore(new TableServiceClient(Azurite.ConnectionString)).TryCreateAsync(

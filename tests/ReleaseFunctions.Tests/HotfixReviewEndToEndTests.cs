@@ -44,7 +44,8 @@ public sealed class HotfixReviewEndToEndTests : IAsyncDisposable
         // The built-in policy in UTC with a six-second watch whose validation waits three seconds for monitoring data; the
         // review stays due in five days, so only the API ends it.
         var defaults = ReleasePolicyDefaults.Create();
-        var policy = defaults with
+        var system = OwnSystem.NewName("hfx");
+        var policy = OwnSystem.AddTo(defaults, [system]) with
         {
             TimeZone = "UTC",
             SuccessCriteria = defaults.SuccessCriteria with
@@ -67,7 +68,7 @@ public sealed class HotfixReviewEndToEndTests : IAsyncDisposable
 
         using (var requested = await client.PostAsJsonAsync("/api/releases", new
         {
-            id, title = "Certificate hotfix", type = "Hotfix", systems = new[] { "Billing" }, targetDate = today,
+            id, title = "Certificate hotfix", type = "Hotfix", systems = new[] { system }, targetDate = today,
             requestedBy = "lead2@example.com", approvers = ValidRelease.Approvers,
         }, Ct))
         {
@@ -76,7 +77,7 @@ public sealed class HotfixReviewEndToEndTests : IAsyncDisposable
 
         // The emergency approval, the gate evidence (the pre-deployment checks about production and fresh, each
         // environment's configuration meeting its standard) and the deployments, as the shared driver gives them.
-        var hotfix = new HotfixDriver(client, id, policy, Secret, Ct);
+        var hotfix = new HotfixDriver(client, id, policy, Secret, Ct) { System = system };
         await hotfix.ApproveEmergencyAsync();
         await hotfix.SubmitGateEvidenceAsync();
         await hotfix.DeployAsync();

@@ -10,8 +10,14 @@ namespace ReleaseFunctions.Tests;
 /// <summary>The vertical slice over HTTP against the local host process on Azurite, including a restart mid-release.</summary>
 public sealed class LocalHostEndToEndTests
 {
+    /// <summary>Each test's release on a system of its own (<see cref="OwnSystems"/>), named by the hosts' policy.</summary>
+    private static readonly OwnSystems Systems = new("e2e", 8);
+
+    private static readonly Lazy<string> PolicyPath = new(() => OwnSystem.Write(Systems.AddTo(ReleaseManagement.Policy.ReleasePolicyDefaults.Create())));
+
     private static Dictionary<string, string> Settings(string taskHub) => new()
     {
+        ["Policy__Path"] = PolicyPath.Value,
         ["AzureWebJobsStorage"] = Azurite.ConnectionString,
         ["TaskHubName"] = taskHub,
     };
@@ -24,8 +30,8 @@ public sealed class LocalHostEndToEndTests
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-    private static StringContent ReleaseBody(string id) => Json(
-        $$"""{ "id": "{{id}}", "title": "End to end", "type": "Minor", "systems": ["Billing"], "targetDate": "{{TargetDate()}}", "approvers": {{ApproversJson}} }""");
+    private static StringContent ReleaseBody(string id, string system) => Json(
+        $$"""{ "id": "{{id}}", "title": "End to end", "type": "Minor", "systems": ["{{system}}"], "targetDate": "{{TargetDate()}}", "approvers": {{ApproversJson}} }""");
 
     private static async Task<JsonObject> GetReleaseAsync(HttpClient client, string id)
     {
@@ -47,8 +53,9 @@ public sealed class LocalHostEndToEndTests
         await using var host = await LocalHostProcess.StartAsync(Settings(Azurite.UniqueTaskHub("e2e")), cancellationToken: TestContext.Current.CancellationToken);
         var client = host.Client;
         var id = NewReleaseId();
+        var system = Systems.Next();
 
-        using var created = await client.PostAsync("/api/releases", ReleaseBody(id), TestContext.Current.CancellationToken);
+        using var created = await client.PostAsync("/api/releases", ReleaseBody(id, system), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
         Assert.Equal($"/api/releases/{id}", created.Headers.Location?.OriginalString);
 
@@ -56,9 +63,9 @@ public sealed class LocalHostEndToEndTests
         // The engine records Running shortly after the first step runs: wait for it rather than race it.
         var waiting = await Eventually.UntilAsync(() => GetReleaseAsync(client, id), r => (string?)r["runtimeStatus"] == "Running", TimeSpan.FromSeconds(30), "runtime status Running");
         Assert.Equal("Minor", (string?)waiting["type"]);
-        Assert.Equal("Billing", (string?)waiting["systems"]![0]);
+        Assert.Equal(system, (string?)waiting["systems"]![0]);
 
-        using var duplicate = await client.PostAsync("/api/releases", ReleaseBody(id), TestContext.Current.CancellationToken);
+        using var duplicate = await client.PostAsync("/api/releases", ReleaseBody(id, system), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
         Assert.Equal("application/problem+json", duplicate.Content.Headers.ContentType?.MediaType);
 
@@ -120,11 +127,12 @@ public sealed class LocalHostEndToEndTests
     {
         var settings = Settings(Azurite.UniqueTaskHub("restart"));
         var id = NewReleaseId();
+        var system = Systems.Next();
         string firstOutput;
 
         await using (var first = await LocalHostProcess.StartAsync(settings, cancellationToken: TestContext.Current.CancellationToken))
         {
-            using var created = await first.Client.PostAsync("/api/releases", ReleaseBody(id), TestContext.Current.CancellationToken);
+            using var created = await first.Client.PostAsync("/api/releases", ReleaseBody(id, system), TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
             // Stop once the release is waiting on people, as an operator would find it.
             await Eventually.UntilAsync(

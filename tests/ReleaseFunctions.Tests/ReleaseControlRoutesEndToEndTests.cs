@@ -34,10 +34,12 @@ public sealed class ReleaseControlRoutesEndToEndTests
     [Fact]
     public async Task LocalHost_MapsEveryLifecycleRoute()
     {
+        var system = OwnSystem.NewName("routes");
         var settings = new Dictionary<string, string>
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["TaskHubName"] = Azurite.UniqueTaskHub("routes"),
+            ["Policy__Path"] = OwnSystem.PolicyFile(system),
             ["PipelineEvents__Table"] = "routesEvents" + Guid.NewGuid().ToString("N")[..12],
         };
         await using var host = await LocalHostProcess.StartAsync(settings, cancellationToken: Ct);
@@ -47,7 +49,7 @@ public sealed class ReleaseControlRoutesEndToEndTests
         var approvers = System.Text.Json.JsonSerializer.Serialize(ValidRelease.Approvers);
 
         var created = await SendAsync(client, HttpMethod.Post, "/api/releases",
-            $$"""{ "id": "{{id}}", "title": "Routes", "type": "Minor", "systems": ["Billing"], "targetDate": "{{target}}", "approvers": {{approvers}} }""");
+            $$"""{ "id": "{{id}}", "title": "Routes", "type": "Minor", "systems": ["{{system}}"], "targetDate": "{{target}}", "approvers": {{approvers}} }""");
         Assert.Equal(HttpStatusCode.Accepted, created.Status);
         await Eventually.UntilAsync(
             async () => (await SendAsync(client, HttpMethod.Get, $"/api/releases/{id}")).Body,
@@ -60,7 +62,7 @@ public sealed class ReleaseControlRoutesEndToEndTests
         Assert.IsType<JsonArray>(view["gates"]);
         Assert.IsType<JsonArray>(view["pendingApprovals"]);
 
-        var list = await SendAsync(client, HttpMethod.Get, "/api/releases?type=Minor&system=Billing&status=Active");
+        var list = await SendAsync(client, HttpMethod.Get, $"/api/releases?type=Minor&system={system}&status=Active");
         Assert.Equal(HttpStatusCode.OK, list.Status);
         Assert.Contains(list.Body!["releases"]!.AsArray(), r => (string?)r!["id"] == id);
         var badList = await SendAsync(client, HttpMethod.Get, "/api/releases?status=Paused");
@@ -106,7 +108,7 @@ public sealed class ReleaseControlRoutesEndToEndTests
         // A pipeline's report that integration is deployed (stored as the event processor stores it) makes it a rollback
         // target for the route; the release itself never asked for that deployment, so it notes the request and goes on.
         var store = new TablePipelineEventStore(new TableClient(Azurite.ConnectionString, settings["PipelineEvents__Table"]));
-        var deployed = new CanonicalEvent("test:" + Guid.NewGuid().ToString("N"), "test", CanonicalEventType.ServiceDeployed, DateTimeOffset.UtcNow, id, "Billing",
+        var deployed = new CanonicalEvent("test:" + Guid.NewGuid().ToString("N"), "test", CanonicalEventType.ServiceDeployed, DateTimeOffset.UtcNow, id, system,
             "integration", EventOutcomes.Success, new Dictionary<string, string>());
         await store.AddAsync(deployed, DateTimeOffset.UtcNow, Ct);
         await store.MarkProcessedAsync(deployed, EventDelivery.NotRunning, DateTimeOffset.UtcNow, Ct);

@@ -60,8 +60,9 @@ public sealed class ApiHarness : IAsyncDisposable
     public const string ShowOutageEvent = "test-show-outage";
     public static readonly string ApproversJson = JsonSerializer.Serialize(ValidRelease.Approvers);
 
-    private ApiHarness(DurableTaskTestHost durable, ServiceProvider services, FakeTimeProvider time, EventStorageNames names)
+    private ApiHarness(DurableTaskTestHost durable, ServiceProvider services, FakeTimeProvider time, EventStorageNames names, string system)
     {
+        System = system;
         Durable = durable;
         Services = services;
         Time = time;
@@ -69,6 +70,12 @@ public sealed class ApiHarness : IAsyncDisposable
     }
 
     public DurableTaskTestHost Durable { get; }
+
+    /// <summary>
+    /// The system of this harness's own (in its policy; <see cref="OwnSystem"/>) that <see cref="StartReleaseAsync"/> uses,
+    /// so no other test's release shares its window: every harness writes the same Releases table on the one Azurite.
+    /// </summary>
+    public string System { get; }
 
     public DurableTaskClient Client => Durable.Client;
 
@@ -124,20 +131,18 @@ public sealed class ApiHarness : IAsyncDisposable
         // The clock starts at the real time (requests are checked against the policy relative to today), to the second.
         var now = DateTimeOffset.UtcNow;
         var time = new FakeTimeProvider(new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero));
+        var system = OwnSystem.NewName("api");
         var services = new ServiceCollection()
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .AddReleaseManagement(configuration)
-            .AddSingleton<TimeProvider>(time);
-        if (policy is not null)
-        {
-            services.AddSingleton(policy);
-        }
+            .AddSingleton<TimeProvider>(time)
+            .AddSingleton(OwnSystem.AddTo(policy ?? ReleasePolicyDefaults.Create(), [system]));
 
         var durable = await DurableTaskTestHost.StartAsync(
             r => r.AddOrchestratorFunc<ReleaseOrchestrationInput, List<Received>>(OrchestratorNames.Release, RecordAsync),
             new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() },
             Ct);
-        return new ApiHarness(durable, services.BuildServiceProvider(), time, names);
+        return new ApiHarness(durable, services.BuildServiceProvider(), time, names, system);
     }
 
     private static async Task<List<Received>> RecordAsync(TaskOrchestrationContext context, ReleaseOrchestrationInput input)
@@ -204,8 +209,9 @@ public sealed class ApiHarness : IAsyncDisposable
     public static string NewId(string prefix = "api") => $"{prefix}-{Guid.NewGuid():N}"[..24];
 
     /// <summary>Requests a valid release through <c>POST /api/releases</c> and waits until its (recording) orchestration runs.</summary>
-    public async Task<string> StartReleaseAsync(string type = "Minor", string? targetDate = null, string system = "Billing")
+    public async Task<string> StartReleaseAsync(string type = "Minor", string? targetDate = null, string? system = null)
     {
+        system ??= System;
         var id = NewId();
         var date = targetDate ?? ValidRelease.TargetDate();
         var answer = await CallAsync(

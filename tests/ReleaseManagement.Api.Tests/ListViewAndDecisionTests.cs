@@ -101,7 +101,7 @@ public sealed class ListViewAndDecisionTests : IAsyncLifetime
         Assert.Equal("Building.", (string?)body["statusReason"]);
         Assert.Equal("Running", (string?)body["runtimeStatus"]);
         Assert.Equal("Minor", (string?)body["type"]);
-        Assert.Equal("Billing", (string?)body["systems"]![0]);
+        Assert.Equal(_h.System, (string?)body["systems"]![0]);
         Assert.Equal("development", (string?)body["stage"]);
         Assert.Equal("Medium: standard testing, monitoring", (string?)body["risk"]);
         Assert.Empty(body["pendingApprovals"]!.AsArray());

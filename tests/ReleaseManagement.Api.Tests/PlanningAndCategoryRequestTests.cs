@@ -23,8 +23,8 @@ public sealed class PlanningAndCategoryRequestTests : IAsyncLifetime
 
     private Task<Answer> GetAsync(string id) => _h.CallAsync(_ => _h.Releases.GetAsync(id, _h.Client, Ct), method: "GET");
 
-    private static string Body(string id, string extra, string type = "Minor") =>
-        $$"""{ "id": "{{id}}", "title": "Planned {{id}}", "type": "{{type}}", "systems": ["Billing"], "targetDate": "{{ValidRelease.TargetDate()}}", "approvers": {{ApiHarness.ApproversJson}}{{extra}} }""";
+    private string Body(string id, string extra, string type = "Minor", ApiHarness? on = null) =>
+        $$"""{ "id": "{{id}}", "title": "Planned {{id}}", "type": "{{type}}", "systems": ["{{(on ?? _h).System}}"], "targetDate": "{{ValidRelease.TargetDate()}}", "approvers": {{ApiHarness.ApproversJson}}{{extra}} }""";
 
     [Fact]
     public async Task Create_WithScopeAndNotes_StoresThemAndGetReturnsThem()
@@ -76,13 +76,13 @@ public sealed class PlanningAndCategoryRequestTests : IAsyncLifetime
         // only touch those (its approvers, audiences and health thresholds come from the system's entry).
         var id = ApiHarness.NewId("ledger");
 
-        var answer = await CreateAsync(_h, Body(id, string.Empty).Replace("""["Billing"]""", """["Billing", "ledger"]""", StringComparison.Ordinal));
+        var answer = await CreateAsync(_h, Body(id, string.Empty).Replace($"[\"{_h.System}\"]", $"[\"{_h.System}\", \"ledger\"]", StringComparison.Ordinal));
 
         Assert.Equal(400, answer.Status);
         Assert.Equal("application/problem+json", answer.ContentType);
         Assert.Equal("The release request does not meet the release policy.", answer.Str("title"));
         Assert.Equal(["systems[1]"], answer.ErrorFields);
-        Assert.Equal("'ledger' is not a known system: use one of Billing, Customer Sites, Forecasting, Integration.", answer.Errors("systems[1]").Single());
+        Assert.Equal($"'ledger' is not a known system: use one of Billing, Customer Sites, Forecasting, Integration, {_h.System}.", answer.Errors("systems[1]").Single());
         Assert.Null(await _h.Store.GetAsync(id, Ct));
     }
 
@@ -111,7 +111,7 @@ public sealed class PlanningAndCategoryRequestTests : IAsyncLifetime
         await using var h = await ApiHarness.StartAsync(policy);
         var id = ApiHarness.NewId("refused");
 
-        var answer = await CreateAsync(h, Body(id, """, "changeCategory": "Standard", "impact": "High", "probability": "Medium" """));
+        var answer = await CreateAsync(h, Body(id, """, "changeCategory": "Standard", "impact": "High", "probability": "Medium" """, on: h));
 
         Assert.Equal(400, answer.Status);
         Assert.Equal(["changeCategory"], answer.ErrorFields);

@@ -158,6 +158,8 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
     {
         var firstAt = DateTimeOffset.FromUnixTimeSeconds((DateTimeOffset.UtcNow + Lead).ToUnixTimeSeconds());
         var (policy, day) = Policy(firstAt);
+        var system = ReleaseFunctions.TestSupport.OwnSystem.NewName("ntc");
+        policy = ReleaseFunctions.TestSupport.OwnSystem.AddTo(policy, [system]);
         Assert.True(ProductionSlot.Of(policy, day, ProductionSlot.AsPlanned).Start >= firstAt + TimeSpan.FromHours(1), $"T on {day} is an hour after {firstAt:u} at the earliest");
         await File.WriteAllTextAsync(_policyPath, PolicyJson.Serialize(policy), Ct);
         await using var host = await LocalHostProcess.StartAsync(new Dictionary<string, string>
@@ -176,7 +178,7 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
 
         await PostAsync(client, "/api/releases", new
         {
-            id, title = "Certificate <renewal>", type = "Hotfix", systems = new[] { "Billing" }, targetDate = $"{day.AddDays(1):yyyy-MM-dd}",
+            id, title = "Certificate <renewal>", type = "Hotfix", systems = new[] { system }, targetDate = $"{day.AddDays(1):yyyy-MM-dd}",
             requestedBy = "lead2@example.com", approvers = ReleaseFunctions.TestSupport.ValidRelease.Approvers,
         });
         await WaitAsync(client, id, r => r["pendingApprovals"]!.AsArray().Count > 0, "the emergency approval to be asked");
@@ -189,7 +191,7 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
         }
 
         var rescheduled = await ArrivedAsync(client, id, "Release rescheduled");
-        var hotfix = new ReleaseFunctions.TestSupport.HotfixDriver(client, id, policy, Secret, Ct);
+        var hotfix = new ReleaseFunctions.TestSupport.HotfixDriver(client, id, policy, Secret, Ct) { System = system };
         await hotfix.ApproveEmergencyAsync();
         await hotfix.SubmitGateEvidenceAsync();
         var productionAt = await hotfix.DeployAsync();
@@ -262,7 +264,7 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
         Assert.Contains("Success criteria met with no monitoring data: passed on the sign-off of release-manager (watch-signoff)", report.TextBody, StringComparison.Ordinal);
         Assert.Contains("No monitoring data: no health reading judged this release against its thresholds.", report.TextBody, StringComparison.Ordinal);
         Assert.Contains("Watch signed off WITHOUT health data by rm@example.com: Checked the dashboards by hand.", report.TextBody, StringComparison.Ordinal);
-        Assert.Contains($"- Billing to production at {PolicyTime.DescribeLocal(zone, productionAt)}: success", report.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"- {system} to production at {PolicyTime.DescribeLocal(zone, productionAt)}: success", report.TextBody, StringComparison.Ordinal);
         Assert.Matches(@"Lead time \(request to production\): (\d+ min )?\d+ s\r?\n", report.TextBody);
         Assert.Contains($"deployed to production at {PolicyTime.DescribeLocal(zone, productionAt)}: success", Attachment(report, "text/markdown"), StringComparison.Ordinal);
         Assert.Contains("Release completed. Released to production; success criteria met.", completed.TextBody, StringComparison.Ordinal);

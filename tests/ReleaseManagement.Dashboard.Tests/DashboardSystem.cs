@@ -31,6 +31,9 @@ public sealed class DashboardSystem : IAsyncLifetime
 
     public LocalHostProcess Host { get; private set; } = null!;
 
+    /// <summary>The systems of this host's policy that its tests' releases use, one each (<see cref="OwnSystems"/>).</summary>
+    public OwnSystems Systems { get; } = new("dsh", 16);
+
     public IBrowser Browser { get; private set; } = null!;
 
     public static string ArtifactsDirectory
@@ -53,7 +56,7 @@ public sealed class DashboardSystem : IAsyncLifetime
 
         // The built-in policy plus one blackout, so the calendar has one to show.
         var defaults = ReleaseManagement.Policy.ReleasePolicyDefaults.Create();
-        var policy = defaults with
+        var policy = Systems.AddTo(defaults) with
         {
             ReleaseWindows = defaults.ReleaseWindows with
             {
@@ -133,9 +136,10 @@ public sealed class DashboardSystem : IAsyncLifetime
         return (page, errors);
     }
 
-    /// <summary>Starts a release through the API, as a release manager would; returns its id.</summary>
-    public async Task<string> CreateReleaseAsync(string title, string system = "Billing", CancellationToken ct = default)
+    /// <summary>Starts a release through the API, as a release manager would, on <paramref name="system"/> or else a system of its own; returns its id.</summary>
+    public async Task<string> CreateReleaseAsync(string title, string? system = null, CancellationToken ct = default)
     {
+        system ??= Systems.Next();
         var id = "dsh-" + Guid.NewGuid().ToString("N")[..10];
         using var response = await Host.Client.PostAsJsonAsync("/api/releases", new
         {

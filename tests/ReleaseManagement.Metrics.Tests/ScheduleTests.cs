@@ -58,12 +58,7 @@ public sealed class ScheduleTests
     [Fact]
     public void ExampleSettingsAndInfra_CarryTheDefaultSchedules()
     {
-        var root = Path.GetDirectoryName(typeof(ScheduleTests).Assembly.Location)!;
-        while (!File.Exists(Path.Combine(root, "ReleaseFunctions.sln")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
-
+        var root = ReleaseFunctions.TestSupport.Repo.Root;
         var local = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "local.settings.example.json")))!["Values"]!;
         var bicep = File.ReadAllText(Path.Combine(root, "infra", "main.bicep"));
         foreach (var (setting, cron) in MetricsSchedules.Defaults)

@@ -12,18 +12,7 @@ public sealed class PolicyLoaderTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    internal static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ReleaseFunctions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (ReleaseFunctions.sln) was not found above the test binaries.");
-    }
+    internal static string RepoRoot() => ReleaseFunctions.TestSupport.Repo.Root;
 
     private static string ExamplePath => Path.Combine(RepoRoot(), "config", "release-policy.example.json");
 

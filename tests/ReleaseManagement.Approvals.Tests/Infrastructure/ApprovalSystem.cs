@@ -32,6 +32,9 @@ public abstract partial class ApprovalSystem : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>The systems of the host's policy that the tests' releases use, one each (<see cref="OwnSystems"/>).</summary>
+    public OwnSystems Systems { get; } = new("apr", 40);
+
     public IServiceProvider Services => _services ?? throw new InvalidOperationException("Not started.");
 
     public IApprovalRequestStore Requests => Services.GetRequiredService<IApprovalRequestStore>();
@@ -46,7 +49,8 @@ public abstract partial class ApprovalSystem : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _host = await LocalHostProcess.StartAsync(new Dictionary<string, string>(HostSettings) { ["Approvals__FormKey"] = FormKey });
+        var policyPath = OwnSystem.Write(Systems.AddTo(ReleaseManagement.Policy.ReleasePolicyDefaults.Create()));
+        _host = await LocalHostProcess.StartAsync(new Dictionary<string, string>(HostSettings) { ["Approvals__FormKey"] = FormKey, ["Policy__Path"] = policyPath });
         Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = _host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         var settings = new Dictionary<string, string?>
         {
@@ -54,6 +58,7 @@ public abstract partial class ApprovalSystem : IAsyncLifetime
             ["Approvals:PublicBaseUrl"] = _host.BaseAddress.ToString().TrimEnd('/'),
             ["Approvals:FormKey"] = FormKey,
             ["Email:From"] = "Release Management <releases@example.com>",
+            ["Policy:Path"] = policyPath,
         };
         foreach (var (k, v) in EmailSettings)
         {
@@ -112,7 +117,7 @@ public abstract partial class ApprovalSystem : IAsyncLifetime
             id,
             title,
             type = "Minor",
-            systems = new[] { "billing", "forecasting" },
+            systems = new[] { Systems.Next() },
             targetDate = ReleaseFunctions.TestSupport.ValidRelease.TargetDate(),
             requestedBy,
             approvers = ReleaseFunctions.TestSupport.ValidRelease.Approvers,

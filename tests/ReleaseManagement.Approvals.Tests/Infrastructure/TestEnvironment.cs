@@ -11,19 +11,7 @@ public static class TestEnvironment
 
     public static string ChromiumPath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } p ? p : "/usr/bin/chromium";
 
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ReleaseFunctions.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir?.FullName ?? throw new InvalidOperationException("The repository root (with ReleaseFunctions.sln) was not found above the test assembly.");
-        }
-    }
+    public static string RepoRoot => ReleaseFunctions.TestSupport.Repo.Root;
 
     /// <summary>Where tests leave files for people to look at (screenshots).</summary>
     public static string ArtifactsDirectory

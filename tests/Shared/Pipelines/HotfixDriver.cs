@@ -22,6 +22,9 @@ public sealed class HotfixDriver(HttpClient client, string releaseId, ReleasePol
 
     public string ReleaseId => releaseId;
 
+    /// <summary>The system the deployments report (the release's; a test's own system, <see cref="OwnSystem"/>).</summary>
+    public string System { get; init; } = "Billing";
+
     /// <summary><c>GET /api/releases/{id}</c>, which must succeed.</summary>
     public async Task<JsonObject> GetAsync()
     {
@@ -91,7 +94,7 @@ public sealed class HotfixDriver(HttpClient client, string releaseId, ReleasePol
         {
             await WaitAsync(r => (string?)r["stage"] == $"deploy:{environment}", $"the deployment to {environment} to be requested");
             var now = DateTimeOffset.UtcNow;
-            using var request = SignedCDEvents.Deployed(releaseId, environment, secret, now);
+            using var request = SignedCDEvents.Deployed(releaseId, environment, secret, now, System);
             using var response = await client.SendAsync(request, cancellationToken);
             Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
             productionAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
