@@ -22,7 +22,9 @@ export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompil
 
 summary() { echo "Tests: $1 passed, $2 failed, $3 skipped"; }
 
-target=(--solution ReleaseFunctions.sln)
+# Test projects run side by side: most of their time is waiting (durable timers, hosts, a browser), not computing, so
+# more of them than cores fit (README, "Tests"); TEST_MODULES_IN_PARALLEL changes it.
+target=(--solution ReleaseFunctions.sln --max-parallel-test-modules "${TEST_MODULES_IN_PARALLEL:-4}")
 build_target=ReleaseFunctions.sln
 if [ "${1:-}" = --project ]; then
   [ -f "${2:-}" ] || { echo "--project needs a test project's path (tests/X/X.csproj)." >&2; summary 0 1 0; exit 2; }
