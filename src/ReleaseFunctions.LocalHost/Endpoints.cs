@@ -48,6 +48,7 @@ public static class Endpoints
         api.MapPost(ApiRoutes.ReleaseEvidence, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
             handlers.EvidenceAsync(id, request, durable, ct));
         api.MapGet(ApiRoutes.ReleaseAudit, (string id, HttpRequest request, AuditHandlers handlers, CancellationToken ct) => handlers.GetAsync(id, request, ct));
+        api.MapGet(ApiRoutes.AuditPeriod, (HttpRequest request, AuditHandlers handlers, CancellationToken ct) => handlers.GetPeriodAsync(request, ct));
         api.MapGet(ApiRoutes.ReleaseNotes, (string id, HttpRequest request, ReleaseNotesHandlers notes, CancellationToken ct) => notes.GetAsync(id, request, ct));
         api.MapPost(ApiRoutes.ReleaseRollback, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
             handlers.RollbackAsync(id, request, durable, ct));

@@ -17,6 +17,9 @@ public static class ApiRoutes
     public const string ReleaseMilestone = "releases/{id}/milestones/{name}";
     public const string ReleaseEvidence = "releases/{id}/evidence";
     public const string ReleaseAudit = "releases/{id}/audit";
+
+    /// <summary>Every release's audit rows in a period (<c>?from=YYYY-MM-DD&amp;to=YYYY-MM-DD</c>), for auditors.</summary>
+    public const string AuditPeriod = "audit";
     public const string ReleaseNotes = "releases/{id}/notes";
     public const string ReleaseRollback = "releases/{id}/rollback";
     public const string ReleaseRetry = "releases/{id}/retry";

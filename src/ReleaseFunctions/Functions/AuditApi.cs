@@ -5,7 +5,7 @@ using ReleaseManagement.Api.Audit;
 
 namespace ReleaseFunctions.Functions;
 
-/// <summary>The release's audit trail: bind, call the shared handler, return.</summary>
+/// <summary>A release's audit trail, and every release's in a period: bind, call the shared handler, return.</summary>
 public sealed class AuditApi(AuditHandlers audit)
 {
     [Function(FunctionNames.GetReleaseAudit)]
@@ -14,4 +14,10 @@ public sealed class AuditApi(AuditHandlers audit)
         string id,
         CancellationToken cancellationToken) =>
         audit.GetAsync(id, request, cancellationToken);
+
+    [Function(FunctionNames.GetAuditPeriod)]
+    public Task<IResult> GetPeriod(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ApiRoutes.AuditPeriod)] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        audit.GetPeriodAsync(request, cancellationToken);
 }

@@ -12,6 +12,7 @@ public static class FunctionNames
     public const string RecordMilestone = "RecordMilestone";
     public const string RecordEvidence = "RecordEvidence";
     public const string GetReleaseAudit = "GetReleaseAudit";
+    public const string GetAuditPeriod = "GetAuditPeriod";
     public const string RollbackRelease = "RollbackRelease";
     public const string RetryReleaseEffect = "RetryReleaseEffect";
     public const string SkipReleaseEffect = "SkipReleaseEffect";

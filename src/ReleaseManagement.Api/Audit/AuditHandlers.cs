@@ -103,6 +103,13 @@ public sealed partial class AuditHandlers(
         ArgumentNullException.ThrowIfNull(rows);
         var csv = new StringBuilder();
         csv.Append(string.Join(',', CsvColumns)).Append("\r\n");
+        AppendRows(csv, rows, prefix: string.Empty);
+        return csv.ToString();
+    }
+
+    /// <summary>One CSV line per row, each after <paramref name="prefix"/> (fields already written, with their commas).</summary>
+    private static void AppendRows(StringBuilder csv, IEnumerable<AuditRecord> rows, string prefix)
+    {
         foreach (var r in rows)
         {
             var e = r.Entry;
@@ -118,10 +125,8 @@ public sealed partial class AuditHandlers(
                 data.Count == 0 ? "" : JsonSerializer.Serialize(data),
                 e.EventKey, r.PreviousHash, r.Hash, r.KeyId,
             ];
-            csv.Append(string.Join(',', fields.Select(Field))).Append("\r\n");
+            csv.Append(prefix).Append(string.Join(',', fields.Select(Field))).Append("\r\n");
         }
-
-        return csv.ToString();
     }
 
     private static string Field(string? value)

@@ -62,6 +62,21 @@ public sealed class BlobAuditCheckpoints(BlobContainerClient container) : IAudit
         return content.Value.Content.ToObjectFromJson<AuditCheckpoint>(Json);
     }
 
+    public async Task<IReadOnlyList<string>> ReleaseIdsAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureContainerAsync(cancellationToken);
+        var ids = new List<string>();
+        await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix: null, cancellationToken))
+        {
+            if (item.IsPrefix)
+            {
+                ids.Add(item.Prefix.TrimEnd('/'));
+            }
+        }
+
+        return ids;
+    }
+
     private async Task EnsureContainerAsync(CancellationToken cancellationToken)
     {
         if (_created)

@@ -13,4 +13,10 @@ public interface IAuditCheckpoints
 
     /// <summary>The checkpoint of the release with the highest count, or null when none was kept.</summary>
     Task<AuditCheckpoint?> LatestAsync(string releaseId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every release with a checkpoint kept: with the release store, how an audit of a period finds a release whose whole
+    /// trail (and record) was deleted from the tables.
+    /// </summary>
+    Task<IReadOnlyList<string>> ReleaseIdsAsync(CancellationToken cancellationToken = default);
 }
