@@ -50,7 +50,9 @@ if (existing == 0)
         await store.TryCreateAsync(new ReleaseRecord(request, now.AddDays(-10), ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", now.AddDays(-10)), ct);
         var phase = phases[i % phases.Length];
         var status = phase == ReleasePhase.Closed ? (i % 2 == 0 ? ReleaseStatus.Completed : ReleaseStatus.RolledBack) : ReleaseStatus.Active;
-        await store.ApplyAsync(new ReleaseStatusUpdate(id, phase, status, $"Benchmark step of {id}.", now.AddHours(-(i % 48)),
+        var at = now.AddHours(-(i % 48));
+        await store.ApplyAsync(new ReleaseStatusChange(id, at, phase, status, $"Benchmark step of {id}.",
+            new TimelineEntry(1, at, phase, "status", $"Benchmark step of {id}."),
             Stage: "promotion:staging",
             Gates: [new GateItemStatus("unit-tests", "Passed", null), new GateItemStatus("code-review", "Pending", "Waiting for an attestation.")],
             PendingApprovals: i % 3 == 0 ? [new PendingApproval("promotion:staging", ["qa-lead"], now.AddHours(i % 5 - 2))] : [],

@@ -44,8 +44,7 @@ public sealed partial class StrandedReleases(IReleaseStore releases, TimeProvide
             {
                 if (flagged && instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending })
                 {
-                    await releases.ApplyAsync(new ReleaseStatusUpdate(id, release.Phase, ReleaseStatus.Active, "Orchestration running again.", now,
-                        TimelineOnly: true, ClearedWarnings: [WarningCode]), cancellationToken);
+                    await releases.ApplyAsync(WarningChange.Clear(id, now, WarningCode), cancellationToken);
                 }
 
                 continue;
@@ -59,8 +58,7 @@ public sealed partial class StrandedReleases(IReleaseStore releases, TimeProvide
             var message = $"Stranded: the release is Active but its orchestration {why}; nothing moves it on. A release manager can resume it " +
                 $"(POST /api/releases/{Uri.EscapeDataString(id)}/resume).";
             LogStranded(log, id, why);
-            await releases.ApplyAsync(new ReleaseStatusUpdate(id, release.Phase, ReleaseStatus.Active, message, now,
-                TimelineOnly: true, Warnings: [new ReleaseWarning(WarningCode, message, now)]), cancellationToken);
+            await releases.ApplyAsync(WarningChange.Raise(id, new ReleaseWarning(WarningCode, message, now)), cancellationToken);
             stranded.Add(id);
         }
 

@@ -28,7 +28,7 @@ public sealed class ListViewAndDecisionTests : IAsyncLifetime
         Assert.True(await _h.Store.TryCreateAsync(new ReleaseRecord(request, createdAt, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", createdAt), Ct));
         if (status != ReleaseStatus.Active)
         {
-            await _h.Store.ApplyAsync(new ReleaseStatusUpdate(id, ReleasePhase.Closed, status, $"Ended {status}.", createdAt.AddHours(1)), Ct);
+            await _h.Store.ApplyAsync(ReleaseFunctions.TestSupport.StatusWrites.Change(id, ReleasePhase.Closed, status, $"Ended {status}.", createdAt.AddHours(1)), Ct);
         }
 
         return id;
@@ -81,16 +81,16 @@ public sealed class ListViewAndDecisionTests : IAsyncLifetime
     {
         var id = await _h.StartReleaseAsync();
         var at = _h.Time.GetUtcNow();
-        await _h.Store.ApplyAsync(new ReleaseStatusUpdate(id, ReleasePhase.Planning, ReleaseStatus.Active, "Awaiting plan approval.", at,
+        await _h.Store.ApplyAsync(new ReleaseStatusChange(id, at, ReleasePhase.Planning, ReleaseStatus.Active, "Awaiting plan approval.",
+            new TimelineEntry(1, at, ReleasePhase.Planning, "phase", "Planning started."),
             Stage: ApprovalStageKeys.Plan,
             PendingApprovals: [new PendingApproval(ApprovalStageKeys.Plan, ["technical-lead"], at.AddDays(3))],
-            Risk: "Medium: standard testing, monitoring",
-            Timeline: new TimelineEntry(1, at, ReleasePhase.Planning, "phase", "Planning started.")), Ct);
-        await _h.Store.ApplyAsync(new ReleaseStatusUpdate(id, ReleasePhase.Development, ReleaseStatus.Active, "Building.", at.AddDays(1),
+            Risk: "Medium: standard testing, monitoring"), Ct);
+        await _h.Store.ApplyAsync(new ReleaseStatusChange(id, at.AddDays(1), ReleasePhase.Development, ReleaseStatus.Active, "Building.",
+            new TimelineEntry(2, at.AddDays(1), ReleasePhase.Development, "approval", "Plan approved by lead@example.com."),
             Stage: "development",
             Gates: [new GateItemStatus("code-review", "Pending", "Awaiting attestation."), new GateItemStatus("unit-tests", "Passed", null)],
-            PendingApprovals: [],
-            Timeline: new TimelineEntry(2, at.AddDays(1), ReleasePhase.Development, "approval", "Plan approved by lead@example.com.")), Ct);
+            PendingApprovals: []), Ct);
 
         var answer = await GetAsync(id);
 

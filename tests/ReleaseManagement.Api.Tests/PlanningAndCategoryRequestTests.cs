@@ -151,9 +151,9 @@ public sealed class PlanningAndCategoryRequestTests : IAsyncLifetime
         var id = await _h.StartReleaseAsync();
         var at = _h.Time.GetUtcNow();
         const string blocked = "the gate is failing (unit-tests) and this stage's rule does not allow an approval while a gate fails; fix, re-run or waive the failing item first.";
-        await _h.Store.ApplyAsync(new ReleaseStatusUpdate(id, ReleasePhase.Promotion, ReleaseStatus.Active, "Awaiting approval.", at,
-            Stage: ApprovalStageKeys.PromotionIntegration,
-            PendingApprovals: [new PendingApproval(ApprovalStageKeys.PromotionIntegration, ["technical-lead"], at.AddDays(1),
+        await _h.Store.ApplyAsync(ReleaseFunctions.TestSupport.StatusWrites.Change(id, ReleasePhase.Promotion, ReleaseStatus.Active, "Awaiting approval.", at,
+            stage: ApprovalStageKeys.PromotionIntegration,
+            pendingApprovals: [new PendingApproval(ApprovalStageKeys.PromotionIntegration, ["technical-lead"], at.AddDays(1),
                 [new GateItemStatus("unit-tests", "Failed", "'unit-tests' failed.")], blocked)]), Ct);
 
         var approve = await _h.CallAsync(r => _h.Decisions.DecideAsync(id, r, _h.Client, Ct),

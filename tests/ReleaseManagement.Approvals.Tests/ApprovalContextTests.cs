@@ -153,8 +153,8 @@ public sealed class ApprovalContextTests(SmtpApprovalSystem system) : IAsyncLife
         const string blocked = "the gate is failing (planning-scope) and this stage's rule does not allow an approval while a gate fails; fix, re-run or waive the failing item first.";
         var store = system.Services.GetRequiredService<IReleaseStore>();
         var pending = (await store.GetAsync(id, Ct))!.PendingApprovals!.Single();
-        await store.ApplyAsync(new ReleaseStatusUpdate(id, ReleasePhase.Planning, ReleaseStatus.Active, "Awaiting plan approval.", DateTimeOffset.UtcNow,
-            PendingApprovals: [pending with { Gates = [new GateItemStatus("planning-scope", "Failed", "rm@example.com declined to attest 'planning-scope': scope unclear")], ApproveBlockedBy = blocked }]), Ct);
+        await store.ApplyAsync(ReleaseFunctions.TestSupport.StatusWrites.Change(id, ReleasePhase.Planning, ReleaseStatus.Active, "Awaiting plan approval.", DateTimeOffset.UtcNow,
+            pendingApprovals: [pending with { Gates = [new GateItemStatus("planning-scope", "Failed", "rm@example.com declined to attest 'planning-scope': scope unclear")], ApproveBlockedBy = blocked }]), Ct);
 
         var context = await _browser.NewContextAsync();
         var page = await context.NewPageAsync();
@@ -180,12 +180,11 @@ public sealed class ApprovalContextTests(SmtpApprovalSystem system) : IAsyncLife
         var id = await CreatePlannedReleaseAsync(minDays: 52);
         var store = system.Services.GetRequiredService<IReleaseStore>();
         var now = DateTimeOffset.UtcNow;
-        await store.ApplyAsync(new ReleaseStatusUpdate(id, ReleasePhase.Planning, ReleaseStatus.Active, "Awaiting plan approval.", now, TimelineOnly: true,
-            Warnings:
+        await store.ApplyAsync(new WarningChange(id, now,
             [
                 new ReleaseWarning("over-cadence", "This is the third Minor release this month; the policy allows two.", now.AddMinutes(-2)),
                 new ReleaseWarning("window-conflict", "Another release <Ledger 4> uses the same production window.", now.AddMinutes(-1)),
-            ]), Ct);
+            ], []), Ct);
 
         await system.RequestApprovalsAsync(id, [new ApproverRef("lead@example.com", "technical-lead")]);
         var email = (await system.WaitForTestEmailsAsync(id, 1)).Single();

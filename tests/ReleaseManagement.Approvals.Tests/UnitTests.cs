@@ -152,3 +152,36 @@ public sealed class NoticeModelApprovalPlanTests
         Assert.Equal(["product-owner", "technical-lead"], PlanApprovers(Record("notice-plan-low", ReleaseManagement.Policy.RiskRating.Low, ReleaseManagement.Policy.RiskRating.Low)));
     }
 }
+
+public sealed class NoticeModelMilestoneTests
+{
+    private static readonly ReleaseManagement.Policy.ReleasePolicy Policy = ReleaseManagement.Policy.ReleasePolicyDefaults.Create();
+
+    private static (List<string> Reached, List<string> Missing) Milestones(IReadOnlyList<TimelineEntry> timeline, IReadOnlyList<ReleaseManagement.Events.CanonicalEvent> events)
+    {
+        var record = new ReleaseRecord(new ReleaseRequest("notice-milestones", "A release", ReleaseType.Minor, ["Billing"], new DateOnly(2027, 1, 5)),
+            DateTimeOffset.UnixEpoch, ReleasePhase.Development, ReleaseStatus.Active, null, DateTimeOffset.UnixEpoch);
+        var context = new NoticeContext(new ReleaseManagement.Activities.ReleaseNotice(record.Request.Id, "feature-freeze", "Freeze", "Freeze", []), record, timeline, events);
+        var model = NoticeModel.Build(context, Policy, "https://releases.example.com");
+        return ((List<string>)model["milestonesReached"], (List<string>)model["milestonesMissing"]);
+    }
+
+    private static ReleaseManagement.Events.CanonicalEvent Reached(string milestone) =>
+        new($"m-{milestone}", "ci", ReleaseManagement.Events.CanonicalEventType.MilestoneReached, DateTimeOffset.UnixEpoch, "notice-milestones", "Billing", null, null,
+            new Dictionary<string, string> { [ReleaseManagement.Events.EventAttributes.Milestone] = milestone });
+
+    [Fact]
+    public void Build_MilestoneEvents_AreTheMilestonesReachedWhateverTheTimelineSays()
+    {
+        var (first, rest) = (Policy.Promotion.Milestones[0], Policy.Promotion.Milestones.Skip(1).ToList());
+        Assert.NotEmpty(rest);
+        // A line whose text names every milestone is no evidence; the pipeline's event is (its spelling as pipelines send it).
+        IReadOnlyList<TimelineEntry> timeline = [new(1, DateTimeOffset.UnixEpoch, ReleasePhase.Development, "milestone", $"Milestone {string.Join(", ", Policy.Promotion.Milestones)} reached.")];
+
+        var (reached, missing) = Milestones(timeline, [Reached(first.ToUpperInvariant())]);
+
+        Assert.Equal([first], reached);
+        Assert.Equal(rest, missing);
+        Assert.Equal((List<string>)[], Milestones(timeline, []).Reached);
+    }
+}

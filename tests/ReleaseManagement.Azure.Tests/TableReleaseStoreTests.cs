@@ -70,13 +70,13 @@ public sealed class TableReleaseStoreTests
     }
 
     [Fact]
-    public async Task ApplyAsync_SameUpdateTwice_LeavesTheSameRowAndKeepsTheRequest()
+    public async Task ApplyAsync_SameStatusChangeTwice_LeavesTheSameRowAndKeepsTheRequest()
     {
         var store = NewStore();
         var id = Azurite.UniqueName("rel-");
         await store.TryCreateAsync(Record(id), TestContext.Current.CancellationToken);
         var at = Created.AddMinutes(5);
-        var update = new ReleaseStatusUpdate(id, ReleasePhase.Closed, ReleaseStatus.Rejected, "Plan rejected.", at);
+        var update = ReleaseFunctions.TestSupport.StatusWrites.Change(id, ReleasePhase.Closed, ReleaseStatus.Rejected, "Plan rejected.", at);
 
         await store.ApplyAsync(update, TestContext.Current.CancellationToken);
         var once = await store.GetAsync(id, TestContext.Current.CancellationToken);
@@ -93,52 +93,101 @@ public sealed class TableReleaseStoreTests
     }
 
     [Fact]
-    public async Task ApplyAsync_TimelineOnly_AppendsTheLineAndLeavesTheStatusAlone()
+    public async Task ApplyAsync_TimelineNote_AppendsTheLineAndLeavesTheStatusAlone()
     {
         var store = NewStore();
         var id = Azurite.UniqueName("rel-");
         await store.TryCreateAsync(Record(id), TestContext.Current.CancellationToken);
-        await store.ApplyAsync(new ReleaseStatusUpdate(id, ReleasePhase.Closed, ReleaseStatus.Cancelled, "Cancelled: freeze.", Created.AddMinutes(5)), TestContext.Current.CancellationToken);
-
-        // A note of the communications sub-orchestration, written after the release ended.
-        var note = new TimelineEntry(1_000_001, Created.AddMinutes(6), ReleasePhase.Planning, "communication", "Skipped T-1.");
-        await store.ApplyAsync(
-            new ReleaseStatusUpdate(id, ReleasePhase.Planning, ReleaseStatus.Active, note.Message, note.At, Timeline: note, TimelineOnly: true),
+        await store.ApplyAsync(ReleaseFunctions.TestSupport.StatusWrites.Change(id, ReleasePhase.Closed, ReleaseStatus.Cancelled, "Cancelled: freeze.", Created.AddMinutes(5)),
             TestContext.Current.CancellationToken);
 
+        // A note of the communication timeline, written after the release ended: no phase, its own writer and sequence.
+        var note = new TimelineEntry(1, Created.AddMinutes(6), null, "communication", "Communication timeline stopped.", TimelineWriters.Communications);
+        await store.ApplyAsync(new TimelineNote(id, note), TestContext.Current.CancellationToken);
+
         var read = await store.GetAsync(id, TestContext.Current.CancellationToken);
-        Assert.Equal((ReleasePhase.Closed, ReleaseStatus.Cancelled, "Cancelled: freeze."), (read!.Phase, read.Status, read.StatusReason));
-        Assert.Equal(note, Assert.Single(await store.GetTimelineAsync(id, TestContext.Current.CancellationToken)));
+        Assert.Equal((ReleasePhase.Closed, ReleaseStatus.Cancelled, "Cancelled: freeze.", Created.AddMinutes(5)), (read!.Phase, read.Status, read.StatusReason, read.UpdatedAt));
+        var timeline = await store.GetTimelineAsync(id, TestContext.Current.CancellationToken);
+        Assert.Equal(2, timeline.Count);
+        Assert.Equal(note, timeline[1]);
     }
 
-    /// <summary>A step's lines as lifecycle version 3 writes them: stage, gates, approvals, a warning set then cleared, a note.</summary>
-    private static ReleaseStatusUpdate[] StepUpdates(string id)
+    [Fact]
+    public async Task ApplyAsync_LinesOfTwoWritersWithOneSequence_KeepBothRowsAndRewriteEachOnARetry()
+    {
+        var store = NewStore();
+        var id = Azurite.UniqueName("rel-");
+        await store.TryCreateAsync(Record(id), TestContext.Current.CancellationToken);
+        var at = Created.AddMinutes(5);
+        var lifecycle = new TimelineEntry(1, at, ReleasePhase.Planning, "phase", "Planning.");
+        var communications = new TimelineEntry(1, at, null, "communication", "Sent t-30: Release announcement (3 recipient(s)).",
+            TimelineWriters.Communications, "t-30", CommunicationOutcomes.Sent, 3);
+
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            await store.ApplyAsync(new TimelineNote(id, communications), TestContext.Current.CancellationToken);
+            await store.ApplyAsync(new TimelineNote(id, lifecycle), TestContext.Current.CancellationToken);
+        }
+
+        // Same time: the writer orders them; every field reads back, the structured ones included.
+        Assert.Equal([communications, lifecycle], await store.GetTimelineAsync(id, TestContext.Current.CancellationToken));
+        Assert.Equal(
+            [TableReleaseStore.TimelineRowKey(TimelineWriters.Communications, 1), TableReleaseStore.TimelineRowKey(TimelineWriters.Lifecycle, 1)],
+            new TableClient(Azurite.ConnectionString, TableNames.Releases)
+                .Query<TableEntity>(e => e.PartitionKey == id && e.RowKey != TableReleaseStore.RowKey, cancellationToken: TestContext.Current.CancellationToken)
+                .Select(e => e.RowKey).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ApplyAsync_WarningChange_SetsAndClearsByCodeLeavingTheStandingAndTimelineAlone()
+    {
+        var store = NewStore();
+        var id = Azurite.UniqueName("rel-");
+        await store.TryCreateAsync(Record(id), TestContext.Current.CancellationToken);
+        var at = Created.AddMinutes(5);
+
+        await store.ApplyAsync(new WarningChange(id, at, [new ReleaseWarning("stranded", "Stranded.", at), new ReleaseWarning("over-cadence", "Third.", at)], []),
+            TestContext.Current.CancellationToken);
+        await store.ApplyAsync(WarningChange.Clear(id, at.AddMinutes(1), "stranded"), TestContext.Current.CancellationToken);
+
+        var read = (await store.GetAsync(id, TestContext.Current.CancellationToken))!;
+        Assert.Equal(["over-cadence"], read.Warnings!.Select(w => w.Code));
+        Assert.Equal(Record(id) with { Request = read.Request, Warnings = read.Warnings }, read);
+        Assert.Empty(await store.GetTimelineAsync(id, TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<global::Azure.RequestFailedException>(() =>
+            store.ApplyAsync(WarningChange.Clear(Azurite.UniqueName("missing-"), at, "stranded"), TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>A step's writes as the lifecycle writes them: stage, gates, approvals, a warning set then cleared, a note.</summary>
+    private static ReleaseWrite[] StepWrites(string id)
     {
         var at = Created.AddMinutes(5);
         TimelineEntry Line(int sequence, string kind, string message) => new(sequence, at.AddSeconds(sequence), ReleasePhase.Deployment, kind, message);
         var warning = new ReleaseWarning("missing-health-data", "No monitoring data.", at);
         return
         [
-            new(id, ReleasePhase.Deployment, ReleaseStatus.Active, "Deploying.", at, Stage: "deploy:staging", Timeline: Line(1, "deployment", "Deployment to staging requested."),
-                Gates: [new GateItemStatus("backup", "Passed", null)], Risk: "Low"),
-            new(id, ReleasePhase.Deployment, ReleaseStatus.Active, "Deployed.", at.AddSeconds(1), Timeline: Line(2, "warning", "No monitoring data."), Warnings: [warning]),
-            new(id, ReleasePhase.Deployment, ReleaseStatus.Active, "Note.", at.AddSeconds(2), Timeline: Line(1_000_001, "communication", "Sent T-1."), TimelineOnly: true),
-            new(id, ReleasePhase.Validation, ReleaseStatus.Active, "Validating.", at.AddSeconds(3), Stage: "validation", Timeline: Line(3, "validation", "Validating."),
-                PendingApprovals: [], ClearedWarnings: ["missing-health-data"], TargetDate: new DateOnly(2026, 12, 16)),
+            new ReleaseStatusChange(id, at, ReleasePhase.Deployment, ReleaseStatus.Active, "Deploying.", Line(1, "deployment", "Deployment to staging requested."),
+                Stage: "deploy:staging", Gates: [new GateItemStatus("backup", "Passed", null)], Risk: "Low"),
+            new TimelineNote(id, Line(2, "warning", "No monitoring data.")),
+            WarningChange.Raise(id, warning),
+            new TimelineNote(id, new TimelineEntry(1, at.AddSeconds(2), null, "communication", "Sent T-1.", TimelineWriters.Communications)),
+            new ReleaseStatusChange(id, at.AddSeconds(3), ReleasePhase.Validation, ReleaseStatus.Active, "Validating.", Line(3, "validation", "Validating."),
+                Stage: "validation", PendingApprovals: [], TargetDate: new DateOnly(2026, 12, 16)),
+            WarningChange.Clear(id, at.AddSeconds(3), "missing-health-data"),
         ];
     }
 
     [Fact]
-    public async Task ApplyAllAsync_StepOfUpdates_LeavesWhatApplyingThemOneByOneLeaves()
+    public async Task ApplyAllAsync_StepOfWrites_LeavesWhatApplyingThemOneByOneLeaves()
     {
         var store = NewStore();
         var (batched, oneByOne) = (Azurite.UniqueName("rel-"), Azurite.UniqueName("rel-"));
         await store.TryCreateAsync(Record(batched), TestContext.Current.CancellationToken);
         await store.TryCreateAsync(Record(oneByOne), TestContext.Current.CancellationToken);
 
-        await store.ApplyAllAsync(StepUpdates(batched), TestContext.Current.CancellationToken);
-        await store.ApplyAllAsync(StepUpdates(batched), TestContext.Current.CancellationToken); // a retry changes nothing
-        foreach (var update in StepUpdates(oneByOne))
+        await store.ApplyAllAsync(StepWrites(batched), TestContext.Current.CancellationToken);
+        await store.ApplyAllAsync(StepWrites(batched), TestContext.Current.CancellationToken); // a retry changes nothing
+        foreach (var update in StepWrites(oneByOne))
         {
             await store.ApplyAsync(update, TestContext.Current.CancellationToken);
         }
@@ -149,7 +198,8 @@ public sealed class TableReleaseStoreTests
         Assert.Equal(b.Gates, a.Gates);
         Assert.Empty(a.PendingApprovals ?? []);
         Assert.Equal(b.Warnings?.Count ?? 0, a.Warnings?.Count ?? 0);
-        static IEnumerable<string> Lines(IReadOnlyList<TimelineEntry> t) => t.Select(l => $"{l.Sequence} {l.Kind} {l.Message} {l.At:O}");
+        Assert.Null(a.Warnings);
+        static IEnumerable<string> Lines(IReadOnlyList<TimelineEntry> t) => t.Select(l => $"{l.Writer} {l.Sequence} {l.Kind} {l.Message} {l.At:O}");
         Assert.Equal(Lines(await store.GetTimelineAsync(oneByOne, TestContext.Current.CancellationToken)), Lines(await store.GetTimelineAsync(batched, TestContext.Current.CancellationToken)));
         Assert.Equal(4, (await store.GetTimelineAsync(batched, TestContext.Current.CancellationToken)).Count);
     }

@@ -225,7 +225,7 @@ public sealed class DashboardActionsTests
 
         public Task<bool> TryCreateAsync(ReleaseRecord record, CancellationToken cancellationToken = default) => throw new InvalidOperationException("nothing may be written");
 
-        public Task ApplyAsync(ReleaseStatusUpdate update, CancellationToken cancellationToken = default) => throw new InvalidOperationException("nothing may be written");
+        public Task ApplyAsync(ReleaseWrite write, CancellationToken cancellationToken = default) => throw new InvalidOperationException("nothing may be written");
 
         public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string releaseId, CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<TimelineEntry>>([]);
 

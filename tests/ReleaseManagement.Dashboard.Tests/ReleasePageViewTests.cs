@@ -58,15 +58,20 @@ public sealed class ReleasePageViewTests
     }
 
     [Fact]
-    public void Build_Communications_MatchSentAndMissedNotesToTheSchedule()
+    public void Build_Communications_MatchSentAndMissedLinesToTheScheduleByTheirFieldsNotTheirText()
     {
         var first = DefaultPolicy.Communications.OrderBy(c => c.Offset).First();
         var second = DefaultPolicy.Communications.OrderBy(c => c.Offset).Skip(1).First();
+        var third = DefaultPolicy.Communications.OrderBy(c => c.Offset).Skip(2).First();
         var record = Release("r1", target: new DateOnly(2026, 11, 24));
+        static TimelineEntry Line(int sequence, DateTimeOffset at, string message, string? subject = null, string? outcome = null, int? recipients = null) =>
+            new(sequence, at, null, "communication", message, TimelineWriters.Communications, subject, outcome, recipients);
         var timeline = new[]
         {
-            new TimelineEntry(1_000_001, Now.AddDays(-4), ReleasePhase.Planning, "communication", $"Missed {first.Id}: {first.Description} was due 2026-10-25 00:00:00Z, before the release was planned."),
-            new TimelineEntry(1_000_002, Now.AddDays(-1), ReleasePhase.Planning, "communication", $"Sent {second.Id}: {second.Description} (7 recipient(s))."),
+            Line(1, Now.AddDays(-4), "It was due before the release was planned.", first.Id, CommunicationOutcomes.Missed),
+            Line(2, Now.AddDays(-1), "Done.", second.Id, CommunicationOutcomes.Sent, 7),
+            // A message that reads like a sent line but says so in no field is no evidence.
+            Line(3, Now.AddDays(-1), $"Sent {third.Id}: {third.Description} (9 recipient(s))."),
         };
 
         var rows = Build(record, timeline).Communications;
@@ -74,6 +79,8 @@ public sealed class ReleasePageViewTests
         Assert.Equal(DefaultPolicy.Communications.Count, rows.Count);
         Assert.Equal(("Missed", true), (rows[0].Status, rows[0].Warning));
         Assert.Equal(("Sent", 7, false), (rows[1].Status, rows[1].Recipients, rows[1].Warning));
+        Assert.NotEqual("Sent", rows[2].Status);
+        Assert.Null(rows[2].Recipients);
         Assert.StartsWith("T-", rows[0].Offset, StringComparison.Ordinal);
     }
 

@@ -139,7 +139,7 @@ public sealed class ReleaseNotesTests
         public Task<ReleaseRecord?> GetAsync(string releaseId, CancellationToken cancellationToken = default) =>
             Task.FromResult(releaseId == record.Request.Id ? record : null);
 
-        public Task ApplyAsync(ReleaseStatusUpdate update, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        public Task ApplyAsync(ReleaseWrite write, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string releaseId, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<TimelineEntry>>([]);

@@ -318,7 +318,7 @@ public sealed partial class EndToEndTests
         // In phase PostRelease but past its watch (a hotfix awaiting its review): not read.
         var reviewing = MetricsHarness.NewId("r");
         await h.ReleaseAsync(reviewing, ReleaseType.Hotfix, "Billing", M(1), ReleasePhase.PostRelease, ReleaseStatus.Active);
-        await h.Releases.ApplyAsync(new ReleaseStatusUpdate(reviewing, ReleasePhase.PostRelease, ReleaseStatus.Active, "Review due.", M(15, 9), ReleaseStages.EmergencyReview), Ct);
+        await h.Releases.ApplyAsync(ReleaseFunctions.TestSupport.StatusWrites.Change(reviewing, ReleasePhase.PostRelease, ReleaseStatus.Active, "Review due.", M(15, 9), ReleaseStages.EmergencyReview), Ct);
         await h.EventAsync(CanonicalEventType.ServiceDeployed, M(15, 8), watched, "Billing");
         await h.EventAsync(CanonicalEventType.ServiceDeployed, M(15, 10), healthy, "Forecasting");
         server.Then((c, _) => FakeLogAnalytics.Json(c, 200, FakeLogAnalytics.Tables("PrimaryResult",

@@ -17,18 +17,11 @@ public sealed class Activities(
     SendReleaseNotice sendReleaseNotice,
     PublishReleaseEvent publishReleaseEvent)
 {
+    /// <summary>What an orchestration reports about its release, in order, in one activity.</summary>
     [Function(ActivityNames.RecordReleaseStatus)]
-    public async Task<bool> RecordReleaseStatus([ActivityTrigger] ReleaseStatusUpdate update, CancellationToken cancellationToken)
+    public async Task<bool> RecordReleaseStatus([ActivityTrigger] ReleaseWrite[] writes, CancellationToken cancellationToken)
     {
-        await recordReleaseStatus.RunAsync(update, cancellationToken);
-        return true;
-    }
-
-    /// <summary>Lifecycle version 3: the status lines of one step, in order, in one activity.</summary>
-    [Function(ActivityNames.RecordReleaseStatuses)]
-    public async Task<bool> RecordReleaseStatuses([ActivityTrigger] ReleaseStatusUpdate[] updates, CancellationToken cancellationToken)
-    {
-        await recordReleaseStatus.RunAllAsync(updates, cancellationToken);
+        await recordReleaseStatus.RunAsync(writes, cancellationToken);
         return true;
     }
 

@@ -35,6 +35,9 @@ public static class NoticeModel
         var deployments = events.Where(e => e.Type == CanonicalEventType.ServiceDeployed).ToArray();
         var rollbacks = events.Where(e => e.Type == CanonicalEventType.ServiceRolledBack).ToArray();
         var incidents = events.Where(e => e.Type == CanonicalEventType.IncidentDetected).ToArray();
+        // Milestones reached are the pipeline's milestone events, named as the orchestration's inbox reads them.
+        var reached = events.Where(e => e.Type == CanonicalEventType.MilestoneReached).Select(e => e.Attribute(EventAttributes.Milestone))
+            .OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
         var production = deployments.Where(d => d.Environment == "production" && d.Outcome == EventOutcomes.Success).Select(d => (DateTimeOffset?)d.OccurredAt).Min();
         var firstDeploy = deployments.Select(d => (DateTimeOffset?)d.OccurredAt).Min();
         var monitoring = context.Timeline.Where(t => t.Kind is TimelineKinds.Validation or TimelineKinds.Watch).ToArray();
@@ -96,8 +99,8 @@ public static class NoticeModel
                 .Select(role => Row(("role", role), ("people", string.Join(", ", approvers.GetValueOrDefault(role) ?? [])))).ToList(),
             ["contacts"] = new[] { PolicyRoles.ReleaseManager, PolicyRoles.TechnicalLead }
                 .Select(role => Row(("role", role), ("people", string.Join(", ", approvers.GetValueOrDefault(role) ?? ["(nobody named)"])))).ToList(),
-            ["milestonesReached"] = policy.Promotion.Milestones.Where(m => context.Timeline.Any(t => t.Kind == TimelineKinds.Milestone && t.Message.Contains(m, StringComparison.Ordinal))).ToList(),
-            ["milestonesMissing"] = policy.Promotion.Milestones.Where(m => !context.Timeline.Any(t => t.Kind == TimelineKinds.Milestone && t.Message.Contains(m, StringComparison.Ordinal))).ToList(),
+            ["milestonesReached"] = policy.Promotion.Milestones.Where(reached.Contains).ToList(),
+            ["milestonesMissing"] = policy.Promotion.Milestones.Where(m => !reached.Contains(m)).ToList(),
             ["gates"] = (record?.Gates ?? []).Select(g => Row(("item", g.Item), ("verdict", g.Verdict), ("reason", g.Reason))).ToList(),
             ["pendingApprovals"] = (record?.PendingApprovals ?? [])
                 .Select(p => Row(("stage", p.Stage), ("missingRoles", string.Join(", ", p.MissingRoles)), ("deadline", Local(p.Deadline)))).ToList(),

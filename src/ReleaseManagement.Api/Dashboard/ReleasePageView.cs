@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using ReleaseManagement.Approvals;
 using ReleaseManagement.Events;
 using ReleaseManagement.Policy;
@@ -55,7 +54,7 @@ public sealed partial record ReleasePageView(
                     e.Outcome is EventOutcomes.Failure or EventOutcomes.Cancelled, e.Attribute(EventAttributes.Version),
                     format.Time(e.OccurredAt), DisplayFormat.Iso(e.OccurredAt), e.Source))
                 .ToArray(),
-            detail.Timeline.Select(t => new TimelineRow(format.Time(t.At), DisplayFormat.Iso(t.At), DisplayFormat.PhaseName(t.Phase), t.Kind, DisplayFormat.Message(t.Message))).ToArray(),
+            detail.Timeline.Select(t => new TimelineRow(format.Time(t.At), DisplayFormat.Iso(t.At), t.Phase is { } phase ? DisplayFormat.PhaseName(phase) : string.Empty, t.Kind, DisplayFormat.Message(t.Message))).ToArray(),
             (r.Warnings ?? []).OrderBy(w => w.At).Select(w => new WarningRow(w.Code, w.Message, format.Time(w.At), DisplayFormat.Iso(w.At))).ToArray(),
             format.Time(now),
             format.Zone.Id,
@@ -195,13 +194,16 @@ public sealed partial record ReleasePageView(
         ReleaseRecord r, ReleasePolicy policy, IReadOnlyList<TimelineEntry> timeline, DisplayFormat format, DateTimeOffset now)
     {
         var noted = new Dictionary<string, (string Status, int? Recipients, DateTimeOffset At)>(StringComparer.Ordinal);
-        foreach (var t in timeline.Where(t => t.Kind == "communication"))
+        foreach (var t in timeline.Where(t => t.Kind == Orchestration.TimelineKinds.Communication && t.Subject is not null))
         {
-            var m = CommunicationNote().Match(t.Message);
-            if (m.Success)
+            switch (t.Outcome)
             {
-                int? count = m.Groups["n"].Success ? int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture) : null;
-                noted[m.Groups["id"].Value] = (m.Groups["status"].Value, count, t.At);
+                case CommunicationOutcomes.Sent:
+                    noted[t.Subject!] = ("Sent", t.Recipients, t.At);
+                    break;
+                case CommunicationOutcomes.Missed:
+                    noted[t.Subject!] = ("Missed", null, t.At);
+                    break;
             }
         }
 
@@ -242,8 +244,6 @@ public sealed partial record ReleasePageView(
             })
             .ToArray();
 
-    [GeneratedRegex(@"^(?<status>Sent|Missed|Skipped) (?<id>[^:\s]+):(?:.*\((?<n>\d+) recipient)?", RegexOptions.CultureInvariant)]
-    private static partial Regex CommunicationNote();
 }
 
 public sealed record ReleaseHeader(

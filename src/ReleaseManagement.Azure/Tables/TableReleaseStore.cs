@@ -9,9 +9,9 @@ namespace ReleaseManagement.Azure.Tables;
 
 /// <summary>
 /// Releases in table <c>Releases</c>, one partition per release (partition key = release id): the row "release" holds the
-/// request and its projected standing, rows "timeline-NNNNNN" its timeline. Creation is a conditional insert (the id is
-/// the guard against duplicates); status updates are merges and timeline rows upserts keyed by sequence, so a retried
-/// update leaves the same rows.
+/// request and its projected standing, rows "timeline-{writer}-NNNNNN" its timeline. Creation is a conditional insert (the
+/// id is the guard against duplicates); status changes and warnings are merges and timeline rows upserts keyed by their
+/// writer and sequence, so a retried write leaves the same rows.
 /// </summary>
 public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStore
 {
@@ -46,95 +46,110 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
         return response.HasValue ? FromEntity(response.Value!) : null;
     }
 
-    public async Task ApplyAsync(ReleaseStatusUpdate update, CancellationToken cancellationToken = default)
+    public async Task ApplyAsync(ReleaseWrite write, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(write);
         await EnsureTableAsync(cancellationToken);
-        if (update.Timeline is { } line)
+        switch (write)
         {
-            await _table.UpsertEntityAsync(TimelineEntity(update.ReleaseId, line), TableUpdateMode.Replace, cancellationToken);
-        }
-
-        if (!update.TimelineOnly)
-        {
-            await _table.UpsertEntityAsync(StatusEntity(update), TableUpdateMode.Merge, cancellationToken);
-        }
-        else if (update.Warnings is not null || update.ClearedWarnings is not null)
-        {
-            var warnings = new TableEntity(update.ReleaseId, RowKey);
-            SetWarnings(warnings, update);
-            await _table.UpdateEntityAsync(warnings, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            case ReleaseStatusChange change:
+                await _table.UpsertEntityAsync(TimelineEntity(change.ReleaseId, change.Line), TableUpdateMode.Replace, cancellationToken);
+                await _table.UpsertEntityAsync(StatusEntity(change), TableUpdateMode.Merge, cancellationToken);
+                break;
+            case TimelineNote note:
+                await _table.UpsertEntityAsync(TimelineEntity(note.ReleaseId, note.Line), TableUpdateMode.Replace, cancellationToken);
+                break;
+            case WarningChange warnings:
+                // The release row must exist: warnings of an unknown release are an error, not a new row.
+                var entity = new TableEntity(warnings.ReleaseId, RowKey);
+                SetWarnings(entity, warnings);
+                await _table.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
+                break;
         }
     }
 
     /// <summary>
-    /// Several updates of one release (lifecycle version 3 writes a step's lines together) in one entity-group
-    /// transaction of its partition: each timeline row an upsert, and the release row one merge of the updates' columns
-    /// folded in order (a later update's value replaces an earlier one's, as the merges one after another would leave
-    /// it). Idempotent as <see cref="ApplyAsync"/>. Updates of several releases, or more than a transaction holds, are
-    /// applied one by one.
+    /// Several writes of one release (the lifecycle writes a step's together) in one entity-group transaction of its
+    /// partition: each timeline line an upsert of its row, and the release row one merge of the writes' columns folded in
+    /// order (a later write's value replaces an earlier one's, as the merges one after another would leave it).
+    /// Idempotent as <see cref="ApplyAsync"/>. Writes of several releases, or more than a transaction holds, are applied
+    /// one by one.
     /// </summary>
-    public async Task ApplyAllAsync(IReadOnlyList<ReleaseStatusUpdate> updates, CancellationToken cancellationToken = default)
+    public async Task ApplyAllAsync(IReadOnlyList<ReleaseWrite> writes, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(updates);
-        if (updates.Count < 2 || updates.Count > MaxTransactionUpdates || updates.Any(u => u.ReleaseId != updates[0].ReleaseId))
+        ArgumentNullException.ThrowIfNull(writes);
+        if (writes.Count < 2 || writes.Count > MaxTransactionUpdates || writes.Any(u => u.ReleaseId != writes[0].ReleaseId))
         {
-            foreach (var update in updates)
+            foreach (var write in writes)
             {
-                await ApplyAsync(update, cancellationToken);
+                await ApplyAsync(write, cancellationToken);
             }
 
             return;
         }
 
         await EnsureTableAsync(cancellationToken);
-        var actions = new List<TableTransactionAction>();
-        var release = new TableEntity(updates[0].ReleaseId, RowKey);
+        var lines = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        var release = new TableEntity(writes[0].ReleaseId, RowKey);
         var statusChanged = false;
-        foreach (var update in updates)
+        foreach (var write in writes)
         {
-            if (update.Timeline is { } line)
+            switch (write)
             {
-                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, TimelineEntity(update.ReleaseId, line)));
-            }
+                case ReleaseStatusChange change:
+                    statusChanged = true;
+                    AddLine(change.Line);
+                    foreach (var (key, value) in StatusEntity(change).Where(kv => kv.Key is not ("PartitionKey" or "RowKey" or "odata.etag")))
+                    {
+                        release[key] = value;
+                    }
 
-            if (!update.TimelineOnly)
-            {
-                statusChanged = true;
-                foreach (var (key, value) in StatusEntity(update).Where(kv => kv.Key is not ("PartitionKey" or "RowKey" or "odata.etag")))
-                {
-                    release[key] = value;
-                }
-            }
-            else
-            {
-                SetWarnings(release, update);
+                    break;
+                case TimelineNote note:
+                    AddLine(note.Line);
+                    break;
+                case WarningChange warnings:
+                    SetWarnings(release, warnings);
+                    break;
             }
         }
 
+        // A transaction may touch an entity once: a line written twice in one batch is written as it was last.
+        var actions = lines.Values.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)).ToList();
         if (statusChanged)
         {
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertMerge, release));
         }
         else if (release.Keys.Any(k => k.StartsWith(WarningPrefix, StringComparison.Ordinal)))
         {
-            // Timeline-only updates that set or clear warnings: the row must exist, as ApplyAsync's update requires.
+            // Only warnings set or cleared: the row must exist, as ApplyAsync's update requires.
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, release, ETag.All));
         }
 
         await _table.SubmitTransactionAsync(actions, cancellationToken);
+
+        void AddLine(TimelineEntry line)
+        {
+            var entity = TimelineEntity(writes[0].ReleaseId, line);
+            lines[entity.RowKey] = entity;
+        }
     }
 
-    private static TableEntity TimelineEntity(string releaseId, TimelineEntry line) => new(releaseId, TimelineRowKey(line.Sequence))
+    private static TableEntity TimelineEntity(string releaseId, TimelineEntry line) => new(releaseId, TimelineRowKey(line.Writer, line.Sequence))
     {
+        ["Writer"] = line.Writer,
         ["Sequence"] = line.Sequence,
         ["At"] = line.At,
-        ["Phase"] = line.Phase.ToString(),
+        ["Phase"] = line.Phase?.ToString(),
         ["Kind"] = line.Kind,
         ["Message"] = line.Message,
+        ["Subject"] = line.Subject,
+        ["Outcome"] = line.Outcome,
+        ["Recipients"] = line.Recipients,
     };
 
-    /// <summary>The release row's columns an update (not timeline-only) merges, its warnings included.</summary>
-    private static TableEntity StatusEntity(ReleaseStatusUpdate update)
+    /// <summary>The release row's columns a status change merges.</summary>
+    private static TableEntity StatusEntity(ReleaseStatusChange update)
     {
         var entity = new TableEntity(update.ReleaseId, RowKey)
         {
@@ -168,7 +183,6 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
             entity["Risk"] = update.Risk;
         }
 
-        SetWarnings(entity, update);
         return entity;
     }
 
@@ -176,14 +190,14 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
     /// Warnings are columns of the release row, one per code (<c>Warning_missing_health_data</c>), so setting one is a merge
     /// that needs no read and leaves the others as stored; a cleared warning's column is emptied (a merge cannot remove it).
     /// </summary>
-    private static void SetWarnings(TableEntity entity, ReleaseStatusUpdate update)
+    private static void SetWarnings(TableEntity entity, WarningChange change)
     {
-        foreach (var code in update.ClearedWarnings ?? [])
+        foreach (var code in change.Cleared)
         {
             entity[WarningColumn(code)] = string.Empty;
         }
 
-        foreach (var warning in update.Warnings ?? [])
+        foreach (var warning in change.Set)
         {
             entity[WarningColumn(warning.Code)] = JsonSerializer.Serialize(warning);
         }
@@ -216,12 +230,16 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
             lines.Add(new TimelineEntry(
                 e.GetInt32("Sequence") ?? 0,
                 e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue,
-                Enum.Parse<ReleasePhase>(e.GetString("Phase")!),
+                e.GetString("Phase") is { Length: > 0 } phase ? Enum.Parse<ReleasePhase>(phase) : null,
                 e.GetString("Kind") ?? string.Empty,
-                e.GetString("Message") ?? string.Empty));
+                e.GetString("Message") ?? string.Empty,
+                e.GetString("Writer") ?? TimelineWriters.Lifecycle,
+                e.GetString("Subject"),
+                e.GetString("Outcome"),
+                e.GetInt32("Recipients")));
         }
 
-        return lines.OrderBy(l => l.At).ThenBy(l => l.Sequence).ToArray();
+        return TimelineOrder.Of(lines);
     }
 
     public async Task<IReadOnlyList<ReleaseRecord>> ListAsync(ReleaseQuery query, CancellationToken cancellationToken = default)
@@ -262,7 +280,10 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
         return records.OrderByDescending(r => r.CreatedAt).Take(query.Max).ToArray();
     }
 
-    public static string TimelineRowKey(int sequence) => $"{TimelinePrefix}{sequence:D6}";
+    /// <summary>A timeline line's row: its writer's name and its sequence (<c>timeline-lifecycle-000012</c>).</summary>
+    public static string TimelineRowKey(string writer, int sequence) => TimelineWriters.IsValid(writer)
+        ? $"{TimelinePrefix}{writer}-{sequence:D6}"
+        : throw new ArgumentException($"'{writer}' is not a valid timeline writer (lower-case letters).", nameof(writer));
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {

@@ -6,54 +6,45 @@ using ReleaseManagement.Releases;
 namespace ReleaseManagement.Activities;
 
 /// <summary>
-/// Writes the release's status projection, and the audit row of what the orchestration itself did (a deployment or
-/// rollback requested or done, the outcome). Idempotent: the same update applied twice leaves the same row, and its audit
-/// row is keyed by the timeline line's sequence, so a retry adds none. When the update ends the release (any status but
-/// <see cref="ReleaseStatus.Active"/>), the <c>window-conflict</c> warnings it caused on other releases are lifted
-/// (<see cref="AdmissionWriter.LiftEndedAsync"/>, the cancel's path; idempotent too).
+/// Writes what an orchestration reports about its release (<see cref="ReleaseWrite"/>s in the order it made them: status
+/// changes, timeline notes, warnings set or cleared) through <see cref="IReleaseStore.ApplyAllAsync"/>, then the audit rows
+/// of what the lifecycle itself did (a deployment or rollback requested or done, the outcome). Idempotent: the same writes
+/// applied again leave the same rows, and an audit row is keyed by its timeline line's sequence, so a retry adds none.
+/// When a status change ends the release (any status but <see cref="ReleaseStatus.Active"/>), the <c>window-conflict</c>
+/// warnings it caused on other releases are lifted (<see cref="AdmissionWriter.LiftEndedAsync"/>, the cancel's path;
+/// idempotent too).
 /// </summary>
 public sealed class RecordReleaseStatus(IReleaseStore store, IAuditTrail audit, AdmissionWriter admission)
 {
-    public async Task RunAsync(ReleaseStatusUpdate update, CancellationToken cancellationToken = default)
+    public async Task RunAsync(IReadOnlyList<ReleaseWrite> writes, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(update);
-        await store.ApplyAsync(update, cancellationToken);
-        if (AuditEntryOf(update) is { } entry)
+        ArgumentNullException.ThrowIfNull(writes);
+        await store.ApplyAllAsync(writes, cancellationToken);
+        foreach (var entry in writes.Select(AuditEntryOf).OfType<AuditEntry>())
         {
             await audit.AppendAsync(entry, cancellationToken);
         }
 
-        if (update.Status != ReleaseStatus.Active && !update.TimelineOnly)
-        {
-            await admission.LiftEndedAsync(update.ReleaseId, update.At, cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// Several updates of one release in the order the orchestration made them (lifecycle version 3 writes the lines of a
-    /// step in one activity), through <see cref="IReleaseStore.ApplyAllAsync"/>, then their audit rows in order.
-    /// Idempotent as <see cref="RunAsync"/>: a retry applies them all again, in the same order.
-    /// </summary>
-    public async Task RunAllAsync(IReadOnlyList<ReleaseStatusUpdate> updates, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(updates);
-        await store.ApplyAllAsync(updates, cancellationToken);
-        foreach (var entry in updates.Select(AuditEntryOf).OfType<AuditEntry>())
-        {
-            await audit.AppendAsync(entry, cancellationToken);
-        }
-
-        if (updates.LastOrDefault(u => u.Status != ReleaseStatus.Active && !u.TimelineOnly) is { } ended)
+        if (writes.OfType<ReleaseStatusChange>().LastOrDefault(c => c.Status != ReleaseStatus.Active) is { } ended)
         {
             await admission.LiftEndedAsync(ended.ReleaseId, ended.At, cancellationToken);
         }
     }
 
-    /// <summary>The audit entry of a status update whose timeline line is a deployment, a rollback or the outcome; else null.</summary>
-    public static AuditEntry? AuditEntryOf(ReleaseStatusUpdate update)
+    /// <summary>
+    /// The audit entry of a lifecycle line (of a status change or a note) that is a deployment, a rollback or the outcome;
+    /// else null.
+    /// </summary>
+    public static AuditEntry? AuditEntryOf(ReleaseWrite write)
     {
-        ArgumentNullException.ThrowIfNull(update);
-        if (update.Timeline is not { } line)
+        ArgumentNullException.ThrowIfNull(write);
+        var (line, change) = write switch
+        {
+            ReleaseStatusChange c => (c.Line, c),
+            TimelineNote n => (n.Line, (ReleaseStatusChange?)null),
+            _ => (null, null),
+        };
+        if (line is null || line.Writer != TimelineWriters.Lifecycle)
         {
             return null;
         }
@@ -70,17 +61,23 @@ public sealed class RecordReleaseStatus(IReleaseStore store, IAuditTrail audit, 
             return null;
         }
 
-        var data = new Dictionary<string, string>(StringComparer.Ordinal)
+        var data = new Dictionary<string, string>(StringComparer.Ordinal);
+        if ((change?.Phase ?? line.Phase) is { } phase)
         {
-            ["phase"] = update.Phase.ToString(),
-            ["status"] = update.Status.ToString(),
-        };
-        if (update.Stage is { } stage)
+            data["phase"] = phase.ToString();
+        }
+
+        if (change is not null)
+        {
+            data["status"] = change.Status.ToString();
+        }
+
+        if (change?.Stage is { } stage)
         {
             data["stage"] = stage;
         }
 
         return new AuditEntry(
-            update.ReleaseId, $"status:{line.Sequence}", action, AuditEntry.System, line.At, AuditChannels.Orchestration, line.Message, rule, Data: data);
+            write.ReleaseId, $"status:{line.Sequence}", action, AuditEntry.System, line.At, AuditChannels.Orchestration, line.Message, rule, Data: data);
     }
 }

@@ -65,8 +65,7 @@ public sealed partial class SendReleaseNotice(
                 if (releases is not null)
                 {
                     var now = (time ?? TimeProvider.System).GetUtcNow();
-                    await releases.ApplyAsync(new ReleaseStatusUpdate(notice.ReleaseId, ReleasePhase.Planning, ReleaseStatus.Active, warning, now,
-                        TimelineOnly: true, Warnings: [new ReleaseWarning(NoticeWarnings.ChannelFailed, warning, now)]), cancellationToken);
+                    await releases.ApplyAsync(WarningChange.Raise(notice.ReleaseId, new ReleaseWarning(NoticeWarnings.ChannelFailed, warning, now)), cancellationToken);
                 }
             }
         }

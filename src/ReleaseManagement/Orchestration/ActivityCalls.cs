@@ -23,23 +23,19 @@ public static class ActivityCalls
         backoffCoefficient: 2,
         maxRetryInterval: TimeSpan.FromSeconds(30)));
 
-    /// <summary><see cref="RecordReleaseStatus"/>: writes the release's status projection and timeline line.</summary>
-    public static Task RecordReleaseStatusAsync(this TaskOrchestrationContext context, ReleaseStatusUpdate update) =>
-        context.CallActivityAsync<bool>(ActivityNames.RecordReleaseStatus, update, Retry);
+    /// <summary>
+    /// <see cref="RecordReleaseStatus"/>: writes what the orchestration reports about its release (status changes,
+    /// timeline notes, warnings set or cleared), in order.
+    /// </summary>
+    public static Task RecordReleaseStatusAsync(this TaskOrchestrationContext context, ReleaseWrite[] writes) =>
+        context.CallActivityAsync<bool>(ActivityNames.RecordReleaseStatus, writes, Retry);
 
     /// <summary>
     /// <see cref="RecordReleaseStatus"/> tried once, no retries: the <c>dependency-unavailable</c> warning of an outage
     /// (<see cref="EffectGuard"/>), which must not hold the release up when storage is what is down.
     /// </summary>
-    public static Task RecordReleaseStatusOnceAsync(this TaskOrchestrationContext context, ReleaseStatusUpdate update) =>
-        context.CallActivityAsync<bool>(ActivityNames.RecordReleaseStatus, update);
-
-    /// <summary>
-    /// <see cref="RecordReleaseStatus.RunAllAsync"/>: writes several status updates and timeline lines in their order
-    /// (lifecycle version 3, <see cref="LifecycleFeatures.BatchedStatus"/>).
-    /// </summary>
-    public static Task RecordReleaseStatusesAsync(this TaskOrchestrationContext context, ReleaseStatusUpdate[] updates) =>
-        context.CallActivityAsync<bool>(ActivityNames.RecordReleaseStatuses, updates, Retry);
+    public static Task RecordReleaseStatusOnceAsync(this TaskOrchestrationContext context, ReleaseWrite[] writes) =>
+        context.CallActivityAsync<bool>(ActivityNames.RecordReleaseStatus, writes);
 
     /// <summary><see cref="RequestApprovals"/>: emails one personal approval link per approver.</summary>
     public static Task<RequestApprovalsResult> RequestApprovalsAsync(this TaskOrchestrationContext context, RequestApprovalsInput input) =>

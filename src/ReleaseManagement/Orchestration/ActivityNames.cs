@@ -7,7 +7,6 @@ namespace ReleaseManagement.Orchestration;
 public static class ActivityNames
 {
     public const string RecordReleaseStatus = "RecordReleaseStatus";
-    public const string RecordReleaseStatuses = "RecordReleaseStatuses";
     public const string RequestApprovals = "RequestApprovals";
     public const string CloseApprovalStage = "CloseApprovalStage";
     public const string RequestDeployment = "RequestDeployment";

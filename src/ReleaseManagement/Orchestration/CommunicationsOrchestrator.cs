@@ -17,9 +17,6 @@ public static class CommunicationsOrchestrator
     public const string StopEvent = "comms-stop";
     public const string FinishEvent = "comms-finish";
 
-    /// <summary>Timeline lines of this sub-orchestration are numbered from here, apart from the release's own.</summary>
-    private const int SequenceBase = 1_000_000;
-
     public static async Task<CommunicationsResult> RunAsync(TaskOrchestrationContext context, CommunicationsInput input)
     {
         var policy = PolicyJson.Deserialize(input.PolicyJson);
@@ -28,7 +25,8 @@ public static class CommunicationsOrchestrator
         var sent = new List<string>();
         var missed = new List<string>();
         var skipped = new List<string>();
-        var sequence = SequenceBase;
+        // Its timeline lines are its own (writer communications), numbered from 1 apart from the lifecycle's.
+        var sequence = 0;
         var inviteSent = false;
         var usesInvites = policy.Communications.Any(c => c.Attach.Contains(CommunicationAttachments.Invite));
         var inviteSequence = 0;
@@ -37,10 +35,16 @@ public static class CommunicationsOrchestrator
         var finish = context.WaitForExternalEvent<DateTimeOffset>(FinishEvent);
         var now = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
 
-        ReleaseStatusUpdate Line(string message, ReleaseWarning? warning, string? cleared = null) =>
-            new(release.Id, ReleasePhase.Planning, ReleaseStatus.Active, message, Now(context), Timeline:
-                new TimelineEntry(++sequence, Now(context), ReleasePhase.Planning, warning is null && cleared is null ? TimelineKinds.Communication : TimelineKinds.Warning, message),
-                TimelineOnly: true, Warnings: warning is null ? null : [warning], ClearedWarnings: cleared is null ? null : [cleared]);
+        // A line of the communication timeline; with the warning it raises or clears, if any. It leaves the release's standing alone.
+        ReleaseWrite[] Line(string message, ReleaseWarning? warning, string? cleared = null, string? subject = null, string? outcome = null, int? recipients = null)
+        {
+            var at = Now(context);
+            var kind = warning is null && cleared is null ? TimelineKinds.Communication : TimelineKinds.Warning;
+            var note = new TimelineNote(release.Id, new TimelineEntry(++sequence, at, null, kind, message, TimelineWriters.Communications, subject, outcome, recipients));
+            return warning is not null ? [note, WarningChange.Raise(release.Id, warning)]
+                : cleared is not null ? [note, WarningChange.Clear(release.Id, at, cleared)]
+                : [note];
+        }
 
         // An outage of a dependency is waited out here too (as EffectGuard does for the release's own effects): the effect is
         // tried again on durable timers, the policy's resilience.backoff apart, with a dependency-unavailable warning on the
@@ -94,11 +98,11 @@ public static class CommunicationsOrchestrator
             }
         }
 
-        async Task TryWrite(ReleaseStatusUpdate update)
+        async Task TryWrite(ReleaseWrite[] writes)
         {
             try
             {
-                await context.RecordReleaseStatusOnceAsync(update);
+                await context.RecordReleaseStatusOnceAsync(writes);
             }
             catch (TaskFailedException)
             {
@@ -106,9 +110,9 @@ public static class CommunicationsOrchestrator
             }
         }
 
-        async Task Note(string message, ReleaseWarning? warning = null)
+        async Task Note(string message, ReleaseWarning? warning = null, string? subject = null, string? outcome = null, int? recipients = null)
         {
-            var line = Line(message, warning);
+            var line = Line(message, warning, subject: subject, outcome: outcome, recipients: recipients);
             await Guarded(Dependencies.Storage, "the communication timeline's status line", async () =>
             {
                 await context.RecordReleaseStatusAsync(line);
@@ -143,7 +147,7 @@ public static class CommunicationsOrchestrator
             }
 
             var channels = audience.Webhooks.Count > 0 ? $" and {audience.Webhooks.Count} channel(s)" : string.Empty;
-            await Note($"Sent {id}: {description} ({count} recipient(s){channels}).");
+            await Note($"Sent {id}: {description} ({count} recipient(s){channels}).", subject: id, outcome: CommunicationOutcomes.Sent, recipients: count);
             if (audience.Empty.Count > 0)
             {
                 var message = $"{description} ({id}) not sent to audience {nobody}: it has no recipients.";
@@ -191,7 +195,7 @@ public static class CommunicationsOrchestrator
         foreach (var c in schedule.Where(c => c.Status == CommunicationStatus.Missed))
         {
             missed.Add(c.Id);
-            await Note($"Missed {c.Id}: {c.Description} was due {c.At:u}, before the release was planned.");
+            await Note($"Missed {c.Id}: {c.Description} was due {c.At:u}, before the release was planned.", subject: c.Id, outcome: CommunicationOutcomes.Missed);
         }
 
         var handled = new HashSet<string>(missed, StringComparer.Ordinal);

@@ -16,7 +16,6 @@ internal sealed class LifecycleState
         Context = context;
         Input = input;
         Version = input.Version;
-        Features = LifecycleFeatures.For(input.Version);
         Release = input.Release;
         Policy = PolicyJson.Deserialize(input.PolicyJson);
         TypePolicy = Policy.ReleaseTypes[Release.Type];
@@ -34,11 +33,11 @@ internal sealed class LifecycleState
 
     public ReleaseOrchestrationInput Input { get; }
 
-    /// <summary>The lifecycle version the release started on (<see cref="ReleaseOrchestrator.CurrentVersion"/> then).</summary>
+    /// <summary>
+    /// The lifecycle version the release started on (<see cref="ReleaseOrchestrator.CurrentVersion"/> then). A step that a
+    /// later version changes gates the durable actions it adds on this (README, "Shipping a changed orchestrator").
+    /// </summary>
     public int Version { get; }
-
-    /// <summary>What this version does beyond version 1: steps gate the durable actions they add on it.</summary>
-    public LifecycleFeatures Features { get; }
 
     /// <summary>The policy captured when the release started: every rule of this release reads it, never the current one.</summary>
     public ReleasePolicy Policy { get; }

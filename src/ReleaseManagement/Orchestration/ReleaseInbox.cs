@@ -73,7 +73,7 @@ public sealed class ReleaseInbox
 
     /// <summary>
     /// Called each time the wait is about to block, nothing being delivered yet (the lifecycle writes the status lines it
-    /// kept: version 3, <see cref="LifecycleFeatures.BatchedStatus"/>; before version 3 nothing is kept, so no durable action).
+    /// kept, <see cref="StatusRecorder.FlushAsync"/>).
     /// </summary>
     public Func<Task>? BeforeWait { get; set; }
 

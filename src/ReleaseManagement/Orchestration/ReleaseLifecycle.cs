@@ -7,8 +7,8 @@ using ReleaseManagement.Releases;
 namespace ReleaseManagement.Orchestration;
 
 /// <summary>
-/// The release lifecycle, as the procedure reads (every lifecycle version runs this class; what a later version added is
-/// gated on <see cref="LifecycleFeatures"/>): planning, development, promotion Dev → Integration → Staging → Production,
+/// The release lifecycle, as the procedure reads (lifecycle version 1, <see cref="ReleaseOrchestrator"/>; what a later
+/// version adds is gated on <see cref="LifecycleState.Version"/> in the step that adds it): planning, development, promotion Dev → Integration → Staging → Production,
 /// post-deployment validation, the post-release watch and success criteria, the hotfix's post-hoc review, and the end of
 /// the communication timeline; a rollback on a breach, and cancel at any point. Each step is its own class sharing one
 /// <see cref="LifecycleState"/> and one <see cref="StatusRecorder"/>; every rule comes from the policy captured in the input.

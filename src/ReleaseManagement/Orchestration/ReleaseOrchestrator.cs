@@ -4,26 +4,27 @@ namespace ReleaseManagement.Orchestration;
 
 /// <summary>
 /// The release orchestration's entry point (<see cref="OrchestratorNames.Release"/>). It runs the lifecycle version the
-/// release was started with: every version runs the one <see cref="ReleaseLifecycle"/>, whose steps gate the durable
-/// actions a later version added on <see cref="LifecycleFeatures"/> (derived from the version). New releases start on
-/// <see cref="CurrentVersion"/>; releases in flight replay the action sequence of the version they started on.
-/// Version 2 added the post-deployment validation's delay (<see cref="LifecycleFeatures.ValidationDelay"/>); version 3
-/// writes the status lines of one step in one activity (<see cref="LifecycleFeatures.BatchedStatus"/>).
+/// release was started with (<see cref="ReleaseOrchestrationInput.Version"/>); new releases start on
+/// <see cref="CurrentVersion"/>, and releases in flight replay the action sequence of the version they started on. There is
+/// one version today: the app has not been deployed, so earlier ones were folded into it. A change that alters the
+/// sequence of durable actions adds version 2 here and gates its new actions on <see cref="LifecycleState.Version"/> in the
+/// step that adds them (README, "Shipping a changed orchestrator while releases are in flight"). A version this build does
+/// not run fails the instance with a message naming it.
 /// </summary>
 public static class ReleaseOrchestrator
 {
     /// <summary>The lifecycle version new releases start on.</summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 1;
 
     public static Task<ReleaseOutcome> RunAsync(TaskOrchestrationContext context, ReleaseOrchestrationInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         return input.Version switch
         {
-            1 or 2 or 3 => new ReleaseLifecycle(context, input).RunAsync(),
+            1 => new ReleaseLifecycle(context, input).RunAsync(),
             _ => throw new NotSupportedException(
-                $"Release {input.Release.Id} was started on lifecycle version {input.Version}, which this build no longer runs; " +
-                $"deploy a build that still has it (current: {CurrentVersion})."),
+                $"Release {input.Release.Id} was started on lifecycle version {input.Version}, which this build does not run; " +
+                $"deploy a build that has it (this build runs version {CurrentVersion})."),
         };
     }
 }

@@ -26,10 +26,7 @@ public static class ReleaseTasks
             sp => new ServiceActivity<ReleaseNotice, int>((input, ct) => sp.GetRequiredService<SendReleaseNotice>().RunAsync(input, ct)));
         registry.AddActivity(
             ActivityNames.RecordReleaseStatus,
-            sp => new ServiceActivity<ReleaseStatusUpdate>((update, ct) => sp.GetRequiredService<RecordReleaseStatus>().RunAsync(update, ct)));
-        registry.AddActivity(
-            ActivityNames.RecordReleaseStatuses,
-            sp => new ServiceActivity<ReleaseStatusUpdate[]>((updates, ct) => sp.GetRequiredService<RecordReleaseStatus>().RunAllAsync(updates, ct)));
+            sp => new ServiceActivity<ReleaseWrite[]>((writes, ct) => sp.GetRequiredService<RecordReleaseStatus>().RunAsync(writes, ct)));
         registry.AddActivity(
             ActivityNames.RequestApprovals,
             sp => new ServiceActivity<RequestApprovalsInput, RequestApprovalsResult>((input, ct) => sp.GetRequiredService<RequestApprovals>().RunAsync(input, ct)));

@@ -6,14 +6,15 @@ namespace ReleaseManagement.Orchestration;
 
 /// <summary>
 /// Writes the release's status projection and timeline (numbered in order) and publishes its release events: the one
-/// way the lifecycle's steps report. Before version 3 each line is its own activity; from version 3
-/// (<see cref="LifecycleFeatures.BatchedStatus"/>) lines are kept in order and written together by <see cref="FlushAsync"/>,
-/// which the steps call before every other durable action (an activity, a wait, the end), so the projection is current
-/// whenever the orchestration waits or acts outside.
+/// way the lifecycle's steps report. A <see cref="StatusRecord"/> that moves the release (a reason, a stage, a status or
+/// any projected part) is a <see cref="ReleaseStatusChange"/> with its line; one that only tells something is a
+/// <see cref="TimelineNote"/>; its warnings set or cleared are a <see cref="WarningChange"/>. The writes are kept in order
+/// and written together by <see cref="FlushAsync"/>, which the steps call before every other durable action (an activity,
+/// a wait, the end), so the projection is current whenever the orchestration waits or acts outside.
 /// </summary>
 internal sealed class StatusRecorder(LifecycleState state)
 {
-    private readonly List<ReleaseStatusUpdate> _pending = [];
+    private readonly List<ReleaseWrite> _pending = [];
     private int _sequence;
     private string _lastReason = "Submitted.";
 
@@ -22,25 +23,19 @@ internal sealed class StatusRecorder(LifecycleState state)
 
     public Task RecordAsync(StatusRecord record)
     {
-        var update = Update(record);
-        if (!state.Features.BatchedStatus)
-        {
-            return Effects.RunAsync(Effect.Status, () => state.Context.RecordReleaseStatusAsync(update));
-        }
-
-        _pending.Add(update);
+        _pending.AddRange(Writes(record));
         return Task.CompletedTask;
     }
 
     /// <summary>
-    /// Writes <paramref name="record"/> at once in one try, apart from the lines kept (an outage's warning); false when the
+    /// Writes <paramref name="record"/> at once in one try, apart from the writes kept (an outage's warning); false when the
     /// write failed (storage may be what is down), which changes nothing else.
     /// </summary>
     public async Task<bool> TryWriteNowAsync(StatusRecord record)
     {
         try
         {
-            await state.Context.RecordReleaseStatusOnceAsync(Update(record));
+            await state.Context.RecordReleaseStatusOnceAsync(Writes(record));
             return true;
         }
         catch (TaskFailedException)
@@ -49,20 +44,37 @@ internal sealed class StatusRecorder(LifecycleState state)
         }
     }
 
-    private ReleaseStatusUpdate Update(StatusRecord record)
+    private ReleaseWrite[] Writes(StatusRecord record)
     {
-        state.Stage = record.Stage ?? state.Stage;
-        _lastReason = record.Reason ?? _lastReason;
         var now = state.Now;
+        var moves = record.Reason is not null || record.Stage is not null || record.Status != ReleaseStatus.Active || record.Gates is not null
+            || record.PendingApprovals is not null || record.TargetDate is not null || record.Risk is not null;
         var line = new TimelineEntry(++_sequence, now, state.Phase, record.Kind, record.Message ?? record.Reason ?? string.Empty);
-        return new ReleaseStatusUpdate(
-            state.ReleaseId, state.Phase, record.Status, _lastReason, now, state.Stage, record.Gates, record.PendingApprovals, line,
-            record.TargetDate, record.Risk, Warnings: record.Warnings, ClearedWarnings: record.ClearedWarnings);
+        var writes = new List<ReleaseWrite>(2);
+        if (moves)
+        {
+            state.Stage = record.Stage ?? state.Stage;
+            _lastReason = record.Reason ?? _lastReason;
+            writes.Add(new ReleaseStatusChange(
+                state.ReleaseId, now, state.Phase, record.Status, _lastReason, line, state.Stage, record.Gates, record.PendingApprovals,
+                record.TargetDate, record.Risk));
+        }
+        else
+        {
+            writes.Add(new TimelineNote(state.ReleaseId, line));
+        }
+
+        if (record.Warnings is not null || record.ClearedWarnings is not null)
+        {
+            writes.Add(new WarningChange(state.ReleaseId, now, record.Warnings ?? [], record.ClearedWarnings ?? []));
+        }
+
+        return writes.ToArray();
     }
 
     /// <summary>
-    /// Writes the lines kept since the last flush in one activity (version 3); nothing to do (and no durable action)
-    /// when none are kept, which is always the case before version 3.
+    /// Writes the writes kept since the last flush in one activity; nothing to do (and no durable action) when none are
+    /// kept.
     /// </summary>
     public async Task FlushAsync()
     {
@@ -71,10 +83,10 @@ internal sealed class StatusRecorder(LifecycleState state)
             return;
         }
 
-        // The lines stay kept until written: a line kept while an outage of storage is waited out goes with the next write.
-        var updates = _pending.ToArray();
-        await Effects.RunAsync(Effect.Status, () => state.Context.RecordReleaseStatusesAsync(updates));
-        _pending.RemoveRange(0, updates.Length);
+        // The writes stay kept until written: one kept while an outage of storage is waited out goes with the next write.
+        var writes = _pending.ToArray();
+        await Effects.RunAsync(Effect.Status, () => state.Context.RecordReleaseStatusAsync(writes));
+        _pending.RemoveRange(0, writes.Length);
     }
 
     /// <summary>Raises a warning on the release (and a timeline line saying it), leaving the standing as it is.</summary>

@@ -6,12 +6,11 @@ namespace ReleaseManagement.Orchestration;
 
 /// <summary>
 /// The post-deployment validation: one health reading after the production deployment, judged by the same rule
-/// (<see cref="HealthBreaches"/>) as the watch; a breach rolls back. From lifecycle version 2
-/// (<see cref="LifecycleFeatures.ValidationDelay"/>) it first waits <see cref="SuccessCriteria.ValidationDelay"/> after the
-/// deployment on a durable timer (a cancel or rollback request still ends the wait, as in every wait:
-/// <see cref="LifecycleWait"/>), then reads the window from the deployment for that long against a baseline as long just
-/// before it (<see cref="HealthWindow.AfterDeployment"/>). Version 1, or a zero delay, reads at once over the watch's
-/// window (<see cref="HealthWindow.For"/>). A reading without the data the thresholds judge (<see cref="HealthData"/>) is
+/// (<see cref="HealthBreaches"/>) as the watch; a breach rolls back. It first waits
+/// <see cref="SuccessCriteria.ValidationDelay"/> after the deployment on a durable timer (a cancel or rollback request still
+/// ends the wait, as in every wait: <see cref="LifecycleWait"/>), then reads the window from the deployment for that long
+/// against a baseline as long just before it (<see cref="HealthWindow.AfterDeployment"/>). A zero delay reads at once over
+/// the watch's window (<see cref="HealthWindow.For"/>). A reading without the data the thresholds judge (<see cref="HealthData"/>) is
 /// never a pass: the policy's <see cref="SuccessCriteria.OnMissingHealthData"/> decides (<see cref="MissingHealthDataStep"/>).
 /// </summary>
 internal sealed class ValidationStep(LifecycleState state, StatusRecorder status, LifecycleWait wait, DeploymentStep deployment, MissingHealthDataStep missingData)
@@ -21,7 +20,7 @@ internal sealed class ValidationStep(LifecycleState state, StatusRecorder status
         state.Phase = ReleasePhase.Validation;
         var delay = state.Policy.SuccessCriteria.ValidationDelay;
         var query = HealthWindow.For(state.ReleaseId, state.Release.Systems, deployedAt, state.Now);
-        if (state.Features.ValidationDelay && delay > TimeSpan.Zero)
+        if (delay > TimeSpan.Zero)
         {
             var at = deployedAt + delay;
             var local = TimeZoneInfo.ConvertTime(at, PolicyTime.Zone(state.Policy));

@@ -22,7 +22,7 @@ public sealed record SuccessCriteria
     /// How long the post-deployment validation waits after the production deployment before it reads health
     /// (15 minutes; a chosen default, the procedure gives no duration): its window then runs from the deployment for this
     /// long, against a baseline as long just before the deployment (<see cref="HealthWindow.AfterDeployment"/>). Zero
-    /// reads at once, over the watch's window (<see cref="HealthWindow.For"/>). Releases on lifecycle version 1 never wait.
+    /// reads at once, over the watch's window (<see cref="HealthWindow.For"/>).
     /// </summary>
     public TimeSpan ValidationDelay { get; init; } = DefaultValidationDelay;
 

@@ -7,8 +7,8 @@ namespace ReleaseManagement.Releases;
 /// <summary>
 /// Applies the request-time cadence and conflict rules (<see cref="ReleaseAdmission"/>) through the release store: reads
 /// the releases near a target date (one narrow query), and writes the <c>over-cadence</c> and <c>window-conflict</c>
-/// warnings on the release and on the releases it conflicts with, as warning-only updates (like a notice that could not
-/// be sent): no timeline line and no standing change, so the orchestrations' projections stay theirs. A new release's
+/// warnings on the release and on the releases it conflicts with, as <see cref="WarningChange"/>s (like a notice that could
+/// not be sent): no timeline line and no standing change, so the orchestrations' projections stay theirs. A new release's
 /// timeline line comes from its orchestration (<see cref="ReleaseOrchestrationInput.AdmissionWarnings"/>).
 /// Shared by the create and the reschedule handlers, the cancel handler, which lifts the conflicts a cancelled
 /// release leaves behind, and the status activity (<c>RecordReleaseStatus</c>), which lifts them when a release ends in any
@@ -39,7 +39,7 @@ public sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
         cleared = cleared.Where(c => self.Warnings?.Any(w => w.Code == c) == true).ToArray();
         if (warnings.Count > 0 || cleared.Length > 0)
         {
-            await WriteAsync(check.Release.Id, phase, warnings, cleared, now, cancellationToken);
+            await WriteAsync(check.Release.Id, warnings, cleared, now, cancellationToken);
         }
 
         var all = others.Where(o => o.Request.Id != self.Request.Id).Append(self with { Request = check.Release }).ToArray();
@@ -99,24 +99,15 @@ public sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
                 return;
             }
 
-            await WriteAsync(release.Request.Id, release.Phase, [warning], [], now, cancellationToken);
+            await WriteAsync(release.Request.Id, [warning], [], now, cancellationToken);
         }
         else if (stored is not null)
         {
-            await WriteAsync(release.Request.Id, release.Phase, [], [AdmissionWarnings.WindowConflict], now, cancellationToken);
+            await WriteAsync(release.Request.Id, [], [AdmissionWarnings.WindowConflict], now, cancellationToken);
         }
     }
 
     private Task WriteAsync(
-        string releaseId, ReleasePhase phase, IReadOnlyList<ReleaseWarning> warnings, IReadOnlyList<string> cleared, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var reason = warnings.Count > 0 ? string.Join(" ", warnings.Select(w => w.Message)) : "Admission warnings cleared.";
-        return store.ApplyAsync(
-            new ReleaseStatusUpdate(
-                releaseId, phase, ReleaseStatus.Active, reason, now,
-                TimelineOnly: true,
-                Warnings: warnings.Count > 0 ? warnings : null,
-                ClearedWarnings: cleared.Count > 0 ? cleared : null),
-            cancellationToken);
-    }
+        string releaseId, IReadOnlyList<ReleaseWarning> warnings, IReadOnlyList<string> cleared, DateTimeOffset now, CancellationToken cancellationToken) =>
+        store.ApplyAsync(new WarningChange(releaseId, now, warnings, cleared), cancellationToken);
 }

@@ -58,32 +58,25 @@ public sealed record PendingApproval(
     IReadOnlyList<GateItemStatus>? Gates = null,
     string? ApproveBlockedBy = null);
 
-/// <summary>One line of a release's timeline. <see cref="Sequence"/> is assigned by the orchestration, so rewriting it is harmless.</summary>
-public sealed record TimelineEntry(int Sequence, DateTimeOffset At, ReleasePhase Phase, string Kind, string Message);
-
 /// <summary>
-/// The status projection one orchestration step writes. Phase, status and reason always apply; the optional parts replace
-/// what is stored only when given (an empty list clears); <see cref="Timeline"/> adds one timeline line (keyed by its
-/// sequence); <see cref="TargetDate"/> records a moved target date. With <see cref="TimelineOnly"/> only the timeline line
-/// is written (sub-orchestrations report this way without touching the release's standing). <see cref="Warnings"/> set
-/// (or replace) warnings by code and <see cref="ClearedWarnings"/> remove them by code, also in a timeline-only update; the
-/// other warnings stay as stored. Applying the same update twice leaves the same state.
+/// One line of a release's timeline, keyed by its <see cref="Writer"/> (<see cref="TimelineWriters"/>) and the
+/// <see cref="Sequence"/> that writer assigned: each writer numbers its own lines deterministically, so writing a line again
+/// (a retried or replayed activity) rewrites the same row. <see cref="Phase"/> is the release's phase when its lifecycle
+/// wrote the line; null for a writer that does not follow the phase (the communication timeline). <see cref="Kind"/> is a
+/// <c>TimelineKinds</c> code; <see cref="Subject"/> what the line is about, for readers that must not parse the message
+/// (a communication's id for kind <c>communication</c>), <see cref="Outcome"/> how it went for that subject (a
+/// <see cref="CommunicationOutcomes"/> code) and <see cref="Recipients"/> how many people a sent notice reached.
 /// </summary>
-public sealed record ReleaseStatusUpdate(
-    string ReleaseId,
-    ReleasePhase Phase,
-    ReleaseStatus Status,
-    string Reason,
+public sealed record TimelineEntry(
+    int Sequence,
     DateTimeOffset At,
-    string? Stage = null,
-    IReadOnlyList<GateItemStatus>? Gates = null,
-    IReadOnlyList<PendingApproval>? PendingApprovals = null,
-    TimelineEntry? Timeline = null,
-    DateOnly? TargetDate = null,
-    string? Risk = null,
-    bool TimelineOnly = false,
-    IReadOnlyList<ReleaseWarning>? Warnings = null,
-    IReadOnlyList<string>? ClearedWarnings = null);
+    ReleasePhase? Phase,
+    string Kind,
+    string Message,
+    string Writer = TimelineWriters.Lifecycle,
+    string? Subject = null,
+    string? Outcome = null,
+    int? Recipients = null);
 
 /// <summary>
 /// Filters of the release list; null means any. <see cref="TargetFrom"/> and <see cref="TargetTo"/> (both inclusive) narrow

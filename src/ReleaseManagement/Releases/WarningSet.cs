@@ -1,26 +1,24 @@
 namespace ReleaseManagement.Releases;
 
-/// <summary>How a status update changes a release's warnings: set or replace by code, clear by code, keep the rest.</summary>
+/// <summary>How a <see cref="WarningChange"/> changes a release's warnings: set or replace by code, clear by code, keep the rest.</summary>
 public static class WarningSet
 {
-    public static IReadOnlyList<ReleaseWarning>? Apply(IReadOnlyList<ReleaseWarning>? stored, ReleaseStatusUpdate update)
+    public static IReadOnlyList<ReleaseWarning>? Apply(IReadOnlyList<ReleaseWarning>? stored, WarningChange change)
     {
-        if (update.Warnings is null && update.ClearedWarnings is null)
-        {
-            return stored;
-        }
-
+        ArgumentNullException.ThrowIfNull(change);
         var byCode = (stored ?? []).ToDictionary(w => w.Code, StringComparer.Ordinal);
-        foreach (var code in update.ClearedWarnings ?? [])
+        foreach (var code in change.Cleared)
         {
             byCode.Remove(code);
         }
 
-        foreach (var warning in update.Warnings ?? [])
+        foreach (var warning in change.Set)
         {
             byCode[warning.Code] = warning;
         }
 
-        return byCode.Values.OrderBy(w => w.Code, StringComparer.Ordinal).ToArray();
+        // None left reads as none stored, as the table store reads it.
+        var warnings = byCode.Values.OrderBy(w => w.Code, StringComparer.Ordinal).ToArray();
+        return warnings.Length == 0 ? null : warnings;
     }
 }

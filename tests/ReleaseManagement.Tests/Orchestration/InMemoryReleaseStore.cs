@@ -8,9 +8,10 @@ namespace ReleaseManagement.Tests.Orchestration;
 public sealed class InMemoryReleaseStore : IReleaseStore
 {
     private readonly ConcurrentDictionary<string, ReleaseRecord> _records = new();
-    private readonly ConcurrentDictionary<(string, int), TimelineEntry> _timeline = new();
+    private readonly ConcurrentDictionary<(string Release, string Writer, int Sequence), TimelineEntry> _timeline = new();
 
-    public ConcurrentQueue<ReleaseStatusUpdate> Updates { get; } = new();
+    /// <summary>Every write applied, in order.</summary>
+    public ConcurrentQueue<ReleaseWrite> Writes { get; } = new();
 
     public Task<bool> TryCreateAsync(ReleaseRecord record, CancellationToken cancellationToken = default) =>
         Task.FromResult(_records.TryAdd(record.Request.Id, record));
@@ -18,51 +19,46 @@ public sealed class InMemoryReleaseStore : IReleaseStore
     public Task<ReleaseRecord?> GetAsync(string releaseId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_records.GetValueOrDefault(releaseId));
 
-    public Task ApplyAsync(ReleaseStatusUpdate update, CancellationToken cancellationToken = default)
+    /// <summary>As the table store: a line is keyed by its writer and sequence; a note or a warning change leaves the standing alone.</summary>
+    public Task ApplyAsync(ReleaseWrite write, CancellationToken cancellationToken = default)
     {
-        Updates.Enqueue(update);
-        if (update.Timeline is { } line)
+        ArgumentNullException.ThrowIfNull(write);
+        Writes.Enqueue(write);
+        switch (write)
         {
-            _timeline[(update.ReleaseId, line.Sequence)] = line;
+            case ReleaseStatusChange change:
+                AddLine(change.ReleaseId, change.Line);
+                Update(change.ReleaseId, r => r with
+                {
+                    Phase = change.Phase,
+                    Status = change.Status,
+                    StatusReason = change.Reason,
+                    UpdatedAt = change.At,
+                    Stage = change.Stage ?? r.Stage,
+                    Gates = change.Gates ?? r.Gates,
+                    PendingApprovals = change.PendingApprovals ?? r.PendingApprovals,
+                    Risk = change.Risk ?? r.Risk,
+                    Request = change.TargetDate is { } date ? r.Request with { TargetDate = date } : r.Request,
+                });
+                break;
+            case TimelineNote note:
+                AddLine(note.ReleaseId, note.Line);
+                break;
+            case WarningChange warnings:
+                Update(warnings.ReleaseId, r => r with { Warnings = WarningSet.Apply(r.Warnings, warnings) });
+                break;
         }
 
-        // As the table store: a timeline-only update (the communications sub-orchestration's notes) leaves the status alone,
-        // except for the warnings it sets or clears.
-        if (update.TimelineOnly)
-        {
-            if (update.Warnings is not null || update.ClearedWarnings is not null)
-            {
-                _records.AddOrUpdate(
-                    update.ReleaseId,
-                    _ => throw new InvalidOperationException($"Unknown release {update.ReleaseId}"),
-                    (_, r) => r with { Warnings = WarningSet.Apply(r.Warnings, update) });
-            }
-
-            return Task.CompletedTask;
-        }
-
-        _records.AddOrUpdate(
-            update.ReleaseId,
-            _ => throw new InvalidOperationException($"Unknown release {update.ReleaseId}"),
-            (_, r) => r with
-            {
-                Phase = update.Phase,
-                Status = update.Status,
-                StatusReason = update.Reason,
-                UpdatedAt = update.At,
-                Stage = update.Stage ?? r.Stage,
-                Gates = update.Gates ?? r.Gates,
-                PendingApprovals = update.PendingApprovals ?? r.PendingApprovals,
-                Risk = update.Risk ?? r.Risk,
-                Warnings = WarningSet.Apply(r.Warnings, update),
-                Request = update.TargetDate is { } date ? r.Request with { TargetDate = date } : r.Request,
-            });
         return Task.CompletedTask;
     }
 
+    private void AddLine(string releaseId, TimelineEntry line) => _timeline[(releaseId, line.Writer, line.Sequence)] = line;
+
+    private void Update(string releaseId, Func<ReleaseRecord, ReleaseRecord> change) =>
+        _records.AddOrUpdate(releaseId, _ => throw new InvalidOperationException($"Unknown release {releaseId}"), (_, r) => change(r));
+
     public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string releaseId, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<TimelineEntry>>(
-            _timeline.Where(kv => kv.Key.Item1 == releaseId).Select(kv => kv.Value).OrderBy(l => l.At).ThenBy(l => l.Sequence).ToArray());
+        Task.FromResult<IReadOnlyList<TimelineEntry>>(TimelineOrder.Of(_timeline.Where(kv => kv.Key.Release == releaseId).Select(kv => kv.Value)));
 
     public Task<IReadOnlyList<ReleaseRecord>> ListAsync(ReleaseQuery query, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ReleaseRecord>>(_records.Values

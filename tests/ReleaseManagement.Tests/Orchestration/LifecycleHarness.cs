@@ -53,7 +53,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     public ConcurrentQueue<ReleaseEvent> Published { get; } = new();
 
-    /// <summary>Status activities run per release (<c>RecordReleaseStatus</c> and, from version 3, <c>RecordReleaseStatuses</c>).</summary>
+    /// <summary>Status activities (<c>RecordReleaseStatus</c>) run per release.</summary>
     public ConcurrentDictionary<string, int> StatusActivities { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -168,20 +168,13 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
         Orchestrator<ReleaseOrchestrationInput, ReleaseOutcome>(OrchestratorNames.Release, ReleaseOrchestrator.RunAsync);
         Orchestrator<CommunicationsInput, CommunicationsResult>(OrchestratorNames.Communications, CommunicationsOrchestrator.RunAsync);
-        AsyncActivity<ReleaseStatusUpdate, bool>(ActivityNames.RecordReleaseStatus, async (_, u) =>
+        AsyncActivity<ReleaseWrite[], bool>(ActivityNames.RecordReleaseStatus, async (_, writes) =>
         {
-            harness.StatusActivities.AddOrUpdate(u.ReleaseId, 1, (_, n) => n + 1);
-            await harness.RecordStatus.RunAsync(u);
-            await harness.OnStatusRecorded(u);
-            return true;
-        });
-        AsyncActivity<ReleaseStatusUpdate[], bool>(ActivityNames.RecordReleaseStatuses, async (_, updates) =>
-        {
-            harness.StatusActivities.AddOrUpdate(updates[0].ReleaseId, 1, (_, n) => n + 1);
-            await harness.RecordStatus.RunAllAsync(updates);
-            foreach (var u in updates)
+            harness.StatusActivities.AddOrUpdate(writes[0].ReleaseId, 1, (_, n) => n + 1);
+            await harness.RecordStatus.RunAsync(writes);
+            foreach (var write in writes)
             {
-                await harness.OnStatusRecorded(u);
+                await harness.OnStatusRecorded(write);
             }
 
             return true;
@@ -343,12 +336,12 @@ public sealed class LifecycleHarness : IAsyncDisposable
     }
 
     /// <summary>The post-release monitor's part: a reading raised to the release as its watch begins.</summary>
-    private async Task OnStatusRecorded(ReleaseStatusUpdate update)
+    private async Task OnStatusRecorded(ReleaseWrite write)
     {
-        if (update.Stage == ReleaseStages.Watch && update.Timeline?.Kind == TimelineKinds.Phase && MonitorReading(update.ReleaseId) is { } reading)
+        if (write is ReleaseStatusChange { Stage: ReleaseStages.Watch, Line.Kind: TimelineKinds.Phase } && MonitorReading(write.ReleaseId) is { } reading)
         {
             MonitorReadings.Enqueue(reading);
-            await Client.RaiseEventAsync(update.ReleaseId, ReleaseEventNames.Health, reading);
+            await Client.RaiseEventAsync(write.ReleaseId, ReleaseEventNames.Health, reading);
         }
     }
 

@@ -53,7 +53,7 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         Assert.Contains(timeline, t => t.Kind == TimelineKinds.Deployment && t.Message == "Deployed to production.");
         Assert.Contains(timeline, t => t.Kind == TimelineKinds.Watch && t.Message.StartsWith("Watch passed", StringComparison.Ordinal));
         Assert.Contains(timeline, t => t.Kind == TimelineKinds.Communication && t.Message.StartsWith("Missed", StringComparison.Ordinal));
-        Assert.Equal(TimelineKinds.Outcome, timeline.Where(t => t.Sequence < 1_000_000).MaxBy(t => t.Sequence)!.Kind);
+        Assert.Equal(TimelineKinds.Outcome, timeline.Where(t => t.Writer == TimelineWriters.Lifecycle).MaxBy(t => t.Sequence)!.Kind);
     }
 
     [Fact]
@@ -564,15 +564,20 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         Assert.Single(_h.Deployments, d => d.ReleaseId == id && d.Environment == "production");
     }
 
-    [Fact]
-    public async Task UnknownLifecycleVersion_FailsWithAClearMessage()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(ReleaseOrchestrator.CurrentVersion + 1)]
+    [InlineData(99)]
+    public async Task UnknownLifecycleVersion_FailsWithAClearMessage(int version)
     {
-        var id = await _h.StartReleaseAsync(Request(Id("version"), ReleaseType.Patch), version: 99);
+        var id = await _h.StartReleaseAsync(Request(Id("version"), ReleaseType.Patch), version: version);
 
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var result = await _h.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
 
         Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Failed, result.RuntimeStatus);
-        Assert.Contains("lifecycle version 99", result.FailureDetails!.ErrorMessage);
+        Assert.Contains($"lifecycle version {version}, which this build does not run", result.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains($"this build runs version {ReleaseOrchestrator.CurrentVersion}", result.FailureDetails.ErrorMessage, StringComparison.Ordinal);
+        Assert.Empty(_h.Timeline(id));
     }
 }

@@ -8,9 +8,9 @@ using static ReleaseManagement.Tests.Orchestration.LifecycleHarness;
 namespace ReleaseManagement.Tests.Orchestration;
 
 /// <summary>
-/// The post-deployment validation's delay (issue 13, point 1; lifecycle version 2) on the real Durable replay engine:
-/// it waits <c>successCriteria.validationDelay</c> on a durable timer, then reads the window from the deployment against a
-/// baseline just before it; cancel and rollback still work while it waits; a version-1 release does not wait.
+/// The post-deployment validation's delay (issue 13, point 1) on the real Durable replay engine: it waits
+/// <c>successCriteria.validationDelay</c> on a durable timer, then reads the window from the deployment against a baseline
+/// just before it; cancel and rollback still work while it waits; a zero delay reads at once.
 /// </summary>
 public sealed class ValidationDelayLifecycleTests : IAsyncLifetime
 {
@@ -30,7 +30,7 @@ public sealed class ValidationDelayLifecycleTests : IAsyncLifetime
             "the validation waiting for monitoring data");
 
     [Fact]
-    public async Task ValidationDelay_Version2_WaitsThenReadsTheWindowAfterTheDeploymentAgainstTheBaselineBeforeIt()
+    public async Task ValidationDelay_Set_WaitsThenReadsTheWindowAfterTheDeploymentAgainstTheBaselineBeforeIt()
     {
         var delay = TimeSpan.FromSeconds(3);
         var readAt = new List<DateTimeOffset>();
@@ -66,33 +66,32 @@ public sealed class ValidationDelayLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ValidationDelay_SamePolicy_OnlyTheVersion2ReleaseWaitsTheVersion1OneReadsAtOnce()
+    public async Task ValidationDelay_ZeroOrSet_OnlyTheReleaseWithADelayWaitsAndACancelEndsItsWait()
     {
-        var policy = WithDelay(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10));
-        var v1 = await _h.StartReleaseAsync(Request(Id("v1"), ReleaseType.Patch), policy, version: 1);
-        var v2 = await _h.StartReleaseAsync(Request(Id("v2"), ReleaseType.Patch), policy, version: 2);
-        await _h.SendAllAsync(v1, EverythingPasses(v1));
-        await _h.SendAllAsync(v2, EverythingPasses(v2));
+        var atOnce = await _h.StartReleaseAsync(Request(Id("now"), ReleaseType.Patch), WithDelay(TimeSpan.Zero, TimeSpan.FromMinutes(10)));
+        var waits = await _h.StartReleaseAsync(Request(Id("wait"), ReleaseType.Patch), WithDelay(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10)));
+        await _h.SendAllAsync(atOnce, EverythingPasses(atOnce));
+        await _h.SendAllAsync(waits, EverythingPasses(waits));
 
-        await _h.WaitForAsync(v1, r => r.Stage == ReleaseStages.Watch, "version 1 in its watch");
-        await WaitingForValidationDataAsync(v2);
+        await _h.WaitForAsync(atOnce, r => r.Stage == ReleaseStages.Watch, "the release without a delay in its watch");
+        await WaitingForValidationDataAsync(waits);
 
-        // Version 1: no wait, one reading at once over the watch's window (reaching back before the recent deployment).
-        var v1Query = Assert.Single(_h.HealthChecks, q => q.ReleaseId == v1);
-        Assert.Equal(HealthWindow.MinimumLength, v1Query.WindowEnd - v1Query.WindowStart);
-        Assert.Contains(_h.Timeline(v1), t => t.Message == "Post-deployment validation passed.");
-        Assert.DoesNotContain(_h.Timeline(v1), t => t.Message.StartsWith("Validating at", StringComparison.Ordinal));
+        // No delay: no wait, one reading at once over the watch's window (reaching back before the recent deployment).
+        var query = Assert.Single(_h.HealthChecks, q => q.ReleaseId == atOnce);
+        Assert.Equal(HealthWindow.MinimumLength, query.WindowEnd - query.WindowStart);
+        Assert.Contains(_h.Timeline(atOnce), t => t.Message == "Post-deployment validation passed.");
+        Assert.DoesNotContain(_h.Timeline(atOnce), t => t.Message.StartsWith("Validating at", StringComparison.Ordinal));
 
-        // Version 2: waiting and saying so, nothing read yet; a cancel ends the wait.
-        Assert.DoesNotContain(_h.HealthChecks, q => q.ReleaseId == v2);
-        Assert.Matches(@"^Validating at \d{2}:\d{2}: waiting 5 minutes for monitoring data\.$", (await _h.Store.GetAsync(v2))!.StatusReason);
-        foreach (var id in new[] { v1, v2 })
+        // A delay: waiting and saying so, nothing read yet; a cancel ends the wait.
+        Assert.DoesNotContain(_h.HealthChecks, q => q.ReleaseId == waits);
+        Assert.Matches(@"^Validating at \d{2}:\d{2}: waiting 5 minutes for monitoring data\.$", (await _h.Store.GetAsync(waits))!.StatusReason);
+        foreach (var id in new[] { atOnce, waits })
         {
             await _h.Client.RaiseEventAsync(id, ReleaseEventNames.Cancel, new CancelRequest("test over", "rm@example.com", DateTimeOffset.UtcNow));
             Assert.Equal(ReleaseStatus.Cancelled, (await _h.OutcomeAsync(id)).Status);
         }
 
-        Assert.DoesNotContain(_h.HealthChecks, q => q.ReleaseId == v2);
+        Assert.DoesNotContain(_h.HealthChecks, q => q.ReleaseId == waits);
     }
 
     [Fact]

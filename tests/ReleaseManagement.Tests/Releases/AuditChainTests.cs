@@ -200,23 +200,30 @@ public class AuditChainTests
     [InlineData(TimelineKinds.Outcome, AuditActions.Outcome)]
     public void AuditEntryOf_DeploymentRollbackOrOutcomeLine_IsAnOrchestrationRowKeyedByTheLine(string kind, string action)
     {
-        var update = new ReleaseStatusUpdate("r-1", ReleasePhase.Deployment, ReleaseStatus.Active, "Deploying.", T0, "deploy:production",
-            Timeline: new TimelineEntry(17, T0, ReleasePhase.Deployment, kind, "Deployed to production."));
+        var change = new ReleaseStatusChange("r-1", T0, ReleasePhase.Deployment, ReleaseStatus.Active, "Deploying.",
+            new TimelineEntry(17, T0, ReleasePhase.Deployment, kind, "Deployed to production."), "deploy:production");
 
-        var entry = RecordReleaseStatus.AuditEntryOf(update)!;
+        var entry = RecordReleaseStatus.AuditEntryOf(change)!;
 
         Assert.Equal(("r-1", "status:17", action, AuditEntry.System, AuditChannels.Orchestration, "Deployed to production."),
             (entry.ReleaseId, entry.EventKey, entry.Action, entry.By, entry.Channel, entry.Summary));
-        Assert.Equal("deploy:production", entry.Data!["stage"]);
+        Assert.Equal(("Deployment", "Active", "deploy:production"), (entry.Data!["phase"], entry.Data["status"], entry.Data["stage"]));
+
+        // The same line as a note (the standing unchanged): the same row, with the phase the line names.
+        var note = RecordReleaseStatus.AuditEntryOf(new TimelineNote("r-1", change.Line))!;
+        Assert.Equal(("status:17", action, "Deployment"), (note.EventKey, note.Action, note.Data!["phase"]));
+        Assert.False(note.Data.ContainsKey("status"));
     }
 
     [Fact]
-    public void AuditEntryOf_OtherLinesOrNoLine_IsNull()
+    public void AuditEntryOf_OtherLinesWarningsOrOtherWriters_IsNull()
     {
-        var update = new ReleaseStatusUpdate("r-1", ReleasePhase.Development, ReleaseStatus.Active, "Gate.", T0);
+        var gate = new TimelineEntry(3, T0, ReleasePhase.Development, TimelineKinds.Gate, "Gate passed.");
 
-        Assert.Null(RecordReleaseStatus.AuditEntryOf(update));
-        Assert.Null(RecordReleaseStatus.AuditEntryOf(update with { Timeline = new TimelineEntry(3, T0, ReleasePhase.Development, TimelineKinds.Gate, "Gate passed.") }));
+        Assert.Null(RecordReleaseStatus.AuditEntryOf(new ReleaseStatusChange("r-1", T0, ReleasePhase.Development, ReleaseStatus.Active, "Gate.", gate)));
+        Assert.Null(RecordReleaseStatus.AuditEntryOf(new TimelineNote("r-1", gate)));
+        Assert.Null(RecordReleaseStatus.AuditEntryOf(WarningChange.Raise("r-1", new ReleaseWarning("stranded", "Stranded.", T0))));
+        Assert.Null(RecordReleaseStatus.AuditEntryOf(new TimelineNote("r-1", gate with { Kind = TimelineKinds.Outcome, Writer = TimelineWriters.Communications })));
     }
 }
 

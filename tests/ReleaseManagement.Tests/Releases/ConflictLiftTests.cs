@@ -34,9 +34,12 @@ public sealed class ConflictLiftTests
         return store;
     }
 
-    private static ReleaseStatusUpdate Final(string id, ReleaseStatus status) =>
-        new(id, ReleasePhase.Closed, status, $"Ended {status}.", Ended, "closed", PendingApprovals: [],
-            Timeline: new TimelineEntry(9, Ended, ReleasePhase.Closed, TimelineKinds.Outcome, $"Ended {status}."));
+    private static ReleaseStatusChange Final(string id, ReleaseStatus status) =>
+        new(id, Ended, ReleasePhase.Closed, status, $"Ended {status}.", new TimelineEntry(9, Ended, ReleasePhase.Closed, TimelineKinds.Outcome, $"Ended {status}."),
+            "closed", PendingApprovals: []);
+
+    private static ReleaseStatusChange Developing(string id) =>
+        ReleaseFunctions.TestSupport.StatusWrites.Change(id, ReleasePhase.Development, ReleaseStatus.Active, "Developing.", Ended, "development", sequence: 8);
 
     private static RecordReleaseStatus Activity(InMemoryReleaseStore store) => new(store, new ReleaseFunctions.TestSupport.InMemoryAuditTrail(), new AdmissionWriter(store, Policy));
 
@@ -54,7 +57,7 @@ public sealed class ConflictLiftTests
         var store = await StoreAsync("a", "b");
         Assert.Contains("b (target 2026-12-15, Billing)", await ConflictWarningAsync(store, "a"), StringComparison.Ordinal);
 
-        await Activity(store).RunAsync(Final("b", status), TestContext.Current.CancellationToken);
+        await Activity(store).RunAsync([Final("b", status)], TestContext.Current.CancellationToken);
 
         Assert.Null(await ConflictWarningAsync(store, "a"));
         Assert.Equal(status, (await store.GetAsync("b"))!.Status);
@@ -65,7 +68,7 @@ public sealed class ConflictLiftTests
     {
         var store = await StoreAsync("a", "b", "c");
 
-        await Activity(store).RunAsync(Final("b", ReleaseStatus.Rejected), TestContext.Current.CancellationToken);
+        await Activity(store).RunAsync([Final("b", ReleaseStatus.Rejected)], TestContext.Current.CancellationToken);
 
         var a = await ConflictWarningAsync(store, "a");
         var c = await ConflictWarningAsync(store, "c");
@@ -75,21 +78,22 @@ public sealed class ConflictLiftTests
         Assert.DoesNotContain("b (target", c, StringComparison.Ordinal);
 
         // The activity retried (or the orchestration's end after a cancel already lifted them): only its own row again.
-        var writes = store.Updates.Count;
-        await Activity(store).RunAsync(Final("b", ReleaseStatus.Rejected), TestContext.Current.CancellationToken);
-        Assert.Equal(writes + 1, store.Updates.Count);
+        var writes = store.Writes.Count;
+        await Activity(store).RunAsync([Final("b", ReleaseStatus.Rejected)], TestContext.Current.CancellationToken);
+        Assert.Equal(writes + 1, store.Writes.Count);
         Assert.Equal((a, c), (await ConflictWarningAsync(store, "a"), await ConflictWarningAsync(store, "c")));
     }
 
     [Fact]
-    public async Task RunAllAsync_StepEndingTheRelease_ClearsTheOthersWarning()
+    public async Task RunAsync_StepEndingTheRelease_ClearsTheOthersWarning()
     {
-        // Lifecycle version 3 writes a step's lines in one activity: the final status among them lifts the conflict too.
+        // The lifecycle writes a step's lines in one activity: the final status among them lifts the conflict too.
         var store = await StoreAsync("a", "b");
 
-        await Activity(store).RunAllAsync(
+        await Activity(store).RunAsync(
             [
-                new ReleaseStatusUpdate("b", ReleasePhase.Development, ReleaseStatus.Active, "Developing.", Ended, "development"),
+                Developing("b"),
+                new TimelineNote("b", new TimelineEntry(1, Ended, null, TimelineKinds.Communication, "Sent t-1d.", TimelineWriters.Communications)),
                 Final("b", ReleaseStatus.Rejected),
             ],
             TestContext.Current.CancellationToken);
@@ -104,9 +108,7 @@ public sealed class ConflictLiftTests
         var store = await StoreAsync("a", "b");
         var before = await ConflictWarningAsync(store, "a");
 
-        await Activity(store).RunAsync(
-            new ReleaseStatusUpdate("b", ReleasePhase.Development, ReleaseStatus.Active, "Developing.", Ended, "development"),
-            TestContext.Current.CancellationToken);
+        await Activity(store).RunAsync([Developing("b")], TestContext.Current.CancellationToken);
 
         Assert.NotNull(before);
         Assert.Equal(before, await ConflictWarningAsync(store, "a"));
