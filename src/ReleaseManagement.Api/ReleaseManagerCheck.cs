@@ -6,7 +6,10 @@ using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api;
 
-/// <summary>The check the rollback and the outage decisions (retry, skip) share: only a release manager of the release may ask.</summary>
+/// <summary>
+/// The check the rollback and the outage decisions (retry, skip) share: the person's word (<see cref="SignedInPerson"/>) and
+/// the core's rule of who may ask (<see cref="ReleaseManagerEntitlement"/>), answered as a 403 that says why.
+/// </summary>
 internal static partial class ReleaseManagerCheck
 {
     /// <summary>
@@ -21,8 +24,7 @@ internal static partial class ReleaseManagerCheck
             return unsigned;
         }
 
-        var managers = ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers).GetValueOrDefault(PolicyRoles.ReleaseManager, []);
-        if (managers.Contains(by, StringComparer.OrdinalIgnoreCase))
+        if (ReleaseManagerEntitlement.Allows(policy, record.Request, by))
         {
             return null;
         }
@@ -30,7 +32,7 @@ internal static partial class ReleaseManagerCheck
         LogRefusedControl(log, record.Request.Id, what, by);
         return Problems.Forbidden(
             "Not a release manager of this release.",
-            $"{by} does not hold the {PolicyRoles.ReleaseManager} role for release '{record.Request.Id}'; only a release manager may {what} it.");
+            $"{by} does not hold the {ReleaseManagerEntitlement.Role} role for release '{record.Request.Id}'; only a release manager may {what} it.");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Release {ReleaseId}: {What} refused, {By} is not one of its release managers")]

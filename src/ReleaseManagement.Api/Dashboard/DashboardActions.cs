@@ -190,9 +190,7 @@ public sealed class DashboardActions(
     private async Task<bool> IsReleaseManagerAsync(string releaseId, string person, CancellationToken cancellationToken)
     {
         var record = await releases.GetAsync(releaseId, cancellationToken);
-        var managers = record is null ? [] : ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers)
-            .GetValueOrDefault(PolicyRoles.ReleaseManager, []);
-        return managers.Contains(person, StringComparer.OrdinalIgnoreCase);
+        return record is not null && ReleaseManagerEntitlement.Allows(policy, record.Request, person);
     }
 
     private static string Describe(Microsoft.AspNetCore.Mvc.ProblemDetails problem) =>
