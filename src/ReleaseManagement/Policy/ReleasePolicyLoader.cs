@@ -66,8 +66,18 @@ public static class ReleasePolicyLoader
         return Parse(File.ReadAllText(path), path);
     }
 
-    /// <summary>Validates a policy built in code (tests, the built-in defaults).</summary>
+    /// <summary>
+    /// Validates a policy built in code (tests, the built-in defaults) as a policy file is: its JSON form against the schema
+    /// first, then, when that passes, the rules the schema cannot say (<see cref="ReleasePolicyValidator"/>).
+    /// </summary>
     public static PolicyLoadResult FromPolicy(ReleasePolicy policy, string source)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var schemaErrors = SchemaErrors(JsonSerializer.SerializeToElement(policy, PolicyJson.Options));
+        return schemaErrors.Count > 0 ? new PolicyLoadResult(null, schemaErrors, source) : CheckRules(policy, source);
+    }
+
+    private static PolicyLoadResult CheckRules(ReleasePolicy policy, string source)
     {
         var errors = ReleasePolicyValidator.Validate(policy);
         return new PolicyLoadResult(errors.Count == 0 ? policy : null, errors, source);
@@ -110,7 +120,7 @@ public static class ReleasePolicyLoader
                 return Failed(source, new PolicyError(PolicyPath.Root, "The policy must be a JSON object."));
             }
 
-            return FromPolicy(policy, source);
+            return CheckRules(policy, source);
         }
     }
 
@@ -171,12 +181,13 @@ public static class ReleasePolicyLoader
             _ when schemaLocation.Contains("/$defs/person", StringComparison.Ordinal) => "an email address",
             _ when schemaLocation.Contains("/$defs/date", StringComparison.Ordinal) => "a date yyyy-MM-dd",
             _ when schemaLocation.Contains("/$defs/timeOfDay", StringComparison.Ordinal) => "a time of day HH:mm or HH:mm:ss",
+            _ when schemaLocation.Contains("/$defs/name", StringComparison.Ordinal) => "a name (it must not be empty or blank)",
             _ => null,
         };
         return keyword switch
         {
             "" or "false" => "Not a property of the policy (check the spelling against config/release-policy.schema.json).",
-            "pattern" when form is not null => $"{value} is not {form}.",
+            "pattern" or "minLength" when form is not null => $"{value} is not {form}.",
             "pattern" => $"{value} does not have the required form: {message}.",
             "enum" => $"{value} is not one of the allowed values.",
             _ => value is null || value.StartsWith('{') || value.StartsWith('[') ? message : $"{message} (the value is {Shorten(value)}).",

@@ -3,8 +3,10 @@ using ReleaseManagement.Policy.Validation;
 namespace ReleaseManagement.Policy;
 
 /// <summary>
-/// The rules a policy must meet beyond its JSON shape (which the schema checks): references between its parts resolve,
-/// durations make sense, tables are complete. Applies equally to a policy loaded from JSON and one built in code.
+/// The policy file's rules that its JSON Schema (<c>config/release-policy.schema.json</c>) cannot say: references between
+/// its parts resolve, durations make sense and follow one another, ids and names are unique, time zones and email
+/// addresses are real. It assumes a policy the schema accepts (<see cref="ReleasePolicyLoader"/> runs the schema first,
+/// for a file and for a policy built in code alike), so a rule the schema already states is not written here again.
 /// Returns every problem, each with the JSON path of the offending value. Each section of the policy has its own rules
 /// (<c>Policy/Validation</c>), run here in the order of the policy file.
 /// </summary>
@@ -28,14 +30,12 @@ public static class ReleasePolicyValidator
         new GateRules(errors).Check(policy);
         new ChangeCategoryRules(errors).Check(policy);
         new RiskMatrixRules(errors).Check(policy);
-        new EnvironmentRules(errors).Check(policy);
         new CommunicationRules(errors).Check(policy);
         new AudienceRules(errors).Check(policy);
         new SuccessCriteriaRules(errors).Check(policy);
         new MetricTargetRules(errors).Check(policy);
         new EmergencyReviewRules(errors).Check(policy);
         new ResilienceRules(errors).Check(policy);
-        new AuditRules(errors).Check(policy);
         new TestSuiteEvidenceRules(errors).Check(policy);
         return errors.All;
     }

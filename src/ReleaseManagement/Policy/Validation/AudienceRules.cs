@@ -23,11 +23,6 @@ internal sealed class AudienceRules(PolicyErrors errors)
         var uses = policy.Communications.SelectMany((c, i) => c.Audiences.Select((a, j) =>
                 (Name: a, Id: c.Id, Path: PolicyPath.Root.Property("communications").Index(i).Property("audiences").Index(j))))
             .Concat(policy.OutcomeAudiences.Select((a, j) => (Name: a, Id: "outcome", Path: PolicyPath.Root.Property("outcomeAudiences").Index(j))));
-        if (policy.OutcomeAudiences.Count == 0)
-        {
-            errors.Add(PolicyPath.Root.Property("outcomeAudiences"), "Name at least one audience to hear the release's outcome.");
-        }
-
         foreach (var (name, id, at) in uses)
         {
             if (string.IsNullOrWhiteSpace(name))

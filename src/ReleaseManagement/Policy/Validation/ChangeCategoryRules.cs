@@ -1,6 +1,6 @@
 namespace ReleaseManagement.Policy.Validation;
 
-/// <summary><c>changeCategories</c>: every category defined, its approval route of existing stages, at least one release type, and a reclassification that fits.</summary>
+/// <summary><c>changeCategories</c>: its approval route of existing stages and a reclassification that fits.</summary>
 internal sealed class ChangeCategoryRules(PolicyErrors errors)
 {
     public void Check(ReleasePolicy policy) => Categories(policy, PolicyPath.Root.Property("changeCategories"));
@@ -11,8 +11,7 @@ internal sealed class ChangeCategoryRules(PolicyErrors errors)
         {
             if (!policy.ChangeCategories.TryGetValue(category, out var c))
             {
-                errors.Add(path, $"The {category} change category is missing.");
-                continue;
+                continue; // the schema requires every category
             }
 
             var at = path.Property(category.ToString());
@@ -21,12 +20,6 @@ internal sealed class ChangeCategoryRules(PolicyErrors errors)
                 errors.RequireApprovalStage(policy, c.ApprovalRoute[i], at.Property("approvalRoute").Index(i));
             }
 
-            if (c.AllowedReleaseTypes.Count == 0)
-            {
-                errors.Add(at.Property("allowedReleaseTypes"), "At least one release type is required.");
-            }
-
-            errors.RequireNoEmptyEntries(c.ExtraApprovalRoles, at.Property("extraApprovalRoles"));
             if (c.OnRiskAboveMax == RiskAboveMaxRule.Reclassify && c.MaxRisk is not null)
             {
                 if (c.ReclassifyAs is not { } target || target == category)

@@ -1,6 +1,6 @@
 namespace ReleaseManagement.Policy.Validation;
 
-/// <summary><c>qualityGates</c>, the planning gate and the items risk levels add: every gate present with items, item ids unique across all of them, each item's roles, threshold, age and environment consistent with how it is satisfied.</summary>
+/// <summary><c>qualityGates</c>, the planning gate and the items risk levels add: item ids unique across all of them, each item's roles, threshold, age and environment consistent with how it is satisfied.</summary>
 internal sealed class GateRules(PolicyErrors errors)
 {
     public void Check(ReleasePolicy policy) => Gates(policy, PolicyPath.Root.Property("qualityGates"));
@@ -16,26 +16,15 @@ internal sealed class GateRules(PolicyErrors errors)
         {
             if (!policy.QualityGates.TryGetValue(kind, out var gate))
             {
-                errors.Add(path, $"The {kind} gate is missing.");
-                continue;
+                continue; // the schema requires every gate
             }
 
             var at = path.Property(kind.ToString()).Property("items");
-            if (gate.Items.Count == 0)
-            {
-                errors.Add(at, "A gate needs at least one item.");
-            }
-
             Items(gate.Items, at, ids);
         }
 
         // The Planning gate and the items each risk level adds share the id space of the quality gates.
         var planning = PolicyPath.Root.Property("planning").Property("gate").Property("items");
-        if (policy.Planning.Gate.Items.Count == 0)
-        {
-            errors.Add(planning, "A gate needs at least one item.");
-        }
-
         Items(policy.Planning.Gate.Items, planning, ids);
         foreach (var (level, mitigation) in policy.RiskMatrix.Mitigations.OrderBy(m => m.Key))
         {
@@ -65,11 +54,7 @@ internal sealed class GateRules(PolicyErrors errors)
         {
             var item = items[i];
             var itemPath = at.Index(i);
-            if (string.IsNullOrWhiteSpace(item.Id))
-            {
-                errors.Add(itemPath.Property("id"), "An item needs an id.");
-            }
-            else if (!ids.Add(item.Id))
+            if (!string.IsNullOrEmpty(item.Id) && !ids.Add(item.Id))
             {
                 errors.Add(itemPath.Property("id"), $"'{item.Id}' is used by another gate item: evidence names items by id, so ids must be unique across gates.");
             }
@@ -87,13 +72,6 @@ internal sealed class GateRules(PolicyErrors errors)
                 }
             }
 
-            errors.RequireNoEmptyEntries(item.AttestationRoles, itemPath.Property("attestationRoles"));
-            if (item.Waivable && item.WaiverRoles.Count == 0)
-            {
-                errors.Add(itemPath.Property("waiverRoles"), "A waivable item names the roles that may waive it.");
-            }
-
-            errors.RequireNoEmptyEntries(item.WaiverRoles, itemPath.Property("waiverRoles"));
             if (item.MaxAge is { } maxAge && maxAge <= TimeSpan.Zero)
             {
                 errors.Add(itemPath.Property("maxAge"), "Must be positive (or omitted: evidence of any age counts).");

@@ -27,26 +27,7 @@ internal sealed class PolicyErrors
         }
     }
 
-    /// <summary>A percentage, between 0 and 100.</summary>
-    public void RequirePercentage(decimal value, string path)
-    {
-        if (value is < 0 or > 100)
-        {
-            Add(path, $"A percentage is between 0 and 100 (it is {value}).");
-        }
-    }
 
-    /// <summary>A list of names (roles, contacts, milestones) none of which is empty or blank.</summary>
-    public void RequireNoEmptyEntries(IReadOnlyList<string> names, string path)
-    {
-        for (var i = 0; i < names.Count; i++)
-        {
-            if (string.IsNullOrWhiteSpace(names[i]))
-            {
-                Add(path.Index(i), "Must not be empty.");
-            }
-        }
-    }
 
     /// <summary>A reference to an approval stage, which the policy's <c>approvals</c> must define.</summary>
     public void RequireApprovalStage(ReleasePolicy policy, string stage, string path)

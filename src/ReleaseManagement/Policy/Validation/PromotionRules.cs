@@ -8,7 +8,6 @@ internal sealed class PromotionRules(PolicyErrors errors)
     private void Promotion(ReleasePolicy policy, HashSet<string> gateItems, string path)
     {
         var milestones = policy.Promotion.Milestones.ToHashSet(StringComparer.Ordinal);
-        errors.RequireNoEmptyEntries(policy.Promotion.Milestones, path.Property("milestones"));
         Route(policy, policy.Promotion.Route, path.Property("route"), hotfix: false, gateItems, milestones);
         Route(policy, policy.Promotion.HotfixRoute, path.Property("hotfixRoute"), hotfix: true, gateItems, milestones);
     }
@@ -17,8 +16,7 @@ internal sealed class PromotionRules(PolicyErrors errors)
     {
         if (route.Count == 0)
         {
-            errors.Add(path, "The route needs at least one step.");
-            return;
+            return; // the schema requires a step
         }
 
         if (route[0].From != DeploymentEnvironment.Development)
@@ -75,11 +73,6 @@ internal sealed class PromotionRules(PolicyErrors errors)
             if (step.ApprovalStage is { } stage)
             {
                 errors.RequireApprovalStage(policy, stage, at.Property("approvalStage"));
-            }
-
-            if (step.Cadence.Count == 0)
-            {
-                errors.Add(at.Property("cadence"), "At least one cadence is required.");
             }
         }
     }

@@ -1,6 +1,6 @@
 namespace ReleaseManagement.Policy.Validation;
 
-/// <summary><c>resilience</c>: a positive longest outage and a backoff that grows from its first wait to its longest.</summary>
+/// <summary><c>resilience</c>: a positive longest outage and a backoff whose longest wait is not shorter than its first (the schema bounds its coefficient).</summary>
 internal sealed class ResilienceRules(PolicyErrors errors)
 {
     public void Check(ReleasePolicy policy) => Resilience(policy.Resilience, PolicyPath.Root.Property("resilience"));
@@ -14,11 +14,6 @@ internal sealed class ResilienceRules(PolicyErrors errors)
         if (r.Backoff.Max < r.Backoff.Initial)
         {
             errors.Add(backoff.Property("max"), $"The longest wait ({r.Backoff.Max}) is shorter than the first ({r.Backoff.Initial}).");
-        }
-
-        if (!(r.Backoff.Coefficient >= 1 && r.Backoff.Coefficient <= 10))
-        {
-            errors.Add(backoff.Property("coefficient"), $"Must be between 1 and 10 (it is {r.Backoff.Coefficient}).");
         }
     }
 }

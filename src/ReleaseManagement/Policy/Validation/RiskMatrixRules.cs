@@ -1,6 +1,6 @@
 namespace ReleaseManagement.Policy.Validation;
 
-/// <summary><c>riskMatrix</c>: all nine cells once each and a mitigation for every level.</summary>
+/// <summary><c>riskMatrix</c>: all nine cells once each.</summary>
 internal sealed class RiskMatrixRules(PolicyErrors errors)
 {
     public void Check(ReleasePolicy policy) => Risk(policy.RiskMatrix, PolicyPath.Root.Property("riskMatrix"));
@@ -26,18 +26,6 @@ internal sealed class RiskMatrixRules(PolicyErrors errors)
                 {
                     errors.Add(cells, $"The cell for impact {impact} and probability {probability} is missing: the matrix needs all nine.");
                 }
-            }
-        }
-
-        foreach (var level in Enum.GetValues<RiskRating>())
-        {
-            if (!matrix.Mitigations.TryGetValue(level, out var mitigation))
-            {
-                errors.Add(path.Property("mitigations"), $"The mitigation for level {level} is missing.");
-            }
-            else
-            {
-                errors.RequireNoEmptyEntries(mitigation.ExtraApprovalRoles, path.Property("mitigations").Property(level.ToString()).Property("extraApprovalRoles"));
             }
         }
     }
