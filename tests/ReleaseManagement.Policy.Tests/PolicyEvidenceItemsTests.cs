@@ -31,7 +31,7 @@ public sealed class PolicyEvidenceItemsTests
     {
         var policy = ReleasePolicyDefaults.Create() with { TestSuiteEvidence = new TestSuiteEvidence { ResultItem = "unit-test", CoverageItem = "test-coverage" } };
 
-        var error = Assert.Single(ReleasePolicyValidator.Validate(policy));
+        var error = Assert.Single(PolicyFileValidator.Validate(policy));
 
         Assert.Equal("$.testSuiteEvidence.resultItem", error.Path);
         Assert.Contains("'unit-test' is not a gate item", error.Message, StringComparison.Ordinal);

@@ -50,7 +50,7 @@ public sealed class PolicyLoaderTests : IDisposable
     [Fact]
     public void Defaults_AreAValidPolicy()
     {
-        Assert.Empty(ReleasePolicyValidator.Validate(ReleasePolicyDefaults.Create()));
+        Assert.Empty(PolicyFileValidator.Validate(ReleasePolicyDefaults.Create()));
         Assert.Empty(ReleasePolicyLoader.SchemaErrors(JsonSerializer.SerializeToElement(ReleasePolicyDefaults.Create(), PolicyJson.Options)));
     }
 
@@ -288,7 +288,7 @@ public sealed class PolicyLoaderTests : IDisposable
 
     /// <summary>
     /// The checks the C# rules leave to the schema (issue 23, point 4): each is refused at its path, with a message that
-    /// says what is wrong, before any rule of <see cref="ReleasePolicyValidator"/> runs.
+    /// says what is wrong, before any rule of <see cref="PolicyFileValidator"/> runs.
     /// </summary>
     [Theory]
     [InlineData("releaseTypes.Hotfix", "$.releaseTypes", "Hotfix")]

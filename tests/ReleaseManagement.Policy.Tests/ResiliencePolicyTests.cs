@@ -57,7 +57,7 @@ public sealed class ResiliencePolicyTests
 
         Assert.Equal(
             ["$.resilience.backoff.max", "$.resilience.maxOutage"],
-            ReleasePolicyValidator.Validate(policy).Select(e => e.Path).Order(StringComparer.Ordinal));
+            PolicyFileValidator.Validate(policy).Select(e => e.Path).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed record PolicyLoadResult(ReleasePolicy? Policy, IReadOnlyList<Polic
 
 /// <summary>
 /// Reads the release policy: <c>config/release-policy.json</c> (or the path in the <c>Policy:Path</c> setting, app setting
-/// <c>Policy__Path</c>), checked against <c>config/release-policy.schema.json</c> and then by <see cref="ReleasePolicyValidator"/>.
+/// <c>Policy__Path</c>), checked against <c>config/release-policy.schema.json</c> and then by <see cref="PolicyFileValidator"/>.
 /// When the default file does not exist the built-in defaults apply; a path that was configured explicitly must exist.
 /// </summary>
 public static class ReleasePolicyLoader
@@ -68,7 +68,7 @@ public static class ReleasePolicyLoader
 
     /// <summary>
     /// Validates a policy built in code (tests, the built-in defaults) as a policy file is: its JSON form against the schema
-    /// first, then, when that passes, the rules the schema cannot say (<see cref="ReleasePolicyValidator"/>).
+    /// first, then, when that passes, the rules the schema cannot say (<see cref="PolicyFileValidator"/>).
     /// </summary>
     public static PolicyLoadResult FromPolicy(ReleasePolicy policy, string source)
     {
@@ -79,7 +79,7 @@ public static class ReleasePolicyLoader
 
     private static PolicyLoadResult CheckRules(ReleasePolicy policy, string source)
     {
-        var errors = ReleasePolicyValidator.Validate(policy);
+        var errors = PolicyFileValidator.Validate(policy);
         return new PolicyLoadResult(errors.Count == 0 ? policy : null, errors, source);
     }
 

@@ -10,7 +10,7 @@ namespace ReleaseManagement.Policy;
 /// Returns every problem, each with the JSON path of the offending value. Each section of the policy has its own rules
 /// (<c>Policy/Validation</c>), run here in the order of the policy file.
 /// </summary>
-public static class ReleasePolicyValidator
+public static class PolicyFileValidator
 {
     public static IReadOnlyList<PolicyError> Validate(ReleasePolicy policy)
     {
