@@ -39,22 +39,22 @@ public static class Endpoints
             handlers.DecideAsync(id, request, durable, ct));
         api.MapGet(ApiRoutes.Releases, (HttpRequest request, ReleaseHandlers handlers, CancellationToken ct) =>
             handlers.ListAsync(request, ct));
-        api.MapPatch(ApiRoutes.Release, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
+        api.MapPatch(ApiRoutes.Release, (string id, HttpRequest request, DurableTaskClient durable, RescheduleHandler handlers, CancellationToken ct) =>
             handlers.RescheduleAsync(id, request, durable, ct));
-        api.MapPost(ApiRoutes.ReleaseCancel, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
+        api.MapPost(ApiRoutes.ReleaseCancel, (string id, HttpRequest request, DurableTaskClient durable, CancelHandler handlers, CancellationToken ct) =>
             handlers.CancelAsync(id, request, durable, ct));
-        api.MapPost(ApiRoutes.ReleaseMilestone, (string id, string name, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
+        api.MapPost(ApiRoutes.ReleaseMilestone, (string id, string name, HttpRequest request, DurableTaskClient durable, MilestoneHandler handlers, CancellationToken ct) =>
             handlers.MilestoneAsync(id, name, request, durable, ct));
-        api.MapPost(ApiRoutes.ReleaseEvidence, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
+        api.MapPost(ApiRoutes.ReleaseEvidence, (string id, HttpRequest request, DurableTaskClient durable, EvidenceHandler handlers, CancellationToken ct) =>
             handlers.EvidenceAsync(id, request, durable, ct));
         api.MapGet(ApiRoutes.ReleaseAudit, (string id, HttpRequest request, AuditHandlers handlers, CancellationToken ct) => handlers.GetAsync(id, request, ct));
         api.MapGet(ApiRoutes.AuditPeriod, (HttpRequest request, AuditHandlers handlers, CancellationToken ct) => handlers.GetPeriodAsync(request, ct));
         api.MapGet(ApiRoutes.ReleaseNotes, (string id, HttpRequest request, ReleaseNotesHandlers notes, CancellationToken ct) => notes.GetAsync(id, request, ct));
-        api.MapPost(ApiRoutes.ReleaseRollback, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
+        api.MapPost(ApiRoutes.ReleaseRollback, (string id, HttpRequest request, DurableTaskClient durable, RollbackHandler handlers, CancellationToken ct) =>
             handlers.RollbackAsync(id, request, durable, ct));
-        api.MapPost(ApiRoutes.ReleaseRetry, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
+        api.MapPost(ApiRoutes.ReleaseRetry, (string id, HttpRequest request, DurableTaskClient durable, OutageDecisionHandler handlers, CancellationToken ct) =>
             handlers.OutageDecisionAsync(id, OutageAction.Retry, request, durable, ct));
-        api.MapPost(ApiRoutes.ReleaseSkip, (string id, HttpRequest request, DurableTaskClient durable, ReleaseControlHandlers handlers, CancellationToken ct) =>
+        api.MapPost(ApiRoutes.ReleaseSkip, (string id, HttpRequest request, DurableTaskClient durable, OutageDecisionHandler handlers, CancellationToken ct) =>
             handlers.OutageDecisionAsync(id, OutageAction.Skip, request, durable, ct));
         api.MapGet(ApiRoutes.Health, () => HealthHandler.Get());
         api.MapGet(ApiRoutes.Policy, (PolicyHandlers handlers) => handlers.Get());

@@ -66,7 +66,13 @@ public static class Extensions
         services.AddExceptionHandler<UnhandledProblems>();
         services.AddSingleton<ReleaseHandlers>();
         services.AddSingleton<DecisionHandlers>();
-        services.AddSingleton<ReleaseControlHandlers>();
+        services.AddSingleton<ManualEventRaiser>();
+        services.AddSingleton<CancelHandler>();
+        services.AddSingleton<RescheduleHandler>();
+        services.AddSingleton<MilestoneHandler>();
+        services.AddSingleton<EvidenceHandler>();
+        services.AddSingleton<RollbackHandler>();
+        services.AddSingleton<OutageDecisionHandler>();
         services.AddSingleton<StrandedReleases>();
         services.AddPipelineEvents(configuration);
         services.AddApprovals(configuration);

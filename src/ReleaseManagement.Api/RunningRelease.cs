@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
@@ -6,7 +7,7 @@ namespace ReleaseManagement.Api;
 
 /// <summary>
 /// The one rule for "the release exists and is running": its record is stored and its orchestration has started and not
-/// ended. The steering routes (<see cref="ReleaseControlHandlers"/>), approval decisions and pipeline events all ask here
+/// ended. The steering routes (cancel, reschedule, milestones, evidence, rollback, retry and skip), approval decisions and pipeline events all ask here
 /// before they raise an event to a release, and so all wait here for a release that is scheduled but has not started.
 /// </summary>
 /// <remarks>
@@ -51,6 +52,15 @@ public static class RunningRelease
         {
             throw new ReleaseStartingException(releaseId, limit);
         }
+    }
+
+    /// <summary>The 404 of an unknown release or the 409 of one that is not running; null when it runs.</summary>
+    public static ProblemHttpResult? Refusal(ReleaseStanding standing)
+    {
+        ArgumentNullException.ThrowIfNull(standing);
+        return !standing.Exists ? Problems.UnknownRelease(standing.ReleaseId)
+            : !standing.IsRunning ? Problems.Conflict("The release is not running.", $"Release '{standing.ReleaseId}' {standing.NotRunningReason}.")
+            : null;
     }
 
     /// <summary>

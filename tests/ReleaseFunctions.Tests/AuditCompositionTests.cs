@@ -21,7 +21,8 @@ public sealed class AuditCompositionTests
     /// <summary>What changes a release, by the routes, triggers and activities that call it.</summary>
     private static readonly Type[] ReleaseChangers =
     [
-        typeof(ReleaseHandlers), typeof(ReleaseControlHandlers), typeof(ApprovalDecisionService), typeof(PipelineEventProcessor), typeof(RecordReleaseStatus),
+        typeof(ReleaseHandlers), typeof(CancelHandler), typeof(RescheduleHandler), typeof(MilestoneHandler), typeof(EvidenceHandler),
+        typeof(RollbackHandler), typeof(OutageDecisionHandler), typeof(ApprovalDecisionService), typeof(PipelineEventProcessor), typeof(RecordReleaseStatus),
     ];
 
     private static readonly Type[] SafetyTypes = [typeof(IAuditTrail), typeof(AuditRecorder), typeof(AdmissionWriter)];

@@ -87,7 +87,17 @@ public sealed class ApiHarness : IAsyncDisposable
 
     public ReleaseHandlers Releases => Services.GetRequiredService<ReleaseHandlers>();
 
-    public ReleaseControlHandlers Control => Services.GetRequiredService<ReleaseControlHandlers>();
+    public CancelHandler Cancel => Services.GetRequiredService<CancelHandler>();
+
+    public RescheduleHandler Reschedule => Services.GetRequiredService<RescheduleHandler>();
+
+    public MilestoneHandler Milestones => Services.GetRequiredService<MilestoneHandler>();
+
+    public EvidenceHandler Evidence => Services.GetRequiredService<EvidenceHandler>();
+
+    public RollbackHandler Rollback => Services.GetRequiredService<RollbackHandler>();
+
+    public OutageDecisionHandler Outage => Services.GetRequiredService<OutageDecisionHandler>();
 
     public DecisionHandlers Decisions => Services.GetRequiredService<DecisionHandlers>();
 

@@ -24,10 +24,10 @@ public sealed class BadInputTests : IAsyncLifetime
 
     private Func<HttpRequest, Task<IResult>> Route(string route, string id) => route switch
     {
-        "cancel" => async r => await _h.Control.CancelAsync(id, r, _h.Client, Ct),
-        "reschedule" => async r => await _h.Control.RescheduleAsync(id, r, _h.Client, Ct),
-        "milestone" => async r => await _h.Control.MilestoneAsync(id, "code-freeze", r, _h.Client, Ct),
-        _ => async r => await _h.Control.EvidenceAsync(id, r, _h.Client, Ct),
+        "cancel" => async r => await _h.Cancel.CancelAsync(id, r, _h.Client, Ct),
+        "reschedule" => async r => await _h.Reschedule.RescheduleAsync(id, r, _h.Client, Ct),
+        "milestone" => async r => await _h.Milestones.MilestoneAsync(id, "code-freeze", r, _h.Client, Ct),
+        _ => async r => await _h.Evidence.EvidenceAsync(id, r, _h.Client, Ct),
     };
 
     [Theory]

@@ -14,9 +14,9 @@ public sealed class CancelAndRescheduleTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _h.DisposeAsync();
 
-    private Task<Answer> CancelAsync(string id, string json) => _h.CallAsync(r => _h.Control.CancelAsync(id, r, _h.Client, Ct), json);
+    private Task<Answer> CancelAsync(string id, string json) => _h.CallAsync(r => _h.Cancel.CancelAsync(id, r, _h.Client, Ct), json);
 
-    private Task<Answer> RescheduleAsync(string id, string json) => _h.CallAsync(r => _h.Control.RescheduleAsync(id, r, _h.Client, Ct), json, method: "PATCH");
+    private Task<Answer> RescheduleAsync(string id, string json) => _h.CallAsync(r => _h.Reschedule.RescheduleAsync(id, r, _h.Client, Ct), json, method: "PATCH");
 
     /// <summary>A date for a Minor release the policy allows (in horizon, a Tuesday or Thursday window day) other than <paramref name="not"/>.</summary>
     private static string AnotherWindowDay(string not)

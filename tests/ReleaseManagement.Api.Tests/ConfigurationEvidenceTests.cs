@@ -25,7 +25,7 @@ public sealed class ConfigurationEvidenceTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _h.DisposeAsync();
 
-    private Task<Answer> EvidenceAsync(string id, string json) => _h.CallAsync(r => _h.Control.EvidenceAsync(id, r, _h.Client, Ct), json);
+    private Task<Answer> EvidenceAsync(string id, string json) => _h.CallAsync(r => _h.Evidence.EvidenceAsync(id, r, _h.Client, Ct), json);
 
     [Fact]
     public async Task Configuration_WithASecret_IsRaisedAndStoredWithTheSecretHashedNeverInPlainText()

@@ -13,7 +13,7 @@ public sealed class EvidenceEnvironmentTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _h.DisposeAsync();
 
-    private Task<Answer> EvidenceAsync(string id, string json) => _h.CallAsync(r => _h.Control.EvidenceAsync(id, r, _h.Client, Ct), json);
+    private Task<Answer> EvidenceAsync(string id, string json) => _h.CallAsync(r => _h.Evidence.EvidenceAsync(id, r, _h.Client, Ct), json);
 
     [Fact]
     public async Task Evidence_WithAnEnvironment_IsRaisedAboutThatEnvironmentStampedByTheClock()

@@ -18,13 +18,13 @@ public sealed class MilestoneAndEvidenceTests : IAsyncLifetime
     private Task<Answer> MilestoneAsync(string id, string name, string json, ApiHarness? h = null)
     {
         h ??= _h;
-        return h.CallAsync(r => h.Control.MilestoneAsync(id, name, r, h.Client, Ct), json);
+        return h.CallAsync(r => h.Milestones.MilestoneAsync(id, name, r, h.Client, Ct), json);
     }
 
     private Task<Answer> EvidenceAsync(string id, string json, ApiHarness? h = null, string? principal = null)
     {
         h ??= _h;
-        return h.CallAsync(r => h.Control.EvidenceAsync(id, r, h.Client, Ct), json, principal: principal);
+        return h.CallAsync(r => h.Evidence.EvidenceAsync(id, r, h.Client, Ct), json, principal: principal);
     }
 
     /// <summary>The release's one stored event, which must be the one raised, marked as raised.</summary>

@@ -24,14 +24,14 @@ public sealed class OutageAndStrandedTests : IAsyncLifetime
     public ValueTask DisposeAsync() => _h.DisposeAsync();
 
     private Task<Answer> DecideAsync(string id, OutageAction action, string json) =>
-        _h.CallAsync(r => _h.Control.OutageDecisionAsync(id, action, r, _h.Client, Ct), json);
+        _h.CallAsync(r => _h.Outage.OutageDecisionAsync(id, action, r, _h.Client, Ct), json);
 
     private async Task ShowAsync(string id, bool skippable, bool escalated)
     {
         var outage = new OutageStatus(Dependencies.Mail, "the notice final-notice", _h.Time.GetUtcNow().AddHours(-25), skippable, escalated);
         await _h.Client.RaiseEventAsync(id, ApiHarness.ShowOutageEvent, outage, Ct);
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (ReleaseControlHandlers.OutageOf(await _h.Client.GetInstanceAsync(id, getInputsAndOutputs: true, Ct)) != outage)
+        while (OutageDecisionHandler.OutageOf(await _h.Client.GetInstanceAsync(id, getInputsAndOutputs: true, Ct)) != outage)
         {
             Assert.True(DateTime.UtcNow < deadline, "the outage never showed");
             await Task.Delay(50, Ct);

@@ -34,7 +34,7 @@ public sealed class ReviewWaiverAndAuditTests : IAsyncLifetime
     private static Task<string> HotfixAsync(ApiHarness h) => h.StartReleaseAsync("Hotfix", Today);
 
     private static Task<Answer> EvidenceAsync(ApiHarness h, string id, string json, string? principal = null) =>
-        h.CallAsync(r => h.Control.EvidenceAsync(id, r, h.Client, Ct), json, principal: principal);
+        h.CallAsync(r => h.Evidence.EvidenceAsync(id, r, h.Client, Ct), json, principal: principal);
 
     private static Task<Answer> AuditAsync(ApiHarness h, string id, string? principal = null) =>
         h.CallAsync(r => h.Services.GetRequiredService<AuditHandlers>().GetAsync(id, r, Ct), principal: principal, method: "GET");
@@ -165,14 +165,14 @@ public sealed class ReviewWaiverAndAuditTests : IAsyncLifetime
     {
         var id = await _h.StartReleaseAsync();
         var moved = ValidRelease.TargetDate(minDays: 45);
-        Assert.Equal(202, (await _h.CallAsync(r => _h.Control.MilestoneAsync(id, "code-freeze", r, _h.Client, Ct), """{ "by": "lead@example.com" }""")).Status);
+        Assert.Equal(202, (await _h.CallAsync(r => _h.Milestones.MilestoneAsync(id, "code-freeze", r, _h.Client, Ct), """{ "by": "lead@example.com" }""")).Status);
         Assert.Equal(202, (await EvidenceAsync(_h, id, """{ "item": "code-review", "kind": "attestation", "by": "lead@example.com" }""")).Status);
         Assert.Equal(202, (await EvidenceAsync(_h, id, """{ "item": "backup", "kind": "waiver", "by": "rm@example.com", "reason": "Snapshot taken by hand" }""")).Status);
         Assert.Equal(202, (await EvidenceAsync(_h, id, """{ "item": "unit-tests", "kind": "evidence", "by": "ci@example.com", "passed": true }""")).Status);
         Assert.Equal(202, (await _h.CallAsync(r => _h.Decisions.DecideAsync(id, r, _h.Client, Ct),
             """{ "stage": "plan", "decision": "approve", "approver": "po@example.com", "role": "product-owner", "comment": "Scope is right" }""")).Status);
-        Assert.Equal(202, (await _h.CallAsync(r => _h.Control.RescheduleAsync(id, r, _h.Client, Ct), $$"""{ "targetDate": "{{moved}}", "by": "rm@example.com", "reason": "Vendor late" }""", method: "PATCH")).Status);
-        Assert.Equal(202, (await _h.CallAsync(r => _h.Control.CancelAsync(id, r, _h.Client, Ct), """{ "reason": "Superseded", "by": "rm@example.com" }""")).Status);
+        Assert.Equal(202, (await _h.CallAsync(r => _h.Reschedule.RescheduleAsync(id, r, _h.Client, Ct), $$"""{ "targetDate": "{{moved}}", "by": "rm@example.com", "reason": "Vendor late" }""", method: "PATCH")).Status);
+        Assert.Equal(202, (await _h.CallAsync(r => _h.Cancel.CancelAsync(id, r, _h.Client, Ct), """{ "reason": "Superseded", "by": "rm@example.com" }""")).Status);
 
         var audit = await AuditAsync(_h, id);
 

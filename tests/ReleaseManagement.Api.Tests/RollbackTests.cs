@@ -17,7 +17,7 @@ public sealed class RollbackTests : IAsyncLifetime
 
     public ValueTask DisposeAsync() => _h.DisposeAsync();
 
-    private Task<Answer> RollbackAsync(string id, string json) => _h.CallAsync(r => _h.Control.RollbackAsync(id, r, _h.Client, Ct), json);
+    private Task<Answer> RollbackAsync(string id, string json) => _h.CallAsync(r => _h.Rollback.RollbackAsync(id, r, _h.Client, Ct), json);
 
     /// <summary>Stores a pipeline's deployment report for the release, as the event processor does.</summary>
     private async Task DeployedAsync(string id, string environment, CanonicalEventType type = CanonicalEventType.ServiceDeployed)
@@ -117,7 +117,7 @@ public sealed class RollbackTests : IAsyncLifetime
         await using var h = await ApiHarness.StartAsync(requireSignedIn: true);
         var id = await h.StartReleaseAsync();
 
-        var answer = await h.CallAsync(r => h.Control.RollbackAsync(id, r, h.Client, Ct), """{ "by": "rm@example.com", "reason": "x" }""", principal: "qa@example.com");
+        var answer = await h.CallAsync(r => h.Rollback.RollbackAsync(id, r, h.Client, Ct), """{ "by": "rm@example.com", "reason": "x" }""", principal: "qa@example.com");
 
         Assert.Equal(403, answer.Status);
         Assert.Contains("not the person named", answer.Str("detail"), StringComparison.OrdinalIgnoreCase);

@@ -4,7 +4,7 @@ using ReleaseManagement.Ports;
 
 namespace ReleaseManagement.Azure.Tests;
 
-/// <summary>Table <c>ReleaseHealth</c> on Azurite: each row keeps its verdict, and a row stored before verdicts is never read as healthy without data.</summary>
+/// <summary>Table <c>ReleaseHealth</c> on Azurite: each row keeps its verdict, and a row without one is refused loudly (never judged again from its values).</summary>
 public sealed class TableReleaseHealthStoreTests : IAsyncDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
@@ -35,20 +35,28 @@ public sealed class TableReleaseHealthStoreTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task List_RowStoredBeforeVerdictsWithoutData_IsMissingDataNotHealthy()
+    public async Task List_RowWithoutVerdict_ThrowsNamingTheRow()
     {
         await _table.CreateIfNotExistsAsync(Ct);
-        await _table.AddEntityAsync(new TableEntity("r-2", "20261127T093000Z|Billing")
-        {
-            ["System"] = "Billing", ["At"] = T0, ["Partial"] = false, ["Breached"] = false, ["Breaches"] = string.Empty,
-        }, Ct);
         await _table.AddEntityAsync(new TableEntity("r-2", "20261127T093000Z|Ledger")
         {
             ["System"] = "Ledger", ["At"] = T0, ["ErrorRatePercent"] = 0.1, ["P95LatencyMilliseconds"] = 200, ["Partial"] = false, ["Breached"] = false, ["Breaches"] = string.Empty,
         }, Ct);
 
-        var rows = await new TableReleaseHealthStore(_table).ListAsync("r-2", Ct);
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => new TableReleaseHealthStore(_table).ListAsync("r-2", Ct));
 
-        Assert.Equal([("Billing", HealthVerdict.MissingData), ("Ledger", HealthVerdict.Healthy)], rows.Select(r => (r.Health.System, r.Verdict)));
+        Assert.Contains("r-2/20261127T093000Z|Ledger", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_RowWithAnUnknownVerdict_Throws()
+    {
+        await _table.CreateIfNotExistsAsync(Ct);
+        await _table.AddEntityAsync(new TableEntity("r-3", "20261127T093000Z|Billing")
+        {
+            ["System"] = "Billing", ["At"] = T0, ["Partial"] = false, ["Breaches"] = string.Empty, ["Verdict"] = "Fine",
+        }, Ct);
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => new TableReleaseHealthStore(_table).ListAsync("r-3", Ct));
     }
 }

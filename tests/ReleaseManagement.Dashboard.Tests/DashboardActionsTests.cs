@@ -17,13 +17,21 @@ public sealed class DashboardActionsTests
 {
     private readonly FakeTimeProvider _time = new(Now);
 
-    private DashboardActions Actions(bool signIn) => new(
-        new ReleaseControlHandlers(new OneRelease(), null!, DefaultPolicy, Options(signIn), _time, NullLogger<ReleaseControlHandlers>.Instance,
-            new ReleaseManagement.Api.Audit.AuditRecorder(new ReleaseFunctions.TestSupport.InMemoryAuditTrail(), _time)),
-        new OneRelease(),
-        Options(signIn),
-        DefaultPolicy,
-        _time);
+    private DashboardActions Actions(bool signIn)
+    {
+        var audit = new ReleaseManagement.Api.Audit.AuditRecorder(new ReleaseFunctions.TestSupport.InMemoryAuditTrail(), _time);
+        var raiser = new ManualEventRaiser(null!, _time, NullLogger<ManualEventRaiser>.Instance);
+        return new(
+            new MilestoneHandler(new OneRelease(), DefaultPolicy, raiser, _time, audit),
+            new EvidenceHandler(new OneRelease(), DefaultPolicy, raiser, Options(signIn), _time, NullLogger<EvidenceHandler>.Instance, audit),
+            new RescheduleHandler(new OneRelease(), DefaultPolicy, _time, NullLogger<RescheduleHandler>.Instance, audit),
+            new CancelHandler(new OneRelease(), DefaultPolicy, _time, NullLogger<CancelHandler>.Instance, audit),
+            new RollbackHandler(new OneRelease(), null!, DefaultPolicy, Options(signIn), _time, NullLogger<RollbackHandler>.Instance, audit),
+            new OneRelease(),
+            Options(signIn),
+            DefaultPolicy,
+            _time);
+    }
 
     private static IOptions<ApprovalOptions> Options(bool signIn) => Microsoft.Extensions.Options.Options.Create(new ApprovalOptions
     {

@@ -82,7 +82,7 @@ public sealed class AudienceResolverTests
             Systems = ReleasePolicyDefaults.Create().Systems,
         };
 
-        var errors = ReleasePolicyValidator.Validate(policy);
+        var errors = PolicyFileValidator.Validate(policy);
 
         var error = Assert.Single(errors);
         Assert.Contains("Audience 'users'", error.Message, StringComparison.Ordinal);
@@ -98,7 +98,7 @@ public sealed class AudienceResolverTests
             OutcomeAudiences = ["board"],
         };
 
-        var messages = ReleasePolicyValidator.Validate(policy).Select(e => e.Message).ToArray();
+        var messages = PolicyFileValidator.Validate(policy).Select(e => e.Message).ToArray();
 
         Assert.Contains(messages, m => m.Contains("'ops' is neither an email address", StringComparison.Ordinal));
         Assert.Contains(messages, m => m.Contains("webhook name", StringComparison.Ordinal));
@@ -108,7 +108,7 @@ public sealed class AudienceResolverTests
     [Fact]
     public void Defaults_AudiencesAreRolesReleasesMustName_AreValid()
     {
-        Assert.Empty(ReleasePolicyValidator.Validate(ReleasePolicyDefaults.Create()));
+        Assert.Empty(PolicyFileValidator.Validate(ReleasePolicyDefaults.Create()));
         Assert.Equal(["role:stakeholder"], ReleasePolicyDefaults.Create().Audiences["stakeholders"]);
     }
 

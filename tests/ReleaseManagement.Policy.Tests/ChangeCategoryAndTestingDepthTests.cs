@@ -232,7 +232,7 @@ public sealed class ChangeCategoryAndTestingDepthTests
     {
         var policy = WithCategory(ChangeCategory.Standard, c => c with { ReclassifyAs = null });
 
-        var errors = ReleasePolicyValidator.Validate(policy);
+        var errors = PolicyFileValidator.Validate(policy);
 
         Assert.Contains(errors, e => e.Path == "$.changeCategories.Standard.reclassifyAs");
     }
@@ -248,7 +248,7 @@ public sealed class ChangeCategoryAndTestingDepthTests
             OptionalItems = ["no-such-item"],
         };
 
-        var errors = ReleasePolicyValidator.Validate(policy with { RiskMatrix = policy.RiskMatrix with { Mitigations = mitigations } });
+        var errors = PolicyFileValidator.Validate(policy with { RiskMatrix = policy.RiskMatrix with { Mitigations = mitigations } });
 
         Assert.Contains(errors, e => e.Path == "$.riskMatrix.mitigations.Medium.requiredItems.Testing[0].id");
         Assert.Contains(errors, e => e.Path == "$.riskMatrix.mitigations.Medium.optionalItems[0]");
@@ -257,6 +257,6 @@ public sealed class ChangeCategoryAndTestingDepthTests
     [Fact]
     public void Validator_Defaults_AreValid()
     {
-        Assert.Empty(ReleasePolicyValidator.Validate(Default));
+        Assert.Empty(PolicyFileValidator.Validate(Default));
     }
 }

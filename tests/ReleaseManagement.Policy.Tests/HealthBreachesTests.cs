@@ -63,7 +63,7 @@ public sealed class HealthBreachesTests
     }
 
     [Fact]
-    public void Validate_AvailabilityAbove100_IsAnError()
+    public void FromPolicy_AvailabilityAbove100_IsRefusedByTheSchema()
     {
         var policy = TestPolicies.Default with
         {
@@ -73,7 +73,10 @@ public sealed class HealthBreachesTests
             },
         };
 
-        Assert.Equal("$.successCriteria.defaultThresholds.minAvailabilityPercent", Assert.Single(ReleasePolicyValidator.Validate(policy)).Path);
+        var errors = ReleasePolicyLoader.FromPolicy(policy, "code").Errors;
+
+        Assert.All(errors, e => Assert.Equal("$.successCriteria.defaultThresholds.minAvailabilityPercent", e.Path));
+        Assert.Contains(errors, e => e.Message.Contains("at most 100", StringComparison.Ordinal));
     }
 
     [Fact]

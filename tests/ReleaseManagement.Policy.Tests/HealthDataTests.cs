@@ -125,11 +125,11 @@ public sealed class HealthDataTests
     }
 
     [Fact]
-    public void Validate_NoSignOffRole_IsAnError()
+    public void FromPolicy_NoSignOffRole_IsRefusedByTheSchema()
     {
         var policy = ReleasePolicyDefaults.Create() with { SuccessCriteria = ReleasePolicyDefaults.Create().SuccessCriteria with { SignOffRoles = [] } };
 
-        Assert.Equal("$.successCriteria.signOffRoles", Assert.Single(ReleasePolicyValidator.Validate(policy)).Path);
+        Assert.Equal("$.successCriteria.signOffRoles", Assert.Single(ReleasePolicyLoader.FromPolicy(policy, "code").Errors).Path);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class PolicyEvidenceItemsTests
     {
         var policy = ReleasePolicyDefaults.Create() with { TestSuiteEvidence = new TestSuiteEvidence { ResultItem = "unit-test", CoverageItem = "test-coverage" } };
 
-        var error = Assert.Single(ReleasePolicyValidator.Validate(policy));
+        var error = Assert.Single(PolicyFileValidator.Validate(policy));
 
         Assert.Equal("$.testSuiteEvidence.resultItem", error.Path);
         Assert.Contains("'unit-test' is not a gate item", error.Message, StringComparison.Ordinal);
@@ -39,11 +39,11 @@ public sealed class PolicyEvidenceItemsTests
     }
 
     [Fact]
-    public void Validate_EmptyEmergencyReviewItem_IsAnError()
+    public void FromPolicy_EmptyEmergencyReviewItem_IsRefusedByTheSchema()
     {
         var policy = ReleasePolicyDefaults.Create() with { EmergencyReview = ReleasePolicyDefaults.Create().EmergencyReview with { EvidenceItem = " " } };
 
-        var error = Assert.Single(ReleasePolicyValidator.Validate(policy));
+        var error = Assert.Single(ReleasePolicyLoader.FromPolicy(policy, "code").Errors);
 
         Assert.Equal("$.emergencyReview.evidenceItem", error.Path);
     }

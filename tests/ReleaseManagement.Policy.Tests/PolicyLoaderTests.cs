@@ -39,7 +39,7 @@ public sealed class PolicyLoaderTests : IDisposable
     [Fact]
     public void Defaults_AreAValidPolicy()
     {
-        Assert.Empty(ReleasePolicyValidator.Validate(ReleasePolicyDefaults.Create()));
+        Assert.Empty(PolicyFileValidator.Validate(ReleasePolicyDefaults.Create()));
         Assert.Empty(ReleasePolicyLoader.SchemaErrors(JsonSerializer.SerializeToElement(ReleasePolicyDefaults.Create(), PolicyJson.Options)));
     }
 
@@ -273,6 +273,47 @@ public sealed class PolicyLoaderTests : IDisposable
         var result = ReleasePolicyLoader.FromPolicy(policy, "code");
 
         Assert.Equal(["$.approvals.plan.timeout", "$.approvals.plan.escalationContacts"], result.Errors.Select(e => e.Path));
+    }
+
+    /// <summary>
+    /// The checks the C# rules leave to the schema (issue 23, point 4): each is refused at its path, with a message that
+    /// says what is wrong, before any rule of <see cref="PolicyFileValidator"/> runs.
+    /// </summary>
+    [Theory]
+    [InlineData("releaseTypes.Hotfix", "$.releaseTypes", "Hotfix")]
+    [InlineData("approvals.plan", "$.approvals", "plan")]
+    [InlineData("approvals.plan.requiredRoles[]", "$.approvals.plan.requiredRoles", "at least 1")]
+    [InlineData("approvals.plan.requiredRoles[blank]", "$.approvals.plan.requiredRoles[0]", "must not be empty or blank")]
+    [InlineData("promotion.route[0].cadence[]", "$.promotion.route[0].cadence", "at least 1")]
+    [InlineData("qualityGates.Testing.items[]", "$.qualityGates.Testing.items", "at least 1")]
+    [InlineData("changeCategories.Normal.allowedReleaseTypes[]", "$.changeCategories.Normal.allowedReleaseTypes", "at least 1")]
+    [InlineData("communications[0].audiences[]", "$.communications[0].audiences", "at least 1")]
+    [InlineData("successCriteria.maxCriticalIssues=-1", "$.successCriteria.maxCriticalIssues", "-1")]
+    [InlineData("metricTargets.minTestCoveragePercent=101", "$.metricTargets.minTestCoveragePercent", "101")]
+    [InlineData("emergencyReview.reviewerRoles[]", "$.emergencyReview.reviewerRoles", "at least 1")]
+    public void Parse_WhatOnlyTheSchemaChecks_IsRefusedAtItsPath(string change, string path, string said)
+    {
+        var json = DefaultJson();
+        switch (change)
+        {
+            case "releaseTypes.Hotfix": json["releaseTypes"]!.AsObject().Remove("Hotfix"); break;
+            case "approvals.plan": json["approvals"]!.AsObject().Remove("plan"); break;
+            case "approvals.plan.requiredRoles[]": json["approvals"]!["plan"]!["requiredRoles"] = new JsonArray(); break;
+            case "approvals.plan.requiredRoles[blank]": json["approvals"]!["plan"]!["requiredRoles"] = new JsonArray(" "); break;
+            case "promotion.route[0].cadence[]": json["promotion"]!["route"]![0]!["cadence"] = new JsonArray(); break;
+            case "qualityGates.Testing.items[]": json["qualityGates"]!["Testing"]!["items"] = new JsonArray(); break;
+            case "changeCategories.Normal.allowedReleaseTypes[]": json["changeCategories"]!["Normal"]!["allowedReleaseTypes"] = new JsonArray(); break;
+            case "communications[0].audiences[]": json["communications"]![0]!["audiences"] = new JsonArray(); break;
+            case "successCriteria.maxCriticalIssues=-1": json["successCriteria"]!["maxCriticalIssues"] = -1; break;
+            case "metricTargets.minTestCoveragePercent=101": json["metricTargets"]!["minTestCoveragePercent"] = 101; break;
+            case "emergencyReview.reviewerRoles[]": json["emergencyReview"]!["reviewerRoles"] = new JsonArray(); break;
+            default: throw new ArgumentOutOfRangeException(nameof(change), change, null);
+        }
+
+        var result = Parse(json);
+
+        Assert.Null(result.Policy);
+        Assert.Contains(result.Errors, e => e.Path == path && e.Message.Contains(said, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -44,20 +44,34 @@ public sealed class ResiliencePolicyTests
     }
 
     [Fact]
-    public void Validate_ZeroMaxOutageAndMaxBelowInitialAndCoefficientBelowOne_AreErrors()
+    public void Validate_ZeroMaxOutageAndMaxBelowInitial_AreErrors()
     {
         var policy = ReleasePolicyDefaults.Create() with
         {
             Resilience = new ResiliencePolicy
             {
                 MaxOutage = TimeSpan.Zero,
-                Backoff = new RetryBackoff { Initial = TimeSpan.FromMinutes(5), Max = TimeSpan.FromMinutes(1), Coefficient = 0.5 },
+                Backoff = new RetryBackoff { Initial = TimeSpan.FromMinutes(5), Max = TimeSpan.FromMinutes(1), Coefficient = 2 },
             },
         };
 
         Assert.Equal(
-            ["$.resilience.backoff.coefficient", "$.resilience.backoff.max", "$.resilience.maxOutage"],
-            ReleasePolicyValidator.Validate(policy).Select(e => e.Path).Order(StringComparer.Ordinal));
+            ["$.resilience.backoff.max", "$.resilience.maxOutage"],
+            PolicyFileValidator.Validate(policy).Select(e => e.Path).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void FromPolicy_CoefficientBelowOne_IsRefusedByTheSchemaNamingTheValue()
+    {
+        var policy = ReleasePolicyDefaults.Create() with
+        {
+            Resilience = new ResiliencePolicy { Backoff = new RetryBackoff { Coefficient = 0.5 } },
+        };
+
+        var error = Assert.Single(ReleasePolicyLoader.FromPolicy(policy, "code").Errors);
+
+        Assert.Equal("$.resilience.backoff.coefficient", error.Path);
+        Assert.Contains("0.5", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

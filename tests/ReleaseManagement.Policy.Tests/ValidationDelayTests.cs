@@ -61,7 +61,7 @@ public sealed class ValidationDelayTests
     {
         var policy = ReleasePolicyDefaults.Create() with { SuccessCriteria = ReleasePolicyDefaults.Create().SuccessCriteria with { ValidationDelay = TimeSpan.FromMinutes(-1) } };
 
-        Assert.Equal("$.successCriteria.validationDelay", Assert.Single(ReleasePolicyValidator.Validate(policy)).Path);
+        Assert.Equal("$.successCriteria.validationDelay", Assert.Single(PolicyFileValidator.Validate(policy)).Path);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class ValidationDelayTests
             SuccessCriteria = ReleasePolicyDefaults.Create().SuccessCriteria with { WatchDuration = TimeSpan.FromHours(1), ValidationDelay = TimeSpan.FromHours(1) },
         };
 
-        var error = Assert.Single(ReleasePolicyValidator.Validate(policy));
+        var error = Assert.Single(PolicyFileValidator.Validate(policy));
         Assert.Equal("$.successCriteria.validationDelay", error.Path);
         Assert.Contains("shorter than the watch", error.Message);
     }
@@ -82,6 +82,6 @@ public sealed class ValidationDelayTests
     {
         var policy = ReleasePolicyDefaults.Create() with { SuccessCriteria = ReleasePolicyDefaults.Create().SuccessCriteria with { ValidationDelay = TimeSpan.Zero } };
 
-        Assert.Empty(ReleasePolicyValidator.Validate(policy));
+        Assert.Empty(PolicyFileValidator.Validate(policy));
     }
 }

@@ -110,14 +110,14 @@ public class WaiverRolesAndAuditPolicyTests
     }
 
     [Fact]
-    public void Validate_WaivableItemWithoutWaiverRolesOrNoReaderRoles_NamesEachPath()
+    public void FromPolicy_WaivableItemWithoutWaiverRolesOrNoReaderRoles_SchemaNamesEachPath()
     {
         var gates = Default.QualityGates.ToDictionary(g => g.Key, g => g.Value with
         {
             Items = g.Value.Items.Select(i => i.Id == "backup" ? i with { WaiverRoles = [] } : i).ToArray(),
         });
 
-        var errors = ReleasePolicyValidator.Validate(Default with { QualityGates = gates, Audit = new AuditPolicy { ReaderRoles = [] } });
+        var errors = ReleasePolicyLoader.FromPolicy(Default with { QualityGates = gates, Audit = new AuditPolicy { ReaderRoles = [] } }, "code").Errors;
 
         Assert.Contains(errors, e => e.Path.EndsWith("waiverRoles", StringComparison.Ordinal) && e.Path.Contains("Deployment", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Path.EndsWith("audit.readerRoles", StringComparison.Ordinal));

@@ -7,7 +7,14 @@ using ReleaseManagement.Orchestration;
 namespace ReleaseFunctions.Functions;
 
 /// <summary>HTTP triggers that list releases and steer a running one (release control): bind, call the shared handler, return.</summary>
-public sealed class ReleaseControlApi(ReleaseHandlers releases, ReleaseControlHandlers control)
+public sealed class ReleaseControlApi(
+    ReleaseHandlers releases,
+    CancelHandler cancel,
+    RescheduleHandler reschedule,
+    MilestoneHandler milestones,
+    EvidenceHandler evidence,
+    RollbackHandler rollback,
+    OutageDecisionHandler outage)
 {
     [Function(FunctionNames.ListReleases)]
     public Task<IResult> List(
@@ -21,7 +28,7 @@ public sealed class ReleaseControlApi(ReleaseHandlers releases, ReleaseControlHa
         string id,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
-        await control.CancelAsync(id, request, durable, cancellationToken);
+        await cancel.CancelAsync(id, request, durable, cancellationToken);
 
     [Function(FunctionNames.RescheduleRelease)]
     public async Task<IResult> Reschedule(
@@ -29,7 +36,7 @@ public sealed class ReleaseControlApi(ReleaseHandlers releases, ReleaseControlHa
         string id,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
-        await control.RescheduleAsync(id, request, durable, cancellationToken);
+        await reschedule.RescheduleAsync(id, request, durable, cancellationToken);
 
     [Function(FunctionNames.RecordMilestone)]
     public async Task<IResult> Milestone(
@@ -38,7 +45,7 @@ public sealed class ReleaseControlApi(ReleaseHandlers releases, ReleaseControlHa
         string name,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
-        await control.MilestoneAsync(id, name, request, durable, cancellationToken);
+        await milestones.MilestoneAsync(id, name, request, durable, cancellationToken);
 
     [Function(FunctionNames.RecordEvidence)]
     public async Task<IResult> Evidence(
@@ -46,7 +53,7 @@ public sealed class ReleaseControlApi(ReleaseHandlers releases, ReleaseControlHa
         string id,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
-        await control.EvidenceAsync(id, request, durable, cancellationToken);
+        await evidence.EvidenceAsync(id, request, durable, cancellationToken);
 
     [Function(FunctionNames.RollbackRelease)]
     public async Task<IResult> Rollback(
@@ -54,7 +61,7 @@ public sealed class ReleaseControlApi(ReleaseHandlers releases, ReleaseControlHa
         string id,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
-        await control.RollbackAsync(id, request, durable, cancellationToken);
+        await rollback.RollbackAsync(id, request, durable, cancellationToken);
 
     [Function(FunctionNames.RetryReleaseEffect)]
     public async Task<IResult> Retry(
@@ -62,7 +69,7 @@ public sealed class ReleaseControlApi(ReleaseHandlers releases, ReleaseControlHa
         string id,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
-        await control.OutageDecisionAsync(id, OutageAction.Retry, request, durable, cancellationToken);
+        await outage.OutageDecisionAsync(id, OutageAction.Retry, request, durable, cancellationToken);
 
     [Function(FunctionNames.SkipReleaseEffect)]
     public async Task<IResult> Skip(
@@ -70,5 +77,5 @@ public sealed class ReleaseControlApi(ReleaseHandlers releases, ReleaseControlHa
         string id,
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
-        await control.OutageDecisionAsync(id, OutageAction.Skip, request, durable, cancellationToken);
+        await outage.OutageDecisionAsync(id, OutageAction.Skip, request, durable, cancellationToken);
 }

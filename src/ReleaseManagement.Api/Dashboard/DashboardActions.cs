@@ -44,11 +44,17 @@ public sealed record ActionOutcome(int StatusCode, string Heading, string Messag
 /// In Azure (<c>Approvals:RequireSignedInApprover</c>) acting needs a sign-in, and milestones, evidence, rescheduling and
 /// cancelling need a release manager of the release (403 otherwise); an attestation or a waiver is the signed-in person's
 /// word, and the API's handler checks that they may give it. Then each goes through the API route's own handler
-/// (<see cref="ReleaseControlHandlers"/>: the same validation, running check, role checks and event), so the page and the
+/// (<see cref="MilestoneHandler"/>, <see cref="EvidenceHandler"/>, <see cref="RescheduleHandler"/>, <see cref="CancelHandler"/>,
+/// <see cref="RollbackHandler"/>: the same validation, running check, role checks and event), so the page and the
 /// API follow the same rules; nothing is stored unless that handler accepts it.
 /// </summary>
 public sealed class DashboardActions(
-    ReleaseControlHandlers control, IReleaseStore releases, IOptions<ApprovalOptions> approvals, ReleasePolicy policy, TimeProvider time)
+    MilestoneHandler milestones,
+    EvidenceHandler evidence,
+    RescheduleHandler reschedule,
+    CancelHandler cancel,
+    RollbackHandler rollback,
+    IReleaseStore releases, IOptions<ApprovalOptions> approvals, ReleasePolicy policy, TimeProvider time)
 {
     public const string FormField = "form";
     public const long MaxFormBytes = 8 * 1024;
@@ -65,7 +71,7 @@ public sealed class DashboardActions(
     /// <summary><c>POST /api/dashboard/releases/{id}/milestones</c>.</summary>
     public Task<ActionOutcome> RecordMilestoneAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
         ActAsync(releaseId, request, _ => ReleaseForms.Milestone, async (form, by) =>
-            (await control.RecordMilestoneAsync(releaseId, form.Text("milestone") ?? "", new MilestoneBody(by, form.Text("note")), durable, cancellationToken,
+            (await milestones.RecordMilestoneAsync(releaseId, form.Text("milestone") ?? "", new MilestoneBody(by, form.Text("note")), durable, cancellationToken,
                 AuditOrigin.From(form.Request, AuditChannels.Page))).Result,
             cancellationToken);
 
@@ -91,14 +97,14 @@ public sealed class DashboardActions(
                     form.Text("note"));
                 return errors.Count > 0
                     ? Problems.Validation(errors, "The form could not be read.")
-                    : (await control.RecordEvidenceAsync(releaseId, body, form.Request, durable, cancellationToken, AuditChannels.Page)).Result;
+                    : (await evidence.RecordEvidenceAsync(releaseId, body, form.Request, durable, cancellationToken, AuditChannels.Page)).Result;
             },
             cancellationToken);
 
     /// <summary><c>POST /api/dashboard/releases/{id}/reschedule</c>.</summary>
     public Task<ActionOutcome> RescheduleAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
         ActAsync(releaseId, request, _ => ReleaseForms.Reschedule, async (form, by) =>
-            (await control.SubmitRescheduleAsync(releaseId, new RescheduleBody(form.Text("targetDate"), by, form.Text("reason")),
+            (await reschedule.SubmitRescheduleAsync(releaseId, new RescheduleBody(form.Text("targetDate"), by, form.Text("reason")),
                 AuditOrigin.From(form.Request, AuditChannels.Page), durable, cancellationToken)).Result,
             cancellationToken);
 
@@ -107,7 +113,7 @@ public sealed class DashboardActions(
         ActAsync(releaseId, request, _ => ReleaseForms.Cancel, async (form, by) =>
             form.Text("confirm") != ReleaseForms.Confirmed
                 ? Problems.Validation(new Dictionary<string, string[]> { ["confirm"] = ["Tick the box to confirm that the release is to be cancelled."] }, "Not confirmed.")
-                : (await control.SubmitCancelAsync(releaseId, new CancelBody(form.Text("reason"), by), AuditOrigin.From(form.Request, AuditChannels.Page), durable, cancellationToken)).Result,
+                : (await cancel.SubmitCancelAsync(releaseId, new CancelBody(form.Text("reason"), by), AuditOrigin.From(form.Request, AuditChannels.Page), durable, cancellationToken)).Result,
             cancellationToken);
 
     /// <summary><c>POST /api/dashboard/releases/{id}/rollback</c>: only with the form's confirmation box ticked.</summary>
@@ -115,7 +121,7 @@ public sealed class DashboardActions(
         ActAsync(releaseId, request, _ => ReleaseForms.Rollback, async (form, by) =>
             form.Text("confirm") != ReleaseForms.Confirmed
                 ? Problems.Validation(new Dictionary<string, string[]> { ["confirm"] = ["Tick the box to confirm that the deployment is to be rolled back."] }, "Not confirmed.")
-                : (await control.RequestRollbackAsync(releaseId, new RollbackBody(by, form.Text("reason"), form.Text("environment")),
+                : (await rollback.RequestRollbackAsync(releaseId, new RollbackBody(by, form.Text("reason"), form.Text("environment")),
                     AppServicePrincipal.From(request), AuditOrigin.From(form.Request, AuditChannels.Page), durable, cancellationToken)).Result,
             cancellationToken);
 
@@ -184,9 +190,7 @@ public sealed class DashboardActions(
     private async Task<bool> IsReleaseManagerAsync(string releaseId, string person, CancellationToken cancellationToken)
     {
         var record = await releases.GetAsync(releaseId, cancellationToken);
-        var managers = record is null ? [] : ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers)
-            .GetValueOrDefault(PolicyRoles.ReleaseManager, []);
-        return managers.Contains(person, StringComparer.OrdinalIgnoreCase);
+        return record is not null && ReleaseManagerEntitlement.Allows(policy, record.Request, person);
     }
 
     private static string Describe(Microsoft.AspNetCore.Mvc.ProblemDetails problem) =>

@@ -1,6 +1,5 @@
 using Azure.Data.Tables;
 using ReleaseManagement.Azure.Events;
-using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 
 namespace ReleaseManagement.Azure.Metrics;
@@ -51,10 +50,11 @@ public sealed class TableReleaseHealthStore(TableClient table) : IReleaseHealthS
                 D(e.GetDouble("BaselineAvailabilityPercent")), e.GetInt64("BaselineExceptionCount"));
             var (at, partial, error) = (e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.GetBoolean("Partial") ?? false, e.GetString("Error"));
             IReadOnlyList<string> breaches = e.GetString("Breaches") is { Length: > 0 } br ? br.Split('\n') : [];
-            // A row stored before verdicts were is judged from its values (never healthy without data).
-            var verdict = Enum.TryParse<HealthVerdict>(e.GetString("Verdict"), out var v)
+            // Every row is stored with its verdict (AddAsync): a row without one is not this store's, and is refused loudly.
+            var verdict = Enum.TryParse<HealthVerdict>(e.GetString("Verdict"), ignoreCase: false, out var v) && Enum.IsDefined(v)
                 ? v
-                : HealthVerdicts.Of(breaches, new HealthReading(releaseId, at, [health], partial, error), health.System);
+                : throw new InvalidDataException(
+                    $"Table {table.Name}: row '{e.PartitionKey}/{e.RowKey}' has no valid Verdict ('{e.GetString("Verdict")}'); every health row is stored with its verdict.");
             list.Add(new StoredHealth(releaseId, at, health, partial, error, breaches, verdict));
         }
 

@@ -13,7 +13,7 @@ namespace ReleaseManagement.Azure.Notices;
 public static class ChannelMessages
 {
     /// <summary>The CloudEvents type of a posted notice, in the style of the release events (<see cref="ReleaseEvent.TypePrefix"/>).</summary>
-    public const string NoticeEventType = ReleaseEvent.TypePrefix + "notice.posted." + ReleaseEvent.Version;
+    public const string NoticeEventType = ReleaseEvent.TypePrefix + "notice.posted." + ReleaseEvent.TypeVersion;
 
     public const string AdaptiveCardContentType = "application/vnd.microsoft.card.adaptive";
 

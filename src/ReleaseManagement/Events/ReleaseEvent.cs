@@ -16,7 +16,9 @@ public sealed record ReleaseEvent(
     IReadOnlyDictionary<string, string> Data)
 {
     public const string TypePrefix = "dev.cdeventsx.releasefunctions-";
-    public const string Version = "0.1.0";
+
+    /// <summary>The version suffix of this app's own event types (<c>...release.started.0.1.0</c>): not a CloudEvents or CDEvents spec version.</summary>
+    public const string TypeVersion = "0.1.0";
 
     /// <summary>The versioned CloudEvents/CDEvents type of a transition.</summary>
     public static string CloudEventType(ReleaseEventType type) => TypePrefix + type switch
@@ -33,7 +35,7 @@ public sealed record ReleaseEvent(
         ReleaseEventType.ApprovalRejected => "approval.rejected",
         ReleaseEventType.ApprovalExpired => "approval.expired",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown release event type."),
-    } + "." + Version;
+    } + "." + TypeVersion;
 
     /// <summary>The CDEvents subject type: <c>releasefunctions-release</c> or <c>releasefunctions-approval</c>.</summary>
     public static string SubjectType(ReleaseEventType type) =>

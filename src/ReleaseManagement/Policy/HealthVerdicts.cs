@@ -32,11 +32,8 @@ public static class HealthVerdicts
             .ToList();
     }
 
-    /// <summary>
-    /// The verdict of one system's values (<paramref name="reading"/> holding that system only). Without
-    /// <paramref name="policy"/> availability is not required (rows stored before verdicts were).
-    /// </summary>
-    public static HealthVerdict Of(IReadOnlyList<string> breaches, HealthReading reading, string system, ReleasePolicy? policy = null) =>
+    /// <summary>The verdict of one system's values (<paramref name="reading"/> holding that system only).</summary>
+    private static HealthVerdict Of(IReadOnlyList<string> breaches, HealthReading reading, string system, ReleasePolicy policy) =>
         breaches.Count > 0 ? HealthVerdict.Breached
         : HealthData.IsMissing(reading, [system], policy) ? HealthVerdict.MissingData
         : HealthVerdict.Healthy;

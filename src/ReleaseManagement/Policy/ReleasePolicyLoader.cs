@@ -14,7 +14,7 @@ public sealed record PolicyLoadResult(ReleasePolicy? Policy, IReadOnlyList<Polic
 
 /// <summary>
 /// Reads the release policy: <c>config/release-policy.json</c> (or the path in the <c>Policy:Path</c> setting, app setting
-/// <c>Policy__Path</c>), checked against <c>config/release-policy.schema.json</c> and then by <see cref="ReleasePolicyValidator"/>.
+/// <c>Policy__Path</c>), checked against <c>config/release-policy.schema.json</c> and then by <see cref="PolicyFileValidator"/>.
 /// When the default file does not exist the built-in defaults apply; a path that was configured explicitly must exist.
 /// </summary>
 public static class ReleasePolicyLoader
@@ -66,10 +66,20 @@ public static class ReleasePolicyLoader
         return Parse(File.ReadAllText(path), path);
     }
 
-    /// <summary>Validates a policy built in code (tests, the built-in defaults).</summary>
+    /// <summary>
+    /// Validates a policy built in code (tests, the built-in defaults) as a policy file is: its JSON form against the schema
+    /// first, then, when that passes, the rules the schema cannot say (<see cref="PolicyFileValidator"/>).
+    /// </summary>
     public static PolicyLoadResult FromPolicy(ReleasePolicy policy, string source)
     {
-        var errors = ReleasePolicyValidator.Validate(policy);
+        ArgumentNullException.ThrowIfNull(policy);
+        var schemaErrors = SchemaErrors(JsonSerializer.SerializeToElement(policy, PolicyJson.Options));
+        return schemaErrors.Count > 0 ? new PolicyLoadResult(null, schemaErrors, source) : CheckRules(policy, source);
+    }
+
+    private static PolicyLoadResult CheckRules(ReleasePolicy policy, string source)
+    {
+        var errors = PolicyFileValidator.Validate(policy);
         return new PolicyLoadResult(errors.Count == 0 ? policy : null, errors, source);
     }
 
@@ -110,7 +120,7 @@ public static class ReleasePolicyLoader
                 return Failed(source, new PolicyError(PolicyPath.Root, "The policy must be a JSON object."));
             }
 
-            return FromPolicy(policy, source);
+            return CheckRules(policy, source);
         }
     }
 
@@ -171,12 +181,13 @@ public static class ReleasePolicyLoader
             _ when schemaLocation.Contains("/$defs/person", StringComparison.Ordinal) => "an email address",
             _ when schemaLocation.Contains("/$defs/date", StringComparison.Ordinal) => "a date yyyy-MM-dd",
             _ when schemaLocation.Contains("/$defs/timeOfDay", StringComparison.Ordinal) => "a time of day HH:mm or HH:mm:ss",
+            _ when schemaLocation.Contains("/$defs/name", StringComparison.Ordinal) => "a name (it must not be empty or blank)",
             _ => null,
         };
         return keyword switch
         {
             "" or "false" => "Not a property of the policy (check the spelling against config/release-policy.schema.json).",
-            "pattern" when form is not null => $"{value} is not {form}.",
+            "pattern" or "minLength" when form is not null => $"{value} is not {form}.",
             "pattern" => $"{value} does not have the required form: {message}.",
             "enum" => $"{value} is not one of the allowed values.",
             _ => value is null || value.StartsWith('{') || value.StartsWith('[') ? message : $"{message} (the value is {Shorten(value)}).",

@@ -2,17 +2,27 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Audit;
 using ReleaseManagement.Events;
+using ReleaseManagement.Orchestration;
 using ReleaseManagement.Policy;
+using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api;
 
-/// <summary>The rollback on demand (issue 13, point 4).</summary>
-public sealed partial class ReleaseControlHandlers
+/// <summary>The rollback on demand (issue 13, point 4): a release manager rolls a deployed environment of a running release back.</summary>
+public sealed partial class RollbackHandler(
+    IReleaseStore releases,
+    IPipelineEventStore events,
+    ReleasePolicy policy,
+    IOptions<ApprovalOptions> approvalOptions,
+    TimeProvider time,
+    ILogger<RollbackHandler> log,
+    AuditRecorder audit)
 {
     /// <summary>
     /// <c>POST /api/releases/{id}/rollback</c> <c>{by, reason, environment?}</c>: by a release manager of the release
@@ -48,14 +58,14 @@ public sealed partial class ReleaseControlHandlers
         }
 
         var standing = await RunningRelease.CheckAsync(releases, durable, releaseId, cancellationToken);
-        if (NotRunning(standing) is { } refusal)
+        if (RunningRelease.Refusal(standing) is { } refusal)
         {
             return refusal;
         }
 
         var rollback = validation.Value!;
         var record = standing.Record!;
-        if (NotAReleaseManager(record, rollback.By, principal, "rollback") is { } forbidden)
+        if (ReleaseManagerCheck.Refusal(policy, approvalOptions.Value, record, rollback.By, principal, "rollback", log) is { } forbidden)
         {
             return forbidden;
         }
@@ -68,8 +78,9 @@ public sealed partial class ReleaseControlHandlers
         }
 
         var name = target.ToString().ToLowerInvariant();
-        await AuditAsync(origin, releaseId, AuditActions.Rollback, rollback.By, $"Rollback of {name} requested: {rollback.Reason}", "deployment (rollback on demand: release-manager)",
-            new() { ["environment"] = name, ["reason"] = rollback.Reason }, rollback.At, cancellationToken);
+        await audit.RecordAsync(origin, releaseId, AuditActions.Rollback, rollback.By, $"Rollback of {name} requested: {rollback.Reason}",
+            "deployment (rollback on demand: release-manager)", data: new Dictionary<string, string> { ["environment"] = name, ["reason"] = rollback.Reason },
+            at: rollback.At, cancellationToken: cancellationToken);
         await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Rollback, rollback with { Environment = target }, cancellationToken);
         LogRollback(log, releaseId, name, rollback.By);
         var location = ReleaseHandlers.StatusUri(releaseId);

@@ -3,18 +3,26 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Audit;
 using ReleaseManagement.Events;
 using ReleaseManagement.Orchestration;
 using ReleaseManagement.Policy;
+using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api;
 
 /// <summary>Retry now and skip of the effect a release waits on while its dependency is down (issue 25, point 1).</summary>
-public sealed partial class ReleaseControlHandlers
+public sealed partial class OutageDecisionHandler(
+    IReleaseStore releases,
+    ReleasePolicy policy,
+    IOptions<ApprovalOptions> approvalOptions,
+    TimeProvider time,
+    ILogger<OutageDecisionHandler> log,
+    AuditRecorder audit)
 {
     /// <summary>
     /// <c>POST /api/releases/{id}/retry</c> and <c>/skip</c> <c>{by, reason?}</c>: by a release manager of the release (403
@@ -38,13 +46,13 @@ public sealed partial class ReleaseControlHandlers
         }
 
         var standing = await RunningRelease.CheckAsync(releases, durable, releaseId, cancellationToken);
-        if (NotRunning(standing) is { } refusal)
+        if (RunningRelease.Refusal(standing) is { } refusal)
         {
             return refusal;
         }
 
         var decision = validation.Value!;
-        if (NotAReleaseManager(standing.Record!, decision.By, AppServicePrincipal.From(request), Verb(action)) is { } forbidden)
+        if (ReleaseManagerCheck.Refusal(policy, approvalOptions.Value, standing.Record!, decision.By, AppServicePrincipal.From(request), Verb(action), log) is { } forbidden)
         {
             return forbidden;
         }
@@ -65,9 +73,10 @@ public sealed partial class ReleaseControlHandlers
             return Problems.Conflict("Not yet.", $"Release '{releaseId}' waits on the {outage.Dependency} since {outage.Since:u}: it may be skipped only past resilience.maxOutage ({policy.Resilience.MaxOutage}).");
         }
 
-        await AuditAsync(AuditOrigin.From(request), releaseId, action == OutageAction.Skip ? AuditActions.Skip : AuditActions.Retry, decision.By,
+        await audit.RecordAsync(AuditOrigin.From(request), releaseId, action == OutageAction.Skip ? AuditActions.Skip : AuditActions.Retry, decision.By,
             $"{(action == OutageAction.Skip ? "Skip" : "Retry")} of {outage.Effect} requested (the {outage.Dependency} unavailable since {outage.Since:u})" + (decision.Reason is { } r ? $": {r}" : "."),
-            "resilience.maxOutage", new() { ["dependency"] = outage.Dependency, ["effect"] = outage.Effect }, decision.At, cancellationToken);
+            "resilience.maxOutage", data: new Dictionary<string, string> { ["dependency"] = outage.Dependency, ["effect"] = outage.Effect },
+            at: decision.At, cancellationToken: cancellationToken);
         await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Outage, decision, cancellationToken);
         LogOutageDecision(log, releaseId, action, outage.Effect, decision.By);
         var location = ReleaseHandlers.StatusUri(releaseId);
@@ -92,44 +101,10 @@ public sealed partial class ReleaseControlHandlers
         }
     }
 
-    /// <summary>
-    /// Null when <paramref name="by"/> is a release manager of the release (and, with sign-in required, the signed-in
-    /// user); else the 403 that says why. The rollback and the outage decisions share it.
-    /// </summary>
-    private ProblemHttpResult? NotAReleaseManager(ReleaseRecord record, string by, AppServicePrincipal? principal, string what)
-    {
-        if (approvalOptions.Value.RequireSignedInApprover)
-        {
-            if (principal is null)
-            {
-                return Problems.Forbidden("Sign-in required.", $"A {what} needs a signed-in user (App Service authentication).");
-            }
-
-            if (!principal.Is(by))
-            {
-                return Problems.Forbidden("Not the person named.", "The signed-in user is not the person named in 'by'.");
-            }
-        }
-
-        var managers = ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers).GetValueOrDefault(PolicyRoles.ReleaseManager, []);
-        if (managers.Contains(by, StringComparer.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        LogRefusedControl(log, record.Request.Id, what, by);
-        return Problems.Forbidden(
-            "Not a release manager of this release.",
-            $"{by} does not hold the {PolicyRoles.ReleaseManager} role for release '{record.Request.Id}'; only a release manager may {what} it.");
-    }
-
     private static string Verb(OutageAction action) => action == OutageAction.Skip ? "skip" : "retry";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Release {ReleaseId}: {Action} of {Effect} requested by {By}")]
     private static partial void LogOutageDecision(ILogger logger, string releaseId, OutageAction action, string effect, string by);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Release {ReleaseId}: {What} refused, {By} is not one of its release managers")]
-    private static partial void LogRefusedControl(ILogger logger, string releaseId, string what, string by);
 }
 
 /// <summary>The answer to an accepted retry or skip.</summary>

@@ -1,0 +1,114 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using ReleaseManagement.Api.Audit;
+using ReleaseManagement.Audit;
+using ReleaseManagement.Events;
+using ReleaseManagement.Orchestration;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
+
+namespace ReleaseManagement.Api;
+
+/// <summary>
+/// <c>PATCH /api/releases/{id}</c>: moves a running release to a new target production date, checked as if the release
+/// were requested now with that date (planning horizon, production window, cadence, conflicts). The input is checked
+/// completely first (400, 404, 409 change nothing); then the move is audited and raised, the warnings for the new date
+/// are written and the releases of the old window lose the conflict.
+/// </summary>
+public sealed partial class RescheduleHandler(
+    IReleaseStore releases,
+    ReleasePolicy policy,
+    TimeProvider time,
+    ILogger<RescheduleHandler> log,
+    AuditRecorder audit)
+{
+    /// <summary>
+    /// <c>PATCH /api/releases/{id}</c>: a new target production date, checked against the policy as if the release were
+    /// requested now with that date (planning horizon, production window); 202 when raised to the running release.
+    /// </summary>
+    public async Task<Results<Accepted<RescheduleAccepted>, ProblemHttpResult>> RescheduleAsync(
+        string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var (body, problem) = await ApiJson.ReadAsync<RescheduleBody>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return await SubmitRescheduleAsync(releaseId, body, AuditOrigin.From(request), durable, cancellationToken);
+    }
+
+    /// <summary>A reschedule once its body is read (the reschedule route and the dashboard's form both end here).</summary>
+    public async Task<Results<Accepted<RescheduleAccepted>, ProblemHttpResult>> SubmitRescheduleAsync(
+        string releaseId, RescheduleBody? body, AuditOrigin origin, DurableTaskClient durable, CancellationToken cancellationToken)
+    {
+        var validation = RescheduleRequestValidator.Validate(body, time.GetUtcNow());
+        if (!validation.IsValid)
+        {
+            return Problems.Validation(validation.Errors, "The reschedule request is invalid.");
+        }
+
+        var standing = await RunningRelease.CheckAsync(releases, durable, releaseId, cancellationToken);
+        if (RunningRelease.Refusal(standing) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var reschedule = validation.Value!;
+        var previous = standing.Record!.Request;
+        var check = RescheduleRequestValidator.CheckPolicy(policy, previous, reschedule);
+        if (!check.IsValid)
+        {
+            return Problems.Validation(check.Errors, "The new target date does not meet the release policy.");
+        }
+
+        // The cadence and conflict rules for the new date, as for a new request (the release itself is not counted).
+        var admission = new AdmissionWriter(releases, policy);
+        var moved = previous with { TargetDate = reschedule.TargetDate };
+        var neighbours = await admission.NeighboursAsync(moved, cancellationToken);
+        var admissionCheck = ReleaseAdmission.Check(policy, moved, neighbours);
+        if (admissionCheck.FrequencyRule == FrequencyRule.RequireApproval)
+        {
+            // A running release's plan approval is not asked again: over the cadence it carries the warning only.
+            admissionCheck = admissionCheck with { FrequencyRule = FrequencyRule.Warn };
+        }
+
+        if (admissionCheck.Refused)
+        {
+            return Problems.Admission(admissionCheck, "The new target date collides with other releases.");
+        }
+
+        var dates = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["from"] = previous.TargetDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["to"] = reschedule.TargetDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+        if (reschedule.Reason is { } why)
+        {
+            dates["reason"] = why;
+        }
+
+        await audit.RecordAsync(origin, releaseId, AuditActions.Reschedule, reschedule.By,
+            $"Target date moved from {dates["from"]} to {dates["to"]}.", $"releaseTypes.{previous.Type}.planningHorizon, releaseWindows",
+            data: dates, at: reschedule.At, cancellationToken: cancellationToken);
+        await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Reschedule, reschedule, cancellationToken);
+
+        // Warnings for the new date (set, replaced or cleared), then the releases of the old window lose the conflict.
+        // A release manager added to the plan approval at the request stays; a reschedule adds none to a running release.
+        await admission.WarnAsync(admissionCheck, standing.Record!.Phase, neighbours, standing.Record!, replace: true, reschedule.At, cancellationToken);
+        await admission.LiftConflictsAsync(
+            standing.Record!, await admission.NeighboursAsync(previous, cancellationToken), reschedule.TargetDate, reschedule.At, cancellationToken);
+        LogReschedule(log, releaseId, previous.TargetDate, reschedule.TargetDate, reschedule.By);
+        var location = ReleaseHandlers.StatusUri(releaseId);
+        return TypedResults.Accepted(
+            location,
+            new RescheduleAccepted(releaseId, reschedule.TargetDate, previous.TargetDate, reschedule.By, reschedule.At, reschedule.Reason, location));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Release {ReleaseId} rescheduled from {From} to {To} by {By}")]
+    private static partial void LogReschedule(ILogger logger, string releaseId, DateOnly from, DateOnly to, string by);
+}

@@ -1,0 +1,32 @@
+namespace ReleaseManagement.Policy.Validation;
+
+/// <summary><c>riskMatrix</c>: all nine cells once each.</summary>
+internal sealed class RiskMatrixRules(PolicyErrors errors)
+{
+    public void Check(ReleasePolicy policy) => Risk(policy.RiskMatrix, PolicyPath.Root.Property("riskMatrix"));
+
+    private void Risk(RiskMatrix matrix, string path)
+    {
+        var cells = path.Property("cells");
+        var seen = new HashSet<(RiskRating, RiskRating)>();
+        for (var i = 0; i < matrix.Cells.Count; i++)
+        {
+            var c = matrix.Cells[i];
+            if (!seen.Add((c.Impact, c.Probability)))
+            {
+                errors.Add(cells.Index(i), $"Impact {c.Impact} and probability {c.Probability} appear twice.");
+            }
+        }
+
+        foreach (var impact in Enum.GetValues<RiskRating>())
+        {
+            foreach (var probability in Enum.GetValues<RiskRating>())
+            {
+                if (!seen.Contains((impact, probability)))
+                {
+                    errors.Add(cells, $"The cell for impact {impact} and probability {probability} is missing: the matrix needs all nine.");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace ReleaseManagement.Policy.Validation;
+
+/// <summary><c>systems</c>: each named once (case-insensitively, which the schema cannot say), with well-formed approvers and audiences.</summary>
+internal sealed class SystemRules(PolicyErrors errors)
+{
+    public void Check(ReleasePolicy policy) => Systems(policy, PolicyPath.Root.Property("systems"));
+
+    private void Systems(ReleasePolicy policy, string path)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, system) in policy.Systems)
+        {
+            var at = path.Property(name);
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                errors.Add(at, "A system name must not be empty.");
+            }
+            else if (!seen.Add(name.Trim()))
+            {
+                errors.Add(at, $"'{name}' is named twice (names are matched case-insensitively).");
+            }
+
+            new ApproverRules(errors).RoleMap(system.Approvers, at.Property("approvers"));
+            new AudienceRules(errors).AudienceMap(system.Audiences, at.Property("audiences"));
+        }
+    }
+}
