@@ -9,9 +9,9 @@ namespace ReleaseManagement.Azure.Tables;
 
 /// <summary>
 /// Releases in table <c>Releases</c>, one partition per release (partition key = release id): the row "release" holds the
-/// request and its projected standing, rows "timeline-NNNNNN" its timeline. Creation is a conditional insert (the id is
-/// the guard against duplicates); status updates are merges and timeline rows upserts keyed by sequence, so a retried
-/// update leaves the same rows.
+/// request, the hash of the policy it runs under (written at creation only) and its projected standing, rows
+/// "timeline-NNNNNN" its timeline. Creation is a conditional insert (the id is the guard against duplicates); status
+/// updates are merges and timeline rows upserts keyed by sequence, so a retried update leaves the same rows.
 /// </summary>
 public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStore
 {
@@ -297,6 +297,7 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
         ["Status"] = record.Status.ToString(),
         ["StatusReason"] = record.StatusReason,
         ["UpdatedAt"] = record.UpdatedAt,
+        ["PolicyHash"] = record.PolicyHash,
     };
 
     internal static ReleaseRecord FromEntity(TableEntity e)
@@ -327,6 +328,7 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
             e.GetString("Gates") is { } gates ? JsonSerializer.Deserialize<GateItemStatus[]>(gates) : null,
             e.GetString("PendingApprovals") is { } pending ? JsonSerializer.Deserialize<PendingApproval[]>(pending) : null,
             e.GetString("Risk"),
-            ReadWarnings(e));
+            ReadWarnings(e),
+            e.GetString("PolicyHash"));
     }
 }
