@@ -93,6 +93,16 @@ resource auditCheckpointsRetention 'Microsoft.Storage/storageAccounts/blobServic
   }
 }
 
+// Policy snapshots (docs/architecture.md, "Which policy applies"): the policy each release was requested under, one
+// write-once blob per policy named by its SHA-256. The app creates the container too; declared here so it is not left to it.
+resource policySnapshotsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: 'policy-snapshots'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 output id string = account.id
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob

@@ -23,7 +23,8 @@ public sealed partial class ReleaseHandlers(
     IOptions<ReleaseOptions> options,
     ILogger<ReleaseHandlers> log,
     ReleasePolicy policy,
-    AuditRecorder audit)
+    AuditRecorder audit,
+    ReleasePolicies policies)
 {
     /// <summary>Every status a started instance can have: starting an id again while any of these holds is refused.</summary>
     private static readonly OrchestrationRuntimeStatus[] AllStatuses =
@@ -73,7 +74,11 @@ public sealed partial class ReleaseHandlers(
             return Problems.Validation(missing, "The release request does not meet the release policy.");
         }
 
-        var record = new ReleaseRecord(release, now, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", now);
+        // The policy's snapshot is kept before the record names it (write-once by hash: a retry, or another release requested
+        // under the same policy, saves nothing new), so a stored record never names a policy that cannot be read back.
+        var snapshot = await policies.CaptureAsync(cancellationToken);
+        var record = new ReleaseRecord(release, now, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", now, PolicyHash: snapshot.Hash);
+        var runsUnder = policy;
         if (!await store.TryCreateAsync(record, cancellationToken))
         {
             // The id is taken. The one case that is not a conflict: the same request was stored but its orchestration
@@ -85,14 +90,17 @@ public sealed partial class ReleaseHandlers(
             }
 
             LogResuming(log, release.Id);
+
+            // The release runs under the policy its record names (the one it was requested under), as its views show it.
+            runsUnder = await policies.ForAsync(stored, cancellationToken);
         }
 
         // Before the orchestration starts: its status updates keep warnings they do not name (WarningSet).
         await admission.WarnAsync(check, ReleasePhase.Submitted, neighbours, record, replace: false, now, cancellationToken);
         var warnings = check.Warnings(now);
-        await AuditRequestAsync(request, release, now, cancellationToken);
+        await AuditRequestAsync(request, release, runsUnder, now, cancellationToken);
         var input = new ReleaseOrchestrationInput(
-            release, PolicyJson.Serialize(policy, indented: false), ReleaseOrchestrator.CurrentVersion, options.Value.ToTimings(),
+            release, PolicyJson.Serialize(runsUnder, indented: false), ReleaseOrchestrator.CurrentVersion, options.Value.ToTimings(),
             check.ExtraPlanApprovalRoles.Count > 0 ? check.ExtraPlanApprovalRoles : null,
             warnings.Count > 0 ? warnings : null);
         try
@@ -182,12 +190,13 @@ public sealed partial class ReleaseHandlers(
 
     /// <summary>
     /// The first two rows of the release's audit trail: the request, and the policy it runs under (the orchestration captures
-    /// this same policy) as canonical JSON with its SHA-256. Keyed, so a resumed request adds neither twice.
+    /// this same policy, and the release record names its snapshot by the same hash) as canonical JSON with its SHA-256.
+    /// Keyed, so a resumed request adds neither twice.
     /// </summary>
-    private async Task AuditRequestAsync(HttpRequest request, ReleaseRequest release, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task AuditRequestAsync(HttpRequest request, ReleaseRequest release, ReleasePolicy runsUnder, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var origin = AuditOrigin.From(request);
-        var policyHash = CanonicalJson.PolicyHash(policy);
+        var policyHash = CanonicalJson.PolicyHash(runsUnder);
         var by = string.IsNullOrWhiteSpace(release.RequestedBy) ? "(requester not named)" : release.RequestedBy;
         var target = release.TargetDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         await audit.RecordAsync(origin, release.Id, AuditActions.Request, by, $"{release.Type} release '{release.Title}' requested for {target}.",
@@ -203,7 +212,7 @@ public sealed partial class ReleaseHandlers(
             now,
             cancellationToken);
         await audit.RecordAsync(origin, release.Id, AuditActions.Policy, AuditEntry.System, $"Policy captured at start (SHA-256 {policyHash}).", null, "policy",
-            new Dictionary<string, string>(StringComparer.Ordinal) { [AuditView.PolicyHashKey] = policyHash, [AuditView.PolicyKey] = CanonicalJson.Of(policy) },
+            new Dictionary<string, string>(StringComparer.Ordinal) { [AuditView.PolicyHashKey] = policyHash, [AuditView.PolicyKey] = CanonicalJson.Of(runsUnder) },
             now,
             cancellationToken);
     }

@@ -15,9 +15,8 @@ public sealed class NoticeChannelSummaryTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
 
-    private static NoticeChannelSummary Summary(ReleasePolicy policy) => new(
+    private static NoticeChannelSummary Summary() => new(
         new NoticeTemplateStore(Options.Create(new CommunicationsOptions())),
-        policy,
         Options.Create(new ApprovalOptions { PublicBaseUrl = "https://releases.example.com" }));
 
     [Fact]
@@ -33,7 +32,7 @@ public sealed class NoticeChannelSummaryTests
             Webhooks = ["team-chat"],
         };
 
-        var summary = Summary(ReleasePolicyDefaults.Create()).Summarize(new NoticeContext(notice, record, [], []));
+        var summary = Summary().Summarize(new NoticeContext(notice, record, [], [], ReleasePolicyDefaults.Create()));
 
         Assert.Equal("2026.12.1/rescheduled@2026-12-15", summary.Id);
         Assert.Equal("[2026.12.1] Release rescheduled: December <Billing> moves from 2026-12-08 to 2026-12-15", summary.Title);
@@ -54,7 +53,7 @@ public sealed class NoticeChannelSummaryTests
             Webhooks = ["ops"],
         };
 
-        var summary = Summary(ReleasePolicyDefaults.Create()).Summarize(new NoticeContext(notice, null, [], []));
+        var summary = Summary().Summarize(new NoticeContext(notice, null, [], [], ReleasePolicyDefaults.Create()));
 
         Assert.Equal("[2026.12.2] Emergency review due", summary.Title);
         Assert.Equal("Review the hotfix by Friday.", summary.Text);

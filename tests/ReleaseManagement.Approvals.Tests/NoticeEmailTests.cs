@@ -27,7 +27,6 @@ public sealed class NoticeEmailTests(SmtpApprovalSystem system)
 
     private static NoticeComposer Composer(string templatesPath = "") => new(
         new NoticeTemplateStore(Options.Create(new CommunicationsOptions { TemplatesPath = templatesPath })),
-        ReleasePolicyDefaults.Create(),
         Options.Create(new ApprovalOptions { PublicBaseUrl = "https://releases.example.com" }),
         Options.Create(new EmailOptions { From = "Release Management <releases@example.com>" }));
 
@@ -49,7 +48,7 @@ public sealed class NoticeEmailTests(SmtpApprovalSystem system)
         {
             Template = template, Description = "Post-deployment status report", AttachNotes = notes, AttachInvite = invite, Facts = facts,
         };
-        return new NoticeContext(notice, record, timeline, events);
+        return new NoticeContext(notice, record, timeline, events, ReleasePolicyDefaults.Create());
     }
 
     [Fact]

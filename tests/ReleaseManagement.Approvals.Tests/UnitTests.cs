@@ -136,8 +136,8 @@ public sealed class NoticeModelApprovalPlanTests
     private static List<string> PlanApprovers(ReleaseRecord record)
     {
         var policy = ReleaseManagement.Policy.ReleasePolicyDefaults.Create();
-        var context = new NoticeContext(new ReleaseManagement.Activities.ReleaseNotice(record.Request.Id, "planning", "Planned", "Planned", []), record, [], []);
-        var model = NoticeModel.Build(context, policy, "https://releases.example.com");
+        var context = new NoticeContext(new ReleaseManagement.Activities.ReleaseNotice(record.Request.Id, "planning", "Planned", "Planned", []), record, [], [], policy);
+        var model = NoticeModel.Build(context, "https://releases.example.com");
         return ((IEnumerable<Dictionary<string, object>>)model["planApprovers"]).Select(r => (string)r["role"]).ToList();
     }
 

@@ -12,7 +12,7 @@ public sealed class CalendarViewTests
     [Fact]
     public void Build_EightWeeksFromThisMonday_ShowTheWeeklyWindowsInThePolicyZone()
     {
-        var view = CalendarView.Build(DefaultPolicy, [], Format, Now);
+        var view = CalendarView.Build(DefaultPolicy, [], _ => DefaultPolicy, Format, Now);
 
         Assert.Equal(CalendarView.WeekCount, view.Weeks.Count);
         Assert.Equal("2026-11-09", view.Weeks[0].Days[0].Date);
@@ -37,7 +37,7 @@ public sealed class CalendarViewTests
             },
         };
 
-        var view = CalendarView.Build(policy, [], Format, Now);
+        var view = CalendarView.Build(policy, [], _ => policy, Format, Now);
 
         var tuesday = Day(view, "2026-11-24");
         Assert.Empty(tuesday.Windows);
@@ -56,7 +56,7 @@ public sealed class CalendarViewTests
             Release("b", systems: ["Billing", "Forecasting"], target: target),
             Release("c", systems: ["Forecasting"], target: target.AddDays(2)),
             Release("gone", systems: ["Billing"], target: target, status: ReleaseStatus.Cancelled),
-        ], Format, Now);
+        ], _ => DefaultPolicy, Format, Now);
 
         var day = Day(view, "2026-12-15");
         Assert.Equal(["a", "b"], day.Releases.Select(r => r.Id));

@@ -15,7 +15,7 @@ public sealed class ReleasePageViewTests
         IReadOnlyList<StoredPipelineEvent>? events = null,
         IReadOnlyDictionary<string, IReadOnlyList<ApprovalDecisionRecord>>? decisions = null,
         IReadOnlyList<StoredHealth>? health = null) =>
-        ReleasePageView.Build(new ReleaseDetail(record, timeline ?? [], events ?? [], decisions ?? new Dictionary<string, IReadOnlyList<ApprovalDecisionRecord>>(), health ?? []), DefaultPolicy, Format, Now);
+        ReleasePageView.Build(new ReleaseDetail(record, timeline ?? [], events ?? [], decisions ?? new Dictionary<string, IReadOnlyList<ApprovalDecisionRecord>>(), health ?? [], DefaultPolicy), Format, Now);
 
     [Fact]
     public void Build_Pipeline_FollowsThePolicyRouteWithDeploymentStates()
@@ -200,7 +200,7 @@ public sealed class ReleasePageViewTests
         };
         var record = Release("r1", ReleasePhase.Planning) with { Warnings = [new ReleaseWarning(AdmissionWarnings.OverCadence, "Over the Minor cadence.", Now)] };
 
-        var view = ReleasePageView.Build(new ReleaseDetail(record, [], [], new Dictionary<string, IReadOnlyList<ApprovalDecisionRecord>>(), []), policy, Format, Now);
+        var view = ReleasePageView.Build(new ReleaseDetail(record, [], [], new Dictionary<string, IReadOnlyList<ApprovalDecisionRecord>>(), [], policy), Format, Now);
 
         Assert.Contains("release-manager", view.Approvals.Single(a => a.Stage == "plan").Roles);
     }

@@ -69,8 +69,8 @@ public sealed class RenderingTests
 
     private static ReleasePageView ReleaseView(ReleaseRecord record, ApprovalDecisionRecord? decision = null) =>
         ReleasePageView.Build(
-            new ReleaseDetail(record, [], [], decision is null ? new Dictionary<string, IReadOnlyList<ApprovalDecisionRecord>>() : new() { [decision.Stage] = [decision] }, []),
-            DefaultPolicy, Format, Now);
+            new ReleaseDetail(record, [], [], decision is null ? new Dictionary<string, IReadOnlyList<ApprovalDecisionRecord>>() : new() { [decision.Stage] = [decision] }, [], DefaultPolicy),
+            Format, Now);
 
     [Fact]
     public async Task ReleasePage_ApprovalWithComment_KeepsASpaceBetweenTimeAndComment()

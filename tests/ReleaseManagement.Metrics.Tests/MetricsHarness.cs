@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using ReleaseFunctions.TestSupport;
 using ReleaseManagement.Api.Metrics;
 using ReleaseManagement.Approvals;
 using ReleaseManagement.Azure.Email;
@@ -63,7 +64,8 @@ internal sealed class MetricsHarness : IAsyncDisposable
         Service_ = new MetricsService(Events, Releases, new TableApprovalHistory(Service), Daily, Reports, Policy,
             Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<MetricsService>.Instance);
         var email = new FileEmailSender(Microsoft.Extensions.Options.Options.Create(new EmailOptions { From = "Release Management <releases@example.com>", FileDirectory = Mailbox, Transport = EmailTransport.File }), Clock);
-        Jobs = new MetricsJobs(new TableReleaseWatchList(Service), Events, monitor ?? new NoMonitor(), Health, Reports, email, Service_, Clock, NullLogger<MetricsJobs>.Instance);
+        Jobs = new MetricsJobs(new TableReleaseWatchList(Service), Events, monitor ?? new NoMonitor(), Health, Reports, email, Service_,
+            new ReleasePolicies(new InMemoryPolicySnapshots(), Service_.Policy), Clock, NullLogger<MetricsJobs>.Instance);
     }
 
     public TableServiceClient Service { get; }

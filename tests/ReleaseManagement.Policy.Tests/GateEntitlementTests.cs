@@ -60,4 +60,26 @@ public class GateEntitlementTests
         Assert.Equal(GateVerdict.Pending, refused.Verdict);
         Assert.Equal(GateEntitlement.Allows(item, EvidenceKinds.Attestation, "lead@example.com", People), GateEvaluator.EvaluateItem(item, byTheRightPeople, People).Verdict == GateVerdict.Passed);
     }
+
+    [Fact]
+    public void MaySignOff_DefaultSignOffItem_OnlyASignOffRoleHolder_AsTheEvidenceRouteFindsTheItem()
+    {
+        var policy = Default;
+        var item = GateEntitlement.SignOffItem(policy);
+
+        Assert.Same(GateItemInputs.Items(policy).Single(i => i.Id == policy.SuccessCriteria.SignOffItem).AttestationRoles, item.AttestationRoles);
+        Assert.Equal(policy.SuccessCriteria.SignOffRoles, GateEntitlement.RolesFor(item, EvidenceKinds.Attestation));
+        Assert.True(GateEntitlement.MaySignOff(policy, "rm@example.com", People));
+        Assert.False(GateEntitlement.MaySignOff(policy, "lead@example.com", People));
+    }
+
+    [Fact]
+    public void MaySignOff_SignOffItemIsAGateItem_TheGateItemsAttestersNotTheSignOffRoles()
+    {
+        var policy = Default with { SuccessCriteria = Default.SuccessCriteria with { SignOffItem = "documentation" } };
+
+        Assert.Equal([PolicyRoles.TechnicalLead], GateEntitlement.RolesFor(GateEntitlement.SignOffItem(policy), EvidenceKinds.Attestation));
+        Assert.True(GateEntitlement.MaySignOff(policy, "lead@example.com", People));
+        Assert.False(GateEntitlement.MaySignOff(policy, "rm@example.com", People));
+    }
 }

@@ -105,8 +105,9 @@ public sealed class PolicyApiTests : IDisposable
         var store = new TableReleaseStore(StorageClients.FromConnectionString(connection!).Tables);
         await using var durable = await DurableTaskTestHost.StartAsync(r => r.AddReleaseTasks(), new DurableTaskTestHostOptions { Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() }, cancellationToken: TestContext.Current.CancellationToken);
         var time = new FakeTimeProvider(NewYorkTime(2026, 11, 27, 10));
+        var snapshots = new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots();
         var handlers = new ReleaseHandlers(store, time, Options.Create(new ReleaseOptions()), NullLogger<ReleaseHandlers>.Instance, Default,
-            new ReleaseManagement.Api.Audit.AuditRecorder(new ReleaseFunctions.TestSupport.InMemoryAuditTrail(), time));
+            new ReleaseManagement.Api.Audit.AuditRecorder(new ReleaseFunctions.TestSupport.InMemoryAuditTrail(), time), new ReleasePolicies(snapshots, Default));
         var id = $"policy-{Guid.NewGuid():N}";
         var request = new DefaultHttpContext().Request;
         request.ContentType = "application/json";
@@ -123,5 +124,6 @@ public sealed class PolicyApiTests : IDisposable
         Assert.Contains(errors["targetDate"]!.AsArray(), m => m!.GetValue<string>().StartsWith("A Major release must be planned at least 90 days ahead"));
         Assert.Null(await store.GetAsync(id, TestContext.Current.CancellationToken));
         Assert.Null(await durable.Client.GetInstanceAsync(id, TestContext.Current.CancellationToken));
+        Assert.Equal(0, snapshots.Saves);
     }
 }

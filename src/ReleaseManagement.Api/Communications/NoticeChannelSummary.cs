@@ -16,13 +16,13 @@ namespace ReleaseManagement.Api.Communications;
 /// page (<c>{Approvals:PublicBaseUrl}/api/dashboard/releases/{id}</c>) as link. A plain notice (no template) keeps its
 /// own subject and text.
 /// </summary>
-public sealed class NoticeChannelSummary(NoticeTemplateStore templates, ReleasePolicy policy, IOptions<ApprovalOptions> approvals) : INoticeSummarizer
+public sealed class NoticeChannelSummary(NoticeTemplateStore templates, IOptions<ApprovalOptions> approvals) : INoticeSummarizer
 {
     public ChannelNotice Summarize(NoticeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var notice = context.Notice;
-        var model = NoticeModel.Build(context, policy, approvals.Value.PublicBaseUrl);
+        var model = NoticeModel.Build(context, approvals.Value.PublicBaseUrl);
         var release = (IReadOnlyDictionary<string, object>)model["release"];
         var window = (IReadOnlyDictionary<string, object>)model["window"];
         string Get(IReadOnlyDictionary<string, object> row, string key) => Convert.ToString(row.GetValueOrDefault(key), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;

@@ -9,16 +9,17 @@ namespace ReleaseManagement.Api.Communications;
 /// <summary>
 /// Renders a templated notice: subject, HTML and plain-text parts from <see cref="NoticeTemplateStore"/> with the
 /// variables of <see cref="NoticeModel"/>, and its attachments: the release notes (Markdown) and the production window
-/// as an iCalendar invite (<see cref="ReleaseInvite"/>).
+/// as an iCalendar invite (<see cref="ReleaseInvite"/>), all with the policy the release runs under (<see cref="NoticeContext.Policy"/>).
 /// </summary>
-public sealed class NoticeComposer(NoticeTemplateStore templates, ReleasePolicy policy, IOptions<ApprovalOptions> approvals, IOptions<Azure.Email.EmailOptions> email) : INoticeComposer
+public sealed class NoticeComposer(NoticeTemplateStore templates, IOptions<ApprovalOptions> approvals, IOptions<Azure.Email.EmailOptions> email) : INoticeComposer
 {
     public EmailMessage Compose(NoticeContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var notice = context.Notice;
+        var policy = context.Policy;
         var name = notice.Template ?? "notice";
-        var model = NoticeModel.Build(context, policy, approvals.Value.PublicBaseUrl);
+        var model = NoticeModel.Build(context, approvals.Value.PublicBaseUrl);
         var attachments = new List<EmailAttachment>();
         if (notice.AttachNotes && context.Release is { } record)
         {

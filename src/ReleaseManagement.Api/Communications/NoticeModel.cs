@@ -11,15 +11,16 @@ namespace ReleaseManagement.Api.Communications;
 
 /// <summary>
 /// The variables every notice template gets (docs/communications.md lists them), from the release's state at send time:
-/// its record, timeline and pipeline events, read with the policy. Dictionaries and lists of strings only, so templates
+/// its record, timeline and pipeline events, read with the policy the release runs under (<see cref="NoticeContext.Policy"/>,
+/// not the current one: its windows, approvers, milestones and success criteria stay the release's). Dictionaries and lists of strings only, so templates
 /// can be replaced without knowing any .NET type.
 /// </summary>
 public static class NoticeModel
 {
-    public static Dictionary<string, object> Build(NoticeContext context, ReleasePolicy policy, string publicBaseUrl)
+    public static Dictionary<string, object> Build(NoticeContext context, string publicBaseUrl)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(policy);
+        var policy = context.Policy;
         var notice = context.Notice;
         var record = context.Release;
         var request = record?.Request ?? new ReleaseRequest(notice.ReleaseId, notice.ReleaseId, ReleaseType.Minor, [], DateOnly.MinValue);

@@ -88,7 +88,8 @@ public sealed record BoardView(
     /// <summary>
     /// Builds the board from the status projection alone (no timeline, no orchestration history). Warnings come from the
     /// same rows: an overdue approval, an escalation, a target date passed before production, and active releases sharing
-    /// a system in the same production window (<see cref="ReleaseConflicts"/>).
+    /// a system in the same production window (<see cref="ReleaseConflicts"/>, judged by <paramref name="policy"/>, the
+    /// current one, as a new request is judged against the stored releases).
     /// </summary>
     public static BoardView Build(
         ReleasePolicy policy,

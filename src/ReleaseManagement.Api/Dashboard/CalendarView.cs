@@ -12,8 +12,13 @@ public sealed record CalendarView(IReadOnlyList<CalendarWeek> Weeks, string Time
 {
     public const int WeekCount = 8;
 
-    public static CalendarView Build(ReleasePolicy policy, IReadOnlyList<ReleaseRecord> records, DisplayFormat format, DateTimeOffset now)
+    /// <param name="policy">The current policy: the days' windows and blackouts, and the conflicts between releases (as a new
+    /// request is judged against the stored ones).</param>
+    /// <param name="policyOf">The policy each active release runs under (<see cref="ReleasePolicies"/>): its notices' dates.</param>
+    public static CalendarView Build(
+        ReleasePolicy policy, IReadOnlyList<ReleaseRecord> records, Func<ReleaseRecord, ReleasePolicy> policyOf, DisplayFormat format, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(policyOf);
         var zone = format.Zone;
         var today = PolicyTime.LocalDate(zone, now);
         var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
@@ -26,7 +31,7 @@ public sealed record CalendarView(IReadOnlyList<CalendarWeek> Weeks, string Time
             .ThenBy(c => c.OtherId, StringComparer.Ordinal)
             .ToLookup(c => c.Slot.Date);
         var notices = active
-            .SelectMany(r => CommunicationSchedule.For(policy, r.Request, now)
+            .SelectMany(r => CommunicationSchedule.For(policyOf(r), r.Request, now)
                 .Where(c => c.At >= now)
                 .Select(c => (Date: PolicyTime.LocalDate(zone, c.At), Notice: new CalendarNotice(
                     r.Request.Id, DashboardRoutes.Release(r.Request.Id), Offset(c.Offset), c.Description, format.Time(c.At)[11..]))))

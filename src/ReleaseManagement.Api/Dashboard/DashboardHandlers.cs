@@ -15,7 +15,7 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardActions a
     {
         var filter = BoardFilter.Parse(request.Query, out var problems);
         var records = await reader.ListReleasesAsync(cancellationToken);
-        var view = BoardView.Build(reader.Policy, records, filter, problems, reader.PolicySystems, reader.Format, reader.Now);
+        var view = BoardView.Build(reader.CurrentPolicy, records, filter, problems, reader.PolicySystems, reader.Format, reader.Now);
         return IsFragment(request) ? DashboardPage.Fragment<BoardLive>(view) : DashboardPage.Page<BoardPage>(view);
     }
 
@@ -62,13 +62,13 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardActions a
             return DashboardPage.Page<NotFoundPage>(new NotFoundView(id, reader.Format.Zone.Id), StatusCodes.Status404NotFound);
         }
 
-        var view = ReleasePageView.Build(detail, reader.Policy, reader.Format, reader.Now);
+        var view = ReleasePageView.Build(detail, reader.Format, reader.Now);
         if (IsFragment(request))
         {
             return DashboardPage.Fragment<ReleaseLive>(view);
         }
 
-        var forms = ReleaseForms.Build(detail.Record, reader.Policy, actions.Context(id, request), outcome, string.IsNullOrEmpty(done) ? null : done);
+        var forms = ReleaseForms.Build(detail.Record, detail.Policy, actions.Context(id, request), outcome, string.IsNullOrEmpty(done) ? null : done);
         return DashboardPage.Page<ReleasePage>(view with { Actions = forms }, outcome?.StatusCode ?? StatusCodes.Status200OK);
     }
 
@@ -85,7 +85,8 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardActions a
     public async Task<IResult> CalendarAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var records = await reader.ListReleasesAsync(cancellationToken);
-        var view = CalendarView.Build(reader.Policy, records, reader.Format, reader.Now);
+        var policies = await reader.PoliciesOfAsync(records.Where(r => r.Status == ReleaseManagement.Releases.ReleaseStatus.Active), cancellationToken);
+        var view = CalendarView.Build(reader.CurrentPolicy, records, r => policies[r.Request.Id], reader.Format, reader.Now);
         return IsFragment(request) ? DashboardPage.Fragment<CalendarLive>(view) : DashboardPage.Page<CalendarPage>(view);
     }
 
@@ -93,7 +94,7 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardActions a
     public async Task<IResult> MetricsAsync(CancellationToken cancellationToken)
     {
         var reports = await reader.CurrentReportsAsync(cancellationToken);
-        return DashboardPage.Page<MetricsPage>(MetricsView.Build(reports, reader.Policy.MetricTargets, reader.Format, reader.Now));
+        return DashboardPage.Page<MetricsPage>(MetricsView.Build(reports, reader.CurrentPolicy.MetricTargets, reader.Format, reader.Now));
     }
 
     /// <summary><c>GET /api/dashboard/assets/{name}</c>: the stylesheet and the vendored script.</summary>

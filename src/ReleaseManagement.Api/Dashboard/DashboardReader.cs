@@ -6,25 +6,28 @@ using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api.Dashboard;
 
-/// <summary>Everything the release page shows, as the stores hold it.</summary>
+/// <summary>Everything the release page shows, as the stores hold it, and the policy the release runs under (<see cref="ReleasePolicies"/>).</summary>
 public sealed record ReleaseDetail(
     ReleaseRecord Record,
     IReadOnlyList<TimelineEntry> Timeline,
     IReadOnlyList<StoredPipelineEvent> Events,
     IReadOnlyDictionary<string, IReadOnlyList<ApprovalDecisionRecord>> Decisions,
-    IReadOnlyList<StoredHealth> Health);
+    IReadOnlyList<StoredHealth> Health,
+    ReleasePolicy Policy);
 
 /// <summary>
 /// The dashboard's one coupling to the rest of the system: it reads the status projection and the stores through their
 /// ports (never orchestration history) and hands plain data to the view builders. It writes nothing but the metrics'
-/// daily rollups of finished days, as <c>GET /api/metrics</c> does.
+/// daily rollups of finished days, as <c>GET /api/metrics</c> does. A release is shown under the policy it runs under
+/// (<see cref="ReleasePolicies"/>); the current policy (<see cref="CurrentPolicy"/>) serves what is not one release's: the
+/// calendar's windows, the conflicts between releases, the metrics.
 /// </summary>
 public sealed class DashboardReader(
     IReleaseStore releases,
     IPipelineEventStore events,
     IApprovalDecisionStore decisions,
     IReleaseHealthStore health,
-    ReleasePolicy policy,
+    ReleasePolicies policies,
     TimeProvider time,
     MetricsService metrics,
     IMetricsDailyStore daily)
@@ -35,13 +38,18 @@ public sealed class DashboardReader(
     /// <summary>How far back the environments matrix reads deployment events.</summary>
     public static readonly TimeSpan DeploymentLookback = TimeSpan.FromDays(180);
 
-    public ReleasePolicy Policy => policy;
+    /// <summary>The policy the host runs with now: not the one to judge a stored release by (<see cref="PoliciesOfAsync"/>).</summary>
+    public ReleasePolicy CurrentPolicy => policies.Current;
 
-    public DisplayFormat Format { get; } = new(PolicyTime.Zone(policy));
+    public DisplayFormat Format { get; } = new(PolicyTime.Zone(policies.Current));
 
     public DateTimeOffset Now => time.GetUtcNow();
 
-    public IReadOnlyCollection<string> PolicySystems => policy.Systems.Keys.ToArray();
+    public IReadOnlyCollection<string> PolicySystems => policies.Current.Systems.Keys.ToArray();
+
+    /// <summary>The policy each release runs under, by release id.</summary>
+    public Task<IReadOnlyDictionary<string, ReleasePolicy>> PoliciesOfAsync(IEnumerable<ReleaseRecord> records, CancellationToken cancellationToken) =>
+        policies.ForAllAsync(records, cancellationToken);
 
     /// <summary>Every stored release (the projection's rows only: no timeline), newest first.</summary>
     public Task<IReadOnlyList<ReleaseRecord>> ListReleasesAsync(CancellationToken cancellationToken) =>
@@ -61,6 +69,7 @@ public sealed class DashboardReader(
             return null;
         }
 
+        var policy = await policies.ForAsync(record, cancellationToken);
         var stages = ApprovalPlan.For(policy, record).Route
             .Concat((record.PendingApprovals ?? []).Select(p => p.Stage))
             .Distinct(StringComparer.Ordinal)
@@ -76,7 +85,7 @@ public sealed class DashboardReader(
             byStage[stages[i]] = decided[i].Result;
         }
 
-        return new ReleaseDetail(record, timeline.Result, pipeline.Result, byStage, readings.Result);
+        return new ReleaseDetail(record, timeline.Result, pipeline.Result, byStage, readings.Result, policy);
     }
 
     /// <summary>How many missing days of the metrics page's window are rolled up at once on a first view.</summary>
@@ -100,7 +109,7 @@ public sealed class DashboardReader(
 
         var (quarterFrom, quarterTo) = MetricsPageWindow.DaysWithoutTrend(quarter, Format.Zone, now);
         var facts = await metrics.LoadFactsAsync(quarterFrom, quarterTo, cancellationToken: cancellationToken);
-        var quarterReport = MetricsPageWindow.WithoutTrend(MetricsReportBuilder.Build(quarter, facts, policy, metrics.DefaultDoraYear, now));
+        var quarterReport = MetricsPageWindow.WithoutTrend(MetricsReportBuilder.Build(quarter, facts, policies.Current, metrics.DefaultDoraYear, now));
         return [monthReport, quarterReport];
     }
 

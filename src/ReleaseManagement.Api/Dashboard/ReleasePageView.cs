@@ -7,7 +7,11 @@ using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api.Dashboard;
 
-/// <summary>The release page: where one release stands, built from <see cref="ReleaseDetail"/> and the policy.</summary>
+/// <summary>
+/// The release page: where one release stands, built from <see cref="ReleaseDetail"/> and the policy the release runs under
+/// (<see cref="ReleaseDetail.Policy"/>, the snapshot it was requested under): its route, gates, approvers, communication
+/// timeline and health thresholds stay those of that policy after the current one changed.
+/// </summary>
 public sealed partial record ReleasePageView(
     ReleaseHeader Header,
     string RouteName,
@@ -27,8 +31,10 @@ public sealed partial record ReleasePageView(
     /// <summary>The forms to act on the release and what the last one came to (set by the handler: it needs the request's person).</summary>
     public ReleaseForms? Actions { get; init; }
 
-    public static ReleasePageView Build(ReleaseDetail detail, ReleasePolicy policy, DisplayFormat format, DateTimeOffset now)
+    public static ReleasePageView Build(ReleaseDetail detail, DisplayFormat format, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(detail);
+        var policy = detail.Policy;
         var r = detail.Record;
         var request = r.Request;
         var events = detail.Events.Select(e => e.Event).OrderBy(e => e.OccurredAt).ToArray();

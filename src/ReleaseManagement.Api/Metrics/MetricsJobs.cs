@@ -9,8 +9,8 @@ using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api.Metrics;
 
-/// <summary>What one post-release monitor run did: the releases whose reading crossed the current policy's thresholds, and
-/// those the reading was raised to (every release that took it).</summary>
+/// <summary>What one post-release monitor run did: the releases whose reading crossed the thresholds of the policy they run
+/// under, and those the reading was raised to (every release that took it).</summary>
 public sealed record MonitorRun(int Releases, int Readings, IReadOnlyList<string> Breached, IReadOnlyList<string> Raised);
 
 /// <summary>
@@ -25,16 +25,17 @@ public sealed partial class MetricsJobs(
     IMetricsReportStore reports,
     IEmailSender email,
     MetricsService metrics,
+    ReleasePolicies policies,
     TimeProvider time,
     ILogger<MetricsJobs> logger)
 {
     /// <summary>
     /// The one watch path. Releases in their watch get one batched health query for all of them (window
     /// <see cref="HealthWindow.For"/> from the release's latest successful production deployment, else its last status
-    /// change); each reading is stored in <c>ReleaseHealth</c> with the breaches the current policy finds and a verdict per
-    /// system of the release (<see cref="HealthVerdicts"/>: a system without data is stored as missing data), and raised to its
-    /// release as <see cref="ReleaseEventNames.Health"/>, breach or not: the release judges it with the policy it started
-    /// with, and ends its watch on its own timer.
+    /// change); each reading is stored in <c>ReleaseHealth</c> with the breaches and a verdict per system of the release
+    /// (<see cref="HealthVerdicts"/>: a system without data is stored as missing data) by the policy the release runs under
+    /// (<see cref="ReleasePolicies"/>), and raised to its release as <see cref="ReleaseEventNames.Health"/>, breach or not:
+    /// the release judges it with that same policy, and ends its watch on its own timer.
     /// </summary>
     public async Task<MonitorRun> RunPostReleaseMonitorAsync(DurableTaskClient durable, CancellationToken cancellationToken = default)
     {
@@ -61,11 +62,13 @@ public sealed partial class MetricsJobs(
         var breached = new List<string>();
         var raised = new List<string>();
         var systems = queries.ToDictionary(q => q.ReleaseId, q => q.Systems, StringComparer.Ordinal);
+        var policyOf = await policies.ForAllAsync(releases, cancellationToken);
         foreach (var reading in readings)
         {
             // Stored with a verdict per system: a system without data is stored as MissingData, never as healthy.
-            var breaches = HealthBreaches.Evaluate(metrics.Policy, reading);
-            await health.AddAsync(HealthVerdicts.Judge(metrics.Policy, reading, systems.GetValueOrDefault(reading.ReleaseId, [])), cancellationToken);
+            var policy = policyOf.GetValueOrDefault(reading.ReleaseId) ?? policies.Current;
+            var breaches = HealthBreaches.Evaluate(policy, reading);
+            await health.AddAsync(HealthVerdicts.Judge(policy, reading, systems.GetValueOrDefault(reading.ReleaseId, [])), cancellationToken);
             if (breaches.Count > 0)
             {
                 breached.Add(reading.ReleaseId);

@@ -9,9 +9,10 @@ namespace ReleaseManagement.Azure.Tables;
 
 /// <summary>
 /// Releases in table <c>Releases</c>, one partition per release (partition key = release id): the row "release" holds the
-/// request and its projected standing, rows "timeline-{writer}-NNNNNN" its timeline. Creation is a conditional insert (the
-/// id is the guard against duplicates); status changes and warnings are merges and timeline rows upserts keyed by their
-/// writer and sequence, so a retried write leaves the same rows.
+/// request, the hash of the policy it runs under (written at creation only) and its projected standing, rows
+/// "timeline-{writer}-NNNNNN" its timeline. Creation is a conditional insert (the id is the guard against duplicates);
+/// status changes and warnings are merges and timeline rows upserts keyed by their writer and sequence, so a retried write
+/// leaves the same rows.
 /// </summary>
 public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStore
 {
@@ -318,6 +319,7 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
         ["Status"] = record.Status.ToString(),
         ["StatusReason"] = record.StatusReason,
         ["UpdatedAt"] = record.UpdatedAt,
+        ["PolicyHash"] = record.PolicyHash,
     };
 
     internal static ReleaseRecord FromEntity(TableEntity e)
@@ -348,6 +350,7 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
             e.GetString("Gates") is { } gates ? JsonSerializer.Deserialize<GateItemStatus[]>(gates) : null,
             e.GetString("PendingApprovals") is { } pending ? JsonSerializer.Deserialize<PendingApproval[]>(pending) : null,
             e.GetString("Risk"),
-            ReadWarnings(e));
+            ReadWarnings(e),
+            e.GetString("PolicyHash"));
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
@@ -7,7 +8,8 @@ namespace ReleaseManagement.Activities;
 
 /// <summary>
 /// Emails a notice, and posts it to its webhook channels. A templated notice (<see cref="ReleaseNotice.Template"/>) is
-/// rendered from the release's state at send time, read from the stores. At least once: a retry after a send whose
+/// rendered from the release's state at send time, read from the stores, with the policy the release runs under
+/// (<see cref="ReleasePolicies"/>). At least once: a retry after a send whose
 /// completion was lost sends it again. The email goes first, then the channels: a mail server that is down fails the
 /// notice before any channel is posted, so the retries of an outage post each channel once. A channel that fails after its retries is a <c>channel-failed</c> warning on the
 /// release, never a failed notice.
@@ -15,6 +17,7 @@ namespace ReleaseManagement.Activities;
 public sealed partial class SendReleaseNotice(
     IEmailSender email,
     ILogger<SendReleaseNotice> log,
+    ReleasePolicies policies,
     IReleaseStore? releases = null,
     IPipelineEventStore? events = null,
     INoticeComposer? composer = null,
@@ -76,7 +79,9 @@ public sealed partial class SendReleaseNotice(
         var record = releases is null ? null : await releases.GetAsync(notice.ReleaseId, cancellationToken);
         var timeline = releases is null ? [] : await releases.GetTimelineAsync(notice.ReleaseId, cancellationToken);
         var stored = events is null ? [] : await events.ListByReleaseAsync(notice.ReleaseId, cancellationToken);
-        return new NoticeContext(notice, record, timeline, stored.Select(e => e.Event).ToArray());
+        // Rendered with the policy the release runs under (the orchestration sending it runs with the same), not today's.
+        var policy = record is null ? policies.Current : await policies.ForAsync(record, cancellationToken);
+        return new NoticeContext(notice, record, timeline, stored.Select(e => e.Event).ToArray(), policy);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notice {NoticeId} of release {ReleaseId} has no recipient with an email address; nothing sent")]

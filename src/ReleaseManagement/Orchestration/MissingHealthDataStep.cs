@@ -9,10 +9,11 @@ namespace ReleaseManagement.Orchestration;
 /// What the post-deployment validation or the watch does when it ended without health data (<see cref="HealthData"/>):
 /// the captured policy's <see cref="SuccessCriteria.OnMissingHealthData"/>. Never "targets met": <c>Pass</c> says it
 /// passed without data, <c>Fail</c> rolls back naming what is missing, <c>RequireSignOff</c> waits for an attestation of
-/// <see cref="SuccessCriteria.SignOffItem"/> by a holder of <see cref="SuccessCriteria.SignOffRoles"/> sent after the
-/// step asked for it (a refusal rolls back), reminded after <see cref="SuccessCriteria.SignOffReminderAfter"/> and
-/// escalated after <see cref="SuccessCriteria.SignOffEscalationAfter"/>, then waited for until it comes (or the release
-/// is cancelled): nothing passes on its own.
+/// <see cref="SuccessCriteria.SignOffItem"/> by someone the evidence route's rule entitles
+/// (<see cref="GateEntitlement.MaySignOff"/>: a holder of <see cref="SuccessCriteria.SignOffRoles"/> unless a gate defines
+/// the item with its own attestation roles) sent after the step asked for it (a refusal rolls back), reminded after
+/// <see cref="SuccessCriteria.SignOffReminderAfter"/> and escalated after <see cref="SuccessCriteria.SignOffEscalationAfter"/>,
+/// then waited for until it comes (or the release is cancelled): nothing passes on its own.
 /// </summary>
 internal sealed class MissingHealthDataStep(LifecycleState state, StatusRecorder status, LifecycleWait wait, DeploymentStep deployment)
 {
@@ -45,16 +46,18 @@ internal sealed class MissingHealthDataStep(LifecycleState state, StatusRecorder
                 return await deployment.RollBackAsync(reason);
         }
 
+        // Who may sign off is the evidence route's rule for this attestation (GateEntitlement), not a second copy of it here.
         var item = criteria.SignOffItem;
-        var roles = string.Join(" or ", criteria.SignOffRoles);
+        var signOffRoles = GateEntitlement.RolesFor(GateEntitlement.SignOffItem(state.Policy), EvidenceKinds.Attestation);
+        var roles = signOffRoles.Count == 0 ? "anyone" : string.Join(" or ", signOffRoles);
         var since = state.Inbox.Events.Count;
         CanonicalEvent? SignOff() => state.Inbox.Events.Skip(since).FirstOrDefault(e =>
             e.Type == CanonicalEventType.GateEvidence
             && string.Equals(e.Attribute(EventAttributes.GateItem), item, StringComparison.OrdinalIgnoreCase)
             && e.Attribute(EventAttributes.Attestation) is not null
-            && ApproverDirectory.RolesOf(state.Approvers, criteria.SignOffRoles, e.Attribute(EventAttributes.Approver) ?? string.Empty).Count > 0);
+            && GateEntitlement.MaySignOff(state.Policy, e.Attribute(EventAttributes.Approver) ?? string.Empty, state.Approvers));
 
-        var signers = ReleaseContacts.Resolve(state.Approvers, criteria.SignOffRoles);
+        var signers = ReleaseContacts.Resolve(state.Approvers, signOffRoles.Count > 0 ? signOffRoles : criteria.SignOffRoles);
         await NoticeAsync($"{key}-signoff-request",
             $"Sign-off needed: {what.ToLowerInvariant()} of {state.ReleaseId} ended without health data",
             $"The {what.ToLowerInvariant()} of release {state.ReleaseId} ended without health data ({missing}). It is not a pass: "

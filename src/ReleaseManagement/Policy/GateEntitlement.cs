@@ -5,7 +5,8 @@ namespace ReleaseManagement.Policy;
 /// others with 403) and <see cref="GateEvaluator"/> (which ignores what reached the release some other way): an
 /// attestation needs a holder of one of the item's <see cref="GateItem.AttestationRoles"/> (anyone when it names none); a
 /// waiver a holder of one of its <see cref="GateItem.WaiverRoles"/> (nobody when it names none); evidence (a report) may
-/// come from anyone — pipelines and people alike.
+/// come from anyone — pipelines and people alike. The sign-off of a step that ended without health data is such an
+/// attestation (<see cref="SignOffItem"/>), judged here for the orchestration's MissingHealthDataStep too.
 /// </summary>
 public static class GateEntitlement
 {
@@ -36,4 +37,20 @@ public static class GateEntitlement
 
         return ApproverDirectory.RolesOf(approvers, roles, by).Count > 0;
     }
+
+    /// <summary>
+    /// The item whose attestation signs off a post-deployment validation or watch that ended without health data: the item
+    /// the evidence route finds for <see cref="SuccessCriteria.SignOffItem"/> (<see cref="GateItemInputs.Find"/>: a gate's own
+    /// item of that id, else <see cref="GateItemInputs.SignOff"/>, attested by <see cref="SuccessCriteria.SignOffRoles"/>), so
+    /// the evidence handler and the waiting step judge the same attestation alike.
+    /// </summary>
+    public static GateItem SignOffItem(ReleasePolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return GateItemInputs.Find(policy, policy.SuccessCriteria.SignOffItem) ?? GateItemInputs.SignOff(policy);
+    }
+
+    /// <summary>Whether <paramref name="by"/> may sign off a step that ended without health data (<see cref="SignOffItem"/>, by <see cref="Allows"/>).</summary>
+    public static bool MaySignOff(ReleasePolicy policy, string by, IReadOnlyDictionary<string, IReadOnlyList<string>> approvers) =>
+        Allows(SignOffItem(policy), EvidenceKinds.Attestation, by, approvers);
 }

@@ -8,11 +8,14 @@ namespace ReleaseManagement.Ports;
 /// <param name="Release">The release's status projection (null when the store has none: the request's own facts are used).</param>
 /// <param name="Timeline">The release's timeline, in order.</param>
 /// <param name="Events">The release's pipeline events, in the order they happened.</param>
+/// <param name="Policy">The policy the release runs under (<see cref="Policy.ReleasePolicies"/>: the snapshot its record
+/// names), which the notice is rendered with, as the orchestration that sends it runs with it.</param>
 public sealed record NoticeContext(
     ReleaseNotice Notice,
     ReleaseRecord? Release,
     IReadOnlyList<TimelineEntry> Timeline,
-    IReadOnlyList<CanonicalEvent> Events);
+    IReadOnlyList<CanonicalEvent> Events,
+    Policy.ReleasePolicy Policy);
 
 /// <summary>Renders a templated notice (Liquid templates; built-in ones embedded, overridable from a folder).</summary>
 public interface INoticeComposer

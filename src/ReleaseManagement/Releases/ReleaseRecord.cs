@@ -31,6 +31,9 @@ public enum ReleaseStatus
 /// <param name="Risk">The risk level and its mitigation, in words.</param>
 /// <param name="Warnings">What people should know about the release although it goes on (missing monitoring data, a notice
 /// not sent, a conflict): one per <see cref="ReleaseWarning.Code"/>, in code order.</param>
+/// <param name="PolicyHash">The SHA-256 of the policy the release was requested under and runs under (its snapshot is kept by
+/// <see cref="Ports.IPolicySnapshots"/> before the record is stored; <see cref="Policy.ReleasePolicies"/> reads it). Set once,
+/// at admission; null only on a record stored before snapshots existed (there should be none).</param>
 public sealed record ReleaseRecord(
     ReleaseRequest Request,
     DateTimeOffset CreatedAt,
@@ -42,7 +45,8 @@ public sealed record ReleaseRecord(
     IReadOnlyList<GateItemStatus>? Gates = null,
     IReadOnlyList<PendingApproval>? PendingApprovals = null,
     string? Risk = null,
-    IReadOnlyList<ReleaseWarning>? Warnings = null);
+    IReadOnlyList<ReleaseWarning>? Warnings = null,
+    string? PolicyHash = null);
 
 /// <summary>One gate item's verdict as projected (Passed, Failed, Pending, Waived) and why.</summary>
 public sealed record GateItemStatus(string Item, string Verdict, string? Reason);

@@ -61,7 +61,7 @@ public sealed class WebhookNoticeChannelsTests : IAsyncLifetime
         {
             Description = "Feature freeze",
             Webhooks = webhooks,
-        }, null, [], []);
+        }, null, [], [], ReleaseManagement.Policy.ReleasePolicyDefaults.Create());
 
     [Fact]
     public async Task PostAsync_SlackChannel_PostsTextBlocksFactsAndALinkButton()
@@ -246,7 +246,8 @@ public sealed class WebhookNoticeChannelsTests : IAsyncLifetime
         Assert.True(await store.TryCreateAsync(new ReleaseRecord(
             new ReleaseRequest(id, "December release", ReleaseType.Minor, ["Billing"], new DateOnly(2026, 12, 15), "rm@example.com"),
             now, ReleasePhase.Planning, ReleaseStatus.Active, "Planned.", now), Cancel));
-        var activity = new SendReleaseNotice(new NoEmail(), NullLogger<SendReleaseNotice>.Instance, store,
+        var activity = new SendReleaseNotice(new NoEmail(), NullLogger<SendReleaseNotice>.Instance,
+            new ReleaseManagement.Policy.ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), ReleaseManagement.Policy.ReleasePolicyDefaults.Create()), store,
             channels: services.GetRequiredService<INoticeChannels>());
 
         var sent = await activity.RunAsync(new ReleaseNotice(id, "feature-freeze@2026-12-01", $"[{id}] Feature freeze", "Code freeze.", [])

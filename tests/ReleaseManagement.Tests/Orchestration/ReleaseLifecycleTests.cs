@@ -350,10 +350,10 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
     private static HealthReading NoRequests(string id) =>
         new(id, DateTimeOffset.UtcNow, [new SystemHealth("Billing", null, null, null, null, null, null)], false, null);
 
-    private static CanonicalEvent SignOff(string id, string by, bool approved = true, string? note = null) =>
+    private static CanonicalEvent SignOff(string id, string by, bool approved = true, string? note = null, string item = SuccessCriteria.DefaultSignOffItem) =>
         Event(CanonicalEventType.GateEvidence, id, attributes:
         [
-            (EventAttributes.GateItem, SuccessCriteria.DefaultSignOffItem), (EventAttributes.Attestation, approved ? "approved" : "rejected"),
+            (EventAttributes.GateItem, item), (EventAttributes.Attestation, approved ? "approved" : "rejected"),
             (EventAttributes.Approver, by), (EventAttributes.Note, note ?? "checked by hand"),
         ]);
 
@@ -386,6 +386,29 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         Assert.Contains(timeline, t => t.Kind == TimelineKinds.Event && t.Message.Contains("[watch-signoff]", StringComparison.Ordinal)); // the audit trail
         Assert.DoesNotContain(timeline, t => t.Message.Contains("targets met", StringComparison.Ordinal));
         Assert.DoesNotContain(_h.Deployments, d => d.ReleaseId == id && d.Rollback);
+    }
+
+    [Fact]
+    public async Task WatchWithoutAnyReading_SignOffItemIsAGateItem_CountsWhomTheEvidenceRouteEntitlesNotTheSignOffRoles()
+    {
+        // The sign-off item is the Development gate's 'documentation' (attested by a technical lead): the evidence route
+        // refuses a release manager's attestation of it, so the waiting step must not count one either (GateEntitlement).
+        _h.MonitorReading = _ => null;
+        var policy = FastPolicy() with { SuccessCriteria = FastPolicy().SuccessCriteria with { SignOffItem = "documentation" } };
+        Assert.Equal([PolicyRoles.ReleaseManager], policy.SuccessCriteria.SignOffRoles);
+        var request = Request(Id("signoff-gate-item"), ReleaseType.Patch);
+        var id = await _h.StartReleaseAsync(request, policy);
+        await _h.SendAllAsync(id, EverythingPasses(id));
+
+        await _h.WaitForAsync(id, r => r.StatusReason == "Watch ended without monitoring data: waiting for documentation by technical-lead.", "the sign-off wait");
+        Assert.DoesNotContain("rm@example.com", Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "watch-signoff-request").Recipients);
+
+        await _h.RaiseAsync(id, SignOff(id, "rm@example.com", item: "documentation")); // the sign-off roles, but not the item's: does not count
+        await _h.RaiseAsync(id, SignOff(id, "lead@example.com", item: "documentation"));
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.Completed, outcome.Status);
+        Assert.Contains(_h.Timeline(id), t => t.Kind == TimelineKinds.Watch && t.Message.StartsWith("Watch signed off WITHOUT health data by lead@example.com", StringComparison.Ordinal));
     }
 
     [Fact]
