@@ -161,8 +161,8 @@ public sealed class NoticeModelMilestoneTests
     {
         var record = new ReleaseRecord(new ReleaseRequest("notice-milestones", "A release", ReleaseType.Minor, ["Billing"], new DateOnly(2027, 1, 5)),
             DateTimeOffset.UnixEpoch, ReleasePhase.Development, ReleaseStatus.Active, null, DateTimeOffset.UnixEpoch);
-        var context = new NoticeContext(new ReleaseManagement.Activities.ReleaseNotice(record.Request.Id, "feature-freeze", "Freeze", "Freeze", []), record, timeline, events);
-        var model = NoticeModel.Build(context, Policy, "https://releases.example.com");
+        var context = new NoticeContext(new ReleaseManagement.Activities.ReleaseNotice(record.Request.Id, "feature-freeze", "Freeze", "Freeze", []), record, timeline, events, Policy);
+        var model = NoticeModel.Build(context, "https://releases.example.com");
         return ((List<string>)model["milestonesReached"], (List<string>)model["milestonesMissing"]);
     }
 

@@ -105,7 +105,7 @@ public sealed class BlobPolicySnapshotsTests
         Assert.True(await store.TryCreateAsync(new ReleaseRecord(
             new ReleaseRequest(id, "December release", ReleaseType.Minor, ["Billing"], new DateOnly(2026, 12, 15), "rm@example.com"),
             at, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", at, PolicyHash: snapshot.Hash), Ct));
-        await store.ApplyAsync(new ReleaseStatusUpdate(id, ReleasePhase.Planning, ReleaseStatus.Active, "Planning.", at.AddMinutes(1), Stage: "plan"), Ct);
+        await store.ApplyAsync(ReleaseFunctions.TestSupport.StatusWrites.Change(id, ReleasePhase.Planning, ReleaseStatus.Active, "Planning.", at.AddMinutes(1), stage: "plan"), Ct);
 
         var record = (await store.GetAsync(id, Ct))!;
         var now = new ReleasePolicies(new BlobPolicySnapshots(_container), ReleasePolicyDefaults.Create()); // a host started with another policy
