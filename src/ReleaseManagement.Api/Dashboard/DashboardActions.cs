@@ -152,7 +152,12 @@ public sealed class DashboardActions(
             return Refused(StatusCodes.Status400BadRequest, "Not recorded", "This form is out of date or did not come from the release page. Check what you entered and send it again.");
         }
 
-        var by = form.Text("by");
+        var by = Auth.Actor.Resolve(request, form.Text("by"), "by", out var notThem);
+        if (notThem is not null)
+        {
+            return Refused(StatusCodes.Status403Forbidden, "Not recorded", Describe(notThem.ProblemDetails));
+        }
+
         if (RequiresSignIn)
         {
             if (person is null)
