@@ -46,6 +46,7 @@ public sealed class HotfixReviewEndToEndTests : IAsyncDisposable
         var defaults = ReleasePolicyDefaults.Create();
         var policy = defaults with
         {
+            Access = new() { RequestMayNameApprovers = true }, // requests name the shared test approvers (ValidRelease.Approvers)
             TimeZone = "UTC",
             SuccessCriteria = defaults.SuccessCriteria with
             {

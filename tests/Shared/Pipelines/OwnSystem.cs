@@ -13,7 +13,7 @@ public static class OwnSystem
     /// <summary>A system name no other test uses.</summary>
     public static string NewName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
-    /// <summary>The built-in policy with <paramref name="systems"/> added (no approvers or audiences of their own).</summary>
+    /// <summary>The built-in policy with <paramref name="systems"/> added (no approvers or audiences of their own), letting requests name approvers.</summary>
     public static ReleasePolicy Policy(params string[] systems)
     {
         var policy = ReleasePolicyDefaults.Create();
@@ -23,7 +23,8 @@ public static class OwnSystem
             all[system] = new SystemPolicy { Description = "A test's own system", Approvers = new Dictionary<string, IReadOnlyList<string>>() };
         }
 
-        return policy with { Systems = all };
+        // Requests name the shared test approvers (ValidRelease.Approvers), whom this policy's directory does not name.
+        return policy with { Systems = all, Access = new() { RequestMayNameApprovers = true } };
     }
 
     /// <summary>That policy written to a new temporary file, for a host's <c>Policy__Path</c>.</summary>
