@@ -401,7 +401,7 @@ public sealed class BrowserTests(DashboardSystem system) : IClassFixture<Dashboa
         await plain.ClickAsync("form button[type=submit]");
         await plain.WaitForURLAsync(url => new Uri(url).AbsolutePath == DashboardRoutes.Board);
         var cookie = Assert.Single(await plain.Context.CookiesAsync(), c => c.Name == ReleaseManagement.Api.Auth.DevSignIn.CookieName);
-        Assert.Equal("rm@example.com", cookie.Value);
+        Assert.Equal("rm@example.com", Uri.UnescapeDataString(cookie.Value));
         Assert.True(cookie.HttpOnly);
         await plain.GotoAsync(system.Url(DashboardRoutes.SignIn));
         Assert.Equal("Signed in as rm@example.com.", await plain.Locator("#signed-in").InnerTextAsync());

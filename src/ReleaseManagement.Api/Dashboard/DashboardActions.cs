@@ -59,8 +59,8 @@ public sealed class DashboardActions(
     /// <summary>The anti-forgery value for a release page shown to <paramref name="request"/>'s person, now.</summary>
     public string FormValue(string releaseId, HttpRequest request) => Value(releaseId, Person(request), Hour(time.GetUtcNow()));
 
-    /// <summary>What every form of the release page carries for <paramref name="request"/>'s person.</summary>
-    public FormContext Context(string releaseId, HttpRequest request) => new(FormField, FormValue(releaseId, request), !RequiresSignIn);
+    /// <summary>What every form of the release page carries for <paramref name="request"/>'s person (a signed-in person is not asked who they are).</summary>
+    public FormContext Context(string releaseId, HttpRequest request) => new(FormField, FormValue(releaseId, request), !RequiresSignIn && Person(request) is null);
 
     /// <summary><c>POST /api/dashboard/releases/{id}/milestones</c>.</summary>
     public Task<ActionOutcome> RecordMilestoneAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
