@@ -138,9 +138,14 @@ var pipelineEventsPoisonQueue = 'pipeline-events-poison'
 var authCredentialSettingName = 'MICROSOFT_PROVIDER_AUTHENTICATION_SECRET'
 var authCredentialVaultItem = 'auth-client-secret'
 
-// Routes App Service authentication leaves open: webhooks verify their own signatures, and health is the smoke check.
+// Routes App Service authentication leaves open, exactly the app's own list (AnonymousRoutes.ExcludedPaths in
+// src/ReleaseManagement.Api/Auth; SecurityTests compares them): the webhooks verify their own signatures, the emailed
+// approval links carry their token (and decisions still need the approver signed in), health is the smoke check.
 var authExcludedPaths = [
-  '/api/webhooks/*'
+  '/api/webhooks/github'
+  '/api/webhooks/azure-devops'
+  '/api/webhooks/cdevents'
+  '/api/approvals/*'
   '/api/health'
 ]
 
@@ -245,6 +250,8 @@ var appSettings = {
   ServiceBus__Topic: serviceBus.outputs.topicName
   ServiceBus__EventSource: '/release-functions/${environmentName}'
   // Approvals by emailed link (docs/approvals.md)
+  // Identity (docs/security.md): every route but the anonymous ones needs the App Service principal
+  Auth__Mode: 'AppService'
   Approvals__PublicBaseUrl: 'https://${names.functionApp}.azurewebsites.net'
   Approvals__RequireSignedInApprover: 'true'
   Approvals__RequesterMayApprove: 'false'

@@ -47,6 +47,13 @@ while IFS='=' read -r key value; do
   case "$key" in ''|\#*) continue ;; esac
   [ -n "${!key:-}" ] || export "$key=$value"
 done <scripts/lib/dev-webhook-secrets.env
+# The release policy: config/release-policy.json when there is one, else the example (the built-in policy plus example
+# people for every role, so README's first request needs no approvers), unless Policy__Path is set.
+if [ -z "${Policy__Path:-}" ]; then
+  if [ -f config/release-policy.json ]; then export Policy__Path="$REPO_ROOT/config/release-policy.json"
+  else export Policy__Path="$REPO_ROOT/config/release-policy.example.json"; fi
+fi
+echo "Policy:       $Policy__Path  (dev sign-in as one of its people: http://localhost:7071/api/dashboard/sign-in)"
 echo "Azurite:      $AZURITE_CONNECTION_STRING"
 echo "Webhooks:     development secrets: CDEvents '$Webhooks__CDEvents__Secrets__0', GitHub '$Webhooks__GitHub__Secrets__0',"
 echo "              Azure DevOps password '$Webhooks__AzureDevOps__Secrets__0' + header X-Release-Webhook-Key: '$Webhooks__AzureDevOps__HeaderValues__0'"

@@ -20,10 +20,11 @@ public static class Endpoints
 {
     public const string DevMailboxRoute = "/dev/mailbox";
 
-    /// <summary>The local host's whole request pipeline: uncaught exceptions as problem details (<see cref="UnhandledProblems"/>), then the routes.</summary>
+    /// <summary>The local host's whole request pipeline: uncaught exceptions as problem details (<see cref="UnhandledProblems"/>), the identity gate (<see cref="ReleaseManagement.Api.Auth.AuthGate"/>), then the routes.</summary>
     public static WebApplication UseReleaseHost(this WebApplication app)
     {
         app.UseExceptionHandler();
+        ReleaseManagement.Api.Auth.AuthGate.UseAuthGate(app);
         app.MapReleaseEndpoints();
         return app;
     }

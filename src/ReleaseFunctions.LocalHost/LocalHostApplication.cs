@@ -27,6 +27,8 @@ public static class LocalHostApplication
                 ["Email:From"] = "Release Management <releases@localhost>",
                 ["Approvals:PublicBaseUrl"] = "http://localhost:7071",
                 ["Approvals:RequireSignedInApprover"] = "false",
+                // Identity: no App Service authentication here; requests may name their person, or use the dev sign-in.
+                ["Auth:Mode"] = "Development",
                 ["Approvals:FormKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
                 // The audit trail's development key: fixed, so a trail kept in .local/azurite still verifies after a restart.
                 // For this machine only; in Azure the key is a Key Vault reference (docs/api.md, "Audit trail").

@@ -5,5 +5,6 @@ using ReleaseManagement.Api;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<ReleaseFunctions.ProblemMiddleware>();
+builder.UseMiddleware<ReleaseFunctions.AuthMiddleware>();
 builder.Services.AddReleaseManagement(builder.Configuration);
 builder.Build().Run();

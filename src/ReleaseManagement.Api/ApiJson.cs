@@ -23,7 +23,10 @@ public static class ApiJson
         return options;
     }
 
-    /// <summary>Reads a JSON body, or returns the problem to answer with (400 malformed, 413 too large, 415 not JSON).</summary>
+    /// <summary>
+    /// Reads a JSON body, or returns the problem to answer with (400 malformed, 413 too large, 415 not JSON; 403 when a body
+    /// names an actor other than the signed-in person, whose name fills an absent one: <see cref="Auth.Actor"/>).
+    /// </summary>
     public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
     {
@@ -60,7 +63,7 @@ public static class ApiJson
             var value = JsonSerializer.Deserialize<T>(buffer.ToArray(), Options);
             return value is null
                 ? (null, Problems.BadRequest("The request body is not a JSON object.", "A JSON object is required."))
-                : (value, null);
+                : Auth.Actor.Apply(request, value);
         }
         catch (JsonException e)
         {

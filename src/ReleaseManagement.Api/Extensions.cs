@@ -79,6 +79,7 @@ public static class Extensions
         services.AddSingleton<StrandedReleases>();
         services.AddPipelineEvents(configuration);
         services.AddApprovals(configuration);
+        Auth.AuthExtensions.AddAuth(services, configuration);
         services.AddMetrics(configuration);
         services.AddDashboard();
         Communications.CommunicationsExtensions.AddCommunications(services, configuration);

@@ -39,6 +39,9 @@ public static class Problems
     public static ProblemHttpResult UnknownRelease(string releaseId) =>
         NotFound("No such release.", $"There is no release '{releaseId}'.");
 
+    public static ProblemHttpResult Unauthorized(string title, string detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status401Unauthorized);
+
     public static ProblemHttpResult Forbidden(string title, string detail) =>
         TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status403Forbidden);
 

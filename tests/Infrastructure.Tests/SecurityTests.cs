@@ -86,8 +86,19 @@ public sealed class SecurityTests
         Assert.Equal("1.2", (string?)ns.Property("minimumTlsVersion"));
     }
 
+    /// <summary>
+    /// The app's own list of anonymous routes (<c>AnonymousRoutes.ExcludedPaths</c> in the built ReleaseManagement.Api, read
+    /// by reflection: nothing of ASP.NET Core is needed to read a list of strings).
+    /// </summary>
+    private static IReadOnlyList<string> AppAnonymousPaths()
+    {
+        var assembly = System.Reflection.Assembly.LoadFrom(Path.Combine(Repo.FunctionsOutput, "ReleaseManagement.Api.dll"));
+        var type = assembly.GetType("ReleaseManagement.Api.Auth.AnonymousRoutes", throwOnError: true)!;
+        return (IReadOnlyList<string>)type.GetProperty("ExcludedPaths")!.GetValue(null)!;
+    }
+
     [Fact]
-    public void Auth_ExcludedPaths_AreTheWebhooksAndHealthOnly()
+    public void Auth_ExcludedPaths_EqualTheAppsAnonymousRoutesExactly()
     {
         var auth = Single("Microsoft.Web/sites/config");
         Assert.True((bool)auth.Property("globalValidation.requireAuthentication")!);
@@ -95,10 +106,20 @@ public sealed class SecurityTests
         Assert.True((bool)auth.Property("identityProviders.azureActiveDirectory.enabled")!);
 
         var excluded = Arm.ModuleParameter(Main, "functionApp", "authExcludedPaths")!.AsArray().Select(p => (string)p!).ToList();
+        var app = AppAnonymousPaths();
 
-        Assert.Contains("/api/webhooks/*", excluded);
+        Assert.Equal(app.Order(StringComparer.Ordinal), excluded.Order(StringComparer.Ordinal));
+        Assert.Equal(excluded.Count, excluded.Distinct(StringComparer.OrdinalIgnoreCase).Count());
         Assert.Contains("/api/health", excluded);
-        Assert.Equal(2, excluded.Count);
+        Assert.Contains("/api/approvals/*", excluded);
+    }
+
+    [Fact]
+    public void Auth_Mode_IsAppServiceInTheInfra()
+    {
+        var appSettings = Arm.ModuleParameter(Main, "functionApp", "appSettings")!.AsObject();
+
+        Assert.Equal("AppService", (string?)appSettings["Auth__Mode"]);
     }
 
     [Fact]
@@ -114,7 +135,7 @@ public sealed class SecurityTests
             var open = excluded.Any(e => e.EndsWith("/*", StringComparison.Ordinal)
                 ? path.StartsWith(e[..^1], StringComparison.OrdinalIgnoreCase)
                 : string.Equals(path, e, StringComparison.OrdinalIgnoreCase));
-            var meantOpen = route.StartsWith("webhooks/", StringComparison.OrdinalIgnoreCase) || route == "health";
+            var meantOpen = route.StartsWith("webhooks/", StringComparison.OrdinalIgnoreCase) || route == "health" || route == "approvals/{token}";
             Assert.True(open == meantOpen, $"{path}: excluded from authentication = {open}, expected {meantOpen}");
         }
     }

@@ -29,7 +29,7 @@ public sealed partial class ReadmeCommandsTests
             .Where(block => block.Contains("localhost:7071", StringComparison.Ordinal)).ToList();
     }
 
-    /// <summary>The settings scripts/run-local.sh adds: the development webhook secrets of its one file.</summary>
+    /// <summary>The settings scripts/run-local.sh adds: the development webhook secrets of its one file (and the policy, below).</summary>
     private static IEnumerable<KeyValuePair<string, string>> DevelopmentSecrets() =>
         File.ReadAllLines(Repo.Path("scripts", "lib", "dev-webhook-secrets.env"))
             .Where(line => line.Length > 0 && !line.StartsWith('#'))
@@ -46,6 +46,8 @@ public sealed partial class ReadmeCommandsTests
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["TaskHubName"] = Azurite.UniqueTaskHub("readme"),
+            // As run-local.sh without a config/release-policy.json: the example policy, whose directory names everyone.
+            ["Policy__Path"] = Repo.Path("config", "release-policy.example.json"),
         };
         await using var host = await LocalHostProcess.StartAsync(settings, cancellationToken: ct);
         using var shell = new BashSession(host.BaseAddress.Authority);

@@ -121,8 +121,14 @@ public sealed class ApiHarness : IAsyncDisposable
 
     /// <param name="policy">A policy other than the built-in one.</param>
     /// <param name="requireSignedIn">Approvals:RequireSignedInApprover.</param>
-    public static async Task<ApiHarness> StartAsync(ReleasePolicy? policy = null, bool requireSignedIn = false)
+    /// <param name="requestMayNameApprovers">
+    /// The policy's access.requestMayNameApprovers: on by default here, since the tests' requests name the shared test
+    /// approvers (<see cref="ReleaseFunctions.TestSupport.ValidRelease.Approvers"/>) whom the built-in directory does not name.
+    /// </param>
+    public static async Task<ApiHarness> StartAsync(ReleasePolicy? policy = null, bool requireSignedIn = false, bool requestMayNameApprovers = true)
     {
+        policy ??= ReleasePolicyDefaults.Create();
+        policy = policy with { Access = policy.Access with { RequestMayNameApprovers = requestMayNameApprovers } };
         var names = EventStorageNames.Unique("api");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -146,7 +152,7 @@ public sealed class ApiHarness : IAsyncDisposable
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .AddReleaseManagement(configuration)
             .AddSingleton<TimeProvider>(time)
-            .AddSingleton(OwnSystem.AddTo(policy ?? ReleasePolicyDefaults.Create(), [system]));
+            .AddSingleton(OwnSystem.AddTo(policy, [system]));
 
         var durable = await DurableTaskTestHost.StartAsync(
             r => r.AddOrchestratorFunc<ReleaseOrchestrationInput, List<Received>>(OrchestratorNames.Release, RecordAsync),

@@ -380,4 +380,52 @@ public sealed class BrowserTests(DashboardSystem system) : IClassFixture<Dashboa
         using var live = await system.Host.Client.SendAsync(fragment, Ct);
         Assert.StartsWith("<div id=\"board-live\"", (await live.Content.ReadAsStringAsync(Ct)).TrimStart(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task DevSignIn_PickAPersonWithoutJavaScript_TheDashboardAndTheApiActAsThem()
+    {
+        // The page: accessible, within the CSP, listing the directory's people with their roles.
+        var (page, cspErrors) = await system.NewPageAsync();
+        var response = await page.GotoAsync(system.Url(DashboardRoutes.SignIn));
+        Assert.Equal(200, response!.Status);
+        Assert.Equal("Dev sign-in", await page.Locator("h1").InnerTextAsync());
+        Assert.Contains("rm@example.com: release-manager", await page.Locator("#person").InnerTextAsync(), StringComparison.Ordinal);
+        await DashboardSystem.AssertAccessibleAsync(page);
+        await DashboardSystem.ScreenshotsAsync(page, "dev-sign-in");
+        Assert.Empty(cspErrors);
+        await page.Context.CloseAsync();
+
+        // Signing in is a plain form POST: no script needed.
+        var (plain, _) = await system.NewPageAsync(javaScript: false);
+        await plain.GotoAsync(system.Url(DashboardRoutes.SignIn));
+        await plain.SelectOptionAsync("#person", "rm@example.com");
+        await plain.ClickAsync("form button[type=submit]");
+        await plain.WaitForURLAsync(url => new Uri(url).AbsolutePath == DashboardRoutes.Board);
+        var cookie = Assert.Single(await plain.Context.CookiesAsync(), c => c.Name == ReleaseManagement.Api.Auth.DevSignIn.CookieName);
+        Assert.Equal("rm@example.com", Uri.UnescapeDataString(cookie.Value));
+        Assert.True(cookie.HttpOnly);
+        await plain.GotoAsync(system.Url(DashboardRoutes.SignIn));
+        Assert.Equal("Signed in as rm@example.com.", await plain.Locator("#signed-in").InnerTextAsync());
+
+        // The API treats the cookie's person as signed in: a body naming someone else is refused, nothing stored.
+        var id = "dsh-" + Guid.NewGuid().ToString("N")[..10];
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/releases")
+        {
+            Content = new StringContent(
+                $$"""{ "id": "{{id}}", "title": "Signed in", "type": "Minor", "systems": ["Billing"], "targetDate": "{{ValidRelease.TargetDate()}}", "requestedBy": "po@example.com" }""",
+                System.Text.Encoding.UTF8,
+                "application/json"),
+        };
+        request.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
+        using var refused = await system.Host.Client.SendAsync(request, Ct);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+        using var read = await system.Host.Client.GetAsync($"/api/releases/{id}", Ct);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, read.StatusCode);
+
+        // Signing out clears the cookie.
+        await plain.ClickAsync("#sign-out");
+        await plain.WaitForSelectorAsync("text=Not signed in");
+        Assert.DoesNotContain(await plain.Context.CookiesAsync(), c => c.Name == ReleaseManagement.Api.Auth.DevSignIn.CookieName);
+        await plain.Context.CloseAsync();
+    }
 }

@@ -66,7 +66,8 @@ public sealed class DashboardActionsTests
         return context.Request;
     }
 
-    private static string Form(string value) => $"form={Uri.EscapeDataString(value)}&milestone=code-freeze&by=rm%40example.com";
+    private static string Form(string value, string? by = "rm@example.com") =>
+        $"form={Uri.EscapeDataString(value)}&milestone=code-freeze" + (by is null ? "" : $"&by={Uri.EscapeDataString(by)}");
 
     [Fact]
     public async Task RecordMilestone_WithoutTheFormValue_IsRefusedAndRecordsNothing()
@@ -114,10 +115,22 @@ public sealed class DashboardActionsTests
         var actions = Actions(signIn: true);
         const string person = "stranger@example.com";
 
-        var outcome = await actions.RecordMilestoneAsync("r1", Post(Form(actions.FormValue("r1", Get(person))), person), null!, TestContext.Current.CancellationToken);
+        var outcome = await actions.RecordMilestoneAsync("r1", Post(Form(actions.FormValue("r1", Get(person)), by: null), person), null!, TestContext.Current.CancellationToken);
 
         Assert.Equal(403, outcome.StatusCode);
         Assert.Contains("stranger@example.com is not a release manager", outcome.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RecordMilestone_SignedInPersonNamingSomeoneElseAsBy_Is403BeforeAnyRoleCheck()
+    {
+        var actions = Actions(signIn: false);
+        const string person = "stranger@example.com";
+
+        var outcome = await actions.RecordMilestoneAsync("r1", Post(Form(actions.FormValue("r1", Get(person)), by: "rm@example.com"), person), null!, TestContext.Current.CancellationToken);
+
+        Assert.Equal(403, outcome.StatusCode);
+        Assert.Contains("'by' names rm@example.com, but the signed-in user is stranger@example.com", outcome.Message, StringComparison.Ordinal);
     }
 
     [Fact]

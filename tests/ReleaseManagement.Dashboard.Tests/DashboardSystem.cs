@@ -54,10 +54,13 @@ public sealed class DashboardSystem : IAsyncLifetime
             throw new InvalidOperationException("AZURITE_CONNECTION_STRING is not set: run the tests with scripts/test.sh (scripts/lib/azurite.sh).");
         }
 
-        // The built-in policy plus one blackout, so the calendar has one to show.
+        // The built-in policy plus one blackout, so the calendar has one to show, and the test approvers as its directory.
         var defaults = ReleaseManagement.Policy.ReleasePolicyDefaults.Create();
         var policy = Systems.AddTo(defaults) with
         {
+            Access = new() { RequestMayNameApprovers = true }, // requests name the shared test approvers (ValidRelease.Approvers)
+            // The same people as the directory, for the dev sign-in to list (a request naming them resolves alike).
+            Approvers = ValidRelease.Approvers.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal),
             ReleaseWindows = defaults.ReleaseWindows with
             {
                 Blackouts = [new ReleaseManagement.Policy.Blackout { From = BlackoutDate, To = BlackoutDate, Reason = BlackoutReason }],

@@ -16,10 +16,10 @@ public sealed class PolicyLoaderTests : IDisposable
 
     private static string ExamplePath => Path.Combine(RepoRoot(), "config", "release-policy.example.json");
 
-    /// <summary>The defaults written out, as config/release-policy.example.json holds them.</summary>
+    /// <summary>The defaults with their example people written out, as config/release-policy.example.json holds them.</summary>
     internal static string ExampleText()
     {
-        var node = JsonSerializer.SerializeToNode(ReleasePolicyDefaults.Create(), PolicyJson.Options)!.AsObject();
+        var node = JsonSerializer.SerializeToNode(ReleasePolicyDefaults.Example(), PolicyJson.Options)!.AsObject();
         var withSchema = new JsonObject { ["$schema"] = "./release-policy.schema.json" };
         foreach (var (key, value) in node.ToList())
         {
@@ -80,7 +80,7 @@ public sealed class PolicyLoaderTests : IDisposable
     }
 
     [Fact]
-    public void ExampleFile_LoadsAndEqualsTheDefaults()
+    public void ExampleFile_LoadsAndEqualsTheDefaultsWithExamplePeople()
     {
         if (System.Environment.GetEnvironmentVariable("UPDATE_POLICY_EXAMPLE") == "1")
         {
@@ -90,9 +90,15 @@ public sealed class PolicyLoaderTests : IDisposable
         var result = ReleasePolicyLoader.Parse(File.ReadAllText(ExamplePath), ExamplePath);
 
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
-        Assert.True(JsonNode.DeepEquals(Json(ReleasePolicyDefaults.Create()), Json(result.Policy!)), "The example differs from the defaults: regenerate it with UPDATE_POLICY_EXAMPLE=1.");
+        Assert.True(JsonNode.DeepEquals(Json(ReleasePolicyDefaults.Example()), Json(result.Policy!)), "The example differs from the defaults with their example people: regenerate it with UPDATE_POLICY_EXAMPLE=1.");
+        Assert.Empty(ReleasePolicyDefaults.Create().Approvers);
+        Assert.All(PolicyRolesNamed(result.Policy!), role => Assert.NotEmpty(result.Policy!.Approvers.GetValueOrDefault(role, [])));
         Assert.Equal(ExampleText(), File.ReadAllText(ExamplePath).ReplaceLineEndings("\n"));
     }
+
+    /// <summary>Every role the policy's approval stages and audit readers name.</summary>
+    private static IEnumerable<string> PolicyRolesNamed(ReleasePolicy policy) =>
+        policy.Approvals.Values.SelectMany(a => a.RequiredRoles.Concat(a.EscalationContacts)).Concat(policy.Audit.ReaderRoles).Distinct(StringComparer.Ordinal);
 
     [Fact]
     public void Parse_RoundTripOfAPolicy_GivesTheSamePolicy()

@@ -150,7 +150,20 @@ public class ReleaseRequestPolicyValidatorTests
             [PolicyRoles.ReleaseManager] = ["rm@example.com"],
         };
 
-        Assert.Empty(Errors(Default, Request(ReleaseType.Hotfix, new DateOnly(2026, 11, 27)), releaseApprovers));
+        Assert.Empty(Errors(Default with { Access = new() { RequestMayNameApprovers = true } }, Request(ReleaseType.Hotfix, new DateOnly(2026, 11, 27)), releaseApprovers));
+    }
+
+    [Fact]
+    public void Validate_ApproversNamedOutsideTheDirectoryByDefault_AreRefusedNamingRoleAndPeople()
+    {
+        var policy = Default with { Approvers = new Dictionary<string, IReadOnlyList<string>> { [PolicyRoles.TechnicalLead] = ["lead@example.com", "lead2@example.com"], [PolicyRoles.ReleaseManager] = ["rm@example.com"] } };
+        var narrowing = new Dictionary<string, IReadOnlyList<string>> { [PolicyRoles.TechnicalLead] = ["LEAD2@example.com"] };
+        var adding = new Dictionary<string, IReadOnlyList<string>> { [PolicyRoles.TechnicalLead] = ["lead@example.com", "mallory@example.com"] };
+
+        Assert.Empty(Errors(policy, Request(ReleaseType.Hotfix, new DateOnly(2026, 11, 27)), narrowing));
+        var errors = Errors(policy, Request(ReleaseType.Hotfix, new DateOnly(2026, 11, 27)), adding);
+        Assert.Equal(["approvers.technical-lead"], errors.Keys);
+        Assert.StartsWith("mallory@example.com does not hold role 'technical-lead'", errors["approvers.technical-lead"].Single(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -45,6 +45,24 @@ public sealed class LocalHostProcess : IAsyncDisposable
         return name[..Math.Min(name.Length, 63)];
     }
 
+    private const string PolicyPathSetting = "Policy__Path";
+
+    /// <summary>
+    /// config/release-policy.example.json without its example people (so: the built-in policy) and with
+    /// <c>access.requestMayNameApprovers</c> on, written once per test process. (JSON nodes: Infrastructure.Tests, which
+    /// shares this file, does not reference the core.)
+    /// </summary>
+    private static readonly Lazy<string> TestPolicyPath = new(() =>
+    {
+        var policy = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, "config", "release-policy.example.json")))!.AsObject();
+        policy["approvers"] = new System.Text.Json.Nodes.JsonObject();
+        policy["access"] = new System.Text.Json.Nodes.JsonObject { ["requestMayNameApprovers"] = true, ["roleClaims"] = new System.Text.Json.Nodes.JsonObject() };
+        policy.Remove("$schema");
+        var path = Path.Combine(Path.GetTempPath(), $"local-host-test-policy-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, policy.ToJsonString());
+        return path;
+    });
+
     public static async Task<LocalHostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? port = null, CancellationToken cancellationToken = default)
     {
         var dll = Path.Combine(Repo.BuildOutput("ReleaseFunctions.LocalHost"), "ReleaseFunctions.LocalHost.dll");
@@ -84,6 +102,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
         // releases have no instance, so its stranded-release check would flag them. Unless a test names the schedule, the
         // check runs once a year (never during a test run).
         info.Environment["StrandedReleasesSchedule"] = "0 0 0 1 1 *";
+        // Unless a test names its policy: the built-in one letting requests name approvers (the tests' requests name the
+        // shared test approvers, ValidRelease.Approvers, whom the built-in directory does not name).
+        info.Environment[PolicyPathSetting] = TestPolicyPath.Value;
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;

@@ -26,16 +26,31 @@ public sealed class AppServicePrincipal
         "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",
     ];
 
-    private AppServicePrincipal(string? authType, IReadOnlyList<string> identities)
+    private static readonly string[] RoleClaimTypes =
+    [
+        "roles",
+        "groups",
+        "http://schemas.microsoft.com/ws/2008/06/identity/claims/role",
+        "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+    ];
+
+    private AppServicePrincipal(string? authType, IReadOnlyList<string> identities, IReadOnlyList<string> roleClaims)
     {
         AuthType = authType;
         Identities = identities;
+        RoleClaims = roleClaims;
     }
 
     public string? AuthType { get; }
 
     /// <summary>The user's sign-in names and email addresses found in the principal's claims.</summary>
     public IReadOnlyList<string> Identities { get; }
+
+    /// <summary>
+    /// The values of the principal's app-role and group claims (<c>roles</c>, <c>groups</c>, the principal's
+    /// <c>role_typ</c>): what the policy's <c>access.roleClaims</c> maps to roles (<see cref="ReleaseManagement.Policy.AccessPolicy.RolesFromClaims"/>).
+    /// </summary>
+    public IReadOnlyList<string> RoleClaims { get; }
 
     public string Name => Identities.Count > 0 ? Identities[0] : "(unnamed)";
 
@@ -57,7 +72,9 @@ public sealed class AppServicePrincipal
             using var doc = JsonDocument.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(header)));
             var root = doc.RootElement;
             var nameType = root.TryGetProperty("name_typ", out var nt) && nt.ValueKind == JsonValueKind.String ? nt.GetString() : null;
+            var roleType = root.TryGetProperty("role_typ", out var rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : null;
             var identities = new List<string>();
+            var roleClaims = new List<string>();
             if (root.TryGetProperty("claims", out var claims) && claims.ValueKind == JsonValueKind.Array)
             {
                 foreach (var claim in claims.EnumerateArray())
@@ -73,11 +90,16 @@ public sealed class AppServicePrincipal
                     {
                         identities.Add(val);
                     }
+
+                    if ((typ == roleType || RoleClaimTypes.Contains(typ, StringComparer.OrdinalIgnoreCase)) && !roleClaims.Contains(val, StringComparer.OrdinalIgnoreCase))
+                    {
+                        roleClaims.Add(val);
+                    }
                 }
             }
 
             var authType = root.TryGetProperty("auth_typ", out var at) && at.ValueKind == JsonValueKind.String ? at.GetString() : null;
-            return identities.Count == 0 ? null : new AppServicePrincipal(authType, identities);
+            return identities.Count == 0 ? null : new AppServicePrincipal(authType, identities, roleClaims);
         }
         catch (Exception e) when (e is FormatException or JsonException or DecoderFallbackException)
         {

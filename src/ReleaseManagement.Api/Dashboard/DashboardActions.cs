@@ -65,8 +65,8 @@ public sealed class DashboardActions(
     /// <summary>The anti-forgery value for a release page shown to <paramref name="request"/>'s person, now.</summary>
     public string FormValue(string releaseId, HttpRequest request) => Value(releaseId, Person(request), Hour(time.GetUtcNow()));
 
-    /// <summary>What every form of the release page carries for <paramref name="request"/>'s person.</summary>
-    public FormContext Context(string releaseId, HttpRequest request) => new(FormField, FormValue(releaseId, request), !RequiresSignIn);
+    /// <summary>What every form of the release page carries for <paramref name="request"/>'s person (a signed-in person is not asked who they are).</summary>
+    public FormContext Context(string releaseId, HttpRequest request) => new(FormField, FormValue(releaseId, request), !RequiresSignIn && Person(request) is null);
 
     /// <summary><c>POST /api/dashboard/releases/{id}/milestones</c>.</summary>
     public Task<ActionOutcome> RecordMilestoneAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
@@ -158,7 +158,12 @@ public sealed class DashboardActions(
             return Refused(StatusCodes.Status400BadRequest, "Not recorded", "This form is out of date or did not come from the release page. Check what you entered and send it again.");
         }
 
-        var by = form.Text("by");
+        var by = Auth.Actor.Resolve(request, form.Text("by"), "by", out var notThem);
+        if (notThem is not null)
+        {
+            return Refused(StatusCodes.Status403Forbidden, "Not recorded", Describe(notThem.ProblemDetails));
+        }
+
         if (RequiresSignIn)
         {
             if (person is null)

@@ -36,6 +36,9 @@ public static class DashboardEndpoints
         app.MapMethods(Path(DashboardRoutes.CalendarRoute), getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.CalendarAsync(request, ct));
         app.MapMethods(Path(DashboardRoutes.MetricsRoute), getOrHead, (DashboardHandlers pages, CancellationToken ct) => pages.MetricsAsync(ct));
         app.MapMethods(Path(DashboardRoutes.AssetRoute), getOrHead, (string name, HttpRequest request) => DashboardHandlers.Asset(name, request));
+        app.MapMethods(Path(DashboardRoutes.SignInRoute), getOrHead, (HttpRequest request, Auth.DevSignIn signIn) => signIn.Show(request));
+        app.MapPost(Path(DashboardRoutes.SignInRoute), (HttpRequest request, Auth.DevSignIn signIn, CancellationToken ct) => signIn.SignInAsync(request, ct))
+            .DisableAntiforgery();
         return app;
     }
 

@@ -22,6 +22,7 @@ public static class DashboardRoutes
     public const string CalendarRoute = "dashboard/calendar";
     public const string MetricsRoute = "dashboard/metrics";
     public const string AssetRoute = "dashboard/assets/{name}";
+    public const string SignInRoute = "dashboard/sign-in";
 
     /// <summary>Every dashboard route template (relative to the <c>api</c> prefix), for the hosts' parity check.</summary>
     public static IReadOnlyList<string> All { get; } = StringConstants.Of(typeof(DashboardRoutes), except: nameof(Base));
@@ -45,6 +46,9 @@ public static class DashboardRoutes
     public static string Calendar => $"{Base}/calendar";
 
     public static string Metrics => $"{Base}/metrics";
+
+    /// <summary>The dev sign-in (Development mode only, <see cref="Auth.DevSignIn"/>).</summary>
+    public static string SignIn => $"{Base}/sign-in";
 
     public static string Asset(string name) => $"{Base}/assets/{Uri.EscapeDataString(name)}";
 

@@ -72,6 +72,9 @@ public sealed record ReleasePolicy
 
     /// <summary>The audit trail: who may read it. Optional; default release-manager and auditor.</summary>
     public AuditPolicy Audit { get; init; } = new();
+
+    /// <summary>Whether requests may name approvers outside the directory, and roles from sign-in claims. Optional (<see cref="AccessPolicy"/>'s defaults).</summary>
+    public AccessPolicy Access { get; init; } = new();
     /// <summary>The release planning checklist as a gate shown to plan approvers, and whether plan approval waits for it. Optional.</summary>
     public PlanningPolicy Planning { get; init; } = new();
 

@@ -12,6 +12,24 @@ public static class ReleasePolicyDefaults
 {
     public const string TimeZone = "America/New_York";
 
+    /// <summary>
+    /// The example people of config/release-policy.example.json: one per role (example.com addresses, which deliver nowhere),
+    /// so a newcomer's first request names no approvers. The built-in policy names nobody: a deployment names its own people.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> ExamplePeople { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+    {
+        [PolicyRoles.ProductOwner] = ["po@example.com"],
+        [PolicyRoles.TechnicalLead] = ["lead@example.com"],
+        [PolicyRoles.QaLead] = ["qa@example.com"],
+        [PolicyRoles.ReleaseManager] = ["rm@example.com"],
+        [PolicyRoles.Stakeholder] = ["sh@example.com"],
+        [PolicyRoles.Executive] = ["ex@example.com"],
+        [PolicyRoles.Auditor] = ["auditor@example.com"],
+    };
+
+    /// <summary>config/release-policy.example.json: the built-in policy with <see cref="ExamplePeople"/> as its directory.</summary>
+    public static ReleasePolicy Example() => Create() with { Approvers = ExamplePeople };
+
     /// <summary>A fresh copy of the built-in policy.</summary>
     public static ReleasePolicy Create() => new()
     {
@@ -372,6 +390,7 @@ public static class ReleasePolicyDefaults
         Deployment = new() { RollbackOnFailedProductionDeployment = true },
         ReportRecipients = [Stakeholder, ReleaseManager],
         Audit = new() { ReaderRoles = [ReleaseManager, PolicyRoles.Auditor] },
+        Access = new() { RequestMayNameApprovers = false },
         Planning = new() { Blocking = false, Gate = new() { Items = PlanningPolicy.DefaultItems() } },
         Audiences = Audiences,
         OutcomeAudiences = ["stakeholders"],

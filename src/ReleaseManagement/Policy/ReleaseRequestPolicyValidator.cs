@@ -34,6 +34,7 @@ public static class ReleaseRequestPolicyValidator
         request = CheckRisk(policy, request, errors);
         CheckChangeCategory(policy, request, errors);
         CheckSystems(policy, request, errors);
+        CheckNamedApproversHoldTheirRoles(policy, request, releaseApprovers, errors);
         CheckApprovers(policy, request, releaseApprovers, errors);
         CheckAudiences(policy, request, errors);
         if (typePolicy.UsesReleaseWindows)
@@ -132,6 +133,36 @@ public static class ReleaseRequestPolicyValidator
             {
                 errors.Add($"systems[{i}]",
                     $"'{request.Systems[i]}' is not a known system: use one of {string.Join(", ", policy.Systems.Keys.Order(StringComparer.Ordinal))}.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Unless the policy lets requests name anyone (<see cref="AccessPolicy.RequestMayNameApprovers"/>), the people a request
+    /// names for a role must hold that role in the directory (policy-wide or a system of the release): a request may narrow
+    /// who approves, never add someone.
+    /// </summary>
+    private static void CheckNamedApproversHoldTheirRoles(
+        ReleasePolicy policy,
+        ReleaseRequest request,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? releaseApprovers,
+        ValidationErrors errors)
+    {
+        if (policy.Access.RequestMayNameApprovers || releaseApprovers is null)
+        {
+            return;
+        }
+
+        var directory = ApproverDirectory.Resolve(policy, request.Systems);
+        foreach (var (role, people) in releaseApprovers)
+        {
+            var holders = directory.TryGetValue(role, out var h) ? h : [];
+            var outside = people.Select(p => p.Trim()).Where(p => p.Length > 0 && !holders.Contains(p, StringComparer.OrdinalIgnoreCase)).ToArray();
+            if (outside.Length > 0)
+            {
+                errors.Add($"approvers.{role}",
+                    $"{string.Join(", ", outside)} {(outside.Length == 1 ? "does" : "do")} not hold role '{role}' in the policy's directory "
+                    + $"({(holders.Count == 0 ? "nobody does" : string.Join(", ", holders))}): a request may only narrow the directory (access.requestMayNameApprovers is off).");
             }
         }
     }

@@ -14,8 +14,15 @@ public static class OwnSystem
     /// <summary>A system name no other test uses.</summary>
     public static string NewName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
-    /// <summary>The built-in policy with <paramref name="systems"/> added (no approvers or audiences of their own).</summary>
-    public static ReleasePolicy Policy(params string[] systems) => AddTo(ReleasePolicyDefaults.Create(), systems);
+    /// <summary>
+    /// The built-in policy with <paramref name="systems"/> added (no approvers or audiences of their own), letting requests
+    /// name approvers: they name the shared test approvers (ValidRelease.Approvers), whom the built-in directory does not.
+    /// </summary>
+    public static ReleasePolicy Policy(params string[] systems)
+    {
+        var policy = AddTo(ReleasePolicyDefaults.Create(), systems);
+        return policy with { Access = policy.Access with { RequestMayNameApprovers = true } };
+    }
 
     /// <summary><paramref name="policy"/> with <paramref name="systems"/> added (no approvers or audiences of their own).</summary>
     public static ReleasePolicy AddTo(ReleasePolicy policy, IEnumerable<string> systems)
@@ -60,6 +67,13 @@ public sealed class OwnSystems(string prefix, int count = 40)
             : throw new InvalidOperationException($"All {Names.Count} own systems of '{prefix}' are taken: raise the count.");
     }
 
-    /// <summary><paramref name="policy"/> with these systems added.</summary>
-    public ReleasePolicy AddTo(ReleasePolicy policy) => OwnSystem.AddTo(policy, Names);
+    /// <summary>
+    /// <paramref name="policy"/> with these systems added, letting requests name approvers (the shared hosts' tests name
+    /// the shared test approvers, ValidRelease.Approvers, whom the built-in directory does not).
+    /// </summary>
+    public ReleasePolicy AddTo(ReleasePolicy policy)
+    {
+        var own = OwnSystem.AddTo(policy, Names);
+        return own with { Access = own.Access with { RequestMayNameApprovers = true } };
+    }
 }

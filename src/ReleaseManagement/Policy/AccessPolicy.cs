@@ -1,0 +1,25 @@
+namespace ReleaseManagement.Policy;
+
+/// <summary>Who is who: what a release request may say about approvers, and roles granted by sign-in claims (docs/security.md).</summary>
+public sealed record AccessPolicy
+{
+    /// <summary>
+    /// When false (the default), a release request may only narrow the directory: the people it names for a role must
+    /// hold that role in the policy's directory (policy-wide or one of the release's systems). True restores naming anyone
+    /// (demos, tests).
+    /// </summary>
+    public bool RequestMayNameApprovers { get; init; }
+
+    /// <summary>
+    /// Optional: role to the Entra ID app-role values or group object ids whose holders hold the role too, besides the
+    /// people the directory names (claims <c>roles</c> and <c>groups</c> of the App Service principal). Empty by default.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> RoleClaims { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
+    /// <summary>The roles <paramref name="claims"/> (a principal's role and group claim values) grant through <see cref="RoleClaims"/>.</summary>
+    public IReadOnlyList<string> RolesFromClaims(IEnumerable<string> claims)
+    {
+        var held = claims.Select(c => c.Trim()).Where(c => c.Length > 0).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        return RoleClaims.Where(r => r.Value.Any(v => held.Contains(v.Trim()))).Select(r => r.Key).Order(StringComparer.Ordinal).ToArray();
+    }
+}

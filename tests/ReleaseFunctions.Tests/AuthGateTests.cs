@@ -1,0 +1,191 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text;
+using System.Text.Json.Nodes;
+using ReleaseFunctions.Tests.Support;
+using ReleaseFunctions.TestSupport;
+using ReleaseManagement.Api;
+using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Api.Auth;
+using ReleaseManagement.Api.Dashboard;
+
+namespace ReleaseFunctions.Tests;
+
+/// <summary>The local host in <c>Auth__Mode=AppService</c>, over HTTP, as App Service authentication would front it.</summary>
+public sealed class AppServiceModeHost : IAsyncLifetime
+{
+    public LocalHostProcess Host { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() =>
+        Host = await LocalHostProcess.StartAsync(
+            new Dictionary<string, string>
+            {
+                ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+                ["TaskHubName"] = Azurite.UniqueTaskHub("auth"),
+                ["Auth__Mode"] = "AppService",
+            },
+            cancellationToken: TestContext.Current.CancellationToken);
+
+    public ValueTask DisposeAsync() => Host.DisposeAsync();
+}
+
+/// <summary>
+/// Issue 24, section 1: in AppService mode every route but the anonymous ones (one list, <see cref="AnonymousRoutes"/>)
+/// needs the App Service principal (401 problem, nothing stored), and a body naming another actor than the principal is
+/// refused (403, nothing stored). The Functions app runs the same gate (<see cref="AuthGate"/>) as worker middleware.
+/// </summary>
+public sealed class AuthGateTests(AppServiceModeHost fixture) : IClassFixture<AppServiceModeHost>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private HttpClient Client => fixture.Host.Client;
+
+    private static HttpRequestMessage Request(HttpMethod method, string path, string? person = null, string? json = null)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (person is not null)
+        {
+            request.Headers.Add(AppServicePrincipal.Header, AppServicePrincipal.Encode(person));
+        }
+
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        return request;
+    }
+
+    private static string ReleaseJson(string id, string? requestedBy) =>
+        $$"""{ "id": "{{id}}", "title": "Auth", "type": "Minor", "systems": ["Billing"], "targetDate": "{{ValidRelease.TargetDate()}}", {{(requestedBy is null ? "" : $"\"requestedBy\": \"{requestedBy}\", ")}}"approvers": {{System.Text.Json.JsonSerializer.Serialize(ValidRelease.Approvers)}} }""";
+
+    private static string Concrete(string template) =>
+        "/" + ApiRoutes.Prefix + "/" + template.Replace("{id}", "auth-none", StringComparison.Ordinal).Replace("{name}", "x", StringComparison.Ordinal)
+            .Replace("{token}", "x", StringComparison.Ordinal).Replace("{period}", "2024-01", StringComparison.Ordinal);
+
+    private static async Task AssertSignInRequiredAsync(HttpResponseMessage response, string what)
+    {
+        Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{what}: {(int)response.StatusCode}, expected 401");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>(Ct);
+        Assert.Equal("Sign-in required.", (string?)problem!["title"]);
+        Assert.Equal(401, (int?)problem["status"]);
+    }
+
+    [Fact]
+    public async Task EveryRouteButTheAnonymousOnes_NoPrincipal_Answers401Problem()
+    {
+        var guarded = ApiRoutes.All.Where(r => !AnonymousRoutes.Templates.Contains(r)).ToList();
+        Assert.Contains(DashboardRoutes.SignInRoute, guarded);
+        Assert.Contains(ApiRoutes.Releases, guarded);
+        foreach (var route in guarded)
+        {
+            foreach (var method in new[] { HttpMethod.Get, HttpMethod.Post })
+            {
+                using var response = await Client.SendAsync(Request(method, Concrete(route), json: method == HttpMethod.Post ? "{}" : null), Ct);
+                await AssertSignInRequiredAsync(response, $"{method} {route}");
+            }
+        }
+
+        // The local host's own pages outside the API too.
+        foreach (var path in new[] { "/", "/dev/mailbox" })
+        {
+            using var response = await Client.GetAsync(path, Ct);
+            await AssertSignInRequiredAsync(response, $"GET {path}");
+        }
+    }
+
+    [Fact]
+    public async Task AnonymousRoutes_NoPrincipal_AreServedByTheirHandlers()
+    {
+        using var health = await Client.GetAsync("/api/health", Ct);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+
+        // An approval link that is not valid: the link page says so (its token is its identity).
+        using var link = await Client.GetAsync("/api/approvals/not-a-token", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, link.StatusCode);
+        Assert.Equal("text/html", link.Content.Headers.ContentType?.MediaType);
+
+        // Unsigned webhooks: refused by the webhook's own signature check, not by the sign-in gate.
+        foreach (var webhook in new[] { ApiRoutes.GitHubWebhook, ApiRoutes.AzureDevOpsWebhook, ApiRoutes.CDEventsWebhook })
+        {
+            using var response = await Client.SendAsync(Request(HttpMethod.Post, Concrete(webhook), json: "{}"), Ct);
+            var body = await response.Content.ReadAsStringAsync(Ct);
+            Assert.DoesNotContain("Sign-in required.", body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task CreateRelease_NoPrincipal_401AndNothingStored()
+    {
+        var id = "auth-" + Guid.NewGuid().ToString("N")[..10];
+
+        using var refused = await Client.SendAsync(Request(HttpMethod.Post, "/api/releases", json: ReleaseJson(id, "rm@example.com")), Ct);
+        await AssertSignInRequiredAsync(refused, "POST /api/releases");
+
+        using var read = await Client.SendAsync(Request(HttpMethod.Get, $"/api/releases/{id}", "rm@example.com"), Ct);
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+    }
+
+    [Fact]
+    public async Task CreateRelease_BodyNamesAnotherRequester_403AndNothingStored()
+    {
+        var id = "auth-" + Guid.NewGuid().ToString("N")[..10];
+
+        using var refused = await Client.SendAsync(Request(HttpMethod.Post, "/api/releases", "dev@example.com", ReleaseJson(id, "someone.else@example.com")), Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonObject>(Ct);
+        Assert.Equal("Not the signed-in person.", (string?)problem!["title"]);
+        Assert.Contains("requestedBy", (string?)problem["detail"], StringComparison.Ordinal);
+        using var read = await Client.SendAsync(Request(HttpMethod.Get, $"/api/releases/{id}", "dev@example.com"), Ct);
+        Assert.Equal(HttpStatusCode.NotFound, read.StatusCode);
+    }
+
+    [Fact]
+    public async Task CreateRelease_RequesterLeftOutOrTheSamePerson_IsThePrincipal()
+    {
+        var absent = "auth-" + Guid.NewGuid().ToString("N")[..10];
+        var same = "auth-" + Guid.NewGuid().ToString("N")[..10];
+
+        using var filled = await Client.SendAsync(Request(HttpMethod.Post, "/api/releases", "Dev@Example.com", ReleaseJson(absent, null)), Ct);
+        using var named = await Client.SendAsync(Request(HttpMethod.Post, "/api/releases", "Dev@Example.com", ReleaseJson(same, "dev@example.com")), Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, filled.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, named.StatusCode);
+        using var read = await Client.SendAsync(Request(HttpMethod.Get, $"/api/releases/{absent}", "dev@example.com"), Ct);
+        Assert.Equal("Dev@Example.com", (string?)(await read.Content.ReadFromJsonAsync<JsonObject>(Ct))!["requestedBy"]);
+    }
+
+    [Fact]
+    public async Task DevSignIn_AppServiceMode_Is404EvenWhenSignedIn()
+    {
+        using var page = await Client.SendAsync(Request(HttpMethod.Get, DashboardRoutes.SignIn, "dev@example.com"), Ct);
+        using var post = await Client.SendAsync(Request(HttpMethod.Post, DashboardRoutes.SignIn, "dev@example.com"), Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
+        Assert.False(post.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public void FunctionsApp_RunsTheSameGateAsWorkerMiddleware()
+    {
+        // The Functions host cannot run here (no Core Tools); as the host-parity tests do, its build is read instead: the
+        // middleware class over the shared gate, and Program.cs registering it after the problem middleware.
+        _ = FunctionsApp.Metadata; // builds the app first
+        var assembly = Assembly.LoadFrom(Path.Combine(Repo.BuildOutput("ReleaseFunctions"), "ReleaseFunctions.dll"));
+        var middleware = assembly.GetType("ReleaseFunctions.AuthMiddleware", throwOnError: true)!;
+        Assert.Contains(middleware.GetInterfaces(), i => i.FullName == "Microsoft.Azure.Functions.Worker.Middleware.IFunctionsWorkerMiddleware");
+        Assert.Equal([typeof(AuthGate).FullName], middleware.GetConstructors().Single().GetParameters().Select(p => p.ParameterType.FullName));
+
+        var program = File.ReadAllText(Repo.Path("src", "ReleaseFunctions", "Program.cs"));
+        var problems = program.IndexOf("UseMiddleware<ReleaseFunctions.ProblemMiddleware>()", StringComparison.Ordinal);
+        var gate = program.IndexOf("UseMiddleware<ReleaseFunctions.AuthMiddleware>()", StringComparison.Ordinal);
+        Assert.True(problems >= 0 && gate > problems, "Program.cs must register AuthMiddleware (after ProblemMiddleware)");
+
+        // Both hosts serve the dev sign-in route, so the gate and the 404 outside Development apply in both.
+        Assert.Contains(FunctionsApp.Triggers("httpTrigger"), t => (string?)t.Binding["route"] == DashboardRoutes.SignInRoute);
+    }
+}
