@@ -14,7 +14,7 @@ namespace ReleaseManagement.Azure.Tables;
 /// status changes and warnings are merges and timeline rows upserts keyed by their writer and sequence, so a retried write
 /// leaves the same rows.
 /// </summary>
-public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStore
+public sealed partial class TableReleaseStore(TableServiceClient service) : IReleaseStore
 {
     public const string RowKey = "release";
     public const string TimelinePrefix = "timeline-";
@@ -298,59 +298,4 @@ public sealed class TableReleaseStore(TableServiceClient service) : IReleaseStor
     }
 
     /// <summary>Scope items as stored: kinds by name.</summary>
-    private static readonly JsonSerializerOptions ScopeJson = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
-
-    internal static TableEntity ToEntity(ReleaseRecord record) => new(record.Request.Id, RowKey)
-    {
-        ["Title"] = record.Request.Title,
-        ["Type"] = record.Request.Type.ToString(),
-        ["Systems"] = JsonSerializer.Serialize(record.Request.Systems),
-        ["TargetDate"] = record.Request.TargetDate.ToString("yyyy-MM-dd"),
-        ["RequestedBy"] = record.Request.RequestedBy,
-        ["Approvers"] = record.Request.Approvers is null ? null : JsonSerializer.Serialize(record.Request.Approvers),
-        ["ChangeCategory"] = record.Request.ChangeCategory?.ToString(),
-        ["Impact"] = record.Request.Impact.ToString(),
-        ["Probability"] = record.Request.Probability.ToString(),
-        ["Scope"] = record.Request.Scope is null ? null : JsonSerializer.Serialize(record.Request.Scope, ScopeJson),
-        ["Notes"] = record.Request.Notes,
-        ["ReclassifiedFrom"] = record.Request.ReclassifiedFrom?.ToString(),
-        ["CreatedAt"] = record.CreatedAt,
-        ["Phase"] = record.Phase.ToString(),
-        ["Status"] = record.Status.ToString(),
-        ["StatusReason"] = record.StatusReason,
-        ["UpdatedAt"] = record.UpdatedAt,
-        ["PolicyHash"] = record.PolicyHash,
-    };
-
-    internal static ReleaseRecord FromEntity(TableEntity e)
-    {
-        var request = new ReleaseRequest(
-            e.PartitionKey,
-            e.GetString("Title") ?? string.Empty,
-            Enum.Parse<ReleaseType>(e.GetString("Type")!),
-            JsonSerializer.Deserialize<string[]>(e.GetString("Systems") ?? "[]") ?? [],
-            DateOnly.ParseExact(e.GetString("TargetDate")!, "yyyy-MM-dd"),
-            e.GetString("RequestedBy"),
-            e.GetString("Approvers") is { } approvers ? JsonSerializer.Deserialize<Dictionary<string, string[]>>(approvers)!
-                .ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal) : null,
-            e.GetString("ChangeCategory") is { } category ? Enum.Parse<ChangeCategory>(category) : null,
-            e.GetString("Impact") is { } impact ? Enum.Parse<RiskRating>(impact) : RiskRating.Medium,
-            e.GetString("Probability") is { } probability ? Enum.Parse<RiskRating>(probability) : RiskRating.Medium,
-            e.GetString("Scope") is { } scope ? JsonSerializer.Deserialize<ScopeItem[]>(scope, ScopeJson) : null,
-            e.GetString("Notes"),
-            e.GetString("ReclassifiedFrom") is { } from ? Enum.Parse<ChangeCategory>(from) : null);
-        return new ReleaseRecord(
-            request,
-            e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
-            Enum.Parse<ReleasePhase>(e.GetString("Phase")!),
-            Enum.Parse<ReleaseStatus>(e.GetString("Status")!),
-            e.GetString("StatusReason"),
-            e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
-            e.GetString("Stage"),
-            e.GetString("Gates") is { } gates ? JsonSerializer.Deserialize<GateItemStatus[]>(gates) : null,
-            e.GetString("PendingApprovals") is { } pending ? JsonSerializer.Deserialize<PendingApproval[]>(pending) : null,
-            e.GetString("Risk"),
-            ReadWarnings(e),
-            e.GetString("PolicyHash"));
-    }
 }

@@ -40,12 +40,21 @@ public sealed class ReleasePolicies(IPolicySnapshots snapshots, ReleasePolicy cu
         return ForAsync(release.Request.Id, release.PolicyHash, cancellationToken);
     }
 
-    /// <summary>The policy each of <paramref name="releases"/> runs under, by release id (each snapshot read once).</summary>
+    /// <summary>
+    /// The policy each of <paramref name="releases"/> runs under, by release id: each snapshot not yet known is read once,
+    /// several at a time (a page of releases under many policies waits for the slowest read, not for their sum).
+    /// </summary>
     public async Task<IReadOnlyDictionary<string, ReleasePolicy>> ForAllAsync(IEnumerable<ReleaseRecord> releases, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(releases);
+        var list = releases.ToArray();
+        var unknown = list.Where(r => r.PolicyHash is { } h && !_known.ContainsKey(h)).GroupBy(r => r.PolicyHash!, StringComparer.Ordinal).Select(g => g.First());
+        await Parallel.ForEachAsync(
+            unknown,
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (release, ct) => await ForAsync(release, ct));
         var byId = new Dictionary<string, ReleasePolicy>(StringComparer.Ordinal);
-        foreach (var release in releases)
+        foreach (var release in list)
         {
             byId[release.Request.Id] = await ForAsync(release, cancellationToken);
         }
