@@ -77,6 +77,12 @@ public sealed class ApiHarness : IAsyncDisposable
     /// </summary>
     public string System { get; }
 
+    /// <summary>
+    /// The systems the harnesses of this test process hand out, one each. Every harness's policy lists them all, so harnesses
+    /// on the same base policy run under one policy (one snapshot, as in production) rather than one each.
+    /// </summary>
+    private static readonly OwnSystems Systems = new("api", 400);
+
     public DurableTaskClient Client => Durable.Client;
 
     public ServiceProvider Services { get; }
@@ -147,12 +153,12 @@ public sealed class ApiHarness : IAsyncDisposable
         // The clock starts at the real time (requests are checked against the policy relative to today), to the second.
         var now = DateTimeOffset.UtcNow;
         var time = new FakeTimeProvider(new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero));
-        var system = OwnSystem.NewName("api");
+        var system = Systems.Next();
         var services = new ServiceCollection()
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .AddReleaseManagement(configuration)
             .AddSingleton<TimeProvider>(time)
-            .AddSingleton(OwnSystem.AddTo(policy, [system]));
+            .AddSingleton(OwnSystem.AddTo(policy, Systems.Names));
 
         var durable = await DurableTaskTestHost.StartAsync(
             r => r.AddOrchestratorFunc<ReleaseOrchestrationInput, List<Received>>(OrchestratorNames.Release, RecordAsync),

