@@ -44,12 +44,30 @@ public class ReleasePoliciesTests
         var now = new ReleasePolicies(snapshots, Default);
 
         var policy = await now.ForAsync(Record("r1", hash), Ct);
-        var all = await now.ForAllAsync([Record("r1", hash), Record("r2", CanonicalJson.PolicyHash(Default))], Ct);
+        var all = await now.ForAllAsync([Record("r1", hash), Record("r2", CanonicalJson.PolicyHash(Default))], cancellationToken: Ct);
 
         Assert.Equal([PolicyRoles.TechnicalLead], policy.SuccessCriteria.SignOffRoles);
         Assert.Equal(hash, CanonicalJson.PolicyHash(policy));
         Assert.Equal([PolicyRoles.TechnicalLead], all["r1"].SuccessCriteria.SignOffRoles);
         Assert.Same(now.Current, all["r2"]); // the current policy's own hash needs no read
+    }
+
+    [Fact]
+    public async Task ForAllAsync_OneSnapshotMissing_ThrowsUnlessAViewOfManyTakesTheCurrentPolicyAndIsTold()
+    {
+        var snapshots = new InMemoryPolicySnapshots();
+        var hash = (await new ReleasePolicies(snapshots, Changed()).CaptureAsync(Ct)).Hash;
+        var now = new ReleasePolicies(snapshots, Default);
+        var missing = new string('a', 64);
+        ReleaseRecord[] records = [Record("kept", hash), Record("lost", missing)];
+        var told = new List<string>();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => now.ForAllAsync(records, cancellationToken: Ct));
+        var all = await now.ForAllAsync(records, (r, _) => { lock (told) { told.Add(r.Request.Id); } }, Ct);
+
+        Assert.Equal(["lost"], told);
+        Assert.Same(now.Current, all["lost"]);
+        Assert.Equal([PolicyRoles.TechnicalLead], all["kept"].SuccessCriteria.SignOffRoles);
     }
 
     [Fact]

@@ -110,14 +110,27 @@ public sealed class LocalHostProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
-        var host = new LocalHostProcess(process, baseAddress);
-        process.OutputDataReceived += (_, e) => host.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await host.WaitUntilHealthyAsync(cancellationToken);
-        return host;
+        for (var attempt = 1; ; attempt++)
+        {
+            var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+            var host = new LocalHostProcess(process, baseAddress);
+            process.OutputDataReceived += (_, e) => host.Append(e.Data);
+            process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            try
+            {
+                await host.WaitUntilHealthyAsync(cancellationToken);
+                return host;
+            }
+            catch (InvalidOperationException) when (port is null && attempt < 3 && host.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // The free port was taken by another test's process before this host bound it: another port.
+                await host.DisposeAsync();
+                baseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+                info.ArgumentList[2] = baseAddress.ToString().TrimEnd('/');
+            }
+        }
     }
 
     public async Task StopAsync()
@@ -161,8 +174,10 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
             try
             {
+                // Healthy only once this process says it listens on its address: a free port picked for it may be taken by
+                // another test's host in between, whose /api/health would otherwise answer for it (then this one exits).
                 using var response = await Client.GetAsync("/api/health", cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (response.StatusCode == HttpStatusCode.OK && Output.Contains("Now listening on: " + BaseAddress.ToString().TrimEnd('/'), StringComparison.Ordinal))
                 {
                     return;
                 }

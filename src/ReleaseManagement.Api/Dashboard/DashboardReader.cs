@@ -22,7 +22,7 @@ public sealed record ReleaseDetail(
 /// (<see cref="ReleasePolicies"/>); the current policy (<see cref="CurrentPolicy"/>) serves what is not one release's: the
 /// calendar's windows, the conflicts between releases, the metrics.
 /// </summary>
-public sealed class DashboardReader(
+public sealed partial class DashboardReader(
     IReleaseStore releases,
     IPipelineEventStore events,
     IApprovalDecisionStore decisions,
@@ -30,7 +30,8 @@ public sealed class DashboardReader(
     ReleasePolicies policies,
     TimeProvider time,
     MetricsService metrics,
-    IMetricsDailyStore daily)
+    IMetricsDailyStore daily,
+    Microsoft.Extensions.Logging.ILogger<DashboardReader> log)
 {
     /// <summary>At most this many releases are read for the board (one query of the projection).</summary>
     public const int MaxReleases = 5000;
@@ -47,9 +48,16 @@ public sealed class DashboardReader(
 
     public IReadOnlyCollection<string> PolicySystems => policies.Current.Systems.Keys.ToArray();
 
-    /// <summary>The policy each release runs under, by release id.</summary>
+    /// <summary>
+    /// The policy each release runs under, by release id. A release whose snapshot cannot be read is logged as an error and
+    /// shown under the current policy here, so one damaged release does not take a page of many down (its own page refuses).
+    /// </summary>
     public Task<IReadOnlyDictionary<string, ReleasePolicy>> PoliciesOfAsync(IEnumerable<ReleaseRecord> records, CancellationToken cancellationToken) =>
-        policies.ForAllAsync(records, cancellationToken);
+        policies.ForAllAsync(records, (release, error) => LogUnreadablePolicy(log, release.Request.Id, release.PolicyHash, error.Message), cancellationToken);
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Error,
+        Message = "The policy snapshot {PolicyHash} of release {ReleaseId} cannot be read ({Problem}); the dashboard shows it under the current policy")]
+    private static partial void LogUnreadablePolicy(Microsoft.Extensions.Logging.ILogger logger, string releaseId, string? policyHash, string problem);
 
     /// <summary>Every stored release (the projection's rows only: no timeline), newest first.</summary>
     public Task<IReadOnlyList<ReleaseRecord>> ListReleasesAsync(CancellationToken cancellationToken) =>

@@ -62,7 +62,7 @@ public sealed partial class MetricsJobs(
         var breached = new List<string>();
         var raised = new List<string>();
         var systems = queries.ToDictionary(q => q.ReleaseId, q => q.Systems, StringComparer.Ordinal);
-        var policyOf = await policies.ForAllAsync(releases, cancellationToken);
+        var policyOf = await policies.ForAllAsync(releases, cancellationToken: cancellationToken);
         foreach (var reading in readings)
         {
             // Stored with a verdict per system: a system without data is stored as MissingData, never as healthy.

@@ -44,21 +44,34 @@ public sealed class ReleasePolicies(IPolicySnapshots snapshots, ReleasePolicy cu
     /// The policy each of <paramref name="releases"/> runs under, by release id: each snapshot not yet known is read once,
     /// several at a time (a page of releases under many policies waits for the slowest read, not for their sum).
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, ReleasePolicy>> ForAllAsync(IEnumerable<ReleaseRecord> releases, CancellationToken cancellationToken = default)
+    /// <param name="releases">The releases.</param>
+    /// <param name="unreadable">
+    /// For a view of many releases: a release whose snapshot is missing or does not match its hash is told here and gets the
+    /// current policy, so one damaged release does not take the whole page down (its own page still refuses to guess).
+    /// Null (the default): that release's error is thrown.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    public async Task<IReadOnlyDictionary<string, ReleasePolicy>> ForAllAsync(
+        IEnumerable<ReleaseRecord> releases, Action<ReleaseRecord, Exception>? unreadable = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(releases);
         var list = releases.ToArray();
-        var unknown = list.Where(r => r.PolicyHash is { } h && !_known.ContainsKey(h)).GroupBy(r => r.PolicyHash!, StringComparer.Ordinal).Select(g => g.First());
+        var byId = new ConcurrentDictionary<string, ReleasePolicy>(StringComparer.Ordinal);
         await Parallel.ForEachAsync(
-            unknown,
+            list,
             new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
-            async (release, ct) => await ForAsync(release, ct));
-        var byId = new Dictionary<string, ReleasePolicy>(StringComparer.Ordinal);
-        foreach (var release in list)
-        {
-            byId[release.Request.Id] = await ForAsync(release, cancellationToken);
-        }
-
+            async (release, ct) =>
+            {
+                try
+                {
+                    byId[release.Request.Id] = await ForAsync(release, ct);
+                }
+                catch (Exception e) when (unreadable is not null && e is InvalidOperationException or InvalidDataException)
+                {
+                    unreadable(release, e);
+                    byId[release.Request.Id] = current;
+                }
+            });
         return byId;
     }
 
