@@ -117,4 +117,15 @@ public sealed class HealthBreachesTests
         Assert.Equal(HealthWindow.MinimumLength, query.BaselineEnd - query.BaselineStart);
         Assert.Equal(query.WindowStart, query.BaselineEnd);
     }
+
+    [Fact]
+    public void Window_DeploymentRecordedNearTheStartOfTime_HasABaselineFromTheEarliestInstantInsteadOfFailing()
+    {
+        var deployedAt = new DateTimeOffset(1, 1, 2, 0, 0, 0, TimeSpan.Zero);
+        var now = new DateTimeOffset(2027, 3, 15, 8, 0, 0, TimeSpan.Zero);
+
+        var query = HealthWindow.For("r-1", ["Billing"], deployedAt, now);
+
+        Assert.Equal((deployedAt, now, DateTimeOffset.MinValue, deployedAt), (query.WindowStart, query.WindowEnd, query.BaselineStart, query.BaselineEnd));
+    }
 }

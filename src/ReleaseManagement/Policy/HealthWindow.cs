@@ -22,7 +22,9 @@ public static class HealthWindow
     {
         var start = now - deployedAt < MinimumLength ? now - MinimumLength : deployedAt;
         var length = now - start;
-        return new HealthQuery(releaseId, systems, start, now, start - length, start);
+        // A deployment recorded implausibly long ago (a damaged or imported row) must not make the baseline unrepresentable.
+        var baselineStart = start - DateTimeOffset.MinValue > length ? start - length : DateTimeOffset.MinValue;
+        return new HealthQuery(releaseId, systems, start, now, baselineStart, start);
     }
 
     /// <summary>
