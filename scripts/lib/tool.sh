@@ -2,7 +2,9 @@
 # run_tool NAME [ARGS...]: builds tools/NAME (restoring exactly the committed lock files) and runs it with ARGS in place
 # of this shell. Builds of one clone take turns (flock on .local/tools-build.lock, where flock exists): two tools run at
 # once, or a tool run beside the tests, share src/ projects and must not rebuild them under each other. When the build
-# is up to date (after the solution's build) it writes nothing and takes seconds.
+# is up to date (after the solution's build) it writes nothing and takes seconds. A build that succeeded leaves a stamp
+# (.local/tools/NAME.built); while no source, project, props or lock file of src/, tools/NAME or the root is newer than
+# the stamp, the next run skips the build (a script run several times in a row starts at once).
 run_tool() {
   local name=$1 root
   shift
@@ -14,10 +16,23 @@ run_tool() {
     exec 9>"$root/.local/tools-build.lock"
     flock 9
   fi
-  dotnet build "$root/tools/$name" -nologo -v:q -clp:ErrorsOnly >&2 || return 1
+  local stamp="$root/.local/tools/$name.built" dll="$root/tools/$name/bin/Debug/net10.0/$name.dll"
+  if [ ! -f "$stamp" ] || [ ! -f "$dll" ] || [ -n "$(tool_inputs_newer_than "$root" "$name" "$stamp")" ]; then
+    mkdir -p "$root/.local/tools"
+    rm -f "$stamp"
+    dotnet build "$root/tools/$name" -nologo -v:q -clp:ErrorsOnly >&2 || return 1
+    touch "$stamp"
+  fi
   if command -v flock >/dev/null; then
     flock -u 9
     exec 9>&-
   fi
   exec dotnet "$root/tools/$name/bin/Debug/net10.0/$name.dll" "$@"
+}
+
+# Prints the first input of tools/NAME's build that is newer than FILE (nothing when the build is up to date).
+tool_inputs_newer_than() {
+  local root=$1 name=$2 file=$3
+  find "$root/src" "$root/tools/$name" "$root"/Directory.*.props "$root"/Directory.*.targets "$root"/global.json "$root"/NuGet.config "$root"/nuget.config \
+    \( -name bin -o -name obj \) -prune -o -type f -newer "$file" -print 2>/dev/null | head -n 1
 }

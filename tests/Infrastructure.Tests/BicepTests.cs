@@ -75,10 +75,9 @@ public sealed class BicepTests
 
     private static JsonObject EnvironmentParameters(string file)
     {
-        var result = Bicep.Run("build-params", Path.Combine(Repo.Root, file), "--stdout");
+        var result = Bicep.BuildParamsResult(Path.Combine(Repo.Root, file));
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(string.IsNullOrWhiteSpace(result.StandardError), $"bicep build-params {file} reported:\n{result.StandardError}");
-        var output = JsonNode.Parse(result.StandardOutput)!;
-        return JsonNode.Parse((string)output["parametersJson"]!)!["parameters"]!.AsObject();
+        return JsonNode.Parse(result.StandardOutput)!["parameters"]!.AsObject();
     }
 }

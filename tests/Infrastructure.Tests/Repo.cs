@@ -57,22 +57,55 @@ public static class Bicep
     });
 
     private static readonly Lazy<JsonObject> MainTemplate = new(() => Build(Path.Combine(Repo.Infra, "main.bicep")));
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<ProcessResult>> Builds = new();
+    private static readonly Lazy<Batch> Templates = new(() => RunBatch("build", "**/*.bicep"));
+    private static readonly Lazy<Batch> Parameters = new(() => RunBatch("build-params", "**/*.bicepparam"));
 
     /// <summary>infra/main.bicep compiled to ARM JSON (modules are nested deployments inside it); built once per run.</summary>
     public static JsonObject Main => MainTemplate.Value;
 
     public static ProcessResult Run(params string[] arguments) => Processes.Run(Executable.Value, arguments, Repo.Infra);
 
-    /// <summary>The result of <c>bicep build FILE --stdout</c>, run once per file and run.</summary>
-    public static ProcessResult BuildResult(string bicepFile) =>
-        Builds.GetOrAdd(Path.GetFullPath(bicepFile), f => new Lazy<ProcessResult>(() => Run("build", f, "--stdout"))).Value;
+    /// <summary>
+    /// What <c>bicep build FILE --stdout</c> gives for one file: its ARM JSON on stdout and the diagnostics that name it.
+    /// Every file is built by one <c>bicep build --pattern</c> per run (one CLI start instead of one per file).
+    /// </summary>
+    public static ProcessResult BuildResult(string bicepFile) => Templates.Value.For(bicepFile);
+
+    /// <summary>What <c>bicep build-params FILE</c> gives for one parameter file (its parameters JSON), from one batch per run.</summary>
+    public static ProcessResult BuildParamsResult(string parameterFile) => Parameters.Value.For(parameterFile);
 
     public static JsonObject Build(string bicepFile)
     {
         var result = BuildResult(bicepFile);
         Assert.True(result.ExitCode == 0, $"bicep build {Repo.Relative(bicepFile)} failed: {result}");
         return JsonNode.Parse(result.StandardOutput)!.AsObject();
+    }
+
+    private static Batch RunBatch(string command, string pattern)
+    {
+        var output = Directory.CreateTempSubdirectory("bicep-").FullName;
+        return new Batch(Run(command, "--pattern", pattern, "--outdir", output), output);
+    }
+
+    /// <summary>One batch run of the CLI over a pattern, with its outputs in <paramref name="Output"/> (the infra tree's layout).</summary>
+    private sealed record Batch(ProcessResult Run, string Output)
+    {
+        public ProcessResult For(string file)
+        {
+            var full = Path.GetFullPath(file);
+            var relative = Path.GetRelativePath(Repo.Infra, full);
+            // The CLI lays its outputs out below the matched files' common folder (env/dev.bicepparam gives dev.json).
+            var stem = Path.ChangeExtension(relative, null).Replace('\\', '/');
+            var json = Directory.EnumerateFiles(Output, "*.json", SearchOption.AllDirectories)
+                .Select(f => (Path: f, Stem: Path.ChangeExtension(Path.GetRelativePath(Output, f), null).Replace('\\', '/')))
+                .Where(o => stem == o.Stem || stem.EndsWith("/" + o.Stem, StringComparison.Ordinal))
+                .OrderByDescending(o => o.Stem.Length)
+                .Select(o => o.Path)
+                .FirstOrDefault() ?? Path.Combine(Output, stem + ".json");
+            var diagnostics = string.Join('\n', Run.StandardError.Split('\n').Where(l => l.Contains(full, StringComparison.Ordinal) || l.Contains(relative, StringComparison.Ordinal)));
+            var exitCode = Run.ExitCode != 0 ? Run.ExitCode : File.Exists(json) ? 0 : 1;
+            return new ProcessResult(exitCode, File.Exists(json) ? File.ReadAllText(json) : "", exitCode == 0 ? diagnostics : Run.StandardError);
+        }
     }
 }
 
