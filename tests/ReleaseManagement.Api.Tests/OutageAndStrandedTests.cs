@@ -1,5 +1,6 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using ReleaseFunctions.TestSupport;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Events;
 using ReleaseManagement.Orchestration;
@@ -30,12 +31,9 @@ public sealed class OutageAndStrandedTests : IAsyncLifetime
     {
         var outage = new OutageStatus(Dependencies.Mail, "the notice final-notice", _h.Time.GetUtcNow().AddHours(-25), skippable, escalated);
         await _h.Client.RaiseEventAsync(id, ApiHarness.ShowOutageEvent, outage, Ct);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (OutageDecisionHandler.OutageOf(await _h.Client.GetInstanceAsync(id, getInputsAndOutputs: true, Ct)) != outage)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the outage never showed");
-            await Task.Delay(50, Ct);
-        }
+        await Eventually.UntilAsync(
+            async () => OutageDecisionHandler.OutageOf(await _h.Client.GetInstanceAsync(id, getInputsAndOutputs: true, Ct)),
+            shown => shown == outage, TimeSpan.FromSeconds(30), "the outage on the release's status");
     }
 
     [Fact]

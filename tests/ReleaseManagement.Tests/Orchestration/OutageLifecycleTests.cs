@@ -1,3 +1,4 @@
+using ReleaseFunctions.TestSupport;
 using ReleaseManagement.Activities;
 using ReleaseManagement.Approvals;
 using ReleaseManagement.Events;
@@ -176,13 +177,6 @@ public sealed class OutageLifecycleTests : IAsyncLifetime
         Assert.Equal(ReleaseStatus.Cancelled, (await _h.OutcomeAsync(id)).Status);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 90)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"never happened: {what}");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what, int seconds = 90) =>
+        Eventually.UntilAsync(() => Task.FromResult(condition()), done => done, TimeSpan.FromSeconds(seconds), what);
 }
