@@ -96,7 +96,7 @@ public sealed partial class ReleaseHandlers(
         }
 
         // Before the orchestration starts: its status updates keep warnings they do not name (WarningSet).
-        await admission.WarnAsync(check, ReleasePhase.Submitted, neighbours, record, replace: false, now, cancellationToken);
+        await admission.WarnAsync(check, neighbours, record, replace: false, now, cancellationToken);
         var warnings = check.Warnings(now);
         await AuditRequestAsync(request, release, runsUnder, now, cancellationToken);
         var input = new ReleaseOrchestrationInput(
