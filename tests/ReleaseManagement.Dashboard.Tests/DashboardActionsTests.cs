@@ -22,13 +22,13 @@ public sealed class DashboardActionsTests
     {
         var audit = new ReleaseManagement.Api.Audit.AuditRecorder(new ReleaseFunctions.TestSupport.InMemoryAuditTrail(), _time);
         var raiser = new ManualEventRaiser(null!, _time, NullLogger<ManualEventRaiser>.Instance);
-        var control = new ReleaseControl(new OneRelease(), new ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), DefaultPolicy), raiser, audit);
+        var control = new ReleaseControl(new OneRelease(), new ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), DefaultPolicy), raiser, audit, _time);
         return new(
             new MilestoneHandler(control, _time),
             new EvidenceHandler(control, Options(signIn), _time, NullLogger<EvidenceHandler>.Instance),
-            new RescheduleHandler(control, new OneRelease(), DefaultPolicy, _time, NullLogger<RescheduleHandler>.Instance),
-            new CancelHandler(control, new OneRelease(), DefaultPolicy, _time, NullLogger<CancelHandler>.Instance),
-            new RollbackHandler(control, null!, Options(signIn), _time, NullLogger<RollbackHandler>.Instance),
+            new RescheduleHandler(control, new OneRelease(), DefaultPolicy, NullLogger<RescheduleHandler>.Instance),
+            new CancelHandler(control, new OneRelease(), DefaultPolicy, NullLogger<CancelHandler>.Instance),
+            new RollbackHandler(control, null!, Options(signIn), NullLogger<RollbackHandler>.Instance),
             new OneRelease(),
             Options(signIn),
             DefaultPolicy,
