@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Audit;
 using ReleaseManagement.Events;
-using ReleaseManagement.Orchestration;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
@@ -17,54 +16,36 @@ namespace ReleaseManagement.Api;
 /// 404, 409 change nothing); then the cancel is audited and raised, and the releases that shared its production window
 /// lose that conflict.
 /// </summary>
-public sealed partial class CancelHandler(
-    IReleaseStore releases,
-    ReleasePolicy policy,
-    TimeProvider time,
-    ILogger<CancelHandler> log,
-    AuditRecorder audit)
+public sealed partial class CancelHandler(ReleaseControl control, IReleaseStore releases, ReleasePolicy policy, ILogger<CancelHandler> log)
 {
     /// <summary><c>POST /api/releases/{id}/cancel</c>: 202 when the cancel request was raised to the running release.</summary>
-    public async Task<Results<Accepted<CancelAccepted>, ProblemHttpResult>> CancelAsync(
-        string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
-    {
-        var (body, problem) = await ApiJson.ReadAsync<CancelBody>(request, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        return await SubmitCancelAsync(releaseId, body, AuditOrigin.From(request), durable, cancellationToken);
-    }
+    public Task<Results<Accepted<CancelAccepted>, ProblemHttpResult>> CancelAsync(
+        string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        ReleaseControl.ReadThenAsync<CancelBody, CancelAccepted>(
+            request, body => SubmitCancelAsync(releaseId, body, AuditOrigin.From(request), durable, cancellationToken), cancellationToken);
 
     /// <summary>A cancel once its body is read (the cancel route and the dashboard's form both end here).</summary>
     public async Task<Results<Accepted<CancelAccepted>, ProblemHttpResult>> SubmitCancelAsync(
         string releaseId, CancelBody? body, AuditOrigin origin, DurableTaskClient durable, CancellationToken cancellationToken)
     {
-        var validation = CancelRequestValidator.Validate(body, time.GetUtcNow());
-        if (!validation.IsValid)
-        {
-            return Problems.Validation(validation.Errors, "The cancel request is invalid.");
-        }
-
-        var standing = await RunningRelease.CheckAsync(releases, durable, releaseId, cancellationToken);
-        if (RunningRelease.Refusal(standing) is { } refusal)
+        var checkedRequest = await control.CheckAsync(
+            releaseId, durable, (_, now) => CancelRequestValidator.Validate(body, now), "The cancel request is invalid.", cancellationToken);
+        if (checkedRequest.Refusal is { } refusal)
         {
             return refusal;
         }
 
-        var cancel = validation.Value!;
-        await audit.RecordAsync(origin, releaseId, AuditActions.Cancel, cancel.By, $"Cancel requested: {cancel.Reason}", rule: null,
-            data: new Dictionary<string, string> { ["reason"] = cancel.Reason }, at: cancel.At, cancellationToken: cancellationToken);
-        await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Cancel, cancel, cancellationToken);
+        var (cancel, record) = (checkedRequest.Value, checkedRequest.Record);
+        await control.RaiseAsync(durable, releaseId, ReleaseEventNames.Cancel, cancel, origin, new ControlAudit(
+            AuditActions.Cancel, cancel.By, $"Cancel requested: {cancel.Reason}", Rule: null, new Dictionary<string, string> { ["reason"] = cancel.Reason }, cancel.At), cancellationToken);
 
-        // The releases it shared a production window with lose that conflict (their warning is rewritten or cleared).
+        // The releases it shared a production window with lose that conflict (their warning is rewritten or cleared); the
+        // conflicts between releases are judged under the current policy, as a new request is.
         var admission = new AdmissionWriter(releases, policy);
-        await admission.LiftConflictsAsync(
-            standing.Record!, await admission.NeighboursAsync(standing.Record!.Request, cancellationToken), movedTo: null, cancel.At, cancellationToken);
+        await admission.LiftConflictsAsync(record, await admission.NeighboursAsync(record.Request, cancellationToken), movedTo: null, cancel.At, cancellationToken);
         LogCancel(log, releaseId, cancel.By);
         var location = ReleaseHandlers.StatusUri(releaseId);
-        return TypedResults.Accepted(location, new CancelAccepted(standing.Record!.Request.Id, cancel.Reason, cancel.By, cancel.At, location));
+        return TypedResults.Accepted(location, new CancelAccepted(record.Request.Id, cancel.Reason, cancel.By, cancel.At, location));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cancel of release {ReleaseId} requested by {By}")]

@@ -7,9 +7,7 @@ using Microsoft.Extensions.Options;
 using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Audit;
-using ReleaseManagement.Events;
 using ReleaseManagement.Policy;
-using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api;
@@ -20,67 +18,48 @@ namespace ReleaseManagement.Api;
 /// rule <see cref="GateEvaluator"/> applies too. Then it is audited, naming the policy rule that let the person give it,
 /// and stored and raised as a canonical event (<see cref="ManualEventRaiser"/>).
 /// </summary>
-public sealed partial class EvidenceHandler(
-    IReleaseStore releases,
-    ReleasePolicy policy,
-    ManualEventRaiser raiser,
-    IOptions<ApprovalOptions> approvalOptions,
-    TimeProvider time,
-    ILogger<EvidenceHandler> log,
-    AuditRecorder audit)
+public sealed partial class EvidenceHandler(ReleaseControl control, IOptions<ApprovalOptions> approvalOptions, TimeProvider time, ILogger<EvidenceHandler> log)
 {
     /// <summary>
     /// <c>POST /api/releases/{id}/evidence</c>: an attestation (by a holder of one of the item's attestation roles), a
     /// waiver (of a waivable item, with a reason) or evidence (passed and/or a measured value) for a gate item.
     /// </summary>
-    public async Task<Results<Accepted<EvidenceAccepted>, ProblemHttpResult>> EvidenceAsync(
-        string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
-    {
-        var (body, problem) = await ApiJson.ReadAsync<EvidenceBody>(request, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        return await RecordEvidenceAsync(releaseId, body, request, durable, cancellationToken);
-    }
+    public Task<Results<Accepted<EvidenceAccepted>, ProblemHttpResult>> EvidenceAsync(
+        string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        ReleaseControl.ReadThenAsync<EvidenceBody, EvidenceAccepted>(
+            request, body => RecordEvidenceAsync(releaseId, body, request, durable, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Evidence, an attestation or a waiver once its body is read (the evidence route and the dashboard's forms both end
-    /// here); <paramref name="request"/> carries the signed-in person.
+    /// here); <paramref name="request"/> carries the signed-in person. The item and who may give it are those of the policy
+    /// the release runs under.
     /// </summary>
     public async Task<Results<Accepted<EvidenceAccepted>, ProblemHttpResult>> RecordEvidenceAsync(
         string releaseId, EvidenceBody? body, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken,
         string channel = AuditChannels.Api)
     {
-        var validation = EvidenceRequestValidator.Validate(policy, body);
-        if (!validation.IsValid)
-        {
-            return Problems.Validation(validation.Errors, "The evidence is invalid.");
-        }
-
-        var standing = await RunningRelease.CheckAsync(releases, durable, releaseId, cancellationToken);
-        if (RunningRelease.Refusal(standing) is { } refusal)
+        var checkedRequest = await control.CheckAsync(
+            releaseId, durable, (policy, _) => EvidenceRequestValidator.Validate(policy, body), "The evidence is invalid.", cancellationToken);
+        if (checkedRequest.Refusal is { } refusal)
         {
             return refusal;
         }
 
-        var evidence = validation.Value!;
-        if (GateItemInputs.IsEmergencyReview(policy, evidence.Item.Id) && standing.Record!.Request.Type != ReleaseType.Hotfix)
+        var (evidence, record, policy) = (checkedRequest.Value, checkedRequest.Record, checkedRequest.Policy);
+        if (GateItemInputs.IsEmergencyReview(policy, evidence.Item.Id) && record.Request.Type != ReleaseType.Hotfix)
         {
             return Problems.Conflict(
                 "No emergency change review is owed.",
-                $"Release '{releaseId}' is a {standing.Record.Request.Type} release: only hotfixes owe the review '{evidence.Item.Id}'.");
+                $"Release '{releaseId}' is a {record.Request.Type} release: only hotfixes owe the review '{evidence.Item.Id}'.");
         }
 
-        if (NotEntitled(request, standing.Record!, evidence) is { } forbidden)
+        if (NotEntitled(request, policy, record, evidence) is { } forbidden)
         {
             return forbidden;
         }
 
         var evt = evidence.ToEvent(releaseId, ManualEventRaiser.NewEventId(), time.GetUtcNow());
-        await AuditEvidenceAsync(AuditOrigin.From(request, channel), releaseId, evidence, evt, cancellationToken);
-        await raiser.StoreAndRaiseAsync(evt, durable, cancellationToken);
+        await control.RaiseManualAsync(durable, evt, AuditOrigin.From(request, channel), AuditOf(policy, evidence), cancellationToken);
         return TypedResults.Accepted((string?)null, new EvidenceAccepted(evt.EventId, releaseId, evidence.Item.Id, evidence.Kind));
     }
 
@@ -88,7 +67,7 @@ public sealed partial class EvidenceHandler(
     /// Attestations and waivers are a named person's word: with sign-in required, that person must be the one signed in;
     /// and an attestation must come from a holder of one of the item's attestation roles for this release.
     /// </summary>
-    private ProblemHttpResult? NotEntitled(HttpRequest request, ReleaseRecord record, ManualEvidence evidence)
+    private ProblemHttpResult? NotEntitled(HttpRequest request, ReleasePolicy policy, ReleaseRecord record, ManualEvidence evidence)
     {
         if (evidence.IsPersonsWord
             && SignedInPerson.Refusal(approvalOptions.Value, AppServicePrincipal.From(request), evidence.By, "Attestations and waivers need a signed-in user (App Service authentication).") is { } unsigned)
@@ -120,7 +99,7 @@ public sealed partial class EvidenceHandler(
     }
 
     /// <summary>The audit row of evidence, an attestation or a waiver, naming the policy rule that let the person give it.</summary>
-    private Task AuditEvidenceAsync(AuditOrigin origin, string releaseId, ManualEvidence evidence, CanonicalEvent evt, CancellationToken cancellationToken)
+    private static ControlAudit AuditOf(ReleasePolicy policy, ManualEvidence evidence)
     {
         var item = evidence.Item;
         var data = new Dictionary<string, string> { ["item"] = item.Id, ["kind"] = evidence.Kind };
@@ -163,7 +142,7 @@ public sealed partial class EvidenceHandler(
                 break;
         }
 
-        return audit.RecordAsync(origin, releaseId, evidence.Kind, evidence.By, summary, rule, evt.EventId, data, evt.OccurredAt, cancellationToken);
+        return new ControlAudit(evidence.Kind, evidence.By, summary, rule, data);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Attestation of {Item} on release {ReleaseId} refused: the person holds none of its roles")]

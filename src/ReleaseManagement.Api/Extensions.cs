@@ -70,6 +70,7 @@ public static class Extensions
         services.AddSingleton<ReleaseHandlers>();
         services.AddSingleton<DecisionHandlers>();
         services.AddSingleton<ManualEventRaiser>();
+        services.AddSingleton<ReleaseControl>();
         services.AddSingleton<CancelHandler>();
         services.AddSingleton<RescheduleHandler>();
         services.AddSingleton<MilestoneHandler>();

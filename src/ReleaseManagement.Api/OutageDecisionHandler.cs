@@ -9,20 +9,12 @@ using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Audit;
 using ReleaseManagement.Events;
 using ReleaseManagement.Orchestration;
-using ReleaseManagement.Policy;
-using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api;
 
 /// <summary>Retry now and skip of the effect a release waits on while its dependency is down (issue 25, point 1).</summary>
-public sealed partial class OutageDecisionHandler(
-    IReleaseStore releases,
-    ReleasePolicy policy,
-    IOptions<ApprovalOptions> approvalOptions,
-    TimeProvider time,
-    ILogger<OutageDecisionHandler> log,
-    AuditRecorder audit)
+public sealed partial class OutageDecisionHandler(ReleaseControl control, IOptions<ApprovalOptions> approvalOptions, ILogger<OutageDecisionHandler> log)
 {
     /// <summary>
     /// <c>POST /api/releases/{id}/retry</c> and <c>/skip</c> <c>{by, reason?}</c>: by a release manager of the release (403
@@ -30,29 +22,23 @@ public sealed partial class OutageDecisionHandler(
     /// status, <see cref="OutageStatus"/>); a skip only past <c>resilience.maxOutage</c> and only of an effect the procedure
     /// lets go (a notice, an outbound event: 409 otherwise). 202 when raised to the release; audited.
     /// </summary>
-    public async Task<Results<Accepted<OutageDecisionAccepted>, ProblemHttpResult>> OutageDecisionAsync(
-        string releaseId, OutageAction action, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
+    public Task<Results<Accepted<OutageDecisionAccepted>, ProblemHttpResult>> OutageDecisionAsync(
+        string releaseId, OutageAction action, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        ReleaseControl.ReadThenAsync<OutageDecisionBody, OutageDecisionAccepted>(
+            request, body => DecideAsync(releaseId, action, body, request, durable, cancellationToken), cancellationToken);
+
+    private async Task<Results<Accepted<OutageDecisionAccepted>, ProblemHttpResult>> DecideAsync(
+        string releaseId, OutageAction action, OutageDecisionBody? body, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
     {
-        var (body, problem) = await ApiJson.ReadAsync<OutageDecisionBody>(request, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var validation = OutageDecisionValidator.Validate(body, action, time.GetUtcNow());
-        if (!validation.IsValid)
-        {
-            return Problems.Validation(validation.Errors, $"The {Verb(action)} request is invalid.");
-        }
-
-        var standing = await RunningRelease.CheckAsync(releases, durable, releaseId, cancellationToken);
-        if (RunningRelease.Refusal(standing) is { } refusal)
+        var checkedRequest = await control.CheckAsync(
+            releaseId, durable, (_, now) => OutageDecisionValidator.Validate(body, action, now), $"The {Verb(action)} request is invalid.", cancellationToken);
+        if (checkedRequest.Refusal is { } refusal)
         {
             return refusal;
         }
 
-        var decision = validation.Value!;
-        if (ReleaseManagerCheck.Refusal(policy, approvalOptions.Value, standing.Record!, decision.By, AppServicePrincipal.From(request), Verb(action), log) is { } forbidden)
+        var decision = checkedRequest.Value;
+        if (ReleaseManagerCheck.Refusal(checkedRequest, approvalOptions.Value, decision.By, AppServicePrincipal.From(request), Verb(action), log) is { } forbidden)
         {
             return forbidden;
         }
@@ -70,14 +56,13 @@ public sealed partial class OutageDecisionHandler(
 
         if (action == OutageAction.Skip && !outage.Escalated)
         {
-            return Problems.Conflict("Not yet.", $"Release '{releaseId}' waits on the {outage.Dependency} since {outage.Since:u}: it may be skipped only past resilience.maxOutage ({policy.Resilience.MaxOutage}).");
+            return Problems.Conflict("Not yet.", $"Release '{releaseId}' waits on the {outage.Dependency} since {outage.Since:u}: it may be skipped only past resilience.maxOutage ({checkedRequest.Policy.Resilience.MaxOutage}).");
         }
 
-        await audit.RecordAsync(AuditOrigin.From(request), releaseId, action == OutageAction.Skip ? AuditActions.Skip : AuditActions.Retry, decision.By,
+        await control.RaiseAsync(durable, releaseId, ReleaseEventNames.Outage, decision, AuditOrigin.From(request), new ControlAudit(
+            action == OutageAction.Skip ? AuditActions.Skip : AuditActions.Retry, decision.By,
             $"{(action == OutageAction.Skip ? "Skip" : "Retry")} of {outage.Effect} requested (the {outage.Dependency} unavailable since {outage.Since:u})" + (decision.Reason is { } r ? $": {r}" : "."),
-            "resilience.maxOutage", data: new Dictionary<string, string> { ["dependency"] = outage.Dependency, ["effect"] = outage.Effect },
-            at: decision.At, cancellationToken: cancellationToken);
-        await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Outage, decision, cancellationToken);
+            "resilience.maxOutage", new Dictionary<string, string> { ["dependency"] = outage.Dependency, ["effect"] = outage.Effect }, decision.At), cancellationToken);
         LogOutageDecision(log, releaseId, action, outage.Effect, decision.By);
         var location = ReleaseHandlers.StatusUri(releaseId);
         return TypedResults.Accepted(location, new OutageDecisionAccepted(releaseId, action.ToString().ToLowerInvariant(), outage.Dependency, outage.Effect, decision.By, decision.At, location));

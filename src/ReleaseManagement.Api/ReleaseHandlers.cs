@@ -45,13 +45,13 @@ public sealed partial class ReleaseHandlers(
         // "Today" is the policy zone's date, as every other date rule reckons it (a hotfix for today at 20:30 in New York
         // is 01:30 UTC tomorrow, and must not be refused as past).
         var now = time.GetUtcNow();
-        var validation = ReleaseRequestValidator.Validate(body, PolicyTime.LocalDate(PolicyTime.Zone(policy), now));
+        var validation = ReleaseRequestShape.Validate(body, PolicyTime.LocalDate(PolicyTime.Zone(policy), now));
         if (!validation.IsValid)
         {
             return Problems.Validation(validation.Errors, "The release request is invalid.");
         }
 
-        var policyCheck = ReleaseRequestPolicyValidator.Validate(policy, validation.Value!, now);
+        var policyCheck = ReleaseRequestPolicyRules.Validate(policy, validation.Value!, now);
         if (!policyCheck.IsValid)
         {
             return Problems.Validation(policyCheck.Errors, "The release request does not meet the release policy.");
@@ -96,7 +96,7 @@ public sealed partial class ReleaseHandlers(
         }
 
         // Before the orchestration starts: its status updates keep warnings they do not name (WarningSet).
-        await admission.WarnAsync(check, ReleasePhase.Submitted, neighbours, record, replace: false, now, cancellationToken);
+        await admission.WarnAsync(check, neighbours, record, replace: false, now, cancellationToken);
         var warnings = check.Warnings(now);
         await AuditRequestAsync(request, release, runsUnder, now, cancellationToken);
         var input = new ReleaseOrchestrationInput(
@@ -179,7 +179,7 @@ public sealed partial class ReleaseHandlers(
             return null;
         }
 
-        if (ReleaseRequestValidator.TryParseName<T>(text, out var value))
+        if (ReleaseRequestShape.TryParseName<T>(text, out var value))
         {
             return value;
         }

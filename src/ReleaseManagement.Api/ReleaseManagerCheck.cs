@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
 using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Policy;
-using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api;
 
@@ -13,26 +12,29 @@ namespace ReleaseManagement.Api;
 internal static partial class ReleaseManagerCheck
 {
     /// <summary>
-    /// Null when <paramref name="by"/> is a release manager of the release (and, with sign-in required, the signed-in
-    /// user); else the 403 that says why.
+    /// Null when <paramref name="by"/> is a release manager of the checked request's release, under the policy it runs
+    /// under (and, with sign-in required, the signed-in user); else the 403 that says why.
     /// </summary>
-    public static ProblemHttpResult? Refusal(
-        ReleasePolicy policy, ApprovalOptions options, ReleaseRecord record, string by, AppServicePrincipal? principal, string what, ILogger log)
+    public static ProblemHttpResult? Refusal<T>(
+        ControlRequest<T> release, ApprovalOptions options, string by, AppServicePrincipal? principal, string what, ILogger log)
+        where T : class
     {
+        ArgumentNullException.ThrowIfNull(release);
         if (SignedInPerson.Refusal(options, principal, by, $"A {what} needs a signed-in user (App Service authentication).") is { } unsigned)
         {
             return unsigned;
         }
 
-        if (ReleaseManagerEntitlement.Allows(policy, record.Request, by))
+        var request = release.Record.Request;
+        if (ReleaseManagerEntitlement.Allows(release.Policy, request, by))
         {
             return null;
         }
 
-        LogRefusedControl(log, record.Request.Id, what, by);
+        LogRefusedControl(log, request.Id, what, by);
         return Problems.Forbidden(
             "Not a release manager of this release.",
-            $"{by} does not hold the {ReleaseManagerEntitlement.Role} role for release '{record.Request.Id}'; only a release manager may {what} it.");
+            $"{by} does not hold the {ReleaseManagerEntitlement.Role} role for release '{request.Id}'; only a release manager may {what} it.");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Release {ReleaseId}: {What} refused, {By} is not one of its release managers")]

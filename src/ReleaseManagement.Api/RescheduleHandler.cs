@@ -6,7 +6,6 @@ using Microsoft.Extensions.Logging;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Audit;
 using ReleaseManagement.Events;
-using ReleaseManagement.Orchestration;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
@@ -19,54 +18,39 @@ namespace ReleaseManagement.Api;
 /// completely first (400, 404, 409 change nothing); then the move is audited and raised, the warnings for the new date
 /// are written and the releases of the old window lose the conflict.
 /// </summary>
-public sealed partial class RescheduleHandler(
-    IReleaseStore releases,
-    ReleasePolicy policy,
-    TimeProvider time,
-    ILogger<RescheduleHandler> log,
-    AuditRecorder audit)
+public sealed partial class RescheduleHandler(ReleaseControl control, IReleaseStore releases, ReleasePolicy policy, ILogger<RescheduleHandler> log)
 {
     /// <summary>
     /// <c>PATCH /api/releases/{id}</c>: a new target production date, checked against the policy as if the release were
     /// requested now with that date (planning horizon, production window); 202 when raised to the running release.
     /// </summary>
-    public async Task<Results<Accepted<RescheduleAccepted>, ProblemHttpResult>> RescheduleAsync(
-        string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
-    {
-        var (body, problem) = await ApiJson.ReadAsync<RescheduleBody>(request, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        return await SubmitRescheduleAsync(releaseId, body, AuditOrigin.From(request), durable, cancellationToken);
-    }
+    public Task<Results<Accepted<RescheduleAccepted>, ProblemHttpResult>> RescheduleAsync(
+        string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        ReleaseControl.ReadThenAsync<RescheduleBody, RescheduleAccepted>(
+            request, body => SubmitRescheduleAsync(releaseId, body, AuditOrigin.From(request), durable, cancellationToken), cancellationToken);
 
     /// <summary>A reschedule once its body is read (the reschedule route and the dashboard's form both end here).</summary>
     public async Task<Results<Accepted<RescheduleAccepted>, ProblemHttpResult>> SubmitRescheduleAsync(
         string releaseId, RescheduleBody? body, AuditOrigin origin, DurableTaskClient durable, CancellationToken cancellationToken)
     {
-        var validation = RescheduleRequestValidator.Validate(body, time.GetUtcNow());
-        if (!validation.IsValid)
-        {
-            return Problems.Validation(validation.Errors, "The reschedule request is invalid.");
-        }
-
-        var standing = await RunningRelease.CheckAsync(releases, durable, releaseId, cancellationToken);
-        if (RunningRelease.Refusal(standing) is { } refusal)
+        var checkedRequest = await control.CheckAsync(
+            releaseId, durable, (_, now) => RescheduleRequestValidator.Validate(body, now), "The reschedule request is invalid.", cancellationToken);
+        if (checkedRequest.Refusal is { } refusal)
         {
             return refusal;
         }
 
-        var reschedule = validation.Value!;
-        var previous = standing.Record!.Request;
-        var check = RescheduleRequestValidator.CheckPolicy(policy, previous, reschedule);
+        // The planning horizon and the production window of the policy the release runs under.
+        var (reschedule, record) = (checkedRequest.Value, checkedRequest.Record);
+        var previous = record.Request;
+        var check = RescheduleRequestValidator.CheckPolicy(checkedRequest.Policy, previous, reschedule);
         if (!check.IsValid)
         {
             return Problems.Validation(check.Errors, "The new target date does not meet the release policy.");
         }
 
-        // The cadence and conflict rules for the new date, as for a new request (the release itself is not counted).
+        // The cadence and conflict rules for the new date, as for a new request (under the current policy, which judges the
+        // conflicts between releases; the release itself is not counted).
         var admission = new AdmissionWriter(releases, policy);
         var moved = previous with { TargetDate = reschedule.TargetDate };
         var neighbours = await admission.NeighboursAsync(moved, cancellationToken);
@@ -92,16 +76,15 @@ public sealed partial class RescheduleHandler(
             dates["reason"] = why;
         }
 
-        await audit.RecordAsync(origin, releaseId, AuditActions.Reschedule, reschedule.By,
-            $"Target date moved from {dates["from"]} to {dates["to"]}.", $"releaseTypes.{previous.Type}.planningHorizon, releaseWindows",
-            data: dates, at: reschedule.At, cancellationToken: cancellationToken);
-        await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Reschedule, reschedule, cancellationToken);
+        await control.RaiseAsync(durable, releaseId, ReleaseEventNames.Reschedule, reschedule, origin, new ControlAudit(
+            AuditActions.Reschedule, reschedule.By, $"Target date moved from {dates["from"]} to {dates["to"]}.",
+            $"releaseTypes.{previous.Type}.planningHorizon, releaseWindows", dates, reschedule.At), cancellationToken);
 
         // Warnings for the new date (set, replaced or cleared), then the releases of the old window lose the conflict.
         // A release manager added to the plan approval at the request stays; a reschedule adds none to a running release.
-        await admission.WarnAsync(admissionCheck, standing.Record!.Phase, neighbours, standing.Record!, replace: true, reschedule.At, cancellationToken);
+        await admission.WarnAsync(admissionCheck, neighbours, record, replace: true, reschedule.At, cancellationToken);
         await admission.LiftConflictsAsync(
-            standing.Record!, await admission.NeighboursAsync(previous, cancellationToken), reschedule.TargetDate, reschedule.At, cancellationToken);
+            record, await admission.NeighboursAsync(previous, cancellationToken), reschedule.TargetDate, reschedule.At, cancellationToken);
         LogReschedule(log, releaseId, previous.TargetDate, reschedule.TargetDate, reschedule.By);
         var location = ReleaseHandlers.StatusUri(releaseId);
         return TypedResults.Accepted(

@@ -7,7 +7,6 @@ using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Audit;
 using ReleaseManagement.Events;
-using ReleaseManagement.Orchestration;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
@@ -16,13 +15,7 @@ namespace ReleaseManagement.Api;
 
 /// <summary>The rollback on demand (issue 13, point 4): a release manager rolls a deployed environment of a running release back.</summary>
 public sealed partial class RollbackHandler(
-    IReleaseStore releases,
-    IPipelineEventStore events,
-    ReleasePolicy policy,
-    IOptions<ApprovalOptions> approvalOptions,
-    TimeProvider time,
-    ILogger<RollbackHandler> log,
-    AuditRecorder audit)
+    ReleaseControl control, IPipelineEventStore events, IOptions<ApprovalOptions> approvalOptions, ILogger<RollbackHandler> log)
 {
     /// <summary>
     /// <c>POST /api/releases/{id}/rollback</c> <c>{by, reason, environment?}</c>: by a release manager of the release
@@ -30,17 +23,10 @@ public sealed partial class RollbackHandler(
     /// deployed to according to its pipeline events (409 otherwise, <see cref="RollbackTargets"/>); 202 when raised to the
     /// running release, which rolls back through the deployment pipeline.
     /// </summary>
-    public async Task<Results<Accepted<RollbackAccepted>, ProblemHttpResult>> RollbackAsync(
-        string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
-    {
-        var (body, problem) = await ApiJson.ReadAsync<RollbackBody>(request, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        return await RequestRollbackAsync(releaseId, body, AppServicePrincipal.From(request), AuditOrigin.From(request), durable, cancellationToken);
-    }
+    public Task<Results<Accepted<RollbackAccepted>, ProblemHttpResult>> RollbackAsync(
+        string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        ReleaseControl.ReadThenAsync<RollbackBody, RollbackAccepted>(
+            request, body => RequestRollbackAsync(releaseId, body, AppServicePrincipal.From(request), AuditOrigin.From(request), durable, cancellationToken), cancellationToken);
 
     /// <summary>
     /// A rollback once its body is read: validated, refused unless a release manager asks for a deployed environment of a
@@ -51,21 +37,15 @@ public sealed partial class RollbackHandler(
     public async Task<Results<Accepted<RollbackAccepted>, ProblemHttpResult>> RequestRollbackAsync(
         string releaseId, RollbackBody? body, AppServicePrincipal? principal, AuditOrigin origin, DurableTaskClient durable, CancellationToken cancellationToken)
     {
-        var validation = RollbackRequestValidator.Validate(body, time.GetUtcNow());
-        if (!validation.IsValid)
-        {
-            return Problems.Validation(validation.Errors, "The rollback request is invalid.");
-        }
-
-        var standing = await RunningRelease.CheckAsync(releases, durable, releaseId, cancellationToken);
-        if (RunningRelease.Refusal(standing) is { } refusal)
+        var checkedRequest = await control.CheckAsync(
+            releaseId, durable, (_, now) => RollbackRequestValidator.Validate(body, now), "The rollback request is invalid.", cancellationToken);
+        if (checkedRequest.Refusal is { } refusal)
         {
             return refusal;
         }
 
-        var rollback = validation.Value!;
-        var record = standing.Record!;
-        if (ReleaseManagerCheck.Refusal(policy, approvalOptions.Value, record, rollback.By, principal, "rollback", log) is { } forbidden)
+        var rollback = checkedRequest.Value;
+        if (ReleaseManagerCheck.Refusal(checkedRequest, approvalOptions.Value, rollback.By, principal, "rollback", log) is { } forbidden)
         {
             return forbidden;
         }
@@ -78,10 +58,9 @@ public sealed partial class RollbackHandler(
         }
 
         var name = target.ToString().ToLowerInvariant();
-        await audit.RecordAsync(origin, releaseId, AuditActions.Rollback, rollback.By, $"Rollback of {name} requested: {rollback.Reason}",
-            "deployment (rollback on demand: release-manager)", data: new Dictionary<string, string> { ["environment"] = name, ["reason"] = rollback.Reason },
-            at: rollback.At, cancellationToken: cancellationToken);
-        await durable.RaiseEventAsync(releaseId, ReleaseEventNames.Rollback, rollback with { Environment = target }, cancellationToken);
+        await control.RaiseAsync(durable, releaseId, ReleaseEventNames.Rollback, rollback with { Environment = target }, origin, new ControlAudit(
+            AuditActions.Rollback, rollback.By, $"Rollback of {name} requested: {rollback.Reason}", "deployment (rollback on demand: release-manager)",
+            new Dictionary<string, string> { ["environment"] = name, ["reason"] = rollback.Reason }, rollback.At), cancellationToken);
         LogRollback(log, releaseId, name, rollback.By);
         var location = ReleaseHandlers.StatusUri(releaseId);
         return TypedResults.Accepted(location, new RollbackAccepted(releaseId, name, rollback.Reason, rollback.By, rollback.At, location));

@@ -71,6 +71,16 @@ public static class RunningRelease
         IReleaseStore releases, DurableTaskClient durable, string releaseId, CancellationToken cancellationToken)
     {
         var record = ReleaseIds.IsValid(releaseId) ? await releases.GetAsync(releaseId, cancellationToken) : null;
+        return await StandingAsync(record, durable, releaseId, cancellationToken);
+    }
+
+    /// <summary>
+    /// <paramref name="record"/> (the stored release, already read; null when there is none) and, when stored, its
+    /// orchestration once started (<see cref="GetStartedInstanceAsync"/>).
+    /// </summary>
+    public static async Task<ReleaseStanding> StandingAsync(
+        ReleaseRecord? record, DurableTaskClient durable, string releaseId, CancellationToken cancellationToken)
+    {
         var instance = record is null ? null : await GetStartedInstanceAsync(durable, releaseId, cancellationToken);
         return new ReleaseStanding(releaseId, record, instance);
     }

@@ -21,7 +21,7 @@ public sealed class AuditCompositionTests
     /// <summary>What changes a release, by the routes, triggers and activities that call it.</summary>
     private static readonly Type[] ReleaseChangers =
     [
-        typeof(ReleaseHandlers), typeof(CancelHandler), typeof(RescheduleHandler), typeof(MilestoneHandler), typeof(EvidenceHandler),
+        typeof(ReleaseHandlers), typeof(ReleaseControl), typeof(CancelHandler), typeof(RescheduleHandler), typeof(MilestoneHandler), typeof(EvidenceHandler),
         typeof(RollbackHandler), typeof(OutageDecisionHandler), typeof(ApprovalDecisionService), typeof(PipelineEventProcessor), typeof(RecordReleaseStatus),
     ];
 
@@ -40,8 +40,10 @@ public sealed class AuditCompositionTests
             .ToArray();
 
         Assert.Empty(optional);
+        // The release-control handlers audit through ReleaseControl, which takes the audit recorder (checked above as a changer).
         Assert.All(ReleaseChangers, t => Assert.Contains(
-            t.GetConstructors().Single().GetParameters(), p => p.ParameterType == typeof(IAuditTrail) || p.ParameterType == typeof(AuditRecorder)));
+            t.GetConstructors().Single().GetParameters(),
+            p => p.ParameterType == typeof(IAuditTrail) || p.ParameterType == typeof(AuditRecorder) || p.ParameterType == typeof(ReleaseControl)));
         Assert.Contains(typeof(RecordReleaseStatus).GetConstructors().Single().GetParameters(), p => p.ParameterType == typeof(AdmissionWriter));
     }
 

@@ -84,7 +84,7 @@ public sealed class CancelAndRescheduleTests : IAsyncLifetime
     {
         var id = ApiHarness.NewId("orphan");
         var now = _h.Time.GetUtcNow();
-        var request = new Releases.ReleaseRequest(id, "Orphan", Releases.ReleaseType.Minor, ["Billing"], DateOnly.FromDateTime(now.UtcDateTime.AddDays(40)));
+        var request = new Releases.ReleaseRequest(id, "Orphan", Releases.ReleaseType.Minor, [_h.System], DateOnly.FromDateTime(now.UtcDateTime.AddDays(40)));
         Assert.True(await _h.Store.TryCreateAsync(new Releases.ReleaseRecord(request, now, Releases.ReleasePhase.Submitted, Releases.ReleaseStatus.Active, "Submitted.", now), Ct));
 
         var answer = await CancelAsync(id, """{ "reason": "x", "by": "rm@example.com" }""");

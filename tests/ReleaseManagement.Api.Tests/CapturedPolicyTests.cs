@@ -17,7 +17,8 @@ namespace ReleaseManagement.Api.Tests;
 /// <summary>
 /// A release keeps the policy it was requested under (issue 23, "which policy applies"): requested under policy A, then
 /// the host restarted with policy B (another plan approver and another production window), its page and its notices
-/// still show A's approvers and window, as its orchestration runs on A.
+/// still show A's approvers and window, as its orchestration runs on A; and the release-control routes judge its
+/// milestones and attestations by A.
 /// </summary>
 public sealed class CapturedPolicyTests
 {
@@ -90,5 +91,53 @@ public sealed class CapturedPolicyTests
         await invite.Content!.DecodeToAsync(ics, Ct);
         var calendar = System.Text.Encoding.UTF8.GetString(ics.ToArray());
         Assert.Contains($"DTSTART:{slotA.Start.UtcDateTime:yyyyMMdd'T'HHmmss}Z", calendar, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReleaseRequestedUnderPolicyA_HostNowOnPolicyB_MilestonesAndAttestationsAreJudgedByA()
+    {
+        // A is the harness's policy; B, the policy the host is restarted with, drops milestone code-freeze (adding
+        // perf-freeze) and lets only the QA lead attest the code review, which A leaves to the technical lead.
+        await using var h = await ApiHarness.StartAsync();
+        var a = h.Policy;
+        var b = a with
+        {
+            Promotion = a.Promotion with { Milestones = [.. a.Promotion.Milestones.Where(m => m != "code-freeze"), "perf-freeze"] },
+            QualityGates = a.QualityGates.ToDictionary(g => g.Key, g => g.Value with
+            {
+                Items = g.Value.Items.Select(i => i.Id == "code-review" ? i with { AttestationRoles = [PolicyRoles.QaLead] } : i).ToArray(),
+            }),
+        };
+        var id = await h.StartReleaseAsync();
+        Assert.Equal(CanonicalJson.PolicyHash(a), (await h.Store.GetAsync(id, Ct))!.PolicyHash);
+
+        // The release-control handlers of a host whose current policy is B (the release's orchestration still runs on A).
+        var underB = ActivatorUtilities.CreateInstance<ReleaseControl>(
+            h.Services, new ReleasePolicies(h.Services.GetRequiredService<IPolicySnapshots>(), b));
+        var milestones = ActivatorUtilities.CreateInstance<MilestoneHandler>(h.Services, underB);
+        var evidence = ActivatorUtilities.CreateInstance<EvidenceHandler>(h.Services, underB);
+        Task<Answer> Milestone(string name) => h.CallAsync(r => milestones.MilestoneAsync(id, name, r, h.Client, Ct), """{ "by": "lead@example.com" }""");
+        Task<Answer> Attest(string by) => h.CallAsync(
+            r => evidence.EvidenceAsync(id, r, h.Client, Ct), $$"""{ "item": "code-review", "kind": "attestation", "by": "{{by}}" }""");
+
+        // B would judge the other way: the test means something only if the two policies disagree.
+        Assert.False(MilestoneRequestValidator.Validate(b, "code-freeze", new MilestoneBody("lead@example.com")).IsValid);
+        Assert.True(MilestoneRequestValidator.Validate(b, "perf-freeze", new MilestoneBody("lead@example.com")).IsValid);
+
+        // A's milestone is accepted and B's is not one of the release's.
+        Assert.Equal(202, (await Milestone("code-freeze")).Status);
+        var perfFreeze = await Milestone("perf-freeze");
+        Assert.Equal(400, perfFreeze.Status);
+        Assert.NotEmpty(perfFreeze.ErrorFields);
+
+        // A's attester (a technical lead) may attest the code review, B's (the QA lead) may not.
+        Assert.Equal(202, (await Attest("lead2@example.com")).Status);
+        Assert.Equal(403, (await Attest("qa@example.com")).Status);
+        var attested = (await h.Services.GetRequiredService<IAuditTrail>().ReadAsync(id, Ct)).Single(r => r.Entry.Action == EvidenceKinds.Attestation).Entry;
+        Assert.Equal("lead2@example.com", attested.By);
+        Assert.EndsWith($"attested by {PolicyRoles.TechnicalLead}", attested.Rule, StringComparison.Ordinal);
+
+        var received = await h.ReceivedAsync(id);
+        Assert.Equal(2, received.Count);
     }
 }

@@ -77,8 +77,9 @@ public sealed class IdentityAndDirectoryTests
             ["/api/webhooks/github", "/api/webhooks/azure-devops", "/api/webhooks/cdevents", "/api/approvals/*", "/api/health"],
             AnonymousRoutes.ExcludedPaths);
 
-    private static string Body(string id, string approvers = "") =>
-        $$"""{ "id": "{{id}}", "title": "Directory {{id}}", "type": "Minor", "systems": ["Billing"], "targetDate": "{{ValidRelease.TargetDate()}}"{{approvers}} }""";
+    /// <summary>A request on the harness's own system (its release stays Active in the shared Releases table).</summary>
+    private static string Body(ApiHarness h, string id, string approvers = "") =>
+        $$"""{ "id": "{{id}}", "title": "Directory {{id}}", "type": "Minor", "systems": ["{{h.System}}"], "targetDate": "{{ValidRelease.TargetDate()}}"{{approvers}} }""";
 
     private static ReleasePolicy ExampleWith(string role, params string[] people) =>
         ReleasePolicyDefaults.Example() with
@@ -94,7 +95,7 @@ public sealed class IdentityAndDirectoryTests
 
         var answer = await h.CallAsync(
             r => h.Releases.CreateAsync(r, h.Client, Ct),
-            Body(id, """, "approvers": { "product-owner": ["mallory@example.com", "po@example.com"], "qa-lead": ["eve@example.com"] }"""));
+            Body(h, id, """, "approvers": { "product-owner": ["mallory@example.com", "po@example.com"], "qa-lead": ["eve@example.com"] }"""));
 
         Assert.Equal(400, answer.Status);
         Assert.Equal(["approvers.product-owner", "approvers.qa-lead"], answer.ErrorFields.Order(StringComparer.Ordinal));
@@ -110,7 +111,7 @@ public sealed class IdentityAndDirectoryTests
         await using var h = await ApiHarness.StartAsync(ExampleWith(PolicyRoles.ProductOwner, "po@example.com", "po2@example.com"), requestMayNameApprovers: false);
         var id = ApiHarness.NewId("dir");
 
-        var answer = await h.CallAsync(r => h.Releases.CreateAsync(r, h.Client, Ct), Body(id, """, "approvers": { "product-owner": ["PO2@example.com"] }"""));
+        var answer = await h.CallAsync(r => h.Releases.CreateAsync(r, h.Client, Ct), Body(h, id, """, "approvers": { "product-owner": ["PO2@example.com"] }"""));
 
         Assert.True(answer.Status == 202, answer.ToString());
         var stored = await h.Store.GetAsync(id, Ct);
@@ -124,7 +125,7 @@ public sealed class IdentityAndDirectoryTests
         await using var h = await ApiHarness.StartAsync(ReleasePolicyDefaults.Example(), requestMayNameApprovers: false);
         var id = ApiHarness.NewId("dir");
 
-        var answer = await h.CallAsync(r => h.Releases.CreateAsync(r, h.Client, Ct), Body(id));
+        var answer = await h.CallAsync(r => h.Releases.CreateAsync(r, h.Client, Ct), Body(h, id));
 
         Assert.True(answer.Status == 202, answer.ToString());
         await h.EndAsync(id);
@@ -136,7 +137,7 @@ public sealed class IdentityAndDirectoryTests
         await using var h = await ApiHarness.StartAsync(ReleasePolicyDefaults.Example(), requestMayNameApprovers: true);
         var id = ApiHarness.NewId("dir");
 
-        var answer = await h.CallAsync(r => h.Releases.CreateAsync(r, h.Client, Ct), Body(id, """, "approvers": { "product-owner": ["mallory@example.com"] }"""));
+        var answer = await h.CallAsync(r => h.Releases.CreateAsync(r, h.Client, Ct), Body(h, id, """, "approvers": { "product-owner": ["mallory@example.com"] }"""));
 
         Assert.True(answer.Status == 202, answer.ToString());
         await h.EndAsync(id);

@@ -60,7 +60,7 @@ public sealed class PlanningAndCategoryRequestTests : IAsyncLifetime
 
         var answer = await CreateAsync(_h, Body(id, $$"""
             , "scope": [ { "kind": "feature" }, { "title": "X", "kind": "chore" }, { "title": "Y", "kind": "fix", "link": "javascript:alert(1)" }, null ],
-              "notes": "{{new string('n', ReleaseRequestValidator.MaxNotesLength + 1)}}"
+              "notes": "{{new string('n', ReleaseRequestShape.MaxNotesLength + 1)}}"
             """));
 
         Assert.Equal(400, answer.Status);

@@ -103,7 +103,8 @@ public sealed class BlobPolicySnapshotsTests
         var id = Azurite.UniqueName("rel-");
         var at = new DateTimeOffset(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
         Assert.True(await store.TryCreateAsync(new ReleaseRecord(
-            new ReleaseRequest(id, "December release", ReleaseType.Minor, ["Billing"], new DateOnly(2026, 12, 15), "rm@example.com"),
+            // A system of its own: the record is Active in the Releases table every test project shares.
+            new ReleaseRequest(id, "December release", ReleaseType.Minor, [ReleaseFunctions.TestSupport.OwnSystem.NewName("snapshot")], new DateOnly(2026, 12, 15), "rm@example.com"),
             at, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", at, PolicyHash: snapshot.Hash), Ct));
         await store.ApplyAsync(ReleaseFunctions.TestSupport.StatusWrites.Change(id, ReleasePhase.Planning, ReleaseStatus.Active, "Planning.", at.AddMinutes(1), stage: "plan"), Ct);
 

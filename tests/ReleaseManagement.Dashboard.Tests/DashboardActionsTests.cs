@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using ReleaseManagement.Api;
 using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Api.Dashboard;
+using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 using static ReleaseManagement.Dashboard.Tests.Builders;
@@ -21,12 +22,13 @@ public sealed class DashboardActionsTests
     {
         var audit = new ReleaseManagement.Api.Audit.AuditRecorder(new ReleaseFunctions.TestSupport.InMemoryAuditTrail(), _time);
         var raiser = new ManualEventRaiser(null!, _time, NullLogger<ManualEventRaiser>.Instance);
+        var control = new ReleaseControl(new OneRelease(), new ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), DefaultPolicy), raiser, audit, _time);
         return new(
-            new MilestoneHandler(new OneRelease(), DefaultPolicy, raiser, _time, audit),
-            new EvidenceHandler(new OneRelease(), DefaultPolicy, raiser, Options(signIn), _time, NullLogger<EvidenceHandler>.Instance, audit),
-            new RescheduleHandler(new OneRelease(), DefaultPolicy, _time, NullLogger<RescheduleHandler>.Instance, audit),
-            new CancelHandler(new OneRelease(), DefaultPolicy, _time, NullLogger<CancelHandler>.Instance, audit),
-            new RollbackHandler(new OneRelease(), null!, DefaultPolicy, Options(signIn), _time, NullLogger<RollbackHandler>.Instance, audit),
+            new MilestoneHandler(control, _time),
+            new EvidenceHandler(control, Options(signIn), _time, NullLogger<EvidenceHandler>.Instance),
+            new RescheduleHandler(control, new OneRelease(), DefaultPolicy, NullLogger<RescheduleHandler>.Instance),
+            new CancelHandler(control, new OneRelease(), DefaultPolicy, NullLogger<CancelHandler>.Instance),
+            new RollbackHandler(control, null!, Options(signIn), NullLogger<RollbackHandler>.Instance),
             new OneRelease(),
             Options(signIn),
             DefaultPolicy,

@@ -121,11 +121,11 @@ public sealed class AudienceResolverTests
             Id = "2026.12.0", Title = "December", Type = "Patch", Systems = ["Billing"], TargetDate = "2026-11-20",
             Audiences = new() { ["users"] = ["not-an-address"], ["board"] = ["b@example.com"] },
         };
-        var structural = ReleaseRequestValidator.Validate(body, DateOnly.FromDateTime(now.Date));
+        var structural = ReleaseRequestShape.Validate(body, DateOnly.FromDateTime(now.Date));
         Assert.Contains("audiences.users[0]", structural.Errors!.Keys);
 
-        var valid = ReleaseRequestValidator.Validate(body with { Audiences = new() { ["board"] = ["b@example.com"] } }, DateOnly.FromDateTime(now.Date)).Value!;
-        var policyErrors = ReleaseRequestPolicyValidator.Validate(TestPolicies.WithApprovers(), valid, now).Errors!;
+        var valid = ReleaseRequestShape.Validate(body with { Audiences = new() { ["board"] = ["b@example.com"] } }, DateOnly.FromDateTime(now.Date)).Value!;
+        var policyErrors = ReleaseRequestPolicyRules.Validate(TestPolicies.WithApprovers(), valid, now).Errors!;
         Assert.Contains("audiences.board", policyErrors.Keys);
     }
 }

@@ -28,7 +28,7 @@ public sealed class ChangeCategoryAndTestingDepthTests
     [Fact]
     public void Validate_StandardAssessedHigh_IsReclassifiedAsNormalByTheDefaults()
     {
-        var result = ReleaseRequestPolicyValidator.Validate(WithApprovers(), Minor(ChangeCategory.Standard, RiskRating.High, RiskRating.High), Now);
+        var result = ReleaseRequestPolicyRules.Validate(WithApprovers(), Minor(ChangeCategory.Standard, RiskRating.High, RiskRating.High), Now);
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors.SelectMany(e => e.Value)));
         Assert.Equal(ChangeCategory.Normal, result.Value!.EffectiveChangeCategory);
@@ -40,7 +40,7 @@ public sealed class ChangeCategoryAndTestingDepthTests
     {
         var policy = WithCategory(ChangeCategory.Standard, c => c with { OnRiskAboveMax = RiskAboveMaxRule.Refuse });
 
-        var result = ReleaseRequestPolicyValidator.Validate(policy, Minor(ChangeCategory.Standard, RiskRating.Medium, RiskRating.Medium), Now);
+        var result = ReleaseRequestPolicyRules.Validate(policy, Minor(ChangeCategory.Standard, RiskRating.Medium, RiskRating.Medium), Now);
 
         Assert.False(result.IsValid);
         Assert.Equal(["changeCategory"], result.Errors.Keys);
@@ -54,7 +54,7 @@ public sealed class ChangeCategoryAndTestingDepthTests
     {
         var request = Minor(ChangeCategory.Standard);
 
-        var result = ReleaseRequestPolicyValidator.Validate(WithApprovers(), request, Now);
+        var result = ReleaseRequestPolicyRules.Validate(WithApprovers(), request, Now);
 
         Assert.True(result.IsValid);
         Assert.Same(request, result.Value);
@@ -66,7 +66,7 @@ public sealed class ChangeCategoryAndTestingDepthTests
     {
         var policy = WithCategory(ChangeCategory.Standard, c => c with { ReclassifyAs = ChangeCategory.Major });
 
-        var result = ReleaseRequestPolicyValidator.Validate(policy, Minor(ChangeCategory.Standard, RiskRating.High, RiskRating.High), Now);
+        var result = ReleaseRequestPolicyRules.Validate(policy, Minor(ChangeCategory.Standard, RiskRating.High, RiskRating.High), Now);
 
         Assert.StartsWith("A Major change may not ship as a Minor release", result.Errors["changeCategory"].Single());
     }
@@ -80,8 +80,8 @@ public sealed class ChangeCategoryAndTestingDepthTests
             ReleaseTypes = WithApprovers().ReleaseTypes.ToDictionary(kv => kv.Key, kv => kv.Key == ReleaseType.Minor ? kv.Value with { ApprovalRoles = ["change-board"] } : kv.Value),
         };
 
-        var standard = ReleaseRequestPolicyValidator.Validate(policy, Minor(ChangeCategory.Standard), Now);
-        var normal = ReleaseRequestPolicyValidator.Validate(policy, Minor(ChangeCategory.Normal), Now);
+        var standard = ReleaseRequestPolicyRules.Validate(policy, Minor(ChangeCategory.Standard), Now);
+        var normal = ReleaseRequestPolicyRules.Validate(policy, Minor(ChangeCategory.Normal), Now);
 
         Assert.True(standard.IsValid, string.Join("; ", standard.Errors.SelectMany(e => e.Value)));
         Assert.Equal(["approvers.change-board"], normal.Errors.Keys);
@@ -93,7 +93,7 @@ public sealed class ChangeCategoryAndTestingDepthTests
     {
         var policy = WithCategory(ChangeCategory.Normal, c => c with { ExtraApprovalRoles = ["auditor"] });
 
-        var result = ReleaseRequestPolicyValidator.Validate(policy, Minor(ChangeCategory.Normal), Now);
+        var result = ReleaseRequestPolicyRules.Validate(policy, Minor(ChangeCategory.Normal), Now);
 
         Assert.Equal(["approvers.auditor"], result.Errors.Keys);
     }
@@ -107,7 +107,7 @@ public sealed class ChangeCategoryAndTestingDepthTests
         };
         var request = Minor(ChangeCategory.Normal, RiskRating.High, RiskRating.High);
 
-        var result = ReleaseRequestPolicyValidator.Validate(policy, request, Now);
+        var result = ReleaseRequestPolicyRules.Validate(policy, request, Now);
 
         Assert.Contains("'plan'", result.Errors["approvers.release-manager"].Single(), StringComparison.Ordinal);
     }

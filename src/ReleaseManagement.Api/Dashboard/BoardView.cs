@@ -38,7 +38,7 @@ public sealed record BoardFilter(ReleaseType? Type = null, string? System = null
             return null;
         }
 
-        if (ReleaseRequestValidator.TryParseName<T>(text.Trim(), out var value))
+        if (ReleaseRequestShape.TryParseName<T>(text.Trim(), out var value))
         {
             return value;
         }

@@ -122,7 +122,7 @@ public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailySto
         await TableOnce.EnsureAsync(table, () => _created, () => _created = true, cancellationToken);
         try
         {
-            await table.DeleteEntityAsync(DateKey(mark.Date), IMetricsDailyStore.StaleRow, new ETag(mark.Version), cancellationToken);
+            await table.DeleteEntityAsync(DateKey(mark.Date), IMetricsDailyStore.StaleRow, new ETag(mark.ETag), cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)

@@ -133,7 +133,7 @@ public sealed class TableApprovalRequestStore(TableServiceClient service) : IApp
 
     public async Task<bool> TryUpdateAsync(ApprovalRequest updated, CancellationToken cancellationToken = default)
     {
-        if (updated.Version is null)
+        if (updated.ETag is null)
         {
             throw new ArgumentException("Only a request read from the store (with its version) can be updated.", nameof(updated));
         }
@@ -141,7 +141,7 @@ public sealed class TableApprovalRequestStore(TableServiceClient service) : IApp
         await EnsureTableAsync(cancellationToken);
         try
         {
-            await _table.UpdateEntityAsync(ToEntity(updated), new ETag(updated.Version), TableUpdateMode.Replace, cancellationToken);
+            await _table.UpdateEntityAsync(ToEntity(updated), new ETag(updated.ETag), TableUpdateMode.Replace, cancellationToken);
             return true;
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)

@@ -26,7 +26,8 @@ public sealed record ApproverRef(string Email, string Role);
 
 /// <summary>
 /// One emailed approval link (table <c>ApprovalRequests</c>), found by the SHA-256 of its token. The token itself is
-/// never stored. <see cref="Version"/> is the store's concurrency stamp (an ETag in Azure): state changes are conditional on it.
+/// never stored. <see cref="ETag"/> is the store's concurrency stamp (the table entity's ETag in Azure, not a column): state
+/// changes are conditional on it.
 /// </summary>
 public sealed record ApprovalRequest(
     string TokenHash,
@@ -44,7 +45,7 @@ public sealed record ApprovalRequest(
     string? DecidedBy = null,
     DateTimeOffset? DecidedAt = null,
     string? ClosedReason = null,
-    string? Version = null)
+    string? ETag = null)
 {
     /// <summary>The idempotency key of the send: one email per release, stage, round, kind and approver.</summary>
     public string SendKey => ApprovalRequestKeys.SendKey(Stage, Round, Kind, Approver);

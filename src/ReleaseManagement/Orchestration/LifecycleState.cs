@@ -65,7 +65,7 @@ internal sealed class LifecycleState
     public string? Stage { get; set; }
 
     /// <summary>Counts target-date changes, so a wait can end when the date moves.</summary>
-    public int TargetVersion { get; set; }
+    public int TargetDateMoves { get; set; }
 
     /// <summary>Approval stages decided or expired: a later decision on one is noted and ignored.</summary>
     public HashSet<string> ClosedStages { get; } = new(StringComparer.Ordinal);

@@ -64,7 +64,7 @@ internal sealed class LifecycleWait(LifecycleState state, StatusRecorder status,
 
             var previous = state.Release.TargetDate;
             state.Release = state.Release with { TargetDate = change.TargetDate };
-            state.TargetVersion++;
+            state.TargetDateMoves++;
             communications.Reschedule(change.TargetDate);
             await status.RecordAsync(new StatusRecord(
                 $"Target date moved from {previous:yyyy-MM-dd} to {change.TargetDate:yyyy-MM-dd} by {change.By}.",

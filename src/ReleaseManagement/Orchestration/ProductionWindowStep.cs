@@ -13,12 +13,12 @@ internal sealed class ProductionWindowStep(LifecycleState state, StatusRecorder 
             // The orchestration's own (replayed) time: the slot is the same on every replay.
             var now = state.Now;
             var window = ProductionSlot.Of(state.Policy, state.Release.TargetDate, now).Window;
-            var version = state.TargetVersion;
+            var moves = state.TargetDateMoves;
             if (window is null)
             {
                 await status.RecordAsync(new StatusRecord(
                     "No production window opens in the policy's horizon; waiting for a new target date.", ReleaseStages.Window));
-                await wait.UntilAsync(() => state.TargetVersion != version, null);
+                await wait.UntilAsync(() => state.TargetDateMoves != moves, null);
                 continue;
             }
 
@@ -29,7 +29,7 @@ internal sealed class ProductionWindowStep(LifecycleState state, StatusRecorder 
             }
 
             await status.RecordAsync(new StatusRecord($"Waiting for the production window at {window.Start:u}.", ReleaseStages.Window, TimelineKinds.Window));
-            if (!await wait.UntilAsync(() => state.TargetVersion != version, window.Start))
+            if (!await wait.UntilAsync(() => state.TargetDateMoves != moves, window.Start))
             {
                 await status.TimelineAsync(TimelineKinds.Window, $"Production window opened at {window.Start:u}.");
                 return;

@@ -30,7 +30,7 @@ public interface IApprovalRequestStore
     Task<ApprovalStageClosure?> GetStageClosureAsync(string releaseId, string stage, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Changes a link's state if it is unchanged since it was read (<see cref="ApprovalRequest.Version"/>). Returns false,
+    /// Changes a link's state if it is unchanged since it was read (<see cref="ApprovalRequest.ETag"/>). Returns false,
     /// changing nothing, when someone else changed it first: of concurrent callers exactly one succeeds.
     /// </summary>
     Task<bool> TryUpdateAsync(ApprovalRequest updated, CancellationToken cancellationToken = default);

@@ -30,7 +30,7 @@ public sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
     /// on every release it conflicts with, naming all of that release's conflicts.
     /// </summary>
     public async Task WarnAsync(
-        AdmissionCheck check, ReleasePhase phase, IReadOnlyList<ReleaseRecord> others, ReleaseRecord self, bool replace, DateTimeOffset now, CancellationToken cancellationToken)
+        AdmissionCheck check, IReadOnlyList<ReleaseRecord> others, ReleaseRecord self, bool replace, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var warnings = check.Warnings(now);
         var cleared = replace

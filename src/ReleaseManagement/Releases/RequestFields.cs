@@ -56,7 +56,7 @@ public static class RequestFields
         return text;
     }
 
-    /// <summary>The failure for a missing body, as <see cref="ReleaseRequestValidator"/> reports it.</summary>
+    /// <summary>The failure for a missing body, as <see cref="ReleaseRequestShape"/> reports it.</summary>
     internal static ValidationResult<T> NoBody<T>()
         where T : class
     {

@@ -38,5 +38,5 @@ public static class RescheduleRequestValidator
 
     /// <summary>The release moved to the new date, checked against the policy (planning horizon, production window).</summary>
     public static ValidationResult<ReleaseRequest> CheckPolicy(ReleasePolicy policy, ReleaseRequest release, RescheduleRequest reschedule) =>
-        ReleaseRequestPolicyValidator.Validate(policy, release with { TargetDate = reschedule.TargetDate }, reschedule.At);
+        ReleaseRequestPolicyRules.Validate(policy, release with { TargetDate = reschedule.TargetDate }, reschedule.At);
 }

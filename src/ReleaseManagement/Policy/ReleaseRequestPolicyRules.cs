@@ -7,9 +7,9 @@ namespace ReleaseManagement.Policy;
 /// release types and maximum risk (refused, or reclassified: the result then carries the new category), known systems, an
 /// approver for every required role of every stage the release goes through (the stages its category's approval route
 /// keeps, with the roles the risk and the category add), and (for types that use windows) a production window on the
-/// target date. Every problem is reported, keyed by field like <see cref="ReleaseRequestValidator"/>.
+/// target date. Every problem is reported, keyed by field like <see cref="ReleaseRequestShape"/>.
 /// </summary>
-public static class ReleaseRequestPolicyValidator
+public static class ReleaseRequestPolicyRules
 {
     /// <param name="now">The current time; "today" is its date in the policy time zone.</param>
     /// <param name="releaseApprovers">Role to people named for this release, when the request names any.</param>

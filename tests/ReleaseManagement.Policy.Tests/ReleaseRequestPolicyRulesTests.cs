@@ -3,7 +3,7 @@ using static ReleaseManagement.Policy.Tests.TestPolicies;
 
 namespace ReleaseManagement.Policy.Tests;
 
-public class ReleaseRequestPolicyValidatorTests
+public class ReleaseRequestPolicyRulesTests
 {
     /// <summary>Friday 2026-11-27, 10:00 in New York.</summary>
     private static readonly DateTimeOffset Now = NewYorkTime(2026, 11, 27, 10);
@@ -14,7 +14,7 @@ public class ReleaseRequestPolicyValidatorTests
     private static IReadOnlyDictionary<string, string[]> Errors(ReleasePolicy policy, ReleaseRequest request,
         IReadOnlyDictionary<string, IReadOnlyList<string>>? releaseApprovers = null)
     {
-        var result = ReleaseRequestPolicyValidator.Validate(policy, request, Now, releaseApprovers);
+        var result = ReleaseRequestPolicyRules.Validate(policy, request, Now, releaseApprovers);
         Assert.Equal(result.Errors.Count == 0, result.IsValid);
         return result.Errors;
     }
@@ -29,7 +29,7 @@ public class ReleaseRequestPolicyValidatorTests
     {
         var request = Request(type, DateOnly.Parse(target));
 
-        var result = ReleaseRequestPolicyValidator.Validate(WithApprovers(), request, Now);
+        var result = ReleaseRequestPolicyRules.Validate(WithApprovers(), request, Now);
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors.SelectMany(e => e.Value)));
         Assert.Same(request, result.Value);
@@ -70,10 +70,10 @@ public class ReleaseRequestPolicyValidatorTests
         // 23:30 in New York on Friday is already Saturday in UTC; tomorrow for the hotfix is still Saturday.
         var lateFriday = NewYorkTime(2026, 11, 27, 23, 30);
 
-        var result = ReleaseRequestPolicyValidator.Validate(WithApprovers(), Request(ReleaseType.Hotfix, new DateOnly(2026, 11, 28)), lateFriday);
+        var result = ReleaseRequestPolicyRules.Validate(WithApprovers(), Request(ReleaseType.Hotfix, new DateOnly(2026, 11, 28)), lateFriday);
 
         Assert.True(result.IsValid);
-        Assert.False(ReleaseRequestPolicyValidator.Validate(WithApprovers(), Request(ReleaseType.Hotfix, new DateOnly(2026, 11, 29)), lateFriday).IsValid);
+        Assert.False(ReleaseRequestPolicyRules.Validate(WithApprovers(), Request(ReleaseType.Hotfix, new DateOnly(2026, 11, 29)), lateFriday).IsValid);
     }
 
     [Fact]
@@ -227,8 +227,8 @@ public class ReleaseRequestPolicyValidatorTests
             },
         };
 
-        var open = ReleaseRequestPolicyValidator.Validate(policy, Request(ReleaseType.Patch, new DateOnly(2026, 12, 1)), NewYorkTime(2026, 12, 1, 21, 59));
-        var closed = ReleaseRequestPolicyValidator.Validate(policy, Request(ReleaseType.Patch, new DateOnly(2026, 12, 1)), NewYorkTime(2026, 12, 1, 22));
+        var open = ReleaseRequestPolicyRules.Validate(policy, Request(ReleaseType.Patch, new DateOnly(2026, 12, 1)), NewYorkTime(2026, 12, 1, 21, 59));
+        var closed = ReleaseRequestPolicyRules.Validate(policy, Request(ReleaseType.Patch, new DateOnly(2026, 12, 1)), NewYorkTime(2026, 12, 1, 22));
 
         Assert.True(open.IsValid);
         Assert.Contains("the next window opens 2026-12-03 20:00 (Thursday)", closed.Errors["targetDate"].Single());

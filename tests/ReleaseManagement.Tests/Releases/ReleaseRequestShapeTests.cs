@@ -2,7 +2,7 @@ using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Tests.Releases;
 
-public class ReleaseRequestValidatorTests
+public class ReleaseRequestShapeTests
 {
     private static readonly DateOnly Today = new(2026, 11, 27);
 
@@ -19,7 +19,7 @@ public class ReleaseRequestValidatorTests
     [Fact]
     public void Validate_CompleteRequest_ReturnsTheRequest()
     {
-        var result = ReleaseRequestValidator.Validate(Valid(), Today);
+        var result = ReleaseRequestShape.Validate(Valid(), Today);
 
         Assert.True(result.IsValid);
         Assert.Empty(result.Errors);
@@ -35,7 +35,7 @@ public class ReleaseRequestValidatorTests
     [Fact]
     public void Validate_NullBody_ReportsBody()
     {
-        var result = ReleaseRequestValidator.Validate(null, Today);
+        var result = ReleaseRequestShape.Validate(null, Today);
 
         Assert.False(result.IsValid);
         Assert.Contains("body", result.Errors.Keys);
@@ -44,7 +44,7 @@ public class ReleaseRequestValidatorTests
     [Fact]
     public void Validate_EmptyBody_ReportsEveryRequiredField()
     {
-        var result = ReleaseRequestValidator.Validate(new ReleaseRequestBody(), Today);
+        var result = ReleaseRequestShape.Validate(new ReleaseRequestBody(), Today);
 
         Assert.False(result.IsValid);
         Assert.Equal(["id", "systems", "targetDate", "title", "type"], result.Errors.Keys.Order(StringComparer.Ordinal));
@@ -63,7 +63,7 @@ public class ReleaseRequestValidatorTests
         var body = Valid();
         body = body with { Id = id };
 
-        var result = ReleaseRequestValidator.Validate(body, Today);
+        var result = ReleaseRequestShape.Validate(body, Today);
 
         Assert.Equal(["id"], result.Errors.Keys);
     }
@@ -73,10 +73,10 @@ public class ReleaseRequestValidatorTests
     {
         var body = Valid();
         body = body with { Id = new string('a', ReleaseIds.MaxLength) };
-        Assert.True(ReleaseRequestValidator.Validate(body, Today).IsValid);
+        Assert.True(ReleaseRequestShape.Validate(body, Today).IsValid);
 
         body = body with { Id = new string('a', ReleaseIds.MaxLength + 1) };
-        Assert.Equal(["id"], ReleaseRequestValidator.Validate(body, Today).Errors.Keys);
+        Assert.Equal(["id"], ReleaseRequestShape.Validate(body, Today).Errors.Keys);
     }
 
     [Theory]
@@ -89,7 +89,7 @@ public class ReleaseRequestValidatorTests
         var body = Valid();
         body = body with { Type = type };
 
-        Assert.Equal(expected, ReleaseRequestValidator.Validate(body, Today).Value!.Type);
+        Assert.Equal(expected, ReleaseRequestShape.Validate(body, Today).Value!.Type);
     }
 
     [Theory]
@@ -101,7 +101,7 @@ public class ReleaseRequestValidatorTests
         var body = Valid();
         body = body with { Type = type };
 
-        var result = ReleaseRequestValidator.Validate(body, Today);
+        var result = ReleaseRequestShape.Validate(body, Today);
 
         Assert.Equal(["type"], result.Errors.Keys);
         Assert.Contains("Major, Minor, Patch, Hotfix", result.Errors["type"][0]);
@@ -111,9 +111,9 @@ public class ReleaseRequestValidatorTests
     public void Validate_TitleTooLong_IsRefused()
     {
         var body = Valid();
-        body = body with { Title = new string('t', ReleaseRequestValidator.MaxTitleLength + 1) };
+        body = body with { Title = new string('t', ReleaseRequestShape.MaxTitleLength + 1) };
 
-        Assert.Equal(["title"], ReleaseRequestValidator.Validate(body, Today).Errors.Keys);
+        Assert.Equal(["title"], ReleaseRequestShape.Validate(body, Today).Errors.Keys);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public class ReleaseRequestValidatorTests
         var body = Valid();
         body = body with { Systems = ["Billing", " ", "billing", null] };
 
-        var result = ReleaseRequestValidator.Validate(body, Today);
+        var result = ReleaseRequestShape.Validate(body, Today);
 
         Assert.Equal(["systems[1]", "systems[2]", "systems[3]"], result.Errors.Keys.Order(StringComparer.Ordinal));
         Assert.Contains("named twice", result.Errors["systems[2]"][0]);
@@ -132,9 +132,9 @@ public class ReleaseRequestValidatorTests
     public void Validate_TooManySystems_IsRefused()
     {
         var body = Valid();
-        body = body with { Systems = Enumerable.Range(0, ReleaseRequestValidator.MaxSystems + 1).Select(i => (string?)$"S{i}").ToList() };
+        body = body with { Systems = Enumerable.Range(0, ReleaseRequestShape.MaxSystems + 1).Select(i => (string?)$"S{i}").ToList() };
 
-        Assert.Equal(["systems"], ReleaseRequestValidator.Validate(body, Today).Errors.Keys);
+        Assert.Equal(["systems"], ReleaseRequestShape.Validate(body, Today).Errors.Keys);
     }
 
     [Theory]
@@ -147,7 +147,7 @@ public class ReleaseRequestValidatorTests
         var body = Valid();
         body = body with { TargetDate = date };
 
-        Assert.Equal(["targetDate"], ReleaseRequestValidator.Validate(body, Today).Errors.Keys);
+        Assert.Equal(["targetDate"], ReleaseRequestShape.Validate(body, Today).Errors.Keys);
     }
 
     [Fact]
@@ -155,11 +155,11 @@ public class ReleaseRequestValidatorTests
     {
         var body = Valid();
         body = body with { TargetDate = "2026-11-26" };
-        var past = ReleaseRequestValidator.Validate(body, Today);
+        var past = ReleaseRequestShape.Validate(body, Today);
         Assert.Contains("in the past", past.Errors["targetDate"][0]);
 
         body = body with { TargetDate = "2026-11-27" };
-        Assert.True(ReleaseRequestValidator.Validate(body, Today).IsValid);
+        Assert.True(ReleaseRequestShape.Validate(body, Today).IsValid);
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public class ReleaseRequestValidatorTests
         body = body with { Title = "  Spaced  " };
         body = body with { RequestedBy = "   " };
 
-        var r = ReleaseRequestValidator.Validate(body, Today).Value!;
+        var r = ReleaseRequestShape.Validate(body, Today).Value!;
 
         Assert.Equal("Spaced", r.Title);
         Assert.Null(r.RequestedBy);

@@ -7,7 +7,7 @@ namespace ReleaseManagement.Releases;
 /// Structural validation of a release request: every field is checked and every problem reported.
 /// Rules that depend on the release policy (planning horizons, known systems, approvers) are applied on top of this.
 /// </summary>
-public static class ReleaseRequestValidator
+public static class ReleaseRequestShape
 {
     public const int MaxTitleLength = 200;
     public const int MaxSystems = 20;
