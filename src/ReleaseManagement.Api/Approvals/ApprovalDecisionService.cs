@@ -139,6 +139,19 @@ public sealed partial class ApprovalDecisionService(
 
             if (await EarlierDecisionAsync(request.ReleaseId, request.Stage, request.Approver, cancellationToken) is { } earlier)
             {
+                // Through this very link (a concurrent submit won): the loop answers AlreadyDecided. Else another link or the API.
+                var reread = await requests.GetAsync(request.TokenHash, cancellationToken);
+                if (reread is null)
+                {
+                    return new DecisionAttemptResult(DecisionAttemptOutcome.NotFound);
+                }
+
+                if (reread.State != ApprovalRequestState.Open)
+                {
+                    request = reread;
+                    continue;
+                }
+
                 LogRefused(log, DecisionAttemptOutcome.PersonAlreadyDecided, request.ReleaseId, request.Stage);
                 return new DecisionAttemptResult(DecisionAttemptOutcome.PersonAlreadyDecided, request, earlier, release);
             }
