@@ -8,7 +8,8 @@ namespace ReleaseManagement.Api;
 
 /// <summary>
 /// The check the rollback and the outage decisions (retry, skip) share: the person's word (<see cref="SignedInPerson"/>) and
-/// the core's rule of who may ask (<see cref="ReleaseManagerEntitlement"/>), answered as a 403 that says why.
+/// the core's rule of who may ask (<see cref="ReleaseManagerEntitlement"/>, with the roles the signed-in person's claims
+/// grant, <see cref="Auth.ClaimedRoles"/>), answered as a 403 that says why.
 /// </summary>
 internal static partial class ReleaseManagerCheck
 {
@@ -24,7 +25,7 @@ internal static partial class ReleaseManagerCheck
             return unsigned;
         }
 
-        if (ReleaseManagerEntitlement.Allows(policy, record.Request, by))
+        if (ReleaseManagerEntitlement.Allows(policy, record.Request, by, Auth.ClaimedRoles.Of(policy, principal, by)))
         {
             return null;
         }

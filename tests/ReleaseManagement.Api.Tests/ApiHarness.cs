@@ -271,7 +271,8 @@ public sealed class ApiHarness : IAsyncDisposable
         string? json = null,
         string? query = null,
         string? principal = null,
-        string method = "POST")
+        string method = "POST",
+        string? principalHeader = null)
         where TResult : IResult
     {
         var context = new DefaultHttpContext { RequestServices = Services };
@@ -289,9 +290,9 @@ public sealed class ApiHarness : IAsyncDisposable
             context.Request.QueryString = new QueryString(query);
         }
 
-        if (principal is not null)
+        if (principal is not null || principalHeader is not null)
         {
-            context.Request.Headers[AppServicePrincipal.Header] = new StringValues(AppServicePrincipal.Encode(principal));
+            context.Request.Headers[AppServicePrincipal.Header] = new StringValues(principalHeader ?? AppServicePrincipal.Encode(principal!));
         }
 
         using var body = new MemoryStream();
