@@ -47,6 +47,11 @@ public sealed class DecisionHandlers(ApprovalDecisionService decisions)
             DecisionAttemptOutcome.NotSignedIn => Problems.Forbidden("Sign-in required.", "Decisions need a signed-in approver (App Service authentication)."),
             DecisionAttemptOutcome.WrongApprover => Problems.Forbidden("Not the approver.", "The signed-in user is not the approver named in the decision."),
             DecisionAttemptOutcome.RequesterMayNotApprove => Problems.Forbidden("The requester cannot approve.", "The person who requested a release cannot approve it."),
+            DecisionAttemptOutcome.PersonAlreadyDecided => Problems.Forbidden(
+                "Already decided by this person.",
+                $"{d.Approver} already {(result.Decision!.Approved ? "approved" : "rejected")} stage '{d.Stage}' of release '{releaseId}'"
+                + (result.Decision.Role is { } role ? $" as {role}" : "")
+                + ": a person's decision counts for one role only, so another holder of the role must decide (four eyes). Nothing was recorded."),
             DecisionAttemptOutcome.GateFailing => Problems.Conflict(
                 "An approval is not accepted while a gate fails.",
                 $"Stage '{d.Stage}' of release '{releaseId}': {result.BlockedBy} Nothing was recorded; a rejection is accepted."),

@@ -77,6 +77,12 @@ public sealed partial class EvidenceHandler(ReleaseControl control, IOptions<App
 
         // The entitlement rule GateEvaluator applies too (GateEntitlement): refused here, ignored there.
         var item = evidence.Item;
+        if (FourEyes.For(policy, record.Request, approvalOptions.Value.RequesterMayApprove).Refusal(policy, item, evidence.Kind, evidence.By) is { } own)
+        {
+            LogRefusedOwnRelease(log, record.Request.Id, item.Id, evidence.Kind);
+            return Problems.Forbidden("Not on your own release.", own);
+        }
+
         var approvers = ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers);
         if (GateEntitlement.Allows(item, evidence.Kind, evidence.By, approvers))
         {
@@ -147,6 +153,9 @@ public sealed partial class EvidenceHandler(ReleaseControl control, IOptions<App
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Attestation of {Item} on release {ReleaseId} refused: the person holds none of its roles")]
     private static partial void LogRefusedAttestation(ILogger logger, string releaseId, string item);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} of {Item} on release {ReleaseId} refused: the person requested the release (four eyes)")]
+    private static partial void LogRefusedOwnRelease(ILogger logger, string releaseId, string item, string kind);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Waiver of {Item} on release {ReleaseId} refused: the person holds none of its waiver roles")]
     private static partial void LogRefusedWaiver(ILogger logger, string releaseId, string item);

@@ -24,7 +24,8 @@ public sealed partial class ReleaseHandlers(
     ILogger<ReleaseHandlers> log,
     ReleasePolicy policy,
     AuditRecorder audit,
-    ReleasePolicies policies)
+    ReleasePolicies policies,
+    IOptions<Approvals.ApprovalOptions>? approvalOptions = null)
 {
     /// <summary>Every status a started instance can have: starting an id again while any of these holds is refused.</summary>
     private static readonly OrchestrationRuntimeStatus[] AllStatuses =
@@ -102,7 +103,8 @@ public sealed partial class ReleaseHandlers(
         var input = new ReleaseOrchestrationInput(
             release, PolicyJson.Serialize(runsUnder, indented: false), ReleaseOrchestrator.CurrentVersion, options.Value.ToTimings(),
             check.ExtraPlanApprovalRoles.Count > 0 ? check.ExtraPlanApprovalRoles : null,
-            warnings.Count > 0 ? warnings : null);
+            warnings.Count > 0 ? warnings : null,
+            approvalOptions?.Value.RequesterMayApprove ?? false);
         try
         {
             await durable.ScheduleNewOrchestrationInstanceAsync(

@@ -7,7 +7,8 @@ namespace ReleaseManagement.Api;
 
 /// <summary>
 /// The check the rollback and the outage decisions (retry, skip) share: the person's word (<see cref="SignedInPerson"/>) and
-/// the core's rule of who may ask (<see cref="ReleaseManagerEntitlement"/>), answered as a 403 that says why.
+/// the core's rule of who may ask (<see cref="ReleaseManagerEntitlement"/>, with the roles the signed-in person's claims
+/// grant, <see cref="Auth.ClaimedRoles"/>), answered as a 403 that says why.
 /// </summary>
 internal static partial class ReleaseManagerCheck
 {
@@ -26,7 +27,7 @@ internal static partial class ReleaseManagerCheck
         }
 
         var request = release.Record.Request;
-        if (ReleaseManagerEntitlement.Allows(release.Policy, request, by))
+        if (ReleaseManagerEntitlement.Allows(release.Policy, request, by, Auth.ClaimedRoles.Of(release.Policy, principal, by)))
         {
             return null;
         }

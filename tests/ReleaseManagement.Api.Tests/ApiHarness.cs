@@ -131,7 +131,9 @@ public sealed class ApiHarness : IAsyncDisposable
     /// The policy's access.requestMayNameApprovers: on by default here, since the tests' requests name the shared test
     /// approvers (<see cref="ReleaseFunctions.TestSupport.ValidRelease.Approvers"/>) whom the built-in directory does not name.
     /// </param>
-    public static async Task<ApiHarness> StartAsync(ReleasePolicy? policy = null, bool requireSignedIn = false, bool requestMayNameApprovers = true)
+    /// <param name="requesterMayApprove">Approvals:RequesterMayApprove (the four-eyes switch for small teams).</param>
+    public static async Task<ApiHarness> StartAsync(
+        ReleasePolicy? policy = null, bool requireSignedIn = false, bool requestMayNameApprovers = true, bool requesterMayApprove = false)
     {
         policy ??= ReleasePolicyDefaults.Create();
         policy = policy with { Access = policy.Access with { RequestMayNameApprovers = requestMayNameApprovers } };
@@ -145,6 +147,7 @@ public sealed class ApiHarness : IAsyncDisposable
             ["Approvals:PublicBaseUrl"] = "http://approvals.test",
             ["Approvals:FormKey"] = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i + 1)).ToArray()),
             ["Approvals:RequireSignedInApprover"] = requireSignedIn ? "true" : "false",
+            ["Approvals:RequesterMayApprove"] = requesterMayApprove ? "true" : "false",
             ["Email:Transport"] = "File",
             ["Email:From"] = "releases@example.com",
             ["Email:FileDirectory"] = Path.Combine(Path.GetTempPath(), "api-tests-mail-" + Guid.NewGuid().ToString("N")),
@@ -231,14 +234,18 @@ public sealed class ApiHarness : IAsyncDisposable
     public static string NewId(string prefix = "api") => $"{prefix}-{Guid.NewGuid():N}"[..24];
 
     /// <summary>Requests a valid release through <c>POST /api/releases</c> and waits until its (recording) orchestration runs.</summary>
-    public async Task<string> StartReleaseAsync(string type = "Minor", string? targetDate = null, string? system = null)
+    /// <param name="requestedBy">Who requests it (omitted when null).</param>
+    /// <param name="approversJson">The request's <c>approvers</c> (default <see cref="ApproversJson"/>).</param>
+    public async Task<string> StartReleaseAsync(
+        string type = "Minor", string? targetDate = null, string? system = null, string? requestedBy = null, string? approversJson = null)
     {
         system ??= System;
         var id = NewId();
         var date = targetDate ?? ValidRelease.TargetDate();
+        var requester = requestedBy is null ? "" : $$""", "requestedBy": "{{requestedBy}}" """;
         var answer = await CallAsync(
             r => Releases.CreateAsync(r, Client, Ct),
-            $$"""{ "id": "{{id}}", "title": "Lifecycle {{id}}", "type": "{{type}}", "systems": ["{{system}}"], "targetDate": "{{date}}", "approvers": {{ApproversJson}} }""");
+            $$"""{ "id": "{{id}}", "title": "Lifecycle {{id}}", "type": "{{type}}", "systems": ["{{system}}"], "targetDate": "{{date}}", "approvers": {{approversJson ?? ApproversJson}}{{requester}} }""");
         Assert.True(answer.Status == 202, $"creating the release answered {answer}");
         await Client.WaitForInstanceStartAsync(id, Ct);
         return id;
@@ -264,7 +271,8 @@ public sealed class ApiHarness : IAsyncDisposable
         string? json = null,
         string? query = null,
         string? principal = null,
-        string method = "POST")
+        string method = "POST",
+        string? principalHeader = null)
         where TResult : IResult
     {
         var context = new DefaultHttpContext { RequestServices = Services };
@@ -282,9 +290,9 @@ public sealed class ApiHarness : IAsyncDisposable
             context.Request.QueryString = new QueryString(query);
         }
 
-        if (principal is not null)
+        if (principal is not null || principalHeader is not null)
         {
-            context.Request.Headers[AppServicePrincipal.Header] = new StringValues(AppServicePrincipal.Encode(principal));
+            context.Request.Headers[AppServicePrincipal.Header] = new StringValues(principalHeader ?? AppServicePrincipal.Encode(principal!));
         }
 
         using var body = new MemoryStream();

@@ -64,3 +64,34 @@ public sealed class AccessPolicyTests
         Assert.Contains(result.Errors, e => e.ToString().Contains("access", StringComparison.Ordinal));
     }
 }
+
+/// <summary>The one place a signed-in person's roles are resolved: the directory plus the roles their claims grant.</summary>
+public class ClaimedRolesTests
+{
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Directory = new Dictionary<string, IReadOnlyList<string>>
+    {
+        [PolicyRoles.ReleaseManager] = ["rm@example.com"],
+    };
+
+    [Fact]
+    public void WithClaimedRoles_AddsThePersonToTheClaimedRolesOnly()
+    {
+        var people = ApproverDirectory.WithClaimedRoles(Directory, " oncall@example.com ", [PolicyRoles.ReleaseManager, PolicyRoles.Auditor]);
+
+        Assert.Equal(["rm@example.com", "oncall@example.com"], people[PolicyRoles.ReleaseManager]);
+        Assert.Equal(["oncall@example.com"], people[PolicyRoles.Auditor]);
+        Assert.Same(Directory, ApproverDirectory.WithClaimedRoles(Directory, "oncall@example.com", null));
+        Assert.Equal(["rm@example.com"], Directory[PolicyRoles.ReleaseManager]);
+    }
+
+    [Fact]
+    public void ReleaseManagerEntitlement_HonoursClaimedRoles()
+    {
+        var release = new ReleaseManagement.Releases.ReleaseRequest("claims", "Claims", ReleaseManagement.Releases.ReleaseType.Minor, ["Billing"], new DateOnly(2026, 12, 8));
+        var policy = TestPolicies.WithApprovers();
+
+        Assert.False(ReleaseManagerEntitlement.Allows(policy, release, "oncall@example.com"));
+        Assert.True(ReleaseManagerEntitlement.Allows(policy, release, "oncall@example.com", [PolicyRoles.ReleaseManager]));
+        Assert.False(ReleaseManagerEntitlement.Allows(policy, release, "oncall@example.com", [PolicyRoles.Auditor]));
+    }
+}

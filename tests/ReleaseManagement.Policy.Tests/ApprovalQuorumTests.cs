@@ -168,8 +168,9 @@ public class ApprovalQuorumTests
     }
 
     [Fact]
-    public void Evaluate_PersonHoldingBothRoles_CoversBoth()
+    public void Evaluate_PersonHoldingBothRoles_CoversOneOnly()
     {
+        // Issue 24, point 4 (four eyes): a quorum of several roles needs as many distinct people.
         var approvers = new Dictionary<string, IReadOnlyList<string>>
         {
             ["product-owner"] = ["both@example.com"],
@@ -178,7 +179,8 @@ public class ApprovalQuorumTests
 
         var result = ApprovalQuorum.Evaluate(Stage, Rule(Quorum.All), approvers, Requester, [Decision("both@example.com", true)]);
 
-        Assert.Equal(ApprovalStatus.Approved, result.Status);
+        Assert.Equal(ApprovalStatus.Pending, result.Status);
+        Assert.Single(result.MissingRoles);
     }
 
     // ---- properties: any order of decisions ----

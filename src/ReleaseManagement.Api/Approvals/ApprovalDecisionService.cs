@@ -137,6 +137,25 @@ public sealed partial class ApprovalDecisionService(
                 return new DecisionAttemptResult(refusal.Value, request, null, release);
             }
 
+            if (await EarlierDecisionAsync(request.ReleaseId, request.Stage, request.Approver, cancellationToken) is { } earlier)
+            {
+                // Through this very link (a concurrent submit won): the loop answers AlreadyDecided. Else another link or the API.
+                var reread = await requests.GetAsync(request.TokenHash, cancellationToken);
+                if (reread is null)
+                {
+                    return new DecisionAttemptResult(DecisionAttemptOutcome.NotFound);
+                }
+
+                if (reread.State != ApprovalRequestState.Open)
+                {
+                    request = reread;
+                    continue;
+                }
+
+                LogRefused(log, DecisionAttemptOutcome.PersonAlreadyDecided, request.ReleaseId, request.Stage);
+                return new DecisionAttemptResult(DecisionAttemptOutcome.PersonAlreadyDecided, request, earlier, release);
+            }
+
             if (approved && standing.IsRunning && BlockedBy(release, request.Stage) is { } blocked)
             {
                 LogRefused(log, DecisionAttemptOutcome.GateFailing, request.ReleaseId, request.Stage);
@@ -198,6 +217,12 @@ public sealed partial class ApprovalDecisionService(
             return new DecisionAttemptResult(refusal.Value, null, null, release);
         }
 
+        if (await EarlierDecisionAsync(releaseId, stage, approver, cancellationToken) is { } earlier)
+        {
+            LogRefused(log, DecisionAttemptOutcome.PersonAlreadyDecided, releaseId, stage);
+            return new DecisionAttemptResult(DecisionAttemptOutcome.PersonAlreadyDecided, null, earlier, release);
+        }
+
         if (!standing.IsRunning)
         {
             return new DecisionAttemptResult(DecisionAttemptOutcome.Closed, null, null, release);
@@ -252,6 +277,17 @@ public sealed partial class ApprovalDecisionService(
 
         return null;
     }
+
+    /// <summary>
+    /// The decision <paramref name="approver"/> already recorded on <paramref name="stage"/>, or null. A person decides a stage
+    /// once, whatever roles they hold: their decision counts for one role only (<see cref="ReleaseManagement.Policy.ApprovalQuorum"/>),
+    /// so a quorum of several roles needs as many distinct people (four eyes).
+    /// </summary>
+    private async Task<ApprovalDecisionRecord?> EarlierDecisionAsync(string releaseId, string stage, string approver, CancellationToken cancellationToken) =>
+        (await decisions.ListAsync(releaseId, stage, cancellationToken))
+            .Where(d => string.Equals(d.Approver.Trim(), approver.Trim(), StringComparison.OrdinalIgnoreCase))
+            .OrderBy(d => d.DecidedAt)
+            .FirstOrDefault();
 
     private async Task RecordAndRaiseAsync(ApprovalDecisionRecord record, DurableTaskClient durable, CancellationToken cancellationToken)
     {

@@ -99,6 +99,9 @@ public sealed class ApprovalPageHandlers(ApprovalDecisionService service, Notice
                 return Message(StatusCodes.Status403Forbidden, "Not your link", "You are signed in as someone other than the approver this link was sent to. Nothing was recorded.");
             case DecisionAttemptOutcome.RequesterMayNotApprove:
                 return Message(StatusCodes.Status403Forbidden, "You requested this release", "The person who requested a release cannot approve it. Nothing was recorded.");
+            case DecisionAttemptOutcome.PersonAlreadyDecided:
+                return Message(StatusCodes.Status403Forbidden, "You already decided this stage",
+                    "You already decided this stage, perhaps for another role you hold: a person's decision counts for one role only, so another holder of the role must decide. Nothing was recorded.");
             case DecisionAttemptOutcome.GateFailing:
                 return Message(StatusCodes.Status409Conflict, "Approval not accepted", $"An approval is not accepted now: {result.BlockedBy} Nothing was recorded; you may still reject.");
             default:

@@ -31,6 +31,12 @@ public enum DecisionAttemptOutcome
     RequesterMayNotApprove,
 
     /// <summary>
+    /// The person already decided this stage (perhaps for another role they hold): a person counts for one role only, so
+    /// nothing was recorded; <see cref="DecisionAttemptResult.Decision"/> is their earlier decision.
+    /// </summary>
+    PersonAlreadyDecided,
+
+    /// <summary>
     /// An approval while a gate of the stage is failing, which the stage's rule does not allow
     /// (<c>approvals.&lt;stage&gt;.allowWithFailingGates</c>); <see cref="DecisionAttemptResult.BlockedBy"/> says why. A rejection is accepted.
     /// </summary>

@@ -109,7 +109,8 @@ public sealed partial class AuditHandlers
         }
 
         var people = ApproverDirectory.Resolve(policy, [], null);
-        return principal.Identities.Any(id => ApproverDirectory.RolesOf(people, policy.Audit.ReaderRoles, id).Count > 0)
+        return principal.Identities.Any(id => ApproverDirectory.RolesOf(
+                ApproverDirectory.WithClaimedRoles(people, id, Auth.ClaimedRoles.Of(policy, principal, id)), policy.Audit.ReaderRoles, id).Count > 0)
             ? null
             : Problems.Forbidden("Not a reader of the audit trail.", $"{principal.Name} holds none of the roles that may read the audit trail ({string.Join(", ", policy.Audit.ReaderRoles)}).");
     }

@@ -86,7 +86,8 @@ public sealed partial class AuditHandlers(
         }
 
         var people = ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers);
-        if (principal.Identities.Any(id => ApproverDirectory.RolesOf(people, policy.Audit.ReaderRoles, id).Count > 0))
+        if (principal.Identities.Any(id => ApproverDirectory.RolesOf(
+            ApproverDirectory.WithClaimedRoles(people, id, Auth.ClaimedRoles.Of(policy, principal, id)), policy.Audit.ReaderRoles, id).Count > 0))
         {
             return null;
         }

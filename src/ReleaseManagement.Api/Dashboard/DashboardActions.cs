@@ -172,7 +172,8 @@ public sealed class DashboardActions(
             }
 
             // An attestation or a waiver is the person's own word: the API's handler checks who may give it.
-            if (name is not (ReleaseForms.Attestation or ReleaseForms.Waiver) && !await IsReleaseManagerAsync(releaseId, person, cancellationToken))
+            if (name is not (ReleaseForms.Attestation or ReleaseForms.Waiver)
+                && !await IsReleaseManagerAsync(releaseId, person, Auth.ClaimedRoles.Of(policy, AppServicePrincipal.From(request), person), cancellationToken))
             {
                 return Refused(StatusCodes.Status403Forbidden, "Not a release manager", $"{person} is not a release manager of this release; nothing was recorded.");
             }
@@ -192,10 +193,10 @@ public sealed class DashboardActions(
         };
     }
 
-    private async Task<bool> IsReleaseManagerAsync(string releaseId, string person, CancellationToken cancellationToken)
+    private async Task<bool> IsReleaseManagerAsync(string releaseId, string person, IReadOnlyList<string> claimedRoles, CancellationToken cancellationToken)
     {
         var record = await releases.GetAsync(releaseId, cancellationToken);
-        return record is not null && ReleaseManagerEntitlement.Allows(policy, record.Request, person);
+        return record is not null && ReleaseManagerEntitlement.Allows(policy, record.Request, person, claimedRoles);
     }
 
     private static string Describe(Microsoft.AspNetCore.Mvc.ProblemDetails problem) =>

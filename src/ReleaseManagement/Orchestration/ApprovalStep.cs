@@ -163,7 +163,7 @@ internal sealed class ApprovalStep(LifecycleState state, StatusRecorder status, 
     }
 
     private GateEvaluation EvaluateGate(QualityGate? gate, DeploymentEnvironment? environment) =>
-        gate is null ? new GateEvaluation([]) : StageGate.Evaluate(state.Policy, gate, state.Inbox.GateInputs(), state.Approvers, state.Now, environment);
+        gate is null ? new GateEvaluation([]) : StageGate.Evaluate(state.Policy, gate, state.Inbox.GateInputs(), state.Approvers, state.Now, environment, state.FourEyes);
 
     private static IReadOnlyList<string> Decided(ApprovalEvaluation evaluation) =>
         evaluation.Decisions.Where(d => d.Outcome is DecisionOutcome.Counted or DecisionOutcome.Refused).Select(d => $"{d.Decision.Approver}{(d.Decision.Role is { } r ? $" ({r})" : string.Empty)}: "

@@ -47,7 +47,7 @@ internal sealed class EmergencyReviewStep(LifecycleState state, StatusRecorder s
     /// <summary>
     /// Whether <paramref name="e"/> records the review: gate evidence for the item that is not a waiver (the item takes
     /// none); an attestation counts only from a holder of a reviewer role (the evidence API refuses others; this is the
-    /// second line), evidence from a pipeline (a custom CDEvent, no person named) counts unless it reports a failure.
+    /// second line) who did not request the release (<see cref="FourEyes"/>), evidence from a pipeline (a custom CDEvent, no person named) counts unless it reports a failure.
     /// </summary>
     private bool IsReview(CanonicalEvent e, string item, IReadOnlyList<string> reviewerRoles)
     {
@@ -60,7 +60,8 @@ internal sealed class EmergencyReviewStep(LifecycleState state, StatusRecorder s
 
         if (e.Attribute(EventAttributes.Approver) is { Length: > 0 } by)
         {
-            return ApproverDirectory.RolesOf(state.Approvers, reviewerRoles, by).Count > 0;
+            return ApproverDirectory.RolesOf(state.Approvers, reviewerRoles, by).Count > 0
+                && state.FourEyes.Refusal(state.Policy, GateItemInputs.Find(state.Policy, item) ?? GateItemInputs.EmergencyReview(state.Policy), EvidenceKinds.Attestation, by) is null;
         }
 
         return e.Attribute(EventAttributes.Attestation) is not null || e.Outcome != EventOutcomes.Failure;

@@ -59,7 +59,7 @@ internal sealed class GateStep(LifecycleState state, StatusRecorder status, Life
 
     /// <summary>The gate's verdicts from everything the release has been told, now (<see cref="StageGate"/>).</summary>
     public GateEvaluation Evaluate(QualityGate gate, DeploymentEnvironment? environment = null) =>
-        StageGate.Evaluate(state.Policy, gate, state.Inbox.GateInputs(), state.Approvers, state.Now, environment);
+        StageGate.Evaluate(state.Policy, gate, state.Inbox.GateInputs(), state.Approvers, state.Now, environment, state.FourEyes);
 
     public static IReadOnlyList<GateItemStatus> Statuses(GateEvaluation evaluation) =>
         evaluation.Items.Select(i => new GateItemStatus(i.Item, i.Verdict.ToString(), i.Reason)).ToArray();

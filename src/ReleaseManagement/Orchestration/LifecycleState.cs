@@ -22,6 +22,7 @@ internal sealed class LifecycleState
         Log = context.CreateReplaySafeLogger(typeof(ReleaseLifecycle).FullName!);
         Approvers = ApproverDirectory.Resolve(Policy, Release.Systems, Release.Approvers);
         Risk = RiskEvaluator.Assess(Policy.RiskMatrix, Release.Impact, Release.Probability);
+        FourEyes = FourEyes.For(Policy, Release, input.RequesterMayAct);
         Approvals = ApprovalPlan.For(Policy, Release, Risk, input.ExtraPlanApprovalRoles);
         Inbox = new ReleaseInbox(context, Log, Policy.TestSuiteEvidence);
     }
@@ -50,6 +51,9 @@ internal sealed class LifecycleState
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Approvers { get; }
 
     public RiskAssessment Risk { get; }
+
+    /// <summary>Who may not waive, sign off or review this release (its requester), and how many people a waiver needs.</summary>
+    public FourEyes FourEyes { get; }
 
     public ReleaseInbox Inbox { get; }
 

@@ -15,10 +15,13 @@ namespace ReleaseManagement.Orchestration;
 /// <param name="AdmissionWarnings">The cadence and conflict warnings the request handler put on the release's row
 /// (<c>over-cadence</c>, <c>window-conflict</c>); the lifecycle writes one timeline line for each as planning starts. Null in
 /// older inputs (no line, nothing new to replay).</param>
+/// <param name="RequesterMayAct">Setting <c>Approvals__RequesterMayApprove</c> when the release started: whether its requester
+/// may waive, sign off and review it (<see cref="Policy.FourEyes"/>). False in older inputs (four eyes hold).</param>
 public sealed record ReleaseOrchestrationInput(
     ReleaseRequest Release,
     string PolicyJson,
     int Version,
     ReleaseTimings Timings,
     IReadOnlyList<string>? ExtraPlanApprovalRoles = null,
-    IReadOnlyList<ReleaseWarning>? AdmissionWarnings = null);
+    IReadOnlyList<ReleaseWarning>? AdmissionWarnings = null,
+    bool RequesterMayAct = false);

@@ -54,8 +54,8 @@ public sealed record ApprovalEvaluation(
 }
 
 /// <summary>
-/// The quorum rule of an approval stage as a pure fold over decisions. One counted rejection rejects; approvals count
-/// toward the roles the approver holds (All: every required role; Any: one of them). A decision for another stage, from
+/// The quorum rule of an approval stage as a pure fold over decisions. One counted rejection rejects; an approval counts
+/// toward one role the approver holds (All: every required role, so as many distinct people as roles; Any: one of them). A decision for another stage, from
 /// someone who holds no required role, or from the requester (unless the rule allows it) is refused with a reason.
 /// A decision repeated (same id, or the same person again) is a duplicate and changes nothing; the first one stands.
 /// Once approved or rejected the stage is closed.
@@ -73,6 +73,7 @@ public static class ApprovalQuorum
         var seenIds = new HashSet<string>(StringComparer.Ordinal);
         var decided = new Dictionary<string, ApprovalDecision>(StringComparer.OrdinalIgnoreCase);
         var approvedRoles = new List<string>();
+        var approving = new List<(string Person, IReadOnlyList<string> Roles)>();
         var status = ApprovalStatus.Pending;
         ApprovalDecision? decisive = null;
         var eligible = rule.RequiredRoles.Distinct(StringComparer.Ordinal).ToArray();
@@ -128,14 +129,11 @@ public static class ApprovalQuorum
                 continue;
             }
 
-            foreach (var role in roles)
-            {
-                if (!approvedRoles.Contains(role, StringComparer.Ordinal))
-                {
-                    approvedRoles.Add(role);
-                }
-            }
-
+            // A person's approval counts for one role only, whichever of theirs the quorum needs: a quorum of several roles
+            // needs as many distinct people. Roles go to people by a largest matching, so the order of the approvals does not
+            // decide whether the stage is approved.
+            approving.Add((person, roles));
+            approvedRoles = Match(approving, eligible);
             var satisfied = rule.Quorum == Quorum.All
                 ? eligible.All(r => approvedRoles.Contains(r, StringComparer.Ordinal))
                 : approvedRoles.Count > 0;
@@ -151,5 +149,36 @@ public static class ApprovalQuorum
             : eligible.Where(r => !approvedRoles.Contains(r, StringComparer.Ordinal)).ToArray();
         var orderedApproved = eligible.Where(r => approvedRoles.Contains(r, StringComparer.Ordinal)).ToArray();
         return new ApprovalEvaluation(stage, status, results, orderedApproved, missing, decisive);
+    }
+
+    /// <summary>The roles covered when each approving person covers one of their roles, as many roles as possible (a maximum matching).</summary>
+    private static List<string> Match(IReadOnlyList<(string Person, IReadOnlyList<string> Roles)> approving, IReadOnlyList<string> eligible)
+    {
+        var holder = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var p = 0; p < approving.Count; p++)
+        {
+            TryAssign(p, new HashSet<string>(StringComparer.Ordinal));
+        }
+
+        return eligible.Where(holder.ContainsKey).ToList();
+
+        bool TryAssign(int p, HashSet<string> visited)
+        {
+            foreach (var role in approving[p].Roles)
+            {
+                if (!visited.Add(role))
+                {
+                    continue;
+                }
+
+                if (!holder.TryGetValue(role, out var other) || TryAssign(other, visited))
+                {
+                    holder[role] = p;
+                    return true;
+                }
+            }
+
+            return false;
+        }
     }
 }

@@ -58,6 +58,35 @@ public static class ApproverDirectory
         return result.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value.ToArray(), StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// <paramref name="approvers"/> with <paramref name="person"/> added to <paramref name="claimedRoles"/>: the roles the
+    /// person's sign-in claims grant through the policy's <c>access.roleClaims</c> (<see cref="AccessPolicy.RolesFromClaims"/>),
+    /// on top of the directory. The one place a signed-in person's roles are resolved; the caller passes claims only of
+    /// the person signed in (the API's <c>ClaimedRoles</c>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> WithClaimedRoles(
+        IReadOnlyDictionary<string, IReadOnlyList<string>> approvers, string person, IEnumerable<string>? claimedRoles)
+    {
+        ArgumentNullException.ThrowIfNull(approvers);
+        var roles = (claimedRoles ?? []).Where(r => !string.IsNullOrWhiteSpace(r)).Select(r => r.Trim()).ToArray();
+        if (roles.Length == 0 || string.IsNullOrWhiteSpace(person))
+        {
+            return approvers;
+        }
+
+        var result = approvers.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        foreach (var role in roles)
+        {
+            var people = result.GetValueOrDefault(role, []);
+            if (!people.Contains(person.Trim(), StringComparer.OrdinalIgnoreCase))
+            {
+                result[role] = [.. people, person.Trim()];
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>The roles among <paramref name="roles"/> that <paramref name="person"/> holds.</summary>
     public static IReadOnlyList<string> RolesOf(
         IReadOnlyDictionary<string, IReadOnlyList<string>> approvers, IEnumerable<string> roles, string person) =>

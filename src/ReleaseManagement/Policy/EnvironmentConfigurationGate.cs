@@ -15,7 +15,7 @@ public static class EnvironmentConfigurationGate
 
     public static GateItemResult Evaluate(
         ReleasePolicy policy, GateItem item, DeploymentEnvironment environment, GateInputs inputs,
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? approvers, DateTimeOffset now)
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? approvers, DateTimeOffset now, FourEyes? fourEyes = null)
     {
         var env = environment.ToString().ToLowerInvariant();
         var ofEnvironment = item with { Environment = environment };
@@ -45,7 +45,7 @@ public static class EnvironmentConfigurationGate
 
         return allowed.Count == 0
             ? result with { Reason = $"{result.Reason} (a waiver counts only from {string.Join(" or ", roles)})" }
-            : GateEvaluator.EvaluateItem(item, inputs with { Evidence = [], Waivers = allowed }, approvers);
+            : GateEvaluator.EvaluateItem(item, inputs with { Evidence = [], Waivers = allowed }, approvers, fourEyes);
     }
 
     private static GateItemResult Judge(ReleasePolicy policy, GateItem item, DeploymentEnvironment environment, GateEvidence report)

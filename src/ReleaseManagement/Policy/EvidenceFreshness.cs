@@ -9,16 +9,17 @@ namespace ReleaseManagement.Policy;
 public static class EvidenceFreshness
 {
     /// <param name="now">When the gate is evaluated (the orchestration's time).</param>
+    /// <param name="fourEyes">The release's four-eyes rule (<see cref="GateEvaluator.EvaluateItem"/>); null: none.</param>
     public static GateEvaluation Evaluate(
-        QualityGate gate, GateInputs inputs, IReadOnlyDictionary<string, IReadOnlyList<string>>? approvers, DateTimeOffset now) =>
-        new(gate.Items.Select(item => EvaluateItem(item, inputs, approvers, now)).ToArray());
+        QualityGate gate, GateInputs inputs, IReadOnlyDictionary<string, IReadOnlyList<string>>? approvers, DateTimeOffset now, FourEyes? fourEyes = null) =>
+        new(gate.Items.Select(item => EvaluateItem(item, inputs, approvers, now, fourEyes)).ToArray());
 
     public static GateItemResult EvaluateItem(
-        GateItem item, GateInputs inputs, IReadOnlyDictionary<string, IReadOnlyList<string>>? approvers, DateTimeOffset now)
+        GateItem item, GateInputs inputs, IReadOnlyDictionary<string, IReadOnlyList<string>>? approvers, DateTimeOffset now, FourEyes? fourEyes = null)
     {
         if (item.Environment is null && item.MaxAge is null)
         {
-            return GateEvaluator.EvaluateItem(item, inputs, approvers);
+            return GateEvaluator.EvaluateItem(item, inputs, approvers, fourEyes);
         }
 
         var usable = new List<GateEvidence>();
@@ -36,7 +37,7 @@ public static class EvidenceFreshness
             }
         }
 
-        var result = GateEvaluator.EvaluateItem(item, inputs with { Evidence = usable }, approvers);
+        var result = GateEvaluator.EvaluateItem(item, inputs with { Evidence = usable }, approvers, fourEyes);
         var newestUsable = usable.Where(e => string.Equals(e.Item?.Trim(), item.Id, StringComparison.OrdinalIgnoreCase)).MaxBy(e => e.At);
         if (result.Verdict is GateVerdict.Passed or GateVerdict.Waived || newestUnusable is null || (newestUsable is not null && newestUsable.At >= newestUnusable.At))
         {

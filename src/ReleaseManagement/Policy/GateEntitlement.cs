@@ -6,7 +6,9 @@ namespace ReleaseManagement.Policy;
 /// attestation needs a holder of one of the item's <see cref="GateItem.AttestationRoles"/> (anyone when it names none); a
 /// waiver a holder of one of its <see cref="GateItem.WaiverRoles"/> (nobody when it names none); evidence (a report) may
 /// come from anyone — pipelines and people alike. The sign-off of a step that ended without health data is such an
-/// attestation (<see cref="SignOffItem"/>), judged here for the orchestration's MissingHealthDataStep too.
+/// attestation (<see cref="SignOffItem"/>), judged here for the orchestration's MissingHealthDataStep too. On top of the
+/// roles, four eyes (<see cref="FourEyes"/>): the release's requester neither waives, signs off nor reviews it
+/// (<see cref="Refusal"/>).
 /// </summary>
 public static class GateEntitlement
 {
@@ -39,6 +41,31 @@ public static class GateEntitlement
     }
 
     /// <summary>
+    /// Why <paramref name="by"/> may not give <paramref name="kind"/> for <paramref name="item"/> of a release with the people
+    /// <paramref name="approvers"/> and the four-eyes rule <paramref name="fourEyes"/>, or null when they may: first four
+    /// eyes (the requester, whatever roles they hold), then the roles (<see cref="Allows"/>).
+    /// </summary>
+    public static string? Refusal(
+        ReleasePolicy policy, GateItem item, string kind, string by, IReadOnlyDictionary<string, IReadOnlyList<string>> approvers, FourEyes fourEyes)
+    {
+        ArgumentNullException.ThrowIfNull(fourEyes);
+        if (fourEyes.Refusal(policy, item, kind, by) is { } own)
+        {
+            return own;
+        }
+
+        if (Allows(item, kind, by, approvers))
+        {
+            return null;
+        }
+
+        var roles = string.Join(", ", RolesFor(item, kind));
+        return kind == EvidenceKinds.Waiver
+            ? $"{by} holds none of the roles that may waive '{item.Id}' for this release ({roles})."
+            : $"{by} holds none of the roles that may attest '{item.Id}' for this release ({roles}).";
+    }
+
+    /// <summary>
     /// The item whose attestation signs off a post-deployment validation or watch that ended without health data: the item
     /// the evidence route finds for <see cref="SuccessCriteria.SignOffItem"/> (<see cref="GateItemInputs.Find"/>: a gate's own
     /// item of that id, else <see cref="GateItemInputs.SignOff"/>, attested by <see cref="SuccessCriteria.SignOffRoles"/>), so
@@ -50,7 +77,10 @@ public static class GateEntitlement
         return GateItemInputs.Find(policy, policy.SuccessCriteria.SignOffItem) ?? GateItemInputs.SignOff(policy);
     }
 
-    /// <summary>Whether <paramref name="by"/> may sign off a step that ended without health data (<see cref="SignOffItem"/>, by <see cref="Allows"/>).</summary>
-    public static bool MaySignOff(ReleasePolicy policy, string by, IReadOnlyDictionary<string, IReadOnlyList<string>> approvers) =>
-        Allows(SignOffItem(policy), EvidenceKinds.Attestation, by, approvers);
+    /// <summary>
+    /// Whether <paramref name="by"/> may sign off a step that ended without health data (<see cref="SignOffItem"/>, by
+    /// <see cref="Refusal"/>: a holder of its roles who did not request the release, unless <paramref name="fourEyes"/> lets them).
+    /// </summary>
+    public static bool MaySignOff(ReleasePolicy policy, string by, IReadOnlyDictionary<string, IReadOnlyList<string>> approvers, FourEyes? fourEyes = null) =>
+        Refusal(policy, SignOffItem(policy), EvidenceKinds.Attestation, by, approvers, fourEyes ?? FourEyes.None) is null;
 }

@@ -60,24 +60,32 @@ public static class GateEvaluator
     /// Role to people: when given, only members of an item's attestation roles may attest it, and only members of its
     /// waiver roles may waive it.
     /// </param>
+    /// <param name="fourEyes">
+    /// The release's four-eyes rule: a waiver by its requester does not count (unless the rule lets them act), and a waiver
+    /// needs <see cref="FourEyes.WaiverQuorum"/> distinct people. Null: <see cref="FourEyes.None"/>.
+    /// </param>
     public static GateEvaluation Evaluate(
         QualityGate gate,
         GateInputs inputs,
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? approvers = null) =>
-        new(gate.Items.Select(item => EvaluateItem(item, inputs, approvers)).ToArray());
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? approvers = null,
+        FourEyes? fourEyes = null) =>
+        new(gate.Items.Select(item => EvaluateItem(item, inputs, approvers, fourEyes)).ToArray());
 
     /// <summary>Evaluates several gates' items as one list (e.g. the gates a promotion step needs).</summary>
     public static GateEvaluation Evaluate(
         IEnumerable<QualityGate> gates,
         GateInputs inputs,
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? approvers = null) =>
-        new(gates.SelectMany(g => g.Items).Select(item => EvaluateItem(item, inputs, approvers)).ToArray());
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? approvers = null,
+        FourEyes? fourEyes = null) =>
+        new(gates.SelectMany(g => g.Items).Select(item => EvaluateItem(item, inputs, approvers, fourEyes)).ToArray());
 
     public static GateItemResult EvaluateItem(
         GateItem item,
         GateInputs inputs,
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? approvers = null)
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? approvers = null,
+        FourEyes? fourEyes = null)
     {
+        fourEyes ??= FourEyes.None;
         var result = item.SatisfiedBy == GateSatisfaction.Evidence
             ? FromEvidence(item, inputs.Evidence)
             : FromAttestation(item, inputs.Attestations, approvers);
@@ -115,7 +123,24 @@ public static class GateEvaluator
             return result with { Reason = $"{result.Reason} (a waiver by {who} does not count: only {string.Join(" or ", item.WaiverRoles)} may waive '{item.Id}')" };
         }
 
-        return new GateItemResult(item.Id, GateVerdict.Waived, $"Waived by {valid.ApprovedBy.Trim()}: {valid.Reason.Trim()}");
+        // Four eyes: the requester's waiver does not count (the evidence API refuses it), and the waiver needs its quorum of
+        // distinct people (one person waiving twice is one).
+        var requesters = entitled.Where(w => fourEyes.Bars(w.ApprovedBy)).Select(w => w.ApprovedBy.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var counted = entitled.Where(w => !fourEyes.Bars(w.ApprovedBy)).ToList();
+        var people = counted.Select(w => w.ApprovedBy.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        var quorum = Math.Max(1, fourEyes.WaiverQuorum);
+        if (people.Length < quorum)
+        {
+            var requesterNote = requesters.Length > 0 ? $"; {requesters[0]} requested this release and may not waive it" : "";
+            var has = people.Length == 0 ? "" : $" ({string.Join(", ", people)})";
+            return result with
+            {
+                Reason = $"{result.Reason} (a waiver needs {quorum} {(quorum == 1 ? "person" : "people")} of {string.Join(" or ", item.WaiverRoles)}, has {people.Length}{has}{requesterNote})",
+            };
+        }
+
+        valid = counted.OrderBy(w => w.At).Last();
+        return new GateItemResult(item.Id, GateVerdict.Waived, $"Waived by {string.Join(" and ", people)}: {valid.Reason.Trim()}");
     }
 
     private static GateItemResult FromEvidence(GateItem item, IReadOnlyList<GateEvidence> all)

@@ -14,12 +14,16 @@ public static class ReleaseManagerEntitlement
     /// <summary>The role that entitles someone to roll back, retry or skip.</summary>
     public const string Role = PolicyRoles.ReleaseManager;
 
-    /// <summary>Whether <paramref name="by"/> (compared case-insensitively) is a release manager of <paramref name="release"/>.</summary>
-    public static bool Allows(ReleasePolicy policy, ReleaseRequest release, string by)
+    /// <summary>
+    /// Whether <paramref name="by"/> (compared case-insensitively) is a release manager of <paramref name="release"/>: in the
+    /// directory, or by a role their sign-in claims grant (<paramref name="claimedRoles"/>, <see cref="ApproverDirectory.WithClaimedRoles"/>).
+    /// </summary>
+    public static bool Allows(ReleasePolicy policy, ReleaseRequest release, string by, IEnumerable<string>? claimedRoles = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(release);
-        var managers = ApproverDirectory.Resolve(policy, release.Systems, release.Approvers).GetValueOrDefault(Role, []);
+        var people = ApproverDirectory.WithClaimedRoles(ApproverDirectory.Resolve(policy, release.Systems, release.Approvers), by, claimedRoles);
+        var managers = people.GetValueOrDefault(Role, []);
         return managers.Contains(by, StringComparer.OrdinalIgnoreCase);
     }
 }

@@ -307,6 +307,7 @@ public static class ReleasePolicyDefaults
                     TestingDepth = TestingDepth.Extensive,
                     PhasedRolloutRequired = true,
                     ExtraApprovalRoles = [ReleaseManager],
+                    WaiverQuorum = 2,
                     RequiredItems = new Dictionary<GateKind, IReadOnlyList<GateItem>>
                     {
                         [GateKind.Testing] =

@@ -21,4 +21,10 @@ public sealed record RiskMitigation
 
     /// <summary>Ids of gate items a release at this level may skip: they are left out of its gates. Optional.</summary>
     public IReadOnlyList<string> OptionalItems { get; init; } = [];
+
+    /// <summary>
+    /// How many distinct people of an item's waiver roles must waive it before the waiver counts at this level (four eyes,
+    /// <see cref="FourEyes"/>; never the release's requester). Optional, default 1; the built-in policy asks 2 at High.
+    /// </summary>
+    public int WaiverQuorum { get; init; } = 1;
 }

@@ -1,9 +1,21 @@
 namespace ReleaseManagement.Policy.Validation;
 
-/// <summary><c>riskMatrix</c>: all nine cells once each.</summary>
+/// <summary><c>riskMatrix</c>: all nine cells once each; each level's <c>waiverQuorum</c> at least 1.</summary>
 internal sealed class RiskMatrixRules(PolicyErrors errors)
 {
-    public void Check(ReleasePolicy policy) => Risk(policy.RiskMatrix, PolicyPath.Root.Property("riskMatrix"));
+    public void Check(ReleasePolicy policy)
+    {
+        var path = PolicyPath.Root.Property("riskMatrix");
+        Risk(policy.RiskMatrix, path);
+        foreach (var (level, mitigation) in policy.RiskMatrix.Mitigations.OrderBy(m => m.Key))
+        {
+            if (mitigation.WaiverQuorum < 1)
+            {
+                errors.Add(path.Property("mitigations").Property(level.ToString()).Property("waiverQuorum"),
+                    $"A waiver needs at least one person; {mitigation.WaiverQuorum} would let an item pass unwaived.");
+            }
+        }
+    }
 
     private void Risk(RiskMatrix matrix, string path)
     {
