@@ -18,7 +18,7 @@ case "${1:-}" in
   --func) mode=func ;;
   --demo) demo=1 ;;
   "") ;;
-  -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
   *) echo "Unknown option '$1' (use --func, --demo or nothing)." >&2; exit 2 ;;
 esac
 
