@@ -2,6 +2,8 @@
 # Runs the backend locally: pinned Azurite (data under .local/azurite) and the local host on http://localhost:7071.
 #   scripts/run-local.sh          the local host (ASP.NET Core; same routes, handlers and orchestrations)
 #   scripts/run-local.sh --func   the real Functions host (needs Azure Functions Core Tools 'func' on the PATH)
+#   scripts/run-local.sh --demo   the local host with the demo policy (config/release-policy.demo.json: a validation and a
+#                                 watch of seconds, not a day), for scripts/demo.sh and the dashboard's pipeline simulator
 # Ctrl-C stops both.
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -11,11 +13,13 @@ cd "$REPO_ROOT"
 source scripts/lib/azurite.sh
 
 mode=local
+demo=
 case "${1:-}" in
   --func) mode=func ;;
+  --demo) demo=1 ;;
   "") ;;
-  -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
-  *) echo "Unknown option '$1' (use --func or nothing)." >&2; exit 2 ;;
+  -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+  *) echo "Unknown option '$1' (use --func, --demo or nothing)." >&2; exit 2 ;;
 esac
 
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK (dotnet) is required." >&2; exit 1; }
@@ -49,7 +53,9 @@ while IFS='=' read -r key value; do
 done <scripts/lib/dev-webhook-secrets.env
 # The release policy: config/release-policy.json when there is one, else the example (the built-in policy plus example
 # people for every role, so README's first request needs no approvers), unless Policy__Path is set.
-if [ -z "${Policy__Path:-}" ]; then
+if [ -z "${Policy__Path:-}" ] && [ -n "$demo" ]; then
+  export Policy__Path="$REPO_ROOT/config/release-policy.demo.json"
+elif [ -z "${Policy__Path:-}" ]; then
   if [ -f config/release-policy.json ]; then export Policy__Path="$REPO_ROOT/config/release-policy.json"
   else export Policy__Path="$REPO_ROOT/config/release-policy.example.json"; fi
 fi
@@ -59,6 +65,8 @@ echo "Webhooks:     development secrets: CDEvents '$Webhooks__CDEvents__Secrets_
 echo "              Azure DevOps password '$Webhooks__AzureDevOps__Secrets__0' + header X-Release-Webhook-Key: '$Webhooks__AzureDevOps__HeaderValues__0'"
 echo "API:          http://localhost:7071/api  (try GET http://localhost:7071/api/health)"
 echo "Mailbox:      http://localhost:7071/dev/mailbox  (approval emails, local host only)"
+echo "Dashboard:    http://localhost:7071/  (a release's page has a pipeline simulator here)"
+[ -z "$demo" ] || echo "Demo:         in another terminal: scripts/demo.sh  (a Hotfix to Completed, a Minor to its production window)"
 
 if [ "$mode" = func ]; then
   [ -f src/ReleaseFunctions/local.settings.json ] || cp local.settings.example.json src/ReleaseFunctions/local.settings.json

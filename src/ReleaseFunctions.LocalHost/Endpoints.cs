@@ -14,7 +14,7 @@ namespace ReleaseFunctions.LocalHost;
 
 /// <summary>
 /// The same routes (<see cref="ApiRoutes"/>) as the Functions app's HTTP triggers, calling the same handlers, plus the local
-/// mailbox outside the API.
+/// mailbox outside the API and the pipeline simulator (Development only).
 /// </summary>
 public static class Endpoints
 {
@@ -70,6 +70,9 @@ public static class Endpoints
         api.MapGet(ApiRoutes.Report, (string period, HttpRequest request, MetricsHandlers handlers, CancellationToken ct) =>
             handlers.GetReportAsync(period, request, ct));
         app.MapDashboard(atRoot: true);
+        // Local host only (declared so in HostParityTests): the release page's pipeline simulator, 404 outside Development.
+        app.MapPost("/" + ApiRoutes.Prefix + "/" + PipelineSimulator.Route, (string id, HttpRequest request, PipelineSimulator simulator, CancellationToken ct) =>
+            simulator.SendAsync(id, request, ct)).DisableAntiforgery();
         app.MapGet(DevMailboxRoute, (IOptions<EmailOptions> options, NoticeTemplateStore templates) => DevMailbox.List(options, templates));
         return app;
     }

@@ -3,6 +3,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
 using ReleaseManagement.Api;
+using ReleaseManagement.Api.Dashboard;
 using ReleaseManagement.Azure.Events;
 using ReleaseManagement.Events;
 using ReleaseManagement.Orchestration;
@@ -31,6 +32,7 @@ public static class LocalHostExtensions
         services.AddOptions<QueuePumpOptions>().Bind(configuration.GetSection(QueuePumpOptions.Section));
         services.AddHostedService<PipelineEventQueueListener>();
         services.AddHostedService<MetricsScheduler>();
+        services.AddPipelineSimulator(); // the release page's pipeline simulator: local host only, Development mode only
         return services;
     }
 

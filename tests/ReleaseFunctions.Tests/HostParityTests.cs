@@ -49,10 +49,20 @@ public sealed class HostParityTests : IAsyncLifetime
         Support.FunctionsApp.Triggers("httpTrigger").Select(t =>
             ($"{ApiRoutes.Prefix}/{(string)t.Binding["route"]!}", t.Binding["methods"]!.AsArray().Select(m => ((string)m!).ToUpperInvariant())));
 
-    private IEnumerable<(string Route, IEnumerable<string> Methods)> LocalApiRoutes() =>
+    /// <summary>Routes under the API prefix that only the local host serves, each in Development mode only (404 otherwise), and why.</summary>
+    private static readonly Dictionary<string, string> DevelopmentOnlyLocalRoutes = new()
+    {
+        [$"{ApiRoutes.Prefix}/{ReleaseManagement.Api.Dashboard.PipelineSimulator.Route}"] =
+            "the pipeline simulator posts signed deliveries to the host's own webhook with its development secret; the Functions app runs in Azure",
+    };
+
+    private IEnumerable<(string Route, IEnumerable<string> Methods)> AllLocalApiRoutes() =>
         _local.HttpEndpoints()
             .Where(e => e.Route.StartsWith(ApiRoutes.Prefix + "/", StringComparison.Ordinal))
             .Select(e => (e.Route, e.Methods.AsEnumerable()));
+
+    private IEnumerable<(string Route, IEnumerable<string> Methods)> LocalApiRoutes() =>
+        AllLocalApiRoutes().Where(r => !DevelopmentOnlyLocalRoutes.ContainsKey(r.Route));
 
     private static Dictionary<string, IEnumerable<string>> Hosts(IEnumerable<string> functionsApp, IEnumerable<string> localHost) =>
         new() { [FunctionsApp] = functionsApp.ToList(), [LocalHost] = localHost.ToList() };
@@ -65,6 +75,20 @@ public sealed class HostParityTests : IAsyncLifetime
             "route",
             ApiRoutes.All.Select(r => $"{ApiRoutes.Prefix}/{r}"),
             Hosts(FunctionsHttpRoutes().Select(r => r.Route), LocalApiRoutes().Select(r => r.Route))));
+    }
+
+    [Fact]
+    public void DevelopmentOnlyRoutes_AreServedByTheLocalHostOnly()
+    {
+        var local = AllLocalApiRoutes().Select(r => r.Route).ToHashSet(StringComparer.Ordinal);
+        var functions = FunctionsHttpRoutes().Select(r => r.Route).ToHashSet(StringComparer.Ordinal);
+
+        Assert.All(DevelopmentOnlyLocalRoutes.Keys, route =>
+        {
+            Assert.Contains(route, local);
+            Assert.DoesNotContain(route, functions);
+            Assert.DoesNotContain(route, ApiRoutes.All.Select(r => $"{ApiRoutes.Prefix}/{r}"));
+        });
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed partial class ReadmeCommandsTests
     }
 
     /// <summary>The settings scripts/run-local.sh adds: the development webhook secrets of its one file (and the policy, below).</summary>
-    private static IEnumerable<KeyValuePair<string, string>> DevelopmentSecrets() =>
+    internal static IEnumerable<KeyValuePair<string, string>> DevelopmentSecrets() =>
         File.ReadAllLines(Repo.Path("scripts", "lib", "dev-webhook-secrets.env"))
             .Where(line => line.Length > 0 && !line.StartsWith('#'))
             .Select(line => line.Split('=', 2))

@@ -9,7 +9,7 @@ namespace ReleaseManagement.Dashboard.Tests;
 /// board, an approval moving a card without a reload, the release page, the environments matrix filled by webhook
 /// deliveries, the board without JavaScript, axe-core on every page, and screenshots at desktop and phone width.
 /// </summary>
-public sealed class BrowserTests(DashboardSystem system) : IClassFixture<DashboardSystem>
+public sealed partial class BrowserTests(DashboardSystem system) : IClassFixture<DashboardSystem>
 {
     private static readonly PageWaitForSelectorOptions Live = new() { Timeout = 30_000 };
 

@@ -61,6 +61,11 @@ public sealed class DashboardSystem : IAsyncLifetime
             Access = new() { RequestMayNameApprovers = true }, // requests name the shared test approvers (ValidRelease.Approvers)
             // The same people as the directory, for the dev sign-in to list (a request naming them resolves alike).
             Approvers = ValidRelease.Approvers.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal),
+            // Short post-deployment steps, so the simulator's hotfix reaches Completed within seconds (no test gets there otherwise).
+            SuccessCriteria = defaults.SuccessCriteria with
+            {
+                WatchDuration = TimeSpan.FromSeconds(3), CheckInterval = TimeSpan.FromSeconds(1), ValidationDelay = TimeSpan.FromSeconds(1),
+            },
             ReleaseWindows = defaults.ReleaseWindows with
             {
                 Blackouts = [new ReleaseManagement.Policy.Blackout { From = BlackoutDate, To = BlackoutDate, Reason = BlackoutReason }],
@@ -153,6 +158,21 @@ public sealed class DashboardSystem : IAsyncLifetime
             targetDate = ValidRelease.TargetDate(),
             requestedBy = "lead2@example.com",
             approvers = ValidRelease.Approvers,
+        }, ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+        return id;
+    }
+
+    /// <summary>Starts a hotfix through the API (target date today in the policy's time zone) on a system of its own; returns its id.</summary>
+    public async Task<string> CreateHotfixAsync(string title, CancellationToken ct)
+    {
+        var id = "dsh-" + Guid.NewGuid().ToString("N")[..10];
+        var zone = ReleaseManagement.Policy.PolicyTime.Zone(ReleaseManagement.Policy.ReleasePolicyDefaults.Create());
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime);
+        using var response = await Host.Client.PostAsJsonAsync("/api/releases", new
+        {
+            id, title, type = "Hotfix", systems = new[] { Systems.Next() }, targetDate = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            requestedBy = "lead2@example.com", approvers = ValidRelease.Approvers,
         }, ct);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
         return id;

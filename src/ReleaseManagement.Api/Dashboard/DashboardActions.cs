@@ -68,6 +68,9 @@ public sealed class DashboardActions(
     /// <summary>What every form of the release page carries for <paramref name="request"/>'s person (a signed-in person is not asked who they are).</summary>
     public FormContext Context(string releaseId, HttpRequest request) => new(FormField, FormValue(releaseId, request), !RequiresSignIn && Person(request) is null);
 
+    /// <summary>Whether <paramref name="value"/> is the anti-forgery value of a release page shown to <paramref name="request"/>'s person (this hour or the last).</summary>
+    public bool IsGenuine(string releaseId, HttpRequest request, string? value) => IsValid(releaseId, Person(request), value ?? "");
+
     /// <summary><c>POST /api/dashboard/releases/{id}/milestones</c>.</summary>
     public Task<ActionOutcome> RecordMilestoneAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
         ActAsync(releaseId, request, _ => ReleaseForms.Milestone, async (form, by) =>

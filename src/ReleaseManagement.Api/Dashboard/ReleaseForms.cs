@@ -36,6 +36,7 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
         [Reschedule] = "The new target date was sent to the release. The page shows it once the release has taken it in.",
         [Cancel] = "The cancel was sent to the release. It ends once the release has taken it in.",
         [Rollback] = "The rollback was sent to the release. It asks the pipeline to roll back; the timeline shows the outcome.",
+        [PipelineSimulator.DoneForm] = "The pipeline simulator's signed deliveries were accepted by the webhook. The release takes them in within seconds; the timeline then shows them.",
     };
 
     /// <summary>The release page's address after an accepted action of <paramref name="form"/>.</summary>
