@@ -15,10 +15,13 @@ namespace ReleaseManagement.Orchestration;
 /// <param name="AdmissionWarnings">The cadence and conflict warnings the request handler put on the release's row
 /// (<c>over-cadence</c>, <c>window-conflict</c>); the lifecycle writes one timeline line for each as planning starts. Null in
 /// older inputs (no line, nothing new to replay).</param>
+/// <param name="Resume">Set on the run that resumes a stranded release (<see cref="ReleaseResume"/>): the effects its earlier
+/// run completed, answered from here instead of being done again. Null on every other run.</param>
 public sealed record ReleaseOrchestrationInput(
     ReleaseRequest Release,
     string PolicyJson,
     int Version,
     ReleaseTimings Timings,
     IReadOnlyList<string>? ExtraPlanApprovalRoles = null,
-    IReadOnlyList<ReleaseWarning>? AdmissionWarnings = null);
+    IReadOnlyList<ReleaseWarning>? AdmissionWarnings = null,
+    ReleaseResume? Resume = null);
