@@ -34,11 +34,14 @@ public sealed partial class OutageDecisionHandler(
         string releaseId, OutageAction action, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var (body, problem) = await ApiJson.ReadAsync<OutageDecisionBody>(request, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
+        return problem ?? await OutageDecisionAsync(releaseId, action, body, AppServicePrincipal.From(request), AuditOrigin.From(request), durable, cancellationToken);
+    }
 
+    /// <summary>The same from a parsed body (the release page's forms, channel <paramref name="origin"/>).</summary>
+    public async Task<Results<Accepted<OutageDecisionAccepted>, ProblemHttpResult>> OutageDecisionAsync(
+        string releaseId, OutageAction action, OutageDecisionBody? body, AppServicePrincipal? principal, AuditOrigin origin, DurableTaskClient durable,
+        CancellationToken cancellationToken)
+    {
         var validation = OutageDecisionValidator.Validate(body, action, time.GetUtcNow());
         if (!validation.IsValid)
         {
@@ -52,7 +55,7 @@ public sealed partial class OutageDecisionHandler(
         }
 
         var decision = validation.Value!;
-        if (ReleaseManagerCheck.Refusal(policy, approvalOptions.Value, standing.Record!, decision.By, AppServicePrincipal.From(request), Verb(action), log) is { } forbidden)
+        if (ReleaseManagerCheck.Refusal(policy, approvalOptions.Value, standing.Record!, decision.By, principal, Verb(action), log) is { } forbidden)
         {
             return forbidden;
         }
@@ -73,7 +76,7 @@ public sealed partial class OutageDecisionHandler(
             return Problems.Conflict("Not yet.", $"Release '{releaseId}' waits on the {outage.Dependency} since {outage.Since:u}: it may be skipped only past resilience.maxOutage ({policy.Resilience.MaxOutage}).");
         }
 
-        await audit.RecordAsync(AuditOrigin.From(request), releaseId, action == OutageAction.Skip ? AuditActions.Skip : AuditActions.Retry, decision.By,
+        await audit.RecordAsync(origin, releaseId, action == OutageAction.Skip ? AuditActions.Skip : AuditActions.Retry, decision.By,
             $"{(action == OutageAction.Skip ? "Skip" : "Retry")} of {outage.Effect} requested (the {outage.Dependency} unavailable since {outage.Since:u})" + (decision.Reason is { } r ? $": {r}" : "."),
             "resilience.maxOutage", data: new Dictionary<string, string> { ["dependency"] = outage.Dependency, ["effect"] = outage.Effect },
             at: decision.At, cancellationToken: cancellationToken);

@@ -27,6 +27,8 @@ public sealed class DashboardActionsTests
             new RescheduleHandler(new OneRelease(), DefaultPolicy, _time, NullLogger<RescheduleHandler>.Instance, audit),
             new CancelHandler(new OneRelease(), DefaultPolicy, _time, NullLogger<CancelHandler>.Instance, audit),
             new RollbackHandler(new OneRelease(), null!, DefaultPolicy, Options(signIn), _time, NullLogger<RollbackHandler>.Instance, audit),
+            new OutageDecisionHandler(new OneRelease(), DefaultPolicy, Options(signIn), _time, NullLogger<OutageDecisionHandler>.Instance, audit),
+            new ResumeHandler(new OneRelease(), null!, null!, DefaultPolicy, Options(signIn), _time, NullLogger<ResumeHandler>.Instance, audit),
             new OneRelease(),
             Options(signIn),
             DefaultPolicy,
