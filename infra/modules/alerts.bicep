@@ -1,6 +1,8 @@
 // Alerts on the app's telemetry in the Log Analytics workspace, sent to an action group:
 //  - a pipeline event reached the poison queue (the Functions host logs it when it moves the message there);
 //  - an orchestration failed;
+//  - a release is stranded (Active, its orchestration failed, terminated or missing: docs/operations.md);
+//  - a release waits on a dependency past resilience.maxOutage (docs/operations.md);
 //  - the share of 5xx responses crossed a threshold.
 
 @description('Prefix of the alert and action group names.')
@@ -64,6 +66,20 @@ var rules = [
     description: 'An orchestration ended in the Failed state. Look up the instance id in the trace and the release record.'
     severity: 1
     query: 'AppTraces | where AppRoleName == \'${roleName}\' | where tostring(Properties.Category) == \'Host.Triggers.DurableTask\' | where Message contains \'(Orchestrator)\' and Message contains \'failed with an error\''
+  }
+  {
+    name: 'stranded-releases'
+    displayName: 'Release stranded'
+    description: 'A release is Active but its orchestration failed, was terminated or is missing (the stranded-release check, every 5 minutes): nothing moves it on. docs/operations.md, "Stranded release": a release manager resumes it (POST /api/releases/{id}/resume or the release page).'
+    severity: 1
+    query: 'AppTraces | where AppRoleName == \'${roleName}\' | where Message startswith \'ALERT: release \' and Message contains \' is stranded\''
+  }
+  {
+    name: 'dependency-outage'
+    displayName: 'Release waits on a dependency past resilience.maxOutage'
+    description: 'An effect of a release (email, deployment request, health reading, event, storage write) has failed for longer than resilience.maxOutage; the release waits for a release manager to retry or skip it. docs/operations.md, "Dependency outage".'
+    severity: 2
+    query: 'AppTraces | where AppRoleName == \'${roleName}\' | where Message contains \' needs a release manager: The \' and Message contains \'resilience.maxOutage\''
   }
   {
     name: 'server-errors'

@@ -57,6 +57,8 @@ public static class Endpoints
             handlers.OutageDecisionAsync(id, OutageAction.Retry, request, durable, ct));
         api.MapPost(ApiRoutes.ReleaseSkip, (string id, HttpRequest request, DurableTaskClient durable, OutageDecisionHandler handlers, CancellationToken ct) =>
             handlers.OutageDecisionAsync(id, OutageAction.Skip, request, durable, ct));
+        api.MapPost(ApiRoutes.ReleaseResume, (string id, HttpRequest request, DurableTaskClient durable, ResumeHandler handlers, CancellationToken ct) =>
+            handlers.ResumeAsync(id, request, durable, ct));
         api.MapGet(ApiRoutes.Health, () => HealthHandler.Get());
         api.MapGet(ApiRoutes.Policy, (PolicyHandlers handlers) => handlers.Get());
         api.MapPost(ApiRoutes.GitHubWebhook, (HttpRequest request, WebhookHandlers handlers, CancellationToken ct) => handlers.GitHubAsync(request, ct));

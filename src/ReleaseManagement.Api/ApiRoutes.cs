@@ -24,6 +24,9 @@ public static class ApiRoutes
     public const string ReleaseRollback = "releases/{id}/rollback";
     public const string ReleaseRetry = "releases/{id}/retry";
     public const string ReleaseSkip = "releases/{id}/skip";
+
+    /// <summary>A release manager resumes a stranded release (<see cref="ResumeHandler"/>).</summary>
+    public const string ReleaseResume = "releases/{id}/resume";
     public const string Health = "health";
     public const string Policy = "policy";
     public const string Approval = "approvals/{token}";

@@ -78,6 +78,7 @@ public static class Extensions
         services.AddSingleton<RollbackHandler>();
         services.AddSingleton<OutageDecisionHandler>();
         services.AddSingleton<StrandedReleases>();
+        services.AddSingleton<ResumeHandler>();
         services.AddPipelineEvents(configuration);
         services.AddApprovals(configuration);
         Auth.AuthExtensions.AddAuth(services, configuration);

@@ -25,10 +25,13 @@ public sealed partial class OutageDecisionHandler(ReleaseControl control, IOptio
     public Task<Results<Accepted<OutageDecisionAccepted>, ProblemHttpResult>> OutageDecisionAsync(
         string releaseId, OutageAction action, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
         ReleaseControl.ReadThenAsync<OutageDecisionBody, OutageDecisionAccepted>(
-            request, body => DecideAsync(releaseId, action, body, request, durable, cancellationToken), cancellationToken);
+            request, body => OutageDecisionAsync(releaseId, action, body, AppServicePrincipal.From(request), AuditOrigin.From(request), durable, cancellationToken),
+            cancellationToken);
 
-    private async Task<Results<Accepted<OutageDecisionAccepted>, ProblemHttpResult>> DecideAsync(
-        string releaseId, OutageAction action, OutageDecisionBody? body, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken)
+    /// <summary>The same from a parsed body: the route and the release page's forms (channel <paramref name="origin"/>) both end here.</summary>
+    public async Task<Results<Accepted<OutageDecisionAccepted>, ProblemHttpResult>> OutageDecisionAsync(
+        string releaseId, OutageAction action, OutageDecisionBody? body, AppServicePrincipal? principal, AuditOrigin origin, DurableTaskClient durable,
+        CancellationToken cancellationToken)
     {
         var checkedRequest = await control.CheckAsync(
             releaseId, durable, (_, now) => OutageDecisionValidator.Validate(body, action, now), $"The {Verb(action)} request is invalid.", cancellationToken);
@@ -38,7 +41,7 @@ public sealed partial class OutageDecisionHandler(ReleaseControl control, IOptio
         }
 
         var decision = checkedRequest.Value;
-        if (ReleaseManagerCheck.Refusal(checkedRequest, approvalOptions.Value, decision.By, AppServicePrincipal.From(request), Verb(action), log) is { } forbidden)
+        if (ReleaseManagerCheck.Refusal(checkedRequest, approvalOptions.Value, decision.By, principal, Verb(action), log) is { } forbidden)
         {
             return forbidden;
         }
@@ -59,7 +62,7 @@ public sealed partial class OutageDecisionHandler(ReleaseControl control, IOptio
             return Problems.Conflict("Not yet.", $"Release '{releaseId}' waits on the {outage.Dependency} since {outage.Since:u}: it may be skipped only past resilience.maxOutage ({checkedRequest.Policy.Resilience.MaxOutage}).");
         }
 
-        await control.RaiseAsync(durable, releaseId, ReleaseEventNames.Outage, decision, AuditOrigin.From(request), new ControlAudit(
+        await control.RaiseAsync(durable, releaseId, ReleaseEventNames.Outage, decision, origin, new ControlAudit(
             action == OutageAction.Skip ? AuditActions.Skip : AuditActions.Retry, decision.By,
             $"{(action == OutageAction.Skip ? "Skip" : "Retry")} of {outage.Effect} requested (the {outage.Dependency} unavailable since {outage.Since:u})" + (decision.Reason is { } r ? $": {r}" : "."),
             "resilience.maxOutage", new Dictionary<string, string> { ["dependency"] = outage.Dependency, ["effect"] = outage.Effect }, decision.At), cancellationToken);

@@ -105,6 +105,8 @@ public sealed class ApiHarness : IAsyncDisposable
 
     public OutageDecisionHandler Outage => Services.GetRequiredService<OutageDecisionHandler>();
 
+    public ResumeHandler Resume => Services.GetRequiredService<ResumeHandler>();
+
     public DecisionHandlers Decisions => Services.GetRequiredService<DecisionHandlers>();
 
     public IReleaseStore Store => Services.GetRequiredService<IReleaseStore>();
@@ -132,8 +134,11 @@ public sealed class ApiHarness : IAsyncDisposable
     /// approvers (<see cref="ReleaseFunctions.TestSupport.ValidRelease.Approvers"/>) whom the built-in directory does not name.
     /// </param>
     /// <param name="requesterMayApprove">Approvals:RequesterMayApprove (the four-eyes switch for small teams).</param>
+    /// <param name="lifecycle">Run the real release lifecycle (<see cref="ReleaseTasks.AddReleaseTasks"/>, its activities from
+    /// this composition) instead of the recording orchestration.</param>
     public static async Task<ApiHarness> StartAsync(
-        ReleasePolicy? policy = null, bool requireSignedIn = false, bool requestMayNameApprovers = true, bool requesterMayApprove = false)
+        ReleasePolicy? policy = null, bool requireSignedIn = false, bool requestMayNameApprovers = true, bool requesterMayApprove = false,
+        bool lifecycle = false)
     {
         policy ??= ReleasePolicyDefaults.Create();
         policy = policy with { Access = policy.Access with { RequestMayNameApprovers = requestMayNameApprovers } };
@@ -157,17 +162,64 @@ public sealed class ApiHarness : IAsyncDisposable
         var now = DateTimeOffset.UtcNow;
         var time = new FakeTimeProvider(new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero));
         var system = Systems.Next();
+        var published = new PublishedEvents();
         var services = new ServiceCollection()
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
+            .AddSingleton<IReleaseEventPublisher>(published)
             .AddReleaseManagement(configuration)
             .AddSingleton<TimeProvider>(time)
             .AddSingleton(OwnSystem.AddTo(policy, Systems.Names));
 
+        var provider = services.BuildServiceProvider();
         var durable = await DurableTaskTestHost.StartAsync(
-            r => r.AddOrchestratorFunc<ReleaseOrchestrationInput, List<Received>>(OrchestratorNames.Release, RecordAsync),
-            new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() },
+            r =>
+            {
+                if (lifecycle)
+                {
+                    r.AddReleaseTasks();
+                }
+                else
+                {
+                    r.AddOrchestratorFunc<ReleaseOrchestrationInput, List<Received>>(OrchestratorNames.Release, RecordAsync);
+                }
+            },
+            new DurableTaskTestHostOptions
+            {
+                LoggerFactory = NullLoggerFactory.Instance,
+                Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort(),
+                ConfigureServices = lifecycle ? s => ForwardActivities(s, provider) : null,
+            },
             Ct);
-        return new ApiHarness(durable, services.BuildServiceProvider(), time, names, system);
+        return new ApiHarness(durable, provider, time, names, system) { Published = published };
+    }
+
+    /// <summary>The release events the lifecycle published (with <c>lifecycle: true</c>).</summary>
+    public PublishedEvents Published { get; private init; } = new();
+
+    /// <summary>Records every release event published.</summary>
+    public sealed class PublishedEvents : IReleaseEventPublisher
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<ReleaseEvent> _events = new();
+
+        public IReadOnlyList<ReleaseEvent> Of(string releaseId) => _events.Where(e => e.ReleaseId == releaseId).ToArray();
+
+        public Task PublishAsync(ReleaseEvent evt, CancellationToken cancellationToken = default)
+        {
+            _events.Enqueue(evt);
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>The activities the lifecycle calls, resolved from the composition (its stores, mail and pipeline).</summary>
+    private static void ForwardActivities(IServiceCollection services, ServiceProvider provider)
+    {
+        services.AddTransient(_ => provider.GetRequiredService<ReleaseManagement.Activities.RequestDeployment>());
+        services.AddTransient(_ => provider.GetRequiredService<ReleaseManagement.Activities.CheckReleaseHealth>());
+        services.AddTransient(_ => provider.GetRequiredService<ReleaseManagement.Activities.SendReleaseNotice>());
+        services.AddTransient(_ => provider.GetRequiredService<ReleaseManagement.Activities.RecordReleaseStatus>());
+        services.AddTransient(_ => provider.GetRequiredService<ReleaseManagement.Activities.RequestApprovals>());
+        services.AddTransient(_ => provider.GetRequiredService<ReleaseManagement.Activities.CloseApprovalStage>());
+        services.AddTransient(_ => provider.GetRequiredService<ReleaseManagement.Activities.PublishReleaseEvent>());
     }
 
     private static async Task<List<Received>> RecordAsync(TaskOrchestrationContext context, ReleaseOrchestrationInput input)

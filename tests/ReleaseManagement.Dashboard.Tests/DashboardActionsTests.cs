@@ -29,6 +29,8 @@ public sealed class DashboardActionsTests
             new RescheduleHandler(control, new OneRelease(), DefaultPolicy, NullLogger<RescheduleHandler>.Instance),
             new CancelHandler(control, new OneRelease(), DefaultPolicy, NullLogger<CancelHandler>.Instance),
             new RollbackHandler(control, null!, Options(signIn), NullLogger<RollbackHandler>.Instance),
+            new OutageDecisionHandler(control, Options(signIn), NullLogger<OutageDecisionHandler>.Instance),
+            new ResumeHandler(new OneRelease(), null!, null!, new ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), DefaultPolicy), Options(signIn), _time, NullLogger<ResumeHandler>.Instance, audit),
             new OneRelease(),
             Options(signIn),
             DefaultPolicy,

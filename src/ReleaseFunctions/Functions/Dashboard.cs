@@ -15,6 +15,8 @@ public sealed class Dashboard(DashboardHandlers pages)
     public const string RescheduleFunction = "DashboardReschedule";
     public const string CancelFunction = "DashboardCancel";
     public const string RollbackFunction = "DashboardRollback";
+    public const string OutageFunction = "DashboardOutageDecision";
+    public const string ResumeFunction = "DashboardResume";
     public const string EnvironmentsFunction = "DashboardEnvironments";
     public const string CalendarFunction = "DashboardCalendar";
     public const string MetricsFunction = "DashboardMetrics";
@@ -30,8 +32,9 @@ public sealed class Dashboard(DashboardHandlers pages)
     public Task<IResult> Release(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = DashboardRoutes.ReleaseRoute)] HttpRequest request,
         string id,
+        [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
-        pages.ReleaseAsync(id, request, cancellationToken);
+        pages.ReleaseAsync(id, request, durable, cancellationToken);
 
     [Function(MilestoneFunction)]
     public Task<IResult> RecordMilestone(
@@ -72,6 +75,22 @@ public sealed class Dashboard(DashboardHandlers pages)
         [DurableClient] DurableTaskClient durable,
         CancellationToken cancellationToken) =>
         pages.RollbackAsync(id, request, durable, cancellationToken);
+
+    [Function(OutageFunction)]
+    public Task<IResult> OutageDecision(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = DashboardRoutes.OutageRoute)] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        pages.OutageDecisionAsync(id, request, durable, cancellationToken);
+
+    [Function(ResumeFunction)]
+    public Task<IResult> Resume(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = DashboardRoutes.ResumeRoute)] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken cancellationToken) =>
+        pages.ResumeAsync(id, request, durable, cancellationToken);
 
     [Function(EnvironmentsFunction)]
     public Task<IResult> Environments(

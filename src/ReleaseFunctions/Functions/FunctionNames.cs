@@ -16,6 +16,7 @@ public static class FunctionNames
     public const string RollbackRelease = "RollbackRelease";
     public const string RetryReleaseEffect = "RetryReleaseEffect";
     public const string SkipReleaseEffect = "SkipReleaseEffect";
+    public const string ResumeRelease = "ResumeRelease";
     public const string Health = "Health";
     public const string GetPolicy = "GetPolicy";
     public const string GetReleaseNotes = "GetReleaseNotes";

@@ -54,6 +54,8 @@ public sealed class DashboardActions(
     RescheduleHandler reschedule,
     CancelHandler cancel,
     RollbackHandler rollback,
+    OutageDecisionHandler outage,
+    ResumeHandler resume,
     IReleaseStore releases, IOptions<ApprovalOptions> approvals, ReleasePolicy policy, TimeProvider time)
 {
     public const string FormField = "form";
@@ -127,6 +129,25 @@ public sealed class DashboardActions(
                 : (await rollback.RequestRollbackAsync(releaseId, new RollbackBody(by, form.Text("reason"), form.Text("environment")),
                     AppServicePrincipal.From(request), AuditOrigin.From(form.Request, AuditChannels.Page), durable, cancellationToken)).Result,
             cancellationToken);
+
+    /// <summary><c>POST /api/dashboard/releases/{id}/outage</c>: retry now, or skip (the form's <c>action</c>), through <see cref="OutageDecisionHandler"/>.</summary>
+    public Task<ActionOutcome> OutageDecisionAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        ActAsync(releaseId, request, form => form.Text("action") == ReleaseForms.Skip ? ReleaseForms.Skip : ReleaseForms.Retry, async (form, by) =>
+            (await outage.OutageDecisionAsync(releaseId, form.Text("action") == ReleaseForms.Skip ? Orchestration.OutageAction.Skip : Orchestration.OutageAction.Retry,
+                new OutageDecisionBody(by, form.Text("reason")), AppServicePrincipal.From(request), AuditOrigin.From(form.Request, AuditChannels.Page), durable,
+                cancellationToken)).Result,
+            cancellationToken);
+
+    /// <summary><c>POST /api/dashboard/releases/{id}/resume</c>: resumes a stranded release through <see cref="ResumeHandler"/>.</summary>
+    public Task<ActionOutcome> ResumeAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        ActAsync(releaseId, request, _ => ReleaseForms.Resume, async (form, by) =>
+            (await resume.ResumeAsync(releaseId, new OutageDecisionBody(by, form.Text("reason")), AppServicePrincipal.From(request),
+                AuditOrigin.From(form.Request, AuditChannels.Page), durable, cancellationToken)).Result,
+            cancellationToken);
+
+    /// <summary>Whether <paramref name="request"/>'s person may see the release manager's controls of <paramref name="release"/> (retry, skip, resume).</summary>
+    public bool MayControl(ReleaseRecord release, HttpRequest request) =>
+        !RequiresSignIn || (Person(request) is { } person && ReleaseManagerEntitlement.Allows(policy, release.Request, person));
 
     /// <summary>
     /// The steps every form takes: read the form, check its anti-forgery value, then (sign-in on) the person and their role;

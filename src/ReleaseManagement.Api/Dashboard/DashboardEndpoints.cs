@@ -20,8 +20,8 @@ public static class DashboardEndpoints
         }
 
         app.MapMethods(Path(DashboardRoutes.BoardRoute), getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.BoardAsync(request, ct));
-        app.MapMethods(Path(DashboardRoutes.ReleaseRoute), getOrHead, (string id, HttpRequest request, DashboardHandlers pages, CancellationToken ct) =>
-            pages.ReleaseAsync(id, request, ct));
+        app.MapMethods(Path(DashboardRoutes.ReleaseRoute), getOrHead, (string id, HttpRequest request, DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
+            pages.ReleaseAsync(id, request, durable, ct));
         app.MapPost(Path(DashboardRoutes.MilestoneRoute), (string id, HttpRequest request, DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
             pages.RecordMilestoneAsync(id, request, durable, ct)).DisableAntiforgery();
         app.MapPost(Path(DashboardRoutes.EvidenceRoute), (string id, HttpRequest request, DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
@@ -32,6 +32,10 @@ public static class DashboardEndpoints
             pages.CancelAsync(id, request, durable, ct)).DisableAntiforgery();
         app.MapPost(Path(DashboardRoutes.RollbackRoute), (string id, HttpRequest request, DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
             pages.RollbackAsync(id, request, durable, ct)).DisableAntiforgery();
+        app.MapPost(Path(DashboardRoutes.OutageRoute), (string id, HttpRequest request, DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
+            pages.OutageDecisionAsync(id, request, durable, ct)).DisableAntiforgery();
+        app.MapPost(Path(DashboardRoutes.ResumeRoute), (string id, HttpRequest request, DurableTaskClient durable, DashboardHandlers pages, CancellationToken ct) =>
+            pages.ResumeAsync(id, request, durable, ct)).DisableAntiforgery();
         app.MapMethods(Path(DashboardRoutes.EnvironmentsRoute), getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.EnvironmentsAsync(request, ct));
         app.MapMethods(Path(DashboardRoutes.CalendarRoute), getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.CalendarAsync(request, ct));
         app.MapMethods(Path(DashboardRoutes.MetricsRoute), getOrHead, (DashboardHandlers pages, CancellationToken ct) => pages.MetricsAsync(ct));

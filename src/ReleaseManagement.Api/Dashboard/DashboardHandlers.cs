@@ -23,38 +23,47 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardActions a
     /// <c>GET /api/dashboard/releases/{id}</c>: one release, with its forms while it is active (and the notice of an action
     /// just accepted, <c>?done=</c>); a page saying so (404) when there is none.
     /// </summary>
-    public Task<IResult> ReleaseAsync(string id, HttpRequest request, CancellationToken cancellationToken) =>
-        ReleasePageAsync(id, request, null, request.Query[ReleaseForms.DoneParameter].ToString(), cancellationToken);
+    public Task<IResult> ReleaseAsync(string id, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        ReleasePageAsync(id, request, durable, null, request.Query[ReleaseForms.DoneParameter].ToString(), cancellationToken);
 
     /// <summary><c>POST /api/dashboard/releases/{id}/milestones</c>: a release manager records a milestone from the release page.</summary>
     public Task<IResult> RecordMilestoneAsync(string id, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
-        AnswerAsync(id, request, actions.RecordMilestoneAsync(id, request, durable, cancellationToken), cancellationToken);
+        AnswerAsync(id, request, durable, actions.RecordMilestoneAsync(id, request, durable, cancellationToken), cancellationToken);
 
     /// <summary><c>POST /api/dashboard/releases/{id}/evidence</c>: evidence, an attestation or a waiver from the release page.</summary>
     public Task<IResult> RecordEvidenceAsync(string id, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
-        AnswerAsync(id, request, actions.RecordEvidenceAsync(id, request, durable, cancellationToken), cancellationToken);
+        AnswerAsync(id, request, durable, actions.RecordEvidenceAsync(id, request, durable, cancellationToken), cancellationToken);
 
     /// <summary><c>POST /api/dashboard/releases/{id}/reschedule</c>: a release manager moves the target date from the release page.</summary>
     public Task<IResult> RescheduleAsync(string id, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
-        AnswerAsync(id, request, actions.RescheduleAsync(id, request, durable, cancellationToken), cancellationToken);
+        AnswerAsync(id, request, durable, actions.RescheduleAsync(id, request, durable, cancellationToken), cancellationToken);
 
     /// <summary><c>POST /api/dashboard/releases/{id}/cancel</c>: a release manager cancels the release from the release page.</summary>
     public Task<IResult> CancelAsync(string id, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
-        AnswerAsync(id, request, actions.CancelAsync(id, request, durable, cancellationToken), cancellationToken);
+        AnswerAsync(id, request, durable, actions.CancelAsync(id, request, durable, cancellationToken), cancellationToken);
 
     public Task<IResult> RollbackAsync(string id, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
-        AnswerAsync(id, request, actions.RollbackAsync(id, request, durable, cancellationToken), cancellationToken);
+        AnswerAsync(id, request, durable, actions.RollbackAsync(id, request, durable, cancellationToken), cancellationToken);
+
+    /// <summary><c>POST /api/dashboard/releases/{id}/outage</c>: a release manager has the effect a release waits on tried again now, or skips it.</summary>
+    public Task<IResult> OutageDecisionAsync(string id, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        AnswerAsync(id, request, durable, actions.OutageDecisionAsync(id, request, durable, cancellationToken), cancellationToken);
+
+    /// <summary><c>POST /api/dashboard/releases/{id}/resume</c>: a release manager resumes a stranded release.</summary>
+    public Task<IResult> ResumeAsync(string id, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
+        AnswerAsync(id, request, durable, actions.ResumeAsync(id, request, durable, cancellationToken), cancellationToken);
 
     /// <summary>An accepted action: 303 back to the release page, which says so. A refused one: the release page again, with the problem.</summary>
-    private async Task<IResult> AnswerAsync(string id, HttpRequest request, Task<ActionOutcome> acting, CancellationToken cancellationToken)
+    private async Task<IResult> AnswerAsync(string id, HttpRequest request, DurableTaskClient durable, Task<ActionOutcome> acting, CancellationToken cancellationToken)
     {
         var outcome = await acting;
         return outcome.Succeeded
             ? new SeeOther(outcome.BackUrl)
-            : await ReleasePageAsync(id, request, outcome, null, cancellationToken);
+            : await ReleasePageAsync(id, request, durable, outcome, null, cancellationToken);
     }
 
-    private async Task<IResult> ReleasePageAsync(string id, HttpRequest request, ActionOutcome? outcome, string? done, CancellationToken cancellationToken)
+    private async Task<IResult> ReleasePageAsync(
+        string id, HttpRequest request, DurableTaskClient? durable, ActionOutcome? outcome, string? done, CancellationToken cancellationToken)
     {
         var detail = await reader.GetReleaseAsync(id, cancellationToken);
         if (detail is null)
@@ -68,7 +77,10 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardActions a
             return DashboardPage.Fragment<ReleaseLive>(view);
         }
 
-        var forms = ReleaseForms.Build(detail.Record, detail.Policy, actions.Context(id, request), outcome, string.IsNullOrEmpty(done) ? null : done);
+        var controls = actions.MayControl(detail.Record, request) && durable is not null && detail.Record.Status == ReleaseManagement.Releases.ReleaseStatus.Active
+            ? new ReleaseControls(OutageDecisionHandler.OutageOf(await durable.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken)), MayAct: true)
+            : null;
+        var forms = ReleaseForms.Build(detail.Record, detail.Policy, actions.Context(id, request), outcome, string.IsNullOrEmpty(done) ? null : done, controls);
         return DashboardPage.Page<ReleasePage>(view with { Actions = forms }, outcome?.StatusCode ?? StatusCodes.Status200OK);
     }
 

@@ -18,6 +18,10 @@ public static class DashboardRoutes
     public const string RescheduleRoute = "dashboard/releases/{id}/reschedule";
     public const string CancelRoute = "dashboard/releases/{id}/cancel";
     public const string RollbackRoute = "dashboard/releases/{id}/rollback";
+
+    /// <summary>Retry now or skip (the form's <c>action</c>) of the effect a release waits on during an outage.</summary>
+    public const string OutageRoute = "dashboard/releases/{id}/outage";
+    public const string ResumeRoute = "dashboard/releases/{id}/resume";
     public const string EnvironmentsRoute = "dashboard/environments";
     public const string CalendarRoute = "dashboard/calendar";
     public const string MetricsRoute = "dashboard/metrics";

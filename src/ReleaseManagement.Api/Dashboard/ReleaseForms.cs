@@ -1,4 +1,5 @@
 using System.Globalization;
+using ReleaseManagement.Orchestration;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Releases;
 
@@ -19,6 +20,9 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
     public const string Reschedule = "reschedule";
     public const string Cancel = "cancel";
     public const string Rollback = "rollback";
+    public const string Retry = "retry";
+    public const string Skip = "skip";
+    public const string Resume = "resume";
 
     /// <summary>The query parameter of the release page that names the form whose action was accepted.</summary>
     public const string DoneParameter = "done";
@@ -37,6 +41,9 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
         [Cancel] = "The cancel was sent to the release. It ends once the release has taken it in.",
         [Rollback] = "The rollback was sent to the release. It asks the pipeline to roll back; the timeline shows the outcome.",
         [PipelineSimulator.DoneForm] = "The pipeline simulator's signed deliveries were accepted by the webhook. The release takes them in within seconds; the timeline then shows them.",
+        [Retry] = "The retry was sent to the release. It tries the effect again now; the warning clears when the dependency answers.",
+        [Skip] = "The skip was sent to the release. It goes on without that effect; the timeline says so.",
+        [Resume] = "The release was resumed. It catches up to where it stood without doing anything twice; the timeline goes on from there.",
     };
 
     /// <summary>The release page's address after an accepted action of <paramref name="form"/>.</summary>
@@ -46,7 +53,8 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
     /// <summary>The forms for <paramref name="release"/>, filled again with what was sent when <paramref name="outcome"/> is a refusal.</summary>
     /// <param name="page">The anti-forgery value of this page and whether the forms ask who acts (no sign-in).</param>
     /// <param name="done">The form named by the page's <see cref="DoneParameter"/>, if any.</param>
-    public static ReleaseForms Build(ReleaseRecord release, ReleasePolicy policy, FormContext page, ActionOutcome? outcome, string? done)
+    /// <param name="controls">What the release waits on and whether the viewer may act on it (retry, skip, resume); none when null.</param>
+    public static ReleaseForms Build(ReleaseRecord release, ReleasePolicy policy, FormContext page, ActionOutcome? outcome, string? done, ReleaseControls? controls = null)
     {
         var id = release.Request.Id;
         var failed = outcome is { Succeeded: false } ? outcome : null;
@@ -70,6 +78,11 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
 
         var forms = new List<ActionForm>();
         FormBuilder For(string form) => new(form, page, failed);
+        if (controls is { MayAct: true })
+        {
+            forms.AddRange(Controls(release, controls, For));
+        }
+
         var f = For(Milestone);
         forms.Add(f.Form(
             "Record a milestone", "Record milestone", DashboardRoutes.Action(DashboardRoutes.MilestoneRoute, id), null, [],
@@ -162,6 +175,43 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
         return new ReleaseForms(forms, notice);
     }
 
+    /// <summary>
+    /// Retry now and skip while the release waits out an outage (skip only past <c>resilience.maxOutage</c> and for an
+    /// effect the procedure lets go), and resume when it is stranded: first on the page, for a release manager.
+    /// </summary>
+    private static IEnumerable<ActionForm> Controls(ReleaseRecord release, ReleaseControls controls, Func<string, FormBuilder> For)
+    {
+        var id = release.Request.Id;
+        if (release.Warnings?.Any(w => w.Code == StrandedReleases.WarningCode) == true)
+        {
+            var f = For(Resume);
+            yield return f.Form(
+                "Resume the stranded release", "Resume", DashboardRoutes.Action(DashboardRoutes.ResumeRoute, id),
+                "Its orchestration has stopped. Resuming restarts it from what it recorded: nothing it already did (emails, notices, "
+                + "deployment requests, events) is done again.", [],
+                [f.Text("reason", "Reason", required: false, maxLength: RequestFields.MaxReasonLength)]);
+        }
+
+        if (controls.Outage is not { } outage)
+        {
+            yield break;
+        }
+
+        var since = $"The {outage.Dependency} is unavailable since {outage.Since.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC: {outage.Effect} waits.";
+        var r = For(Retry);
+        yield return r.Form(
+            $"Retry now: {outage.Effect}", "Retry now", DashboardRoutes.Action(DashboardRoutes.OutageRoute, id), since + " It is tried again on its own; this tries it now.",
+            [new("action", Retry)], [r.Text("reason", "Reason", required: false, maxLength: RequestFields.MaxReasonLength)]);
+        if (outage.Skippable && outage.Escalated)
+        {
+            var s = For(Skip);
+            yield return s.Form(
+                $"Skip: {outage.Effect}", "Skip", DashboardRoutes.Action(DashboardRoutes.OutageRoute, id),
+                since + " Past resilience.maxOutage the release may go on without it.", [new("action", Skip)],
+                [s.TextArea("reason", "Reason", required: true, maxLength: RequestFields.MaxReasonLength)], danger: true);
+        }
+    }
+
     private static readonly FieldOption[] RollbackEnvironments =
         [new("integration", "Integration"), new("staging", "Staging"), new("production", "Production")];
 
@@ -221,6 +271,13 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
         }
     }
 }
+
+/// <summary>
+/// What the release page offers beyond the forms every release has: the outage its orchestration waits on (its custom
+/// status), and whether the viewer may act as a release manager (with sign-in, a signed-in release manager of the release;
+/// without, anyone, since the form asks who acts and the API's handler checks them).
+/// </summary>
+public sealed record ReleaseControls(OutageStatus? Outage, bool MayAct);
 
 /// <summary>What every form of one release page carries: the anti-forgery value, and whether it asks who acts (no sign-in).</summary>
 public sealed record FormContext(string FormField, string FormValue, bool AsksWho);

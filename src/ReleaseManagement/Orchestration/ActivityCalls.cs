@@ -9,7 +9,8 @@ namespace ReleaseManagement.Orchestration;
 /// <summary>
 /// Typed calls of every activity, as the Durable Task source generator would write them: one method per activity, with
 /// its input and output types and its retry policy, so an orchestration never spells an activity name or a type
-/// argument. Orchestrations call activities only through these.
+/// argument. Orchestrations call activities only through these, and so a resumed release's run gets the effects its
+/// earlier run completed answered from its journal (<see cref="EffectJournal"/>) instead of doing them again.
 /// </summary>
 public static class ActivityCalls
 {
@@ -28,43 +29,43 @@ public static class ActivityCalls
     /// timeline notes, warnings set or cleared), in order.
     /// </summary>
     public static Task RecordReleaseStatusAsync(this TaskOrchestrationContext context, ReleaseWrite[] writes) =>
-        context.CallActivityAsync<bool>(ActivityNames.RecordReleaseStatus, writes, Retry);
+        EffectJournal.CallAsync(context, ActivityNames.RecordReleaseStatus, writes, () => context.CallActivityAsync<bool>(ActivityNames.RecordReleaseStatus, writes, Retry));
 
     /// <summary>
     /// <see cref="RecordReleaseStatus"/> tried once, no retries: the <c>dependency-unavailable</c> warning of an outage
     /// (<see cref="EffectGuard"/>), which must not hold the release up when storage is what is down.
     /// </summary>
     public static Task RecordReleaseStatusOnceAsync(this TaskOrchestrationContext context, ReleaseWrite[] writes) =>
-        context.CallActivityAsync<bool>(ActivityNames.RecordReleaseStatus, writes);
+        EffectJournal.CallAsync(context, ActivityNames.RecordReleaseStatus, writes, () => context.CallActivityAsync<bool>(ActivityNames.RecordReleaseStatus, writes));
 
     /// <summary><see cref="RequestApprovals"/>: emails one personal approval link per approver.</summary>
     public static Task<RequestApprovalsResult> RequestApprovalsAsync(this TaskOrchestrationContext context, RequestApprovalsInput input) =>
-        context.CallActivityAsync<RequestApprovalsResult>(ActivityNames.RequestApprovals, input, Retry);
+        EffectJournal.CallAsync(context, ActivityNames.RequestApprovals, input, () => context.CallActivityAsync<RequestApprovalsResult>(ActivityNames.RequestApprovals, input, Retry));
 
     /// <summary><see cref="CloseApprovalStage"/>: closes a decided or expired stage and its outstanding links.</summary>
     public static Task<CloseApprovalStageResult> CloseApprovalStageAsync(this TaskOrchestrationContext context, CloseApprovalStageInput input) =>
-        context.CallActivityAsync<CloseApprovalStageResult>(ActivityNames.CloseApprovalStage, input, Retry);
+        EffectJournal.CallAsync(context, ActivityNames.CloseApprovalStage, input, () => context.CallActivityAsync<CloseApprovalStageResult>(ActivityNames.CloseApprovalStage, input, Retry));
 
     /// <summary><see cref="RequestDeployment"/>: asks the pipeline to deploy or roll back.</summary>
     public static Task<bool> RequestDeploymentAsync(this TaskOrchestrationContext context, DeploymentRequest request) =>
-        context.CallActivityAsync<bool>(ActivityNames.RequestDeployment, request, Retry);
+        EffectJournal.CallAsync(context, ActivityNames.RequestDeployment, request, () => context.CallActivityAsync<bool>(ActivityNames.RequestDeployment, request, Retry));
 
     /// <summary><see cref="CheckReleaseHealth"/>: reads the release's health over the query's window.</summary>
     public static Task<HealthReading> CheckReleaseHealthAsync(this TaskOrchestrationContext context, HealthQuery query) =>
-        context.CallActivityAsync<HealthReading>(ActivityNames.CheckReleaseHealth, query, Retry);
+        EffectJournal.CallAsync(context, ActivityNames.CheckReleaseHealth, query, () => context.CallActivityAsync<HealthReading>(ActivityNames.CheckReleaseHealth, query, Retry));
 
     /// <summary><see cref="SendReleaseNotice"/>: emails a notice; returns how many recipients it went to.</summary>
     public static Task<int> SendReleaseNoticeAsync(this TaskOrchestrationContext context, ReleaseNotice notice) =>
-        context.CallActivityAsync<int>(ActivityNames.SendReleaseNotice, notice, Retry);
+        EffectJournal.CallAsync(context, ActivityNames.SendReleaseNotice, notice, () => context.CallActivityAsync<int>(ActivityNames.SendReleaseNotice, notice, Retry));
 
     /// <summary>
     /// <see cref="SendReleaseNotice"/> tried once, no retries: the release managers' notice of an outage past
     /// <c>resilience.maxOutage</c> (<see cref="EffectGuard"/>), over whichever channel still works.
     /// </summary>
     public static Task<int> SendReleaseNoticeOnceAsync(this TaskOrchestrationContext context, ReleaseNotice notice) =>
-        context.CallActivityAsync<int>(ActivityNames.SendReleaseNotice, notice);
+        EffectJournal.CallAsync(context, ActivityNames.SendReleaseNotice, notice, () => context.CallActivityAsync<int>(ActivityNames.SendReleaseNotice, notice));
 
     /// <summary><see cref="PublishReleaseEvent"/>: publishes a release event to other systems.</summary>
     public static Task PublishReleaseEventAsync(this TaskOrchestrationContext context, ReleaseEvent evt) =>
-        context.CallActivityAsync<bool>(ActivityNames.PublishReleaseEvent, evt, Retry);
+        EffectJournal.CallAsync(context, ActivityNames.PublishReleaseEvent, evt, () => context.CallActivityAsync<bool>(ActivityNames.PublishReleaseEvent, evt, Retry));
 }

@@ -20,6 +20,7 @@ public static class CommunicationsOrchestrator
     public static async Task<CommunicationsResult> RunAsync(TaskOrchestrationContext context, CommunicationsInput input)
     {
         var policy = PolicyJson.Deserialize(input.PolicyJson);
+        EffectJournal.Attach(context, input.Done);
         var release = input.Release;
         var approvers = ApproverDirectory.Resolve(policy, release.Systems, release.Approvers);
         var sent = new List<string>();

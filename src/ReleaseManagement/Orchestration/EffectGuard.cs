@@ -168,11 +168,11 @@ internal sealed class EffectGuard(LifecycleState state, StatusRecorder status)
 
     /// <summary>The orchestration's custom status says what waits (the API reads it to accept a retry or a skip).</summary>
     private void Show(Effect effect, DateTimeOffset since, bool escalated) =>
-        state.Context.SetCustomStatus(new ReleaseCustomStatus(new OutageStatus(effect.Dependency, effect.What, since, effect.Skippable, escalated)));
+        EffectJournal.ShowOutage(state.Context, new OutageStatus(effect.Dependency, effect.What, since, effect.Skippable, escalated));
 
     private async Task EndAsync(Effect effect, string message)
     {
-        state.Context.SetCustomStatus(null);
+        EffectJournal.ShowOutage(state.Context, null);
         state.Inbox.OutageDecisions.Clear();
         state.Log.LogInformation("Release {ReleaseId}: {Message}", state.ReleaseId, message);
         await status.RecordAsync(new StatusRecord(null, null, TimelineKinds.Warning) { Message = message, ClearedWarnings = [Dependencies.WarningCode] });

@@ -7,5 +7,8 @@ namespace ReleaseManagement.Orchestration;
 /// </summary>
 public sealed record OutageStatus(string Dependency, string Effect, DateTimeOffset Since, bool Skippable, bool Escalated);
 
-/// <summary>The orchestration's custom status (<see cref="Microsoft.DurableTask.TaskOrchestrationContext.SetCustomStatus"/>).</summary>
-public sealed record ReleaseCustomStatus(OutageStatus? Outage);
+/// <summary>
+/// The orchestration's custom status (<see cref="Microsoft.DurableTask.TaskOrchestrationContext.SetCustomStatus"/>): what
+/// waits out an outage, and the journal of the effects completed so far (<see cref="EffectJournal"/>), which a resume reads.
+/// </summary>
+public sealed record ReleaseCustomStatus(OutageStatus? Outage, IReadOnlyList<JournalEntry>? Done = null);

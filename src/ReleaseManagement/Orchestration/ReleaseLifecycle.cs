@@ -33,6 +33,7 @@ public sealed class ReleaseLifecycle
     public ReleaseLifecycle(TaskOrchestrationContext context, ReleaseOrchestrationInput input)
     {
         _state = new LifecycleState(context, input);
+        EffectJournal.Attach(context, input.Resume?.Lifecycle);
         _status = new StatusRecorder(_state);
         _state.Effects = _status.Effects = new EffectGuard(_state, _status);
         _communications = new CommunicationsStep(_state, _status);

@@ -17,6 +17,8 @@ namespace ReleaseManagement.Orchestration;
 /// older inputs (no line, nothing new to replay).</param>
 /// <param name="RequesterMayAct">Setting <c>Approvals__RequesterMayApprove</c> when the release started: whether its requester
 /// may waive, sign off and review it (<see cref="Policy.FourEyes"/>). False in older inputs (four eyes hold).</param>
+/// <param name="Resume">Set on the run that resumes a stranded release (<see cref="ReleaseResume"/>): the effects its earlier
+/// run completed, answered from here instead of being done again. Null on every other run.</param>
 public sealed record ReleaseOrchestrationInput(
     ReleaseRequest Release,
     string PolicyJson,
@@ -24,4 +26,5 @@ public sealed record ReleaseOrchestrationInput(
     ReleaseTimings Timings,
     IReadOnlyList<string>? ExtraPlanApprovalRoles = null,
     IReadOnlyList<ReleaseWarning>? AdmissionWarnings = null,
-    bool RequesterMayAct = false);
+    bool RequesterMayAct = false,
+    ReleaseResume? Resume = null);
