@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Plays every part of two releases against the running local host (start it with scripts/run-local.sh --demo):
-#   a Hotfix, from request to Completed (about two minutes with the demo policy), and
+#   a Hotfix, from request to Completed (about two minutes with the demo policy), and, side by side with it,
 #   a Minor, from request to its production window (30+ days out, so it waits there).
 # The requester uses the API; approvers "click" the links of the emails the host wrote (its /dev/mailbox); the pipeline
 # sends CDEvents signed with the development secret as docs/pipeline-events.md says (curl + openssl); the release manager
@@ -172,12 +172,15 @@ STAMP=$(date -u +%m%d-%H%M%S)-$RANDOM
 ZONE=$(policy "j['timeZone']")
 say "Dashboard: $BASE/   (mailbox: $BASE/dev/mailbox)"
 
+# The two releases are played side by side (each line names its release); the script ends when both have got there.
+played=()
 if [ "${DEMO_ONLY:-hotfix}" != minor ]; then
   HOTFIX="demo-hotfix-$STAMP"
   TODAY=$(TZ="$ZONE" date +%F)
   say "Requester: requests Hotfix $HOTFIX for today ($TODAY, API) — $BASE/api/dashboard/releases/$HOTFIX"
   api POST /api/releases "{\"id\":\"$HOTFIX\",\"title\":\"Demo hotfix: expired certificate\",\"type\":\"Hotfix\",\"systems\":[\"$SYSTEM\"],\"targetDate\":\"$TODAY\"}" >/dev/null
-  play "$HOTFIX" "j['status'] == 'Completed'"
+  play "$HOTFIX" "j['status'] == 'Completed'" &
+  played+=($!)
 fi
 
 if [ "${DEMO_ONLY:-minor}" != hotfix ]; then
@@ -185,6 +188,11 @@ if [ "${DEMO_ONLY:-minor}" != hotfix ]; then
   TARGET=$(for d in $(seq 35 41); do TZ="$ZONE" date -d "+$d days" '+%F %u'; done | awk '$2 == 2 { print $1; exit }')
   say "Requester: requests Minor $MINOR for $TARGET (API) — $BASE/api/dashboard/releases/$MINOR"
   api POST /api/releases "{\"id\":\"$MINOR\",\"title\":\"Demo minor: invoice export\",\"type\":\"Minor\",\"systems\":[\"$SYSTEM\"],\"targetDate\":\"$TARGET\"}" >/dev/null
-  play "$MINOR" "j.get('stage') == 'window'"
+  play "$MINOR" "j.get('stage') == 'window'" &
+  played+=($!)
 fi
+
+failed=0
+for pid in "${played[@]}"; do wait "$pid" || failed=1; done
+[ "$failed" -eq 0 ] || { echo "The demo did not finish: see the lines above." >&2; exit 1; }
 say "Done. The dashboard: $BASE/"

@@ -142,14 +142,16 @@ public sealed class ReleaseControlsTests
         var options = Options.Create(new ApprovalOptions { FormKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()), RequireSignedInApprover = signIn });
         var raiser = new ManualEventRaiser(null!, _time, NullLogger<ManualEventRaiser>.Instance);
         var store = new OneRelease();
+        var policies = new ReleaseManagement.Policy.ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), DefaultPolicy);
+        var control = new ReleaseControl(store, policies, raiser, audit, _time);
         return new(
-            new MilestoneHandler(store, DefaultPolicy, raiser, _time, audit),
-            new EvidenceHandler(store, DefaultPolicy, raiser, options, _time, NullLogger<EvidenceHandler>.Instance, audit),
-            new RescheduleHandler(store, DefaultPolicy, _time, NullLogger<RescheduleHandler>.Instance, audit),
-            new CancelHandler(store, DefaultPolicy, _time, NullLogger<CancelHandler>.Instance, audit),
-            new RollbackHandler(store, null!, DefaultPolicy, options, _time, NullLogger<RollbackHandler>.Instance, audit),
-            new OutageDecisionHandler(store, DefaultPolicy, options, _time, NullLogger<OutageDecisionHandler>.Instance, audit),
-            new ResumeHandler(store, null!, null!, DefaultPolicy, options, _time, NullLogger<ResumeHandler>.Instance, audit),
+            new MilestoneHandler(control, _time),
+            new EvidenceHandler(control, options, _time, NullLogger<EvidenceHandler>.Instance),
+            new RescheduleHandler(control, store, DefaultPolicy, NullLogger<RescheduleHandler>.Instance),
+            new CancelHandler(control, store, DefaultPolicy, NullLogger<CancelHandler>.Instance),
+            new RollbackHandler(control, null!, options, NullLogger<RollbackHandler>.Instance),
+            new OutageDecisionHandler(control, options, NullLogger<OutageDecisionHandler>.Instance),
+            new ResumeHandler(store, null!, null!, policies, options, _time, NullLogger<ResumeHandler>.Instance, audit),
             store, options, DefaultPolicy, _time);
     }
 
