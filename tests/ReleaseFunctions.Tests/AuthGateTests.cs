@@ -159,6 +159,17 @@ public sealed class AuthGateTests(AppServiceModeHost fixture) : IClassFixture<Ap
     }
 
     [Fact]
+    public async Task PipelineSimulator_AppServiceMode_Is404EvenWhenSignedIn()
+    {
+        using var request = Request(HttpMethod.Post, Concrete(PipelineSimulator.Route), "rm@example.com");
+        request.Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["signal"] = "milestone" });
+        using var post = await Client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, post.StatusCode);
+        Assert.Contains("only on the local host in Development mode", await post.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal); // refused by the simulator, before any delivery
+    }
+
+    [Fact]
     public async Task DevSignIn_AppServiceMode_Is404EvenWhenSignedIn()
     {
         using var page = await Client.SendAsync(Request(HttpMethod.Get, DashboardRoutes.SignIn, "dev@example.com"), Ct);

@@ -220,7 +220,11 @@ public sealed class LifecycleHarness : IAsyncDisposable
         return await Client.ScheduleNewOrchestrationInstanceAsync(OrchestratorNames.Release, input, new StartOrchestrationOptions(InstanceId: request.Id));
     }
 
-    public async Task<ReleaseOutcome> OutcomeAsync(string id, int seconds = 90)
+    /// <summary>
+    /// The release's outcome once its instance completes. The deadline only bounds a hang: the full suite runs this project's
+    /// tests in parallel beside the others on 2 cores, where a whole lifecycle once took over 90 s (it takes seconds alone).
+    /// </summary>
+    public async Task<ReleaseOutcome> OutcomeAsync(string id, int seconds = 180)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         var result = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
@@ -228,7 +232,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
         return result.ReadOutputAs<ReleaseOutcome>()!;
     }
 
-    public Task WaitForAsync(string id, Func<ReleaseRecord, bool> condition, string what, int seconds = 60) =>
+    public Task WaitForAsync(string id, Func<ReleaseRecord, bool> condition, string what, int seconds = 120) =>
         ReleaseFunctions.TestSupport.Eventually.UntilAsync(
             () => Store.GetAsync(id),
             record => record is not null && condition(record),

@@ -71,7 +71,7 @@ public sealed class OutageLifecycleTests : IAsyncLifetime
 
         Volatile.Write(ref down, false);
         await _h.SendAllAsync(id, EverythingPasses(id));
-        var outcome = await _h.OutcomeAsync(id, 120);
+        var outcome = await _h.OutcomeAsync(id, 180);
 
         Assert.Equal(ReleaseStatus.Completed, outcome.Status);
         Assert.Single(_h.ApprovalRequests, a => a.ReleaseId == id && a.Stage == ApprovalStageKeys.Plan && a.Kind == ApprovalKind.Request);
@@ -107,7 +107,7 @@ public sealed class OutageLifecycleTests : IAsyncLifetime
 
         Volatile.Write(ref down, false);
         await DecideAsync(id, OutageAction.Retry);
-        var outcome = await _h.OutcomeAsync(id, 120);
+        var outcome = await _h.OutcomeAsync(id, 180);
 
         Assert.Equal(ReleaseStatus.Completed, outcome.Status);
         Assert.Single(_h.Deployments, d => d.ReleaseId == id && d.Environment == "integration");
@@ -126,7 +126,7 @@ public sealed class OutageLifecycleTests : IAsyncLifetime
         Assert.Contains("retry it now or skip it", (await _h.Store.GetAsync(id))!.Warnings!.Single(w => w.Code == Dependencies.WarningCode).Message, StringComparison.Ordinal);
         await DecideAsync(id, OutageAction.Skip);
         await _h.SendAllAsync(id, EverythingPasses(id));
-        var outcome = await _h.OutcomeAsync(id, 120);
+        var outcome = await _h.OutcomeAsync(id, 180);
 
         Assert.Equal(ReleaseStatus.Completed, outcome.Status);
         Assert.DoesNotContain(_h.Published, e => e.ReleaseId == id && e.Type == ReleaseEventType.ReleaseStarted);
