@@ -124,22 +124,22 @@ for item in re.findall(r"<li>(.*?)</li>", html, re.S):
 
 # play RELEASE UNTIL: acts on whatever the release waits for, until UNTIL (a Python condition on the release r) holds.
 play() {
-  local id=$1 until=$2 deadline=$(( $(date +%s) + TIMEOUT )) last="" r stage status reason pending acted=0
+  local id=$1 until=$2 deadline=$(( $(date +%s) + TIMEOUT )) last="" r done stage status reason pending acted=0
   while :; do
     r=$(curl -fsS "$BASE/api/releases/$id")
-    if [ "$(printf '%s' "$r" | json "'yes' if ($until) else 'no'")" = yes ]; then
-      say "$id: $(printf '%s' "$r" | json "j['status'] + ', stage ' + (j.get('stage') or '') + ': ' + (j.get('statusReason') or '')")"
+    # One Python a poll (two releases polled every second): whether UNTIL holds, the status, the stage, the pending
+    # approvals, and the reason last (tabs and newlines flattened).
+    IFS=$'\t' read -r done status stage pending reason < <(printf '%s' "$r" | json "'\t'.join(['yes' if ($until) else 'no', j['status'], j.get('stage') or '-', str(len(j.get('pendingApprovals') or [])), ' '.join((j.get('statusReason') or '').split())])")
+    [ "$stage" != - ] || stage=""
+    if [ "$done" = yes ]; then
+      say "$id: $status, stage $stage: $reason"
       return 0
     fi
-    stage=$(printf '%s' "$r" | json "j.get('stage') or ''")
-    status=$(printf '%s' "$r" | json "j['status']")
-    reason=$(printf '%s' "$r" | json "j.get('statusReason') or ''")
     [ "$status" = Active ] || { echo "$id ended $status: $reason" >&2; return 1; }
     [ "$(date +%s)" -lt "$deadline" ] || { echo "$id did not get there in ${TIMEOUT}s (stage $stage: $reason)" >&2; return 1; }
     if [ "$stage|$reason" != "$last" ]; then say "$id: $stage — $reason"; last="$stage|$reason"; acted=0; fi
     # Once acted, wait for the release to move; act again only when it has not moved for 15 s (e.g. an email came late).
     if [ $(( $(date +%s) - acted )) -lt 15 ]; then sleep 1; continue; fi
-    pending=$(printf '%s' "$r" | json "len(j.get('pendingApprovals') or [])")
     case "$stage" in
       milestones)
         for m in $(policy "j['promotion']['milestones']"); do milestone "$id" "$m"; done ;;

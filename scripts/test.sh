@@ -25,13 +25,11 @@ export DOTNET_TieredPGO=0
 
 summary() { echo "Tests: $1 passed, $2 failed, $3 skipped"; }
 
-# Test projects run side by side: most of their time is waiting (durable timers, hosts, a browser), not computing, so
-# more of them than cores fit (README, "Tests"); TEST_MODULES_IN_PARALLEL changes it.
-target=(--solution ReleaseFunctions.sln --max-parallel-test-modules "${TEST_MODULES_IN_PARALLEL:-4}")
 build_target=ReleaseFunctions.sln
+project=""
 if [ "${1:-}" = --project ]; then
   [ -f "${2:-}" ] || { echo "--project needs a test project's path (tests/X/X.csproj)." >&2; summary 0 1 0; exit 2; }
-  target=(--project "$2"); build_target=$2
+  project=$2; build_target=$2
   shift 2
 fi
 
@@ -72,12 +70,52 @@ done
 echo "== test" >&2
 # The tests, and the hosts and browsers they start, run at a lower priority than the services they share (Azurite,
 # smtp4dev): on a busy machine every test waits on storage, so storage answers first (README, "Tests").
-nice -n "${TEST_NICENESS:-10}" dotnet test "${target[@]}" --no-build --no-progress --results-directory "$RUN_DIR/results" "$@" 2>&1 | tee "$RUN_DIR/test.log"
-status=${PIPESTATUS[0]}
+run_tests() { nice -n "${TEST_NICENESS:-10}" dotnet test "$@" --no-build --no-progress --results-directory "$RUN_DIR/results"; }
+# The sum of "NAME: N" over a module's (or the run's) summary lines.
+count() { grep -hE "^\s+$1: [0-9]+" "${@:2}" 2>/dev/null | grep -oE '[0-9]+' | awk '{ n += $1 } END { print n + 0 }'; }
+if [ -n "$project" ]; then
+  run_tests --project "$project" "$@" 2>&1 | tee "$RUN_DIR/test.log"
+  status=${PIPESTATUS[0]}
+  logs=("$RUN_DIR/test.log")
+else
+  # Every test project's module, run side by side, TEST_MODULES_IN_PARALLEL at a time (most of their time is waiting:
+  # durable timers, hosts, a browser). The longest start first (tests/modules.order), so the run ends when they do rather
+  # than when the last one started late ends; a project the file does not name runs after them (README, "Tests").
+  mapfile -t order < <(grep -vE '^\s*(#|$)' tests/modules.order)
+  mapfile -t all < <(for f in tests/*/*.csproj; do basename "$f" .csproj; done)
+  modules=()
+  for m in "${order[@]}" "${all[@]}"; do
+    [ -f "tests/$m/$m.csproj" ] || continue
+    [[ " ${modules[*]} " == *" $m "* ]] || modules+=("$m")
+  done
+  mkdir -p "$RUN_DIR/modules"
+  logs=(); running=()
+  for m in "${modules[@]}"; do
+    # The modules still running (the services started above are jobs of this shell too: not counted, not waited for).
+    while :; do
+      alive=()
+      for pid in "${running[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+      running=("${alive[@]}")
+      [ "${#running[@]}" -lt "${TEST_MODULES_IN_PARALLEL:-4}" ] && break
+      sleep 1
+    done
+    echo "Running tests from $m" | tee -a "$RUN_DIR/test.log"
+    logs+=("$RUN_DIR/modules/$m.log")
+    ( run_tests --test-modules "tests/$m/bin/Debug/net10.0/$m.dll" "$@" >"$RUN_DIR/modules/$m.log" 2>&1
+      echo $? >"$RUN_DIR/modules/$m.rc"
+      grep -vE '^\s*$' "$RUN_DIR/modules/$m.log" | grep -vE '^(Test run summary|\s+(total|failed|succeeded|skipped|duration):)' | tee -a "$RUN_DIR/test.log" ) &
+    running+=($!)
+  done
+  for pid in "${running[@]}"; do wait "$pid"; done
+  status=0
+  for m in "${modules[@]}"; do
+    rc=$(cat "$RUN_DIR/modules/$m.rc" 2>/dev/null)
+    # 8: no test ran; a project none of whose tests a filter selects is no failure (the run as a whole must run some).
+    [ "$rc" = 0 ] || { [ "$rc" = 8 ] && [[ " $* " == *" --filter"* ]]; } || { status=1; echo "$m did not pass (log: $RUN_DIR/modules/$m.log)" | tee -a "$RUN_DIR/test.log"; }
+  done
+fi
 
-value() { grep -E "^\s+$1: [0-9]+" "$RUN_DIR/test.log" | tail -n 1 | grep -oE '[0-9]+' | tail -n 1; }
-total=$(value total); failed=$(value failed); passed=$(value succeeded); skipped=$(value skipped)
-total=${total:-0}; failed=${failed:-0}; passed=${passed:-0}; skipped=${skipped:-0}
+total=$(count total "${logs[@]}"); failed=$(count failed "${logs[@]}"); passed=$(count succeeded "${logs[@]}"); skipped=$(count skipped "${logs[@]}")
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$total" -eq 0 ]; then echo "No test ran." >&2; status=1; fi
 summary "$passed" "$failed" "$skipped"

@@ -7,6 +7,7 @@ using ReleaseManagement.Activities;
 using ReleaseManagement.Api.Dashboard;
 using ReleaseManagement.Audit;
 using ReleaseManagement.Azure.Email;
+using ReleaseManagement.Events;
 using ReleaseManagement.Orchestration;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
@@ -139,5 +140,41 @@ public sealed class CapturedPolicyTests
 
         var received = await h.ReceivedAsync(id);
         Assert.Equal(2, received.Count);
+    }
+
+    [Fact]
+    public async Task ReleaseRequestedUnderPolicyA_HostNowOnPolicyB_RescheduleIsJudgedByAsPlanningHorizon()
+    {
+        // A is the harness's policy (a Minor release at least 30 days ahead); B, the policy the host is restarted with,
+        // asks 45 days. The release is requested under A for a Tuesday 45 to 51 days away, then moved to one 31 to 37 days
+        // away: A allows that, B would not.
+        await using var h = await ApiHarness.StartAsync();
+        var a = h.Policy;
+        var b = a with
+        {
+            ReleaseTypes = a.ReleaseTypes.ToDictionary(kv => kv.Key, kv => kv.Key == ReleaseType.Minor
+                ? kv.Value with { PlanningHorizon = kv.Value.PlanningHorizon with { MinLeadTime = TimeSpan.FromDays(45) } }
+                : kv.Value),
+        };
+        var id = await h.StartReleaseAsync(targetDate: ValidRelease.TargetDate(45));
+        var record = (await h.Store.GetAsync(id, Ct))!;
+        Assert.Equal(CanonicalJson.PolicyHash(a), record.PolicyHash);
+        var sooner = ValidRelease.TargetDate(31);
+        var reschedule = new RescheduleRequest(DateOnly.Parse(sooner, System.Globalization.CultureInfo.InvariantCulture), "rm@example.com", h.Time.GetUtcNow(), null);
+
+        // The two policies disagree about the new date: the test means something only then.
+        Assert.True(RescheduleRequestValidator.CheckPolicy(a, record.Request, reschedule).IsValid);
+        Assert.False(RescheduleRequestValidator.CheckPolicy(b, record.Request, reschedule).IsValid);
+
+        // The reschedule route of a host whose current policy is B (the release's orchestration still runs on A).
+        var underB = ActivatorUtilities.CreateInstance<ReleaseControl>(
+            h.Services, new ReleasePolicies(h.Services.GetRequiredService<IPolicySnapshots>(), b));
+        var handler = ActivatorUtilities.CreateInstance<RescheduleHandler>(h.Services, underB, b);
+        var answer = await h.CallAsync(
+            r => handler.RescheduleAsync(id, r, h.Client, Ct), $$"""{ "targetDate": "{{sooner}}", "by": "rm@example.com" }""", method: "PATCH");
+
+        Assert.True(answer.Status == 202, answer.ToString());
+        var received = Assert.Single(await h.ReceivedAsync(id));
+        Assert.Equal((ReleaseEventNames.Reschedule, reschedule.TargetDate), (received.Name, received.Reschedule!.TargetDate));
     }
 }
