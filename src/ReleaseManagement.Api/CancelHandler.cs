@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Audit;
 using ReleaseManagement.Events;
@@ -13,7 +14,7 @@ namespace ReleaseManagement.Api;
 
 /// <summary>
 /// <c>POST /api/releases/{id}/cancel</c>: ends a running release on request. The input is checked completely first (400,
-/// 404, 409 change nothing); then the cancel is audited and raised, and the releases that shared its production window
+/// 403, 404, 409 change nothing: who may cancel is the policy's permission table, <see cref="ReleasePermissions"/>); then the cancel is audited and raised, and the releases that shared its production window
 /// lose that conflict.
 /// </summary>
 public sealed partial class CancelHandler(ReleaseControl control, IReleaseStore releases, ReleasePolicy policy, ILogger<CancelHandler> log)
@@ -22,11 +23,11 @@ public sealed partial class CancelHandler(ReleaseControl control, IReleaseStore 
     public Task<Results<Accepted<CancelAccepted>, ProblemHttpResult>> CancelAsync(
         string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
         ReleaseControl.ReadThenAsync<CancelBody, CancelAccepted>(
-            request, body => SubmitCancelAsync(releaseId, body, AuditOrigin.From(request), durable, cancellationToken), cancellationToken);
+            request, body => SubmitCancelAsync(releaseId, body, AppServicePrincipal.From(request), AuditOrigin.From(request), durable, cancellationToken), cancellationToken);
 
     /// <summary>A cancel once its body is read (the cancel route and the dashboard's form both end here).</summary>
     public async Task<Results<Accepted<CancelAccepted>, ProblemHttpResult>> SubmitCancelAsync(
-        string releaseId, CancelBody? body, AuditOrigin origin, DurableTaskClient durable, CancellationToken cancellationToken)
+        string releaseId, CancelBody? body, AppServicePrincipal? principal, AuditOrigin origin, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var checkedRequest = await control.CheckAsync(
             releaseId, durable, (_, now) => CancelRequestValidator.Validate(body, now), "The cancel request is invalid.", cancellationToken);
@@ -36,6 +37,11 @@ public sealed partial class CancelHandler(ReleaseControl control, IReleaseStore 
         }
 
         var (cancel, record) = (checkedRequest.Value, checkedRequest.Record);
+        if (control.Forbidden(checkedRequest, ReleaseActions.Cancel, cancel.By, principal) is { } forbidden)
+        {
+            return forbidden;
+        }
+
         await control.RaiseAsync(durable, releaseId, ReleaseEventNames.Cancel, cancel, origin, new ControlAudit(
             AuditActions.Cancel, cancel.By, $"Cancel requested: {cancel.Reason}", Rule: null, new Dictionary<string, string> { ["reason"] = cancel.Reason }, cancel.At), cancellationToken);
 

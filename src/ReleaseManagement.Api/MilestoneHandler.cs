@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
+using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Audit;
+using ReleaseManagement.Policy;
 using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api;
@@ -18,7 +20,7 @@ public sealed class MilestoneHandler(ReleaseControl control, TimeProvider time)
     public Task<Results<Accepted<MilestoneAccepted>, ProblemHttpResult>> MilestoneAsync(
         string releaseId, string name, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
         ReleaseControl.ReadThenAsync<MilestoneBody, MilestoneAccepted>(
-            request, body => RecordMilestoneAsync(releaseId, name, body, durable, cancellationToken, AuditOrigin.From(request)), cancellationToken);
+            request, body => RecordMilestoneAsync(releaseId, name, body, AppServicePrincipal.From(request), durable, cancellationToken, AuditOrigin.From(request)), cancellationToken);
 
     /// <summary>
     /// A milestone once its body is read: validated (one of the milestones of the policy the release runs under), refused
@@ -27,7 +29,7 @@ public sealed class MilestoneHandler(ReleaseControl control, TimeProvider time)
     /// the API, no address).
     /// </summary>
     public async Task<Results<Accepted<MilestoneAccepted>, ProblemHttpResult>> RecordMilestoneAsync(
-        string releaseId, string name, MilestoneBody? body, DurableTaskClient durable, CancellationToken cancellationToken, AuditOrigin? origin = null)
+        string releaseId, string name, MilestoneBody? body, AppServicePrincipal? principal, DurableTaskClient durable, CancellationToken cancellationToken, AuditOrigin? origin = null)
     {
         var checkedRequest = await control.CheckAsync(
             releaseId, durable, (policy, _) => MilestoneRequestValidator.Validate(policy, name, body), "The milestone is invalid.", cancellationToken);
@@ -37,6 +39,11 @@ public sealed class MilestoneHandler(ReleaseControl control, TimeProvider time)
         }
 
         var milestone = checkedRequest.Value;
+        if (control.Forbidden(checkedRequest, ReleaseActions.Milestone, milestone.By, principal) is { } forbidden)
+        {
+            return forbidden;
+        }
+
         var evt = milestone.ToEvent(releaseId, ManualEventRaiser.NewEventId(), time.GetUtcNow());
         var data = new Dictionary<string, string> { ["milestone"] = milestone.Milestone };
         if (milestone.Note is { } note)

@@ -3,18 +3,18 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Audit;
 using ReleaseManagement.Events;
 using ReleaseManagement.Orchestration;
+using ReleaseManagement.Policy;
 using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api;
 
 /// <summary>Retry now and skip of the effect a release waits on while its dependency is down (issue 25, point 1).</summary>
-public sealed partial class OutageDecisionHandler(ReleaseControl control, IOptions<ApprovalOptions> approvalOptions, ILogger<OutageDecisionHandler> log)
+public sealed partial class OutageDecisionHandler(ReleaseControl control, ILogger<OutageDecisionHandler> log)
 {
     /// <summary>
     /// <c>POST /api/releases/{id}/retry</c> and <c>/skip</c> <c>{by, reason?}</c>: by a release manager of the release (403
@@ -41,7 +41,7 @@ public sealed partial class OutageDecisionHandler(ReleaseControl control, IOptio
         }
 
         var decision = checkedRequest.Value;
-        if (ReleaseManagerCheck.Refusal(checkedRequest, approvalOptions.Value, decision.By, principal, Verb(action), log) is { } forbidden)
+        if (control.Forbidden(checkedRequest, action == OutageAction.Skip ? ReleaseActions.Skip : ReleaseActions.Retry, decision.By, principal) is { } forbidden)
         {
             return forbidden;
         }

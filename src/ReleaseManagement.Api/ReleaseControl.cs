@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Events;
 using ReleaseManagement.Policy;
@@ -16,8 +19,19 @@ namespace ReleaseManagement.Api;
 /// change nothing); and, once the handler's own checks passed, audit and then raise (<see cref="RaiseAsync{TEvent}"/>,
 /// <see cref="RaiseManualAsync"/>), so nothing is raised unaudited.
 /// </summary>
-public sealed class ReleaseControl(IReleaseStore releases, ReleasePolicies policies, ManualEventRaiser raiser, AuditRecorder audit, TimeProvider time)
+public sealed class ReleaseControl(
+    IReleaseStore releases, ReleasePolicies policies, ManualEventRaiser raiser, AuditRecorder audit, TimeProvider time,
+    IOptions<ApprovalOptions> approvalOptions, ILogger<ReleaseControl> log)
 {
+    /// <summary>
+    /// The 403 of a person who may not ask for <paramref name="action"/> on the checked request's release (the policy's
+    /// permission table, <see cref="PermissionCheck"/>); null when they may. Asked after <see cref="CheckAsync{T}"/>, before
+    /// anything is audited or raised.
+    /// </summary>
+    public ProblemHttpResult? Forbidden<T>(ControlRequest<T> request, string action, string by, AppServicePrincipal? principal)
+        where T : class =>
+        PermissionCheck.Refusal(request, action, approvalOptions.Value, by, principal, log);
+
     /// <summary>
     /// Reads a JSON body (<see cref="ApiJson.ReadAsync{T}"/>) and hands it to <paramref name="submit"/>; answers the
     /// body's problem (400, 403, 413, 415) without calling it.

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Audit;
 using ReleaseManagement.Events;
@@ -27,11 +28,11 @@ public sealed partial class RescheduleHandler(ReleaseControl control, IReleaseSt
     public Task<Results<Accepted<RescheduleAccepted>, ProblemHttpResult>> RescheduleAsync(
         string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
         ReleaseControl.ReadThenAsync<RescheduleBody, RescheduleAccepted>(
-            request, body => SubmitRescheduleAsync(releaseId, body, AuditOrigin.From(request), durable, cancellationToken), cancellationToken);
+            request, body => SubmitRescheduleAsync(releaseId, body, AppServicePrincipal.From(request), AuditOrigin.From(request), durable, cancellationToken), cancellationToken);
 
     /// <summary>A reschedule once its body is read (the reschedule route and the dashboard's form both end here).</summary>
     public async Task<Results<Accepted<RescheduleAccepted>, ProblemHttpResult>> SubmitRescheduleAsync(
-        string releaseId, RescheduleBody? body, AuditOrigin origin, DurableTaskClient durable, CancellationToken cancellationToken)
+        string releaseId, RescheduleBody? body, AppServicePrincipal? principal, AuditOrigin origin, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var checkedRequest = await control.CheckAsync(
             releaseId, durable, (_, now) => RescheduleRequestValidator.Validate(body, now), "The reschedule request is invalid.", cancellationToken);
@@ -42,6 +43,11 @@ public sealed partial class RescheduleHandler(ReleaseControl control, IReleaseSt
 
         // The planning horizon and the production window of the policy the release runs under.
         var (reschedule, record) = (checkedRequest.Value, checkedRequest.Record);
+        if (control.Forbidden(checkedRequest, ReleaseActions.Reschedule, reschedule.By, principal) is { } forbidden)
+        {
+            return forbidden;
+        }
+
         var previous = record.Request;
         var check = RescheduleRequestValidator.CheckPolicy(checkedRequest.Policy, previous, reschedule);
         if (!check.IsValid)

@@ -69,7 +69,7 @@ public sealed partial class ResumeHandler(
         }
 
         var checkedRequest = new ControlRequest<OutageDecision>(validation.Value!, record, await policies.ForAsync(record, cancellationToken));
-        if (ReleaseManagerCheck.Refusal(checkedRequest, approvalOptions.Value, by, principal, "resume", log) is { } forbidden)
+        if (PermissionCheck.Refusal(checkedRequest, ReleaseActions.Resume, approvalOptions.Value, by, principal, log) is { } forbidden)
         {
             return forbidden;
         }

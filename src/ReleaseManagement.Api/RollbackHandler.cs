@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Audit;
@@ -15,7 +14,7 @@ namespace ReleaseManagement.Api;
 
 /// <summary>The rollback on demand (issue 13, point 4): a release manager rolls a deployed environment of a running release back.</summary>
 public sealed partial class RollbackHandler(
-    ReleaseControl control, IPipelineEventStore events, IOptions<ApprovalOptions> approvalOptions, ILogger<RollbackHandler> log)
+    ReleaseControl control, IPipelineEventStore events, ILogger<RollbackHandler> log)
 {
     /// <summary>
     /// <c>POST /api/releases/{id}/rollback</c> <c>{by, reason, environment?}</c>: by a release manager of the release
@@ -45,7 +44,7 @@ public sealed partial class RollbackHandler(
         }
 
         var rollback = checkedRequest.Value;
-        if (ReleaseManagerCheck.Refusal(checkedRequest, approvalOptions.Value, rollback.By, principal, "rollback", log) is { } forbidden)
+        if (control.Forbidden(checkedRequest, ReleaseActions.Rollback, rollback.By, principal) is { } forbidden)
         {
             return forbidden;
         }

@@ -22,14 +22,14 @@ public sealed class DashboardActionsTests
     {
         var audit = new ReleaseManagement.Api.Audit.AuditRecorder(new ReleaseFunctions.TestSupport.InMemoryAuditTrail(), _time);
         var raiser = new ManualEventRaiser(null!, _time, NullLogger<ManualEventRaiser>.Instance);
-        var control = new ReleaseControl(new OneRelease(), new ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), DefaultPolicy), raiser, audit, _time);
+        var control = new ReleaseControl(new OneRelease(), new ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), DefaultPolicy), raiser, audit, _time, Options(signIn), NullLogger<ReleaseControl>.Instance);
         return new(
             new MilestoneHandler(control, _time),
             new EvidenceHandler(control, Options(signIn), _time, NullLogger<EvidenceHandler>.Instance),
             new RescheduleHandler(control, new OneRelease(), DefaultPolicy, NullLogger<RescheduleHandler>.Instance),
             new CancelHandler(control, new OneRelease(), DefaultPolicy, NullLogger<CancelHandler>.Instance),
-            new RollbackHandler(control, null!, Options(signIn), NullLogger<RollbackHandler>.Instance),
-            new OutageDecisionHandler(control, Options(signIn), NullLogger<OutageDecisionHandler>.Instance),
+            new RollbackHandler(control, null!, NullLogger<RollbackHandler>.Instance),
+            new OutageDecisionHandler(control, NullLogger<OutageDecisionHandler>.Instance),
             new ResumeHandler(new OneRelease(), null!, null!, new ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), DefaultPolicy), Options(signIn), _time, NullLogger<ResumeHandler>.Instance, audit),
             new OneRelease(),
             Options(signIn),
@@ -122,7 +122,7 @@ public sealed class DashboardActionsTests
         var outcome = await actions.RecordMilestoneAsync("r1", Post(Form(actions.FormValue("r1", Get(person)), by: null), person), null!, TestContext.Current.CancellationToken);
 
         Assert.Equal(403, outcome.StatusCode);
-        Assert.Contains("stranger@example.com is not a release manager", outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("stranger@example.com does not hold the technical-lead or release-manager role", outcome.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -213,7 +213,7 @@ public sealed class DashboardActionsTests
         var outcome = await actions.RollbackAsync("r1", Post(form, person), null!, TestContext.Current.CancellationToken);
 
         Assert.Equal(403, outcome.StatusCode);
-        Assert.Contains("is not a release manager", outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("stranger@example.com does not hold the release-manager role", outcome.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -239,7 +239,7 @@ public sealed class DashboardActionsTests
         var outcome = await actions.CancelAsync("r1", Post(form, person), null!, TestContext.Current.CancellationToken);
 
         Assert.Equal(403, outcome.StatusCode);
-        Assert.Contains("is not a release manager", outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("stranger@example.com does not hold the release-manager role for release 'r1'; only a holder (or its requester, until its plan is approved) may cancel it.", outcome.Message, StringComparison.Ordinal);
     }
 
     /// <summary>A store holding release r1 only; nothing may be written.</summary>

@@ -143,14 +143,14 @@ public sealed class ReleaseControlsTests
         var raiser = new ManualEventRaiser(null!, _time, NullLogger<ManualEventRaiser>.Instance);
         var store = new OneRelease();
         var policies = new ReleaseManagement.Policy.ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), DefaultPolicy);
-        var control = new ReleaseControl(store, policies, raiser, audit, _time);
+        var control = new ReleaseControl(store, policies, raiser, audit, _time, options, NullLogger<ReleaseControl>.Instance);
         return new(
             new MilestoneHandler(control, _time),
             new EvidenceHandler(control, options, _time, NullLogger<EvidenceHandler>.Instance),
             new RescheduleHandler(control, store, DefaultPolicy, NullLogger<RescheduleHandler>.Instance),
             new CancelHandler(control, store, DefaultPolicy, NullLogger<CancelHandler>.Instance),
-            new RollbackHandler(control, null!, options, NullLogger<RollbackHandler>.Instance),
-            new OutageDecisionHandler(control, options, NullLogger<OutageDecisionHandler>.Instance),
+            new RollbackHandler(control, null!, NullLogger<RollbackHandler>.Instance),
+            new OutageDecisionHandler(control, NullLogger<OutageDecisionHandler>.Instance),
             new ResumeHandler(store, null!, null!, policies, options, _time, NullLogger<ResumeHandler>.Instance, audit),
             store, options, DefaultPolicy, _time);
     }

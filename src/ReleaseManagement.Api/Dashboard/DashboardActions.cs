@@ -76,7 +76,7 @@ public sealed class DashboardActions(
     /// <summary><c>POST /api/dashboard/releases/{id}/milestones</c>.</summary>
     public Task<ActionOutcome> RecordMilestoneAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
         ActAsync(releaseId, request, _ => ReleaseForms.Milestone, async (form, by) =>
-            (await milestones.RecordMilestoneAsync(releaseId, form.Text("milestone") ?? "", new MilestoneBody(by, form.Text("note")), durable, cancellationToken,
+            (await milestones.RecordMilestoneAsync(releaseId, form.Text("milestone") ?? "", new MilestoneBody(by, form.Text("note")), AppServicePrincipal.From(request), durable, cancellationToken,
                 AuditOrigin.From(form.Request, AuditChannels.Page))).Result,
             cancellationToken);
 
@@ -110,7 +110,7 @@ public sealed class DashboardActions(
     public Task<ActionOutcome> RescheduleAsync(string releaseId, HttpRequest request, DurableTaskClient durable, CancellationToken cancellationToken) =>
         ActAsync(releaseId, request, _ => ReleaseForms.Reschedule, async (form, by) =>
             (await reschedule.SubmitRescheduleAsync(releaseId, new RescheduleBody(form.Text("targetDate"), by, form.Text("reason")),
-                AuditOrigin.From(form.Request, AuditChannels.Page), durable, cancellationToken)).Result,
+                AppServicePrincipal.From(request), AuditOrigin.From(form.Request, AuditChannels.Page), durable, cancellationToken)).Result,
             cancellationToken);
 
     /// <summary><c>POST /api/dashboard/releases/{id}/cancel</c>: only with the form's confirmation box ticked.</summary>
@@ -118,7 +118,7 @@ public sealed class DashboardActions(
         ActAsync(releaseId, request, _ => ReleaseForms.Cancel, async (form, by) =>
             form.Text("confirm") != ReleaseForms.Confirmed
                 ? Problems.Validation(new Dictionary<string, string[]> { ["confirm"] = ["Tick the box to confirm that the release is to be cancelled."] }, "Not confirmed.")
-                : (await cancel.SubmitCancelAsync(releaseId, new CancelBody(form.Text("reason"), by), AuditOrigin.From(form.Request, AuditChannels.Page), durable, cancellationToken)).Result,
+                : (await cancel.SubmitCancelAsync(releaseId, new CancelBody(form.Text("reason"), by), AppServicePrincipal.From(request), AuditOrigin.From(form.Request, AuditChannels.Page), durable, cancellationToken)).Result,
             cancellationToken);
 
     /// <summary><c>POST /api/dashboard/releases/{id}/rollback</c>: only with the form's confirmation box ticked.</summary>
@@ -145,9 +145,9 @@ public sealed class DashboardActions(
                 AuditOrigin.From(form.Request, AuditChannels.Page), durable, cancellationToken)).Result,
             cancellationToken);
 
-    /// <summary>Whether <paramref name="request"/>'s person may see the release manager's controls of <paramref name="release"/> (retry, skip, resume).</summary>
+    /// <summary>Whether <paramref name="request"/>'s person may see the outage controls of <paramref name="release"/> (retry, skip, resume: <see cref="ReleasePermissions"/>).</summary>
     public bool MayControl(ReleaseRecord release, HttpRequest request) =>
-        !RequiresSignIn || (Person(request) is { } person && ReleaseManagerEntitlement.Allows(policy, release.Request, person));
+        !RequiresSignIn || (Person(request) is { } person && ReleasePermissions.Check(policy, ReleaseActions.Retry, release, person).Allowed);
 
     /// <summary>
     /// The steps every form takes: read the form, check its anti-forgery value, then (sign-in on) the person and their role;
@@ -195,11 +195,13 @@ public sealed class DashboardActions(
                 return Refused(StatusCodes.Status403Forbidden, "Sign-in required", "Sign in to act on a release; nothing was recorded.");
             }
 
-            // An attestation or a waiver is the person's own word: the API's handler checks who may give it.
+            // Before anything else is read: the permission table (ReleasePermissions) that the form's handler asks again; an
+            // attestation or a waiver is the person's own word, which its handler checks (GateEntitlement); evidence typed in
+            // on the page is a release manager's.
             if (name is not (ReleaseForms.Attestation or ReleaseForms.Waiver)
-                && !await IsReleaseManagerAsync(releaseId, person, Auth.ClaimedRoles.Of(policy, AppServicePrincipal.From(request), person), cancellationToken))
+                && await RefusalAsync(releaseId, name, person, Auth.ClaimedRoles.Of(policy, AppServicePrincipal.From(request), person), cancellationToken) is { } why)
             {
-                return Refused(StatusCodes.Status403Forbidden, "Not a release manager", $"{person} is not a release manager of this release; nothing was recorded.");
+                return Refused(StatusCodes.Status403Forbidden, "Not allowed", $"{why} Nothing was recorded.");
             }
 
             by = person;
@@ -217,10 +219,22 @@ public sealed class DashboardActions(
         };
     }
 
-    private async Task<bool> IsReleaseManagerAsync(string releaseId, string person, IReadOnlyList<string> claimedRoles, CancellationToken cancellationToken)
+    /// <summary>Why <paramref name="person"/> may not send form <paramref name="form"/> for the release; null when they may.</summary>
+    private async Task<string?> RefusalAsync(string releaseId, string form, string person, IReadOnlyList<string> claimedRoles, CancellationToken cancellationToken)
     {
         var record = await releases.GetAsync(releaseId, cancellationToken);
-        return record is not null && ReleaseManagerEntitlement.Allows(policy, record.Request, person, claimedRoles);
+        if (record is null)
+        {
+            return $"Release '{releaseId}' is unknown.";
+        }
+
+        if (form == ReleaseForms.Evidence)
+        {
+            return ReleaseManagerEntitlement.Allows(policy, record.Request, person, claimedRoles) ? null : $"{person} is not a release manager of this release.";
+        }
+
+        var verdict = ReleasePermissions.Check(policy, form, record, person, claimedRoles);
+        return verdict.Allowed ? null : verdict.Reason;
     }
 
     private static string Describe(Microsoft.AspNetCore.Mvc.ProblemDetails problem) =>

@@ -16,6 +16,12 @@ public sealed record AccessPolicy
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> RoleClaims { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Optional: who may ask for each steering action (<see cref="ReleaseActions"/>); an action the policy leaves out keeps
+    /// the procedure's default (<see cref="ReleasePermissions.Defaults"/>). Read through <see cref="ReleasePermissions"/> only.
+    /// </summary>
+    public IReadOnlyDictionary<string, ActionPermission> Permissions { get; init; } = new Dictionary<string, ActionPermission>(StringComparer.Ordinal);
+
     /// <summary>The roles <paramref name="claims"/> (a principal's role and group claim values) grant through <see cref="RoleClaims"/>.</summary>
     public IReadOnlyList<string> RolesFromClaims(IEnumerable<string> claims)
     {

@@ -391,7 +391,7 @@ public static class ReleasePolicyDefaults
         Deployment = new() { RollbackOnFailedProductionDeployment = true },
         ReportRecipients = [Stakeholder, ReleaseManager],
         Audit = new() { ReaderRoles = [ReleaseManager, PolicyRoles.Auditor] },
-        Access = new() { RequestMayNameApprovers = false },
+        Access = new() { RequestMayNameApprovers = false, Permissions = ReleasePermissions.Defaults },
         Planning = new() { Blocking = false, Gate = new() { Items = PlanningPolicy.DefaultItems() } },
         Audiences = Audiences,
         OutcomeAudiences = ["stakeholders"],
