@@ -69,7 +69,7 @@ public static class PipelineEventsExtensions
     /// </summary>
     private static void AddRotations(Dictionary<string, string> secrets, IConfigurationSection section)
     {
-        foreach (var pipeline in section.GetChildren().Where(c => c.Value is null))
+        foreach (var pipeline in section.GetChildren())
         {
             foreach (var rotation in pipeline.GetChildren().Where(c => c.Value is not null))
             {
