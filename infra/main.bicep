@@ -32,6 +32,9 @@ param deploymentWebhookUrl string = ''
 @description('Chat and JSON webhook channels that webhook:NAME audiences post to (NoticeChannels__Channels__NAME__Kind; docs/communications.md): [{ name: \'releases\', kind: \'Slack\' }], kind Slack, Teams or CloudEvents. Each channel\'s URL is the Key Vault item notice-channel-NAME-url, and a CloudEvents channel\'s HMAC key notice-channel-NAME-secret, set by an operator.')
 param noticeChannels array = []
 
+@description('Named webhook senders (docs/pipeline-events.md#named-pipelines): [{ source: \'GitHub\', name: \'ci\' }], source GitHub, AzureDevOps or CDEvents. Each is the app setting Webhooks__SOURCE__Secrets__NAME, whose value is the Key Vault item webhook-SOURCE-NAME-secret (source in lower case, AzureDevOps as azure-devops; its Basic password), set by an operator. The name is the pipeline the policy grants evidence items (reporters) and the audit records.')
+param webhookPipelines array = []
+
 @description('Delay before the first retry of a channel post; each next one doubles (NoticeChannels__FirstRetryDelay, hh:mm:ss).')
 param noticeChannelFirstRetryDelay string = '00:00:02'
 
@@ -296,6 +299,13 @@ var noticeChannelVaultItems = union(
   toObject(filter(noticeChannels, c => c.kind == 'CloudEvents'), c => 'NoticeChannels__Channels__${c.name}__Secret', c => 'notice-channel-${c.name}-secret')
 )
 
+// Named webhook secrets: their names come from the webhookPipelines parameter (like the channels); each secret is a vault item.
+var webhookPipelineVaultItems = toObject(
+  webhookPipelines,
+  p => 'Webhooks__${p.source}__Secrets__${p.name}',
+  p => 'webhook-${p.source == 'AzureDevOps' ? 'azure-devops' : toLower(p.source)}-${toLower(p.name)}-secret'
+)
+
 var keyVaultReferences = {
   MICROSOFT_PROVIDER_AUTHENTICATION_SECRET: authCredentialVaultItem
   Approvals__FormKey: 'approvals-form-key'
@@ -328,7 +338,7 @@ module functionApp 'modules/functionapp.bicep' = {
     appSettings: appSettings
     keyVaultReferences: keyVaultReferences
     parameterizedAppSettings: noticeChannelSettings
-    parameterizedKeyVaultReferences: noticeChannelVaultItems
+    parameterizedKeyVaultReferences: union(noticeChannelVaultItems, webhookPipelineVaultItems)
     keyVaultUri: keyVault.outputs.uri
     authClientId: authClientId
     authCredentialSettingName: authCredentialSettingName
@@ -355,7 +365,7 @@ module alerts 'modules/alerts.bicep' = {
 output functionAppName string = functionApp.outputs.name
 output functionAppUrl string = functionApp.outputs.url
 output keyVaultName string = keyVault.outputs.name
-output keyVaultItemNames array = map(items(union(keyVaultReferences, noticeChannelVaultItems)), entry => entry.value)
+output keyVaultItemNames array = map(items(union(keyVaultReferences, noticeChannelVaultItems, webhookPipelineVaultItems)), entry => entry.value)
 output storageAccountName string = storage.outputs.name
 output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace
 output serviceBusTopic string = serviceBus.outputs.topicName

@@ -49,7 +49,7 @@ param keyVaultReferences object
 @description('Plain app settings whose names come from parameters (the notice channels): merged with appSettings.')
 param parameterizedAppSettings object = {}
 
-@description('Key Vault app settings whose names come from parameters (the notice channels): merged with keyVaultReferences.')
+@description('Key Vault app settings whose names come from parameters (the notice channels, the named webhook secrets): merged with keyVaultReferences.')
 param parameterizedKeyVaultReferences object = {}
 
 @description('URI of the key vault holding the items named in keyVaultReferences.')

@@ -98,6 +98,14 @@ public sealed partial class EvidenceHandler(ReleaseControl control, IOptions<App
                 $"{evidence.By} holds none of the roles that may waive '{item.Id}' for release '{record.Request.Id}' ({roles}).");
         }
 
+        if (evidence.Kind != EvidenceKinds.Attestation)
+        {
+            LogRefusedReport(log, record.Request.Id, item.Id);
+            return Problems.Forbidden(
+                "Not a reporter of this item.",
+                $"{evidence.By} holds none of the roles that may report '{item.Id}' for release '{record.Request.Id}' ({roles}).");
+        }
+
         LogRefusedAttestation(log, record.Request.Id, item.Id);
         return Problems.Forbidden(
             "Not an attester of this item.",
@@ -153,6 +161,9 @@ public sealed partial class EvidenceHandler(ReleaseControl control, IOptions<App
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Attestation of {Item} on release {ReleaseId} refused: the person holds none of its roles")]
     private static partial void LogRefusedAttestation(ILogger logger, string releaseId, string item);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Evidence for {Item} on release {ReleaseId} refused: the person holds none of its reporter roles")]
+    private static partial void LogRefusedReport(ILogger logger, string releaseId, string item);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} of {Item} on release {ReleaseId} refused: the person requested the release (four eyes)")]
     private static partial void LogRefusedOwnRelease(ILogger logger, string releaseId, string item, string kind);

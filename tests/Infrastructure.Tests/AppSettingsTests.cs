@@ -76,6 +76,22 @@ public sealed class AppSettingsTests
         Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", InfraKeys());
     }
 
+    [Fact]
+    public void Infra_NamedWebhookSecrets_AreSettingsTheCodeReads_AndVaultItems()
+    {
+        // The webhookPipelines parameter names each setting Webhooks__SOURCE__Secrets__NAME (a named pipeline's secret).
+        var rule = (string?)Bicep.Main["variables"]!["webhookPipelineVaultItems"];
+        Assert.NotNull(rule);
+        Assert.Contains("'Webhooks__{0}__Secrets__{1}'", rule, StringComparison.Ordinal);
+        Assert.Contains("'webhook-{0}-{1}-secret'", rule, StringComparison.Ordinal);
+        Assert.Contains("webhookPipelineVaultItems", (string?)Bicep.Main["outputs"]!["keyVaultItemNames"]!["value"], StringComparison.Ordinal);
+        foreach (var source in new[] { "GitHub", "AzureDevOps", "CDEvents" })
+        {
+            var key = $"Webhooks__{source}__Secrets__ci";
+            Assert.True(Read.Value.Any(s => s.IsSetBy(key)), $"No code reads {key}.");
+        }
+    }
+
     private static void AssertAllSet(IReadOnlyList<string> keys, SetIn where, string file)
     {
         var missing = Read.Value

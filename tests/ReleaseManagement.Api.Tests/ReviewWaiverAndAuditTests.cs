@@ -268,6 +268,31 @@ public sealed class ReviewWaiverAndAuditTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Evidence_ByHandOfAnItemNamingReporterRoles_OnlyAHolderMayReportIt_OthersAre403AndStoreNothing()
+    {
+        var defaults = ReleasePolicyDefaults.Create();
+        var policy = defaults with
+        {
+            QualityGates = defaults.QualityGates.ToDictionary(
+                g => g.Key,
+                g => g.Value with { Items = g.Value.Items.Select(i => i.Id == "unit-tests" ? i with { ReporterRoles = [PolicyRoles.TechnicalLead] } : i).ToArray() }),
+        };
+        await using var h = await ApiHarness.StartAsync(policy);
+        var refusedId = await h.StartReleaseAsync();
+        var acceptedId = await h.StartReleaseAsync();
+
+        var refused = await EvidenceAsync(h, refusedId, """{ "item": "unit-tests", "kind": "evidence", "by": "ci@example.com", "passed": true }""");
+        var accepted = await EvidenceAsync(h, acceptedId, """{ "item": "unit-tests", "kind": "evidence", "by": "lead@example.com", "passed": true }""");
+
+        Assert.Equal(403, refused.Status);
+        Assert.Equal("Not a reporter of this item.", refused.Str("title"));
+        Assert.Contains("ci@example.com holds none of the roles that may report 'unit-tests'", refused.Str("detail"), StringComparison.Ordinal);
+        await NothingStoredOrRaisedAsync(h, refusedId);
+        Assert.True(accepted.Status == 202, accepted.ToString());
+        Assert.Equal("lead@example.com", (string?)(await AuditAsync(h, acceptedId)).Body!["entries"]!.AsArray().Last()!["by"]);
+    }
+
+    [Fact]
     public async Task Audit_UnknownRelease_Is404()
     {
         var answer = await AuditAsync(_h, "nobody-" + Guid.NewGuid().ToString("N")[..8]);

@@ -18,8 +18,8 @@ public sealed class OptionsTests
     public void Validate_ShortSecretAndHalfConfiguredAzureDevOps_FailsNamingEachSetting()
     {
         var options = new WebhookOptions();
-        options.GitHub.Secrets.Add("short");
-        options.AzureDevOps.Secrets.Add(Secrets.AdoPassword);
+        options.GitHub.Secrets.Add("0", "short");
+        options.AzureDevOps.Secrets.Add("0", Secrets.AdoPassword);
         options.Correlation.VersionPattern = "^(?<other>.*)$";
 
         var result = new WebhookOptionsValidator().Validate(null, options);
@@ -63,5 +63,51 @@ public sealed class CompositionTests
 
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<WebhookOptions>>().Value);
         Assert.Contains("Webhooks:CDEvents:Secrets:0", error.Message);
+    }
+
+    [Fact]
+    public void AddPipelineEvents_NamedUnnamedAndRotatingSecrets_AreBoundUnderTheirNames()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+                ["Webhooks:GitHub:Secrets:0"] = Secrets.GitHub,
+                ["Webhooks:GitHub:Secrets:ci"] = "ci-pipeline-secret-00000001",
+                ["Webhooks:GitHub:Secrets:deploy:0"] = "deploy-pipeline-secret-00001",
+                ["Webhooks:GitHub:Secrets:deploy:1"] = "deploy-pipeline-secret-00002",
+            })
+            .Build();
+        using var services = new ServiceCollection().AddLogging().AddPipelineEvents(configuration).BuildServiceProvider();
+
+        var secrets = services.GetRequiredService<IOptions<WebhookOptions>>().Value.GitHub.Secrets;
+
+        Assert.Equal(["0", "ci", "deploy:0", "deploy:1"], secrets.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([null, "ci", "deploy", "deploy"], secrets.Keys.Order(StringComparer.Ordinal).Select(WebhookSecrets.PipelineOf));
+        var body = Fixture.Bytes("github/workflow_run.completed.json");
+        Assert.Equal(SignatureCheck.Valid, GitHubSignature.Verify(body, GitHubSignature.Sign(body, "deploy-pipeline-secret-00002"), secrets, out var name));
+        Assert.Equal("deploy:1", name);
+    }
+
+    [Theory]
+    [InlineData("0", true)]
+    [InlineData("ci", true)]
+    [InlineData("Build_Linux-2", true)]
+    [InlineData("deploy:1", true)]
+    [InlineData("2ci", false)]
+    [InlineData("ci:next", false)]
+    [InlineData("a.b", false)]
+    public void Validate_SecretName_IsANumberOrAPipelineNameWithAnOptionalRotation(string name, bool valid)
+    {
+        var options = new WebhookOptions();
+        options.CDEvents.Secrets.Add(name, Secrets.CDEvents);
+
+        var result = new WebhookOptionsValidator().Validate(null, options);
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.Contains($"Webhooks:CDEvents:Secrets:{name}", result.FailureMessage);
+        }
     }
 }

@@ -134,10 +134,31 @@ public sealed class SignatureTests
         Assert.Equal(SignatureCheck.Invalid, AzureDevOpsCredentials.Verify("Bearer abc", Secrets.AdoHeader, Options()));
     }
 
+    [Fact]
+    public void NamedSecrets_EachScheme_TellsWhichSecretMatched_AndNoneWhenInvalid()
+    {
+        var secrets = new Dictionary<string, string> { ["0"] = Secrets.CDEvents, ["ci"] = "ci-pipeline-secret-00000001", ["deploy"] = "deploy-pipeline-secret-00001" };
+        var body = Fixture.Bytes("cdevents/testsuiterun-finished.json");
+        var ts = Now.ToUnixTimeSeconds();
+
+        Assert.Equal(SignatureCheck.Valid, GitHubSignature.Verify(body, GitHubSignature.Sign(body, "ci-pipeline-secret-00000001"), secrets, out var github));
+        Assert.Equal("ci", github);
+        Assert.Equal(SignatureCheck.Valid, CDEventsSignature.Verify(body, CDEventsSignature.Sign(body, ts, Secrets.CDEvents), ts.ToString(), secrets, Now, TimeSpan.FromMinutes(5), out var cdevents));
+        Assert.Equal("0", cdevents);
+        var ado = Options();
+        ado.Secrets["deploy"] = "deploy-pipeline-secret-00001";
+        Assert.Equal(SignatureCheck.Valid, AzureDevOpsCredentials.Verify(AzureDevOpsCredentials.BasicHeader(Secrets.AdoUser, "deploy-pipeline-secret-00001"), Secrets.AdoHeader, ado, out var azure));
+        Assert.Equal("deploy", azure);
+        Assert.Equal(SignatureCheck.Invalid, GitHubSignature.Verify(body, GitHubSignature.Sign(body, "another-secret-0123456789"), secrets, out var none));
+        Assert.Null(none);
+        Assert.Equal(SignatureCheck.Stale, CDEventsSignature.Verify(body, CDEventsSignature.Sign(body, ts - 600, "ci-pipeline-secret-00000001"), (ts - 600).ToString(), secrets, Now, TimeSpan.FromMinutes(5), out var stale));
+        Assert.Null(stale);
+    }
+
     private static AzureDevOpsWebhookOptions Options() => new()
     {
         Username = Secrets.AdoUser,
-        Secrets = [Secrets.AdoPassword, Secrets.AdoPasswordRotated],
+        Secrets = new() { ["0"] = Secrets.AdoPassword, ["1"] = Secrets.AdoPasswordRotated },
         HeaderValues = [Secrets.AdoHeader],
     };
 }

@@ -124,7 +124,13 @@ internal sealed class EventsHarness : IAsyncDisposable
 
     public IPipelineEventStore Store => Services.GetRequiredService<IPipelineEventStore>();
 
-    public static EventsHarness Create(string? connectionString = null, Action<Dictionary<string, string?>>? configure = null)
+    /// <param name="connectionString">The storage account (default Azurite).</param>
+    /// <param name="configure">Changes the settings (e.g. adds named webhook secrets).</param>
+    /// <param name="policy">Changes the current policy the webhooks judge pipelines by (default: the built-in one).</param>
+    public static EventsHarness Create(
+        string? connectionString = null,
+        Action<Dictionary<string, string?>>? configure = null,
+        Func<ReleaseManagement.Policy.ReleasePolicy, ReleaseManagement.Policy.ReleasePolicy>? policy = null)
     {
         var names = EventStorageNames.Unique();
         var settings = Secrets.Configuration();
@@ -139,7 +145,7 @@ internal sealed class EventsHarness : IAsyncDisposable
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .AddSingleton<TimeProvider>(time)
             .AddPipelineEvents(configuration)
-            .AddSingleton(ReleaseManagement.Policy.ReleasePolicyDefaults.Create() with { TimeZone = "UTC" })
+            .AddSingleton((policy ?? (p => p))(ReleaseManagement.Policy.ReleasePolicyDefaults.Create() with { TimeZone = "UTC" }))
             .AddSingleton<IMetricsDailyStore>(sp => new TableMetricsDailyStore(sp.GetRequiredService<EventStorageClients>().Tables.GetTableClient(names.Table + "Daily")))
             .AddSingleton<ReleaseManagement.Metrics.LateEventMarker>()
             .AddSingleton<ReleaseManagement.Ports.IAuditTrail>(new ReleaseFunctions.TestSupport.InMemoryAuditTrail())

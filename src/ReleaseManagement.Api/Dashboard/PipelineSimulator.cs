@@ -117,7 +117,7 @@ public sealed partial class PipelineSimulator(
         return new SeeOther(ReleaseForms.DoneUrl(id, DoneForm));
     }
 
-    private string? Secret() => webhooks.CurrentValue.CDEvents.Secrets.FirstOrDefault(s => !string.IsNullOrWhiteSpace(s));
+    private string? Secret() => webhooks.CurrentValue.CDEvents.Secrets.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Value).FirstOrDefault(s => !string.IsNullOrWhiteSpace(s));
 
     /// <summary>Signs as docs/pipeline-events.md says (HMAC-SHA256 of timestamp "." body, hex) and posts as a pipeline does.</summary>
     private async Task<(int Status, string Text)> PostAsync(HttpClient client, Uri webhook, byte[] body, string secret, CancellationToken cancellationToken)

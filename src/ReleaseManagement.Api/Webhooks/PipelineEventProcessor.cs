@@ -59,8 +59,11 @@ public sealed partial class PipelineEventProcessor(
             return ProcessOutcome.Dropped;
         }
 
+        // The named pipeline that sent it (verified at the webhook) is recorded with the event: the audit's "by".
+        var evt = WithReporter(result.Event!, message.Pipeline ?? delivery.Pipeline);
+
         // An inline delivery is kept nowhere else: its event row keeps it raw.
-        return await ProcessEventAsync(result.Event!, durable, markLate: true, message.IsInline ? delivery : null, cancellationToken);
+        return await ProcessEventAsync(evt, durable, markLate: true, message.IsInline ? delivery : null, cancellationToken);
     }
 
     /// <summary>
@@ -148,9 +151,23 @@ public sealed partial class PipelineEventProcessor(
         return ProcessOutcome.Processed;
     }
 
+    /// <summary>The event with <see cref="EventAttributes.Reporter"/> set to <paramref name="pipeline"/> (unchanged when null).</summary>
+    public static CanonicalEvent WithReporter(CanonicalEvent evt, string? pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(evt);
+        if (pipeline is null)
+        {
+            return evt;
+        }
+
+        var attributes = new Dictionary<string, string>(evt.Attributes, StringComparer.Ordinal) { [EventAttributes.Reporter] = pipeline };
+        return evt with { Attributes = attributes };
+    }
+
     /// <summary>
     /// The audit row (channel <c>webhook</c>, keyed by the event id) of a pipeline event raised to its release that the
-    /// audit trail records: gate evidence (or a pipeline's attestation or waiver), a milestone, a deployment, a rollback.
+    /// audit trail records: gate evidence (or a pipeline's attestation or waiver), a milestone, a deployment, a rollback. By
+    /// the approver it names, else the named pipeline that sent it (<see cref="EventAttributes.Reporter"/>), else its source.
     /// </summary>
     public static AuditEntry? AuditEntryOf(CanonicalEvent evt)
     {
@@ -184,7 +201,7 @@ public sealed partial class PipelineEventProcessor(
 
         var what = evt.Attribute(EventAttributes.GateItem) ?? evt.Attribute(EventAttributes.Milestone) ?? evt.Environment;
         var summary = $"{evt.Type} from {evt.Source}" + (what is null ? "" : $" ({what})") + (evt.Outcome is { } o ? $": {o}." : ".");
-        return new AuditEntry(evt.ReleaseId, evt.EventId, action, evt.Attribute(EventAttributes.Approver) ?? evt.Source, evt.OccurredAt,
+        return new AuditEntry(evt.ReleaseId, evt.EventId, action, evt.Attribute(EventAttributes.Approver) ?? evt.Attribute(EventAttributes.Reporter) ?? evt.Source, evt.OccurredAt,
             AuditChannels.Webhook, summary, Data: data);
     }
 

@@ -15,7 +15,16 @@ public static class PipelineEventsExtensions
 {
     public static IServiceCollection AddPipelineEvents(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section)).ValidateOnStart();
+        services.AddOptions<WebhookOptions>().Bind(configuration.GetSection(WebhookOptions.Section))
+            .PostConfigure(o =>
+            {
+                // A pipeline's rotating secrets (Secrets__<name>__0, __1), which the binder skips.
+                var section = configuration.GetSection(WebhookOptions.Section);
+                AddRotations(o.GitHub.Secrets, section.GetSection("GitHub:Secrets"));
+                AddRotations(o.AzureDevOps.Secrets, section.GetSection("AzureDevOps:Secrets"));
+                AddRotations(o.CDEvents.Secrets, section.GetSection("CDEvents:Secrets"));
+            })
+            .ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>();
         services.AddOptions<ServiceBusPublisherOptions>().Bind(configuration.GetSection(ServiceBusPublisherOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServiceBusPublisherOptions>, ServiceBusPublisherOptionsValidator>();
@@ -52,5 +61,20 @@ public static class PipelineEventsExtensions
         });
         services.AddTransient<PublishReleaseEvent>();
         return services;
+    }
+
+    /// <summary>
+    /// Adds the rotation secrets <c>&lt;name&gt;:&lt;n&gt;</c> of <paramref name="section"/> (a map of strings binds values
+    /// only), under those names: the pipeline is the part before the colon (<see cref="WebhookSecrets.PipelineOf"/>).
+    /// </summary>
+    private static void AddRotations(Dictionary<string, string> secrets, IConfigurationSection section)
+    {
+        foreach (var pipeline in section.GetChildren())
+        {
+            foreach (var rotation in pipeline.GetChildren().Where(c => c.Value is not null))
+            {
+                secrets[$"{pipeline.Key}:{rotation.Key}"] = rotation.Value!;
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReleaseManagement.Events;
+using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 
 namespace ReleaseManagement.Api.Webhooks;
@@ -10,7 +11,8 @@ namespace ReleaseManagement.Api.Webhooks;
 /// The webhook endpoints of both hosts. Each only verifies, enqueues the delivery (inline when small: one storage call; a
 /// large one is stored raw first and referenced), and answers 202;
 /// the processor does the rest. 401 for a bad or missing signature (nothing written), 400 for a malformed body (nothing
-/// enqueued), 2xx for duplicates and for event types we don't use, 503 when storage is unavailable or does not answer
+/// enqueued), 403 when the pipeline the secret names may not send what the delivery reports (the policy's
+/// <see cref="GateEntitlement.PipelineRefusal"/>: nothing written), 2xx for duplicates and for event types we don't use, 503 when storage is unavailable or does not answer
 /// within <see cref="WebhookOptions.StorageTimeout"/> (never 500, and never after the sender gave up, so it retries instead
 /// of counting a failure). A delivery stored but not yet enqueued when the deadline passed is enqueued by the retry.
 /// </summary>
@@ -19,6 +21,7 @@ public sealed partial class WebhookHandlers(
     IRawDeliveryStore deliveries,
     IPipelineEventQueue queue,
     IOptionsMonitor<WebhookOptions> options,
+    ReleasePolicy policy,
     TimeProvider time,
     ILogger<WebhookHandlers> log)
 {
@@ -46,7 +49,7 @@ public sealed partial class WebhookHandlers(
         }
 
         var now = time.GetUtcNow();
-        var check = Verify(source, request, body, settings, now);
+        var check = Verify(source, request, body, settings, now, out var secretName);
         if (check != SignatureCheck.Valid)
         {
             LogRefused(log, source, check);
@@ -65,8 +68,17 @@ public sealed partial class WebhookHandlers(
                 return ApiJson.Json(new { status = "ignored", source, eventType = result.EventType, reason = result.Detail });
         }
 
+        // The verified secret's name is the sending pipeline: it may send only what the policy lets it (nothing is stored
+        // when it may not).
+        var pipeline = WebhookSecrets.PipelineOf(secretName);
+        if (GateEntitlement.PipelineRefusal(policy, result.Event!, pipeline) is { } refusal)
+        {
+            LogRefusedReport(log, source, result.EventType, result.DeliveryId, pipeline ?? "(unnamed)", refusal);
+            return Problems.Forbidden("The pipeline may not report this.", refusal);
+        }
+
         var deliveryId = result.DeliveryId!;
-        var delivery = new RawDelivery(source, deliveryId, result.EventType!, now, body);
+        var delivery = new RawDelivery(source, deliveryId, result.EventType!, now, body) { Pipeline = pipeline };
         var eventId = result.Event!.EventId;
         using var deadline = new CancellationTokenSource(settings.StorageTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
@@ -122,25 +134,31 @@ public sealed partial class WebhookHandlers(
             return false;
         }
 
-        await queue.EnqueueAsync(new PipelineEventMessage(source, deliveryId, delivery.EventType), storage);
+        await queue.EnqueueAsync(new PipelineEventMessage(source, deliveryId, delivery.EventType) { Pipeline = delivery.Pipeline }, storage);
         await deliveries.MarkEnqueuedAsync(source, deliveryId, fresh ? delivery : null, storage);
         return true;
     }
 
-    private static SignatureCheck Verify(string source, HttpRequest request, byte[] body, WebhookOptions settings, DateTimeOffset now) => source switch
+    /// <summary>Verifies the delivery; <paramref name="secretName"/> is the name of the secret it verified with.</summary>
+    private static SignatureCheck Verify(string source, HttpRequest request, byte[] body, WebhookOptions settings, DateTimeOffset now, out string? secretName)
     {
-        EventSources.GitHub => GitHubSignature.Verify(body, request.Headers[GitHubSignature.Header].ToString(), settings.GitHub.Secrets),
-        EventSources.AzureDevOps => AzureDevOpsCredentials.Verify(
-            request.Headers.Authorization.ToString(), request.Headers[settings.AzureDevOps.HeaderName].ToString(), settings.AzureDevOps),
-        EventSources.CDEvents => CDEventsSignature.Verify(
-            body,
-            request.Headers[CDEventsSignature.Header].ToString(),
-            request.Headers[CDEventsSignature.TimestampHeader].ToString(),
-            settings.CDEvents.Secrets,
-            now,
-            settings.CDEvents.Tolerance),
-        _ => SignatureCheck.NotConfigured,
-    };
+        secretName = null;
+        return source switch
+        {
+            EventSources.GitHub => GitHubSignature.Verify(body, request.Headers[GitHubSignature.Header].ToString(), settings.GitHub.Secrets, out secretName),
+            EventSources.AzureDevOps => AzureDevOpsCredentials.Verify(
+                request.Headers.Authorization.ToString(), request.Headers[settings.AzureDevOps.HeaderName].ToString(), settings.AzureDevOps, out secretName),
+            EventSources.CDEvents => CDEventsSignature.Verify(
+                body,
+                request.Headers[CDEventsSignature.Header].ToString(),
+                request.Headers[CDEventsSignature.TimestampHeader].ToString(),
+                settings.CDEvents.Secrets,
+                now,
+                settings.CDEvents.Tolerance,
+                out secretName),
+            _ => SignatureCheck.NotConfigured,
+        };
+    }
 
     private static IResult Unauthorized(string source, SignatureCheck check, WebhookOptions settings)
     {
@@ -193,6 +211,9 @@ public sealed partial class WebhookHandlers(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a {Source} delivery: {Check}")]
     private static partial void LogRefused(ILogger logger, string source, SignatureCheck check);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Source} {EventType} delivery {DeliveryId} from pipeline {Pipeline}: {Reason}")]
+    private static partial void LogRefusedReport(ILogger logger, string source, string? eventType, string? deliveryId, string pipeline, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Malformed {Source} delivery: {Detail}")]
     private static partial void LogMalformed(ILogger logger, string source, string? detail);

@@ -7,7 +7,7 @@ using ReleaseManagement.Ports;
 namespace ReleaseManagement.Azure.Events;
 
 /// <summary>
-/// Raw deliveries as blobs <c>{source}/{delivery id}</c> in container <c>pipeline-deliveries</c>, with the event type and
+/// Raw deliveries as blobs <c>{source}/{delivery id}</c> in container <c>pipeline-deliveries</c>, with the event type, the sending pipeline (when named) and
 /// receive time as metadata. The upload is conditional (If-None-Match: *), so of concurrent duplicates exactly one is stored.
 /// Bodies up to the webhook limit fit (a table property could not hold 1 MB).
 /// </summary>
@@ -16,6 +16,7 @@ public sealed class BlobRawDeliveryStore(BlobContainerClient container) : IRawDe
     private const string EventTypeKey = "eventtype";
     private const string ReceivedAtKey = "receivedat";
     private const string EnqueuedKey = "enqueued";
+    private const string PipelineKey = "pipeline";
 
     private volatile bool _created;
 
@@ -54,7 +55,10 @@ public sealed class BlobRawDeliveryStore(BlobContainerClient container) : IRawDe
             var receivedAt = metadata.TryGetValue(ReceivedAtKey, out var r)
                 ? DateTimeOffset.Parse(r, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)
                 : content.Value.Details.CreatedOn;
-            return new RawDelivery(source, deliveryId, metadata.TryGetValue(EventTypeKey, out var t) ? Uri.UnescapeDataString(t) : string.Empty, receivedAt, content.Value.Content.ToMemory());
+            return new RawDelivery(source, deliveryId, metadata.TryGetValue(EventTypeKey, out var t) ? Uri.UnescapeDataString(t) : string.Empty, receivedAt, content.Value.Content.ToMemory())
+            {
+                Pipeline = metadata.TryGetValue(PipelineKey, out var p) ? p : null,
+            };
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -91,12 +95,23 @@ public sealed class BlobRawDeliveryStore(BlobContainerClient container) : IRawDe
         await blob.SetMetadataAsync(metadata, cancellationToken: cancellationToken);
     }
 
-    private static Dictionary<string, string> Metadata(RawDelivery delivery, bool enqueued) => new()
+    private static Dictionary<string, string> Metadata(RawDelivery delivery, bool enqueued)
     {
-        [EventTypeKey] = Uri.EscapeDataString(delivery.EventType),
-        [ReceivedAtKey] = delivery.ReceivedAt.ToString("O", CultureInfo.InvariantCulture),
-        [EnqueuedKey] = enqueued ? "true" : "false",
-    };
+        var metadata = new Dictionary<string, string>
+        {
+            [EventTypeKey] = Uri.EscapeDataString(delivery.EventType),
+            [ReceivedAtKey] = delivery.ReceivedAt.ToString("O", CultureInfo.InvariantCulture),
+            [EnqueuedKey] = enqueued ? "true" : "false",
+        };
+
+        // A pipeline name is letters, digits, '-' and '_' (WebhookSecrets): a valid metadata value as it is.
+        if (delivery.Pipeline is { } pipeline)
+        {
+            metadata[PipelineKey] = pipeline;
+        }
+
+        return metadata;
+    }
 
     private async Task EnsureContainerAsync(CancellationToken cancellationToken)
     {

@@ -9,8 +9,14 @@ namespace ReleaseManagement.Events;
 /// </summary>
 public static class AzureDevOpsCredentials
 {
-    public static SignatureCheck Verify(string? authorization, string? headerValue, AzureDevOpsWebhookOptions options)
+    public static SignatureCheck Verify(string? authorization, string? headerValue, AzureDevOpsWebhookOptions options) =>
+        Verify(authorization, headerValue, options, out _);
+
+    /// <summary>Verifies; <paramref name="secretName"/> is the name of the password that matched (set only when valid).</summary>
+    public static SignatureCheck Verify(string? authorization, string? headerValue, AzureDevOpsWebhookOptions options, out string? secretName)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        secretName = null;
         if (options.Secrets.Count == 0 || options.HeaderValues.Count == 0)
         {
             return SignatureCheck.NotConfigured;
@@ -43,20 +49,31 @@ public static class AzureDevOpsCredentials
         }
 
         var userOk = SameSecret(decoded[..colon], options.Username);
-        var passwordOk = AnySecret(decoded[(colon + 1)..], options.Secrets);
-        var headerOk = AnySecret(headerValue, options.HeaderValues);
-        return userOk & passwordOk & headerOk ? SignatureCheck.Valid : SignatureCheck.Invalid;
+        var (names, passwords) = Hmac.Split(options.Secrets);
+        var password = Match(decoded[(colon + 1)..], passwords);
+        var headerOk = Match(headerValue, options.HeaderValues) >= 0;
+        if (userOk & password >= 0 & headerOk)
+        {
+            secretName = names[password];
+            return SignatureCheck.Valid;
+        }
+
+        return SignatureCheck.Invalid;
     }
 
     public static string BasicHeader(string username, string password) =>
         "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}"));
 
-    private static bool AnySecret(string provided, IReadOnlyList<string> secrets)
+    /// <summary>The index of the secret equal to <paramref name="provided"/>, or -1; every secret is compared.</summary>
+    private static int Match(string provided, IReadOnlyList<string> secrets)
     {
-        var match = false;
-        foreach (var secret in secrets)
+        var match = -1;
+        for (var i = 0; i < secrets.Count; i++)
         {
-            match |= SameSecret(provided, secret);
+            if (SameSecret(provided, secrets[i]) && match < 0)
+            {
+                match = i;
+            }
         }
 
         return match;

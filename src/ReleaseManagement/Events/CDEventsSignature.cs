@@ -15,8 +15,25 @@ public static class CDEventsSignature
     public const string TimestampHeader = "X-Signature-Timestamp";
 
     public static SignatureCheck Verify(
-        ReadOnlySpan<byte> body, string? signature, string? timestamp, IReadOnlyList<string> secrets, DateTimeOffset now, TimeSpan tolerance)
+        ReadOnlySpan<byte> body, string? signature, string? timestamp, IReadOnlyList<string> secrets, DateTimeOffset now, TimeSpan tolerance) =>
+        Verify(body, signature, timestamp, secrets, now, tolerance, out _);
+
+    /// <summary>Verifies against named secrets; <paramref name="secretName"/> is the name of the one that matched (set only when valid).</summary>
+    public static SignatureCheck Verify(
+        ReadOnlySpan<byte> body, string? signature, string? timestamp, IReadOnlyDictionary<string, string> secrets, DateTimeOffset now, TimeSpan tolerance,
+        out string? secretName)
     {
+        ArgumentNullException.ThrowIfNull(secrets);
+        var (names, values) = Hmac.Split(secrets);
+        var check = Verify(body, signature, timestamp, values, now, tolerance, out var index);
+        secretName = check == SignatureCheck.Valid ? names[index] : null;
+        return check;
+    }
+
+    private static SignatureCheck Verify(
+        ReadOnlySpan<byte> body, string? signature, string? timestamp, IReadOnlyList<string> secrets, DateTimeOffset now, TimeSpan tolerance, out int index)
+    {
+        index = -1;
         if (secrets.Count == 0)
         {
             return SignatureCheck.NotConfigured;
@@ -33,7 +50,8 @@ public static class CDEventsSignature
             return SignatureCheck.Invalid;
         }
 
-        if (!Hmac.MatchesAny(provided, secrets, Encoding.ASCII.GetBytes(ts + "."), body))
+        index = Hmac.Match(provided, secrets, Encoding.ASCII.GetBytes(ts + "."), body);
+        if (index < 0)
         {
             return SignatureCheck.Invalid;
         }

@@ -54,6 +54,12 @@ public static class EventAttributes
     public const string Attestation = "attestation";
     public const string Waiver = "waiver";
     public const string Approver = "approver";
+
+    /// <summary>
+    /// The named pipeline that sent the event: the name of the webhook secret it verified with
+    /// (<see cref="WebhookSecrets.PipelineOf"/>); absent for an unnamed secret and for manual entries.
+    /// </summary>
+    public const string Reporter = "reporter";
     public const string Note = "note";
     public const string TestsPassed = "passed";
     public const string TestsFailed = "failed";

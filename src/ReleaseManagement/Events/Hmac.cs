@@ -38,15 +38,29 @@ internal static class Hmac
         }
     }
 
-    public static bool MatchesAny(byte[] provided, IReadOnlyList<string> secrets, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> body)
+    public static bool MatchesAny(byte[] provided, IReadOnlyList<string> secrets, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> body) =>
+        Match(provided, secrets, prefix, body) >= 0;
+
+    /// <summary>The index of the secret <paramref name="provided"/> was made with, or -1.</summary>
+    public static int Match(byte[] provided, IReadOnlyList<string> secrets, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> body)
     {
-        var match = false;
-        foreach (var secret in secrets)
+        var match = -1;
+        for (var i = 0; i < secrets.Count; i++)
         {
-            // Every secret is tried, so the time taken does not tell which one matched.
-            match |= CryptographicOperations.FixedTimeEquals(Compute(secret, prefix, body), provided);
+            // Every secret is tried, so the time taken does not tell which one matched (nor whether one did).
+            if (CryptographicOperations.FixedTimeEquals(Compute(secrets[i], prefix, body), provided) && match < 0)
+            {
+                match = i;
+            }
         }
 
         return match;
+    }
+
+    /// <summary>A named secrets map as parallel lists, in a stable order (names ordinal), for <see cref="Match"/>.</summary>
+    public static (string[] Names, string[] Secrets) Split(IReadOnlyDictionary<string, string> secrets)
+    {
+        var ordered = secrets.OrderBy(s => s.Key, StringComparer.Ordinal).ToArray();
+        return (ordered.Select(s => s.Key).ToArray(), ordered.Select(s => s.Value).ToArray());
     }
 }

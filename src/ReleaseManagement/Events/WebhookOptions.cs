@@ -18,9 +18,13 @@ public static class EventSources
 }
 
 /// <summary>
-/// Settings under <c>Webhooks</c> (app settings <c>Webhooks__*</c>). Every secret list may hold several values at once,
-/// so a secret is rotated by adding the new one, switching the sender, then removing the old one. A source with no
-/// secret configured refuses every delivery (401).
+/// Settings under <c>Webhooks</c> (app settings <c>Webhooks__*</c>). Every secret is named
+/// (<c>Webhooks__&lt;Source&gt;__Secrets__&lt;name&gt;</c>): the name of the secret a delivery verifies with is the pipeline
+/// that sent it (<see cref="WebhookSecrets"/>), whose reports the policy may restrict
+/// (<see cref="Policy.GateEntitlement.PipelineRefusal"/>). A pipeline's secret is rotated under
+/// <c>Secrets__&lt;name&gt;__0</c>, <c>__1</c> (both valid at once: add the new one, switch the sender, remove the old one).
+/// A secret named by a number (<c>Secrets__0</c>, the settings before names) is unnamed. A source with no secret configured
+/// refuses every delivery (401).
 /// </summary>
 public sealed class WebhookOptions
 {
@@ -45,15 +49,16 @@ public sealed class WebhookOptions
     public CorrelationOptions Correlation { get; set; } = new();
 }
 
-/// <summary><c>Webhooks__GitHub__Secrets__0</c>, <c>__1</c>...: the webhook secrets (HMAC-SHA256 keys).</summary>
+/// <summary><c>Webhooks__GitHub__Secrets__&lt;name&gt;</c>: the webhook secrets (HMAC-SHA256 keys), by pipeline name (<see cref="WebhookSecrets"/>).</summary>
 public sealed class GitHubWebhookOptions
 {
-    public List<string> Secrets { get; set; } = [];
+    public Dictionary<string, string> Secrets { get; set; } = WebhookSecrets.Create();
 }
 
 /// <summary>
-/// Azure DevOps service hooks: Basic credentials (<c>Username</c> plus any of <c>Secrets</c> as password) and a shared
-/// HTTP header (<c>HeaderName</c>: any of <c>HeaderValues</c>). Both must match.
+/// Azure DevOps service hooks: Basic credentials (<c>Username</c> plus any of <c>Secrets</c> as password; the password's name
+/// is the pipeline, <see cref="WebhookSecrets"/>) and a shared HTTP header (<c>HeaderName</c>: any of <c>HeaderValues</c>).
+/// Both must match.
 /// </summary>
 public sealed class AzureDevOpsWebhookOptions
 {
@@ -61,17 +66,17 @@ public sealed class AzureDevOpsWebhookOptions
 
     public string Username { get; set; } = "release-webhooks";
 
-    public List<string> Secrets { get; set; } = [];
+    public Dictionary<string, string> Secrets { get; set; } = WebhookSecrets.Create();
 
     public string HeaderName { get; set; } = DefaultHeaderName;
 
     public List<string> HeaderValues { get; set; } = [];
 }
 
-/// <summary>CDEvents over HTTP: HMAC-SHA256 keys and the accepted clock skew of <c>X-Signature-Timestamp</c>.</summary>
+/// <summary>CDEvents over HTTP: HMAC-SHA256 keys by pipeline name (<see cref="WebhookSecrets"/>) and the accepted clock skew of <c>X-Signature-Timestamp</c>.</summary>
 public sealed class CDEventsWebhookOptions
 {
-    public List<string> Secrets { get; set; } = [];
+    public Dictionary<string, string> Secrets { get; set; } = WebhookSecrets.Create();
 
     public TimeSpan Tolerance { get; set; } = TimeSpan.FromMinutes(5);
 }
@@ -154,6 +159,22 @@ public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
+    private static void CheckSecrets(List<string> errors, string key, Dictionary<string, string> secrets)
+    {
+        foreach (var (name, secret) in secrets.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            if (string.IsNullOrWhiteSpace(secret) || secret.Length < WebhookOptions.MinSecretLength)
+            {
+                errors.Add($"{key}:{name} must be at least {WebhookOptions.MinSecretLength} characters.");
+            }
+
+            if (!WebhookSecrets.IsValidName(name))
+            {
+                errors.Add($"{key}:{name}: a secret's name is a pipeline name (letters, digits, '-' and '_', starting with a letter), optionally followed by ':' and a rotation number, or a number alone (unnamed).");
+            }
+        }
+    }
+
     private static void CheckSecrets(List<string> errors, string key, List<string> secrets)
     {
         for (var i = 0; i < secrets.Count; i++)
@@ -164,4 +185,45 @@ public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             }
         }
     }
+}
+
+/// <summary>
+/// The names of webhook secrets. A secret named <c>build</c> (<c>Webhooks__GitHub__Secrets__build</c>) identifies the
+/// pipeline <c>build</c>: what it reports is recorded as by <c>build</c>, and the policy may grant it evidence items
+/// (<see cref="Policy.GateItem.Reporters"/>). <c>Secrets__build__0</c>, <c>__1</c> are the same pipeline's secrets during
+/// a rotation (bound as <c>build:0</c>, <c>build:1</c>). A secret named by a number alone (<c>Secrets__0</c>, the settings
+/// before secrets were named) is unnamed: it reports as its source did before, and may report every event and evidence
+/// item except those the policy grants to named pipelines only.
+/// </summary>
+public static partial class WebhookSecrets
+{
+    /// <summary>A secrets map whose names are compared as configuration keys are (ignoring case).</summary>
+    public static Dictionary<string, string> Create() => new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The pipeline a secret's name identifies: the name before any <c>:</c> rotation number, in lower case; null for an
+    /// unnamed secret (a number alone) or none.
+    /// </summary>
+    public static string? PipelineOf(string? secretName)
+    {
+        if (string.IsNullOrWhiteSpace(secretName))
+        {
+            return null;
+        }
+
+        var name = secretName.Split(':', 2)[0].Trim();
+        return name.Length == 0 || name.All(char.IsAsciiDigit) ? null : name.ToLowerInvariant();
+    }
+
+    /// <summary>Whether <paramref name="secretName"/> is a number alone, a pipeline name, or a pipeline name with a rotation number.</summary>
+    public static bool IsValidName(string secretName) => NamePattern().IsMatch(secretName);
+
+    /// <summary>Whether <paramref name="pipeline"/> may be a pipeline's name (what the policy's reporter lists name).</summary>
+    public static bool IsPipelineName(string pipeline) => PipelinePattern().IsMatch(pipeline);
+
+    [GeneratedRegex(@"^(?:\d+|[A-Za-z][A-Za-z0-9_-]{0,63}(?::\d+)?)$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_-]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex PipelinePattern();
 }

@@ -4,8 +4,11 @@ namespace ReleaseManagement.Policy;
 /// Who may attest, waive or report a gate item of a release, in one place for the evidence handler (which refuses the
 /// others with 403) and <see cref="GateEvaluator"/> (which ignores what reached the release some other way): an
 /// attestation needs a holder of one of the item's <see cref="GateItem.AttestationRoles"/> (anyone when it names none); a
-/// waiver a holder of one of its <see cref="GateItem.WaiverRoles"/> (nobody when it names none); evidence (a report) may
-/// come from anyone — pipelines and people alike. The sign-off of a step that ended without health data is such an
+/// waiver a holder of one of its <see cref="GateItem.WaiverRoles"/> (nobody when it names none); evidence (a report) by
+/// hand a holder of one of its <see cref="GateItem.ReporterRoles"/> (anyone when it names none); a pipeline's report one of
+/// its <see cref="GateItem.Reporters"/>, the named pipelines (any configured pipeline when it names none), judged at the
+/// webhook before anything is stored (<see cref="PipelineRefusal"/>, which also applies
+/// <see cref="ReleasePolicy.PipelineReporters"/> to events that report no evidence). The sign-off of a step that ended without health data is such an
 /// attestation (<see cref="SignOffItem"/>), judged here for the orchestration's MissingHealthDataStep too. On top of the
 /// roles, four eyes (<see cref="FourEyes"/>): the release's requester neither waives, signs off nor reviews it
 /// (<see cref="Refusal"/>).
@@ -20,6 +23,7 @@ public static class GateEntitlement
         {
             EvidenceKinds.Attestation => item.AttestationRoles,
             EvidenceKinds.Waiver => item.WaiverRoles,
+            EvidenceKinds.Evidence or EvidenceKinds.Configuration => item.ReporterRoles ?? [],
             _ => [],
         };
     }
@@ -59,11 +63,78 @@ public static class GateEntitlement
             return null;
         }
 
-        var roles = string.Join(", ", RolesFor(item, kind));
-        return kind == EvidenceKinds.Waiver
-            ? $"{by} holds none of the roles that may waive '{item.Id}' for this release ({roles})."
-            : $"{by} holds none of the roles that may attest '{item.Id}' for this release ({roles}).";
+        return $"{by} holds none of the roles that may {Verb(kind)} '{item.Id}' for this release ({string.Join(", ", RolesFor(item, kind))}).";
     }
+
+    /// <summary>What giving <paramref name="kind"/> is called in a refusal: waive, attest or report.</summary>
+    public static string Verb(string kind) => kind switch
+    {
+        EvidenceKinds.Waiver => "waive",
+        EvidenceKinds.Attestation => "attest",
+        _ => "report",
+    };
+
+    /// <summary>
+    /// Whether the pipeline <paramref name="pipeline"/> (a webhook secret's name, <see cref="Events.WebhookSecrets.PipelineOf"/>;
+    /// null for an unnamed secret) may report <paramref name="item"/>: any pipeline when the item names no
+    /// <see cref="GateItem.Reporters"/>, else only the named ones (never an unnamed secret).
+    /// </summary>
+    public static bool PipelineMayReport(GateItem item, string? pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return Named(item.Reporters, pipeline);
+    }
+
+    /// <summary>
+    /// The gate items a pipeline event reports, as the release counts them (<c>ReleaseInbox.GateInputs</c>): a gate evidence
+    /// event's item (its evidence, or an attestation or waiver it carries); a finished test-suite run's item (its own, else
+    /// <see cref="TestSuiteEvidence.ResultItem"/>) and, with a coverage figure, <see cref="TestSuiteEvidence.CoverageItem"/>.
+    /// Empty for every other event.
+    /// </summary>
+    public static IReadOnlyList<string> ItemsReportedBy(ReleasePolicy policy, Events.CanonicalEvent evt)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(evt);
+        return evt.Type switch
+        {
+            Events.CanonicalEventType.GateEvidence when evt.Attribute(Events.EventAttributes.GateItem) is { } item => [item],
+            Events.CanonicalEventType.TestSuiteRunFinished => decimal.TryParse(
+                evt.Attribute(Events.EventAttributes.Coverage), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
+                ? [evt.Attribute(Events.EventAttributes.GateItem) ?? policy.TestSuiteEvidence.ResultItem, policy.TestSuiteEvidence.CoverageItem]
+                : [evt.Attribute(Events.EventAttributes.GateItem) ?? policy.TestSuiteEvidence.ResultItem],
+            _ => [],
+        };
+    }
+
+    /// <summary>
+    /// Why the pipeline <paramref name="pipeline"/> (null: an unnamed secret) may not send <paramref name="evt"/>, or null
+    /// when it may: its event type must be open to it (<see cref="ReleasePolicy.PipelineReporters"/>), and so must every
+    /// item it reports (<see cref="ItemsReportedBy"/>, <see cref="PipelineMayReport"/>). An item the policy does not define
+    /// is not restricted (the release ignores it).
+    /// </summary>
+    public static string? PipelineRefusal(ReleasePolicy policy, Events.CanonicalEvent evt, string? pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(evt);
+        var who = pipeline is null ? "An unnamed webhook secret" : $"Pipeline '{pipeline}'";
+        if (policy.PipelineReporters is { } byType && byType.TryGetValue(evt.Type, out var senders) && !Named(senders, pipeline))
+        {
+            return $"{who} may not send {evt.Type} events: the policy's pipelineReporters name {string.Join(", ", senders)}.";
+        }
+
+        foreach (var id in ItemsReportedBy(policy, evt))
+        {
+            if (GateItemInputs.Find(policy, id) is { } item && !PipelineMayReport(item, pipeline))
+            {
+                return $"{who} may not report '{item.Id}': its reporters are {string.Join(", ", item.Reporters!)}.";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool Named(IReadOnlyList<string>? names, string? pipeline) =>
+        names is not { Count: > 0 } || (pipeline is not null && names.Any(n => string.Equals(n.Trim(), pipeline, StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>
     /// The item whose attestation signs off a post-deployment validation or watch that ended without health data: the item

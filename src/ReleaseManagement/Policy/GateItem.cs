@@ -28,6 +28,22 @@ public sealed record GateItem
 
     /// <summary>The built-in <see cref="WaiverRoles"/>: the release manager.</summary>
     public static readonly IReadOnlyList<string> DefaultWaiverRoles = [PolicyRoles.ReleaseManager];
+
+    /// <summary>
+    /// Optional, evidence items: the named pipelines (webhook secret names, <see cref="Events.WebhookSecrets"/>) that may
+    /// report the item. A pipeline event reporting it from any other pipeline, or over an unnamed secret, is refused at the
+    /// webhook (403, nothing stored: <see cref="GateEntitlement.PipelineRefusal"/>). Null or empty: any configured pipeline.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Reporters { get; init; }
+
+    /// <summary>
+    /// Optional, evidence items: the roles whose members may report the item by hand (<c>POST .../evidence</c>, kind
+    /// evidence or configuration), for an item where a person's report is the evidence. Null or empty: anyone who may use
+    /// the evidence route (as before this setting).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? ReporterRoles { get; init; }
     /// Optional: the environment the item's evidence must be about (the event's or the API's <c>environment</c>);
     /// evidence about another environment, or naming none, is <see cref="GateVerdict.Stale"/> (<see cref="EvidenceFreshness"/>).
     /// </summary>

@@ -37,6 +37,15 @@ public sealed record ReleasePolicy
     /// <summary>Which gate items a finished test-suite run counts for (its result and its coverage). Optional.</summary>
     public TestSuiteEvidence TestSuiteEvidence { get; init; } = new();
 
+    /// <summary>
+    /// Optional: which named pipelines (webhook secret names) may send each kind of pipeline event, by canonical event type
+    /// (e.g. <c>ServiceDeployed: ["deploy"]</c>). A type not listed may come from any configured pipeline. The evidence items
+    /// an event reports are restricted per item instead (<see cref="GateItem.Reporters"/>); both apply
+    /// (<see cref="GateEntitlement.PipelineRefusal"/>).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<Events.CanonicalEventType, IReadOnlyList<string>>? PipelineReporters { get; init; }
+
     /// <summary>What a failed deployment leads to (optional; <see cref="DeploymentPolicy"/>'s defaults).</summary>
     public DeploymentPolicy Deployment { get; init; } = new();
 

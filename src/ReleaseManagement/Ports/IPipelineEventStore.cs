@@ -10,6 +10,9 @@ public sealed record RawDelivery(
     DateTimeOffset ReceivedAt,
     ReadOnlyMemory<byte> Body)
 {
+    /// <summary>The named pipeline that sent it (its webhook secret's name, <see cref="WebhookSecrets.PipelineOf"/>); null for an unnamed secret.</summary>
+    public string? Pipeline { get; init; }
+
     public InboundDelivery ToInbound() => new(Source, Body, ReceivedAt, EventType, DeliveryId);
 }
 
@@ -128,6 +131,9 @@ public sealed record PipelineEventMessage(string Source, string DeliveryId, stri
     /// <summary>The raw body, Base64 (inline messages only).</summary>
     public string? Body { get; init; }
 
+    /// <summary>The named pipeline that sent the delivery (<see cref="RawDelivery.Pipeline"/>); absent for an unnamed secret.</summary>
+    public string? Pipeline { get; init; }
+
     /// <summary>Whether the delivery travels inside the message.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsInline => Body is not null && ReceivedAt is not null;
@@ -136,7 +142,7 @@ public sealed record PipelineEventMessage(string Source, string DeliveryId, stri
     public static PipelineEventMessage? Inline(RawDelivery delivery)
     {
         // Base64 of the body plus the other fields (ids and types are short; 512 covers them with their escaping).
-        if ((long)(delivery.Body.Length + 2) / 3 * 4 + delivery.DeliveryId.Length + delivery.EventType.Length + 512 > MaxInlineChars)
+        if ((long)(delivery.Body.Length + 2) / 3 * 4 + delivery.DeliveryId.Length + delivery.EventType.Length + (delivery.Pipeline?.Length ?? 0) + 512 > MaxInlineChars)
         {
             return null;
         }
@@ -145,12 +151,13 @@ public sealed record PipelineEventMessage(string Source, string DeliveryId, stri
         {
             ReceivedAt = delivery.ReceivedAt,
             Body = Convert.ToBase64String(delivery.Body.Span),
+            Pipeline = delivery.Pipeline,
         };
     }
 
     /// <summary>The delivery an inline message carries.</summary>
     public RawDelivery ToDelivery() => IsInline
-        ? new RawDelivery(Source, DeliveryId, EventType, ReceivedAt!.Value, Convert.FromBase64String(Body!))
+        ? new RawDelivery(Source, DeliveryId, EventType, ReceivedAt!.Value, Convert.FromBase64String(Body!)) { Pipeline = Pipeline }
         : throw new InvalidOperationException("The message is a reference; read the delivery from its store.");
 
     public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, Json);

@@ -3,7 +3,26 @@ namespace ReleaseManagement.Policy.Validation;
 /// <summary><c>qualityGates</c>, the planning gate and the items risk levels add: item ids unique across all of them, each item's roles, threshold, age and environment consistent with how it is satisfied.</summary>
 internal sealed class GateRules(PolicyErrors errors)
 {
-    public void Check(ReleasePolicy policy) => Gates(policy, PolicyPath.Root.Property("qualityGates"));
+    public void Check(ReleasePolicy policy)
+    {
+        Gates(policy, PolicyPath.Root.Property("qualityGates"));
+        foreach (var (type, names) in (policy.PipelineReporters ?? new Dictionary<Events.CanonicalEventType, IReadOnlyList<string>>()).OrderBy(p => p.Key))
+        {
+            Pipelines(names, PolicyPath.Root.Property("pipelineReporters").Property(type.ToString()));
+        }
+    }
+
+    /// <summary>A list of pipeline names (webhook secret names): each a name, not a number (an unnamed secret has none).</summary>
+    private void Pipelines(IReadOnlyList<string> names, string at)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (!Events.WebhookSecrets.IsPipelineName(names[i] ?? string.Empty))
+            {
+                errors.Add(at.Index(i), $"'{names[i]}' is not a pipeline name (the name of a webhook secret: letters, digits, '-' and '_', starting with a letter).");
+            }
+        }
+    }
 
     /// <summary>The ids of the quality gates' items (what promotion steps and test suite evidence may name).</summary>
     public static HashSet<string> QualityGateItemIds(ReleasePolicy policy) =>
@@ -71,6 +90,13 @@ internal sealed class GateRules(PolicyErrors errors)
                     errors.Add(itemPath.Property("threshold"), "Only items satisfied by evidence have a threshold.");
                 }
             }
+
+            if ((item.Reporters is { Count: > 0 } || item.ReporterRoles is { Count: > 0 }) && item.SatisfiedBy != GateSatisfaction.Evidence)
+            {
+                errors.Add(itemPath.Property(item.Reporters is { Count: > 0 } ? "reporters" : "reporterRoles"), "Only items satisfied by evidence are reported: an attestation is a person's word (attestationRoles).");
+            }
+
+            Pipelines(item.Reporters ?? [], itemPath.Property("reporters"));
 
             if (item.MaxAge is { } maxAge && maxAge <= TimeSpan.Zero)
             {
