@@ -158,6 +158,65 @@ public sealed class AuthGateTests(AppServiceModeHost fixture) : IClassFixture<Ap
         Assert.Equal("Dev@Example.com", (string?)(await read.Content.ReadFromJsonAsync<JsonObject>(Ct))!["requestedBy"]);
     }
 
+    /// <summary>
+    /// Issue 24, section 7, for the steering routes: each × {no principal, a person without a role, the wrong role, the
+    /// requester (after their own release's creation), the right role}. Every refusal is 401 or 403 with a problem body and
+    /// leaves the release's audit trail as it was (every change to a release is audited); the right role gets past the
+    /// permission table (202, or the 409 of a rule that needs a state the release is not in: nothing deployed, nothing
+    /// waiting, not stranded).
+    /// </summary>
+    [Theory]
+    [InlineData("POST", "cancel", """{ "reason": "matrix" }""", "stakeholder@example.com", "rm@example.com", 202, true)]
+    [InlineData("PATCH", "", """{ "targetDate": "TARGET" }""", "qa@example.com", "rm@example.com", 202, true)]
+    [InlineData("POST", "milestones/code-freeze", "{}", "po@example.com", "lead@example.com", 202, false)]
+    [InlineData("POST", "rollback", """{ "reason": "matrix" }""", "lead@example.com", "rm@example.com", 409, false)]
+    [InlineData("POST", "retry", "{}", "lead@example.com", "rm@example.com", 409, false)]
+    [InlineData("POST", "skip", """{ "reason": "matrix" }""", "lead@example.com", "rm@example.com", 409, false)]
+    [InlineData("POST", "resume", "{}", "qa@example.com", "rm@example.com", 409, false)]
+    [InlineData("POST", "evidence", """{ "item": "code-review", "kind": "attestation", "approved": true }""", "qa@example.com", "lead@example.com", 202, false)]
+    public async Task SteeringRoute_EveryKindOfCaller_OnlyTheRightRoleGetsPastAndRefusalsChangeNothing(
+        string method, string action, string json, string wrongRole, string rightRole, int rightAnswer, bool requesterMay)
+    {
+        const string requester = "requester@example.com";
+        var id = "authz-" + Guid.NewGuid().ToString("N")[..10];
+        using (var created = await Client.SendAsync(Request(HttpMethod.Post, "/api/releases", requester, ReleaseJson(id, null)), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        }
+
+        var path = $"/api/releases/{id}" + (action.Length > 0 ? "/" + action : "");
+        var body = json.Replace("TARGET", ValidRelease.TargetDate(42), StringComparison.Ordinal);
+        async Task<HttpResponseMessage> SendAsync(string? person) => await Client.SendAsync(Request(new HttpMethod(method), path, person, body), Ct);
+        async Task<int> AuditRowsAsync()
+        {
+            using var audit = await Client.SendAsync(Request(HttpMethod.Get, $"/api/releases/{id}/audit", "rm@example.com"), Ct);
+            Assert.Equal(HttpStatusCode.OK, audit.StatusCode);
+            return (await audit.Content.ReadFromJsonAsync<JsonObject>(Ct))!["entries"]!.AsArray().Count;
+        }
+
+        // The release runs (a request raised to it would be kept) before anything is refused.
+        await Eventually.UntilAsync(AuditRowsAsync, rows => rows > 0, TimeSpan.FromSeconds(60), "the release's first audit row");
+        var before = await AuditRowsAsync();
+
+        using (var anonymous = await SendAsync(null))
+        {
+            await AssertSignInRequiredAsync(anonymous, $"{method} {path}");
+        }
+
+        foreach (var person in requesterMay ? new[] { "nobody@example.com", wrongRole } : ["nobody@example.com", wrongRole, requester])
+        {
+            using var refused = await SendAsync(person);
+            Assert.True(refused.StatusCode == HttpStatusCode.Forbidden, $"{method} {path} by {person}: {(int)refused.StatusCode} {await refused.Content.ReadAsStringAsync(Ct)}");
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.Contains(person, (string?)(await refused.Content.ReadFromJsonAsync<JsonObject>(Ct))!["detail"] ?? "", StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Equal(before, await AuditRowsAsync());
+        // Where the requester may act (until the plan is approved) they are the one who gets past; else the role holder.
+        using var allowed = await SendAsync(requesterMay ? requester : rightRole);
+        Assert.True((int)allowed.StatusCode == rightAnswer, $"{method} {path}: {(int)allowed.StatusCode} {await allowed.Content.ReadAsStringAsync(Ct)}");
+    }
+
     [Fact]
     public async Task PipelineSimulator_AppServiceMode_Is404EvenWhenSignedIn()
     {
