@@ -86,7 +86,16 @@ public sealed record ApprovalDecisionRecord(
     string Channel,
     string? ClientAddress,
     string? UserAgent,
-    string? SignedInAs);
+    string? SignedInAs,
+    string? OnBehalfOf = null,
+    IReadOnlyList<string>? DelegatedRoles = null)
+{
+    /// <summary>Who decided, in words: "X", or "X for Y" under a delegation.</summary>
+    public string DecidedBy => DecisionNaming.Of(Approver, OnBehalfOf);
+
+    /// <summary>The decision as raised to the release orchestration.</summary>
+    public ApprovalDecision ToDecision() => new(DecisionId, Stage, Approved, Approver, Comment, DecidedAt, Role, OnBehalfOf, DelegatedRoles);
+}
 
 /// <summary>How a decision reached the system.</summary>
 public static class DecisionChannels
