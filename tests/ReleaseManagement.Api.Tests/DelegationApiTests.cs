@@ -1,5 +1,11 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using ReleaseManagement.Activities;
+using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Azure.Email;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Approvals;
 using ReleaseManagement.Audit;
@@ -217,5 +223,33 @@ public sealed class DelegationApiTests : IAsyncLifetime
         Assert.Contains(detail, answer.Str("detail"), StringComparison.Ordinal);
         Assert.Empty(await _h.Services.GetRequiredService<IApprovalDecisionStore>().ListAsync(release, "plan", Ct));
         await _h.EndAsync(release);
+    }
+
+    [Fact]
+    public async Task ApprovalEmail_ForAnOwnerAway_GoesToTheDelegateWithTheOwnerInCopy_AndItsLinkDecidesForTheOwner()
+    {
+        var release = await _h.StartReleaseAsync(requestedBy: $"req-{_tag}@example.com", approversJson: ReleaseApprovers);
+        await CreateAsync($$"""{ "id": "{{NewId()}}", "by": "{{Owner}}", "to": "{{Peer}}", "roles": ["technical-lead"], "until": "{{Until()}}" }""");
+        var mail = _h.Services.GetRequiredService<IOptions<EmailOptions>>().Value.FileDirectory;
+
+        var sent = await _h.Services.GetRequiredService<RequestApprovals>().RunAsync(
+            new RequestApprovalsInput(release, "plan", 1, ApprovalKind.Request, [new ApproverRef(Owner, PolicyRoles.TechnicalLead)], _h.Time.GetUtcNow().AddDays(2)), Ct);
+
+        Assert.Equal(1, sent.Emailed);
+        var message = Directory.GetFiles(mail, "*.eml").Select(f => MimeMessage.Load(f))
+            .Single(m => (m.TextBody ?? "").Contains(release, StringComparison.Ordinal));
+        var text = message.TextBody ?? "";
+        Assert.Equal([Peer], message.To.Mailboxes.Select(m => m.Address));
+        Assert.Equal([Owner], message.Cc.Mailboxes.Select(m => m.Address));
+        Assert.Contains($"delegate of {Owner}", text, StringComparison.Ordinal);
+        var token = Regex.Match(text, "/api/approvals/([A-Za-z0-9_-]+)").Groups[1].Value;
+
+        var decided = await _h.Services.GetRequiredService<ApprovalDecisionService>()
+            .DecideByLinkAsync(token, true, "Covering for the lead", new DecisionClient("203.0.113.9", "test", null), _h.Client, Ct);
+
+        Assert.Equal(DecisionAttemptOutcome.Recorded, decided.Outcome);
+        Assert.Equal((Peer, Owner), (decided.Decision!.Approver, decided.Decision.OnBehalfOf));
+        var raised = Assert.Single(await _h.ReceivedAsync(release)).Approval!;
+        Assert.Equal($"{Peer} for {Owner}", raised.DecidedBy);
     }
 }

@@ -139,6 +139,18 @@ public sealed partial class ApprovalDecisionService(
                 return new DecisionAttemptResult(refusal.Value, request, null, release);
             }
 
+            // A link sent to a delegate decides for the owner only while the delegation still runs (not after a cancel).
+            Delegation? delegation = null;
+            if (request.OnBehalfOf is { Length: > 0 } owner)
+            {
+                (delegation, var why) = await DelegationAsync(release, request.Approver, owner, request.Role, cancellationToken);
+                if (delegation is null)
+                {
+                    LogRefused(log, DecisionAttemptOutcome.DelegationRefused, request.ReleaseId, request.Stage);
+                    return new DecisionAttemptResult(DecisionAttemptOutcome.DelegationRefused, request, null, release, Refusal: why);
+                }
+            }
+
             if (await EarlierDecisionAsync(request.ReleaseId, request.Stage, request.Approver, cancellationToken) is { } earlier)
             {
                 // Through this very link (a concurrent submit won): the loop answers AlreadyDecided. Else another link or the API.
@@ -174,7 +186,7 @@ public sealed partial class ApprovalDecisionService(
             }
             else
             {
-                var record = NewRecord(request.ReleaseId, request.Stage, approved, request.Approver, request.Role, comment, now, DecisionChannels.EmailLink, client);
+                var record = NewRecord(request.ReleaseId, request.Stage, approved, request.Approver, request.Role, comment, now, DecisionChannels.EmailLink, client, delegation);
                 var consumed = request with
                 {
                     State = ApprovalRequestState.Decided,

@@ -45,10 +45,14 @@ public sealed record ApprovalRequest(
     string? DecidedBy = null,
     DateTimeOffset? DecidedAt = null,
     string? ClosedReason = null,
-    string? ETag = null)
+    string? ETag = null,
+    string? OnBehalfOf = null)
 {
-    /// <summary>The idempotency key of the send: one email per release, stage, round, kind and approver.</summary>
-    public string SendKey => ApprovalRequestKeys.SendKey(Stage, Round, Kind, Approver);
+    /// <summary>
+    /// The idempotency key of the send: one email per release, stage, round, kind and approver asked (the owner, when the
+    /// link went to their delegate: <see cref="OnBehalfOf"/>).
+    /// </summary>
+    public string SendKey => ApprovalRequestKeys.SendKey(Stage, Round, Kind, OnBehalfOf ?? Approver);
 
     public bool IsExpired(DateTimeOffset now) => now >= ExpiresAt;
 }
