@@ -59,6 +59,10 @@ public static class Endpoints
             handlers.OutageDecisionAsync(id, OutageAction.Skip, request, durable, ct));
         api.MapPost(ApiRoutes.ReleaseResume, (string id, HttpRequest request, DurableTaskClient durable, ResumeHandler handlers, CancellationToken ct) =>
             handlers.ResumeAsync(id, request, durable, ct));
+        api.MapPost(ApiRoutes.Delegations, (HttpRequest request, DelegationHandlers handlers, CancellationToken ct) => handlers.CreateAsync(request, ct));
+        api.MapGet(ApiRoutes.Delegations, (HttpRequest request, DelegationHandlers handlers, CancellationToken ct) => handlers.ListAsync(request, ct));
+        api.MapPost(ApiRoutes.DelegationCancel, (string id, HttpRequest request, DelegationHandlers handlers, CancellationToken ct) =>
+            handlers.CancelAsync(id, request, ct));
         api.MapGet(ApiRoutes.Health, () => HealthHandler.Get());
         api.MapGet(ApiRoutes.Policy, (PolicyHandlers handlers) => handlers.Get());
         api.MapPost(ApiRoutes.GitHubWebhook, (HttpRequest request, WebhookHandlers handlers, CancellationToken ct) => handlers.GitHubAsync(request, ct));

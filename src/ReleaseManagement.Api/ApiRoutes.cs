@@ -27,6 +27,11 @@ public static class ApiRoutes
 
     /// <summary>A release manager resumes a stranded release (<see cref="ResumeHandler"/>).</summary>
     public const string ReleaseResume = "releases/{id}/resume";
+    /// <summary>Delegation while away: <c>POST</c> one, <c>GET</c> a person's (<see cref="DelegationHandlers"/>).</summary>
+    public const string Delegations = "delegations";
+
+    /// <summary>Its owner ends a delegation early.</summary>
+    public const string DelegationCancel = "delegations/{id}/cancel";
     public const string Health = "health";
     public const string Policy = "policy";
     public const string Approval = "approvals/{token}";

@@ -31,7 +31,7 @@ public sealed class DecisionHandlers(ApprovalDecisionService decisions)
 
         var d = validation.Value!;
         var result = await decisions.DecideDirectAsync(
-            releaseId, d.Stage, d.Approved, d.Approver, d.Role, d.Comment, DecisionClient.From(request), durable, cancellationToken);
+            releaseId, d.Stage, d.Approved, d.Approver, d.Role, d.Comment, DecisionClient.From(request), durable, cancellationToken, d.OnBehalfOf);
         if (result.Outcome == DecisionAttemptOutcome.Recorded)
         {
             return TypedResults.Accepted((string?)null, new DecisionAccepted(result.Decision!.DecisionId, releaseId, d.Stage));
@@ -55,6 +55,7 @@ public sealed class DecisionHandlers(ApprovalDecisionService decisions)
             DecisionAttemptOutcome.GateFailing => Problems.Conflict(
                 "An approval is not accepted while a gate fails.",
                 $"Stage '{d.Stage}' of release '{releaseId}': {result.BlockedBy} Nothing was recorded; a rejection is accepted."),
+            DecisionAttemptOutcome.DelegationRefused => Problems.Forbidden("No delegation.", $"{result.Refusal} Nothing was recorded."),
             _ => Problems.Conflict("The decision was not recorded.", result.Outcome.ToString()),
         };
     }

@@ -79,6 +79,8 @@ public static class Extensions
         services.AddSingleton<OutageDecisionHandler>();
         services.AddSingleton<StrandedReleases>();
         services.AddSingleton<ResumeHandler>();
+        services.TryAddSingleton<IDelegationStore>(sp => new TableDelegationStore(sp.GetRequiredService<StorageClients>().Tables));
+        services.AddSingleton<DelegationHandlers>();
         services.AddPipelineEvents(configuration);
         services.AddApprovals(configuration);
         Auth.AuthExtensions.AddAuth(services, configuration);

@@ -161,7 +161,7 @@ public sealed partial class ResumeHandler(
         foreach (var stage in ApprovalStageKeys.All)
         {
             told.AddRange((await decisions.ListAsync(releaseId, stage, cancellationToken)).Select(d => (d.DecidedAt, ReleaseEventNames.Approval,
-                (object)new ApprovalDecision(d.DecisionId, d.Stage, d.Approved, d.Approver, d.Comment, d.DecidedAt, d.Role))));
+                (object)d.ToDecision())));
         }
 
         told.AddRange((await events.ListByReleaseAsync(releaseId, cancellationToken)).Select(e => (e.Event.OccurredAt, ReleaseEventNames.Pipeline, (object)e.Event)));

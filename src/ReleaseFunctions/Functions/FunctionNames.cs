@@ -17,6 +17,9 @@ public static class FunctionNames
     public const string RetryReleaseEffect = "RetryReleaseEffect";
     public const string SkipReleaseEffect = "SkipReleaseEffect";
     public const string ResumeRelease = "ResumeRelease";
+    public const string CreateDelegation = "CreateDelegation";
+    public const string ListDelegations = "ListDelegations";
+    public const string CancelDelegation = "CancelDelegation";
     public const string Health = "Health";
     public const string GetPolicy = "GetPolicy";
     public const string GetReleaseNotes = "GetReleaseNotes";

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Approvals;
 using ReleaseManagement.Audit;
+using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
@@ -21,6 +22,7 @@ public sealed partial class ApprovalDecisionService(
     IApprovalRequestStore requests,
     IApprovalDecisionStore decisions,
     IReleaseStore releases,
+    IDelegationStore delegations,
     IOptions<ApprovalOptions> options,
     TimeProvider time,
     ILogger<ApprovalDecisionService> log,
@@ -137,6 +139,18 @@ public sealed partial class ApprovalDecisionService(
                 return new DecisionAttemptResult(refusal.Value, request, null, release);
             }
 
+            // A link sent to a delegate decides for the owner only while the delegation still runs (not after a cancel).
+            Delegation? delegation = null;
+            if (request.OnBehalfOf is { Length: > 0 } owner)
+            {
+                (delegation, var why) = await DelegationAsync(release, request.Approver, owner, request.Role, cancellationToken);
+                if (delegation is null)
+                {
+                    LogRefused(log, DecisionAttemptOutcome.DelegationRefused, request.ReleaseId, request.Stage);
+                    return new DecisionAttemptResult(DecisionAttemptOutcome.DelegationRefused, request, null, release, Refusal: why);
+                }
+            }
+
             if (await EarlierDecisionAsync(request.ReleaseId, request.Stage, request.Approver, cancellationToken) is { } earlier)
             {
                 // Through this very link (a concurrent submit won): the loop answers AlreadyDecided. Else another link or the API.
@@ -172,7 +186,7 @@ public sealed partial class ApprovalDecisionService(
             }
             else
             {
-                var record = NewRecord(request.ReleaseId, request.Stage, approved, request.Approver, request.Role, comment, now, DecisionChannels.EmailLink, client);
+                var record = NewRecord(request.ReleaseId, request.Stage, approved, request.Approver, request.Role, comment, now, DecisionChannels.EmailLink, client, delegation);
                 var consumed = request with
                 {
                     State = ApprovalRequestState.Decided,
@@ -199,10 +213,13 @@ public sealed partial class ApprovalDecisionService(
         }
     }
 
-    /// <summary>A decision through the plain API (<c>POST /api/releases/{id}/decisions</c>), after its body was validated.</summary>
+    /// <summary>
+    /// A decision through the plain API (<c>POST /api/releases/{id}/decisions</c>), after its body was validated; with
+    /// <paramref name="onBehalfOf"/>, for that person under a delegation running now (<see cref="DelegationAsync"/>).
+    /// </summary>
     public async Task<DecisionAttemptResult> DecideDirectAsync(
         string releaseId, string stage, bool approved, string approver, string? role, string? comment, DecisionClient client,
-        DurableTaskClient durable, CancellationToken cancellationToken)
+        DurableTaskClient durable, CancellationToken cancellationToken, string? onBehalfOf = null)
     {
         var standing = await RunningRelease.CheckAsync(releases, durable, releaseId, cancellationToken);
         if (standing.Record is not { } release)
@@ -215,6 +232,17 @@ public sealed partial class ApprovalDecisionService(
         {
             LogRefused(log, refusal.Value, releaseId, stage);
             return new DecisionAttemptResult(refusal.Value, null, null, release);
+        }
+
+        Delegation? delegation = null;
+        if (onBehalfOf is { Length: > 0 } && !string.Equals(onBehalfOf.Trim(), approver.Trim(), StringComparison.OrdinalIgnoreCase))
+        {
+            (delegation, var why) = await DelegationAsync(release, approver, onBehalfOf.Trim(), role, cancellationToken);
+            if (delegation is null)
+            {
+                LogRefused(log, DecisionAttemptOutcome.DelegationRefused, releaseId, stage);
+                return new DecisionAttemptResult(DecisionAttemptOutcome.DelegationRefused, null, null, release, Refusal: why);
+            }
         }
 
         if (await EarlierDecisionAsync(releaseId, stage, approver, cancellationToken) is { } earlier)
@@ -240,7 +268,7 @@ public sealed partial class ApprovalDecisionService(
             return new DecisionAttemptResult(DecisionAttemptOutcome.GateFailing, null, null, release, BlockedBy: blocked);
         }
 
-        var record = NewRecord(releaseId, stage, approved, approver, role, comment, time.GetUtcNow(), DecisionChannels.Api, client);
+        var record = NewRecord(releaseId, stage, approved, approver, role, comment, time.GetUtcNow(), DecisionChannels.Api, client, delegation);
         await RecordAndRaiseAsync(record, durable, cancellationToken);
         return new DecisionAttemptResult(DecisionAttemptOutcome.Recorded, null, record, release);
     }
@@ -252,6 +280,29 @@ public sealed partial class ApprovalDecisionService(
     /// </summary>
     public static string? BlockedBy(ReleaseRecord release, string stage) =>
         release.PendingApprovals?.FirstOrDefault(p => p.Stage == stage)?.ApproveBlockedBy;
+
+    /// <summary>
+    /// The delegation under which <paramref name="approver"/> may decide for <paramref name="owner"/> now (in
+    /// <paramref name="role"/> when named), read from the delegation itself (not a copy: a cancellation counts at once),
+    /// or null and why not: there is none running, or four eyes forbid it (<see cref="Delegations.FourEyesRefusal"/>).
+    /// </summary>
+    private async Task<(Delegation? Delegation, string? Why)> DelegationAsync(
+        ReleaseRecord release, string approver, string owner, string? role, CancellationToken cancellationToken)
+    {
+        var fourEyes = new ReleaseManagement.Policy.FourEyes(release.Request.RequestedBy, options.Value.RequesterMayApprove);
+        if (Delegations.FourEyesRefusal(fourEyes, approver, owner) is { } barred)
+        {
+            return (null, barred);
+        }
+
+        var now = time.GetUtcNow();
+        var running = await delegations.ListByDelegateAsync(approver, now, cancellationToken);
+        var found = Delegations.Find(running, owner, approver, string.IsNullOrWhiteSpace(role) ? null : role.Trim(), now);
+        var current = found is null ? null : await delegations.GetAsync(found.Id, cancellationToken);
+        return current is not null && Delegations.Find([current], owner, approver, string.IsNullOrWhiteSpace(role) ? null : role.Trim(), now) is not null
+            ? (current, null)
+            : (null, $"{owner} has no delegation to {approver.Trim()} running now{(string.IsNullOrWhiteSpace(role) ? "" : $" for the role '{role.Trim()}'")}: {approver.Trim()} may not decide for them.");
+    }
 
     private DecisionAttemptOutcome? Authorize(string approver, bool approved, ReleaseRecord release, DecisionClient client)
     {
@@ -304,18 +355,25 @@ public sealed partial class ApprovalDecisionService(
             data["comment"] = comment;
         }
 
+        if (record.OnBehalfOf is { } owner)
+        {
+            data["for"] = owner;
+        }
+
         await audit.RecordAsync(
             new AuditOrigin(channel, record.ClientAddress, record.SignedInAs), record.ReleaseId, AuditActions.Decision, record.Approver,
-            $"{(record.Approved ? "Approved" : "Rejected")} stage '{record.Stage}'" + (record.Role is { } r ? $" as {r}." : "."),
+            $"{(record.Approved ? "Approved" : "Rejected")} stage '{record.Stage}'" + (record.Role is { } r ? $" as {r}" : "")
+            + (record.OnBehalfOf is { } o ? $", decided by {record.Approver} for {o}." : "."),
             $"approvals.{record.Stage}", $"decision:{record.DecisionId}", data, record.DecidedAt, cancellationToken);
 
-        var decision = new ApprovalDecision(record.DecisionId, record.Stage, record.Approved, record.Approver, record.Comment, record.DecidedAt, record.Role);
+        var decision = record.ToDecision();
         await durable.RaiseEventAsync(record.ReleaseId, ApprovalStages.EventName(record.Stage), decision, cancellationToken);
         LogDecision(log, record.DecisionId, record.ReleaseId, record.Stage, record.Approved, record.Channel);
     }
 
     private static ApprovalDecisionRecord NewRecord(
-        string releaseId, string stage, bool approved, string approver, string? role, string? comment, DateTimeOffset now, string channel, DecisionClient client) =>
+        string releaseId, string stage, bool approved, string approver, string? role, string? comment, DateTimeOffset now, string channel, DecisionClient client,
+        Delegation? delegation = null) =>
         new(
             Guid.NewGuid().ToString("N"),
             releaseId,
@@ -328,7 +386,9 @@ public sealed partial class ApprovalDecisionService(
             channel,
             client.Address,
             client.UserAgent,
-            client.Principal?.Name);
+            client.Principal?.Name,
+            delegation?.Owner,
+            delegation is null || delegation.AllRoles ? null : delegation.Roles);
 
     private async Task<ApprovalRequest?> FindAsync(string token, CancellationToken cancellationToken) =>
         ApprovalTokens.IsWellFormed(token) ? await requests.GetAsync(ApprovalTokens.Hash(token), cancellationToken) : null;

@@ -34,6 +34,9 @@ public sealed class ApprovalEmailComposer(IOptions<ApprovalOptions> options, Not
             [model.Approver.Email],
             templates.RenderView(Template, "subject", view),
             templates.RenderView(Template, "html", view, Layout),
-            templates.RenderView(Template, "txt", view));
+            templates.RenderView(Template, "txt", view))
+        {
+            Cc = model.OnBehalfOf is { Length: > 0 } owner ? [owner] : [],
+        };
     }
 }

@@ -92,7 +92,7 @@ public sealed class ApprovalPageHandlers(ApprovalDecisionService service, Notice
                 return Message(
                     StatusCodes.Status200OK,
                     d.Approved ? "Approved" : "Rejected",
-                    $"Thank you. Your {(d.Approved ? "approval" : "rejection")} of the {ApprovalEmailComposer.StageName(d.Stage).ToLowerInvariant()} stage of release '{result.Release!.Request.Title}' ({d.ReleaseId}) was recorded at {ApprovalEmailComposer.FormatTime(d.DecidedAt)}.");
+                    $"Thank you. Your {(d.Approved ? "approval" : "rejection")}{(d.OnBehalfOf is { } owner ? $" for {owner}" : "")} of the {ApprovalEmailComposer.StageName(d.Stage).ToLowerInvariant()} stage of release '{result.Release!.Request.Title}' ({d.ReleaseId}) was recorded at {ApprovalEmailComposer.FormatTime(d.DecidedAt)}.");
             case DecisionAttemptOutcome.NotSignedIn:
                 return Message(StatusCodes.Status403Forbidden, "Sign-in required", "Sign in as the approver this link was sent to, then open the link again.");
             case DecisionAttemptOutcome.WrongApprover:
@@ -104,6 +104,8 @@ public sealed class ApprovalPageHandlers(ApprovalDecisionService service, Notice
                     "You already decided this stage, perhaps for another role you hold: a person's decision counts for one role only, so another holder of the role must decide. Nothing was recorded.");
             case DecisionAttemptOutcome.GateFailing:
                 return Message(StatusCodes.Status409Conflict, "Approval not accepted", $"An approval is not accepted now: {result.BlockedBy} Nothing was recorded; you may still reject.");
+            case DecisionAttemptOutcome.DelegationRefused:
+                return Message(StatusCodes.Status403Forbidden, "The delegation no longer runs", $"{result.Refusal} Nothing was recorded.");
             default:
                 return StatePage(result.Outcome, result.Request, isPost: true);
         }

@@ -98,12 +98,17 @@ public sealed record ApprovalEmailView(
             ApprovalKind.Escalation => ("Escalation", "The deadline for this decision has been reached without a decision; it is escalated to you."),
             _ => ("Approval needed", "Your decision is needed."),
         };
+        if (model.OnBehalfOf is { Length: > 0 } owner)
+        {
+            intro += $" You are asked as the delegate of {owner}, who delegated this role to you while away (they receive a copy); your decision is recorded as yours for {owner}.";
+        }
+
         return new(
             model.Kind.ToString(),
             tag,
             intro,
             ApprovalEmailComposer.StageName(model.Stage),
-            model.Approver.Role,
+            model.OnBehalfOf is { Length: > 0 } o ? $"{model.Approver.Role} (for {o})" : model.Approver.Role,
             string.IsNullOrWhiteSpace(model.Risk) ? "(not assessed)" : model.Risk,
             string.IsNullOrWhiteSpace(model.GateSummary) ? "(none yet)" : model.GateSummary,
             ApprovalEmailComposer.FormatTime(model.Deadline),
@@ -119,7 +124,7 @@ public sealed record ApprovalEmailView(
 public sealed record DecisionView(string Approver, string Role, string Outcome, string At, string Comment)
 {
     public static IReadOnlyList<DecisionView> From(IReadOnlyList<ApprovalDecisionRecord> decisions) =>
-        decisions.Select(d => new DecisionView(d.Approver, d.Role ?? string.Empty, d.Approved ? "approved" : "rejected", ApprovalEmailComposer.FormatTime(d.DecidedAt), d.Comment ?? string.Empty)).ToArray();
+        decisions.Select(d => new DecisionView(d.DecidedBy, d.Role ?? string.Empty, d.Approved ? "approved" : "rejected", ApprovalEmailComposer.FormatTime(d.DecidedAt), d.Comment ?? string.Empty)).ToArray();
 }
 
 /// <summary>

@@ -41,4 +41,10 @@ public enum DecisionAttemptOutcome
     /// (<c>approvals.&lt;stage&gt;.allowWithFailingGates</c>); <see cref="DecisionAttemptResult.BlockedBy"/> says why. A rejection is accepted.
     /// </summary>
     GateFailing,
+
+    /// <summary>
+    /// A decision for someone else (<c>onBehalfOf</c>) without a delegation from them running now that covers the role, or
+    /// one four eyes forbid (the delegate or the owner requested the release); <see cref="DecisionAttemptResult.Refusal"/> says which.
+    /// </summary>
+    DelegationRefused,
 }

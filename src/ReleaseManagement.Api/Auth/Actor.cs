@@ -59,6 +59,8 @@ public static class Actor
             EvidenceBody b => Fill(request, b.By, "by", by => b with { By = by }),
             RollbackBody b => Fill(request, b.By, "by", by => b with { By = by }),
             OutageDecisionBody b => Fill(request, b.By, "by", by => b with { By = by }),
+            DelegationBody b => Fill(request, b.By, "by", by => b with { By = by }),
+            DelegationCancelBody b => Fill(request, b.By, "by", by => b with { By = by }),
             _ => body,
         };
         return resolved is ProblemHttpResult problem ? (null, problem) : ((T)resolved!, null);

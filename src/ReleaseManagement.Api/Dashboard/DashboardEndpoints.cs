@@ -40,6 +40,11 @@ public static class DashboardEndpoints
         app.MapMethods(Path(DashboardRoutes.CalendarRoute), getOrHead, (HttpRequest request, DashboardHandlers pages, CancellationToken ct) => pages.CalendarAsync(request, ct));
         app.MapMethods(Path(DashboardRoutes.MetricsRoute), getOrHead, (DashboardHandlers pages, CancellationToken ct) => pages.MetricsAsync(ct));
         app.MapMethods(Path(DashboardRoutes.AssetRoute), getOrHead, (string name, HttpRequest request) => DashboardHandlers.Asset(name, request));
+        app.MapMethods(Path(DashboardRoutes.DelegationsRoute), getOrHead, (HttpRequest request, DelegationPages pages, CancellationToken ct) => pages.ShowAsync(request, ct));
+        app.MapPost(Path(DashboardRoutes.DelegationsRoute), (HttpRequest request, DelegationPages pages, CancellationToken ct) => pages.CreateAsync(request, ct))
+            .DisableAntiforgery();
+        app.MapPost(Path(DashboardRoutes.DelegationCancelRoute), (string id, HttpRequest request, DelegationPages pages, CancellationToken ct) =>
+            pages.CancelAsync(id, request, ct)).DisableAntiforgery();
         app.MapMethods(Path(DashboardRoutes.SignInRoute), getOrHead, (HttpRequest request, Auth.DevSignIn signIn) => signIn.Show(request));
         app.MapPost(Path(DashboardRoutes.SignInRoute), (HttpRequest request, Auth.DevSignIn signIn, CancellationToken ct) => signIn.SignInAsync(request, ct))
             .DisableAntiforgery();

@@ -28,6 +28,10 @@ public static class DashboardRoutes
     public const string AssetRoute = "dashboard/assets/{name}";
     public const string SignInRoute = "dashboard/sign-in";
 
+    /// <summary>One's own delegations while away: the page and its form (<see cref="DelegationPages"/>).</summary>
+    public const string DelegationsRoute = "dashboard/delegations";
+    public const string DelegationCancelRoute = "dashboard/delegations/{id}/cancel";
+
     /// <summary>Every dashboard route template (relative to the <c>api</c> prefix), for the hosts' parity check.</summary>
     public static IReadOnlyList<string> All { get; } = StringConstants.Of(typeof(DashboardRoutes), except: nameof(Base));
 
@@ -50,6 +54,10 @@ public static class DashboardRoutes
     public static string Calendar => $"{Base}/calendar";
 
     public static string Metrics => $"{Base}/metrics";
+
+    public static string Delegations => $"{Base}/delegations";
+
+    public static string DelegationCancel(string id) => Action(DelegationCancelRoute, id);
 
     /// <summary>The dev sign-in (Development mode only, <see cref="Auth.DevSignIn"/>).</summary>
     public static string SignIn => $"{Base}/sign-in";

@@ -11,6 +11,7 @@ public static class DashboardServiceCollection
         services.TryAddSingleton<DashboardReader>();
         services.TryAddSingleton<DashboardActions>();
         services.TryAddSingleton<DashboardHandlers>();
+        services.TryAddSingleton<DelegationPages>();
         return services;
     }
 }

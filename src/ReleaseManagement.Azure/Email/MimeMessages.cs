@@ -18,6 +18,11 @@ public static class MimeMessages
             mime.To.Add(MailboxAddress.Parse(to));
         }
 
+        foreach (var cc in message.Cc)
+        {
+            mime.Cc.Add(MailboxAddress.Parse(cc));
+        }
+
         mime.Subject = message.Subject;
         mime.Date = date;
         mime.Headers.Add("Auto-Submitted", "auto-generated");

@@ -33,6 +33,8 @@ public sealed class TableApprovalDecisionStore(TableServiceClient service) : IAp
                     ["ClientAddress"] = d.ClientAddress,
                     ["UserAgent"] = d.UserAgent,
                     ["SignedInAs"] = d.SignedInAs,
+                    ["OnBehalfOf"] = d.OnBehalfOf,
+                    ["DelegatedRoles"] = d.DelegatedRoles is { Count: > 0 } roles ? string.Join(",", roles) : null,
                 },
                 cancellationToken);
         }
@@ -52,7 +54,8 @@ public sealed class TableApprovalDecisionStore(TableServiceClient service) : IAp
             list.Add(new ApprovalDecisionRecord(
                 e.RowKey, e.PartitionKey, e.GetString("Stage")!, e.GetBoolean("Approved") ?? false, e.GetString("Approver")!,
                 e.GetString("Role"), e.GetString("Comment"), e.GetDateTimeOffset("DecidedAt") ?? DateTimeOffset.MinValue,
-                e.GetString("Channel") ?? string.Empty, e.GetString("ClientAddress"), e.GetString("UserAgent"), e.GetString("SignedInAs")));
+                e.GetString("Channel") ?? string.Empty, e.GetString("ClientAddress"), e.GetString("UserAgent"), e.GetString("SignedInAs"),
+                e.GetString("OnBehalfOf"), e.GetString("DelegatedRoles") is { Length: > 0 } roles ? roles.Split(',') : null));
         }
 
         return list.OrderBy(d => d.DecidedAt).ToList();

@@ -180,6 +180,7 @@ public sealed class TableApprovalRequestStore(TableServiceClient service) : IApp
         ["DecidedBy"] = r.DecidedBy,
         ["DecidedAt"] = r.DecidedAt,
         ["ClosedReason"] = r.ClosedReason,
+        ["OnBehalfOf"] = r.OnBehalfOf,
     };
 
     internal static ApprovalRequest FromEntity(TableEntity e) => new(
@@ -198,5 +199,6 @@ public sealed class TableApprovalRequestStore(TableServiceClient service) : IApp
         e.GetString("DecidedBy"),
         e.GetDateTimeOffset("DecidedAt"),
         e.GetString("ClosedReason"),
-        e.ETag.ToString());
+        e.ETag.ToString(),
+        e.GetString("OnBehalfOf"));
 }

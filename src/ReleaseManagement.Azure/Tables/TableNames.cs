@@ -7,4 +7,5 @@ public static class TableNames
     public const string ApprovalRequests = "ApprovalRequests";
     public const string ApprovalDecisions = "ApprovalDecisions";
     public const string ReleaseAudit = "ReleaseAudit";
+    public const string Delegations = "Delegations";
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ReleaseManagement.Approvals;
+using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
@@ -33,13 +34,16 @@ public sealed record RequestApprovalsInput(
 public sealed record RequestApprovalsResult(int Emailed, int AlreadyEmailed);
 
 /// <summary>
-/// Creates one approval link per approver and emails it. Idempotent per release, stage, round, kind and approver:
+/// Creates one approval link per approver and emails it; while an approver's delegation covering the role runs
+/// (<see cref="Delegations.ForAsk"/>), the link and email go to the delegate with the approver in copy, and the link
+/// decides as the delegate for the approver. Idempotent per release, stage, round, kind and approver:
 /// a retry emails only those whose email did not go out yet (at least once: a crash between sending and recording the
 /// send may email an approver twice, and then only the newer link works).
 /// </summary>
 public sealed partial class RequestApprovals(
     IReleaseStore releases,
     IApprovalRequestStore requests,
+    IDelegationStore delegations,
     IApprovalEmailComposer composer,
     IEmailSender email,
     TimeProvider time,
@@ -63,9 +67,13 @@ public sealed partial class RequestApprovals(
             }
 
             var (token, hash) = ApprovalTokens.Create();
+            var now = time.GetUtcNow();
+            var delegation = Delegations.ForAsk(
+                await delegations.ListByOwnerAsync(approver.Email.Trim(), now, cancellationToken), approver.Email, approver.Role.Trim(), now,
+                new FourEyes(release.Request.RequestedBy));
             var request = new ApprovalRequest(
-                hash, input.ReleaseId, input.Stage, input.Round, input.Kind, approver.Email.Trim(), approver.Role.Trim(),
-                time.GetUtcNow(), input.Deadline);
+                hash, input.ReleaseId, input.Stage, input.Round, input.Kind, delegation?.Delegate.Trim() ?? approver.Email.Trim(), approver.Role.Trim(),
+                now, input.Deadline, OnBehalfOf: delegation is null ? null : approver.Email.Trim());
             await requests.AddAsync(request, cancellationToken);
 
             var message = composer.Compose(new ApprovalEmailModel(
@@ -75,6 +83,7 @@ public sealed partial class RequestApprovals(
                 ApproveBlockedBy = input.ApproveBlockedBy,
                 DecidedSoFar = input.DecidedSoFar ?? [],
                 Warnings = release.Warnings ?? [],
+                OnBehalfOf = request.OnBehalfOf,
             });
             await email.SendAsync(message, cancellationToken);
             await requests.MarkSentAsync(request, time.GetUtcNow(), cancellationToken);

@@ -3,6 +3,11 @@ namespace ReleaseManagement.Approvals;
 /// <summary>A person's decision on an approval stage, as raised to the release orchestration.</summary>
 /// <param name="DecisionId">Unique per decision: a decision raised twice (a retry) is applied once.</param>
 /// <param name="Role">The role the approver decided in (from their approval request), when known: what quorum counts.</param>
+/// <param name="OnBehalfOf">
+/// The person <see cref="Approver"/> decided for, under a delegation the API found running (<see cref="Delegation"/>);
+/// null for a decision in one's own name. The quorum counts it in the owner's roles, the approver still once.
+/// </param>
+/// <param name="DelegatedRoles">The roles that delegation hands over (null or empty: all the owner holds).</param>
 public sealed record ApprovalDecision(
     string DecisionId,
     string Stage,
@@ -10,7 +15,14 @@ public sealed record ApprovalDecision(
     string Approver,
     string? Comment,
     DateTimeOffset DecidedAt,
-    string? Role = null);
+    string? Role = null,
+    string? OnBehalfOf = null,
+    IReadOnlyList<string>? DelegatedRoles = null)
+{
+    /// <summary>Who decided, in words: "X", or "X for Y" under a delegation.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string DecidedBy => DecisionNaming.Of(Approver, OnBehalfOf);
+}
 
 /// <summary>The stages a release asks approval for, and the event name each is raised under.</summary>
 public static class ApprovalStages

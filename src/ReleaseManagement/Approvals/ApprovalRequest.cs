@@ -45,10 +45,14 @@ public sealed record ApprovalRequest(
     string? DecidedBy = null,
     DateTimeOffset? DecidedAt = null,
     string? ClosedReason = null,
-    string? ETag = null)
+    string? ETag = null,
+    string? OnBehalfOf = null)
 {
-    /// <summary>The idempotency key of the send: one email per release, stage, round, kind and approver.</summary>
-    public string SendKey => ApprovalRequestKeys.SendKey(Stage, Round, Kind, Approver);
+    /// <summary>
+    /// The idempotency key of the send: one email per release, stage, round, kind and approver asked (the owner, when the
+    /// link went to their delegate: <see cref="OnBehalfOf"/>).
+    /// </summary>
+    public string SendKey => ApprovalRequestKeys.SendKey(Stage, Round, Kind, OnBehalfOf ?? Approver);
 
     public bool IsExpired(DateTimeOffset now) => now >= ExpiresAt;
 }
@@ -86,7 +90,16 @@ public sealed record ApprovalDecisionRecord(
     string Channel,
     string? ClientAddress,
     string? UserAgent,
-    string? SignedInAs);
+    string? SignedInAs,
+    string? OnBehalfOf = null,
+    IReadOnlyList<string>? DelegatedRoles = null)
+{
+    /// <summary>Who decided, in words: "X", or "X for Y" under a delegation.</summary>
+    public string DecidedBy => DecisionNaming.Of(Approver, OnBehalfOf);
+
+    /// <summary>The decision as raised to the release orchestration.</summary>
+    public ApprovalDecision ToDecision() => new(DecisionId, Stage, Approved, Approver, Comment, DecidedAt, Role, OnBehalfOf, DelegatedRoles);
+}
 
 /// <summary>How a decision reached the system.</summary>
 public static class DecisionChannels

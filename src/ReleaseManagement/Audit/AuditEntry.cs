@@ -61,6 +61,12 @@ public static class AuditActions
     /// <summary>A release manager's resume of a stranded release.</summary>
     public const string Resume = "resume";
 
+    /// <summary>A person's roles delegated to another for a period (audit stream <c>_delegations</c>).</summary>
+    public const string Delegation = "delegation";
+
+    /// <summary>A delegation ended early by its owner (audit stream <c>_delegations</c>).</summary>
+    public const string DelegationCancel = "delegation-cancel";
+
     public static IReadOnlyList<string> All { get; } = StringConstants.Of(typeof(AuditActions));
 }
 

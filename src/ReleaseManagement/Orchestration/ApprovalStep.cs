@@ -62,7 +62,7 @@ internal sealed class ApprovalStep(LifecycleState state, StatusRecorder status, 
                 if (d.Approved && blockedBy is not null)
                 {
                     refused.Add(d.DecisionId);
-                    await status.TimelineAsync(TimelineKinds.Approval, $"Approval by {d.Approver} on {stage} refused: {blockedBy}");
+                    await status.TimelineAsync(TimelineKinds.Approval, $"Approval by {d.DecidedBy} on {stage} refused: {blockedBy}");
                 }
             }
 
@@ -70,7 +70,7 @@ internal sealed class ApprovalStep(LifecycleState state, StatusRecorder status, 
                 state.Inbox.Decisions.Where(d => d.Stage == stage && !refused.Contains(d.DecisionId)));
             foreach (var refusedByQuorum in evaluation.Decisions.Skip(counted).Where(d => d.Outcome == DecisionOutcome.Refused))
             {
-                await status.TimelineAsync(TimelineKinds.Approval, $"Decision by {refusedByQuorum.Decision.Approver} on {stage} refused: {refusedByQuorum.Reason}");
+                await status.TimelineAsync(TimelineKinds.Approval, $"Decision by {refusedByQuorum.Decision.DecidedBy} on {stage} refused: {refusedByQuorum.Reason}");
             }
 
             counted = evaluation.Decisions.Count;
@@ -148,7 +148,7 @@ internal sealed class ApprovalStep(LifecycleState state, StatusRecorder status, 
         }
 
         state.Log.LogInformation("Decision {DecisionId} on closed stage {Stage} of release {ReleaseId} ignored", decision.DecisionId, decision.Stage, state.ReleaseId);
-        return status.TimelineAsync(TimelineKinds.Approval, $"Decision by {decision.Approver} on {decision.Stage} ignored: that stage is closed.");
+        return status.TimelineAsync(TimelineKinds.Approval, $"Decision by {decision.DecidedBy} on {decision.Stage} ignored: that stage is closed.");
     }
 
     private async Task<ReleaseOutcome?> DecidedAsync(string stage, ApprovalEvaluation evaluation)
@@ -157,16 +157,28 @@ internal sealed class ApprovalStep(LifecycleState state, StatusRecorder status, 
         var approved = evaluation.Status == ApprovalStatus.Approved;
         await CloseAsync(stage, approved ? "approved" : "rejected");
         await status.PublishAsync(approved ? ReleaseEventType.ApprovalGranted : ReleaseEventType.ApprovalRejected,
-            new() { ["stage"] = stage, ["by"] = evaluation.DecisiveDecision?.Approver ?? string.Empty });
+            Decided(stage, evaluation.DecisiveDecision));
         await status.RecordAsync(new StatusRecord($"{stage}: {evaluation.Summary}", stage, TimelineKinds.Approval) { PendingApprovals = [] });
         return approved ? null : new ReleaseOutcome(ReleaseStatus.Rejected, $"{stage} {evaluation.Summary.TrimEnd('.')}.");
+    }
+
+    /// <summary>The data of a granted or rejected event: the stage, who decided, and whom they decided for under a delegation.</summary>
+    private static Dictionary<string, string> Decided(string stage, ApprovalDecision? decisive)
+    {
+        var data = new Dictionary<string, string> { ["stage"] = stage, ["by"] = decisive?.Approver ?? string.Empty };
+        if (decisive?.OnBehalfOf is { Length: > 0 } owner)
+        {
+            data["for"] = owner;
+        }
+
+        return data;
     }
 
     private GateEvaluation EvaluateGate(QualityGate? gate, DeploymentEnvironment? environment) =>
         gate is null ? new GateEvaluation([]) : StageGate.Evaluate(state.Policy, gate, state.Inbox.GateInputs(), state.Approvers, state.Now, environment, state.FourEyes);
 
     private static IReadOnlyList<string> Decided(ApprovalEvaluation evaluation) =>
-        evaluation.Decisions.Where(d => d.Outcome is DecisionOutcome.Counted or DecisionOutcome.Refused).Select(d => $"{d.Decision.Approver}{(d.Decision.Role is { } r ? $" ({r})" : string.Empty)}: "
+        evaluation.Decisions.Where(d => d.Outcome is DecisionOutcome.Counted or DecisionOutcome.Refused).Select(d => $"{d.Decision.DecidedBy}{(d.Decision.Role is { } r ? $" ({r})" : string.Empty)}: "
             + (d.Outcome == DecisionOutcome.Refused ? $"not counted ({d.Reason})" : d.Decision.Approved ? "approved" : "rejected")).ToArray();
 
     private async Task AskAsync(

@@ -47,8 +47,8 @@ public sealed record ApprovalEvaluation(
     /// <summary>The stage's state in words.</summary>
     public string Summary => Status switch
     {
-        ApprovalStatus.Approved => $"Approved by {string.Join(", ", Decisions.Where(d => d.Outcome == DecisionOutcome.Counted && d.Decision.Approved).Select(d => d.Decision.Approver))}.",
-        ApprovalStatus.Rejected => $"Rejected by {DecisiveDecision!.Approver}" + (DecisiveDecision.Comment is { Length: > 0 } c ? $": {c}" : "."),
+        ApprovalStatus.Approved => $"Approved by {string.Join(", ", Decisions.Where(d => d.Outcome == DecisionOutcome.Counted && d.Decision.Approved).Select(d => d.Decision.DecidedBy))}.",
+        ApprovalStatus.Rejected => $"Rejected by {DecisiveDecision!.DecidedBy}" + (DecisiveDecision.Comment is { Length: > 0 } c ? $": {c}" : "."),
         _ => $"Awaiting approval from {string.Join(", ", MissingRoles)}.",
     };
 }
@@ -58,6 +58,9 @@ public sealed record ApprovalEvaluation(
 /// toward one role the approver holds (All: every required role, so as many distinct people as roles; Any: one of them). A decision for another stage, from
 /// someone who holds no required role, or from the requester (unless the rule allows it) is refused with a reason.
 /// A decision repeated (same id, or the same person again) is a duplicate and changes nothing; the first one stands.
+/// A decision a delegate took for an owner (<see cref="ApprovalDecision.OnBehalfOf"/>) counts in the owner's delegated roles
+/// or the delegate's own, still for one role of one person: the delegate decides the stage once, whoever they decide for
+/// (<see cref="Delegations"/>).
 /// Once approved or rejected the stage is closed.
 /// </summary>
 public static class ApprovalQuorum
@@ -99,11 +102,25 @@ public static class ApprovalQuorum
                 continue;
             }
 
+            // Under a delegation the decision counts in the owner's roles (those delegated) as well as the approver's own; the
+            // owner's roles are the release's directory, never roles the owner received by delegation (no chain).
+            var owner = decision.OnBehalfOf?.Trim() is { Length: > 0 } o && !string.Equals(o, person, StringComparison.OrdinalIgnoreCase) ? o : null;
+            if (owner is not null && !rule.RequesterMayApprove && requester is not null && string.Equals(owner, requester.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                results.Add(new(decision, DecisionOutcome.Refused, $"{owner} requested this release: nobody decides on it in their name (four eyes)."));
+                continue;
+            }
+
             var roles = ApproverDirectory.RolesOf(approvers, eligible, person);
+            if (owner is not null)
+            {
+                roles = [.. roles.Union(Delegations.OwnerRoles(approvers, eligible, owner, decision.DelegatedRoles), StringComparer.Ordinal)];
+            }
+
             if (roles.Count == 0)
             {
                 results.Add(new(decision, DecisionOutcome.Refused,
-                    $"{(person.Length == 0 ? "(no approver)" : person)} is not an approver for stage '{stage}' (roles: {string.Join(", ", eligible)})."));
+                    $"{(person.Length == 0 ? "(no approver)" : decision.DecidedBy)} is not an approver for stage '{stage}' (roles: {string.Join(", ", eligible)})."));
                 continue;
             }
 

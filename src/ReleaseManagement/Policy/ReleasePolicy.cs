@@ -84,6 +84,9 @@ public sealed record ReleasePolicy
 
     /// <summary>Whether requests may name approvers outside the directory, and roles from sign-in claims. Optional (<see cref="AccessPolicy"/>'s defaults).</summary>
     public AccessPolicy Access { get; init; } = new();
+
+    /// <summary>Delegation while away: who may be a delegate and for how long at most. Optional (<see cref="DelegationPolicy"/>'s defaults).</summary>
+    public DelegationPolicy Delegation { get; init; } = new();
     /// <summary>The release planning checklist as a gate shown to plan approvers, and whether plan approval waits for it. Optional.</summary>
     public PlanningPolicy Planning { get; init; } = new();
 

@@ -5,6 +5,9 @@ public sealed record EmailMessage(IReadOnlyList<string> To, string Subject, stri
 {
     /// <summary>Files sent with the message (release notes, a calendar invite).</summary>
     public IReadOnlyList<EmailAttachment> Attachments { get; init; } = [];
+
+    /// <summary>Who receives a copy (the approver an ask goes to a delegate for).</summary>
+    public IReadOnlyList<string> Cc { get; init; } = [];
 }
 
 /// <summary>A file attached to an email.</summary>

@@ -26,6 +26,12 @@ public sealed record ApprovalEmailModel(
 
     /// <summary>The release's current warnings (<see cref="ReleaseRecord.Warnings"/>) when the email is composed.</summary>
     public IReadOnlyList<ReleaseWarning> Warnings { get; init; } = [];
+
+    /// <summary>
+    /// The approver asked, when the ask goes to their delegate (<see cref="Approver"/> is then the delegate) while a
+    /// delegation runs: they receive a copy, and the email says so.
+    /// </summary>
+    public string? OnBehalfOf { get; init; }
 }
 
 /// <summary>Renders approval emails (Liquid templates approval-email.*, see docs/approvals.md).</summary>

@@ -62,8 +62,14 @@ public static class DecisionRequestValidator
             errors.Add("comment", $"The comment must be at most {MaxCommentLength} characters.");
         }
 
+        var onBehalfOf = string.IsNullOrWhiteSpace(body.OnBehalfOf) ? null : body.OnBehalfOf.Trim();
+        if (onBehalfOf is not null && !EmailAddresses.IsValid(onBehalfOf))
+        {
+            errors.Add("onBehalfOf", "'onBehalfOf' must be the email address of the person decided for.");
+        }
+
         return errors.Any
             ? ValidationResult<DirectDecision>.Failure(errors.ToDictionary())
-            : ValidationResult<DirectDecision>.Success(new DirectDecision(stage!, approved!.Value, approver!, role, body.Comment));
+            : ValidationResult<DirectDecision>.Success(new DirectDecision(stage!, approved!.Value, approver!, role, body.Comment, onBehalfOf));
     }
 }
