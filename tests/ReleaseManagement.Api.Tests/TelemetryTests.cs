@@ -38,13 +38,24 @@ public sealed class TelemetryTests
         Eventually.UntilAsync(async () => (await h.Store.GetAsync(id, Ct))!, done, Patience, what, r => $"{r.Status} {r.Stage}: {r.StatusReason}");
 
     /// <summary>A CDEvents milestone as a pipeline sends it (README, "the pipeline"), a minute old.</summary>
-    private static byte[] MilestoneDelivery(string eventId, string releaseId, string system, string milestone, DateTimeOffset at) =>
-        Encoding.UTF8.GetBytes($$"""
-            {"specversion":"1.0","id":"{{eventId}}","source":"/ci/otel","type":"dev.cdeventsx.releasefunctions-milestone.reached.0.1.0","datacontenttype":"application/json",
-             "data":{"context":{"specversion":"0.4.1","id":"{{eventId}}","source":"/ci/otel","type":"dev.cdeventsx.releasefunctions-milestone.reached.0.1.0","timestamp":"{{at.AddMinutes(-1):yyyy-MM-ddTHH:mm:ssZ}}"},
-                     "subject":{"id":"{{releaseId}}","source":"/ci/otel","type":"releasefunctions-milestone","content":{"milestone":"{{milestone}}"}},
-                     "customData":{"releaseId":"{{releaseId}}","system":"{{system}}"}}}
-            """);
+    private static byte[] MilestoneDelivery(string eventId, string releaseId, string system, string milestone, DateTimeOffset at)
+    {
+        const string type = "dev.cdeventsx.releasefunctions-milestone.reached.0.1.0";
+        return System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            specversion = "1.0",
+            id = eventId,
+            source = "/ci/otel",
+            type,
+            datacontenttype = "application/json",
+            data = new
+            {
+                context = new { specversion = "0.4.1", id = eventId, source = "/ci/otel", type, timestamp = at.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) },
+                subject = new { id = releaseId, source = "/ci/otel", type = "releasefunctions-milestone", content = new { milestone } },
+                customData = new { releaseId, system },
+            },
+        });
+    }
 
     /// <summary>POSTs a signed CDEvents delivery to the webhook handler; its status and the event id it answered.</summary>
     private static async Task<(int Status, string? EventId)> PostCDEventAsync(ApiHarness h, byte[] body)
@@ -192,7 +203,9 @@ public sealed record Measured(string Instrument, double Value, IReadOnlyDictiona
 /// <summary>Collects the spans of the app's (and the Durable Task SDK's) sources and the measurements of the app's meter.</summary>
 public sealed class TelemetryRecorder : IDisposable
 {
-    private static readonly ActivitySource TestSource = new("ReleaseManagement.Api.Tests");
+    // Listened to by name: a listener asked about this source while its field is being initialized sees null.
+    private const string TestSourceName = "ReleaseManagement.Api.Tests";
+    private static readonly ActivitySource TestSource = new(TestSourceName);
     private readonly ActivityListener _spans;
     private readonly MeterListener _meters = new();
     private readonly ConcurrentQueue<Activity> _stopped = new();
@@ -202,7 +215,7 @@ public sealed class TelemetryRecorder : IDisposable
     {
         _spans = new ActivityListener
         {
-            ShouldListenTo = s => s.Name is ReleaseTelemetry.Name or ReleaseTelemetry.DurableTaskSource || s == TestSource,
+            ShouldListenTo = s => s.Name is ReleaseTelemetry.Name or ReleaseTelemetry.DurableTaskSource or TestSourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = a => _stopped.Enqueue(a),
         };
