@@ -65,15 +65,15 @@ public sealed class EffectFailureTelemetryTests : IAsyncLifetime
         };
         await _h.StartReleaseAsync(Request(id, ReleaseType.Minor), policy);
 
-        // Two tries fail (each after the activity's five attempts), the first replayed by the episodes after it.
-        await Eventually.UntilAsync(() => Task.FromResult(Attempts()), n => n >= 10, TimeSpan.FromSeconds(120), "two failed tries of the approval emails");
+        // A try fails (after the activity's five attempts), replayed by every episode after it (the warning, the timer, the next try).
+        await Eventually.UntilAsync(() => Task.FromResult(Attempts()), n => n >= 5, TimeSpan.FromSeconds(120), "a failed try of the approval emails");
         Volatile.Write(ref down, false);
         await _h.WaitForAsync(id, r => r.Warnings?.Any(w => w.Code == Dependencies.WarningCode) != true
             && _h.Timeline(id).Any(t => t.Message.StartsWith("The mail server answered again", StringComparison.Ordinal)), "the emails to go out and the warning to clear", 120);
 
         // A try counts when all five of its attempts failed; the try that succeeded does not.
         Assert.Equal(Attempts() / ActivityCallsAttempts, failures.Count);
-        Assert.True(failures.Count >= 2, $"{failures.Count} failed tries counted");
+        Assert.True(failures.Count >= 1, $"{failures.Count} failed tries counted");
         Assert.All(failures, d => Assert.Equal(Dependencies.Mail, d));
         await _h.Client.TerminateInstanceAsync(id, "test: done");
     }
