@@ -47,9 +47,10 @@ public static class LocalTelemetry
     public const string ServiceName = "ReleaseFunctions.LocalHost";
 
     /// <summary>
-    /// Registers tracing and metrics always (so a test can add an in-memory exporter), and the exporters the settings ask for:
-    /// the console exporter with <c>OpenTelemetry__Console=true</c>, the OTLP exporter when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
-    /// is set. An endpoint that is not an http(s) URL fails the start-up with a message naming the setting.
+    /// Registers tracing and metrics with the exporters the settings ask for: the console exporter with
+    /// <c>OpenTelemetry__Console=true</c>, the OTLP exporter when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Neither: no
+    /// OpenTelemetry at all, so nothing samples the host's (and its Durable sidecar's) requests and storage calls for no
+    /// reader. An endpoint that is not an http(s) URL fails the start-up with a message naming the setting.
     /// </summary>
     public static IServiceCollection AddLocalTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
@@ -62,6 +63,11 @@ public static class LocalTelemetry
             })
             .Validate(o => o.HasValidOtlpEndpoint(), $"{LocalTelemetryOptions.OtlpEndpointSetting} must be an absolute http or https URL (e.g. http://localhost:4317).")
             .ValidateOnStart();
+        var otlp = settings.OtlpEndpoint is not null && settings.HasValidOtlpEndpoint();
+        if (!settings.Console && !otlp)
+        {
+            return services;
+        }
 
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(ServiceName))
@@ -78,7 +84,7 @@ public static class LocalTelemetry
             telemetry.WithTracing(t => t.AddConsoleExporter()).WithMetrics(m => m.AddConsoleExporter());
         }
 
-        if (settings.OtlpEndpoint is not null && settings.HasValidOtlpEndpoint())
+        if (otlp)
         {
             // The exporter reads OTEL_EXPORTER_OTLP_ENDPOINT (and _PROTOCOL, _HEADERS) itself; logs go there too.
             telemetry.UseOtlpExporter();

@@ -23,7 +23,9 @@ public sealed class LocalTelemetryTests
     {
         var spans = new List<Activity>();
         var metrics = new List<Metric>();
-        await using var local = LocalHostComposition.Build(environment: Environments.Development, configureServices: s => s
+        // With the console exporter asked for (without an exporter the local host registers no OpenTelemetry at all).
+        await using var local = LocalHostComposition.Build(
+            new Dictionary<string, string?> { ["OpenTelemetry:Console"] = "true" }, Environments.Development, configureServices: s => s
             .ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans))
             .ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(metrics)));
         var tracer = local.App.Services.GetRequiredService<TracerProvider>();
@@ -42,6 +44,16 @@ public sealed class LocalTelemetryTests
         Assert.Equal(ReleaseTelemetry.Spans.WebhookReceive, exported.OperationName);
         Assert.Contains(LocalTelemetry.ServiceName, tracer.GetResource().Attributes.Select(a => a.Value?.ToString()));
         Assert.Equal(1, AcknowledgedWithSource(metrics, mark));
+    }
+
+    [Fact]
+    public async Task LocalHostComposition_NoExporterAsked_RegistersNoOpenTelemetry()
+    {
+        await using var local = LocalHostComposition.Build(environment: Environments.Development);
+
+        local.App.Services.GetRequiredService<IStartupValidator>().Validate();
+        Assert.Null(local.App.Services.GetService<TracerProvider>());
+        Assert.Null(local.App.Services.GetService<MeterProvider>());
     }
 
     [Fact]
