@@ -3,7 +3,11 @@
 //  - an orchestration failed;
 //  - a release is stranded (Active, its orchestration failed, terminated or missing: docs/operations.md);
 //  - a release waits on a dependency past resilience.maxOutage (docs/operations.md);
+//  - a release has waited on a dependency for longer than an hour (the OpenTelemetry gauge, docs/operations.md);
+//  - pipeline events are processed late (the processing-lag histogram, docs/operations.md);
 //  - the share of 5xx responses crossed a threshold.
+// The metrics are the app's OpenTelemetry instruments (ReleaseTelemetry, meter "ReleaseFunctions"), exported by the Azure
+// Monitor exporter to the AppMetrics table; the logs go to AppTraces.
 
 @description('Prefix of the alert and action group names.')
 param namePrefix string
@@ -31,6 +35,14 @@ param serverErrorRatePercent int
 @description('Fewest requests in the window before the 5xx rate is judged (avoids alerts on one failed request).')
 @minValue(1)
 param serverErrorMinimumRequests int
+
+@description('Processing lag (seconds from a webhook delivery\'s acknowledgement to the end of its processing) above which the processing-lag alert fires.')
+@minValue(1)
+param processingLagSeconds int = 300
+
+@description('How long (seconds) a release may wait out an outage of a dependency before the dependency-outage-hour alert fires.')
+@minValue(60)
+param dependencyOutageSeconds int = 3600
 
 @description('E-mail addresses that receive the alerts; empty for none (the rules still show in the portal).')
 param alertEmails array
@@ -65,14 +77,16 @@ var rules = [
     displayName: 'Release orchestration failed'
     description: 'An orchestration ended in the Failed state. Look up the instance id in the trace and the release record.'
     severity: 1
-    query: 'AppTraces | where AppRoleName == \'${roleName}\' | where tostring(Properties.Category) == \'Host.Triggers.DurableTask\' | where Message contains \'(Orchestrator)\' and Message contains \'failed with an error\''
+    // Category: the Functions host's logger; CategoryName: the same logs through OpenTelemetry (telemetryMode OpenTelemetry).
+    query: 'AppTraces | where AppRoleName == \'${roleName}\' | where tostring(coalesce(Properties.Category, Properties.CategoryName)) == \'Host.Triggers.DurableTask\' | where Message contains \'(Orchestrator)\' and Message contains \'failed with an error\''
   }
   {
     name: 'stranded-releases'
     displayName: 'Release stranded'
     description: 'A release is Active but its orchestration failed, was terminated or is missing (the stranded-release check, every 5 minutes): nothing moves it on. docs/operations.md, "Stranded release": a release manager resumes it (POST /api/releases/{id}/resume or the release page).'
     severity: 1
-    query: 'AppTraces | where AppRoleName == \'${roleName}\' | where Message startswith \'ALERT: release \' and Message contains \' is stranded\''
+    // The gauge (every check, while any release stays stranded) or the check's error log (once, when it flags one).
+    query: 'union (AppMetrics | where AppRoleName == \'${roleName}\' | where Name == \'releasefunctions.releases.stranded\' and Max > 0), (AppTraces | where AppRoleName == \'${roleName}\' | where Message startswith \'ALERT: release \' and Message contains \' is stranded\')'
   }
   {
     name: 'dependency-outage'
@@ -80,6 +94,20 @@ var rules = [
     description: 'An effect of a release (email, deployment request, health reading, event, storage write) has failed for longer than resilience.maxOutage; the release waits for a release manager to retry or skip it. docs/operations.md, "Dependency outage".'
     severity: 2
     query: 'AppTraces | where AppRoleName == \'${roleName}\' | where Message contains \' needs a release manager: The \' and Message contains \'resilience.maxOutage\''
+  }
+  {
+    name: 'dependency-outage-hour'
+    displayName: 'Release waits on a dependency for over ${dependencyOutageSeconds / 60} minutes'
+    description: 'A release has waited out an outage of a dependency (mail server, deployment pipeline, health source, event sink, storage) for longer than ${dependencyOutageSeconds / 60} minutes; the dependency tag says which. docs/operations.md, "Dependency outage longer than an hour".'
+    severity: 3
+    query: 'AppMetrics | where AppRoleName == \'${roleName}\' | where Name == \'releasefunctions.dependency.outage.longest\' and Max > ${dependencyOutageSeconds}'
+  }
+  {
+    name: 'processing-lag'
+    displayName: 'Pipeline events processed more than ${processingLagSeconds} s after acknowledgement'
+    description: 'A pipeline event was processed more than ${processingLagSeconds} s after its webhook delivery was acknowledged: the queue is backed up or the processor is failing and retrying. docs/operations.md, "Processing lag".'
+    severity: 2
+    query: 'AppMetrics | where AppRoleName == \'${roleName}\' | where Name == \'releasefunctions.pipeline_events.processing_lag\' and Max > ${processingLagSeconds}'
   }
   {
     name: 'server-errors'

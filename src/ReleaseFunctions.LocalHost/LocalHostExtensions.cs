@@ -33,6 +33,7 @@ public static class LocalHostExtensions
         services.AddHostedService<PipelineEventQueueListener>();
         services.AddHostedService<MetricsScheduler>();
         services.AddPipelineSimulator(); // the release page's pipeline simulator: local host only, Development mode only
+        services.AddLocalTelemetry(configuration); // traces and metrics: the console or OTLP when set, nothing otherwise
         return services;
     }
 

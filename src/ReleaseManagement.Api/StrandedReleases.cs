@@ -1,7 +1,9 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using ReleaseManagement.Orchestration;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
+using ReleaseManagement.Telemetry;
 
 namespace ReleaseManagement.Api;
 
@@ -14,6 +16,9 @@ public sealed record StrandedRun(int Active, IReadOnlyList<string> Stranded);
 /// grace after the release's last change, so a release being started is not flagged) gets a <c>stranded</c> warning on
 /// the release (API, board, release page) and an error log (the alert), once; the warning clears itself when the instance runs again.
 /// With the outages waited out in the orchestration (its EffectGuard) this should never fire.
+/// Each run also records the gauges of what it read (docs/operations.md, "Telemetry"): Active releases by phase, the
+/// stranded ones, and those waiting out an outage with the longest outage, by dependency; reading the Active releases is
+/// what the check does anyway, so the gauges cost no storage call.
 /// </summary>
 public sealed partial class StrandedReleases(IReleaseStore releases, TimeProvider time, ILogger<StrandedReleases> log)
 {
@@ -35,6 +40,7 @@ public sealed partial class StrandedReleases(IReleaseStore releases, TimeProvide
         var now = time.GetUtcNow();
         var active = (await releases.ListAsync(query with { Status = ReleaseStatus.Active }, cancellationToken)).ToList();
         var stranded = new List<string>();
+        var strandedNow = 0;
         foreach (var release in active)
         {
             var id = release.Request.Id;
@@ -46,14 +52,21 @@ public sealed partial class StrandedReleases(IReleaseStore releases, TimeProvide
                 {
                     await releases.ApplyAsync(WarningChange.Clear(id, now, WarningCode), cancellationToken);
                 }
+                else if (flagged)
+                {
+                    strandedNow++;
+                }
 
                 continue;
             }
 
             if (flagged || now - release.UpdatedAt < Grace)
             {
+                strandedNow += flagged ? 1 : 0;
                 continue;
             }
+
+            strandedNow++;
 
             var message = $"Stranded: the release is Active but its orchestration {why}; nothing moves it on. A release manager can resume it " +
                 $"(POST /api/releases/{Uri.EscapeDataString(id)}/resume).";
@@ -62,8 +75,32 @@ public sealed partial class StrandedReleases(IReleaseStore releases, TimeProvide
             stranded.Add(id);
         }
 
+        RecordGauges(active, strandedNow, now);
         return new StrandedRun(active.Count, stranded);
     }
+
+    /// <summary>The gauges of one run: every phase and dependency is recorded, at 0 when none, so a gauge falls back.</summary>
+    private static void RecordGauges(IReadOnlyList<ReleaseRecord> active, int stranded, DateTimeOffset now)
+    {
+        foreach (var phase in Enum.GetValues<ReleasePhase>())
+        {
+            ReleaseTelemetry.ReleasesActive.Record(active.Count(r => r.Phase == phase), Tag(ReleaseTelemetry.Tags.Phase, phase.ToString()));
+        }
+
+        ReleaseTelemetry.ReleasesStranded.Record(stranded);
+        var outages = active
+            .SelectMany(r => (r.Warnings ?? []).Select(w => (Dependency: Dependencies.Of(w), w.At)).Where(o => o.Dependency is not null).Take(1))
+            .ToList();
+        foreach (var dependency in Dependencies.All.Concat(outages.Select(o => o.Dependency!)).Distinct(StringComparer.Ordinal))
+        {
+            var waiting = outages.Where(o => o.Dependency == dependency).ToList();
+            var tag = Tag(ReleaseTelemetry.Tags.Dependency, dependency);
+            ReleaseTelemetry.ReleasesWaitingOnDependency.Record(waiting.Count, tag);
+            ReleaseTelemetry.DependencyOutageLongest.Record(waiting.Count == 0 ? 0 : Math.Max(0, (now - waiting.Min(o => o.At)).TotalSeconds), tag);
+        }
+    }
+
+    private static KeyValuePair<string, object?> Tag(string name, string value) => new(name, value);
 
     /// <summary>Why <paramref name="instance"/> leaves its release stranded, or null when it does not.</summary>
     public static string? Why(OrchestrationMetadata? instance) => instance?.RuntimeStatus switch

@@ -200,4 +200,48 @@ public sealed class SecurityTests
         Assert.Contains(">= 500", variables, StringComparison.Ordinal);
         Assert.NotNull(rules.Resource["copy"]);
     }
+
+    [Fact]
+    public void Alerts_TelemetryRules_QueryProcessingLagStrandedReleasesAndHourLongOutagesOfTheAppsMetrics()
+    {
+        var alerts = Arm.Module(Main, "alerts")["properties"]!["template"]!.AsObject();
+        var rules = alerts["variables"]!["rules"]!.AsArray().Select(r => r!.AsObject()).ToDictionary(r => (string)r["name"]!);
+        string Query(string name) => Arm.Text(rules[name]["query"]);
+        int Default(string parameter) => (int)alerts["parameters"]![parameter]!["defaultValue"]!;
+
+        // Each rule queries the app's OpenTelemetry metric in AppMetrics with its threshold parameter, for this app only.
+        Assert.Contains("AppMetrics", Query("processing-lag"), StringComparison.Ordinal);
+        Assert.Contains("''releasefunctions.pipeline_events.processing_lag'' and Max > {1}", Query("processing-lag"), StringComparison.Ordinal);
+        Assert.Contains("parameters('processingLagSeconds')", Query("processing-lag"), StringComparison.Ordinal);
+        Assert.Contains("''releasefunctions.dependency.outage.longest'' and Max > {1}", Query("dependency-outage-hour"), StringComparison.Ordinal);
+        Assert.Contains("parameters('dependencyOutageSeconds')", Query("dependency-outage-hour"), StringComparison.Ordinal);
+        Assert.Contains("''releasefunctions.releases.stranded'' and Max > 0", Query("stranded-releases"), StringComparison.Ordinal);
+        Assert.Contains("ALERT: release", Query("stranded-releases"), StringComparison.Ordinal);
+        Assert.All(new[] { "processing-lag", "dependency-outage-hour", "stranded-releases" },
+            name => Assert.Contains("AppRoleName == ''{0}''", Query(name), StringComparison.Ordinal));
+        Assert.Equal((300, 3600), (Default("processingLagSeconds"), Default("dependencyOutageSeconds")));
+        Assert.Null(Arm.Module(Main, "alerts")["properties"]!["parameters"]!["dependencyOutageSeconds"]);
+
+        // The names are the app's own instruments (src/ReleaseManagement/Telemetry/ReleaseTelemetry.cs).
+        var telemetry = File.ReadAllText(Path.Combine(Repo.Root, "src", "ReleaseManagement", "Telemetry", "ReleaseTelemetry.cs"));
+        Assert.All(
+            new[] { "releasefunctions.pipeline_events.processing_lag", "releasefunctions.dependency.outage.longest", "releasefunctions.releases.stranded" },
+            metric => Assert.Contains($"= \"{metric}\";", telemetry, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FunctionApp_Telemetry_GoesToTheApplicationInsightsOfTheWorkspaceWithEntraIdIngestion()
+    {
+        var appSettings = Arm.ModuleParameter(Main, "functionApp", "appSettings")!.AsObject();
+        var component = Single("Microsoft.Insights/components");
+
+        Assert.Contains("appInsightsConnectionString", Arm.Text(appSettings["APPLICATIONINSIGHTS_CONNECTION_STRING"]), StringComparison.Ordinal);
+        Assert.Contains("Authorization=AAD", Arm.Text(appSettings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]), StringComparison.Ordinal);
+        Assert.True((bool)component.Property("DisableLocalAuth")!);
+        Assert.Equal("LogAnalytics", (string?)component.Property("IngestionMode"));
+
+        // host.json: the Functions host hands telemetry to the worker's OpenTelemetry (Program.cs exports it).
+        var host = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, "host.json")))!;
+        Assert.Equal("OpenTelemetry", (string?)host["telemetryMode"]);
+    }
 }

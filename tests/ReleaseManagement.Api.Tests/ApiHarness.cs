@@ -60,6 +60,9 @@ public sealed class ApiHarness : IAsyncDisposable
     public const string ShowOutageEvent = "test-show-outage";
     public static readonly string ApproversJson = JsonSerializer.Serialize(ValidRelease.Approvers);
 
+    /// <summary>The CDEvents webhook secret of the harness's composition (TelemetryTests sign deliveries with it).</summary>
+    public const string CDEventsSecret = "api-cdevents-secret-0123456789";
+
     private ApiHarness(DurableTaskTestHost durable, ServiceProvider services, FakeTimeProvider time, EventStorageNames names, string system)
     {
         System = system;
@@ -156,6 +159,7 @@ public sealed class ApiHarness : IAsyncDisposable
             ["Email:Transport"] = "File",
             ["Email:From"] = "releases@example.com",
             ["Email:FileDirectory"] = Path.Combine(Path.GetTempPath(), "api-tests-mail-" + Guid.NewGuid().ToString("N")),
+            ["Webhooks:CDEvents:Secrets:0"] = CDEventsSecret,
         }).AddInMemoryCollection(ReleaseFunctions.TestSupport.AuditTestKeys.Settings).Build();
 
         // The clock starts at the real time (requests are checked against the policy relative to today), to the second.

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using ReleaseManagement.Audit;
 using ReleaseManagement.Events;
 using ReleaseManagement.Metrics;
 using ReleaseManagement.Ports;
+using ReleaseManagement.Telemetry;
 
 namespace ReleaseManagement.Api.Webhooks;
 
@@ -26,7 +28,11 @@ public enum ProcessOutcome
 /// conditionally on its id, and a message whose event was fully processed before does nothing. Any failure throws, so the
 /// transport retries it and, after its dequeue limit, moves it to the poison queue: a message is never lost. A late event
 /// (of a day before today) marks the rolled-up days it changes stale once it is fully stored, and again when it comes back
-/// as a duplicate, so a crash in between loses no mark.
+/// as a duplicate, so a crash in between loses no mark. Each message is a span
+/// (<see cref="ReleaseTelemetry.Spans.PipelineEventProcess"/>) whose parent is the webhook delivery's span named in the
+/// message; the event raised to its release carries this span's context on to the lifecycle's effect
+/// (<see cref="CanonicalEvent.TraceParent"/>). Each message processed counts in <see cref="ReleaseTelemetry.EventsProcessed"/>
+/// and its lag from the acknowledgement in <see cref="ReleaseTelemetry.ProcessingLag"/>.
 /// </summary>
 public sealed partial class PipelineEventProcessor(
     IRawDeliveryStore deliveries,
@@ -40,6 +46,9 @@ public sealed partial class PipelineEventProcessor(
     public async Task<ProcessOutcome> ProcessAsync(string messageText, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var message = PipelineEventMessage.Parse(messageText);
+        using var span = ReleaseTelemetry.Source.StartActivity(
+            ReleaseTelemetry.Spans.PipelineEventProcess, ActivityKind.Consumer, ReleaseTelemetry.ParentOf(message.TraceParent, message.TraceState));
+        span?.SetTag(ReleaseTelemetry.Tags.Source, message.Source);
         var delivery = message.IsInline
             ? message.ToDelivery()
             : await deliveries.GetAsync(message.Source, message.DeliveryId, cancellationToken)
@@ -56,14 +65,29 @@ public sealed partial class PipelineEventProcessor(
             }
 
             LogDropped(log, message.Source, message.DeliveryId, result.Status, result.Detail);
-            return ProcessOutcome.Dropped;
+            return Processed(message.Source, delivery.ReceivedAt, ProcessOutcome.Dropped);
         }
 
         // The named pipeline that sent it (verified at the webhook) is recorded with the event: the audit's "by".
         var evt = WithReporter(result.Event!, message.Pipeline ?? delivery.Pipeline);
+        span?.SetTag(ReleaseTelemetry.Tags.EventId, evt.EventId);
+        span?.SetTag(ReleaseTelemetry.Tags.EventType, evt.Type.ToString());
+        span?.SetTag(ReleaseTelemetry.Tags.ReleaseId, evt.ReleaseId);
 
         // An inline delivery is kept nowhere else: its event row keeps it raw.
-        return await ProcessEventAsync(evt, durable, markLate: true, message.IsInline ? delivery : null, cancellationToken);
+        var outcome = await ProcessEventAsync(evt, durable, markLate: true, message.IsInline ? delivery : null, cancellationToken);
+        return Processed(message.Source, delivery.ReceivedAt, outcome);
+    }
+
+    /// <summary>Counts a processed message and its lag from the delivery's acknowledgement.</summary>
+    private ProcessOutcome Processed(string source, DateTimeOffset acknowledgedAt, ProcessOutcome outcome)
+    {
+        var sourceTag = new KeyValuePair<string, object?>(ReleaseTelemetry.Tags.Source, source);
+        var outcomeTag = new KeyValuePair<string, object?>(ReleaseTelemetry.Tags.Outcome, outcome.ToString());
+        ReleaseTelemetry.EventsProcessed.Add(1, sourceTag, outcomeTag);
+        ReleaseTelemetry.ProcessingLag.Record(Math.Max(0, (time.GetUtcNow() - acknowledgedAt).TotalSeconds), sourceTag, outcomeTag);
+        Activity.Current?.SetTag(ReleaseTelemetry.Tags.Outcome, outcome.ToString());
+        return outcome;
     }
 
     /// <summary>
@@ -131,7 +155,9 @@ public sealed partial class PipelineEventProcessor(
                     await audit.AppendAsync(entry, cancellationToken);
                 }
 
-                await durable!.RaiseEventAsync(evt.ReleaseId, ReleaseEventNames.Pipeline, evt, cancellationToken);
+                // The current span's context goes with it: the lifecycle's effect of this event is its child.
+                var raised = evt with { TraceParent = ReleaseTelemetry.TraceParent(Activity.Current) };
+                await durable!.RaiseEventAsync(evt.ReleaseId, ReleaseEventNames.Pipeline, raised, cancellationToken);
                 LogRaised(log, evt.EventId, evt.Type, evt.ReleaseId);
             }
 

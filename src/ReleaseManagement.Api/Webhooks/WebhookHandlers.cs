@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReleaseManagement.Events;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
+using ReleaseManagement.Telemetry;
 
 namespace ReleaseManagement.Api.Webhooks;
 
@@ -15,6 +17,8 @@ namespace ReleaseManagement.Api.Webhooks;
 /// <see cref="GateEntitlement.PipelineRefusal"/>: nothing written), 2xx for duplicates and for event types we don't use, 503 when storage is unavailable or does not answer
 /// within <see cref="WebhookOptions.StorageTimeout"/> (never 500, and never after the sender gave up, so it retries instead
 /// of counting a failure). A delivery stored but not yet enqueued when the deadline passed is enqueued by the retry.
+/// Each delivery is a span (<see cref="ReleaseTelemetry.Spans.WebhookReceive"/>) whose W3C context travels in the queue
+/// message, and each 2xx answer counts in <see cref="ReleaseTelemetry.DeliveriesAcknowledged"/>.
 /// </summary>
 public sealed partial class WebhookHandlers(
     PipelineEventNormalizer normalizer,
@@ -36,6 +40,8 @@ public sealed partial class WebhookHandlers(
 
     private async Task<IResult> ReceiveAsync(string source, HttpRequest request, CancellationToken cancellationToken)
     {
+        using var span = ReleaseTelemetry.Source.StartActivity(ReleaseTelemetry.Spans.WebhookReceive, ActivityKind.Internal);
+        span?.SetTag(ReleaseTelemetry.Tags.Source, source);
         var settings = options.CurrentValue;
         if (request.ContentLength > settings.MaxBodyBytes)
         {
@@ -65,6 +71,7 @@ public sealed partial class WebhookHandlers(
                 return Problems.BadRequest("The delivery is malformed.", result.Detail ?? "The body is not what this source sends.");
             case NormalizationStatus.Ignored:
                 LogIgnored(log, source, result.EventType, result.DeliveryId, result.Detail);
+                Acknowledged(source, "ignored");
                 return ApiJson.Json(new { status = "ignored", source, eventType = result.EventType, reason = result.Detail });
         }
 
@@ -90,6 +97,7 @@ public sealed partial class WebhookHandlers(
             if (!await AcceptAsync(delivery, inlineable: result.Event.OccurredAt != now, storage))
             {
                 LogDuplicate(log, source, deliveryId);
+                Acknowledged(source, "duplicate");
                 return ApiJson.Json(new { status = "duplicate", eventId });
             }
         }
@@ -106,6 +114,9 @@ public sealed partial class WebhookHandlers(
         }
 
         LogAccepted(log, source, result.EventType!, deliveryId, result.Event.Type, result.Event.ReleaseId);
+        span?.SetTag(ReleaseTelemetry.Tags.EventId, eventId);
+        span?.SetTag(ReleaseTelemetry.Tags.ReleaseId, result.Event.ReleaseId);
+        Acknowledged(source, "accepted");
         return ApiJson.Json(
             new { status = "accepted", eventId, type = result.Event.Type, releaseId = result.Event.ReleaseId },
             StatusCodes.Status202Accepted);
@@ -122,7 +133,11 @@ public sealed partial class WebhookHandlers(
     private async Task<bool> AcceptAsync(RawDelivery delivery, bool inlineable, CancellationToken storage)
     {
         var (source, deliveryId) = (delivery.Source, delivery.DeliveryId);
-        if (inlineable && PipelineEventMessage.Inline(delivery) is { } inline)
+
+        // The current span's context (this delivery's, or the host's request span when nothing listens to ours).
+        var traceParent = ReleaseTelemetry.TraceParent(Activity.Current);
+        var traceState = traceParent is null || Activity.Current!.TraceStateString is not { Length: <= 256 } state ? null : state;
+        if (inlineable && PipelineEventMessage.Inline(delivery, traceParent, traceState) is { } inline)
         {
             await queue.EnqueueAsync(inline, storage);
             return true;
@@ -134,10 +149,14 @@ public sealed partial class WebhookHandlers(
             return false;
         }
 
-        await queue.EnqueueAsync(new PipelineEventMessage(source, deliveryId, delivery.EventType) { Pipeline = delivery.Pipeline }, storage);
+        await queue.EnqueueAsync(new PipelineEventMessage(source, deliveryId, delivery.EventType) { Pipeline = delivery.Pipeline, TraceParent = traceParent, TraceState = traceState }, storage);
         await deliveries.MarkEnqueuedAsync(source, deliveryId, fresh ? delivery : null, storage);
         return true;
     }
+
+    private static void Acknowledged(string source, string result) =>
+        ReleaseTelemetry.DeliveriesAcknowledged.Add(
+            1, new KeyValuePair<string, object?>(ReleaseTelemetry.Tags.Source, source), new KeyValuePair<string, object?>(ReleaseTelemetry.Tags.Result, result));
 
     /// <summary>Verifies the delivery; <paramref name="secretName"/> is the name of the secret it verified with.</summary>
     private static SignatureCheck Verify(string source, HttpRequest request, byte[] body, WebhookOptions settings, DateTimeOffset now, out string? secretName)

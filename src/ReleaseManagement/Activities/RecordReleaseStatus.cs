@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using ReleaseManagement.Audit;
 using ReleaseManagement.Orchestration;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
+using ReleaseManagement.Telemetry;
 
 namespace ReleaseManagement.Activities;
 
@@ -12,13 +14,19 @@ namespace ReleaseManagement.Activities;
 /// applied again leave the same rows, and an audit row is keyed by its timeline line's sequence, so a retry adds none.
 /// When a status change ends the release (any status but <see cref="ReleaseStatus.Active"/>), the <c>window-conflict</c>
 /// warnings it caused on other releases are lifted (<see cref="AdmissionWriter.LiftEndedAsync"/>, the cancel's path;
-/// idempotent too).
+/// idempotent too). Traced as <see cref="ReleaseTelemetry.Spans.ReleaseStatusWrite"/>: a child of the pipeline event's span
+/// when a write carries one (<see cref="ReleaseWrite.TraceParent"/>), linked to the Durable Task activity's span.
 /// </summary>
 public sealed class RecordReleaseStatus(IReleaseStore store, IAuditTrail audit, AdmissionWriter admission)
 {
     public async Task RunAsync(IReadOnlyList<ReleaseWrite> writes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writes);
+        var cause = writes.Select(w => w.TraceParent).FirstOrDefault(t => t is not null);
+        var links = cause is not null && Activity.Current is { } durable ? new[] { new ActivityLink(durable.Context) } : null;
+        using var span = ReleaseTelemetry.Source.StartActivity(
+            ReleaseTelemetry.Spans.ReleaseStatusWrite, ActivityKind.Internal, ReleaseTelemetry.ParentOf(cause), links: links);
+        span?.SetTag(ReleaseTelemetry.Tags.ReleaseId, writes.Count > 0 ? writes[0].ReleaseId : null);
         await store.ApplyAllAsync(writes, cancellationToken);
         foreach (var entry in writes.Select(AuditEntryOf).OfType<AuditEntry>())
         {

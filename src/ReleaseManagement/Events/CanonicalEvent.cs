@@ -116,6 +116,13 @@ public sealed record CanonicalEvent(
     IReadOnlyDictionary<string, string> Attributes)
 {
     public string? Attribute(string name) => Attributes.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the span that raised the event to its release (the processor's), so the lifecycle's
+    /// effect of it joins the webhook's trace; set only on the copy raised to the orchestration, never stored.
+    /// </summary>
+    [global::System.Text.Json.Serialization.JsonIgnore(Condition = global::System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>

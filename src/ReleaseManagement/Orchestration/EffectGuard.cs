@@ -4,6 +4,7 @@ using ReleaseManagement.Activities;
 using ReleaseManagement.Events;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Releases;
+using ReleaseManagement.Telemetry;
 
 namespace ReleaseManagement.Orchestration;
 
@@ -40,6 +41,21 @@ public static class Dependencies
 
     /// <summary>The warning an effect waiting out an outage puts on the release; it clears itself when the effect succeeds.</summary>
     public const string WarningCode = "dependency-unavailable";
+
+    /// <summary>Every dependency an effect can wait on.</summary>
+    public static readonly IReadOnlyList<string> All = [Mail, Pipeline, Health, Events, Storage];
+
+    /// <summary>
+    /// The dependency a <see cref="WarningCode"/> warning names (its message begins "The {dependency} is unavailable", as
+    /// <see cref="EffectGuard"/> writes it); null for another warning.
+    /// </summary>
+    public static string? Of(ReleaseWarning warning)
+    {
+        ArgumentNullException.ThrowIfNull(warning);
+        return warning.Code == WarningCode
+            ? All.FirstOrDefault(d => warning.Message.StartsWith($"The {d} is unavailable", StringComparison.Ordinal)) ?? "unknown"
+            : null;
+    }
 }
 
 /// <summary>
@@ -85,6 +101,12 @@ internal sealed class EffectGuard(LifecycleState state, StatusRecorder status)
             }
 
             tries++;
+            if (!state.Context.IsReplaying)
+            {
+                // Once per failed try: a replay goes through this try again and does not count it twice.
+                ReleaseTelemetry.ActivityFailures.Add(1, new KeyValuePair<string, object?>(ReleaseTelemetry.Tags.Dependency, effect.Dependency));
+            }
+
             var now = state.Now;
             var reason = Reason(failure);
             if (since is null)

@@ -27,6 +27,12 @@ public sealed class ReleaseInbox
     private Task<RollbackRequest> _rollback;
     private Task<OutageDecision> _outage;
 
+    /// <summary>
+    /// The <c>traceparent</c> the last new pipeline event carried (its processing span), until the writes it led to are
+    /// flushed (<see cref="StatusRecorder"/> stamps them with it): from the history, so a replay sets the same.
+    /// </summary>
+    public string? Cause { get; set; }
+
     /// <param name="testSuites">Which gate items a finished test-suite run counts for (the captured policy's).</param>
     public ReleaseInbox(TaskOrchestrationContext context, ILogger log, TestSuiteEvidence testSuites)
     {
@@ -281,6 +287,7 @@ public sealed class ReleaseInbox
             }
 
             Events.Add(e);
+            Cause = e.TraceParent;
             if (e.Type == CanonicalEventType.MilestoneReached && e.Attribute(EventAttributes.Milestone) is { } milestone)
             {
                 Milestones.Add(milestone);

@@ -51,22 +51,23 @@ internal sealed class StatusRecorder(LifecycleState state)
             || record.PendingApprovals is not null || record.TargetDate is not null || record.Risk is not null;
         var line = new TimelineEntry(++_sequence, now, state.Phase, record.Kind, record.Message ?? record.Reason ?? string.Empty);
         var writes = new List<ReleaseWrite>(2);
+        var cause = state.Inbox.Cause;
         if (moves)
         {
             state.Stage = record.Stage ?? state.Stage;
             _lastReason = record.Reason ?? _lastReason;
             writes.Add(new ReleaseStatusChange(
                 state.ReleaseId, now, state.Phase, record.Status, _lastReason, line, state.Stage, record.Gates, record.PendingApprovals,
-                record.TargetDate, record.Risk));
+                record.TargetDate, record.Risk) { TraceParent = cause });
         }
         else
         {
-            writes.Add(new TimelineNote(state.ReleaseId, line));
+            writes.Add(new TimelineNote(state.ReleaseId, line) { TraceParent = cause });
         }
 
         if (record.Warnings is not null || record.ClearedWarnings is not null)
         {
-            writes.Add(new WarningChange(state.ReleaseId, now, record.Warnings ?? [], record.ClearedWarnings ?? []));
+            writes.Add(new WarningChange(state.ReleaseId, now, record.Warnings ?? [], record.ClearedWarnings ?? []) { TraceParent = cause });
         }
 
         return writes.ToArray();
@@ -87,6 +88,9 @@ internal sealed class StatusRecorder(LifecycleState state)
         var writes = _pending.ToArray();
         await Effects.RunAsync(Effect.Status, () => state.Context.RecordReleaseStatusAsync(writes));
         _pending.RemoveRange(0, writes.Length);
+
+        // The event's effects are written: later writes are not its (their span is the activity's own).
+        state.Inbox.Cause = null;
     }
 
     /// <summary>Raises a warning on the release (and a timeline line saying it), leaving the standing as it is.</summary>

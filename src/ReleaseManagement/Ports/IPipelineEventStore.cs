@@ -110,7 +110,8 @@ public interface IPipelineEventStore
 /// The message that tells the processor a delivery waits (queue <c>pipeline-events</c>), as JSON. A small delivery travels
 /// inside it (<c>{"source","deliveryId","eventType","receivedAt","body"}</c>, the body Base64), so the processor reads no
 /// blob; a large one is a reference to its stored blob (<c>{"source","deliveryId","eventType"}</c>, the only format before
-/// version 2 and still read). The same text works over any transport.
+/// version 2 and still read). The same text works over any transport. Either may carry the W3C trace context of the webhook
+/// delivery that sent it (<c>"traceParent"</c>, <c>"traceState"</c>), which the processor's span takes as its parent.
 /// </summary>
 public sealed record PipelineEventMessage(string Source, string DeliveryId, string EventType)
 {
@@ -134,15 +135,23 @@ public sealed record PipelineEventMessage(string Source, string DeliveryId, stri
     /// <summary>The named pipeline that sent the delivery (<see cref="RawDelivery.Pipeline"/>); absent for an unnamed secret.</summary>
     public string? Pipeline { get; init; }
 
+    /// <summary>The W3C <c>traceparent</c> of the webhook delivery's span, when it was traced.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>The W3C <c>tracestate</c> that goes with <see cref="TraceParent"/> (dropped when longer than 256 characters).</summary>
+    public string? TraceState { get; init; }
+
     /// <summary>Whether the delivery travels inside the message.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsInline => Body is not null && ReceivedAt is not null;
 
     /// <summary>The message carrying <paramref name="delivery"/> inline, or null when its text would exceed <see cref="MaxInlineChars"/>.</summary>
-    public static PipelineEventMessage? Inline(RawDelivery delivery)
+    public static PipelineEventMessage? Inline(RawDelivery delivery, string? traceParent = null, string? traceState = null)
     {
         // Base64 of the body plus the other fields (ids and types are short; 512 covers them with their escaping).
-        if ((long)(delivery.Body.Length + 2) / 3 * 4 + delivery.DeliveryId.Length + delivery.EventType.Length + (delivery.Pipeline?.Length ?? 0) + 512 > MaxInlineChars)
+        traceState = traceState?.Length > 256 ? null : traceState;
+        if ((long)(delivery.Body.Length + 2) / 3 * 4 + delivery.DeliveryId.Length + delivery.EventType.Length + (delivery.Pipeline?.Length ?? 0) + 512
+            + (traceParent?.Length ?? 0) + (traceState?.Length ?? 0) > MaxInlineChars)
         {
             return null;
         }
@@ -152,6 +161,8 @@ public sealed record PipelineEventMessage(string Source, string DeliveryId, stri
             ReceivedAt = delivery.ReceivedAt,
             Body = Convert.ToBase64String(delivery.Body.Span),
             Pipeline = delivery.Pipeline,
+            TraceParent = traceParent,
+            TraceState = traceState,
         };
     }
 

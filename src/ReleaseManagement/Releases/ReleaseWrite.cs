@@ -23,6 +23,13 @@ public abstract record ReleaseWrite
     public string ReleaseId { get; init; }
 
     public DateTimeOffset At { get; init; }
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the pipeline event that led to this write (<see cref="Events.CanonicalEvent.TraceParent"/>),
+    /// so the write's span joins the webhook's trace; null otherwise. Telemetry only: never stored.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TraceParent { get; init; }
 }
 
 /// <summary>

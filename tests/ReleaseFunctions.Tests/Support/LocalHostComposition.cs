@@ -33,7 +33,9 @@ public sealed class LocalHostComposition : IAsyncDisposable
 
     /// <param name="settings">Settings over the local host's own defaults (e.g. a storage connection string, <c>urls</c>).</param>
     /// <param name="environment">The host environment (the local host runs as Development on a developer's machine).</param>
-    public static LocalHostComposition Build(IReadOnlyDictionary<string, string?>? settings = null, string? environment = null)
+    /// <param name="configureServices">Registrations a test adds before the composition (e.g. an in-memory telemetry exporter).</param>
+    public static LocalHostComposition Build(
+        IReadOnlyDictionary<string, string?>? settings = null, string? environment = null, Action<IServiceCollection>? configureServices = null)
     {
         // The entry point's own builder and defaults (LocalHostApplication.CreateBuilder), as Program.cs makes them.
         var builder = LocalHostApplication.CreateBuilder(environment is null ? [] : ["--environment", environment]);
@@ -45,6 +47,7 @@ public sealed class LocalHostComposition : IAsyncDisposable
 
         // A channel to nowhere: gRPC connects on first call, and nothing here calls.
         var services = builder.Services;
+        configureServices?.Invoke(services);
         var app = LocalHostApplication.Build(builder, GrpcChannel.ForAddress("http://127.0.0.1:9"));
         return new LocalHostComposition(app, services);
     }
