@@ -13,7 +13,8 @@ namespace ReleaseFunctions.Tests;
 /// step while a dependency it needs is down, checking that it reaches its normal end with every effect exactly once: the
 /// emails as smtp4dev received them, the deployment requests as a local receiver accepted them, the audit rows and the
 /// timeline lines. Each test owns its system, its dates, its task hub and the fault it injects (a TCP proxy in front of
-/// smtp4dev, a deployment receiver, the host process itself), so nothing else in the run is disturbed.
+/// smtp4dev, a deployment receiver, a Log Analytics fake, an Azurite of its own, the host process itself), so nothing else
+/// in the run is disturbed.
 /// <para>
 /// <b>Outages are longer than the retry budget, not three wall-clock minutes.</b> The issue speaks of outages of three
 /// minutes; the suite must stay fast, so each outage instead lasts until the product has given up on its own retries and
