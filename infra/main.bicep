@@ -236,6 +236,7 @@ var appSettings = {
   Releases__DeploymentTimeout: deploymentTimeout
   Releases__RollbackTimeout: rollbackTimeout
   Deployments__WebhookUrl: deploymentWebhookUrl
+  Deployments__Timeout: '00:00:30'
   // Pipeline events (docs/pipeline-events.md)
   PipelineEvents__Table: 'PipelineEvents'
   PipelineEvents__Queue: 'pipeline-events'

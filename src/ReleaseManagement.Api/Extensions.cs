@@ -5,6 +5,7 @@ using ReleaseManagement.Api.Webhooks;
 using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Api.Dashboard;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using ReleaseManagement.Azure.Deployments;
 using ReleaseManagement.Api.Metrics;
 using ReleaseManagement.Azure.Storage;
@@ -61,8 +62,8 @@ public static class Extensions
         services.AddTransient<RequestDeployment>();
         services.AddTransient<CheckReleaseHealth>();
         services.AddTransient<SendReleaseNotice>();
-        services.AddOptions<DeploymentOptions>().Bind(configuration.GetSection(DeploymentOptions.Section));
-        services.AddHttpClient<IDeploymentPipeline, WebhookDeploymentPipeline>(c => c.Timeout = TimeSpan.FromSeconds(30));
+        services.AddOptions<DeploymentOptions>().Bind(configuration.GetSection(DeploymentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient<IDeploymentPipeline, WebhookDeploymentPipeline>((sp, c) => c.Timeout = sp.GetRequiredService<IOptions<DeploymentOptions>>().Value.Timeout);
 
         services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
         services.AddProblemDetails();

@@ -251,6 +251,27 @@ public sealed class LogAnalyticsClientTests : IAsyncLifetime
         Assert.Null(reading.Systems[0].ErrorRatePercent);
     }
 
+    [Theory]
+    [InlineData(503, "ServiceUnavailable")]
+    [InlineData(429, "ThrottledError")]
+    public async Task HealthMonitor_ServiceUnavailable_OneReadingThrowsSoTheValidationWaitsButTheMonitorsBatchCarriesTheError(int status, string code)
+    {
+        // A reading emptied by an outage is not missing data to judge: the validation's single reading throws (its
+        // activity fails and the lifecycle waits the outage out); the post-release monitor's batch stores it as missing.
+        _server.Fallback = (c, _) => FakeLogAnalytics.Json(c, status, new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = "try later" } });
+        var query = new HealthQuery("r1", ["Billing"], T(11, 3, 10), T(11, 3, 12), T(11, 3, 8), T(11, 3, 10));
+        var monitor = new LogAnalyticsHealthMonitor(
+            _server.Client(maxRetries: 1), Options.Create(new MonitoringOptions { WorkspaceId = FakeLogAnalytics.Workspace }),
+            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(T(11, 3, 12)), NullLogger<LogAnalyticsHealthMonitor>.Instance);
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => monitor.QueryAsync(query, TestContext.Current.CancellationToken));
+        var batch = await monitor.QueryManyAsync([query], TestContext.Current.CancellationToken);
+
+        Assert.StartsWith($"The health source is unavailable ({status} {code})", e.Message, StringComparison.Ordinal);
+        Assert.Contains(code, Assert.Single(batch).Error);
+        Assert.True(batch[0].Partial);
+    }
+
     [Fact]
     public async Task HealthMonitor_NotConfigured_SaysSoWithoutQuerying()
     {

@@ -7,7 +7,8 @@ namespace ReleaseFunctions.TestSupport;
 
 /// <summary>
 /// The local host run as its own process, as <c>scripts/run-local.sh</c> runs it: the built dll, configured by environment
-/// variables. Stop() ends it as a service manager does (SIGTERM; SIGINT may be ignored in a background job), so a restart test exercises a real shutdown and start.
+/// variables. Stop() ends it as a service manager does (SIGTERM; SIGINT may be ignored in a background job), so a restart test exercises a real shutdown and start;
+/// KillAsync() ends it as a crash does (SIGKILL).
 /// </summary>
 public sealed class LocalHostProcess : IAsyncDisposable
 {
@@ -152,6 +153,19 @@ public sealed class LocalHostProcess : IAsyncDisposable
                 _process.Kill(entireProcessTree: true);
                 await _process.WaitForExitAsync();
             }
+        }
+    }
+
+    /// <summary>
+    /// Ends the host at once with SIGKILL, as a crash or an out-of-memory kill does: no shutdown, so its partition leases
+    /// and the queue messages it had taken stay held until they expire (the chaos tests restart a host after this).
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
         }
     }
 

@@ -18,6 +18,10 @@ public sealed class DeploymentOptions
 
     /// <summary>HMAC-SHA256 key: the body's signature is sent as <c>X-Signature: sha256=HEX</c> so the receiver can verify it.</summary>
     public string? Secret { get; set; }
+
+    /// <summary>How long one request waits for the pipeline's answer (then it fails and is retried, docs/architecture.md, "Outages").</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Deployments:Timeout must be between 1 second and 10 minutes.")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>

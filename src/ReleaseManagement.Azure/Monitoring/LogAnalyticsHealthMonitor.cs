@@ -9,7 +9,8 @@ namespace ReleaseManagement.Azure.Monitoring;
 /// <summary>
 /// <see cref="IReleaseHealthMonitor"/> on Log Analytics: one batched query per call (<see cref="HealthQueryTemplates.Build"/>)
 /// over the span from the earliest baseline start to the latest window end. Service failures do not throw: the reading
-/// carries the error and null values, marked partial.
+/// carries the error and null values, marked partial; except that the single reading of <see cref="QueryAsync(HealthQuery, CancellationToken)"/>
+/// throws while the service is unavailable (docs/architecture.md, "Outages").
 /// </summary>
 public sealed partial class LogAnalyticsHealthMonitor(
     LogAnalyticsQueryClient client, IOptions<MonitoringOptions> options, TimeProvider time, ILogger<LogAnalyticsHealthMonitor> logger) : IReleaseHealthMonitor
@@ -23,10 +24,22 @@ public sealed partial class LogAnalyticsHealthMonitor(
         return new LogAnalyticsQueryClient(new Uri(options.Endpoint), credential, new LogAnalyticsQueryClientOptions { MaxRetries = options.MaxRetries, TimeProvider = time });
     }
 
+    /// <summary>
+    /// One release's reading (the post-deployment validation's, through the <c>CheckReleaseHealth</c> activity). Unlike
+    /// <see cref="QueryManyAsync"/> it throws when the service is unavailable (no answer, or 408, 429 or 5xx after the
+    /// client's own retries), so the lifecycle waits the outage out (<c>EffectGuard</c>) instead of judging a reading the
+    /// outage emptied; any other failure is a reading that carries the error (missing data).
+    /// </summary>
     public async Task<HealthReading> QueryAsync(HealthQuery query, CancellationToken cancellationToken = default) =>
-        (await QueryManyAsync([query], cancellationToken))[0];
+        (await QueryAsync([query], throwWhenUnavailable: true, cancellationToken))[0];
 
-    public async Task<IReadOnlyList<HealthReading>> QueryManyAsync(IReadOnlyList<HealthQuery> queries, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<HealthReading>> QueryManyAsync(IReadOnlyList<HealthQuery> queries, CancellationToken cancellationToken = default) =>
+        QueryAsync(queries, throwWhenUnavailable: false, cancellationToken);
+
+    /// <summary>Whether a failed query says the service is unavailable for now rather than that the query is wrong.</summary>
+    public static bool Unavailable(RequestFailedException e) => e.Status is 0 or 408 or 429 or >= 500;
+
+    private async Task<IReadOnlyList<HealthReading>> QueryAsync(IReadOnlyList<HealthQuery> queries, bool throwWhenUnavailable, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (queries.Count == 0)
@@ -52,6 +65,11 @@ public sealed partial class LogAnalyticsHealthMonitor(
         catch (RequestFailedException e)
         {
             LogQueryFailed(logger, queries.Count, e.Status, e.ErrorCode, e);
+            if (throwWhenUnavailable && Unavailable(e))
+            {
+                throw new InvalidOperationException($"The health source is unavailable ({e.Status} {e.ErrorCode}): {e.Message}", e);
+            }
+
             return queries.Select(q => Empty(q, now, $"The monitoring query failed ({e.Status} {e.ErrorCode}): {e.Message}")).ToList();
         }
 

@@ -35,6 +35,10 @@ public sealed record HealthReading(
 /// <summary>Post-deployment health from the monitoring service (Azure Monitor / Log Analytics in Azure).</summary>
 public interface IReleaseHealthMonitor
 {
+    /// <summary>
+    /// One release's reading. Throws while the monitoring service is unavailable (the caller, the validation, waits the
+    /// outage out); a query the service answered with an error, or answered in part, is a reading carrying it.
+    /// </summary>
     Task<HealthReading> QueryAsync(HealthQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>
