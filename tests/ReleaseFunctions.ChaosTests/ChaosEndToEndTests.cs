@@ -26,20 +26,21 @@ namespace ReleaseFunctions.Tests;
 /// backoff timers in between (docs/operations.md, "Chaos tests").
 /// </para>
 /// <para>
-/// The tests of this class run one after another (xunit runs a class's tests in sequence; the project runs two classes at
-/// a time, its default), so at most one of these hosts runs beside another class's.
+/// Each test is a class of its own deriving from this one, so the project (tests/ReleaseFunctions.ChaosTests, started
+/// first by scripts/test.sh) runs them side by side, three at a time (its xunit.runner.json): most of their time is
+/// waiting on backoff timers.
 /// </para>
 /// </summary>
-public sealed class ChaosEndToEndTests : IAsyncDisposable
+public abstract class ChaosEndToEndTests : IAsyncDisposable
 {
-    private const string Secret = "chaos-e2e-cdevents-secret-0123456789abcdef";
-    private readonly List<string> _files = [];
-    private readonly List<(string Name, LocalHostProcess Host)> _hosts = [];
-    private readonly Smtp4DevMailbox _mailbox = new();
+    protected const string Secret = "chaos-e2e-cdevents-secret-0123456789abcdef";
+    protected readonly List<string> _files = [];
+    protected readonly List<(string Name, LocalHostProcess Host)> _hosts = [];
+    protected readonly Smtp4DevMailbox _mailbox = new();
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public ValueTask DisposeAsync()
+    public virtual ValueTask DisposeAsync()
     {
         foreach (var f in _files)
         {
@@ -60,13 +61,13 @@ public sealed class ChaosEndToEndTests : IAsyncDisposable
     }
 
     /// <summary>One test's hotfix: its own system, policy, task hub and settings.</summary>
-    private sealed record Chaos(string Id, string System, ReleasePolicy Policy, Dictionary<string, string> Settings);
+    protected sealed record Chaos(string Id, string System, ReleasePolicy Policy, Dictionary<string, string> Settings);
 
     /// <summary>
     /// The built-in policy in UTC with a six-second watch whose validation waits three seconds (as the hotfix end-to-end
     /// test), and the short backoff of these tests: 2 s, doubling to 4 s; maxOutage an hour (never reached here).
     /// </summary>
-    private Chaos NewChaos(string prefix, int smtpPort, Uri? deployments = null, TimeSpan? watch = null, string? system = null)
+    protected Chaos NewChaos(string prefix, int smtpPort, Uri? deployments = null, TimeSpan? watch = null, string? system = null)
     {
         var defaults = ReleasePolicyDefaults.Create();
         system ??= OwnSystem.NewName(prefix);
@@ -108,17 +109,17 @@ public sealed class ChaosEndToEndTests : IAsyncDisposable
         return new Chaos(NewId(prefix), system, policy, settings);
     }
 
-    private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 11)];
+    protected static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 11)];
 
     /// <summary>Starts the host of <paramref name="chaos"/>, its log kept for the post-mortem.</summary>
-    private async Task<LocalHostProcess> StartHostAsync(Chaos chaos)
+    protected async Task<LocalHostProcess> StartHostAsync(Chaos chaos)
     {
         var host = await LocalHostProcess.StartAsync(chaos.Settings, cancellationToken: Ct);
         _hosts.Add((chaos.Id, host));
         return host;
     }
 
-    private static async Task RequestAsync(HttpClient client, Chaos chaos)
+    protected static async Task RequestAsync(HttpClient client, Chaos chaos)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         using var requested = await client.PostAsJsonAsync("/api/releases", new
@@ -129,20 +130,20 @@ public sealed class ChaosEndToEndTests : IAsyncDisposable
         Assert.True(requested.StatusCode == HttpStatusCode.Accepted, $"{requested.StatusCode}: {await requested.Content.ReadAsStringAsync(Ct)}");
     }
 
-    private HotfixDriver Driver(HttpClient client, Chaos chaos) =>
+    protected HotfixDriver Driver(HttpClient client, Chaos chaos) =>
         new(client, chaos.Id, chaos.Policy, Secret, Ct) { System = chaos.System, Timeout = TimeSpan.FromSeconds(150) };
 
-    private static IEnumerable<string> Timeline(JsonObject release) =>
+    protected static IEnumerable<string> Timeline(JsonObject release) =>
         release["timeline"]!.AsArray().Select(t => (string?)t!["message"] ?? "");
 
-    private static bool Warned(JsonObject release, string dependency) =>
+    protected static bool Warned(JsonObject release, string dependency) =>
         release["warnings"]!.AsArray().Any(w => (string?)w!["code"] == "dependency-unavailable"
             && ((string?)w["message"] ?? "").StartsWith($"The {dependency} is unavailable since ", StringComparison.Ordinal));
 
-    private static bool AnyOutageWarning(JsonObject release) =>
+    protected static bool AnyOutageWarning(JsonObject release) =>
         release["warnings"]!.AsArray().Any(w => (string?)w!["code"] == "dependency-unavailable");
 
-    private static async Task<JsonObject> AuditAsync(HttpClient client, string id)
+    protected static async Task<JsonObject> AuditAsync(HttpClient client, string id)
     {
         using var response = await client.GetAsync($"/api/releases/{id}/audit", Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
@@ -152,7 +153,7 @@ public sealed class ChaosEndToEndTests : IAsyncDisposable
         return audit;
     }
 
-    private static IReadOnlyList<string> Summaries(JsonObject audit, string action) =>
+    protected static IReadOnlyList<string> Summaries(JsonObject audit, string action) =>
         audit["entries"]!.AsArray().Where(e => (string?)e!["action"] == action).Select(e => (string?)e!["summary"] ?? "").ToList();
 
     /// <summary>
@@ -160,7 +161,7 @@ public sealed class ChaosEndToEndTests : IAsyncDisposable
     /// the release manager and the technical lead, the outcome notice, one deployment request per environment on the
     /// timeline and in the audit trail (a replayed or retried status write rewrites its row; a repeated request adds one).
     /// </summary>
-    private async Task AssertEveryEffectOnceAsync(HttpClient client, Chaos chaos, JsonObject done)
+    protected async Task AssertEveryEffectOnceAsync(HttpClient client, Chaos chaos, JsonObject done)
     {
         Assert.Equal("Completed", (string?)done["status"]);
         var mails = await Eventually.UntilAsync(
@@ -190,6 +191,37 @@ public sealed class ChaosEndToEndTests : IAsyncDisposable
         Assert.False(AnyOutageWarning(done), "the dependency-unavailable warning cleared itself");
     }
 
+    /// <summary>The injected fault: storage stopped for 30 s (its length is the fault, not an assertion), then let go.</summary>
+    protected static async Task PauseAsync(OwnAzurite storage)
+    {
+        await storage.PauseAsync();
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), Ct);
+        }
+        finally
+        {
+            await storage.ResumeAsync();
+        }
+    }
+
+    protected static async Task ReportDeployedAsync(HttpClient client, Chaos chaos, string environment)
+    {
+        using var request = SignedCDEvents.Deployed(chaos.Id, environment, Secret, DateTimeOffset.UtcNow, chaos.System);
+        using var response = await client.SendAsync(request, Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
+    }
+
+    protected static async Task SignOffAsync(HotfixDriver driver, string step)
+    {
+        await driver.WaitAsync(r => HotfixDriver.Reason(r, step), step);
+        await driver.PostAsync("evidence", new { item = "watch-signoff", kind = "attestation", by = "rm@example.com", note = "Checked by hand" });
+    }
+}
+
+/// <summary>A chaos test of its own class, so it runs beside the others (<see cref="ChaosEndToEndTests"/>).</summary>
+public sealed class ChaosMailServerTests : ChaosEndToEndTests
+{
     /// <summary>
     /// Issue 25 §3.1, the mail server down while approval emails and a notice are due: the host sends through a TCP proxy
     /// this test owns in front of smtp4dev. Closed (connection refused) from the request on, the emergency approval emails
@@ -238,7 +270,11 @@ public sealed class ChaosEndToEndTests : IAsyncDisposable
         await AssertEveryEffectOnceAsync(client, chaos, done);
         Assert.Single(await _mailbox.OfAsync(chaos.Id, Ct), m => m.Subject.StartsWith($"[{chaos.Id}] Post-deployment status report", StringComparison.Ordinal));
     }
+}
 
+/// <summary>A chaos test of its own class, so it runs beside the others (<see cref="ChaosEndToEndTests"/>).</summary>
+public sealed class ChaosDeploymentEndpointTests : ChaosEndToEndTests
+{
     /// <summary>
     /// Issue 25 §3.2, the deployment endpoint answering 500, then timing out, then recovering (a receiver this test owns;
     /// <c>Deployments__Timeout</c> 2 s). The staging deployment request fails on 500s until the release carries the
@@ -285,7 +321,11 @@ public sealed class ChaosEndToEndTests : IAsyncDisposable
         Assert.Single(receiver.Accepted(chaos.Id), r => r.Environment == "production");
         Assert.Equal(2, receiver.Accepted(chaos.Id).Count);
     }
+}
 
+/// <summary>A chaos test of its own class, so it runs beside the others (<see cref="ChaosEndToEndTests"/>).</summary>
+public sealed class ChaosHostKilledTests : ChaosEndToEndTests
+{
     /// <summary>
     /// Issue 25 §3.5, the host killed (SIGKILL) at every step boundary of a hotfix and started again each time on the same
     /// task hub: after the request, after the approval emails went out, between the two approvals, after the approval,
@@ -370,7 +410,11 @@ public sealed class ChaosEndToEndTests : IAsyncDisposable
             await host.DisposeAsync();
         }
     }
+}
 
+/// <summary>A chaos test of its own class, so it runs beside the others (<see cref="ChaosEndToEndTests"/>).</summary>
+public sealed class ChaosLogAnalyticsTests : ChaosEndToEndTests
+{
     /// <summary>
     /// Issue 25 §3.3, Log Analytics answering 429 and then 503 through the post-deployment validation and part of the
     /// watch (a fake of its query protocol, HTTPS, with a managed identity token endpoint, this test's own;
@@ -429,7 +473,11 @@ public sealed class ChaosEndToEndTests : IAsyncDisposable
         Assert.Contains(Timeline(done), t => t.StartsWith("The health source answered again: the post-deployment health reading done after an outage of", StringComparison.Ordinal));
         Assert.DoesNotContain(Timeline(done), t => t.StartsWith("Post-deployment validation ended without monitoring data", StringComparison.Ordinal));
     }
+}
 
+/// <summary>A chaos test of its own class, so it runs beside the others (<see cref="ChaosEndToEndTests"/>).</summary>
+public sealed class ChaosStorageTests : ChaosEndToEndTests
+{
     /// <summary>
     /// Issue 25 §3.4, storage paused: the host runs on an Azurite of this test's own (the shared one is never paused),
     /// stopped with SIGSTOP for 30 s in the middle of a step (just after the emergency approvals were given, while the
@@ -475,32 +523,5 @@ public sealed class ChaosEndToEndTests : IAsyncDisposable
 
         await AssertEveryEffectOnceAsync(client, chaos, done);
         Assert.Equal(2, receiver.Accepted(chaos.Id).Select(r => r.RequestId).Distinct().Count());
-    }
-
-    /// <summary>The injected fault: storage stopped for 30 s (its length is the fault, not an assertion), then let go.</summary>
-    private static async Task PauseAsync(OwnAzurite storage)
-    {
-        await storage.PauseAsync();
-        try
-        {
-            await Task.Delay(TimeSpan.FromSeconds(30), Ct);
-        }
-        finally
-        {
-            await storage.ResumeAsync();
-        }
-    }
-
-    private static async Task ReportDeployedAsync(HttpClient client, Chaos chaos, string environment)
-    {
-        using var request = SignedCDEvents.Deployed(chaos.Id, environment, Secret, DateTimeOffset.UtcNow, chaos.System);
-        using var response = await client.SendAsync(request, Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
-    }
-
-    private static async Task SignOffAsync(HotfixDriver driver, string step)
-    {
-        await driver.WaitAsync(r => HotfixDriver.Reason(r, step), step);
-        await driver.PostAsync("evidence", new { item = "watch-signoff", kind = "attestation", by = "rm@example.com", note = "Checked by hand" });
     }
 }
