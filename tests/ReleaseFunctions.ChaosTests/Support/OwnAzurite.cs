@@ -92,12 +92,7 @@ public sealed class OwnAzurite : IAsyncDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => ReleaseFunctions.TestSupport.LocalHostProcess.FreePort();
 
     public async ValueTask DisposeAsync()
     {
