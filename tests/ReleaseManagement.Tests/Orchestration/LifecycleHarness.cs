@@ -222,9 +222,10 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     /// <summary>
     /// The release's outcome once its instance completes. The deadline only bounds a hang: the full suite runs this project's
-    /// tests in parallel beside the others on 2 cores, where a whole lifecycle once took over 90 s (it takes seconds alone).
+    /// tests in parallel beside the others on 2 cores, where a whole lifecycle once took over three minutes with the chaos
+    /// tests running beside it (it takes seconds alone).
     /// </summary>
-    public async Task<ReleaseOutcome> OutcomeAsync(string id, int seconds = 180)
+    public async Task<ReleaseOutcome> OutcomeAsync(string id, int seconds = 300)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         var result = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
@@ -232,7 +233,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
         return result.ReadOutputAs<ReleaseOutcome>()!;
     }
 
-    public Task WaitForAsync(string id, Func<ReleaseRecord, bool> condition, string what, int seconds = 120) =>
+    public Task WaitForAsync(string id, Func<ReleaseRecord, bool> condition, string what, int seconds = 240) =>
         ReleaseFunctions.TestSupport.Eventually.UntilAsync(
             () => Store.GetAsync(id),
             record => record is not null && condition(record),
