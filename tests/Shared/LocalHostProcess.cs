@@ -225,30 +225,14 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     /// <summary>A free loopback port, for a caller that needs the address before the host starts.</summary>
     /// <summary>
-    /// A port free now, below the kernel's ephemeral range (32768 and up on Linux): a port the kernel hands out (port 0)
-    /// may become the local port of another process's outgoing connection (every test talks to Azurite) before the host
-    /// that was given it binds it, which a full run saw as "address already in use". Chosen at random from 20000 to 32767
-    /// (so parallel test processes rarely pick the same one) and checked by binding it.
+    /// A port free now, as the kernel hands it out (port 0). Not a random port of our choosing: tests starting side by side
+    /// in one process picked the same random port before either bound it, and their Durable test hosts then hung (two
+    /// full runs); the kernel does not hand one port out twice in a row.
     /// </summary>
     public static int FreePort()
     {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var port = Random.Shared.Next(20000, 32768);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // in use: another
-            }
-        }
-
-        using var any = new TcpListener(IPAddress.Loopback, 0);
-        any.Start();
-        return ((IPEndPoint)any.LocalEndpoint).Port;
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
