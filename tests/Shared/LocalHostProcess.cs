@@ -223,11 +223,11 @@ public sealed class LocalHostProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A free loopback port, for a caller that needs the address before the host starts.</summary>
     /// <summary>
-    /// A port free now, as the kernel hands it out (port 0). Not a random port of our choosing: tests starting side by side
-    /// in one process picked the same random port before either bound it, and their Durable test hosts then hung (two
-    /// full runs); the kernel does not hand one port out twice in a row.
+    /// A free loopback port, for a caller that needs the address before the host starts, as the kernel hands it out
+    /// (port 0). Not a random port of our choosing: tests starting side by side in one process picked the same random port
+    /// before either bound it, and their Durable test hosts then hung (two full runs); the kernel does not hand one port
+    /// out twice in a row.
     /// </summary>
     public static int FreePort()
     {
