@@ -70,7 +70,8 @@ done
 echo "== test" >&2
 # The tests, and the hosts and browsers they start, run at a lower priority than the services they share (Azurite,
 # smtp4dev): on a busy machine every test waits on storage, so storage answers first (README, "Tests").
-run_tests() { nice -n "${TEST_NICENESS:-10}" dotnet test "$@" --no-build --no-progress --results-directory "$RUN_DIR/results"; }
+timed=()
+run_tests() { "${timed[@]}" nice -n "${TEST_NICENESS:-10}" dotnet test "$@" --no-build --no-progress --results-directory "$RUN_DIR/results"; }
 # The sum of "NAME: N" over a module's (or the run's) summary lines.
 count() { grep -hE "^\s+$1: [0-9]+" "${@:2}" 2>/dev/null | grep -oE '[0-9]+' | awk '{ n += $1 } END { print n + 0 }'; }
 if [ -n "$project" ]; then
@@ -101,6 +102,9 @@ else
     done
     echo "Running tests from $m" | tee -a "$RUN_DIR/test.log"
     logs+=("$RUN_DIR/modules/$m.log")
+    # Each module's wall and CPU time (its test host and every process it started and waited for) in modules/NAME.time:
+    # on two cores the suite's length is set by the CPU it needs, not by its waits (README, "Tests").
+    timed=(); [ -x /usr/bin/time ] && timed=(/usr/bin/time -f "%e s wall, %U s user, %S s system" -o "$RUN_DIR/modules/$m.time")
     ( run_tests --test-modules "tests/$m/bin/Debug/net10.0/$m.dll" "$@" >"$RUN_DIR/modules/$m.log" 2>&1
       echo $? >"$RUN_DIR/modules/$m.rc"
       grep -vE '^\s*$' "$RUN_DIR/modules/$m.log" | grep -vE '^(Test run summary|\s+(total|failed|succeeded|skipped|duration):)' | tee -a "$RUN_DIR/test.log" ) &
@@ -109,12 +113,14 @@ else
   for pid in "${running[@]}"; do wait "$pid"; done
   status=0
   for m in "${modules[@]}"; do
+    [ -f "$RUN_DIR/modules/$m.time" ] && echo "$m: $(tail -1 "$RUN_DIR/modules/$m.time")" >>"$RUN_DIR/times.log"
     rc=$(cat "$RUN_DIR/modules/$m.rc" 2>/dev/null)
     # 8: no test ran; a project none of whose tests a filter selects is no failure (the run as a whole must run some).
     [ "$rc" = 0 ] || { [ "$rc" = 8 ] && [[ " $* " == *" --filter"* ]]; } || { status=1; echo "$m did not pass (log: $RUN_DIR/modules/$m.log)" | tee -a "$RUN_DIR/test.log"; }
   done
 fi
 
+[ -f "$RUN_DIR/times.log" ] && { echo "== time per test project" >&2; cat "$RUN_DIR/times.log" >&2; }
 total=$(count total "${logs[@]}"); failed=$(count failed "${logs[@]}"); passed=$(count succeeded "${logs[@]}"); skipped=$(count skipped "${logs[@]}")
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$total" -eq 0 ]; then echo "No test ran." >&2; status=1; fi

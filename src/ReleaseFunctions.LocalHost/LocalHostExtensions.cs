@@ -2,6 +2,7 @@ using Grpc.Net.Client;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Grpc.Internal;
 using ReleaseManagement.Api;
 using ReleaseManagement.Api.Dashboard;
 using ReleaseManagement.Azure.Events;
@@ -21,7 +22,11 @@ public static class LocalHostExtensions
         services.AddReleaseManagement(configuration);
         services.AddDurableTaskWorker(b =>
         {
-            b.UseGrpc(durableChannel);
+            b.UseGrpc(o =>
+            {
+                o.Channel = durableChannel;
+                o.SetSilentDisconnectTimeout(SidecarSilentDisconnectTimeout);
+            });
             b.AddTasks(r => r.AddLocalHostTasks());
         });
         services.AddDurableTaskClient(b =>
@@ -36,6 +41,14 @@ public static class LocalHostExtensions
         services.AddLocalTelemetry(configuration); // traces and metrics: the console or OTLP when set, nothing otherwise
         return services;
     }
+
+    /// <summary>
+    /// None: the worker's silent-disconnect detection waits for health pings the in-process sidecar (<see cref="DurableSidecar"/>)
+    /// never sends, so after two idle minutes (a release waiting for an approver) the worker dropped its work-item stream and
+    /// reconnected; a work item the sidecar wrote in that moment was never answered, and its orchestration never ran again.
+    /// The stream shares the process with the sidecar: it cannot go silently half-open.
+    /// </summary>
+    public static readonly TimeSpan SidecarSilentDisconnectTimeout = TimeSpan.Zero;
 
     /// <summary>Every orchestrator and activity the Functions app has a trigger for.</summary>
     public static DurableTaskRegistry AddLocalHostTasks(this DurableTaskRegistry registry) =>

@@ -187,12 +187,7 @@ public sealed class ApiHarness : IAsyncDisposable
                     r.AddOrchestratorFunc<ReleaseOrchestrationInput, List<Received>>(OrchestratorNames.Release, RecordAsync);
                 }
             },
-            new DurableTaskTestHostOptions
-            {
-                LoggerFactory = NullLoggerFactory.Instance,
-                Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort(),
-                ConfigureServices = lifecycle ? s => ForwardActivities(s, provider) : null,
-            },
+            ReleaseFunctions.TestSupport.InProcessEngine.Options(configureServices: lifecycle ? s => ForwardActivities(s, provider) : null),
             Ct);
         return new ApiHarness(durable, provider, time, names, system) { Published = published };
     }

@@ -42,7 +42,7 @@ public sealed class InProcessDecisionTests : IAsyncLifetime
 
                 ids.Add((await next).DecisionId);
             }
-        }), new DurableTaskTestHostOptions { Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() });
+        }), ReleaseFunctions.TestSupport.InProcessEngine.Options());
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = TestEnvironment.AzuriteConnectionString,

@@ -26,7 +26,7 @@ public sealed class CrashTests
 
     private static Task<DurableTaskTestHost> StartDurableAsync() => DurableTaskTestHost.StartAsync(
         r => r.AddOrchestratorFunc<string, CanonicalEvent>(Waiter, (context, _) => context.WaitForExternalEvent<CanonicalEvent>(ReleaseEventNames.Pipeline)),
-        new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() },
+        ReleaseFunctions.TestSupport.InProcessEngine.Options(),
         Ct);
 
     /// <summary>A late production deployment (2025-07-07, stored on the 10th) of a running release: every kind of storage call.</summary>

@@ -33,7 +33,7 @@ public sealed class PipelineReporterWebhookTests
         Assert.Equal(1, await h.QueuedAsync());
         await using var durable = await DurableTaskTestHost.StartAsync(
             _ => { },
-            new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() },
+            ReleaseFunctions.TestSupport.InProcessEngine.Options(),
             TestContext.Current.CancellationToken);
         Assert.Equal(1, await h.DrainAsync(durable.Client));
         var stored = Assert.Single(await h.Store.ListByReleaseAsync(releaseId, TestContext.Current.CancellationToken));

@@ -17,7 +17,7 @@ public sealed class ProcessorTests
 
     private static Task<DurableTaskTestHost> StartDurableAsync() => DurableTaskTestHost.StartAsync(
         r => r.AddOrchestratorFunc<string, CanonicalEvent>(Waiter, (context, _) => context.WaitForExternalEvent<CanonicalEvent>(ReleaseEventNames.Pipeline)),
-        new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() },
+        ReleaseFunctions.TestSupport.InProcessEngine.Options(),
         TestContext.Current.CancellationToken);
 
     private static async Task<string> PostWorkflowRunAsync(EventsHarness h, string deliveryId, string branch = "release/2025.07")

@@ -330,7 +330,7 @@ public sealed partial class EndToEndTests
 
         await using var durable = await DurableTaskTestHost.StartAsync(
             r => r.AddOrchestratorFunc<string, Ports.HealthReading>("Watch", (context, _) => context.WaitForExternalEvent<Ports.HealthReading>(ReleaseEventNames.Health)),
-            new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() }, Ct);
+            ReleaseFunctions.TestSupport.InProcessEngine.Options(), Ct);
         foreach (var id in new[] { watched, healthy })
         {
             await durable.Client.ScheduleNewOrchestrationInstanceAsync("Watch", "x", new StartOrchestrationOptions(InstanceId: id), Ct);
@@ -393,7 +393,7 @@ public sealed partial class EndToEndTests
 
         await using var durable = await DurableTaskTestHost.StartAsync(
             _ => { },
-            new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() }, Ct);
+            ReleaseFunctions.TestSupport.InProcessEngine.Options(), Ct);
         var run = await h.Jobs.RunPostReleaseMonitorAsync(durable.Client, Ct);
 
         Assert.DoesNotContain(measured, run.Breached); // other tests' releases may be in the watch list too: only these two are asserted

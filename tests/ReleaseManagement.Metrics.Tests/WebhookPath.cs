@@ -56,7 +56,7 @@ internal sealed class WebhookPath : IAsyncDisposable
             .BuildServiceProvider(validateScopes: true);
         var durable = await DurableTaskTestHost.StartAsync(
             _ => { },
-            new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance, Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() },
+            ReleaseFunctions.TestSupport.InProcessEngine.Options(),
             TestContext.Current.CancellationToken);
         return new WebhookPath(services, durable);
     }

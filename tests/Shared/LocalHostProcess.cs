@@ -84,7 +84,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
         info.Environment["DOTNET_ENVIRONMENT"] = "Development";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
-        info.Environment["Logging__LogLevel__DurableTask.AzureStorage"] = "Information";
+        info.Environment["Logging__LogLevel__DurableTask.AzureStorage"] = "Warning";
         // Every local host pumps its pipeline-event queue. Hosts of tests running in parallel on one Azurite must not share
         // it, or one host takes (and stores, and cannot raise) another's deliveries: unless a test names the queue, it is
         // derived from the test's own task hub, so a restarted host with the same settings pumps the same queue again.

@@ -4,6 +4,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ReleaseManagement.Activities;
 using ReleaseManagement.Approvals;
 using ReleaseManagement.Events;
@@ -113,12 +114,18 @@ public sealed class LifecycleHarness : IAsyncDisposable
         [PolicyRoles.ReleaseManager] = ["rm@example.com"],
     };
 
+    /// <summary>
+    /// The engine's warnings and errors only: at its default level it wrote eight console lines per gRPC call (5 MB a run),
+    /// work a loaded machine could not spare, and a wall that hid the failing assertion.
+    /// </summary>
+    private static readonly ILoggerFactory EngineLogs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+
     public static async Task<LifecycleHarness> StartAsync()
     {
         var harness = new LifecycleHarness();
         harness._host = await DurableTaskTestHost.StartAsync(
             r => Register(r, harness),
-            new DurableTaskTestHostOptions { Port = ReleaseFunctions.TestSupport.LocalHostProcess.FreePort() });
+            ReleaseFunctions.TestSupport.InProcessEngine.Options(EngineLogs));
         return harness;
     }
 

@@ -1,0 +1,29 @@
+using Microsoft.DurableTask.Testing;
+using Microsoft.DurableTask.Worker.Grpc;
+using Microsoft.DurableTask.Worker.Grpc.Internal;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ReleaseFunctions.TestSupport;
+
+/// <summary>
+/// The options every test starts the in-process Durable engine (<see cref="DurableTaskTestHost"/>) with: a free port, quiet
+/// logs unless a test asks for some, and the worker's silent-disconnect detection off. That detection waits for health pings
+/// the in-process sidecar never sends: after two minutes without a work item the worker dropped its stream, and a work item
+/// written in that moment was never answered, so its orchestration hung (the local host does the same:
+/// <c>LocalHostExtensions.SidecarSilentDisconnectTimeout</c>).
+/// </summary>
+public static class InProcessEngine
+{
+    public static DurableTaskTestHostOptions Options(ILoggerFactory? logs = null, Action<IServiceCollection>? configureServices = null) => new()
+    {
+        LoggerFactory = logs ?? NullLoggerFactory.Instance,
+        Port = LocalHostProcess.FreePort(),
+        ConfigureServices = services =>
+        {
+            services.ConfigureAll<GrpcDurableTaskWorkerOptions>(o => o.SetSilentDisconnectTimeout(TimeSpan.Zero));
+            configureServices?.Invoke(services);
+        },
+    };
+}
