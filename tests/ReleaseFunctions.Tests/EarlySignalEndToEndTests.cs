@@ -102,7 +102,7 @@ public sealed class EarlySignalEndToEndTests
         {
             TaskHubName = hub,
             StorageAccountClientProvider = new StorageAccountClientProvider(Azurite.ConnectionString),
-            PartitionCount = new ReleaseFunctions.LocalHost.LocalDurableOptions().PartitionCount,
+            PartitionCount = LocalHostProcess.PartitionCount,
         });
         var instance = new OrchestrationInstance { InstanceId = id, ExecutionId = Guid.NewGuid().ToString("N") };
         await engine.CreateTaskOrchestrationAsync(

@@ -64,6 +64,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
         return path;
     });
 
+    /// <summary>The task hub partitions of the tests' local hosts (a test creating a task hub for one uses it too).</summary>
+    public const int PartitionCount = 1;
+
     public static async Task<LocalHostProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? port = null, CancellationToken cancellationToken = default)
     {
         var dll = Path.Combine(Repo.BuildOutput("ReleaseFunctions.LocalHost"), "ReleaseFunctions.LocalHost.dll");
@@ -103,6 +106,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
         // releases have no instance, so its stranded-release check would flag them. Unless a test names the schedule, the
         // check runs once a year (never during a test run).
         info.Environment["StrandedReleasesSchedule"] = "0 0 0 1 1 *";
+        // One control queue instead of the local host's two: every idle host polls each queue every second, and a full run
+        // starts some thirty hosts on one Azurite and two cores.
+        info.Environment["LocalHost__PartitionCount"] = PartitionCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Unless a test names its policy: the built-in one letting requests name approvers (the tests' requests name the
         // shared test approvers, ValidRelease.Approvers, whom the built-in directory does not name).
         info.Environment[PolicyPathSetting] = TestPolicyPath.Value;
