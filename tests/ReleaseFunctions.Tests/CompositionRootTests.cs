@@ -127,6 +127,26 @@ public sealed class CompositionRootTests
     }
 
     /// <summary>
+    /// The in-process sidecar sends no health pings, so the worker's silent-disconnect detection (on by default, two minutes)
+    /// would drop an idle work-item stream, and a work item written in that moment would never be answered. The option is
+    /// internal to Microsoft.DurableTask.Worker.Grpc (set through its <c>Internal</c> extensions): read by reflection, so a
+    /// later package that moves it fails here rather than silently turning the detection back on.
+    /// </summary>
+    [Fact]
+    public async Task LocalHostComposition_DurableWorker_HasNoSilentDisconnectDetection()
+    {
+        await using var local = LocalHostComposition.Build(environment: Environments.Development);
+
+        var options = local.App.Services.GetRequiredService<IOptionsMonitor<Microsoft.DurableTask.Worker.Grpc.GrpcDurableTaskWorkerOptions>>().Get(Options.DefaultName);
+        var flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+        var internals = options.GetType().GetProperty("Internal", flags)?.GetValue(options);
+        var timeout = internals?.GetType().GetProperty("SilentDisconnectTimeout", flags)?.GetValue(internals);
+
+        Assert.NotNull(options.Channel);
+        Assert.Equal(TimeSpan.Zero, Assert.IsType<TimeSpan>(timeout));
+    }
+
+    /// <summary>
     /// The classes holding the Functions app's triggers, from the functions.metadata the Functions host indexes (each
     /// function's <c>entryPoint</c> is Namespace.Class.Method), in the built app's assembly; static classes (orchestrators) have
     /// nothing to resolve.

@@ -312,7 +312,7 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         {
             SuccessCriteria = FastPolicy().SuccessCriteria with
             {
-                WatchDuration = TimeSpan.FromSeconds(8),
+                WatchDuration = TimeSpan.FromSeconds(15),
                 DefaultThresholds = new PerformanceThresholds { MaxErrorRatePercent = 20m, MaxP95LatencyMilliseconds = 5000 },
             },
         };

@@ -44,7 +44,7 @@ public sealed class ValidationDelayLifecycleTests : IAsyncLifetime
             return Healthy(q.ReleaseId);
         };
         var request = Request(Id("delay"), ReleaseType.Patch);
-        var id = await _h.StartReleaseAsync(request, WithDelay(delay, TimeSpan.FromSeconds(6)));
+        var id = await _h.StartReleaseAsync(request, WithDelay(delay, TimeSpan.FromSeconds(18)));
         await _h.SendAllAsync(id, EverythingPasses(id));
 
         await WaitingForValidationDataAsync(id);
