@@ -39,5 +39,11 @@ public static class NoticeFacts
 {
     public const string Reason = "reason";
     public const string PreviousTargetDate = "previousTargetDate";
+
+    /// <summary>
+    /// The target date the notice is about (yyyy-MM-dd), over the stored record's: a reschedule notice is sent by the
+    /// communications orchestrator, which may run before the lifecycle has written the new date.
+    /// </summary>
+    public const string TargetDate = "targetDate";
     public const string Outcome = "outcome";
 }

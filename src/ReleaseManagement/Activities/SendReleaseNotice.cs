@@ -77,6 +77,14 @@ public sealed partial class SendReleaseNotice(
     private async Task<NoticeContext> ReadAsync(ReleaseNotice notice, CancellationToken cancellationToken)
     {
         var record = releases is null ? null : await releases.GetAsync(notice.ReleaseId, cancellationToken);
+        // A notice about a new date says that date, and its invite holds that window, even where the lifecycle has not yet
+        // written the date to the record (a second reschedule's notice said "moves from A to A" in a full test run).
+        if (record is not null && notice.Facts?.GetValueOrDefault(NoticeFacts.TargetDate) is { } date
+            && DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var targetDate))
+        {
+            record = record with { Request = record.Request with { TargetDate = targetDate } };
+        }
+
         var timeline = releases is null ? [] : await releases.GetTimelineAsync(notice.ReleaseId, cancellationToken);
         var stored = events is null ? [] : await events.ListByReleaseAsync(notice.ReleaseId, cancellationToken);
         // Rendered with the policy the release runs under (the orchestration sending it runs with the same), not today's.

@@ -255,7 +255,11 @@ public static class CommunicationsOrchestrator
 
                 var moved = new ReleaseNotice(release.Id, $"rescheduled@{date:yyyy-MM-dd}", $"[{release.Id}] Release rescheduled", $"Moved from {previous:yyyy-MM-dd} to {date:yyyy-MM-dd}.", [])
                 {
-                    Facts = new Dictionary<string, string> { [NoticeFacts.PreviousTargetDate] = previous.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) },
+                    Facts = new Dictionary<string, string>
+                    {
+                        [NoticeFacts.PreviousTargetDate] = previous.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                        [NoticeFacts.TargetDate] = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    },
                     AttachInvite = usesInvites,
                     InviteSequence = inviteSequence,
                 };

@@ -94,5 +94,6 @@ public sealed class CommunicationsTests : IAsyncLifetime
         var moved = Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId.StartsWith("rescheduled@", StringComparison.Ordinal));
         Assert.Equal(NoticeTemplates.Rescheduled, moved.Template);
         Assert.Equal(request.TargetDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), moved.Facts![NoticeFacts.PreviousTargetDate]);
+        Assert.Equal(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), moved.Facts![NoticeFacts.TargetDate]);
     }
 }

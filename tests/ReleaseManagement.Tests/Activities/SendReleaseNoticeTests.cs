@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ReleaseManagement.Activities;
+using ReleaseManagement.Policy;
+using ReleaseManagement.Ports;
+using ReleaseManagement.Releases;
+using ReleaseManagement.Tests.Orchestration;
+
+namespace ReleaseManagement.Tests.Activities;
+
+public sealed class SendReleaseNoticeTests
+{
+    [Fact]
+    public async Task RescheduleNotice_RecordNotYetMoved_IsComposedWithTheNoticesDate()
+    {
+        var store = new InMemoryReleaseStore();
+        var now = DateTimeOffset.UtcNow;
+        var stored = new DateOnly(2027, 1, 14);
+        var moved = new DateOnly(2027, 1, 19);
+        await store.TryCreateAsync(new ReleaseRecord(
+            new ReleaseRequest("rel-moved", "Billing notices", ReleaseType.Minor, ["Billing"], stored, "rm@example.com"),
+            now, ReleasePhase.Planning, ReleaseStatus.Active, "Planned.", now), TestContext.Current.CancellationToken);
+        var composer = new CapturingComposer();
+        var activity = new SendReleaseNotice(new NoEmail(), NullLogger<SendReleaseNotice>.Instance,
+            new ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), ReleasePolicyDefaults.Create()), store, composer: composer);
+
+        await activity.RunAsync(new ReleaseNotice("rel-moved", "rescheduled@2027-01-19", "[rel-moved] Release rescheduled", "Moved.", ["stakeholder@example.com"])
+        {
+            Template = NoticeTemplates.Rescheduled,
+            Facts = new Dictionary<string, string> { [NoticeFacts.PreviousTargetDate] = "2027-01-14", [NoticeFacts.TargetDate] = "2027-01-19" },
+            AttachInvite = true,
+        }, TestContext.Current.CancellationToken);
+
+        var context = Assert.Single(composer.Contexts);
+        Assert.Equal(moved, context.Release!.Request.TargetDate);
+        Assert.Equal(stored, (await store.GetAsync("rel-moved", TestContext.Current.CancellationToken))!.Request.TargetDate); // the record is the lifecycle's to write
+    }
+
+    private sealed class CapturingComposer : INoticeComposer
+    {
+        public List<NoticeContext> Contexts { get; } = [];
+
+        public EmailMessage Compose(NoticeContext context)
+        {
+            Contexts.Add(context);
+            return new EmailMessage(context.Notice.Recipients, "subject", "<p>html</p>", "text");
+        }
+    }
+
+    private sealed class NoEmail : IEmailSender
+    {
+        public Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default) => Task.CompletedTask;
+    }
+}
