@@ -179,7 +179,11 @@ public abstract class ChaosEndToEndTests : IAsyncDisposable
             Assert.Single(Timeline(done), t => t.StartsWith($"Deployment to {environment} requested", StringComparison.Ordinal));
         }
 
-        var audit = await AuditAsync(client, chaos.Id);
+        // The status activity writes the record, then appends its audit rows: a read right after the record says the release
+        // ended may come between the two (it did once, just after a restart). Waited for, not assumed.
+        var audit = await ReleaseFunctions.TestSupport.Eventually.UntilAsync(
+            () => AuditAsync(client, chaos.Id), a => Summaries(a, "outcome").Count > 0, TimeSpan.FromSeconds(60),
+            "the outcome's audit row", a => string.Join("; ", a["entries"]!.AsArray().Select(e => (string?)e!["action"])));
         var deployments = Summaries(audit, "deployment");
         foreach (var environment in new[] { "staging", "production" })
         {
