@@ -45,7 +45,8 @@ public static class LocalHostExtensions
     /// <summary>
     /// None: the worker's silent-disconnect detection waits for health pings the in-process sidecar (<see cref="DurableSidecar"/>)
     /// never sends, so after two idle minutes (a release waiting for an approver) the worker dropped its work-item stream and
-    /// reconnected; a work item the sidecar wrote in that moment was never answered, and its orchestration never ran again.
+    /// reconnected (seen on an idle local host); a work item the sidecar writes in that moment is never answered (the sidecar
+    /// waits for the answer without a timeout), and its orchestration would not run again.
     /// The stream shares the process with the sidecar: it cannot go silently half-open.
     /// </summary>
     public static readonly TimeSpan SidecarSilentDisconnectTimeout = TimeSpan.Zero;

@@ -10,9 +10,9 @@ namespace ReleaseFunctions.TestSupport;
 /// <summary>
 /// The options every test starts the in-process Durable engine (<see cref="DurableTaskTestHost"/>) with: a free port, quiet
 /// logs unless a test asks for some, and the worker's silent-disconnect detection off. That detection waits for health pings
-/// the in-process sidecar never sends: after two minutes without a work item the worker dropped its stream, and a work item
-/// written in that moment was never answered, so its orchestration hung (the local host does the same:
-/// <c>LocalHostExtensions.SidecarSilentDisconnectTimeout</c>).
+/// the in-process sidecar never sends: after two minutes without a work item the worker drops its stream and reconnects, and
+/// a work item the sidecar writes in that moment is never answered (the sidecar waits for the answer without a timeout), so
+/// its orchestration stops (the local host does the same: <c>LocalHostExtensions.SidecarSilentDisconnectTimeout</c>).
 /// </summary>
 public static class InProcessEngine
 {
