@@ -59,8 +59,9 @@ public sealed partial class AuditHandlers
         var found = new List<(string ReleaseId, IReadOnlyList<AuditRecord> Rows, AuditVerification Verification)>();
         foreach (var id in ids)
         {
+            var checkpoint = await checkpoints.LatestAsync(id, cancellationToken); // before the rows, as in the release's export
             var rows = await trail.ReadAsync(id, cancellationToken);
-            var verification = AuditChain.Verify(rows, keys, await checkpoints.LatestAsync(id, cancellationToken));
+            var verification = AuditChain.Verify(rows, keys, checkpoint);
             var inPeriod = rows.Where(r => r.Entry.At >= start && r.Entry.At < end).ToArray();
             if (inPeriod.Length > 0 || !verification.Verified)
             {

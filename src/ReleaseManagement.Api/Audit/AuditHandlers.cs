@@ -47,8 +47,12 @@ public sealed partial class AuditHandlers(
             return forbidden;
         }
 
+        // The checkpoint before the rows: an append stores its row, then its checkpoint, so every row a checkpoint read first
+        // counts is already stored. Read the other way round, an append landing between the two reads looked like a deleted
+        // row ("Row 22 is missing") in a full test run.
+        var checkpoint = await checkpoints.LatestAsync(releaseId, cancellationToken);
         var rows = await trail.ReadAsync(releaseId, cancellationToken);
-        var verification = AuditChain.Verify(rows, keys, await checkpoints.LatestAsync(releaseId, cancellationToken));
+        var verification = AuditChain.Verify(rows, keys, checkpoint);
         if (!verification.Verified)
         {
             LogBroken(log, releaseId, verification.FirstBrokenSequence ?? 0, verification.Problem ?? string.Empty);
