@@ -21,13 +21,14 @@ public sealed partial class BrowserTests
             await page.GotoAsync(system.Url(DashboardRoutes.Release(id)));
         }
 
-        var answer = await page.RunAndWaitForResponseAsync(() => button.ClickAsync(), r => r.Request.Method == "POST");
-        if (answer.Status != 303)
+        IResponse? answer = null;
+        await page.RunAndWaitForLoadAsync(
+            async () => answer = await page.RunAndWaitForResponseAsync(() => button.ClickAsync(), r => r.Request.Method == "POST"),
+            url => url.EndsWith($"?done={PipelineSimulator.DoneForm}", StringComparison.Ordinal) || new Uri(url).AbsolutePath != DashboardRoutes.Release(id));
+        if (answer!.Status != 303)
         {
             Assert.Fail($"{signal}: {answer.Status} {await answer.TextAsync()}");
         }
-
-        await page.WaitForURLAsync(url => url.EndsWith($"?done={PipelineSimulator.DoneForm}", StringComparison.Ordinal));
     }
 
     /// <summary>Once the release asks for <paramref name="item"/> (its status reason or stage says so), the signed-in person attests it from the form.</summary>
@@ -53,8 +54,7 @@ public sealed partial class BrowserTests
         var (page, cspErrors) = await system.NewPageAsync();
         await page.GotoAsync(system.Url(DashboardRoutes.SignIn));
         await page.SelectOptionAsync("#person", "rm@example.com");
-        await page.ClickAsync("form button[type=submit]");
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == DashboardRoutes.Board);
+        await page.RunAndWaitForLoadAsync(() => page.ClickAsync("form button[type=submit]"), url => new Uri(url).AbsolutePath == DashboardRoutes.Board);
         await SimulateAsync(page, id, "promotion:staging", "evidence|unit-tests|success");
         Assert.Contains("accepted by the webhook", await page.Locator("#action-notice").InnerTextAsync(), StringComparison.Ordinal);
         await SimulateAsync(page, id, "gate:staging", "configuration|staging");

@@ -67,8 +67,7 @@ public sealed partial class BrowserTests(DashboardSystem system) : IClassFixture
 
         await page.FillAsync("#f-q", "zebra");
         await page.SelectOptionAsync("#f-type", "Minor");
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => url.Contains("q=zebra", StringComparison.Ordinal));
+        await page.RunAndWaitForLoadAsync(() => page.ClickAsync("button[type=submit]"), url => url.Contains("q=zebra", StringComparison.Ordinal));
 
         Assert.Contains("type=Minor", page.Url, StringComparison.Ordinal);
         Assert.Equal(1, await page.Locator($"[data-release-id=\"{wanted}\"]").CountAsync());
@@ -207,18 +206,11 @@ public sealed partial class BrowserTests(DashboardSystem system) : IClassFixture
     private static async Task<int> SubmitAsync(IPage page, string form)
     {
         var action = await page.GetAttributeAsync($"#form-{form} form", "action");
-        var answer = await page.RunAndWaitForResponseAsync(() => page.ClickAsync($"#form-{form} button[type=submit]"), r => r.Request.Method == "POST");
-        if (answer.Status == 303)
-        {
-            await page.WaitForURLAsync(url => url.EndsWith($"?done={form}", StringComparison.Ordinal));
-        }
-        else
-        {
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == action);
-        }
-
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-        return answer.Status;
+        IResponse? answer = null;
+        await page.RunAndWaitForLoadAsync(
+            async () => answer = await page.RunAndWaitForResponseAsync(() => page.ClickAsync($"#form-{form} button[type=submit]"), r => r.Request.Method == "POST"),
+            url => url.EndsWith($"?done={form}", StringComparison.Ordinal) || new Uri(url).AbsolutePath == action);
+        return answer!.Status;
     }
 
     private Task<HttpResponseMessage> PostFormAsync(string id, string action, Dictionary<string, string> fields) =>
@@ -235,8 +227,7 @@ public sealed partial class BrowserTests(DashboardSystem system) : IClassFixture
         await page.SelectOptionAsync("#milestone-milestone", "feature-complete");
         await page.FillAsync("#milestone-by", "rm@example.com");
         await page.FillAsync("#milestone-note", "Branch cut.");
-        await page.ClickAsync("#form-milestone button[type=submit]");
-        await page.WaitForURLAsync(url => url.EndsWith("?done=milestone", StringComparison.Ordinal));
+        await page.RunAndWaitForLoadAsync(() => page.ClickAsync("#form-milestone button[type=submit]"), url => url.EndsWith("?done=milestone", StringComparison.Ordinal));
         Assert.Contains("The milestone was recorded", await page.Locator("#action-notice").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal("status", await page.Locator("#action-notice").GetAttributeAsync("role"));
         await page.WaitForSelectorAsync("#timeline li:has-text(\"Milestone feature-complete reached.\")", Live);
@@ -399,8 +390,7 @@ public sealed partial class BrowserTests(DashboardSystem system) : IClassFixture
         var (plain, _) = await system.NewPageAsync(javaScript: false);
         await plain.GotoAsync(system.Url(DashboardRoutes.SignIn));
         await plain.SelectOptionAsync("#person", "rm@example.com");
-        await plain.ClickAsync("form button[type=submit]");
-        await plain.WaitForURLAsync(url => new Uri(url).AbsolutePath == DashboardRoutes.Board);
+        await plain.RunAndWaitForLoadAsync(() => plain.ClickAsync("form button[type=submit]"), url => new Uri(url).AbsolutePath == DashboardRoutes.Board);
         var cookie = Assert.Single(await plain.Context.CookiesAsync(), c => c.Name == ReleaseManagement.Api.Auth.DevSignIn.CookieName);
         Assert.Equal("rm@example.com", Uri.UnescapeDataString(cookie.Value));
         Assert.True(cookie.HttpOnly);

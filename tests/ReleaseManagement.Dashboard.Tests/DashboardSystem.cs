@@ -129,8 +129,6 @@ public sealed class DashboardSystem : IAsyncLifetime
     public async Task<(IPage Page, List<string> CspErrors)> NewPageAsync(ViewportSize? size = null, bool javaScript = true)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = size ?? Desktop, JavaScriptEnabled = javaScript });
-        // A bound on a hang, not a speed claim: Playwright's 30 s ran out for a page load while the whole suite shared two cores.
-        context.SetDefaultTimeout(90_000);
         var page = await context.NewPageAsync();
         var errors = new List<string>();
         page.Console += (_, message) =>
