@@ -28,7 +28,7 @@ azurite_start() {
   [ "${AZURITE_IN_MEMORY:-0}" = 1 ] && persistence=(--inMemoryPersistence)
   blob=${blob:-$(free_port)}; queue=${queue:-$(free_port)}; table=${table:-$(free_port)}
   mkdir -p "$data_dir"
-  "$AZURITE_DIR/node_modules/.bin/azurite" --silent --skipApiVersionCheck --loose --disableProductStyleUrl \
+  "$AZURITE_DIR/node_modules/.bin/azurite" --silent --skipApiVersionCheck --loose --disableProductStyleUrl --disableTelemetry \
     "${persistence[@]}" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
     --blobPort "$blob" --queuePort "$queue" --tablePort "$table" >"$data_dir/azurite.log" 2>&1 &
   AZURITE_PID=$!
