@@ -370,6 +370,38 @@ public sealed partial class EndToEndTests
     }
 
     [Fact]
+    public async Task PostReleaseMonitor_AReleaseWhosePolicyCannotBeRead_IsLeftOutAndNamedWhileTheOthersAreRead()
+    {
+        await using var server = await FakeLogAnalytics.StartAsync();
+        var now = M(15, 12);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now);
+        var monitor = new LogAnalyticsHealthMonitor(server.Client(), Options.Create(new MonitoringOptions { WorkspaceId = FakeLogAnalytics.Workspace }), clock,
+            NullLogger<LogAnalyticsHealthMonitor>.Instance);
+        await using var h = new MetricsHarness(now, monitor: monitor);
+        var readable = MetricsHarness.NewId("ok");
+        var lost = MetricsHarness.NewId("lost");
+        await h.ReleaseAsync(readable, ReleaseType.Patch, "Billing", M(1), ReleasePhase.PostRelease, ReleaseStatus.Active);
+        // Runs under a policy whose snapshot is not kept (deleted, or written by another deployment's store).
+        await h.ReleaseAsync(lost, ReleaseType.Patch, "Billing", M(1), ReleasePhase.PostRelease, ReleaseStatus.Active, policyHash: new string('a', 64));
+        await h.EventAsync(CanonicalEventType.ServiceDeployed, M(15, 8), readable, "Billing");
+        await h.EventAsync(CanonicalEventType.ServiceDeployed, M(15, 8), lost, "Billing");
+        server.Then((c, _) => FakeLogAnalytics.Json(c, 200, FakeLogAnalytics.Tables("PrimaryResult",
+            [("ReleaseId", "string"), ("System", "string"), ("Metric", "string"), ("Window", "string"), ("Value", "real")],
+            [readable, "Billing", "errorRate", "release", 0.1])));
+
+        await using var durable = await DurableTaskTestHost.StartAsync(_ => { }, ReleaseFunctions.TestSupport.InProcessEngine.Options(), Ct);
+        var run = await h.Jobs.RunPostReleaseMonitorAsync(durable.Client, Ct);
+
+        Assert.Contains(lost, run.Unreadable);
+        Assert.DoesNotContain(readable, run.Unreadable);
+        var query = Assert.Single(server.Received);
+        Assert.Contains(readable, query.Query);
+        Assert.DoesNotContain(lost, query.Query);
+        Assert.Single(await h.Health.ListAsync(readable, Ct));
+        Assert.Empty(await h.Health.ListAsync(lost, Ct));
+    }
+
+    [Fact]
     public async Task PostReleaseMonitor_ReadingWithoutData_IsStoredAsMissingDataNeverHealthy()
     {
         await using var server = await FakeLogAnalytics.StartAsync();

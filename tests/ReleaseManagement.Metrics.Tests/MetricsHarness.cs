@@ -107,10 +107,11 @@ internal sealed class MetricsHarness : IAsyncDisposable
 
     public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
 
-    public async Task ReleaseAsync(string id, ReleaseType type, string system, DateTimeOffset createdAt, ReleasePhase phase = ReleasePhase.Closed, ReleaseStatus status = ReleaseStatus.Completed)
+    public async Task ReleaseAsync(string id, ReleaseType type, string system, DateTimeOffset createdAt, ReleasePhase phase = ReleasePhase.Closed, ReleaseStatus status = ReleaseStatus.Completed,
+        string? policyHash = null)
     {
         var request = new ReleaseRequest(id, "Release " + id, type, [system], DateOnly.FromDateTime(createdAt.UtcDateTime.AddDays(30)));
-        Assert.True(await Releases.TryCreateAsync(new ReleaseRecord(request, createdAt, phase, status, null, createdAt), TestContext.Current.CancellationToken));
+        Assert.True(await Releases.TryCreateAsync(new ReleaseRecord(request, createdAt, phase, status, null, createdAt) { PolicyHash = policyHash }, TestContext.Current.CancellationToken));
     }
 
     /// <summary>Stores an event as the processor would (event row, then the release index row).</summary>

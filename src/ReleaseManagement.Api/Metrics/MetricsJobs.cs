@@ -10,8 +10,9 @@ using ReleaseManagement.Releases;
 namespace ReleaseManagement.Api.Metrics;
 
 /// <summary>What one post-release monitor run did: the releases whose reading crossed the thresholds of the policy they run
-/// under, and those the reading was raised to (every release that took it).</summary>
-public sealed record MonitorRun(int Releases, int Readings, IReadOnlyList<string> Breached, IReadOnlyList<string> Raised);
+/// under, those the reading was raised to (every release that took it), and those not read at all because the policy they
+/// run under cannot be read (each logged as an error).</summary>
+public sealed record MonitorRun(int Releases, int Readings, IReadOnlyList<string> Breached, IReadOnlyList<string> Raised, IReadOnlyList<string> Unreadable);
 
 /// <summary>
 /// The scheduled work, shared by the Functions timer triggers and the local host's scheduler: the post-release monitor,
@@ -43,7 +44,23 @@ public sealed partial class MetricsJobs(
         var releases = (await watch.ListInWatchAsync(cancellationToken)).Where(r => !ReleaseStages.IsPastWatch(r.Stage)).ToList();
         if (releases.Count == 0)
         {
-            return new MonitorRun(0, 0, [], []);
+            return new MonitorRun(0, 0, [], [], []);
+        }
+
+        // A release whose policy snapshot is missing or damaged cannot be judged by the policy it runs under: it is left
+        // out of this run (its watch then goes without this reading and says so) and named in the log, while every other
+        // release is read as usual. One such release used to throw and so stop the monitor for all of them.
+        var unreadable = new System.Collections.Concurrent.ConcurrentDictionary<string, Exception>(StringComparer.Ordinal);
+        var policyOf = await policies.ForAllAsync(releases, (release, e) => unreadable[release.Request.Id] = e, cancellationToken);
+        foreach (var (id, e) in unreadable)
+        {
+            LogPolicyUnreadable(logger, id, e);
+        }
+
+        releases = [.. releases.Where(r => !unreadable.ContainsKey(r.Request.Id))];
+        if (releases.Count == 0)
+        {
+            return new MonitorRun(0, 0, [], [], [.. unreadable.Keys.Order(StringComparer.Ordinal)]);
         }
 
         var now = time.GetUtcNow();
@@ -62,7 +79,6 @@ public sealed partial class MetricsJobs(
         var breached = new List<string>();
         var raised = new List<string>();
         var systems = queries.ToDictionary(q => q.ReleaseId, q => q.Systems, StringComparer.Ordinal);
-        var policyOf = await policies.ForAllAsync(releases, cancellationToken: cancellationToken);
         foreach (var reading in readings)
         {
             // Stored with a verdict per system: a system without data is stored as MissingData, never as healthy.
@@ -86,7 +102,7 @@ public sealed partial class MetricsJobs(
             }
         }
 
-        return new MonitorRun(releases.Count, readings.Count, breached, raised);
+        return new MonitorRun(releases.Count, readings.Count, breached, raised, [.. unreadable.Keys.Order(StringComparer.Ordinal)]);
     }
 
     public Task<int> RunDailyRollupAsync(CancellationToken cancellationToken = default) => metrics.RunDailyRollupAsync(cancellationToken);
@@ -117,6 +133,9 @@ public sealed partial class MetricsJobs(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Release {ReleaseId} crossed its post-release thresholds: {Breaches}")]
     private static partial void LogBreach(ILogger logger, string releaseId, string breaches);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Release {ReleaseId} was not read by the post-release monitor: the policy it runs under cannot be read")]
+    private static partial void LogPolicyUnreadable(ILogger logger, string releaseId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not raise the health reading to release {ReleaseId}")]
     private static partial void LogRaiseFailed(ILogger logger, string releaseId, Exception exception);
