@@ -35,6 +35,12 @@ public sealed class DurableSidecar : IAsyncDisposable
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken = default)
     {
+        if (options.PartitionLeaseRenewInterval <= TimeSpan.Zero || options.PartitionLeaseRenewInterval >= options.PartitionLeaseInterval)
+        {
+            throw new InvalidOperationException(
+                $"LocalHost__PartitionLeaseRenewInterval ({options.PartitionLeaseRenewInterval}) must be positive and shorter than LocalHost__PartitionLeaseInterval ({options.PartitionLeaseInterval}), or a held partition's lease runs out between renewals.");
+        }
+
         var settings = new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = taskHubName,
@@ -45,6 +51,8 @@ public sealed class DurableSidecar : IAsyncDisposable
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
             ControlQueueVisibilityTimeout = options.MessageVisibilityTimeout,
             WorkItemQueueVisibilityTimeout = options.MessageVisibilityTimeout,
+            LeaseInterval = options.PartitionLeaseInterval,
+            LeaseRenewInterval = options.PartitionLeaseRenewInterval,
             // A fresh worker id per process: a restarted host must not mistake the partitions its predecessor held
             // for its own. A clean shutdown releases them (DisposeAsync); after a crash their leases expire.
             WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}",

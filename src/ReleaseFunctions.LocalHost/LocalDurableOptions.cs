@@ -28,4 +28,14 @@ public sealed class LocalDurableOptions
     /// 5 minutes): short here, so a restarted local host resumes in-flight work quickly. Activities are idempotent.
     /// </summary>
     public TimeSpan MessageVisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How far each renewal moves a task hub partition's lease on (Azure's default, 30 s). A host killed without shutting
+    /// down keeps its partitions until their leases run out; only then does a restarted host take them and go on. The
+    /// chaos tests, which kill the host at every step, shorten it.
+    /// </summary>
+    public TimeSpan PartitionLeaseInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a host renews the partitions it holds and takes those whose lease ran out (Azure's default, 10 s); shorter than <see cref="PartitionLeaseInterval"/>.</summary>
+    public TimeSpan PartitionLeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

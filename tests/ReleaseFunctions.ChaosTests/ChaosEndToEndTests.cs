@@ -349,6 +349,9 @@ public sealed class ChaosHostKilledTests : ChaosEndToEndTests
         // (default 30 s) and the pipeline events' (default 5 min; a delivery the killed host had taken waits that long).
         chaos.Settings["LocalHost__MessageVisibilityTimeout"] = "00:00:05";
         chaos.Settings["LocalHost__Queue__LeaseTime"] = "00:00:10";
+        // And the killed host's task hub partition: its lease runs out after 6 s, not 30, and the next host looks every 2 s.
+        chaos.Settings["LocalHost__PartitionLeaseInterval"] = "00:00:06";
+        chaos.Settings["LocalHost__PartitionLeaseRenewInterval"] = "00:00:02";
         var host = await StartHostAsync(chaos);
         var kills = 0;
         try
