@@ -108,7 +108,7 @@ else
       alive=()
       for pid in "${running[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
       running=("${alive[@]}")
-      [ "${#running[@]}" -lt "${TEST_MODULES_IN_PARALLEL:-4}" ] && break
+      [ "${#running[@]}" -lt "${TEST_MODULES_IN_PARALLEL:-5}" ] && break
       sleep 1
     done
     echo "Running tests from $m" | tee -a "$RUN_DIR/test.log"
