@@ -4,7 +4,9 @@
 # once, or a tool run beside the tests, share src/ projects and must not rebuild them under each other. When the build
 # is up to date (after the solution's build) it writes nothing and takes seconds. A build that succeeded leaves a stamp
 # (.local/tools/NAME.built); while no source, project, props or lock file of src/, tools/NAME or the root is newer than
-# the stamp, the next run skips the build (a script run several times in a row starts at once).
+# the stamp, the next run skips the build (a script run several times in a row starts at once). TOOL_CONFIGURATION
+# (default Debug) is the build configuration; scripts/test.sh sets its own, whose solution build has built the tools
+# already and left their stamps, so no test run builds a tool again beside the tests.
 run_tool() {
   local name=$1 root
   shift
@@ -16,18 +18,19 @@ run_tool() {
     exec 9>"$root/.local/tools-build.lock"
     flock 9
   fi
-  local stamp="$root/.local/tools/$name.built" dll="$root/tools/$name/bin/Debug/net10.0/$name.dll"
+  local configuration=${TOOL_CONFIGURATION:-Debug}
+  local stamp="$root/.local/tools/$name.$configuration.built" dll="$root/tools/$name/bin/$configuration/net10.0/$name.dll"
   if [ ! -f "$stamp" ] || [ ! -f "$dll" ] || [ -n "$(tool_inputs_newer_than "$root" "$name" "$stamp")" ]; then
     mkdir -p "$root/.local/tools"
     rm -f "$stamp"
-    dotnet build "$root/tools/$name" -nologo -v:q -clp:ErrorsOnly >&2 || return 1
+    dotnet build "$root/tools/$name" -c "$configuration" -nologo -v:q -clp:ErrorsOnly >&2 || return 1
     touch "$stamp"
   fi
   if command -v flock >/dev/null; then
     flock -u 9
     exec 9>&-
   fi
-  exec dotnet "$root/tools/$name/bin/Debug/net10.0/$name.dll" "$@"
+  exec dotnet "$dll" "$@"
 }
 
 # Prints the first input of tools/NAME's build that is newer than FILE (nothing when the build is up to date).

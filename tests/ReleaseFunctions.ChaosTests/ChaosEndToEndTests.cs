@@ -27,8 +27,8 @@ namespace ReleaseFunctions.Tests;
 /// </para>
 /// <para>
 /// Each test is a class of its own deriving from this one, so the project (tests/ReleaseFunctions.ChaosTests, started
-/// first by scripts/test.sh) runs them side by side, three at a time (its xunit.runner.json): most of their time is
-/// waiting on backoff timers.
+/// among the first by scripts/test.sh) runs all five side by side (its xunit.runner.json): most of their time is
+/// waiting on backoff timers and restarts, and the host-kill test, the longest, must not wait for a free slot.
 /// </para>
 /// </summary>
 public abstract class ChaosEndToEndTests : IAsyncDisposable

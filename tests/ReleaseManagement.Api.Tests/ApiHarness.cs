@@ -175,7 +175,7 @@ public sealed class ApiHarness : IAsyncDisposable
             .AddSingleton(OwnSystem.AddTo(policy, Systems.Names));
 
         var provider = services.BuildServiceProvider();
-        var durable = await DurableTaskTestHost.StartAsync(
+        var durable = await ReleaseFunctions.TestSupport.InProcessEngine.StartAsync(
             r =>
             {
                 if (lifecycle)
@@ -187,8 +187,9 @@ public sealed class ApiHarness : IAsyncDisposable
                     r.AddOrchestratorFunc<ReleaseOrchestrationInput, List<Received>>(OrchestratorNames.Release, RecordAsync);
                 }
             },
-            ReleaseFunctions.TestSupport.InProcessEngine.Options(configureServices: lifecycle ? s => ForwardActivities(s, provider) : null),
-            Ct);
+            logs: null,
+            configureServices: lifecycle ? s => ForwardActivities(s, provider) : null,
+            cancellationToken: Ct);
         return new ApiHarness(durable, provider, time, names, system) { Published = published };
     }
 

@@ -28,7 +28,7 @@ public sealed class InProcessDecisionTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _durable = await DurableTaskTestHost.StartAsync(r => r.AddOrchestratorFunc<string, List<string>>(Collector, async (context, stage) =>
+        _durable = await ReleaseFunctions.TestSupport.InProcessEngine.StartAsync(r => r.AddOrchestratorFunc<string, List<string>>(Collector, async (context, stage) =>
         {
             var ids = new List<string>();
             var stop = context.WaitForExternalEvent<bool>(Stop);
@@ -42,7 +42,7 @@ public sealed class InProcessDecisionTests : IAsyncLifetime
 
                 ids.Add((await next).DecisionId);
             }
-        }), ReleaseFunctions.TestSupport.InProcessEngine.Options());
+        }));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = TestEnvironment.AzuriteConnectionString,

@@ -24,9 +24,8 @@ public sealed class CrashTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Task<DurableTaskTestHost> StartDurableAsync() => DurableTaskTestHost.StartAsync(
+    private static Task<DurableTaskTestHost> StartDurableAsync() => ReleaseFunctions.TestSupport.InProcessEngine.StartAsync(
         r => r.AddOrchestratorFunc<string, CanonicalEvent>(Waiter, (context, _) => context.WaitForExternalEvent<CanonicalEvent>(ReleaseEventNames.Pipeline)),
-        ReleaseFunctions.TestSupport.InProcessEngine.Options(),
         Ct);
 
     /// <summary>A late production deployment (2025-07-07, stored on the 10th) of a running release: every kind of storage call.</summary>

@@ -31,9 +31,8 @@ public sealed class PipelineReporterWebhookTests
         Assert.Equal(202, response.Status);
         Assert.Equal(releaseId, response.Str("releaseId"));
         Assert.Equal(1, await h.QueuedAsync());
-        await using var durable = await DurableTaskTestHost.StartAsync(
+        await using var durable = await ReleaseFunctions.TestSupport.InProcessEngine.StartAsync(
             _ => { },
-            ReleaseFunctions.TestSupport.InProcessEngine.Options(),
             TestContext.Current.CancellationToken);
         Assert.Equal(1, await h.DrainAsync(durable.Client));
         var stored = Assert.Single(await h.Store.ListByReleaseAsync(releaseId, TestContext.Current.CancellationToken));

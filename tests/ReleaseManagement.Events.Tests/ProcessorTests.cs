@@ -15,9 +15,8 @@ public sealed class ProcessorTests
     private const string Waiter = "WaitForPipelineEvent";
     private static readonly DateTimeOffset July = new(2025, 7, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static Task<DurableTaskTestHost> StartDurableAsync() => DurableTaskTestHost.StartAsync(
+    private static Task<DurableTaskTestHost> StartDurableAsync() => ReleaseFunctions.TestSupport.InProcessEngine.StartAsync(
         r => r.AddOrchestratorFunc<string, CanonicalEvent>(Waiter, (context, _) => context.WaitForExternalEvent<CanonicalEvent>(ReleaseEventNames.Pipeline)),
-        ReleaseFunctions.TestSupport.InProcessEngine.Options(),
         TestContext.Current.CancellationToken);
 
     private static async Task<string> PostWorkflowRunAsync(EventsHarness h, string deliveryId, string branch = "release/2025.07")

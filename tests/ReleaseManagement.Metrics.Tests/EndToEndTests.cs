@@ -328,9 +328,8 @@ public sealed partial class EndToEndTests
             [watched, "Billing", "p95DurationMs", "release", 1500.0],
             [healthy, "Forecasting", "errorRate", "release", 0.1])));
 
-        await using var durable = await DurableTaskTestHost.StartAsync(
-            r => r.AddOrchestratorFunc<string, Ports.HealthReading>("Watch", (context, _) => context.WaitForExternalEvent<Ports.HealthReading>(ReleaseEventNames.Health)),
-            ReleaseFunctions.TestSupport.InProcessEngine.Options(), Ct);
+        await using var durable = await ReleaseFunctions.TestSupport.InProcessEngine.StartAsync(
+            r => r.AddOrchestratorFunc<string, Ports.HealthReading>("Watch", (context, _) => context.WaitForExternalEvent<Ports.HealthReading>(ReleaseEventNames.Health)), Ct);
         foreach (var id in new[] { watched, healthy })
         {
             await durable.Client.ScheduleNewOrchestrationInstanceAsync("Watch", "x", new StartOrchestrationOptions(InstanceId: id), Ct);
@@ -389,7 +388,7 @@ public sealed partial class EndToEndTests
             [("ReleaseId", "string"), ("System", "string"), ("Metric", "string"), ("Window", "string"), ("Value", "real")],
             [readable, "Billing", "errorRate", "release", 0.1])));
 
-        await using var durable = await DurableTaskTestHost.StartAsync(_ => { }, ReleaseFunctions.TestSupport.InProcessEngine.Options(), Ct);
+        await using var durable = await ReleaseFunctions.TestSupport.InProcessEngine.StartAsync(_ => { }, Ct);
         var run = await h.Jobs.RunPostReleaseMonitorAsync(durable.Client, Ct);
 
         Assert.Contains(lost, run.Unreadable);
@@ -423,9 +422,8 @@ public sealed partial class EndToEndTests
             [measured, "Billing", "p95DurationMs", "release", 200.0],
             [measured, "Billing", "availability", "release", 99.95])));
 
-        await using var durable = await DurableTaskTestHost.StartAsync(
-            _ => { },
-            ReleaseFunctions.TestSupport.InProcessEngine.Options(), Ct);
+        await using var durable = await ReleaseFunctions.TestSupport.InProcessEngine.StartAsync(
+            _ => { }, Ct);
         var run = await h.Jobs.RunPostReleaseMonitorAsync(durable.Client, Ct);
 
         Assert.DoesNotContain(measured, run.Breached); // other tests' releases may be in the watch list too: only these two are asserted

@@ -54,9 +54,8 @@ internal sealed class WebhookPath : IAsyncDisposable
             .AddSingleton<LateEventMarker>()
             .AddSingleton<ReleaseManagement.Ports.IAuditTrail>(new ReleaseFunctions.TestSupport.InMemoryAuditTrail())
             .BuildServiceProvider(validateScopes: true);
-        var durable = await DurableTaskTestHost.StartAsync(
+        var durable = await ReleaseFunctions.TestSupport.InProcessEngine.StartAsync(
             _ => { },
-            ReleaseFunctions.TestSupport.InProcessEngine.Options(),
             TestContext.Current.CancellationToken);
         return new WebhookPath(services, durable);
     }

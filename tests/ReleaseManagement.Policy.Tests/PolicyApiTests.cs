@@ -103,7 +103,7 @@ public sealed class PolicyApiTests : IDisposable
         var connection = System.Environment.GetEnvironmentVariable("AZURITE_CONNECTION_STRING");
         Assert.SkipWhen(connection is null, "AZURITE_CONNECTION_STRING is not set (scripts/test.sh starts Azurite).");
         var store = new TableReleaseStore(StorageClients.FromConnectionString(connection!).Tables);
-        await using var durable = await DurableTaskTestHost.StartAsync(r => r.AddReleaseTasks(), ReleaseFunctions.TestSupport.InProcessEngine.Options(), cancellationToken: TestContext.Current.CancellationToken);
+        await using var durable = await ReleaseFunctions.TestSupport.InProcessEngine.StartAsync(r => r.AddReleaseTasks(), cancellationToken: TestContext.Current.CancellationToken);
         var time = new FakeTimeProvider(NewYorkTime(2026, 11, 27, 10));
         var snapshots = new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots();
         var handlers = new ReleaseHandlers(store, time, Options.Create(new ReleaseOptions()), NullLogger<ReleaseHandlers>.Instance, Default,

@@ -129,9 +129,9 @@ public sealed class LifecycleHarness : IAsyncDisposable
     public static async Task<LifecycleHarness> StartAsync()
     {
         var harness = new LifecycleHarness();
-        harness._host = await DurableTaskTestHost.StartAsync(
+        harness._host = await ReleaseFunctions.TestSupport.InProcessEngine.StartAsync(
             r => Register(r, harness),
-            ReleaseFunctions.TestSupport.InProcessEngine.Options(EngineLogs));
+            EngineLogs);
         return harness;
     }
 

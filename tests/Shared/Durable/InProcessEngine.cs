@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Testing;
 using Microsoft.DurableTask.Worker.Grpc;
 using Microsoft.DurableTask.Worker.Grpc.Internal;
@@ -29,6 +30,30 @@ public static class InProcessEngine
                 configureServices?.Invoke(services);
             },
         };
+    }
+
+    /// <summary>Starts an engine with <see cref="Options"/> and no logs.</summary>
+    public static Task<DurableTaskTestHost> StartAsync(Action<DurableTaskRegistry> registry, CancellationToken cancellationToken = default) =>
+        StartAsync(registry, logs: null, configureServices: null, cancellationToken);
+
+    /// <summary>
+    /// Starts an engine with <see cref="Options"/>. Its sidecar listens on a port found free a moment before, which another
+    /// process (a local host, an outgoing connection) can take first when many tests start engines at once; then it tries
+    /// again on another port, up to three times.
+    /// </summary>
+    public static async Task<DurableTaskTestHost> StartAsync(
+        Action<DurableTaskRegistry> registry, ILoggerFactory? logs, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DurableTaskTestHost.StartAsync(registry, Options(logs, configureServices), cancellationToken);
+            }
+            catch (IOException e) when (attempt < 3 && e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+            }
+        }
     }
 
     /// <summary>
