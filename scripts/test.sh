@@ -125,7 +125,7 @@ else
     timed=(); [ -x /usr/bin/time ] && timed=(/usr/bin/time -f "%e s wall, %U s user, %S s system" -o "$RUN_DIR/modules/$m.time")
     ( run_tests --test-modules "tests/$m/bin/$CONFIGURATION/net10.0/$m.dll" "$@" >"$RUN_DIR/modules/$m.log" 2>&1
       echo $? >"$RUN_DIR/modules/$m.rc"
-      grep -vE '^\s*$' "$RUN_DIR/modules/$m.log" | grep -vE '^(Test run summary|\s+(total|failed|succeeded|skipped|duration):)' | tee -a "$RUN_DIR/test.log" ) &
+      grep -vE '^\s*$' "$RUN_DIR/modules/$m.log" | grep -vE '^(Test run summary|\s+(total|failed|succeeded|skipped|duration):|\s+In process file artifacts produced:|\s+- .*\.trx$)' | tee -a "$RUN_DIR/test.log" ) &
     running+=($!)
   done
   for pid in "${running[@]}"; do wait "$pid"; done

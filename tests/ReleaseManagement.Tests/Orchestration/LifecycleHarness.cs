@@ -246,6 +246,17 @@ public sealed class LifecycleHarness : IAsyncDisposable
         return result.ReadOutputAs<ReleaseOutcome>()!;
     }
 
+    /// <summary>
+    /// Release <paramref name="id"/>'s one notice <paramref name="noticeId"/>, once sent: a notice goes out by an activity of
+    /// its own after the status line that says why, so a test that has waited for that line waits for the notice too.
+    /// </summary>
+    public async Task<ReleaseNotice> NoticeAsync(string id, string noticeId, int seconds = 120)
+    {
+        await ReleaseFunctions.TestSupport.Eventually.UntilAsync(
+            () => Task.FromResult(Notices.Any(n => n.ReleaseId == id && n.NoticeId == noticeId)), sent => sent, TimeSpan.FromSeconds(seconds), $"notice {noticeId} of {id}");
+        return Assert.Single(Notices, n => n.ReleaseId == id && n.NoticeId == noticeId);
+    }
+
     public Task WaitForAsync(string id, Func<ReleaseRecord, bool> condition, string what, int seconds = 240) =>
         ReleaseFunctions.TestSupport.Eventually.UntilAsync(
             () => Store.GetAsync(id),
