@@ -369,14 +369,18 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         var id = await _h.StartReleaseAsync(request);
         await _h.SendAllAsync(id, EverythingPasses(id));
 
-        await _h.WaitForAsync(id, r => r.StatusReason == "Watch ended without monitoring data: waiting for watch-signoff by release-manager.", "the sign-off wait");
+        // The status line and its warning are two writes (StatusRecorder): wait for both (a full run read between them).
+        await _h.WaitForAsync(
+            id,
+            r => r.StatusReason == "Watch ended without monitoring data: waiting for watch-signoff by release-manager." && r.Warnings is { Count: > 0 },
+            "the sign-off wait and its warning");
         var waiting = (await _h.Store.GetAsync(id))!;
         Assert.Equal(ReleaseStages.Watch, waiting.Stage);
         var warning = Assert.Single(waiting.Warnings ?? []);
         Assert.Equal("missing-health-data", warning.Code);
         Assert.StartsWith("Watch had no health data:", warning.Message, StringComparison.Ordinal);
         Assert.Contains(_h.Timeline(id), t => t.Kind == TimelineKinds.Watch && t.Message.StartsWith("Watch ended without monitoring data", StringComparison.Ordinal));
-        var asked = await _h.NoticeAsync(id, "watch-signoff-request"); // a full run once read the notices before it was sent
+        var asked = await _h.NoticeAsync(id, "watch-signoff-request");
         Assert.Equal(["rm@example.com"], asked.Recipients);
         Assert.Contains(_h.Timeline(id), t => t.Kind == TimelineKinds.Watch && t.Message.Contains("no health reading arrived during the watch", StringComparison.Ordinal));
 
