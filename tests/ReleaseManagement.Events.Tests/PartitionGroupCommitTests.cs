@@ -31,8 +31,9 @@ public sealed class PartitionGroupCommitTests
         await Task.WhenAll(Enumerable.Range(0, 60).Select(i => commit.AddAsync(new TableEntity("p", $"r{i:D2}") { ["Value"] = i }, Ct)));
 
         Assert.Equal(60, table.Query<TableEntity>(e => e.PartitionKey == "p", cancellationToken: Ct).Count());
-        // The first alone, the others together while it was in flight: far fewer than 60 calls.
-        Assert.InRange(calls.Count, 2, 6);
+        // The first alone, the others together while it was in flight: far fewer than 60 calls. How many depends on how
+        // many writes had come in while each batch was in flight: 2 to 6 on an idle machine, 9 once in a full run.
+        Assert.InRange(calls.Count, 2, 20);
     }
 
     [Fact]
