@@ -247,8 +247,8 @@ public sealed class LifecycleHarness : IAsyncDisposable
     }
 
     /// <summary>
-    /// Release <paramref name="id"/>'s one notice <paramref name="noticeId"/>, once sent: a notice goes out by an activity of
-    /// its own after the status line that says why, so a test that has waited for that line waits for the notice too.
+    /// Release <paramref name="id"/>'s one notice <paramref name="noticeId"/>, once sent: notices go out by activities of their
+    /// own, so a test that has waited for a status line does not read the notices at once but waits for the one it checks.
     /// </summary>
     public async Task<ReleaseNotice> NoticeAsync(string id, string noticeId, int seconds = 120)
     {
