@@ -14,6 +14,7 @@ namespace ReleaseFunctions.Tests;
 /// /dev/mailbox), with two changes so it stays short and owns its data: a validation and watch of seconds, and a system and
 /// mail directory of its own. The hotfix must end Completed, the Minor wait for its production window.
 /// </summary>
+[StartFirst]
 public sealed partial class DemoScriptTests : IDisposable
 {
     private readonly string _mail = Path.Combine(Path.GetTempPath(), "demo-mail-" + Guid.NewGuid().ToString("N"));

@@ -8,6 +8,7 @@ using ReleaseFunctions.TestSupport;
 namespace ReleaseFunctions.Tests;
 
 /// <summary>The vertical slice over HTTP against the local host process on Azurite, including a restart mid-release.</summary>
+[StartFirst]
 public sealed class LocalHostEndToEndTests
 {
     /// <summary>Each test's release on a system of its own (<see cref="OwnSystems"/>), named by the hosts' policy.</summary>
