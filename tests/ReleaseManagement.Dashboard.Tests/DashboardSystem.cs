@@ -21,6 +21,9 @@ public sealed class DashboardSystem : IAsyncLifetime
     public static readonly ViewportSize Desktop = new() { Width = 1366, Height = 900 };
     public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
 
+    /// <summary>A wait for what the page's live updates bring (htmx polls): generous, for a loaded machine.</summary>
+    public static readonly PageWaitForSelectorOptions Live = new() { Timeout = 30_000 };
+
     private IPlaywright _playwright = null!;
     private string? _policyPath;
 

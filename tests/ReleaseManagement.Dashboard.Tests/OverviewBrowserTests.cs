@@ -1,0 +1,178 @@
+using Microsoft.Playwright;
+using ReleaseFunctions.TestSupport;
+using ReleaseManagement.Api.Dashboard;
+
+namespace ReleaseManagement.Dashboard.Tests;
+
+/// <summary>
+/// The dashboard's overview pages in headless Chromium against a local host of their own: the board without JavaScript,
+/// the environments matrix filled by webhook deliveries, the calendar, the metrics, the pages' headers and the dev sign-in,
+/// with axe-core and screenshots. The board's live updates and the release page are in <see cref="BrowserTests"/>.
+/// </summary>
+public sealed class OverviewBrowserTests(DashboardSystem system) : IClassFixture<DashboardSystem>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Board_WithoutJavaScript_IsCompleteAndFiltersWithTheForm()
+    {
+        var wanted = await system.CreateReleaseAsync("Searchable zebra release", ct: Ct);
+        var other = await system.CreateReleaseAsync("Another release", ct: Ct);
+        await system.WaitForReleaseAsync(other, r => r.GetProperty("phase").GetString() == "Planning", Ct);
+
+        var (page, _) = await system.NewPageAsync(javaScript: false);
+        await page.GotoAsync(system.Url(DashboardRoutes.Board));
+        Assert.Equal(1, await page.Locator($"[data-release-id=\"{wanted}\"]").CountAsync());
+        Assert.Equal(1, await page.Locator($"[data-release-id=\"{other}\"]").CountAsync());
+
+        await page.FillAsync("#f-q", "zebra");
+        await page.SelectOptionAsync("#f-type", "Minor");
+        await page.RunAndWaitForLoadAsync(() => page.ClickAsync("button[type=submit]"), url => url.Contains("q=zebra", StringComparison.Ordinal));
+
+        Assert.Contains("type=Minor", page.Url, StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator($"[data-release-id=\"{wanted}\"]").CountAsync());
+        Assert.Equal(0, await page.Locator($"[data-release-id=\"{other}\"]").CountAsync());
+        Assert.Equal("zebra", await page.InputValueAsync("#f-q"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Environments_DeploymentEventsSentToTheWebhook_FillTheMatrixWithoutReload()
+    {
+        var id = await system.CreateReleaseAsync("Deployed somewhere", "Integration", Ct);
+        await system.WaitForReleaseAsync(id, r => r.GetProperty("phase").GetString() == "Planning", Ct);
+
+        var (page, cspErrors) = await system.NewPageAsync();
+        await page.GotoAsync(system.Url(DashboardRoutes.Environments));
+        Assert.Equal("Environments", await page.Locator("h1").InnerTextAsync());
+        var staging = page.Locator("tr[data-system=\"Integration\"] td[data-environment=\"Staging\"]");
+        Assert.DoesNotContain(id, await staging.InnerTextAsync(), StringComparison.Ordinal);
+
+        await system.SendDeploymentAsync(id, "staging", "Integration", "3.4.5", Ct);
+        await page.WaitForSelectorAsync($"tr[data-system=\"Integration\"] td[data-environment=\"Staging\"] a:text-is(\"{id}\")", DashboardSystem.Live);
+
+        Assert.Contains("Deployment success", await staging.InnerTextAsync(), StringComparison.Ordinal);
+        await DashboardSystem.AssertAccessibleAsync(page);
+        await DashboardSystem.ScreenshotsAsync(page, "environments");
+        Assert.Empty(cspErrors);
+
+        // The release page lists the same deployment.
+        await page.GotoAsync(system.Url(DashboardRoutes.Release(id)));
+        Assert.Contains("staging", await page.Locator("#deployments").InnerTextAsync(), StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Calendar_ShowsWindowsInThePolicyTimeZoneABlackoutAndTargetDates()
+    {
+        var id = await system.CreateReleaseAsync("Calendar release", ct: Ct);
+        var target = await system.WaitForReleaseAsync(id, r => r.GetProperty("phase").GetString() == "Planning", Ct);
+
+        var (page, cspErrors) = await system.NewPageAsync();
+        await page.GotoAsync(system.Url(DashboardRoutes.Calendar));
+        Assert.Equal("Calendar", await page.Locator("h1").InnerTextAsync());
+        Assert.Contains("America/New_York", await page.Locator("main > p").First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(8, await page.Locator("section.week").CountAsync());
+        Assert.Contains("Window 20:00–00:00", await page.Locator("li.day.has-window").First.InnerTextAsync(), StringComparison.Ordinal);
+        var blackout = page.Locator($"li[data-date=\"{DashboardSystem.BlackoutDate:yyyy-MM-dd}\"]");
+        Assert.Contains($"Blackout: {DashboardSystem.BlackoutReason} (no window)", await blackout.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await blackout.Locator(".window").CountAsync());
+        var targetDay = page.Locator($"li[data-date=\"{target.GetProperty("targetDate").GetString()}\"]");
+        Assert.Equal(1, await targetDay.Locator($"a:text-is(\"{id}\")").CountAsync());
+        await DashboardSystem.AssertAccessibleAsync(page);
+        await DashboardSystem.ScreenshotsAsync(page, "calendar");
+        Assert.Empty(cspErrors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Metrics_ShowsTheCurrentMonthAndQuarterWithTrendsAndReportLinks()
+    {
+        var (page, cspErrors) = await system.NewPageAsync();
+        // The first metrics view of a new store rolls up the days of the month's trend window (about seven months; the
+        // quarter's figures come from its own days, which that window covers) before it answers; later views read those
+        // rollups. Alone on this machine that took about 35 s; with the other test projects running it can take far longer.
+        var response = await page.GotoAsync(system.Url(DashboardRoutes.Metrics), new() { Timeout = 120_000 });
+        Assert.Equal(200, response!.Status);
+        Assert.Equal("Metrics", await page.Locator("h1").InnerTextAsync());
+        var headers = await page.Locator("#metrics thead th").AllInnerTextsAsync();
+        Assert.Contains(headers, h => h.StartsWith("Month ", StringComparison.Ordinal));
+        Assert.Contains(headers, h => h.StartsWith("Quarter ", StringComparison.Ordinal));
+        Assert.Contains("Change failure rate", await page.Locator("#metrics").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(3, await page.Locator("figure.chart svg").CountAsync());
+        var report = await page.Locator("a.report-link").First.GetAttributeAsync("href");
+        using var stored = await system.Host.Client.GetAsync(report, Ct);
+        Assert.True(stored.IsSuccessStatusCode, $"{report}: {stored.StatusCode}");
+        await DashboardSystem.AssertAccessibleAsync(page);
+        await DashboardSystem.ScreenshotsAsync(page, "metrics");
+        Assert.Empty(cspErrors);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Pages_Headers_CarryANonceCspAndTheScriptIsServedByTheApp()
+    {
+        using var board = await system.Host.Client.GetAsync(DashboardRoutes.Board, Ct);
+        var csp = string.Join(";", board.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'nonce-", csp, StringComparison.Ordinal);
+        var html = await board.Content.ReadAsStringAsync(Ct);
+        var nonce = System.Text.RegularExpressions.Regex.Match(csp, "'nonce-([^']+)'").Groups[1].Value;
+        Assert.Contains($"nonce=\"{nonce}\"", html, StringComparison.Ordinal);
+
+        using var script = await system.Host.Client.GetAsync(DashboardAssets.Url("htmx.min.js"), Ct);
+        Assert.True(script.IsSuccessStatusCode);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType!.MediaType);
+
+        using var fragment = new HttpRequestMessage(HttpMethod.Get, DashboardRoutes.Board);
+        fragment.Headers.Add("HX-Request", "true");
+        using var live = await system.Host.Client.SendAsync(fragment, Ct);
+        Assert.StartsWith("<div id=\"board-live\"", (await live.Content.ReadAsStringAsync(Ct)).TrimStart(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DevSignIn_PickAPersonWithoutJavaScript_TheDashboardAndTheApiActAsThem()
+    {
+        // The page: accessible, within the CSP, listing the directory's people with their roles.
+        var (page, cspErrors) = await system.NewPageAsync();
+        var response = await page.GotoAsync(system.Url(DashboardRoutes.SignIn));
+        Assert.Equal(200, response!.Status);
+        Assert.Equal("Dev sign-in", await page.Locator("h1").InnerTextAsync());
+        Assert.Contains("rm@example.com: release-manager", await page.Locator("#person").InnerTextAsync(), StringComparison.Ordinal);
+        await DashboardSystem.AssertAccessibleAsync(page);
+        await DashboardSystem.ScreenshotsAsync(page, "dev-sign-in");
+        Assert.Empty(cspErrors);
+        await page.Context.CloseAsync();
+
+        // Signing in is a plain form POST: no script needed.
+        var (plain, _) = await system.NewPageAsync(javaScript: false);
+        await plain.GotoAsync(system.Url(DashboardRoutes.SignIn));
+        await plain.SelectOptionAsync("#person", "rm@example.com");
+        await plain.RunAndWaitForLoadAsync(() => plain.ClickAsync("form button[type=submit]"), url => new Uri(url).AbsolutePath == DashboardRoutes.Board);
+        var cookie = Assert.Single(await plain.Context.CookiesAsync(), c => c.Name == ReleaseManagement.Api.Auth.DevSignIn.CookieName);
+        Assert.Equal("rm@example.com", Uri.UnescapeDataString(cookie.Value));
+        Assert.True(cookie.HttpOnly);
+        await plain.GotoAsync(system.Url(DashboardRoutes.SignIn));
+        Assert.Equal("Signed in as rm@example.com.", await plain.Locator("#signed-in").InnerTextAsync());
+
+        // The API treats the cookie's person as signed in: a body naming someone else is refused, nothing stored.
+        var id = "dsh-" + Guid.NewGuid().ToString("N")[..10];
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/releases")
+        {
+            Content = new StringContent(
+                $$"""{ "id": "{{id}}", "title": "Signed in", "type": "Minor", "systems": ["Billing"], "targetDate": "{{ValidRelease.TargetDate()}}", "requestedBy": "po@example.com" }""",
+                System.Text.Encoding.UTF8,
+                "application/json"),
+        };
+        request.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
+        using var refused = await system.Host.Client.SendAsync(request, Ct);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+        using var read = await system.Host.Client.GetAsync($"/api/releases/{id}", Ct);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, read.StatusCode);
+
+        // Signing out clears the cookie.
+        await plain.ClickAsync("#sign-out");
+        await plain.WaitForSelectorAsync("text=Not signed in");
+        Assert.DoesNotContain(await plain.Context.CookiesAsync(), c => c.Name == ReleaseManagement.Api.Auth.DevSignIn.CookieName);
+        await plain.Context.CloseAsync();
+    }
+}
