@@ -15,7 +15,8 @@ namespace ReleaseManagement.Api;
 /// <summary>
 /// Delegation while away (issue 24, point 5; docs/security.md): <c>POST /api/delegations</c> hands the signed-in person's
 /// roles (all, or named ones) to another person for a period, <c>GET /api/delegations?person=</c> lists a person's
-/// delegations (made and received), <c>POST /api/delegations/{id}/cancel</c> ends one early (its owner only). The rules
+/// delegations (made and received; where sign-in is required, one's own, or anyone's for an audit reader: <see cref="AuditReaders"/>),
+/// <c>POST /api/delegations/{id}/cancel</c> ends one early (its owner only). The rules
 /// are <see cref="Delegations"/>'s, judged under the current policy (a delegation is a person's, not one release's).
 /// Bad input is a 400 problem, someone else's delegation a 403, and then nothing is stored or audited. What is stored is
 /// audited first, in the audit stream <see cref="AuditStream"/> (not a release's: a delegation spans every release).
@@ -118,11 +119,39 @@ public sealed partial class DelegationHandlers(
                 "The query is invalid.");
         }
 
+        if (NotAListerOf(request, person) is { } refused)
+        {
+            return refused;
+        }
+
         var now = time.GetUtcNow();
         var made = await store.ListByOwnerAsync(person, cancellationToken: cancellationToken);
         var received = await store.ListByDelegateAsync(person, cancellationToken: cancellationToken);
         return ApiJson.Json(new DelegationList(
             person, made.Select(d => DelegationView.Of(d, now)).ToArray(), received.Select(d => DelegationView.Of(d, now)).ToArray()));
+    }
+
+    /// <summary>
+    /// Where sign-in is required, who is away and who covers for them is for the person themselves and for the holders of the
+    /// audit reader roles (release managers plan around it, auditors review it): any other signed-in person is refused (403).
+    /// </summary>
+    private IResult? NotAListerOf(HttpRequest request, string person)
+    {
+        if (!options.Value.RequireSignedInApprover)
+        {
+            return null;
+        }
+
+        if (AppServicePrincipal.From(request) is not { } principal)
+        {
+            return Problems.Forbidden("Sign-in required.", "Delegations are listed for a signed-in person (App Service authentication).");
+        }
+
+        return principal.Identities.Contains(person, StringComparer.OrdinalIgnoreCase) || AuditReaders.Include(policy, principal)
+            ? null
+            : Problems.Forbidden(
+                "Not your delegations.",
+                $"{principal.Name} may list their own delegations; another person's are listed for the roles that read the audit trail ({string.Join(", ", policy.Audit.ReaderRoles)}).");
     }
 
     /// <summary><c>POST /api/delegations/{id}/cancel</c> (body optional: <c>{by}</c>): 200 with the delegation ended; 403 unless its owner.</summary>

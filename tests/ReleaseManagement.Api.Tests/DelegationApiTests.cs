@@ -37,20 +37,21 @@ public sealed class DelegationApiTests : IAsyncLifetime
 
     private IDelegationStore Store => _h.Services.GetRequiredService<IDelegationStore>();
 
-    public async ValueTask InitializeAsync()
+    /// <summary>This test's own auditor (an audit reader role).</summary>
+    private string Auditor => $"auditor-{_tag}@example.com";
+
+    public async ValueTask InitializeAsync() => _h = await ApiHarness.StartAsync(Policy());
+
+    private ReleasePolicy Policy() => ReleasePolicyDefaults.Create() with
     {
-        var policy = ReleasePolicyDefaults.Create();
-        policy = policy with
+        Approvers = new Dictionary<string, IReadOnlyList<string>>
         {
-            Approvers = new Dictionary<string, IReadOnlyList<string>>
-            {
-                [PolicyRoles.TechnicalLead] = [Owner, Peer],
-                [PolicyRoles.QaLead] = [Qa],
-            },
-            Delegation = new DelegationPolicy { Eligible = DelegateEligibility.RoleHolders, MaxDays = 14 },
-        };
-        _h = await ApiHarness.StartAsync(policy);
-    }
+            [PolicyRoles.TechnicalLead] = [Owner, Peer],
+            [PolicyRoles.QaLead] = [Qa],
+            [PolicyRoles.Auditor] = [Auditor],
+        },
+        Delegation = new DelegationPolicy { Eligible = DelegateEligibility.RoleHolders, MaxDays = 14 },
+    };
 
     public async ValueTask DisposeAsync() => await _h.DisposeAsync();
 
@@ -138,6 +139,36 @@ public sealed class DelegationApiTests : IAsyncLifetime
 
         AssertProblem(answer, 403);
         Assert.Null(await Store.GetAsync(id, Ct));
+    }
+
+    [Fact]
+    public async Task List_WhereSignInIsRequired_OnesOwnOrAnAuditReadersAndAnyoneElseIs403()
+    {
+        await using var signedIn = await ApiHarness.StartAsync(Policy(), requireSignedIn: true);
+        var delegations = signedIn.Services.GetRequiredService<DelegationHandlers>();
+        var id = NewId();
+        var created = await signedIn.CallAsync(
+            r => delegations.CreateAsync(r, Ct), $$"""{ "id": "{{id}}", "by": "{{Owner}}", "to": "{{Peer}}", "until": "{{Until()}}" }""", principal: Owner);
+        Assert.True(created.Status == 201, created.ToString());
+        Task<Answer> ListAsync(string? person, string? principal) => signedIn.CallAsync(
+            r => delegations.ListAsync(r, Ct), query: person is null ? null : $"?person={Uri.EscapeDataString(person)}", principal: principal, method: "GET");
+
+        var own = await ListAsync(null, Owner);
+        var received = await ListAsync(Peer, Peer);
+        var byAuditor = await ListAsync(Owner, Auditor);
+        var byDelegate = await ListAsync(Owner, Peer);
+        var byOther = await ListAsync(Owner, Qa);
+        var anonymous = await ListAsync(Owner, null);
+
+        Assert.Equal(id, Assert.Single(own.Body!["delegated"]!.AsArray())!["id"]!.ToString());
+        Assert.Equal(id, Assert.Single(received.Body!["received"]!.AsArray())!["id"]!.ToString());
+        Assert.True(byAuditor.Status == 200, byAuditor.ToString());
+        Assert.Equal(id, Assert.Single(byAuditor.Body!["delegated"]!.AsArray())!["id"]!.ToString());
+        AssertProblem(byDelegate, 403);
+        AssertProblem(byOther, 403);
+        Assert.Equal("Not your delegations.", byOther.Str("title"));
+        Assert.DoesNotContain(id, byOther.ToString(), StringComparison.Ordinal);
+        AssertProblem(anonymous, 403);
     }
 
     [Fact]

@@ -109,9 +109,7 @@ public sealed partial class AuditHandlers
             return Problems.Forbidden("Sign-in required.", "The audit trail needs a signed-in user (App Service authentication).");
         }
 
-        var people = ApproverDirectory.Resolve(policy, [], null);
-        return principal.Identities.Any(id => ApproverDirectory.RolesOf(
-                ApproverDirectory.WithClaimedRoles(people, id, Auth.ClaimedRoles.Of(policy, principal, id)), policy.Audit.ReaderRoles, id).Count > 0)
+        return AuditReaders.Include(policy, principal)
             ? null
             : Problems.Forbidden("Not a reader of the audit trail.", $"{principal.Name} holds none of the roles that may read the audit trail ({string.Join(", ", policy.Audit.ReaderRoles)}).");
     }
