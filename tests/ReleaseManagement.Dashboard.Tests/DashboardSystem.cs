@@ -34,6 +34,12 @@ public sealed class DashboardSystem : IAsyncLifetime
 
     public LocalHostProcess Host { get; private set; } = null!;
 
+    /// <summary>An auditor of this host's directory only, who delegates their role on the delegations page.</summary>
+    public string AwayAuditor { get; } = $"away-{Guid.NewGuid():N}"[..16] + "@example.com";
+
+    /// <summary>The other auditor of this host's directory only, who covers for <see cref="AwayAuditor"/>.</summary>
+    public string CoveringAuditor { get; } = $"cover-{Guid.NewGuid():N}"[..17] + "@example.com";
+
     /// <summary>The systems of this host's policy that its tests' releases use, one each (<see cref="OwnSystems"/>).</summary>
     public OwnSystems Systems { get; } = new("dsh", 16);
 
@@ -62,8 +68,12 @@ public sealed class DashboardSystem : IAsyncLifetime
         var policy = Systems.AddTo(defaults) with
         {
             Access = new() { RequestMayNameApprovers = true }, // requests name the shared test approvers (ValidRelease.Approvers)
-            // The same people as the directory, for the dev sign-in to list (a request naming them resolves alike).
-            Approvers = ValidRelease.Approvers.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal),
+            // The same people as the directory, for the dev sign-in to list (a request naming them resolves alike), and two
+            // auditors of this host's own, so that a delegation the page's test makes changes no other test's approvers:
+            // every host on the one Azurite shares the delegations table.
+            Approvers = ValidRelease.Approvers.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)kv.Value, StringComparer.Ordinal)
+                .Append(new(ReleaseManagement.Policy.PolicyRoles.Auditor, [AwayAuditor, CoveringAuditor]))
+                .ToDictionary(StringComparer.Ordinal),
             // Short post-deployment steps, so the simulator's hotfix reaches Completed within seconds (no test gets there otherwise).
             SuccessCriteria = defaults.SuccessCriteria with
             {

@@ -175,4 +175,48 @@ public sealed class OverviewBrowserTests(DashboardSystem system) : IClassFixture
         Assert.DoesNotContain(await plain.Context.CookiesAsync(), c => c.Name == ReleaseManagement.Api.Auth.DevSignIn.CookieName);
         await plain.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Delegations_SignedInPersonDelegatesAndEndsFromTheForms_ListedAndAccessible()
+    {
+        // Signed in (the dev sign-in's form) as an auditor of this host's own directory.
+        var (page, cspErrors) = await system.NewPageAsync();
+        await page.GotoAsync(system.Url(DashboardRoutes.SignIn));
+        await page.SelectOptionAsync("#person", system.AwayAuditor);
+        await page.RunAndWaitForLoadAsync(() => page.ClickAsync("form button[type=submit]"), url => new Uri(url).AbsolutePath == DashboardRoutes.Board);
+        var response = await page.GotoAsync(system.Url(DashboardRoutes.Delegations));
+        Assert.Equal(200, response!.Status);
+        Assert.Equal($"Signed in as {system.AwayAuditor}, holding auditor.", await page.Locator("#signed-in").InnerTextAsync());
+
+        // Delegating from the form: the page comes back listing it, running, with a button to end it.
+        var reason = "Away " + Guid.NewGuid().ToString("N")[..8];
+        var until = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(5).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        await page.FillAsync("#d-to", system.CoveringAuditor);
+        await page.CheckAsync("#d-role-auditor");
+        await page.FillAsync("#d-until", until);
+        await page.FillAsync("#d-reason", reason);
+        await page.RunAndWaitForLoadAsync(() => page.ClickAsync("section[aria-labelledby=h-delegate] button[type=submit]"), url => new Uri(url).AbsolutePath == DashboardRoutes.Delegations);
+        var row = page.Locator("section[aria-labelledby=h-made] tbody tr", new() { HasText = system.CoveringAuditor });
+        Assert.Equal(1, await row.CountAsync());
+        Assert.Contains("auditor", await row.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await row.Locator("button[type=submit]").CountAsync());
+        await DashboardSystem.AssertAccessibleAsync(page);
+        await DashboardSystem.ScreenshotsAsync(page, "delegations");
+
+        // The API lists it as the signed-in person's, with the form's reason.
+        using var listed = await system.Host.Client.GetAsync($"/api/delegations?person={Uri.EscapeDataString(system.AwayAuditor)}", Ct);
+        var delegated = System.Text.Json.Nodes.JsonNode.Parse(await listed.Content.ReadAsStringAsync(Ct))!["delegated"]!.AsArray();
+        var made = Assert.Single(delegated, d => (string?)d!["reason"] == reason)!;
+        Assert.Equal(system.CoveringAuditor, (string?)made["delegate"]);
+        Assert.Equal("true", made["active"]!.ToString());
+
+        // Ending it from its button: the page comes back without the button, and the API says it is no longer active.
+        await page.RunAndWaitForLoadAsync(() => row.Locator("button[type=submit]").ClickAsync(), url => new Uri(url).AbsolutePath == DashboardRoutes.Delegations);
+        Assert.Equal(0, await page.Locator("section[aria-labelledby=h-made] tbody tr", new() { HasText = system.CoveringAuditor }).Locator("button[type=submit]").CountAsync());
+        using var after = await system.Host.Client.GetAsync($"/api/delegations?person={Uri.EscapeDataString(system.AwayAuditor)}", Ct);
+        var ended = System.Text.Json.Nodes.JsonNode.Parse(await after.Content.ReadAsStringAsync(Ct))!["delegated"]!.AsArray();
+        Assert.Equal("false", Assert.Single(ended, d => (string?)d!["reason"] == reason)!["active"]!.ToString());
+        Assert.Empty(cspErrors);
+        await page.Context.CloseAsync();
+    }
 }
