@@ -14,7 +14,7 @@ REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BASE=${1:-http://localhost:7071}
 BASE=${BASE%/}
 if [ -z "${CDEVENTS_SECRET:-}" ]; then
-  CDEVENTS_SECRET=$(sed -n 's/^Webhooks__CDEvents__Secrets__0=//p' "$REPO_ROOT/scripts/lib/dev-webhook-secrets.env")
+  CDEVENTS_SECRET=$(sed -n 's/^Webhooks__CDEvents__Secrets__dev=//p' "$REPO_ROOT/scripts/lib/dev-webhook-secrets.env")
 fi
 TIMEOUT=${DEMO_TIMEOUT:-600}
 SYSTEM=${DEMO_SYSTEM:-Billing}

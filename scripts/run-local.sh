@@ -61,8 +61,8 @@ elif [ -z "${Policy__Path:-}" ]; then
 fi
 echo "Policy:       $Policy__Path  (dev sign-in as one of its people: http://localhost:7071/api/dashboard/sign-in)"
 echo "Azurite:      $AZURITE_CONNECTION_STRING"
-echo "Webhooks:     development secrets: CDEvents '$Webhooks__CDEvents__Secrets__0', GitHub '$Webhooks__GitHub__Secrets__0',"
-echo "              Azure DevOps password '$Webhooks__AzureDevOps__Secrets__0' + header X-Release-Webhook-Key: '$Webhooks__AzureDevOps__HeaderValues__0'"
+echo "Webhooks:     development secrets: CDEvents '$Webhooks__CDEvents__Secrets__dev', GitHub '$Webhooks__GitHub__Secrets__dev',"
+echo "              Azure DevOps password '$Webhooks__AzureDevOps__Secrets__dev' + header X-Release-Webhook-Key: '$Webhooks__AzureDevOps__HeaderValues__0'"
 echo "API:          http://localhost:7071/api  (try GET http://localhost:7071/api/health)"
 echo "Mailbox:      http://localhost:7071/dev/mailbox  (approval emails, local host only)"
 echo "Dashboard:    http://localhost:7071/  (a release's page has a pipeline simulator here)"

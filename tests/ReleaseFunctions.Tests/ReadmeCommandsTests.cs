@@ -84,6 +84,10 @@ public sealed partial class ReadmeCommandsTests
         var audit = JsonNode.Parse(await shell.RunAsync(blocks[3], ct))!;
         Assert.True((bool?)audit["verified"], audit.ToJsonString());
         Assert.Contains(audit["entries"]!.AsArray(), e => (string?)e!["action"] == "request");
+        // The milestones are by the pipeline the development secret names (Webhooks__CDEvents__Secrets__dev), not anonymous.
+        var milestoneRows = audit["entries"]!.AsArray().Where(e => (string?)e!["action"] == "milestone").ToList();
+        Assert.Equal(4, milestoneRows.Count);
+        Assert.All(milestoneRows, e => Assert.Equal("dev", (string?)e!["by"]));
     }
 
     /// <summary>One bash process whose variables live across blocks, as in the reader's terminal.</summary>

@@ -47,7 +47,7 @@ public sealed partial class PipelineSimulator(
         }
 
         var id = detail.Record.Request.Id;
-        var problem = Secret() is null ? "No CDEvents webhook secret is configured (Webhooks__CDEvents__Secrets__0; scripts/run-local.sh sets a development one)." : null;
+        var problem = Secret() is null ? "No CDEvents webhook secret is configured (Webhooks__CDEvents__Secrets__<name>; scripts/run-local.sh sets a development one, named dev)." : null;
         return PipelineSimulatorView.Build(
             detail.Record, detail.Policy, detail.Events.Select(e => e.Event), DashboardRoutes.Action(Route, id),
             actions.Context(id, request), problem);
@@ -91,7 +91,7 @@ public sealed partial class PipelineSimulator(
 
         if (Secret() is not { } secret)
         {
-            return Problem(id, StatusCodes.Status409Conflict, "No CDEvents webhook secret is configured (Webhooks__CDEvents__Secrets__0), so nothing can be signed.");
+            return Problem(id, StatusCodes.Status409Conflict, "No CDEvents webhook secret is configured (Webhooks__CDEvents__Secrets__<name>), so nothing can be signed.");
         }
 
         var (deliveries, invalid) = SimulatedSignals.Deliveries(form[SignalField].ToString(), id, record.Request.Systems, detail.Policy, time.GetUtcNow());
