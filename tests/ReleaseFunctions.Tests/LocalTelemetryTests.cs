@@ -21,8 +21,10 @@ public sealed class LocalTelemetryTests
     [Fact]
     public async Task LocalHostComposition_InMemoryExporter_ExportsTheAppsSpansAndMetricsOnFlush()
     {
-        var spans = new List<Activity>();
-        var metrics = new List<Metric>();
+        // The app's source and meter are static: other tests of this process (three classes run at a time) may export to this
+        // provider while the test reads what it got, so the exporters write to collections that take a lock.
+        var spans = new LockedCollection<Activity>();
+        var metrics = new LockedCollection<Metric>();
         // With the console exporter asked for (without an exporter the local host registers no OpenTelemetry at all).
         await using var local = LocalHostComposition.Build(
             new Dictionary<string, string?> { ["OpenTelemetry:Console"] = "true" }, Environments.Development, configureServices: s => s
@@ -40,10 +42,10 @@ public sealed class LocalTelemetryTests
 
         Assert.True(tracer.ForceFlush(10_000));
         Assert.True(meter.ForceFlush(10_000));
-        var exported = Assert.Single(spans, s => Equals(s.GetTagItem(ReleaseTelemetry.Tags.Source), mark));
+        var exported = Assert.Single(spans.Snapshot(), s => Equals(s.GetTagItem(ReleaseTelemetry.Tags.Source), mark));
         Assert.Equal(ReleaseTelemetry.Spans.WebhookReceive, exported.OperationName);
         Assert.Contains(LocalTelemetry.ServiceName, tracer.GetResource().Attributes.Select(a => a.Value?.ToString()));
-        Assert.Equal(1, AcknowledgedWithSource(metrics, mark));
+        Assert.Equal(1, AcknowledgedWithSource(metrics.Snapshot(), mark));
     }
 
     [Fact]
@@ -98,5 +100,76 @@ public sealed class LocalTelemetryTests
         }
 
         return sum;
+    }
+
+    /// <summary>A collection the in-memory exporters may add to from any thread while the test takes a copy.</summary>
+    private sealed class LockedCollection<T> : ICollection<T>
+    {
+        private readonly List<T> _items = [];
+
+        public int Count
+        {
+            get
+            {
+                lock (_items)
+                {
+                    return _items.Count;
+                }
+            }
+        }
+
+        public bool IsReadOnly => false;
+
+        public T[] Snapshot()
+        {
+            lock (_items)
+            {
+                return [.. _items];
+            }
+        }
+
+        public void Add(T item)
+        {
+            lock (_items)
+            {
+                _items.Add(item);
+            }
+        }
+
+        public void Clear()
+        {
+            lock (_items)
+            {
+                _items.Clear();
+            }
+        }
+
+        public bool Contains(T item)
+        {
+            lock (_items)
+            {
+                return _items.Contains(item);
+            }
+        }
+
+        public void CopyTo(T[] array, int arrayIndex)
+        {
+            lock (_items)
+            {
+                _items.CopyTo(array, arrayIndex);
+            }
+        }
+
+        public bool Remove(T item)
+        {
+            lock (_items)
+            {
+                return _items.Remove(item);
+            }
+        }
+
+        public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)Snapshot()).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
