@@ -89,9 +89,7 @@ public sealed partial class AuditHandlers(
             return Problems.Forbidden("Sign-in required.", "The audit trail needs a signed-in user (App Service authentication).");
         }
 
-        var people = ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers);
-        if (principal.Identities.Any(id => ApproverDirectory.RolesOf(
-            ApproverDirectory.WithClaimedRoles(people, id, Auth.ClaimedRoles.Of(policy, principal, id)), policy.Audit.ReaderRoles, id).Count > 0))
+        if (AuditReaders.Include(policy, principal, record.Request.Systems, record.Request.Approvers))
         {
             return null;
         }

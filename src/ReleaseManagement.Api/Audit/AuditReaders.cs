@@ -11,12 +11,16 @@ namespace ReleaseManagement.Api.Audit;
 /// </summary>
 public static class AuditReaders
 {
-    /// <summary>Whether one of <paramref name="principal"/>'s identities holds an audit reader role policy-wide.</summary>
-    public static bool Include(ReleasePolicy policy, AppServicePrincipal principal)
+    /// <summary>
+    /// Whether one of <paramref name="principal"/>'s identities holds an audit reader role: policy-wide, or, for one
+    /// release's trail, among the people of its <paramref name="systems"/> and <paramref name="approvers"/> too.
+    /// </summary>
+    public static bool Include(
+        ReleasePolicy policy, AppServicePrincipal principal, IEnumerable<string>? systems = null, IReadOnlyDictionary<string, IReadOnlyList<string>>? approvers = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(principal);
-        var people = ApproverDirectory.Resolve(policy, [], null);
+        var people = ApproverDirectory.Resolve(policy, systems ?? [], approvers);
         return principal.Identities.Any(id => ApproverDirectory.RolesOf(
             ApproverDirectory.WithClaimedRoles(people, id, Auth.ClaimedRoles.Of(policy, principal, id)), policy.Audit.ReaderRoles, id).Count > 0);
     }
