@@ -313,10 +313,7 @@ var keyVaultReferences = {
   Audit__SigningKeys__k1: 'audit-signing-key-k1'
   Deployments__Secret: 'deployment-webhook-secret'
   Smtp__Password: 'smtp-password'
-  Webhooks__GitHub__Secrets__0: 'webhook-github-secret'
-  Webhooks__AzureDevOps__Secrets__0: 'webhook-azure-devops-password'
   Webhooks__AzureDevOps__HeaderValues__0: 'webhook-azure-devops-header'
-  Webhooks__CDEvents__Secrets__0: 'webhook-cdevents-secret'
 }
 
 module functionApp 'modules/functionapp.bicep' = {

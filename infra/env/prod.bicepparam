@@ -16,6 +16,14 @@ param alertEmails = empty(readEnvironmentVariable('RELEASES_ALERT_EMAILS', ''))
   ? []
   : split(readEnvironmentVariable('RELEASES_ALERT_EMAILS', ''), ',')
 param serverErrorRatePercent = 2
+// The pipelines that may send webhooks, one named secret each (Webhooks__SOURCE__Secrets__NAME from the vault item
+// webhook-SOURCE-NAME-secret): the name is the identity the policy's reporters grant and the audit records. Name every
+// sender here; there is no unnamed secret (docs/pipeline-events.md, "Named pipelines").
+param webhookPipelines = [
+  { source: 'GitHub', name: 'ci' }
+  { source: 'AzureDevOps', name: 'ci' }
+  { source: 'CDEvents', name: 'ci' }
+]
 param tags = {
   costCenter: 'release-engineering'
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Infrastructure.Tests;
 
@@ -71,6 +72,23 @@ public sealed class BicepTests
             .Select(p => p.Key)
             .ToList();
         Assert.True(undocumented.Count == 0, $"{file}: parameters without @description: {string.Join(", ", undocumented)}");
+    }
+
+    [Fact]
+    public void WebhookSecrets_InfraAndEveryEnvironment_AreNamedPipelinesOnly()
+    {
+        // An unnamed secret (Webhooks__SOURCE__Secrets__0) is no pipeline the policy can name: whoever holds it may report
+        // every item that grants no pipeline (issue 24). The infra sets none; each environment names its senders.
+        var references = Arm.ModuleParameter(Bicep.Main, "functionApp", "keyVaultReferences")!.AsObject().Select(p => p.Key).ToList();
+        Assert.Contains("Webhooks__AzureDevOps__HeaderValues__0", references);
+        Assert.DoesNotContain(references, key => Regex.IsMatch(key, @"^Webhooks__\w+__Secrets__[0-9]+$"));
+        foreach (var file in Repo.ParameterFiles().Select(Repo.Relative))
+        {
+            var pipelines = EnvironmentParameters(file)["webhookPipelines"]?["value"]?.AsArray();
+            Assert.True(pipelines is not null, $"{file} names no webhookPipelines");
+            Assert.Equal(["AzureDevOps", "CDEvents", "GitHub"], pipelines.Select(p => (string)p!["source"]!).Distinct().Order(StringComparer.Ordinal));
+            Assert.All(pipelines, p => Assert.Matches("^[A-Za-z][A-Za-z0-9-]*$", (string?)p!["name"]));
+        }
     }
 
     private static JsonObject EnvironmentParameters(string file)
