@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Azure.Tables;
+using ReleaseFunctions.TestSupport;
 
 namespace ReleaseManagement.Api.Tests;
 
@@ -13,6 +14,7 @@ namespace ReleaseManagement.Api.Tests;
 /// Issue 24, point 6: <c>GET /api/audit?from=&amp;to=</c> through the shared handler on Azurite: every release's rows in a
 /// period, each chain verified against its key and checkpoint; a trail deleted from the table is still listed, as broken.
 /// </summary>
+[StartFirst]
 public sealed class AuditPeriodTests : IAsyncLifetime
 {
     private ApiHarness _h = null!;

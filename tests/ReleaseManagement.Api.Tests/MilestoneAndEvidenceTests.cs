@@ -2,9 +2,11 @@ using System.Globalization;
 using ReleaseManagement.Events;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
+using ReleaseFunctions.TestSupport;
 
 namespace ReleaseManagement.Api.Tests;
 
+[StartFirst]
 public sealed class MilestoneAndEvidenceTests : IAsyncLifetime
 {
     private ApiHarness _h = null!;

@@ -10,6 +10,7 @@ using ReleaseManagement.Approvals.Tests.Infrastructure;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Releases;
+using ReleaseFunctions.TestSupport;
 
 namespace ReleaseManagement.Approvals.Tests;
 
@@ -74,6 +75,7 @@ public sealed class ApprovalEmailContextTests
 }
 
 /// <summary>The plan emails and the page over HTTP on the local host: the Planning gate, the risk and the scope; a failing gate removes the Approve button.</summary>
+[StartFirst]
 public sealed class ApprovalContextTests(SmtpApprovalSystem system) : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

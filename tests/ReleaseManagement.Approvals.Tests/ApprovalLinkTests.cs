@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Activities;
 using ReleaseManagement.Approvals.Tests.Infrastructure;
+using ReleaseFunctions.TestSupport;
 
 namespace ReleaseManagement.Approvals.Tests;
 
@@ -12,6 +13,7 @@ namespace ReleaseManagement.Approvals.Tests;
 /// the ones the release's orchestration emailed for its plan stage; the tests request their own links only for another
 /// stage or in <see cref="ApprovalSystem.TestRound"/>.
 /// </summary>
+[StartFirst]
 public sealed class ApprovalLinkTests(SmtpApprovalSystem system)
 {
     private const string Staging = "promotion:staging";

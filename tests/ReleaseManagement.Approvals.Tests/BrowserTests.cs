@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using ReleaseManagement.Approvals.Tests.Infrastructure;
+using ReleaseFunctions.TestSupport;
 
 namespace ReleaseManagement.Approvals.Tests;
 
@@ -7,6 +8,7 @@ namespace ReleaseManagement.Approvals.Tests;
 /// A person's path in headless Chromium (Debian's /usr/bin/chromium, driven by Playwright; no browser download):
 /// the link the release's orchestration emailed (read from smtp4dev), the page, Approve, and the release moving on.
 /// </summary>
+[StartFirst]
 public sealed class BrowserTests(SmtpApprovalSystem system) : IAsyncLifetime
 {
     private static readonly ApproverRef Lead = new("lead@example.com", "technical-lead");

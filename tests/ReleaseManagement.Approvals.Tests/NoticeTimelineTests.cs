@@ -25,6 +25,7 @@ namespace ReleaseManagement.Approvals.Tests;
 /// from the timeline (its timers, or the re-plan for one already due), not from the release's end; the T+1 report and the
 /// outcome follow the end.
 /// </summary>
+[ReleaseFunctions.TestSupport.StartFirst]
 public sealed class NoticeTimelineTests : IAsyncDisposable
 {
     private const string Secret = "notice-timeline-cdevents-secret-0123456789";
