@@ -114,6 +114,11 @@ echo "== test" >&2
 # - Workstation GC: the local host is a web app, whose default is the server GC, a heap and a GC thread per core in
 #   every process.
 export DOTNET_TC_CallCounting=0 DOTNET_gcServer=0
+# No .NET process of the tests watches its configuration files: each host builder's reload-on-change opened an inotify
+# instance (a local host two, each in-process Durable engine one), and all processes of a user share a limit of 128 on
+# Linux by default. With four projects at a time a run reached it, and the tests starting a host then failed ("The configured
+# user limit (128) on the number of inotify instances has been reached"). Nothing in the tests changes a file they read.
+export DOTNET_hostBuilder__reloadConfigOnChange=false
 # The tests, and the hosts and browsers they start, run at a lower priority than the services they share (Azurite,
 # smtp4dev): on a busy machine every test waits on storage, so storage answers first (README, "Tests").
 timed=()
