@@ -46,7 +46,8 @@ public sealed class DecisionHandlers(ApprovalDecisionService decisions)
             DecisionAttemptOutcome.Closed => Problems.Conflict("The release is not waiting for decisions.", $"Release '{releaseId}' does not wait for decisions."),
             DecisionAttemptOutcome.NotSignedIn => Problems.Forbidden("Sign-in required.", "Decisions need a signed-in approver (App Service authentication)."),
             DecisionAttemptOutcome.WrongApprover => Problems.Forbidden("Not the approver.", "The signed-in user is not the approver named in the decision."),
-            DecisionAttemptOutcome.RequesterMayNotApprove => Problems.Forbidden("The requester cannot approve.", "The person who requested a release cannot approve it."),
+            DecisionAttemptOutcome.RequesterMayNotApprove => Problems.Forbidden(
+                "The requester cannot approve.", $"{d.Approver} requested release '{releaseId}' and cannot approve it (four eyes). Nothing was recorded."),
             DecisionAttemptOutcome.PersonAlreadyDecided => Problems.Forbidden(
                 "Already decided by this person.",
                 $"{d.Approver} already {(result.Decision!.Approved ? "approved" : "rejected")} stage '{d.Stage}' of release '{releaseId}'"
@@ -56,6 +57,7 @@ public sealed class DecisionHandlers(ApprovalDecisionService decisions)
                 "An approval is not accepted while a gate fails.",
                 $"Stage '{d.Stage}' of release '{releaseId}': {result.BlockedBy} Nothing was recorded; a rejection is accepted."),
             DecisionAttemptOutcome.DelegationRefused => Problems.Forbidden("No delegation.", $"{result.Refusal} Nothing was recorded."),
+            DecisionAttemptOutcome.NotAnApprover => Problems.Forbidden("Not an approver of this stage.", $"{result.Refusal} Nothing was recorded."),
             _ => Problems.Conflict("The decision was not recorded.", result.Outcome.ToString()),
         };
     }

@@ -159,8 +159,8 @@ public sealed class AuthGateTests(AppServiceModeHost fixture) : IClassFixture<Ap
     }
 
     /// <summary>
-    /// Issue 24, section 7, for the steering routes: each × {no principal, a person without a role, the wrong role, the
-    /// requester (after their own release's creation), the right role}. Every refusal is 401 or 403 with a problem body and
+    /// Issue 24, section 7, for the steering routes and the plan decision: each × {no principal, a person without a role, the
+    /// wrong role, the requester (after their own release's creation), the right role}. Every refusal is 401 or 403 with a problem body and
     /// leaves the release's audit trail as it was (every change to a release is audited); the right role gets past the
     /// permission table (202, or the 409 of a rule that needs a state the release is not in: nothing deployed, nothing
     /// waiting, not stranded).
@@ -174,6 +174,7 @@ public sealed class AuthGateTests(AppServiceModeHost fixture) : IClassFixture<Ap
     [InlineData("POST", "skip", """{ "reason": "matrix" }""", "lead@example.com", "rm@example.com", 409, false)]
     [InlineData("POST", "resume", "{}", "qa@example.com", "rm@example.com", 409, false)]
     [InlineData("POST", "evidence", """{ "item": "code-review", "kind": "attestation", "approved": true }""", "qa@example.com", "lead@example.com", 202, false)]
+    [InlineData("POST", "decisions", """{ "stage": "plan", "decision": "approve" }""", "qa@example.com", "lead@example.com", 202, false)]
     public async Task SteeringRoute_EveryKindOfCaller_OnlyTheRightRoleGetsPastAndRefusalsChangeNothing(
         string method, string action, string json, string wrongRole, string rightRole, int rightAnswer, bool requesterMay)
     {

@@ -138,12 +138,15 @@ public sealed class ListViewAndDecisionTests : IAsyncLifetime
     public async Task Decision_OnEveryPolicyStage_IsAcceptedAndRaisedOnceWithItsStage(string stage)
     {
         var id = await _h.StartReleaseAsync();
+        // Someone holding a role of the stage (the API refuses anyone else): the stage's first role, its first approver.
+        var role = _h.Policy.Approvals[stage].RequiredRoles[0];
+        var approver = ReleaseFunctions.TestSupport.ValidRelease.Approvers[role][0];
 
         var answer = await _h.CallAsync(
             r => _h.Decisions.DecideAsync(id, r, _h.Client, Ct),
-            $$"""{ "stage": "{{stage.ToUpperInvariant()}}", "decision": "approve", "approver": "rm@example.com", "role": "release-manager" }""");
+            $$"""{ "stage": "{{stage.ToUpperInvariant()}}", "decision": "approve", "approver": "{{approver}}", "role": "{{role}}" }""");
 
-        Assert.Equal(202, answer.Status);
+        Assert.True(answer.Status == 202, answer.ToString());
         Assert.Equal(stage, answer.Str("stage"));
         var received = Assert.Single(await _h.ReceivedAsync(id));
         Assert.Equal(ReleaseEventNames.Approval, received.Name);

@@ -66,7 +66,16 @@ public sealed class InProcessDecisionTests : IAsyncLifetime
     {
         var id = TestEnvironment.UniqueId("inp");
         var now = DateTimeOffset.UtcNow;
-        var request = new ReleaseRequest(id, "Payments 7", ReleaseType.Patch, ["payments"], DateOnly.FromDateTime(now.UtcDateTime.AddDays(5)), "requester@example.com");
+        // The release names its approvers, as a request does: the decision API refuses a person holding none of the stage's roles.
+        var approvers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        {
+            ["product-owner"] = ["owner@example.com"],
+            ["technical-lead"] = ["lead@example.com", "lead2@example.com"],
+            ["qa-lead"] = ["qa@example.com"],
+        };
+        approvers[role] = [.. approvers.GetValueOrDefault(role, []).Append(approver).Distinct(StringComparer.OrdinalIgnoreCase)];
+        var request = new ReleaseRequest(
+            id, "Payments 7", ReleaseType.Patch, ["payments"], DateOnly.FromDateTime(now.UtcDateTime.AddDays(5)), "requester@example.com", approvers);
         Assert.True(await _services.GetRequiredService<IReleaseStore>().TryCreateAsync(new ReleaseRecord(request, now, ReleasePhase.Planning, ReleaseStatus.Active, null, now), Ct));
         await _durable.Client.ScheduleNewOrchestrationInstanceAsync(Collector, ApprovalStages.Plan, new StartOrchestrationOptions(id), Ct);
         await _durable.Client.WaitForInstanceStartAsync(id, Ct);
@@ -115,12 +124,12 @@ public sealed class InProcessDecisionTests : IAsyncLifetime
         var (id, token) = await WaitingReleaseWithLinkAsync();
         var service = _services.GetRequiredService<ApprovalDecisionService>();
         var other = await service.DecideDirectAsync(
-            id, ApprovalStages.Plan, true, "owner@example.com", "product-owner", "<b>ship it</b>", new DecisionClient(null, null, null), _durable.Client, Ct);
+            id, ApprovalStages.Plan, true, "lead2@example.com", "technical-lead", "<b>ship it</b>", new DecisionClient(null, null, null), _durable.Client, Ct);
         Assert.Equal(DecisionAttemptOutcome.Recorded, other.Outcome);
 
         var (status, html) = await RenderAsync(await _services.GetRequiredService<ApprovalPageHandlers>().ShowAsync(token, _durable.Client, Ct));
         Assert.Equal(200, status);
-        Assert.Contains("<strong>owner@example.com</strong> (product-owner): approved at", html, StringComparison.Ordinal);
+        Assert.Contains("<strong>lead2@example.com</strong> (technical-lead): approved at", html, StringComparison.Ordinal);
         Assert.Contains("&lt;b&gt;ship it&lt;/b&gt;", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<b>ship it", html, StringComparison.Ordinal);
         Assert.Contains("technical-lead", html, StringComparison.Ordinal);

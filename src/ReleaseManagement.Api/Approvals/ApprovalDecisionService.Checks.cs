@@ -46,6 +46,27 @@ public sealed partial class ApprovalDecisionService
             : (null, $"{owner} has no delegation to {approver.Trim()} running now{(string.IsNullOrWhiteSpace(role) ? "" : $" for the role '{role.Trim()}'")}: {approver.Trim()} may not decide for them.");
     }
 
+    /// <summary>
+    /// Why the stage's rule would not count <paramref name="decision"/>: its person holds none of the stage's roles in the
+    /// release's directory (the policy the release runs under, its systems and the people it names), in their own right or
+    /// in the owner's roles they decide for under a delegation. The lifecycle's own rule (<see cref="ApprovalQuorum"/>, as
+    /// <c>ApprovalStep</c> asks it), asked before anything is recorded. Null when it counts, or when the release's plan does
+    /// not ask about the stage (the lifecycle says so on the timeline). The requester is judged before, by
+    /// <see cref="Authorize"/>.
+    /// </summary>
+    private async Task<string?> NotAnApproverAsync(ReleaseRecord release, ApprovalDecision decision, CancellationToken cancellationToken)
+    {
+        var policy = await policies.ForAsync(release, cancellationToken);
+        if (ApprovalPlan.For(policy, release).RuleOf(decision.Stage) is not { } rule)
+        {
+            return null;
+        }
+
+        var approvers = ApproverDirectory.Resolve(policy, release.Request.Systems, release.Request.Approvers);
+        var verdict = ApprovalQuorum.Evaluate(decision.Stage, rule, approvers, requester: null, [decision]).Last!;
+        return verdict.Outcome == DecisionOutcome.Refused ? verdict.Reason : null;
+    }
+
     private DecisionAttemptOutcome? Authorize(string approver, bool approved, ReleaseRecord release, DecisionClient client)
     {
         var o = options.Value;

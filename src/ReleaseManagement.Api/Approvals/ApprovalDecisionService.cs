@@ -26,7 +26,8 @@ public sealed partial class ApprovalDecisionService(
     IOptions<ApprovalOptions> options,
     TimeProvider time,
     ILogger<ApprovalDecisionService> log,
-    AuditRecorder audit)
+    AuditRecorder audit,
+    ReleasePolicies policies)
 {
     public const int MaxCommentLength = DecisionRequestValidator.MaxCommentLength;
     private const string FormPurpose = "approval-form:v1:";
@@ -262,13 +263,19 @@ public sealed partial class ApprovalDecisionService(
             return new DecisionAttemptResult(DecisionAttemptOutcome.Closed, null, null, release, closure);
         }
 
+        var record = NewRecord(releaseId, stage, approved, approver, role, comment, time.GetUtcNow(), DecisionChannels.Api, client, delegation);
+        if (await NotAnApproverAsync(release, record.ToDecision(), cancellationToken) is { } notAnApprover)
+        {
+            LogRefused(log, DecisionAttemptOutcome.NotAnApprover, releaseId, stage);
+            return new DecisionAttemptResult(DecisionAttemptOutcome.NotAnApprover, null, null, release, Refusal: notAnApprover);
+        }
+
         if (approved && BlockedBy(release, stage) is { } blocked)
         {
             LogRefused(log, DecisionAttemptOutcome.GateFailing, releaseId, stage);
             return new DecisionAttemptResult(DecisionAttemptOutcome.GateFailing, null, null, release, BlockedBy: blocked);
         }
 
-        var record = NewRecord(releaseId, stage, approved, approver, role, comment, time.GetUtcNow(), DecisionChannels.Api, client, delegation);
         await RecordAndRaiseAsync(record, durable, cancellationToken);
         return new DecisionAttemptResult(DecisionAttemptOutcome.Recorded, null, record, release);
     }

@@ -47,4 +47,11 @@ public enum DecisionAttemptOutcome
     /// one four eyes forbid (the delegate or the owner requested the release); <see cref="DecisionAttemptResult.Refusal"/> says which.
     /// </summary>
     DelegationRefused,
+
+    /// <summary>
+    /// The person holds none of the stage's roles in the release's directory, in their own right or under the delegation
+    /// they decide for: the lifecycle would not count the decision (<see cref="ReleaseManagement.Policy.ApprovalQuorum"/>),
+    /// so the API refuses it before recording it.
+    /// </summary>
+    NotAnApprover,
 }
