@@ -116,7 +116,7 @@ echo "== test" >&2
 export DOTNET_TC_CallCounting=0 DOTNET_gcServer=0
 # No .NET process of the tests watches its configuration files: each host builder's reload-on-change opened an inotify
 # instance (a local host two, each in-process Durable engine one), and all processes of a user share a limit of 128 on
-# Linux by default. With four projects at a time a run reached it, and the tests starting a host then failed ("The configured
+# Linux by default. With more test classes at a time a run reached it, and the tests starting a host then failed ("The configured
 # user limit (128) on the number of inotify instances has been reached"). Nothing in the tests changes a file they read.
 export DOTNET_hostBuilder__reloadConfigOnChange=false
 # The tests, and the hosts and browsers they start, run at a lower priority than the services they share (Azurite,
