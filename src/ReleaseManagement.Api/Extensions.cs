@@ -61,6 +61,8 @@ public static class Extensions
         services.AddTransient<RecordReleaseStatus>();
         services.AddTransient<RequestDeployment>();
         services.AddTransient<CheckReleaseHealth>();
+        services.TryAddSingleton<ISendClaims>(sp => new TableSendClaims(sp.GetRequiredService<StorageClients>().Tables));
+        services.AddTransient<SendOnce>();
         services.AddTransient<SendReleaseNotice>();
         services.AddOptions<DeploymentOptions>().Bind(configuration.GetSection(DeploymentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient<IDeploymentPipeline, WebhookDeploymentPipeline>((sp, c) => c.Timeout = sp.GetRequiredService<IOptions<DeploymentOptions>>().Value.Timeout);

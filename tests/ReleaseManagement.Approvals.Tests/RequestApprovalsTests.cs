@@ -78,6 +78,27 @@ public sealed class RequestApprovalsTests(SmtpApprovalSystem system)
             (await system.Smtp.ListAsync(TestContext.Current.CancellationToken)).Count(m => m.Subject.Contains(id, StringComparison.Ordinal)));
     }
 
+    /// <summary>
+    /// Four workers running the same activity call at once, as two hosts of a task hub do when a work item comes back
+    /// while its first worker still sends (docs/architecture.md, "Each send once"): each approver is emailed once, and
+    /// every worker accounts for each approver (emailed by it, or already).
+    /// </summary>
+    [Fact]
+    public async Task RequestApprovals_FourWorkersAtOnce_EachApproverIsEmailedOnce()
+    {
+        var id = await system.CreateReleaseAsync();
+        await system.PlanEmailsAsync(id);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => system.RequestApprovalsAsync(id, [Lead, Owner]))));
+
+        Assert.Equal(2, results.Sum(r => r.Emailed));
+        Assert.All(results, r => Assert.Equal(2, r.Emailed + r.AlreadyEmailed));
+        Assert.Equal(2, (await system.WaitForTestEmailsAsync(id, 2)).Count);
+        Assert.Equal(
+            ApprovalSystem.PlanApprovers.Count + 2,
+            (await system.Smtp.ListAsync(TestContext.Current.CancellationToken)).Count(m => m.Subject.Contains(id, StringComparison.Ordinal)));
+    }
+
     [Fact]
     public async Task RequestApprovals_StoresOnlyTheTokenHash_NeverTheToken()
     {

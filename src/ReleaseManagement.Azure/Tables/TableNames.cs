@@ -8,4 +8,5 @@ public static class TableNames
     public const string ApprovalDecisions = "ApprovalDecisions";
     public const string ReleaseAudit = "ReleaseAudit";
     public const string Delegations = "Delegations";
+    public const string Sends = "Sends";
 }

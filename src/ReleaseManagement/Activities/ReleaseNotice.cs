@@ -32,6 +32,13 @@ public sealed record ReleaseNotice(string ReleaseId, string NoticeId, string Sub
 
     /// <summary>The invite's SEQUENCE: raised each time the window moves.</summary>
     public int InviteSequence { get; init; }
+
+    /// <summary>
+    /// What makes this send one send (<see cref="SendOnce"/>): its attempts, and a second worker running one of them,
+    /// send it once. Set per orchestration call (<c>ActivityCalls.SendReleaseNoticeAsync</c>); null means the notice id,
+    /// so a notice sent outside an orchestration goes out once per release and id.
+    /// </summary>
+    public string? SendKey { get; init; }
 }
 
 /// <summary>Names of the facts a notice carries in <see cref="ReleaseNotice.Facts"/>.</summary>

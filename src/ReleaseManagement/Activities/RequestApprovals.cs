@@ -37,8 +37,9 @@ public sealed record RequestApprovalsResult(int Emailed, int AlreadyEmailed);
 /// Creates one approval link per approver and emails it; while an approver's delegation covering the role runs
 /// (<see cref="Delegations.ForAsk"/>), the link and email go to the delegate with the approver in copy, and the link
 /// decides as the delegate for the approver. Idempotent per release, stage, round, kind and approver:
-/// a retry emails only those whose email did not go out yet (at least once: a crash between sending and recording the
-/// send may email an approver twice, and then only the newer link works).
+/// a retry emails only those whose email did not go out yet, and each approver's send is claimed first
+/// (<see cref="SendOnce"/>), so a second worker running the same call does not email them again (at least once only
+/// where a worker dies between sending and recording the send; then only the newer link works).
 /// </summary>
 public sealed partial class RequestApprovals(
     IReleaseStore releases,
@@ -47,6 +48,7 @@ public sealed partial class RequestApprovals(
     IApprovalEmailComposer composer,
     IEmailSender email,
     TimeProvider time,
+    SendOnce once,
     ILogger<RequestApprovals> log)
 {
     public async Task<RequestApprovalsResult> RunAsync(RequestApprovalsInput input, CancellationToken cancellationToken = default)
@@ -59,39 +61,57 @@ public sealed partial class RequestApprovals(
         foreach (var approver in input.Approvers.DistinctBy(a => a.Email.Trim().ToLowerInvariant()))
         {
             var key = ApprovalRequestKeys.SendKey(input.Stage, input.Round, input.Kind, approver.Email);
-            var send = await requests.GetSendAsync(input.ReleaseId, key, cancellationToken);
-            if (send?.SentAt is not null)
+            var sentHere = false;
+            await once.RunAsync(input.ReleaseId, $"approval|{key}", async ct =>
+            {
+                sentHere = await SendAsync(input, release, approver, key, ct);
+                return 1;
+            }, cancellationToken);
+            if (sentHere)
+            {
+                emailed++;
+            }
+            else
             {
                 already++;
-                continue;
             }
-
-            var (token, hash) = ApprovalTokens.Create();
-            var now = time.GetUtcNow();
-            var delegation = Delegations.ForAsk(
-                await delegations.ListByOwnerAsync(approver.Email.Trim(), now, cancellationToken), approver.Email, approver.Role.Trim(), now,
-                new FourEyes(release.Request.RequestedBy));
-            var request = new ApprovalRequest(
-                hash, input.ReleaseId, input.Stage, input.Round, input.Kind, delegation?.Delegate.Trim() ?? approver.Email.Trim(), approver.Role.Trim(),
-                now, input.Deadline, OnBehalfOf: delegation is null ? null : approver.Email.Trim());
-            await requests.AddAsync(request, cancellationToken);
-
-            var message = composer.Compose(new ApprovalEmailModel(
-                release.Request, input.Stage, input.Kind, approver with { Email = request.Approver }, input.Risk, input.GateSummary, input.Deadline, token)
-            {
-                Gates = input.Gates ?? [],
-                ApproveBlockedBy = input.ApproveBlockedBy,
-                DecidedSoFar = input.DecidedSoFar ?? [],
-                Warnings = release.Warnings ?? [],
-                OnBehalfOf = request.OnBehalfOf,
-            });
-            await email.SendAsync(message, cancellationToken);
-            await requests.MarkSentAsync(request, time.GetUtcNow(), cancellationToken);
-            LogSent(log, input.Kind, input.ReleaseId, input.Stage, input.Round, request.Role);
-            emailed++;
         }
 
         return new RequestApprovalsResult(emailed, already);
+    }
+
+    /// <summary>One approver's link and email, unless an earlier attempt's email went out; true when it was sent now.</summary>
+    private async Task<bool> SendAsync(RequestApprovalsInput input, ReleaseRecord release, ApproverRef approver, string key, CancellationToken cancellationToken)
+    {
+        var send = await requests.GetSendAsync(input.ReleaseId, key, cancellationToken);
+        if (send?.SentAt is not null)
+        {
+            return false;
+        }
+
+        var (token, hash) = ApprovalTokens.Create();
+        var now = time.GetUtcNow();
+        var delegation = Delegations.ForAsk(
+            await delegations.ListByOwnerAsync(approver.Email.Trim(), now, cancellationToken), approver.Email, approver.Role.Trim(), now,
+            new FourEyes(release.Request.RequestedBy));
+        var request = new ApprovalRequest(
+            hash, input.ReleaseId, input.Stage, input.Round, input.Kind, delegation?.Delegate.Trim() ?? approver.Email.Trim(), approver.Role.Trim(),
+            now, input.Deadline, OnBehalfOf: delegation is null ? null : approver.Email.Trim());
+        await requests.AddAsync(request, cancellationToken);
+
+        var message = composer.Compose(new ApprovalEmailModel(
+            release.Request, input.Stage, input.Kind, approver with { Email = request.Approver }, input.Risk, input.GateSummary, input.Deadline, token)
+        {
+            Gates = input.Gates ?? [],
+            ApproveBlockedBy = input.ApproveBlockedBy,
+            DecidedSoFar = input.DecidedSoFar ?? [],
+            Warnings = release.Warnings ?? [],
+            OnBehalfOf = request.OnBehalfOf,
+        });
+        await email.SendAsync(message, cancellationToken);
+        await requests.MarkSentAsync(request, time.GetUtcNow(), cancellationToken);
+        LogSent(log, input.Kind, input.ReleaseId, input.Stage, input.Round, request.Role);
+        return true;
     }
 
     private static void Validate(RequestApprovalsInput input)

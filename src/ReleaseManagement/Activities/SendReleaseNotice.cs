@@ -9,8 +9,9 @@ namespace ReleaseManagement.Activities;
 /// <summary>
 /// Emails a notice, and posts it to its webhook channels. A templated notice (<see cref="ReleaseNotice.Template"/>) is
 /// rendered from the release's state at send time, read from the stores, with the policy the release runs under
-/// (<see cref="ReleasePolicies"/>). At least once: a retry after a send whose
-/// completion was lost sends it again. The email goes first, then the channels: a mail server that is down fails the
+/// (<see cref="ReleasePolicies"/>). Once per send (<see cref="ReleaseNotice.SendKey"/>, <see cref="SendOnce"/>): a retry
+/// after a send whose completion was lost, or a second worker running the same call, returns the first send's count
+/// without sending. The email goes first, then the channels: a mail server that is down fails the
 /// notice before any channel is posted, so the retries of an outage post each channel once. A channel that fails after its retries is a <c>channel-failed</c> warning on the
 /// release, never a failed notice.
 /// </summary>
@@ -18,13 +19,17 @@ public sealed partial class SendReleaseNotice(
     IEmailSender email,
     ILogger<SendReleaseNotice> log,
     ReleasePolicies policies,
+    SendOnce once,
     IReleaseStore? releases = null,
     IPipelineEventStore? events = null,
     INoticeComposer? composer = null,
     INoticeChannels? channels = null,
     TimeProvider? time = null)
 {
-    public async Task<int> RunAsync(ReleaseNotice notice, CancellationToken cancellationToken = default)
+    public Task<int> RunAsync(ReleaseNotice notice, CancellationToken cancellationToken = default) =>
+        once.RunAsync(notice.ReleaseId, $"notice|{notice.SendKey ?? notice.NoticeId}", ct => SendAsync(notice, ct), cancellationToken);
+
+    private async Task<int> SendAsync(ReleaseNotice notice, CancellationToken cancellationToken)
     {
         var to = notice.Recipients.Where(EmailAddresses.IsValid).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         var webhooks = notice.Webhooks ?? [];

@@ -54,16 +54,30 @@ public static class ActivityCalls
     public static Task<HealthReading> CheckReleaseHealthAsync(this TaskOrchestrationContext context, HealthQuery query) =>
         EffectJournal.CallAsync(context, ActivityNames.CheckReleaseHealth, query, () => context.CallActivityAsync<HealthReading>(ActivityNames.CheckReleaseHealth, query, Retry));
 
-    /// <summary><see cref="SendReleaseNotice"/>: emails a notice; returns how many recipients it went to.</summary>
+    /// <summary>
+    /// <see cref="SendReleaseNotice"/>: emails a notice; returns how many recipients it went to. The call gets its send key
+    /// here (<see cref="ReleaseNotice.SendKey"/>): the orchestration's instance and the notice's journal key
+    /// (<see cref="EffectJournal.NextKey"/>), so every try of the notice (the activity's retries, an outage's later tries,
+    /// a resumed run's) and any second worker running one of them is the same send to <see cref="SendOnce"/>, while the same
+    /// notice sent again after it went out is the next. Without a journal, a replay-safe <c>NewGuid</c> per call.
+    /// </summary>
     public static Task<int> SendReleaseNoticeAsync(this TaskOrchestrationContext context, ReleaseNotice notice) =>
-        EffectJournal.CallAsync(context, ActivityNames.SendReleaseNotice, notice, () => context.CallActivityAsync<int>(ActivityNames.SendReleaseNotice, notice, Retry));
+        EffectJournal.CallAsync(context, ActivityNames.SendReleaseNotice, notice, () => context.CallActivityAsync<int>(ActivityNames.SendReleaseNotice, Keyed(context, notice), Retry));
 
     /// <summary>
     /// <see cref="SendReleaseNotice"/> tried once, no retries: the release managers' notice of an outage past
     /// <c>resilience.maxOutage</c> (<see cref="EffectGuard"/>), over whichever channel still works.
     /// </summary>
     public static Task<int> SendReleaseNoticeOnceAsync(this TaskOrchestrationContext context, ReleaseNotice notice) =>
-        EffectJournal.CallAsync(context, ActivityNames.SendReleaseNotice, notice, () => context.CallActivityAsync<int>(ActivityNames.SendReleaseNotice, notice));
+        EffectJournal.CallAsync(context, ActivityNames.SendReleaseNotice, notice, () => context.CallActivityAsync<int>(ActivityNames.SendReleaseNotice, Keyed(context, notice)));
+
+    private static ReleaseNotice Keyed(TaskOrchestrationContext context, ReleaseNotice notice) =>
+        notice.SendKey is not null ? notice : notice with
+        {
+            SendKey = EffectJournal.NextKey(context, ActivityNames.SendReleaseNotice, notice) is { } key
+                ? $"{context.InstanceId}|{key}"
+                : $"{context.InstanceId}|{notice.NoticeId}|{context.NewGuid():N}",
+        };
 
     /// <summary><see cref="PublishReleaseEvent"/>: publishes a release event to other systems.</summary>
     public static Task PublishReleaseEventAsync(this TaskOrchestrationContext context, ReleaseEvent evt) =>

@@ -79,5 +79,21 @@ internal sealed class EffectJournal
         return result;
     }
 
+    /// <summary>
+    /// The journal key the next completed call of <paramref name="activity"/> with <paramref name="input"/> gets
+    /// (<c>{key}#{n}</c>): the same for every try of one effect (a try that failed completes nothing), the next for the
+    /// same effect done again later; null where the context has no journal or the activity is not journaled.
+    /// </summary>
+    public static string? NextKey(TaskOrchestrationContext context, string activity, object input)
+    {
+        if (!EffectKeys.IsJournaled(activity) || !Attached.TryGetValue(context, out var journal))
+        {
+            return null;
+        }
+
+        var key = EffectKeys.Of(activity, input);
+        return $"{key}#{journal._completed.GetValueOrDefault(key)}";
+    }
+
     private void Show() => _context.SetCustomStatus(new ReleaseCustomStatus(_outage, _done.Count == 0 ? null : _done.ToArray()));
 }

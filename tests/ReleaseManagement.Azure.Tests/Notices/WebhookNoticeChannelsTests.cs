@@ -247,7 +247,8 @@ public sealed class WebhookNoticeChannelsTests : IAsyncLifetime
             new ReleaseRequest(id, "December release", ReleaseType.Minor, ["Billing"], new DateOnly(2026, 12, 15), "rm@example.com"),
             now, ReleasePhase.Planning, ReleaseStatus.Active, "Planned.", now), Cancel));
         var activity = new SendReleaseNotice(new NoEmail(), NullLogger<SendReleaseNotice>.Instance,
-            new ReleaseManagement.Policy.ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), ReleaseManagement.Policy.ReleasePolicyDefaults.Create()), store,
+            new ReleaseManagement.Policy.ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), ReleaseManagement.Policy.ReleasePolicyDefaults.Create()),
+            new SendOnce(new TableSendClaims(StorageClients.FromConnectionString(Azurite.ConnectionString).Tables), TimeProvider.System), store,
             channels: services.GetRequiredService<INoticeChannels>());
 
         var sent = await activity.RunAsync(new ReleaseNotice(id, "feature-freeze@2026-12-01", $"[{id}] Feature freeze", "Code freeze.", [])

@@ -21,7 +21,8 @@ public sealed class SendReleaseNoticeTests
             now, ReleasePhase.Planning, ReleaseStatus.Active, "Planned.", now), TestContext.Current.CancellationToken);
         var composer = new CapturingComposer();
         var activity = new SendReleaseNotice(new NoEmail(), NullLogger<SendReleaseNotice>.Instance,
-            new ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), ReleasePolicyDefaults.Create()), store, composer: composer);
+            new ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), ReleasePolicyDefaults.Create()),
+            new SendOnce(new ReleaseFunctions.TestSupport.InMemorySendClaims(), TimeProvider.System), store, composer: composer);
 
         await activity.RunAsync(new ReleaseNotice("rel-moved", "rescheduled@2027-01-19", "[rel-moved] Release rescheduled", "Moved.", ["stakeholder@example.com"])
         {
