@@ -2,11 +2,16 @@ using Azure.Core;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.Configuration;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using ReleaseManagement.Telemetry;
 
-namespace ReleaseFunctions;
+namespace ReleaseManagement.Azure.Telemetry;
 
 /// <summary>
-/// The Azure Monitor exporter's settings from the platform's app settings: <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>
+/// What the Functions app exports to Application Insights (<see cref="AddReleaseTelemetry"/>, called by its Program.cs
+/// after the worker's own defaults), and the Azure Monitor exporter's settings from the platform's app settings: <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>
 /// (absent: nothing is exported) and <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> (<c>ClientId=...;Authorization=AAD</c>:
 /// Entra ID ingestion with the app's user-assigned identity, since the component's local authentication is off).
 /// </summary>
@@ -14,6 +19,25 @@ public static class AzureMonitorTelemetry
 {
     public const string ConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
     public const string AuthenticationStringSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
+
+    /// <summary>
+    /// The app's signals (<see cref="ReleaseTelemetry"/>'s source and meter, the Durable Task SDK's spans), exported with the
+    /// Azure Monitor exporter (traces, metrics, logs) when <see cref="ConnectionStringSetting"/> is set; without it nothing
+    /// is exported.
+    /// </summary>
+    public static IOpenTelemetryBuilder AddReleaseTelemetry(this IOpenTelemetryBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder
+            .WithTracing(t => t.AddSource(ReleaseTelemetry.Name, ReleaseTelemetry.DurableTaskSource))
+            .WithMetrics(m => m.AddMeter(ReleaseTelemetry.Name));
+        if (ConnectionString(configuration) is not null)
+        {
+            builder.UseAzureMonitorExporter(o => Configure(o, configuration));
+        }
+
+        return builder;
+    }
 
     public static string? ConnectionString(IConfiguration configuration) =>
         string.IsNullOrWhiteSpace(configuration[ConnectionStringSetting]) ? null : configuration[ConnectionStringSetting];
@@ -23,6 +47,11 @@ public static class AzureMonitorTelemetry
         ArgumentNullException.ThrowIfNull(options);
         options.ConnectionString = ConnectionString(configuration)
             ?? throw new InvalidOperationException($"{ConnectionStringSetting} is not set.");
+        // Every trace is kept: the exporter's default rate-limited sampler dropped the first span after a start (a measured
+        // test), and on a Functions app scaled to zero that is the first webhook after each cold start, the one an operator
+        // looks for. The app's volume is small (a release makes some tens of spans), so nothing needs sampling away.
+        options.TracesPerSecond = null;
+        options.SamplingRatio = 1.0F;
         if (Credential(configuration[AuthenticationStringSetting]) is { } credential)
         {
             options.Credential = credential;
