@@ -84,9 +84,15 @@ public sealed partial class EvidenceHandler(ReleaseControl control, IOptions<App
         }
 
         var approvers = ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers);
-        if (GateEntitlement.Allows(item, evidence.Kind, evidence.By, approvers))
+        if (GateEntitlement.Allows(item, evidence.Kind, evidence.By, approvers, policy.Access))
         {
             return null;
+        }
+
+        if (evidence.Kind is EvidenceKinds.Evidence or EvidenceKinds.Configuration && GateEntitlement.PipelinesOnly(item, policy.Access))
+        {
+            LogRefusedReport(log, record.Request.Id, item.Id);
+            return Problems.Forbidden("Machine evidence comes from pipelines.", GateEntitlement.MachineEvidence(item));
         }
 
         var roles = string.Join(", ", GateEntitlement.RolesFor(item, evidence.Kind));

@@ -74,7 +74,7 @@ public abstract class ChaosEndToEndTests : IAsyncDisposable
         system ??= OwnSystem.NewName(prefix);
         var policy = OwnSystem.AddTo(defaults, [system]) with
         {
-            Access = new() { RequestMayNameApprovers = true },
+            Access = new() { RequestMayNameApprovers = true, PeopleMayReportMachineEvidence = true },
             TimeZone = "UTC",
             SuccessCriteria = defaults.SuccessCriteria with
             {

@@ -56,7 +56,7 @@ public sealed class CadenceAndConflictEndToEndTests : IAsyncDisposable
         var defaults = ReleasePolicyDefaults.Create();
         var policy = defaults with
         {
-            Access = new() { RequestMayNameApprovers = true }, // requests name the shared test approvers (ValidRelease.Approvers)
+            Access = new() { RequestMayNameApprovers = true, PeopleMayReportMachineEvidence = true }, // requests name the shared test approvers (ValidRelease.Approvers)
             Systems = new Dictionary<string, SystemPolicy>(defaults.Systems) { [system] = defaults.Systems["Billing"] with { Description = "Cadence test system" } },
             ReleaseTypes = defaults.ReleaseTypes.ToDictionary(
                 kv => kv.Key, kv => kv.Key == ReleaseType.Patch ? kv.Value with { FrequencyRule = FrequencyRule.Refuse } : kv.Value),

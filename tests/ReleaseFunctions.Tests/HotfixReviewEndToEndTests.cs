@@ -47,7 +47,7 @@ public sealed class HotfixReviewEndToEndTests : IAsyncDisposable
         var system = OwnSystem.NewName("hfx");
         var policy = OwnSystem.AddTo(defaults, [system]) with
         {
-            Access = new() { RequestMayNameApprovers = true }, // requests name the shared test approvers (ValidRelease.Approvers)
+            Access = new() { RequestMayNameApprovers = true, PeopleMayReportMachineEvidence = true }, // requests name the shared test approvers (ValidRelease.Approvers)
             TimeZone = "UTC",
             SuccessCriteria = defaults.SuccessCriteria with
             {

@@ -136,15 +136,19 @@ public sealed class ApiHarness : IAsyncDisposable
     /// The policy's access.requestMayNameApprovers: on by default here, since the tests' requests name the shared test
     /// approvers (<see cref="ReleaseFunctions.TestSupport.ValidRelease.Approvers"/>) whom the built-in directory does not name.
     /// </param>
+    /// <param name="peopleMayReportMachineEvidence">
+    /// The policy's access.peopleMayReportMachineEvidence: on by default here, since the tests give gate evidence through the
+    /// API; the tests of the rule itself turn it off (the built-in default).
+    /// </param>
     /// <param name="requesterMayApprove">Approvals:RequesterMayApprove (the four-eyes switch for small teams).</param>
     /// <param name="lifecycle">Run the real release lifecycle (<see cref="ReleaseTasks.AddReleaseTasks"/>, its activities from
     /// this composition) instead of the recording orchestration.</param>
     public static async Task<ApiHarness> StartAsync(
         ReleasePolicy? policy = null, bool requireSignedIn = false, bool requestMayNameApprovers = true, bool requesterMayApprove = false,
-        bool lifecycle = false)
+        bool lifecycle = false, bool peopleMayReportMachineEvidence = true)
     {
         policy ??= ReleasePolicyDefaults.Create();
-        policy = policy with { Access = policy.Access with { RequestMayNameApprovers = requestMayNameApprovers } };
+        policy = policy with { Access = policy.Access with { RequestMayNameApprovers = requestMayNameApprovers, PeopleMayReportMachineEvidence = peopleMayReportMachineEvidence } };
         var names = EventStorageNames.Unique("api");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {

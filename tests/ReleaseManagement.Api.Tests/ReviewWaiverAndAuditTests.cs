@@ -292,6 +292,38 @@ public sealed class ReviewWaiverAndAuditTests : IAsyncLifetime
         Assert.Equal("lead@example.com", (string?)(await AuditAsync(h, acceptedId)).Body!["entries"]!.AsArray().Last()!["by"]);
     }
 
+    /// <summary>
+    /// Issue 24 §3: machine evidence is reported by pipelines. Under the built-in policy (access.peopleMayReportMachineEvidence
+    /// off) a person posting a passing security scan (an item that may not be waived), a test result or a configuration
+    /// report by hand is refused with 403 and nothing is stored, raised or audited; before this rule the scan was accepted
+    /// and passed the item. A person's word is still taken where the policy asks for it: an attestation.
+    /// </summary>
+    [Fact]
+    public async Task Evidence_ByHandUnderTheBuiltInPolicy_MachineEvidenceIs403AndStoresNothing_AnAttestationIsTaken()
+    {
+        await using var h = await ApiHarness.StartAsync(peopleMayReportMachineEvidence: false);
+        var id = await h.StartReleaseAsync();
+        var attestedId = await h.StartReleaseAsync();
+
+        foreach (var body in new[]
+        {
+            """{ "item": "security-scan", "kind": "evidence", "by": "rm@example.com", "value": 0 }""",
+            """{ "item": "unit-tests", "kind": "evidence", "by": "lead@example.com", "passed": true }""",
+            """{ "item": "environment-configuration", "kind": "configuration", "by": "ops@example.com", "environment": "production", "settings": { "tls": "1.2" } }""",
+        })
+        {
+            var refused = await EvidenceAsync(h, id, body);
+            Assert.True(refused.Status == 403, refused.ToString());
+            Assert.Equal("Machine evidence comes from pipelines.", refused.Str("title"));
+            Assert.Contains("is machine evidence: a pipeline reports it through a signed webhook", refused.Str("detail"), StringComparison.Ordinal);
+        }
+
+        await NothingStoredOrRaisedAsync(h, id);
+        Assert.DoesNotContain("evidence", Actions(await AuditAsync(h, id)));
+        var attested = await EvidenceAsync(h, attestedId, """{ "item": "code-review", "kind": "attestation", "by": "lead@example.com", "approved": true }""");
+        Assert.True(attested.Status == 202, attested.ToString());
+    }
+
     [Fact]
     public async Task Audit_UnknownRelease_Is404()
     {

@@ -93,7 +93,7 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
         var start = TimeOnly.FromDateTime(opening);
         var policy = defaults with
         {
-            Access = new() { RequestMayNameApprovers = true }, // requests name the shared test approvers (ValidRelease.Approvers)
+            Access = new() { RequestMayNameApprovers = true, PeopleMayReportMachineEvidence = true }, // requests name the shared test approvers (ValidRelease.Approvers)
             TimeZone = Zone,
             ReleaseTypes = defaults.ReleaseTypes.ToDictionary(
                 kv => kv.Key,

@@ -13,6 +13,9 @@ internal static class Builders
 
     public static readonly ReleasePolicy DefaultPolicy = ReleasePolicyDefaults.Create();
 
+    /// <summary>The built-in policy letting people report machine evidence by hand (as the tests' hosts run), so the page offers the evidence form for every evidence item.</summary>
+    public static readonly ReleasePolicy HandEvidencePolicy = DefaultPolicy with { Access = DefaultPolicy.Access with { PeopleMayReportMachineEvidence = true } };
+
     public static readonly DisplayFormat Format = new(PolicyTime.Zone(DefaultPolicy));
 
     public static ReleaseRecord Release(

@@ -67,7 +67,7 @@ public sealed class DashboardSystem : IAsyncLifetime
         var defaults = ReleaseManagement.Policy.ReleasePolicyDefaults.Create();
         var policy = Systems.AddTo(defaults) with
         {
-            Access = new() { RequestMayNameApprovers = true }, // requests name the shared test approvers (ValidRelease.Approvers)
+            Access = new() { RequestMayNameApprovers = true, PeopleMayReportMachineEvidence = true }, // requests name the shared test approvers (ValidRelease.Approvers)
             // The same people as the directory, for the dev sign-in to list (a request naming them resolves alike), and two
             // auditors of this host's own, so that a delegation the page's test makes changes no other test's approvers:
             // every host on the one Azurite shares the delegations table.

@@ -16,7 +16,7 @@ public sealed class ReleaseFormsTests
     [Fact]
     public void Build_ActiveRelease_OffersEveryFormWithTheAntiForgeryValueAndWhoActs()
     {
-        var forms = ReleaseForms.Build(Release("r1"), DefaultPolicy, Local, null, null);
+        var forms = ReleaseForms.Build(Release("r1"), HandEvidencePolicy, Local, null, null);
 
         Assert.Equal(["milestone", "evidence", "attestation", "waiver", "reschedule", "cancel"], forms.Forms.Select(f => f.Name));
         Assert.All(forms.Forms, f => Assert.Contains(new HiddenField("form", "v4lue"), f.Hidden));
@@ -65,7 +65,7 @@ public sealed class ReleaseFormsTests
     [Fact]
     public void Build_GateItemLists_FollowWhatEachItemTakes()
     {
-        var forms = ReleaseForms.Build(Release("r1"), DefaultPolicy, Local, null, null);
+        var forms = ReleaseForms.Build(Release("r1"), HandEvidencePolicy, Local, null, null);
         var all = GateItemInputs.Items(DefaultPolicy);
 
         // The environment configuration is a settings map a pipeline reports (kind configuration), not a value for the page.
@@ -76,6 +76,26 @@ public sealed class ReleaseFormsTests
         Assert.Contains("code-review", Items(Form(forms, "attestation")));
         Assert.DoesNotContain("code-review", Items(Form(forms, "evidence")));
         Assert.DoesNotContain(DefaultPolicy.SuccessCriteria.SignOffItem, Items(Form(forms, "waiver")));
+    }
+
+    /// <summary>
+    /// Issue 24: machine evidence comes from pipelines. Under the built-in policy nobody reports an evidence item by hand, so
+    /// the page offers no evidence form; an item naming reporterRoles (a person's report is the evidence) is offered alone.
+    /// </summary>
+    [Fact]
+    public void Build_BuiltInPolicy_NoEvidenceFormButForAnItemNamingReporterRoles()
+    {
+        Assert.DoesNotContain(ReleaseForms.Build(Release("r1"), DefaultPolicy, Local, null, null).Forms, f => f.Name == "evidence");
+
+        var gate = DefaultPolicy.QualityGates.First(g => g.Value.Items.Any(i => i.Id == "backup"));
+        var byHand = DefaultPolicy with
+        {
+            QualityGates = DefaultPolicy.QualityGates.ToDictionary(g => g.Key, g => g.Key != gate.Key ? g.Value : g.Value with
+            {
+                Items = [.. g.Value.Items.Select(i => i.Id == "backup" ? i with { ReporterRoles = [PolicyRoles.ReleaseManager] } : i)],
+            }),
+        };
+        Assert.Equal(["backup"], Items(Form(ReleaseForms.Build(Release("r1"), byHand, Local, null, null), "evidence")));
     }
 
     [Fact]
@@ -99,7 +119,7 @@ public sealed class ReleaseFormsTests
         var forms = ReleaseForms.Build(Release("r1"), policy, Local, null, null);
 
         Assert.DoesNotContain(forms.Forms, f => f.Name == "waiver");
-        Assert.Contains(forms.Forms, f => f.Name == "evidence");
+        Assert.Contains(forms.Forms, f => f.Name == "attestation");
     }
 
     [Fact]
@@ -107,7 +127,7 @@ public sealed class ReleaseFormsTests
     {
         var record = Release("r1") with { Gates = [new GateItemStatus("test-coverage", "Failed", "'test-coverage' is 70 %")] };
 
-        var option = Form(ReleaseForms.Build(record, DefaultPolicy, Local, null, null), "evidence").Fields[0].Options.Single(o => o.Value == "test-coverage");
+        var option = Form(ReleaseForms.Build(record, HandEvidencePolicy, Local, null, null), "evidence").Fields[0].Options.Single(o => o.Value == "test-coverage");
 
         Assert.EndsWith("(Failed)", option.Label, StringComparison.Ordinal);
     }

@@ -86,7 +86,7 @@ public sealed class RenderingTests
     [Fact]
     public async Task ReleasePage_ActiveRelease_WritesEveryFormWithLabelsAndTheAntiForgeryValue()
     {
-        var view = ReleaseView(Release("r1")) with { Actions = ReleaseForms.Build(Release("r1"), DefaultPolicy, new FormContext("form", "v4lue", true), null, null) };
+        var view = ReleaseView(Release("r1")) with { Actions = ReleaseForms.Build(Release("r1"), HandEvidencePolicy, new FormContext("form", "v4lue", true), null, null) };
 
         var html = await Render<ReleasePage>(view, "n0nce");
 
@@ -112,7 +112,7 @@ public sealed class RenderingTests
             Values = new Dictionary<string, string> { ["item"] = "test-coverage", ["kind"] = "evidence", ["value"] = "" },
             Errors = new Dictionary<string, string[]> { ["passed"] = ["Evidence needs 'passed' (true or false), a measured 'value', or both."] },
         };
-        var view = ReleaseView(Release("r1")) with { Actions = ReleaseForms.Build(Release("r1"), DefaultPolicy, new FormContext("form", "v", true), refused, null) };
+        var view = ReleaseView(Release("r1")) with { Actions = ReleaseForms.Build(Release("r1"), HandEvidencePolicy, new FormContext("form", "v", true), refused, null) };
 
         var html = await Render<ReleasePage>(view, "n0nce");
 

@@ -42,9 +42,12 @@ public class GateEntitlementTests
     }
 
     [Fact]
-    public void Allows_EvidenceReport_FromAnyone()
+    public void Allows_EvidenceReportByHand_OnlyWhereThePolicyLetsPeopleReportMachineEvidence()
     {
-        Assert.True(GateEntitlement.Allows(Item([PolicyRoles.TechnicalLead], [PolicyRoles.ReleaseManager]), EvidenceKinds.Evidence, "pipeline", People));
+        var item = Item([PolicyRoles.TechnicalLead], [PolicyRoles.ReleaseManager]);
+        Assert.False(GateEntitlement.Allows(item, EvidenceKinds.Evidence, "someone@example.com", People));
+        Assert.False(GateEntitlement.Allows(item, EvidenceKinds.Configuration, "someone@example.com", People, new AccessPolicy()));
+        Assert.True(GateEntitlement.Allows(item, EvidenceKinds.Evidence, "someone@example.com", People, new AccessPolicy { PeopleMayReportMachineEvidence = true }));
     }
 
     [Fact]

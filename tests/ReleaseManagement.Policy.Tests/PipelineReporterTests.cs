@@ -84,7 +84,7 @@ public class PipelineReporterTests
     }
 
     [Fact]
-    public void Allows_EvidenceByHand_OnlyAHolderOfAReporterRole_AnyoneWhenItNamesNone()
+    public void Allows_EvidenceByHand_OnlyAHolderOfAReporterRole_NobodyWhenItNamesNoneUnlessThePolicyLetsPeople()
     {
         var item = GateItemInputs.Find(Default, "unit-tests")! with { ReporterRoles = [PolicyRoles.TechnicalLead] };
 
@@ -92,7 +92,18 @@ public class PipelineReporterTests
         Assert.False(GateEntitlement.Allows(item, EvidenceKinds.Evidence, "rm@example.com", People));
         Assert.Equal("rm@example.com holds none of the roles that may report 'unit-tests' for this release (technical-lead).",
             GateEntitlement.Refusal(Default, item, EvidenceKinds.Evidence, "rm@example.com", People, FourEyes.None));
-        Assert.True(GateEntitlement.Allows(GateItemInputs.Find(Default, "unit-tests")!, EvidenceKinds.Evidence, "ci@example.com", People));
+
+        // Machine evidence (issue 24 §3): no reporterRoles, no report by hand, unless access.peopleMayReportMachineEvidence.
+        var unitTests = GateItemInputs.Find(Default, "unit-tests")!;
+        Assert.False(GateEntitlement.Allows(unitTests, EvidenceKinds.Evidence, "ci@example.com", People));
+        Assert.False(GateEntitlement.Allows(unitTests, EvidenceKinds.Evidence, "ci@example.com", People, Default.Access));
+        Assert.True(GateEntitlement.PipelinesOnly(unitTests, Default.Access));
+        Assert.StartsWith("'unit-tests' is machine evidence: a pipeline reports it",
+            GateEntitlement.Refusal(Default, unitTests, EvidenceKinds.Evidence, "ci@example.com", People, FourEyes.None), StringComparison.Ordinal);
+        var open = Default.Access with { PeopleMayReportMachineEvidence = true };
+        Assert.True(GateEntitlement.Allows(unitTests, EvidenceKinds.Evidence, "ci@example.com", People, open));
+        Assert.False(GateEntitlement.PipelinesOnly(unitTests, open));
+        Assert.False(GateEntitlement.PipelinesOnly(item, Default.Access));
     }
 
     [Fact]

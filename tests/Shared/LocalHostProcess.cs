@@ -50,14 +50,15 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     /// <summary>
     /// config/release-policy.example.json without its example people (so: the built-in policy) and with
-    /// <c>access.requestMayNameApprovers</c> on, written once per test process. (JSON nodes: Infrastructure.Tests, which
+    /// <c>access.requestMayNameApprovers</c> and <c>access.peopleMayReportMachineEvidence</c> on (the tests' requests name
+    /// shared test approvers, and their gate evidence is given through the API), written once per test process. (JSON nodes: Infrastructure.Tests, which
     /// shares this file, does not reference the core.)
     /// </summary>
     private static readonly Lazy<string> TestPolicyPath = new(() =>
     {
         var policy = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Root, "config", "release-policy.example.json")))!.AsObject();
         policy["approvers"] = new System.Text.Json.Nodes.JsonObject();
-        policy["access"] = new System.Text.Json.Nodes.JsonObject { ["requestMayNameApprovers"] = true, ["roleClaims"] = new System.Text.Json.Nodes.JsonObject() };
+        policy["access"] = new System.Text.Json.Nodes.JsonObject { ["requestMayNameApprovers"] = true, ["peopleMayReportMachineEvidence"] = true, ["roleClaims"] = new System.Text.Json.Nodes.JsonObject() };
         policy.Remove("$schema");
         var path = Path.Combine(Path.GetTempPath(), $"local-host-test-policy-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, policy.ToJsonString());

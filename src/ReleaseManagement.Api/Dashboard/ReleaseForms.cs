@@ -8,7 +8,8 @@ namespace ReleaseManagement.Api.Dashboard;
 /// <summary>
 /// The release page's forms to act on a release (record a milestone, evidence, an attestation, a waiver; reschedule;
 /// cancel), and the notice of what the last one came to. Which forms are offered follows the release and the policy: none
-/// once the release has ended, evidence only for items satisfied by evidence, attestations only for attestation items,
+/// once the release has ended, evidence only for items satisfied by evidence that a person may report by hand
+/// (<see cref="GateEntitlement.PipelinesOnly"/>: machine evidence comes from pipelines), attestations only for attestation items,
 /// waivers only for waivable items. The rules themselves are the API's (<see cref="DashboardActions"/> calls its handlers).
 /// </summary>
 public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? Notice)
@@ -70,7 +71,9 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
 
         var verdicts = (release.Gates ?? []).ToDictionary(g => g.Item, g => g.Verdict, StringComparer.OrdinalIgnoreCase);
         var items = GateItemInputs.Items(policy);
-        FieldOption[] ItemsTaking(string kind) => items.Where(i => GateItemInputs.Accepts(i, kind))
+        // Machine evidence comes from pipelines: the evidence form offers only the items a person may report by hand.
+        bool Takes(GateItem i, string kind) => GateItemInputs.Accepts(i, kind) && !(kind == EvidenceKinds.Evidence && GateEntitlement.PipelinesOnly(i, policy.Access));
+        FieldOption[] ItemsTaking(string kind) => items.Where(i => Takes(i, kind))
             .Select(i => new FieldOption(
                 i.Id,
                 i.Id + (i.Description is { Length: > 0 } d ? $" — {d}" : "") + (verdicts.TryGetValue(i.Id, out var v) ? $" ({v})" : "")))
@@ -94,7 +97,7 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
         var evidenceItems = ItemsTaking(EvidenceKinds.Evidence);
         if (evidenceItems.Length > 0)
         {
-            var measured = items.Where(i => GateItemInputs.Accepts(i, EvidenceKinds.Evidence) && i.Threshold is not null)
+            var measured = items.Where(i => Takes(i, EvidenceKinds.Evidence) && i.Threshold is not null)
                 .Select(i => $"{i.Id} {(i.Threshold!.Comparison == ThresholdComparison.AtLeast ? "at least" : "at most")} {DisplayFormat.Number(i.Threshold.Value)} {i.Threshold.Unit}".TrimEnd())
                 .ToArray();
             f = For(Evidence);

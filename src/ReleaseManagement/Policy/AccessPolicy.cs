@@ -11,6 +11,15 @@ public sealed record AccessPolicy
     public bool RequestMayNameApprovers { get; init; }
 
     /// <summary>
+    /// When false (the default), machine evidence (test results, coverage, scans, benchmarks, configuration reports) is
+    /// reported by pipelines only, through the signed webhooks: a person may attest or waive an item, and report one by hand
+    /// (<c>POST .../evidence</c>, kind evidence or configuration) only where it names <see cref="GateItem.ReporterRoles"/>
+    /// and they hold one. True lets anyone who may use the evidence route report any evidence item (demos, tests), as
+    /// <see cref="RequestMayNameApprovers"/> does for approvers.
+    /// </summary>
+    public bool PeopleMayReportMachineEvidence { get; init; }
+
+    /// <summary>
     /// Optional: role to the Entra ID app-role values or group object ids whose holders hold the role too, besides the
     /// people the directory names (claims <c>roles</c> and <c>groups</c> of the App Service principal). Empty by default.
     /// </summary>

@@ -5,7 +5,8 @@ namespace ReleaseManagement.Policy;
 /// others with 403) and <see cref="GateEvaluator"/> (which ignores what reached the release some other way): an
 /// attestation needs a holder of one of the item's <see cref="GateItem.AttestationRoles"/> (anyone when it names none); a
 /// waiver a holder of one of its <see cref="GateItem.WaiverRoles"/> (nobody when it names none); evidence (a report) by
-/// hand a holder of one of its <see cref="GateItem.ReporterRoles"/> (anyone when it names none); a pipeline's report one of
+/// hand a holder of one of its <see cref="GateItem.ReporterRoles"/> (nobody when it names none: machine evidence comes from
+/// pipelines, unless <see cref="AccessPolicy.PeopleMayReportMachineEvidence"/> lets anyone); a pipeline's report one of
 /// its <see cref="GateItem.Reporters"/>, the named pipelines (any configured pipeline when it names none), judged at the
 /// webhook before anything is stored (<see cref="PipelineRefusal"/>, which also applies
 /// <see cref="ReleasePolicy.PipelineReporters"/> to events that report no evidence). The sign-off of a step that ended without health data is such an
@@ -29,19 +30,36 @@ public static class GateEntitlement
     }
 
     /// <summary>
-    /// Whether <paramref name="by"/> may give <paramref name="kind"/> for <paramref name="item"/>, with the release's people
-    /// by role (<see cref="ApproverDirectory.Resolve"/>).
+    /// Whether <paramref name="by"/> may give <paramref name="kind"/> for <paramref name="item"/> by hand, with the release's
+    /// people by role (<see cref="ApproverDirectory.Resolve"/>) and the policy's <see cref="AccessPolicy"/> (null: the
+    /// default, no one reports machine evidence by hand).
     /// </summary>
-    public static bool Allows(GateItem item, string kind, string by, IReadOnlyDictionary<string, IReadOnlyList<string>> approvers)
+    public static bool Allows(GateItem item, string kind, string by, IReadOnlyDictionary<string, IReadOnlyList<string>> approvers, AccessPolicy? access = null)
     {
         ArgumentNullException.ThrowIfNull(approvers);
         var roles = RolesFor(item, kind);
         if (roles.Count == 0)
         {
-            return kind != EvidenceKinds.Waiver;
+            return kind switch
+            {
+                EvidenceKinds.Waiver => false,
+                EvidenceKinds.Evidence or EvidenceKinds.Configuration => access?.PeopleMayReportMachineEvidence == true,
+                _ => true,
+            };
         }
 
         return ApproverDirectory.RolesOf(approvers, roles, by).Count > 0;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="item"/> is machine evidence no person reports by hand under <paramref name="access"/>: an
+    /// evidence item naming no <see cref="GateItem.ReporterRoles"/>, while the policy does not let people report it.
+    /// </summary>
+    public static bool PipelinesOnly(GateItem item, AccessPolicy access)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(access);
+        return item.SatisfiedBy == GateSatisfaction.Evidence && item.ReporterRoles is not { Count: > 0 } && !access.PeopleMayReportMachineEvidence;
     }
 
     /// <summary>
@@ -58,13 +76,23 @@ public static class GateEntitlement
             return own;
         }
 
-        if (Allows(item, kind, by, approvers))
+        if (Allows(item, kind, by, approvers, policy.Access))
         {
             return null;
         }
 
+        if (kind is EvidenceKinds.Evidence or EvidenceKinds.Configuration && PipelinesOnly(item, policy.Access))
+        {
+            return MachineEvidence(item);
+        }
+
         return $"{by} holds none of the roles that may {Verb(kind)} '{item.Id}' for this release ({string.Join(", ", RolesFor(item, kind))}).";
     }
+
+    /// <summary>Why nobody reports <paramref name="item"/> by hand (<see cref="PipelinesOnly"/>).</summary>
+    public static string MachineEvidence(GateItem item) =>
+        $"'{item.Id}' is machine evidence: a pipeline reports it through a signed webhook (docs/pipeline-events.md). A person may " +
+        "attest or waive an item where the policy allows, and report one by hand only where the item names reporterRoles.";
 
     /// <summary>What giving <paramref name="kind"/> is called in a refusal: waive, attest or report.</summary>
     public static string Verb(string kind) => kind switch

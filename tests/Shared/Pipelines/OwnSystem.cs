@@ -21,7 +21,7 @@ public static class OwnSystem
     public static ReleasePolicy Policy(params string[] systems)
     {
         var policy = AddTo(ReleasePolicyDefaults.Create(), systems);
-        return policy with { Access = policy.Access with { RequestMayNameApprovers = true } };
+        return policy with { Access = policy.Access with { RequestMayNameApprovers = true, PeopleMayReportMachineEvidence = true } };
     }
 
     /// <summary><paramref name="policy"/> with <paramref name="systems"/> added (no approvers or audiences of their own).</summary>
@@ -74,6 +74,6 @@ public sealed class OwnSystems(string prefix, int count = 40)
     public ReleasePolicy AddTo(ReleasePolicy policy)
     {
         var own = OwnSystem.AddTo(policy, Names);
-        return own with { Access = own.Access with { RequestMayNameApprovers = true } };
+        return own with { Access = own.Access with { RequestMayNameApprovers = true, PeopleMayReportMachineEvidence = true } };
     }
 }
