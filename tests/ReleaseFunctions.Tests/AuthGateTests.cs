@@ -218,6 +218,90 @@ public sealed class AuthGateTests(AppServiceModeHost fixture) : IClassFixture<Ap
         Assert.True((int)allowed.StatusCode == rightAnswer, $"{method} {path}: {(int)allowed.StatusCode} {await allowed.Content.ReadAsStringAsync(Ct)}");
     }
 
+    /// <summary>
+    /// Issue 24, section 7, for the release page's forms (plain form posts, as a browser sends them): each × {no principal, a
+    /// person without a role, the wrong role, the requester (who may reschedule and cancel until the plan is approved), the
+    /// right role}, every caller with the anti-forgery value of the
+    /// page shown to them. No principal is 401; every other refusal is 403 with the release page saying why, and leaves the
+    /// release's audit trail as it was; the right role's post is accepted (303 back to the page, or the 409 page of a rule
+    /// that needs a state the release is not in: nothing deployed).
+    /// </summary>
+    [Theory]
+    [InlineData("milestones", "milestone=code-freeze", "po@example.com", "lead@example.com", 303, false)]
+    [InlineData("evidence", "item=code-review&kind=attestation&approved=true", "qa@example.com", "lead@example.com", 303, false)]
+    [InlineData("evidence", "item=performance-benchmarks&kind=waiver&reason=matrix", "lead@example.com", "rm@example.com", 303, false)]
+    [InlineData("reschedule", "targetDate=TARGET&reason=matrix", "qa@example.com", "rm@example.com", 303, true)]
+    [InlineData("cancel", "reason=matrix&confirm=yes", "lead@example.com", "rm@example.com", 303, true)]
+    [InlineData("rollback", "reason=matrix&confirm=yes", "lead@example.com", "rm@example.com", 409, false)]
+    public async Task ReleasePageForm_EveryKindOfCaller_OnlyTheRightRoleGetsPastAndRefusalsChangeNothing(
+        string action, string fields, string wrongRole, string rightRole, int rightAnswer, bool requesterMay)
+    {
+        const string requester = "requester@example.com";
+        var id = "formz-" + Guid.NewGuid().ToString("N")[..10];
+        using (var created = await Client.SendAsync(Request(HttpMethod.Post, "/api/releases", requester, ReleaseJson(id, null)), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
+        }
+
+        var path = $"{DashboardRoutes.Release(id)}/{action}";
+        // A browser's post, whose 303 back to the page is seen as such (not followed).
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Host.BaseAddress };
+        async Task<int> AuditRowsAsync()
+        {
+            using var audit = await Client.SendAsync(Request(HttpMethod.Get, $"/api/releases/{id}/audit", "rm@example.com"), Ct);
+            Assert.Equal(HttpStatusCode.OK, audit.StatusCode);
+            return (await audit.Content.ReadFromJsonAsync<JsonObject>(Ct))!["entries"]!.AsArray().Count;
+        }
+
+        // The anti-forgery value of the page as shown to the person (a forged post is refused before any rule: not tested here).
+        async Task<HttpResponseMessage> PostAsync(string? person)
+        {
+            var form = "";
+            if (person is not null)
+            {
+                using var page = await Client.SendAsync(Request(HttpMethod.Get, DashboardRoutes.Release(id), person), Ct);
+                var html = await page.Content.ReadAsStringAsync(Ct);
+                form = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "name=\"form\" value=\"([^\"]+)\"").Groups[1].Value);
+                Assert.True(form.Length > 0, $"no anti-forgery value on the page shown to {person}: {(int)page.StatusCode}");
+            }
+
+            var request = Request(HttpMethod.Post, path, person);
+            request.Content = new StringContent(
+                $"form={Uri.EscapeDataString(form)}&{fields.Replace("TARGET", ValidRelease.TargetDate(42), StringComparison.Ordinal)}",
+                Encoding.UTF8, "application/x-www-form-urlencoded");
+            using (request)
+            {
+                return await browser.SendAsync(request, Ct);
+            }
+        }
+
+        await Eventually.UntilAsync(AuditRowsAsync, rows => rows > 0, TimeSpan.FromSeconds(60), "the release's first audit row");
+        var before = await AuditRowsAsync();
+
+        using (var anonymous = await PostAsync(null))
+        {
+            await AssertSignInRequiredAsync(anonymous, $"POST {path}");
+        }
+
+        foreach (var person in requesterMay ? new[] { "nobody@example.com", wrongRole } : ["nobody@example.com", wrongRole, requester])
+        {
+            using var refused = await PostAsync(person);
+            var page = await refused.Content.ReadAsStringAsync(Ct);
+            Assert.True(refused.StatusCode == HttpStatusCode.Forbidden, $"POST {path} by {person}: {(int)refused.StatusCode} {System.Text.RegularExpressions.Regex.Match(page, "role=\"alert\"[^<]*<[^>]*>[^<]*<[^>]*>([^<]*)").Value}");
+            Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+        }
+
+        Assert.Equal(before, await AuditRowsAsync());
+        // Where the requester may act (reschedule and cancel until the plan is approved) they are the one who gets past.
+        var allowedPerson = requesterMay ? requester : rightRole;
+        using var allowed = await PostAsync(allowedPerson);
+        Assert.True((int)allowed.StatusCode == rightAnswer, $"POST {path} by {allowedPerson}: {(int)allowed.StatusCode}");
+        if (rightAnswer == 303)
+        {
+            await Eventually.UntilAsync(AuditRowsAsync, rows => rows > before, TimeSpan.FromSeconds(30), $"the audit row of the accepted {action}");
+        }
+    }
+
     [Fact]
     public async Task PipelineSimulator_AppServiceMode_Is404EvenWhenSignedIn()
     {

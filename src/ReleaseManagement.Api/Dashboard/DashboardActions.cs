@@ -41,9 +41,11 @@ public sealed record ActionOutcome(int StatusCode, string Heading, string Messag
 /// <summary>
 /// The release page's actions: record a milestone, evidence, an attestation or a waiver; reschedule; cancel. Each form
 /// carries an anti-forgery value (an HMAC under <c>Approvals:FormKey</c> of the release, the signed-in person and the hour).
-/// In Azure (<c>Approvals:RequireSignedInApprover</c>) acting needs a sign-in, and milestones, evidence, rescheduling and
-/// cancelling need a release manager of the release (403 otherwise); an attestation or a waiver is the signed-in person's
-/// word, and the API's handler checks that they may give it. Then each goes through the API route's own handler
+/// In Azure (<c>Approvals:RequireSignedInApprover</c>) acting needs a sign-in, and each form is judged first by the
+/// permission table its API route asks (<see cref="ReleasePermissions"/>: a milestone by a technical lead or a release
+/// manager, reschedule and cancel by a release manager and by the requester until the plan is approved, rollback by a
+/// release manager; 403 otherwise), evidence typed in on the page by a release manager; an attestation or a waiver is the
+/// signed-in person's word, and the API's handler checks that they may give it. Then each goes through the API route's own handler
 /// (<see cref="MilestoneHandler"/>, <see cref="EvidenceHandler"/>, <see cref="RescheduleHandler"/>, <see cref="CancelHandler"/>,
 /// <see cref="RollbackHandler"/>: the same validation, running check, role checks and event), so the page and the
 /// API follow the same rules; nothing is stored unless that handler accepts it.
