@@ -64,6 +64,14 @@ public sealed class AuthGateTests(AppServiceModeHost fixture) : IClassFixture<Ap
         "/" + ApiRoutes.Prefix + "/" + template.Replace("{id}", "auth-none", StringComparison.Ordinal).Replace("{name}", "x", StringComparison.Ordinal)
             .Replace("{token}", "x", StringComparison.Ordinal).Replace("{period}", "2024-01", StringComparison.Ordinal);
 
+    /// <summary>How many rows the release's audit trail has, as a release manager reads it.</summary>
+    private async Task<int> AuditRowCountAsync(string id)
+    {
+        using var audit = await Client.SendAsync(Request(HttpMethod.Get, $"/api/releases/{id}/audit", "rm@example.com"), Ct);
+        Assert.Equal(HttpStatusCode.OK, audit.StatusCode);
+        return (await audit.Content.ReadFromJsonAsync<JsonObject>(Ct))!["entries"]!.AsArray().Count;
+    }
+
     private static async Task AssertSignInRequiredAsync(HttpResponseMessage response, string what)
     {
         Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{what}: {(int)response.StatusCode}, expected 401");
@@ -188,12 +196,7 @@ public sealed class AuthGateTests(AppServiceModeHost fixture) : IClassFixture<Ap
         var path = $"/api/releases/{id}" + (action.Length > 0 ? "/" + action : "");
         var body = json.Replace("TARGET", ValidRelease.TargetDate(42), StringComparison.Ordinal);
         async Task<HttpResponseMessage> SendAsync(string? person) => await Client.SendAsync(Request(new HttpMethod(method), path, person, body), Ct);
-        async Task<int> AuditRowsAsync()
-        {
-            using var audit = await Client.SendAsync(Request(HttpMethod.Get, $"/api/releases/{id}/audit", "rm@example.com"), Ct);
-            Assert.Equal(HttpStatusCode.OK, audit.StatusCode);
-            return (await audit.Content.ReadFromJsonAsync<JsonObject>(Ct))!["entries"]!.AsArray().Count;
-        }
+        Task<int> AuditRowsAsync() => AuditRowCountAsync(id);
 
         // The release runs (a request raised to it would be kept) before anything is refused.
         await Eventually.UntilAsync(AuditRowsAsync, rows => rows > 0, TimeSpan.FromSeconds(60), "the release's first audit row");
@@ -246,12 +249,7 @@ public sealed class AuthGateTests(AppServiceModeHost fixture) : IClassFixture<Ap
         var path = $"{DashboardRoutes.Release(id)}/{action}";
         // A browser's post, whose 303 back to the page is seen as such (not followed).
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = fixture.Host.BaseAddress };
-        async Task<int> AuditRowsAsync()
-        {
-            using var audit = await Client.SendAsync(Request(HttpMethod.Get, $"/api/releases/{id}/audit", "rm@example.com"), Ct);
-            Assert.Equal(HttpStatusCode.OK, audit.StatusCode);
-            return (await audit.Content.ReadFromJsonAsync<JsonObject>(Ct))!["entries"]!.AsArray().Count;
-        }
+        Task<int> AuditRowsAsync() => AuditRowCountAsync(id);
 
         // The anti-forgery value of the page as shown to the person (a forged post is refused before any rule: not tested here).
         async Task<HttpResponseMessage> PostAsync(string? person)

@@ -1,4 +1,3 @@
-using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using ReleaseManagement.Ports;
@@ -116,24 +115,8 @@ public sealed class TableSendClaims(TableServiceClient service) : ISendClaims
         }
     }
 
-    /// <summary>A send key as a row key: the characters a row key may not hold (<c>/ \ # ?</c>, control characters) and <c>%</c> percent-encoded.</summary>
-    public static string RowKey(string key)
-    {
-        var row = new StringBuilder(key.Length);
-        foreach (var c in key)
-        {
-            if (c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c))
-            {
-                row.Append('%').Append(((int)c).ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                row.Append(c);
-            }
-        }
-
-        return row.ToString();
-    }
+    /// <summary>A send key as a row key: the characters a row key may not hold percent-encoded (<see cref="Events.TableKeys"/>).</summary>
+    public static string RowKey(string key) => Events.TableKeys.Encode(key);
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
