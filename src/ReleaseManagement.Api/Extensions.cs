@@ -38,9 +38,8 @@ public static class Extensions
         // (TryAdd: a test that registered its own policy first keeps it; the file is still loaded and validated.)
         services.TryAddSingleton(ReleasePolicyLoader.Load(configuration[ReleasePolicyLoader.PathSetting], AppContext.BaseDirectory));
         services.AddSingleton<PolicyHandlers>();
-        services.TryAddSingleton<IPolicySnapshots>(sp => new BlobPolicySnapshots(
-            sp.GetRequiredService<ReleaseManagement.Azure.Events.EventStorageClients>().Blobs.GetBlobContainerClient(BlobPolicySnapshots.DefaultContainer)));
-        services.AddSingleton<ReleasePolicies>();
+        // The captured policies (IPolicySnapshots, ReleasePolicies) are registered by AddPipelineEvents below: the webhooks
+        // judge a pipeline's report by the policy its release runs under.
 
         services.TryAddSingleton(_ => StorageClients.FromConfiguration(configuration));
         services.TryAddSingleton<IReleaseStore>(sp => new TableReleaseStore(sp.GetRequiredService<StorageClients>().Tables));

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReleaseManagement.Api.Webhooks;
 using ReleaseManagement.Policy;
@@ -92,6 +93,60 @@ public sealed class PipelineReporterWebhookTests
         Assert.Contains("An unnamed webhook secret", refused.Str("detail"), StringComparison.Ordinal);
         Assert.Equal(0, await granted.QueuedAsync());
         Assert.Equal(0, await granted.StoredDeliveriesAsync());
+    }
+
+    /// <summary>
+    /// A pipeline's report is judged by the policy its release runs under (captured when it was requested), not by today's
+    /// (issue 24): a release requested under a policy granting <c>unit-tests</c> to pipeline <c>ci</c> alone refuses
+    /// <c>other</c>'s check suite after the host moved to the built-in policy (which grants every pipeline), and a release
+    /// requested under the built-in policy takes <c>other</c>'s report after the host moved to the granting policy. A report
+    /// for a release not requested yet is judged by today's policy. Before, all three were judged by today's.
+    /// </summary>
+    [Fact]
+    public async Task Webhook_ReportForARelease_IsJudgedByThePolicyTheReleaseRunsUnder_NotTodays()
+    {
+        var grantingCi = Grant(ReleasePolicyDefaults.Create() with { TimeZone = "UTC" }, "unit-tests", "ci");
+        var builtIn = ReleasePolicyDefaults.Create() with { TimeZone = "UTC" };
+        static Action<Dictionary<string, string?>> Secrets() => s =>
+        {
+            s["Webhooks:GitHub:Secrets:ci"] = Allowed;
+            s["Webhooks:GitHub:Secrets:other"] = Other;
+        };
+
+        // The host now runs the built-in policy; the release was requested under the granting one.
+        await using (var h = EventsHarness.Create(configure: Secrets(), policy: _ => builtIn))
+        {
+            var (body, releaseId) = Payload(EventSources.GitHub);
+            await RequestedUnderAsync(h, releaseId, grantingCi);
+            var refused = await h.PostAsync(EventSources.GitHub, body, Headers(EventSources.GitHub, body, Other));
+            Assert.Equal(403, refused.Status);
+            Assert.Contains("Pipeline 'other' may not report 'unit-tests'", refused.Str("detail"), StringComparison.Ordinal);
+            Assert.Equal(0, await h.QueuedAsync());
+
+            var (notRequested, _) = Payload(EventSources.GitHub);
+            Assert.Equal(202, (await h.PostAsync(EventSources.GitHub, notRequested, Headers(EventSources.GitHub, notRequested, Other))).Status);
+        }
+
+        // The host now runs the granting policy; the release was requested under the built-in one.
+        await using (var h = EventsHarness.Create(configure: Secrets(), policy: _ => grantingCi))
+        {
+            var (body, releaseId) = Payload(EventSources.GitHub);
+            await RequestedUnderAsync(h, releaseId, builtIn);
+            var accepted = await h.PostAsync(EventSources.GitHub, body, Headers(EventSources.GitHub, body, Other));
+            Assert.True(accepted.Status == 202, accepted.ToString());
+            Assert.Equal(releaseId, accepted.Str("releaseId"));
+        }
+    }
+
+    /// <summary>Stores a release record requested under <paramref name="policy"/> (its snapshot kept, as admission does).</summary>
+    private static async Task RequestedUnderAsync(EventsHarness h, string releaseId, ReleasePolicy policy)
+    {
+        var snapshot = PolicySnapshot.Of(policy);
+        await h.Services.GetRequiredService<Ports.IPolicySnapshots>().SaveAsync(snapshot, TestContext.Current.CancellationToken);
+        var now = EventsHarness.Now;
+        Assert.True(await h.Services.GetRequiredService<Ports.IReleaseStore>().TryCreateAsync(new Releases.ReleaseRecord(
+            new Releases.ReleaseRequest(releaseId, "Captured policy", Releases.ReleaseType.Minor, ["Billing"], DateOnly.FromDateTime(now.UtcDateTime).AddDays(30), "rm@example.com"),
+            now, Releases.ReleasePhase.Planning, Releases.ReleaseStatus.Active, "Planned.", now, PolicyHash: snapshot.Hash), TestContext.Current.CancellationToken));
     }
 
     [Fact]

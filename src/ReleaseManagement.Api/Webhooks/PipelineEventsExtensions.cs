@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReleaseManagement.Activities;
 using ReleaseManagement.Azure.Events;
+using ReleaseManagement.Azure.Storage;
 using ReleaseManagement.Events;
 using ReleaseManagement.Ports;
 
@@ -42,6 +43,13 @@ public static class PipelineEventsExtensions
             var clients = sp.GetRequiredService<EventStorageClients>();
             return new TablePipelineEventStore(clients.Tables.GetTableClient(clients.Names.Table));
         });
+
+        // What the webhooks judge a pipeline's report by: the policy its release runs under (captured at its request), read
+        // from the release's record; a host that registered these first (AddReleaseManagement's release store) keeps its own.
+        services.TryAddSingleton<IPolicySnapshots>(sp => new BlobPolicySnapshots(
+            sp.GetRequiredService<EventStorageClients>().Blobs.GetBlobContainerClient(BlobPolicySnapshots.DefaultContainer)));
+        services.TryAddSingleton<Policy.ReleasePolicies>();
+        services.TryAddSingleton<IReleaseStore>(sp => new ReleaseManagement.Azure.Tables.TableReleaseStore(sp.GetRequiredService<EventStorageClients>().Tables));
 
         services.TryAddSingleton(sp => new ReleaseCorrelator(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Correlation));
         services.TryAddSingleton(sp => new PipelineEventNormalizer(sp.GetRequiredService<ReleaseCorrelator>()));

@@ -13,8 +13,9 @@ namespace ReleaseManagement.Api.Webhooks;
 /// The webhook endpoints of both hosts. Each only verifies, enqueues the delivery (inline when small: one storage call; a
 /// large one is stored raw first and referenced), and answers 202;
 /// the processor does the rest. 401 for a bad or missing signature (nothing written), 400 for a malformed body (nothing
-/// enqueued), 403 when the pipeline the secret names may not send what the delivery reports (the policy's
-/// <see cref="GateEntitlement.PipelineRefusal"/>: nothing written), 2xx for duplicates and for event types we don't use, 503 when storage is unavailable or does not answer
+/// enqueued), 403 when the pipeline the secret names may not send what the delivery reports (<see cref="GateEntitlement.PipelineRefusal"/>
+/// under the policy the delivery's release runs under, read from its record: one point read more; today's policy for a
+/// delivery naming no release or one not requested yet; nothing written), 2xx for duplicates and for event types we don't use, 503 when storage is unavailable or does not answer
 /// within <see cref="WebhookOptions.StorageTimeout"/> (never 500, and never after the sender gave up, so it retries instead
 /// of counting a failure). A delivery stored but not yet enqueued when the deadline passed is enqueued by the retry.
 /// Each delivery is a span (<see cref="ReleaseTelemetry.Spans.WebhookReceive"/>) whose W3C context travels in the queue
@@ -25,7 +26,8 @@ public sealed partial class WebhookHandlers(
     IRawDeliveryStore deliveries,
     IPipelineEventQueue queue,
     IOptionsMonitor<WebhookOptions> options,
-    ReleasePolicy policy,
+    ReleasePolicies policies,
+    IReleaseStore releases,
     TimeProvider time,
     ILogger<WebhookHandlers> log)
 {
@@ -75,15 +77,7 @@ public sealed partial class WebhookHandlers(
                 return ApiJson.Json(new { status = "ignored", source, eventType = result.EventType, reason = result.Detail });
         }
 
-        // The verified secret's name is the sending pipeline: it may send only what the policy lets it (nothing is stored
-        // when it may not).
         var pipeline = WebhookSecrets.PipelineOf(secretName);
-        if (GateEntitlement.PipelineRefusal(policy, result.Event!, pipeline) is { } refusal)
-        {
-            LogRefusedReport(log, source, result.EventType, result.DeliveryId, pipeline ?? "(unnamed)", refusal);
-            return Problems.Forbidden("The pipeline may not report this.", refusal);
-        }
-
         var deliveryId = result.DeliveryId!;
         var delivery = new RawDelivery(source, deliveryId, result.EventType!, now, body) { Pipeline = pipeline };
         var eventId = result.Event!.EventId;
@@ -92,6 +86,14 @@ public sealed partial class WebhookHandlers(
         var storage = linked.Token;
         try
         {
+            // The verified secret's name is the sending pipeline: it may send only what the policy its release runs under
+            // lets it (nothing is stored when it may not).
+            if (GateEntitlement.PipelineRefusal(await PolicyOfAsync(result.Event, storage), result.Event, pipeline) is { } refusal)
+            {
+                LogRefusedReport(log, source, result.EventType, result.DeliveryId, pipeline ?? "(unnamed)", refusal);
+                return Problems.Forbidden("The pipeline may not report this.", refusal);
+            }
+
             // An event timed by its receipt (the provider gave no time) goes by reference, so every copy of it reads the one
             // stored receive time and normalizes to the same month and index key.
             if (!await AcceptAsync(delivery, inlineable: result.Event.OccurredAt != now, storage))
@@ -121,6 +123,16 @@ public sealed partial class WebhookHandlers(
             new { status = "accepted", eventId, type = result.Event.Type, releaseId = result.Event.ReleaseId },
             StatusCodes.Status202Accepted);
     }
+
+    /// <summary>
+    /// The policy a delivery is judged by: the one its release runs under (<see cref="ReleasePolicies.ForAsync(ReleaseManagement.Releases.ReleaseRecord, CancellationToken)"/>,
+    /// captured at its request), so a policy changed since does not widen or narrow what its pipelines may report; today's
+    /// for a delivery naming no release, or one not requested yet (a release requested now runs under today's policy).
+    /// </summary>
+    private async Task<ReleasePolicy> PolicyOfAsync(CanonicalEvent evt, CancellationToken storage) =>
+        evt.ReleaseId is { } id && ReleaseManagement.Releases.ReleaseIds.IsValid(id) && await releases.GetAsync(id, storage) is { } record
+            ? await policies.ForAsync(record, storage)
+            : policies.Current;
 
     /// <summary>
     /// Enqueues (and, when large, stores) a delivery; false when it was accepted before (nothing new is left behind). A small
