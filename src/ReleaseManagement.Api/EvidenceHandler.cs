@@ -89,10 +89,10 @@ public sealed partial class EvidenceHandler(ReleaseControl control, IOptions<App
             return null;
         }
 
-        if (evidence.Kind is EvidenceKinds.Evidence or EvidenceKinds.Configuration && GateEntitlement.PipelinesOnly(item, policy.Access))
+        if (GateEntitlement.MachineEvidenceRefusal(item, evidence.Kind, policy.Access) is { } machine)
         {
             LogRefusedReport(log, record.Request.Id, item.Id);
-            return Problems.Forbidden("Machine evidence comes from pipelines.", GateEntitlement.MachineEvidence(item));
+            return Problems.Forbidden("Machine evidence comes from pipelines.", machine);
         }
 
         var roles = string.Join(", ", GateEntitlement.RolesFor(item, evidence.Kind));

@@ -35,8 +35,8 @@ public sealed class SendOnce(ISendClaims claims, TimeProvider time)
                 case SendClaimState.Done:
                     return claim.Result;
                 case SendClaimState.Held:
-                    var wait = claim.Until is { } until && until - now < Poll ? until - now : Poll;
-                    await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, cancellationToken);
+                    // Held means a lease running past now: wait until it runs out, or a poll, whichever comes first.
+                    await Task.Delay(claim.Until is { } until && until - now < Poll ? until - now : Poll, time, cancellationToken);
                     continue;
             }
 

@@ -58,9 +58,7 @@ internal sealed class EffectJournal
             return await call();
         }
 
-        var key = EffectKeys.Of(activity, input);
-        var n = journal._completed.GetValueOrDefault(key);
-        var indexed = $"{key}#{n}";
+        var (key, n, indexed) = journal.Next(activity, input);
         T result;
         string? json;
         if (journal._earlier.TryGetValue(indexed, out json))
@@ -91,8 +89,15 @@ internal sealed class EffectJournal
             return null;
         }
 
+        return journal.Next(activity, input).Indexed;
+    }
+
+    /// <summary>The effect key of a call, how many calls of it completed before, and the journal key the next one gets.</summary>
+    private (string Key, int N, string Indexed) Next(string activity, object input)
+    {
         var key = EffectKeys.Of(activity, input);
-        return $"{key}#{journal._completed.GetValueOrDefault(key)}";
+        var n = _completed.GetValueOrDefault(key);
+        return (key, n, $"{key}#{n}");
     }
 
     private void Show() => _context.SetCustomStatus(new ReleaseCustomStatus(_outage, _done.Count == 0 ? null : _done.ToArray()));

@@ -81,16 +81,22 @@ public static class GateEntitlement
             return null;
         }
 
-        if (kind is EvidenceKinds.Evidence or EvidenceKinds.Configuration && PipelinesOnly(item, policy.Access))
+        if (MachineEvidenceRefusal(item, kind, policy.Access) is { } machine)
         {
-            return MachineEvidence(item);
+            return machine;
         }
 
         return $"{by} holds none of the roles that may {Verb(kind)} '{item.Id}' for this release ({string.Join(", ", RolesFor(item, kind))}).";
     }
 
-    /// <summary>Why nobody reports <paramref name="item"/> by hand (<see cref="PipelinesOnly"/>).</summary>
-    public static string MachineEvidence(GateItem item) =>
+    /// <summary>
+    /// Why nobody may give <paramref name="kind"/> for <paramref name="item"/> by hand under <paramref name="access"/> (a
+    /// report of machine evidence, <see cref="PipelinesOnly"/>), or null when that is not the reason.
+    /// </summary>
+    public static string? MachineEvidenceRefusal(GateItem item, string kind, AccessPolicy access) =>
+        kind is EvidenceKinds.Evidence or EvidenceKinds.Configuration && PipelinesOnly(item, access) ? MachineEvidence(item) : null;
+
+    private static string MachineEvidence(GateItem item) =>
         $"'{item.Id}' is machine evidence: a pipeline reports it through a signed webhook (docs/pipeline-events.md). A person may " +
         "attest or waive an item where the policy allows, and report one by hand only where the item names reporterRoles.";
 

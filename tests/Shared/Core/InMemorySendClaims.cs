@@ -8,9 +8,6 @@ public sealed class InMemorySendClaims : ISendClaims
     private readonly Dictionary<(string, string), (string Owner, DateTimeOffset Until, int? Result)> _rows = [];
     private readonly Lock _lock = new();
 
-    /// <summary>How many sends were completed.</summary>
-    public int Completed { get { lock (_lock) { return _rows.Values.Count(r => r.Result is not null); } } }
-
     /// <summary>Until when the send's holder holds it (null when nobody ever claimed it).</summary>
     public DateTimeOffset? HeldUntil(string releaseId, string key)
     {
