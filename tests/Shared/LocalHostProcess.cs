@@ -19,7 +19,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
     {
         _process = process;
         BaseAddress = baseAddress;
-        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        // A bound on a hang, generous for a loaded machine: a fresh host's first request (every path JIT-compiled, tables and
+        // containers created) once took over 30 s in a full run on two cores.
+        Client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(90) };
     }
 
     public Uri BaseAddress { get; }
