@@ -53,6 +53,9 @@ public sealed partial class EvidenceHandler(ReleaseControl control, IOptions<App
                 $"Release '{releaseId}' is a {record.Request.Type} release: only hotfixes owe the review '{evidence.Item.Id}'.");
         }
 
+        // The roles the signed-in person's claims grant travel with an attestation or waiver, so the lifecycle counts it as
+        // this check did (access.roleClaims); a pipeline's event never carries them (ReleaseInbox.ClaimedRoles).
+        evidence = evidence with { ClaimedRoles = evidence.IsPersonsWord ? Auth.ClaimedRoles.Of(policy, AppServicePrincipal.From(request), evidence.By) : [] };
         if (NotEntitled(request, policy, record, evidence) is { } forbidden)
         {
             return forbidden;
@@ -83,7 +86,8 @@ public sealed partial class EvidenceHandler(ReleaseControl control, IOptions<App
             return Problems.Forbidden("Not on your own release.", own);
         }
 
-        var approvers = ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers);
+        var approvers = ApproverDirectory.WithClaimedRoles(
+            ApproverDirectory.Resolve(policy, record.Request.Systems, record.Request.Approvers), evidence.By, evidence.ClaimedRoles);
         if (GateEntitlement.Allows(item, evidence.Kind, evidence.By, approvers, policy.Access))
         {
             return null;
@@ -126,6 +130,11 @@ public sealed partial class EvidenceHandler(ReleaseControl control, IOptions<App
         if (evidence.Note is { } note)
         {
             data["note"] = note;
+        }
+
+        if (evidence.ClaimedRoles.Count > 0)
+        {
+            data["claimedRoles"] = string.Join(",", evidence.ClaimedRoles);
         }
 
         var where = GateItemInputs.IsEmergencyReview(policy, item.Id) ? "emergencyReview"

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseManagement.Api.Audit;
+using ReleaseManagement.Audit;
 using ReleaseManagement.Events;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
@@ -11,7 +12,9 @@ namespace ReleaseManagement.Api.Tests;
 /// <summary>
 /// Issue 24, point 1: roles also come from the signed-in person's claims (<c>access.roleClaims</c>: an Entra ID app-role
 /// value or a group object id to a role), for the controls the API judges alone: a rollback (release manager) and reading
-/// the audit trail (auditor). A claim the policy does not map grants nothing, and a name in a body grants nothing by itself.
+/// the audit trail (auditor); and for the controls the lifecycle judges again (a decision, an attestation, a waiver), whose
+/// event carries the roles the claims granted so the lifecycle counts it as the API did. A claim the policy does not map
+/// grants nothing, and a name or a role in a body grants nothing by itself.
 /// </summary>
 public sealed class RoleClaimsApiTests : IAsyncLifetime
 {
@@ -31,6 +34,7 @@ public sealed class RoleClaimsApiTests : IAsyncLifetime
                 RoleClaims = new Dictionary<string, IReadOnlyList<string>>
                 {
                     [PolicyRoles.ReleaseManager] = ["Release.Manager"],
+                    [PolicyRoles.TechnicalLead] = ["Release.TechLead"],
                     [PolicyRoles.Auditor] = [AuditorsGroup],
                 },
             },
@@ -103,6 +107,66 @@ public sealed class RoleClaimsApiTests : IAsyncLifetime
 
         Assert.True(member.Status == 200, member.ToString());
         Assert.Equal((403, "application/problem+json"), (outsider.Status, outsider.ContentType));
+        await _h.EndAsync(id);
+    }
+
+    private Task<Answer> EvidenceAsync(string id, string json, string header) =>
+        _h.CallAsync(r => _h.Evidence.EvidenceAsync(id, r, _h.Client, Ct), json, principalHeader: header);
+
+    [Fact]
+    public async Task Decision_BySomeoneOutsideTheDirectoryWithTheStagesMappedAppRole_IsRecordedAndRaisedWithTheClaimedRole()
+    {
+        var id = await _h.StartReleaseAsync();
+        const string Decision = """{ "stage": "plan", "decision": "approve", "approver": "oncall@example.com" }""";
+
+        var unmapped = await _h.CallAsync(r => _h.Decisions.DecideAsync(id, r, _h.Client, Ct), Decision, principalHeader: Principal("oncall@example.com", ["Release.Reader"], []));
+        var answer = await _h.CallAsync(r => _h.Decisions.DecideAsync(id, r, _h.Client, Ct), Decision, principalHeader: Principal("oncall@example.com", ["Release.TechLead"], []));
+
+        Assert.Equal((403, "application/problem+json"), (unmapped.Status, unmapped.ContentType));
+        Assert.True(answer.Status == 202, answer.ToString());
+        var stored = Assert.Single(await _h.Services.GetRequiredService<IApprovalDecisionStore>().ListAsync(id, "plan", Ct));
+        Assert.Equal([PolicyRoles.TechnicalLead], stored.ClaimedRoles);
+        var audit = (await _h.Services.GetRequiredService<IAuditTrail>().ReadAsync(id, Ct)).Single(r => r.Entry.Action == AuditActions.Decision);
+        Assert.Equal(PolicyRoles.TechnicalLead, audit.Entry.Data!["claimedRoles"]);
+        var raised = Assert.Single(await _h.ReceivedAsync(id)).Approval!;
+        Assert.Equal([PolicyRoles.TechnicalLead], raised.ClaimedRoles);
+    }
+
+    [Fact]
+    public async Task AttestationAndWaiver_BySomeoneOutsideTheDirectoryWithTheMappedAppRole_CarryTheClaimedRoleToTheLifecycle()
+    {
+        var id = await _h.StartReleaseAsync();
+        var signOff = _h.Policy.SuccessCriteria.SignOffItem;
+        var manager = Principal("oncall@example.com", ["Release.Manager"], []);
+
+        var attested = await EvidenceAsync(id, $$"""{ "item": "{{signOff}}", "kind": "attestation", "by": "oncall@example.com", "note": "Dashboards checked by hand" }""", manager);
+        var waived = await EvidenceAsync(id, """{ "item": "backup", "kind": "waiver", "by": "oncall@example.com", "reason": "Snapshot taken by hand" }""", manager);
+
+        Assert.True(attested.Status == 202, attested.ToString());
+        Assert.True(waived.Status == 202, waived.ToString());
+        var raised = (await _h.ReceivedAsync(id)).Select(r => r.Pipeline!).ToArray();
+        Assert.Equal(2, raised.Length);
+        Assert.All(raised, e => Assert.Equal([PolicyRoles.ReleaseManager], Orchestration.ReleaseInbox.ClaimedRoles(e)));
+        var inputs = new GateInputs(
+            [],
+            [new GateAttestation(signOff, "oncall@example.com", true, raised[0].OccurredAt, null, Orchestration.ReleaseInbox.ClaimedRoles(raised[0]))],
+            [new GateWaiver("backup", "Snapshot taken by hand", "oncall@example.com", raised[1].OccurredAt, Orchestration.ReleaseInbox.ClaimedRoles(raised[1]))]);
+        var people = ApproverDirectory.Resolve(_h.Policy, [_h.System], null);
+        Assert.Equal(GateVerdict.Passed, GateEvaluator.EvaluateItem(GateEntitlement.SignOffItem(_h.Policy), inputs, people).Verdict);
+    }
+
+    [Fact]
+    public async Task Attestation_WithoutTheMappedAppRole_Is403_ARoleNamedInTheBodyGrantsNothing()
+    {
+        var id = await _h.StartReleaseAsync();
+        var signOff = _h.Policy.SuccessCriteria.SignOffItem;
+
+        var answer = await EvidenceAsync(
+            id, $$"""{ "item": "{{signOff}}", "kind": "attestation", "by": "oncall@example.com", "claimedRoles": ["release-manager"] }""",
+            Principal("oncall@example.com", ["Release.Reader"], []));
+
+        Assert.True(answer.Status is 400 or 403, answer.ToString());
+        Assert.Equal("application/problem+json", answer.ContentType);
         await _h.EndAsync(id);
     }
 }

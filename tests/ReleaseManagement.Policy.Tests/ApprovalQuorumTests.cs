@@ -40,6 +40,21 @@ public class ApprovalQuorumTests
     }
 
     [Fact]
+    public void Evaluate_ApproverOutsideTheDirectory_CountsOnlyInARequiredRoleTheirSignInClaimsGranted()
+    {
+        var claimed = Decision("oncall@example.com", true) with { ClaimedRoles = ["technical-lead", "auditor"] };
+        var unmapped = Decision("visitor@example.com", true) with { ClaimedRoles = ["auditor"] };
+
+        var counted = Evaluate(Quorum.All, claimed);
+        var refused = Evaluate(Quorum.All, unmapped);
+
+        Assert.Equal(DecisionOutcome.Counted, counted.Last!.Outcome);
+        Assert.Equal(["technical-lead"], counted.ApprovedRoles);
+        Assert.Equal(DecisionOutcome.Refused, refused.Last!.Outcome);
+        Assert.Equal(ApprovalStatus.Pending, Evaluate(Quorum.All, claimed with { ClaimedRoles = ["product-owner", "technical-lead"] }).Status);
+    }
+
+    [Fact]
     public void Evaluate_QuorumAllWithOneRoleApproved_IsPendingOnTheOther()
     {
         var result = Evaluate(Quorum.All, Decision("po1@example.com", true));

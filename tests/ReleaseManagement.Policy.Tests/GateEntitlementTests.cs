@@ -1,3 +1,5 @@
+using ReleaseManagement.Events;
+using ReleaseManagement.Orchestration;
 using static ReleaseManagement.Policy.Tests.TestPolicies;
 
 namespace ReleaseManagement.Policy.Tests;
@@ -62,6 +64,38 @@ public class GateEntitlementTests
 
         Assert.Equal(GateVerdict.Pending, refused.Verdict);
         Assert.Equal(GateEntitlement.Allows(item, EvidenceKinds.Attestation, "lead@example.com", People), GateEvaluator.EvaluateItem(item, byTheRightPeople, People).Verdict == GateVerdict.Passed);
+    }
+
+    [Fact]
+    public void GateEvaluator_AttestationAndWaiverByAPersonOutsideTheDirectory_CountOnlyWithTheRoleTheirClaimsGranted()
+    {
+        var item = Item([PolicyRoles.TechnicalLead], [PolicyRoles.ReleaseManager]);
+        var at = NewYorkTime(2026, 12, 1, 9);
+        var claimedLead = new GateInputs([], [new GateAttestation("code-review", "oncall@example.com", true, at, ClaimedRoles: [PolicyRoles.TechnicalLead])], []);
+        var claimedOther = new GateInputs([], [new GateAttestation("code-review", "oncall@example.com", true, at, ClaimedRoles: [PolicyRoles.Auditor])], []);
+        var noClaims = new GateInputs([], [new GateAttestation("code-review", "oncall@example.com", true, at)], []);
+        var claimedWaiver = new GateInputs([], [], [new GateWaiver("code-review", "Low risk", "oncall@example.com", at, [PolicyRoles.ReleaseManager])]);
+
+        Assert.Equal(GateVerdict.Passed, GateEvaluator.EvaluateItem(item, claimedLead, People).Verdict);
+        Assert.Equal(GateVerdict.Pending, GateEvaluator.EvaluateItem(item, claimedOther, People).Verdict);
+        Assert.Equal(GateVerdict.Pending, GateEvaluator.EvaluateItem(item, noClaims, People).Verdict);
+        Assert.Equal(GateVerdict.Waived, GateEvaluator.EvaluateItem(item, claimedWaiver, People).Verdict);
+    }
+
+    [Fact]
+    public void ClaimedRoles_OnlyTheApisEventsCarryThem_APipelinesEventClaimsNothing()
+    {
+        var attributes = new Dictionary<string, string>
+        {
+            [EventAttributes.GateItem] = "code-review",
+            [EventAttributes.Attestation] = "approved",
+            [EventAttributes.Approver] = "oncall@example.com",
+            [EventAttributes.ClaimedRoles] = "technical-lead, release-manager",
+        };
+        CanonicalEvent From(string source) => new($"{source}:1", source, CanonicalEventType.GateEvidence, DateTimeOffset.UnixEpoch, "r-1", null, null, null, attributes);
+
+        Assert.Equal([PolicyRoles.TechnicalLead, PolicyRoles.ReleaseManager], ReleaseInbox.ClaimedRoles(From(EventSources.Api)));
+        Assert.All(EventSources.Webhooks, source => Assert.Null(ReleaseInbox.ClaimedRoles(From(source))));
     }
 
     [Fact]

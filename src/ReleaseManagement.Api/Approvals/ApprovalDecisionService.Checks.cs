@@ -123,6 +123,11 @@ public sealed partial class ApprovalDecisionService
             data["for"] = owner;
         }
 
+        if (record.ClaimedRoles is { Count: > 0 } claimed)
+        {
+            data["claimedRoles"] = string.Join(",", claimed);
+        }
+
         await audit.RecordAsync(
             new AuditOrigin(channel, record.ClientAddress, record.SignedInAs), record.ReleaseId, AuditActions.Decision, record.Approver,
             $"{(record.Approved ? "Approved" : "Rejected")} stage '{record.Stage}'" + (record.Role is { } r ? $" as {r}" : "")
@@ -136,7 +141,7 @@ public sealed partial class ApprovalDecisionService
 
     private static ApprovalDecisionRecord NewRecord(
         string releaseId, string stage, bool approved, string approver, string? role, string? comment, DateTimeOffset now, string channel, DecisionClient client,
-        Delegation? delegation = null) =>
+        Delegation? delegation, IReadOnlyList<string> claimedRoles) =>
         new(
             Guid.NewGuid().ToString("N"),
             releaseId,
@@ -151,7 +156,15 @@ public sealed partial class ApprovalDecisionService
             client.UserAgent,
             client.Principal?.Name,
             delegation?.Owner,
-            delegation is null || delegation.AllRoles ? null : delegation.Roles);
+            delegation is null || delegation.AllRoles ? null : delegation.Roles,
+            claimedRoles.Count > 0 ? claimedRoles : null);
+
+    /// <summary>
+    /// The roles the signed-in principal's claims grant <paramref name="approver"/> under the policy the release runs under
+    /// (<c>access.roleClaims</c>): recorded with the decision so the lifecycle counts it as the API judged it.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> ClaimedRolesAsync(ReleaseRecord release, string approver, DecisionClient client, CancellationToken cancellationToken) =>
+        client.Principal is null ? [] : Auth.ClaimedRoles.Of(await policies.ForAsync(release, cancellationToken), client.Principal, approver);
 
     private async Task<ApprovalRequest?> FindAsync(string token, CancellationToken cancellationToken) =>
         ApprovalTokens.IsWellFormed(token) ? await requests.GetAsync(ApprovalTokens.Hash(token), cancellationToken) : null;

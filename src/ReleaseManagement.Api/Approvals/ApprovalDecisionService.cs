@@ -187,7 +187,8 @@ public sealed partial class ApprovalDecisionService(
             }
             else
             {
-                var record = NewRecord(request.ReleaseId, request.Stage, approved, request.Approver, request.Role, comment, now, DecisionChannels.EmailLink, client, delegation);
+                var record = NewRecord(request.ReleaseId, request.Stage, approved, request.Approver, request.Role, comment, now, DecisionChannels.EmailLink, client, delegation,
+                    await ClaimedRolesAsync(release, request.Approver, client, cancellationToken));
                 var consumed = request with
                 {
                     State = ApprovalRequestState.Decided,
@@ -263,7 +264,8 @@ public sealed partial class ApprovalDecisionService(
             return new DecisionAttemptResult(DecisionAttemptOutcome.Closed, null, null, release, closure);
         }
 
-        var record = NewRecord(releaseId, stage, approved, approver, role, comment, time.GetUtcNow(), DecisionChannels.Api, client, delegation);
+        var record = NewRecord(releaseId, stage, approved, approver, role, comment, time.GetUtcNow(), DecisionChannels.Api, client, delegation,
+            await ClaimedRolesAsync(release, approver, client, cancellationToken));
         if (await NotAnApproverAsync(release, record.ToDecision(), cancellationToken) is { } notAnApprover)
         {
             LogRefused(log, DecisionAttemptOutcome.NotAnApprover, releaseId, stage);

@@ -35,6 +35,7 @@ public sealed class TableApprovalDecisionStore(TableServiceClient service) : IAp
                     ["SignedInAs"] = d.SignedInAs,
                     ["OnBehalfOf"] = d.OnBehalfOf,
                     ["DelegatedRoles"] = d.DelegatedRoles is { Count: > 0 } roles ? string.Join(",", roles) : null,
+                    ["ClaimedRoles"] = d.ClaimedRoles is { Count: > 0 } claimed ? string.Join(",", claimed) : null,
                 },
                 cancellationToken);
         }
@@ -55,7 +56,8 @@ public sealed class TableApprovalDecisionStore(TableServiceClient service) : IAp
                 e.RowKey, e.PartitionKey, e.GetString("Stage")!, e.GetBoolean("Approved") ?? false, e.GetString("Approver")!,
                 e.GetString("Role"), e.GetString("Comment"), e.GetDateTimeOffset("DecidedAt") ?? DateTimeOffset.MinValue,
                 e.GetString("Channel") ?? string.Empty, e.GetString("ClientAddress"), e.GetString("UserAgent"), e.GetString("SignedInAs"),
-                e.GetString("OnBehalfOf"), e.GetString("DelegatedRoles") is { Length: > 0 } roles ? roles.Split(',') : null));
+                e.GetString("OnBehalfOf"), e.GetString("DelegatedRoles") is { Length: > 0 } roles ? roles.Split(',') : null,
+                e.GetString("ClaimedRoles") is { Length: > 0 } claimed ? claimed.Split(',') : null));
         }
 
         return list.OrderBy(d => d.DecidedAt).ToList();

@@ -8,6 +8,10 @@ namespace ReleaseManagement.Approvals;
 /// null for a decision in one's own name. The quorum counts it in the owner's roles, the approver still once.
 /// </param>
 /// <param name="DelegatedRoles">The roles that delegation hands over (null or empty: all the owner holds).</param>
+/// <param name="ClaimedRoles">
+/// The roles the approver's sign-in claims granted when they decided (the policy's <c>access.roleClaims</c>), on top of the
+/// directory; set by the API from the signed-in principal, never from a body.
+/// </param>
 public sealed record ApprovalDecision(
     string DecisionId,
     string Stage,
@@ -17,7 +21,8 @@ public sealed record ApprovalDecision(
     DateTimeOffset DecidedAt,
     string? Role = null,
     string? OnBehalfOf = null,
-    IReadOnlyList<string>? DelegatedRoles = null)
+    IReadOnlyList<string>? DelegatedRoles = null,
+    IReadOnlyList<string>? ClaimedRoles = null)
 {
     /// <summary>Who decided, in words: "X", or "X for Y" under a delegation.</summary>
     [System.Text.Json.Serialization.JsonIgnore]

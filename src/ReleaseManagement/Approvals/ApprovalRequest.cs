@@ -92,13 +92,14 @@ public sealed record ApprovalDecisionRecord(
     string? UserAgent,
     string? SignedInAs,
     string? OnBehalfOf = null,
-    IReadOnlyList<string>? DelegatedRoles = null)
+    IReadOnlyList<string>? DelegatedRoles = null,
+    IReadOnlyList<string>? ClaimedRoles = null)
 {
     /// <summary>Who decided, in words: "X", or "X for Y" under a delegation.</summary>
     public string DecidedBy => DecisionNaming.Of(Approver, OnBehalfOf);
 
     /// <summary>The decision as raised to the release orchestration.</summary>
-    public ApprovalDecision ToDecision() => new(DecisionId, Stage, Approved, Approver, Comment, DecidedAt, Role, OnBehalfOf, DelegatedRoles);
+    public ApprovalDecision ToDecision() => new(DecisionId, Stage, Approved, Approver, Comment, DecidedAt, Role, OnBehalfOf, DelegatedRoles, ClaimedRoles);
 }
 
 /// <summary>How a decision reached the system.</summary>

@@ -56,6 +56,13 @@ public static class EventAttributes
     public const string Approver = "approver";
 
     /// <summary>
+    /// The roles the <see cref="Approver"/>'s sign-in claims granted when they gave an attestation or a waiver through the
+    /// API (the policy's <c>access.roleClaims</c>), comma-separated. Written only by the API from the signed-in principal;
+    /// honoured only on events of source <see cref="EventSources.Api"/>, so no pipeline's event can claim a role.
+    /// </summary>
+    public const string ClaimedRoles = "claimedRoles";
+
+    /// <summary>
     /// The named pipeline that sent the event: the name of the webhook secret it verified with
     /// (<see cref="WebhookSecrets.PipelineOf"/>); absent for an unnamed secret and for manual entries.
     /// </summary>

@@ -60,7 +60,7 @@ internal sealed class EmergencyReviewStep(LifecycleState state, StatusRecorder s
 
         if (e.Attribute(EventAttributes.Approver) is { Length: > 0 } by)
         {
-            return ApproverDirectory.RolesOf(state.Approvers, reviewerRoles, by).Count > 0
+            return ApproverDirectory.RolesOf(ApproverDirectory.WithClaimedRoles(state.Approvers, by, ReleaseInbox.ClaimedRoles(e)), reviewerRoles, by).Count > 0
                 && state.FourEyes.Refusal(state.Policy, GateItemInputs.Find(state.Policy, item) ?? GateItemInputs.EmergencyReview(state.Policy), EvidenceKinds.Attestation, by) is null;
         }
 

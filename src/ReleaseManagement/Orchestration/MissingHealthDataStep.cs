@@ -55,7 +55,8 @@ internal sealed class MissingHealthDataStep(LifecycleState state, StatusRecorder
             e.Type == CanonicalEventType.GateEvidence
             && string.Equals(e.Attribute(EventAttributes.GateItem), item, StringComparison.OrdinalIgnoreCase)
             && e.Attribute(EventAttributes.Attestation) is not null
-            && GateEntitlement.MaySignOff(state.Policy, e.Attribute(EventAttributes.Approver) ?? string.Empty, state.Approvers, state.FourEyes));
+            && e.Attribute(EventAttributes.Approver) is var by
+            && GateEntitlement.MaySignOff(state.Policy, by ?? string.Empty, ApproverDirectory.WithClaimedRoles(state.Approvers, by ?? string.Empty, ReleaseInbox.ClaimedRoles(e)), state.FourEyes));
 
         var signers = ReleaseContacts.Resolve(state.Approvers, signOffRoles.Count > 0 ? signOffRoles : criteria.SignOffRoles);
         await NoticeAsync($"{key}-signoff-request",

@@ -183,12 +183,12 @@ public sealed class ReleaseInbox
                 case CanonicalEventType.GateEvidence when e.Attribute(EventAttributes.GateItem) is { } item:
                     if (e.Attribute(EventAttributes.Waiver) is { } reason)
                     {
-                        waivers.Add(new GateWaiver(item, reason, e.Attribute(EventAttributes.Approver) ?? string.Empty, e.OccurredAt));
+                        waivers.Add(new GateWaiver(item, reason, e.Attribute(EventAttributes.Approver) ?? string.Empty, e.OccurredAt, ClaimedRoles(e)));
                     }
                     else if (e.Attribute(EventAttributes.Attestation) is { } attestation)
                     {
                         attestations.Add(new GateAttestation(item, e.Attribute(EventAttributes.Approver) ?? string.Empty,
-                            string.Equals(attestation, "approved", StringComparison.OrdinalIgnoreCase), e.OccurredAt, e.Attribute(EventAttributes.Note)));
+                            string.Equals(attestation, "approved", StringComparison.OrdinalIgnoreCase), e.OccurredAt, e.Attribute(EventAttributes.Note), ClaimedRoles(e)));
                     }
                     else
                     {
@@ -236,6 +236,15 @@ public sealed class ReleaseInbox
             .ToDictionary(a => a.Key[EventAttributes.SettingPrefix.Length..], a => a.Value, StringComparer.OrdinalIgnoreCase);
         return settings.Count > 0 ? settings : null;
     }
+
+    /// <summary>
+    /// The roles a person's sign-in claims granted for an attestation, waiver or sign-off (<see cref="EventAttributes.ClaimedRoles"/>):
+    /// only from the API, which writes them from the signed-in principal; a pipeline's event claims nothing, whatever it carries.
+    /// </summary>
+    public static IReadOnlyList<string>? ClaimedRoles(CanonicalEvent e) =>
+        e.Source == EventSources.Api && e.Attribute(EventAttributes.ClaimedRoles) is { Length: > 0 } roles
+            ? roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : null;
 
     private static bool? Passed(CanonicalEvent e) => e.Outcome switch
     {

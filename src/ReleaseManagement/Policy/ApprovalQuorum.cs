@@ -111,7 +111,8 @@ public static class ApprovalQuorum
                 continue;
             }
 
-            var roles = ApproverDirectory.RolesOf(approvers, eligible, person);
+            // Roles the approver's sign-in claims granted (access.roleClaims) count as the directory's do.
+            var roles = ApproverDirectory.RolesOf(ApproverDirectory.WithClaimedRoles(approvers, person, decision.ClaimedRoles), eligible, person);
             if (owner is not null)
             {
                 roles = [.. roles.Union(Delegations.OwnerRoles(approvers, eligible, owner, decision.DelegatedRoles), StringComparer.Ordinal)];

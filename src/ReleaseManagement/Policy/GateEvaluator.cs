@@ -10,10 +10,12 @@ public sealed record GateEvidence(
     IReadOnlyDictionary<string, string>? Settings = null);
 
 /// <summary>A named person's attestation for a gate item (or their refusal to attest).</summary>
-public sealed record GateAttestation(string Item, string By, bool Approved, DateTimeOffset At, string? Comment = null);
+/// <param name="ClaimedRoles">The roles <paramref name="By"/>'s sign-in claims granted when they attested (<see cref="Events.EventAttributes.ClaimedRoles"/>), on top of the directory.</param>
+public sealed record GateAttestation(string Item, string By, bool Approved, DateTimeOffset At, string? Comment = null, IReadOnlyList<string>? ClaimedRoles = null);
 
 /// <summary>A waiver for a gate item: only valid with a reason and an approver holding one of the item's waiver roles.</summary>
-public sealed record GateWaiver(string Item, string Reason, string ApprovedBy, DateTimeOffset At);
+/// <param name="ClaimedRoles">The roles <paramref name="ApprovedBy"/>'s sign-in claims granted when they waived, on top of the directory.</param>
+public sealed record GateWaiver(string Item, string Reason, string ApprovedBy, DateTimeOffset At, IReadOnlyList<string>? ClaimedRoles = null);
 
 /// <summary>Everything known about a release's gate items.</summary>
 public sealed record GateInputs(
@@ -115,7 +117,7 @@ public static class GateEvaluator
         // the release some other way (a pipeline event) does not count either.
         var entitled = approvers is null
             ? complete
-            : complete.Where(w => GateEntitlement.Allows(item, EvidenceKinds.Waiver, w.ApprovedBy, approvers)).ToList();
+            : complete.Where(w => GateEntitlement.Allows(item, EvidenceKinds.Waiver, w.ApprovedBy, ApproverDirectory.WithClaimedRoles(approvers, w.ApprovedBy, w.ClaimedRoles))).ToList();
         var valid = entitled.OrderBy(w => w.At).LastOrDefault();
         if (valid is null)
         {
@@ -181,7 +183,7 @@ public static class GateEvaluator
         var forItem = all.Where(a => SameItem(a.Item, item.Id) && !string.IsNullOrWhiteSpace(a.By)).ToList();
         var eligible = approvers is null
             ? forItem
-            : forItem.Where(a => GateEntitlement.Allows(item, EvidenceKinds.Attestation, a.By, approvers)).ToList();
+            : forItem.Where(a => GateEntitlement.Allows(item, EvidenceKinds.Attestation, a.By, ApproverDirectory.WithClaimedRoles(approvers, a.By, a.ClaimedRoles))).ToList();
         var attestation = Latest(eligible, a => a.At);
         if (attestation is null)
         {

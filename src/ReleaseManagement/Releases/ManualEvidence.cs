@@ -18,6 +18,13 @@ public sealed record ManualEvidence(
     /// <summary>A reported configuration (kind <see cref="EvidenceKinds.Configuration"/>), secrets already hashed.</summary>
     public IReadOnlyDictionary<string, string>? Settings { get; init; }
 
+    /// <summary>
+    /// The roles the signed-in person's claims grant under the release's policy (<c>access.roleClaims</c>), for an attestation
+    /// or a waiver: written to the event (<see cref="EventAttributes.ClaimedRoles"/>) so the lifecycle judges it as the API did.
+    /// Set by the API from the principal, never from the body.
+    /// </summary>
+    public IReadOnlyList<string> ClaimedRoles { get; init; } = [];
+
     /// <summary>Attestations and waivers are a named person's word (the signed-in user must be that person).</summary>
     public bool IsPersonsWord => Kind is EvidenceKinds.Attestation or EvidenceKinds.Waiver;
 
@@ -51,6 +58,11 @@ public sealed record ManualEvidence(
                 }
 
                 break;
+        }
+
+        if (IsPersonsWord && ClaimedRoles.Count > 0)
+        {
+            attributes[EventAttributes.ClaimedRoles] = string.Join(",", ClaimedRoles);
         }
 
         if (Note is not null)
