@@ -1,5 +1,9 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using ReleaseManagement.Api.Approvals;
+using ReleaseManagement.Approvals;
+using ReleaseManagement.Audit;
+using ReleaseManagement.Ports;
 using ReleaseManagement.Approvals.Tests.Infrastructure;
 
 namespace ReleaseManagement.Approvals.Tests;
@@ -43,6 +47,56 @@ public sealed class SignedInApproverTests(SignedInApprovalSystem system)
         Assert.Equal(HttpStatusCode.OK, (await system.PostDecisionAsync(owner, ownerForm, "approve", principal: AppServicePrincipal.Encode("po@example.com"))).StatusCode);
         var release = await system.WaitForReleaseAsync(id, r => r.GetProperty("phase").GetString() == "Development", Ct);
         Assert.Equal("Active", release.GetProperty("status").GetString());
+    }
+
+    /// <summary>
+    /// Issue 24, section 7, for the approval links (whose token, not Easy Auth, admits the caller; the sign-in check decides
+    /// who may use it): one link × {no principal, an unreadable principal, a person without a role, the wrong role (another
+    /// approver of the stage), the requester} is refused with 403 and changes nothing (no decision, the link still open,
+    /// the audit trail as it was, the release still in planning); the requester's own link is refused too; then the
+    /// addressee, signed in, decides (200). A pipeline has no way in: it holds no link and no principal (the first row).
+    /// </summary>
+    [Fact]
+    public async Task ApprovalLink_EveryKindOfCaller_OnlyTheAddresseeSignedInDecides_RefusalsChangeNothing()
+    {
+        const string requester = "lead2@example.com";
+        var id = await system.CreateReleaseAsync(requestedBy: requester);
+        var owner = (await system.PlanEmailsAsync(id, requestedBy: requester)).Single(e => e.To == "po@example.com").Link;
+        await system.RequestApprovalsAsync(id, [new ApproverRef(requester, "technical-lead")]);
+        var requestersOwn = (await system.WaitForTestEmailsAsync(id, 1)).Single().Link;
+        var audit = system.Services.GetRequiredService<IAuditTrail>();
+        var before = (await audit.ReadAsync(id, Ct)).Count;
+
+        var callers = new (string What, string Link, string? Principal)[]
+        {
+            ("no principal", owner, null),
+            ("an unreadable principal", owner, "bm90IGpzb24="),
+            ("a person without a role", owner, AppServicePrincipal.Encode("nobody@example.com")),
+            ("the wrong role (another approver of the stage)", owner, AppServicePrincipal.Encode("lead@example.com")),
+            ("the requester, on another's link", owner, AppServicePrincipal.Encode(requester)),
+            ("the requester, on their own link", requestersOwn, AppServicePrincipal.Encode(requester)),
+        };
+        foreach (var (what, link, principal) in callers)
+        {
+            var form = await system.FormValueAsync(link);
+            var refused = await system.PostDecisionAsync(link, form, "approve", principal: principal);
+            Assert.True(refused.StatusCode == HttpStatusCode.Forbidden, $"{what}: {(int)refused.StatusCode}");
+            Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
+        }
+
+        Assert.Empty(await system.Decisions.ListAsync(id, "plan", Ct));
+        Assert.Equal(before, (await audit.ReadAsync(id, Ct)).Count);
+        foreach (var link in new[] { owner, requestersOwn })
+        {
+            Assert.Equal(ApprovalRequestState.Open, (await system.Requests.GetAsync(ApprovalTokens.Hash(ApprovalSystem.TokenOf(link)), Ct))?.State);
+        }
+
+        Assert.Equal("Planning", (await system.GetReleaseAsync(id, Ct)).GetProperty("phase").GetString());
+
+        var right = await system.PostDecisionAsync(owner, await system.FormValueAsync(owner), "approve", principal: AppServicePrincipal.Encode("po@example.com"));
+        Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        Assert.Equal("po@example.com", Assert.Single(await system.Decisions.ListAsync(id, "plan", Ct)).SignedInAs);
+        Assert.Contains(await audit.ReadAsync(id, Ct), r => r.Entry.Action == AuditActions.Decision && r.Entry.By == "po@example.com");
     }
 
     [Fact]
