@@ -290,6 +290,7 @@ var appSettings = {
   MonthlyReportSchedule: '0 0 7 1 * *'
   QuarterlyReportSchedule: '0 30 7 1 1,4,7,10 *'
   StrandedReleasesSchedule: '0 */5 * * * *'
+  AuditManifestSchedule: '0 30 0 * * *'
 }
 
 // Notice channels: their names come from the noticeChannels parameter, so their settings are passed beside the two

@@ -55,6 +55,7 @@ public static class Extensions
             sp.GetRequiredService<IAuditCheckpoints>()));
         services.AddSingleton<Audit.AuditRecorder>();
         services.AddSingleton<Audit.AuditHandlers>();
+        services.AddSingleton<ReleaseManagement.Audit.AuditManifestJob>();
 
         services.AddTransient<AdmissionWriter>();
         services.AddTransient<RecordReleaseStatus>();

@@ -67,6 +67,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("MonthlyReport", "%MonthlyReportSchedule%")]
     [InlineData("QuarterlyReport", "%QuarterlyReportSchedule%")]
     [InlineData("StrandedReleases", "%StrandedReleasesSchedule%")]
+    [InlineData("AuditManifest", "%AuditManifestSchedule%")]
     public void TimerFunction_ReadsItsScheduleFromAnAppSetting(string name, string schedule)
     {
         var trigger = Binding(Function(name), "timerTrigger");

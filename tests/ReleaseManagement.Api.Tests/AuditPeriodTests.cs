@@ -5,7 +5,10 @@ using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseManagement.Api.Audit;
+using ReleaseManagement.Audit;
+using ReleaseManagement.Azure.Audit;
 using ReleaseManagement.Azure.Tables;
+using ReleaseManagement.Ports;
 using ReleaseFunctions.TestSupport;
 
 namespace ReleaseManagement.Api.Tests;
@@ -85,6 +88,72 @@ public sealed class AuditPeriodTests : IAsyncLifetime
         Assert.False((bool)release["verified"]!);
         Assert.Empty(release["entries"]!.AsArray());
         Assert.False(string.IsNullOrEmpty((string?)release["problem"]));
+    }
+
+    /// <summary>
+    /// The whole trail's manifest names what the per-release checkpoints no longer can: a release whose rows, record and
+    /// own checkpoints were all deleted (where retention lapsed, or on storage without immutability, as Azurite).
+    /// </summary>
+    [Fact]
+    public async Task Period_ReleaseDeletedWithItsRecordAndCheckpoints_IsListedMissingThroughTheDailyManifest()
+    {
+        var id = await _h.StartReleaseAsync();
+        var checkpoints = _h.Services.GetRequiredService<IAuditCheckpoints>();
+        var head = await checkpoints.LatestAsync(id, Ct);
+        Assert.NotNull(head);
+        // The daily job's manifest, as it would name this release (the job itself reads every release in the shared
+        // container: AuditManifestJob's own test runs it on a container of its own).
+        var keys = _h.Services.GetRequiredService<AuditKeys>();
+        await checkpoints.RecordManifestAsync(AuditManifest.Seal(DateTimeOffset.UtcNow, [head], keys), Ct);
+        await _h.EndAsync(id);
+
+        var audit = new TableClient(ApiHarness.AzuriteConnectionString, TableNames.ReleaseAudit);
+        await foreach (var row in audit.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}"), cancellationToken: Ct))
+        {
+            await audit.DeleteEntityAsync(row.PartitionKey, row.RowKey, cancellationToken: Ct);
+        }
+
+        var releases = new TableClient(ApiHarness.AzuriteConnectionString, TableNames.Releases);
+        await foreach (var row in releases.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}"), cancellationToken: Ct))
+        {
+            await releases.DeleteEntityAsync(row.PartitionKey, row.RowKey, cancellationToken: Ct);
+        }
+
+        var container = _h.Services.GetRequiredService<ReleaseManagement.Azure.Events.EventStorageClients>().Blobs.GetBlobContainerClient(BlobAuditCheckpoints.DefaultContainer);
+        await foreach (var blob in container.GetBlobsAsync(global::Azure.Storage.Blobs.Models.BlobTraits.None, global::Azure.Storage.Blobs.Models.BlobStates.None, id + "/", Ct))
+        {
+            await container.DeleteBlobAsync(blob.Name, cancellationToken: Ct);
+        }
+
+        Assert.Null(await checkpoints.LatestAsync(id, Ct));
+        Assert.Null(await _h.Store.GetAsync(id, Ct));
+
+        var answer = await PeriodAsync($"?from={Today}&to={Today}");
+
+        Assert.Equal(200, answer.Status);
+        Assert.False((bool)answer.Body!["verified"]!);
+        Assert.True((bool)answer.Body!["manifest"]!["sealed"]!);
+        var release = Release(answer, id);
+        Assert.NotNull(release);
+        Assert.False((bool)release["verified"]!);
+        Assert.Contains("manifest", (string?)release["problem"], StringComparison.Ordinal);
+        Assert.Contains($"counts {head.Count} rows", (string?)release["problem"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Period_NewestManifestNotSealedWithTheKey_IsNotVerified()
+    {
+        var forged = AuditManifest.Seal(DateTimeOffset.UtcNow, [], AuditKeys.Single("forger", new byte[32]));
+        var checkpoints = _h.Services.GetRequiredService<IAuditCheckpoints>();
+        await checkpoints.RecordManifestAsync(forged, Ct);
+
+        var answer = await PeriodAsync($"?from={Today}&to={Today}");
+        // The class's other tests (and later runs of this one) read a sealed newest manifest again.
+        await checkpoints.RecordManifestAsync(AuditManifest.Seal(DateTimeOffset.UtcNow.AddMilliseconds(1), [], _h.Services.GetRequiredService<AuditKeys>()), Ct);
+
+        Assert.Equal(200, answer.Status);
+        Assert.False((bool)answer.Body!["verified"]!);
+        Assert.False((bool)answer.Body!["manifest"]!["sealed"]!);
     }
 
     [Theory]

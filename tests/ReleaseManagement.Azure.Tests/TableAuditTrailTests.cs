@@ -194,4 +194,39 @@ public sealed class BlobAuditCheckpointsTests
         Assert.Equal((false, 3L), (verification.Verified, verification.FirstBrokenSequence));
         Assert.Contains("Row 3 is missing", verification.Problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AuditManifestJob_NamesEveryReleasesLatestCheckpoint_SealedAndKept_NotListedAsARelease()
+    {
+        var first = Azurite.UniqueName("rel-");
+        var second = Azurite.UniqueName("rel-");
+        var at = new DateTimeOffset(2026, 12, 7, 0, 30, 0, TimeSpan.Zero);
+        await _checkpoints.RecordAsync(new AuditCheckpoint(first, 1, "one", at.AddHours(-2)), Ct);
+        await _checkpoints.RecordAsync(new AuditCheckpoint(first, 4, "four", at.AddHours(-1)), Ct);
+        await _checkpoints.RecordAsync(new AuditCheckpoint(second, 2, "two", at.AddHours(-1)), Ct);
+        Assert.Null(await _checkpoints.LatestManifestAsync(Ct));
+        var time = new SetTime { Now = at };
+        var job = new AuditManifestJob(_checkpoints, Keys, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditManifestJob>.Instance);
+
+        var written = await job.RunAsync(Ct);
+        time.Now = at.AddDays(1);
+        await _checkpoints.RecordAsync(new AuditCheckpoint(first, 5, "five", time.GetUtcNow()), Ct);
+        var next = await job.RunAsync(Ct);
+
+        Assert.Equal(
+            new[] { (first, 4L, "four"), (second, 2L, "two") }.OrderBy(h => h.Item1, StringComparer.Ordinal),
+            written.Heads.Select(h => (h.ReleaseId, h.Count, h.LastHash)));
+        var latest = await _checkpoints.LatestManifestAsync(Ct);
+        Assert.NotNull(latest);
+        Assert.Equal((next.At, 7L), (latest.At, latest.Rows));
+        Assert.True(latest.IsSealedBy(Keys));
+        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), (await _checkpoints.ReleaseIdsAsync(Ct)).Order(StringComparer.Ordinal));
+    }
+
+    private sealed class SetTime : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
 }

@@ -109,6 +109,8 @@ public sealed class LocalHostProcess : IAsyncDisposable
         // releases have no instance, so its stranded-release check would flag them. Unless a test names the schedule, the
         // check runs once a year (never during a test run).
         info.Environment["StrandedReleasesSchedule"] = "0 0 0 1 1 *";
+        // Nor does one write the whole audit trail's daily manifest (of every test's releases) during a run.
+        info.Environment["AuditManifestSchedule"] = "0 0 0 1 1 *";
         // One control queue instead of the local host's two: every idle host polls each queue every second, and a full run
         // starts some thirty hosts on one Azurite and two cores.
         info.Environment["LocalHost__PartitionCount"] = PartitionCount.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -16,6 +16,7 @@ public static class MetricsFunctionNames
     public const string MonthlyReport = ScheduledJobs.MonthlyReport;
     public const string QuarterlyReport = ScheduledJobs.QuarterlyReport;
     public const string StrandedReleases = ScheduledJobs.StrandedReleases;
+    public const string AuditManifest = ScheduledJobs.AuditManifest;
     public const string GetMetrics = "GetMetrics";
     public const string GetReport = "GetReport";
 }
@@ -24,8 +25,12 @@ public static class MetricsFunctionNames
 /// Timer triggers, one per entry of <see cref="ScheduledJobs"/> (schedules in the app settings named there, NCRONTAB, UTC), and
 /// the metrics HTTP triggers, each calling the handler both hosts share.
 /// </summary>
-public sealed class MetricsFunctions(MetricsJobs jobs, MetricsHandlers handlers, StrandedReleases stranded)
+public sealed class MetricsFunctions(MetricsJobs jobs, MetricsHandlers handlers, StrandedReleases stranded, ReleaseManagement.Audit.AuditManifestJob manifest)
 {
+    [Function(MetricsFunctionNames.AuditManifest)]
+    public Task Manifest([TimerTrigger("%" + MetricsSchedules.AuditManifestSetting + "%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        manifest.RunAsync(cancellationToken);
+
     [Function(MetricsFunctionNames.StrandedReleases)]
     public Task Stranded([TimerTrigger("%" + MetricsSchedules.StrandedReleasesSetting + "%")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken) =>
         stranded.RunAsync(durable, cancellationToken);

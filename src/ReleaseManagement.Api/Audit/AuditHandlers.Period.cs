@@ -12,7 +12,9 @@ namespace ReleaseManagement.Api.Audit;
 /// <c>GET /api/audit?from=YYYY-MM-DD&amp;to=YYYY-MM-DD</c>: for auditors, the rows of every release's audit trail written
 /// in a period (UTC days, both included; at most <see cref="MaxPeriodDays"/>), each release's whole chain checked against
 /// its key and latest checkpoint. A release whose check fails is listed whatever its rows' dates, and so is one whose
-/// trail is gone while a checkpoint of it is kept (found through <see cref="Ports.IAuditCheckpoints.ReleaseIdsAsync"/>).
+/// trail is gone while a checkpoint of it is kept (found through <see cref="Ports.IAuditCheckpoints.ReleaseIdsAsync"/>), or
+/// while the newest whole-trail manifest (<see cref="AuditManifest"/>, written daily) names it: each release the manifest
+/// names is checked against its head there too, and the manifest against its seal (<see cref="AuditPeriodView.Manifest"/>).
 /// JSON, or CSV (<c>Accept: text/csv</c> or <c>format=csv</c>) with the release id as the first column.
 /// </summary>
 public sealed partial class AuditHandlers
@@ -50,10 +52,14 @@ public sealed partial class AuditHandlers
         var start = new DateTimeOffset(from!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var end = new DateTimeOffset(to!.Value.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         // A release requested after the period has no row in it; one whose record is gone is found by its checkpoints.
+        // So is one whose record and own checkpoints are gone too, while the newest whole-trail manifest names it.
+        var manifest = await checkpoints.LatestManifestAsync(cancellationToken);
+        var manifestHeads = (manifest?.Heads ?? []).ToDictionary(h => h.ReleaseId, StringComparer.Ordinal);
         var ids = (await releases.ListAsync(new ReleaseQuery(Max: int.MaxValue), cancellationToken))
             .Where(r => r.CreatedAt < end)
             .Select(r => r.Request.Id)
             .Concat(await checkpoints.ReleaseIdsAsync(cancellationToken))
+            .Concat(manifestHeads.Keys)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal);
         var found = new List<(string ReleaseId, IReadOnlyList<AuditRecord> Rows, AuditVerification Verification)>();
@@ -62,6 +68,12 @@ public sealed partial class AuditHandlers
             var checkpoint = await checkpoints.LatestAsync(id, cancellationToken); // before the rows, as in the release's export
             var rows = await trail.ReadAsync(id, cancellationToken);
             var verification = AuditChain.Verify(rows, keys, checkpoint);
+            if (verification.Verified && manifestHeads.TryGetValue(id, out var head)
+                && AuditChain.Verify(rows, keys, head) is { Verified: false } againstManifest)
+            {
+                verification = againstManifest with { Problem = $"{againstManifest.Problem} (the whole trail's manifest of {manifest!.At.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)} names this head)" };
+            }
+
             var inPeriod = rows.Where(r => r.Entry.At >= start && r.Entry.At < end).ToArray();
             if (inPeriod.Length > 0 || !verification.Verified)
             {
@@ -74,14 +86,20 @@ public sealed partial class AuditHandlers
             }
         }
 
-        var verified = found.TrueForAll(v => v.Verification.Verified);
+        var manifestCheck = manifest is null ? null : new AuditManifestCheck(manifest.At, manifest.Heads.Count, manifest.Rows, manifest.IsSealedBy(keys));
+        if (manifestCheck is { Sealed: false })
+        {
+            LogManifestNotSealed(log, manifestCheck.At);
+        }
+
+        var verified = found.TrueForAll(v => v.Verification.Verified) && manifestCheck is null or { Sealed: true };
         if (WantsCsv(request))
         {
             request.HttpContext.Response.Headers[VerifiedHeader] = verified ? "true" : "false";
             return Results.Text(PeriodCsv(found), CsvMediaType + "; charset=utf-8", Encoding.UTF8);
         }
 
-        return ApiJson.Json(new AuditPeriodView(from.Value, to.Value, verified, found.Select(f => AuditView.From(f.ReleaseId, f.Rows, f.Verification)).ToArray()));
+        return ApiJson.Json(new AuditPeriodView(from.Value, to.Value, verified, found.Select(f => AuditView.From(f.ReleaseId, f.Rows, f.Verification)).ToArray(), manifestCheck));
     }
 
     private static DateOnly? Day(HttpRequest request, string name, Dictionary<string, string[]> errors)
@@ -135,5 +153,11 @@ public sealed partial class AuditHandlers
     }
 }
 
-/// <summary>The JSON answer of <c>GET /api/audit</c>: the period, whether every listed release verified, and each release's rows in it.</summary>
-public sealed record AuditPeriodView(DateOnly From, DateOnly To, bool Verified, IReadOnlyList<AuditView> Releases);
+/// <summary>
+/// The JSON answer of <c>GET /api/audit</c>: the period, whether every listed release (and the newest whole-trail
+/// manifest's seal) verified, each release's rows in it, and the manifest checked (null before the first one is written).
+/// </summary>
+public sealed record AuditPeriodView(DateOnly From, DateOnly To, bool Verified, IReadOnlyList<AuditView> Releases, AuditManifestCheck? Manifest);
+
+/// <summary>The newest whole-trail manifest: when it was written, how many releases and rows it names, whether its seal verified with this deployment's keys.</summary>
+public sealed record AuditManifestCheck(DateTimeOffset At, int Releases, long Rows, bool Sealed);

@@ -147,6 +147,9 @@ public sealed partial class AuditHandlers(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The audit trail of release {ReleaseId} does not verify from row {Sequence}: {Problem}")]
     private static partial void LogBroken(ILogger logger, string releaseId, long sequence, string problem);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The whole audit trail's manifest of {At} is not sealed with a key of this deployment")]
+    private static partial void LogManifestNotSealed(ILogger logger, DateTimeOffset at);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the audit trail of release {ReleaseId} refused: not a reader")]
     private static partial void LogRefused(ILogger logger, string releaseId);
 }

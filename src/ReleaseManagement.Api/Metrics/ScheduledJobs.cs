@@ -16,6 +16,7 @@ public static class ScheduledJobs
     public const string MonthlyReport = "MonthlyReport";
     public const string QuarterlyReport = "QuarterlyReport";
     public const string StrandedReleases = "StrandedReleases";
+    public const string AuditManifest = "AuditManifest";
 
     public static IReadOnlyList<ScheduledJob> All { get; } =
     [
@@ -27,5 +28,6 @@ public static class ScheduledJobs
         new(QuarterlyReport, MetricsSchedules.QuarterlyReportSetting, (sp, ct) => sp.GetRequiredService<MetricsJobs>().RunReportAsync(PeriodKind.Quarter, ct)),
         new(StrandedReleases, MetricsSchedules.StrandedReleasesSetting,
             (sp, ct) => sp.GetRequiredService<Api.StrandedReleases>().RunAsync(sp.GetRequiredService<DurableTaskClient>(), ct)),
+        new(AuditManifest, MetricsSchedules.AuditManifestSetting, (sp, ct) => sp.GetRequiredService<ReleaseManagement.Audit.AuditManifestJob>().RunAsync(ct)),
     ];
 }

@@ -28,6 +28,7 @@ public static class MetricsSchedules
     public const string MonthlyReportSetting = "MonthlyReportSchedule";
     public const string QuarterlyReportSetting = "QuarterlyReportSchedule";
     public const string StrandedReleasesSetting = "StrandedReleasesSchedule";
+    public const string AuditManifestSetting = "AuditManifestSchedule";
 
     /// <summary>Every 15 minutes.</summary>
     public const string PostReleaseMonitor = "0 */15 * * * *";
@@ -47,6 +48,9 @@ public static class MetricsSchedules
     /// <summary>Every 5 minutes (the stranded-release check).</summary>
     public const string StrandedReleases = "0 */5 * * * *";
 
+    /// <summary>Daily at 00:30 UTC: the checkpoint of the whole audit trail (docs/security.md, "An audit trail that can't be rewritten quietly").</summary>
+    public const string AuditManifest = "0 30 0 * * *";
+
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
     {
         [PostReleaseMonitorSetting] = PostReleaseMonitor,
@@ -55,5 +59,6 @@ public static class MetricsSchedules
         [MonthlyReportSetting] = MonthlyReport,
         [QuarterlyReportSetting] = QuarterlyReport,
         [StrandedReleasesSetting] = StrandedReleases,
+        [AuditManifestSetting] = AuditManifest,
     };
 }

@@ -19,4 +19,10 @@ public interface IAuditCheckpoints
     /// trail (and record) was deleted from the tables.
     /// </summary>
     Task<IReadOnlyList<string>> ReleaseIdsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps <paramref name="manifest"/>, the checkpoint of the whole trail (<see cref="AuditManifest"/>); write-once like the others.</summary>
+    Task RecordManifestAsync(AuditManifest manifest, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest manifest kept, or null when none was.</summary>
+    Task<AuditManifest?> LatestManifestAsync(CancellationToken cancellationToken = default);
 }

@@ -272,3 +272,42 @@ public class EmergencyReviewEvidenceTests
         Assert.Contains("release-manager or technical-lead", text, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The whole trail's manifest (issue 24, point 6): sealed with the audit key, any change or another key found.</summary>
+public class AuditManifestTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 12, 7, 0, 30, 0, TimeSpan.Zero);
+
+    private static readonly AuditKeys Keys = AuditKeys.Single("k1", Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+
+    private static readonly AuditCheckpoint[] Heads =
+    [
+        new("2026.12.1", 7, new string('b', 64), T0.AddHours(-3)),
+        new("2026.12.0", 12, new string('a', 64), T0.AddDays(-1)),
+    ];
+
+    [Fact]
+    public void Seal_HeadsInAnyOrder_SameManifestSealedWithTheCurrentKey_CountingEveryRow()
+    {
+        var manifest = AuditManifest.Seal(T0, Heads, Keys);
+
+        Assert.Equal(["2026.12.0", "2026.12.1"], manifest.Heads.Select(h => h.ReleaseId));
+        Assert.Equal((19L, "k1"), (manifest.Rows, manifest.KeyId));
+        Assert.Equal(manifest.Mac, AuditManifest.Seal(T0, Heads.Reverse(), Keys).Mac);
+        Assert.True(manifest.IsSealedBy(Keys));
+    }
+
+    [Fact]
+    public void IsSealedBy_AHeadRemovedOrChanged_TheTimeMovedOrAnotherKey_IsFalse()
+    {
+        var manifest = AuditManifest.Seal(T0, Heads, Keys);
+        var other = AuditKeys.Single("k1", Enumerable.Range(2, 32).Select(i => (byte)i).ToArray());
+
+        Assert.False((manifest with { Heads = manifest.Heads.Skip(1).ToArray() }).IsSealedBy(Keys));
+        Assert.False((manifest with { Heads = [manifest.Heads[0] with { Count = 11 }, manifest.Heads[1]] }).IsSealedBy(Keys));
+        Assert.False((manifest with { At = T0.AddDays(1) }).IsSealedBy(Keys));
+        Assert.False(manifest.IsSealedBy(other));
+        Assert.False((manifest with { KeyId = "unknown" }).IsSealedBy(Keys));
+        Assert.False(AuditManifest.Seal(T0, Heads, other).IsSealedBy(Keys));
+    }
+}
