@@ -117,8 +117,34 @@ public sealed class ReleaseControlsTests
 
         Assert.Equal((403, "retry"), (outcome.StatusCode, outcome.Form));
         Assert.Empty(durable.Raised);
-        Assert.False(actions.MayControl(R1, Get(person)));
-        Assert.True(actions.MayControl(R1, Get("rm@example.com")));
+        Assert.False(actions.MayControl(R1, DefaultPolicy, Get(person)));
+        Assert.True(actions.MayControl(R1, DefaultPolicy, Get("rm@example.com")));
+    }
+
+    /// <summary>
+    /// Evidence typed in on the page has one rule, the API's (GateEntitlement: the item's reporterRoles; unit-tests names
+    /// none, so only pipelines report it under the built-in policy): a release manager is refused as a stranger is, by
+    /// the same reason, and the page keeps what was sent.
+    /// </summary>
+    [Fact]
+    public async Task RecordEvidence_MachineEvidenceTypedInBySignedInPeople_Is403ByTheItemsOneRule_AndKeepsWhatWasSent()
+    {
+        var durable = new OneInstance(OrchestrationRuntimeStatus.Running, null);
+        var actions = Actions(signIn: true);
+        foreach (var person in new[] { "stranger@example.com", "rm@example.com" })
+        {
+            var form = $"form={Uri.EscapeDataString(actions.FormValue("r1", Get(person)))}&kind=evidence&item=unit-tests&passed=true";
+
+            var outcome = await actions.RecordEvidenceAsync("r1", Post(form, person), durable, Ct);
+
+            Assert.Equal((403, "evidence"), (outcome.StatusCode, outcome.Form));
+            Assert.Contains("Machine evidence comes from pipelines", outcome.Message, StringComparison.Ordinal);
+            Assert.Equal("unit-tests", outcome.Values["item"]);
+            Assert.False(outcome.Values.ContainsKey(DashboardActions.FormField));
+        }
+
+        Assert.Empty(durable.Raised);
+        Assert.Empty(await _trail.ReadAsync("r1", Ct));
     }
 
     [Fact]
@@ -152,7 +178,7 @@ public sealed class ReleaseControlsTests
             new RollbackHandler(control, null!, NullLogger<RollbackHandler>.Instance),
             new OutageDecisionHandler(control, NullLogger<OutageDecisionHandler>.Instance),
             new ResumeHandler(store, null!, null!, policies, options, _time, NullLogger<ResumeHandler>.Instance, audit),
-            store, options, DefaultPolicy, _time);
+            store, options, policies, _time);
     }
 
     private static HttpRequest Post(string form, string? principal = null)

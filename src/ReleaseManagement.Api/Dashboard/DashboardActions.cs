@@ -44,8 +44,8 @@ public sealed record ActionOutcome(int StatusCode, string Heading, string Messag
 /// In Azure (<c>Approvals:RequireSignedInApprover</c>) acting needs a sign-in, and each form is judged first by the
 /// permission table its API route asks (<see cref="ReleasePermissions"/>: a milestone by a technical lead or a release
 /// manager, reschedule and cancel by a release manager and by the requester until the plan is approved, rollback by a
-/// release manager; 403 otherwise), evidence typed in on the page by a release manager; an attestation or a waiver is the
-/// signed-in person's word, and the API's handler checks that they may give it. Then each goes through the API route's own handler
+/// release manager; 403 otherwise, under the policy the release runs under); evidence typed in, an attestation or a waiver
+/// is judged by the API's handler alone (<see cref="GateEntitlement"/>: the item's roles). Then each goes through the API route's own handler
 /// (<see cref="MilestoneHandler"/>, <see cref="EvidenceHandler"/>, <see cref="RescheduleHandler"/>, <see cref="CancelHandler"/>,
 /// <see cref="RollbackHandler"/>: the same validation, running check, role checks and event), so the page and the
 /// API follow the same rules; nothing is stored unless that handler accepts it.
@@ -58,7 +58,7 @@ public sealed class DashboardActions(
     RollbackHandler rollback,
     OutageDecisionHandler outage,
     ResumeHandler resume,
-    IReleaseStore releases, IOptions<ApprovalOptions> approvals, ReleasePolicy policy, TimeProvider time)
+    IReleaseStore releases, IOptions<ApprovalOptions> approvals, ReleasePolicies policies, TimeProvider time)
 {
     public const string FormField = "form";
     public const long MaxFormBytes = 8 * 1024;
@@ -147,9 +147,14 @@ public sealed class DashboardActions(
                 AuditOrigin.From(form.Request, AuditChannels.Page), durable, cancellationToken)).Result,
             cancellationToken);
 
-    /// <summary>Whether <paramref name="request"/>'s person may see the outage controls of <paramref name="release"/> (retry, skip, resume: <see cref="ReleasePermissions"/>).</summary>
-    public bool MayControl(ReleaseRecord release, HttpRequest request) =>
-        !RequiresSignIn || (Person(request) is { } person && ReleasePermissions.Check(policy, ReleaseActions.Retry, release, person).Allowed);
+    /// <summary>
+    /// Whether <paramref name="request"/>'s person may see the outage controls of <paramref name="release"/> (retry, skip,
+    /// resume: <see cref="ReleasePermissions"/> under <paramref name="releasePolicy"/>, the policy the release runs under,
+    /// with the roles the person's sign-in claims grant).
+    /// </summary>
+    public bool MayControl(ReleaseRecord release, ReleasePolicy releasePolicy, HttpRequest request) =>
+        !RequiresSignIn || (Person(request) is { } person
+            && ReleasePermissions.Check(releasePolicy, ReleaseActions.Retry, release, person, Auth.ClaimedRoles.Of(releasePolicy, AppServicePrincipal.From(request), person)).Allowed);
 
     /// <summary>
     /// The steps every form takes: read the form, check its anti-forgery value, then (sign-in on) the person and their role;
@@ -198,10 +203,9 @@ public sealed class DashboardActions(
             }
 
             // Before anything else is read: the permission table (ReleasePermissions) that the form's handler asks again; an
-            // attestation or a waiver is the person's own word, which its handler checks (GateEntitlement); evidence typed in
-            // on the page is a release manager's.
-            if (name is not (ReleaseForms.Attestation or ReleaseForms.Waiver)
-                && await RefusalAsync(releaseId, name, person, Auth.ClaimedRoles.Of(policy, AppServicePrincipal.From(request), person), cancellationToken) is { } why)
+            // attestation, a waiver or evidence typed in is judged by its handler alone (GateEntitlement: the item's roles).
+            if (name is not (ReleaseForms.Attestation or ReleaseForms.Waiver or ReleaseForms.Evidence)
+                && await RefusalAsync(releaseId, name, person, AppServicePrincipal.From(request), cancellationToken) is { } why)
             {
                 return Refused(StatusCodes.Status403Forbidden, "Not allowed", $"{why} Nothing was recorded.");
             }
@@ -221,8 +225,11 @@ public sealed class DashboardActions(
         };
     }
 
-    /// <summary>Why <paramref name="person"/> may not send form <paramref name="form"/> for the release; null when they may.</summary>
-    private async Task<string?> RefusalAsync(string releaseId, string form, string person, IReadOnlyList<string> claimedRoles, CancellationToken cancellationToken)
+    /// <summary>
+    /// Why <paramref name="person"/> may not send form <paramref name="form"/> for the release, by the permission table of
+    /// the policy the release runs under (as its API route judges it); null when they may.
+    /// </summary>
+    private async Task<string?> RefusalAsync(string releaseId, string form, string person, AppServicePrincipal? principal, CancellationToken cancellationToken)
     {
         var record = await releases.GetAsync(releaseId, cancellationToken);
         if (record is null)
@@ -230,12 +237,8 @@ public sealed class DashboardActions(
             return $"Release '{releaseId}' is unknown.";
         }
 
-        if (form == ReleaseForms.Evidence)
-        {
-            return ReleaseManagerEntitlement.Allows(policy, record.Request, person, claimedRoles) ? null : $"{person} is not a release manager of this release.";
-        }
-
-        var verdict = ReleasePermissions.Check(policy, form, record, person, claimedRoles);
+        var releasePolicy = await policies.ForAsync(record, cancellationToken);
+        var verdict = ReleasePermissions.Check(releasePolicy, form, record, person, Auth.ClaimedRoles.Of(releasePolicy, principal, person));
         return verdict.Allowed ? null : verdict.Reason;
     }
 

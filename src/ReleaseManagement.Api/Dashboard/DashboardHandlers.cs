@@ -77,7 +77,7 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardActions a
             return DashboardPage.Fragment<ReleaseLive>(view);
         }
 
-        var controls = actions.MayControl(detail.Record, request) && durable is not null && detail.Record.Status == ReleaseManagement.Releases.ReleaseStatus.Active
+        var controls = actions.MayControl(detail.Record, detail.Policy, request) && durable is not null && detail.Record.Status == ReleaseManagement.Releases.ReleaseStatus.Active
             ? new ReleaseControls(OutageDecisionHandler.OutageOf(await durable.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken)), MayAct: true)
             : null;
         var forms = ReleaseForms.Build(detail.Record, detail.Policy, actions.Context(id, request), outcome, string.IsNullOrEmpty(done) ? null : done, controls);
