@@ -52,6 +52,16 @@ public sealed partial class ReleaseHandlers(
             return Problems.Validation(validation.Errors, "The release request is invalid.");
         }
 
+        // Who may request a release, before the policy's rules are applied to what it asks: the permission table's one rule
+        // (anyone by default; access.permissions.request).
+        var requester = validation.Value!.RequestedBy;
+        var mayRequest = ReleasePermissions.CheckRequest(policy, validation.Value, requester, Auth.ClaimedRoles.Of(policy, Approvals.AppServicePrincipal.From(request), requester));
+        if (!mayRequest.Allowed)
+        {
+            LogRefusedRequest(log, validation.Value.Id, requester ?? "(nobody)");
+            return Problems.Forbidden("Not allowed to request a release.", mayRequest.Reason);
+        }
+
         var policyCheck = ReleaseRequestPolicyRules.Validate(policy, validation.Value!, now);
         if (!policyCheck.IsValid)
         {
@@ -251,6 +261,9 @@ public sealed partial class ReleaseHandlers(
 
     private static bool SameRequest(ReleaseRequest a, ReleaseRequest b) =>
         System.Text.Json.JsonSerializer.Serialize(a, ApiJson.Options) == System.Text.Json.JsonSerializer.Serialize(b, ApiJson.Options);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Release {ReleaseId}: request refused to {By} (access.permissions.request)")]
+    private static partial void LogRefusedRequest(ILogger logger, string releaseId, string by);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Release {ReleaseId} ({ReleaseType}) started")]
     private static partial void LogStarted(ILogger logger, string releaseId, ReleaseType releaseType);

@@ -4,6 +4,7 @@ using ReleaseFunctions.TestSupport;
 using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Api.Auth;
 using ReleaseManagement.Policy;
+using ReleaseManagement.Ports;
 
 namespace ReleaseManagement.Api.Tests;
 
@@ -103,6 +104,41 @@ public sealed class IdentityAndDirectoryTests
         Assert.StartsWith("mallory@example.com does not hold role 'product-owner' in the policy's directory (po@example.com)", productOwner, StringComparison.Ordinal);
         Assert.Contains("eve@example.com", answer.Errors("approvers.qa-lead").Single(), StringComparison.Ordinal);
         Assert.Null(await h.Store.GetAsync(id, Ct));
+    }
+
+    [Fact]
+    public async Task Create_PolicyNamingWhoMayRequest_OthersAre403AndNothingIsStoredOrAudited_AHolderIsAccepted()
+    {
+        var manager = ReleasePolicyDefaults.ExamplePeople[PolicyRoles.ReleaseManager][0];
+        var example = ExampleWith(PolicyRoles.ReleaseManager, manager, "rm2@example.com"); // a second one approves the manager's release
+        var policy = example with
+        {
+            Access = example.Access with
+            {
+                Permissions = new Dictionary<string, ActionPermission>(example.Access.Permissions, StringComparer.Ordinal)
+                {
+                    [ReleaseActions.Request] = new() { Roles = [PolicyRoles.ReleaseManager] },
+                },
+            },
+        };
+        await using var h = await ApiHarness.StartAsync(policy, requireSignedIn: true, requestMayNameApprovers: false);
+        var refusedId = ApiHarness.NewId("req");
+        var lead = ReleasePolicyDefaults.ExamplePeople[PolicyRoles.TechnicalLead][0];
+
+        var refused = await h.CallAsync(r => h.Releases.CreateAsync(r, h.Client, Ct), Body(h, refusedId), principal: lead);
+
+        Assert.True(refused.Status == 403, refused.ToString());
+        Assert.Equal("application/problem+json", refused.ContentType);
+        Assert.Contains(lead, refused.Str("detail"), StringComparison.OrdinalIgnoreCase);
+        Assert.Null(await h.Store.GetAsync(refusedId, Ct));
+        Assert.Empty(await h.Services.GetRequiredService<IAuditTrail>().ReadAsync(refusedId, Ct));
+        Assert.Null(await h.Client.GetInstanceAsync(refusedId, Ct));
+
+        var acceptedId = ApiHarness.NewId("req");
+        var accepted = await h.CallAsync(r => h.Releases.CreateAsync(r, h.Client, Ct), Body(h, acceptedId), principal: manager);
+        Assert.True(accepted.Status == 202, accepted.ToString());
+        Assert.Equal(manager, (await h.Store.GetAsync(acceptedId, Ct))!.Request.RequestedBy);
+        await h.EndAsync(acceptedId);
     }
 
     [Fact]

@@ -122,4 +122,55 @@ public class ReleasePermissionsTests
         Assert.True(valid.IsValid, string.Join("\n", valid.Errors));
         Assert.True(valid.Policy!.Access.Permissions[ReleaseActions.Cancel].RequesterUntilPlanApproved);
     }
+
+    [Fact]
+    public void CheckRequest_ByDefault_AnyoneMayRequest_TheProceduresStakeholderSubmits()
+    {
+        var request = Release(ReleasePhase.Submitted).Request;
+
+        Assert.True(ReleasePermissions.CheckRequest(WithApprovers(), request, "someone@example.com").Allowed);
+        Assert.True(ReleasePermissions.CheckRequest(WithApprovers(), request, null).Allowed);
+    }
+
+    [Fact]
+    public void CheckRequest_PolicyNamingRoles_OnlyTheirHoldersInTheDirectoryOrByClaims_NeverByTheApproversTheRequestNames()
+    {
+        var policy = WithApprovers() with
+        {
+            Access = WithApprovers().Access with
+            {
+                Permissions = new Dictionary<string, ActionPermission>(StringComparer.Ordinal)
+                {
+                    [ReleaseActions.Request] = new() { Roles = [PolicyRoles.ReleaseManager, PolicyRoles.Stakeholder] },
+                },
+            },
+        };
+        var request = Release(ReleasePhase.Submitted).Request;
+        var namingThemselves = request with
+        {
+            Approvers = new Dictionary<string, IReadOnlyList<string>> { [PolicyRoles.Stakeholder] = ["mallory@example.com"] },
+        };
+
+        var stakeholder = ReleasePermissions.CheckRequest(policy, request, "STAKE@example.com");
+        Assert.True(stakeholder.Allowed, stakeholder.Reason);
+        Assert.Equal("access.permissions.request: stakeholder", stakeholder.Rule);
+        var lead = ReleasePermissions.CheckRequest(policy, request, "lead@example.com");
+        Assert.False(lead.Allowed);
+        Assert.Contains("release-manager or stakeholder", lead.Reason, StringComparison.Ordinal);
+        Assert.False(ReleasePermissions.CheckRequest(policy, namingThemselves, "mallory@example.com").Allowed);
+        Assert.False(ReleasePermissions.CheckRequest(policy, request, null).Allowed);
+        Assert.True(ReleasePermissions.CheckRequest(policy, request, "oncall@example.com", [PolicyRoles.ReleaseManager]).Allowed);
+    }
+
+    [Fact]
+    public void Parse_RequestPermission_IsAcceptedBySchema()
+    {
+        var json = JsonSerializer.SerializeToNode(ReleasePolicyDefaults.Create(), PolicyJson.Options)!.AsObject();
+        json["access"] = JsonNode.Parse("""{ "permissions": { "request": { "roles": ["release-manager", "stakeholder"] } } }""");
+
+        var parsed = ReleasePolicyLoader.Parse(json.ToJsonString(), "test");
+
+        Assert.True(parsed.IsValid, string.Join("\n", parsed.Errors));
+        Assert.Equal([PolicyRoles.ReleaseManager, PolicyRoles.Stakeholder], parsed.Policy!.Access.Permissions[ReleaseActions.Request].Roles);
+    }
 }

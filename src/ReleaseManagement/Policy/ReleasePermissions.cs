@@ -14,6 +14,12 @@ public static class ReleaseActions
     public const string Resume = "resume";
 
     public static readonly IReadOnlyList<string> All = [Cancel, Reschedule, Milestone, Rollback, Retry, Skip, Resume];
+
+    /// <summary>
+    /// Requesting a release (<c>POST /api/releases</c>): not a steering action (there is no release yet), judged by
+    /// <see cref="ReleasePermissions.CheckRequest"/>; the policy may name who may ask under the same table.
+    /// </summary>
+    public const string Request = "request";
 }
 
 /// <summary>Who may ask for one <see cref="ReleaseActions"/> action (<see cref="AccessPolicy.Permissions"/>).</summary>
@@ -62,6 +68,36 @@ public static class ReleasePermissions
         return policy.Access.Permissions.GetValueOrDefault(action)
             ?? Defaults.GetValueOrDefault(action)
             ?? throw new ArgumentException($"'{action}' is not a release action ({string.Join(", ", ReleaseActions.All)}).", nameof(action));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="by"/> may request <paramref name="release"/>. The procedure's default is anyone (in Azure,
+    /// anyone signed in): "a stakeholder submits the change request". A policy naming <c>access.permissions.request</c>
+    /// restricts it to holders of those roles in its directory for the release's systems, or by sign-in claims
+    /// (<paramref name="claimedRoles"/>); never by the approvers the request itself names, and a request naming no requester
+    /// is then refused.
+    /// </summary>
+    public static PermissionVerdict CheckRequest(ReleasePolicy policy, ReleaseRequest release, string? by, IEnumerable<string>? claimedRoles = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(release);
+        var rule = $"access.permissions.{ReleaseActions.Request}";
+        if (!policy.Access.Permissions.TryGetValue(ReleaseActions.Request, out var permission))
+        {
+            return new(true, $"{rule}: anyone (the procedure's default)", "Anyone may request a release under this policy.");
+        }
+
+        var roles = string.Join(" or ", permission.Roles);
+        if (string.IsNullOrWhiteSpace(by))
+        {
+            return new(false, rule, $"The request names no requester; only a holder of the {roles} role may request a release.");
+        }
+
+        var people = ApproverDirectory.WithClaimedRoles(ApproverDirectory.Resolve(policy, release.Systems, null), by, claimedRoles);
+        var held = permission.Roles.FirstOrDefault(role => people.GetValueOrDefault(role, []).Contains(by.Trim(), StringComparer.OrdinalIgnoreCase));
+        return held is not null
+            ? new(true, $"{rule}: {held}", $"{by} holds the {held} role for {string.Join(", ", release.Systems)}.")
+            : new(false, rule, $"{by} does not hold the {roles} role for {string.Join(", ", release.Systems)}; only a holder may request a release.");
     }
 
     /// <summary>
