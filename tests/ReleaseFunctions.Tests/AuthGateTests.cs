@@ -222,7 +222,8 @@ public sealed class AuthGateTests(AppServiceModeHost fixture) : IClassFixture<Ap
     }
 
     /// <summary>
-    /// Issue 24, section 7, for the release page's forms (plain form posts, as a browser sends them): each × {no principal, a
+    /// Issue 24, section 7, for the release page's forms (plain form posts, as a browser sends them; the outage controls,
+    /// retry, skip and resume, answer 409 to the one who may while nothing waits): each × {no principal, a
     /// person without a role, the wrong role, the requester (who may reschedule and cancel until the plan is approved), the
     /// right role}, every caller with the anti-forgery value of the
     /// page shown to them. No principal is 401; every other refusal is 403 with the release page saying why, and leaves the
@@ -236,6 +237,9 @@ public sealed class AuthGateTests(AppServiceModeHost fixture) : IClassFixture<Ap
     [InlineData("reschedule", "targetDate=TARGET&reason=matrix", "qa@example.com", "rm@example.com", 303, true)]
     [InlineData("cancel", "reason=matrix&confirm=yes", "lead@example.com", "rm@example.com", 303, true)]
     [InlineData("rollback", "reason=matrix&confirm=yes", "lead@example.com", "rm@example.com", 409, false)]
+    [InlineData("outage", "action=retry", "lead@example.com", "rm@example.com", 409, false)]
+    [InlineData("outage", "action=skip&reason=matrix", "qa@example.com", "rm@example.com", 409, false)]
+    [InlineData("resume", "reason=matrix", "po@example.com", "rm@example.com", 409, false)]
     public async Task ReleasePageForm_EveryKindOfCaller_OnlyTheRightRoleGetsPastAndRefusalsChangeNothing(
         string action, string fields, string wrongRole, string rightRole, int rightAnswer, bool requesterMay)
     {
