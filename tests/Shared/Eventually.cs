@@ -7,8 +7,15 @@ namespace ReleaseFunctions.TestSupport;
 /// </summary>
 public static class Eventually
 {
-    /// <summary>The pause between two probes.</summary>
+    /// <summary>The pause after the first probe; each next pause doubles, up to <see cref="MaxInterval"/>.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// The longest pause between two probes. A wait that lasts seconds probes twice a second, not ten times: on two cores
+    /// shared by some thirty processes every probe is a request to a host and to Azurite, whose CPU the whole suite waits
+    /// for (README, "Tests"). A state that lasts half a second is still seen.
+    /// </summary>
+    public static readonly TimeSpan MaxInterval = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The probe's value once <paramref name="done"/> holds for it.</summary>
     /// <param name="describe">How the last value is shown on timeout (default: its <c>ToString()</c>).</param>
@@ -17,6 +24,7 @@ public static class Eventually
         Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what, Func<T, string?>? describe = null)
     {
         var deadline = DateTime.UtcNow + timeout;
+        var pause = Interval;
         while (true)
         {
             var value = await probe();
@@ -30,7 +38,8 @@ public static class Eventually
                 throw new TimeoutException($"Timed out after {timeout} waiting for {what}; last: {(describe is null ? value?.ToString() : describe(value))}");
             }
 
-            await Task.Delay(Interval, TestContext.Current.CancellationToken);
+            await Task.Delay(pause, TestContext.Current.CancellationToken);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, MaxInterval.Ticks));
         }
     }
 
