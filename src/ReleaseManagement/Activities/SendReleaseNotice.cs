@@ -11,7 +11,7 @@ namespace ReleaseManagement.Activities;
 /// rendered from the release's state at send time, read from the stores, with the policy the release runs under
 /// (<see cref="ReleasePolicies"/>). Once per send (<see cref="ReleaseNotice.SendKey"/>, <see cref="SendOnce"/>): a retry
 /// after a send whose completion was lost, or a second worker running the same call, returns the first send's count
-/// without sending. The email goes first, then the channels: a mail server that is down fails the
+/// without sending; the email and the channels are claimed apart, so what fails after the email never sends it again. The email goes first, then the channels: a mail server that is down fails the
 /// notice before any channel is posted, so the retries of an outage post each channel once. A channel that fails after its retries is a <c>channel-failed</c> warning on the
 /// release, never a failed notice.
 /// </summary>
@@ -26,34 +26,51 @@ public sealed partial class SendReleaseNotice(
     INoticeChannels? channels = null,
     TimeProvider? time = null)
 {
-    public Task<int> RunAsync(ReleaseNotice notice, CancellationToken cancellationToken = default) =>
-        once.RunAsync(notice.ReleaseId, $"notice|{notice.SendKey ?? notice.NoticeId}", ct => SendAsync(notice, ct), cancellationToken);
-
-    private async Task<int> SendAsync(ReleaseNotice notice, CancellationToken cancellationToken)
+    /// <summary>
+    /// The email, then the channels, each its own claimed send: once the email went out its claim is complete, so a failure
+    /// after it (the channels' warning write to a store that is down) retries the channels alone and never emails again.
+    /// </summary>
+    public async Task<int> RunAsync(ReleaseNotice notice, CancellationToken cancellationToken = default)
     {
-        var to = notice.Recipients.Where(EmailAddresses.IsValid).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        var webhooks = notice.Webhooks ?? [];
-        var context = (notice.Template is not null && composer is not null) || (webhooks.Count > 0 && channels is not null)
+        var key = $"notice|{notice.SendKey ?? notice.NoticeId}";
+        var sent = await once.RunAsync(notice.ReleaseId, key, ct => EmailAsync(notice, ct), cancellationToken);
+
+        // The channels after the email: a mail server that is down fails the notice before anything is posted, so the
+        // retry that follows the outage posts the channels once (a channel's own failure is a warning, never a retry).
+        if (notice.Webhooks is { Count: > 0 })
+        {
+            await once.RunAsync(notice.ReleaseId, key + "|channels", async ct =>
+            {
+                await PostAsync(notice, notice.Webhooks, await ContextAsync(notice, ct), ct);
+                return 0;
+            }, cancellationToken);
+        }
+
+        return sent;
+    }
+
+    private async Task<NoticeContext?> ContextAsync(ReleaseNotice notice, CancellationToken cancellationToken) =>
+        (notice.Template is not null && composer is not null) || (notice.Webhooks is { Count: > 0 } && channels is not null)
             ? await ReadAsync(notice, cancellationToken)
             : null;
+
+    private async Task<int> EmailAsync(ReleaseNotice notice, CancellationToken cancellationToken)
+    {
+        var to = notice.Recipients.Where(EmailAddresses.IsValid).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         if (to.Length == 0)
         {
             LogNobody(log, notice.NoticeId, notice.ReleaseId);
-            await PostAsync(notice, webhooks, context, cancellationToken);
             return 0;
         }
 
-        var message = notice.Template is not null && context is not null && composer is not null
+        var context = notice.Template is not null && composer is not null ? await ReadAsync(notice, cancellationToken) : null;
+        var message = context is not null && composer is not null
             ? composer.Compose(context) with { To = to }
             : new EmailMessage(to, notice.Subject,
                 $"<!DOCTYPE html><html><body><p>{WebUtility.HtmlEncode(notice.Text).Replace("\n", "<br>", StringComparison.Ordinal)}</p></body></html>",
                 notice.Text);
         await email.SendAsync(message, cancellationToken);
         LogSent(log, notice.NoticeId, notice.ReleaseId, to.Length);
-
-        // The channels after the email: a mail server that is down fails the notice before anything is posted, so the
-        // retry that follows the outage posts the channels once (a channel's own failure is a warning, never a retry).
-        await PostAsync(notice, webhooks, context, cancellationToken);
         return to.Length;
     }
 

@@ -36,6 +36,49 @@ public sealed class SendReleaseNoticeTests
         Assert.Equal(stored, (await store.GetAsync("rel-moved", TestContext.Current.CancellationToken))!.Request.TargetDate); // the record is the lifecycle's to write
     }
 
+    [Fact]
+    public async Task Notice_FailingAfterItsEmailWentOut_IsRetriedWithoutEmailingAgain_TheChannelsArePostedOnTheRetry()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var mail = new CountingEmail();
+        var channels = new FailingOnceChannels();
+        var activity = new SendReleaseNotice(mail, NullLogger<SendReleaseNotice>.Instance,
+            new ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), ReleasePolicyDefaults.Create()),
+            new SendOnce(new ReleaseFunctions.TestSupport.InMemorySendClaims(), TimeProvider.System), new InMemoryReleaseStore(), channels: channels);
+        var notice = new ReleaseNotice("rel-once", "t-1", "[rel-once] Tomorrow", "Deployment tomorrow.", ["stakeholder@example.com"])
+        {
+            Webhooks = ["ops-chat"],
+            SendKey = "rel-once|notice:t-1#1",
+        };
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => activity.RunAsync(notice, ct));
+        var retried = await activity.RunAsync(notice, ct);
+
+        Assert.Equal(1, retried);
+        Assert.Equal(1, mail.Sent);
+        Assert.Equal(2, channels.Calls);
+    }
+
+    private sealed class CountingEmail : IEmailSender
+    {
+        public int Sent { get; private set; }
+
+        public Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
+        {
+            Sent++;
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>A channel adapter whose first post fails as a dependency that is down does (an exception, not a reported failure).</summary>
+    private sealed class FailingOnceChannels : INoticeChannels
+    {
+        public int Calls { get; private set; }
+
+        public Task<IReadOnlyList<ChannelFailure>> PostAsync(NoticeContext context, CancellationToken cancellationToken = default) =>
+            ++Calls == 1 ? throw new HttpRequestException("connection refused") : Task.FromResult<IReadOnlyList<ChannelFailure>>([]);
+    }
+
     private sealed class CapturingComposer : INoticeComposer
     {
         public List<NoticeContext> Contexts { get; } = [];
