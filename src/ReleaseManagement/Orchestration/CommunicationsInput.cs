@@ -4,6 +4,19 @@ namespace ReleaseManagement.Orchestration;
 
 /// <summary>
 /// Input of the communication timeline: the release as requested, the policy, and when the schedule was made; on a resumed
-/// release, the effects its earlier timeline completed (<see cref="ReleaseResume.Communications"/>, not done again).
+/// release, the effects its earlier timeline completed (<see cref="ReleaseResume.Communications"/>, not done again); and the
+/// version of the timeline's rules it runs (<see cref="CurrentVersion"/> when started; 1 for a timeline started before
+/// versions were recorded, whose history replays as it was written).
 /// </summary>
-public sealed record CommunicationsInput(ReleaseRequest Release, string PolicyJson, DateTimeOffset ScheduledAt, IReadOnlyList<JournalEntry>? Done = null);
+public sealed record CommunicationsInput(
+    ReleaseRequest Release, string PolicyJson, DateTimeOffset ScheduledAt, IReadOnlyList<JournalEntry>? Done = null, int Version = 1)
+{
+    /// <summary>
+    /// 2: a notice after T (T+1, the post-deployment status report) waits for the release to be deployed and watched and
+    /// goes out then, never on its clock time alone (a deployment that slipped past T+1 sent a report of nothing).
+    /// </summary>
+    public const int CurrentVersion = 2;
+
+    /// <summary>Whether the notices after T wait for the deployment (version 2 on).</summary>
+    public bool AfterDeploymentWaitsForIt => Version >= 2;
+}

@@ -9,7 +9,10 @@ namespace ReleaseManagement.Orchestration;
 /// The T-30 … T+1 communication timeline as durable timers. A new target date (<see cref="RescheduleEvent"/>) re-plans
 /// the notices not yet sent; <see cref="StopEvent"/> ends it (the release will not ship); <see cref="FinishEvent"/> says
 /// the release is deployed and watched: the post-deployment notices go out now and the timeline ends.
-/// Notices already due when the schedule is made are reported as missed, not sent late and not dropped silently.
+/// Notices already due when the schedule is made are reported as missed, not sent late and not dropped silently. A notice
+/// after T (T+1) has no timer of its own (<see cref="CommunicationsInput.AfterDeploymentWaitsForIt"/>): it goes out when the
+/// release is deployed and watched (the finish event, after the 24-hour watch: a day after the production deployment), so a
+/// deployment that slips never has its status report sent before it.
 /// </summary>
 public static class CommunicationsOrchestrator
 {
@@ -192,8 +195,10 @@ public static class CommunicationsOrchestrator
             }
         }
 
+        // On the clock: every notice of the timeline, or (version 2) those up to T; the later ones wait for the finish event.
+        bool OnTheClock(ScheduledCommunication c) => !input.AfterDeploymentWaitsForIt || c.Offset <= TimeSpan.Zero;
         var schedule = CommunicationSchedule.For(policy, release, now);
-        foreach (var c in schedule.Where(c => c.Status == CommunicationStatus.Missed))
+        foreach (var c in schedule.Where(c => c.Status == CommunicationStatus.Missed && OnTheClock(c)))
         {
             missed.Add(c.Id);
             await Note($"Missed {c.Id}: {c.Description} was due {c.At:u}, before the release was planned.", subject: c.Id, outcome: CommunicationOutcomes.Missed);
@@ -203,7 +208,7 @@ public static class CommunicationsOrchestrator
         while (true)
         {
             // When every notice of the timeline is handled the timeline still waits for the release's end: its outcome is told.
-            var next = schedule.FirstOrDefault(c => !handled.Contains(c.Id));
+            var next = schedule.FirstOrDefault(c => !handled.Contains(c.Id) && OnTheClock(c));
             using var cts = new CancellationTokenSource();
             var timer = next is null ? null : context.CreateTimer(next.At.UtcDateTime, cts.Token);
             var winner = timer is null ? await Task.WhenAny(reschedule, stop, finish) : await Task.WhenAny(timer, reschedule, stop, finish);
@@ -265,7 +270,7 @@ public static class CommunicationsOrchestrator
                 };
                 var told = await Notify("rescheduled", "Release rescheduled", NoticeTemplates.Rescheduled, policy.OutcomeAudiences, moved);
                 inviteSent |= usesInvites && told;
-                foreach (var c in schedule.Where(c => !handled.Contains(c.Id) && c.Status == CommunicationStatus.Missed))
+                foreach (var c in schedule.Where(c => !handled.Contains(c.Id) && c.Status == CommunicationStatus.Missed && OnTheClock(c)))
                 {
                     // A notice whose new time has passed but was never sent goes out now: moving the date must not lose it.
                     await Send(c);

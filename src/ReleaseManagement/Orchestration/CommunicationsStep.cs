@@ -14,7 +14,8 @@ internal sealed class CommunicationsStep(LifecycleState state, StatusRecorder st
         _instanceId = $"{state.ReleaseId}-comms";
         _timeline = state.Context.CallSubOrchestratorAsync(
             OrchestratorNames.Communications,
-            new CommunicationsInput(state.Release, state.Input.PolicyJson, state.Input.Resume?.CommunicationsScheduledAt ?? state.Now, state.Input.Resume?.Communications),
+            new CommunicationsInput(state.Release, state.Input.PolicyJson, state.Input.Resume?.CommunicationsScheduledAt ?? state.Now, state.Input.Resume?.Communications,
+                CommunicationsInput.CurrentVersion),
             new TaskOptions().WithInstanceId(_instanceId));
     }
 

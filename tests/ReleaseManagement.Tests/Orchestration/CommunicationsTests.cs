@@ -47,6 +47,48 @@ public sealed class CommunicationsTests : IAsyncLifetime
         Assert.Contains("stakeholders", warning.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Issue 27, point 5: the status report after T goes out when the release is deployed and watched, not on its clock
+    /// time. The release's T (its production slot, as planned) lies two days back and its report is due 2 s after the test
+    /// starts it, while the release still waits for its milestones: nothing is sent when that time passes (on the old rule
+    /// the timer sent it then); once the release is deployed and watched it is sent, once.
+    /// </summary>
+    [Fact]
+    public async Task PostDeploymentReport_DueWhileTheDeploymentHasNotHappened_WaitsForIt_ThenGoesOutOnce()
+    {
+        var request = Request(Id("slipped"), ReleaseType.Minor, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2));
+        var slot = ReleaseManagement.Policy.ProductionSlot.Of(FastPolicy(), request, ReleaseManagement.Policy.ProductionSlot.AsPlanned).Start;
+        var due = DateTimeOffset.UtcNow.AddSeconds(2);
+        Assert.True(due > slot, $"T ({slot:u}) must lie before the report's due time for this test");
+        var policy = FastPolicy() with
+        {
+            Communications =
+            [
+                new ReleaseManagement.Policy.CommunicationEvent
+                {
+                    Id = "post-deployment-report", Description = "Post-deployment status report", Offset = due - slot,
+                    Audiences = ["development-team"], Template = "post-deployment-status-report",
+                },
+            ],
+        };
+        var id = await _h.StartReleaseAsync(request, policy);
+        await _h.WaitForAsync(id, r => r.Phase == ReleasePhase.Planning || r.Phase == ReleasePhase.Development, "the release under way");
+
+        // A negative: nothing may happen when the due time passes, so the test waits past it (3 s) and looks.
+        var past = due.AddSeconds(3) - DateTimeOffset.UtcNow;
+        if (past > TimeSpan.Zero)
+        {
+            await Task.Delay(past, TestContext.Current.CancellationToken);
+        }
+
+        Assert.DoesNotContain(_h.Notices, n => n.ReleaseId == id && n.NoticeId.StartsWith("post-deployment", StringComparison.Ordinal));
+        await _h.SendAllAsync(id, EverythingPasses(id));
+        Assert.Equal(ReleaseStatus.Completed, (await _h.OutcomeAsync(id)).Status);
+        await _h.Client.WaitForInstanceCompletionAsync($"{id}-comms", TestContext.Current.CancellationToken);
+        Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId.StartsWith("post-deployment", StringComparison.Ordinal));
+        Assert.DoesNotContain(_h.Timeline(id), t => t.Outcome == CommunicationOutcomes.Missed);
+    }
+
     [Fact]
     public async Task Completed_StakeholdersHearTheOutcome_WithTheReleaseNotes()
     {
