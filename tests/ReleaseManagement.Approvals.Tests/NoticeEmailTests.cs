@@ -84,6 +84,17 @@ public sealed class NoticeEmailTests(SmtpApprovalSystem system)
     }
 
     [Fact]
+    public void Compose_LateNotice_SaysSoInItsSubjectTextAndHtml_WhenItWasDue()
+    {
+        var message = Composer().Compose(Context("feature-freeze-notification", facts: new Dictionary<string, string> { ["lateDue"] = "2026-12-02T19:00:00.0000000Z" }));
+
+        Assert.StartsWith("(late) [2027.01.0]", message.Subject, StringComparison.Ordinal);
+        Assert.StartsWith("This notice is late: it was due 2026-12-02 14:00", message.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<p role=\"note\"><strong>This notice is late: it was due 2026-12-02 14:00", message.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("late", Composer().Compose(Context("feature-freeze-notification")).Subject, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Compose_TemplateInTheFolder_ReplacesTheBuiltInOne()
     {
         var folder = Directory.CreateTempSubdirectory("notice-templates-").FullName;

@@ -53,4 +53,10 @@ public static class NoticeFacts
     /// </summary>
     public const string TargetDate = "targetDate";
     public const string Outcome = "outcome";
+
+    /// <summary>
+    /// When a notice sent late was due (ISO 8601, UTC): the release was requested after that time, and this was the most
+    /// recent notice of its timeline already due (the composer marks it late).
+    /// </summary>
+    public const string LateDue = "lateDue";
 }

@@ -13,10 +13,15 @@ public sealed record CommunicationsInput(
 {
     /// <summary>
     /// 2: a notice after T (T+1, the post-deployment status report) waits for the release to be deployed and watched and
-    /// goes out then, never on its clock time alone (a deployment that slipped past T+1 sent a report of nothing).
+    /// goes out then, never on its clock time alone (a deployment that slipped past T+1 sent a report of nothing); and of the
+    /// notices already due when the timeline starts (a release requested late), the most recent goes out at once, marked
+    /// late (<see cref="Activities.NoticeFacts.LateDue"/>), the earlier ones are reported missed.
     /// </summary>
     public const int CurrentVersion = 2;
 
     /// <summary>Whether the notices after T wait for the deployment (version 2 on).</summary>
     public bool AfterDeploymentWaitsForIt => Version >= 2;
+
+    /// <summary>Whether the most recent notice already due at the start goes out late instead of missed (version 2 on).</summary>
+    public bool SendsTheLatestDueLate => Version >= 2;
 }

@@ -9,7 +9,8 @@ namespace ReleaseManagement.Orchestration;
 /// The T-30 … T+1 communication timeline as durable timers. A new target date (<see cref="RescheduleEvent"/>) re-plans
 /// the notices not yet sent; <see cref="StopEvent"/> ends it (the release will not ship); <see cref="FinishEvent"/> says
 /// the release is deployed and watched: the post-deployment notices go out now and the timeline ends.
-/// Notices already due when the schedule is made are reported as missed, not sent late and not dropped silently. A notice
+/// Notices already due when the schedule is made are reported as missed, never dropped silently; on version 2 the most
+/// recent of them goes out at once, marked late (a release requested late still hears where it stands). A notice
 /// after T (T+1) has no timer of its own (<see cref="CommunicationsInput.AfterDeploymentWaitsForIt"/>): it goes out when the
 /// release is deployed and watched (the finish event, after the 24-hour watch: a day after the production deployment), so a
 /// deployment that slips never has its status report sent before it.
@@ -161,7 +162,7 @@ public static class CommunicationsOrchestrator
             return true;
         }
 
-        async Task Send(ScheduledCommunication c)
+        async Task Send(ScheduledCommunication c, bool late = false)
         {
             var invite = c.Attach.Contains(CommunicationAttachments.Invite);
             var draft = new ReleaseNotice(release.Id, $"{c.Id}@{release.TargetDate:yyyy-MM-dd}", $"[{release.Id}] {c.Description}", c.Description, [])
@@ -169,6 +170,7 @@ public static class CommunicationsOrchestrator
                 AttachInvite = invite,
                 InviteSequence = inviteSequence,
                 AttachNotes = c.Attach.Contains(CommunicationAttachments.ReleaseNotes),
+                Facts = late ? new Dictionary<string, string> { [NoticeFacts.LateDue] = c.At.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) } : null,
             };
             if (await Notify(c.Id, c.Description, c.Template, c.Audiences, draft))
             {
@@ -198,13 +200,24 @@ public static class CommunicationsOrchestrator
         // On the clock: every notice of the timeline, or (version 2) those up to T; the later ones wait for the finish event.
         bool OnTheClock(ScheduledCommunication c) => !input.AfterDeploymentWaitsForIt || c.Offset <= TimeSpan.Zero;
         var schedule = CommunicationSchedule.For(policy, release, now);
-        foreach (var c in schedule.Where(c => c.Status == CommunicationStatus.Missed && OnTheClock(c)))
+        // A release requested late: of the notices already due, the most recent goes out now, marked late (version 2); the
+        // earlier ones are reported missed.
+        var due = schedule.Where(c => c.Status == CommunicationStatus.Missed && OnTheClock(c)).ToArray();
+        var late = input.SendsTheLatestDueLate && due.Length > 0 ? due[^1] : null;
+        foreach (var c in due.Where(c => c != late))
         {
             missed.Add(c.Id);
-            await Note($"Missed {c.Id}: {c.Description} was due {c.At:u}, before the release was planned.", subject: c.Id, outcome: CommunicationOutcomes.Missed);
+            var instead = late is null ? "" : $" {late.Id} goes out late instead.";
+            await Note($"Missed {c.Id}: {c.Description} was due {c.At:u}, before the release was planned.{instead}", subject: c.Id, outcome: CommunicationOutcomes.Missed);
         }
 
         var handled = new HashSet<string>(missed, StringComparer.Ordinal);
+        if (late is not null)
+        {
+            await Note($"Late {late.Id}: {late.Description} was due {late.At:u}, before the release was planned; it goes out now.", subject: late.Id);
+            await Send(late, late: true);
+            handled.Add(late.Id);
+        }
         while (true)
         {
             // When every notice of the timeline is handled the timeline still waits for the release's end: its outcome is told.

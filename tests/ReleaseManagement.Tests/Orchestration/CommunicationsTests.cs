@@ -89,6 +89,31 @@ public sealed class CommunicationsTests : IAsyncLifetime
         Assert.DoesNotContain(_h.Timeline(id), t => t.Outcome == CommunicationOutcomes.Missed);
     }
 
+    /// <summary>
+    /// Issue 27, point 5: a release requested ten days before T has missed T-30 and T-14. The most recent of them, the
+    /// feature freeze, goes out at once marked late; the planning announcement is reported missed, naming the late one.
+    /// </summary>
+    [Fact]
+    public async Task RequestedLate_TheMostRecentNoticeAlreadyDue_GoesOutAtOnceMarkedLate_EarlierOnesAreMissed()
+    {
+        var target = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(10);
+        var id = await _h.StartReleaseAsync(Request(Id("late"), ReleaseType.Minor, target));
+
+        await _h.WaitForAsync(id, _ => _h.Notices.Any(n => n.ReleaseId == id && n.NoticeId.StartsWith("feature-freeze", StringComparison.Ordinal)), "the late feature freeze notice");
+
+        var late = Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId.StartsWith("feature-freeze", StringComparison.Ordinal));
+        var due = ReleaseManagement.Policy.ProductionSlot.Of(FastPolicy(), target, ReleaseManagement.Policy.ProductionSlot.AsPlanned).Start.AddDays(-14);
+        Assert.Equal(due, DateTimeOffset.Parse(late.Facts![NoticeFacts.LateDue], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.DoesNotContain(_h.Notices, n => n.ReleaseId == id && n.NoticeId.StartsWith("planning-announcement", StringComparison.Ordinal));
+        var missed = Assert.Single(_h.Timeline(id), t => t.Outcome == CommunicationOutcomes.Missed);
+        Assert.Equal("planning-announcement", missed.Subject);
+        Assert.EndsWith("feature-freeze goes out late instead.", missed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_h.Notices, n => n.ReleaseId == id && n.NoticeId.StartsWith("testing-start", StringComparison.Ordinal));
+
+        await _h.Client.RaiseEventAsync(id, Events.ReleaseEventNames.Cancel, new CancelRequest("late test done", "rm@example.com", DateTimeOffset.UtcNow), TestContext.Current.CancellationToken);
+        Assert.Equal(ReleaseStatus.Cancelled, (await _h.OutcomeAsync(id)).Status);
+    }
+
     [Fact]
     public async Task Completed_StakeholdersHearTheOutcome_WithTheReleaseNotes()
     {
