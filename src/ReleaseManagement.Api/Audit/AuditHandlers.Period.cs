@@ -71,7 +71,7 @@ public sealed partial class AuditHandlers
             if (verification.Verified && manifestHeads.TryGetValue(id, out var head)
                 && AuditChain.Verify(rows, keys, head) is { Verified: false } againstManifest)
             {
-                verification = againstManifest with { Problem = $"{againstManifest.Problem} (the whole trail's manifest of {manifest!.At.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)} names this head)" };
+                verification = againstManifest with { Problem = $"{againstManifest.Problem} (the whole trail's manifest of {AuditChain.Describe(manifest!.At)} names this head)" };
             }
 
             var inPeriod = rows.Where(r => r.Entry.At >= start && r.Entry.At < end).ToArray();

@@ -33,7 +33,14 @@ public sealed partial class SendReleaseNotice(
     public async Task<int> RunAsync(ReleaseNotice notice, CancellationToken cancellationToken = default)
     {
         var key = $"notice|{notice.SendKey ?? notice.NoticeId}";
-        var sent = await once.RunAsync(notice.ReleaseId, key, ct => EmailAsync(notice, ct), cancellationToken);
+        // The release's state is read once for both sends, and only by a send that needs it.
+        NoticeContext? context = null;
+        async Task<NoticeContext?> ContextAsync(CancellationToken ct) =>
+            (notice.Template is not null && composer is not null) || (notice.Webhooks is { Count: > 0 } && channels is not null)
+                ? context ??= await ReadAsync(notice, ct)
+                : null;
+
+        var sent = await once.RunAsync(notice.ReleaseId, key, ct => EmailAsync(notice, ContextAsync, ct), cancellationToken);
 
         // The channels after the email: a mail server that is down fails the notice before anything is posted, so the
         // retry that follows the outage posts the channels once (a channel's own failure is a warning, never a retry).
@@ -41,7 +48,7 @@ public sealed partial class SendReleaseNotice(
         {
             await once.RunAsync(notice.ReleaseId, key + "|channels", async ct =>
             {
-                await PostAsync(notice, notice.Webhooks, await ContextAsync(notice, ct), ct);
+                await PostAsync(notice, notice.Webhooks, await ContextAsync(ct), ct);
                 return 0;
             }, cancellationToken);
         }
@@ -49,12 +56,7 @@ public sealed partial class SendReleaseNotice(
         return sent;
     }
 
-    private async Task<NoticeContext?> ContextAsync(ReleaseNotice notice, CancellationToken cancellationToken) =>
-        (notice.Template is not null && composer is not null) || (notice.Webhooks is { Count: > 0 } && channels is not null)
-            ? await ReadAsync(notice, cancellationToken)
-            : null;
-
-    private async Task<int> EmailAsync(ReleaseNotice notice, CancellationToken cancellationToken)
+    private async Task<int> EmailAsync(ReleaseNotice notice, Func<CancellationToken, Task<NoticeContext?>> read, CancellationToken cancellationToken)
     {
         var to = notice.Recipients.Where(EmailAddresses.IsValid).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
         if (to.Length == 0)
@@ -63,7 +65,7 @@ public sealed partial class SendReleaseNotice(
             return 0;
         }
 
-        var context = notice.Template is not null && composer is not null ? await ReadAsync(notice, cancellationToken) : null;
+        var context = notice.Template is not null && composer is not null ? await read(cancellationToken) : null;
         var message = context is not null && composer is not null
             ? composer.Compose(context) with { To = to }
             : new EmailMessage(to, notice.Subject,

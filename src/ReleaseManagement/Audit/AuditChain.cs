@@ -14,6 +14,12 @@ namespace ReleaseManagement.Audit;
 /// </summary>
 public static class AuditChain
 {
+    /// <summary>A time as the sealed content writes it: UTC ISO 8601 with seven fractional digits.</summary>
+    public static string CanonicalTime(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A time as a verification problem names it (a checkpoint's, a manifest's): UTC to the second.</summary>
+    public static string Describe(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
     /// <summary>The previous hash of the first row.</summary>
     public static readonly string Genesis = new('0', 64);
 
@@ -42,7 +48,7 @@ public static class AuditChain
         {
             w.WriteStartObject();
             w.WriteString("action", entry.Action);
-            w.WriteString("at", entry.At.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("at", CanonicalTime(entry.At));
             w.WriteString("by", entry.By);
             w.WriteString("channel", entry.Channel);
             w.WriteString("clientAddress", entry.ClientAddress);
@@ -127,7 +133,7 @@ public static class AuditChain
             return chain;
         }
 
-        var kept = checkpoint.At.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+        var kept = Describe(checkpoint.At);
         if (rows.Count < checkpoint.Count)
         {
             return new(false, rows.Count + 1, rows.Count + 1 == checkpoint.Count

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -47,12 +46,12 @@ public sealed record AuditManifest(DateTimeOffset At, IReadOnlyList<AuditCheckpo
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WriteString("at", Time(at));
+            w.WriteString("at", AuditChain.CanonicalTime(at));
             w.WriteStartArray("heads");
             foreach (var head in heads.OrderBy(h => h.ReleaseId, StringComparer.Ordinal))
             {
                 w.WriteStartObject();
-                w.WriteString("at", Time(head.At));
+                w.WriteString("at", AuditChain.CanonicalTime(head.At));
                 w.WriteNumber("count", head.Count);
                 w.WriteString("lastHash", head.LastHash);
                 w.WriteString("releaseId", head.ReleaseId);
@@ -70,5 +69,4 @@ public sealed record AuditManifest(DateTimeOffset At, IReadOnlyList<AuditCheckpo
     private static string MacOf(DateTimeOffset at, IEnumerable<AuditCheckpoint> heads, string keyId, byte[] key) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(Content(at, heads, keyId))));
 
-    private static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 }
