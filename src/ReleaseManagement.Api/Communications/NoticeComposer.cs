@@ -11,7 +11,7 @@ namespace ReleaseManagement.Api.Communications;
 /// variables of <see cref="NoticeModel"/>, and its attachments: the release notes (Markdown) and the production window
 /// as an iCalendar invite (<see cref="ReleaseInvite"/>), all with the policy the release runs under (<see cref="NoticeContext.Policy"/>).
 /// </summary>
-public sealed partial class NoticeComposer(NoticeTemplateStore templates, IOptions<ApprovalOptions> approvals, IOptions<Azure.Email.EmailOptions> email) : INoticeComposer
+public sealed class NoticeComposer(NoticeTemplateStore templates, IOptions<ApprovalOptions> approvals, IOptions<Azure.Email.EmailOptions> email) : INoticeComposer
 {
     public EmailMessage Compose(NoticeContext context)
     {
@@ -35,22 +35,13 @@ public sealed partial class NoticeComposer(NoticeTemplateStore templates, IOptio
                     MimeKit.MailboxAddress.TryParse(email.Value.From, out var from) ? from.Address : string.Empty, notice.InviteSequence, notice.CancelInvite, approvals.Value.PublicBaseUrl)));
         }
 
+        // A notice sent late says so in its subject too (its body says it in the layout: NoticeModel's notice.late).
         var subject = templates.Render(name, "subject", model);
-        var html = templates.Render(name, "html", model);
-        var text = templates.Render(name, "txt", model);
-        if (notice.Facts?.GetValueOrDefault(Activities.NoticeFacts.LateDue) is { } due
-            && DateTimeOffset.TryParse(due, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var dueAt))
+        if (notice.Facts?.ContainsKey(Activities.NoticeFacts.LateDue) == true)
         {
-            // Sent late (a release requested after this notice was due): every template says so the same way.
-            var line = $"This notice is late: it was due {PolicyTime.DescribeLocal(PolicyTime.Zone(policy), dueAt)}, before the release was requested.";
             subject = "(late) " + subject;
-            text = line + "\n\n" + text;
-            html = LateBanner().Replace(html, m => m.Value + $"<p role=\"note\"><strong>{System.Net.WebUtility.HtmlEncode(line)}</strong></p>", 1);
         }
 
-        return new EmailMessage(notice.Recipients, subject, html, text) { Attachments = attachments };
+        return new EmailMessage(notice.Recipients, subject, templates.Render(name, "html", model), templates.Render(name, "txt", model)) { Attachments = attachments };
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex("<body[^>]*>", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
-    private static partial System.Text.RegularExpressions.Regex LateBanner();
 }

@@ -74,10 +74,15 @@ public static class NoticeModel
             _ => "Not judged yet: " + (record?.StatusReason ?? "the release is in progress"),
         };
 
+        // A notice sent late (a release requested after it was due) says so in every template's layout.
+        var late = facts.GetValueOrDefault(NoticeFacts.LateDue) is { } due
+            && DateTimeOffset.TryParse(due, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dueAt)
+                ? $"This notice is late: it was due {Local(dueAt)}, before the release was requested."
+                : null;
         return new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["notice"] = Row(
-                ("id", notice.NoticeId), ("template", notice.Template), ("description", notice.Description ?? notice.Subject),
+                ("id", notice.NoticeId), ("template", notice.Template), ("description", notice.Description ?? notice.Subject), ("late", late),
                 ("reason", facts.GetValueOrDefault(NoticeFacts.Reason)), ("outcome", facts.GetValueOrDefault(NoticeFacts.Outcome)),
                 ("previousTargetDate", facts.GetValueOrDefault(NoticeFacts.PreviousTargetDate)), ("text", notice.Text)),
             ["release"] = Row(
