@@ -7,41 +7,44 @@ using ReleaseFunctions.TestSupport;
 
 namespace ReleaseFunctions.Tests;
 
-/// <summary>The vertical slice over HTTP against the local host process on Azurite, including a restart mid-release.</summary>
+/// <summary>
+/// The vertical slice over HTTP against the local host process on Azurite. The restart mid-release is
+/// <see cref="LocalHostRestartEndToEndTests"/>: a class of its own, so that it runs beside these (it is the longest).
+/// </summary>
 [StartFirst]
 public sealed class LocalHostEndToEndTests
 {
     /// <summary>Each test's release on a system of its own (<see cref="OwnSystems"/>), named by the hosts' policy.</summary>
-    private static readonly OwnSystems Systems = new("e2e", 8);
+    internal static readonly OwnSystems Systems = new("e2e", 8);
 
     private static readonly Lazy<string> PolicyPath = new(() => OwnSystem.Write(Systems.AddTo(ReleaseManagement.Policy.ReleasePolicyDefaults.Create())));
 
-    private static Dictionary<string, string> Settings(string taskHub) => new()
+    internal static Dictionary<string, string> Settings(string taskHub) => new()
     {
         ["Policy__Path"] = PolicyPath.Value,
         ["AzureWebJobsStorage"] = Azurite.ConnectionString,
         ["TaskHubName"] = taskHub,
     };
 
-    private static string NewReleaseId() => "e2e-" + Guid.NewGuid().ToString("N")[..10];
+    internal static string NewReleaseId() => "e2e-" + Guid.NewGuid().ToString("N")[..10];
 
     private static string TargetDate() => ValidRelease.TargetDate();
 
     private static readonly string ApproversJson = System.Text.Json.JsonSerializer.Serialize(ValidRelease.Approvers);
 
-    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+    internal static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-    private static StringContent ReleaseBody(string id, string system) => Json(
+    internal static StringContent ReleaseBody(string id, string system) => Json(
         $$"""{ "id": "{{id}}", "title": "End to end", "type": "Minor", "systems": ["{{system}}"], "targetDate": "{{TargetDate()}}", "approvers": {{ApproversJson}} }""");
 
-    private static async Task<JsonObject> GetReleaseAsync(HttpClient client, string id)
+    internal static async Task<JsonObject> GetReleaseAsync(HttpClient client, string id)
     {
         using var response = await client.GetAsync($"/api/releases/{id}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
-    private static Task<JsonObject> WaitForStatusAsync(HttpClient client, string id, string phase, string status, TimeSpan timeout) =>
+    internal static Task<JsonObject> WaitForStatusAsync(HttpClient client, string id, string phase, string status, TimeSpan timeout) =>
         Eventually.UntilAsync(
             () => GetReleaseAsync(client, id),
             r => (string?)r["phase"] == phase && (string?)r["status"] == status,
@@ -121,50 +124,5 @@ public sealed class LocalHostEndToEndTests
         Assert.Equal(HttpStatusCode.BadRequest, badDecision.StatusCode);
         var decisionProblem = (await badDecision.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!;
         Assert.Equal(["approver", "decision", "stage"], decisionProblem["errors"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
-    }
-
-    [Fact]
-    public async Task Slice_HostRestartsWhileWaitingForApproval_ReleaseMovesOnAfterTheRestart()
-    {
-        var settings = Settings(Azurite.UniqueTaskHub("restart"));
-        var id = NewReleaseId();
-        var system = Systems.Next();
-        string firstOutput;
-
-        await using (var first = await LocalHostProcess.StartAsync(settings, cancellationToken: TestContext.Current.CancellationToken))
-        {
-            using var created = await first.Client.PostAsync("/api/releases", ReleaseBody(id, system), TestContext.Current.CancellationToken);
-            Assert.Equal(HttpStatusCode.Accepted, created.StatusCode);
-            // Stop once the release is waiting on people, as an operator would find it.
-            await Eventually.UntilAsync(
-                () => GetReleaseAsync(first.Client, id),
-                r => ((string?)r["statusReason"])?.StartsWith("Awaiting plan approval", StringComparison.Ordinal) == true,
-                TimeSpan.FromSeconds(60),
-                "the plan approval wait");
-            await first.StopAsync();
-            firstOutput = first.Output;
-        }
-
-        await using var second = await LocalHostProcess.StartAsync(settings, cancellationToken: TestContext.Current.CancellationToken);
-        var waiting = await GetReleaseAsync(second.Client, id);
-        Assert.Equal("Running", (string?)waiting["runtimeStatus"]);
-
-        foreach (var approver in new[] { "po@example.com", "lead@example.com" })
-        {
-            using var decided = await second.Client.PostAsync(
-                $"/api/releases/{id}/decisions",
-                Json($$"""{ "stage": "plan", "decision": "approve", "approver": "{{approver}}" }"""),
-                TestContext.Current.CancellationToken);
-            Assert.Equal(HttpStatusCode.Accepted, decided.StatusCode);
-        }
-
-        try
-        {
-            await WaitForStatusAsync(second.Client, id, "Development", "Active", TimeSpan.FromSeconds(120));
-        }
-        catch (TimeoutException e)
-        {
-            throw new TimeoutException($"{e.Message}\n--- first host ---\n{firstOutput}\n--- second host ---\n{second.Output}", e);
-        }
     }
 }

@@ -12,7 +12,8 @@ namespace ReleaseManagement.Dashboard.Tests;
 
 /// <summary>
 /// The local host as a process on the tests' Azurite (its own task hub), with a CDEvents webhook secret, and headless
-/// Chromium (Debian's /usr/bin/chromium) driven by Playwright. Shared by the browser tests of one class.
+/// Chromium (Debian's /usr/bin/chromium) driven by Playwright: one for the assembly (AssemblyInfo.cs), shared by the browser
+/// test classes, which run side by side; each test owns its releases.
 /// </summary>
 public sealed class DashboardSystem : IAsyncLifetime
 {

@@ -5,11 +5,12 @@ using ReleaseManagement.Api.Dashboard;
 namespace ReleaseManagement.Dashboard.Tests;
 
 /// <summary>
-/// The dashboard's overview pages in headless Chromium against a local host of their own: the board without JavaScript,
-/// the environments matrix filled by webhook deliveries, the calendar, the metrics, the pages' headers and the dev sign-in,
-/// with axe-core and screenshots. The board's live updates and the release page are in <see cref="BrowserTests"/>.
+/// The dashboard's overview pages in headless Chromium against the local host (<see cref="DashboardSystem"/>): the board
+/// without JavaScript, the environments matrix filled by webhook deliveries, the calendar and the pages' headers, with
+/// axe-core and screenshots. The metrics page, the dev sign-in and the delegations are in
+/// <see cref="SignInAndMetricsBrowserTests"/>; the board's live updates and the release page in <see cref="BrowserTests"/>.
 /// </summary>
-public sealed class OverviewBrowserTests(DashboardSystem system) : IClassFixture<DashboardSystem>
+public sealed class OverviewBrowserTests(DashboardSystem system)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -86,30 +87,6 @@ public sealed class OverviewBrowserTests(DashboardSystem system) : IClassFixture
     }
 
     [Fact]
-    public async Task Metrics_ShowsTheCurrentMonthAndQuarterWithTrendsAndReportLinks()
-    {
-        var (page, cspErrors) = await system.NewPageAsync();
-        // The first metrics view of a new store rolls up the days of the month's trend window (about seven months; the
-        // quarter's figures come from its own days, which that window covers) before it answers; later views read those
-        // rollups. Alone on this machine that took about 35 s; with the other test projects running it can take far longer.
-        var response = await page.GotoAsync(system.Url(DashboardRoutes.Metrics), new() { Timeout = 120_000 });
-        Assert.Equal(200, response!.Status);
-        Assert.Equal("Metrics", await page.Locator("h1").InnerTextAsync());
-        var headers = await page.Locator("#metrics thead th").AllInnerTextsAsync();
-        Assert.Contains(headers, h => h.StartsWith("Month ", StringComparison.Ordinal));
-        Assert.Contains(headers, h => h.StartsWith("Quarter ", StringComparison.Ordinal));
-        Assert.Contains("Change failure rate", await page.Locator("#metrics").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal(3, await page.Locator("figure.chart svg").CountAsync());
-        var report = await page.Locator("a.report-link").First.GetAttributeAsync("href");
-        using var stored = await system.Host.Client.GetAsync(report, Ct);
-        Assert.True(stored.IsSuccessStatusCode, $"{report}: {stored.StatusCode}");
-        await DashboardSystem.AssertAccessibleAsync(page);
-        await DashboardSystem.ScreenshotsAsync(page, "metrics");
-        Assert.Empty(cspErrors);
-        await page.Context.CloseAsync();
-    }
-
-    [Fact]
     public async Task Pages_Headers_CarryANonceCspAndTheScriptIsServedByTheApp()
     {
         using var board = await system.Host.Client.GetAsync(DashboardRoutes.Board, Ct);
@@ -127,96 +104,5 @@ public sealed class OverviewBrowserTests(DashboardSystem system) : IClassFixture
         fragment.Headers.Add("HX-Request", "true");
         using var live = await system.Host.Client.SendAsync(fragment, Ct);
         Assert.StartsWith("<div id=\"board-live\"", (await live.Content.ReadAsStringAsync(Ct)).TrimStart(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task DevSignIn_PickAPersonWithoutJavaScript_TheDashboardAndTheApiActAsThem()
-    {
-        // The page: accessible, within the CSP, listing the directory's people with their roles.
-        var (page, cspErrors) = await system.NewPageAsync();
-        var response = await page.GotoAsync(system.Url(DashboardRoutes.SignIn));
-        Assert.Equal(200, response!.Status);
-        Assert.Equal("Dev sign-in", await page.Locator("h1").InnerTextAsync());
-        Assert.Contains("rm@example.com: release-manager", await page.Locator("#person").InnerTextAsync(), StringComparison.Ordinal);
-        await DashboardSystem.AssertAccessibleAsync(page);
-        await DashboardSystem.ScreenshotsAsync(page, "dev-sign-in");
-        Assert.Empty(cspErrors);
-        await page.Context.CloseAsync();
-
-        // Signing in is a plain form POST: no script needed.
-        var (plain, _) = await system.NewPageAsync(javaScript: false);
-        await plain.GotoAsync(system.Url(DashboardRoutes.SignIn));
-        await plain.SelectOptionAsync("#person", "rm@example.com");
-        await plain.RunAndWaitForLoadAsync(() => plain.ClickAsync("form button[type=submit]"), url => new Uri(url).AbsolutePath == DashboardRoutes.Board);
-        var cookie = Assert.Single(await plain.Context.CookiesAsync(), c => c.Name == ReleaseManagement.Api.Auth.DevSignIn.CookieName);
-        Assert.Equal("rm@example.com", Uri.UnescapeDataString(cookie.Value));
-        Assert.True(cookie.HttpOnly);
-        await plain.GotoAsync(system.Url(DashboardRoutes.SignIn));
-        Assert.Equal("Signed in as rm@example.com.", await plain.Locator("#signed-in").InnerTextAsync());
-
-        // The API treats the cookie's person as signed in: a body naming someone else is refused, nothing stored.
-        var id = "dsh-" + Guid.NewGuid().ToString("N")[..10];
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/releases")
-        {
-            Content = new StringContent(
-                $$"""{ "id": "{{id}}", "title": "Signed in", "type": "Minor", "systems": ["Billing"], "targetDate": "{{ValidRelease.TargetDate()}}", "requestedBy": "po@example.com" }""",
-                System.Text.Encoding.UTF8,
-                "application/json"),
-        };
-        request.Headers.Add("Cookie", $"{cookie.Name}={cookie.Value}");
-        using var refused = await system.Host.Client.SendAsync(request, Ct);
-        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
-        using var read = await system.Host.Client.GetAsync($"/api/releases/{id}", Ct);
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, read.StatusCode);
-
-        // Signing out clears the cookie.
-        await plain.ClickAsync("#sign-out");
-        await plain.WaitForSelectorAsync("text=Not signed in");
-        Assert.DoesNotContain(await plain.Context.CookiesAsync(), c => c.Name == ReleaseManagement.Api.Auth.DevSignIn.CookieName);
-        await plain.Context.CloseAsync();
-    }
-
-    [Fact]
-    public async Task Delegations_SignedInPersonDelegatesAndEndsFromTheForms_ListedAndAccessible()
-    {
-        // Signed in (the dev sign-in's form) as an auditor of this host's own directory.
-        var (page, cspErrors) = await system.NewPageAsync();
-        await page.GotoAsync(system.Url(DashboardRoutes.SignIn));
-        await page.SelectOptionAsync("#person", system.AwayAuditor);
-        await page.RunAndWaitForLoadAsync(() => page.ClickAsync("form button[type=submit]"), url => new Uri(url).AbsolutePath == DashboardRoutes.Board);
-        var response = await page.GotoAsync(system.Url(DashboardRoutes.Delegations));
-        Assert.Equal(200, response!.Status);
-        Assert.Equal($"Signed in as {system.AwayAuditor}, holding auditor.", await page.Locator("#signed-in").InnerTextAsync());
-
-        // Delegating from the form: the page comes back listing it, running, with a button to end it.
-        var reason = "Away " + Guid.NewGuid().ToString("N")[..8];
-        var until = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(5).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        await page.FillAsync("#d-to", system.CoveringAuditor);
-        await page.CheckAsync("#d-role-auditor");
-        await page.FillAsync("#d-until", until);
-        await page.FillAsync("#d-reason", reason);
-        await page.RunAndWaitForLoadAsync(() => page.ClickAsync("section[aria-labelledby=h-delegate] button[type=submit]"), url => new Uri(url).AbsolutePath == DashboardRoutes.Delegations);
-        var row = page.Locator("section[aria-labelledby=h-made] tbody tr", new() { HasText = system.CoveringAuditor });
-        Assert.Equal(1, await row.CountAsync());
-        Assert.Contains("auditor", await row.InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal(1, await row.Locator("button[type=submit]").CountAsync());
-        await DashboardSystem.AssertAccessibleAsync(page);
-        await DashboardSystem.ScreenshotsAsync(page, "delegations");
-
-        // The API lists it as the signed-in person's, with the form's reason.
-        using var listed = await system.Host.Client.GetAsync($"/api/delegations?person={Uri.EscapeDataString(system.AwayAuditor)}", Ct);
-        var delegated = System.Text.Json.Nodes.JsonNode.Parse(await listed.Content.ReadAsStringAsync(Ct))!["delegated"]!.AsArray();
-        var made = Assert.Single(delegated, d => (string?)d!["reason"] == reason)!;
-        Assert.Equal(system.CoveringAuditor, (string?)made["delegate"]);
-        Assert.Equal("true", made["active"]!.ToString());
-
-        // Ending it from its button: the page comes back without the button, and the API says it is no longer active.
-        await page.RunAndWaitForLoadAsync(() => row.Locator("button[type=submit]").ClickAsync(), url => new Uri(url).AbsolutePath == DashboardRoutes.Delegations);
-        Assert.Equal(0, await page.Locator("section[aria-labelledby=h-made] tbody tr", new() { HasText = system.CoveringAuditor }).Locator("button[type=submit]").CountAsync());
-        using var after = await system.Host.Client.GetAsync($"/api/delegations?person={Uri.EscapeDataString(system.AwayAuditor)}", Ct);
-        var ended = System.Text.Json.Nodes.JsonNode.Parse(await after.Content.ReadAsStringAsync(Ct))!["delegated"]!.AsArray();
-        Assert.Equal("false", Assert.Single(ended, d => (string?)d!["reason"] == reason)!["active"]!.ToString());
-        Assert.Empty(cspErrors);
-        await page.Context.CloseAsync();
     }
 }

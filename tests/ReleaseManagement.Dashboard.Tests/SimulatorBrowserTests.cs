@@ -1,46 +1,12 @@
 using System.Net;
-using Microsoft.Playwright;
 using ReleaseManagement.Api.Dashboard;
 
 namespace ReleaseManagement.Dashboard.Tests;
 
 /// <summary>The release page's pipeline simulator (Development mode, local host), clicked in Chromium.</summary>
-public sealed partial class BrowserTests
+public sealed class SimulatorBrowserTests(DashboardSystem system)
 {
-    /// <summary>
-    /// Once the release is at <paramref name="stage"/> (read from the API, so no page poll is waited for), clicks the
-    /// simulator's button whose signal contains <paramref name="signal"/> (the first such: a gate's "all pass" button comes
-    /// before the items' own) and waits for the release page the 303 leads back to.
-    /// </summary>
-    private async Task SimulateAsync(IPage page, string id, string stage, string signal)
-    {
-        await system.WaitForReleaseAsync(id, r => r.GetProperty("stage").GetString() == stage, Ct);
-        var button = page.Locator($"#simulator button[value*=\"{signal}\"]").First;
-        if (await button.CountAsync() == 0)
-        {
-            await page.GotoAsync(system.Url(DashboardRoutes.Release(id)));
-        }
-
-        IResponse? answer = null;
-        await page.RunAndWaitForLoadAsync(
-            async () => answer = await page.RunAndWaitForResponseAsync(() => button.ClickAsync(), r => r.Request.Method == "POST"),
-            url => url.EndsWith($"?done={PipelineSimulator.DoneForm}", StringComparison.Ordinal) || new Uri(url).AbsolutePath != DashboardRoutes.Release(id));
-        if (answer!.Status != 303)
-        {
-            Assert.Fail($"{signal}: {answer.Status} {await answer.TextAsync()}");
-        }
-    }
-
-    /// <summary>Once the release asks for <paramref name="item"/> (its status reason or stage says so), the signed-in person attests it from the form.</summary>
-    private async Task AttestAsync(IPage page, string id, Func<System.Text.Json.JsonElement, bool> asked, string item)
-    {
-        await system.WaitForReleaseAsync(id, asked, Ct);
-        await page.GotoAsync(system.Url(DashboardRoutes.Release(id)));
-        await page.ClickAsync("#form-attestation summary");
-        await page.SelectOptionAsync("#attestation-item", item);
-        await page.FillAsync("#attestation-note", "Checked by hand.");
-        Assert.Equal(303, await SubmitAsync(page, "attestation"));
-    }
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task ReleasePage_PipelineSimulator_TakesAHotfixFromRequestToCompletedThroughTheWebhook()
@@ -55,26 +21,26 @@ public sealed partial class BrowserTests
         await page.GotoAsync(system.Url(DashboardRoutes.SignIn));
         await page.SelectOptionAsync("#person", "rm@example.com");
         await page.RunAndWaitForLoadAsync(() => page.ClickAsync("form button[type=submit]"), url => new Uri(url).AbsolutePath == DashboardRoutes.Board);
-        await SimulateAsync(page, id, "promotion:staging", "evidence|unit-tests|success");
+        await system.SimulateAsync(page, id, "promotion:staging", "evidence|unit-tests|success");
         Assert.Contains("accepted by the webhook", await page.Locator("#action-notice").InnerTextAsync(), StringComparison.Ordinal);
-        await SimulateAsync(page, id, "gate:staging", "configuration|staging");
-        await SimulateAsync(page, id, "deploy:staging", "deployed|staging|success");
-        await SimulateAsync(page, id, "promotion:production", "evidence|regression-tests|success");
+        await system.SimulateAsync(page, id, "gate:staging", "configuration|staging");
+        await system.SimulateAsync(page, id, "deploy:staging", "deployed|staging|success");
+        await system.SimulateAsync(page, id, "promotion:production", "evidence|regression-tests|success");
         await system.WaitForReleaseAsync(id, r => r.GetProperty("stage").GetString() == "gate:production", Ct);
         await page.GotoAsync(system.Url(DashboardRoutes.Release(id)));
         Assert.Contains("The quality gate of production waits", await page.Locator("#simulator-stage").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await page.Locator("#simulator button.failing[value=\"evidence|backup|failure\"]").CountAsync());
         Assert.StartsWith("All ", await page.Locator("#simulator button").First.InnerTextAsync(), StringComparison.Ordinal);
         await DashboardSystem.AssertAccessibleAsync(page);
-        await SimulateAsync(page, id, "gate:production", "configuration|production");
-        await SimulateAsync(page, id, "deploy:production", "deployed|production|success");
+        await system.SimulateAsync(page, id, "gate:production", "configuration|production");
+        await system.SimulateAsync(page, id, "deploy:production", "deployed|production|success");
 
         // No health data on the local host: the release manager signs off the validation and the watch, then records the review.
         static bool Reason(System.Text.Json.JsonElement r, string text) =>
             r.TryGetProperty("statusReason", out var reason) && (reason.GetString() ?? "").Contains(text, StringComparison.Ordinal);
-        await AttestAsync(page, id, r => Reason(r, "Post-deployment validation ended without monitoring data"), "watch-signoff");
-        await AttestAsync(page, id, r => Reason(r, "Watch ended without monitoring data"), "watch-signoff");
-        await AttestAsync(page, id, r => r.GetProperty("stage").GetString() == "emergency-review", "emergency-review");
+        await system.AttestFromFormAsync(page, id, r => Reason(r, "Post-deployment validation ended without monitoring data"), "watch-signoff");
+        await system.AttestFromFormAsync(page, id, r => Reason(r, "Watch ended without monitoring data"), "watch-signoff");
+        await system.AttestFromFormAsync(page, id, r => r.GetProperty("stage").GetString() == "emergency-review", "emergency-review");
         await system.WaitForReleaseAsync(id, r => r.GetProperty("status").GetString() == "Completed", Ct);
 
         // Each delivery came through the webhook as a pipeline's does: on the timeline and in the deployments table.
