@@ -64,6 +64,7 @@ public static class Extensions
         services.TryAddSingleton<ISendClaims>(sp => new TableSendClaims(sp.GetRequiredService<StorageClients>().Tables));
         services.AddTransient<SendOnce>();
         services.AddTransient<SendReleaseNotice>();
+        services.AddTransient<CheckConfirmation>();
         services.AddOptions<DeploymentOptions>().Bind(configuration.GetSection(DeploymentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient<IDeploymentPipeline, WebhookDeploymentPipeline>((sp, c) => c.Timeout = sp.GetRequiredService<IOptions<DeploymentOptions>>().Value.Timeout);
 

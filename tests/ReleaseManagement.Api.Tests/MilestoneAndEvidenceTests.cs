@@ -128,6 +128,32 @@ public sealed class MilestoneAndEvidenceTests : IAsyncLifetime
         Assert.Equal("PR 512 reviewed", evt.Attribute(EventAttributes.Note));
     }
 
+    /// <summary>
+    /// The T-3 notice's confirmation (issue 27, point 5): <c>deployment-readiness</c>, no gate's item, is attested through the
+    /// same route by a release manager; anyone else is refused and it is never waived.
+    /// </summary>
+    [Fact]
+    public async Task Attestation_OfTheReadinessConfirmation_ByTheReleaseManagerIsStored_OthersAre403_AWaiverIs400()
+    {
+        var id = await _h.StartReleaseAsync();
+
+        var refused = await EvidenceAsync(id, """{ "item": "deployment-readiness", "kind": "attestation", "by": "lead@example.com" }""");
+        var waived = await EvidenceAsync(id, """{ "item": "deployment-readiness", "kind": "waiver", "by": "rm@example.com", "reason": "no time" }""");
+        Assert.Equal(403, refused.Status);
+        Assert.Contains("release-manager", refused.Str("detail"));
+        Assert.Equal(400, waived.Status);
+        Assert.Contains("kind", waived.ErrorFields);
+        await NothingStoredOrRaisedAsync(id);
+
+        // (Looking stopped the first release's recording orchestration: the release manager confirms on another.)
+        var other = await _h.StartReleaseAsync();
+        var answer = await EvidenceAsync(other, """{ "item": "deployment-readiness", "kind": "attestation", "by": "rm@example.com", "note": "Checklist reviewed" }""");
+        Assert.Equal(202, answer.Status);
+        var evt = await StoredAndRaisedOnceAsync(_h, other, answer.Str("eventId")!);
+        Assert.Equal("deployment-readiness", evt.Attribute(EventAttributes.GateItem));
+        Assert.Equal("approved", evt.Attribute(EventAttributes.Attestation));
+    }
+
     [Fact]
     public async Task Attestation_NotApproved_IsRaisedRejected()
     {

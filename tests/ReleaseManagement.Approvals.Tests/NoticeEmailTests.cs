@@ -97,6 +97,37 @@ public sealed class NoticeEmailTests(SmtpApprovalSystem system)
         Assert.DoesNotContain("This notice is late", onTime.HtmlBody + onTime.TextBody, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Issue 27, point 5: the T-3 notice asks the release manager (named) to confirm the readiness on the release page, says
+    /// when its absence warns and lists the Deployment gate's items as the checklist; the approvers' notice at T-1 says what
+    /// is missing. Once an attestation is recorded the T-3 notice (sent again, say after a reschedule) says who confirmed.
+    /// </summary>
+    [Fact]
+    public void Compose_ReadinessNoticeAndMissingConfirmation_AskTheReleaseManagerWithTheChecklist()
+    {
+        var facts = new Dictionary<string, string> { [NoticeFacts.ConfirmItem] = "deployment-readiness", [NoticeFacts.Reason] = "Not confirmed: Deployment readiness (deployment-readiness)." };
+        var asked = Composer().Compose(Context("deployment-readiness-confirmation", facts: facts));
+
+        File.WriteAllText(Path.Combine(TestEnvironment.ArtifactsDirectory, "notice-readiness.html"), asked.HtmlBody);
+        Assert.Contains("Please confirm: release-manager (rm@example.com), attest deployment-readiness (Deployment readiness) on the release page, https://releases.example.com/api/dashboard/releases/2027.01.0", asked.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Unconfirmed at Final deployment notification (2027-01-04 20:00 (Monday) America/New_York), the approvers are warned.", asked.TextBody, StringComparison.Ordinal);
+        Assert.Contains("- Rollback plan tested (rollback-plan): Passed", asked.TextBody, StringComparison.Ordinal);
+        Assert.Contains("- Backup completed successfully (backup): not evaluated yet", asked.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://releases.example.com/api/dashboard/releases/2027.01.0\">release page</a>", asked.HtmlBody, StringComparison.Ordinal);
+
+        var missing = Composer().Compose(Context("confirmation-missing", facts: facts) with { });
+        Assert.Contains("Deployment readiness of release 2027.01.0 is not confirmed, and the production window opens 2027-01-05 20:00", missing.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Not confirmed: Deployment readiness (deployment-readiness).", missing.TextBody, StringComparison.Ordinal);
+        Assert.Contains("- Monitoring systems active (monitoring-active): not evaluated yet", missing.TextBody, StringComparison.Ordinal);
+
+        var context = Context("deployment-readiness-confirmation", facts: facts);
+        var confirmation = new CanonicalEvent("api:1", EventSources.Api, CanonicalEventType.GateEvidence, At.AddHours(-2), "2027.01.0", null, null, null,
+            new Dictionary<string, string> { [EventAttributes.GateItem] = "deployment-readiness", [EventAttributes.Attestation] = "approved", [EventAttributes.Approver] = "rm@example.com" });
+        var confirmed = Composer().Compose(context with { Events = [.. context.Events, confirmation] });
+        Assert.Contains("Please confirm: Deployment readiness: confirmed by rm@example.com at 2026-12-16 11:00", confirmed.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unconfirmed at", confirmed.TextBody, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Compose_TemplateInTheFolder_ReplacesTheBuiltInOne()
     {

@@ -114,6 +114,8 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
         {
             Communications = policy.Communications
                 .Select(c => c.Offset < TimeSpan.Zero ? c with { Offset = firstAt + (Spacing * before.IndexOf(c.Id)) - t } : c)
+                // The readiness confirmation, once missing, is looked for again every second (default: every hour).
+                .Select(c => c.Confirm is { } confirm ? c with { Confirm = confirm with { RecheckEvery = TimeSpan.FromSeconds(1) } } : c)
                 .ToArray(),
         }, day);
     }
@@ -213,6 +215,16 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
             early[description] = await ArrivedAsync(client, id, description);
         }
 
+        // Nobody confirmed the readiness the T-3 notice asked the release manager for: at T-1 the release is warned and the
+        // plan's approvers told; the release manager's attestation, late, clears the warning.
+        var unconfirmed = await ArrivedAsync(client, id, "Not confirmed: Deployment readiness");
+        Assert.Contains("rm@example.com", To(unconfirmed));
+        Assert.Contains("Deployment readiness of release " + id + " is not confirmed", unconfirmed.TextBody, StringComparison.Ordinal);
+        static bool Warned(JsonObject r) => r["warnings"]?.AsArray().Any(w => (string?)w!["code"] == "confirmation-missing") == true;
+        Assert.True(Warned(await GetAsync(client, $"/api/releases/{id}")), "the confirmation-missing warning");
+        await PostAsync(client, $"/api/releases/{id}/evidence", new { item = "deployment-readiness", kind = "attestation", by = "rm@example.com", note = "Checklist reviewed late" });
+        await WaitAsync(client, id, r => !Warned(r), "the confirmation-missing warning to clear");
+
         var stillInFlight = await GetAsync(client, $"/api/releases/{id}");
         Assert.Equal("Active", (string?)stillInFlight["status"]);
         var done = await hotfix.ReviewAsync("Root cause: expired certificate");
@@ -225,7 +237,9 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
         Assert.Equal(People("stakeholders", "development-team"), To(early["Release planning announcement"]));
         Assert.Equal(People("development-team", "qa-team", "stakeholders"), To(early["Feature freeze notification"]));
         Assert.Equal(People("qa-team", "stakeholders"), To(early["Testing phase initiation"]));
-        Assert.Equal(People("stakeholders", "operations"), To(early["Deployment readiness confirmation"]));
+        // The readiness notice goes to the release manager too, who confirms it.
+        Assert.Equal(People("stakeholders", "operations").Append("rm@example.com").Distinct().Order(StringComparer.Ordinal), To(early["Deployment readiness confirmation"]));
+        Assert.Contains("Please confirm: release-manager (rm@example.com), attest deployment-readiness", early["Deployment readiness confirmation"].TextBody, StringComparison.Ordinal);
         Assert.Equal(People("stakeholders", "users", "operations"), To(early["Final deployment notification"]));
         Assert.Equal(People("stakeholders", "development-team"), To(report));
         Assert.Equal(People("stakeholders"), To(completed));
@@ -277,7 +291,7 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
 
         // Each went out once, and the timeline says so.
         var summaries = (await _smtp.ListAsync(Ct)).Where(s => s.Subject.StartsWith($"[{id}] ", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(before.Length + 3, summaries.Length);
+        Assert.Equal(before.Length + 4, summaries.Length);
         var timeline = done["timeline"]!.AsArray().Select(t => (string?)t!["message"] ?? "").ToArray();
         Assert.DoesNotContain(timeline, m => m.StartsWith("Missed ", StringComparison.Ordinal));
         Assert.Contains(timeline, m => m.StartsWith("Sent post-deployment-report: ", StringComparison.Ordinal));

@@ -15,7 +15,8 @@ public sealed class Activities(
     RequestDeployment requestDeployment,
     CheckReleaseHealth checkReleaseHealth,
     SendReleaseNotice sendReleaseNotice,
-    PublishReleaseEvent publishReleaseEvent)
+    PublishReleaseEvent publishReleaseEvent,
+    CheckConfirmation checkConfirmation)
 {
     /// <summary>What an orchestration reports about its release, in order, in one activity.</summary>
     [Function(ActivityNames.RecordReleaseStatus)]
@@ -44,6 +45,10 @@ public sealed class Activities(
     [Function(ActivityNames.SendReleaseNotice)]
     public Task<int> RunSendReleaseNotice([ActivityTrigger] ReleaseNotice input, CancellationToken cancellationToken) =>
         sendReleaseNotice.RunAsync(input, cancellationToken);
+
+    [Function(ActivityNames.CheckConfirmation)]
+    public Task<ConfirmationState> RunCheckConfirmation([ActivityTrigger] ConfirmationQuery query, CancellationToken cancellationToken) =>
+        checkConfirmation.RunAsync(query, cancellationToken);
 
     [Function(ActivityNames.PublishReleaseEvent)]
     public async Task<bool> RunPublishReleaseEvent([ActivityTrigger] ReleaseEvent evt, CancellationToken cancellationToken)

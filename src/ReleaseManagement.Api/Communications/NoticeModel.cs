@@ -79,8 +79,27 @@ public static class NoticeModel
             && DateTimeOffset.TryParse(due, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dueAt)
                 ? $"This notice is late: it was due {Local(dueAt)}, before the release was requested."
                 : null;
+        // The confirmation the notice asks for (the T-3 deployment readiness) or reports missing: what, who gives it and how,
+        // when its absence warns, whether it is recorded; and the Deployment gate's items as the checklist it confirms.
+        var confirm = facts.GetValueOrDefault(NoticeFacts.ConfirmItem) is { } confirmItem
+            ? policy.Communications.Select(c => c.Confirm).OfType<CommunicationConfirmation>().FirstOrDefault(c => string.Equals(c.Item, confirmItem, StringComparison.OrdinalIgnoreCase))
+            : null;
+        var keyDates = CommunicationSchedule.For(policy, releaseAt == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : releaseAt, DateTimeOffset.MinValue);
+        var confirmed = confirm is null ? null : events.Where(e => e.Type == CanonicalEventType.GateEvidence
+                && string.Equals(e.Attribute(EventAttributes.GateItem), confirm.Item, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(e.Attribute(EventAttributes.Attestation), "approved", StringComparison.OrdinalIgnoreCase))
+            .OrderBy(e => e.OccurredAt).FirstOrDefault();
+        var verdicts = (record?.Gates ?? []).GroupBy(g => g.Item, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last().Verdict, StringComparer.OrdinalIgnoreCase);
         return new Dictionary<string, object>(StringComparer.Ordinal)
         {
+            ["confirmation"] = confirm is null ? Row(("asked", false)) : Row(
+                ("asked", true), ("item", confirm.Item), ("description", confirm.Description), ("roles", string.Join(" or ", confirm.Roles)),
+                ("people", string.Join(", ", confirm.Roles.SelectMany(r => approvers.GetValueOrDefault(r) ?? []).Distinct(StringComparer.OrdinalIgnoreCase))),
+                ("page", $"{publicBaseUrl.TrimEnd('/')}{Dashboard.DashboardRoutes.Release(request.Id)}"), ("api", link + "/evidence"),
+                ("warnAt", keyDates.FirstOrDefault(k => k.Id == confirm.WarnAt) is { } warnAt ? $"{warnAt.Description} ({Local(warnAt.At)})" : confirm.WarnAt),
+                ("confirmed", confirmed is null ? string.Empty : $"confirmed by {confirmed.Attribute(EventAttributes.Approver)} at {Local(confirmed.OccurredAt)}")),
+            ["checklist"] = (policy.QualityGates.GetValueOrDefault(GateKind.Deployment)?.Items ?? [])
+                .Select(i => Row(("item", i.Id), ("description", i.Description), ("verdict", verdicts.GetValueOrDefault(i.Id) ?? "not evaluated yet"))).ToList(),
             ["notice"] = Row(
                 ("id", notice.NoticeId), ("template", notice.Template), ("description", notice.Description ?? notice.Subject), ("late", late),
                 ("reason", facts.GetValueOrDefault(NoticeFacts.Reason)), ("outcome", facts.GetValueOrDefault(NoticeFacts.Outcome)),
@@ -96,7 +115,7 @@ public static class NoticeModel
             ["window"] = window is null
                 ? Row(("start", releaseAt == DateTimeOffset.MinValue ? string.Empty : Local(releaseAt)), ("end", "(no production window that day)"), ("defined", false))
                 : Row(("start", Local(window.Start)), ("end", Local(window.End)), ("defined", true)),
-            ["keyDates"] = CommunicationSchedule.For(policy, releaseAt == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : releaseAt, DateTimeOffset.MinValue)
+            ["keyDates"] = keyDates
                 .Select(c => Row(("id", c.Id), ("description", c.Description), ("at", Local(c.At)))).ToList(),
             ["codeFreeze"] = policy.Communications.FirstOrDefault(c => c.Id == "feature-freeze") is { } freeze && releaseAt != DateTimeOffset.MinValue
                 ? Local(releaseAt + freeze.Offset) : string.Empty,

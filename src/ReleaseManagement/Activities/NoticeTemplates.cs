@@ -9,6 +9,9 @@ public static class NoticeTemplates
     public const string Cancelled = "outcome-cancelled";
     public const string Rejected = "outcome-rejected";
     public const string Rescheduled = "release-rescheduled";
+
+    /// <summary>A confirmation a communication asked for is missing when a later one comes due (<see cref="Policy.CommunicationConfirmation"/>).</summary>
+    public const string ConfirmationMissing = "confirmation-missing";
 }
 
 /// <summary>Warning codes the communications raise on a release (see docs/api.md).</summary>
@@ -19,4 +22,10 @@ public static class NoticeWarnings
 
     /// <summary>A chat or webhook channel could not be reached after its retries.</summary>
     public const string ChannelFailed = "channel-failed";
+
+    /// <summary>
+    /// A confirmation a communication asked for (the T-3 deployment readiness) was not recorded when the communication it
+    /// names comes due (T-1); cleared once it is, or when the release ends.
+    /// </summary>
+    public const string ConfirmationMissing = "confirmation-missing";
 }

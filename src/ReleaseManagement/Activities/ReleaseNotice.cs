@@ -59,4 +59,7 @@ public static class NoticeFacts
     /// recent notice of its timeline already due (the composer marks it late).
     /// </summary>
     public const string LateDue = "lateDue";
+
+    /// <summary>The item a notice asks its readers to confirm, or whose confirmation is missing (<see cref="Policy.CommunicationConfirmation.Item"/>).</summary>
+    public const string ConfirmItem = "confirmItem";
 }

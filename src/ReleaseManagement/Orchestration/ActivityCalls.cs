@@ -50,6 +50,13 @@ public static class ActivityCalls
     public static Task<bool> RequestDeploymentAsync(this TaskOrchestrationContext context, DeploymentRequest request) =>
         EffectJournal.CallAsync(context, ActivityNames.RequestDeployment, request, () => context.CallActivityAsync<bool>(ActivityNames.RequestDeployment, request, Retry));
 
+    /// <summary>
+    /// <see cref="CheckConfirmation"/>: whether a communication's confirmation is recorded. A read, so no effect journal: a
+    /// resumed run asks again.
+    /// </summary>
+    public static Task<ConfirmationState> CheckConfirmationAsync(this TaskOrchestrationContext context, ConfirmationQuery query) =>
+        context.CallActivityAsync<ConfirmationState>(ActivityNames.CheckConfirmation, query, Retry);
+
     /// <summary><see cref="CheckReleaseHealth"/>: reads the release's health over the query's window.</summary>
     public static Task<HealthReading> CheckReleaseHealthAsync(this TaskOrchestrationContext context, HealthQuery query) =>
         EffectJournal.CallAsync(context, ActivityNames.CheckReleaseHealth, query, () => context.CallActivityAsync<HealthReading>(ActivityNames.CheckReleaseHealth, query, Retry));

@@ -13,6 +13,7 @@ public static class ActivityNames
     public const string CheckReleaseHealth = "CheckReleaseHealth";
     public const string SendReleaseNotice = "SendReleaseNotice";
     public const string PublishReleaseEvent = "PublishReleaseEvent";
+    public const string CheckConfirmation = "CheckConfirmation";
 
     /// <summary>Every activity name (the constants above), for the hosts' registration checks.</summary>
     public static IReadOnlyList<string> All { get; } = StringConstants.Of(typeof(ActivityNames));

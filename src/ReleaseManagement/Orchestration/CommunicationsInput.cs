@@ -17,11 +17,20 @@ public sealed record CommunicationsInput(
     /// notices already due when the timeline starts (a release requested late), the most recent goes out at once, marked
     /// late (<see cref="Activities.NoticeFacts.LateDue"/>), the earlier ones are reported missed.
     /// </summary>
-    public const int CurrentVersion = 2;
+    /// <remarks>
+    /// 3: a notice that asks for a confirmation (<see cref="Policy.CommunicationEvent.Confirm"/>, the T-3 deployment
+    /// readiness) goes to the confirming roles too; when the communication it names comes due (T-1) unconfirmed, the release
+    /// carries the warning <see cref="Activities.NoticeWarnings.ConfirmationMissing"/> and the plan's approvers are told;
+    /// the confirmation is looked for again until it is recorded (the warning clears) or the release ends.
+    /// </remarks>
+    public const int CurrentVersion = 3;
 
     /// <summary>Whether the notices after T wait for the deployment (version 2 on).</summary>
     public bool AfterDeploymentWaitsForIt => Version >= 2;
 
     /// <summary>Whether the most recent notice already due at the start goes out late instead of missed (version 2 on).</summary>
     public bool SendsTheLatestDueLate => Version >= 2;
+
+    /// <summary>Whether the notices ask for their confirmations and a missing one warns (version 3 on).</summary>
+    public bool AsksForConfirmations => Version >= 3;
 }

@@ -36,6 +36,9 @@ public static class ReleaseTasks
         registry.AddActivity(
             ActivityNames.PublishReleaseEvent,
             sp => new ServiceActivity<Events.ReleaseEvent>((evt, ct) => sp.GetRequiredService<PublishReleaseEvent>().RunAsync(evt, ct)));
+        registry.AddActivity(
+            ActivityNames.CheckConfirmation,
+            sp => new ServiceActivity<ConfirmationQuery, ConfirmationState>((input, ct) => sp.GetRequiredService<CheckConfirmation>().RunAsync(input, ct)));
         return registry;
     }
 

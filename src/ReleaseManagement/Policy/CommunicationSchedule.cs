@@ -23,6 +23,9 @@ public sealed record ScheduledCommunication(
 {
     /// <summary>What the notice carries besides its text (<see cref="CommunicationAttachments"/>).</summary>
     public IReadOnlyList<string> Attach { get; init; } = [];
+
+    /// <summary>What the notice asks its readers to confirm (<see cref="CommunicationEvent.Confirm"/>), if anything.</summary>
+    public CommunicationConfirmation? Confirm { get; init; }
 }
 
 /// <summary>The communication timeline for a release (T-30 ... T+1), in time order.</summary>
@@ -35,7 +38,7 @@ public static class CommunicationSchedule
             {
                 var at = releaseAt + c.Offset;
                 return new ScheduledCommunication(c.Id, c.Description, at, c.Offset, c.Audiences, c.Template,
-                    at < now ? CommunicationStatus.Missed : CommunicationStatus.Scheduled) { Attach = c.Attach };
+                    at < now ? CommunicationStatus.Missed : CommunicationStatus.Scheduled) { Attach = c.Attach, Confirm = c.Confirm };
             })
             .OrderBy(s => s.At)
             .ThenBy(s => s.Id, StringComparer.Ordinal)

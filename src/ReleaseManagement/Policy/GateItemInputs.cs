@@ -16,9 +16,25 @@ public static class GateItemInputs
     /// And the hotfix's post-hoc review (<see cref="EmergencyReviewPolicy.EvidenceItem"/>, attested by
     /// <see cref="EmergencyReviewPolicy.ReviewerRoles"/>, never waived) when no gate defines an item of that id.
     /// </remarks>
+    /// <remarks>
+    /// And each confirmation a communication asks for (<see cref="CommunicationEvent.Confirm"/>, attested by its roles,
+    /// never waived) when no gate defines an item of that id.
+    /// </remarks>
     public static IReadOnlyList<GateItem> Items(ReleasePolicy policy) =>
-        ReleaseGates.Defined(policy).Append(SignOff(policy)).Append(EmergencyReview(policy))
+        ReleaseGates.Defined(policy).Append(SignOff(policy)).Append(EmergencyReview(policy)).Concat(Confirmations(policy))
             .DistinctBy(i => i.Id, StringComparer.OrdinalIgnoreCase).ToArray();
+
+    /// <summary>The confirmations the communication timeline asks for, as attestation items of their roles, not waivable.</summary>
+    public static IEnumerable<GateItem> Confirmations(ReleasePolicy policy) =>
+        policy.Communications.Select(c => c.Confirm).OfType<CommunicationConfirmation>().Select(c => new GateItem
+        {
+            Id = c.Item,
+            Description = c.Description,
+            SatisfiedBy = GateSatisfaction.Attestation,
+            Threshold = null,
+            AttestationRoles = c.Roles,
+            Waivable = false,
+        });
 
     /// <summary>The emergency change review of a hotfix: an attestation by the policy's reviewer roles, not waivable.</summary>
     public static GateItem EmergencyReview(ReleasePolicy policy) => new()

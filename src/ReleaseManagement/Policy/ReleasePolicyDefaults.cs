@@ -350,7 +350,14 @@ public static class ReleasePolicyDefaults
             Communication("planning-announcement", "Release planning announcement", -30, "release-planning-announcement", "stakeholders", "development-team") with { Attach = [CommunicationAttachments.Invite] },
             Communication("feature-freeze", "Feature freeze notification", -14, "feature-freeze-notification", "development-team", "qa-team", "stakeholders"),
             Communication("testing-start", "Testing phase initiation", -7, "testing-phase-initiation", "qa-team", "stakeholders"),
-            Communication("deployment-readiness", "Deployment readiness confirmation", -3, "deployment-readiness-confirmation", "stakeholders", "operations"),
+            Communication("deployment-readiness", "Deployment readiness confirmation", -3, "deployment-readiness-confirmation", "stakeholders", "operations") with
+            {
+                Confirm = new()
+                {
+                    Item = "deployment-readiness", Description = "Deployment readiness",
+                    Roles = [ReleaseManager], WarnAt = "final-notice",
+                },
+            },
             Communication("final-notice", "Final deployment notification", -1, "final-deployment-notification", "stakeholders", "users", "operations") with { Attach = [CommunicationAttachments.Invite, CommunicationAttachments.ReleaseNotes] },
             Communication("post-deployment-report", "Post-deployment status report", 1, "post-deployment-status-report", "stakeholders", "development-team") with { Attach = [CommunicationAttachments.ReleaseNotes] },
         ],

@@ -209,6 +209,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
             harness.Notices.Enqueue(n);
             return n.Recipients.Count;
         });
+        Activity<ConfirmationQuery, ConfirmationState>(ActivityNames.CheckConfirmation, (_, q) => CheckConfirmation.Find(harness.Raised, q));
         Activity<ReleaseEvent, bool>(ActivityNames.PublishReleaseEvent, (_, e) =>
         {
             harness.Published.Enqueue(e);
@@ -265,7 +266,14 @@ public sealed class LifecycleHarness : IAsyncDisposable
             $"{id} to reach: {what}",
             record => $"{record?.Phase} {record?.Stage} {record?.StatusReason}");
 
-    public Task RaiseAsync(string id, CanonicalEvent e) => Client.RaiseEventAsync(id, ReleaseEventNames.Pipeline, e);
+    public Task RaiseAsync(string id, CanonicalEvent e)
+    {
+        Raised.Enqueue(e);
+        return Client.RaiseEventAsync(id, ReleaseEventNames.Pipeline, e);
+    }
+
+    /// <summary>Every pipeline event raised, as the event store would hold them (what <see cref="CheckConfirmation"/> reads).</summary>
+    public ConcurrentQueue<CanonicalEvent> Raised { get; } = new();
 
     public Task DecideAsync(string id, string stage, string approver, bool approve, string? decisionId = null, string? comment = null) =>
         Client.RaiseEventAsync(id, ReleaseEventNames.Approval,
