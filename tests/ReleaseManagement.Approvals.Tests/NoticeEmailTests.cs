@@ -128,6 +128,21 @@ public sealed class NoticeEmailTests(SmtpApprovalSystem system)
         Assert.DoesNotContain("Unconfirmed at", confirmed.TextBody, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 27, point 5: the T-14 feature-freeze notice names the code-freeze milestone's state, not only the date.</summary>
+    [Fact]
+    public void Compose_FeatureFreeze_NamesTheCodeFreezeMilestonesState()
+    {
+        var context = Context("feature-freeze-notification");
+        var notYet = Composer().Compose(context);
+        var freeze = new CanonicalEvent("github:9", "github", CanonicalEventType.MilestoneReached, At.AddDays(-3), "2027.01.0", "billing", null, "success",
+            new Dictionary<string, string> { [EventAttributes.Milestone] = "code-freeze" });
+        var reached = Composer().Compose(context with { Events = [.. context.Events, freeze] });
+
+        Assert.Contains("Code freeze milestone: not reached yet.", notYet.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Code freeze milestone: <strong>not reached yet</strong>", notYet.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("Code freeze milestone: reached 2026-12-13 13:00 (Sunday) America/New_York.", reached.TextBody, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Compose_TemplateInTheFolder_ReplacesTheBuiltInOne()
     {

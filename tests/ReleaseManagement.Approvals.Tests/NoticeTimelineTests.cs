@@ -271,6 +271,7 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
 
         // What each of the others says, from the release's state when it was sent.
         Assert.Matches(@"Milestones missing:\r?\n- feature-complete", early["Feature freeze notification"].TextBody);
+        Assert.Contains("Code freeze milestone: not reached yet.", early["Feature freeze notification"].TextBody, StringComparison.Ordinal);
         Assert.Contains($"- Staging: {policy.Environments[DeploymentEnvironment.Staging].Purpose}", early["Testing phase initiation"].TextBody, StringComparison.Ordinal);
         Assert.Contains("Rollback plan: ", early["Deployment readiness confirmation"].TextBody, StringComparison.Ordinal);
         Assert.StartsWith("# Release notes: Certificate \\<renewal\\>", Attachment(early["Final deployment notification"], "text/markdown"), StringComparison.Ordinal);

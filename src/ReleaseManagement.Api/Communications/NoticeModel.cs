@@ -17,6 +17,9 @@ namespace ReleaseManagement.Api.Communications;
 /// </summary>
 public static class NoticeModel
 {
+    /// <summary>The milestone whose state the T-14 feature-freeze notice names (one of <see cref="PromotionPolicy.Milestones"/>).</summary>
+    public const string CodeFreezeMilestone = "code-freeze";
+
     public static Dictionary<string, object> Build(NoticeContext context, string publicBaseUrl)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -124,6 +127,12 @@ public static class NoticeModel
                 .Select(role => Row(("role", role), ("people", string.Join(", ", approvers.GetValueOrDefault(role) ?? [])))).ToList(),
             ["contacts"] = new[] { PolicyRoles.ReleaseManager, PolicyRoles.TechnicalLead }
                 .Select(role => Row(("role", role), ("people", string.Join(", ", approvers.GetValueOrDefault(role) ?? ["(nobody named)"])))).ToList(),
+            // The code-freeze milestone's state, as the T-14 notice names it: when the pipeline (or a person) reported it, or not yet.
+            ["codeFreezeMilestone"] = events.Where(e => e.Type == CanonicalEventType.MilestoneReached
+                    && string.Equals(e.Attribute(EventAttributes.Milestone), CodeFreezeMilestone, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(e => e.OccurredAt).FirstOrDefault() is { } freezeReached
+                ? Row(("defined", true), ("reached", true), ("state", $"reached {Local(freezeReached.OccurredAt)}"))
+                : Row(("defined", policy.Promotion.Milestones.Contains(CodeFreezeMilestone, StringComparer.OrdinalIgnoreCase)), ("reached", false), ("state", "not reached yet")),
             ["milestonesReached"] = policy.Promotion.Milestones.Where(reached.Contains).ToList(),
             ["milestonesMissing"] = policy.Promotion.Milestones.Where(m => !reached.Contains(m)).ToList(),
             ["gates"] = (record?.Gates ?? []).Select(g => Row(("item", g.Item), ("verdict", g.Verdict), ("reason", g.Reason))).ToList(),
