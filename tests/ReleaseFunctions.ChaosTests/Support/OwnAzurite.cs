@@ -11,16 +11,43 @@ public sealed class OwnAzurite : IAsyncDisposable
 {
     private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly System.Diagnostics.Process _process;
+    private readonly (int Port, string Server)[] _ports;
 
-    private OwnAzurite(System.Diagnostics.Process process, string connectionString)
+    private OwnAzurite(System.Diagnostics.Process process, string connectionString, (int Port, string Server)[] ports)
     {
         _process = process;
+        _ports = ports;
         ConnectionString = connectionString;
     }
 
     public string ConnectionString { get; }
 
+    /// <summary>
+    /// Starts it on three free ports and waits until each answers as Azurite (its <c>Server</c> header), not merely until
+    /// something accepts a connection there. A port found free can be taken before Azurite binds it (by another process of
+    /// the run, or as the local port of an outgoing connection: the ports the kernel hands out for "any free port" are the
+    /// ephemeral ones): a full run once started a host on an Azurite that had exited, whose port another listener had
+    /// answered the probe on ("Connection refused" at the host's start). So the ports come from below the ephemeral
+    /// range, and a start that does not answer as Azurite is tried again on other ports.
+    /// </summary>
     public static async Task<OwnAzurite> StartAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var own = Launch();
+            try
+            {
+                await own.WaitUntilAnsweringAsync(cancellationToken);
+                return own;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                await own.DisposeAsync();
+            }
+        }
+    }
+
+    private static OwnAzurite Launch()
     {
         var azurite = ReleaseFunctions.TestSupport.Repo.Path("tools", "azurite", "node_modules", ".bin", "azurite");
         if (!File.Exists(azurite))
@@ -50,33 +77,42 @@ public sealed class OwnAzurite : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var own = new OwnAzurite(process,
+        return new OwnAzurite(process,
             $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={Key};BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;" +
-            $"QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;");
+            $"QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;",
+            [(blob, "Azurite-Blob"), (queue, "Azurite-Queue"), (table, "Azurite-Table")]);
+    }
+
+    private async Task WaitUntilAnsweringAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        foreach (var port in new[] { blob, queue, table })
+        foreach (var (port, server) in _ports)
         {
             while (true)
             {
-                if (process.HasExited)
+                if (_process.HasExited)
                 {
-                    throw new InvalidOperationException($"Azurite exited with {process.ExitCode}");
+                    throw new InvalidOperationException($"Azurite exited with {_process.ExitCode}");
                 }
 
                 try
                 {
-                    using var probe = new TcpClient();
-                    await probe.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                    using var answer = await http.GetAsync($"http://127.0.0.1:{port}/devstoreaccount1", cancellationToken);
+                    var named = answer.Headers.Server.ToString();
+                    if (!named.StartsWith(server, StringComparison.Ordinal))
+                    {
+                        throw new InvalidOperationException($"Port {port} is answered by '{named}', not {server}");
+                    }
+
                     break;
                 }
-                catch (SocketException) when (DateTime.UtcNow < deadline)
+                catch (HttpRequestException) when (DateTime.UtcNow < deadline)
                 {
                     await Task.Delay(200, cancellationToken);
                 }
             }
         }
-
-        return own;
     }
 
     /// <summary>Stops the process where it stands (SIGSTOP): connections open, nothing answered.</summary>
@@ -92,7 +128,24 @@ public sealed class OwnAzurite : IAsyncDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
-    private static int FreePort() => ReleaseFunctions.TestSupport.LocalHostProcess.FreePort();
+    /// <summary>A port free now, below Linux's ephemeral range (32768 on), so no outgoing connection takes it meanwhile.</summary>
+    private static int FreePort()
+    {
+        while (true)
+        {
+            var port = Random.Shared.Next(20000, 32000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: another.
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
