@@ -46,6 +46,29 @@ public sealed class NoticeChannelSummaryTests
     }
 
     [Fact]
+    public void Summarize_LateNotice_TitleAndTextSayItIsLate_AsTheEmailDoes()
+    {
+        var request = new ReleaseRequest("2026.12.3", "Late <Billing>", ReleaseType.Minor, ["Billing"], new DateOnly(2026, 12, 15), "rm@example.com");
+        var record = new ReleaseRecord(request, At, ReleasePhase.Planning, ReleaseStatus.Active, "Planned", At);
+        var notice = new ReleaseNotice("2026.12.3", "feature-freeze@2026-12-15", "[2026.12.3] Feature freeze notification", "", [])
+        {
+            Template = "feature-freeze-notification",
+            Description = "Feature freeze notification",
+            Facts = new Dictionary<string, string> { [NoticeFacts.LateDue] = "2026-12-01T14:00:00.0000000Z" },
+            Webhooks = ["team-chat"],
+        };
+
+        var late = Summary().Summarize(new NoticeContext(notice, record, [], [], ReleasePolicyDefaults.Create()));
+        var onTime = Summary().Summarize(new NoticeContext(notice with { Facts = null }, record, [], [], ReleasePolicyDefaults.Create()));
+
+        Assert.StartsWith("(late) [2026.12.3] Feature freeze notification", late.Title, StringComparison.Ordinal);
+        Assert.StartsWith("This notice is late: it was due 2026-12-01 09:00", late.Text, StringComparison.Ordinal);
+        Assert.EndsWith("Feature freeze notification", late.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("late", onTime.Title, StringComparison.Ordinal);
+        Assert.Equal("Feature freeze notification", onTime.Text);
+    }
+
+    [Fact]
     public void Summarize_PlainNotice_KeepsItsOwnSubjectAndText()
     {
         var notice = new ReleaseNotice("2026.12.2", "emergency-review", "[2026.12.2] Emergency review due", "Review the hotfix by Friday.", [])

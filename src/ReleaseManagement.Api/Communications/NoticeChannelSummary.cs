@@ -30,6 +30,13 @@ public sealed class NoticeChannelSummary(NoticeTemplateStore templates, IOptions
         var title = notice.Template is { } template ? templates.Render(template, "subject", model).Trim() : notice.Subject;
         var facts = notice.Facts ?? new Dictionary<string, string>();
         var text = notice.Template is null ? notice.Text : notice.Description ?? notice.Subject;
+        // A notice sent late says so in the channel too, as its email does (subject and layout).
+        if (((IReadOnlyDictionary<string, object>)model["notice"]).GetValueOrDefault("late") is string { Length: > 0 } late)
+        {
+            title = "(late) " + title;
+            text = $"{late} {text}";
+        }
+
         if (facts.GetValueOrDefault(NoticeFacts.Reason) is { Length: > 0 } reason)
         {
             text += $" Reason: {reason}";
