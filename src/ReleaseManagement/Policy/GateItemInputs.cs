@@ -26,26 +26,22 @@ public static class GateItemInputs
 
     /// <summary>The confirmations the communication timeline asks for, as attestation items of their roles, not waivable.</summary>
     public static IEnumerable<GateItem> Confirmations(ReleasePolicy policy) =>
-        policy.Communications.Select(c => c.Confirm).OfType<CommunicationConfirmation>().Select(c => new GateItem
-        {
-            Id = c.Item,
-            Description = c.Description,
-            SatisfiedBy = GateSatisfaction.Attestation,
-            Threshold = null,
-            AttestationRoles = c.Roles,
-            Waivable = false,
-        });
+        policy.Communications.Select(c => c.Confirm).OfType<CommunicationConfirmation>().Select(c => PersonsWord(c.Item, c.Description, c.Roles));
 
-    /// <summary>The emergency change review of a hotfix: an attestation by the policy's reviewer roles, not waivable.</summary>
-    public static GateItem EmergencyReview(ReleasePolicy policy) => new()
+    /// <summary>An item that only a person's attestation satisfies, by a holder of <paramref name="roles"/>, never waived.</summary>
+    private static GateItem PersonsWord(string id, string description, IReadOnlyList<string> roles) => new()
     {
-        Id = policy.EmergencyReview.EvidenceItem,
-        Description = "Post-hoc review of an emergency (hotfix) change",
+        Id = id,
+        Description = description,
         SatisfiedBy = GateSatisfaction.Attestation,
         Threshold = null,
-        AttestationRoles = policy.EmergencyReview.ReviewerRoles,
+        AttestationRoles = roles,
         Waivable = false,
     };
+
+    /// <summary>The emergency change review of a hotfix: an attestation by the policy's reviewer roles, not waivable.</summary>
+    public static GateItem EmergencyReview(ReleasePolicy policy) =>
+        PersonsWord(policy.EmergencyReview.EvidenceItem, "Post-hoc review of an emergency (hotfix) change", policy.EmergencyReview.ReviewerRoles);
 
     /// <summary>Whether <paramref name="itemId"/> is the emergency review item (and no gate defines an item of that id).</summary>
     public static bool IsEmergencyReview(ReleasePolicy policy, string itemId) =>
@@ -53,15 +49,8 @@ public static class GateItemInputs
         && !ReleaseGates.Defined(policy).Any(i => string.Equals(i.Id, itemId.Trim(), StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The sign-off item of the success criteria: an attestation by the sign-off roles, not waivable.</summary>
-    public static GateItem SignOff(ReleasePolicy policy) => new()
-    {
-        Id = policy.SuccessCriteria.SignOffItem,
-        Description = "Sign-off of a post-deployment validation or watch that ended without health data",
-        SatisfiedBy = GateSatisfaction.Attestation,
-        Threshold = null,
-        AttestationRoles = policy.SuccessCriteria.SignOffRoles,
-        Waivable = false,
-    };
+    public static GateItem SignOff(ReleasePolicy policy) =>
+        PersonsWord(policy.SuccessCriteria.SignOffItem, "Sign-off of a post-deployment validation or watch that ended without health data", policy.SuccessCriteria.SignOffRoles);
 
     /// <summary>The gate item with this id (case-insensitive, surrounding whitespace ignored), or null.</summary>
     public static GateItem? Find(ReleasePolicy policy, string id) =>
