@@ -40,8 +40,10 @@ public static class NoticeModel
         var rollbacks = events.Where(e => e.Type == CanonicalEventType.ServiceRolledBack).ToArray();
         var incidents = events.Where(e => e.Type == CanonicalEventType.IncidentDetected).ToArray();
         // Milestones reached are the pipeline's milestone events, named as the orchestration's inbox reads them.
-        var reached = events.Where(e => e.Type == CanonicalEventType.MilestoneReached).Select(e => e.Attribute(EventAttributes.Milestone))
-            .OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var reachedAt = events.Where(e => e.Type == CanonicalEventType.MilestoneReached && e.Attribute(EventAttributes.Milestone) is not null)
+            .GroupBy(e => e.Attribute(EventAttributes.Milestone)!, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Min(e => e.OccurredAt), StringComparer.OrdinalIgnoreCase);
+        var reached = reachedAt.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var production = deployments.Where(d => d.Environment == "production" && d.Outcome == EventOutcomes.Success).Select(d => (DateTimeOffset?)d.OccurredAt).Min();
         var firstDeploy = deployments.Select(d => (DateTimeOffset?)d.OccurredAt).Min();
         var monitoring = context.Timeline.Where(t => t.Kind is TimelineKinds.Validation or TimelineKinds.Watch).ToArray();
@@ -88,10 +90,8 @@ public static class NoticeModel
             ? policy.Communications.Select(c => c.Confirm).OfType<CommunicationConfirmation>().FirstOrDefault(c => string.Equals(c.Item, confirmItem, StringComparison.OrdinalIgnoreCase))
             : null;
         var keyDates = CommunicationSchedule.For(policy, releaseAt == DateTimeOffset.MinValue ? DateTimeOffset.UnixEpoch : releaseAt, DateTimeOffset.MinValue);
-        var confirmed = confirm is null ? null : events.Where(e => e.Type == CanonicalEventType.GateEvidence
-                && string.Equals(e.Attribute(EventAttributes.GateItem), confirm.Item, StringComparison.OrdinalIgnoreCase)
-                && string.Equals(e.Attribute(EventAttributes.Attestation), "approved", StringComparison.OrdinalIgnoreCase))
-            .OrderBy(e => e.OccurredAt).FirstOrDefault();
+        // Confirmed as the timeline judges it (CheckConfirmation): by a holder of the roles, or one whose claims grant them.
+        var confirmed = confirm is null ? null : CheckConfirmation.Find(events, ConfirmationQuery.For(request.Id, confirm, approvers));
         var verdicts = (record?.Gates ?? []).GroupBy(g => g.Item, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last().Verdict, StringComparer.OrdinalIgnoreCase);
         return new Dictionary<string, object>(StringComparer.Ordinal)
         {
@@ -100,7 +100,7 @@ public static class NoticeModel
                 ("people", string.Join(", ", confirm.Roles.SelectMany(r => approvers.GetValueOrDefault(r) ?? []).Distinct(StringComparer.OrdinalIgnoreCase))),
                 ("page", $"{publicBaseUrl.TrimEnd('/')}{Dashboard.DashboardRoutes.Release(request.Id)}"), ("api", link + "/evidence"),
                 ("warnAt", keyDates.FirstOrDefault(k => k.Id == confirm.WarnAt) is { } warnAt ? $"{warnAt.Description} ({Local(warnAt.At)})" : confirm.WarnAt),
-                ("confirmed", confirmed is null ? string.Empty : $"confirmed by {confirmed.Attribute(EventAttributes.Approver)} at {Local(confirmed.OccurredAt)}")),
+                ("confirmed", confirmed is { Confirmed: true, At: { } confirmedAt } ? $"confirmed by {confirmed.By} at {Local(confirmedAt)}" : string.Empty)),
             ["checklist"] = (policy.QualityGates.GetValueOrDefault(GateKind.Deployment)?.Items ?? [])
                 .Select(i => Row(("item", i.Id), ("description", i.Description), ("verdict", verdicts.GetValueOrDefault(i.Id) ?? "not evaluated yet"))).ToList(),
             ["notice"] = Row(
@@ -128,10 +128,8 @@ public static class NoticeModel
             ["contacts"] = new[] { PolicyRoles.ReleaseManager, PolicyRoles.TechnicalLead }
                 .Select(role => Row(("role", role), ("people", string.Join(", ", approvers.GetValueOrDefault(role) ?? ["(nobody named)"])))).ToList(),
             // The code-freeze milestone's state, as the T-14 notice names it: when the pipeline (or a person) reported it, or not yet.
-            ["codeFreezeMilestone"] = events.Where(e => e.Type == CanonicalEventType.MilestoneReached
-                    && string.Equals(e.Attribute(EventAttributes.Milestone), CodeFreezeMilestone, StringComparison.OrdinalIgnoreCase))
-                .OrderBy(e => e.OccurredAt).FirstOrDefault() is { } freezeReached
-                ? Row(("defined", true), ("reached", true), ("state", $"reached {Local(freezeReached.OccurredAt)}"))
+            ["codeFreezeMilestone"] = reachedAt.TryGetValue(CodeFreezeMilestone, out var freezeReachedAt)
+                ? Row(("defined", true), ("reached", true), ("state", $"reached {Local(freezeReachedAt)}"))
                 : Row(("defined", policy.Promotion.Milestones.Contains(CodeFreezeMilestone, StringComparer.OrdinalIgnoreCase)), ("reached", false), ("state", "not reached yet")),
             ["milestonesReached"] = policy.Promotion.Milestones.Where(reached.Contains).ToList(),
             ["milestonesMissing"] = policy.Promotion.Milestones.Where(m => !reached.Contains(m)).ToList(),

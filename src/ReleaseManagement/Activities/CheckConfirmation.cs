@@ -9,7 +9,17 @@ namespace ReleaseManagement.Activities;
 /// may give it: <paramref name="People"/> (the holders of <paramref name="Roles"/> in the release's directory) or a
 /// signed-in person whose claims grant one of the roles (an attestation through the API carries them).
 /// </summary>
-public sealed record ConfirmationQuery(string ReleaseId, string Item, IReadOnlyList<string> People, IReadOnlyList<string> Roles);
+public sealed record ConfirmationQuery(string ReleaseId, string Item, IReadOnlyList<string> People, IReadOnlyList<string> Roles)
+{
+    /// <summary>The query for <paramref name="confirm"/> of release <paramref name="releaseId"/>, its people from the release's directory.</summary>
+    public static ConfirmationQuery For(string releaseId, Policy.CommunicationConfirmation confirm, IReadOnlyDictionary<string, IReadOnlyList<string>> approvers)
+    {
+        ArgumentNullException.ThrowIfNull(confirm);
+        ArgumentNullException.ThrowIfNull(approvers);
+        return new(releaseId, confirm.Item,
+            confirm.Roles.SelectMany(r => approvers.GetValueOrDefault(r) ?? []).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(), confirm.Roles);
+    }
+}
 
 /// <summary>Whether the confirmation is recorded, and by whom and when (the first that counts).</summary>
 public sealed record ConfirmationState(bool Confirmed, string? By = null, DateTimeOffset? At = null);

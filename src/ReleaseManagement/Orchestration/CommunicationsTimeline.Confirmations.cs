@@ -15,11 +15,7 @@ internal sealed partial class CommunicationsTimeline
     private readonly List<CommunicationConfirmation> _asked = [];
     private readonly List<CommunicationConfirmation> _unconfirmed = [];
 
-    private ConfirmationQuery Query(CommunicationConfirmation confirm) => new(
-        _release.Id,
-        confirm.Item,
-        confirm.Roles.SelectMany(r => _approvers.GetValueOrDefault(r) ?? []).Distinct(StringComparer.OrdinalIgnoreCase).ToArray(),
-        confirm.Roles);
+    private ConfirmationQuery Query(CommunicationConfirmation confirm) => ConfirmationQuery.For(_release.Id, confirm, _approvers);
 
     // Before a communication goes out: each confirmation asked for that it checks (its warnAt) is looked up; one missing is a
     // warning on the release, and the plan's approvers and the confirming roles are told.
