@@ -171,6 +171,44 @@ public sealed class NoticeEmailTests(SmtpApprovalSystem system)
     }
 
     [Fact]
+    public void Compose_MeetingInviteMoveAndCancel_AreOneEventPerReleaseAndMeeting_WithRisingSequence()
+    {
+        var start = new DateTimeOffset(2027, 1, 7, 19, 0, 0, TimeSpan.Zero);
+        MeetingInvite Invite(int sequence, bool cancelled = false, DateTimeOffset? previous = null) =>
+            new("release-review", "Release review meeting", start, start.AddHours(1), sequence, cancelled, previous) { Reason = previous is null && !cancelled ? null : "the release moved to 2027-01-05" };
+        EmailMessage Compose(MeetingInvite meeting)
+        {
+            var context = Context(NoticeTemplates.Meeting);
+            return Composer().Compose(context with { Notice = context.Notice with { Description = "Release review meeting", Meeting = meeting } });
+        }
+
+        var invited = Compose(Invite(0));
+        var moved = Compose(Invite(1, previous: start.AddDays(-2)));
+        var cancelled = Compose(Invite(2, cancelled: true));
+
+        var calendars = new[] { invited, moved, cancelled }.Select(m => Calendar.Load(Assert.Single(m.Attachments, a => a.FileName == "meeting.ics").Content)!).ToArray();
+        Assert.Equal(["REQUEST", "REQUEST", "CANCEL"], calendars.Select(c => c.Method));
+        Assert.Equal([0, 1, 2], calendars.Select(c => c.Events.Single().Sequence));
+        Assert.All(calendars, c => Assert.Equal(ReleaseInvite.MeetingUid("2027.01.0", "release-review"), c.Events.Single().Uid));
+        Assert.NotEqual(ReleaseInvite.Uid("2027.01.0"), calendars[0].Events.Single().Uid);
+        var e = calendars[0].Events.Single();
+        Assert.Equal((start.UtcDateTime, start.AddHours(1).UtcDateTime), (e.DtStart!.AsUtc, e.DtEnd!.AsUtc));
+        var attendee = Assert.Single(e.Attendees);
+        Assert.Equal(("REQ-PARTICIPANT", true), (attendee.Role, attendee.Rsvp));
+        Assert.Equal("mailto:releases@example.com", e.Organizer!.Value!.ToString());
+        Assert.DoesNotContain(invited.Attachments, a => a.FileName == "invite.ics");
+
+        // The text says when in the policy's zone (New York: 14:00), and what changed and why.
+        var zone = PolicyTime.Zone(ReleasePolicyDefaults.Create());
+        Assert.Contains($"You are invited to the Release review meeting of release 2027.01.0 (January <Billing>): {PolicyTime.DescribeLocal(zone, start)}", invited.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"moves from {PolicyTime.DescribeLocal(zone, start.AddDays(-2))} to {PolicyTime.DescribeLocal(zone, start)}", moved.TextBody, StringComparison.Ordinal);
+        Assert.Contains("is cancelled: the release moved to 2027-01-05", cancelled.TextBody, StringComparison.Ordinal);
+        Assert.Contains("January &lt;Billing&gt;", invited.HtmlBody, StringComparison.Ordinal);
+        Assert.Contains("<strong>cancelled</strong>", cancelled.HtmlBody, StringComparison.Ordinal);
+        Assert.Equal("[2027.01.0] Release review meeting: January <Billing>", invited.Subject);
+    }
+
+    [Fact]
     public async Task Lifecycle_MovedTwiceThenCancelled_SmtpGetsInvitesWithRisingSequenceThenACancel()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -198,6 +236,21 @@ public sealed class NoticeEmailTests(SmtpApprovalSystem system)
         Assert.Single(invites.Append(cancel).Select(c => c.Events.Single().Uid).Distinct());
         Assert.Equal(WindowCalendar.WindowsOn(ReleasePolicyDefaults.Create(), second)[0].Start.UtcDateTime, invites[1].Events.Single().DtStart!.AsUtc);
         Assert.NotEmpty(moved1);
+
+        // The review meeting (issue 27, point 3): invited with the release, moved with each date, cancelled with it. The
+        // release is a Tuesday's: the review is the Thursday after, 14:00 New York; moved to a Thursday it falls on a
+        // Saturday and is held the Monday after.
+        var reviews = (await WaitForAsync(id, "Release review meeting", 4, ct)).Select(m => (Message: m, Calendar: Invite(m)))
+            .OrderBy(r => r.Calendar.Events.Single().Sequence).ToArray();
+        Assert.Equal([0, 1, 2, 3], reviews.Select(r => r.Calendar.Events.Single().Sequence));
+        Assert.Equal(["REQUEST", "REQUEST", "REQUEST", "CANCEL"], reviews.Select(r => r.Calendar.Method));
+        Assert.All(reviews, r => Assert.Equal(ReleaseInvite.MeetingUid(id, "release-review"), r.Calendar.Events.Single().Uid));
+        var zone = PolicyTime.Zone(ReleasePolicyDefaults.Create());
+        Assert.Equal(
+            new[] { original.AddDays(2), first.AddDays(4), second.AddDays(2) }.Select(d => PolicyTime.AtLocal(zone, d, new TimeOnly(14, 0)).UtcDateTime),
+            reviews.Take(3).Select(r => r.Calendar.Events.Single().DtStart!.AsUtc));
+        Assert.Contains("budget frozen", reviews[3].Message.TextBody, StringComparison.Ordinal);
+        Assert.Contains(reviews[0].Calendar.Events.Single().Attendees, a => a.Value!.ToString().Contains("stakeholder@example.com", StringComparison.Ordinal));
     }
 
     private static Calendar Invite(MimeMessage message)

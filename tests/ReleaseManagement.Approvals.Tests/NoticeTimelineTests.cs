@@ -107,6 +107,8 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
             },
             SuccessCriteria = defaults.SuccessCriteria with { WatchDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1), ValidationDelay = TimeSpan.Zero },
             Audiences = Audiences,
+            // The meetings may be held any day, so that the review's move does not depend on the day the test runs.
+            Meetings = [.. defaults.Meetings.Select(m => m with { Days = Enum.GetValues<DayOfWeek>() })],
         };
         var t = ProductionSlot.Of(policy, day, ProductionSlot.AsPlanned).Start;
         var before = policy.Communications.Where(c => c.Offset < TimeSpan.Zero).OrderBy(c => c.Offset).Select(c => c.Id).ToList();
@@ -290,9 +292,21 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
         Assert.Contains("Success criteria met with no monitoring data: ", completed.TextBody, StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(TestEnvironment.ArtifactsDirectory, "notice-post-deployment-report.html"), report.HtmlBody, Ct);
 
+        // The review meeting (issue 27, point 3): invited when the hotfix was requested for the day after, moved with it to
+        // its day, to the review's audiences, at 14:00 local two days after T; a hotfix holds no planning meeting.
+        var reviewInvite = await ArrivedAsync(client, id, "Release review meeting on ");
+        var reviewMoved = await ArrivedAsync(client, id, "Release review meeting moved to ");
+        Assert.Equal(People("stakeholders", "development-team", "operations"), To(reviewInvite));
+        var (invited, movedReview) = (Invite(reviewInvite).Events.Single(), Invite(reviewMoved).Events.Single());
+        Assert.Equal((0, 1, invited.Uid), (invited.Sequence, movedReview.Sequence, movedReview.Uid));
+        Assert.Equal(PolicyTime.AtLocal(zone, day.AddDays(2), new TimeOnly(14, 0)).UtcDateTime, movedReview.DtStart!.AsUtc);
+        Assert.Equal(PolicyTime.AtLocal(zone, day.AddDays(3), new TimeOnly(14, 0)).UtcDateTime, invited.DtStart!.AsUtc);
+        Assert.Contains($"moves from {PolicyTime.DescribeLocal(zone, PolicyTime.AtLocal(zone, day.AddDays(3), new TimeOnly(14, 0)))}", reviewMoved.TextBody, StringComparison.Ordinal);
+
         // Each went out once, and the timeline says so.
         var summaries = (await _smtp.ListAsync(Ct)).Where(s => s.Subject.StartsWith($"[{id}] ", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(before.Length + 4, summaries.Length);
+        Assert.DoesNotContain(summaries, s => s.Subject.Contains("planning meeting", StringComparison.Ordinal));
+        Assert.Equal(before.Length + 4 + 2, summaries.Length);
         var timeline = done["timeline"]!.AsArray().Select(t => (string?)t!["message"] ?? "").ToArray();
         Assert.DoesNotContain(timeline, m => m.StartsWith("Missed ", StringComparison.Ordinal));
         Assert.Contains(timeline, m => m.StartsWith("Sent post-deployment-report: ", StringComparison.Ordinal));

@@ -27,12 +27,18 @@ public sealed class NoticeComposer(NoticeTemplateStore templates, IOptions<Appro
                 ReleaseNotes.Markdown(record, context.Events, context.Timeline, PolicyTime.Zone(policy))));
         }
 
+        var organizer = MimeKit.MailboxAddress.TryParse(email.Value.From, out var from) ? from.Address : string.Empty;
         if (notice.AttachInvite && context.Release is { } release)
         {
             var method = notice.CancelInvite ? "CANCEL" : "REQUEST";
             attachments.Add(new EmailAttachment("invite.ics", $"text/calendar; charset=utf-8; method={method}",
-                ReleaseInvite.Create(policy, release.Request, notice.Recipients,
-                    MimeKit.MailboxAddress.TryParse(email.Value.From, out var from) ? from.Address : string.Empty, notice.InviteSequence, notice.CancelInvite, approvals.Value.PublicBaseUrl)));
+                ReleaseInvite.Create(policy, release.Request, notice.Recipients, organizer, notice.InviteSequence, notice.CancelInvite, approvals.Value.PublicBaseUrl)));
+        }
+
+        if (notice.Meeting is { } meeting && context.Release is { } meetingRelease)
+        {
+            attachments.Add(new EmailAttachment("meeting.ics", $"text/calendar; charset=utf-8; method={(meeting.Cancelled ? "CANCEL" : "REQUEST")}",
+                ReleaseInvite.Meeting(policy, meetingRelease.Request, meeting, notice.Recipients, organizer, approvals.Value.PublicBaseUrl)));
         }
 
         // A notice sent late says so in its subject too (its body says it in the layout: NoticeModel's notice.late).

@@ -101,6 +101,11 @@ public static class NoticeModel
                 ("page", $"{publicBaseUrl.TrimEnd('/')}{Dashboard.DashboardRoutes.Release(request.Id)}"), ("api", link + "/evidence"),
                 ("warnAt", keyDates.FirstOrDefault(k => k.Id == confirm.WarnAt) is { } warnAt ? $"{warnAt.Description} ({Local(warnAt.At)})" : confirm.WarnAt),
                 ("confirmed", confirmed is { Confirmed: true, At: { } confirmedAt } ? $"confirmed by {confirmed.By} at {Local(confirmedAt)}" : string.Empty)),
+            // A meeting's invite, move or cancellation: when (local), what changed and why.
+            ["meeting"] = notice.Meeting is not { } meeting ? Row(("defined", false)) : Row(
+                ("defined", true), ("id", meeting.MeetingId), ("description", meeting.Description), ("start", Local(meeting.Start)), ("end", Local(meeting.End)),
+                ("state", meeting.Cancelled ? "cancelled" : meeting.PreviousStart is null ? "invited" : "moved"),
+                ("previousStart", meeting.PreviousStart is { } before ? Local(before) : string.Empty), ("reason", meeting.Reason)),
             ["checklist"] = (policy.QualityGates.GetValueOrDefault(GateKind.Deployment)?.Items ?? [])
                 .Select(i => Row(("item", i.Id), ("description", i.Description), ("verdict", verdicts.GetValueOrDefault(i.Id) ?? "not evaluated yet"))).ToList(),
             ["notice"] = Row(

@@ -12,6 +12,9 @@ public static class NoticeTemplates
 
     /// <summary>A confirmation a communication asked for is missing when a later one comes due (<see cref="Policy.CommunicationConfirmation"/>).</summary>
     public const string ConfirmationMissing = "confirmation-missing";
+
+    /// <summary>A meeting's invite, its move and its cancellation (<see cref="Policy.ReleaseMeeting"/>, <see cref="ReleaseNotice.Meeting"/>).</summary>
+    public const string Meeting = "meeting-invite";
 }
 
 /// <summary>Warning codes the communications raise on a release (see docs/api.md).</summary>

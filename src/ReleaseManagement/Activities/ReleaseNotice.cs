@@ -33,12 +33,27 @@ public sealed record ReleaseNotice(string ReleaseId, string NoticeId, string Sub
     /// <summary>The invite's SEQUENCE: raised each time the window moves.</summary>
     public int InviteSequence { get; init; }
 
+    /// <summary>The meeting invite the notice carries (a stakeholder meeting of the communication plan), if any.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public MeetingInvite? Meeting { get; init; }
+
     /// <summary>
     /// What makes this send one send (<see cref="SendOnce"/>): its attempts, and a second worker running one of them,
     /// send it once. Set per orchestration call (<c>ActivityCalls.SendReleaseNoticeAsync</c>); null means the notice id,
     /// so a notice sent outside an orchestration goes out once per release and id.
     /// </summary>
     public string? SendKey { get; init; }
+}
+
+/// <summary>
+/// A stakeholder meeting's invite (<see cref="Policy.ReleaseMeeting"/>): one calendar event per release and meeting, its
+/// SEQUENCE raised each time it moves or is cancelled (<see cref="Cancelled"/>: METHOD:CANCEL).
+/// </summary>
+/// <param name="PreviousStart">When a moved meeting was to start; null for a first invite.</param>
+public sealed record MeetingInvite(string MeetingId, string Description, DateTimeOffset Start, DateTimeOffset End, int Sequence, bool Cancelled, DateTimeOffset? PreviousStart = null)
+{
+    /// <summary>Why it moved or was cancelled, for the reader.</summary>
+    public string? Reason { get; init; }
 }
 
 /// <summary>Names of the facts a notice carries in <see cref="ReleaseNotice.Facts"/>.</summary>

@@ -22,8 +22,10 @@ public sealed record CommunicationsInput(
     /// readiness) goes to the confirming roles too; when the communication it names comes due (T-1) unconfirmed, the release
     /// carries the warning <see cref="Activities.NoticeWarnings.ConfirmationMissing"/> and the plan's approvers are told;
     /// the confirmation is looked for again until it is recorded (the warning clears) or the release ends.
+    /// <para>4: the policy's meetings (<see cref="Policy.ReleaseMeeting"/>: planning, review) are sent as invites when the
+    /// timeline starts, moved with the target date and the real deployment, and cancelled with the release.</para>
     /// </remarks>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     /// <summary>Whether the notices after T wait for the deployment (version 2 on).</summary>
     public bool AfterDeploymentWaitsForIt => Version >= 2;
@@ -33,4 +35,7 @@ public sealed record CommunicationsInput(
 
     /// <summary>Whether the notices ask for their confirmations and a missing one warns (version 3 on).</summary>
     public bool AsksForConfirmations => Version >= 3;
+
+    /// <summary>Whether the timeline holds the policy's meetings (version 4 on).</summary>
+    public bool HoldsMeetings => Version >= 4;
 }

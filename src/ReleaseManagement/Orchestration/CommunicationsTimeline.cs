@@ -8,7 +8,7 @@ namespace ReleaseManagement.Orchestration;
 /// <summary>
 /// One run of the communication timeline (<see cref="CommunicationsOrchestrator"/>): the state its steps share and the
 /// notices as they come due. Its status lines, outage handling and sends are in CommunicationsTimeline.Effects.cs; the
-/// confirmations a notice asks for in CommunicationsTimeline.Confirmations.cs. Deterministic as every orchestration: it
+/// confirmations a notice asks for in CommunicationsTimeline.Confirmations.cs; the meetings in CommunicationsTimeline.Meetings.cs. Deterministic as every orchestration: it
 /// reads time and events from the context only, and does all its work through activities.
 /// </summary>
 internal sealed partial class CommunicationsTimeline
@@ -69,6 +69,8 @@ internal sealed partial class CommunicationsTimeline
             await Send(late, late: true);
             handled.Add(late.Id);
         }
+
+        await InviteToMeetings();
         while (true)
         {
             // When every notice of the timeline is handled the timeline still waits for the release's end: its outcome is told.
@@ -117,6 +119,7 @@ internal sealed partial class CommunicationsTimeline
 
                 var why = await _stop;
                 await StopAwaitingConfirmations("the release ended");
+                await StopMeetings(why.Outcome, why.Reason);
                 await Note($"Communication timeline stopped: {why.Reason}");
                 await Outcome(why.Outcome, why.Reason);
                 return new CommunicationsResult(_sent, _missed, _skipped);
@@ -137,6 +140,7 @@ internal sealed partial class CommunicationsTimeline
                 }
 
                 await StopAwaitingConfirmations("the release is deployed");
+                await FinishMeetings();
                 await Outcome(ReleaseStatus.Completed, "Released to production; success criteria met.");
                 return new CommunicationsResult(_sent, _missed, _skipped);
             }
@@ -170,6 +174,7 @@ internal sealed partial class CommunicationsTimeline
                     handled.Add(c.Id);
                 }
 
+                await MoveMeetings(date);
                 await Note($"Communication timeline re-planned for {date:yyyy-MM-dd}.");
                 continue;
             }

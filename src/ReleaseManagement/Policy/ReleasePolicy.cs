@@ -101,6 +101,12 @@ public sealed record ReleasePolicy
     /// <summary>Who hears a release's outcome (completed, failed, rolled back, cancelled, rejected) and a moved date. Optional; default the stakeholders.</summary>
     public IReadOnlyList<string> OutcomeAudiences { get; init; } = ["stakeholders"];
 
+    /// <summary>
+    /// The communication plan's stakeholder meetings (planning before T, review after the watch) as calendar invites.
+    /// Optional; defaults to <see cref="ReleasePolicyDefaults.Meetings"/>; an empty list holds none.
+    /// </summary>
+    public IReadOnlyList<ReleaseMeeting> Meetings { get; init; } = ReleasePolicyDefaults.Meetings;
+
     /// <summary>The promotion steps a release of <paramref name="type"/> goes through.</summary>
     public IReadOnlyList<PromotionStep> PromotionRoute(ReleaseType type) =>
         ReleaseTypes[type].PromotionRoute == PromotionRouteKind.Hotfix ? Promotion.HotfixRoute : Promotion.Route;

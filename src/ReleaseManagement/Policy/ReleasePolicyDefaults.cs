@@ -405,6 +405,25 @@ public static class ReleasePolicyDefaults
     };
 
     /// <summary>
+    /// The communication plan's "regular release planning and review meetings": a planning meeting two days before the
+    /// T-30 announcement for major and minor releases (patches and hotfixes are planned without one), and a review for
+    /// every release on the second day after T, once the 24-hour watch is over.
+    /// </summary>
+    public static IReadOnlyList<ReleaseMeeting> Meetings { get; } =
+    [
+        new()
+        {
+            Id = "release-planning", Description = "Release planning meeting", Offset = TimeSpan.FromDays(-32),
+            Audiences = ["stakeholders", "development-team", "qa-team", "operations"], ReleaseTypes = [ReleaseType.Major, ReleaseType.Minor],
+        },
+        new()
+        {
+            Id = "release-review", Description = "Release review meeting", Offset = TimeSpan.FromDays(2), Start = new TimeOnly(14, 0),
+            Audiences = ["stakeholders", "development-team", "operations"],
+        },
+    ];
+
+    /// <summary>
     /// The communication plan's audiences as the procedure's roles (a deployment adds its distribution lists and chat
     /// channels): stakeholders, the development team (technical leads and product owners), the QA team, operations (the
     /// release managers) and users (reached through the stakeholders until the policy names a list).

@@ -22,7 +22,9 @@ internal sealed class AudienceRules(PolicyErrors errors)
         var systems = policy.Systems.Keys.ToArray();
         var uses = policy.Communications.SelectMany((c, i) => c.Audiences.Select((a, j) =>
                 (Name: a, Id: c.Id, Path: PolicyPath.Root.Property("communications").Index(i).Property("audiences").Index(j))))
-            .Concat(policy.OutcomeAudiences.Select((a, j) => (Name: a, Id: "outcome", Path: PolicyPath.Root.Property("outcomeAudiences").Index(j))));
+            .Concat(policy.OutcomeAudiences.Select((a, j) => (Name: a, Id: "outcome", Path: PolicyPath.Root.Property("outcomeAudiences").Index(j))))
+            .Concat(policy.Meetings.SelectMany((m, i) => m.Audiences.Select((a, j) =>
+                (Name: a, Id: m.Id, Path: PolicyPath.Root.Property("meetings").Index(i).Property("audiences").Index(j)))));
         foreach (var (name, id, at) in uses)
         {
             if (string.IsNullOrWhiteSpace(name))

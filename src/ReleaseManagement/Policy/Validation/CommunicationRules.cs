@@ -2,11 +2,51 @@ namespace ReleaseManagement.Policy.Validation;
 
 /// <summary>
 /// <c>communications</c>: ids are unique; a confirmation warns at a later communication of the timeline, and its item is
-/// no waivable gate item and no other confirmation's (the schema checks the rest of each communication).
+/// no waivable gate item and no other confirmation's (the schema checks the rest of each communication). <c>meetings</c>:
+/// ids are unique, each before or after T, with a positive duration.
 /// </summary>
 internal sealed class CommunicationRules(PolicyErrors errors)
 {
-    public void Check(ReleasePolicy policy) => Communications(policy.Communications, PolicyPath.Root.Property("communications"));
+    public void Check(ReleasePolicy policy)
+    {
+        Communications(policy.Communications, PolicyPath.Root.Property("communications"));
+        Meetings(policy.Meetings, PolicyPath.Root.Property("meetings"));
+    }
+
+    // meetings: unique ids, before or after T (not at it), a positive duration, a notice not negative.
+    private void Meetings(IReadOnlyList<ReleaseMeeting> meetings, string path)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < meetings.Count; i++)
+        {
+            var m = meetings[i];
+            var at = path.Index(i);
+            if (!string.IsNullOrEmpty(m.Id) && !ids.Add(m.Id))
+            {
+                errors.Add(at.Property("id"), $"'{m.Id}' appears twice.");
+            }
+
+            if (m.Offset == TimeSpan.Zero)
+            {
+                errors.Add(at.Property("offset"), "must not be zero: a meeting is held before T (negative) or after the release (positive).");
+            }
+
+            if (m.Duration <= TimeSpan.Zero)
+            {
+                errors.Add(at.Property("duration"), "must be positive.");
+            }
+
+            if (m.Days.Count == 0)
+            {
+                errors.Add(at.Property("days"), "must name at least one day.");
+            }
+
+            if (m.MinimumNotice < TimeSpan.Zero)
+            {
+                errors.Add(at.Property("minimumNotice"), "must not be negative.");
+            }
+        }
+    }
 
     private void Communications(IReadOnlyList<CommunicationEvent> events, string path)
     {
