@@ -143,12 +143,14 @@ var authCredentialVaultItem = 'auth-client-secret'
 
 // Routes App Service authentication leaves open, exactly the app's own list (AnonymousRoutes.ExcludedPaths in
 // src/ReleaseManagement.Api/Auth; SecurityTests compares them): the webhooks verify their own signatures, the emailed
-// approval links carry their token (and decisions still need the approver signed in), health is the smoke check.
+// approval links carry their token (and decisions still need the approver signed in), so do the feedback links (a
+// reader needs no account), health is the smoke check.
 var authExcludedPaths = [
   '/api/webhooks/github'
   '/api/webhooks/azure-devops'
   '/api/webhooks/cdevents'
   '/api/approvals/*'
+  '/api/feedback/*'
   '/api/health'
 ]
 

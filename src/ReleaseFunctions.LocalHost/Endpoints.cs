@@ -5,6 +5,7 @@ using ReleaseManagement.Api.Audit;
 using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Api.Communications;
 using ReleaseManagement.Api.Dashboard;
+using ReleaseManagement.Api.Feedback;
 using ReleaseManagement.Api.Metrics;
 using ReleaseManagement.Api.Webhooks;
 using ReleaseManagement.Azure.Email;
@@ -72,6 +73,10 @@ public static class Endpoints
             pages.ShowAsync(token, durable, ct));
         api.MapPost(ApiRoutes.Approval, (string token, HttpRequest request, DurableTaskClient durable, ApprovalPageHandlers pages, CancellationToken ct) =>
             pages.DecideAsync(token, request, durable, ct)).DisableAntiforgery();
+        api.MapMethods(ApiRoutes.FeedbackLink, [HttpMethods.Get, HttpMethods.Head], (string token, FeedbackHandlers feedback, CancellationToken ct) => feedback.ShowAsync(token, ct));
+        api.MapPost(ApiRoutes.FeedbackLink, (string token, HttpRequest request, FeedbackHandlers feedback, CancellationToken ct) =>
+            feedback.AnswerAsync(token, request, ct)).DisableAntiforgery();
+        api.MapGet(ApiRoutes.ReleaseFeedback, (string id, HttpRequest request, FeedbackHandlers feedback, CancellationToken ct) => feedback.SummaryAsync(id, request, ct));
         api.MapGet(ApiRoutes.Metrics, (HttpRequest request, MetricsHandlers handlers, CancellationToken ct) => handlers.GetMetricsAsync(request, ct));
         api.MapGet(ApiRoutes.Report, (string period, HttpRequest request, MetricsHandlers handlers, CancellationToken ct) =>
             handlers.GetReportAsync(period, request, ct));

@@ -21,6 +21,12 @@ public static class ApiRoutes
     /// <summary>Every release's audit rows in a period (<c>?from=YYYY-MM-DD&amp;to=YYYY-MM-DD</c>), for auditors.</summary>
     public const string AuditPeriod = "audit";
     public const string ReleaseNotes = "releases/{id}/notes";
+
+    /// <summary>A release's user satisfaction (<see cref="Feedback.FeedbackHandlers.SummaryAsync"/>).</summary>
+    public const string ReleaseFeedback = "releases/{id}/feedback";
+
+    /// <summary>A reader's feedback link: GET/HEAD show the form, POST records the answer.</summary>
+    public const string FeedbackLink = "feedback/{token}";
     public const string ReleaseRollback = "releases/{id}/rollback";
     public const string ReleaseRetry = "releases/{id}/retry";
     public const string ReleaseSkip = "releases/{id}/skip";

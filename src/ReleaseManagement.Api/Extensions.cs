@@ -85,6 +85,10 @@ public static class Extensions
         services.AddSingleton<ResumeHandler>();
         services.TryAddSingleton<IDelegationStore>(sp => new TableDelegationStore(sp.GetRequiredService<StorageClients>().Tables));
         services.AddSingleton<DelegationHandlers>();
+        services.TryAddSingleton<IFeedbackStore>(sp => new TableFeedbackStore(sp.GetRequiredService<StorageClients>().Tables));
+        services.AddSingleton<Feedback.FeedbackLinks>();
+        services.AddSingleton<IFeedbackLinks>(sp => sp.GetRequiredService<Feedback.FeedbackLinks>());
+        services.AddSingleton<Feedback.FeedbackHandlers>();
         services.AddPipelineEvents(configuration);
         services.AddApprovals(configuration);
         Auth.AuthExtensions.AddAuth(services, configuration);

@@ -26,7 +26,7 @@ namespace ReleaseManagement.Approvals.Tests;
 /// outcome follow the end.
 /// </summary>
 [ReleaseFunctions.TestSupport.StartFirst]
-public sealed class NoticeTimelineTests : IAsyncDisposable
+public sealed partial class NoticeTimelineTests : IAsyncDisposable
 {
     private const string Secret = "notice-timeline-cdevents-secret-0123456789";
 
@@ -105,7 +105,11 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
                 Weekly = Enum.GetValues<DayOfWeek>().Select(d => new WeeklyWindow { Day = d, Start = start, Duration = TimeSpan.FromHours(2) }).ToArray(),
                 Blackouts = [],
             },
-            SuccessCriteria = defaults.SuccessCriteria with { WatchDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1), ValidationDelay = TimeSpan.Zero },
+            SuccessCriteria = defaults.SuccessCriteria with
+            {
+                WatchDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1), ValidationDelay = TimeSpan.Zero,
+                MinSatisfaction = 3.5m, MinResponses = 2,
+            },
             Audiences = Audiences,
             // The meetings may be held any day, so that the review's move does not depend on the day the test runs.
             Meetings = [.. defaults.Meetings.Select(m => m with { Days = Enum.GetValues<DayOfWeek>() })],
@@ -231,7 +235,9 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
         Assert.Equal("Active", (string?)stillInFlight["status"]);
         var done = await hotfix.ReviewAsync("Root cause: expired certificate");
         Assert.Equal("Completed", (string?)done["status"]);
-        var report = await ArrivedAsync(client, id, "Post-deployment status report");
+        // The T+1 report asks for feedback: each of its readers gets it alone, with a link of their own.
+        var reports = await ArrivedEachAsync(id, "Post-deployment status report", People("stakeholders", "development-team").Length);
+        var report = reports[0];
         var completed = await ArrivedAsync(client, id, "Release completed");
 
         // Recipients: the audiences of each notice, addresses and the people of its roles, each once.
@@ -243,7 +249,9 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
         Assert.Equal(People("stakeholders", "operations").Append("rm@example.com").Distinct().Order(StringComparer.Ordinal), To(early["Deployment readiness confirmation"]));
         Assert.Contains("Please confirm: release-manager (rm@example.com), attest deployment-readiness", early["Deployment readiness confirmation"].TextBody, StringComparison.Ordinal);
         Assert.Equal(People("stakeholders", "users", "operations"), To(early["Final deployment notification"]));
-        Assert.Equal(People("stakeholders", "development-team"), To(report));
+        Assert.Equal(People("stakeholders", "development-team"), reports.SelectMany(To).Order(StringComparer.Ordinal));
+        Assert.All(reports, r => Assert.Single(To(r)));
+        await FeedbackOverHttpAsync(client, id, reports);
         Assert.Equal(People("stakeholders"), To(completed));
         Assert.Equal(People("stakeholders"), To(rescheduled));
         Assert.Contains($"moves from {day.AddDays(1):yyyy-MM-dd} to {day:yyyy-MM-dd}", rescheduled.TextBody, StringComparison.Ordinal);
@@ -306,7 +314,7 @@ public sealed class NoticeTimelineTests : IAsyncDisposable
         // Each went out once, and the timeline says so.
         var summaries = (await _smtp.ListAsync(Ct)).Where(s => s.Subject.StartsWith($"[{id}] ", StringComparison.Ordinal)).ToArray();
         Assert.DoesNotContain(summaries, s => s.Subject.Contains("planning meeting", StringComparison.Ordinal));
-        Assert.Equal(before.Length + 4 + 2, summaries.Length);
+        Assert.Equal(before.Length + 3 + reports.Count + 2, summaries.Length);
         var timeline = done["timeline"]!.AsArray().Select(t => (string?)t!["message"] ?? "").ToArray();
         Assert.DoesNotContain(timeline, m => m.StartsWith("Missed ", StringComparison.Ordinal));
         Assert.Contains(timeline, m => m.StartsWith("Sent post-deployment-report: ", StringComparison.Ordinal));

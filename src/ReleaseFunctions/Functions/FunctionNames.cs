@@ -25,4 +25,7 @@ public static class FunctionNames
     public const string GetReleaseNotes = "GetReleaseNotes";
     public const string ShowApproval = "ShowApproval";
     public const string DecideApproval = "DecideApproval";
+    public const string ShowFeedback = "ShowFeedback";
+    public const string AnswerFeedback = "AnswerFeedback";
+    public const string GetReleaseFeedback = "GetReleaseFeedback";
 }

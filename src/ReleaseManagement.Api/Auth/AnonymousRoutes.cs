@@ -3,7 +3,8 @@ namespace ReleaseManagement.Api.Auth;
 /// <summary>
 /// The one list of routes served without a signed-in person in <see cref="AuthMode.AppService"/> mode: the webhooks (their
 /// HMAC or shared secret is the caller's identity), the emailed approval links (their token, plus the sign-in check of
-/// <c>Approvals:RequireSignedInApprover</c>) and the health check. Both hosts' gate (<see cref="AuthGate"/>) reads it, and
+/// <c>Approvals:RequireSignedInApprover</c>), the emailed feedback links (their token: readers such as users need no
+/// account) and the health check. Both hosts' gate (<see cref="AuthGate"/>) reads it, and
 /// the infra's App Service authentication <c>excludedPaths</c> must equal <see cref="ExcludedPaths"/> (a test compares them).
 /// </summary>
 public static class AnonymousRoutes
@@ -15,6 +16,7 @@ public static class AnonymousRoutes
         ApiRoutes.AzureDevOpsWebhook,
         ApiRoutes.CDEventsWebhook,
         ApiRoutes.Approval,
+        ApiRoutes.FeedbackLink,
         ApiRoutes.Health,
     ];
 

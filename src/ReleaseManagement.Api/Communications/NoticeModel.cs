@@ -101,6 +101,8 @@ public static class NoticeModel
                 ("page", $"{publicBaseUrl.TrimEnd('/')}{Dashboard.DashboardRoutes.Release(request.Id)}"), ("api", link + "/evidence"),
                 ("warnAt", keyDates.FirstOrDefault(k => k.Id == confirm.WarnAt) is { } warnAt ? $"{warnAt.Description} ({Local(warnAt.At)})" : confirm.WarnAt),
                 ("confirmed", confirmed is { Confirmed: true, At: { } confirmedAt } ? $"confirmed by {confirmed.By} at {Local(confirmedAt)}" : string.Empty)),
+            // The reader's own feedback link, on a notice asking for feedback (each reader gets it alone).
+            ["feedback"] = Row(("link", facts.GetValueOrDefault(NoticeFacts.FeedbackLink) ?? string.Empty)),
             // A meeting's invite, move or cancellation: when (local), what changed and why.
             ["meeting"] = notice.Meeting is not { } meeting ? Row(("defined", false)) : Row(
                 ("defined", true), ("id", meeting.MeetingId), ("description", meeting.Description), ("start", Local(meeting.Start)), ("end", Local(meeting.End)),

@@ -8,7 +8,7 @@ namespace ReleaseManagement.Api.Dashboard;
 /// The dashboard's routes, shared by both hosts. Each reads through <see cref="DashboardReader"/>, builds a view with a
 /// plain function and renders a component. A request from htmx (header <c>HX-Request</c>) gets the page's live part only.
 /// </summary>
-public sealed class DashboardHandlers(DashboardReader reader, DashboardActions actions, PipelineSimulator? simulator = null)
+public sealed class DashboardHandlers(DashboardReader reader, DashboardActions actions, Feedback.FeedbackHandlers feedback, PipelineSimulator? simulator = null)
 {
     /// <summary><c>GET /api/dashboard</c> (and <c>/</c> on the local host): the board, filtered by the query string.</summary>
     public async Task<IResult> BoardAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -71,7 +71,11 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardActions a
             return DashboardPage.Page<NotFoundPage>(new NotFoundView(id, reader.Format.Zone.Id), StatusCodes.Status404NotFound);
         }
 
-        var view = ReleasePageView.Build(detail, reader.Format, reader.Now) with { Simulator = simulator?.View(detail, request) };
+        var view = ReleasePageView.Build(detail, reader.Format, reader.Now) with
+        {
+            Simulator = simulator?.View(detail, request),
+            Satisfaction = await feedback.ViewAsync(detail.Record, detail.Policy, request, reader.Format, cancellationToken),
+        };
         if (IsFragment(request))
         {
             return DashboardPage.Fragment<ReleaseLive>(view);

@@ -31,6 +31,9 @@ public sealed partial record ReleasePageView(
     /// <summary>The forms to act on the release and what the last one came to (set by the handler: it needs the request's person).</summary>
     public ReleaseForms? Actions { get; init; }
 
+    /// <summary>The answers to the release's feedback links (set by the handler: whether comments show depends on the reader).</summary>
+    public SatisfactionView? Satisfaction { get; init; }
+
     public static ReleasePageView Build(ReleaseDetail detail, DisplayFormat format, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(detail);

@@ -9,4 +9,5 @@ public static class TableNames
     public const string ReleaseAudit = "ReleaseAudit";
     public const string Delegations = "Delegations";
     public const string Sends = "Sends";
+    public const string Feedback = "Feedback";
 }

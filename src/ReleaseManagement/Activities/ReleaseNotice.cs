@@ -33,6 +33,12 @@ public sealed record ReleaseNotice(string ReleaseId, string NoticeId, string Sub
     /// <summary>The invite's SEQUENCE: raised each time the window moves.</summary>
     public int InviteSequence { get; init; }
 
+    /// <summary>
+    /// The notice asks its readers for feedback (<see cref="Policy.CommunicationEvent.AskFeedback"/>): each reader gets it
+    /// alone, with a link of their own (<see cref="NoticeFacts.FeedbackLink"/>).
+    /// </summary>
+    public bool AskFeedback { get; init; }
+
     /// <summary>The meeting invite the notice carries (a stakeholder meeting of the communication plan), if any.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public MeetingInvite? Meeting { get; init; }
@@ -77,4 +83,7 @@ public static class NoticeFacts
 
     /// <summary>The item a notice asks its readers to confirm, or whose confirmation is missing (<see cref="Policy.CommunicationConfirmation.Item"/>).</summary>
     public const string ConfirmItem = "confirmItem";
+
+    /// <summary>The reader's own feedback link, on the copy of a notice asking for feedback sent to that reader alone.</summary>
+    public const string FeedbackLink = "feedbackLink";
 }

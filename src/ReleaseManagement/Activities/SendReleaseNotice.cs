@@ -24,7 +24,8 @@ public sealed partial class SendReleaseNotice(
     IPipelineEventStore? events = null,
     INoticeComposer? composer = null,
     INoticeChannels? channels = null,
-    TimeProvider? time = null)
+    TimeProvider? time = null,
+    IFeedbackLinks? feedback = null)
 {
     /// <summary>
     /// The email, then the channels, each its own claimed send: once the email went out its claim is complete, so a failure
@@ -40,7 +41,9 @@ public sealed partial class SendReleaseNotice(
                 ? context ??= await ReadAsync(notice, ct)
                 : null;
 
-        var sent = await once.RunAsync(notice.ReleaseId, key, ct => EmailAsync(notice, ContextAsync, ct), cancellationToken);
+        var sent = notice.AskFeedback && feedback is not null
+            ? await EachWithALinkAsync(notice, key, ContextAsync, feedback, cancellationToken)
+            : await once.RunAsync(notice.ReleaseId, key, ct => EmailAsync(notice, ContextAsync, ct), cancellationToken);
 
         // The channels after the email: a mail server that is down fails the notice before anything is posted, so the
         // retry that follows the outage posts the channels once (a channel's own failure is a warning, never a retry).
@@ -50,6 +53,26 @@ public sealed partial class SendReleaseNotice(
             {
                 await PostAsync(notice, notice.Webhooks, await ContextAsync(ct), ct);
                 return 0;
+            }, cancellationToken);
+        }
+
+        return sent;
+    }
+
+    // A notice asking for feedback: each reader gets it alone with a link of their own, each copy its own claimed send (a
+    // retry after a failure sends only those not sent yet; the link is the same every time).
+    private async Task<int> EachWithALinkAsync(ReleaseNotice notice, string key, Func<CancellationToken, Task<NoticeContext?>> read, IFeedbackLinks links, CancellationToken cancellationToken)
+    {
+        var sent = 0;
+        var at = (time ?? TimeProvider.System).GetUtcNow();
+        foreach (var to in notice.Recipients.Where(EmailAddresses.IsValid).Select(r => r.ToLowerInvariant()).Distinct(StringComparer.Ordinal))
+        {
+            sent += await once.RunAsync(notice.ReleaseId, $"{key}|to:{to}", async ct =>
+            {
+                var link = await links.LinkAsync(notice.ReleaseId, notice.NoticeId, to, at, ct);
+                var facts = new Dictionary<string, string>(notice.Facts ?? new Dictionary<string, string>(), StringComparer.Ordinal) { [NoticeFacts.FeedbackLink] = link };
+                var copy = notice with { Recipients = [to], Facts = facts };
+                return await EmailAsync(copy, async c => await read(c) is { } context ? context with { Notice = copy } : null, ct);
             }, cancellationToken);
         }
 

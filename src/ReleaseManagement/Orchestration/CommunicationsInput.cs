@@ -23,7 +23,9 @@ public sealed record CommunicationsInput(
     /// carries the warning <see cref="Activities.NoticeWarnings.ConfirmationMissing"/> and the plan's approvers are told;
     /// the confirmation is looked for again until it is recorded (the warning clears) or the release ends.
     /// <para>4: the policy's meetings (<see cref="Policy.ReleaseMeeting"/>: planning, review) are sent as invites when the
-    /// timeline starts, moved with the target date and the real deployment, and cancelled with the release.</para>
+    /// timeline starts, moved with the target date and the real deployment, and cancelled with the release; a notice that
+    /// asks for feedback (<see cref="Policy.CommunicationEvent.AskFeedback"/>, the T+1 report) goes to each reader alone
+    /// with a feedback link of their own.</para>
     /// </remarks>
     public const int CurrentVersion = 4;
 
@@ -36,6 +38,6 @@ public sealed record CommunicationsInput(
     /// <summary>Whether the notices ask for their confirmations and a missing one warns (version 3 on).</summary>
     public bool AsksForConfirmations => Version >= 3;
 
-    /// <summary>Whether the timeline holds the policy's meetings (version 4 on).</summary>
+    /// <summary>Whether the timeline holds the policy's meetings and asks for feedback where the policy says so (version 4 on).</summary>
     public bool HoldsMeetings => Version >= 4;
 }

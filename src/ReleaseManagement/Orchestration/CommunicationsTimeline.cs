@@ -212,6 +212,7 @@ internal sealed partial class CommunicationsTimeline
             InviteSequence = _inviteSequence,
             AttachNotes = c.Attach.Contains(CommunicationAttachments.ReleaseNotes),
             Facts = facts.Count > 0 ? facts : null,
+            AskFeedback = _input.HoldsMeetings && c.AskFeedback,
         };
         if (await Notify(c.Id, c.Description, c.Template, audiences, draft))
         {

@@ -26,6 +26,13 @@ public sealed record CommunicationEvent
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public CommunicationConfirmation? Confirm { get; init; }
+
+    /// <summary>
+    /// Whether the notice asks its readers for feedback: each gets the email alone, with a link of their own to a 1–5 rating
+    /// and a comment (the procedure's "user feedback collection"). Optional; default on the post-deployment report only.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool AskFeedback { get; init; }
 }
 
 /// <summary>

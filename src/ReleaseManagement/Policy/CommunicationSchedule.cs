@@ -26,6 +26,9 @@ public sealed record ScheduledCommunication(
 
     /// <summary>What the notice asks its readers to confirm (<see cref="CommunicationEvent.Confirm"/>), if anything.</summary>
     public CommunicationConfirmation? Confirm { get; init; }
+
+    /// <summary>Whether the notice asks its readers for feedback (<see cref="CommunicationEvent.AskFeedback"/>).</summary>
+    public bool AskFeedback { get; init; }
 }
 
 /// <summary>The communication timeline for a release (T-30 ... T+1), in time order.</summary>
@@ -38,7 +41,7 @@ public static class CommunicationSchedule
             {
                 var at = releaseAt + c.Offset;
                 return new ScheduledCommunication(c.Id, c.Description, at, c.Offset, c.Audiences, c.Template,
-                    at < now ? CommunicationStatus.Missed : CommunicationStatus.Scheduled) { Attach = c.Attach, Confirm = c.Confirm };
+                    at < now ? CommunicationStatus.Missed : CommunicationStatus.Scheduled) { Attach = c.Attach, Confirm = c.Confirm, AskFeedback = c.AskFeedback };
             })
             .OrderBy(s => s.At)
             .ThenBy(s => s.Id, StringComparer.Ordinal)

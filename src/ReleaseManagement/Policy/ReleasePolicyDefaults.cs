@@ -359,7 +359,7 @@ public static class ReleasePolicyDefaults
                 },
             },
             Communication("final-notice", "Final deployment notification", -1, "final-deployment-notification", "stakeholders", "users", "operations") with { Attach = [CommunicationAttachments.Invite, CommunicationAttachments.ReleaseNotes] },
-            Communication("post-deployment-report", "Post-deployment status report", 1, "post-deployment-status-report", "stakeholders", "development-team") with { Attach = [CommunicationAttachments.ReleaseNotes] },
+            Communication("post-deployment-report", "Post-deployment status report", 1, "post-deployment-status-report", "stakeholders", "development-team") with { Attach = [CommunicationAttachments.ReleaseNotes], AskFeedback = true },
         ],
         SuccessCriteria = new()
         {

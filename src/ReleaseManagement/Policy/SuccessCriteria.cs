@@ -47,6 +47,17 @@ public sealed record SuccessCriteria
     /// <summary>Who is told when a sign-off is overdue, besides the signers: role names or email addresses (<c>executive</c>).</summary>
     public IReadOnlyList<string> SignOffEscalationContacts { get; init; } = [PolicyRoles.Executive];
 
+    /// <summary>
+    /// The procedure's "user satisfaction" criterion: the least mean rating (1 to 5) of the answers to the feedback links
+    /// a release's notices carry. Optional; null judges none (the satisfaction is shown, not judged).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public decimal? MinSatisfaction { get; init; }
+
+    /// <summary>How many answers <see cref="MinSatisfaction"/> needs before it judges ("not enough answers" below). Optional; default 1.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? MinResponses { get; init; }
+
     /// <summary>The built-in <see cref="ValidationDelay"/>: 15 minutes.</summary>
     public static readonly TimeSpan DefaultValidationDelay = TimeSpan.FromMinutes(15);
 
