@@ -35,6 +35,9 @@ public sealed class DashboardSystem : IAsyncLifetime
 
     public LocalHostProcess Host { get; private set; } = null!;
 
+    /// <summary>The host's form key, so that a test can make the links the host would (feedback links, <see cref="Api.Feedback.FeedbackLinks"/>).</summary>
+    public static readonly string FormKey = Convert.ToBase64String(Enumerable.Range(11, 32).Select(i => (byte)i).ToArray());
+
     /// <summary>An auditor of this host's directory only, who delegates their role on the delegations page.</summary>
     public string AwayAuditor { get; } = $"away-{Guid.NewGuid():N}"[..16] + "@example.com";
 
@@ -94,6 +97,7 @@ public sealed class DashboardSystem : IAsyncLifetime
                 ["AzureWebJobsStorage"] = storage,
                 ["TaskHubName"] = "dsh" + Guid.NewGuid().ToString("N")[..12],
                 ["Approvals__PublicBaseUrl"] = $"http://127.0.0.1:{port}",
+                ["Approvals__FormKey"] = FormKey,
                 ["Webhooks__CDEvents__Secrets__0"] = WebhookSecret,
                 ["Policy__Path"] = _policyPath,
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",

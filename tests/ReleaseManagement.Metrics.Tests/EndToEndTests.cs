@@ -75,7 +75,17 @@ public sealed partial class EndToEndTests
     public async Task MonthlyReport_SeededMarch_StoredReportHasTheHandComputedNumbers()
     {
         await using var h = new MetricsHarness(M(1, 6, month: 4), catchUpDays: 30);
-        await SeedMarchAsync(h);
+        var (a, b) = await SeedMarchAsync(h);
+        // Issue 27, point 1: the answers to A's and B's feedback links (A: 5, 3 and one unanswered; B: 2).
+        foreach (var (release, rating) in new (string, int?)[] { (a, 5), (a, 3), (a, null), (b, 2) })
+        {
+            var link = new ReleaseManagement.Feedback.FeedbackLink(release, Guid.NewGuid().ToString("N"), $"{Guid.NewGuid():N}@example.com", "post-deployment-report@x", M(5));
+            await h.Feedback.AddAsync(link, Ct);
+            if (rating is { } r)
+            {
+                await h.Feedback.AnswerAsync(link.TokenHash, r, null, M(6), Ct);
+            }
+        }
 
         Assert.Equal(31, await h.Jobs.RunDailyRollupAsync(Ct)); // 1 to 31 March: catch-up plus yesterday
         h.Clock.SetUtcNow(M(1, 7, month: 4));
@@ -112,10 +122,17 @@ public sealed partial class EndToEndTests
         Assert.Equal(7, stored.Report.Trend.Count);
         Assert.All(stored.Report.Trend.Take(6), p => Assert.Null(p.ChangeFailureRatePercent)); // no data, not 0 %
 
+        // User satisfaction per release type, from the releases deployed to production in the month.
+        var satisfaction = stored.Report.SatisfactionByReleaseType.ToDictionary(x => x.Name);
+        Assert.Equal((1, 3, 2, 4m), (satisfaction["Minor"].Releases, satisfaction["Minor"].Asked, satisfaction["Minor"].Responses, satisfaction["Minor"].Mean));
+        Assert.Equal((1, 1, 1, 2m), (satisfaction["Patch"].Releases, satisfaction["Patch"].Asked, satisfaction["Patch"].Responses, satisfaction["Patch"].Mean));
+        Assert.Equal((0, (decimal?)null), (satisfaction["Major"].Releases, satisfaction["Major"].Mean));
+
         Assert.Equal(["stakeholder@example.com", "rm@example.com"], stored.EmailedTo);
         var mail = Assert.Single(Directory.GetFiles(h.Mailbox, "*.eml"));
         var text = await File.ReadAllTextAsync(mail, Ct);
         Assert.Contains($"Release metrics: monthly report {Year}-03", text);
+        Assert.Contains("Minor: 4 of 5 from 2 of 3 asked in 1 release(s)", text);
     }
 
     [Fact]

@@ -59,16 +59,20 @@ internal sealed class MetricsHarness : IAsyncDisposable
         Daily = new TableMetricsDailyStore(Table("MDaily" + suffix));
         Reports = new TableMetricsReportStore(Table("MReports" + suffix));
         Health = new TableReleaseHealthStore(Table("MHealth" + suffix));
+        Feedback = new TableFeedbackStore(Service);
         Mailbox = Directory.CreateTempSubdirectory("metrics-mail-").FullName;
         Options = new MetricsOptions { DoraYear = 2024, RollupCatchUpDays = catchUpDays };
         Service_ = new MetricsService(Events, Releases, new TableApprovalHistory(Service), Daily, Reports, Policy,
-            Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<MetricsService>.Instance);
+            Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<MetricsService>.Instance, Feedback);
         var email = new FileEmailSender(Microsoft.Extensions.Options.Options.Create(new EmailOptions { From = "Release Management <releases@example.com>", FileDirectory = Mailbox, Transport = EmailTransport.File }), Clock);
         Jobs = new MetricsJobs(new TableReleaseWatchList(Service), Events, monitor ?? new NoMonitor(), Health, Reports, email, Service_,
             new ReleasePolicies(new InMemoryPolicySnapshots(), Service_.Policy), Clock, NullLogger<MetricsJobs>.Instance);
     }
 
     public TableServiceClient Service { get; }
+
+    /// <summary>The feedback links' table (the shared one: each test's releases are its own).</summary>
+    public TableFeedbackStore Feedback { get; }
 
     public FakeTimeProvider Clock { get; }
 

@@ -7,7 +7,7 @@ namespace ReleaseManagement.Api.Approvals;
 
 /// <summary>
 /// An HTML page of the approval flow: a Liquid template of <see cref="NoticeTemplateStore"/> rendered inside
-/// <c>approval-page.html.liquid</c> (which gets <c>title</c>, <c>nonce</c> and <c>content</c>), with the headers every such page carries: no
+/// <c>approval-page.html.liquid</c> (which gets <c>title</c>, <c>header</c>, <c>nonce</c> and <c>content</c>), with the headers every such page carries: no
 /// caching, no referrer (the link's token must not leak into other sites' logs), and a Content-Security-Policy that
 /// allows no script at all and only this page's own stylesheet. A HEAD gets the same status and headers without a body.
 /// </summary>
@@ -19,7 +19,7 @@ public sealed class HtmlPage : IResult
     public const string Layout = "approval-page";
 
     /// <summary>A page rendering <paramref name="template"/><c>.html.liquid</c> with <paramref name="view"/>.</summary>
-    public HtmlPage(NoticeTemplateStore templates, int statusCode, string title, string template, object view)
+    public HtmlPage(NoticeTemplateStore templates, int statusCode, string title, string template, object view, string header = "Release approvals")
     {
         ArgumentNullException.ThrowIfNull(templates);
         StatusCode = statusCode;
@@ -28,6 +28,7 @@ public sealed class HtmlPage : IResult
         {
             ["title"] = title,
             ["nonce"] = _nonce,
+            ["header"] = header,
         });
     }
 

@@ -24,6 +24,9 @@ public sealed partial class FeedbackHandlers(
     public const long MaxFormBytes = 16 * 1024;
     public const string FormField = "form";
 
+    /// <summary>The pages' header bar (the approval pages' layout, <see cref="HtmlPage"/>).</summary>
+    public const string Header = "Release feedback";
+
     private static readonly IReadOnlyList<RatingOption> Ratings =
         [new(1, "1 – poor"), new(2, "2 – fair"), new(3, "3 – good"), new(4, "4 – very good"), new(5, "5 – excellent")];
 
@@ -46,9 +49,9 @@ public sealed partial class FeedbackHandlers(
         var request = record?.Request;
         var view = new FeedbackFormView(
             id, request?.Title ?? id, request?.Type.ToString() ?? string.Empty, request is null ? string.Empty : string.Join(", ", request.Systems),
-            record is null ? string.Empty : $"{record.Status} ({record.StatusReason})", link.Recipient,
+            record is null ? string.Empty : $"{record.Status}, {record.StatusReason?.TrimEnd('.')}", link.Recipient,
             FormField, links.FormValue(link.TokenHash), FeedbackRules.MaxCommentLength, Ratings);
-        return new HtmlPage(templates, StatusCodes.Status200OK, $"Feedback: {view.ReleaseTitle}", "feedback-form", view);
+        return new HtmlPage(templates, StatusCodes.Status200OK, $"Feedback: {view.ReleaseTitle}", "feedback-form", view, Header);
     }
 
     /// <summary><c>POST</c>: records the rating and comment made on the page.</summary>
@@ -175,7 +178,7 @@ public sealed partial class FeedbackHandlers(
         Message(StatusCodes.Status404NotFound, "Link not valid", "This feedback link is not valid. Check that the whole link from the email was opened.");
 
     private IResult Message(int status, string heading, string text) =>
-        new HtmlPage(templates, status, heading, "approval-message", new ApprovalMessageView(heading, text));
+        new HtmlPage(templates, status, heading, "approval-message", new ApprovalMessageView(heading, text), Header);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Release {ReleaseId}: feedback recorded, rating {Rating}")]
     private static partial void LogAnswered(ILogger logger, string releaseId, int rating);

@@ -116,6 +116,13 @@ public static class ReportRenderer
             }));
         }
 
+        Heading(h, "User satisfaction by release type");
+        Table(h, ["", "Releases asked", "Answers", "Mean rating", "Met target", "Not met", "Not enough answers"], r.SatisfactionByReleaseType.Select(s => new[]
+        {
+            s.Name, s.Releases.ToString(C), $"{s.Responses.ToString(C)} of {s.Asked.ToString(C)}", s.Mean is { } mean ? mean.ToString("0.##", C) + " of 5" : NoData,
+            s.Met.ToString(C), s.NotMet.ToString(C), s.NotEnoughAnswers.ToString(C),
+        }));
+
         Heading(h, "Approvals by role");
         Table(h, ["Role", "Asked", "Approved", "Rejected", "Timed out", "Rejection rate", "Timeout rate", "Latency median / p90"],
             m.Approvals.ByRole.Select(a => new[]
@@ -148,6 +155,13 @@ public static class ReportRenderer
         foreach (var p in r.Trend)
         {
             t.AppendLine(CultureInfo.InvariantCulture, $"  {p.Period}: {p.Deployments} deployments, lead time {Hours(p.LeadTimeMedianHours)}, change failure {Percent(p.ChangeFailureRatePercent)}, recovery {Hours(p.RecoveryMedianHours)}");
+        }
+
+        t.AppendLine().AppendLine("User satisfaction by release type:");
+        foreach (var s in r.SatisfactionByReleaseType)
+        {
+            t.AppendLine(CultureInfo.InvariantCulture,
+                $"  {s.Name}: {(s.Mean is { } mean ? mean.ToString("0.##", C) + " of 5" : NoData)} from {s.Responses} of {s.Asked} asked in {s.Releases} release(s); target met {s.Met}, not met {s.NotMet}, not enough answers {s.NotEnoughAnswers}");
         }
 
         return t.ToString();

@@ -45,3 +45,31 @@ public sealed record SatisfactionSummary(int Asked, int Responses, decimal? Mean
         : $"{(Mean is { } m ? $"{m:0.##} of 5" : "no rating yet")} from {Responses} of {Asked} asked" +
           (Target is { } t ? $" (target {t:0.##} from at least {MinResponses}: {Verdict})" : " (no target: not judged)");
 }
+
+/// <summary>
+/// The user satisfaction of a report's releases of one type (the monthly and quarterly reports): the releases deployed to
+/// production in the period that asked for feedback, the answers pooled, and how many met or missed the target.
+/// </summary>
+public sealed record SatisfactionSegment(string Name, int Releases, int Asked, int Responses, decimal? Mean, int Met, int NotMet, int NotEnoughAnswers)
+{
+    /// <summary>
+    /// Per release type (every type, in order), from each release's links, judged by <paramref name="criteria"/> with the one
+    /// rule (<see cref="SatisfactionSummary.Of"/>); a release that asked nobody is not counted.
+    /// </summary>
+    public static IReadOnlyList<SatisfactionSegment> ByReleaseType(
+        IEnumerable<(Releases.ReleaseType Type, IReadOnlyList<FeedbackLink> Links)> releases, SuccessCriteria criteria)
+    {
+        ArgumentNullException.ThrowIfNull(releases);
+        ArgumentNullException.ThrowIfNull(criteria);
+        var asked = releases.Where(r => r.Links.Count > 0).ToArray();
+        return Enum.GetValues<Releases.ReleaseType>().Select(type =>
+        {
+            var ofType = asked.Where(r => r.Type == type).ToArray();
+            var verdicts = ofType.Select(r => SatisfactionSummary.Of(r.Links, criteria).Verdict).ToArray();
+            var pooled = SatisfactionSummary.Of(ofType.SelectMany(r => r.Links), criteria with { MinSatisfaction = null });
+            return new SatisfactionSegment(type.ToString(), ofType.Length, pooled.Asked, pooled.Responses, pooled.Mean,
+                verdicts.Count(v => v == SatisfactionVerdicts.Met), verdicts.Count(v => v == SatisfactionVerdicts.NotMet),
+                verdicts.Count(v => v == SatisfactionVerdicts.NotEnoughAnswers));
+        }).ToArray();
+    }
+}

@@ -45,6 +45,12 @@ public sealed record MetricsReport(
 
     /// <summary>Why: per revised day, the late event that made it stale.</summary>
     public IReadOnlyList<string> RevisedBecause { get; init; } = [];
+
+    /// <summary>
+    /// The user satisfaction of the releases deployed to production in the period, per release type (the answers to their
+    /// feedback links, <see cref="Feedback.SatisfactionSegment"/>). Empty in a report stored before it existed.
+    /// </summary>
+    public IReadOnlyList<Feedback.SatisfactionSegment> SatisfactionByReleaseType { get; init; } = [];
 }
 
 /// <summary>Builds reports from facts (pure).</summary>

@@ -19,7 +19,8 @@ public sealed partial class MetricsService(
     ReleasePolicy policy,
     IOptions<MetricsOptions> options,
     TimeProvider time,
-    ILogger<MetricsService> logger)
+    ILogger<MetricsService> logger,
+    IFeedbackStore feedback)
 {
     public TimeZoneInfo Zone { get; } = PolicyTime.Zone(policy);
 
@@ -196,7 +197,26 @@ public sealed partial class MetricsService(
         var now = time.GetUtcNow();
         var (from, to) = MetricsReportBuilder.FactsWindow(period, Zone, now);
         var facts = await LoadFactsAsync(PolicyTime.LocalDate(Zone, from), PolicyTime.LocalDate(Zone, to).AddDays(1), system, cancellationToken);
-        return MetricsReportBuilder.Build(period, facts, policy, doraYear ?? options.Value.DoraYear, now, system);
+        var report = MetricsReportBuilder.Build(period, facts, policy, doraYear ?? options.Value.DoraYear, now, system);
+        return report with { SatisfactionByReleaseType = await SatisfactionAsync(facts, report.From, report.To, cancellationToken) };
+    }
+
+    // The releases successfully deployed to production in the period, each with its feedback links (one partition read a
+    // release), judged by the policy's success criteria.
+    private async Task<IReadOnlyList<Feedback.SatisfactionSegment>> SatisfactionAsync(MetricFacts facts, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var deployed = facts.Deployments
+            .Where(d => d.Succeeded && d.At >= from && d.At < to && d.Segment is { ReleaseId: not null, Type: not null })
+            .GroupBy(d => d.Segment.ReleaseId!, StringComparer.Ordinal)
+            .Select(g => (Id: g.Key, Type: g.First().Segment.Type!.Value))
+            .ToArray();
+        var releases = new List<(Releases.ReleaseType, IReadOnlyList<Feedback.FeedbackLink>)>();
+        foreach (var (id, type) in deployed)
+        {
+            releases.Add((type, await feedback.ListAsync(id, cancellationToken)));
+        }
+
+        return Feedback.SatisfactionSegment.ByReleaseType(releases, policy.SuccessCriteria);
     }
 
     /// <summary>Builds and stores the overall report of <paramref name="period"/>.</summary>

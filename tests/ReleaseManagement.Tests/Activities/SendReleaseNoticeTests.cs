@@ -59,6 +59,82 @@ public sealed class SendReleaseNoticeTests
         Assert.Equal(2, channels.Calls);
     }
 
+    /// <summary>
+    /// Issue 27, point 1: a notice asking for feedback goes to each reader alone with a link of their own. The mail server
+    /// fails on the second reader: the retry sends to the second and third only (the first is not emailed twice), with the
+    /// same links as before.
+    /// </summary>
+    [Fact]
+    public async Task NoticeAskingForFeedback_EachReaderAloneWithTheirLink_ARetryAfterAFailureSendsOnlyTheRest()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var mail = new FailingSecondEmail();
+        var links = new CountingLinks();
+        var composer = new CapturingComposer();
+        var activity = new SendReleaseNotice(mail, NullLogger<SendReleaseNotice>.Instance,
+            new ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), ReleasePolicyDefaults.Create()),
+            new SendOnce(new ReleaseFunctions.TestSupport.InMemorySendClaims(), TimeProvider.System), new InMemoryReleaseStore(), composer: composer, feedback: links);
+        var notice = new ReleaseNotice("rel-fb", "post-deployment-report@2027-01-05", "", "", ["a@example.com", "B@example.com", "b@example.com", "c@example.com", "not an address"])
+        {
+            Template = "post-deployment-status-report",
+            AskFeedback = true,
+            SendKey = "rel-fb|notice:post-deployment-report#1",
+        };
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => activity.RunAsync(notice, ct));
+        var sent = await activity.RunAsync(notice, ct);
+
+        Assert.Equal(3, sent);
+        Assert.Equal(["a@example.com", "b@example.com", "c@example.com"], mail.Delivered.Select(m => Assert.Single(m.To)));
+        Assert.Equal(["a@example.com", "b@example.com", "b@example.com", "c@example.com"], links.Asked);
+        var perReader = composer.Contexts.Select(c => (To: Assert.Single(c.Notice.Recipients), Link: c.Notice.Facts![NoticeFacts.FeedbackLink])).ToArray();
+        Assert.All(perReader, p => Assert.Equal($"https://releases.example.com/api/feedback/{p.To}", p.Link));
+    }
+
+    [Fact]
+    public async Task NoticeNotAskingForFeedback_GoesToEveryoneInOneEmail_WithoutLinks()
+    {
+        var mail = new CountingEmail();
+        var links = new CountingLinks();
+        var activity = new SendReleaseNotice(mail, NullLogger<SendReleaseNotice>.Instance,
+            new ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), ReleasePolicyDefaults.Create()),
+            new SendOnce(new ReleaseFunctions.TestSupport.InMemorySendClaims(), TimeProvider.System), new InMemoryReleaseStore(), feedback: links);
+
+        var sent = await activity.RunAsync(new ReleaseNotice("rel-nofb", "final-notice@2027-01-05", "[rel-nofb] Tomorrow", "Deployment tomorrow.", ["a@example.com", "b@example.com"]), TestContext.Current.CancellationToken);
+
+        Assert.Equal((2, 1), (sent, mail.Sent));
+        Assert.Empty(links.Asked);
+    }
+
+    private sealed class FailingSecondEmail : IEmailSender
+    {
+        private int _calls;
+
+        public List<EmailMessage> Delivered { get; } = [];
+
+        public Task SendAsync(EmailMessage message, CancellationToken cancellationToken = default)
+        {
+            if (++_calls == 2)
+            {
+                throw new HttpRequestException("mail server down");
+            }
+
+            Delivered.Add(message);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class CountingLinks : IFeedbackLinks
+    {
+        public List<string> Asked { get; } = [];
+
+        public Task<string> LinkAsync(string releaseId, string noticeId, string recipient, DateTimeOffset sentAt, CancellationToken cancellationToken = default)
+        {
+            Asked.Add(recipient);
+            return Task.FromResult($"https://releases.example.com/api/feedback/{recipient}");
+        }
+    }
+
     private sealed class CountingEmail : IEmailSender
     {
         public int Sent { get; private set; }

@@ -125,6 +125,10 @@ public sealed class CommunicationsTests : IAsyncLifetime
 
         var outcome = Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId == "outcome-completed");
         Assert.Equal(["stakeholder@example.com"], outcome.Recipients);
+        // Issue 27, point 1: the T+1 report asks its readers for feedback (the send gives each a link); nothing else does.
+        var report = Assert.Single(_h.Notices, n => n.ReleaseId == id && n.NoticeId.StartsWith("post-deployment-report@", StringComparison.Ordinal));
+        Assert.True(report.AskFeedback);
+        Assert.DoesNotContain(_h.Notices, n => n.ReleaseId == id && n.AskFeedback && n != report);
         Assert.Equal(NoticeTemplates.Completed, outcome.Template);
         Assert.Contains(_h.Timeline(id), t => t.Message == "Sent outcome-completed: Release completed (1 recipient(s)).");
     }
