@@ -77,6 +77,9 @@ public static class Endpoints
         api.MapPost(ApiRoutes.FeedbackLink, (string token, HttpRequest request, FeedbackHandlers feedback, CancellationToken ct) =>
             feedback.AnswerAsync(token, request, ct)).DisableAntiforgery();
         api.MapGet(ApiRoutes.ReleaseFeedback, (string id, HttpRequest request, FeedbackHandlers feedback, CancellationToken ct) => feedback.SummaryAsync(id, request, ct));
+        api.MapGet(ApiRoutes.ReleaseObjectives, (string id, ObjectiveHandlers handlers, CancellationToken ct) => handlers.ListAsync(id, ct));
+        api.MapPost(ApiRoutes.ReleaseObjective, (string id, string objective, HttpRequest request, ObjectiveHandlers handlers, CancellationToken ct) =>
+            handlers.AttestAsync(id, objective, request, ct));
         api.MapGet(ApiRoutes.Metrics, (HttpRequest request, MetricsHandlers handlers, CancellationToken ct) => handlers.GetMetricsAsync(request, ct));
         api.MapGet(ApiRoutes.Report, (string period, HttpRequest request, MetricsHandlers handlers, CancellationToken ct) =>
             handlers.GetReportAsync(period, request, ct));

@@ -25,6 +25,12 @@ public static class ApiRoutes
     /// <summary>A release's user satisfaction (<see cref="Feedback.FeedbackHandlers.SummaryAsync"/>).</summary>
     public const string ReleaseFeedback = "releases/{id}/feedback";
 
+    /// <summary>A release's business objectives and their verdicts (<see cref="ObjectiveHandlers"/>).</summary>
+    public const string ReleaseObjectives = "releases/{id}/objectives";
+
+    /// <summary>A person's attestation of one objective.</summary>
+    public const string ReleaseObjective = "releases/{id}/objectives/{objective}";
+
     /// <summary>A reader's feedback link: GET/HEAD show the form, POST records the answer.</summary>
     public const string FeedbackLink = "feedback/{token}";
     public const string ReleaseRollback = "releases/{id}/rollback";

@@ -89,6 +89,7 @@ public static class Extensions
         services.AddSingleton<Feedback.FeedbackLinks>();
         services.AddSingleton<IFeedbackLinks>(sp => sp.GetRequiredService<Feedback.FeedbackLinks>());
         services.AddSingleton<Feedback.FeedbackHandlers>();
+        services.AddSingleton<ObjectiveHandlers>();
         services.AddPipelineEvents(configuration);
         services.AddApprovals(configuration);
         Auth.AuthExtensions.AddAuth(services, configuration);

@@ -11,6 +11,7 @@ using ReleaseManagement.Azure.Metrics;
 using ReleaseManagement.Azure.Tables;
 using ReleaseManagement.Events;
 using ReleaseManagement.Metrics;
+using ReleaseManagement.Objectives;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
@@ -60,19 +61,45 @@ internal sealed class MetricsHarness : IAsyncDisposable
         Reports = new TableMetricsReportStore(Table("MReports" + suffix));
         Health = new TableReleaseHealthStore(Table("MHealth" + suffix));
         Feedback = new TableFeedbackStore(Service);
+        ObjectiveVerdicts = new TableObjectiveStore(Service);
         Mailbox = Directory.CreateTempSubdirectory("metrics-mail-").FullName;
         Options = new MetricsOptions { DoraYear = 2024, RollupCatchUpDays = catchUpDays };
         Service_ = new MetricsService(Events, Releases, new TableApprovalHistory(Service), Daily, Reports, Policy,
             Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<MetricsService>.Instance, Feedback);
         var email = new FileEmailSender(Microsoft.Extensions.Options.Options.Create(new EmailOptions { From = "Release Management <releases@example.com>", FileDirectory = Mailbox, Transport = EmailTransport.File }), Clock);
+        var policies = new ReleasePolicies(new InMemoryPolicySnapshots(), Service_.Policy);
+        Objectives = new ObjectiveService(Service_, Releases, ObjectiveVerdicts, Measures, Audit, policies, Clock, NullLogger<ObjectiveService>.Instance);
         Jobs = new MetricsJobs(new TableReleaseWatchList(Service), Events, monitor ?? new NoMonitor(), Health, Reports, email, Service_,
-            new ReleasePolicies(new InMemoryPolicySnapshots(), Service_.Policy), Clock, NullLogger<MetricsJobs>.Instance);
+            policies, Clock, NullLogger<MetricsJobs>.Instance, Objectives);
     }
 
     public TableServiceClient Service { get; }
 
     /// <summary>The feedback links' table (the shared one: each test's releases are its own).</summary>
     public TableFeedbackStore Feedback { get; }
+
+    /// <summary>Business objectives' verdicts (the shared table), their measures (set by the test) and the audit trail they write.</summary>
+    public TableObjectiveStore ObjectiveVerdicts { get; }
+
+    public FixedMeasures Measures { get; } = new();
+
+    public InMemoryAuditTrail Audit { get; } = new();
+
+    public ObjectiveService Objectives { get; }
+
+    /// <summary>Objective measures answering what the test sets (<see cref="Values"/>; a measure not set has no data).</summary>
+    public sealed class FixedMeasures : IObjectiveMeasures
+    {
+        public Dictionary<string, decimal> Values { get; } = new(StringComparer.Ordinal);
+
+        public List<(string Measure, DateTimeOffset From, DateTimeOffset To)> Asked { get; } = [];
+
+        public Task<ObjectiveMeasurement> MeasureAsync(string measure, ReleaseRequest release, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+        {
+            Asked.Add((measure, from, to));
+            return Task.FromResult(Values.TryGetValue(measure, out var v) ? new ObjectiveMeasurement(v, null) : new ObjectiveMeasurement(null, "no rows for the period"));
+        }
+    }
 
     public FakeTimeProvider Clock { get; }
 
@@ -112,9 +139,9 @@ internal sealed class MetricsHarness : IAsyncDisposable
     public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
 
     public async Task ReleaseAsync(string id, ReleaseType type, string system, DateTimeOffset createdAt, ReleasePhase phase = ReleasePhase.Closed, ReleaseStatus status = ReleaseStatus.Completed,
-        string? policyHash = null)
+        string? policyHash = null, IReadOnlyList<BusinessObjective>? objectives = null)
     {
-        var request = new ReleaseRequest(id, "Release " + id, type, [system], DateOnly.FromDateTime(createdAt.UtcDateTime.AddDays(30)));
+        var request = new ReleaseRequest(id, "Release " + id, type, [system], DateOnly.FromDateTime(createdAt.UtcDateTime.AddDays(30)), Objectives: objectives);
         Assert.True(await Releases.TryCreateAsync(new ReleaseRecord(request, createdAt, phase, status, null, createdAt) { PolicyHash = policyHash }, TestContext.Current.CancellationToken));
     }
 

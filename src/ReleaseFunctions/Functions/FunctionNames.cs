@@ -28,4 +28,6 @@ public static class FunctionNames
     public const string ShowFeedback = "ShowFeedback";
     public const string AnswerFeedback = "AnswerFeedback";
     public const string GetReleaseFeedback = "GetReleaseFeedback";
+    public const string GetReleaseObjectives = "GetReleaseObjectives";
+    public const string AttestObjective = "AttestObjective";
 }

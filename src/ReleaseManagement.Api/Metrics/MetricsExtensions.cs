@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ReleaseManagement.Azure.Metrics;
 using ReleaseManagement.Azure.Monitoring;
 using ReleaseManagement.Azure.Storage;
+using ReleaseManagement.Azure.Tables;
 using ReleaseManagement.Metrics;
 using ReleaseManagement.Ports;
 
@@ -29,6 +30,9 @@ public static class MetricsExtensions
 
         services.TryAddSingleton(sp => LogAnalyticsHealthMonitor.CreateClient(sp.GetRequiredService<IOptions<MonitoringOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IReleaseHealthMonitor, LogAnalyticsHealthMonitor>();
+        services.TryAddSingleton<IObjectiveMeasures, LogAnalyticsObjectiveMeasures>();
+        services.TryAddSingleton<IObjectiveStore>(sp => new TableObjectiveStore(sp.GetRequiredService<StorageClients>().Tables));
+        services.TryAddSingleton<ReleaseManagement.Objectives.ObjectiveService>();
 
         TableClientFor<IMetricsDailyStore>(services, MetricsTableNames.MetricsDaily, t => new TableMetricsDailyStore(t));
         TableClientFor<IMetricsReportStore>(services, MetricsTableNames.MetricsReports, t => new TableMetricsReportStore(t));

@@ -16,7 +16,7 @@ public sealed record MonitorRun(int Releases, int Readings, IReadOnlyList<string
 
 /// <summary>
 /// The scheduled work, shared by the Functions timer triggers and the local host's scheduler: the post-release monitor,
-/// the daily rollup and the weekly, monthly and quarterly reports.
+/// the daily rollup (with the business objectives due) and the weekly, monthly and quarterly reports.
 /// </summary>
 public sealed partial class MetricsJobs(
     IReleaseWatchList watch,
@@ -28,7 +28,8 @@ public sealed partial class MetricsJobs(
     MetricsService metrics,
     ReleasePolicies policies,
     TimeProvider time,
-    ILogger<MetricsJobs> logger)
+    ILogger<MetricsJobs> logger,
+    ReleaseManagement.Objectives.ObjectiveService objectives)
 {
     /// <summary>
     /// The one watch path. Releases in their watch get one batched health query for all of them (window
@@ -105,7 +106,16 @@ public sealed partial class MetricsJobs(
         return new MonitorRun(releases.Count, readings.Count, breached, raised, [.. unreadable.Keys.Order(StringComparer.Ordinal)]);
     }
 
-    public Task<int> RunDailyRollupAsync(CancellationToken cancellationToken = default) => metrics.RunDailyRollupAsync(cancellationToken);
+    /// <summary>
+    /// The daily rollup, then the business objectives whose checkpoints are due (<see cref="ReleaseManagement.Objectives.ObjectiveService"/>:
+    /// they read the deployments of the days just rolled up). Returns the days rolled up.
+    /// </summary>
+    public async Task<int> RunDailyRollupAsync(CancellationToken cancellationToken = default)
+    {
+        var days = await metrics.RunDailyRollupAsync(cancellationToken);
+        await objectives.RunDueAsync(cancellationToken);
+        return days;
+    }
 
     /// <summary>The report of the last complete period of <paramref name="kind"/>: built from the rollups, stored, and emailed once.</summary>
     public async Task<MetricsReport> RunReportAsync(PeriodKind kind, CancellationToken cancellationToken = default)

@@ -34,6 +34,13 @@ public sealed class MonitoringOptions
     /// <summary>Per system (by the policy's system name): its cloud role name and template overrides.</summary>
     public Dictionary<string, MonitoredSystemOptions> Systems { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Business objectives' measures (the policy's <c>businessObjectives.measures</c>) to KQL returning one row with a real
+    /// column <c>value</c>; placeholders <c>{start}</c>, <c>{end}</c> (datetime literals, end exclusive) and <c>{roles}</c> (a
+    /// KQL dynamic array of the release's systems' cloud role names). App settings <c>Monitoring__Objectives__NAME</c>.
+    /// </summary>
+    public Dictionary<string, string> Objectives { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(WorkspaceId);
 }
 

@@ -10,4 +10,5 @@ public static class TableNames
     public const string Delegations = "Delegations";
     public const string Sends = "Sends";
     public const string Feedback = "Feedback";
+    public const string Objectives = "Objectives";
 }

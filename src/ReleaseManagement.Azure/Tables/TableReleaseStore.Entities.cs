@@ -26,6 +26,7 @@ public sealed partial class TableReleaseStore
         ["Scope"] = record.Request.Scope is null ? null : JsonSerializer.Serialize(record.Request.Scope, ScopeJson),
         ["Notes"] = record.Request.Notes,
         ["ReclassifiedFrom"] = record.Request.ReclassifiedFrom?.ToString(),
+        ["Objectives"] = record.Request.Objectives is null ? null : JsonSerializer.Serialize(record.Request.Objectives, ScopeJson),
         ["CreatedAt"] = record.CreatedAt,
         ["Phase"] = record.Phase.ToString(),
         ["Status"] = record.Status.ToString(),
@@ -50,7 +51,8 @@ public sealed partial class TableReleaseStore
             e.GetString("Probability") is { } probability ? Enum.Parse<RiskRating>(probability) : RiskRating.Medium,
             e.GetString("Scope") is { } scope ? JsonSerializer.Deserialize<ScopeItem[]>(scope, ScopeJson) : null,
             e.GetString("Notes"),
-            e.GetString("ReclassifiedFrom") is { } from ? Enum.Parse<ChangeCategory>(from) : null);
+            e.GetString("ReclassifiedFrom") is { } from ? Enum.Parse<ChangeCategory>(from) : null,
+            Objectives: e.GetString("Objectives") is { } objectives ? JsonSerializer.Deserialize<Objectives.BusinessObjective[]>(objectives, ScopeJson) : null);
         return new ReleaseRecord(
             request,
             e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,

@@ -61,6 +61,9 @@ public static class AuditActions
     /// <summary>A release manager's resume of a stranded release.</summary>
     public const string Resume = "resume";
 
+    /// <summary>A business objective's verdict: measured at a checkpoint after the deployment, or attested by a person.</summary>
+    public const string Objective = "objective";
+
     /// <summary>A person's roles delegated to another for a period (audit stream <c>_delegations</c>).</summary>
     public const string Delegation = "delegation";
 

@@ -107,6 +107,9 @@ public sealed record ReleasePolicy
     /// </summary>
     public IReadOnlyList<ReleaseMeeting> Meetings { get; init; } = ReleasePolicyDefaults.Meetings;
 
+    /// <summary>The measures release requests' business objectives may name. Optional (none: objectives are attested).</summary>
+    public BusinessObjectivesPolicy BusinessObjectives { get; init; } = new();
+
     /// <summary>The promotion steps a release of <paramref name="type"/> goes through.</summary>
     public IReadOnlyList<PromotionStep> PromotionRoute(ReleaseType type) =>
         ReleaseTypes[type].PromotionRoute == PromotionRouteKind.Hotfix ? Promotion.HotfixRoute : Promotion.Route;

@@ -37,6 +37,7 @@ public static class ReleaseRequestPolicyRules
         CheckNamedApproversHoldTheirRoles(policy, request, releaseApprovers, errors);
         CheckApprovers(policy, request, releaseApprovers, errors);
         CheckAudiences(policy, request, errors);
+        ObjectiveRules.Check(policy, request, releaseApprovers, errors);
         if (typePolicy.UsesReleaseWindows)
         {
             CheckWindow(policy, zone, request, now, errors);

@@ -11,6 +11,7 @@ namespace ReleaseManagement.Releases;
 /// <param name="Notes">Planning notes in words (objectives, resources, timeline, dependencies). Optional.</param>
 /// <param name="ReclassifiedFrom">The category requested when the policy moved the request to another one (risk above its maximum).</param>
 /// <param name="Audiences">People (email addresses) this release adds to the policy's audiences, by audience name.</param>
+/// <param name="Objectives">The business objectives the release is judged by after it ships (measured or attested). Optional.</param>
 public sealed record ReleaseRequest(
     string Id,
     string Title,
@@ -25,7 +26,8 @@ public sealed record ReleaseRequest(
     IReadOnlyList<ScopeItem>? Scope = null,
     string? Notes = null,
     ChangeCategory? ReclassifiedFrom = null,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? Audiences = null)
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Audiences = null,
+    IReadOnlyList<Objectives.BusinessObjective>? Objectives = null)
 {
     /// <summary>The change category in force: the one requested, else the type's usual one.</summary>
     public ChangeCategory EffectiveChangeCategory => ChangeCategory ?? ReleaseRequestDefaults.CategoryFor(Type);
@@ -62,6 +64,19 @@ public sealed record ReleaseRequestBody
     public List<ScopeItemBody?>? Scope { get; init; }
     public string? Notes { get; init; }
     public Dictionary<string, List<string?>?>? Audiences { get; init; }
+    public List<ObjectiveBody?>? Objectives { get; init; }
+}
+
+/// <summary>One business objective as received (<see cref="Objectives.BusinessObjective"/>).</summary>
+public sealed record ObjectiveBody
+{
+    public string? Id { get; init; }
+    public string? Description { get; init; }
+    public string? Measure { get; init; }
+    public string? Comparison { get; init; }
+    public decimal? Target { get; init; }
+    public List<string?>? After { get; init; }
+    public string? AttestedBy { get; init; }
 }
 
 /// <summary>What one item of a release's scope is.</summary>

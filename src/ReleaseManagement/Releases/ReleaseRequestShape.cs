@@ -130,6 +130,7 @@ public static class ReleaseRequestShape
             errors.Add("notes", $"The notes must be at most {MaxNotesLength} characters.");
         }
 
+        var objectives = ObjectiveShape.Validate(body.Objectives, errors);
         if (errors.Any)
         {
             return ValidationResult<ReleaseRequest>.Failure(errors.ToDictionary());
@@ -137,7 +138,7 @@ public static class ReleaseRequestShape
 
         return ValidationResult<ReleaseRequest>.Success(
             new ReleaseRequest(body.Id!, title!, type, systems, targetDate, requestedBy, approvers, category, impact, probability, scope, notes,
-                Audiences: audiences));
+                Audiences: audiences, Objectives: objectives));
     }
 
     public static bool TryParseType(string value, out ReleaseType type) => TryParseName(value, out type);
