@@ -70,6 +70,45 @@ public sealed class PlanningAndCategoryRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_WithObjectives_StoresThemAndGetShowsThem_BadOnesAre400NamingEachFieldAndStoreNothing()
+    {
+        // Issue 27, point 2. The built-in policy defines no measures: a measured objective is refused, an attested one kept.
+        var id = ApiHarness.NewId("obj");
+        var answer = await CreateAsync(_h, Body(id, """
+            , "objectives": [ { "id": "adoption", "description": "Finance teams use the new export", "attestedBy": "product-owner" } ]
+            """));
+        Assert.Equal(202, answer.Status);
+        var shown = Assert.Single((await GetAsync(id)).Body!["objectives"]!.AsArray());
+        Assert.Equal(("adoption", "product-owner"), ((string?)shown!["id"], (string?)shown["attestedBy"]));
+        Assert.Equal("product-owner", Assert.Single((await _h.Store.GetAsync(id, Ct))!.Request.Objectives!).AttestedBy);
+        await _h.EndAsync(id);
+
+        var bad = ApiHarness.NewId("badobj");
+        var refused = await CreateAsync(_h, Body(bad, """
+            , "objectives": [
+                { "id": "a", "description": "Both", "measure": "x", "attestedBy": "product-owner" },
+                { "id": "b", "description": "No comparison", "measure": "x", "target": 1, "after": ["7.00:00:00", "soon"] },
+                { "id": "b", "description": "", "attestedBy": "nobody-holds-this" },
+                null ]
+            """));
+        Assert.Equal(400, refused.Status);
+        Assert.Equal(["objectives[0]", "objectives[1].after[1]", "objectives[1].comparison", "objectives[2].description", "objectives[2].id", "objectives[3]"],
+            refused.ErrorFields.Order(StringComparer.Ordinal));
+        Assert.Null(await _h.Store.GetAsync(bad, Ct));
+
+        // Structurally right, but against the policy: no such measure, nobody holds the role.
+        var unknown = await CreateAsync(_h, Body(bad, """
+            , "objectives": [
+                { "id": "m", "description": "Conversion", "measure": "checkout-conversion", "comparison": "AtLeast", "target": 3.5, "after": ["7.00:00:00"] },
+                { "id": "r", "description": "Adopted", "attestedBy": "nobody-holds-this" } ]
+            """));
+        Assert.Equal(400, unknown.Status);
+        Assert.Contains("the policy defines none", unknown.Errors("objectives[0].measure").Single(), StringComparison.Ordinal);
+        Assert.Contains("Nobody holds the role 'nobody-holds-this'", unknown.Errors("objectives[1].attestedBy").Single(), StringComparison.Ordinal);
+        Assert.Null(await _h.Store.GetAsync(bad, Ct));
+    }
+
+    [Fact]
     public async Task Create_SystemThePolicyDoesNotName_Is400SayingWhichSystemsItKnowsAndStoresNothing()
     {
         // The 400 once seen when a test used the system "ledger": the built-in policy knows four systems, and a release may

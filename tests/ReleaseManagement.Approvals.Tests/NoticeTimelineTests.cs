@@ -190,6 +190,7 @@ public sealed partial class NoticeTimelineTests : IAsyncDisposable
         {
             id, title = "Certificate <renewal>", type = "Hotfix", systems = new[] { system }, targetDate = $"{day.AddDays(1):yyyy-MM-dd}",
             requestedBy = "lead2@example.com", approvers = ReleaseFunctions.TestSupport.ValidRelease.Approvers,
+            objectives = new[] { new { id = "renewal-verified", description = "Partners confirm the new certificate works", attestedBy = "product-owner" } },
         });
         await WaitAsync(client, id, r => r["pendingApprovals"]!.AsArray().Count > 0, "the emergency approval to be asked");
 
@@ -233,8 +234,10 @@ public sealed partial class NoticeTimelineTests : IAsyncDisposable
 
         var stillInFlight = await GetAsync(client, $"/api/releases/{id}");
         Assert.Equal("Active", (string?)stillInFlight["status"]);
+        Assert.Equal(HttpStatusCode.Conflict, await AttestObjectiveAsync(client, id, "po@example.com", met: true));
         var done = await hotfix.ReviewAsync("Root cause: expired certificate");
         Assert.Equal("Completed", (string?)done["status"]);
+        await ObjectivesOverHttpAsync(client, id);
         // The T+1 report asks for feedback: each of its readers gets it alone, with a link of their own.
         var reports = await ArrivedEachAsync(id, "Post-deployment status report", People("stakeholders", "development-team").Length);
         var report = reports[0];

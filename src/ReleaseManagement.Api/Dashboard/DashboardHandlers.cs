@@ -8,7 +8,8 @@ namespace ReleaseManagement.Api.Dashboard;
 /// The dashboard's routes, shared by both hosts. Each reads through <see cref="DashboardReader"/>, builds a view with a
 /// plain function and renders a component. A request from htmx (header <c>HX-Request</c>) gets the page's live part only.
 /// </summary>
-public sealed class DashboardHandlers(DashboardReader reader, DashboardActions actions, Feedback.FeedbackHandlers feedback, PipelineSimulator? simulator = null)
+public sealed class DashboardHandlers(
+    DashboardReader reader, DashboardActions actions, Feedback.FeedbackHandlers feedback, ReleaseManagement.Objectives.ObjectiveService objectives, PipelineSimulator? simulator = null)
 {
     /// <summary><c>GET /api/dashboard</c> (and <c>/</c> on the local host): the board, filtered by the query string.</summary>
     public async Task<IResult> BoardAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -75,6 +76,7 @@ public sealed class DashboardHandlers(DashboardReader reader, DashboardActions a
         {
             Simulator = simulator?.View(detail, request),
             Satisfaction = await feedback.ViewAsync(detail.Record, detail.Policy, request, reader.Format, cancellationToken),
+            Objectives = (await objectives.StandingsAsync(detail.Record, detail.Policy, cancellationToken)).Select(o => ObjectiveRow.Of(o, reader.Format)).ToArray(),
         };
         if (IsFragment(request))
         {

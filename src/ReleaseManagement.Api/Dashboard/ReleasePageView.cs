@@ -34,6 +34,9 @@ public sealed partial record ReleasePageView(
     /// <summary>The answers to the release's feedback links (set by the handler: whether comments show depends on the reader).</summary>
     public SatisfactionView? Satisfaction { get; init; }
 
+    /// <summary>The release's business objectives with their verdicts (set by the handler, from their store).</summary>
+    public IReadOnlyList<ObjectiveRow> Objectives { get; init; } = [];
+
     public static ReleasePageView Build(ReleaseDetail detail, DisplayFormat format, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(detail);

@@ -27,3 +27,17 @@ public sealed record SatisfactionView(string Summary, string Verdict, int Asked,
 public sealed record RatingRow(int Rating, int Count, string Share);
 
 public sealed record CommentRow(int Rating, string Comment, string At, string AtIso);
+
+/// <summary>One business objective on the release page: its target, where it stands, and each verdict with why.</summary>
+public sealed record ObjectiveRow(string Id, string Description, string Target, string State, bool Failing, IReadOnlyList<string> Verdicts, string Pending)
+{
+    public static ObjectiveRow Of(ReleaseManagement.Objectives.ObjectiveStanding s, DisplayFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(format);
+        return new(s.Objective.Id, s.Objective.Description, s.Target, s.State,
+            s.State is ReleaseManagement.Objectives.ObjectiveVerdicts.NotMet or ReleaseManagement.Objectives.ObjectiveVerdicts.MissingData,
+            s.Verdicts.Select(v => $"{v.Verdict} ({format.Time(v.At)}): {v.Reason}").ToArray(),
+            s.Pending.Count == 0 ? string.Empty : "Waiting for " + string.Join(", ", s.Pending) + ".");
+    }
+}
