@@ -13,7 +13,10 @@ public static class ReleaseActions
     public const string Skip = "skip";
     public const string Resume = "resume";
 
-    public static readonly IReadOnlyList<string> All = [Cancel, Reschedule, Milestone, Rollback, Retry, Skip, Resume];
+    /// <summary>Adding a known issue to the release's notes (<c>POST .../evidence</c>, kind <c>known-issue</c>).</summary>
+    public const string KnownIssue = "knownIssue";
+
+    public static readonly IReadOnlyList<string> All = [Cancel, Reschedule, Milestone, Rollback, Retry, Skip, Resume, KnownIssue];
 
     /// <summary>
     /// Requesting a release (<c>POST /api/releases</c>): not a steering action (there is no release yet), judged by
@@ -58,6 +61,7 @@ public static class ReleasePermissions
         [ReleaseActions.Retry] = new() { Roles = [PolicyRoles.ReleaseManager] },
         [ReleaseActions.Skip] = new() { Roles = [PolicyRoles.ReleaseManager] },
         [ReleaseActions.Resume] = new() { Roles = [PolicyRoles.ReleaseManager] },
+        [ReleaseActions.KnownIssue] = new() { Roles = [PolicyRoles.ReleaseManager, PolicyRoles.TechnicalLead] },
     };
 
     /// <summary>The permission of <paramref name="action"/> under <paramref name="policy"/>: the policy's own, else the default.</summary>
