@@ -18,6 +18,9 @@ public static class ReleaseActions
 
     public static readonly IReadOnlyList<string> All = [Cancel, Reschedule, Milestone, Rollback, Retry, Skip, Resume, KnownIssue];
 
+    /// <summary>How a refusal says the action: its name, or "add a known issue to" for <see cref="KnownIssue"/>.</summary>
+    public static string Verb(string action) => action == KnownIssue ? "add a known issue to" : action;
+
     /// <summary>
     /// Requesting a release (<c>POST /api/releases</c>): not a steering action (there is no release yet), judged by
     /// <see cref="ReleasePermissions.CheckRequest"/>; the policy may name who may ask under the same table.
@@ -131,6 +134,6 @@ public static class ReleasePermissions
 
         var roles = string.Join(" or ", permission.Roles);
         var requester = permission.RequesterUntilPlanApproved ? " (or its requester, until its plan is approved)" : "";
-        return new(false, rule, $"{by} does not hold the {roles} role for release '{request.Id}'; only a holder{requester} may {action} it.");
+        return new(false, rule, $"{by} does not hold the {roles} role for release '{request.Id}'; only a holder{requester} may {ReleaseActions.Verb(action)} it.");
     }
 }
