@@ -101,7 +101,9 @@ public static class NoticeModel
                 ("page", $"{publicBaseUrl.TrimEnd('/')}{Dashboard.DashboardRoutes.Release(request.Id)}"), ("api", link + "/evidence"),
                 ("warnAt", keyDates.FirstOrDefault(k => k.Id == confirm.WarnAt) is { } warnAt ? $"{warnAt.Description} ({Local(warnAt.At)})" : confirm.WarnAt),
                 ("confirmed", confirmed is { Confirmed: true, At: { } confirmedAt } ? $"confirmed by {confirmed.By} at {Local(confirmedAt)}" : string.Empty)),
+            // The Deployment gate's items and the documents the release's type requires (items of its gate before production).
             ["checklist"] = (policy.QualityGates.GetValueOrDefault(GateKind.Deployment)?.Items ?? [])
+                .Concat(policy.ReleaseTypes.ContainsKey(request.Type) ? ReleaseDocuments.ItemsFor(policy, request.Type, DeploymentEnvironment.Production) : [])
                 .Select(i => Row(("item", i.Id), ("description", i.Description), ("verdict", verdicts.GetValueOrDefault(i.Id) ?? "not evaluated yet"))).ToList(),
             ["notice"] = Row(
                 ("id", notice.NoticeId), ("template", notice.Template), ("description", notice.Description ?? notice.Subject), ("late", late),
