@@ -161,7 +161,7 @@ public static class EvidenceRequestValidator
         {
             // A known issue: a title (required), its description in 'note', and a link (optional, absolute http(s) only).
             var issue = RequestFields.Required(body.Title, "title", "A known issue needs its 'title'.", MaxDocumentTitleLength, errors);
-            if (body.Url is not null && !ReleaseDocuments.IsLink(body.Url))
+            if (!string.IsNullOrWhiteSpace(body.Url) && !ReleaseDocuments.IsLink(body.Url))
             {
                 errors.Add("url", "A known issue's 'url' must be an absolute http or https URL of at most 2000 characters.");
                 return (null, issue);
