@@ -99,6 +99,7 @@ public sealed class DocumentsAndKnownIssuesTests
             Raw(CanonicalEventType.IncidentDetected, "INC-9", At, "Forecasting"),
             Evidence(GateItemInputs.KnownIssueItem, At.AddHours(2), (EventAttributes.Title, "Export *slow* for [big] tenants"),
                 (EventAttributes.Note, "Use the batch export"), (EventAttributes.Url, "javascript:alert(1)"), (EventAttributes.Approver, "lead@example.com")),
+            Evidence(GateItemInputs.KnownIssueItem, At, (EventAttributes.Title, "From a pipeline")) with { Source = EventSources.CDEvents },
         };
 
         var issues = ReleaseNotesSections.KnownIssues(Record(), events);
@@ -110,6 +111,7 @@ public sealed class DocumentsAndKnownIssuesTests
         Assert.DoesNotContain("javascript", md, StringComparison.Ordinal);
         Assert.DoesNotContain("INC-8", md, StringComparison.Ordinal);
         Assert.DoesNotContain("INC-9", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("From a pipeline", md, StringComparison.Ordinal);
         Assert.Contains("None known.", ReleaseNotesSections.KnownIssuesMarkdown(ReleaseNotesSections.KnownIssues(Record(), []), _ => ""), StringComparison.Ordinal);
     }
 

@@ -24,7 +24,7 @@ public static class ReleaseNotesSections
     /// <summary>
     /// The release's known issues, oldest first: each incident of one of its systems (or naming no system) reported on the
     /// release and not resolved by a later <c>incident.resolved</c> of the same id; then each issue a person added (evidence
-    /// kind <c>known-issue</c>, <see cref="EvidenceKinds.KnownIssue"/>).
+    /// kind <c>known-issue</c>, <see cref="EvidenceKinds.KnownIssue"/>, through the API: a pipeline's event of that item is not one).
     /// </summary>
     public static IReadOnlyList<KnownIssue> KnownIssues(ReleaseRecord release, IEnumerable<CanonicalEvent> events)
     {
@@ -39,7 +39,8 @@ public static class ReleaseNotesSections
             .Select(d => new KnownIssue(
                 d.Attribute(EventAttributes.Title) ?? d.Attribute(EventAttributes.Reason) ?? $"Incident {Key(d)}",
                 Key(d), d.System, d.Attribute(EventAttributes.Severity), null, Link(d.Attribute(EventAttributes.Url)), null, d.OccurredAt));
-        var added = all.Where(e => e.Type == CanonicalEventType.GateEvidence
+        // A person's word only (the evidence API's events): a pipeline reports an issue as an incident.
+        var added = all.Where(e => e.Type == CanonicalEventType.GateEvidence && e.Source == EventSources.Api
                 && string.Equals(e.Attribute(EventAttributes.GateItem), GateItemInputs.KnownIssueItem, StringComparison.OrdinalIgnoreCase)
                 && e.Attribute(EventAttributes.Title) is { Length: > 0 })
             .Select(e => new KnownIssue(e.Attribute(EventAttributes.Title)!, null, null, null, e.Attribute(EventAttributes.Note),
