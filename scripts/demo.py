@@ -77,6 +77,7 @@ except (OSError, DemoFailed):
     sys.exit(1)
 POLICY = json.loads(get("/api/policy"))
 ITEMS = {i["id"]: i for g in POLICY["qualityGates"].values() for i in g["items"]}
+DOCUMENTS = POLICY.get("documents") or {}
 MILESTONES = POLICY["promotion"]["milestones"]
 
 
@@ -122,6 +123,13 @@ def evidence(release, item):
     send("dev.cdeventsx.releasefunctions-gate.evidence.0.1.0", release, content)
 
 
+def document(release, item):
+    """A link to a release document, as the documentation pipeline reports it (subject.content.url)."""
+    say(f"  pipeline: {item} published (signed CDEvent with its link)")
+    send("dev.cdeventsx.releasefunctions-gate.evidence.0.1.0", release,
+         {"item": item, "url": f"https://docs.example.com/releases/{release}/{item}", "title": DOCUMENTS[item]["description"]})
+
+
 def configuration(release, environment):
     settings = next(e["requiredSettings"] for name, e in POLICY["environments"].items() if name.lower() == environment)
     say(f"  pipeline: configuration report of {environment} (signed CDEvent)")
@@ -147,8 +155,10 @@ def attest(release, item):
 
 
 def report(release, item):
-    """A gate item satisfied: attested by a person where the policy says so, else a passing result from the pipeline."""
-    if ITEMS[item].get("satisfiedBy") == "Attestation":
+    """A gate item satisfied: attested by a person where the policy says so, a document's link, else a passing result from the pipeline."""
+    if item in DOCUMENTS and item not in ITEMS:
+        document(release, item)
+    elif ITEMS[item].get("satisfiedBy") == "Attestation":
         attest(release, item)
     else:
         evidence(release, item)

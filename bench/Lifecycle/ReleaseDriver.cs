@@ -39,7 +39,7 @@ internal sealed class Readings
 /// <summary>
 /// One hotfix from request to Completed over HTTP, as <c>HotfixReviewEndToEndTests</c> drives it: emergency approval by
 /// the decision API, gate evidence by the evidence API, both deployments reported by signed CDEvents webhooks (measured),
-/// the release manager's sign-offs that missing health data asks for, and the post-hoc review.
+/// the release manager's sign-offs that missing health data asks for, and the post-hoc review; the required documents' links by the evidence API.
 /// </summary>
 internal sealed class ReleaseDriver(
     HttpClient client, string secret, ReleasePolicy policy, Readings readings, TimeSpan measuredPoll, TimeSpan waitPoll, TimeSpan deadline,
@@ -77,6 +77,12 @@ internal sealed class ReleaseDriver(
         }
 
         await PostAsync(ct, $"/api/releases/{id}/evidence", new { item = "security-scan", kind = "evidence", by = "ci@example.com", value = 0 });
+        // The documents a hotfix requires (release notes, rollback procedure by default): items of its gate before production.
+        foreach (var item in ReleaseDocuments.Required(policy, ReleaseManagement.Releases.ReleaseType.Hotfix))
+        {
+            await PostAsync(ct, $"/api/releases/{id}/evidence", new { item, kind = "document", by = "rm@example.com", url = $"https://docs.example.com/{id}/{item}" });
+        }
+
         foreach (var environment in new[] { "staging", "production" })
         {
             await WaitAsync(ct, id, r => (string?)r["stage"] == $"deploy:{environment}", $"the deployment to {environment} to be requested");

@@ -56,7 +56,15 @@ public sealed partial class EvidenceHandler(ReleaseControl control, IOptions<App
         // The roles the signed-in person's claims grant travel with an attestation or waiver, so the lifecycle counts it as
         // this check did (access.roleClaims); a pipeline's event never carries them (ReleaseInbox.ClaimedRoles).
         evidence = evidence with { ClaimedRoles = evidence.IsPersonsWord ? Auth.ClaimedRoles.Of(policy, AppServicePrincipal.From(request), evidence.By) : [] };
-        if (NotEntitled(request, policy, record, evidence) is { } forbidden)
+        if (evidence.Kind == EvidenceKinds.KnownIssue)
+        {
+            // Not a gate item's input: who may add a known issue is the permission table's (access.permissions.knownIssue).
+            if (PermissionCheck.Refusal(checkedRequest, ReleaseActions.KnownIssue, approvalOptions.Value, evidence.By, AppServicePrincipal.From(request), log) is { } refused)
+            {
+                return refused;
+            }
+        }
+        else if (NotEntitled(request, policy, record, evidence) is { } forbidden)
         {
             return forbidden;
         }
@@ -139,6 +147,7 @@ public sealed partial class EvidenceHandler(ReleaseControl control, IOptions<App
 
         var where = GateItemInputs.IsEmergencyReview(policy, item.Id) ? "emergencyReview"
             : string.Equals(item.Id, policy.SuccessCriteria.SignOffItem, StringComparison.OrdinalIgnoreCase) ? "successCriteria"
+            : item.SatisfiedBy == GateSatisfaction.Document ? $"documents.{item.Id}"
             : $"qualityGates.{policy.QualityGates.FirstOrDefault(g => g.Value.Items.Any(i => i.Id == item.Id)).Key}.{item.Id}";
         string summary;
         string? rule;
@@ -154,6 +163,26 @@ public sealed partial class EvidenceHandler(ReleaseControl control, IOptions<App
                 data["reason"] = evidence.Reason!;
                 summary = $"Waived '{item.Id}': {evidence.Reason}";
                 rule = $"{where}: waived by {string.Join(" or ", item.WaiverRoles)}";
+                break;
+            case EvidenceKinds.KnownIssue:
+                data["title"] = evidence.Title!;
+                if (evidence.Url is { } link)
+                {
+                    data["url"] = link;
+                }
+
+                summary = $"Known issue added: {evidence.Title}";
+                rule = $"access.permissions.{ReleaseActions.KnownIssue}: {string.Join(" or ", ReleasePermissions.For(policy, ReleaseActions.KnownIssue).Roles)}";
+                break;
+            case EvidenceKinds.Document:
+                data["url"] = evidence.Url!;
+                if (evidence.Title is { } title)
+                {
+                    data["title"] = title;
+                }
+
+                summary = $"Linked document '{item.Id}': {evidence.Url}";
+                rule = $"{where}: reported by {string.Join(" or ", GateEntitlement.RolesFor(item, evidence.Kind))}";
                 break;
             default:
                 if (evidence.Passed is { } passed)

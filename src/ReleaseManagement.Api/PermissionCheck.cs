@@ -22,7 +22,7 @@ internal static partial class PermissionCheck
         where T : class
     {
         ArgumentNullException.ThrowIfNull(release);
-        if (SignedInPerson.Refusal(options, principal, by, $"A {action} needs a signed-in user (App Service authentication).") is { } unsigned)
+        if (SignedInPerson.Refusal(options, principal, by, $"A {(action == ReleaseActions.KnownIssue ? "known issue" : action)} needs a signed-in user (App Service authentication).") is { } unsigned)
         {
             return unsigned;
         }
@@ -34,7 +34,7 @@ internal static partial class PermissionCheck
         }
 
         LogRefusedControl(log, release.Record.Request.Id, action, by, verdict.Rule);
-        return Problems.Forbidden($"Not allowed to {action} this release.", verdict.Reason);
+        return Problems.Forbidden($"Not allowed to {ReleaseActions.Verb(action)} this release.", verdict.Reason);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Release {ReleaseId}: {Action} refused to {By} ({Rule})")]

@@ -41,7 +41,7 @@ public sealed partial class ReadmeCommandsTests
     {
         var ct = TestContext.Current.CancellationToken;
         var blocks = TryItLocallyBlocks();
-        Assert.True(blocks.Count >= 4, $"expected the request, milestone, sign-off and audit blocks; found {blocks.Count}");
+        Assert.True(blocks.Count >= 5, $"expected the request, milestone, sign-off, document and audit blocks; found {blocks.Count}");
         var settings = new Dictionary<string, string>(DevelopmentSecrets())
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
@@ -80,10 +80,16 @@ public sealed partial class ReadmeCommandsTests
         var signOff = await shell.RunAsync(blocks[2], ct);
         Assert.Matches(@"^HTTP/1\.1 [24]\d\d", signOff);
 
-        // 4. The audit trail, verified.
-        var audit = JsonNode.Parse(await shell.RunAsync(blocks[3], ct))!;
+        // 4. A document's link by the technical lead (a reporter of the deployment guide) and a known issue, both accepted.
+        var documents = await shell.RunAsync(blocks[3], ct);
+        Assert.True(Regex.Matches(documents, @"HTTP/1\.1 202").Count == 2, $"The README's document and known issue were not both accepted:\n{documents}");
+
+        // 5. The audit trail, verified.
+        var audit = JsonNode.Parse(await shell.RunAsync(blocks[4], ct))!;
         Assert.True((bool?)audit["verified"], audit.ToJsonString());
         Assert.Contains(audit["entries"]!.AsArray(), e => (string?)e!["action"] == "request");
+        Assert.Contains(audit["entries"]!.AsArray(), e => (string?)e!["action"] == "document" && (string?)e!["by"] == "lead@example.com");
+        Assert.Contains(audit["entries"]!.AsArray(), e => (string?)e!["action"] == "known-issue");
         // The milestones are by the pipeline the development secret names (Webhooks__CDEvents__Secrets__dev), not anonymous.
         var milestoneRows = audit["entries"]!.AsArray().Where(e => (string?)e!["action"] == "milestone").ToList();
         Assert.Equal(4, milestoneRows.Count);

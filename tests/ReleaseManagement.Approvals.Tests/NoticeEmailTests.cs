@@ -99,7 +99,7 @@ public sealed class NoticeEmailTests(SmtpApprovalSystem system)
 
     /// <summary>
     /// Issue 27, point 5: the T-3 notice asks the release manager (named) to confirm the readiness on the release page, says
-    /// when its absence warns and lists the Deployment gate's items as the checklist; the approvers' notice at T-1 says what
+    /// when its absence warns and lists the Deployment gate's items (and the release's required documents) as the checklist; the approvers' notice at T-1 says what
     /// is missing. Once an attestation is recorded the T-3 notice (sent again, say after a reschedule) says who confirmed.
     /// </summary>
     [Fact]
@@ -113,6 +113,9 @@ public sealed class NoticeEmailTests(SmtpApprovalSystem system)
         Assert.Contains("Unconfirmed at Final deployment notification (2027-01-04 20:00 (Monday) America/New_York), the approvers are warned.", asked.TextBody, StringComparison.Ordinal);
         Assert.Contains("- Rollback plan tested (rollback-plan): Passed", asked.TextBody, StringComparison.Ordinal);
         Assert.Contains("- Backup completed successfully (backup): not evaluated yet", asked.TextBody, StringComparison.Ordinal);
+        // The documents a Minor requires are items of its gate before production: on the checklist too (issue 27, point 4).
+        Assert.Contains("- Deployment guide: step-by-step deployment procedures (deployment-guide): not evaluated yet", asked.TextBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("(technical-documentation)", asked.TextBody, StringComparison.Ordinal);
         Assert.Contains("<a href=\"https://releases.example.com/api/dashboard/releases/2027.01.0\">release page</a>", asked.HtmlBody, StringComparison.Ordinal);
 
         var missing = Composer().Compose(Context("confirmation-missing", facts: facts) with { });

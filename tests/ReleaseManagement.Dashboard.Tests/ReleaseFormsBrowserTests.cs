@@ -40,6 +40,42 @@ public sealed class ReleaseFormsBrowserTests(DashboardSystem system)
     }
 
     [Fact]
+    public async Task ReleasePage_DocumentAndKnownIssueForms_RecordALinkAndAnIssue_RefuseAScriptLink()
+    {
+        var id = await system.ReleaseInDevelopmentAsync("Documents from the page");
+        var (page, cspErrors) = await system.NewPageAsync();
+        await page.GotoAsync(system.Url(DashboardRoutes.Release(id)));
+
+        // A javascript: link is the API's 400 on url: shown on the page, nothing recorded.
+        await page.ClickAsync("#form-document summary");
+        await page.SelectOptionAsync("#document-item", "deployment-guide");
+        await page.FillAsync("#document-url", "javascript:alert(1)");
+        await page.FillAsync("#document-by", "lead@example.com");
+        Assert.Equal(400, await page.SubmitFormAsync("document"));
+        Assert.Contains("absolute http or https URL", await page.Locator("#document-url-error").InnerTextAsync(), StringComparison.Ordinal);
+
+        await page.FillAsync("#document-url", "https://wiki.example.com/deploy");
+        await page.FillAsync("#document-title", "Deployment guide");
+        Assert.Equal(303, await page.SubmitFormAsync("document"));
+        Assert.EndsWith("?done=document", page.Url, StringComparison.Ordinal);
+
+        await page.ClickAsync("#form-known-issue summary");
+        await page.FillAsync("#known-issue-title", "CSV export is slow for large tenants");
+        await page.FillAsync("#known-issue-by", "lead@example.com");
+        Assert.Equal(303, await page.SubmitFormAsync("known-issue"));
+        Assert.Contains("The known issue was recorded", await page.Locator("#action-notice").InnerTextAsync(), StringComparison.Ordinal);
+        await DashboardSystem.AssertAccessibleAsync(page);
+        Assert.Empty(cspErrors);
+        await page.Context.CloseAsync();
+
+        // The release notes list both (Markdown).
+        var notes = await system.Host.Client.GetStringAsync($"/api/releases/{id}/notes?format=markdown", Ct);
+        Assert.Contains("(`deployment-guide`): [Deployment guide](<https://wiki.example.com/deploy>)", notes, StringComparison.Ordinal);
+        Assert.Contains("- CSV export is slow for large tenants (added by lead@example.com", notes, StringComparison.Ordinal);
+        Assert.DoesNotContain("javascript", notes, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReleasePage_EvidenceAttestationAndWaiverForms_RecordWhatTheApiAcceptsAndShowWhatItRefuses()
     {
         var id = await system.ReleaseInDevelopmentAsync("Gate items from the page");

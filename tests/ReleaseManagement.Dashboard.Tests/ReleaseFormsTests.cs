@@ -18,7 +18,7 @@ public sealed class ReleaseFormsTests
     {
         var forms = ReleaseForms.Build(Release("r1"), HandEvidencePolicy, Local, null, null);
 
-        Assert.Equal(["milestone", "evidence", "attestation", "waiver", "reschedule", "cancel"], forms.Forms.Select(f => f.Name));
+        Assert.Equal(["milestone", "evidence", "attestation", "waiver", "document", "known-issue", "reschedule", "cancel"], forms.Forms.Select(f => f.Name));
         Assert.All(forms.Forms, f => Assert.Contains(new HiddenField("form", "v4lue"), f.Hidden));
         Assert.All(forms.Forms, f => Assert.Equal("by", f.Fields[^1].Name));
         Assert.All(forms.Forms, f => Assert.StartsWith("/api/dashboard/releases/r1/", f.Action, StringComparison.Ordinal));
@@ -99,6 +99,25 @@ public sealed class ReleaseFormsTests
     }
 
     [Fact]
+    public void Build_DocumentAndKnownIssueForms_OfferTheCatalogueWithVerdictsAndALinkField()
+    {
+        var release = Release("r1") with { Gates = [new GateItemStatus("deployment-guide", "Pending", "Document 'deployment-guide' is missing: no link reported yet.")] };
+
+        var forms = ReleaseForms.Build(release, DefaultPolicy, Local, null, null);
+
+        var document = forms.Forms.Single(f => f.Name == "document");
+        Assert.Contains(new HiddenField("kind", "document"), document.Hidden);
+        Assert.Equal(new[] { "release-notes", "deployment-guide", "rollback-procedure", "technical-documentation", "user-guide" }.Order(),
+            document.Fields.Single(f => f.Name == "item").Options.Select(o => o.Value).Order());
+        Assert.Contains(document.Fields.Single(f => f.Name == "item").Options, o => o.Value == "deployment-guide" && o.Label.EndsWith("(Pending)", StringComparison.Ordinal));
+        Assert.Equal(("url", true), (document.Fields.Single(f => f.Name == "url").Type, document.Fields.Single(f => f.Name == "url").Required));
+        var issue = forms.Forms.Single(f => f.Name == "known-issue");
+        Assert.Contains(new HiddenField("kind", "known-issue"), issue.Hidden);
+        Assert.Equal(["title", "note", "url", "by"], issue.Fields.Select(f => f.Name));
+        Assert.True(issue.Fields[0].Required);
+    }
+
+    [Fact]
     public void Build_NoWaivableItem_OffersNoWaiverForm()
     {
         static GateItem NotWaivable(GateItem i) => i with { Waivable = false };
@@ -113,6 +132,7 @@ public sealed class ReleaseFormsTests
                     RequiredItems = m.Value.RequiredItems.ToDictionary(r => r.Key, r => (IReadOnlyList<GateItem>)[.. r.Value.Select(NotWaivable)]),
                 }),
             },
+            Documents = new Dictionary<string, ReleaseDocument>(), // documents are always waivable (by their waiver roles)
         };
         Assert.DoesNotContain(GateItemInputs.Items(policy), i => i.Waivable);
 

@@ -95,7 +95,9 @@ public sealed class RenderingTests
             Assert.Contains($"action=\"/api/dashboard/releases/r1/{action}\"", html, StringComparison.Ordinal);
         }
 
-        Assert.Equal(6, System.Text.RegularExpressions.Regex.Matches(html, "<input[^>]*name=\"form\"[^>]*value=\"v4lue\"").Count);
+        // milestone, evidence, attestation, waiver, document, known issue, reschedule, cancel
+        Assert.Equal(8, System.Text.RegularExpressions.Regex.Matches(html, "<input[^>]*name=\"form\"[^>]*value=\"v4lue\"").Count);
+        Assert.Contains("<input id=\"document-url\" name=\"url\" type=\"url\"", html, StringComparison.Ordinal);
         Assert.Contains("<label for=\"cancel-reason\">Reason</label>", html, StringComparison.Ordinal);
         Assert.Contains("<label for=\"evidence-value\">Measured value (optional)</label>", html, StringComparison.Ordinal);
         Assert.Contains("id=\"cancel-confirm\" name=\"confirm\" value=\"yes\" required", html, StringComparison.Ordinal);

@@ -24,7 +24,7 @@ public sealed class NoticeComposer(NoticeTemplateStore templates, IOptions<Appro
         if (notice.AttachNotes && context.Release is { } record)
         {
             attachments.Add(new EmailAttachment($"release-notes-{record.Request.Id}.md", "text/markdown; charset=utf-8",
-                ReleaseNotes.Markdown(record, context.Events, context.Timeline, PolicyTime.Zone(policy))));
+                ReleaseNotes.Markdown(record, context.Events, context.Timeline, PolicyTime.Zone(policy), policy)));
         }
 
         var organizer = MimeKit.MailboxAddress.TryParse(email.Value.From, out var from) ? from.Address : string.Empty;

@@ -108,7 +108,9 @@ public static class NoticeModel
                 ("defined", true), ("id", meeting.MeetingId), ("description", meeting.Description), ("start", Local(meeting.Start)), ("end", Local(meeting.End)),
                 ("state", meeting.Cancelled ? "cancelled" : meeting.PreviousStart is null ? "invited" : "moved"),
                 ("previousStart", meeting.PreviousStart is { } before ? Local(before) : string.Empty), ("reason", meeting.Reason)),
+            // The Deployment gate's items and the documents the release's type requires (items of its gate before production).
             ["checklist"] = (policy.QualityGates.GetValueOrDefault(GateKind.Deployment)?.Items ?? [])
+                .Concat(policy.ReleaseTypes.ContainsKey(request.Type) ? ReleaseDocuments.ItemsFor(policy, request.Type, DeploymentEnvironment.Production) : [])
                 .Select(i => Row(("item", i.Id), ("description", i.Description), ("verdict", verdicts.GetValueOrDefault(i.Id) ?? "not evaluated yet"))).ToList(),
             ["notice"] = Row(
                 ("id", notice.NoticeId), ("template", notice.Template), ("description", notice.Description ?? notice.Subject), ("late", late),

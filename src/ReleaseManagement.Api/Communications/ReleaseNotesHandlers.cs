@@ -3,6 +3,7 @@ using Markdig;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using ReleaseManagement.Communications;
+using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
 
 namespace ReleaseManagement.Api.Communications;
@@ -10,9 +11,10 @@ namespace ReleaseManagement.Api.Communications;
 /// <summary>
 /// <c>GET /api/releases/{id}/notes</c>: the release notes (<see cref="ReleaseNotes"/>) as Markdown (<c>text/markdown</c>)
 /// or as HTML (Markdig), chosen by <c>?format=markdown|html</c> or else by the <c>Accept</c> header (HTML when it prefers
-/// <c>text/html</c>, Markdown otherwise).
+/// <c>text/html</c>, Markdown otherwise). The documents its type requires are those of the policy it runs under
+/// (<see cref="ReleasePolicies.ForAsync"/>; without <paramref name="policies"/>, no "Documents" section).
 /// </summary>
-public sealed class ReleaseNotesHandlers(IReleaseStore releases, IPipelineEventStore events)
+public sealed class ReleaseNotesHandlers(IReleaseStore releases, IPipelineEventStore events, ReleasePolicies? policies = null)
 {
     private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().DisableHtml().UseAdvancedExtensions().Build();
 
@@ -33,7 +35,8 @@ public sealed class ReleaseNotesHandlers(IReleaseStore releases, IPipelineEventS
 
         var timeline = await releases.GetTimelineAsync(id, cancellationToken);
         var stored = await events.ListByReleaseAsync(id, cancellationToken);
-        var markdown = ReleaseNotes.Markdown(record, stored.Select(e => e.Event).ToArray(), timeline);
+        var policy = policies is null ? null : await policies.ForAsync(record, cancellationToken);
+        var markdown = ReleaseNotes.Markdown(record, stored.Select(e => e.Event).ToArray(), timeline, policy: policy);
         var html = format == "html" || (format.Length == 0 && PrefersHtml(request));
         return html
             ? Results.Text(Html(record.Request.Title, markdown), "text/html; charset=utf-8")

@@ -88,6 +88,8 @@ public sealed class DashboardActions(
             {
                 EvidenceKinds.Attestation => ReleaseForms.Attestation,
                 EvidenceKinds.Waiver => ReleaseForms.Waiver,
+                EvidenceKinds.Document => ReleaseForms.Document,
+                EvidenceKinds.KnownIssue => ReleaseForms.KnownIssue,
                 _ => ReleaseForms.Evidence,
             },
             async (form, by) =>
@@ -101,7 +103,9 @@ public sealed class DashboardActions(
                     form.Flag(ReleaseForms.EvidenceField.Passed, errors),
                     form.Number(ReleaseForms.EvidenceField.Value, errors),
                     form.Text(ReleaseForms.EvidenceField.Reason),
-                    form.Text("note"));
+                    form.Text("note"),
+                    Url: form.Text(ReleaseForms.EvidenceField.Url),
+                    Title: form.Text(ReleaseForms.EvidenceField.Title));
                 return errors.Count > 0
                     ? Problems.Validation(errors, "The form could not be read.")
                     : (await evidence.RecordEvidenceAsync(releaseId, body, form.Request, durable, cancellationToken, AuditChannels.Page)).Result;

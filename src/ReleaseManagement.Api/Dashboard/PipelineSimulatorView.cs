@@ -121,6 +121,10 @@ public sealed record PipelineSimulatorView(
             {
                 people.Add($"{item.Id}: an attestation by {string.Join(" or ", item.AttestationRoles)} (the attestation form below)");
             }
+            else if (item.SatisfiedBy == GateSatisfaction.Document)
+            {
+                signals.Add(SimulatedSignals.Document(item.Id));
+            }
             else if (EnvironmentConfigurationGate.Is(item))
             {
                 var env = item.Environment ?? environment ?? DeploymentEnvironment.Development;

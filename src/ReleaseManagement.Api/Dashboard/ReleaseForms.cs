@@ -12,7 +12,7 @@ namespace ReleaseManagement.Api.Dashboard;
 /// (<see cref="GateEntitlement.PipelinesOnly"/>: machine evidence comes from pipelines), attestations only for attestation items,
 /// waivers only for waivable items. The rules themselves are the API's (<see cref="DashboardActions"/> calls its handlers).
 /// </summary>
-public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? Notice)
+public sealed partial record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? Notice)
 {
     public const string Milestone = "milestone";
     public const string Evidence = EvidenceKinds.Evidence;
@@ -38,6 +38,8 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
         [Evidence] = "The evidence was recorded. The gate is evaluated again with it; the checklist then shows the verdict.",
         [Attestation] = "The attestation was recorded. The gate is evaluated again with it; the checklist then shows the verdict.",
         [Waiver] = "The waiver was recorded. The gate is evaluated again with it; the checklist then shows the verdict.",
+        [Document] = "The link was recorded. The gate is evaluated again with it; the checklist then shows the verdict.",
+        [KnownIssue] = "The known issue was recorded. The release notes list it.",
         [Reschedule] = "The new target date was sent to the release. The page shows it once the release has taken it in.",
         [Cancel] = "The cancel was sent to the release. It ends once the release has taken it in.",
         [Rollback] = "The rollback was sent to the release. It asks the pipeline to roll back; the timeline shows the outcome.",
@@ -143,6 +145,7 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
                 ]));
         }
 
+        forms.AddRange(DocumentForms(ItemsTaking(EvidenceKinds.Document), For, id));
         f = For(Reschedule);
         forms.Add(f.Form(
             "Reschedule", "Reschedule", DashboardRoutes.Action(DashboardRoutes.RescheduleRoute, id),
@@ -230,6 +233,8 @@ public sealed record ReleaseForms(IReadOnlyList<ActionForm> Forms, PageNotice? N
         public const string Value = "value";
         public const string Approved = "approved";
         public const string Reason = "reason";
+        public const string Url = "url";
+        public const string Title = "title";
     }
 
     /// <summary>Builds one form whose fields carry what was sent, and the problems with it, when the page answers its refusal.</summary>

@@ -74,7 +74,7 @@ public sealed partial record ReleasePageView(
     }
 
     private static string? Describe(ReleasePolicy policy, string item) =>
-        policy.QualityGates.Values.SelectMany(g => g.Items).FirstOrDefault(i => i.Id == item)?.Description;
+        policy.QualityGates.Values.SelectMany(g => g.Items).FirstOrDefault(i => i.Id == item)?.Description ?? policy.Documents.GetValueOrDefault(item)?.Description;
 
     /// <summary>The promotion route as nodes: the first environment, then each step's target with its trigger, gates, approval and deployment.</summary>
     private static IReadOnlyList<PipelineNode> BuildPipeline(

@@ -30,6 +30,14 @@ public static class SimulatedSignals
     public static SimulatedSignal Evidence(string item, bool passed) =>
         new($"{Evidences}|{item}|{(passed ? Success : Failure)}", $"{item}: {(passed ? "passed" : "failed")}", !passed);
 
+    /// <summary>A document's link, as a documentation pipeline would report it (<see cref="DocumentUrl"/>).</summary>
+    public static SimulatedSignal Document(string item) =>
+        new($"{Evidences}|{item}|{Success}", $"{item}: linked (a simulated document link)");
+
+    /// <summary>The link the simulator reports for a release's document: a placeholder address that resolves nowhere.</summary>
+    public static string DocumentUrl(string releaseId, string item) =>
+        $"https://docs.example.com/releases/{Uri.EscapeDataString(releaseId)}/{Uri.EscapeDataString(item)}";
+
     public static SimulatedSignal Configuration(string environment) =>
         new($"{Configurations}|{environment}", $"Configuration report of {environment} (meets its standard)");
 
@@ -73,6 +81,7 @@ public static class SimulatedSignals
                         ["item"] = item.Id,
                         ["outcome"] = outcome,
                         ["value"] = outcome == Success ? PassingValue(item) : null,
+                        ["url"] = item.SatisfiedBy == GateSatisfaction.Document ? DocumentUrl(releaseId, item.Id) : null,
                         ["environment"] = item.Environment is { } about ? new { id = Lower(about) } : null,
                     }.Where(kv => kv.Value is not null).ToDictionary()));
                     break;

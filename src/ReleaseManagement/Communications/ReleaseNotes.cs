@@ -63,7 +63,10 @@ public static class ReleaseNotes
             .ToArray();
 
     /// <summary>The notes in Markdown; times in UTC, or local to <paramref name="zone"/> when given (the notes a notice attaches).</summary>
-    public static string Markdown(ReleaseRecord release, IReadOnlyList<CanonicalEvent> events, IReadOnlyList<TimelineEntry> timeline, TimeZoneInfo? zone = null)
+    /// <param name="policy">The policy the release runs under: with it the notes list the documents its type requires
+    /// (<see cref="ReleaseNotesSections.Documents"/>); without it, no "Documents" section.</param>
+    public static string Markdown(
+        ReleaseRecord release, IReadOnlyList<CanonicalEvent> events, IReadOnlyList<TimelineEntry> timeline, TimeZoneInfo? zone = null, Policy.ReleasePolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(release);
         string At(DateTimeOffset at) => zone is null
@@ -98,7 +101,8 @@ public static class ReleaseNotes
             foreach (var c in inGroup)
             {
                 var number = c.Number is null ? string.Empty : $"#{Escape(c.Number)} ";
-                var title = c.Url is null ? Escape(c.Title) : $"[{Escape(c.Title)}]({c.Url})";
+                // Only an absolute http(s) link is linked (a javascript: or relative one from a payload stays plain text).
+                var title = !Policy.ReleaseDocuments.IsLink(c.Url) ? Escape(c.Title) : $"[{Escape(c.Title)}]({c.Url})";
                 md.Append(CultureInfo.InvariantCulture, $"- {number}{title}");
                 md.Append(c.Author is null ? string.Empty : $" by {Escape(c.Author)}");
                 md.Append(c.Labels.Count == 0 ? string.Empty : $" ({Escape(string.Join(", ", c.Labels))})");
@@ -106,6 +110,12 @@ public static class ReleaseNotes
             }
 
             md.Append('\n');
+        }
+
+        md.Append(ReleaseNotesSections.KnownIssuesMarkdown(ReleaseNotesSections.KnownIssues(release, events), At));
+        if (policy is not null)
+        {
+            md.Append(ReleaseNotesSections.DocumentsMarkdown(ReleaseNotesSections.Documents(policy, release, events)));
         }
 
         var artifacts = Artifacts(events);

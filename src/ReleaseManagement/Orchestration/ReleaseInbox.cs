@@ -192,7 +192,7 @@ public sealed class ReleaseInbox
                     }
                     else
                     {
-                        evidence.Add(new GateEvidence(item, e.OccurredAt, Passed(e), Value(e), e.Source, e.Environment, Settings(e)));
+                        evidence.Add(new GateEvidence(item, e.OccurredAt, Passed(e), Value(e), e.Source, e.Environment, Settings(e), e.Attribute(EventAttributes.Url)));
                     }
 
                     break;

@@ -18,7 +18,9 @@ internal sealed class RouteStep(
         await status.RecordAsync(new StatusRecord(
             $"Promotion {step.From} → {step.To}: waiting for {string.Join(", ", step.Trigger)}.", ReleaseStages.Promotion(step.To), TimelineKinds.Phase));
         await wait.UntilAsync(() => step.Trigger.All(t => state.Inbox.Satisfied(t, state.Policy)), null);
-        var effective = ReleaseGates.For(state.Policy, state.Risk, step.Gates, step.Validation);
+        // The release's required documents are items of its gate before production (none when its policy names none, as
+        // for a release started before documents existed: its gates and its sequence of durable actions are unchanged).
+        var effective = ReleaseGates.For(state.Policy, state.Risk, step.Gates, step.Validation, ReleaseDocuments.ItemsFor(state.Policy, state.Release.Type, step.To));
         await gate.RunAsync(ReleaseStages.Gate(step.To), effective, environment: step.To);
         if (step.ApprovalStage is { } stage && state.Approvals.RuleOf(stage) is { } rule)
         {

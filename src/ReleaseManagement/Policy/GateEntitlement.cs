@@ -24,7 +24,7 @@ public static class GateEntitlement
         {
             EvidenceKinds.Attestation => item.AttestationRoles,
             EvidenceKinds.Waiver => item.WaiverRoles,
-            EvidenceKinds.Evidence or EvidenceKinds.Configuration => item.ReporterRoles ?? [],
+            EvidenceKinds.Evidence or EvidenceKinds.Configuration or EvidenceKinds.Document => item.ReporterRoles ?? [],
             _ => [],
         };
     }
@@ -43,7 +43,7 @@ public static class GateEntitlement
             return kind switch
             {
                 EvidenceKinds.Waiver => false,
-                EvidenceKinds.Evidence or EvidenceKinds.Configuration => access?.PeopleMayReportMachineEvidence == true,
+                EvidenceKinds.Evidence or EvidenceKinds.Configuration or EvidenceKinds.Document => access?.PeopleMayReportMachineEvidence == true,
                 _ => true,
             };
         }
@@ -59,7 +59,7 @@ public static class GateEntitlement
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentNullException.ThrowIfNull(access);
-        return item.SatisfiedBy == GateSatisfaction.Evidence && item.ReporterRoles is not { Count: > 0 } && !access.PeopleMayReportMachineEvidence;
+        return item.SatisfiedBy is GateSatisfaction.Evidence or GateSatisfaction.Document && item.ReporterRoles is not { Count: > 0 } && !access.PeopleMayReportMachineEvidence;
     }
 
     /// <summary>
@@ -94,7 +94,7 @@ public static class GateEntitlement
     /// report of machine evidence, <see cref="PipelinesOnly"/>), or null when that is not the reason.
     /// </summary>
     public static string? MachineEvidenceRefusal(GateItem item, string kind, AccessPolicy access) =>
-        kind is EvidenceKinds.Evidence or EvidenceKinds.Configuration && PipelinesOnly(item, access) ? MachineEvidence(item) : null;
+        kind is EvidenceKinds.Evidence or EvidenceKinds.Configuration or EvidenceKinds.Document && PipelinesOnly(item, access) ? MachineEvidence(item) : null;
 
     private static string MachineEvidence(GateItem item) =>
         $"'{item.Id}' is machine evidence: a pipeline reports it through a signed webhook (docs/pipeline-events.md). A person may " +

@@ -5,9 +5,10 @@ namespace ReleaseManagement.Policy;
 /// <summary>Pipeline evidence for a gate item: a pass/fail outcome, a measured value, or both.</summary>
 /// <param name="Environment">The environment the evidence is about, when it names one (<see cref="GateItem.Environment"/>).</param>
 /// <param name="Settings">An environment's reported configuration (<see cref="EvidenceKinds.Configuration"/>), secrets hashed.</param>
+/// <param name="Url">A document's link (<see cref="GateSatisfaction.Document"/>), as reported.</param>
 public sealed record GateEvidence(
     string Item, DateTimeOffset At, bool? Passed = null, decimal? Value = null, string? Source = null, string? Environment = null,
-    IReadOnlyDictionary<string, string>? Settings = null);
+    IReadOnlyDictionary<string, string>? Settings = null, string? Url = null);
 
 /// <summary>A named person's attestation for a gate item (or their refusal to attest).</summary>
 /// <param name="ClaimedRoles">The roles <paramref name="By"/>'s sign-in claims granted when they attested (<see cref="Events.EventAttributes.ClaimedRoles"/>), on top of the directory.</param>
@@ -88,9 +89,12 @@ public static class GateEvaluator
         FourEyes? fourEyes = null)
     {
         fourEyes ??= FourEyes.None;
-        var result = item.SatisfiedBy == GateSatisfaction.Evidence
-            ? FromEvidence(item, inputs.Evidence)
-            : FromAttestation(item, inputs.Attestations, approvers);
+        var result = item.SatisfiedBy switch
+        {
+            GateSatisfaction.Evidence => FromEvidence(item, inputs.Evidence),
+            GateSatisfaction.Document => FromDocument(item, inputs.Evidence),
+            _ => FromAttestation(item, inputs.Attestations, approvers),
+        };
         if (result.Verdict == GateVerdict.Passed)
         {
             return result;
@@ -175,6 +179,15 @@ public static class GateEvaluator
         return evidence.Passed == true
             ? new(item.Id, GateVerdict.Passed, null)
             : new(item.Id, GateVerdict.Failed, $"The evidence for '{item.Id}'{source} reports no outcome.");
+    }
+
+    /// <summary>A document passes on its latest report carrying a link (an absolute http(s) URL); a report without one does not count.</summary>
+    private static GateItemResult FromDocument(GateItem item, IReadOnlyList<GateEvidence> all)
+    {
+        var linked = Latest(all.Where(e => SameItem(e.Item, item.Id) && ReleaseDocuments.IsLink(e.Url)), e => e.At);
+        return linked is null
+            ? new(item.Id, GateVerdict.Pending, $"Document '{item.Id}' is missing: no link reported yet.")
+            : new(item.Id, GateVerdict.Passed, $"Linked: {linked.Url!.Trim()}");
     }
 
     private static GateItemResult FromAttestation(

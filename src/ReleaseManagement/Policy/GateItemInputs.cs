@@ -52,6 +52,23 @@ public static class GateItemInputs
     public static GateItem SignOff(ReleasePolicy policy) =>
         PersonsWord(policy.SuccessCriteria.SignOffItem, "Sign-off of a post-deployment validation or watch that ended without health data", policy.SuccessCriteria.SignOffRoles);
 
+    /// <summary>The item a known issue a person adds is recorded under (evidence kind <see cref="EvidenceKinds.KnownIssue"/>); no gate has it.</summary>
+    public const string KnownIssueItem = "known-issue";
+
+    /// <summary>
+    /// The known issues of a release as an item of no gate: what a known issue is recorded under, never waived; who may add
+    /// one is the permission <see cref="ReleaseActions.KnownIssue"/>, not this item's roles.
+    /// </summary>
+    public static GateItem KnownIssue { get; } = new()
+    {
+        Id = KnownIssueItem,
+        Description = "A known issue of the release, listed by its release notes",
+        SatisfiedBy = GateSatisfaction.Document,
+        Threshold = null,
+        AttestationRoles = [],
+        Waivable = false,
+    };
+
     /// <summary>The gate item with this id (case-insensitive, surrounding whitespace ignored), or null.</summary>
     public static GateItem? Find(ReleasePolicy policy, string id) =>
         Items(policy).FirstOrDefault(i => string.Equals(i.Id, id.Trim(), StringComparison.OrdinalIgnoreCase));
@@ -62,6 +79,7 @@ public static class GateItemInputs
         var kinds = new List<string>(2)
         {
             item.SatisfiedBy == GateSatisfaction.Attestation ? EvidenceKinds.Attestation
+            : item.SatisfiedBy == GateSatisfaction.Document ? EvidenceKinds.Document
             : EnvironmentConfigurationGate.Is(item) ? EvidenceKinds.Configuration : EvidenceKinds.Evidence,
         };
         if (item.Waivable)

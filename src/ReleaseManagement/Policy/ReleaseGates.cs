@@ -14,7 +14,15 @@ public sealed record EffectiveGate(QualityGate Gate, IReadOnlyList<string> Skipp
 public static class ReleaseGates
 {
     /// <summary>The effective items of a step that needs <paramref name="gates"/> and the extra checks <paramref name="extraItems"/>.</summary>
-    public static EffectiveGate For(ReleasePolicy policy, RiskAssessment risk, IEnumerable<GateKind> gates, IEnumerable<string> extraItems)
+    public static EffectiveGate For(ReleasePolicy policy, RiskAssessment risk, IEnumerable<GateKind> gates, IEnumerable<string> extraItems) =>
+        For(policy, risk, gates, extraItems, []);
+
+    /// <summary>
+    /// The effective items of a step, with <paramref name="documents"/> after them: the release's required documents when
+    /// the step goes to production (<see cref="ReleaseDocuments.ItemsFor"/>). The risk level never skips a document.
+    /// </summary>
+    public static EffectiveGate For(
+        ReleasePolicy policy, RiskAssessment risk, IEnumerable<GateKind> gates, IEnumerable<string> extraItems, IEnumerable<GateItem> documents)
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(risk);
@@ -26,7 +34,11 @@ public static class ReleaseGates
             .ToArray();
         var optional = new HashSet<string>(mitigation.OptionalItems, StringComparer.OrdinalIgnoreCase);
         return new EffectiveGate(
-            new QualityGate { Items = all.Where(i => !optional.Contains(i.Id)).ToArray() },
+            new QualityGate
+            {
+                Items = all.Where(i => !optional.Contains(i.Id))
+                    .Concat(documents.Where(d => !all.Any(i => string.Equals(i.Id, d.Id, StringComparison.OrdinalIgnoreCase)))).ToArray(),
+            },
             all.Where(i => optional.Contains(i.Id)).Select(i => i.Id).ToArray());
     }
 
@@ -44,13 +56,14 @@ public static class ReleaseGates
         return Defined(policy).FirstOrDefault(i => string.Equals(i.Id, id.Trim(), StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>Every gate item the policy defines: the quality gates in key order, the items risk levels add, the Planning gate.</summary>
+    /// <summary>Every gate item the policy defines: the quality gates in key order, the items risk levels add, the Planning gate, the documents.</summary>
     public static IEnumerable<GateItem> Defined(ReleasePolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
         return policy.QualityGates.OrderBy(g => g.Key).SelectMany(g => g.Value.Items)
             .Concat(policy.RiskMatrix.Mitigations.OrderBy(m => m.Key).SelectMany(m => m.Value.RequiredItems.OrderBy(r => r.Key).SelectMany(r => r.Value)))
-            .Concat(policy.Planning.Gate.Items);
+            .Concat(policy.Planning.Gate.Items)
+            .Concat(ReleaseDocuments.Items(policy));
     }
 
     /// <summary>

@@ -13,7 +13,13 @@ public static class ReleaseActions
     public const string Skip = "skip";
     public const string Resume = "resume";
 
-    public static readonly IReadOnlyList<string> All = [Cancel, Reschedule, Milestone, Rollback, Retry, Skip, Resume];
+    /// <summary>Adding a known issue to the release's notes (<c>POST .../evidence</c>, kind <c>known-issue</c>).</summary>
+    public const string KnownIssue = "knownIssue";
+
+    public static readonly IReadOnlyList<string> All = [Cancel, Reschedule, Milestone, Rollback, Retry, Skip, Resume, KnownIssue];
+
+    /// <summary>How a refusal says the action: its name, or "add a known issue to" for <see cref="KnownIssue"/>.</summary>
+    public static string Verb(string action) => action == KnownIssue ? "add a known issue to" : action;
 
     /// <summary>
     /// Requesting a release (<c>POST /api/releases</c>): not a steering action (there is no release yet), judged by
@@ -58,6 +64,7 @@ public static class ReleasePermissions
         [ReleaseActions.Retry] = new() { Roles = [PolicyRoles.ReleaseManager] },
         [ReleaseActions.Skip] = new() { Roles = [PolicyRoles.ReleaseManager] },
         [ReleaseActions.Resume] = new() { Roles = [PolicyRoles.ReleaseManager] },
+        [ReleaseActions.KnownIssue] = new() { Roles = [PolicyRoles.ReleaseManager, PolicyRoles.TechnicalLead] },
     };
 
     /// <summary>The permission of <paramref name="action"/> under <paramref name="policy"/>: the policy's own, else the default.</summary>
@@ -127,6 +134,6 @@ public static class ReleasePermissions
 
         var roles = string.Join(" or ", permission.Roles);
         var requester = permission.RequesterUntilPlanApproved ? " (or its requester, until its plan is approved)" : "";
-        return new(false, rule, $"{by} does not hold the {roles} role for release '{request.Id}'; only a holder{requester} may {action} it.");
+        return new(false, rule, $"{by} does not hold the {roles} role for release '{request.Id}'; only a holder{requester} may {ReleaseActions.Verb(action)} it.");
     }
 }

@@ -34,6 +34,13 @@ public sealed record ReleasePolicy
     /// <summary>The development, testing and deployment quality gates.</summary>
     public required IReadOnlyDictionary<GateKind, QualityGate> QualityGates { get; init; }
 
+    /// <summary>
+    /// The release documentation a release type may require (<see cref="ReleaseTypePolicy.RequiredDocuments"/>), by id: each
+    /// with who may report its link. Optional; default the procedure's five (<see cref="ReleaseDocuments.Defaults"/>).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, ReleaseDocument> Documents { get; init; } = ReleaseDocuments.Defaults;
+
     /// <summary>Which gate items a finished test-suite run counts for (its result and its coverage). Optional.</summary>
     public TestSuiteEvidence TestSuiteEvidence { get; init; } = new();
 
@@ -176,6 +183,14 @@ public sealed record ReleaseTypePolicy
     /// a warning (default), the release manager added to the plan approval, or a 400. Optional.
     /// </summary>
     public FrequencyRule FrequencyRule { get; init; } = FrequencyRule.Warn;
+
+    /// <summary>
+    /// The documents (ids of <see cref="ReleasePolicy.Documents"/>) a release of this type needs linked before production:
+    /// items of its gate before production (<see cref="ReleaseDocuments.ItemsFor"/>). Optional; null or empty: none (so a
+    /// release started before this setting existed keeps its gates).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? RequiredDocuments { get; init; }
 }
 
 /// <summary>The lead time between request and target date a release type allows.</summary>

@@ -47,6 +47,7 @@ public static class ReleasePolicyDefaults
                 UsesReleaseWindows = true,
                 PromotionRoute = PromotionRouteKind.Standard,
                 FrequencyRule = FrequencyRule.Warn,
+                RequiredDocuments = ReleaseDocuments.DefaultRequired(ReleaseType.Major),
             },
             [ReleaseType.Minor] = new()
             {
@@ -59,6 +60,7 @@ public static class ReleasePolicyDefaults
                 UsesReleaseWindows = true,
                 PromotionRoute = PromotionRouteKind.Standard,
                 FrequencyRule = FrequencyRule.Warn,
+                RequiredDocuments = ReleaseDocuments.DefaultRequired(ReleaseType.Minor),
             },
             [ReleaseType.Patch] = new()
             {
@@ -71,6 +73,7 @@ public static class ReleasePolicyDefaults
                 UsesReleaseWindows = true,
                 PromotionRoute = PromotionRouteKind.Standard,
                 FrequencyRule = FrequencyRule.Warn,
+                RequiredDocuments = ReleaseDocuments.DefaultRequired(ReleaseType.Patch),
             },
             [ReleaseType.Hotfix] = new()
             {
@@ -83,6 +86,7 @@ public static class ReleasePolicyDefaults
                 UsesReleaseWindows = false,
                 PromotionRoute = PromotionRouteKind.Hotfix,
                 FrequencyRule = FrequencyRule.Warn,
+                RequiredDocuments = ReleaseDocuments.DefaultRequired(ReleaseType.Hotfix),
             },
         },
         Systems = new Dictionary<string, SystemPolicy>
@@ -400,6 +404,7 @@ public static class ReleasePolicyDefaults
         Audit = new() { ReaderRoles = [ReleaseManager, PolicyRoles.Auditor] },
         Access = new() { RequestMayNameApprovers = false, Permissions = ReleasePermissions.Defaults },
         Planning = new() { Blocking = false, Gate = new() { Items = PlanningPolicy.DefaultItems() } },
+        Documents = ReleaseDocuments.Defaults,
         Audiences = Audiences,
         OutcomeAudiences = ["stakeholders"],
     };

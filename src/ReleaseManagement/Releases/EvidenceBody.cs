@@ -11,4 +11,6 @@ public sealed record EvidenceBody(
     string? Reason = null,
     string? Note = null,
     string? Environment = null,
-    IReadOnlyDictionary<string, string?>? Settings = null);
+    IReadOnlyDictionary<string, string?>? Settings = null,
+    string? Url = null,
+    string? Title = null);

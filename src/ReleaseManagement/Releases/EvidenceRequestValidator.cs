@@ -19,7 +19,18 @@ public static class EvidenceRequestValidator
 
         var errors = new ValidationErrors();
         GateItem? item = null;
-        if (string.IsNullOrWhiteSpace(body.Item))
+        var knownIssue = string.Equals(body.Kind?.Trim(), EvidenceKinds.KnownIssue, StringComparison.OrdinalIgnoreCase);
+        if (knownIssue)
+        {
+            // A known issue belongs to no gate: its item may be left out, or name the known issues' own item.
+            if (body.Item is { } named && !string.Equals(named.Trim(), GateItemInputs.KnownIssueItem, StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add("item", $"A known issue names no gate item: leave 'item' out (or '{GateItemInputs.KnownIssueItem}').");
+            }
+
+            item = GateItemInputs.KnownIssue;
+        }
+        else if (string.IsNullOrWhiteSpace(body.Item))
         {
             errors.Add("item", "The gate item is required.");
         }
@@ -51,7 +62,7 @@ public static class EvidenceRequestValidator
                 reason = RequestFields.Required(body.Reason, "reason", "A waiver needs a reason.", RequestFields.MaxReasonLength, errors);
             }
 
-            if (item is not null)
+            if (item is not null && !knownIssue)
             {
                 CheckKindFitsItem(item, kind, body, errors);
             }
@@ -59,12 +70,15 @@ public static class EvidenceRequestValidator
 
         var environment = EvidenceEnvironment(body, kind, errors);
         var settings = ConfigurationSettings(policy, body, kind, environment, errors);
+        var (url, title) = DocumentLink(body, kind, errors);
         return errors.Any
             ? ValidationResult<ManualEvidence>.Failure(errors.ToDictionary())
             : ValidationResult<ManualEvidence>.Success(new ManualEvidence(item!, kind!, by!, body.Approved, body.Passed, body.Value, reason, note)
             {
                 Environment = environment,
                 Settings = settings,
+                Url = url,
+                Title = title,
             });
     }
 
@@ -137,6 +151,59 @@ public static class EvidenceRequestValidator
         return settings;
     }
 
+    /// <summary>
+    /// A document's link (required: an absolute http or https URL, so no javascript:, data: or relative link is ever stored)
+    /// and its title (optional). Only a document has them.
+    /// </summary>
+    private static (string? Url, string? Title) DocumentLink(EvidenceBody body, string? kind, ValidationErrors errors)
+    {
+        if (kind == EvidenceKinds.KnownIssue)
+        {
+            // A known issue: a title (required), its description in 'note', and a link (optional, absolute http(s) only).
+            var issue = RequestFields.Required(body.Title, "title", "A known issue needs its 'title'.", MaxDocumentTitleLength, errors);
+            if (!string.IsNullOrWhiteSpace(body.Url) && !ReleaseDocuments.IsLink(body.Url))
+            {
+                errors.Add("url", "A known issue's 'url' must be an absolute http or https URL of at most 2000 characters.");
+                return (null, issue);
+            }
+
+            return (string.IsNullOrWhiteSpace(body.Url) ? null : body.Url.Trim(), issue);
+        }
+
+        if (kind != EvidenceKinds.Document)
+        {
+            if (kind is not null && body.Url is not null)
+            {
+                errors.Add("url", "'url' belongs to a document or a known issue.");
+            }
+
+            if (kind is not null && body.Title is not null)
+            {
+                errors.Add("title", "'title' belongs to a document or a known issue.");
+            }
+
+            return (null, null);
+        }
+
+        var title = RequestFields.Optional(body.Title, "title", MaxDocumentTitleLength, errors);
+        if (string.IsNullOrWhiteSpace(body.Url))
+        {
+            errors.Add("url", "A document needs its 'url': an absolute http or https link.");
+            return (null, title);
+        }
+
+        if (!ReleaseDocuments.IsLink(body.Url))
+        {
+            errors.Add("url", "A document's 'url' must be an absolute http or https URL of at most 2000 characters.");
+            return (null, title);
+        }
+
+        return (body.Url.Trim(), title);
+    }
+
+    /// <summary>The longest title a document's link may carry.</summary>
+    public const int MaxDocumentTitleLength = 200;
+
     private static void CheckFieldsOfKind(EvidenceBody body, string kind, ValidationErrors errors)
     {
         if (body.Approved is not null && kind != EvidenceKinds.Attestation)
@@ -167,6 +234,8 @@ public static class EvidenceRequestValidator
             errors.Add("kind", kind switch
             {
                 EvidenceKinds.Waiver => $"'{item.Id}' may not be waived.",
+                _ when item.SatisfiedBy == GateSatisfaction.Document => $"'{item.Id}' is a document: send kind 'document' with its 'url'.",
+                EvidenceKinds.Document => $"'{item.Id}' is not a document: send kind '{GateItemInputs.KindsFor(item)[0]}'.",
                 EvidenceKinds.Attestation => $"'{item.Id}' is satisfied by evidence, not by an attestation: send kind 'evidence'.",
                 _ => $"'{item.Id}' is satisfied by an attestation ({string.Join(" or ", item.AttestationRoles)}), not by evidence: send kind 'attestation'.",
             });

@@ -18,6 +18,12 @@ public sealed record ManualEvidence(
     /// <summary>A reported configuration (kind <see cref="EvidenceKinds.Configuration"/>), secrets already hashed.</summary>
     public IReadOnlyDictionary<string, string>? Settings { get; init; }
 
+    /// <summary>A document's link (kind <see cref="EvidenceKinds.Document"/>): an absolute http(s) URL (<see cref="ReleaseDocuments.IsLink"/>).</summary>
+    public string? Url { get; init; }
+
+    /// <summary>A document's title (kind <see cref="EvidenceKinds.Document"/>), optional.</summary>
+    public string? Title { get; init; }
+
     /// <summary>
     /// The roles the signed-in person's claims grant under the release's policy (<c>access.roleClaims</c>), for an attestation
     /// or a waiver: written to the event (<see cref="EventAttributes.ClaimedRoles"/>) so the lifecycle judges it as the API did.
@@ -47,6 +53,23 @@ public sealed record ManualEvidence(
                 foreach (var (name, setting) in Settings ?? new Dictionary<string, string>())
                 {
                     attributes[EventAttributes.SettingPrefix + name] = setting;
+                }
+
+                break;
+            case EvidenceKinds.Document:
+                attributes[EventAttributes.Url] = Url!;
+                if (Title is not null)
+                {
+                    attributes[EventAttributes.Title] = Title;
+                }
+
+                break;
+            case EvidenceKinds.KnownIssue:
+                attributes[EventAttributes.Title] = Title!;
+                attributes[EventAttributes.Approver] = By;
+                if (Url is not null)
+                {
+                    attributes[EventAttributes.Url] = Url;
                 }
 
                 break;

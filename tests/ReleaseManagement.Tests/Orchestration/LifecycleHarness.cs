@@ -297,7 +297,14 @@ public sealed class LifecycleHarness : IAsyncDisposable
     public static CanonicalEvent Attestation(string id, string item, string by) =>
         Event(CanonicalEventType.GateEvidence, id, attributes: [(EventAttributes.GateItem, item), (EventAttributes.Attestation, "approved"), (EventAttributes.Approver, by)]);
 
-    /// <summary>Every milestone and every gate item of the built-in policy, satisfied.</summary>
+    /// <summary>A link to a release document (a gate item of the production gate when the release's type requires it), as a pipeline reports it.</summary>
+    public static CanonicalEvent Document(string id, string item, string? url = null) =>
+        Event(CanonicalEventType.GateEvidence, id, EventOutcomes.Success, attributes: [(EventAttributes.GateItem, item), (EventAttributes.Url, url ?? $"https://docs.example.com/{id}/{item}")]);
+
+    /// <summary>A link to every document of the built-in catalogue (what any release type of the built-in policy requires).</summary>
+    public static IEnumerable<CanonicalEvent> Documents(string id) => ReleaseDocuments.Defaults.Keys.Select(item => Document(id, item));
+
+    /// <summary>Every milestone, every gate item and every document of the built-in policy, satisfied.</summary>
     public static IEnumerable<CanonicalEvent> EverythingPasses(string id, decimal coverage = 90)
     {
         foreach (var m in new[] { "feature-complete", "code-freeze", "testing-ready", "release-candidate" })
@@ -328,6 +335,10 @@ public sealed class LifecycleHarness : IAsyncDisposable
         yield return Attestation(id, "user-acceptance", "po@example.com");
         yield return Attestation(id, "rollback-plan", "rm@example.com");
         yield return Attestation(id, "communication-plan", "rm@example.com");
+        foreach (var document in Documents(id))
+        {
+            yield return document;
+        }
     }
 
     /// <summary>A configuration report of <paramref name="environment"/> meeting the built-in standard (with <paramref name="changes"/>).</summary>

@@ -97,6 +97,7 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
 
         await _h.RaiseAsync(id, ConfigurationReport(id, "staging"));
         await _h.RaiseAsync(id, ConfigurationReport(id, "production"));
+        await _h.SendAllAsync(id, Documents(id));
     }
 
     [Fact]

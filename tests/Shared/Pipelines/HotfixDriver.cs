@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using ReleaseManagement.Policy;
+using ReleaseManagement.Releases;
 
 namespace ReleaseFunctions.TestSupport;
 
@@ -60,7 +61,8 @@ public sealed class HotfixDriver(HttpClient client, string releaseId, ReleasePol
 
     /// <summary>
     /// The gate evidence a hotfix needs: unit and regression tests passed; the pre-deployment checks, about production and
-    /// fresh; each environment's configuration report meeting its standard; a security scan without findings.
+    /// fresh; each environment's configuration report meeting its standard; a security scan without findings; a link to
+    /// each document a hotfix requires, reported by the release manager.
     /// </summary>
     public async Task SubmitGateEvidenceAsync()
     {
@@ -81,6 +83,10 @@ public sealed class HotfixDriver(HttpClient client, string releaseId, ReleasePol
         }
 
         await PostAsync("evidence", new { item = "security-scan", kind = "evidence", by = "ci@example.com", value = 0 });
+        foreach (var item in ReleaseDocuments.Required(policy, ReleaseType.Hotfix))
+        {
+            await PostAsync("evidence", new { item, kind = "document", by = "rm@example.com", url = $"https://docs.example.com/{releaseId}/{item}" });
+        }
     }
 
     /// <summary>
