@@ -39,7 +39,7 @@ foreach (var size in new[] { n, 2 * n })
 
     var clock = new FixedClock(new DateTimeOffset(year, 4, 20, 0, 0, 0, TimeSpan.Zero));
     MetricsService NewService() => new(store, releases, new TableApprovalHistory(service), new TableMetricsDailyStore(dailyTable),
-        new TableMetricsReportStore(reportsTable), policy, Options.Create(new MetricsOptions()), clock, NullLogger<MetricsService>.Instance, new TableFeedbackStore(service));
+        new TableMetricsReportStore(reportsTable), policy, Options.Create(new MetricsOptions()), clock, NullLogger<MetricsService>.Instance, new TableFeedbackStore(service), new TableObjectiveStore(service));
     var quarter = ReportPeriod.Quarter(year, 1);
     var zone = TimeZoneInfo.Utc;
     var (from, to) = MetricsReportBuilder.FactsWindow(quarter, zone, clock.GetUtcNow());

@@ -170,7 +170,9 @@ public sealed partial class EndToEndTests
         var (from, to) = MetricsReportBuilder.FactsWindow(period, h.Service_.Zone, h.Clock.GetUtcNow());
         var full = MetricsReportBuilder.Build(period, await h.Service_.RecomputeFactsAsync(from, to, Ct), h.Policy, 2024, incremental.GeneratedAt);
 
-        Assert.Equal(JsonSerializer.Serialize(full, MetricsJson.Options), JsonSerializer.Serialize(incremental, MetricsJson.Options));
+        // The facts' part (what rollups hold); the after-release parts (satisfaction, objectives) come from their own tables.
+        Assert.Equal(JsonSerializer.Serialize(full, MetricsJson.Options),
+            JsonSerializer.Serialize(incremental with { SatisfactionByReleaseType = [], Objectives = null }, MetricsJson.Options));
         Assert.NotEmpty(await h.Daily.ListAsync(new DateOnly(Year, 3, 1), new DateOnly(Year, 4, 1), cancellationToken: Ct));
     }
 

@@ -65,7 +65,7 @@ internal sealed class MetricsHarness : IAsyncDisposable
         Mailbox = Directory.CreateTempSubdirectory("metrics-mail-").FullName;
         Options = new MetricsOptions { DoraYear = 2024, RollupCatchUpDays = catchUpDays };
         Service_ = new MetricsService(Events, Releases, new TableApprovalHistory(Service), Daily, Reports, Policy,
-            Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<MetricsService>.Instance, Feedback);
+            Microsoft.Extensions.Options.Options.Create(Options), Clock, NullLogger<MetricsService>.Instance, Feedback, ObjectiveVerdicts);
         var email = new FileEmailSender(Microsoft.Extensions.Options.Options.Create(new EmailOptions { From = "Release Management <releases@example.com>", FileDirectory = Mailbox, Transport = EmailTransport.File }), Clock);
         var policies = new ReleasePolicies(new InMemoryPolicySnapshots(), Service_.Policy);
         Objectives = new ObjectiveService(Service_, Releases, ObjectiveVerdicts, Measures, Audit, policies, Clock, NullLogger<ObjectiveService>.Instance);

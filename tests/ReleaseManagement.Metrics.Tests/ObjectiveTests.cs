@@ -77,6 +77,10 @@ public sealed class ObjectiveTests
         var standings = await h.Objectives.StandingsAsync((await h.Releases.GetAsync(id, Ct))!, h.Policy, Ct);
         Assert.Equal([ObjectiveVerdicts.NotMet, ObjectiveVerdicts.MissingData], standings.Select(s => s.State));
         Assert.All(standings, s => Assert.Empty(s.Pending));
+
+        // The March report (the release shipped in March) counts its objectives by their latest verdicts.
+        var report = await h.Service_.BuildReportAsync(ReportPeriod.Month(Year, 3), cancellationToken: Ct);
+        Assert.Equal(new ObjectiveTally(1, 2, 0, 1, 1, 0), report.Objectives);
     }
 
     [Fact]

@@ -123,6 +123,16 @@ public static class ReportRenderer
             s.Met.ToString(C), s.NotMet.ToString(C), s.NotEnoughAnswers.ToString(C),
         }));
 
+        if (r.Objectives is { } objectives)
+        {
+            Heading(h, "Business objectives");
+            Table(h, ["Releases with objectives", "Objectives", "Met", "Not met", "Missing data", "Pending"], [
+            [
+                objectives.Releases.ToString(C), objectives.Objectives.ToString(C), objectives.Met.ToString(C), objectives.NotMet.ToString(C),
+                objectives.MissingData.ToString(C), objectives.Pending.ToString(C),
+            ]]);
+        }
+
         Heading(h, "Approvals by role");
         Table(h, ["Role", "Asked", "Approved", "Rejected", "Timed out", "Rejection rate", "Timeout rate", "Latency median / p90"],
             m.Approvals.ByRole.Select(a => new[]
@@ -162,6 +172,12 @@ public static class ReportRenderer
         {
             t.AppendLine(CultureInfo.InvariantCulture,
                 $"  {s.Name}: {(s.Mean is { } mean ? mean.ToString("0.##", C) + " of 5" : NoData)} from {s.Responses} of {s.Asked} asked in {s.Releases} release(s); target met {s.Met}, not met {s.NotMet}, not enough answers {s.NotEnoughAnswers}");
+        }
+
+        if (r.Objectives is { } o)
+        {
+            t.AppendLine().AppendLine(CultureInfo.InvariantCulture,
+                $"Business objectives: {o.Objectives} in {o.Releases} release(s): met {o.Met}, not met {o.NotMet}, missing data {o.MissingData}, pending {o.Pending}");
         }
 
         return t.ToString();

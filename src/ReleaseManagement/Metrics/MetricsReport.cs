@@ -51,6 +51,9 @@ public sealed record MetricsReport(
     /// feedback links, <see cref="Feedback.SatisfactionSegment"/>). Empty in a report stored before it existed.
     /// </summary>
     public IReadOnlyList<Feedback.SatisfactionSegment> SatisfactionByReleaseType { get; init; } = [];
+
+    /// <summary>The business objectives of the releases deployed to production in the period, by latest verdict. Null in a report stored before it existed.</summary>
+    public Objectives.ObjectiveTally? Objectives { get; init; }
 }
 
 /// <summary>Builds reports from facts (pure).</summary>

@@ -20,7 +20,8 @@ public sealed partial class MetricsService(
     IOptions<MetricsOptions> options,
     TimeProvider time,
     ILogger<MetricsService> logger,
-    IFeedbackStore feedback)
+    IFeedbackStore feedback,
+    IObjectiveStore objectiveVerdicts)
 {
     public TimeZoneInfo Zone { get; } = PolicyTime.Zone(policy);
 
@@ -198,25 +199,32 @@ public sealed partial class MetricsService(
         var (from, to) = MetricsReportBuilder.FactsWindow(period, Zone, now);
         var facts = await LoadFactsAsync(PolicyTime.LocalDate(Zone, from), PolicyTime.LocalDate(Zone, to).AddDays(1), system, cancellationToken);
         var report = MetricsReportBuilder.Build(period, facts, policy, doraYear ?? options.Value.DoraYear, now, system);
-        return report with { SatisfactionByReleaseType = await SatisfactionAsync(facts, report.From, report.To, cancellationToken) };
+        var (satisfaction, objectives) = await AfterTheReleaseAsync(facts, report.From, report.To, cancellationToken);
+        return report with { SatisfactionByReleaseType = satisfaction, Objectives = objectives };
     }
 
-    // The releases successfully deployed to production in the period, each with its feedback links (one partition read a
-    // release), judged by the policy's success criteria.
-    private async Task<IReadOnlyList<Feedback.SatisfactionSegment>> SatisfactionAsync(MetricFacts facts, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    // The releases successfully deployed to production in the period, each with its feedback links and its objectives'
+    // verdicts (a partition read each), judged by the policy's success criteria: what the reports say of them after release.
+    private async Task<(IReadOnlyList<Feedback.SatisfactionSegment>, Objectives.ObjectiveTally)> AfterTheReleaseAsync(
+        MetricFacts facts, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var deployed = facts.Deployments
             .Where(d => d.Succeeded && d.At >= from && d.At < to && d.Segment is { ReleaseId: not null, Type: not null })
             .GroupBy(d => d.Segment.ReleaseId!, StringComparer.Ordinal)
             .Select(g => (Id: g.Key, Type: g.First().Segment.Type!.Value))
             .ToArray();
-        var releases = new List<(Releases.ReleaseType, IReadOnlyList<Feedback.FeedbackLink>)>();
+        var answers = new List<(Releases.ReleaseType, IReadOnlyList<Feedback.FeedbackLink>)>();
+        var objectives = new List<(IReadOnlyList<Objectives.BusinessObjective>, IReadOnlyList<Objectives.ObjectiveVerdict>)>();
         foreach (var (id, type) in deployed)
         {
-            releases.Add((type, await feedback.ListAsync(id, cancellationToken)));
+            answers.Add((type, await feedback.ListAsync(id, cancellationToken)));
+            if ((await releases.GetAsync(id, cancellationToken))?.Request.Objectives is { Count: > 0 } list)
+            {
+                objectives.Add((list, await objectiveVerdicts.ListAsync(id, cancellationToken)));
+            }
         }
 
-        return Feedback.SatisfactionSegment.ByReleaseType(releases, policy.SuccessCriteria);
+        return (Feedback.SatisfactionSegment.ByReleaseType(answers, policy.SuccessCriteria), Objectives.ObjectiveTally.Of(objectives));
     }
 
     /// <summary>Builds and stores the overall report of <paramref name="period"/>.</summary>

@@ -86,3 +86,19 @@ public static class ObjectiveJudge
         return objective.IsMeasured ? objective.After.Where(a => deployedAt + a <= now).Order() : [];
     }
 }
+
+/// <summary>
+/// The business objectives of a report's releases (those deployed to production in the period): per objective its latest
+/// verdict, counted; an objective with no verdict yet is pending (checkpoints to come, or an attestation not given).
+/// </summary>
+public sealed record ObjectiveTally(int Releases, int Objectives, int Met, int NotMet, int MissingData, int Pending)
+{
+    public static ObjectiveTally Of(IEnumerable<(IReadOnlyList<BusinessObjective> Objectives, IReadOnlyList<ObjectiveVerdict> Verdicts)> releases)
+    {
+        ArgumentNullException.ThrowIfNull(releases);
+        var withObjectives = releases.Where(r => r.Objectives.Count > 0).ToArray();
+        var latest = withObjectives.SelectMany(r => r.Objectives.Select(o => r.Verdicts.Where(v => v.ObjectiveId == o.Id).OrderBy(v => v.At).LastOrDefault()?.Verdict)).ToArray();
+        return new ObjectiveTally(withObjectives.Length, latest.Length, latest.Count(v => v == ObjectiveVerdicts.Met), latest.Count(v => v == ObjectiveVerdicts.NotMet),
+            latest.Count(v => v == ObjectiveVerdicts.MissingData), latest.Count(v => v is null));
+    }
+}
