@@ -135,7 +135,9 @@ public sealed class SecurityTests
             var open = excluded.Any(e => e.EndsWith("/*", StringComparison.Ordinal)
                 ? path.StartsWith(e[..^1], StringComparison.OrdinalIgnoreCase)
                 : string.Equals(path, e, StringComparison.OrdinalIgnoreCase));
-            var meantOpen = route.StartsWith("webhooks/", StringComparison.OrdinalIgnoreCase) || route == "health" || route == "approvals/{token}";
+            // The emailed links carry their token: an approval link (a decision still needs the approver signed in) and a
+            // feedback link (a reader, a user of the system, may have no account).
+            var meantOpen = route.StartsWith("webhooks/", StringComparison.OrdinalIgnoreCase) || route == "health" || route == "approvals/{token}" || route == "feedback/{token}";
             Assert.True(open == meantOpen, $"{path}: excluded from authentication = {open}, expected {meantOpen}");
         }
     }

@@ -75,7 +75,7 @@ public sealed class IdentityAndDirectoryTests
     [Fact]
     public void AnonymousRoutes_ExcludedPaths_AreTheTemplatesUnderApiWithParametersAsWildcards() =>
         Assert.Equal(
-            ["/api/webhooks/github", "/api/webhooks/azure-devops", "/api/webhooks/cdevents", "/api/approvals/*", "/api/health"],
+            ["/api/webhooks/github", "/api/webhooks/azure-devops", "/api/webhooks/cdevents", "/api/approvals/*", "/api/feedback/*", "/api/health"],
             AnonymousRoutes.ExcludedPaths);
 
     /// <summary>A request on the harness's own system (its release stays Active in the shared Releases table).</summary>

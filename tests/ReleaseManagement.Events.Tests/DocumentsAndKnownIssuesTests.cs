@@ -146,7 +146,7 @@ public sealed class DocumentsAndKnownIssuesTests
             Evidence("rollback-procedure", At, (EventAttributes.Url, "https://wiki.example.com/rollback")),
             Evidence(GateItemInputs.KnownIssueItem, At, (EventAttributes.Title, "<script>alert(1)</script>"), (EventAttributes.Approver, "rm@example.com")),
         };
-        var handler = new ReleaseNotesHandlers(new OneRelease(Record(ReleaseType.Hotfix)), new Events(events),
+        var handler = new ReleaseNotesHandlers(new OneRelease(Record(ReleaseType.Hotfix)), new StoredEvents(At, events),
             new ReleasePolicies(new InMemoryPolicySnapshots(), ReleasePolicyDefaults.Create()));
         var request = new DefaultHttpContext().Request;
         request.QueryString = new QueryString("?format=html");
@@ -159,41 +159,5 @@ public sealed class DocumentsAndKnownIssuesTests
         Assert.Contains("(<code>release-notes</code>): <strong>missing</strong>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>", html, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
-    }
-
-    private sealed class OneRelease(ReleaseRecord record) : IReleaseStore
-    {
-        public Task<bool> TryCreateAsync(ReleaseRecord r, CancellationToken cancellationToken = default) => Task.FromResult(false);
-
-        public Task<ReleaseRecord?> GetAsync(string releaseId, CancellationToken cancellationToken = default) =>
-            Task.FromResult(releaseId == record.Request.Id ? record : null);
-
-        public Task ApplyAsync(ReleaseWrite write, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string releaseId, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<TimelineEntry>>([]);
-
-        public Task<IReadOnlyList<ReleaseRecord>> ListAsync(ReleaseQuery query, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<ReleaseRecord>>([record]);
-    }
-
-    private sealed class Events(IReadOnlyList<CanonicalEvent> events) : IPipelineEventStore
-    {
-        public Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, CancellationToken cancellationToken = default) => Task.FromResult(StoreOutcome.Added);
-
-        public Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, string? delivery, CancellationToken cancellationToken = default) =>
-            Task.FromResult(StoreOutcome.Added);
-
-        public Task MarkProcessedAsync(CanonicalEvent evt, string delivery, DateTimeOffset at, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task RecordIndexAsync(CanonicalEvent evt, string delivery, DateTimeOffset at, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task<StoredPipelineEvent?> GetAsync(string eventId, DateTimeOffset occurredAt, CancellationToken cancellationToken = default) => Task.FromResult<StoredPipelineEvent?>(null);
-
-        public Task<IReadOnlyList<StoredPipelineEvent>> ListByReleaseAsync(string releaseId, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<StoredPipelineEvent>>(events.Select(e => new StoredPipelineEvent(e, At, null, null)).ToArray());
-
-        public Task<IReadOnlyList<StoredPipelineEvent>> ListByPeriodAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-            ListByReleaseAsync(string.Empty, cancellationToken);
     }
 }

@@ -99,7 +99,7 @@ public sealed class ReleaseNotesTests
     [Fact]
     public async Task Handler_FormatAndAccept_MarkdownOrEscapedHtml()
     {
-        var handler = new ReleaseNotesHandlers(new OneRelease(Record()), new Events(Deliveries()));
+        var handler = new ReleaseNotesHandlers(new OneRelease(Record()), new StoredEvents(Received, Deliveries()));
 
         var markdown = Assert.IsType<ContentHttpResult>(await handler.GetAsync("2025.07", Request(null, "text/markdown"), TestContext.Current.CancellationToken));
         var html = Assert.IsType<ContentHttpResult>(await handler.GetAsync("2025.07", Request(null, "text/html,application/xhtml+xml;q=0.9"), TestContext.Current.CancellationToken));
@@ -130,41 +130,5 @@ public sealed class ReleaseNotesTests
         }
 
         return context.Request;
-    }
-
-    private sealed class OneRelease(ReleaseRecord record) : IReleaseStore
-    {
-        public Task<bool> TryCreateAsync(ReleaseRecord r, CancellationToken cancellationToken = default) => Task.FromResult(false);
-
-        public Task<ReleaseRecord?> GetAsync(string releaseId, CancellationToken cancellationToken = default) =>
-            Task.FromResult(releaseId == record.Request.Id ? record : null);
-
-        public Task ApplyAsync(ReleaseWrite write, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string releaseId, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<TimelineEntry>>([]);
-
-        public Task<IReadOnlyList<ReleaseRecord>> ListAsync(ReleaseQuery query, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<ReleaseRecord>>([record]);
-    }
-
-    private sealed class Events(IReadOnlyList<CanonicalEvent> events) : IPipelineEventStore
-    {
-        public Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, CancellationToken cancellationToken = default) => Task.FromResult(StoreOutcome.Added);
-
-        public Task<StoreOutcome> AddAsync(CanonicalEvent evt, DateTimeOffset storedAt, string? delivery, CancellationToken cancellationToken = default) =>
-            Task.FromResult(StoreOutcome.Added);
-
-        public Task MarkProcessedAsync(CanonicalEvent evt, string delivery, DateTimeOffset at, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task RecordIndexAsync(CanonicalEvent evt, string delivery, DateTimeOffset at, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task<StoredPipelineEvent?> GetAsync(string eventId, DateTimeOffset occurredAt, CancellationToken cancellationToken = default) => Task.FromResult<StoredPipelineEvent?>(null);
-
-        public Task<IReadOnlyList<StoredPipelineEvent>> ListByReleaseAsync(string releaseId, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<StoredPipelineEvent>>(events.Select(e => new StoredPipelineEvent(e, Received, null, null)).ToArray());
-
-        public Task<IReadOnlyList<StoredPipelineEvent>> ListByPeriodAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
-            ListByReleaseAsync(string.Empty, cancellationToken);
     }
 }

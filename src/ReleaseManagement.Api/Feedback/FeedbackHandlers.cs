@@ -63,24 +63,10 @@ public sealed partial class FeedbackHandlers(
             return NotFound();
         }
 
-        if (request.ContentLength > MaxFormBytes)
+        var (form, refused) = await PageForm.ReadAsync(request, MaxFormBytes, "Feedback is given with the form on the feedback page.", cancellationToken);
+        if (form is null)
         {
-            return Message(StatusCodes.Status413PayloadTooLarge, "Too large", "The form sent is too large.");
-        }
-
-        if (!request.HasFormContentType)
-        {
-            return Message(StatusCodes.Status415UnsupportedMediaType, "Not a form", "Feedback is given with the form on the feedback page.");
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(new Microsoft.AspNetCore.Http.Features.FormOptions { ValueLengthLimit = (int)MaxFormBytes, ValueCountLimit = 10 }, cancellationToken);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException)
-        {
-            return Message(StatusCodes.Status400BadRequest, "Unreadable form", "The form sent could not be read.");
+            return Message(refused!.Status, refused.Heading, refused.Text);
         }
 
         var hash = ApprovalTokens.Hash(token);

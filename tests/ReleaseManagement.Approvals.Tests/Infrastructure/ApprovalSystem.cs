@@ -164,7 +164,7 @@ public abstract partial class ApprovalSystem : IAsyncLifetime
         Services.GetRequiredService<RequestApprovals>().RunAsync(new RequestApprovalsInput(
             releaseId, stage, round, kind, approvers, deadline ?? DateTimeOffset.UtcNow.AddDays(2), "Medium", "Plan complete; no gates passed yet."));
 
-    /// <summary>The approval emails of a release received so far (any stage, round or sender), each with its link.</summary>
+    /// <summary>The approval emails of a release received so far (any stage, round or sender), each with its link; its other emails are left out.</summary>
     protected abstract Task<IReadOnlyList<Email>> ListEmailsAsync(string releaseId);
 
     /// <summary>
@@ -197,6 +197,9 @@ public abstract partial class ApprovalSystem : IAsyncLifetime
 
     public static string LinkIn(string text) =>
         LinkPattern().Match(text) is { Success: true } m ? m.Value : throw new InvalidOperationException($"No approval link in:\n{text}");
+
+    /// <summary>Whether an email's text carries an approval link (the release's meeting invites and notices do not).</summary>
+    public static bool HasLink(string text) => LinkPattern().IsMatch(text);
 
     public static string TokenOf(string link) => link[(link.LastIndexOf('/') + 1)..];
 
@@ -261,7 +264,8 @@ public sealed class SmtpApprovalSystem : ApprovalSystem
     protected override async Task<IReadOnlyList<Email>> ListEmailsAsync(string releaseId)
     {
         var messages = await _smtp.ListWithBodiesAsync(s => s.Subject.Contains(releaseId, StringComparison.Ordinal));
-        return messages.Select(m => new Email(string.Join(",", m.Summary.To), m.Summary.Subject, LinkIn(m.Text), m.Text, m.Html)).ToList();
+        // The release's other emails (its meeting invites, its notices) carry no approval link.
+        return messages.Where(m => HasLink(m.Text)).Select(m => new Email(string.Join(",", m.Summary.To), m.Summary.Subject, LinkIn(m.Text), m.Text, m.Html)).ToList();
     }
 }
 
@@ -288,7 +292,7 @@ public sealed class SignedInApprovalSystem : ApprovalSystem
         IReadOnlyList<Email> found = Directory.Exists(MailDirectory)
             ? Directory.GetFiles(MailDirectory, "*.eml")
                 .Select(f => MimeKit.MimeMessage.Load(f))
-                .Where(m => m.Subject?.Contains(releaseId, StringComparison.Ordinal) == true)
+                .Where(m => m.Subject?.Contains(releaseId, StringComparison.Ordinal) == true && HasLink(m.TextBody ?? string.Empty))
                 .Select(m => new Email(string.Join(",", m.To.Mailboxes.Select(b => b.Address)), m.Subject ?? string.Empty, LinkIn(m.TextBody ?? string.Empty), m.TextBody ?? string.Empty, m.HtmlBody ?? string.Empty))
                 .ToList()
             : [];
