@@ -87,7 +87,6 @@ public sealed class DashboardSystem : IAsyncLifetime
             {
                 Blackouts = [new ReleaseManagement.Policy.Blackout { From = BlackoutDate, To = BlackoutDate, Reason = BlackoutReason }],
             },
-            Meetings = [], // the pages' tests send no meeting invites (every invite is work for every release they start)
         };
         _policyPath = Path.Combine(Path.GetTempPath(), $"dashboard-policy-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(_policyPath, ReleaseManagement.Policy.PolicyJson.Serialize(policy));

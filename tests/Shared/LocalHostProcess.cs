@@ -51,7 +51,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
     private const string PolicyPathSetting = "Policy__Path";
 
     /// <summary>
-    /// config/release-policy.example.json without its example people (so: the built-in policy) and its meetings, and with
+    /// config/release-policy.example.json without its example people (so: the built-in policy) and with
     /// <c>access.requestMayNameApprovers</c> and <c>access.peopleMayReportMachineEvidence</c> on (the tests' requests name
     /// shared test approvers, and their gate evidence is given through the API), written once per test process. (JSON nodes: Infrastructure.Tests, which
     /// shares this file, does not reference the core.)
@@ -62,9 +62,6 @@ public sealed class LocalHostProcess : IAsyncDisposable
         policy["approvers"] = new System.Text.Json.Nodes.JsonObject();
         policy["access"] = new System.Text.Json.Nodes.JsonObject { ["requestMayNameApprovers"] = true, ["peopleMayReportMachineEvidence"] = true, ["roleClaims"] = new System.Text.Json.Nodes.JsonObject() };
         policy.Remove("$schema");
-        // No meeting invites: the tests on this policy are not about meetings, and every invite is a send, its reads and its
-        // timeline line for every release a test starts (the meetings' own tests write policies that hold them).
-        policy["meetings"] = new System.Text.Json.Nodes.JsonArray();
         var path = Path.Combine(Path.GetTempPath(), $"local-host-test-policy-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, policy.ToJsonString());
         return path;

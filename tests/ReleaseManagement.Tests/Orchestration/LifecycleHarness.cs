@@ -108,8 +108,6 @@ public sealed class LifecycleHarness : IAsyncDisposable
         // After the watch, as in the procedure (a hotfix's review is due days after it, the watch lasts a day): reminded at
         // 18 s, escalated at 20 s, given up at 40 s after the production deployment.
         EmergencyReview = ReleasePolicyDefaults.Create().EmergencyReview with { DueAfter = TimeSpan.FromSeconds(20), ReminderBefore = TimeSpan.FromSeconds(2) },
-        // No meeting invites but where a test sets its own (MeetingTests): each is a send for every release a test starts.
-        Meetings = [],
     };
 
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> People = new Dictionary<string, IReadOnlyList<string>>

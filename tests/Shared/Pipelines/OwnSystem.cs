@@ -16,14 +16,12 @@ public static class OwnSystem
 
     /// <summary>
     /// The built-in policy with <paramref name="systems"/> added (no approvers or audiences of their own), letting requests
-    /// name approvers: they name the shared test approvers (ValidRelease.Approvers), whom the built-in directory does not;
-    /// without meetings.
+    /// name approvers: they name the shared test approvers (ValidRelease.Approvers), whom the built-in directory does not.
     /// </summary>
     public static ReleasePolicy Policy(params string[] systems)
     {
         var policy = AddTo(ReleasePolicyDefaults.Create(), systems);
-        // No meeting invites (as LocalHostProcess's policy): these tests are not about meetings.
-        return policy with { Access = policy.Access with { RequestMayNameApprovers = true, PeopleMayReportMachineEvidence = true }, Meetings = [] };
+        return policy with { Access = policy.Access with { RequestMayNameApprovers = true, PeopleMayReportMachineEvidence = true } };
     }
 
     /// <summary><paramref name="policy"/> with <paramref name="systems"/> added (no approvers or audiences of their own).</summary>
