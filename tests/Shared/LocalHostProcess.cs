@@ -67,6 +67,9 @@ public sealed class LocalHostProcess : IAsyncDisposable
         return path;
     });
 
+    /// <summary>Where the tests' local hosts write their mail unless a test says otherwise: one folder per test process, under the temp folder.</summary>
+    private static readonly Lazy<string> TestMailDirectory = new(() => Directory.CreateTempSubdirectory("local-host-mail-").FullName);
+
     /// <summary>The task hub partitions of the tests' local hosts (a test creating a task hub for one uses it too).</summary>
     public const int PartitionCount = 1;
 
@@ -117,6 +120,10 @@ public sealed class LocalHostProcess : IAsyncDisposable
         // Unless a test names its policy: the built-in one letting requests name approvers (the tests' requests name the
         // shared test approvers, ValidRelease.Approvers, whom the built-in directory does not name).
         info.Environment[PolicyPathSetting] = TestPolicyPath.Value;
+        // Unless a test names its transport or folder: mail as files in a folder of the test run's, not the repository's
+        // .local/mail, which is the developer's own mailbox of scripts/run-local.sh (/dev/mailbox) and filled up with every
+        // run's test mail before.
+        info.Environment["Email__FileDirectory"] = TestMailDirectory.Value;
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;
