@@ -92,11 +92,19 @@ internal sealed class MetricsHarness : IAsyncDisposable
     {
         public Dictionary<string, decimal> Values { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>While true, every measure answers as a source that is down.</summary>
+        public bool Down { get; set; }
+
         public List<(string Measure, DateTimeOffset From, DateTimeOffset To)> Asked { get; } = [];
 
         public Task<ObjectiveMeasurement> MeasureAsync(string measure, ReleaseRequest release, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
         {
             Asked.Add((measure, from, to));
+            if (Down)
+            {
+                return Task.FromResult(new ObjectiveMeasurement(null, "the query failed (503 ServiceUnavailable)") { Unavailable = true });
+            }
+
             return Task.FromResult(Values.TryGetValue(measure, out var v) ? new ObjectiveMeasurement(v, null) : new ObjectiveMeasurement(null, "no rows for the period"));
         }
     }

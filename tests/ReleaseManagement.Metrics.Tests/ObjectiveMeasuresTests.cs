@@ -46,6 +46,16 @@ public sealed class ObjectiveMeasuresTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MeasureAsync_WorkspaceUnavailable_IsAnOutageToWaitOut_NotMissingData()
+    {
+        _fake.Then((c, _) => FakeLogAnalytics.Json(c, 503, new System.Text.Json.Nodes.JsonObject { ["error"] = new System.Text.Json.Nodes.JsonObject { ["code"] = "ServiceUnavailable", ["message"] = "down" } }));
+
+        var measured = await Measures().MeasureAsync("checkout-conversion", Release, From, From.AddDays(7), Ct);
+
+        Assert.Equal((null, true), (measured.Value, measured.Unavailable));
+    }
+
+    [Fact]
     public async Task MeasureAsync_NoRowNullValueFailureOrNoQuery_IsNoValueSayingWhy()
     {
         _fake.Then((c, _) => FakeLogAnalytics.Json(c, 200, FakeLogAnalytics.Tables("PrimaryResult", [("value", "real")])));
@@ -62,6 +72,7 @@ public sealed class ObjectiveMeasuresTests : IAsyncLifetime
         Assert.Equal("the query returned no value for the period", noRow.Missing);
         Assert.Equal("the query returned no value for the period", nullValue.Missing);
         Assert.Equal("the query failed (400 BadArgumentError)", failed.Missing);
+        Assert.False(failed.Unavailable); // a refused query is missing data, not an outage
         Assert.Contains("Monitoring__Objectives__invoice-tickets", noQuery.Missing, StringComparison.Ordinal);
         Assert.Contains("not configured", noWorkspace.Missing, StringComparison.Ordinal);
         Assert.Equal(3, _fake.Received.Count);

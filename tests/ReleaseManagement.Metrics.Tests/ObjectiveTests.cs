@@ -31,7 +31,7 @@ public sealed class ObjectiveTests
     [Fact]
     public async Task DailyJob_CheckpointsDue_AreMeasuredOnceEach_MissingDataIsNeverMet_AndAudited()
     {
-        await using var h = new MetricsHarness(D(4, 2, 6), Facts.Utc with
+        await using var h = new MetricsHarness(D(4, 1, 6), Facts.Utc with
         {
             BusinessObjectives = new()
             {
@@ -47,7 +47,16 @@ public sealed class ObjectiveTests
         await h.EventAsync(CanonicalEventType.ServiceDeployed, D(3, 20, 12), id, "Billing");
         h.Measures.Values["checkout-conversion"] = 3.8m; // invoice-tickets: no data
 
-        // 2 April: 7 days have passed since the deployment on 20 March (30 have not).
+        // 1 April: the 7-day checkpoint is due, but Azure Monitor is down: nothing is judged (an outage is not missing data).
+        h.Measures.Down = true;
+        await h.Jobs.RunDailyRollupAsync(Ct);
+        Assert.Equal(2, h.Measures.Asked.Count);
+        Assert.Empty(await h.ObjectiveVerdicts.ListAsync(id, Ct));
+        h.Measures.Down = false;
+        h.Measures.Asked.Clear();
+
+        // 2 April: back; 7 days have passed since the deployment on 20 March (30 have not).
+        h.Clock.SetUtcNow(D(4, 2, 6));
         await h.Jobs.RunDailyRollupAsync(Ct);
         var verdicts = await h.ObjectiveVerdicts.ListAsync(id, Ct);
         Assert.Equal(

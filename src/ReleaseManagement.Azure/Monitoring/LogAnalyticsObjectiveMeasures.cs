@@ -10,7 +10,8 @@ namespace ReleaseManagement.Azure.Monitoring;
 /// <summary>
 /// Business objectives' measures from the Log Analytics workspace (<see cref="MonitoringOptions.Objectives"/>: one KQL
 /// template per measure). Whatever stops a value (no workspace, no template, a failed query, no row, a null value) is a
-/// measurement without value that says why: the objective's verdict is then "missing data", never "met".
+/// measurement without value that says why: the objective's verdict is then "missing data", never "met". A workspace that
+/// does not answer is an outage, not missing data: the measurement says so and the checkpoint waits for the next run.
 /// </summary>
 public sealed partial class LogAnalyticsObjectiveMeasures(
     LogAnalyticsQueryClient client, IOptions<MonitoringOptions> options, ILogger<LogAnalyticsObjectiveMeasures> logger) : IObjectiveMeasures
@@ -47,7 +48,8 @@ public sealed partial class LogAnalyticsObjectiveMeasures(
         catch (RequestFailedException e)
         {
             LogFailed(logger, measure, release.Id, e.Status, e);
-            return new(null, $"the query failed ({e.Status} {e.ErrorCode})");
+            // An outage (no answer, 408, 429, 5xx after the client's retries) is waited out: measured again on the next run.
+            return new(null, $"the query failed ({e.Status} {e.ErrorCode})") { Unavailable = LogAnalyticsHealthMonitor.Unavailable(e) };
         }
     }
 

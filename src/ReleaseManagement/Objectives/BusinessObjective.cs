@@ -58,8 +58,14 @@ public sealed record ObjectiveVerdict(string ReleaseId, string ObjectiveId, stri
     public static string CheckpointOf(TimeSpan after) => after.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
 }
 
-/// <summary>What the measure adapter read: the value, or why there is none.</summary>
-public sealed record ObjectiveMeasurement(decimal? Value, string? Missing);
+/// <summary>
+/// What the measure adapter read: the value, or why there is none. <see cref="Unavailable"/>: the source did not answer
+/// (an outage), so nothing is judged now and the checkpoint is measured again on the next run.
+/// </summary>
+public sealed record ObjectiveMeasurement(decimal? Value, string? Missing)
+{
+    public bool Unavailable { get; init; }
+}
 
 /// <summary>Pure decisions about objectives.</summary>
 public static class ObjectiveJudge

@@ -17,7 +17,8 @@ public sealed record ObjectiveStanding(BusinessObjective Objective, string Targe
 /// Business objectives after a release ships: the daily check measures every objective whose checkpoint is due (the time
 /// after the release's first successful production deployment, read from the metrics facts of the last
 /// <see cref="BusinessObjectivesPolicy.MaxAfter"/> days), stores one verdict per objective and checkpoint and writes it to
-/// the audit trail; a person's attestation is stored the same way. Missing data is a verdict of its own, never "met".
+/// the audit trail; a person's attestation is stored the same way. Missing data is a verdict of its own, never "met"; a
+/// source that does not answer (an outage of Azure Monitor, for hours) judges nothing, and the next run measures again.
 /// </summary>
 public sealed partial class ObjectiveService(
     MetricsService metrics, IReleaseStore releases, IObjectiveStore verdicts, IObjectiveMeasures measures, IAuditTrail audit,
@@ -51,6 +52,13 @@ public sealed partial class ObjectiveService(
                 {
                     var unit = releasePolicy.BusinessObjectives.Measures.GetValueOrDefault(objective.Measure!)?.Unit;
                     var measured = await measures.MeasureAsync(objective.Measure!, record.Request, deployedAt, deployedAt + after, cancellationToken);
+                    if (measured.Unavailable)
+                    {
+                        // Azure Monitor is down: no verdict now (an outage is not missing data); the next run measures again.
+                        LogUnavailable(logger, id, objective.Id, measured.Missing ?? "no answer");
+                        continue;
+                    }
+
                     var (verdict, reason) = ObjectiveJudge.Judge(objective, measured, unit);
                     var checkpoint = ObjectiveVerdict.CheckpointOf(after);
                     stored += await RecordAsync(new ObjectiveVerdict(id, objective.Id, checkpoint, verdict, now, $"{PolicyTime.Describe(after)} after the deployment: {reason}")
@@ -114,6 +122,9 @@ public sealed partial class ObjectiveService(
         };
         return await verdicts.AddAsync(recorded, cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Release {ReleaseId}: objective {Objective} not measured, the source is unavailable ({Reason}); measured again on the next run")]
+    private static partial void LogUnavailable(ILogger logger, string releaseId, string objective, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Business objectives: {Count} verdict(s) stored")]
     private static partial void LogRun(ILogger logger, int count);
