@@ -172,6 +172,12 @@ else
 fi
 
 [ -f "$RUN_DIR/times.log" ] && { echo "== time per test project" >&2; cat "$RUN_DIR/times.log" >&2; }
+# Each failed test by name with the start of its message, near the end: a CI log that keeps only a run's tail still says what failed.
+for trx in "$RUN_DIR"/results/*.trx; do
+  [ -f "$trx" ] || continue
+  tr '\n' ' ' <"$trx" | grep -oE '<UnitTestResult [^>]*outcome="Failed"[^>]*>(<[A-Za-z]+>)*<Message>[^<]{0,400}' \
+    | sed -E 's/^.*testName="([^"]*)".*<Message>(.*)$/FAILED \1: \2/' >&2 || true
+done
 total=$(count total "${logs[@]}"); failed=$(count failed "${logs[@]}"); passed=$(count succeeded "${logs[@]}"); skipped=$(count skipped "${logs[@]}")
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 if [ "$total" -eq 0 ]; then echo "No test ran." >&2; status=1; fi
