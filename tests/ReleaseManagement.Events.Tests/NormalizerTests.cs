@@ -426,6 +426,27 @@ public sealed class NormalizerTests
         Assert.Null(e.Attribute(EventAttributes.Version));
     }
 
+    /// <summary>A production step's report names the step (docs/deployment-strategies.md) in each source's own place.</summary>
+    [Fact]
+    public void ServiceDeployed_StepNamedInEachSourcesOwnPlace_IsTheStepAttribute()
+    {
+        static NormalizationResult With(string source, string fixture, string from, string to, string? type = null) =>
+            Normalizer.Normalize(new InboundDelivery(source, Encoding.UTF8.GetBytes(Fixture.Text(fixture).Replace(from, to, StringComparison.Ordinal)), Received, type,
+                type is null ? null : "d6f4c1a0-5d8e-11f0-8a2b-0242ac120002"));
+
+        var cd = With(EventSources.CDEvents, "cdevents/service-deployed.json", "\"customData\": { \"releaseId\": \"2025.07\" }",
+            "\"customData\": { \"releaseId\": \"2025.07\", \"step\": \"canary-10\" }").Event!;
+        var gitHub = With(EventSources.GitHub, "github/deployment_status.success.json", "\"payload\": { \"releaseId\": \"2025.07\", \"version\": \"2.4.0\" }",
+            "\"payload\": { \"releaseId\": \"2025.07\", \"version\": \"2.4.0\", \"step\": \"idle-slot\" }", "deployment_status").Event!;
+        var ado = With(EventSources.AzureDevOps, "azure-devops/deployment-completed.json", "\"variables\": { \"releaseId\": { \"value\": \"2025.07\" } }",
+            "\"variables\": { \"releaseId\": { \"value\": \"2025.07\" }, \"releaseStep\": { \"value\": \"batch-25\" } }").Event!;
+
+        Assert.Equal(
+            [("canary-10", CanonicalEventType.ServiceDeployed), ("idle-slot", CanonicalEventType.ServiceDeployed), ("batch-25", CanonicalEventType.ServiceDeployed)],
+            new[] { cd, gitHub, ado }.Select(e => (e.Attribute(EventAttributes.Step)!, e.Type)));
+        Assert.Null(CD("cdevents/service-deployed.json").Event!.Attribute(EventAttributes.Step));
+    }
+
     [Fact]
     public void CDEvents_TypeWeDoNotUse_IsIgnored()
     {

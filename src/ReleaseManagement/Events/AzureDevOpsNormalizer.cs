@@ -18,6 +18,9 @@ namespace ReleaseManagement.Events;
 public sealed class AzureDevOpsNormalizer(ReleaseCorrelator correlator) : IEventNormalizer
 {
     public const string ReleaseVariable = "releaseId";
+
+    /// <summary>The release variable naming the production step a deployment ran (docs/deployment-strategies.md).</summary>
+    public const string StepVariable = "releaseStep";
     public const string ReleaseTagPrefix = "release:";
 
     public string Source => EventSources.AzureDevOps;
@@ -168,7 +171,8 @@ public sealed class AzureDevOpsNormalizer(ReleaseCorrelator correlator) : IEvent
                 var definition = e.Str("releaseDefinition", "name") ?? release?.Str("releaseDefinition", "name");
                 attributes.Add(EventAttributes.Pipeline, definition)
                     .Add(EventAttributes.Run, release?.Str("name")).Add(EventAttributes.Url, r.Str("url") ?? release?.Str("_links", "web", "href") ?? release?.Str("url"))
-                    .Add(EventAttributes.Version, version).Add(EventAttributes.Branch, branch).Add("stage", e.Str("name"));
+                    .Add(EventAttributes.Version, version).Add(EventAttributes.Branch, branch).Add("stage", e.Str("name"))
+                    .Add(EventAttributes.Step, e.Str("variables", StepVariable, "value") ?? release?.Str("variables", StepVariable, "value"));
                 return Accept(id, type, rollback ? CanonicalEventType.ServiceRolledBack : CanonicalEventType.ServiceDeployed,
                     deployment?.Date("completedOn") ?? createdAt, new CorrelationHints(explicitId, [branch], branch, version),
                     definition ?? r.Str("project", "name") ?? release?.Str("project", "name"),

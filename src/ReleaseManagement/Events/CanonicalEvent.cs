@@ -99,6 +99,12 @@ public static class EventAttributes
     public const string Incident = "incident";
     public const string Reason = "reason";
 
+    /// <summary>
+    /// The step of a production deployment a service-deployed report is for (docs/deployment-strategies.md): CDEvents
+    /// <c>customData.step</c>, a GitHub deployment's <c>payload.step</c>, an Azure DevOps variable <c>releaseStep</c>.
+    /// </summary>
+    public const string Step = "step";
+
     /// <summary>Prefix of a reported configuration's settings: <c>setting:databaseServer</c> (secrets as <c>sha256:&lt;hex&gt;</c>).</summary>
     public const string SettingPrefix = "setting:";
 }

@@ -115,7 +115,8 @@ public sealed class GitHubNormalizer(ReleaseCorrelator correlator) : IEventNorma
                 var gitRef = d.Str("ref");
                 attributes.Add(EventAttributes.Url, st.Str("target_url") ?? st.Str("log_url"))
                     .Add(EventAttributes.Commit, d.Str("sha")).Add(EventAttributes.Branch, gitRef)
-                    .Add(EventAttributes.Version, payload?.Str("version")).Add(EventAttributes.Run, d.Str("id"));
+                    .Add(EventAttributes.Version, payload?.Str("version")).Add(EventAttributes.Run, d.Str("id"))
+                    .Add(EventAttributes.Step, payload?.Str("step"));
                 var hints = new CorrelationHints(
                     payload?.Str("releaseId") ?? payload?.Str("release_id"), [gitRef], gitRef, payload?.Str("version"));
                 return Accept(id!, type, rollback ? CanonicalEventType.ServiceRolledBack : CanonicalEventType.ServiceDeployed,

@@ -25,7 +25,20 @@ internal sealed class LifecycleState
         FourEyes = FourEyes.For(Policy, Release, input.RequesterMayAct);
         Approvals = ApprovalPlan.For(Policy, Release, Risk, input.ExtraPlanApprovalRoles);
         Inbox = new ReleaseInbox(context, Log, Policy.TestSuiteEvidence);
+        // Lifecycle version 1 named the strategy by the risk's phased rollout alone; version 2 reads deployment.strategyRules.
+        (StrategyName, Strategy) = Version >= 2
+            ? Policy.Deployment.StrategyFor(Release.Type, Risk.Level)
+            : Risk.Mitigation.PhasedRolloutRequired ? (DeploymentPolicy.Canary, DeploymentPolicy.DefaultStrategies[DeploymentPolicy.Canary])
+            : (DeploymentPolicy.BlueGreen, DeploymentPolicy.DefaultStrategies[DeploymentPolicy.BlueGreen]);
     }
+
+    /// <summary>The production deployment's strategy (<see cref="DeploymentPolicy.StrategyFor"/>): its name in the policy and its steps.</summary>
+    public string StrategyName { get; }
+
+    public DeploymentStrategy Strategy { get; }
+
+    /// <summary>The production step last asked for and not rolled back (null before the first): a rollback request names it.</summary>
+    public Ports.DeploymentStepRequest? ProductionStep { get; set; }
 
     /// <summary>Who approves each stage of this release (<see cref="ApprovalPlan"/>): its risk, category and admission roles included.</summary>
     public ApprovalPlan Approvals { get; }

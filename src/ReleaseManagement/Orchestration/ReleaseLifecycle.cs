@@ -197,5 +197,5 @@ public sealed class ReleaseLifecycle
 
     private static string Describe(CanonicalEvent e) =>
         $"{e.Type} from {e.Source}" + (e.Environment is { } env ? $" ({env})" : string.Empty) + (e.Outcome is { } o ? $": {o}" : string.Empty)
-        + (e.Attribute(EventAttributes.Milestone) ?? e.Attribute(EventAttributes.GateItem)) switch { { } x => $" [{x}]", _ => string.Empty };
+        + (e.Attribute(EventAttributes.Milestone) ?? e.Attribute(EventAttributes.GateItem) ?? e.Attribute(EventAttributes.Step)) switch { { } x => $" [{x}]", _ => string.Empty };
 }

@@ -39,7 +39,8 @@ public static class EffectKeys
         ActivityNames.RequestApprovals =>
             $"approvals:{Text(input, "stage")}:{Text(input, "round")}:{Name<ApprovalKind>(Get(input, "kind"))}",
         ActivityNames.CloseApprovalStage => $"close:{Text(input, "stage")}",
-        ActivityNames.RequestDeployment => $"deploy:{Text(input, "environment")}:{Text(input, "rollback")?.ToLowerInvariant()}",
+        ActivityNames.RequestDeployment => $"deploy:{Text(input, "environment")}:{Text(input, "rollback")?.ToLowerInvariant()}"
+            + (Text(Get(input, "step"), "name") is { } step ? $":{step}" : string.Empty),
         ActivityNames.SendReleaseNotice => $"notice:{Text(input, "noticeId")}",
         ActivityNames.PublishReleaseEvent => $"event:{Name<ReleaseEventType>(Get(input, "type"))}",
         _ => activity,

@@ -29,6 +29,7 @@ public static class PolicyFileValidator
         new WindowRules(errors).Check(policy);
         new GateRules(errors).Check(policy);
         new DocumentRules(errors).Check(policy);
+        new DeploymentRules(errors).Check(policy);
         new ChangeCategoryRules(errors).Check(policy);
         new RiskMatrixRules(errors).Check(policy);
         new CommunicationRules(errors).Check(policy);

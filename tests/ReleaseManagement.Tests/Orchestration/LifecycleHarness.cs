@@ -72,6 +72,12 @@ public sealed class LifecycleHarness : IAsyncDisposable
     /// <summary>What the pipeline reports for a deployment (environment, rollback): an outcome, or null for nothing.</summary>
     public Func<string, bool, string?> Deploy { get; set; } = (_, _) => EventOutcomes.Success;
 
+    /// <summary>
+    /// What the pipeline reports for a production step (the request): an outcome, or null for nothing; the report names the
+    /// step (CDEvents <c>customData.step</c>). Unset: <see cref="Deploy"/> answers, naming no step.
+    /// </summary>
+    public Func<DeploymentRequest, string?>? DeployStep { get; set; }
+
     /// <summary>What the validation's health check reads (healthy by default).</summary>
     public Func<HealthQuery, HealthReading> Reading { get; set; } = q => Healthy(q.ReleaseId);
 
@@ -396,11 +402,14 @@ public sealed class LifecycleHarness : IAsyncDisposable
     private async Task<bool> OnDeploymentRequested(DeploymentRequest request)
     {
         Deployments.Enqueue(request);
-        if (Deploy(request.Environment, request.Rollback) is { } outcome)
+        var (outcome, step) = request.Step is { } s && !request.Rollback && DeployStep is { } deployStep
+            ? (deployStep(request), s.Name)
+            : (Deploy(request.Environment, request.Rollback), null);
+        if (outcome is not null)
         {
             await RaiseAsync(request.ReleaseId, Event(
                 request.Rollback ? CanonicalEventType.ServiceRolledBack : CanonicalEventType.ServiceDeployed,
-                request.ReleaseId, outcome, request.Environment));
+                request.ReleaseId, outcome, request.Environment, attributes: step is null ? [] : [(EventAttributes.Step, step)]));
         }
 
         return true;
