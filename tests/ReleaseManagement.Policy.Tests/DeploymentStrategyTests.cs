@@ -125,4 +125,18 @@ public sealed class DeploymentStrategyTests
         json["deployment"]!["strategies"]!["slow-canary"]!["kind"] = "BigBang";
         Assert.Contains(ReleasePolicyLoader.Parse(json.ToJsonString()).Errors, e => e.Path.StartsWith("$.deployment.strategies", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Validate_SystemsDependingInACircleOrOnAnUnknownSystem_AreRefused()
+    {
+        static SystemPolicy System(params string[] dependsOn) => new() { Description = "x", Approvers = new Dictionary<string, IReadOnlyList<string>>(), DependsOn = dependsOn };
+        var circle = ReleasePolicyLoader.FromPolicy(Default with
+        {
+            Systems = new Dictionary<string, SystemPolicy> { ["A"] = System("B"), ["B"] = System("C"), ["C"] = System("a"), ["D"] = System("Nope", "D") },
+        }, "code").Errors;
+
+        Assert.Contains(circle, e => e.Path == "$.systems" && e.Message.Contains("A → B → C → a", StringComparison.Ordinal));
+        Assert.Contains(circle, e => e.Path == "$.systems.D.dependsOn[0]");
+        Assert.Contains(circle, e => e.Path == "$.systems.D.dependsOn[1]");
+    }
 }

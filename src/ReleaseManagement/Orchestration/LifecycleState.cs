@@ -37,8 +37,35 @@ internal sealed class LifecycleState
 
     public DeploymentStrategy Strategy { get; }
 
-    /// <summary>The production step last asked for and not rolled back (null before the first): a rollback request names it.</summary>
-    public Ports.DeploymentStepRequest? ProductionStep { get; set; }
+    /// <summary>
+    /// Per environment, the systems asked for and not rolled back, in the order asked, with the step last asked for each
+    /// (null: a whole deployment): a rollback goes over these only, in reverse, naming each one's last step.
+    /// </summary>
+    private readonly Dictionary<DeploymentEnvironment, List<(string System, Ports.DeploymentStepRequest? Step)>> _touched = [];
+
+    public IReadOnlyList<(string System, Ports.DeploymentStepRequest? Step)> Touched(DeploymentEnvironment environment) =>
+        _touched.TryGetValue(environment, out var touched) ? touched : [];
+
+    public void Touch(DeploymentEnvironment environment, IReadOnlyList<string> systems, Ports.DeploymentStepRequest? step)
+    {
+        var touched = _touched.TryGetValue(environment, out var list) ? list : _touched[environment] = [];
+        foreach (var system in systems)
+        {
+            touched.RemoveAll(t => string.Equals(t.System, system, StringComparison.OrdinalIgnoreCase));
+            touched.Add((system, step));
+        }
+    }
+
+    /// <summary>The systems rolled back: once none is left the environment no longer counts as deployed.</summary>
+    public void Untouch(DeploymentEnvironment environment, IReadOnlyList<string> systems)
+    {
+        var touched = _touched.TryGetValue(environment, out var list) ? list : [];
+        touched.RemoveAll(t => systems.Contains(t.System, StringComparer.OrdinalIgnoreCase));
+        if (touched.Count == 0)
+        {
+            Deployed.Remove(environment);
+        }
+    }
 
     /// <summary>Who approves each stage of this release (<see cref="ApprovalPlan"/>): its risk, category and admission roles included.</summary>
     public ApprovalPlan Approvals { get; }

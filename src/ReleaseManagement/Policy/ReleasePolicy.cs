@@ -215,6 +215,14 @@ public sealed record SystemPolicy
 
     /// <summary>Additions to the policy's audiences for releases touching this system (same entries as <see cref="ReleasePolicy.Audiences"/>).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Audiences { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>
+    /// The systems this one is deployed after, in every environment, when a release brings both (<see cref="DeploymentOrder"/>):
+    /// it is asked for only once they are deployed (and, stepwise in production, through their steps); a rollback goes in
+    /// reverse. Optional; default none.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? DependsOn { get; init; }
 }
 
 /// <summary>How an approval stage is decided.</summary>

@@ -78,6 +78,12 @@ public sealed class LifecycleHarness : IAsyncDisposable
     /// </summary>
     public Func<DeploymentRequest, string?>? DeployStep { get; set; }
 
+    /// <summary>
+    /// What the pipeline reports for one system of a request (the request, the system): an outcome, or null for nothing.
+    /// Unset: <see cref="DeployStep"/> or <see cref="Deploy"/> answers for every system.
+    /// </summary>
+    public Func<DeploymentRequest, string, string?>? DeploySystem { get; set; }
+
     /// <summary>What the validation's health check reads (healthy by default).</summary>
     public Func<HealthQuery, HealthReading> Reading { get; set; } = q => Healthy(q.ReleaseId);
 
@@ -402,14 +408,18 @@ public sealed class LifecycleHarness : IAsyncDisposable
     private async Task<bool> OnDeploymentRequested(DeploymentRequest request)
     {
         Deployments.Enqueue(request);
-        var (outcome, step) = request.Step is { } s && !request.Rollback && DeployStep is { } deployStep
-            ? (deployStep(request), s.Name)
-            : (Deploy(request.Environment, request.Rollback), null);
-        if (outcome is not null)
+        // One report per system asked for, as a pipeline deploying each system reports it.
+        foreach (var system in request.Systems.DefaultIfEmpty("Billing"))
         {
-            await RaiseAsync(request.ReleaseId, Event(
-                request.Rollback ? CanonicalEventType.ServiceRolledBack : CanonicalEventType.ServiceDeployed,
-                request.ReleaseId, outcome, request.Environment, attributes: step is null ? [] : [(EventAttributes.Step, step)]));
+            var (outcome, step) = DeploySystem is { } deploySystem ? (deploySystem(request, system), request.Rollback ? null : request.Step?.Name)
+                : request.Step is { } s && !request.Rollback && DeployStep is { } deployStep ? (deployStep(request), s.Name)
+                : (Deploy(request.Environment, request.Rollback), null);
+            if (outcome is not null)
+            {
+                var e = Event(request.Rollback ? CanonicalEventType.ServiceRolledBack : CanonicalEventType.ServiceDeployed,
+                    request.ReleaseId, outcome, request.Environment, attributes: step is null ? [] : [(EventAttributes.Step, step)]);
+                await RaiseAsync(request.ReleaseId, e with { System = system });
+            }
         }
 
         return true;

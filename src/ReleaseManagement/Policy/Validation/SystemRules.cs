@@ -22,6 +22,19 @@ internal sealed class SystemRules(PolicyErrors errors)
 
             new ApproverRules(errors).RoleMap(system.Approvers, at.Property("approvers"));
             new AudienceRules(errors).AudienceMap(system.Audiences, at.Property("audiences"));
+            var dependsOn = system.DependsOn ?? [];
+            for (var i = 0; i < dependsOn.Count; i++)
+            {
+                if (!policy.Systems.Keys.Any(k => string.Equals(k, dependsOn[i], StringComparison.OrdinalIgnoreCase)) || string.Equals(dependsOn[i], name, StringComparison.OrdinalIgnoreCase))
+                {
+                    errors.Add(at.Property("dependsOn").Index(i), $"'{dependsOn[i]}' is not another system of this policy: use one of {string.Join(", ", policy.Systems.Keys.Where(k => k != name).Order(StringComparer.Ordinal))}.");
+                }
+            }
+        }
+
+        if (DeploymentOrder.Cycle(policy) is { } cycle)
+        {
+            errors.Add(path, $"The systems' dependsOn go round in a circle ({string.Join(" → ", cycle)}): no order deploys them.");
         }
     }
 }
