@@ -6,7 +6,7 @@ namespace ReleaseManagement.Api;
 
 /// <summary>
 /// The JSON view of a release (<c>GET /api/releases/{id}</c>): the request, its projected standing (phase, status, stage,
-/// gate verdicts, pending approvals, risk), the orchestration's runtime status and the timeline.
+/// gate verdicts, pending approvals, risk, production's stepwise rollout), the orchestration's runtime status and the timeline.
 /// </summary>
 public sealed record ReleaseView(
     string Id,
@@ -34,12 +34,13 @@ public sealed record ReleaseView(
     IReadOnlyList<ScopeItem>? Scope = null,
     string? Notes = null,
     ChangeCategory? ReclassifiedFrom = null,
-    IReadOnlyList<Objectives.BusinessObjective>? Objectives = null)
+    IReadOnlyList<Objectives.BusinessObjective>? Objectives = null,
+    RolloutProgress? Rollout = null)
 {
     public static ReleaseView From(ReleaseRecord r, string? runtimeStatus, IReadOnlyList<TimelineEntry>? timeline = null) => new(
         r.Request.Id, r.Request.Title, r.Request.Type, r.Request.Systems, r.Request.TargetDate, r.Request.RequestedBy,
         r.Request.Approvers, r.Request.EffectiveChangeCategory, r.Request.Impact, r.Request.Probability,
         r.CreatedAt, r.Phase, r.Status, r.StatusReason, r.UpdatedAt, runtimeStatus,
         r.Stage, r.Gates ?? [], r.PendingApprovals ?? [], r.Risk, timeline ?? [], r.Warnings ?? [], r.Request.Scope ?? [], r.Request.Notes,
-        r.Request.ReclassifiedFrom, r.Request.Objectives ?? []);
+        r.Request.ReclassifiedFrom, r.Request.Objectives ?? [], r.Rollout);
 }

@@ -203,4 +203,31 @@ public sealed class TableReleaseStoreTests
         Assert.Equal(Lines(await store.GetTimelineAsync(oneByOne, TestContext.Current.CancellationToken)), Lines(await store.GetTimelineAsync(batched, TestContext.Current.CancellationToken)));
         Assert.Equal(4, (await store.GetTimelineAsync(batched, TestContext.Current.CancellationToken)).Count);
     }
+
+    [Fact]
+    public async Task ApplyAsync_RolloutChange_ReplacesTheStepBarAloneOrInABatchAndReadsItBack()
+    {
+        var store = NewStore();
+        var (alone, batched) = (Azurite.UniqueName("rel-"), Azurite.UniqueName("rel-"));
+        await store.TryCreateAsync(Record(alone), TestContext.Current.CancellationToken);
+        await store.TryCreateAsync(Record(batched), TestContext.Current.CancellationToken);
+        var at = Created.AddMinutes(5);
+        RolloutProgress Bar(string first, string second) => new("canary", "Canary",
+            [new RolloutStep("canary-10", "10 % of traffic", null, first), new RolloutStep("canary-100", "100 % of traffic", "Billing, Forecasting", second)]);
+
+        await store.ApplyAsync(new RolloutChange(alone, at, Bar(RolloutStates.Holding, RolloutStates.Pending)), TestContext.Current.CancellationToken);
+        await store.ApplyAsync(new RolloutChange(alone, at, Bar(RolloutStates.Done, RolloutStates.Requested)), TestContext.Current.CancellationToken);
+        await store.ApplyAllAsync(
+            [new TimelineNote(batched, new TimelineEntry(1, at, ReleasePhase.Deployment, "deployment", "Holding.")), new RolloutChange(batched, at, Bar(RolloutStates.Failed, RolloutStates.Pending))],
+            TestContext.Current.CancellationToken);
+
+        var read = (await store.GetAsync(alone, TestContext.Current.CancellationToken))!;
+        Assert.Equal(Bar(RolloutStates.Done, RolloutStates.Requested).Steps, read.Rollout!.Steps);
+        Assert.Equal(("canary", "Canary"), (read.Rollout.Strategy, read.Rollout.Kind));
+        Assert.Equal((ReleasePhase.Submitted, "Submitted."), (read.Phase, read.StatusReason));
+        Assert.Equal(RolloutStates.Failed, (await store.GetAsync(batched, TestContext.Current.CancellationToken))!.Rollout!.Steps[0].State);
+        Assert.Null((await store.GetAsync(Record(alone).Request.Id, TestContext.Current.CancellationToken))!.Warnings);
+        await Assert.ThrowsAsync<global::Azure.RequestFailedException>(() =>
+            store.ApplyAsync(new RolloutChange(Azurite.UniqueName("missing-"), at, Bar(RolloutStates.Pending, RolloutStates.Pending)), TestContext.Current.CancellationToken));
+    }
 }

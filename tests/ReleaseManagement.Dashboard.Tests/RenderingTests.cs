@@ -136,6 +136,29 @@ public sealed class RenderingTests
     }
 
     [Fact]
+    public async Task ReleasePage_StepwiseRollout_DrawsTheStepBarWithEachStateInWords()
+    {
+        var record = Release("r1") with
+        {
+            Rollout = new RolloutProgress("canary", "Canary",
+            [
+                new RolloutStep("canary-10", "10 % of traffic", null, RolloutStates.Done),
+                new RolloutStep("canary-50", "50 % of traffic", null, RolloutStates.Holding),
+                new RolloutStep("canary-100", "100 % of traffic", null, RolloutStates.Pending),
+            ]),
+        };
+
+        var html = await Render<ReleasePage>(ReleaseView(record), "n0nce");
+        var none = await Render<ReleasePage>(ReleaseView(Release("r2")), "n0nce");
+
+        Assert.Contains("<h2 id=\"h-rollout\">Production rollout <span class=\"muted\">(canary)</span></h2>", html, StringComparison.Ordinal);
+        Assert.Contains("<li class=\"node state-done\" data-step=\"canary-10\"><h3>canary-10</h3>", html, StringComparison.Ordinal);
+        Assert.Contains("<li class=\"node state-current\" data-step=\"canary-50\"><h3>canary-50</h3>\n                        <p>50 % of traffic</p>\n                        <p class=\"state\">held (analysis window)</p>", html.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("data-step=\"canary-100\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("h-rollout", none, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ContentSecurityPolicy_AllowsNoInlineScriptAndNoOtherSite()
     {
         var csp = DashboardPage.ContentSecurityPolicy("abc");

@@ -37,6 +37,9 @@ public sealed partial record ReleasePageView(
     /// <summary>The release's business objectives with their verdicts (set by the handler, from their store).</summary>
     public IReadOnlyList<ObjectiveRow> Objectives { get; init; } = [];
 
+    /// <summary>Production's stepwise deployment, step by step (the step bar); null unless production goes stepwise.</summary>
+    public RolloutView? Rollout { get; init; }
+
     public static ReleasePageView Build(ReleaseDetail detail, DisplayFormat format, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(detail);
@@ -70,7 +73,10 @@ public sealed partial record ReleasePageView(
             (r.Warnings ?? []).OrderBy(w => w.At).Select(w => new WarningRow(w.Code, w.Message, format.Time(w.At), DisplayFormat.Iso(w.At))).ToArray(),
             format.Time(now),
             format.Zone.Id,
-            DashboardRoutes.Release(request.Id));
+            DashboardRoutes.Release(request.Id))
+        {
+            Rollout = RolloutView.From(r.Rollout),
+        };
     }
 
     private static string? Describe(ReleasePolicy policy, string item) =>

@@ -65,6 +65,7 @@ public sealed partial class TableReleaseStore
             e.GetString("PendingApprovals") is { } pending ? JsonSerializer.Deserialize<PendingApproval[]>(pending) : null,
             e.GetString("Risk"),
             ReadWarnings(e),
-            e.GetString("PolicyHash"));
+            e.GetString("PolicyHash"),
+            e.GetString(RolloutColumn) is { Length: > 0 } rollout ? JsonSerializer.Deserialize<RolloutProgress>(rollout) : null);
     }
 }

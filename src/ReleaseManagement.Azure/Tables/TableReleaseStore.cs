@@ -66,6 +66,10 @@ public sealed partial class TableReleaseStore(TableServiceClient service) : IRel
                 SetWarnings(entity, warnings);
                 await _table.UpdateEntityAsync(entity, ETag.All, TableUpdateMode.Merge, cancellationToken);
                 break;
+            case RolloutChange rollout:
+                await _table.UpdateEntityAsync(new TableEntity(rollout.ReleaseId, RowKey) { [RolloutColumn] = JsonSerializer.Serialize(rollout.Rollout) },
+                    ETag.All, TableUpdateMode.Merge, cancellationToken);
+                break;
         }
     }
 
@@ -112,6 +116,9 @@ public sealed partial class TableReleaseStore(TableServiceClient service) : IRel
                 case WarningChange warnings:
                     SetWarnings(release, warnings);
                     break;
+                case RolloutChange rollout:
+                    release[RolloutColumn] = JsonSerializer.Serialize(rollout.Rollout);
+                    break;
             }
         }
 
@@ -121,9 +128,9 @@ public sealed partial class TableReleaseStore(TableServiceClient service) : IRel
         {
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertMerge, release));
         }
-        else if (release.Keys.Any(k => k.StartsWith(WarningPrefix, StringComparison.Ordinal)))
+        else if (release.Keys.Any(k => k.StartsWith(WarningPrefix, StringComparison.Ordinal) || k == RolloutColumn))
         {
-            // Only warnings set or cleared: the row must exist, as ApplyAsync's update requires.
+            // Only warnings set or cleared, or the rollout: the row must exist, as ApplyAsync's update requires.
             actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateMerge, release, ETag.All));
         }
 
@@ -203,6 +210,9 @@ public sealed partial class TableReleaseStore(TableServiceClient service) : IRel
             entity[WarningColumn(warning.Code)] = JsonSerializer.Serialize(warning);
         }
     }
+
+    /// <summary>Production's stepwise rollout (<see cref="RolloutProgress"/>), as JSON in one column of the release row.</summary>
+    internal const string RolloutColumn = "Rollout";
 
     private static string WarningColumn(string code) => ReleaseWarning.IsValidCode(code)
         ? WarningPrefix + code.Replace('-', '_')

@@ -15,6 +15,9 @@ internal sealed class DeploymentStep(LifecycleState state, StatusRecorder status
 {
     private readonly PipelineCall _pipeline = new(state, status, wait);
 
+    /// <summary>Production's steps of every wave with their state (the release page's step bar); null until production goes stepwise.</summary>
+    private RolloutStep[]? _rollout;
+
     /// <summary>
     /// Returns null when deployed, else the outcome that ends the release. A failed production deployment (a failure
     /// reported, or no outcome in time) is rolled back when <see cref="DeploymentPolicy.RollbackOnFailedProductionDeployment"/>
@@ -25,9 +28,16 @@ internal sealed class DeploymentStep(LifecycleState state, StatusRecorder status
         var stepwise = environment == DeploymentEnvironment.Production && state.Version >= 2 && state.Policy.Deployment.Stepwise;
         string? failure = null;
         var rollBack = false;
-        foreach (var wave in Waves())
+        var waves = Waves();
+        if (stepwise)
         {
-            (failure, rollBack) = stepwise ? await RunStepsAsync(wave) : await _pipeline.RunAsync(environment, wave, rollback: false, reason: null);
+            var steps = state.Strategy.Steps;
+            _rollout = [.. waves.SelectMany(w => steps.Select(s => new RolloutStep(s.Name, Label(s), waves.Count > 1 ? string.Join(", ", w) : null, RolloutStates.Pending)))];
+        }
+
+        for (var w = 0; w < waves.Count; w++)
+        {
+            (failure, rollBack) = stepwise ? await RunStepsAsync(waves[w], w * state.Strategy.Steps.Count) : await _pipeline.RunAsync(environment, waves[w], rollback: false, reason: null);
             if (failure is not null)
             {
                 break;
@@ -72,7 +82,25 @@ internal sealed class DeploymentStep(LifecycleState state, StatusRecorder status
             }
         }
 
+        if (environment == DeploymentEnvironment.Production && _rollout is not null)
+        {
+            for (var i = 0; i < _rollout.Length; i++)
+            {
+                Mark(i, _rollout[i].State == RolloutStates.Pending ? RolloutStates.Pending : RolloutStates.RolledBack);
+            }
+        }
+
         return null;
+    }
+
+    /// <summary>A step in a few words, for the step bar: <c>idle slot</c>, <c>swap</c>, <c>10 % of traffic</c>, <c>25 % of instances</c>.</summary>
+    private static string Label(StrategyStep step) =>
+        step.Weight is { } w ? $"{w} % of traffic" : step.Batch is { } b ? $"{b} % of instances" : step.Swap ? "swap" : "idle slot";
+
+    private void Mark(int index, string value)
+    {
+        _rollout![index] = _rollout[index] with { State = value };
+        status.Rollout(new RolloutProgress(state.StrategyName, state.Strategy.Kind.ToString(), [.. _rollout]));
     }
 
     /// <summary>The release's systems in deployment order (lifecycle version 2); version 1 asked for all of them at once.</summary>
@@ -83,7 +111,7 @@ internal sealed class DeploymentStep(LifecycleState state, StatusRecorder status
     /// Production for <paramref name="systems"/>, stepwise: the strategy's steps one at a time (<see cref="DeploymentStrategy"/>),
     /// each asked for, reported and held before the next. A failed step is a failed deployment (rolled back naming the step reached).
     /// </summary>
-    private async Task<(string? Failure, bool RollBack)> RunStepsAsync(IReadOnlyList<string> systems)
+    private async Task<(string? Failure, bool RollBack)> RunStepsAsync(IReadOnlyList<string> systems, int first)
     {
         var (name, strategy) = (state.StrategyName, state.Strategy);
         var steps = strategy.Steps;
@@ -91,18 +119,23 @@ internal sealed class DeploymentStep(LifecycleState state, StatusRecorder status
         {
             var step = steps[i];
             var request = new DeploymentStepRequest(step.Name, i + 1, steps.Count, strategy.Kind.ToString(), step.Weight, step.Batch, step.Swap);
+            Mark(first + i, RolloutStates.Requested);
             if (await _pipeline.RunAsync(DeploymentEnvironment.Production, systems, rollback: false, reason: null, request, step.Timeout) is { Failure: not null } failed)
             {
+                Mark(first + i, RolloutStates.Failed);
                 return failed;
             }
 
             if (step.Hold > TimeSpan.Zero)
             {
+                Mark(first + i, RolloutStates.Holding);
                 var until = state.Now.Add(step.Hold);
                 await status.TimelineAsync(TimelineKinds.Deployment,
                     $"Holding {PipelineCall.Describe(name, request)} for {PolicyTime.Describe(step.Hold)}{(step.Analyse ? " (analysis window)" : string.Empty)}.");
                 await wait.UntilAsync(() => false, until);
             }
+
+            Mark(first + i, RolloutStates.Done);
         }
 
         return (null, false);

@@ -8,7 +8,8 @@ namespace ReleaseManagement.Orchestration;
 /// Writes the release's status projection and timeline (numbered in order) and publishes its release events: the one
 /// way the lifecycle's steps report. A <see cref="StatusRecord"/> that moves the release (a reason, a stage, a status or
 /// any projected part) is a <see cref="ReleaseStatusChange"/> with its line; one that only tells something is a
-/// <see cref="TimelineNote"/>; its warnings set or cleared are a <see cref="WarningChange"/>. The writes are kept in order
+/// <see cref="TimelineNote"/>; its warnings set or cleared are a <see cref="WarningChange"/>; production's stepwise rollout
+/// is a <see cref="RolloutChange"/>. The writes are kept in order
 /// and written together by <see cref="FlushAsync"/>, which the steps call before every other durable action (an activity,
 /// a wait, the end), so the projection is current whenever the orchestration waits or acts outside.
 /// </summary>
@@ -96,6 +97,9 @@ internal sealed class StatusRecorder(LifecycleState state)
     /// <summary>Raises a warning on the release (and a timeline line saying it), leaving the standing as it is.</summary>
     public Task WarnAsync(string code, string message) =>
         RecordAsync(new StatusRecord(null, null, TimelineKinds.Warning) { Message = message, Warnings = [new ReleaseWarning(code, message, state.Now)] });
+
+    /// <summary>Production's stepwise rollout as it now stands (a <see cref="RolloutChange"/>, written with the next flush; no line of its own).</summary>
+    public void Rollout(RolloutProgress rollout) => _pending.Add(new RolloutChange(state.ReleaseId, state.Now, rollout) { TraceParent = state.Inbox.Cause });
 
     /// <summary>A timeline line that leaves the standing as it is.</summary>
     public Task TimelineAsync(string kind, string message) => RecordAsync(new StatusRecord(null, null, kind) { Message = message });

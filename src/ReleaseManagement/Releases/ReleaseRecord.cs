@@ -34,6 +34,7 @@ public enum ReleaseStatus
 /// <param name="PolicyHash">The SHA-256 of the policy the release was requested under and runs under (its snapshot is kept by
 /// <see cref="Ports.IPolicySnapshots"/> before the record is stored; <see cref="Policy.ReleasePolicies"/> reads it). Set once,
 /// at admission; null only on a record stored before snapshots existed (there should be none).</param>
+/// <param name="Rollout">Production's stepwise deployment as it stands; null unless production is deployed step by step.</param>
 public sealed record ReleaseRecord(
     ReleaseRequest Request,
     DateTimeOffset CreatedAt,
@@ -46,7 +47,8 @@ public sealed record ReleaseRecord(
     IReadOnlyList<PendingApproval>? PendingApprovals = null,
     string? Risk = null,
     IReadOnlyList<ReleaseWarning>? Warnings = null,
-    string? PolicyHash = null);
+    string? PolicyHash = null,
+    RolloutProgress? Rollout = null);
 
 /// <summary>One gate item's verdict as projected (Passed, Failed, Pending, Waived) and why.</summary>
 public sealed record GateItemStatus(string Item, string Verdict, string? Reason);

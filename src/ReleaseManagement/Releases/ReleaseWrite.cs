@@ -5,13 +5,14 @@ namespace ReleaseManagement.Releases;
 /// <summary>
 /// A write to a release's stored projection, by what its writer means: the release's standing changed
 /// (<see cref="ReleaseStatusChange"/>), a line for its timeline (<see cref="TimelineNote"/>), or warnings set or cleared
-/// (<see cref="WarningChange"/>). A closed set: the store applies each by its kind (<c>IReleaseStore.ApplyAsync</c>), and
+/// (<see cref="WarningChange"/>), or production's stepwise rollout (<see cref="RolloutChange"/>). A closed set: the store applies each by its kind (<c>IReleaseStore.ApplyAsync</c>), and
 /// applying the same write twice leaves the same state. Serialized with its kind (<c>"write"</c>), as activity inputs are.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "write")]
 [JsonDerivedType(typeof(ReleaseStatusChange), "status")]
 [JsonDerivedType(typeof(TimelineNote), "note")]
 [JsonDerivedType(typeof(WarningChange), "warnings")]
+[JsonDerivedType(typeof(RolloutChange), "rollout")]
 public abstract record ReleaseWrite
 {
     private protected ReleaseWrite(string releaseId, DateTimeOffset at)
@@ -96,3 +97,6 @@ public static class TimelineOrder
     public static TimelineEntry[] Of(IEnumerable<TimelineEntry> lines) =>
         lines.OrderBy(l => l.At).ThenBy(l => l.Writer, StringComparer.Ordinal).ThenBy(l => l.Sequence).ToArray();
 }
+
+/// <summary>Production's stepwise rollout as it now stands (replaces the stored one); everything else stays as stored.</summary>
+public sealed record RolloutChange(string ReleaseId, DateTimeOffset At, RolloutProgress Rollout) : ReleaseWrite(ReleaseId, At);

@@ -65,6 +65,10 @@ public sealed class StepwiseDeploymentLifecycleTests : IAsyncLifetime
         var swap = lines.IndexOf("Deployment to production: step 2 of 2 of blue-green (swap, the swap) requested.");
         var deployed = lines.IndexOf("Deployed to production.");
         Assert.True(asked >= 0 && asked < reported && reported < held && held < swap && swap < deployed, string.Join(Environment.NewLine, lines));
+        // The step bar: both steps done.
+        var record = (await _h.Store.GetAsync(id))!;
+        Assert.Equal(("blue-green", "BlueGreen"), (record.Rollout!.Strategy, record.Rollout.Kind));
+        Assert.Equal([("idle-slot", "idle slot", "done"), ("swap", "swap", "done")], record.Rollout.Steps.Select(s => (s.Name, s.Label, s.State)));
         // Each step is in the audit trail, as every deployment line is.
         var audited = (await _h.Audit.ReadAsync(id)).Select(r => r.Entry).Where(e => e.Action == Audit.AuditActions.Deployment).Select(e => e.Summary).ToList();
         Assert.Contains(lines[held], audited);
@@ -109,6 +113,7 @@ public sealed class StepwiseDeploymentFailureLifecycleTests : IAsyncLifetime
         Assert.Equal(50, production[^1].Step!.Weight);
         Assert.Contains(_h.Timeline(id), t => t.Message.StartsWith("Step 2 of 3 of canary (canary-50, 50 % of traffic) in production failure", StringComparison.Ordinal));
         Assert.Contains(_h.Timeline(id), t => t.Message.Contains("(undoing step 2 of 3 of canary (canary-50, 50 % of traffic))", StringComparison.Ordinal));
+        Assert.Equal(["rolled-back", "rolled-back", "pending"], (await _h.Store.GetAsync(id))!.Rollout!.Steps.Select(s => s.State));
     }
 
     [Fact]

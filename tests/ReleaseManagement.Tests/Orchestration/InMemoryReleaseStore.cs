@@ -47,6 +47,9 @@ public sealed class InMemoryReleaseStore : IReleaseStore
             case WarningChange warnings:
                 Update(warnings.ReleaseId, r => r with { Warnings = WarningSet.Apply(r.Warnings, warnings) });
                 break;
+            case RolloutChange rollout:
+                Update(rollout.ReleaseId, r => r with { Rollout = rollout.Rollout });
+                break;
         }
 
         return Task.CompletedTask;

@@ -100,6 +100,9 @@ public sealed class MultiSystemDeploymentLifecycleTests : IAsyncLifetime
         Assert.Equal(
             [("Ledger+Reports", "idle-slot"), ("Ledger+Reports", "swap"), ("Payments", "idle-slot"), ("Payments", "swap")],
             _h.Deployments.Where(d => d.ReleaseId == id && d.Environment == "production").Select(d => (string.Join("+", d.Systems), d.Step!.Name)));
+        Assert.Equal(
+            [("idle-slot", "Ledger, Reports"), ("swap", "Ledger, Reports"), ("idle-slot", "Payments"), ("swap", "Payments")],
+            (await _h.Store.GetAsync(id))!.Rollout!.Steps.Select(s => (s.Name, s.Systems!)));
     }
 
     [Fact]
