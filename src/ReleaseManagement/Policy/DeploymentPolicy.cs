@@ -8,4 +8,7 @@ public sealed record DeploymentPolicy
     /// rollback of production instead of only failing the release. Default true.
     /// </summary>
     public bool RollbackOnFailedProductionDeployment { get; init; } = true;
+
+    /// <summary>How a canary's or idle slot's telemetry is judged against the baseline's at each checkpoint.</summary>
+    public CanaryAnalysisPolicy Analysis { get; init; } = new();
 }
