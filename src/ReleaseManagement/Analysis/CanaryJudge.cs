@@ -49,11 +49,11 @@ public static class CanaryJudge
         return (significant, mc > limit) switch
         {
             (true, true) => new(CanaryChecks.Duration, mb, mc, test.PValue, CanaryOutcome.Fail,
-                F($"Requests are slower on the canary: {medians}, p = {test.PValue:0.####} < {policy.Alpha}.")),
+                F($"Requests are slower on the canary: {medians}, {P(test.PValue)}, below alpha {policy.Alpha}.")),
             (true, false) => new(CanaryChecks.Duration, mb, mc, test.PValue, CanaryOutcome.Pass,
-                F($"Requests are slightly slower on the canary (p = {test.PValue:0.####}) but within tolerance: {medians}.")),
+                F($"Requests are slightly slower on the canary ({P(test.PValue)}) but within tolerance: {medians}.")),
             _ => new(CanaryChecks.Duration, mb, mc, test.PValue, CanaryOutcome.Pass,
-                F($"No significant slowdown: {medians}, p = {test.PValue:0.####} ≥ {policy.Alpha}.")),
+                F($"No significant slowdown: {medians}, {P(test.PValue)}, not below alpha {policy.Alpha}.")),
         };
     }
 
@@ -120,13 +120,16 @@ public static class CanaryJudge
         var significant = p < alpha;
         return (significant, c - b > tolerance) switch
         {
-            (true, true) => new(metric, b, c, p, CanaryOutcome.Fail, F($"The canary's {CanaryChecks.Describe(metric)} is higher: {rates}, p = {p:0.####} < {alpha}.")),
-            (true, false) => new(metric, b, c, p, CanaryOutcome.Pass, F($"The canary's {CanaryChecks.Describe(metric)} is slightly higher (p = {p:0.####}) but within tolerance: {rates}.")),
-            _ => new(metric, b, c, p, CanaryOutcome.Pass, F($"No significant rise in the {CanaryChecks.Describe(metric)}: {rates}, p = {p:0.####} ≥ {alpha}.")),
+            (true, true) => new(metric, b, c, p, CanaryOutcome.Fail, F($"The canary's {CanaryChecks.Describe(metric)} is higher: {rates}, {P(p)}, below alpha {alpha}.")),
+            (true, false) => new(metric, b, c, p, CanaryOutcome.Pass, F($"The canary's {CanaryChecks.Describe(metric)} is slightly higher ({P(p)}) but within tolerance: {rates}.")),
+            _ => new(metric, b, c, p, CanaryOutcome.Pass, F($"No significant rise in the {CanaryChecks.Describe(metric)}: {rates}, {P(p)}, not below alpha {alpha}.")),
         };
     }
 
     private static double Percent(long count, long of) => 100.0 * count / of;
+
+    /// <summary>A p-value for people: four decimals, or "p &lt; 0.0001" below them.</summary>
+    private static string P(double p) => p < 0.0001 ? "p < 0.0001" : F($"p = {p:0.####}");
 
     private static List<double> Finite(IReadOnlyList<double>? values) => values?.Where(double.IsFinite).ToList() ?? [];
 

@@ -109,6 +109,23 @@ public sealed class CanaryJudgeTests
     }
 
     [Fact]
+    public void FailureRate_KnownCounts_SayWhyInOnePlainLine()
+    {
+        var check = CanaryJudge.FailureRate(new([], 100, 10, 0), new([], 100, 20, 0), Policy);
+
+        Assert.Equal(CanaryOutcome.Fail, check.Outcome);
+        Assert.Equal("The canary's failure rate is higher: 20% failed requests against 10% (+10 points, tolerance +1), p = 0.0238, below alpha 0.05.", check.Reason);
+    }
+
+    [Fact]
+    public void Duration_TinyPValue_IsWrittenAsBelowTheLastDecimal()
+    {
+        var check = CanaryJudge.Duration(new([100, 101, 102, .. Enumerable.Repeat(100d, 60)], 63, 0, 0), new([.. Enumerable.Repeat(300d, 63)], 63, 0, 0), Policy);
+
+        Assert.Equal("Requests are slower on the canary: median 300 ms against 100 ms (+200 %, tolerance +10 %), p < 0.0001, below alpha 0.05.", check.Reason);
+    }
+
+    [Fact]
     public void ExceptionRate_CanaryThrowingThreeTimesAsOften_Fails()
     {
         var check = CanaryJudge.ExceptionRate(Side(9, 5000, 200, exceptionsPerRequest: 0.02), Side(10, 5000, 200, exceptionsPerRequest: 0.06), Policy);
