@@ -85,6 +85,18 @@ public sealed class CanaryTelemetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadAsync_LabelWithQuotes_IsAStringLiteralNotKql()
+    {
+        _fake.Then((c, _) => FakeLogAnalytics.Json(c, 200, FakeLogAnalytics.Tables("PrimaryResult", Columns)));
+
+        await Telemetry().ReadAsync(Query with { CanaryLabel = "2.4.0\" or true or \"" }, Ct);
+
+        var q = Assert.Single(_fake.Received).Query;
+        Assert.Contains("tostring(AppVersion) == \"2.4.0\\\" or true or \\\"\"", q, StringComparison.Ordinal);
+        Assert.DoesNotContain("== \"2.4.0\" or true", q, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReadAsync_Table_IsParsedIntoBothSides()
     {
         _fake.Then((c, _) => FakeLogAnalytics.Json(c, 200, FakeLogAnalytics.Tables("PrimaryResult", Columns,
