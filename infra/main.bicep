@@ -284,6 +284,9 @@ var appSettings = {
   Monitoring__ClientId: identity.outputs.clientId
   Monitoring__ServerTimeout: '00:03:00'
   Monitoring__MaxRetries: '3'
+  // Canary analysis (docs/deployment-strategies.md): the split between canary and baseline, and the durations sampled per side
+  Monitoring__Canary__Dimension: 'AppVersion'
+  Monitoring__Canary__SampleSize: '5000'
   Metrics__DoraYear: '2024'
   Metrics__RollupCatchUpDays: '7'
   PostReleaseMonitorSchedule: '0 */15 * * * *'

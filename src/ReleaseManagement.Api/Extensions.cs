@@ -61,6 +61,7 @@ public static class Extensions
         services.AddTransient<RecordReleaseStatus>();
         services.AddTransient<RequestDeployment>();
         services.AddTransient<CheckReleaseHealth>();
+        services.AddTransient<AnalyseCanary>();
         services.TryAddSingleton<ISendClaims>(sp => new TableSendClaims(sp.GetRequiredService<StorageClients>().Tables));
         services.AddTransient<SendOnce>();
         services.AddTransient<SendReleaseNotice>();

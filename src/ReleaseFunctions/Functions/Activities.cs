@@ -16,7 +16,8 @@ public sealed class Activities(
     CheckReleaseHealth checkReleaseHealth,
     SendReleaseNotice sendReleaseNotice,
     PublishReleaseEvent publishReleaseEvent,
-    CheckConfirmation checkConfirmation)
+    CheckConfirmation checkConfirmation,
+    AnalyseCanary analyseCanary)
 {
     /// <summary>What an orchestration reports about its release, in order, in one activity.</summary>
     [Function(ActivityNames.RecordReleaseStatus)]
@@ -49,6 +50,10 @@ public sealed class Activities(
     [Function(ActivityNames.CheckConfirmation)]
     public Task<ConfirmationState> RunCheckConfirmation([ActivityTrigger] ConfirmationQuery query, CancellationToken cancellationToken) =>
         checkConfirmation.RunAsync(query, cancellationToken);
+
+    [Function(ActivityNames.AnalyseCanary)]
+    public Task<CanaryAnalysisResult> RunAnalyseCanary([ActivityTrigger] AnalyseCanaryInput input, CancellationToken cancellationToken) =>
+        analyseCanary.RunAsync(input, cancellationToken);
 
     [Function(ActivityNames.PublishReleaseEvent)]
     public async Task<bool> RunPublishReleaseEvent([ActivityTrigger] ReleaseEvent evt, CancellationToken cancellationToken)

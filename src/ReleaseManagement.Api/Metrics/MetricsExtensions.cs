@@ -22,6 +22,11 @@ public static class MetricsExtensions
             .Validate(o => Uri.TryCreate(o.Endpoint, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps, "Monitoring:Endpoint must be an absolute https URL.")
             .Validate(o => o.Queries.Keys.Concat(o.Systems.Values.SelectMany(s => s.Queries.Keys)).All(k => HealthQueryTemplates.Metrics.Contains(k, StringComparer.OrdinalIgnoreCase)),
                 $"Monitoring query templates must be named {string.Join(", ", HealthQueryTemplates.Metrics)}.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Canary.Dimension), "Monitoring:Canary:Dimension must be a KQL expression (e.g. AppVersion).")
+            .Validate(o => o.Canary.SampleSize is >= CanaryTelemetryOptions.MinSampleSize and <= CanaryTelemetryOptions.MaxSampleSize,
+                $"Monitoring:Canary:SampleSize must be between {CanaryTelemetryOptions.MinSampleSize} and {CanaryTelemetryOptions.MaxSampleSize}.")
+            .Validate(o => o.Canary.Queries.Keys.All(k => CanaryQueryTemplates.Names.Contains(k, StringComparer.OrdinalIgnoreCase)),
+                $"Monitoring canary query templates must be named {string.Join(", ", CanaryQueryTemplates.Names)}.")
             .ValidateOnStart();
         services.AddOptions<MetricsOptions>()
             .Bind(configuration.GetSection(MetricsOptions.Section))
@@ -30,6 +35,7 @@ public static class MetricsExtensions
 
         services.TryAddSingleton(sp => LogAnalyticsHealthMonitor.CreateClient(sp.GetRequiredService<IOptions<MonitoringOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IReleaseHealthMonitor, LogAnalyticsHealthMonitor>();
+        services.TryAddSingleton<ICanaryTelemetry, LogAnalyticsCanaryTelemetry>();
         services.TryAddSingleton<IObjectiveMeasures, LogAnalyticsObjectiveMeasures>();
         services.TryAddSingleton<IObjectiveStore>(sp => new TableObjectiveStore(sp.GetRequiredService<StorageClients>().Tables));
         services.TryAddSingleton<ReleaseManagement.Objectives.ObjectiveService>();

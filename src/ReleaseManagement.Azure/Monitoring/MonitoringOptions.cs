@@ -41,6 +41,9 @@ public sealed class MonitoringOptions
     /// </summary>
     public Dictionary<string, string> Objectives { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The canary analysis's split and templates (app settings <c>Monitoring__Canary__*</c>).</summary>
+    public CanaryTelemetryOptions Canary { get; set; } = new();
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(WorkspaceId);
 }
 

@@ -39,6 +39,9 @@ public static class ReleaseTasks
         registry.AddActivity(
             ActivityNames.CheckConfirmation,
             sp => new ServiceActivity<ConfirmationQuery, ConfirmationState>((input, ct) => sp.GetRequiredService<CheckConfirmation>().RunAsync(input, ct)));
+        registry.AddActivity(
+            ActivityNames.AnalyseCanary,
+            sp => new ServiceActivity<AnalyseCanaryInput, CanaryAnalysisResult>((input, ct) => sp.GetRequiredService<AnalyseCanary>().RunAsync(input, ct)));
         return registry;
     }
 

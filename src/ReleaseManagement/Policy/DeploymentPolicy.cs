@@ -33,6 +33,9 @@ public sealed record DeploymentPolicy
     /// <summary>The strategy of a release no rule matches. Optional; default blue-green.</summary>
     public string DefaultStrategy { get; init; } = BlueGreen;
 
+    /// <summary>How a canary's or idle slot's telemetry is judged against the baseline's at each analysed step (<see cref="StrategyStep.Analyse"/>).</summary>
+    public CanaryAnalysisPolicy Analysis { get; init; } = new();
+
     public const string BlueGreen = "blue-green";
     public const string Canary = "canary";
     public const string Rolling = "rolling";

@@ -399,7 +399,19 @@ public static class ReleasePolicyDefaults
             EvidenceItem = EmergencyReviewPolicy.DefaultEvidenceItem,
         },
         TestSuiteEvidence = new() { ResultItem = "unit-tests", CoverageItem = "test-coverage" },
-        Deployment = new() { RollbackOnFailedProductionDeployment = true },
+        Deployment = new()
+        {
+            RollbackOnFailedProductionDeployment = true,
+            // Not the procedure's (it gives none): this project's choice, docs/deployment-strategies.md.
+            Analysis = new()
+            {
+                Alpha = 0.05,
+                MinSamples = 50,
+                MaxDurationIncreasePercent = 10,
+                MaxFailureRateIncreasePoints = 1,
+                MaxExceptionRateIncreasePoints = 1,
+            },
+        },
         ReportRecipients = [Stakeholder, ReleaseManager],
         Audit = new() { ReaderRoles = [ReleaseManager, PolicyRoles.Auditor] },
         Access = new() { RequestMayNameApprovers = false, Permissions = ReleasePermissions.Defaults },

@@ -6,6 +6,7 @@ using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReleaseManagement.Activities;
+using ReleaseManagement.Analysis;
 using ReleaseManagement.Approvals;
 using ReleaseManagement.Events;
 using ReleaseManagement.Orchestration;
@@ -86,6 +87,13 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     /// <summary>What the validation's health check reads (healthy by default).</summary>
     public Func<HealthQuery, HealthReading> Reading { get; set; } = q => Healthy(q.ReleaseId);
+
+    /// <summary>The canary analyses asked for (the <c>AnalyseCanary</c> activity).</summary>
+    public ConcurrentQueue<AnalyseCanaryInput> CanaryAnalyses { get; } = new();
+
+    /// <summary>What a canary analysis answers (a pass with no check by default).</summary>
+    public Func<AnalyseCanaryInput, CanaryAnalysisResult> CanaryAnalysis { get; set; } = _ =>
+        new(CanaryReadingStatus.Complete, new CanaryVerdict(CanaryOutcome.Pass, [], "Pass (test)."), null);
 
     /// <summary>What the monitor raises when a release's watch begins (healthy by default; null raises nothing).</summary>
     public Func<string, HealthReading?> MonitorReading { get; set; } = Healthy;
@@ -220,6 +228,11 @@ public sealed class LifecycleHarness : IAsyncDisposable
         {
             harness.Notices.Enqueue(n);
             return n.Recipients.Count;
+        });
+        Activity<AnalyseCanaryInput, CanaryAnalysisResult>(ActivityNames.AnalyseCanary, (_, i) =>
+        {
+            harness.CanaryAnalyses.Enqueue(i);
+            return harness.CanaryAnalysis(i);
         });
         Activity<ConfirmationQuery, ConfirmationState>(ActivityNames.CheckConfirmation, (_, q) => CheckConfirmation.Find(harness.Raised, q));
         Activity<ReleaseEvent, bool>(ActivityNames.PublishReleaseEvent, (_, e) =>
