@@ -16,7 +16,8 @@ public sealed class Activities(
     CheckReleaseHealth checkReleaseHealth,
     SendReleaseNotice sendReleaseNotice,
     PublishReleaseEvent publishReleaseEvent,
-    CheckConfirmation checkConfirmation)
+    CheckConfirmation checkConfirmation,
+    SetFeatureFlag setFeatureFlag)
 {
     /// <summary>What an orchestration reports about its release, in order, in one activity.</summary>
     [Function(ActivityNames.RecordReleaseStatus)]
@@ -56,4 +57,8 @@ public sealed class Activities(
         await publishReleaseEvent.RunAsync(evt, cancellationToken);
         return true;
     }
+
+    [Function(ActivityNames.SetFeatureFlag)]
+    public Task<bool> RunSetFeatureFlag([ActivityTrigger] FeatureFlagChange input, CancellationToken cancellationToken) =>
+        setFeatureFlag.RunAsync(input, cancellationToken);
 }

@@ -14,6 +14,7 @@ public static class ActivityNames
     public const string SendReleaseNotice = "SendReleaseNotice";
     public const string PublishReleaseEvent = "PublishReleaseEvent";
     public const string CheckConfirmation = "CheckConfirmation";
+    public const string SetFeatureFlag = "SetFeatureFlag";
 
     /// <summary>Every activity name (the constants above), for the hosts' registration checks.</summary>
     public static IReadOnlyList<string> All { get; } = StringConstants.Of(typeof(ActivityNames));

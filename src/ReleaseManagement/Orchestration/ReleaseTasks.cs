@@ -39,6 +39,9 @@ public static class ReleaseTasks
         registry.AddActivity(
             ActivityNames.CheckConfirmation,
             sp => new ServiceActivity<ConfirmationQuery, ConfirmationState>((input, ct) => sp.GetRequiredService<CheckConfirmation>().RunAsync(input, ct)));
+        registry.AddActivity(
+            ActivityNames.SetFeatureFlag,
+            sp => new ServiceActivity<Ports.FeatureFlagChange, bool>((input, ct) => sp.GetRequiredService<SetFeatureFlag>().RunAsync(input, ct)));
         return registry;
     }
 
