@@ -129,7 +129,8 @@ public sealed partial class AppConfigurationFeatureFlags : IFeatureFlags
         try
         {
             var kv = JsonNode.Parse(response.Content.ToMemory().Span) as JsonObject ?? throw new JsonException("The body is not an object.");
-            var etag = response.Headers.ETag?.ToString("H") ?? (string?)kv["etag"] ?? throw new JsonException("The answer has no ETag.");
+            var etag = response.Headers.TryGetValue("ETag", out var header) && header.Length > 0 ? header
+                : (string?)kv["etag"] is { Length: > 0 } inBody ? $"\"{inBody}\"" : throw new JsonException("The answer has no ETag.");
             return new StoredFlag((string?)kv["value"], etag, kv["tags"] as JsonObject);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
