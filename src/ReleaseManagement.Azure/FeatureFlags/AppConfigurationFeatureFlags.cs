@@ -34,8 +34,12 @@ public sealed class AppConfigurationFeatureFlagsOptions : ClientOptions
 /// </summary>
 public sealed partial class AppConfigurationFeatureFlags : IFeatureFlags
 {
-    /// <summary>The data-plane API version (GA) the requests name.</summary>
-    public const string ApiVersion = "2023-11-01";
+    /// <summary>
+    /// The data-plane API version the requests name: the newest GA one the service's SDKs list (.NET
+    /// <c>ConfigurationClientOptions.ServiceVersion.V2026_04_01</c>, JavaScript <c>KnownAppConfigurationApiVersion</c>).
+    /// The key-value operations used here (GET and PUT <c>/kv/{key}</c> with ETags) are the same in every GA version since 1.0.
+    /// </summary>
+    public const string ApiVersion = "2026-04-01";
 
     public const string KeyPrefix = ".appconfig.featureflag/";
     public const string FeatureFlagContentType = "application/vnd.microsoft.appconfig.ff+json;charset=utf-8";

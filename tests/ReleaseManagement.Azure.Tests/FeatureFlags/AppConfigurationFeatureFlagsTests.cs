@@ -40,7 +40,7 @@ public sealed class AppConfigurationFeatureFlagsTests : IAsyncLifetime
         Assert.Equal($"Bearer {FakeAppConfiguration.Token}", put.Authorization);
         Assert.StartsWith(AppConfigurationFeatureFlags.KeyValueMediaType, put.ContentType, StringComparison.Ordinal);
         Assert.StartsWith("/kv/.appconfig.featureflag%2Fnew-checkout?", put.RawTarget, StringComparison.Ordinal);
-        Assert.Contains("api-version=" + AppConfigurationFeatureFlags.ApiVersion, put.RawTarget, StringComparison.Ordinal);
+        Assert.Contains("api-version=2026-04-01", put.RawTarget, StringComparison.Ordinal);
         Assert.Equal("prod", put.Label);
         Assert.Equal(_store.Endpoint.GetLeftPart(UriPartial.Authority) + "/.default", _token.Scopes.Distinct().Single());
         var stored = _store.Get(Key, "prod")!;
