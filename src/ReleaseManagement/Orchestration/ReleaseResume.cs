@@ -27,7 +27,8 @@ public sealed record JournalEntry(string Key, string? Result);
 /// The identity of an activity call as an effect, the same whether read from a typed input in the orchestration or from
 /// the JSON of a past call in the history (any property casing, enums as names or numbers): an approval round's emails by
 /// stage, round and kind (as the send keys are), a notice by its id, a deployment or rollback request by environment, an
-/// event by its type, a feature flag change by flag and state. The ids the orchestration makes new each run (request and event ids) are left out.
+/// event by its type, a feature flag change by flag and state (on or off, percentage). The ids the orchestration makes new
+/// each run (request and event ids) are left out.
 /// </summary>
 public static class EffectKeys
 {
