@@ -29,6 +29,20 @@ param rollbackTimeout string = '02:00:00'
 @description('URL the deployment requests are posted to (Deployments__WebhookUrl); empty: requests are only logged and a person deploys.')
 param deploymentWebhookUrl string = ''
 
+@description('Where the feature flags releases name are set (FeatureFlags__Provider; docs/deployment-strategies.md): appConfiguration (the store this template creates), webhook (featureFlagsWebhookUrl, with the Key Vault item feature-flags-webhook-secret) or none (a release that names flags then waits with a warning).')
+@allowed([
+  'none'
+  'appConfiguration'
+  'webhook'
+])
+param featureFlagsProvider string = 'appConfiguration'
+
+@description('Label of the feature flags in the App Configuration store (FeatureFlags__Label); empty: the null label.')
+param featureFlagsLabel string = ''
+
+@description('URL the feature flag changes are posted to when featureFlagsProvider is webhook (FeatureFlags__WebhookUrl).')
+param featureFlagsWebhookUrl string = ''
+
 @description('Chat and JSON webhook channels that webhook:NAME audiences post to (NoticeChannels__Channels__NAME__Kind; docs/communications.md): [{ name: \'releases\', kind: \'Slack\' }], kind Slack, Teams or CloudEvents. Each channel\'s URL is the Key Vault item notice-channel-NAME-url, and a CloudEvents channel\'s HMAC key notice-channel-NAME-secret, set by an operator.')
 param noticeChannels array = []
 
@@ -135,6 +149,7 @@ var names = {
   appInsights: 'appi-${baseName}-${environmentName}'
   plan: 'plan-${baseName}-${environmentName}'
   functionApp: 'func-${baseName}-${environmentName}-${token}'
+  appConfiguration: 'appcs-${baseName}-${environmentName}-${token}'
 }
 var deploymentContainerName = 'app-package'
 var pipelineEventsPoisonQueue = 'pipeline-events-poison'
@@ -207,6 +222,15 @@ module keyVault 'modules/keyvault.bicep' = {
   }
 }
 
+module appConfiguration 'modules/appconfig.bicep' = {
+  name: 'appConfiguration'
+  params: {
+    name: names.appConfiguration
+    location: location
+    tags: allTags
+  }
+}
+
 module roles 'modules/roles.bicep' = {
   name: 'roles'
   params: {
@@ -217,6 +241,7 @@ module roles 'modules/roles.bicep' = {
     workspaceName: monitoring.outputs.workspaceName
     appInsightsName: monitoring.outputs.appInsightsName
     keyVaultName: keyVault.outputs.name
+    appConfigurationName: appConfiguration.outputs.name
     operatorPrincipalId: operatorPrincipalId
     operatorPrincipalType: operatorPrincipalType
   }
@@ -239,6 +264,13 @@ var appSettings = {
   Releases__RollbackTimeout: rollbackTimeout
   Deployments__WebhookUrl: deploymentWebhookUrl
   Deployments__Timeout: '00:00:30'
+  // Feature flags of releases (docs/deployment-strategies.md, "Feature flags"): the App Configuration store above
+  FeatureFlags__Provider: featureFlagsProvider
+  FeatureFlags__Endpoint: appConfiguration.outputs.endpoint
+  FeatureFlags__Label: featureFlagsLabel
+  FeatureFlags__ClientId: identity.outputs.clientId
+  FeatureFlags__WebhookUrl: featureFlagsWebhookUrl
+  FeatureFlags__Timeout: '00:00:30'
   // Pipeline events (docs/pipeline-events.md)
   PipelineEvents__Table: 'PipelineEvents'
   PipelineEvents__Queue: 'pipeline-events'
@@ -318,6 +350,7 @@ var keyVaultReferences = {
   Approvals__FormKey: 'approvals-form-key'
   Audit__SigningKeys__k1: 'audit-signing-key-k1'
   Deployments__Secret: 'deployment-webhook-secret'
+  FeatureFlags__WebhookSecret: 'feature-flags-webhook-secret'
   Smtp__Password: 'smtp-password'
   Webhooks__AzureDevOps__HeaderValues__0: 'webhook-azure-devops-header'
 }
@@ -375,3 +408,4 @@ output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace
 output serviceBusTopic string = serviceBus.outputs.topicName
 output logAnalyticsWorkspaceId string = monitoring.outputs.workspaceCustomerId
 output taskHubName string = taskHubName
+output appConfigurationEndpoint string = appConfiguration.outputs.endpoint

@@ -22,6 +22,9 @@ param appInsightsName string
 @description('Name of the key vault whose secrets the app reads through Key Vault references.')
 param keyVaultName string
 
+@description('Name of the App Configuration store whose feature flags the app sets (App Configuration Data Owner on it).')
+param appConfigurationName string
+
 @description('Object id of a user or group that may set the vault\'s secrets (Key Vault Secrets Officer); empty for none.')
 param operatorPrincipalId string
 
@@ -43,6 +46,7 @@ var roles = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
+  appConfigurationDataOwner: '5ae67dd6-50cb-40e7-96ff-dc2bfa4b606b'
 }
 
 // The Functions host needs blob data owner on its AzureWebJobsStorage account (leases, its own containers, the
@@ -75,6 +79,10 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
+}
+
+resource appConfiguration 'Microsoft.AppConfiguration/configurationStores@2024-05-01' existing = {
+  name: appConfigurationName
 }
 
 resource storageAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
@@ -126,6 +134,17 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+  }
+}
+
+// Data Owner, not Data Reader: the app writes the feature flags of the releases (on at each exposure step, off on rollback).
+resource featureFlagsOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appConfiguration.id, appPrincipalId, roles.appConfigurationDataOwner)
+  scope: appConfiguration
+  properties: {
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.appConfigurationDataOwner)
   }
 }
 

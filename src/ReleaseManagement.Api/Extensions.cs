@@ -7,6 +7,7 @@ using ReleaseManagement.Api.Dashboard;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ReleaseManagement.Azure.Deployments;
+using ReleaseManagement.Azure.FeatureFlags;
 using ReleaseManagement.Api.Metrics;
 using ReleaseManagement.Azure.Storage;
 using ReleaseManagement.Azure.Tables;
@@ -68,6 +69,8 @@ public static class Extensions
         services.AddTransient<CheckConfirmation>();
         services.AddOptions<DeploymentOptions>().Bind(configuration.GetSection(DeploymentOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient<IDeploymentPipeline, WebhookDeploymentPipeline>((sp, c) => c.Timeout = sp.GetRequiredService<IOptions<DeploymentOptions>>().Value.Timeout);
+        services.AddFeatureFlags(configuration);
+        services.AddTransient<SetFeatureFlag>();
 
         services.ConfigureHttpJsonOptions(o => ApiJson.Apply(o.SerializerOptions));
         services.AddProblemDetails();

@@ -35,12 +35,13 @@ public sealed record ReleaseView(
     string? Notes = null,
     ChangeCategory? ReclassifiedFrom = null,
     IReadOnlyList<Objectives.BusinessObjective>? Objectives = null,
-    RolloutProgress? Rollout = null)
+    RolloutProgress? Rollout = null,
+    IReadOnlyList<FeatureFlag>? FeatureFlags = null)
 {
     public static ReleaseView From(ReleaseRecord r, string? runtimeStatus, IReadOnlyList<TimelineEntry>? timeline = null) => new(
         r.Request.Id, r.Request.Title, r.Request.Type, r.Request.Systems, r.Request.TargetDate, r.Request.RequestedBy,
         r.Request.Approvers, r.Request.EffectiveChangeCategory, r.Request.Impact, r.Request.Probability,
         r.CreatedAt, r.Phase, r.Status, r.StatusReason, r.UpdatedAt, runtimeStatus,
         r.Stage, r.Gates ?? [], r.PendingApprovals ?? [], r.Risk, timeline ?? [], r.Warnings ?? [], r.Request.Scope ?? [], r.Request.Notes,
-        r.Request.ReclassifiedFrom, r.Request.Objectives ?? [], r.Rollout);
+        r.Request.ReclassifiedFrom, r.Request.Objectives ?? [], r.Rollout, r.Request.FeatureFlags ?? []);
 }

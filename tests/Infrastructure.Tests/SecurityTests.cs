@@ -86,6 +86,25 @@ public sealed class SecurityTests
         Assert.Equal("1.2", (string?)ns.Property("minimumTlsVersion"));
     }
 
+    [Fact]
+    public void FeatureFlags_Store_IsStandardIdentityOnlyWithTheAppAsDataOwner()
+    {
+        var store = Single("Microsoft.AppConfiguration/configurationStores");
+        Assert.Equal("standard", (string?)store.Resource["sku"]!["name"]);
+        Assert.True((bool)store.Property("disableLocalAuth")!);
+
+        var roles = Arm.Module(Main, "roles")["properties"]!["template"]!.AsObject();
+        Assert.Equal("5ae67dd6-50cb-40e7-96ff-dc2bfa4b606b", (string?)roles["variables"]!["roles"]!["appConfigurationDataOwner"]);
+        var owner = Assert.Single(Arm.OfType(roles, "Microsoft.Authorization/roleAssignments"),
+            a => Arm.Text(a.Property("roleDefinitionId")).Contains("roles').appConfigurationDataOwner", StringComparison.Ordinal));
+        Assert.StartsWith("[resourceId('Microsoft.AppConfiguration/configurationStores'", (string?)owner.Resource["scope"], StringComparison.Ordinal);
+        Assert.Contains("appConfiguration", Arm.Text(Arm.ModuleParameter(Main, "roles", "appConfigurationName")), StringComparison.Ordinal);
+
+        var settings = Arm.ModuleParameter(Main, "functionApp", "appSettings")!;
+        Assert.Contains("'appConfiguration'", Arm.Text(settings["FeatureFlags__Endpoint"]), StringComparison.Ordinal);
+        Assert.Contains("outputs.endpoint", Arm.Text(settings["FeatureFlags__Endpoint"]), StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// The app's own list of anonymous routes (<c>AnonymousRoutes.ExcludedPaths</c> in the built ReleaseManagement.Api, read
     /// by reflection: nothing of ASP.NET Core is needed to read a list of strings).

@@ -109,6 +109,38 @@ public sealed class PlanningAndCategoryRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_WithFeatureFlags_StoresThemAndGetShowsThem_BadOnesAre400NamingEachFieldAndStoreNothing()
+    {
+        var id = ApiHarness.NewId("flags");
+        var answer = await CreateAsync(_h, Body(id, """
+            , "featureFlags": [ { "name": "new-checkout", "steps": [5, 25, 100] }, { "name": "dark-mode", "steps": [100] } ]
+            """));
+        Assert.Equal(202, answer.Status);
+        var shown = (await GetAsync(id)).Body!["featureFlags"]!.AsArray();
+        Assert.Equal(["new-checkout", "dark-mode"], shown.Select(f => (string?)f!["name"]));
+        Assert.Equal([5, 25, 100], shown[0]!["steps"]!.AsArray().Select(s => (int)s!));
+        var stored = (await _h.Store.GetAsync(id, Ct))!.Request.FeatureFlags!;
+        Assert.Equal([5, 25, 100], stored[0].Steps);
+        await _h.EndAsync(id);
+
+        var bad = ApiHarness.NewId("badflags");
+        var refused = await CreateAsync(_h, Body(bad, """
+            , "featureFlags": [
+                { "name": "has space", "steps": [100] },
+                { "name": "new-checkout", "steps": [25, 5, 100] },
+                { "name": "NEW-checkout", "steps": [5, 50] },
+                { "name": "ok", "steps": [12.5, 100] },
+                { "name": "none" },
+                null ]
+            """));
+        Assert.Equal(400, refused.Status);
+        Assert.Equal(["featureFlags[0].name", "featureFlags[1].steps[1]", "featureFlags[2].name", "featureFlags[2].steps", "featureFlags[3].steps[0]",
+            "featureFlags[4].steps", "featureFlags[5]"], refused.ErrorFields.Order(StringComparer.Ordinal));
+        Assert.Contains("must be 100 %", refused.Errors("featureFlags[2].steps").Single(), StringComparison.Ordinal);
+        Assert.Null(await _h.Store.GetAsync(bad, Ct));
+    }
+
+    [Fact]
     public async Task Create_SystemThePolicyDoesNotName_Is400SayingWhichSystemsItKnowsAndStoresNothing()
     {
         // The 400 once seen when a test used the system "ledger": the built-in policy knows four systems, and a release may

@@ -40,6 +40,25 @@ public sealed class TableReleaseStoreTests
     }
 
     [Fact]
+    public async Task TryCreateAsync_WithFeatureFlags_ReadsThemBackInOrder()
+    {
+        var store = NewStore();
+        var id = Azurite.UniqueName("rel-");
+        var record = Record(id) with
+        {
+            Request = Record(id).Request with { FeatureFlags = [new FeatureFlag("new-checkout", [5, 25, 100]), new FeatureFlag("dark-mode", [100])] },
+        };
+
+        Assert.True(await store.TryCreateAsync(record, TestContext.Current.CancellationToken));
+        var flags = (await store.GetAsync(id, TestContext.Current.CancellationToken))!.Request.FeatureFlags;
+
+        Assert.NotNull(flags);
+        Assert.Equal(["new-checkout", "dark-mode"], flags.Select(f => f.Name));
+        Assert.Equal([5, 25, 100], flags[0].Steps);
+        Assert.Equal([100], flags[1].Steps);
+    }
+
+    [Fact]
     public async Task TryCreateAsync_SameIdTwice_ReturnsFalseAndKeepsTheFirst()
     {
         var store = NewStore();

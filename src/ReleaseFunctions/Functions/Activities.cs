@@ -17,7 +17,8 @@ public sealed class Activities(
     SendReleaseNotice sendReleaseNotice,
     PublishReleaseEvent publishReleaseEvent,
     CheckConfirmation checkConfirmation,
-    AnalyseCanary analyseCanary)
+    AnalyseCanary analyseCanary,
+    SetFeatureFlag setFeatureFlag)
 {
     /// <summary>What an orchestration reports about its release, in order, in one activity.</summary>
     [Function(ActivityNames.RecordReleaseStatus)]
@@ -61,4 +62,8 @@ public sealed class Activities(
         await publishReleaseEvent.RunAsync(evt, cancellationToken);
         return true;
     }
+
+    [Function(ActivityNames.SetFeatureFlag)]
+    public Task<bool> RunSetFeatureFlag([ActivityTrigger] FeatureFlagChange input, CancellationToken cancellationToken) =>
+        setFeatureFlag.RunAsync(input, cancellationToken);
 }

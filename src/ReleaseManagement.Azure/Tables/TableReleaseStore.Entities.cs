@@ -27,6 +27,7 @@ public sealed partial class TableReleaseStore
         ["Notes"] = record.Request.Notes,
         ["ReclassifiedFrom"] = record.Request.ReclassifiedFrom?.ToString(),
         ["Objectives"] = record.Request.Objectives is null ? null : JsonSerializer.Serialize(record.Request.Objectives, ScopeJson),
+        ["FeatureFlags"] = record.Request.FeatureFlags is null ? null : JsonSerializer.Serialize(record.Request.FeatureFlags, ScopeJson),
         ["CreatedAt"] = record.CreatedAt,
         ["Phase"] = record.Phase.ToString(),
         ["Status"] = record.Status.ToString(),
@@ -52,7 +53,8 @@ public sealed partial class TableReleaseStore
             e.GetString("Scope") is { } scope ? JsonSerializer.Deserialize<ScopeItem[]>(scope, ScopeJson) : null,
             e.GetString("Notes"),
             e.GetString("ReclassifiedFrom") is { } from ? Enum.Parse<ChangeCategory>(from) : null,
-            Objectives: e.GetString("Objectives") is { } objectives ? JsonSerializer.Deserialize<Objectives.BusinessObjective[]>(objectives, ScopeJson) : null);
+            Objectives: e.GetString("Objectives") is { } objectives ? JsonSerializer.Deserialize<Objectives.BusinessObjective[]>(objectives, ScopeJson) : null,
+            FeatureFlags: e.GetString("FeatureFlags") is { } flags ? JsonSerializer.Deserialize<FeatureFlag[]>(flags, ScopeJson) : null);
         return new ReleaseRecord(
             request,
             e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,

@@ -16,6 +16,8 @@ public static class ActivityNames
     public const string CheckConfirmation = "CheckConfirmation";
     public const string AnalyseCanary = "AnalyseCanary";
 
+    public const string SetFeatureFlag = "SetFeatureFlag";
+
     /// <summary>Every activity name (the constants above), for the hosts' registration checks.</summary>
     public static IReadOnlyList<string> All { get; } = StringConstants.Of(typeof(ActivityNames));
 }

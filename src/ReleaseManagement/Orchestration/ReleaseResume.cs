@@ -27,7 +27,8 @@ public sealed record JournalEntry(string Key, string? Result);
 /// The identity of an activity call as an effect, the same whether read from a typed input in the orchestration or from
 /// the JSON of a past call in the history (any property casing, enums as names or numbers): an approval round's emails by
 /// stage, round and kind (as the send keys are), a notice by its id, a deployment or rollback request by environment, an
-/// event by its type. The ids the orchestration makes new each run (request and event ids) are left out.
+/// event by its type, a feature flag change by flag and state (on or off, percentage). The ids the orchestration makes new
+/// each run (request and event ids) are left out.
 /// </summary>
 public static class EffectKeys
 {
@@ -43,12 +44,14 @@ public static class EffectKeys
             + (Text(Get(input, "step"), "name") is { } step ? $":{step}" : string.Empty),
         ActivityNames.SendReleaseNotice => $"notice:{Text(input, "noticeId")}",
         ActivityNames.PublishReleaseEvent => $"event:{Name<ReleaseEventType>(Get(input, "type"))}",
+        ActivityNames.SetFeatureFlag => $"flag:{Text(input, "flag")}:{Text(input, "enabled")?.ToLowerInvariant()}:{Text(input, "percentage")}",
         _ => activity,
     };
 
     /// <summary>Whether calls of <paramref name="activity"/> are journaled (<see cref="EffectJournal"/>): the effects on people and other systems.</summary>
     public static bool IsJournaled(string activity) =>
-        activity is ActivityNames.RequestApprovals or ActivityNames.RequestDeployment or ActivityNames.SendReleaseNotice or ActivityNames.PublishReleaseEvent;
+        activity is ActivityNames.RequestApprovals or ActivityNames.RequestDeployment or ActivityNames.SendReleaseNotice or ActivityNames.PublishReleaseEvent
+            or ActivityNames.SetFeatureFlag;
 
     /// <summary>The key of a call the orchestration is about to make.</summary>
     public static string Of<T>(string activity, T input) => Of(activity, JsonSerializer.SerializeToNode(input, Json));

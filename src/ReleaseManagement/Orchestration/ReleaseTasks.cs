@@ -42,6 +42,9 @@ public static class ReleaseTasks
         registry.AddActivity(
             ActivityNames.AnalyseCanary,
             sp => new ServiceActivity<AnalyseCanaryInput, CanaryAnalysisResult>((input, ct) => sp.GetRequiredService<AnalyseCanary>().RunAsync(input, ct)));
+        registry.AddActivity(
+            ActivityNames.SetFeatureFlag,
+            sp => new ServiceActivity<Ports.FeatureFlagChange, bool>((input, ct) => sp.GetRequiredService<SetFeatureFlag>().RunAsync(input, ct)));
         return registry;
     }
 

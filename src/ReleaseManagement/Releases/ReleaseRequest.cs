@@ -12,6 +12,7 @@ namespace ReleaseManagement.Releases;
 /// <param name="ReclassifiedFrom">The category requested when the policy moved the request to another one (risk above its maximum).</param>
 /// <param name="Audiences">People (email addresses) this release adds to the policy's audiences, by audience name.</param>
 /// <param name="Objectives">The business objectives the release is judged by after it ships (measured or attested). Optional.</param>
+/// <param name="FeatureFlags">The feature flags the release brings, turned on step by step after its production deployment. Optional.</param>
 public sealed record ReleaseRequest(
     string Id,
     string Title,
@@ -27,7 +28,8 @@ public sealed record ReleaseRequest(
     string? Notes = null,
     ChangeCategory? ReclassifiedFrom = null,
     IReadOnlyDictionary<string, IReadOnlyList<string>>? Audiences = null,
-    IReadOnlyList<Objectives.BusinessObjective>? Objectives = null)
+    IReadOnlyList<Objectives.BusinessObjective>? Objectives = null,
+    IReadOnlyList<FeatureFlag>? FeatureFlags = null)
 {
     /// <summary>The change category in force: the one requested, else the type's usual one.</summary>
     public ChangeCategory EffectiveChangeCategory => ChangeCategory ?? ReleaseRequestDefaults.CategoryFor(Type);
@@ -65,6 +67,7 @@ public sealed record ReleaseRequestBody
     public string? Notes { get; init; }
     public Dictionary<string, List<string?>?>? Audiences { get; init; }
     public List<ObjectiveBody?>? Objectives { get; init; }
+    public List<FeatureFlagBody?>? FeatureFlags { get; init; }
 }
 
 /// <summary>One business objective as received (<see cref="Objectives.BusinessObjective"/>).</summary>

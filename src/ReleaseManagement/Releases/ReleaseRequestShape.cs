@@ -131,6 +131,7 @@ public static class ReleaseRequestShape
         }
 
         var objectives = ObjectiveShape.Validate(body.Objectives, errors);
+        var featureFlags = FeatureFlagShape.Validate(body.FeatureFlags, errors);
         if (errors.Any)
         {
             return ValidationResult<ReleaseRequest>.Failure(errors.ToDictionary());
@@ -138,7 +139,7 @@ public static class ReleaseRequestShape
 
         return ValidationResult<ReleaseRequest>.Success(
             new ReleaseRequest(body.Id!, title!, type, systems, targetDate, requestedBy, approvers, category, impact, probability, scope, notes,
-                Audiences: audiences, Objectives: objectives));
+                Audiences: audiences, Objectives: objectives, FeatureFlags: featureFlags));
     }
 
     public static bool TryParseType(string value, out ReleaseType type) => TryParseName(value, out type);

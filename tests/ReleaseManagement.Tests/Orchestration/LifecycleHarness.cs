@@ -45,6 +45,9 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     public ConcurrentQueue<DeploymentRequest> Deployments { get; } = new();
 
+    /// <summary>The feature flag changes the lifecycle made (the <c>SetFeatureFlag</c> activity), in order.</summary>
+    public ConcurrentQueue<FeatureFlagChange> FeatureFlagChanges { get; } = new();
+
     /// <summary>The health queries of the post-deployment validation (the <c>CheckReleaseHealth</c> activity).</summary>
     public ConcurrentQueue<HealthQuery> HealthChecks { get; } = new();
 
@@ -238,6 +241,11 @@ public sealed class LifecycleHarness : IAsyncDisposable
         Activity<ReleaseEvent, bool>(ActivityNames.PublishReleaseEvent, (_, e) =>
         {
             harness.Published.Enqueue(e);
+            return true;
+        });
+        Activity<FeatureFlagChange, bool>(ActivityNames.SetFeatureFlag, (_, change) =>
+        {
+            harness.FeatureFlagChanges.Enqueue(change);
             return true;
         });
         return (orchestrators, activities);
