@@ -51,7 +51,12 @@ public static class CanaryQueryTemplates
         {
             foreach (var name in Names)
             {
-                var body = Template(options.Canary, name)
+                // No baseline label: the baseline is every request the canary's label did not serve.
+                var template = Template(options.Canary, name);
+                template = side == BaselineSide && string.IsNullOrEmpty(label)
+                    ? template.Replace("== {label}", "!= " + HealthQueryTemplates.Literal(query.CanaryLabel), StringComparison.Ordinal)
+                    : template;
+                var body = template
                     .Replace("{start}", HealthQueryTemplates.Datetime(query.Start), StringComparison.Ordinal)
                     .Replace("{end}", HealthQueryTemplates.Datetime(query.End), StringComparison.Ordinal)
                     .Replace("{role}", HealthQueryTemplates.Literal(HealthQueryTemplates.RoleName(options, query.System)), StringComparison.Ordinal)

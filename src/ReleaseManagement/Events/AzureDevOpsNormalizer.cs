@@ -21,6 +21,9 @@ public sealed class AzureDevOpsNormalizer(ReleaseCorrelator correlator) : IEvent
 
     /// <summary>The release variable naming the production step a deployment ran (docs/deployment-strategies.md).</summary>
     public const string StepVariable = "releaseStep";
+
+    /// <summary>The release variable naming the version a production step's analysis compares with.</summary>
+    public const string BaselineVariable = "releaseBaseline";
     public const string ReleaseTagPrefix = "release:";
 
     public string Source => EventSources.AzureDevOps;
@@ -172,7 +175,8 @@ public sealed class AzureDevOpsNormalizer(ReleaseCorrelator correlator) : IEvent
                 attributes.Add(EventAttributes.Pipeline, definition)
                     .Add(EventAttributes.Run, release?.Str("name")).Add(EventAttributes.Url, r.Str("url") ?? release?.Str("_links", "web", "href") ?? release?.Str("url"))
                     .Add(EventAttributes.Version, version).Add(EventAttributes.Branch, branch).Add("stage", e.Str("name"))
-                    .Add(EventAttributes.Step, e.Str("variables", StepVariable, "value") ?? release?.Str("variables", StepVariable, "value"));
+                    .Add(EventAttributes.Step, e.Str("variables", StepVariable, "value") ?? release?.Str("variables", StepVariable, "value"))
+                    .Add(EventAttributes.Baseline, e.Str("variables", BaselineVariable, "value") ?? release?.Str("variables", BaselineVariable, "value"));
                 return Accept(id, type, rollback ? CanonicalEventType.ServiceRolledBack : CanonicalEventType.ServiceDeployed,
                     deployment?.Date("completedOn") ?? createdAt, new CorrelationHints(explicitId, [branch], branch, version),
                     definition ?? r.Str("project", "name") ?? release?.Str("project", "name"),

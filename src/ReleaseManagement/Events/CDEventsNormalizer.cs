@@ -106,6 +106,7 @@ public sealed class CDEventsNormalizer(ReleaseCorrelator correlator) : IEventNor
             .Add(EventAttributes.Repository, content.Str("repository", "id"))
             .Add(EventAttributes.Reason, content.Str("reason") ?? content.Str("errors") ?? content.Str("description"))
             .Add(EventAttributes.Step, custom.Str("step"))
+            .Add(EventAttributes.Baseline, custom.Str("baseline"))
             .Add(EventAttributes.TestsPassed, custom.Str("passed") ?? custom.Str("tests", "passed"))
             .Add(EventAttributes.TestsFailed, custom.Str("failed") ?? custom.Str("tests", "failed"))
             .Add(EventAttributes.Coverage, custom.Str("coverage") ?? custom.Str("tests", "coverage"))

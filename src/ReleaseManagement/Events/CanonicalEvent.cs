@@ -105,6 +105,13 @@ public static class EventAttributes
     /// </summary>
     public const string Step = "step";
 
+    /// <summary>
+    /// The version (or slot) the new one is compared with at a production step's analysis (docs/deployment-strategies.md):
+    /// CDEvents <c>customData.baseline</c>, a GitHub deployment's <c>payload.baseline</c>, an Azure DevOps variable
+    /// <c>releaseBaseline</c>. Absent: every request the new version did not serve.
+    /// </summary>
+    public const string Baseline = "baseline";
+
     /// <summary>Prefix of a reported configuration's settings: <c>setting:databaseServer</c> (secrets as <c>sha256:&lt;hex&gt;</c>).</summary>
     public const string SettingPrefix = "setting:";
 }

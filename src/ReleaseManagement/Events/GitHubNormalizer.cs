@@ -116,7 +116,7 @@ public sealed class GitHubNormalizer(ReleaseCorrelator correlator) : IEventNorma
                 attributes.Add(EventAttributes.Url, st.Str("target_url") ?? st.Str("log_url"))
                     .Add(EventAttributes.Commit, d.Str("sha")).Add(EventAttributes.Branch, gitRef)
                     .Add(EventAttributes.Version, payload?.Str("version")).Add(EventAttributes.Run, d.Str("id"))
-                    .Add(EventAttributes.Step, payload?.Str("step"));
+                    .Add(EventAttributes.Step, payload?.Str("step")).Add(EventAttributes.Baseline, payload?.Str("baseline"));
                 var hints = new CorrelationHints(
                     payload?.Str("releaseId") ?? payload?.Str("release_id"), [gitRef], gitRef, payload?.Str("version"));
                 return Accept(id!, type, rollback ? CanonicalEventType.ServiceRolledBack : CanonicalEventType.ServiceDeployed,

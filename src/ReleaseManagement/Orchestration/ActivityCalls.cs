@@ -57,6 +57,17 @@ public static class ActivityCalls
     public static Task<ConfirmationState> CheckConfirmationAsync(this TaskOrchestrationContext context, ConfirmationQuery query) =>
         context.CallActivityAsync<ConfirmationState>(ActivityNames.CheckConfirmation, query, Retry);
 
+    /// <summary>
+    /// <see cref="AnalyseCanary"/>: judges a production step's new version against the baseline over the hold. A read, not
+    /// journaled: a resumed release judges again.
+    /// </summary>
+    public static Task<CanaryAnalysisResult> AnalyseCanaryAsync(this TaskOrchestrationContext context, AnalyseCanaryInput input) =>
+        context.CallActivityAsync<CanaryAnalysisResult>(ActivityNames.AnalyseCanary, input, Retry);
+
+    /// <summary><see cref="SetFeatureFlag"/>: sets a feature flag's state (on at a percentage, or off); journaled like every effect on another system.</summary>
+    public static Task<bool> SetFeatureFlagAsync(this TaskOrchestrationContext context, Ports.FeatureFlagChange change) =>
+        EffectJournal.CallAsync(context, ActivityNames.SetFeatureFlag, change, () => context.CallActivityAsync<bool>(ActivityNames.SetFeatureFlag, change, Retry));
+
     /// <summary><see cref="CheckReleaseHealth"/>: reads the release's health over the query's window.</summary>
     public static Task<HealthReading> CheckReleaseHealthAsync(this TaskOrchestrationContext context, HealthQuery query) =>
         EffectJournal.CallAsync(context, ActivityNames.CheckReleaseHealth, query, () => context.CallActivityAsync<HealthReading>(ActivityNames.CheckReleaseHealth, query, Retry));

@@ -18,6 +18,9 @@ internal sealed class DeploymentStep(LifecycleState state, StatusRecorder status
     /// <summary>Production's steps of every wave with their state (the release page's step bar); null until production goes stepwise.</summary>
     private RolloutStep[]? _rollout;
 
+    /// <summary>The analysis at an analysed step's checkpoint; set once by the lifecycle (it needs this step to roll back).</summary>
+    public CheckpointAnalysis Checkpoints { get; set; } = null!;
+
     /// <summary>
     /// Returns null when deployed, else the outcome that ends the release. A failed production deployment (a failure
     /// reported, or no outcome in time) is rolled back when <see cref="DeploymentPolicy.RollbackOnFailedProductionDeployment"/>
@@ -26,8 +29,8 @@ internal sealed class DeploymentStep(LifecycleState state, StatusRecorder status
     public async Task<ReleaseOutcome?> DeployAsync(DeploymentEnvironment environment)
     {
         var stepwise = environment == DeploymentEnvironment.Production && state.Version >= 2 && state.Policy.Deployment.Stepwise;
-        string? failure = null;
-        var rollBack = false;
+        string? failure;
+        bool rollBack;
         var waves = Waves();
         if (stepwise)
         {
@@ -37,18 +40,29 @@ internal sealed class DeploymentStep(LifecycleState state, StatusRecorder status
 
         for (var w = 0; w < waves.Count; w++)
         {
-            (failure, rollBack) = stepwise ? await RunStepsAsync(waves[w], w * state.Strategy.Steps.Count) : await _pipeline.RunAsync(environment, waves[w], rollback: false, reason: null);
+            if (stepwise)
+            {
+                if (await RunStepsAsync(waves, w) is { } ended)
+                {
+                    return ended;
+                }
+
+                continue;
+            }
+
+            (failure, rollBack) = await _pipeline.RunAsync(environment, waves[w], rollback: false, reason: null);
             if (failure is not null)
             {
-                break;
+                return await FailedAsync(environment, failure, rollBack);
             }
         }
 
-        if (failure is null)
-        {
-            return null;
-        }
+        return null;
+    }
 
+    /// <summary>A failed deployment: production rolled back when the policy says so, else the release fails.</summary>
+    private async Task<ReleaseOutcome> FailedAsync(DeploymentEnvironment environment, string failure, bool rollBack)
+    {
         if (rollBack && environment == DeploymentEnvironment.Production && state.Policy.Deployment.RollbackOnFailedProductionDeployment)
         {
             await status.TimelineAsync(TimelineKinds.Rollback, $"{failure} Rolling production back (deployment.rollbackOnFailedProductionDeployment).");
@@ -108,36 +122,53 @@ internal sealed class DeploymentStep(LifecycleState state, StatusRecorder status
         state.Version >= 2 ? DeploymentOrder.Waves(state.Policy, state.Release.Systems) : [state.Release.Systems];
 
     /// <summary>
-    /// Production for <paramref name="systems"/>, stepwise: the strategy's steps one at a time (<see cref="DeploymentStrategy"/>),
-    /// each asked for, reported and held before the next. A failed step is a failed deployment (rolled back naming the step reached).
+    /// Production for wave <paramref name="w"/>, stepwise: the strategy's steps one at a time (<see cref="DeploymentStrategy"/>),
+    /// each asked for, reported, held and, where the step says so, judged (<see cref="CheckpointAnalysis"/>) before the
+    /// next. A failed step is a failed deployment; a failed analysis rolls production back (naming the step reached).
+    /// Null when every step passed; else the outcome that ended the release.
     /// </summary>
-    private async Task<(string? Failure, bool RollBack)> RunStepsAsync(IReadOnlyList<string> systems, int first)
+    private async Task<ReleaseOutcome?> RunStepsAsync(IReadOnlyList<IReadOnlyList<string>> waves, int w)
     {
-        var (name, strategy) = (state.StrategyName, state.Strategy);
+        var (name, strategy, systems) = (state.StrategyName, state.Strategy, waves[w]);
         var steps = strategy.Steps;
+        var first = w * steps.Count;
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i];
             var request = new DeploymentStepRequest(step.Name, i + 1, steps.Count, strategy.Kind.ToString(), step.Weight, step.Batch, step.Swap);
             Mark(first + i, RolloutStates.Requested);
-            if (await _pipeline.RunAsync(DeploymentEnvironment.Production, systems, rollback: false, reason: null, request, step.Timeout) is { Failure: not null } failed)
+            if (await _pipeline.RunAsync(DeploymentEnvironment.Production, systems, rollback: false, reason: null, request, step.Timeout) is { Failure: { } failure } failed)
             {
                 Mark(first + i, RolloutStates.Failed);
-                return failed;
+                return await FailedAsync(DeploymentEnvironment.Production, failure, failed.RollBack);
             }
 
             if (step.Hold > TimeSpan.Zero)
             {
                 Mark(first + i, RolloutStates.Holding);
-                var until = state.Now.Add(step.Hold);
-                await status.TimelineAsync(TimelineKinds.Deployment,
-                    $"Holding {PipelineCall.Describe(name, request)} for {PolicyTime.Describe(step.Hold)}{(step.Analyse ? " (analysis window)" : string.Empty)}.");
+                var (from, until) = (state.Now, state.Now.Add(step.Hold));
+                var what = PipelineCall.Describe(name, request) + (waves.Count > 1 ? $" of {string.Join(", ", systems)}" : string.Empty);
+                await status.TimelineAsync(TimelineKinds.Deployment, $"Holding {what} for {PolicyTime.Describe(step.Hold)}{(step.Analyse ? " (analysis window)" : string.Empty)}.");
                 await wait.UntilAsync(() => false, until);
+                if (step.Analyse && await Checkpoints.RunAsync(what, $"analysis-{w + 1}-{step.Name}", systems, from, until) is { } checkpoint)
+                {
+                    if (checkpoint.Failure is { } analysisFailed)
+                    {
+                        Mark(first + i, RolloutStates.Failed);
+                        await status.TimelineAsync(TimelineKinds.Rollback, $"{analysisFailed} Rolling production back.");
+                        return await RollBackAsync(analysisFailed.TrimEnd('.'));
+                    }
+
+                    if (checkpoint.Ended is { } ended)
+                    {
+                        return ended;
+                    }
+                }
             }
 
             Mark(first + i, RolloutStates.Done);
         }
 
-        return (null, false);
+        return null;
     }
 }

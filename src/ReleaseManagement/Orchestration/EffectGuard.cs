@@ -25,6 +25,10 @@ internal sealed record Effect(string Dependency, string What, bool Skippable = f
 
     public static readonly Effect Health = new(Dependencies.Health, "the post-deployment health reading");
 
+    public static Effect Analysis(string what) => new(Dependencies.Health, $"the analysis of {what}");
+
+    public static Effect FeatureFlag(string what) => new(Dependencies.FeatureFlags, what);
+
     public static readonly Effect Status = new(Dependencies.Storage, "the release's status and timeline");
 
     public static Effect Event(ReleaseEventType type) => new(Dependencies.Events, $"the {type} event", Skippable: true);
@@ -38,12 +42,13 @@ public static class Dependencies
     public const string Health = "health source";
     public const string Events = "event sink";
     public const string Storage = "storage";
+    public const string FeatureFlags = "feature flag system";
 
     /// <summary>The warning an effect waiting out an outage puts on the release; it clears itself when the effect succeeds.</summary>
     public const string WarningCode = "dependency-unavailable";
 
     /// <summary>Every dependency an effect can wait on.</summary>
-    public static readonly IReadOnlyList<string> All = [Mail, Pipeline, Health, Events, Storage];
+    public static readonly IReadOnlyList<string> All = [Mail, Pipeline, Health, Events, Storage, FeatureFlags];
 
     /// <summary>
     /// The dependency a <see cref="WarningCode"/> warning names (its message begins "The {dependency} is unavailable", as

@@ -44,6 +44,7 @@ public sealed class ReleaseLifecycle
         _development = new DevelopmentStep(_state, _status, _wait, gate);
         _route = new RouteStep(_state, _status, _wait, gate, _approval, new ProductionWindowStep(_state, _status, _wait), deployment);
         var missingData = new MissingHealthDataStep(_state, _status, _wait, deployment);
+        deployment.Checkpoints = new CheckpointAnalysis(_state, _status, missingData);
         _validation = new ValidationStep(_state, _status, _wait, deployment, missingData);
         _watch = new WatchStep(_state, _status, _wait, deployment, missingData);
         _emergencyReview = new EmergencyReviewStep(_state, _status, _wait);

@@ -11,7 +11,8 @@ namespace ReleaseManagement.Ports;
 /// <param name="System">The policy's system name (the adapter maps it to its telemetry's role).</param>
 /// <param name="Environment">The environment the rollout runs in (e.g. Production).</param>
 /// <param name="CanaryLabel">The canary's (or idle slot's) value of the split dimension, e.g. its version "2.4.0" or slot "green".</param>
-/// <param name="BaselineLabel">The baseline's value of the same dimension, e.g. "2.3.1" or "blue".</param>
+/// <param name="BaselineLabel">The baseline's value of the same dimension, e.g. "2.3.1" or "blue"; empty: every request
+/// the canary's label did not serve (the default templates' <c>== {label}</c> becomes <c>!= canary label</c>).</param>
 /// <param name="Start">The window's start (inclusive).</param>
 /// <param name="End">The window's end (exclusive).</param>
 public sealed record CanaryQuery(

@@ -1,3 +1,5 @@
+using ReleaseManagement.Activities;
+using ReleaseManagement.Analysis;
 using ReleaseManagement.Events;
 using ReleaseManagement.Orchestration;
 using ReleaseManagement.Policy;
@@ -65,6 +67,11 @@ public sealed class StepwiseDeploymentLifecycleTests : IAsyncLifetime
         var swap = lines.IndexOf("Deployment to production: step 2 of 2 of blue-green (swap, the swap) requested.");
         var deployed = lines.IndexOf("Deployed to production.");
         Assert.True(asked >= 0 && asked < reported && reported < held && held < swap && swap < deployed, string.Join(Environment.NewLine, lines));
+        // The idle slot was judged once, over its hold, the reported version against every other.
+        var analysis = Assert.Single(_h.CanaryAnalyses, a => a.Query.ReleaseId == id);
+        Assert.Equal(("Billing", "production", LifecycleHarness.StepVersion, ""), (analysis.Query.System, analysis.Query.Environment, analysis.Query.CanaryLabel, analysis.Query.BaselineLabel));
+        Assert.Equal(TimeSpan.FromSeconds(1), analysis.Query.End - analysis.Query.Start);
+        Assert.Contains(lines, l => l.StartsWith("Analysis of step 1 of 2 of blue-green (idle-slot, the idle slot) for Billing (2.0.0 against the other versions): Pass", StringComparison.Ordinal));
         // The step bar: both steps done.
         var record = (await _h.Store.GetAsync(id))!;
         Assert.Equal(("blue-green", "BlueGreen"), (record.Rollout!.Strategy, record.Rollout.Kind));
@@ -146,5 +153,56 @@ public sealed class StepwiseDeploymentFailureLifecycleTests : IAsyncLifetime
         Assert.Null(production.Step);
         Assert.Equal("blue-green", production.Strategy);
         await _h.Client.TerminateInstanceAsync(id, "test: done");
+    }
+}
+
+/// <summary>The analysis at each analysed step's checkpoint, on the real Durable replay engine.</summary>
+public sealed class CheckpointAnalysisLifecycleTests : IAsyncLifetime
+{
+    private LifecycleHarness _h = null!;
+
+    public async ValueTask InitializeAsync() => _h = await LifecycleHarness.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _h.DisposeAsync();
+
+    private static CanaryAnalysisResult Verdict(CanaryOutcome outcome, string summary) =>
+        new(CanaryReadingStatus.Complete, new CanaryVerdict(outcome, [], summary), null);
+
+    [Fact]
+    public async Task Production_CanaryAnalysisFailsAtTheFirstStep_RollsBackBeforeMoreTraffic()
+    {
+        var id = StepwisePolicies.Id("analysisfail");
+        _h.DeployStep = _ => EventOutcomes.Success;
+        _h.CanaryAnalysis = a => a.Query.ReleaseId == id ? Verdict(CanaryOutcome.Fail, "Fail: requests are slower on the canary.") : Verdict(CanaryOutcome.Pass, "Pass.");
+        await _h.StartReleaseAsync(Request(id, ReleaseType.Patch), StepwisePolicies.Stepwise(DeploymentPolicy.Canary));
+        await _h.SendAllAsync(id, EverythingPasses(id));
+
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.RolledBack, outcome.Status);
+        Assert.Equal("Rolled back: The analysis of step 1 of 3 of canary (canary-10, 10 % of traffic) failed (Billing: Fail: requests are slower on the canary.)", outcome.Reason);
+        Assert.Equal([("canary-10", false), ("canary-10", true)], StepwisePolicies.Production(_h, id).Select(d => (d.Step!.Name, d.Rollback)));
+        var analysis = Assert.Single(_h.CanaryAnalyses, a => a.Query.ReleaseId == id);
+        Assert.Equal(ReleasePolicyDefaults.Create().Deployment.Analysis, analysis.Policy);
+        Assert.Equal(["rolled-back", "pending", "pending"], (await _h.Store.GetAsync(id))!.Rollout!.Steps.Select(s => s.State));
+    }
+
+    [Fact]
+    public async Task Production_AnalysisInconclusiveWhenMissingDataPasses_GoesOnSayingSoWithTheWarning()
+    {
+        var id = StepwisePolicies.Id("analysisunsure");
+        _h.DeployStep = _ => EventOutcomes.Success;
+        _h.CanaryAnalysis = a => Verdict(CanaryOutcome.Inconclusive, "Inconclusive, not a pass: 12 requests on the canary, fewer than 50.");
+        var policy = StepwisePolicies.Stepwise();
+        policy = policy with { SuccessCriteria = policy.SuccessCriteria with { OnMissingHealthData = MissingHealthDataRule.Pass } };
+        await _h.StartReleaseAsync(Request(id, ReleaseType.Patch), policy);
+        await _h.SendAllAsync(id, EverythingPasses(id));
+
+        Assert.Equal(ReleaseStatus.Completed, (await _h.OutcomeAsync(id)).Status);
+        Assert.Contains(_h.Timeline(id), t => t.Message.StartsWith(
+            "Analysis of step 1 of 2 of blue-green (idle-slot, the idle slot) passed WITHOUT health data (onMissingHealthData: Pass); targets not checked: Billing: Inconclusive, not a pass: 12 requests",
+            StringComparison.Ordinal));
+        Assert.Contains((await _h.Store.GetAsync(id))!.Warnings ?? [], w => w.Code == MissingHealthDataStep.WarningCode);
+        Assert.Equal(["swap"], StepwisePolicies.Production(_h, id).Skip(1).Select(d => d.Step!.Name));
     }
 }

@@ -88,6 +88,9 @@ public sealed class LifecycleHarness : IAsyncDisposable
     /// </summary>
     public Func<DeploymentRequest, string, string?>? DeploySystem { get; set; }
 
+    /// <summary>The version a production step's report names (<see cref="DeployStep"/>, <see cref="DeploySystem"/>).</summary>
+    public const string StepVersion = "2.0.0";
+
     /// <summary>What the validation's health check reads (healthy by default).</summary>
     public Func<HealthQuery, HealthReading> Reading { get; set; } = q => Healthy(q.ReleaseId);
 
@@ -432,13 +435,15 @@ public sealed class LifecycleHarness : IAsyncDisposable
         // One report per system asked for, as a pipeline deploying each system reports it.
         foreach (var system in request.Systems.DefaultIfEmpty("Billing"))
         {
-            var (outcome, step) = DeploySystem is { } deploySystem ? (deploySystem(request, system), request.Rollback ? null : request.Step?.Name)
-                : request.Step is { } s && !request.Rollback && DeployStep is { } deployStep ? (deployStep(request), s.Name)
-                : (Deploy(request.Environment, request.Rollback), null);
+            var step = request.Rollback ? null : request.Step?.Name;
+            var outcome = DeploySystem is { } deploySystem ? deploySystem(request, system)
+                : step is not null && DeployStep is { } deployStep ? deployStep(request)
+                : Deploy(request.Environment, request.Rollback);
             if (outcome is not null)
             {
+                // A step's report names the step and the version deployed (what its analysis tells from the baseline).
                 var e = Event(request.Rollback ? CanonicalEventType.ServiceRolledBack : CanonicalEventType.ServiceDeployed,
-                    request.ReleaseId, outcome, request.Environment, attributes: step is null ? [] : [(EventAttributes.Step, step)]);
+                    request.ReleaseId, outcome, request.Environment, attributes: step is null ? [] : [(EventAttributes.Step, step), (EventAttributes.Version, StepVersion)]);
                 await RaiseAsync(request.ReleaseId, e with { System = system });
             }
         }
