@@ -21,6 +21,9 @@ internal sealed class DeploymentStep(LifecycleState state, StatusRecorder status
     /// <summary>The analysis at an analysed step's checkpoint; set once by the lifecycle (it needs this step to roll back).</summary>
     public CheckpointAnalysis Checkpoints { get; set; } = null!;
 
+    /// <summary>Turns the release's feature flags off before production is rolled back.</summary>
+    private readonly FeatureFlagStep _flags = new(state, status);
+
     /// <summary>
     /// Returns null when deployed, else the outcome that ends the release. A failed production deployment (a failure
     /// reported, or no outcome in time) is rolled back when <see cref="DeploymentPolicy.RollbackOnFailedProductionDeployment"/>
@@ -83,6 +86,11 @@ internal sealed class DeploymentStep(LifecycleState state, StatusRecorder status
     /// </summary>
     public async Task<ReleaseOutcome?> RollBackAsync(DeploymentEnvironment environment, string reason)
     {
+        if (environment == DeploymentEnvironment.Production)
+        {
+            await _flags.TurnOffAsync(reason);
+        }
+
         var touched = state.Touched(environment);
         var waves = Waves().Reverse()
             .Select(w => (IReadOnlyList<string>)[.. w.Where(s => touched.Any(t => string.Equals(t.System, s, StringComparison.OrdinalIgnoreCase)))])

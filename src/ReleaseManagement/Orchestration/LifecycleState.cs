@@ -43,6 +43,9 @@ internal sealed class LifecycleState
     /// </summary>
     private readonly Dictionary<DeploymentEnvironment, List<(string System, Ports.DeploymentStepRequest? Step)>> _touched = [];
 
+    /// <summary>The feature flags this release turned on and not off, in order (<see cref="FeatureFlagStep"/>).</summary>
+    public List<string> FlagsOn { get; } = [];
+
     public IReadOnlyList<(string System, Ports.DeploymentStepRequest? Step)> Touched(DeploymentEnvironment environment) =>
         _touched.TryGetValue(environment, out var touched) ? touched : [];
 

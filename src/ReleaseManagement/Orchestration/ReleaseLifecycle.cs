@@ -181,6 +181,15 @@ public sealed class ReleaseLifecycle
             return invalid;
         }
 
+        // The release's feature flags, step by step, each step checked like the deployment (lifecycle version 2); the
+        // watch then counts from when the last flag took all its audience.
+        if (await new FeatureFlagStep(_state, _status).RunAsync(_validation) is { } flagged)
+        {
+            return flagged;
+        }
+
+        since = _state.FlagsOn.Count > 0 ? _state.Now : since;
+
         if (await _watch.RunAsync(since) is { } breached)
         {
             return breached;

@@ -15,7 +15,10 @@ namespace ReleaseManagement.Orchestration;
 /// </summary>
 internal sealed class ValidationStep(LifecycleState state, StatusRecorder status, LifecycleWait wait, DeploymentStep deployment, MissingHealthDataStep missingData)
 {
-    public async Task<ReleaseOutcome?> RunAsync(DateTimeOffset deployedAt)
+    /// <param name="deployedAt">When the change checked was made (the production deployment, a feature flag's step).</param>
+    /// <param name="what">The check in words, as a sentence starts (a feature flag's step: <see cref="FeatureFlagStep"/>).</param>
+    /// <param name="key">The check in a notice id.</param>
+    public async Task<ReleaseOutcome?> RunAsync(DateTimeOffset deployedAt, string what = "Post-deployment validation", string key = "validation")
     {
         state.Phase = ReleasePhase.Validation;
         var delay = state.Policy.SuccessCriteria.ValidationDelay;
@@ -23,9 +26,10 @@ internal sealed class ValidationStep(LifecycleState state, StatusRecorder status
         if (delay > TimeSpan.Zero)
         {
             var at = deployedAt + delay;
-            var local = TimeZoneInfo.ConvertTime(at, PolicyTime.Zone(state.Policy));
+            var local = TimeZoneInfo.ConvertTime(at, PolicyTime.Zone(state.Policy)).ToString("HH:mm", CultureInfo.InvariantCulture);
             await status.RecordAsync(new StatusRecord(
-                $"Validating at {local.ToString("HH:mm", CultureInfo.InvariantCulture)}: waiting {PolicyTime.Describe(delay)} for monitoring data.",
+                key == "validation" ? $"Validating at {local}: waiting {PolicyTime.Describe(delay)} for monitoring data."
+                    : $"{what}: checking health at {local}, after {PolicyTime.Describe(delay)} of monitoring data.",
                 ReleaseStages.Validation, TimelineKinds.Validation));
             await wait.UntilAsync(() => false, at);
             query = HealthWindow.AfterDeployment(state.ReleaseId, state.Release.Systems, deployedAt, delay);
@@ -35,16 +39,16 @@ internal sealed class ValidationStep(LifecycleState state, StatusRecorder status
         var reading = await state.Effects.RunAsync(Effect.Health, () => state.Context.CheckReleaseHealthAsync(query), null!);
         if (HealthBreaches.Describe(state.Policy, reading) is { } breach)
         {
-            await status.RecordAsync(new StatusRecord($"Post-deployment validation breached: {breach}", ReleaseStages.Validation, TimelineKinds.Validation));
+            await status.RecordAsync(new StatusRecord($"{what} breached: {breach}", ReleaseStages.Validation, TimelineKinds.Validation));
             return await deployment.RollBackAsync(breach);
         }
 
         if (HealthData.Missing(reading, state.Release.Systems, state.Policy) is { } missing)
         {
-            return await missingData.RunAsync("Post-deployment validation", "validation", ReleaseStages.Validation, ReleaseStages.Validation, TimelineKinds.Validation, missing);
+            return await missingData.RunAsync(what, key, ReleaseStages.Validation, ReleaseStages.Validation, TimelineKinds.Validation, missing);
         }
 
-        await status.RecordAsync(new StatusRecord("Post-deployment validation passed.", ReleaseStages.Validation, TimelineKinds.Validation));
+        await status.RecordAsync(new StatusRecord($"{what} passed.", ReleaseStages.Validation, TimelineKinds.Validation));
         return null;
     }
 }
