@@ -74,7 +74,7 @@ async Task RequestAsync(IReleaseStore store, ReleaseRequest release)
         throw new InvalidOperationException($"{release.Id} exists.");
     }
 
-    await admission.WarnAsync(check, neighbours, record, replace: false, now, CancellationToken.None);
+    await admission.WarnAsync(check, record, replace: false, now, CancellationToken.None);
 }
 
 // N active releases of the system, all in the window of the target date, stored 16 at a time (one partition each).
