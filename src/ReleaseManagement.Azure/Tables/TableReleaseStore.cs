@@ -15,7 +15,9 @@ namespace ReleaseManagement.Azure.Tables;
 /// leaves the same rows. The admission index (<c>ReleaseIndex</c>, TableReleaseStore.Index.cs) is kept here too, ahead of
 /// the release row.
 /// </summary>
-public sealed partial class TableReleaseStore(TableServiceClient service) : IReleaseStore
+/// <param name="service">The account's table service.</param>
+/// <param name="indexTable">The admission index's table (<see cref="TableNames.ReleaseIndex"/>; another name isolates a test).</param>
+public sealed partial class TableReleaseStore(TableServiceClient service, string indexTable = TableNames.ReleaseIndex) : IReleaseStore
 {
     public const string RowKey = "release";
     public const string TimelinePrefix = "timeline-";
@@ -25,7 +27,7 @@ public sealed partial class TableReleaseStore(TableServiceClient service) : IRel
     private const int MaxTransactionUpdates = 99;
 
     private readonly TableClient _table = service.GetTableClient(TableNames.Releases);
-    private readonly TableClient _index = service.GetTableClient(TableNames.ReleaseIndex);
+    private readonly TableClient _index = service.GetTableClient(indexTable);
     private volatile bool _created;
 
     public async Task<bool> TryCreateAsync(ReleaseRecord record, CancellationToken cancellationToken = default)
