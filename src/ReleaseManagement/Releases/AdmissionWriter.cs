@@ -51,7 +51,8 @@ public sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
     /// The warnings of <paramref name="record"/> as its page shows them: the stored ones, with the <c>window-conflict</c>
     /// warning of an active release judged again against the releases in its window now (named as at its request, at most
     /// <see cref="AdmissionCheck.MaxNamed"/>; dated when it was first stored, else <paramref name="now"/>), or dropped when
-    /// it no longer has any. An ended release keeps what was stored.
+    /// it no longer has any. A release the index already has at another date (a reschedule its orchestration has not written
+    /// yet) is judged at that date. An ended release keeps what was stored.
     /// </summary>
     public async Task<IReadOnlyList<ReleaseWarning>?> CurrentWarningsAsync(ReleaseRecord record, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -61,13 +62,23 @@ public sealed class AdmissionWriter(IReleaseStore store, ReleasePolicy policy)
             return record.Warnings;
         }
 
-        var conflicts = ReleaseConflicts.For(policy, record.Request, await NeighboursAsync(record.Request, cancellationToken));
+        // The index is ahead of the release row: a reschedule moves the release there before its orchestration writes the
+        // new date, so the release is judged where the index has it (found in the range of its stored date).
+        var request = record.Request;
+        var neighbours = await NeighboursAsync(request, cancellationToken);
+        if (neighbours.FirstOrDefault(n => n.Request.Id == request.Id) is { } indexed && indexed.Request.TargetDate != request.TargetDate)
+        {
+            request = request with { TargetDate = indexed.Request.TargetDate };
+            neighbours = await NeighboursAsync(request, cancellationToken);
+        }
+
+        var conflicts = ReleaseConflicts.For(policy, request, neighbours);
         var stored = record.Warnings?.FirstOrDefault(w => w.Code == AdmissionWarnings.WindowConflict);
         var warnings = (record.Warnings ?? []).Where(w => w.Code != AdmissionWarnings.WindowConflict).ToList();
         if (conflicts.Count > 0)
         {
             warnings.Add(new ReleaseWarning(
-                AdmissionWarnings.WindowConflict, AdmissionCheck.ConflictMessage(record.Request, conflicts, PolicyTime.Zone(policy)), stored?.At ?? now));
+                AdmissionWarnings.WindowConflict, AdmissionCheck.ConflictMessage(request, conflicts, PolicyTime.Zone(policy)), stored?.At ?? now));
         }
 
         return warnings.Count == 0 ? null : warnings.OrderBy(w => w.Code, StringComparer.Ordinal).ToArray();
