@@ -2,6 +2,8 @@
 # Runs the ingestion and lifecycle benchmarks in sequence against a fresh in-memory Azurite, for a quiet machine:
 #   bench/run.sh                      Ingestion 1000 8, then Lifecycle 50 500
 #   bench/run.sh "500 4" "50 200"     other arguments (quoted, one string per benchmark)
+#   bench/run.sh scale                the scale benchmarks (storage operations, not time), each printing its RATIO lines:
+#                                     Admission 10,100,1000 (RATIO admission-ops-1000-vs-10)
 # Output: the console and .local/bench/<time>.txt (with the machine's load average before and after each).
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -10,6 +12,33 @@ export RestoreLockedMode=true   # restore exactly the committed packages.lock.js
 cd "$REPO_ROOT"
 # shellcheck source=../scripts/lib/azurite.sh
 source scripts/lib/azurite.sh
+
+# The scale mode: one benchmark per line of scale_benchmarks ("Project arguments"); append a line to add one.
+scale_benchmarks=(
+  "Admission 10,100,1000 3"
+)
+
+if [[ ${1:-} == scale ]]; then
+  mkdir -p .local/bench
+  out=".local/bench/scale-$(date -u +%Y%m%dT%H%M%SZ).txt"
+  for benchmark in "${scale_benchmarks[@]}"; do
+    dotnet build "bench/${benchmark%% *}" -c Release -v:q -clp:ErrorsOnly
+  done
+  azurite_install
+  trap azurite_stop EXIT
+  AZURITE_IN_MEMORY=1 azurite_start .local/bench-azurite
+  {
+    echo "== $(date -u) $(nproc) cores, scale benchmarks"
+    for benchmark in "${scale_benchmarks[@]}"; do
+      name=${benchmark%% *}
+      echo "== $benchmark"
+      # shellcheck disable=SC2086
+      dotnet "bench/$name/bin/Release/net10.0/$name.dll" ${benchmark#* } || echo "== $name failed: exit $?"
+    done
+  } 2>&1 | tee "$out"
+  echo "Written to $out"
+  exit 0
+fi
 
 ingestion_args=${1:-"1000 8"}
 lifecycle_args=${2:-"50 500"}

@@ -14,10 +14,10 @@ namespace ReleaseManagement.Api;
 
 /// <summary>
 /// <c>POST /api/releases/{id}/cancel</c>: ends a running release on request. The input is checked completely first (400,
-/// 403, 404, 409 change nothing: who may cancel is the policy's permission table, <see cref="ReleasePermissions"/>); then the cancel is audited and raised, and the releases that shared its production window
-/// lose that conflict.
+/// 403, 404, 409 change nothing: who may cancel is the policy's permission table, <see cref="ReleasePermissions"/>); then the cancel is audited and raised. The releases that shared its production window
+/// lose that conflict when its orchestration writes the cancelled status (the admission index drops it).
 /// </summary>
-public sealed partial class CancelHandler(ReleaseControl control, IReleaseStore releases, ReleasePolicy policy, ILogger<CancelHandler> log)
+public sealed partial class CancelHandler(ReleaseControl control, ILogger<CancelHandler> log)
 {
     /// <summary><c>POST /api/releases/{id}/cancel</c>: 202 when the cancel request was raised to the running release.</summary>
     public Task<Results<Accepted<CancelAccepted>, ProblemHttpResult>> CancelAsync(
@@ -45,10 +45,8 @@ public sealed partial class CancelHandler(ReleaseControl control, IReleaseStore 
         await control.RaiseAsync(durable, releaseId, ReleaseEventNames.Cancel, cancel, origin, new ControlAudit(
             AuditActions.Cancel, cancel.By, $"Cancel requested: {cancel.Reason}", Rule: null, new Dictionary<string, string> { ["reason"] = cancel.Reason }, cancel.At), cancellationToken);
 
-        // The releases it shared a production window with lose that conflict (their warning is rewritten or cleared); the
-        // conflicts between releases are judged under the current policy, as a new request is.
-        var admission = new AdmissionWriter(releases, policy);
-        await admission.LiftConflictsAsync(record, await admission.NeighboursAsync(record.Request, cancellationToken), movedTo: null, cancel.At, cancellationToken);
+        // The releases it shared a production window with lose that conflict once its orchestration writes the cancelled
+        // status, which removes it from the admission index (their pages judge their conflicts when read).
         LogCancel(log, releaseId, cancel.By);
         var location = ReleaseHandlers.StatusUri(releaseId);
         return TypedResults.Accepted(location, new CancelAccepted(record.Request.Id, cancel.Reason, cancel.By, cancel.At, location));

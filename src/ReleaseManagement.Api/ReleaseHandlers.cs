@@ -107,7 +107,7 @@ public sealed partial class ReleaseHandlers(
         }
 
         // Before the orchestration starts: its status updates keep warnings they do not name (WarningSet).
-        await admission.WarnAsync(check, neighbours, record, replace: false, now, cancellationToken);
+        await admission.WarnAsync(check, record, replace: false, now, cancellationToken);
         var warnings = check.Warnings(now);
         await AuditRequestAsync(request, release, runsUnder, now, cancellationToken);
         var input = new ReleaseOrchestrationInput(
@@ -138,7 +138,10 @@ public sealed partial class ReleaseHandlers(
         return TypedResults.Accepted(location, new ReleaseAccepted(release.Id, location));
     }
 
-    /// <summary><c>GET /api/releases/{id}</c>: the stored release, its phase, and the orchestration's runtime status.</summary>
+    /// <summary>
+    /// <c>GET /api/releases/{id}</c>: the stored release, its phase, and the orchestration's runtime status; an active
+    /// release's <c>window-conflict</c> warning as it stands now (<see cref="AdmissionWriter.CurrentWarningsAsync"/>).
+    /// </summary>
     public async Task<IResult> GetAsync(string releaseId, DurableTaskClient durable, CancellationToken cancellationToken)
     {
         if (!ReleaseIds.IsValid(releaseId))
@@ -152,6 +155,8 @@ public sealed partial class ReleaseHandlers(
             return Problems.UnknownRelease(releaseId);
         }
 
+        // The conflicts of an active release as they stand (the other releases' requests do not write to it).
+        record = record with { Warnings = await new AdmissionWriter(store, policy).CurrentWarningsAsync(record, time.GetUtcNow(), cancellationToken) };
         var instance = await durable.GetInstanceAsync(releaseId, cancellationToken);
         var timeline = await store.GetTimelineAsync(releaseId, cancellationToken);
         return ApiJson.Json(ReleaseView.From(record, instance?.RuntimeStatus.ToString(), timeline));

@@ -86,11 +86,12 @@ public sealed partial class RescheduleHandler(ReleaseControl control, IReleaseSt
             AuditActions.Reschedule, reschedule.By, $"Target date moved from {dates["from"]} to {dates["to"]}.",
             $"releaseTypes.{previous.Type}.planningHorizon, releaseWindows", dates, reschedule.At), cancellationToken);
 
-        // Warnings for the new date (set, replaced or cleared), then the releases of the old window lose the conflict.
-        // A release manager added to the plan approval at the request stays; a reschedule adds none to a running release.
-        await admission.WarnAsync(admissionCheck, neighbours, record, replace: true, reschedule.At, cancellationToken);
-        await admission.LiftConflictsAsync(
-            record, await admission.NeighboursAsync(previous, cancellationToken), reschedule.TargetDate, reschedule.At, cancellationToken);
+        // The admission index moves the release to its new date now (ahead of the orchestration's write of it), so the next
+        // request, and the pages of the releases of the old window, see it where it goes; then its warnings for the new date
+        // (set, replaced or cleared). A release manager added to the plan approval at the request stays; a reschedule adds
+        // none to a running release.
+        await releases.ReindexAsync(record, record with { Request = moved }, cancellationToken);
+        await admission.WarnAsync(admissionCheck, record, replace: true, reschedule.At, cancellationToken);
         LogReschedule(log, releaseId, previous.TargetDate, reschedule.TargetDate, reschedule.By);
         var location = ReleaseHandlers.StatusUri(releaseId);
         return TypedResults.Accepted(

@@ -27,7 +27,7 @@ public sealed class DashboardActionsTests
             new MilestoneHandler(control, _time),
             new EvidenceHandler(control, Options(signIn), _time, NullLogger<EvidenceHandler>.Instance),
             new RescheduleHandler(control, new OneRelease(), DefaultPolicy, NullLogger<RescheduleHandler>.Instance),
-            new CancelHandler(control, new OneRelease(), DefaultPolicy, NullLogger<CancelHandler>.Instance),
+            new CancelHandler(control, NullLogger<CancelHandler>.Instance),
             new RollbackHandler(control, null!, NullLogger<RollbackHandler>.Instance),
             new OutageDecisionHandler(control, NullLogger<OutageDecisionHandler>.Instance),
             new ResumeHandler(new OneRelease(), null!, null!, new ReleasePolicies(new ReleaseFunctions.TestSupport.InMemoryPolicySnapshots(), DefaultPolicy), Options(signIn), _time, NullLogger<ResumeHandler>.Instance, audit),

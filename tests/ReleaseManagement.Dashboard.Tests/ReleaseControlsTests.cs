@@ -174,7 +174,7 @@ public sealed class ReleaseControlsTests
             new MilestoneHandler(control, _time),
             new EvidenceHandler(control, options, _time, NullLogger<EvidenceHandler>.Instance),
             new RescheduleHandler(control, store, DefaultPolicy, NullLogger<RescheduleHandler>.Instance),
-            new CancelHandler(control, store, DefaultPolicy, NullLogger<CancelHandler>.Instance),
+            new CancelHandler(control, NullLogger<CancelHandler>.Instance),
             new RollbackHandler(control, null!, NullLogger<RollbackHandler>.Instance),
             new OutageDecisionHandler(control, NullLogger<OutageDecisionHandler>.Instance),
             new ResumeHandler(store, null!, null!, policies, options, _time, NullLogger<ResumeHandler>.Instance, audit),

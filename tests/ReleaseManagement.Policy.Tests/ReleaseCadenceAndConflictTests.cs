@@ -230,4 +230,19 @@ public class ReleaseCadenceAndConflictTests
         var (hotfixFrom, hotfixTo) = ReleaseAdmission.TargetRange(Default, Request("h", ReleaseType.Hotfix, Tuesday));
         Assert.Equal((Tuesday.AddDays(-ReleaseAdmission.ConflictLookBackDays), Tuesday), (hotfixFrom, hotfixTo));
     }
+
+    [Fact]
+    public void Warnings_FiveReleasesInTheWindowAndOverTheCadence_NameThreeAndCountTwo()
+    {
+        var others = Enumerable.Range(1, 5).Select(i => Stored($"other-{i}", ReleaseType.Minor, Tuesday)).ToArray();
+
+        var check = ReleaseAdmission.Check(With(), Request("new", ReleaseType.Minor, Tuesday), others);
+
+        var warnings = check.Warnings(DateTimeOffset.UnixEpoch).ToDictionary(w => w.Code, w => w.Message);
+        Assert.EndsWith("with other-1 (target 2026-12-15, Billing); other-2 (target 2026-12-15, Billing); other-3 (target 2026-12-15, Billing) and 2 more.",
+            warnings[AdmissionWarnings.WindowConflict], StringComparison.Ordinal);
+        Assert.EndsWith("from other-1 (2026-12-15, Billing); other-2 (2026-12-15, Billing); other-3 (2026-12-15, Billing) and 2 more.",
+            warnings[AdmissionWarnings.OverCadence], StringComparison.Ordinal);
+        Assert.Equal(5, check.ConflictingReleaseIds.Count);
+    }
 }

@@ -77,6 +77,12 @@ public sealed partial class DashboardReader(
             return null;
         }
 
+        // An active release's window conflicts as they stand (judged by the current policy, as the board does): the other
+        // releases' requests do not write to it.
+        record = record with
+        {
+            Warnings = await new AdmissionWriter(releases, policies.Current).CurrentWarningsAsync(record, time.GetUtcNow(), cancellationToken),
+        };
         var policy = await policies.ForAsync(record, cancellationToken);
         var stages = ApprovalPlan.For(policy, record).Route
             .Concat((record.PendingApprovals ?? []).Select(p => p.Stage))

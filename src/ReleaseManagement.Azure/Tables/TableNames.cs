@@ -4,6 +4,9 @@ namespace ReleaseManagement.Azure.Tables;
 public static class TableNames
 {
     public const string Releases = "Releases";
+
+    /// <summary>The admission index of the releases: by system and month of target date (TableReleaseStore.Index.cs).</summary>
+    public const string ReleaseIndex = "ReleaseIndex";
     public const string ApprovalRequests = "ApprovalRequests";
     public const string ApprovalDecisions = "ApprovalDecisions";
     public const string ReleaseAudit = "ReleaseAudit";

@@ -12,9 +12,12 @@ namespace ReleaseManagement.Azure.Tables;
 /// request, the hash of the policy it runs under (written at creation only) and its projected standing, rows
 /// "timeline-{writer}-NNNNNN" its timeline. Creation is a conditional insert (the id is the guard against duplicates);
 /// status changes and warnings are merges and timeline rows upserts keyed by their writer and sequence, so a retried write
-/// leaves the same rows.
+/// leaves the same rows. The admission index (<c>ReleaseIndex</c>, TableReleaseStore.Index.cs) is kept here too, ahead of
+/// the release row.
 /// </summary>
-public sealed partial class TableReleaseStore(TableServiceClient service) : IReleaseStore
+/// <param name="service">The account's table service.</param>
+/// <param name="indexTable">The admission index's table (<see cref="TableNames.ReleaseIndex"/>; another name isolates a test).</param>
+public sealed partial class TableReleaseStore(TableServiceClient service, string indexTable = TableNames.ReleaseIndex) : IReleaseStore
 {
     public const string RowKey = "release";
     public const string TimelinePrefix = "timeline-";
@@ -24,11 +27,16 @@ public sealed partial class TableReleaseStore(TableServiceClient service) : IRel
     private const int MaxTransactionUpdates = 99;
 
     private readonly TableClient _table = service.GetTableClient(TableNames.Releases);
+    private readonly TableClient _index = service.GetTableClient(indexTable);
     private volatile bool _created;
 
     public async Task<bool> TryCreateAsync(ReleaseRecord record, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(record);
         await EnsureTableAsync(cancellationToken);
+
+        // The index first (see the index's write order): a crash before the release row leaves a row the retry rewrites.
+        await SyncIndexAsync(null, record, cancellationToken);
         try
         {
             await _table.AddEntityAsync(ToEntity(record), cancellationToken);
@@ -36,6 +44,8 @@ public sealed partial class TableReleaseStore(TableServiceClient service) : IRel
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
+            // The id is taken: the index keeps the stored release's rows, not this request's.
+            await SyncIndexAsync(record, await GetAsync(record.Request.Id, cancellationToken), cancellationToken);
             return false;
         }
     }
@@ -54,6 +64,7 @@ public sealed partial class TableReleaseStore(TableServiceClient service) : IRel
         switch (write)
         {
             case ReleaseStatusChange change:
+                await IndexStatusChangesAsync([change], cancellationToken);
                 await _table.UpsertEntityAsync(TimelineEntity(change.ReleaseId, change.Line), TableUpdateMode.Replace, cancellationToken);
                 await _table.UpsertEntityAsync(StatusEntity(change), TableUpdateMode.Merge, cancellationToken);
                 break;
@@ -94,6 +105,7 @@ public sealed partial class TableReleaseStore(TableServiceClient service) : IRel
         }
 
         await EnsureTableAsync(cancellationToken);
+        await IndexStatusChangesAsync(writes, cancellationToken);
         var lines = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
         var release = new TableEntity(writes[0].ReleaseId, RowKey);
         var statusChanged = false;
@@ -304,6 +316,7 @@ public sealed partial class TableReleaseStore(TableServiceClient service) : IRel
         }
 
         await _table.CreateIfNotExistsAsync(cancellationToken);
+        await EnsureIndexAsync(cancellationToken);
         _created = true;
     }
 

@@ -12,12 +12,12 @@ namespace ReleaseManagement.Activities;
 /// changes, timeline notes, warnings set or cleared) through <see cref="IReleaseStore.ApplyAllAsync"/>, then the audit rows
 /// of what the lifecycle itself did (a deployment or rollback requested or done, the outcome). Idempotent: the same writes
 /// applied again leave the same rows, and an audit row is keyed by its timeline line's sequence, so a retry adds none.
-/// When a status change ends the release (any status but <see cref="ReleaseStatus.Active"/>), the <c>window-conflict</c>
-/// warnings it caused on other releases are lifted (<see cref="AdmissionWriter.LiftEndedAsync"/>, the cancel's path;
-/// idempotent too). Traced as <see cref="ReleaseTelemetry.Spans.ReleaseStatusWrite"/>: a child of the pipeline event's span
+/// A status change that ends the release or moves its target date also updates the store's admission index
+/// (<see cref="IReleaseStore.NeighboursAsync"/>), ahead of the release row, so the conflicts shown on the other releases of
+/// its window drop it. Traced as <see cref="ReleaseTelemetry.Spans.ReleaseStatusWrite"/>: a child of the pipeline event's span
 /// when a write carries one (<see cref="ReleaseWrite.TraceParent"/>), linked to the Durable Task activity's span.
 /// </summary>
-public sealed class RecordReleaseStatus(IReleaseStore store, IAuditTrail audit, AdmissionWriter admission)
+public sealed class RecordReleaseStatus(IReleaseStore store, IAuditTrail audit)
 {
     public async Task RunAsync(IReadOnlyList<ReleaseWrite> writes, CancellationToken cancellationToken = default)
     {
@@ -31,11 +31,6 @@ public sealed class RecordReleaseStatus(IReleaseStore store, IAuditTrail audit, 
         foreach (var entry in writes.Select(AuditEntryOf).OfType<AuditEntry>())
         {
             await audit.AppendAsync(entry, cancellationToken);
-        }
-
-        if (writes.OfType<ReleaseStatusChange>().LastOrDefault(c => c.Status != ReleaseStatus.Active) is { } ended)
-        {
-            await admission.LiftEndedAsync(ended.ReleaseId, ended.At, cancellationToken);
         }
     }
 

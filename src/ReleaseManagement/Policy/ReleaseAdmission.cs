@@ -88,7 +88,7 @@ public sealed record AdmissionCheck(
         return warnings;
     }
 
-    /// <summary>The ids of the other releases this release conflicts with (they get a warning too).</summary>
+    /// <summary>The ids of the other releases this release conflicts with (named in its warning, up to <see cref="MaxNamed"/>; they are not written to).</summary>
     public IReadOnlyList<string> ConflictingReleaseIds => Conflicts.Select(c => c.OtherId).Distinct(StringComparer.Ordinal).ToArray();
 
     private string CadenceMessage()
@@ -97,11 +97,12 @@ public sealed record AdmissionCheck(
             .GroupBy(c => (c.OtherId, c.OtherTargetDate))
             .Select(g => $"{g.Key.OtherId} ({Date(g.Key.OtherTargetDate)}, {string.Join(", ", g.Select(c => c.System).Distinct(StringComparer.OrdinalIgnoreCase))})");
         return $"Over the {Release.Type} cadence ({Cadence?.Describe() ?? "none"} between releases of a system): " +
-            $"{Release.Id} on {Date(Release.TargetDate)} is less than {Cadence?.Describe()} from {string.Join("; ", named)}.";
+            $"{Release.Id} on {Date(Release.TargetDate)} is less than {Cadence?.Describe()} from {NameFew(named.ToArray())}.";
     }
 
     /// <summary>
-    /// The conflict warning of <paramref name="release"/> naming every release in <paramref name="conflicts"/>; the window's
+    /// The conflict warning of <paramref name="release"/> naming the first <see cref="MaxNamed"/> releases in
+    /// <paramref name="conflicts"/> and counting the others; the window's
     /// opening as the wall clock of the policy's time zone <paramref name="zone"/>, the zone named, as the notices show
     /// times (<see cref="PolicyTime.DescribeLocal"/>).
     /// </summary>
@@ -117,8 +118,16 @@ public sealed record AdmissionCheck(
         var named = conflicts
             .GroupBy(c => (c.OtherId, c.OtherTargetDate))
             .Select(g => $"{g.Key.OtherId} (target {Date(g.Key.OtherTargetDate)}, {string.Join(", ", g.Select(c => c.System))})");
-        return $"Production window conflict: {release.Id} shares {where} with {string.Join("; ", named)}.";
+        return $"Production window conflict: {release.Id} shares {where} with {NameFew(named.ToArray())}.";
     }
+
+    /// <summary>How many releases a warning or a refusal names; the others are counted ("and 12 more").</summary>
+    public const int MaxNamed = 3;
+
+    /// <summary>The first <see cref="MaxNamed"/> of <paramref name="named"/>, then "and N more" when there are others.</summary>
+    private static string NameFew(IReadOnlyList<string> named) =>
+        string.Join("; ", named.Take(MaxNamed))
+        + (named.Count > MaxNamed ? string.Create(CultureInfo.InvariantCulture, $" and {named.Count - MaxNamed} more") : string.Empty);
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -36,4 +36,30 @@ public interface IReleaseStore
 
     /// <summary>Releases matching the query, newest first.</summary>
     Task<IReadOnlyList<ReleaseRecord>> ListAsync(ReleaseQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The releases the admission rules count (<see cref="ReleaseStatus.Active"/> or <see cref="ReleaseStatus.Completed"/>)
+    /// that touch one of <paramref name="systems"/> (case-insensitively) with a target date from <paramref name="from"/> to
+    /// <paramref name="to"/> (both inclusive). Each record holds what the rules read: the id, type, systems and target date
+    /// of its request, and its status (a store may leave the rest empty). The table store reads its admission index, one
+    /// partition per system and month (a bounded read whatever the size of the table); this default filters
+    /// <see cref="ListAsync"/>.
+    /// </summary>
+    async Task<IReadOnlyList<ReleaseRecord>> NeighboursAsync(
+        IReadOnlyCollection<string> systems, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(systems);
+        var listed = await ListAsync(new ReleaseQuery(Max: int.MaxValue, TargetFrom: from, TargetTo: to), cancellationToken);
+        return listed
+            .Where(r => r.Status is ReleaseStatus.Active or ReleaseStatus.Completed
+                && r.Request.Systems.Any(s => systems.Contains(s, StringComparer.OrdinalIgnoreCase)))
+            .ToArray();
+    }
+
+    /// <summary>
+    /// Moves <paramref name="current"/> in the admission index to the target date of <paramref name="next"/> ahead of the
+    /// release row (a reschedule, before its orchestration writes the new date), so that the next request already sees the
+    /// release where it is going. Idempotent. Nothing by default (a store without an index).
+    /// </summary>
+    Task ReindexAsync(ReleaseRecord current, ReleaseRecord next, CancellationToken cancellationToken = default) => Task.CompletedTask;
 }

@@ -36,8 +36,8 @@ public sealed class LifecycleHarness : IAsyncDisposable
     /// <summary>The audit trail the status activity writes (required, as in the hosts).</summary>
     public ReleaseFunctions.TestSupport.InMemoryAuditTrail Audit { get; } = new();
 
-    /// <summary>The status activity as the hosts compose it: the store, the audit trail and the admission writer.</summary>
-    public RecordReleaseStatus RecordStatus => new(Store, Audit, new AdmissionWriter(Store, ReleasePolicyDefaults.Create()));
+    /// <summary>The status activity as the hosts compose it: the store and the audit trail.</summary>
+    public RecordReleaseStatus RecordStatus => new(Store, Audit);
 
     public ConcurrentQueue<RequestApprovalsInput> ApprovalRequests { get; } = new();
 

@@ -7,9 +7,9 @@ using ReleaseManagement.Tests.Orchestration;
 namespace ReleaseManagement.Tests.Releases;
 
 /// <summary>
-/// A release that ends lifts the <c>window-conflict</c> warnings it caused on the other releases of its production window:
-/// the status activity (<see cref="RecordReleaseStatus"/>) writing the final status calls the cancel's path
-/// (<see cref="AdmissionWriter.LiftConflictsAsync"/>), idempotently.
+/// A release that ends no longer shows in the <c>window-conflict</c> warnings of the other releases of its production
+/// window: their pages judge their conflicts when read (<see cref="AdmissionWriter.CurrentWarningsAsync"/>), and the status
+/// activity (<see cref="RecordReleaseStatus"/>) writes the final status without writing to the other releases.
 /// </summary>
 public sealed class ConflictLiftTests
 {
@@ -41,10 +41,12 @@ public sealed class ConflictLiftTests
     private static ReleaseStatusChange Developing(string id) =>
         ReleaseFunctions.TestSupport.StatusWrites.Change(id, ReleasePhase.Development, ReleaseStatus.Active, "Developing.", Ended, "development", sequence: 8);
 
-    private static RecordReleaseStatus Activity(InMemoryReleaseStore store) => new(store, new ReleaseFunctions.TestSupport.InMemoryAuditTrail(), new AdmissionWriter(store, Policy));
+    private static RecordReleaseStatus Activity(InMemoryReleaseStore store) => new(store, new ReleaseFunctions.TestSupport.InMemoryAuditTrail());
 
+    /// <summary>The conflict warning of release <paramref name="id"/> as its page shows it.</summary>
     private static async Task<string?> ConflictWarningAsync(InMemoryReleaseStore store, string id) =>
-        (await store.GetAsync(id))!.Warnings?.SingleOrDefault(w => w.Code == AdmissionWarnings.WindowConflict)?.Message;
+        (await new AdmissionWriter(store, Policy).CurrentWarningsAsync((await store.GetAsync(id))!, Ended, TestContext.Current.CancellationToken))?
+            .SingleOrDefault(w => w.Code == AdmissionWarnings.WindowConflict)?.Message;
 
     [Theory]
     [InlineData(ReleaseStatus.Completed)]
@@ -77,7 +79,7 @@ public sealed class ConflictLiftTests
         Assert.Contains("a (target 2026-12-15, Billing)", c, StringComparison.Ordinal);
         Assert.DoesNotContain("b (target", c, StringComparison.Ordinal);
 
-        // The activity retried (or the orchestration's end after a cancel already lifted them): only its own row again.
+        // The activity retried: only its own row again, nothing written to the others.
         var writes = store.Writes.Count;
         await Activity(store).RunAsync([Final("b", ReleaseStatus.Rejected)], TestContext.Current.CancellationToken);
         Assert.Equal(writes + 1, store.Writes.Count);
@@ -112,5 +114,22 @@ public sealed class ConflictLiftTests
 
         Assert.NotNull(before);
         Assert.Equal(before, await ConflictWarningAsync(store, "a"));
+    }
+
+    [Fact]
+    public async Task CurrentWarningsAsync_ThirdReleaseJoinsTheWindow_NamesItWithoutAWriteToTheOthers()
+    {
+        var store = await StoreAsync("a", "b");
+        var writes = store.Writes.Count;
+        var c = new ReleaseRecord(Request("c"), Requested, ReleasePhase.Planning, ReleaseStatus.Active, null, Requested);
+        var check = ReleaseAdmission.Check(Policy, c.Request, await new AdmissionWriter(store, Policy).NeighboursAsync(c.Request, TestContext.Current.CancellationToken));
+        Assert.True(await store.TryCreateAsync(c));
+
+        await new AdmissionWriter(store, Policy).WarnAsync(check, c, replace: false, Requested, TestContext.Current.CancellationToken);
+
+        Assert.Equal(writes + 1, store.Writes.Count);
+        Assert.Contains("c (target 2026-12-15, Billing)", await ConflictWarningAsync(store, "a"), StringComparison.Ordinal);
+        Assert.Contains("a (target 2026-12-15, Billing); b (target 2026-12-15, Billing)", await ConflictWarningAsync(store, "c"), StringComparison.Ordinal);
+        Assert.DoesNotContain("c (target", (await store.GetAsync("a"))!.Warnings!.Single(w => w.Code == AdmissionWarnings.WindowConflict).Message, StringComparison.Ordinal);
     }
 }
