@@ -71,9 +71,13 @@ public sealed class EffectFailureTelemetryTests : IAsyncLifetime
         await _h.WaitForAsync(id, r => r.Warnings?.Any(w => w.Code == Dependencies.WarningCode) != true
             && _h.Timeline(id).Any(t => t.Message.StartsWith("The mail server answered again", StringComparison.Ordinal)), "the emails to go out and the warning to clear", 120);
 
-        // A try counts when all five of its attempts failed; the try that succeeded does not.
-        Assert.Equal(Attempts() / ActivityCallsAttempts, failures.Count);
-        Assert.True(failures.Count >= 1, $"{failures.Count} failed tries counted");
+        // A try counts when all five of its attempts failed; the try that succeeded does not; the replays of every episode
+        // after it (the warning, the timer, the next try) count nothing. One more is allowed: the counter is recorded by the
+        // orchestrator's code, and an episode whose completion the engine could not store (a cancelled gRPC call on a loaded
+        // machine, as in CI) runs again, not as a replay: metrics are at least once, unlike the effects the journal guards.
+        var tries = Attempts() / ActivityCallsAttempts;
+        Assert.True(tries >= 1, $"{Attempts()} failed attempts");
+        Assert.InRange(failures.Count, tries, tries + 1);
         Assert.All(failures, d => Assert.Equal(Dependencies.Mail, d));
         await _h.Client.TerminateInstanceAsync(id, "test: done");
     }
