@@ -30,6 +30,11 @@ internal sealed class PipelinePlayer(string webhookSecret, string cdEventsSecret
     /// <summary>Every request body as received, with whether its signature verified.</summary>
     public ConcurrentQueue<(JsonObject Body, bool Signed)> Received { get; } = new();
 
+    /// <summary>Every feature flag change posted to <see cref="FlagsUrl"/> (the flag webhook, <c>FeatureFlags__WebhookUrl</c>).</summary>
+    public ConcurrentQueue<JsonObject> Flags { get; } = new();
+
+    public Uri FlagsUrl { get; private set; } = null!;
+
     /// <summary>The report for a request and system: an outcome (success, failure), or null for none.</summary>
     public Func<JsonObject, string, string?> Outcome { get; set; } = (_, _) => "success";
 
@@ -41,9 +46,15 @@ internal sealed class PipelinePlayer(string webhookSecret, string cdEventsSecret
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
         player._app = builder.Build();
         player._app.MapPost("/deploy", player.HandleAsync);
+        player._app.MapPost("/flags", async (HttpContext context) =>
+        {
+            player.Flags.Enqueue((await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted))!.AsObject());
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+        });
         await player._app.StartAsync();
         var address = player._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         player.Url = new Uri(new Uri(address), "/deploy");
+        player.FlagsUrl = new Uri(new Uri(address), "/flags");
         return player;
     }
 

@@ -206,3 +206,47 @@ public sealed class CheckpointAnalysisLifecycleTests : IAsyncLifetime
         Assert.Equal(["swap"], StepwisePolicies.Production(_h, id).Skip(1).Select(d => d.Step!.Name));
     }
 }
+
+/// <summary>Each strategy failing at each of its steps, on the real Durable replay engine: rolled back naming that step, never asking for the next.</summary>
+public sealed class StepFailureLifecycleTests : IAsyncLifetime
+{
+    private LifecycleHarness _h = null!;
+
+    public async ValueTask InitializeAsync() => _h = await LifecycleHarness.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _h.DisposeAsync();
+
+    public static TheoryData<string, int> EveryStep()
+    {
+        var data = new TheoryData<string, int>();
+        foreach (var (name, strategy) in DeploymentPolicy.DefaultStrategies)
+        {
+            for (var i = 0; i < strategy.Steps.Count; i++)
+            {
+                data.Add(name, i);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryStep))]
+    public async Task Production_StrategyFailingAtAStep_RollsBackNamingItAndAsksNoFurther(string strategy, int failing)
+    {
+        var id = StepwisePolicies.Id($"fail{failing}");
+        var steps = DeploymentPolicy.DefaultStrategies[strategy].Steps;
+        _h.DeployStep = r => r.ReleaseId == id && r.Step!.Number == failing + 1 ? EventOutcomes.Failure : EventOutcomes.Success;
+        await _h.StartReleaseAsync(Request(id, ReleaseType.Patch), StepwisePolicies.Stepwise(strategy));
+        await _h.SendAllAsync(id, EverythingPasses(id));
+
+        var outcome = await _h.OutcomeAsync(id);
+
+        Assert.Equal(ReleaseStatus.RolledBack, outcome.Status);
+        Assert.Equal(
+            [.. steps.Take(failing + 1).Select(s => (s.Name, false)), (steps[failing].Name, true)],
+            StepwisePolicies.Production(_h, id).Select(d => (d.Step!.Name, d.Rollback)));
+        Assert.StartsWith($"Rolled back: Step {failing + 1} of {steps.Count} of {strategy} ({steps[failing].Name}", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(steps.Select((_, i) => i <= failing ? RolloutStates.RolledBack : RolloutStates.Pending), (await _h.Store.GetAsync(id))!.Rollout!.Steps.Select(s => s.State));
+    }
+}
