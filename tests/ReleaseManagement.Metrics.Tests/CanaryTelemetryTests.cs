@@ -61,7 +61,8 @@ public sealed class CanaryTelemetryTests : IAsyncLifetime
         Assert.Contains("| sample 5000 | project value = DurationMs", q, StringComparison.Ordinal);
         Assert.Contains("summarize value = countif(Success == false)", q, StringComparison.Ordinal);
         Assert.Contains("AppExceptions | where", q, StringComparison.Ordinal);
-        Assert.Equal(8, q.Split("| project Value = todouble(value) | extend Side = ", StringSplitOptions.None).Length - 1);
+        Assert.Contains("isnotempty(UserId) | summarize value = count() by UserId | sample 5000 | project value", q, StringComparison.Ordinal);
+        Assert.Equal(10, q.Split("| project Value = todouble(value) | extend Side = ", StringSplitOptions.None).Length - 1);
     }
 
     [Fact]
@@ -97,10 +98,24 @@ public sealed class CanaryTelemetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadAsync_NoBaselineLabel_TheBaselineIsEveryRequestTheCanaryDidNotServe()
+    {
+        _fake.Then((c, _) => FakeLogAnalytics.Json(c, 200, FakeLogAnalytics.Tables("PrimaryResult", Columns)));
+
+        await Telemetry().ReadAsync(Query with { BaselineLabel = "" }, Ct);
+
+        var q = Assert.Single(_fake.Received).Query;
+        Assert.Equal(5, q.Split("tostring(AppVersion) != \"2.4.0\"", StringSplitOptions.None).Length - 1);
+        Assert.Equal(5, q.Split("tostring(AppVersion) == \"2.4.0\"", StringSplitOptions.None).Length - 1);
+        Assert.DoesNotContain("== \"\"", q, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReadAsync_Table_IsParsedIntoBothSides()
     {
         _fake.Then((c, _) => FakeLogAnalytics.Json(c, 200, FakeLogAnalytics.Tables("PrimaryResult", Columns,
-            [.. Rows("canary", [120.5, 130, 150], 1200, 30, 7), .. Rows("baseline", [100, 110], 5400, 27, 4), ["canary", "durations", null]])));
+            [.. Rows("canary", [120.5, 130, 150], 1200, 30, 7), .. Rows("baseline", [100, 110], 5400, 27, 4), ["canary", "durations", null],
+             ["canary", "userActions", 3], ["canary", "userActions", 5], ["baseline", "userActions", 4]])));
 
         var reading = await Telemetry().ReadAsync(Query, Ct);
 
@@ -109,6 +124,8 @@ public sealed class CanaryTelemetryTests : IAsyncLifetime
         Assert.Equal((1200L, 30L, 7L), (reading.Canary.Requests, reading.Canary.Failures, reading.Canary.Exceptions));
         Assert.Equal([100d, 110], reading.Baseline!.DurationsMs);
         Assert.Equal((5400L, 27L, 4L), (reading.Baseline.Requests, reading.Baseline.Failures, reading.Baseline.Exceptions));
+        Assert.Equal([3d, 5], reading.Canary.UserActions!);
+        Assert.Equal([4d], reading.Baseline.UserActions!);
         Assert.Contains("3 canary and 2 baseline", reading.Detail, StringComparison.Ordinal);
     }
 

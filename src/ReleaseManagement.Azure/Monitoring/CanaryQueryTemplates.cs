@@ -6,8 +6,8 @@ namespace ReleaseManagement.Azure.Monitoring;
 
 /// <summary>
 /// The KQL templates of a canary analysis and the one query built from them. Each template reads one side over the
-/// window and returns a real column <c>value</c>: <see cref="Durations"/> one row per sampled request, the others one row
-/// with a count. Placeholders: <c>{start}</c>, <c>{end}</c> (datetime literals, end exclusive), <c>{role}</c> (the system's
+/// window and returns a real column <c>value</c>: <see cref="Durations"/> one row per sampled request,
+/// <see cref="UserActions"/> one row per sampled signed-in user (its requests), the others one row with a count. Placeholders: <c>{start}</c>, <c>{end}</c> (datetime literals, end exclusive), <c>{role}</c> (the system's
 /// cloud role name), <c>{dimension}</c> (<see cref="CanaryTelemetryOptions.Dimension"/>), <c>{label}</c> (the side's label, a
 /// string literal), <c>{environment}</c> (a string literal; the defaults do not use it: one workspace per environment)
 /// and <c>{sampleSize}</c>.
@@ -19,10 +19,13 @@ public static class CanaryQueryTemplates
     public const string Failures = "failures";
     public const string Exceptions = "exceptions";
 
+    /// <summary>User activity: one row per sampled signed-in user, the requests that user made in the window.</summary>
+    public const string UserActions = "userActions";
+
     public const string CanarySide = "canary";
     public const string BaselineSide = "baseline";
 
-    public static readonly IReadOnlyList<string> Names = [Durations, Requests, Failures, Exceptions];
+    public static readonly IReadOnlyList<string> Names = [Durations, Requests, Failures, Exceptions, UserActions];
 
     private const string Side = "TimeGenerated >= {start} and TimeGenerated < {end} and AppRoleName == {role} and tostring({dimension}) == {label}";
 
@@ -33,6 +36,7 @@ public static class CanaryQueryTemplates
         [Requests] = $"AppRequests | where {Side} | summarize value = count()",
         [Failures] = $"AppRequests | where {Side} | summarize value = countif(Success == false)",
         [Exceptions] = $"AppExceptions | where {Side} | summarize value = count()",
+        [UserActions] = $"AppRequests | where {Side} and isnotempty(UserId) | summarize value = count() by UserId | sample {{sampleSize}} | project value",
     };
 
     public static string Template(CanaryTelemetryOptions options, string name) =>

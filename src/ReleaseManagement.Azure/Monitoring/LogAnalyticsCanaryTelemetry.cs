@@ -76,6 +76,8 @@ public sealed partial class LogAnalyticsCanaryTelemetry(
     {
         public List<double> Durations { get; } = [];
 
+        public List<double> UserActions { get; } = [];
+
         public long? Requests { get; private set; }
 
         public long Failures { get; private set; }
@@ -87,6 +89,7 @@ public sealed partial class LogAnalyticsCanaryTelemetry(
             switch (metric)
             {
                 case CanaryQueryTemplates.Durations: Durations.Add(value); break;
+                case CanaryQueryTemplates.UserActions: UserActions.Add(value); break;
                 case CanaryQueryTemplates.Requests: Requests = (Requests ?? 0) + Count(value); break;
                 case CanaryQueryTemplates.Failures: Failures += Count(value); break;
                 case CanaryQueryTemplates.Exceptions: Exceptions += Count(value); break;
@@ -94,7 +97,7 @@ public sealed partial class LogAnalyticsCanaryTelemetry(
             }
         }
 
-        public CanarySample Sample() => new(Durations, Requests ?? 0, Failures, Exceptions);
+        public CanarySample Sample() => new(Durations, Requests ?? 0, Failures, Exceptions, UserActions);
 
         private static long Count(double value) => (long)Math.Round(value, MidpointRounding.AwayFromZero);
     }

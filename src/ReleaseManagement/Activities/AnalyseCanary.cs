@@ -5,8 +5,12 @@ using ReleaseManagement.Ports;
 
 namespace ReleaseManagement.Activities;
 
-/// <summary>The <c>AnalyseCanary</c> activity's input: the checkpoint's telemetry to read and the captured policy's analysis section.</summary>
-public sealed record AnalyseCanaryInput(CanaryQuery Query, CanaryAnalysisPolicy Policy);
+/// <summary>
+/// The <c>AnalyseCanary</c> activity's input: the checkpoint's telemetry to read, the captured policy's analysis section,
+/// and the share of the traffic the step should carry (0 to 1: a canary's weight, a rolling batch; null for an idle slot:
+/// no throughput check).
+/// </summary>
+public sealed record AnalyseCanaryInput(CanaryQuery Query, CanaryAnalysisPolicy Policy, double? ExpectedShare = null);
 
 /// <summary>
 /// The <c>AnalyseCanary</c> activity's result. <see cref="Verdict"/> is never null when the activity returns: Complete
@@ -39,7 +43,7 @@ public sealed partial class AnalyseCanary(ICanaryTelemetry telemetry, ILogger<An
             return new CanaryAnalysisResult(CanaryReadingStatus.NoData, CanaryVerdict.NoData(why), reading.Detail);
         }
 
-        var verdict = CanaryJudge.Judge(baseline, canary, input.Policy);
+        var verdict = CanaryJudge.Judge(baseline, canary, input.Policy, input.ExpectedShare);
         LogJudged(logger, q.ReleaseId, q.System, q.CanaryLabel, q.BaselineLabel, verdict.Outcome, verdict.Summary);
         return new CanaryAnalysisResult(CanaryReadingStatus.Complete, verdict, reading.Detail);
     }

@@ -12,12 +12,20 @@ public static class CanaryChecks
     /// <summary>Exceptions per request: a Poisson rate comparison (conditional binomial test), with a tolerance per 100 requests.</summary>
     public const string ExceptionRate = "exceptionRate";
 
+    /// <summary>The canary's share of the requests against the share its step should carry: exact binomial test, with a relative tolerance.</summary>
+    public const string Throughput = "throughput";
+
+    /// <summary>Requests per signed-in user: Mann-Whitney U, canary users doing less, with a tolerance on the median.</summary>
+    public const string UserActivity = "userActivity";
+
     /// <summary>The metric in words, for summaries.</summary>
     public static string Describe(string metric) => metric switch
     {
         Duration => "request duration",
         FailureRate => "failure rate",
         ExceptionRate => "exception rate",
+        Throughput => "throughput",
+        UserActivity => "user activity",
         _ => metric,
     };
 }

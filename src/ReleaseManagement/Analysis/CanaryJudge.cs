@@ -11,15 +11,30 @@ namespace ReleaseManagement.Analysis;
 /// does not fail a rollout (as Kayenta's effect sizes do). A side with fewer than the policy's minimum samples makes its
 /// checks inconclusive, never a pass.
 /// </summary>
-public static class CanaryJudge
+public static partial class CanaryJudge
 {
-    /// <summary>Judges the three metrics: request duration, failure rate, exception rate.</summary>
-    public static CanaryVerdict Judge(CanarySample baseline, CanarySample canary, CanaryAnalysisPolicy policy)
+    /// <summary>
+    /// Judges request duration, failure rate and exception rate; the throughput when the step should carry a share of the
+    /// traffic (<paramref name="expectedShare"/>, 0 to 1: a canary's weight, a rolling batch; null for an idle slot); the
+    /// user activity when either side recorded users.
+    /// </summary>
+    public static CanaryVerdict Judge(CanarySample baseline, CanarySample canary, CanaryAnalysisPolicy policy, double? expectedShare = null)
     {
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(canary);
         ArgumentNullException.ThrowIfNull(policy);
-        return CanaryVerdict.Of([Duration(baseline, canary, policy), FailureRate(baseline, canary, policy), ExceptionRate(baseline, canary, policy)]);
+        List<CanaryCheck> checks = [Duration(baseline, canary, policy), FailureRate(baseline, canary, policy), ExceptionRate(baseline, canary, policy)];
+        if (expectedShare is { } share)
+        {
+            checks.Add(Throughput(baseline, canary, policy, share));
+        }
+
+        if ((baseline.UserActions?.Count ?? 0) + (canary.UserActions?.Count ?? 0) > 0)
+        {
+            checks.Add(UserActivity(baseline, canary, policy));
+        }
+
+        return CanaryVerdict.Of(checks);
     }
 
     /// <summary>

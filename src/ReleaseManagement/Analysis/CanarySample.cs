@@ -9,4 +9,6 @@ namespace ReleaseManagement.Analysis;
 /// <param name="Requests">Requests served in the window.</param>
 /// <param name="Failures">Of those, the failed ones (not successful).</param>
 /// <param name="Exceptions">Exceptions recorded in the window (a request may record several).</param>
-public sealed record CanarySample(IReadOnlyList<double> DurationsMs, long Requests, long Failures, long Exceptions);
+/// <param name="UserActions">User activity: a sample of how many requests each signed-in user made in the window (null or
+/// empty on both sides when the application records no users: the check is then not made).</param>
+public sealed record CanarySample(IReadOnlyList<double> DurationsMs, long Requests, long Failures, long Exceptions, IReadOnlyList<double>? UserActions = null);

@@ -22,7 +22,8 @@ internal sealed class CheckpointAnalysis(LifecycleState state, StatusRecorder st
 
     /// <param name="what">The step in words (<c>step 1 of 3 of canary (canary-10, 10 % of traffic)</c>).</param>
     /// <param name="key">The checkpoint in a notice id (a sign-off's notices).</param>
-    public async Task<Result> RunAsync(string what, string key, IReadOnlyList<string> systems, DateTimeOffset start, DateTimeOffset end)
+    /// <param name="expectedShare">The share of the traffic the step carries (0 to 1), for the throughput check; null for an idle slot.</param>
+    public async Task<Result> RunAsync(string what, string key, IReadOnlyList<string> systems, DateTimeOffset start, DateTimeOffset end, double? expectedShare)
     {
         var failed = new List<string>();
         var unsure = new List<string>();
@@ -42,7 +43,7 @@ internal sealed class CheckpointAnalysis(LifecycleState state, StatusRecorder st
             var query = new CanaryQuery(state.ReleaseId, system, "production", version, report.Attribute(EventAttributes.Baseline) ?? string.Empty, start, end);
             await status.FlushAsync();
             var result = await state.Effects.RunAsync(Effect.Analysis($"{what} for {system}"),
-                () => state.Context.AnalyseCanaryAsync(new AnalyseCanaryInput(query, state.Policy.Deployment.Analysis)), null!);
+                () => state.Context.AnalyseCanaryAsync(new AnalyseCanaryInput(query, state.Policy.Deployment.Analysis, expectedShare)), null!);
             var verdict = result.Verdict ?? CanaryVerdict.NoData(result.Detail ?? "no verdict");
             await status.TimelineAsync(TimelineKinds.Deployment, $"Analysis of {what} for {system} ({version} against {(query.BaselineLabel.Length > 0 ? query.BaselineLabel : "the other versions")}): {verdict.Summary}");
             switch (verdict.Outcome)

@@ -158,7 +158,7 @@ internal sealed class DeploymentStep(LifecycleState state, StatusRecorder status
                 var what = PipelineCall.Describe(name, request) + (waves.Count > 1 ? $" of {string.Join(", ", systems)}" : string.Empty);
                 await status.TimelineAsync(TimelineKinds.Deployment, $"Holding {what} for {PolicyTime.Describe(step.Hold)}{(step.Analyse ? " (analysis window)" : string.Empty)}.");
                 await wait.UntilAsync(() => false, until);
-                if (step.Analyse && await Checkpoints.RunAsync(what, $"analysis-{w + 1}-{step.Name}", systems, from, until) is { } checkpoint)
+                if (step.Analyse && await Checkpoints.RunAsync(what, $"analysis-{w + 1}-{step.Name}", systems, from, until, (step.Weight ?? step.Batch) / 100.0) is { } checkpoint)
                 {
                     if (checkpoint.Failure is { } analysisFailed)
                     {

@@ -25,4 +25,13 @@ public sealed record CanaryAnalysisPolicy
     /// points; one request may throw several). Default 1.
     /// </summary>
     public double MaxExceptionRateIncreasePoints { get; init; } = 1;
+
+    /// <summary>
+    /// How far below the share of the requests its step carries (a canary's weight, a rolling batch) the canary's share may
+    /// fall, in percent of that share, before a significant shortfall fails. Default 20.
+    /// </summary>
+    public double MaxThroughputShortfallPercent { get; init; } = 20;
+
+    /// <summary>How far the canary's median requests per signed-in user may fall below the baseline's, in percent. Default 20.</summary>
+    public double MaxUserActivityDropPercent { get; init; } = 20;
 }

@@ -205,4 +205,48 @@ public sealed class CanaryJudgeTests
         Assert.Equal((verdict.Outcome, verdict.Summary), (back.Outcome, back.Summary));
         Assert.Equal(verdict.Checks, back.Checks);
     }
+
+    /// <summary>Requests per signed-in user, from a Poisson of the given mean (at least one each: a user made a request).</summary>
+    private static double[] Users(int seed, int users, double meanActions) =>
+        [.. new Poisson(meanActions, new Random(seed)).Samples().Take(users).Select(n => (double)Math.Max(1, n))];
+
+    [Fact]
+    public void Throughput_CanaryCarryingItsShare_PassesAndOneLosingItsTrafficFails()
+    {
+        // A 10 % canary: 1,000 of 10,000 requests is its share; 600 of 9,600 is 6.25 %, below 10 % less 20 % of it (8 %).
+        var baseline = Side(1, 9_000, 200);
+        var even = CanaryJudge.Judge(baseline, Side(2, 1_000, 200), Policy, 0.10);
+        var starved = CanaryJudge.Judge(baseline, Side(3, 600, 200), Policy, 0.10);
+        var slightlyLow = CanaryJudge.Throughput(Side(4, 90_000, 200, sigma: 0.1) with { DurationsMs = [] }, new CanarySample([], 9_400, 0, 0), Policy, 0.10);
+
+        Assert.Equal(CanaryOutcome.Pass, Check(even, CanaryChecks.Throughput).Outcome);
+        var shortfall = Check(starved, CanaryChecks.Throughput);
+        Assert.Equal((CanaryOutcome.Fail, CanaryOutcome.Fail), (shortfall.Outcome, starved.Outcome));
+        Assert.True(shortfall.PValue < 1e-6, $"p = {shortfall.PValue}");
+        Assert.StartsWith("The canary serves less than its share: the canary served 6.25 % of 9600 requests against the 10 % its step carries", shortfall.Reason, StringComparison.Ordinal);
+        // 9,400 of 99,400 (9.46 %) is significantly short of 10 % but within the tolerance (8 %).
+        Assert.Equal(CanaryOutcome.Pass, slightlyLow.Outcome);
+        Assert.True(slightlyLow.PValue < Policy.Alpha, $"p = {slightlyLow.PValue}");
+        // An idle slot carries no share: no throughput check.
+        Assert.DoesNotContain(CanaryJudge.Judge(baseline, Side(2, 1_000, 200), Policy).Checks, c => c.Metric == CanaryChecks.Throughput);
+    }
+
+    [Fact]
+    public void UserActivity_CanaryUsersDoingAThirdLess_FailsAndEqualUsersPass()
+    {
+        var baseline = Side(1, 5_000, 200) with { UserActions = Users(1, 800, 6) };
+        var equal = CanaryJudge.Judge(baseline, Side(2, 5_000, 200) with { UserActions = Users(2, 800, 6) }, Policy);
+        var less = CanaryJudge.Judge(baseline, Side(3, 5_000, 200) with { UserActions = Users(3, 800, 4) }, Policy);
+        var fewUsers = CanaryJudge.Judge(baseline, Side(4, 5_000, 200) with { UserActions = Users(4, 10, 6) }, Policy);
+        var noUsers = CanaryJudge.Judge(Side(1, 5_000, 200), Side(2, 5_000, 200), Policy);
+
+        Assert.Equal((CanaryOutcome.Pass, CanaryOutcome.Pass), (Check(equal, CanaryChecks.UserActivity).Outcome, equal.Outcome));
+        var drop = Check(less, CanaryChecks.UserActivity);
+        Assert.Equal(CanaryOutcome.Fail, drop.Outcome);
+        Assert.Equal((6.0, 4.0), (drop.Baseline!.Value, drop.Canary!.Value));
+        Assert.StartsWith("The canary's users do less: median 4 requests a user against 6 (tolerance -20 %)", drop.Reason, StringComparison.Ordinal);
+        Assert.Equal(CanaryOutcome.Inconclusive, Check(fewUsers, CanaryChecks.UserActivity).Outcome);
+        // An application that records no users is not judged on them (and not made inconclusive by them).
+        Assert.DoesNotContain(noUsers.Checks, c => c.Metric == CanaryChecks.UserActivity);
+    }
 }

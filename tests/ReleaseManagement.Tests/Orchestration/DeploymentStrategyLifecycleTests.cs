@@ -71,6 +71,7 @@ public sealed class StepwiseDeploymentLifecycleTests : IAsyncLifetime
         var analysis = Assert.Single(_h.CanaryAnalyses, a => a.Query.ReleaseId == id);
         Assert.Equal(("Billing", "production", LifecycleHarness.StepVersion, ""), (analysis.Query.System, analysis.Query.Environment, analysis.Query.CanaryLabel, analysis.Query.BaselineLabel));
         Assert.Equal(TimeSpan.FromSeconds(1), analysis.Query.End - analysis.Query.Start);
+        Assert.Null(analysis.ExpectedShare); // an idle slot carries no share of the traffic
         Assert.Contains(lines, l => l.StartsWith("Analysis of step 1 of 2 of blue-green (idle-slot, the idle slot) for Billing (2.0.0 against the other versions): Pass", StringComparison.Ordinal));
         // The step bar: both steps done.
         var record = (await _h.Store.GetAsync(id))!;
@@ -184,6 +185,7 @@ public sealed class CheckpointAnalysisLifecycleTests : IAsyncLifetime
         Assert.Equal([("canary-10", false), ("canary-10", true)], StepwisePolicies.Production(_h, id).Select(d => (d.Step!.Name, d.Rollback)));
         var analysis = Assert.Single(_h.CanaryAnalyses, a => a.Query.ReleaseId == id);
         Assert.Equal(ReleasePolicyDefaults.Create().Deployment.Analysis, analysis.Policy);
+        Assert.Equal(0.10, analysis.ExpectedShare);
         Assert.Equal(["rolled-back", "pending", "pending"], (await _h.Store.GetAsync(id))!.Rollout!.Steps.Select(s => s.State));
     }
 
