@@ -328,6 +328,9 @@ var appSettings = {
   QuarterlyReportSchedule: '0 30 7 1 1,4,7,10 *'
   StrandedReleasesSchedule: '0 */5 * * * *'
   AuditManifestSchedule: '0 30 0 * * *'
+  // Ended releases' orchestration history purged from the task hub after the retention (docs/operations.md, "History purge")
+  HistoryPurgeSchedule: '0 15 1 * * *'
+  History__Retention: '90.00:00:00'
 }
 
 // Notice channels: their names come from the noticeChannels parameter, so their settings are passed beside the two

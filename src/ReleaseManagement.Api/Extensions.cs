@@ -86,6 +86,11 @@ public static class Extensions
         services.AddSingleton<RollbackHandler>();
         services.AddSingleton<OutageDecisionHandler>();
         services.AddSingleton<StrandedReleases>();
+        services.AddOptions<HistoryOptions>()
+            .Bind(configuration.GetSection(HistoryOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<HistoryPurge>();
         services.AddSingleton<ResumeHandler>();
         services.TryAddSingleton<IDelegationStore>(sp => new TableDelegationStore(sp.GetRequiredService<StorageClients>().Tables));
         services.AddSingleton<DelegationHandlers>();

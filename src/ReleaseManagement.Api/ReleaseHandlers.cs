@@ -93,9 +93,11 @@ public sealed partial class ReleaseHandlers(
         if (!await store.TryCreateAsync(record, cancellationToken))
         {
             // The id is taken. The one case that is not a conflict: the same request was stored but its orchestration
-            // never started (the host stopped in between); then starting it now completes the earlier request.
+            // never started (the host stopped in between); then starting it now completes the earlier request. An ended
+            // release is never started again, also when its instance is gone (its history purged: HistoryPurge).
             var stored = await store.GetAsync(release.Id, cancellationToken);
-            if (stored is null || !SameRequest(stored.Request, release) || await durable.GetInstanceAsync(release.Id, cancellationToken) is not null)
+            if (stored is null || !SameRequest(stored.Request, release) || stored.Status != ReleaseStatus.Active
+                || await durable.GetInstanceAsync(release.Id, cancellationToken) is not null)
             {
                 return Problems.Conflict("The release already exists.", $"A release with id '{release.Id}' was already requested.");
             }

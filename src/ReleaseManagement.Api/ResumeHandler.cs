@@ -136,7 +136,7 @@ public sealed partial class ResumeHandler(
     private static async Task<(IReadOnlyList<JournalEntry> Journal, DateTimeOffset? ScheduledAt)> CommunicationsAsync(
         DurableTaskClient durable, string releaseId, CancellationToken cancellationToken)
     {
-        var id = $"{releaseId}-comms";
+        var id = CommunicationsOrchestrator.InstanceIdOf(releaseId);
         var instance = await durable.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
         if (instance is null)
         {

@@ -68,6 +68,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("QuarterlyReport", "%QuarterlyReportSchedule%")]
     [InlineData("StrandedReleases", "%StrandedReleasesSchedule%")]
     [InlineData("AuditManifest", "%AuditManifestSchedule%")]
+    [InlineData("HistoryPurge", "%HistoryPurgeSchedule%")]
     public void TimerFunction_ReadsItsScheduleFromAnAppSetting(string name, string schedule)
     {
         var trigger = Binding(Function(name), "timerTrigger");
@@ -75,10 +76,13 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(schedule, (string?)trigger["schedule"]);
     }
 
-    [Fact]
-    public void PostReleaseMonitor_HasADurableClientBinding()
+    [Theory]
+    [InlineData("PostReleaseMonitor")]
+    [InlineData("StrandedReleases")]
+    [InlineData("HistoryPurge")]
+    public void DurableTimerFunction_HasADurableClientBinding(string name)
     {
-        Binding(Function("PostReleaseMonitor"), "durableClient");
+        Binding(Function(name), "durableClient");
     }
 
     public static TheoryData<string> OrchestratorNames() => [.. HostParityTests.Constants(typeof(ReleaseManagement.Orchestration.OrchestratorNames))];

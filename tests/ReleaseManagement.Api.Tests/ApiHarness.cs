@@ -143,9 +143,10 @@ public sealed class ApiHarness : IAsyncDisposable
     /// <param name="requesterMayApprove">Approvals:RequesterMayApprove (the four-eyes switch for small teams).</param>
     /// <param name="lifecycle">Run the real release lifecycle (<see cref="ReleaseTasks.AddReleaseTasks"/>, its activities from
     /// this composition) instead of the recording orchestration.</param>
+    /// <param name="orchestrators">More orchestrators for the engine (e.g. a stand-in communication timeline).</param>
     public static async Task<ApiHarness> StartAsync(
         ReleasePolicy? policy = null, bool requireSignedIn = false, bool requestMayNameApprovers = true, bool requesterMayApprove = false,
-        bool lifecycle = false, bool peopleMayReportMachineEvidence = true)
+        bool lifecycle = false, bool peopleMayReportMachineEvidence = true, Action<DurableTaskRegistry>? orchestrators = null)
     {
         policy ??= ReleasePolicyDefaults.Create();
         policy = policy with { Access = policy.Access with { RequestMayNameApprovers = requestMayNameApprovers, PeopleMayReportMachineEvidence = peopleMayReportMachineEvidence } };
@@ -190,6 +191,8 @@ public sealed class ApiHarness : IAsyncDisposable
                 {
                     r.AddOrchestratorFunc<ReleaseOrchestrationInput, List<Received>>(OrchestratorNames.Release, RecordAsync);
                 }
+
+                orchestrators?.Invoke(r);
             },
             logs: null,
             configureServices: lifecycle ? s => ForwardActivities(s, provider) : null,

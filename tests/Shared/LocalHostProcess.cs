@@ -114,6 +114,8 @@ public sealed class LocalHostProcess : IAsyncDisposable
         info.Environment["StrandedReleasesSchedule"] = "0 0 0 1 1 *";
         // Nor does one write the whole audit trail's daily manifest (of every test's releases) during a run.
         info.Environment["AuditManifestSchedule"] = "0 0 0 1 1 *";
+        // Nor does one purge its task hub's ended orchestrations while a test reads them.
+        info.Environment["HistoryPurgeSchedule"] = "0 0 0 1 1 *";
         // One control queue instead of the local host's two: every idle host polls each queue every second, and a full run
         // starts some thirty hosts on one Azurite and two cores.
         info.Environment["LocalHost__PartitionCount"] = PartitionCount.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -17,6 +17,7 @@ public static class MetricsFunctionNames
     public const string QuarterlyReport = ScheduledJobs.QuarterlyReport;
     public const string StrandedReleases = ScheduledJobs.StrandedReleases;
     public const string AuditManifest = ScheduledJobs.AuditManifest;
+    public const string HistoryPurge = ScheduledJobs.HistoryPurge;
     public const string GetMetrics = "GetMetrics";
     public const string GetReport = "GetReport";
 }
@@ -25,8 +26,13 @@ public static class MetricsFunctionNames
 /// Timer triggers, one per entry of <see cref="ScheduledJobs"/> (schedules in the app settings named there, NCRONTAB, UTC), and
 /// the metrics HTTP triggers, each calling the handler both hosts share.
 /// </summary>
-public sealed class MetricsFunctions(MetricsJobs jobs, MetricsHandlers handlers, StrandedReleases stranded, ReleaseManagement.Audit.AuditManifestJob manifest)
+public sealed class MetricsFunctions(
+    MetricsJobs jobs, MetricsHandlers handlers, StrandedReleases stranded, ReleaseManagement.Audit.AuditManifestJob manifest, HistoryPurge purge)
 {
+    [Function(MetricsFunctionNames.HistoryPurge)]
+    public Task Purge([TimerTrigger("%" + MetricsSchedules.HistoryPurgeSetting + "%")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken) =>
+        purge.RunAsync(durable, cancellationToken);
+
     [Function(MetricsFunctionNames.AuditManifest)]
     public Task Manifest([TimerTrigger("%" + MetricsSchedules.AuditManifestSetting + "%")] TimerInfo timer, CancellationToken cancellationToken) =>
         manifest.RunAsync(cancellationToken);

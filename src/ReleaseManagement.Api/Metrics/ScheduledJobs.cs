@@ -17,6 +17,7 @@ public static class ScheduledJobs
     public const string QuarterlyReport = "QuarterlyReport";
     public const string StrandedReleases = "StrandedReleases";
     public const string AuditManifest = "AuditManifest";
+    public const string HistoryPurge = "HistoryPurge";
 
     public static IReadOnlyList<ScheduledJob> All { get; } =
     [
@@ -29,5 +30,7 @@ public static class ScheduledJobs
         new(StrandedReleases, MetricsSchedules.StrandedReleasesSetting,
             (sp, ct) => sp.GetRequiredService<Api.StrandedReleases>().RunAsync(sp.GetRequiredService<DurableTaskClient>(), ct)),
         new(AuditManifest, MetricsSchedules.AuditManifestSetting, (sp, ct) => sp.GetRequiredService<ReleaseManagement.Audit.AuditManifestJob>().RunAsync(ct)),
+        new(HistoryPurge, MetricsSchedules.HistoryPurgeSetting,
+            (sp, ct) => sp.GetRequiredService<Api.HistoryPurge>().RunAsync(sp.GetRequiredService<DurableTaskClient>(), ct)),
     ];
 }

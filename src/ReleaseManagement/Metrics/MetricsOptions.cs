@@ -29,6 +29,7 @@ public static class MetricsSchedules
     public const string QuarterlyReportSetting = "QuarterlyReportSchedule";
     public const string StrandedReleasesSetting = "StrandedReleasesSchedule";
     public const string AuditManifestSetting = "AuditManifestSchedule";
+    public const string HistoryPurgeSetting = "HistoryPurgeSchedule";
 
     /// <summary>Every 15 minutes.</summary>
     public const string PostReleaseMonitor = "0 */15 * * * *";
@@ -51,6 +52,9 @@ public static class MetricsSchedules
     /// <summary>Daily at 00:30 UTC: the checkpoint of the whole audit trail (docs/security.md, "An audit trail that can't be rewritten quietly").</summary>
     public const string AuditManifest = "0 30 0 * * *";
 
+    /// <summary>Daily at 01:15 UTC: the Durable Task history of releases ended longer ago than <c>History__Retention</c> is purged (docs/operations.md).</summary>
+    public const string HistoryPurge = "0 15 1 * * *";
+
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
     {
         [PostReleaseMonitorSetting] = PostReleaseMonitor,
@@ -60,5 +64,6 @@ public static class MetricsSchedules
         [QuarterlyReportSetting] = QuarterlyReport,
         [StrandedReleasesSetting] = StrandedReleases,
         [AuditManifestSetting] = AuditManifest,
+        [HistoryPurgeSetting] = HistoryPurge,
     };
 }

@@ -23,6 +23,18 @@ public static class CommunicationsOrchestrator
     public const string StopEvent = "comms-stop";
     public const string FinishEvent = "comms-finish";
 
+    /// <summary>What the sub-orchestration's instance id adds to its release's id (<see cref="InstanceIdOf"/>).</summary>
+    public const string InstanceIdSuffix = "-comms";
+
+    /// <summary>The instance id of a release's timeline: one per release, so a resumed release restarts it under the same id.</summary>
+    public static string InstanceIdOf(string releaseId) => releaseId + InstanceIdSuffix;
+
+    /// <summary>The release whose timeline <paramref name="instanceId"/> is, or null when it is not such an id.</summary>
+    public static string? ReleaseIdOf(string instanceId) =>
+        instanceId.EndsWith(InstanceIdSuffix, StringComparison.Ordinal) && instanceId.Length > InstanceIdSuffix.Length
+            ? instanceId[..^InstanceIdSuffix.Length]
+            : null;
+
     /// <summary>The timeline of one release, as the engine runs it (<see cref="CommunicationsTimeline"/>: its state and its steps).</summary>
     public static Task<CommunicationsResult> RunAsync(TaskOrchestrationContext context, CommunicationsInput input) =>
         new CommunicationsTimeline(context, input).RunAsync();

@@ -11,7 +11,7 @@ internal sealed class CommunicationsStep(LifecycleState state, StatusRecorder st
 
     public void Start()
     {
-        _instanceId = $"{state.ReleaseId}-comms";
+        _instanceId = CommunicationsOrchestrator.InstanceIdOf(state.ReleaseId);
         _timeline = state.Context.CallSubOrchestratorAsync(
             OrchestratorNames.Communications,
             new CommunicationsInput(state.Release, state.Input.PolicyJson, state.Input.Resume?.CommunicationsScheduledAt ?? state.Now, state.Input.Resume?.Communications,
