@@ -16,7 +16,7 @@ public sealed partial class EndToEndTests
 {
     private static DashboardReader Reader(MetricsHarness h) => new(
         h.Releases, h.Events, h.Decisions, h.Health, new ReleasePolicies(new InMemoryPolicySnapshots(), h.Policy), h.Clock, h.Service_,
-        new ConfigurationBuilder().Build(), NullLogger<DashboardReader>.Instance);
+        NullLogger<DashboardReader>.Instance, new ConfigurationBuilder().Build());
 
     private static MetricsView View(MetricsHarness h, MetricsPageData data) =>
         MetricsView.Build(data, h.Policy.MetricTargets, new DisplayFormat(PolicyTime.Zone(h.Policy)), h.Clock.GetUtcNow());

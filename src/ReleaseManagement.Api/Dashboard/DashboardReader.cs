@@ -30,8 +30,8 @@ public sealed partial class DashboardReader(
     ReleasePolicies policies,
     TimeProvider time,
     MetricsService metrics,
-    Microsoft.Extensions.Configuration.IConfiguration configuration,
-    Microsoft.Extensions.Logging.ILogger<DashboardReader> log)
+    Microsoft.Extensions.Logging.ILogger<DashboardReader> log,
+    Microsoft.Extensions.Configuration.IConfiguration? configuration = null)
 {
     /// <summary>At most this many releases are read for the board (one query of the projection).</summary>
     public const int MaxReleases = 5000;
@@ -120,7 +120,7 @@ public sealed partial class DashboardReader(
         var policy = policies.Current;
         var monthReport = MetricsReportBuilder.Build(month, stored.Facts, policy, metrics.DefaultDoraYear, now);
         var quarterReport = MetricsPageWindow.WithoutTrend(MetricsReportBuilder.Build(quarter, stored.Facts, policy, metrics.DefaultDoraYear, now));
-        var schedule = configuration[MetricsSchedules.DailyRollupSetting] is { Length: > 0 } s ? s : MetricsSchedules.DailyRollup;
+        var schedule = configuration?[MetricsSchedules.DailyRollupSetting] is { Length: > 0 } s ? s : MetricsSchedules.DailyRollup;
         return new MetricsPageData([monthReport, quarterReport], stored, MetricsSchedules.Describe(schedule));
     }
 
