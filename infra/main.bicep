@@ -321,6 +321,7 @@ var appSettings = {
   Monitoring__Canary__SampleSize: '5000'
   Metrics__DoraYear: '2024'
   Metrics__RollupCatchUpDays: '7'
+  Metrics__RollupBackfillDays: '250'
   PostReleaseMonitorSchedule: '0 */15 * * * *'
   DailyRollupSchedule: '0 0 6 * * *'
   WeeklyReviewSchedule: '0 0 7 * * 1'

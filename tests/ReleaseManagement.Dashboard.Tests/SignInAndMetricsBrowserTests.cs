@@ -13,25 +13,37 @@ public sealed class SignInAndMetricsBrowserTests(DashboardSystem system)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Metrics_ShowsTheCurrentMonthAndQuarterWithTrendsAndReportLinks()
+    public async Task Metrics_ReadsStoredRollupsOnly_ShowsTheCurrentMonthAndQuarterWithTrendsAndReportLinks()
     {
         var (page, cspErrors) = await system.NewPageAsync();
-        // The first metrics view of a new store rolls up the days of the month's trend window (about seven months; the
-        // quarter's figures come from its own days, which that window covers) before it answers; later views read those
-        // rollups. Alone on this machine that took about 35 s; with the other test projects running it can take far longer.
-        var response = await page.GotoAsync(system.Url(DashboardRoutes.Metrics), new() { Timeout = 120_000 });
+        // The page reads the stored daily rollups only and computes none (it used to roll up about seven months of days on
+        // a new store's first view, about 35 s): it answers at once, whatever the shared store holds. Days the daily rollup
+        // has not computed yet make the periods that need them say so, in a notice, never as zeros.
+        var response = await page.GotoAsync(system.Url(DashboardRoutes.Metrics), new() { Timeout = 30_000 });
         Assert.Equal(200, response!.Status);
         Assert.Equal("Metrics", await page.Locator("h1").InnerTextAsync());
         var headers = await page.Locator("#metrics thead th").AllInnerTextsAsync();
         Assert.Contains(headers, h => h.StartsWith("Month ", StringComparison.Ordinal));
         Assert.Contains(headers, h => h.StartsWith("Quarter ", StringComparison.Ordinal));
-        Assert.Contains("Change failure rate", await page.Locator("#metrics").InnerTextAsync(), StringComparison.Ordinal);
+        var table = await page.Locator("#metrics").InnerTextAsync();
+        Assert.Contains("Change failure rate", table, StringComparison.Ordinal);
+        Assert.StartsWith("Read at ", await page.Locator("#computed").InnerTextAsync(), StringComparison.Ordinal);
+        if (table.Contains(MetricsView.NotComputedValue, StringComparison.Ordinal))
+        {
+            var notice = page.Locator("#not-computed");
+            Assert.StartsWith("Not computed yet: ", await notice.InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal("status", await notice.GetAttributeAsync("role"));
+        }
+
         Assert.Equal(3, await page.Locator("figure.chart svg").CountAsync());
-        var report = await page.Locator("a.report-link").First.GetAttributeAsync("href");
-        using var stored = await system.Host.Client.GetAsync(report, Ct);
-        Assert.True(stored.IsSuccessStatusCode, $"{report}: {stored.StatusCode}");
         await DashboardSystem.AssertAccessibleAsync(page);
         await DashboardSystem.ScreenshotsAsync(page, "metrics");
+
+        // The report link: GET /api/reports/{period} still builds a report that was not stored from the rollups, rolling up
+        // the finished days still missing (on a new store, the ~35 s the page no longer spends), so it may take long.
+        var report = await page.Locator("a.report-link").First.GetAttributeAsync("href");
+        var stored = await page.Context.APIRequest.GetAsync(system.Url(report!), new() { Timeout = 120_000 });
+        Assert.True(stored.Ok, $"{report}: {stored.Status}");
         Assert.Empty(cspErrors);
         await page.Context.CloseAsync();
     }

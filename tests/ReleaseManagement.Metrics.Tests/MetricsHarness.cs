@@ -41,7 +41,9 @@ internal sealed class MetricsHarness : IAsyncDisposable
 
     public MetricsHarness(DateTimeOffset now, ReleasePolicy? policy = null, IReleaseHealthMonitor? monitor = null, int catchUpDays = 7)
     {
-        Service = new TableServiceClient(Azurite.ConnectionString);
+        var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(Storage, global::Azure.Core.HttpPipelinePosition.PerCall);
+        Service = new TableServiceClient(Azurite.ConnectionString, tableOptions);
         var suffix = Guid.NewGuid().ToString("N")[..10];
         Clock = new FakeTimeProvider(now);
         Policy = policy ?? Facts.Utc with
@@ -57,7 +59,8 @@ internal sealed class MetricsHarness : IAsyncDisposable
         Releases = new TableReleaseStore(Service);
         Decisions = new TableApprovalDecisionStore(Service);
         Requests = new TableApprovalRequestStore(Service);
-        Daily = new TableMetricsDailyStore(Table("MDaily" + suffix));
+        DailyTable = "MDaily" + suffix;
+        Daily = new TableMetricsDailyStore(Table(DailyTable));
         Reports = new TableMetricsReportStore(Table("MReports" + suffix));
         Health = new TableReleaseHealthStore(Table("MHealth" + suffix));
         Feedback = new TableFeedbackStore(Service);
@@ -74,6 +77,27 @@ internal sealed class MetricsHarness : IAsyncDisposable
     }
 
     public TableServiceClient Service { get; }
+
+    /// <summary>Every storage request the harness's table clients send (method and path), to count what a read costs.</summary>
+    public StorageRequests Storage { get; } = new();
+
+    public sealed class StorageRequests : global::Azure.Core.Pipeline.HttpPipelineSynchronousPolicy
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path)> _sent = new();
+
+        public IReadOnlyList<(string Method, string Path)> Sent => [.. _sent];
+
+        public void Clear() => _sent.Clear();
+
+        /// <summary>The requests to <paramref name="table"/> that are not reads (inserts, upserts, deletes).</summary>
+        public int WritesTo(string table) => Sent.Count(r => r.Method != "GET" && r.Path.Contains("/" + table, StringComparison.Ordinal));
+
+        public override void OnSendingRequest(global::Azure.Core.HttpMessage message) =>
+            _sent.Enqueue((message.Request.Method.ToString(), message.Request.Uri.Path));
+    }
+
+    /// <summary>The per-test <c>MetricsDaily</c> table's name.</summary>
+    public string DailyTable { get; }
 
     /// <summary>The feedback links' table (the shared one: each test's releases are its own).</summary>
     public TableFeedbackStore Feedback { get; }

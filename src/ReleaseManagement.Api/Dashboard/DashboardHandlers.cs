@@ -111,8 +111,8 @@ public sealed class DashboardHandlers(
     /// <summary><c>GET /api/dashboard/metrics</c>: the current month and quarter, with trends and links to the reports.</summary>
     public async Task<IResult> MetricsAsync(CancellationToken cancellationToken)
     {
-        var reports = await reader.CurrentReportsAsync(cancellationToken);
-        return DashboardPage.Page<MetricsPage>(MetricsView.Build(reports, reader.CurrentPolicy.MetricTargets, reader.Format, reader.Now));
+        var data = await reader.CurrentReportsAsync(cancellationToken);
+        return DashboardPage.Page<MetricsPage>(MetricsView.Build(data, reader.CurrentPolicy.MetricTargets, reader.Format, reader.Now));
     }
 
     /// <summary><c>GET /api/dashboard/assets/{name}</c>: the stylesheet and the vendored script.</summary>

@@ -17,8 +17,8 @@ public sealed record ReleaseDetail(
 
 /// <summary>
 /// The dashboard's one coupling to the rest of the system: it reads the status projection and the stores through their
-/// ports (never orchestration history) and hands plain data to the view builders. It writes nothing but the metrics'
-/// daily rollups of finished days, as <c>GET /api/metrics</c> does. A release is shown under the policy it runs under
+/// ports (never orchestration history) and hands plain data to the view builders. It writes nothing (the metrics page
+/// reads the stored daily rollups only). A release is shown under the policy it runs under
 /// (<see cref="ReleasePolicies"/>); the current policy (<see cref="CurrentPolicy"/>) serves what is not one release's: the
 /// calendar's windows, the conflicts between releases, the metrics.
 /// </summary>
@@ -30,8 +30,8 @@ public sealed partial class DashboardReader(
     ReleasePolicies policies,
     TimeProvider time,
     MetricsService metrics,
-    IMetricsDailyStore daily,
-    Microsoft.Extensions.Logging.ILogger<DashboardReader> log)
+    Microsoft.Extensions.Logging.ILogger<DashboardReader> log,
+    Microsoft.Extensions.Configuration.IConfiguration? configuration = null)
 {
     /// <summary>At most this many releases are read for the board (one query of the projection).</summary>
     public const int MaxReleases = 5000;
@@ -102,43 +102,26 @@ public sealed partial class DashboardReader(
         return new ReleaseDetail(record, timeline.Result, pipeline.Result, byStage, readings.Result, policy);
     }
 
-    /// <summary>How many missing days of the metrics page's window are rolled up at once on a first view.</summary>
-    public const int RollupConcurrency = 4;
-
     /// <summary>
-    /// The metrics page: the current month's report exactly as <c>GET /api/metrics</c> computes it (its facts window covers
-    /// the six-month trend the page draws), and the current quarter's figures from the same daily rollups. The page shows
-    /// the quarter's figures but not its trend, so the four earlier quarters (a year of days) are not rolled up for it; the
-    /// quarter's figures count only facts from its first day on (or, looking forward, within the failure attribution
-    /// window), which the month's window covers, so they are the same as the full quarter report's. Finished days of that
-    /// window without a rollup (a new store) are rolled up first, <see cref="RollupConcurrency"/> at a time, and stored.
+    /// The metrics page, from the stored daily rollups only: the current month's report (its facts window covers the
+    /// six-month trend the page draws) and the current quarter's figures from the same rollups. The page shows the quarter's
+    /// figures but not its trend, so the four earlier quarters are not read for it; the quarter's figures count only facts
+    /// from its first day on (or, looking forward, within the failure attribution window), which the month's window covers,
+    /// so they are the same as the full quarter report's. A reader's request rolls up nothing: finished days without a
+    /// rollup come back as missing (the page says those figures are not computed yet) and the daily rollup fills them
+    /// (<see cref="MetricsService.RunDailyRollupAsync"/>); today is read from its own events.
     /// </summary>
-    public async Task<IReadOnlyList<MetricsReport>> CurrentReportsAsync(CancellationToken cancellationToken)
+    public async Task<MetricsPageData> CurrentReportsAsync(CancellationToken cancellationToken)
     {
         var now = Now;
         var (month, quarter) = MetricsPageWindow.Periods(metrics.Today);
-        var (monthFrom, monthTo) = MetricsPageWindow.Days(month, Format.Zone, now);
-        await RollUpMissingDaysAsync(monthFrom, monthTo, cancellationToken);
-        var monthReport = await metrics.BuildReportAsync(month, cancellationToken: cancellationToken);
-
-        var (quarterFrom, quarterTo) = MetricsPageWindow.DaysWithoutTrend(quarter, Format.Zone, now);
-        var facts = await metrics.LoadFactsAsync(quarterFrom, quarterTo, cancellationToken: cancellationToken);
-        var quarterReport = MetricsPageWindow.WithoutTrend(MetricsReportBuilder.Build(quarter, facts, policies.Current, metrics.DefaultDoraYear, now));
-        return [monthReport, quarterReport];
-    }
-
-    private async Task RollUpMissingDaysAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
-    {
-        var today = metrics.Today;
-        var present = (await daily.ListAsync(from, to, DailyRollup.Overall, cancellationToken)).Select(r => r.Date).ToHashSet();
-        var missing = Enumerable.Range(0, Math.Max(0, to.DayNumber - from.DayNumber))
-            .Select(from.AddDays)
-            .Where(d => d < today && !present.Contains(d))
-            .ToArray();
-        await Parallel.ForEachAsync(
-            missing,
-            new ParallelOptions { MaxDegreeOfParallelism = RollupConcurrency, CancellationToken = cancellationToken },
-            async (day, ct) => await metrics.RollupDayAsync(day, ct));
+        var (from, to) = MetricsPageWindow.Days(month, Format.Zone, now);
+        var stored = await metrics.ReadStoredFactsAsync(from, to, cancellationToken);
+        var policy = policies.Current;
+        var monthReport = MetricsReportBuilder.Build(month, stored.Facts, policy, metrics.DefaultDoraYear, now);
+        var quarterReport = MetricsPageWindow.WithoutTrend(MetricsReportBuilder.Build(quarter, stored.Facts, policy, metrics.DefaultDoraYear, now));
+        var schedule = configuration?[MetricsSchedules.DailyRollupSetting] is { Length: > 0 } s ? s : MetricsSchedules.DailyRollup;
+        return new MetricsPageData([monthReport, quarterReport], stored, MetricsSchedules.Describe(schedule));
     }
 
     /// <summary>The stored pipeline events of the last <see cref="DeploymentLookback"/>, with the releases to name their systems.</summary>

@@ -3,6 +3,12 @@ using ReleaseManagement.Policy;
 
 namespace ReleaseManagement.Api.Dashboard;
 
+/// <summary>
+/// What the metrics page shows: the current month's and quarter's reports from the stored rollups, what was read (which
+/// finished days have no rollup yet, which are stale, when the latest rollup was computed), and when the daily rollup runs.
+/// </summary>
+public sealed record MetricsPageData(IReadOnlyList<MetricsReport> Reports, StoredFacts Stored, string RollupRuns);
+
 /// <summary>The periods the metrics page shows and the local days whose facts it needs (plain functions, see <see cref="DashboardReader.CurrentReportsAsync"/>).</summary>
 public static class MetricsPageWindow
 {

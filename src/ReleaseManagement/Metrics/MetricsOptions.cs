@@ -14,6 +14,13 @@ public sealed class MetricsOptions
     /// <summary>How many days back the daily rollup fills days it finds missing (besides yesterday).</summary>
     [Range(0, 366)]
     public int RollupCatchUpDays { get; set; } = 7;
+
+    /// <summary>
+    /// At most this many days of the metrics page's window (about seven months) the daily rollup fills per run when it finds
+    /// them missing (a new store, an import), newest first: the page reads rollups only, so one run makes it whole.
+    /// </summary>
+    [Range(0, 1000)]
+    public int RollupBackfillDays { get; set; } = 250;
 }
 
 /// <summary>
@@ -54,6 +61,19 @@ public static class MetricsSchedules
 
     /// <summary>Daily at 01:15 UTC: the Durable Task history of releases ended longer ago than <c>History__Retention</c> is purged (docs/operations.md).</summary>
     public const string HistoryPurge = "0 15 1 * * *";
+
+    /// <summary>
+    /// A schedule in words for a reader: "daily at 06:00 UTC" for a daily one (<c>0 M H * * *</c>), else the expression.
+    /// </summary>
+    public static string Describe(string schedule)
+    {
+        var f = schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return f.Length == 6 && f[0] == "0" && int.TryParse(f[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var m)
+            && int.TryParse(f[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var h) && f[3..].All(x => x == "*")
+            && m is >= 0 and < 60 && h is >= 0 and < 24
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"daily at {h:00}:{m:00} UTC")
+            : $"on the schedule {schedule} (UTC)";
+    }
 
     public static readonly IReadOnlyDictionary<string, string> Defaults = new Dictionary<string, string>
     {

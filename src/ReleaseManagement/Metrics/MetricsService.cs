@@ -81,9 +81,14 @@ public sealed partial class MetricsService(
         return Key(a) == Key(b);
     }
 
+    /// <summary>How many days the daily rollup rolls up at once.</summary>
+    public const int RollupConcurrency = 4;
+
     /// <summary>
-    /// Rolls up yesterday, any of the <see cref="MetricsOptions.RollupCatchUpDays"/> days before it not rolled up yet, and every
-    /// day marked stale (a late event); returns how many days were rolled up.
+    /// Rolls up yesterday, any of the <see cref="MetricsOptions.RollupCatchUpDays"/> days before it not rolled up yet, the
+    /// days of the metrics page's window (<see cref="PageDays"/>) not rolled up yet (newest first, at most
+    /// <see cref="MetricsOptions.RollupBackfillDays"/>), and every day marked stale (a late event); returns how many days
+    /// were rolled up. The metrics page computes nothing: this is what fills and refreshes what it shows.
     /// </summary>
     public async Task<int> RunDailyRollupAsync(CancellationToken cancellationToken = default)
     {
@@ -101,11 +106,11 @@ public sealed partial class MetricsService(
             }
         }
 
-        foreach (var d in days)
-        {
-            await RollupDayAsync(d, stale.GetValueOrDefault(d), cancellationToken);
-        }
-
+        days.UnionWith(await PageDaysMissingAsync(today, cancellationToken));
+        await Parallel.ForEachAsync(
+            days,
+            new ParallelOptions { MaxDegreeOfParallelism = RollupConcurrency, CancellationToken = cancellationToken },
+            async (d, ct) => await RollupDayAsync(d, stale.GetValueOrDefault(d), ct));
         return days.Count;
     }
 

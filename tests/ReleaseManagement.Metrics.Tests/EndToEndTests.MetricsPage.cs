@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using ReleaseFunctions.TestSupport;
+using ReleaseManagement.Api.Dashboard;
+using ReleaseManagement.Events;
+using ReleaseManagement.Policy;
+
+namespace ReleaseManagement.Metrics.Tests;
+
+/// <summary>
+/// The metrics page (issue "Scale by design", point 3) reads stored rollups only: a cold store computes nothing and says the
+/// figures are not computed yet, the daily rollup fills the page's window, and a late event's stale day is recomputed by
+/// the next rollup.
+/// </summary>
+public sealed partial class EndToEndTests
+{
+    private static DashboardReader Reader(MetricsHarness h) => new(
+        h.Releases, h.Events, h.Decisions, h.Health, new ReleasePolicies(new InMemoryPolicySnapshots(), h.Policy), h.Clock, h.Service_,
+        NullLogger<DashboardReader>.Instance, new ConfigurationBuilder().Build());
+
+    private static MetricsView View(MetricsHarness h, MetricsPageData data) =>
+        MetricsView.Build(data, h.Policy.MetricTargets, new DisplayFormat(PolicyTime.Zone(h.Policy)), h.Clock.GetUtcNow());
+
+    private string Deployments(MetricsView view, int month) =>
+        view.Trends.Single(t => t.Title == "Deployments by month").Values.SingleOrDefault(v => v.At == $"{Year}-{month:00}")?.Value ?? "left out";
+
+    [Fact]
+    public async Task MetricsPage_ColdStoreWithoutRollups_ComputesNothingAndSaysTheFiguresAreNotComputedYet()
+    {
+        await using var h = new MetricsHarness(M(15, 12, month: 4));
+        await SeedMarchAsync(h);
+        var (from, to) = h.Service_.PageDays(h.Clock.GetUtcNow());
+        h.Storage.Clear();
+
+        var data = await Reader(h).CurrentReportsAsync(Ct);
+
+        var read = h.Storage.Sent.Count;
+        Assert.Equal(0, h.Storage.WritesTo(h.DailyTable));
+        Assert.Empty(await h.Daily.ListAsync(from, to, cancellationToken: Ct));
+        Assert.Equal(to.DayNumber - from.DayNumber - 1, data.Stored.Missing.Count); // every finished day; today is read live
+        var view = View(h, data);
+        Assert.All(view.Rows, r => Assert.All(r.Values, v => Assert.Equal(MetricsView.NotComputedValue, v)));
+        Assert.All(view.Trends, t => Assert.Empty(t.Values));
+        Assert.StartsWith("Not computed yet: ", view.NotComputed, StringComparison.Ordinal);
+        Assert.Contains("the daily rollup runs daily at 06:00 UTC", view.NotComputed, StringComparison.Ordinal);
+        Assert.Null(view.ComputedAt);
+
+        // What the page did before on the same cold store (and what a report build still does): roll up every missing day.
+        h.Storage.Clear();
+        await h.Service_.BuildReportAsync(ReportPeriod.Month(Year, 4), cancellationToken: Ct);
+        var before = h.Storage.Sent.Count;
+        TestContext.Current.TestOutputHelper?.WriteLine($"Cold metrics page: {read} storage requests, 0 writes now; rolling up at read time took {before} requests, {h.Storage.WritesTo(h.DailyTable)} writes to MetricsDaily.");
+        Assert.True(h.Storage.WritesTo(h.DailyTable) >= data.Stored.Missing.Count);
+        Assert.True(before > 20 * read, $"{before} requests rolling up vs {read} reading");
+    }
+
+    [Fact]
+    public async Task MetricsPage_AfterOneDailyRollup_ShowsEveryPeriodOfItsWindow()
+    {
+        await using var h = new MetricsHarness(M(15, 12, month: 4));
+        await SeedMarchAsync(h);
+
+        await h.Jobs.RunDailyRollupAsync(Ct);
+        h.Storage.Clear();
+        var data = await Reader(h).CurrentReportsAsync(Ct);
+
+        Assert.Equal(0, h.Storage.WritesTo(h.DailyTable));
+        Assert.Empty(data.Stored.Missing);
+        var view = View(h, data);
+        Assert.Null(view.NotComputed);
+        Assert.Null(view.Stale);
+        Assert.NotNull(view.ComputedAt);
+        Assert.DoesNotContain(view.Rows, r => r.Values.Contains(MetricsView.NotComputedValue));
+        Assert.Equal("3", Deployments(view, 3)); // March: A, B's failed attempt and B's good one
+        Assert.Equal(MetricsReportBuilder.TrendLength(PeriodKind.Month) + 1, view.Trends.Single(t => t.Title == "Deployments by month").Values.Count);
+    }
+
+    [Fact]
+    public async Task MetricsPage_LateEventMarksADayStale_ShownAsLastComputedUntilTheNextRollupRecomputesIt()
+    {
+        await using var h = new MetricsHarness(M(15, 12, month: 4));
+        var (a, _) = await SeedMarchAsync(h);
+        await h.Jobs.RunDailyRollupAsync(Ct);
+
+        // A late production deployment of March 12, stored and marked as the event processor does.
+        await h.EventAsync(CanonicalEventType.ServiceDeployed, M(12, 9), a, "Billing");
+        var late = (await h.Events.ListByReleaseAsync(a, Ct)).Select(s => s.Event).Single(e => e.OccurredAt == M(12, 9));
+        var marker = new LateEventMarker(h.Events, h.Daily, h.Policy, h.Clock, NullLogger<LateEventMarker>.Instance);
+        Assert.Contains(DateOnly.FromDateTime(M(12).UtcDateTime), await marker.MarkAsync(late, Ct));
+
+        h.Storage.Clear();
+        var stale = View(h, await Reader(h).CurrentReportsAsync(Ct));
+        Assert.Equal(0, h.Storage.WritesTo(h.DailyTable));
+        Assert.Equal("3", Deployments(stale, 3));
+        Assert.StartsWith($"Late events changed {Year}-03-12 after it was rolled up", stale.Stale, StringComparison.Ordinal);
+
+        await h.Jobs.RunDailyRollupAsync(Ct);
+        var fresh = View(h, await Reader(h).CurrentReportsAsync(Ct));
+        Assert.Null(fresh.Stale);
+        Assert.Equal("4", Deployments(fresh, 3));
+        Assert.Empty(await h.Daily.ListStaleAsync(DateOnly.FromDateTime(M(1).UtcDateTime), DateOnly.FromDateTime(M(15, month: 4).UtcDateTime), Ct));
+    }
+}
