@@ -4,6 +4,7 @@ using Azure.Core;
 using Azure.Identity;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using ReleaseFunctions.TestSupport;
 using ReleaseManagement.Azure.Monitoring;
 using ReleaseManagement.Ports;
 using static ReleaseManagement.Metrics.Tests.Facts;

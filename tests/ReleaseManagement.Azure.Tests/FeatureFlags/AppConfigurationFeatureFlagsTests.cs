@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Azure;
+using ReleaseFunctions.TestSupport;
 using ReleaseManagement.Azure.FeatureFlags;
 using ReleaseManagement.Ports;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Azure.Core;
@@ -13,6 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ReleaseFunctions.TestSupport;
 using ReleaseManagement.Azure.FeatureFlags;
 
 namespace ReleaseManagement.Azure.Tests.FeatureFlags;
@@ -53,7 +53,7 @@ internal sealed class FakeAppConfiguration : IAsyncDisposable
 
     public static async Task<FakeAppConfiguration> StartAsync()
     {
-        var certificate = CreateCertificate();
+        var certificate = LoopbackHttps.CreateCertificate();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(certificate)));
@@ -199,16 +199,6 @@ internal sealed class FakeAppConfiguration : IAsyncDisposable
         return context.Response.WriteAsync(new JsonObject { ["type"] = "about:blank", ["title"] = title, ["detail"] = detail, ["status"] = status }.ToJsonString());
     }
 
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
-        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pfx), null);
-    }
 
     public async ValueTask DisposeAsync()
     {
@@ -216,23 +206,4 @@ internal sealed class FakeAppConfiguration : IAsyncDisposable
         await _app.DisposeAsync();
         _certificate.Dispose();
     }
-}
-
-/// <summary>A test credential: a fixed token, and the scopes it was asked for.</summary>
-internal sealed class StaticToken(string token) : TokenCredential
-{
-    public ConcurrentQueue<string> Scopes { get; } = new();
-
-    public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
-    {
-        foreach (var s in requestContext.Scopes)
-        {
-            Scopes.Enqueue(s);
-        }
-
-        return new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1));
-    }
-
-    public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-        new(GetToken(requestContext, cancellationToken));
 }
