@@ -51,9 +51,15 @@ public static class Extensions
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Audit.AuditOptions>>().Value.ToKeys());
         services.TryAddSingleton<IAuditCheckpoints>(sp => new ReleaseManagement.Azure.Audit.BlobAuditCheckpoints(
             sp.GetRequiredService<ReleaseManagement.Azure.Events.EventStorageClients>().Blobs.GetBlobContainerClient(ReleaseManagement.Azure.Audit.BlobAuditCheckpoints.DefaultContainer)));
+        // The period index of the audit trail: marks in the same write-once container, written before each row.
+        services.TryAddSingleton<IAuditActivity>(sp => new ReleaseManagement.Azure.Audit.BlobAuditActivity(
+            sp.GetRequiredService<ReleaseManagement.Azure.Events.EventStorageClients>().Blobs.GetBlobContainerClient(ReleaseManagement.Azure.Audit.BlobAuditCheckpoints.DefaultContainer),
+            sp.GetRequiredService<StorageClients>().Tables));
         services.TryAddSingleton<IAuditTrail>(sp => new ReleaseManagement.Audit.CheckpointedAuditTrail(
             new TableAuditTrail(sp.GetRequiredService<StorageClients>().Tables, sp.GetRequiredService<ReleaseManagement.Audit.AuditKeys>()),
-            sp.GetRequiredService<IAuditCheckpoints>()));
+            sp.GetRequiredService<IAuditCheckpoints>(),
+            sp.GetRequiredService<IAuditActivity>()));
+        services.AddSingleton<ReleaseManagement.Audit.AuditPeriodExport>();
         services.AddSingleton<Audit.AuditRecorder>();
         services.AddSingleton<Audit.AuditHandlers>();
         services.AddSingleton<ReleaseManagement.Audit.AuditManifestJob>();

@@ -152,10 +152,16 @@ public sealed class BlobAuditCheckpointsTests
 
     private readonly string _tableName = Azurite.UniqueName("audit");
 
-    private readonly BlobAuditCheckpoints _checkpoints = new(new global::Azure.Storage.Blobs.BlobContainerClient(Azurite.ConnectionString, Azurite.UniqueName("checkpoints").ToLowerInvariant()));
+    private readonly global::Azure.Storage.Blobs.BlobContainerClient _container = new(Azurite.ConnectionString, Azurite.UniqueName("checkpoints").ToLowerInvariant());
 
-    private CheckpointedAuditTrail NewTrail() =>
-        new(new TableAuditTrail(StorageClients.FromConnectionString(Azurite.ConnectionString).Tables, Keys, _tableName), _checkpoints);
+    private readonly BlobAuditCheckpoints _checkpoints;
+
+    public BlobAuditCheckpointsTests() => _checkpoints = new(_container);
+
+    private CheckpointedAuditTrail NewTrail() => new(
+        new TableAuditTrail(StorageClients.FromConnectionString(Azurite.ConnectionString).Tables, Keys, _tableName),
+        _checkpoints,
+        new BlobAuditActivity(_container, StorageClients.FromConnectionString(Azurite.ConnectionString).Tables, _tableName));
 
     private static AuditEntry Entry(string releaseId, string key) => new(
         releaseId, key, AuditActions.Attestation, "rm@example.com", new DateTimeOffset(2026, 11, 27, 9, 30, 0, TimeSpan.Zero), AuditChannels.Api, $"Row {key}");

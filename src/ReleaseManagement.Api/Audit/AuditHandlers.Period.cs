@@ -9,13 +9,15 @@ using ReleaseManagement.Releases;
 namespace ReleaseManagement.Api.Audit;
 
 /// <summary>
-/// <c>GET /api/audit?from=YYYY-MM-DD&amp;to=YYYY-MM-DD</c>: for auditors, the rows of every release's audit trail written
-/// in a period (UTC days, both included; at most <see cref="MaxPeriodDays"/>), each release's whole chain checked against
-/// its key and latest checkpoint. A release whose check fails is listed whatever its rows' dates, and so is one whose
-/// trail is gone while a checkpoint of it is kept (found through <see cref="Ports.IAuditCheckpoints.ReleaseIdsAsync"/>), or
-/// while the newest whole-trail manifest (<see cref="AuditManifest"/>, written daily) names it: each release the manifest
-/// names is checked against its head there too, and the manifest against its seal (<see cref="AuditPeriodView.Manifest"/>).
-/// JSON, or CSV (<c>Accept: text/csv</c> or <c>format=csv</c>) with the release id as the first column.
+/// <c>GET /api/audit?from=YYYY-MM-DD&amp;to=YYYY-MM-DD</c>: for auditors, the rows of every release's (and stream's) audit
+/// trail written in a period (UTC days, both included; at most <see cref="MaxPeriodDays"/>), each whole chain checked
+/// against its key, its latest checkpoint and the newest whole-trail manifest (<see cref="AuditPeriodExport"/>). The trails
+/// read are those the period index marks in the period's months (<see cref="Ports.IAuditActivity"/>, marked before each
+/// row, kept write-once beside the checkpoints) and those whose head in the manifest is in the period: a trail whose rows
+/// were deleted is listed as broken in the export of any period its rows were in; a broken trail with no row in the period
+/// is not read (an export costs what the period's trails cost, not the years of history). The manifest is checked against
+/// its seal (<see cref="AuditPeriodView.Manifest"/>). JSON, or CSV (<c>Accept: text/csv</c> or <c>format=csv</c>) with the
+/// release id as the first column.
 /// </summary>
 public sealed partial class AuditHandlers
 {
@@ -49,50 +51,21 @@ public sealed partial class AuditHandlers
             return forbidden;
         }
 
-        var start = new DateTimeOffset(from!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var end = new DateTimeOffset(to!.Value.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        // A release requested after the period has no row in it; one whose record is gone is found by its checkpoints.
-        // So is one whose record and own checkpoints are gone too, while the newest whole-trail manifest names it.
-        var manifest = await checkpoints.LatestManifestAsync(cancellationToken);
-        var manifestHeads = (manifest?.Heads ?? []).ToDictionary(h => h.ReleaseId, StringComparer.Ordinal);
-        var ids = (await releases.ListAsync(new ReleaseQuery(Max: int.MaxValue), cancellationToken))
-            .Where(r => r.CreatedAt < end)
-            .Select(r => r.Request.Id)
-            .Concat(await checkpoints.ReleaseIdsAsync(cancellationToken))
-            .Concat(manifestHeads.Keys)
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal);
-        var found = new List<(string ReleaseId, IReadOnlyList<AuditRecord> Rows, AuditVerification Verification)>();
-        foreach (var id in ids)
+        var period = await periods.ReadAsync(from!.Value, to!.Value, cancellationToken);
+        var found = period.Releases.Select(r => (r.ReleaseId, r.Rows, r.Verification)).ToList();
+        foreach (var broken in period.Releases.Where(r => !r.Verification.Verified))
         {
-            var checkpoint = await checkpoints.LatestAsync(id, cancellationToken); // before the rows, as in the release's export
-            var rows = await trail.ReadAsync(id, cancellationToken);
-            var verification = AuditChain.Verify(rows, keys, checkpoint);
-            if (verification.Verified && manifestHeads.TryGetValue(id, out var head)
-                && AuditChain.Verify(rows, keys, head) is { Verified: false } againstManifest)
-            {
-                verification = againstManifest with { Problem = $"{againstManifest.Problem} (the whole trail's manifest of {AuditChain.Describe(manifest!.At)} names this head)" };
-            }
-
-            var inPeriod = rows.Where(r => r.Entry.At >= start && r.Entry.At < end).ToArray();
-            if (inPeriod.Length > 0 || !verification.Verified)
-            {
-                if (!verification.Verified)
-                {
-                    LogBroken(log, id, verification.FirstBrokenSequence ?? 0, verification.Problem ?? string.Empty);
-                }
-
-                found.Add((id, inPeriod, verification));
-            }
+            LogBroken(log, broken.ReleaseId, broken.Verification.FirstBrokenSequence ?? 0, broken.Verification.Problem ?? string.Empty);
         }
 
-        var manifestCheck = manifest is null ? null : new AuditManifestCheck(manifest.At, manifest.Heads.Count, manifest.Rows, manifest.IsSealedBy(keys));
+        var manifest = period.Manifest;
+        var manifestCheck = manifest is null ? null : new AuditManifestCheck(manifest.At, manifest.Heads.Count, manifest.Rows, period.ManifestSealed is true);
         if (manifestCheck is { Sealed: false })
         {
             LogManifestNotSealed(log, manifestCheck.At);
         }
 
-        var verified = found.TrueForAll(v => v.Verification.Verified) && manifestCheck is null or { Sealed: true };
+        var verified = period.Verified;
         if (WantsCsv(request))
         {
             request.HttpContext.Response.Headers[VerifiedHeader] = verified ? "true" : "false";

@@ -21,6 +21,7 @@ public sealed partial class AuditHandlers(
     IReleaseStore releases,
     IAuditTrail trail,
     IAuditCheckpoints checkpoints,
+    AuditPeriodExport periods,
     AuditKeys keys,
     ReleasePolicy policy,
     IOptions<ApprovalOptions> approvalOptions,

@@ -13,7 +13,8 @@ namespace ReleaseManagement.Azure.Audit;
 /// uploaded only if absent (a retry finds it and writes nothing). In Azure the container has a time-based retention
 /// (immutability) policy and the account keeps blob versions (infra/modules/storage.bicep), so nobody, the app included,
 /// can change or delete a checkpoint while it is retained. The whole trail's manifests (<see cref="AuditManifest"/>) are
-/// <c>_manifests/{time}.json</c> in the same container (a name no release id takes), newest last in name order.
+/// <c>_manifests/{time}.json</c> in the same container (a name no release id takes), newest last in name order; so are the
+/// marks of the audit trail's period index (<see cref="BlobAuditActivity"/>, <c>_activity/…</c>).
 /// </summary>
 public sealed class BlobAuditCheckpoints(BlobContainerClient container) : IAuditCheckpoints
 {
@@ -72,7 +73,7 @@ public sealed class BlobAuditCheckpoints(BlobContainerClient container) : IAudit
         var ids = new List<string>();
         await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix: null, cancellationToken))
         {
-            if (item.IsPrefix && item.Prefix != ManifestFolder + "/")
+            if (item.IsPrefix && item.Prefix != ManifestFolder + "/" && item.Prefix != BlobAuditActivity.Folder + "/")
             {
                 ids.Add(item.Prefix.TrimEnd('/'));
             }

@@ -11,18 +11,31 @@ public sealed record AuditCheckpoint(string ReleaseId, long Count, string LastHa
 
 /// <summary>
 /// The audit trail with a checkpoint after every append: each row appended (or found again on a retry) is followed by a
-/// checkpoint of it, so the latest checkpoint is never behind the trail by more than an append in flight. Reads are the
-/// inner trail's.
+/// checkpoint of it, so the latest checkpoint is never behind the trail by more than an append in flight. Before the row,
+/// the month of the row is marked in the period index (<see cref="IAuditActivity"/>), so the index is never behind the
+/// trail either (a mark whose row then failed is harmless). Reads are the inner trail's.
 /// </summary>
-public sealed class CheckpointedAuditTrail(IAuditTrail inner, IAuditCheckpoints checkpoints) : IAuditTrail
+public sealed class CheckpointedAuditTrail(IAuditTrail inner, IAuditCheckpoints checkpoints, IAuditActivity activity) : IAuditTrail
 {
     public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(entry);
+        await activity.MarkAsync(entry.ReleaseId, entry.At, cancellationToken);
         var record = await inner.AppendAsync(entry, cancellationToken);
+        if (!SameMonth(record.Entry.At, entry.At))
+        {
+            // A retry found the row written first, with another time: its month was marked then (or by the backfill); mark
+            // it again all the same, an idempotent write.
+            await activity.MarkAsync(entry.ReleaseId, record.Entry.At, cancellationToken);
+        }
+
         await checkpoints.RecordAsync(new AuditCheckpoint(entry.ReleaseId, record.Sequence, record.Hash, record.Entry.At), cancellationToken);
         return record;
     }
 
     public Task<IReadOnlyList<AuditRecord>> ReadAsync(string releaseId, CancellationToken cancellationToken = default) =>
         inner.ReadAsync(releaseId, cancellationToken);
+
+    private static bool SameMonth(DateTimeOffset a, DateTimeOffset b) =>
+        a.UtcDateTime.Year == b.UtcDateTime.Year && a.UtcDateTime.Month == b.UtcDateTime.Month;
 }

@@ -15,8 +15,8 @@ public interface IAuditCheckpoints
     Task<AuditCheckpoint?> LatestAsync(string releaseId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Every release with a checkpoint kept: with the release store, how an audit of a period finds a release whose whole
-    /// trail (and record) was deleted from the tables.
+    /// Every release (and stream) with a checkpoint kept: what the daily whole-trail manifest names (<see cref="Audit.AuditManifestJob"/>).
+    /// The export of a period does not list it (that grows with the years): it reads the period index (<see cref="IAuditActivity"/>).
     /// </summary>
     Task<IReadOnlyList<string>> ReleaseIdsAsync(CancellationToken cancellationToken = default);
 
