@@ -1,0 +1,254 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using ReleaseManagement.Audit;
+using ReleaseManagement.Azure.Audit;
+using ReleaseManagement.Azure.Tables;
+using ReleaseManagement.Ports;
+
+namespace ReleaseManagement.Azure.Tests;
+
+/// <summary>
+/// The period index of the audit trail (<see cref="BlobAuditActivity"/>) and the export of a period that reads through it
+/// (<see cref="AuditPeriodExport"/>), against Azurite: a quarter's export costs the same storage operations with or without
+/// years of releases before it, a tampered or deleted trail of the period is still reported, and trails written before the
+/// index are backfilled once. Each test has an audit table and a checkpoint container of its own.
+/// </summary>
+public sealed class AuditPeriodIndexTests
+{
+    private static readonly AuditKeys Keys = AuditKeys.Single("test", Enumerable.Range(7, 32).Select(i => (byte)i).ToArray());
+    private static readonly DateOnly QuarterStart = new(2027, 1, 1);
+    private static readonly DateOnly QuarterEnd = new(2027, 3, 31);
+
+    private readonly string _table = Azurite.UniqueName("audit");
+    private readonly string _container = Azurite.UniqueName("checkpoints").ToLowerInvariant();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static DateTimeOffset At(int year, int month, int day) => new(year, month, day, 10, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The trail, checkpoints, index and export as a process composes them, with every storage request counted.</summary>
+    private Storage Open(IAuditActivity? activityOverride = null)
+    {
+        var counter = new CountingPolicy();
+        var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(counter, HttpPipelinePosition.PerCall);
+        var blobOptions = new BlobClientOptions();
+        blobOptions.AddPolicy(counter, HttpPipelinePosition.PerCall);
+        var tables = new TableServiceClient(Azurite.ConnectionString, tableOptions);
+        var container = new BlobContainerClient(Azurite.ConnectionString, _container, blobOptions);
+        var checkpoints = new BlobAuditCheckpoints(container);
+        var activity = new BlobAuditActivity(container, tables, _table);
+        var trail = new CheckpointedAuditTrail(new TableAuditTrail(tables, Keys, _table), checkpoints, activityOverride ?? activity);
+        return new Storage(trail, checkpoints, activity, new AuditPeriodExport(activity, trail, checkpoints, Keys), counter);
+    }
+
+    /// <summary>A release with a row at each of <paramref name="times"/>.</summary>
+    private static async Task<string> ReleaseAsync(IAuditTrail trail, params DateTimeOffset[] times)
+    {
+        var id = Azurite.UniqueName("rel-");
+        for (var i = 0; i < times.Length; i++)
+        {
+            await trail.AppendAsync(new AuditEntry(id, $"k{i}", AuditActions.Attestation, "rm@example.com", times[i], AuditChannels.Api, $"Row {i}"), Ct);
+        }
+
+        return id;
+    }
+
+    /// <summary>The daily job's manifest of every release's head, as it would be written at <paramref name="at"/>.</summary>
+    private static async Task ManifestAsync(Storage s, DateTimeOffset at)
+    {
+        var heads = new List<AuditCheckpoint>();
+        foreach (var id in await s.Checkpoints.ReleaseIdsAsync(Ct))
+        {
+            heads.Add((await s.Checkpoints.LatestAsync(id, Ct))!);
+        }
+
+        await s.Checkpoints.RecordManifestAsync(AuditManifest.Seal(at, heads, Keys), Ct);
+    }
+
+    /// <summary>The quarter's export on a fresh composition, warmed up by an export of another period (tables and containers created once).</summary>
+    private async Task<(AuditPeriod Period, int Operations)> MeasuredQuarterAsync()
+    {
+        var s = Open();
+        await s.Export.ReadAsync(new DateOnly(2020, 1, 1), new DateOnly(2020, 1, 31), Ct);
+        await s.Trail.ReadAsync(Azurite.UniqueName("rel-"), Ct);
+        s.Counter.Count = 0;
+        var period = await s.Export.ReadAsync(QuarterStart, QuarterEnd, Ct);
+        return (period, s.Counter.Count);
+    }
+
+    private async Task DeleteRowsAsync(string id)
+    {
+        var table = new TableClient(Azurite.ConnectionString, _table);
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}"), cancellationToken: Ct))
+        {
+            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, cancellationToken: Ct);
+        }
+    }
+
+    [Fact]
+    public async Task Export_QuarterWithYearsOfOlderReleases_CostsTheSameStorageOperationsAsWithNone()
+    {
+        var s = Open();
+        var inQuarter = new[]
+        {
+            await ReleaseAsync(s.Trail, At(2026, 12, 20), At(2027, 1, 5)), // requested before, ended in the quarter
+            await ReleaseAsync(s.Trail, At(2027, 2, 3), At(2027, 2, 17)),
+            await ReleaseAsync(s.Trail, At(2027, 3, 30), At(2027, 4, 2)), // requested in the quarter, ended after
+        };
+        var after = await ReleaseAsync(s.Trail, At(2027, 4, 10));
+        await ManifestAsync(s, At(2027, 4, 11));
+        var (alone, aloneOps) = await MeasuredQuarterAsync();
+
+        for (var i = 0; i < 24; i++)
+        {
+            var month = At(2025, 1, 1).AddMonths(i);
+            await ReleaseAsync(s.Trail, month, month.AddDays(9));
+        }
+
+        await ManifestAsync(s, At(2027, 4, 12));
+        var (withHistory, historyOps) = await MeasuredQuarterAsync();
+
+        Assert.Equal(inQuarter.Order(StringComparer.Ordinal), alone.Releases.Select(r => r.ReleaseId));
+        Assert.Equal(inQuarter.Order(StringComparer.Ordinal), withHistory.Releases.Select(r => r.ReleaseId));
+        Assert.DoesNotContain(after, withHistory.Releases.Select(r => r.ReleaseId));
+        Assert.True(withHistory.Verified);
+        Assert.Equal(28, withHistory.Manifest!.Heads.Count);
+        Assert.Equal([1, 2, 1], inQuarter.Select(id => withHistory.Releases.Single(r => r.ReleaseId == id).Rows.Count));
+        // Three month listings, the newest manifest (a listing and a download), and per release of the quarter its latest
+        // checkpoint (a listing and a download) and its rows (a query): nothing for the 24 releases before it.
+        Assert.Equal(3 + 2 + (3 * inQuarter.Length), aloneOps);
+        Assert.Equal(aloneOps, historyOps);
+    }
+
+    [Fact]
+    public async Task Export_TrailOfTheQuarterTamperedOrDeleted_IsReportedBroken_AndABrokenOlderTrailInItsOwnPeriod()
+    {
+        var s = Open();
+        var intact = await ReleaseAsync(s.Trail, At(2027, 1, 10), At(2027, 1, 11));
+        var tampered = await ReleaseAsync(s.Trail, At(2027, 2, 10), At(2027, 2, 11), At(2027, 2, 12));
+        var deleted = await ReleaseAsync(s.Trail, At(2027, 3, 10), At(2027, 3, 11));
+        var older = await ReleaseAsync(s.Trail, At(2025, 5, 10), At(2025, 5, 11));
+        var raw = new TableClient(Azurite.ConnectionString, _table);
+        var row = (await raw.GetEntityAsync<TableEntity>(tampered, TableAuditTrail.RowKey(2), cancellationToken: Ct)).Value;
+        row["Summary"] = "Nothing happened here.";
+        await raw.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, Ct);
+        await DeleteRowsAsync(deleted);
+        await DeleteRowsAsync(older);
+
+        var quarter = await Open().Export.ReadAsync(QuarterStart, QuarterEnd, Ct);
+        var may2025 = await Open().Export.ReadAsync(new DateOnly(2025, 5, 1), new DateOnly(2025, 5, 31), Ct);
+
+        Assert.False(quarter.Verified);
+        Assert.Equal(new[] { intact, tampered, deleted }.Order(StringComparer.Ordinal), quarter.Releases.Select(r => r.ReleaseId));
+        var byId = quarter.Releases.ToDictionary(r => r.ReleaseId);
+        Assert.True(byId[intact].Verification.Verified);
+        Assert.Equal((false, 2L), (byId[tampered].Verification.Verified, byId[tampered].Verification.FirstBrokenSequence));
+        Assert.False(byId[deleted].Verification.Verified);
+        Assert.Empty(byId[deleted].Rows);
+        Assert.Contains("missing", byId[deleted].Verification.Problem, StringComparison.Ordinal);
+        // The older broken trail is reported in the export of its own period, not read for this quarter's.
+        var olderBroken = Assert.Single(may2025.Releases);
+        Assert.Equal((older, false), (olderBroken.ReleaseId, olderBroken.Verification.Verified));
+    }
+
+    [Fact]
+    public async Task Export_ReleaseWhoseRowsCheckpointsAndMarksAreAllGone_IsFoundThroughTheManifestWhenItsLastRowIsInThePeriod()
+    {
+        var s = Open();
+        var gone = await ReleaseAsync(s.Trail, At(2027, 2, 1), At(2027, 2, 2));
+        await ManifestAsync(s, At(2027, 2, 3));
+        await DeleteRowsAsync(gone);
+        var container = new BlobContainerClient(Azurite.ConnectionString, _container);
+        foreach (var name in new[] { BlobAuditCheckpoints.BlobName(gone, 1), BlobAuditCheckpoints.BlobName(gone, 2), BlobAuditActivity.MarkName(gone, At(2027, 2, 1)) })
+        {
+            await container.DeleteBlobAsync(name, cancellationToken: Ct);
+        }
+
+        var fresh = Open();
+        Assert.Empty(await fresh.Activity.ReleaseIdsAsync(QuarterStart, QuarterEnd, Ct));
+        var quarter = await fresh.Export.ReadAsync(QuarterStart, QuarterEnd, Ct);
+
+        var release = Assert.Single(quarter.Releases);
+        Assert.Equal((gone, false), (release.ReleaseId, release.Verification.Verified));
+        Assert.Contains("manifest", release.Verification.Problem, StringComparison.Ordinal);
+        Assert.True(quarter.ManifestSealed);
+    }
+
+    [Fact]
+    public async Task ReleaseIdsAsync_TrailsWrittenBeforeTheIndex_AreBackfilledOnceFromTheRowsAndTheCheckpoints()
+    {
+        var before = Open(activityOverride: new NoMarks()); // as the trail was written before the index: checkpoints, no marks
+        var twoMonths = await ReleaseAsync(before.Trail, At(2027, 1, 20), At(2027, 2, 5));
+        var lastYear = await ReleaseAsync(before.Trail, At(2026, 6, 1));
+        var rowsGone = await ReleaseAsync(before.Trail, At(2027, 3, 1), At(2027, 3, 2));
+        await DeleteRowsAsync(rowsGone);
+        var container = new BlobContainerClient(Azurite.ConnectionString, _container);
+        Assert.False((await container.GetBlobClient(BlobAuditActivity.BackfillMark).ExistsAsync(Ct)).Value);
+
+        var s = Open();
+        var quarter = await s.Activity.ReleaseIdsAsync(QuarterStart, QuarterEnd, Ct);
+        var june = await s.Activity.ReleaseIdsAsync(new DateOnly(2026, 6, 1), new DateOnly(2026, 6, 30), Ct);
+        var february = await s.Activity.ReleaseIdsAsync(new DateOnly(2027, 2, 1), new DateOnly(2027, 2, 28), Ct);
+        var again = Open();
+        await again.Activity.ReleaseIdsAsync(QuarterStart, QuarterEnd, Ct);
+        var export = await Open().Export.ReadAsync(QuarterStart, QuarterEnd, Ct);
+
+        Assert.Equal(new[] { twoMonths, rowsGone }.Order(StringComparer.Ordinal), quarter.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { lastYear }, june);
+        Assert.Equal(new[] { twoMonths }, february);
+        Assert.True((await container.GetBlobClient(BlobAuditActivity.BackfillMark).ExistsAsync(Ct)).Value);
+        // Another process finds the mark and does not scan again: the container, the mark, three month listings.
+        Assert.Equal(2 + 3, again.Counter.Count);
+        Assert.False(Assert.Single(export.Releases, r => r.ReleaseId == rowsGone).Verification.Verified);
+        Assert.DoesNotContain(BlobAuditActivity.Folder, await s.Checkpoints.ReleaseIdsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task AppendAsync_MarkNotWritten_WritesNoRow()
+    {
+        var s = Open(activityOverride: new FailingMarks());
+        var id = Azurite.UniqueName("rel-");
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => s.Trail.AppendAsync(
+            new AuditEntry(id, "k0", AuditActions.Attestation, "rm@example.com", At(2027, 1, 5), AuditChannels.Api, "Row 0"), Ct));
+
+        var rows = await new TableAuditTrail(new TableServiceClient(Azurite.ConnectionString), Keys, _table).ReadAsync(id, Ct);
+        Assert.Empty(rows);
+        Assert.Empty(await s.Checkpoints.ReleaseIdsAsync(Ct));
+    }
+
+    private sealed record Storage(CheckpointedAuditTrail Trail, BlobAuditCheckpoints Checkpoints, BlobAuditActivity Activity, AuditPeriodExport Export, CountingPolicy Counter);
+
+    private sealed class NoMarks : IAuditActivity
+    {
+        public Task MarkAsync(string releaseId, DateTimeOffset at, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+        public Task<IReadOnlyList<string>> ReleaseIdsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<string>>([]);
+    }
+
+    private sealed class FailingMarks : IAuditActivity
+    {
+        public Task MarkAsync(string releaseId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("The index is not reachable.");
+
+        public Task<IReadOnlyList<string>> ReleaseIdsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<string>>([]);
+    }
+
+    private sealed class CountingPolicy : HttpPipelineSynchronousPolicy
+    {
+        private int _count;
+
+        public int Count
+        {
+            get => Volatile.Read(ref _count);
+            set => Volatile.Write(ref _count, value);
+        }
+
+        public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _count);
+    }
+}
