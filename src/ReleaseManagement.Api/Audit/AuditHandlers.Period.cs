@@ -3,8 +3,6 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using ReleaseManagement.Api.Approvals;
 using ReleaseManagement.Audit;
-using ReleaseManagement.Policy;
-using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Api.Audit;
 
