@@ -13,9 +13,11 @@ namespace ReleaseManagement.Azure.Tables;
 /// <item><c>!active</c>: one row per active release, row key its id (the board, the calendar, the watch list, stranded releases);</item>
 /// <item><c>!month|2027-03</c>: one row per release of any status by the month of its target date, row key
 /// <c>2027-03-16|rel-42</c> (<c>GET /api/releases?from=&amp;to=</c>, <see cref="ReleaseQuery.TargetFrom"/>);</item>
-/// <item><c>!ended|2027-03</c>: one row per ended release by the (UTC) month it ended in (its last status change), row key
-/// the inverted ticks of that time then the id, so a partition reads most recently ended first (the board's recently
-/// ended, <c>GET /api/releases?status=Completed</c>).</item>
+/// <item><c>!ended</c> and <c>!ended|Completed</c> (one per ended status): one row per ended release in each, row key the
+/// inverted ticks of the time it ended (its last status change) then the id, so a range of row keys reads the releases
+/// ended since a time, most recently ended first, and a status listing stops at its maximum (the board's recently ended,
+/// <c>GET /api/releases?status=Completed</c>). A range of row keys within one partition is one query, however many
+/// releases ended before it: a partition per month would cost a query per month of the window instead.</item>
 /// </list>
 /// A row carries the keys and the filter fields only (id, type, systems, target date, status, created and ended at); the
 /// reader filters on them and then reads the release rows of just what it returns, by point reads. The release row
@@ -40,13 +42,13 @@ public sealed partial class TableReleaseStore
     public const int DefaultTargetRangeDays = 366;
 
     private const string MonthPrefix = "!month|";
-    private const string EndedPrefix = "!ended|";
+    private const string EndedPrefix = "!ended";
 
     /// <summary>The partition of the releases whose target date falls in the month of <paramref name="date"/>.</summary>
     public static string TargetMonthPartition(DateOnly date) => MonthPrefix + date.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
-    /// <summary>The partition of the releases that ended in the (UTC) month of <paramref name="endedAt"/>.</summary>
-    public static string EndedMonthPartition(DateTimeOffset endedAt) => EndedPrefix + endedAt.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+    /// <summary>The partition of the ended releases (<paramref name="status"/> null), or of those that ended <paramref name="status"/>.</summary>
+    public static string EndedPartition(ReleaseStatus? status = null) => status is { } s ? EndedPrefix + "|" + s : EndedPrefix;
 
     /// <summary>The row key of a release that ended at <paramref name="endedAt"/>: later ends sort first.</summary>
     public static string EndedRow(DateTimeOffset endedAt, string releaseId) =>
@@ -55,7 +57,7 @@ public sealed partial class TableReleaseStore
     private static string EndedTicks(DateTimeOffset at) =>
         (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
 
-    /// <summary>The listing rows of <paramref name="record"/>: its target month's, and the active or the ended one.</summary>
+    /// <summary>The listing rows of <paramref name="record"/>: its target month's, and the active one or the two ended ones.</summary>
     internal static IReadOnlyList<TableEntity> ListingRows(ReleaseRecord? record)
     {
         if (record is null)
@@ -65,11 +67,10 @@ public sealed partial class TableReleaseStore
 
         var request = record.Request;
         var ended = record.Status != ReleaseStatus.Active;
-        var rows = new List<TableEntity>
-        {
-            Row(TargetMonthPartition(request.TargetDate), IndexRow(request.TargetDate, request.Id)),
-            ended ? Row(EndedMonthPartition(record.UpdatedAt), EndedRow(record.UpdatedAt, request.Id)) : Row(ActivePartition, Uri.EscapeDataString(request.Id)),
-        };
+        var rows = new List<TableEntity> { Row(TargetMonthPartition(request.TargetDate), IndexRow(request.TargetDate, request.Id)) };
+        rows.AddRange(ended
+            ? [Row(EndedPartition(), EndedRow(record.UpdatedAt, request.Id)), Row(EndedPartition(record.Status), EndedRow(record.UpdatedAt, request.Id))]
+            : [Row(ActivePartition, Uri.EscapeDataString(request.Id))]);
         return rows;
 
         TableEntity Row(string partition, string row)
@@ -121,7 +122,7 @@ public sealed partial class TableReleaseStore
         }
         else if (endedSince is { } since)
         {
-            var ended = await EndedRowsAsync(since, row => Matches(row, query), query.Max, cancellationToken);
+            var ended = await EndedRowsAsync(since, query.Status, row => Matches(row, query), query.Max, cancellationToken);
             rows = query.Status is null
                 ? [.. ended, .. await PartitionRowsAsync(TableClient.CreateQueryFilter($"PartitionKey eq {ActivePartition}"), row => Matches(row, query), cancellationToken)]
                 : ended;
@@ -157,28 +158,23 @@ public sealed partial class TableReleaseStore
     }
 
     /// <summary>
-    /// The ended rows from <paramref name="since"/> on that <paramref name="keep"/> keeps, most recently ended first: the
-    /// months from now (and the next, for a clock a little ahead) back to <paramref name="since"/>'s, one partition query
-    /// each, newest first, stopping once <paramref name="max"/> rows are kept.
+    /// The ended rows (of <paramref name="status"/>, or all) from <paramref name="since"/> on that <paramref name="keep"/>
+    /// keeps, most recently ended first: one range query of the ended partition, stopping once <paramref name="max"/> rows
+    /// are kept (pages of at most <paramref name="max"/> rows).
     /// </summary>
-    private async Task<IReadOnlyList<TableEntity>> EndedRowsAsync(DateTimeOffset since, Func<TableEntity, bool> keep, int max, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TableEntity>> EndedRowsAsync(
+        DateTimeOffset since, ReleaseStatus? status, Func<TableEntity, bool> keep, int max, CancellationToken cancellationToken)
     {
-        var high = EndedTicks(since) + "}";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {EndedPartition(status)} and RowKey lt {EndedTicks(since) + "}"}");
         var rows = new List<TableEntity>();
-        var first = new DateTime(since.UtcDateTime.Year, since.UtcDateTime.Month, 1, 0, 0, 0, DateTimeKind.Utc);
-        var now = _time.GetUtcNow().UtcDateTime.AddDays(1);
-        for (var month = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc); month >= first && rows.Count < max; month = month.AddMonths(-1))
+        await foreach (var row in _index.QueryAsync<TableEntity>(filter, maxPerPage: Math.Clamp(max, 1, 1000), cancellationToken: cancellationToken))
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {EndedPrefix + month.ToString("yyyy-MM", CultureInfo.InvariantCulture)} and RowKey lt {high}");
-            await foreach (var row in _index.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            if (keep(row))
             {
-                if (keep(row))
+                rows.Add(row);
+                if (rows.Count >= max)
                 {
-                    rows.Add(row);
-                    if (rows.Count >= max)
-                    {
-                        break;
-                    }
+                    break;
                 }
             }
         }
