@@ -153,6 +153,21 @@ public sealed class ReleaseListingTests
     }
 
     [Fact]
+    public async Task ListActiveAsync_StaleActiveRowOfAnEndedRelease_IsLeftOutAndRemoved()
+    {
+        var (index, id) = (await OwnIndexAsync(), Azurite.UniqueName("rel-"));
+        var store = new TableReleaseStore(Service(), index, new FixedClock(Now));
+        await store.TryCreateAsync(Record(id, March, Now.AddDays(-9)), Ct);
+        var activeRow = Assert.Single(await RowsAsync(index, TableReleaseStore.ActivePartition));
+        await store.ApplyAsync(StatusWrites.Change(id, ReleasePhase.Closed, ReleaseStatus.Cancelled, "Cancelled.", Now.AddDays(-1)), Ct);
+        // As a backfill that read the release just before it ended leaves it.
+        await new TableClient(Azurite.ConnectionString, index).UpsertEntityAsync(activeRow, cancellationToken: Ct);
+
+        Assert.Empty(await store.ListActiveAsync(Ct));
+        Assert.Empty(await RowsAsync(index, TableReleaseStore.ActivePartition));
+    }
+
+    [Fact]
     public async Task FirstUse_ReleasesStoredBeforeTheListings_AreListedOnceAndMarked()
     {
         var (system, active, ended) = (Azurite.UniqueName("Billing"), Azurite.UniqueName("old-"), Azurite.UniqueName("old-"));

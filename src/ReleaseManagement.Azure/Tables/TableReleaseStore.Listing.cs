@@ -138,6 +138,7 @@ public sealed partial class TableReleaseStore
             .Take(query.Max)
             .ToArray();
         var records = await ReadReleasesAsync(chosen, cancellationToken);
+        await RepairActiveAsync(chosen, records, cancellationToken);
         return records
             .Where(r => Matches(r, query) && (query.EndedSince is null || r.Status == ReleaseStatus.Active || r.UpdatedAt >= query.EndedSince))
             .OrderByDescending(r => r.CreatedAt)
@@ -208,6 +209,27 @@ public sealed partial class TableReleaseStore
         var read = await Task.WhenAll(rows.Select(row => row.GetString("ReleaseId")).OfType<string>().Distinct(StringComparer.Ordinal)
             .Select(id => GetAsync(id, cancellationToken)));
         return read.OfType<ReleaseRecord>().ToArray();
+    }
+
+    /// <summary>
+    /// Deletes the active rows of releases whose row says they ended: only a backfill that read a release just before it
+    /// ended leaves one (an end deletes the row ahead of the release row, and an ended release never becomes active
+    /// again), and a stale row would cost a point read in every listing after.
+    /// </summary>
+    private async Task RepairActiveAsync(IEnumerable<TableEntity> rows, IReadOnlyList<ReleaseRecord> records, CancellationToken cancellationToken)
+    {
+        var ended = records.Where(r => r.Status != ReleaseStatus.Active).Select(r => r.Request.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var stale in rows.Where(r => r.PartitionKey == ActivePartition && ended.Contains(r.GetString("ReleaseId") ?? string.Empty)))
+        {
+            try
+            {
+                await _index.DeleteEntityAsync(stale.PartitionKey, stale.RowKey, ETag.All, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // Removed by another reader.
+            }
+        }
     }
 
     private static bool Matches(TableEntity row, ReleaseQuery query) =>
