@@ -43,7 +43,7 @@ public static class Extensions
         // judge a pipeline's report by the policy its release runs under.
 
         services.TryAddSingleton(_ => StorageClients.FromConfiguration(configuration));
-        services.TryAddSingleton<IReleaseStore>(sp => new TableReleaseStore(sp.GetRequiredService<StorageClients>().Tables));
+        services.TryAddSingleton<IReleaseStore>(sp => new TableReleaseStore(sp.GetRequiredService<StorageClients>().Tables, time: sp.GetService<TimeProvider>()));
         services.AddOptions<Audit.AuditOptions>()
             .Bind(configuration.GetSection(Audit.AuditOptions.Section))
             .ValidateDataAnnotations()

@@ -164,31 +164,6 @@ public sealed partial class ReleaseHandlers(
         return ApiJson.Json(ReleaseView.From(record, instance?.RuntimeStatus.ToString(), timeline));
     }
 
-    /// <summary>
-    /// <c>GET /api/releases?status=&amp;type=&amp;system=</c>: the stored releases matching every filter given, newest first
-    /// (at most <see cref="ReleaseQuery.Max"/>). Read from the status projection only, never from orchestration history.
-    /// </summary>
-    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        var errors = new ValidationErrors();
-        var status = Filter<ReleaseStatus>(request, "status", errors);
-        var type = Filter<ReleaseType>(request, "type", errors);
-        var system = request.Query["system"].ToString().Trim();
-        if (system.Length > 100)
-        {
-            errors.Add("system", "The system filter must be at most 100 characters.");
-        }
-
-        if (errors.Any)
-        {
-            return Problems.Validation(errors.ToDictionary(), "The release filter is invalid.");
-        }
-
-        var query = new ReleaseQuery(status, type, system.Length == 0 ? null : system);
-        var records = await store.ListAsync(query, cancellationToken);
-        return ApiJson.Json(new ReleaseList(records.Count, records.Select(ReleaseSummary.From).ToArray()));
-    }
-
     private static T? Filter<T>(HttpRequest request, string name, ValidationErrors errors)
         where T : struct, Enum
     {

@@ -63,10 +63,52 @@ public sealed class ListViewAndDecisionTests : IAsyncLifetime
         Assert.Equal(system, (string?)row["systems"]![0]);
     }
 
+    /// <summary>Stores a release targeting <paramref name="target"/>, created and (when not active) ended at <paramref name="at"/>.</summary>
+    private async Task<string> StoreTargetingAsync(string system, DateOnly target, ReleaseStatus status, DateTimeOffset at)
+    {
+        var id = ApiHarness.NewId("list");
+        var request = new ReleaseRequest(id, $"List {status}", ReleaseType.Minor, [system], target);
+        Assert.True(await _h.Store.TryCreateAsync(new ReleaseRecord(request, at, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", at), Ct));
+        if (status != ReleaseStatus.Active)
+        {
+            await _h.Store.ApplyAsync(ReleaseFunctions.TestSupport.StatusWrites.Change(id, ReleasePhase.Closed, status, $"Ended {status}.", at), Ct);
+        }
+
+        return id;
+    }
+
+    [Fact]
+    public async Task List_FromToAndMax_ListThoseTargetDatesOfAnyAgeNewestFirst()
+    {
+        var system = "sys-" + Guid.NewGuid().ToString("N")[..8];
+        var now = _h.Time.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var longAgo = await StoreTargetingAsync(system, today.AddYears(-2), ReleaseStatus.Completed, now.AddYears(-2).AddDays(-30));
+        var lastMonth = await StoreTargetingAsync(system, today.AddDays(-30), ReleaseStatus.Cancelled, now.AddDays(-40));
+        var next = await StoreTargetingAsync(system, today.AddDays(20), ReleaseStatus.Active, now.AddDays(-1));
+
+        var recent = await ListAsync($"?system={system}");
+        var dated = await ListAsync($"?system={system}&from={today.AddYears(-2).AddDays(-1):yyyy-MM-dd}&to={today.AddYears(-2).AddDays(300):yyyy-MM-dd}");
+        var window = await ListAsync($"?system={system}&from={today.AddDays(-31):yyyy-MM-dd}&to={today.AddDays(31):yyyy-MM-dd}");
+        var one = await ListAsync($"?system={system}&from={today.AddDays(-31):yyyy-MM-dd}&to={today.AddDays(31):yyyy-MM-dd}&max=1");
+
+        Assert.Equal([next, lastMonth], Ids(recent)); // ended two years ago: past the default window
+        Assert.Equal([longAgo], Ids(dated));
+        Assert.Equal([next, lastMonth], Ids(window));
+        Assert.Equal([next], Ids(one));
+    }
+
     [Theory]
     [InlineData("?status=Paused", "status")]
     [InlineData("?status=1", "status")]
     [InlineData("?type=Mega", "type")]
+    [InlineData("?from=2027-13-01", "from")]
+    [InlineData("?to=tomorrow", "to")]
+    [InlineData("?from=2027-03-01&to=2027-02-28", "to")]
+    [InlineData("?from=2027-01-01&to=2028-01-03", "to")]
+    [InlineData("?max=0", "max")]
+    [InlineData("?max=1001", "max")]
+    [InlineData("?max=-5", "max")]
     public async Task List_UnknownStatusOrType_Is400(string query, string field)
     {
         var answer = await ListAsync(query);

@@ -99,10 +99,10 @@ public sealed class DashboardHandlers(
         return IsFragment(request) ? DashboardPage.Fragment<EnvironmentsLive>(view) : DashboardPage.Page<EnvironmentsPage>(view);
     }
 
-    /// <summary><c>GET /api/dashboard/calendar</c>: the next eight weeks in the policy time zone.</summary>
+    /// <summary><c>GET /api/dashboard/calendar</c>: the next eight weeks in the policy time zone (active releases only).</summary>
     public async Task<IResult> CalendarAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var records = await reader.ListReleasesAsync(cancellationToken);
+        var records = await reader.ListActiveAsync(cancellationToken);
         var policies = await reader.PoliciesOfAsync(records.Where(r => r.Status == ReleaseManagement.Releases.ReleaseStatus.Active), cancellationToken);
         var view = CalendarView.Build(reader.CurrentPolicy, records, r => policies[r.Request.Id], reader.Format, reader.Now);
         return IsFragment(request) ? DashboardPage.Fragment<CalendarLive>(view) : DashboardPage.Page<CalendarPage>(view);

@@ -33,7 +33,11 @@ public sealed partial class DashboardReader(
     Microsoft.Extensions.Logging.ILogger<DashboardReader> log,
     Microsoft.Extensions.Configuration.IConfiguration? configuration = null)
 {
-    /// <summary>At most this many releases are read for the board (one query of the projection).</summary>
+    /// <summary>
+    /// At most this many releases an unbounded listing of the projection returns (bench/Dashboard's raw read). The pages do
+    /// not read it: the board reads the active releases and those ended in the last <see cref="BoardView.EndedDays"/> days
+    /// (<see cref="ListReleasesAsync"/>), the calendar the active ones (<see cref="ListActiveAsync"/>).
+    /// </summary>
     public const int MaxReleases = 5000;
 
     /// <summary>How far back the environments matrix reads deployment events.</summary>
@@ -59,9 +63,18 @@ public sealed partial class DashboardReader(
         Message = "The policy snapshot {PolicyHash} of release {ReleaseId} cannot be read ({Problem}); the dashboard shows it under the current policy")]
     private static partial void LogUnreadablePolicy(Microsoft.Extensions.Logging.ILogger logger, string releaseId, string? policyHash, string problem);
 
-    /// <summary>Every stored release (the projection's rows only: no timeline), newest first.</summary>
+    /// <summary>
+    /// What the board shows (the projection's rows only: no timeline), newest first: every active release and those that
+    /// ended in the last <see cref="BoardView.EndedDays"/> days. The table store reads the active releases' partition and
+    /// the ended partitions of those days, then the rows of just those releases (docs/architecture.md, "Hot queries"):
+    /// the same cost after five years of history as on the first day.
+    /// </summary>
     public Task<IReadOnlyList<ReleaseRecord>> ListReleasesAsync(CancellationToken cancellationToken) =>
-        releases.ListAsync(new ReleaseQuery(Max: MaxReleases), cancellationToken);
+        releases.ListAsync(new ReleaseQuery(Max: int.MaxValue, EndedSince: Now.AddDays(-BoardView.EndedDays)), cancellationToken);
+
+    /// <summary>The active releases (the calendar shows these only), newest first: the active releases' partition and their rows.</summary>
+    public Task<IReadOnlyList<ReleaseRecord>> ListActiveAsync(CancellationToken cancellationToken) =>
+        releases.ListActiveAsync(cancellationToken);
 
     /// <summary>A release with its timeline, pipeline events, decisions per approval stage and health readings; null when unknown.</summary>
     public async Task<ReleaseDetail?> GetReleaseAsync(string releaseId, CancellationToken cancellationToken)
@@ -124,13 +137,22 @@ public sealed partial class DashboardReader(
         return new MetricsPageData([monthReport, quarterReport], stored, MetricsSchedules.Describe(schedule));
     }
 
-    /// <summary>The stored pipeline events of the last <see cref="DeploymentLookback"/>, with the releases to name their systems.</summary>
+    /// <summary>
+    /// The stored pipeline events of the last <see cref="DeploymentLookback"/>, with the releases that name the systems of
+    /// the deployment events that carry none: a point read of each such release (bounded by the events the page shows),
+    /// not a listing of every release.
+    /// </summary>
     public async Task<(IReadOnlyList<StoredPipelineEvent> Events, IReadOnlyList<ReleaseRecord> Releases)> ListDeploymentsAsync(CancellationToken cancellationToken)
     {
         var now = Now;
-        var stored = events.ListByPeriodAsync(now - DeploymentLookback, now.AddMinutes(5), cancellationToken);
-        var records = ListReleasesAsync(cancellationToken);
-        await Task.WhenAll(stored, records);
-        return (stored.Result, records.Result);
+        var stored = await events.ListByPeriodAsync(now - DeploymentLookback, now.AddMinutes(5), cancellationToken);
+        var named = stored
+            .Select(s => s.Event)
+            .Where(e => e.Type is ReleaseManagement.Events.CanonicalEventType.ServiceDeployed or ReleaseManagement.Events.CanonicalEventType.ServiceRolledBack
+                && string.IsNullOrWhiteSpace(e.System) && e.ReleaseId is { } id && ReleaseIds.IsValid(id))
+            .Select(e => e.ReleaseId!)
+            .Distinct(StringComparer.Ordinal);
+        var records = await Task.WhenAll(named.Select(id => releases.GetAsync(id, cancellationToken)));
+        return (stored, records.OfType<ReleaseRecord>().ToArray());
     }
 }

@@ -49,7 +49,7 @@ public static class PipelineEventsExtensions
         services.TryAddSingleton<IPolicySnapshots>(sp => new BlobPolicySnapshots(
             sp.GetRequiredService<EventStorageClients>().Blobs.GetBlobContainerClient(BlobPolicySnapshots.DefaultContainer)));
         services.TryAddSingleton<Policy.ReleasePolicies>();
-        services.TryAddSingleton<IReleaseStore>(sp => new ReleaseManagement.Azure.Tables.TableReleaseStore(sp.GetRequiredService<EventStorageClients>().Tables));
+        services.TryAddSingleton<IReleaseStore>(sp => new ReleaseManagement.Azure.Tables.TableReleaseStore(sp.GetRequiredService<EventStorageClients>().Tables, time: sp.GetService<TimeProvider>()));
 
         services.TryAddSingleton(sp => new ReleaseCorrelator(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Correlation));
         services.TryAddSingleton(sp => new PipelineEventNormalizer(sp.GetRequiredService<ReleaseCorrelator>()));

@@ -5,22 +5,20 @@ using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Azure.Metrics;
 
-/// <summary>Releases in their watch, from table <c>Releases</c> (written by the orchestration): Phase PostRelease, Status Active.</summary>
-public sealed class TableReleaseWatchList(TableServiceClient service) : IReleaseWatchList
+/// <summary>
+/// Releases in their watch (Phase PostRelease, Status Active), from the active releases' partition of the release index
+/// (<see cref="TableReleaseStore.ListActiveAsync"/>: one partition query and a point read of each active release's row),
+/// never a scan of table <c>Releases</c>. The phase is read from the release rows: it changes at every step of the
+/// lifecycle, and the index keeps no copy of it (docs/architecture.md, "Hot queries").
+/// </summary>
+/// <param name="service">The account's table service.</param>
+/// <param name="indexTable">The release index's table (another name isolates a test).</param>
+public sealed class TableReleaseWatchList(TableServiceClient service, string indexTable = TableNames.ReleaseIndex) : IReleaseWatchList
 {
-    private readonly TableClient _table = service.GetTableClient(TableNames.Releases);
-    private volatile bool _created;
+    private readonly TableReleaseStore _releases = new(service, indexTable);
 
-    public async Task<IReadOnlyList<ReleaseRecord>> ListInWatchAsync(CancellationToken cancellationToken = default)
-    {
-        await TableOnce.EnsureAsync(_table, () => _created, () => _created = true, cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {TableReleaseStore.RowKey} and Phase eq {nameof(ReleasePhase.PostRelease)} and Status eq {nameof(ReleaseStatus.Active)}");
-        var list = new List<ReleaseRecord>();
-        await foreach (var e in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            list.Add(TableReleaseStore.FromEntity(e));
-        }
-
-        return list;
-    }
+    public async Task<IReadOnlyList<ReleaseRecord>> ListInWatchAsync(CancellationToken cancellationToken = default) =>
+        (await _releases.ListActiveAsync(cancellationToken))
+            .Where(r => r is { Phase: ReleasePhase.PostRelease, Status: ReleaseStatus.Active })
+            .ToArray();
 }

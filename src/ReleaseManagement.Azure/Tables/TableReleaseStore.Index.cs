@@ -112,21 +112,24 @@ public sealed partial class TableReleaseStore
         }
 
         var target = changes.LastOrDefault(c => c.TargetDate is not null)?.TargetDate ?? current.Request.TargetDate;
-        var next = current with { Status = changes[^1].Status, Request = current.Request with { TargetDate = target } };
+        var next = current with { Status = changes[^1].Status, UpdatedAt = changes[^1].At, Request = current.Request with { TargetDate = target } };
         await SyncIndexAsync(current, next, cancellationToken);
     }
 
-    /// <summary>Writes the rows of <paramref name="after"/> and deletes those of <paramref name="before"/> it no longer has. Idempotent.</summary>
+    /// <summary>
+    /// Writes the admission and listing rows of <paramref name="after"/> and deletes those of <paramref name="before"/> it
+    /// no longer has (the upserts first: an ended release is in the ended partition before it leaves the active one). Idempotent.
+    /// </summary>
     private async Task SyncIndexAsync(ReleaseRecord? before, ReleaseRecord? after, CancellationToken cancellationToken)
     {
-        var rows = IndexRows(after);
+        var rows = IndexRows(after).Concat(ListingRows(after)).ToArray();
         foreach (var row in rows)
         {
             await _index.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
         }
 
         var kept = rows.Select(r => (r.PartitionKey, r.RowKey)).ToHashSet();
-        foreach (var gone in IndexRows(before).Where(r => !kept.Contains((r.PartitionKey, r.RowKey))))
+        foreach (var gone in IndexRows(before).Concat(ListingRows(before)).Where(r => !kept.Contains((r.PartitionKey, r.RowKey))))
         {
             try
             {
@@ -140,26 +143,43 @@ public sealed partial class TableReleaseStore
     }
 
     /// <summary>
-    /// Creates the index table and, when the account has no backfill mark, indexes every release row the rules count (one
-    /// scan of the release rows, rows written by partition in transactions of up to 100), then sets the mark. Safe to run
-    /// twice at once (upserts of the same rows).
+    /// Creates the index table and, for each of the admission rows (mark <see cref="BackfillMark"/>) and the listing rows
+    /// (mark <see cref="ListingMark"/>) the account has no mark of, indexes every release row (one scan of the release rows
+    /// for both, rows written by partition in transactions of up to 100), then sets the marks. One query of the marks'
+    /// partition when both are set. Safe to run twice at once (upserts of the same rows).
     /// </summary>
     private async Task EnsureIndexAsync(CancellationToken cancellationToken)
     {
         await _index.CreateIfNotExistsAsync(cancellationToken);
-        if ((await _index.GetEntityIfExistsAsync<TableEntity>(IndexMetaPartition, BackfillMark, cancellationToken: cancellationToken)).HasValue)
+        var marks = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var mark in _index.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {IndexMetaPartition}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            marks.Add(mark.RowKey);
+        }
+
+        var (admission, listing) = (!marks.Contains(BackfillMark), !marks.Contains(ListingMark));
+        if (!admission && !listing)
         {
             return;
         }
 
-        var indexed = 0;
+        var (indexed, listed) = (0, 0);
         var rows = new List<TableEntity>();
         var filter = TableClient.CreateQueryFilter($"RowKey eq {RowKey}");
         await foreach (var release in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             var record = FromEntity(release);
-            rows.AddRange(IndexRows(record));
-            indexed += ReleaseAdmission.CountsForCadence(record.Status) ? 1 : 0;
+            if (admission)
+            {
+                rows.AddRange(IndexRows(record));
+                indexed += ReleaseAdmission.CountsForCadence(record.Status) ? 1 : 0;
+            }
+
+            if (listing)
+            {
+                rows.AddRange(ListingRows(record));
+                listed++;
+            }
         }
 
         foreach (var partition in rows.GroupBy(r => r.PartitionKey))
@@ -170,7 +190,15 @@ public sealed partial class TableReleaseStore
             }
         }
 
-        await _index.UpsertEntityAsync(new TableEntity(IndexMetaPartition, BackfillMark) { ["Releases"] = indexed }, TableUpdateMode.Replace, cancellationToken);
+        if (admission)
+        {
+            await _index.UpsertEntityAsync(new TableEntity(IndexMetaPartition, BackfillMark) { ["Releases"] = indexed }, TableUpdateMode.Replace, cancellationToken);
+        }
+
+        if (listing)
+        {
+            await _index.UpsertEntityAsync(new TableEntity(IndexMetaPartition, ListingMark) { ["Releases"] = listed }, TableUpdateMode.Replace, cancellationToken);
+        }
     }
 
     /// <summary>An index row as the record the admission rules read (title, phase and the rest left empty).</summary>

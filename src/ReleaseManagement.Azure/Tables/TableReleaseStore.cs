@@ -17,7 +17,8 @@ namespace ReleaseManagement.Azure.Tables;
 /// </summary>
 /// <param name="service">The account's table service.</param>
 /// <param name="indexTable">The admission index's table (<see cref="TableNames.ReleaseIndex"/>; another name isolates a test).</param>
-public sealed partial class TableReleaseStore(TableServiceClient service, string indexTable = TableNames.ReleaseIndex) : IReleaseStore
+/// <param name="time">The clock of the listings' default windows (<see cref="DefaultEndedWindow"/>); the system's when null.</param>
+public sealed partial class TableReleaseStore(TableServiceClient service, string indexTable = TableNames.ReleaseIndex, TimeProvider? time = null) : IReleaseStore
 {
     public const string RowKey = "release";
     public const string TimelinePrefix = "timeline-";
@@ -28,6 +29,7 @@ public sealed partial class TableReleaseStore(TableServiceClient service, string
 
     private readonly TableClient _table = service.GetTableClient(TableNames.Releases);
     private readonly TableClient _index = service.GetTableClient(indexTable);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private volatile bool _created;
 
     public async Task<bool> TryCreateAsync(ReleaseRecord record, CancellationToken cancellationToken = default)
@@ -265,29 +267,25 @@ public sealed partial class TableReleaseStore(TableServiceClient service, string
         return TimelineOrder.Of(lines);
     }
 
+    /// <summary>
+    /// The releases matching <paramref name="query"/>, newest first. A query bounded by a status, target dates or
+    /// <see cref="ReleaseQuery.EndedSince"/> reads only the listing partitions those name (TableReleaseStore.Listing.cs);
+    /// an unbounded one (no status, no dates, no <see cref="ReleaseQuery.EndedSince"/>: an export of everything) scans
+    /// the release rows.
+    /// </summary>
     public async Task<IReadOnlyList<ReleaseRecord>> ListAsync(ReleaseQuery query, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(query);
         await EnsureTableAsync(cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"RowKey eq {RowKey}");
-        if (query.Status is { } status)
+        if (await ListFromPartitionsAsync(query, cancellationToken) is { } listed)
         {
-            filter += " and " + TableClient.CreateQueryFilter($"Status eq {status.ToString()}");
+            return listed;
         }
 
+        var filter = TableClient.CreateQueryFilter($"RowKey eq {RowKey}");
         if (query.Type is { } type)
         {
             filter += " and " + TableClient.CreateQueryFilter($"Type eq {type.ToString()}");
-        }
-
-        // Target dates are stored as yyyy-MM-dd, so string order is date order.
-        if (query.TargetFrom is { } targetFrom)
-        {
-            filter += " and " + TableClient.CreateQueryFilter($"TargetDate ge {targetFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}");
-        }
-
-        if (query.TargetTo is { } targetTo)
-        {
-            filter += " and " + TableClient.CreateQueryFilter($"TargetDate le {targetTo.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}");
         }
 
         var records = new List<ReleaseRecord>();

@@ -34,8 +34,16 @@ public interface IReleaseStore
     /// <summary>The release's timeline, in time order (then writer, then sequence).</summary>
     Task<IReadOnlyList<TimelineEntry>> GetTimelineAsync(string releaseId, CancellationToken cancellationToken = default);
 
-    /// <summary>Releases matching the query, newest first.</summary>
+    /// <summary>Releases matching the query, newest first (what a store reads for it: <see cref="ReleaseQuery"/>).</summary>
     Task<IReadOnlyList<ReleaseRecord>> ListAsync(ReleaseQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every active release, newest first: the board, the calendar, the monitor's watch list and the stranded-release check
+    /// start from these. The table store reads one partition made for them and the rows of those releases (a cost bounded by
+    /// the releases in flight, not by the years of history); this default filters <see cref="ListAsync"/>.
+    /// </summary>
+    Task<IReadOnlyList<ReleaseRecord>> ListActiveAsync(CancellationToken cancellationToken = default) =>
+        ListAsync(new ReleaseQuery(Status: ReleaseStatus.Active, Max: int.MaxValue), cancellationToken);
 
     /// <summary>
     /// The releases the admission rules count (<see cref="ReleaseStatus.Active"/> or <see cref="ReleaseStatus.Completed"/>)

@@ -86,7 +86,14 @@ public sealed record TimelineEntry(
 
 /// <summary>
 /// Filters of the release list; null means any. <see cref="TargetFrom"/> and <see cref="TargetTo"/> (both inclusive) narrow
-/// by target date (the cadence and conflict checks read only the releases near a date).
+/// by target date (the cadence and conflict checks read only the releases near a date). <see cref="EndedSince"/> keeps the
+/// active releases and those that ended (their last status change, <see cref="ReleaseRecord.UpdatedAt"/>) at or after it.
+/// <para>
+/// What a store reads for it (the table store, docs/architecture.md "Hot queries"): target dates read the partitions of
+/// their months (one given alone reaches a year from it); else status Active reads the active releases; else an ended
+/// status, or <see cref="EndedSince"/>, reads the releases ended since (by default the last year for an ended status) plus,
+/// without a status, the active ones. A query bounded by none of these reads every release: exports only.
+/// </para>
 /// </summary>
 public sealed record ReleaseQuery(
     ReleaseStatus? Status = null,
@@ -94,4 +101,5 @@ public sealed record ReleaseQuery(
     string? System = null,
     int Max = 200,
     DateOnly? TargetFrom = null,
-    DateOnly? TargetTo = null);
+    DateOnly? TargetTo = null,
+    DateTimeOffset? EndedSince = null);

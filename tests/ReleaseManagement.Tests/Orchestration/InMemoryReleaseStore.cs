@@ -70,6 +70,7 @@ public sealed class InMemoryReleaseStore : IReleaseStore
             .Where(r => query.System is null || r.Request.Systems.Contains(query.System, StringComparer.OrdinalIgnoreCase))
             .Where(r => query.TargetFrom is null || r.Request.TargetDate >= query.TargetFrom)
             .Where(r => query.TargetTo is null || r.Request.TargetDate <= query.TargetTo)
+            .Where(r => query.EndedSince is null || r.Status == ReleaseStatus.Active || r.UpdatedAt >= query.EndedSince)
             .OrderByDescending(r => r.CreatedAt)
             .Take(query.Max)
             .ToArray());
