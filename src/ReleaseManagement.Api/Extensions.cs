@@ -58,7 +58,8 @@ public static class Extensions
         services.TryAddSingleton<IAuditTrail>(sp => new ReleaseManagement.Audit.CheckpointedAuditTrail(
             new TableAuditTrail(sp.GetRequiredService<StorageClients>().Tables, sp.GetRequiredService<ReleaseManagement.Audit.AuditKeys>()),
             sp.GetRequiredService<IAuditCheckpoints>(),
-            sp.GetRequiredService<IAuditActivity>()));
+            sp.GetRequiredService<IAuditActivity>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ReleaseManagement.Audit.AuditPeriodExport>();
         services.AddSingleton<Audit.AuditRecorder>();
         services.AddSingleton<Audit.AuditHandlers>();

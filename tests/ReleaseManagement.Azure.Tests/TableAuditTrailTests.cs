@@ -212,10 +212,12 @@ public sealed class BlobAuditCheckpointsTests
         await _checkpoints.RecordAsync(new AuditCheckpoint(second, 2, "two", at.AddHours(-1)), Ct);
         Assert.Null(await _checkpoints.LatestManifestAsync(Ct));
         var time = new SetTime { Now = at };
-        var job = new AuditManifestJob(_checkpoints, Keys, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditManifestJob>.Instance);
+        var activity = new BlobAuditActivity(_container, StorageClients.FromConnectionString(Azurite.ConnectionString).Tables, _tableName);
+        var job = new AuditManifestJob(_checkpoints, activity, Keys, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditManifestJob>.Instance);
 
         var written = await job.RunAsync(Ct);
         time.Now = at.AddDays(1);
+        await activity.MarkAsync(first, time.GetUtcNow(), Ct); // as CheckpointedAuditTrail marks before each row
         await _checkpoints.RecordAsync(new AuditCheckpoint(first, 5, "five", time.GetUtcNow()), Ct);
         var next = await job.RunAsync(Ct);
 

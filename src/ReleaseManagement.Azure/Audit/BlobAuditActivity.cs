@@ -18,6 +18,12 @@ namespace ReleaseManagement.Azure.Audit;
 /// export of their period still reads that trail and finds it broken. A month's marks are one listing
 /// (<see cref="ReleaseIdsAsync"/>), whatever the years of history.
 /// <para>
+/// A late row (its time in another month than its writing: an event that occurred earlier, an import) is marked for the
+/// month of its writing too, in <c>_activity/written/{yyyy-MM}/{releaseId}</c> (<see cref="MarkWrittenAsync"/>): not read
+/// by the export of a period, read with the others by the daily manifest (<see cref="ReleaseIdsWrittenAsync"/>: two
+/// listings a month), which re-reads only the trails written to since the previous manifest.
+/// </para>
+/// <para>
 /// Trails written before the index: the first read in a process checks the backfill mark (<see cref="BackfillMark"/>);
 /// without it, <see cref="BackfillAsync"/> marks every row of the audit table (one scan of two columns) and every release
 /// whose rows are all gone while a checkpoint is kept (the month of that checkpoint's row), then writes the mark. Once per
@@ -44,10 +50,25 @@ public sealed class BlobAuditActivity(BlobContainerClient container, TableServic
 
     public static string MarkName(string releaseId, DateTimeOffset at) => $"{Folder}/{Month(at)}/{releaseId}";
 
-    public async Task MarkAsync(string releaseId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    /// <summary>The folder of the marks by month of writing of late rows (not a month: the export's listings skip it).</summary>
+    public const string WrittenFolder = Folder + "/written";
+
+    public static string WrittenMarkName(string releaseId, DateTimeOffset writtenAt) => $"{WrittenFolder}/{Month(writtenAt)}/{releaseId}";
+
+    public Task MarkAsync(string releaseId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(releaseId);
-        var name = MarkName(releaseId, at);
+        return MarkOnceAsync(MarkName(releaseId, at), cancellationToken);
+    }
+
+    public Task MarkWrittenAsync(string releaseId, DateTimeOffset writtenAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(releaseId);
+        return MarkOnceAsync(WrittenMarkName(releaseId, writtenAt), cancellationToken);
+    }
+
+    private async Task MarkOnceAsync(string name, CancellationToken cancellationToken)
+    {
         if (_marked.ContainsKey(name))
         {
             return;
@@ -58,19 +79,25 @@ public sealed class BlobAuditActivity(BlobContainerClient container, TableServic
         Remember(name);
     }
 
-    public async Task<IReadOnlyList<string>> ReleaseIdsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> ReleaseIdsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
+        ListAsync(from, to, [Folder], cancellationToken);
+
+    public Task<IReadOnlyList<string>> ReleaseIdsWrittenAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
+        ListAsync(from, to, [Folder, WrittenFolder], cancellationToken);
+
+    /// <summary>The ids marked under each of <paramref name="folders"/> for each month overlapping the period: a listing each.</summary>
+    private async Task<IReadOnlyList<string>> ListAsync(DateOnly from, DateOnly to, string[] folders, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(to, from);
         await EnsureBackfilledAsync(cancellationToken);
-        var months = new List<string>();
+        var prefixes = new List<string>();
         for (var month = new DateOnly(from.Year, from.Month, 1); month <= to; month = month.AddMonths(1))
         {
-            months.Add(month.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+            prefixes.AddRange(folders.Select(folder => $"{folder}/{month.ToString("yyyy-MM", CultureInfo.InvariantCulture)}/"));
         }
 
-        var read = await Task.WhenAll(months.Select(async month =>
+        var read = await Task.WhenAll(prefixes.Select(async prefix =>
         {
-            var prefix = $"{Folder}/{month}/";
             var ids = new List<string>();
             await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
             {

@@ -13,14 +13,25 @@ public sealed record AuditCheckpoint(string ReleaseId, long Count, string LastHa
 /// The audit trail with a checkpoint after every append: each row appended (or found again on a retry) is followed by a
 /// checkpoint of it, so the latest checkpoint is never behind the trail by more than an append in flight. Before the row,
 /// the month of the row is marked in the period index (<see cref="IAuditActivity"/>), so the index is never behind the
-/// trail either (a mark whose row then failed is harmless). Reads are the inner trail's.
+/// trail either (a mark whose row then failed is harmless). A late row (its time in another month than the
+/// <paramref name="time"/>'s, default the system clock: an event that occurred earlier, an import) is also marked for the
+/// month it is written in (<see cref="IAuditActivity.MarkWrittenAsync"/>), so the daily manifest, which re-reads the trails
+/// marked since the previous one, finds it. Reads are the inner trail's.
 /// </summary>
-public sealed class CheckpointedAuditTrail(IAuditTrail inner, IAuditCheckpoints checkpoints, IAuditActivity activity) : IAuditTrail
+public sealed class CheckpointedAuditTrail(IAuditTrail inner, IAuditCheckpoints checkpoints, IAuditActivity activity, TimeProvider? time = null) : IAuditTrail
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
         await activity.MarkAsync(entry.ReleaseId, entry.At, cancellationToken);
+        var now = _time.GetUtcNow();
+        if (!SameMonth(now, entry.At))
+        {
+            await activity.MarkWrittenAsync(entry.ReleaseId, now, cancellationToken);
+        }
+
         var record = await inner.AppendAsync(entry, cancellationToken);
         if (!SameMonth(record.Entry.At, entry.At))
         {

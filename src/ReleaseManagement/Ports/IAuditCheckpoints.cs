@@ -15,7 +15,8 @@ public interface IAuditCheckpoints
     Task<AuditCheckpoint?> LatestAsync(string releaseId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Every release (and stream) with a checkpoint kept: what the daily whole-trail manifest names (<see cref="Audit.AuditManifestJob"/>).
+    /// Every release (and stream) with a checkpoint kept: what the daily whole-trail manifest reads when it has no sealed
+    /// previous manifest to start from (<see cref="Audit.AuditManifestJob"/>; its other runs read the index).
     /// The export of a period does not list it (that grows with the years): it reads the period index (<see cref="IAuditActivity"/>).
     /// </summary>
     Task<IReadOnlyList<string>> ReleaseIdsAsync(CancellationToken cancellationToken = default);
