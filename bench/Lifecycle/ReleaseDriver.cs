@@ -47,7 +47,9 @@ internal sealed class ReleaseDriver(
 {
     private int _next = -1;
 
-    public async Task RunAsync(string id, bool measure, CancellationToken ct = default)
+    /// <summary>Drives release <paramref name="id"/> to Completed; <paramref name="whileAwaitingApproval"/>, if given, runs
+    /// once the emergency approval is asked (the release active and waiting: the storage count of a GET, Program.cs).</summary>
+    public async Task RunAsync(string id, bool measure, CancellationToken ct = default, Func<Task>? whileAwaitingApproval = null)
     {
         // The release's system: the bench systems in turn (the warm-up and the baseline use Billing).
         var system = systems is { Count: > 0 } ? systems[(int)((uint)Interlocked.Increment(ref _next) % systems.Count)] : "Billing";
@@ -58,6 +60,11 @@ internal sealed class ReleaseDriver(
             requestedBy = "lead2@example.com", approvers = Approvers,
         });
         await WaitAsync(ct, id, r => r["pendingApprovals"]?.AsArray().Count > 0, "the emergency approval to be asked");
+        if (whileAwaitingApproval is not null)
+        {
+            await whileAwaitingApproval();
+        }
+
         await PostAsync(ct, $"/api/releases/{id}/decisions", new { stage = "emergency", decision = "approve", approver = "rm@example.com", role = "release-manager" });
         await PostAsync(ct, $"/api/releases/{id}/decisions", new { stage = "emergency", decision = "approve", approver = "lead@example.com", role = "technical-lead" });
         foreach (var item in new[] { "unit-tests", "regression-tests" })
