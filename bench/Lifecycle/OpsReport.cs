@@ -3,7 +3,9 @@ using System.Globalization;
 namespace Lifecycle;
 
 /// <summary>The storage figures of one size (issue 28 §2), per completed release.</summary>
-internal sealed record OpsFigures(int N, double All, double TimeDriven, double Polling, double ReleaseDriven, double HistoryRows);
+internal sealed record OpsFigures(
+    int N, double All, double TimeDriven, double Polling, double ReleaseDriven, double HistoryRows,
+    IReadOnlyDictionary<string, double> ByKind, IReadOnlyDictionary<string, double> ByOperation);
 
 /// <summary>
 /// Prints what the N releases' window cost in storage operations, per completed release: everything counted, the
@@ -43,9 +45,11 @@ internal static class OpsReport
         }
 
         Console.WriteLine($"    table queries across partitions    {(window.CrossPartitionQueries.Count == 0 ? "none" : Join(window.CrossPartitionQueries, per))}");
-        Console.WriteLine($"    rows returned by table queries     {Join(window.RowsReturned, per)}");
+        Console.WriteLine($"    rows returned by table queries     {Join(window.RowsReturned, per)}   (the drivers' GETs included: their timeline reads are most of Releases')");
         Console.WriteLine($"    engine history rows                {historyRows:F1}");
-        return new OpsFigures(n, all, timeDriven, polling, releaseDriven, historyRows);
+        return new OpsFigures(n, all, timeDriven, polling, releaseDriven, historyRows,
+            own.GroupBy(o => o.Key.Kind).ToDictionary(g => g.Key, g => g.Sum(o => o.Value), StringComparer.Ordinal),
+            own.ToDictionary(o => $"{o.Key.Kind} {o.Key.Name} {o.Key.Op}", o => o.Value, StringComparer.Ordinal));
     }
 
     /// <summary>The RATIO lines of issue 28 §2: the largest size's figures ÷ the smallest's.</summary>
@@ -59,6 +63,18 @@ internal static class OpsReport
         var (first, last) = (figures.MinBy(f => f.N)!, figures.MaxBy(f => f.N)!);
         var suffix = $"{last.N}-vs-{first.N}";
         Console.WriteLine($"storage operations per completed release: {string.Join("; ", figures.Select(f => $"N = {f.N}: release-driven {f.ReleaseDriven:F1}, all {f.All:F1} (time-driven {f.TimeDriven:F1}, polling GETs {f.Polling:F1}), history rows {f.HistoryRows:F1}"))}");
+        Console.WriteLine($"release-driven operations per completed release by kind (N = {first.N} / N = {last.N} / ratio):");
+        foreach (var kind in first.ByKind.Keys.Union(last.ByKind.Keys).OrderByDescending(k => last.ByKind.GetValueOrDefault(k)))
+        {
+            var (a, b) = (first.ByKind.GetValueOrDefault(kind), last.ByKind.GetValueOrDefault(kind));
+            Console.WriteLine($"  {kind,-16} {a,8:F1} {b,8:F1} {(a > 0 ? Format(b / a) : "-"),6}");
+        }
+
+        // What grew per release from the smallest size to the largest (more than 10 % and by at least half an operation).
+        var grew = first.ByOperation.Keys.Union(last.ByOperation.Keys)
+            .Select(k => (Key: k, A: first.ByOperation.GetValueOrDefault(k), B: last.ByOperation.GetValueOrDefault(k)))
+            .Where(o => o.B - o.A >= 0.5 && o.B > 1.1 * o.A).OrderByDescending(o => o.B - o.A).ToList();
+        Console.WriteLine($"grew per release from N = {first.N} to N = {last.N}: {(grew.Count == 0 ? "nothing (no operation by more than 10 % and half an operation)" : string.Join(", ", grew.Select(o => $"{o.Key} {o.A:F2} -> {o.B:F2}")))}");
         Console.WriteLine($"RATIO lifecycle-ops-{suffix} {Format(last.ReleaseDriven / first.ReleaseDriven)}");
         Console.WriteLine($"RATIO lifecycle-history-rows-{suffix} {Format(last.HistoryRows / first.HistoryRows)}");
         Console.WriteLine($"RATIO lifecycle-ops-all-{suffix} {Format(last.All / first.All)}   (with the time-driven operations and the drivers' polling GETs)");

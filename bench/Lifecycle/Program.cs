@@ -128,6 +128,10 @@ async Task<Result> RunAsync(int n)
     {
         settings["AzureWebJobsStorage"] = proxy.ConnectionString;
         settings["LocalScheduler__Enabled"] = "false";
+        if (Option("ops-log", "") is { Length: > 0 } opsLog)
+        {
+            proxy.LogTo(opsLog);
+        }
     }
 
     await using var host = await LocalHost.StartAsync(settings);

@@ -28,6 +28,7 @@ internal sealed class StorageProxy : IAsyncDisposable
     private readonly HttpClient _upstream;
     private readonly Dictionary<int, (StorageService Service, Uri Target)> _routes;
     private StorageTally _tally;
+    private StreamWriter? _log;
 
     private StorageProxy(WebApplication app, HttpClient upstream, Dictionary<int, (StorageService, Uri)> routes, string connectionString, string hub)
     {
@@ -46,6 +47,9 @@ internal sealed class StorageProxy : IAsyncDisposable
 
     /// <summary>The requests counted so far (still counting: read its totals, then <see cref="Take"/>).</summary>
     public StorageTally Current => Volatile.Read(ref _tally);
+
+    /// <summary>Also writes every request (service, method, target, status, time) to <paramref name="path"/> (option <c>ops-log=</c>).</summary>
+    public void LogTo(string path) => _log = new StreamWriter(path, append: true) { AutoFlush = true };
 
     /// <summary>Ends the current window: returns what it counted and starts a fresh tally.</summary>
     public StorageTally Take() => Interlocked.Exchange(ref _tally, new StorageTally(Hub));
@@ -104,6 +108,10 @@ internal sealed class StorageProxy : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _upstream.Dispose();
+        if (_log is not null)
+        {
+            await _log.DisposeAsync();
+        }
     }
 
     private async Task ForwardAsync(HttpContext context)
@@ -149,6 +157,13 @@ internal sealed class StorageProxy : IAsyncDisposable
         {
             var answer = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
             Current.Count(service, context.Request.Method, rawTarget, body, (int)response.StatusCode, answer);
+            if (_log is { } log)
+            {
+                lock (log)
+                {
+                    log.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {service} {context.Request.Method} {rawTarget} {(int)response.StatusCode} {body.Length} {answer.Length}");
+                }
+            }
             context.Response.StatusCode = (int)response.StatusCode;
             foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
             {
