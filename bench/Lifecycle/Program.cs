@@ -62,6 +62,7 @@ await File.WriteAllTextAsync(policyPath, PolicyJson.Serialize(policy));
 Console.WriteLine($"sizes={string.Join(",", sizes)} activities={(activities == "" ? "default" : activities)} partitions={(partitions == "" ? "default" : partitions)} polling={(polling == "" ? "default" : polling + " s")} queue-polling={(queuePolling == "" ? "default" : queuePolling + " s")} "
     + $"systems={systemCount} ops={(countOps ? "counted" : "not counted")} poll={measuredPoll.TotalMilliseconds} ms wait-poll={waitPoll.TotalMilliseconds} ms runtime={Environment.Version} cores={Environment.ProcessorCount} load={LoadAverage()}");
 
+var benchmarkTime = Stopwatch.StartNew();
 var results = new List<Result>();
 var opsFigures = new List<OpsFigures>();
 try
@@ -86,6 +87,7 @@ if (results.Count >= 2)
 
 OpsReport.Ratios(opsFigures);
 
+Console.WriteLine($"Lifecycle {string.Join(" ", args)}: {benchmarkTime.Elapsed.TotalSeconds:F0} s in all (host starts, warm-ups and baselines included)");
 return results.Any(r => r.Failures > 0) ? 1 : 0;
 
 async Task<Result> RunAsync(int n)
@@ -266,7 +268,7 @@ async Task<Result> RunAsync(int n)
     Console.WriteLine($"  releases completed per second:        {throughput:F2}");
     Console.WriteLine($"  baseline: bare GET of a projection   p50 {P(baseline.Gets, 50):F1} ms   p95 {P(baseline.Gets, 95):F1} ms   (idle host, 200 sequential)");
     Console.WriteLine($"  GET of a projection under load       p50 {P(readings.Gets, 50):F1} ms   p95 {P(readings.Gets, 95):F1} ms   ({readings.Gets.Count} GETs, {readings.Gets.Count / elapsed.TotalSeconds:F0} /s)");
-    Console.WriteLine($"  webhook ack (202)                    p50 {P(readings.Acks, 50):F1} ms   p95 {P(readings.Acks, 95):F1} ms   ({readings.Acks.Count} deliveries, {readings.Unavailable} answered 503 and sent again)");
+    Console.WriteLine($"  webhook ack (202)                    p50 {P(readings.Acks, 50):F1} ms   p95 {P(readings.Acks, 95):F1} ms   ({readings.Acks.Count} deliveries, {readings.Unavailable} answered 503 and sent again; API writes: {readings.UnavailableWrites} answered 503 and sent again)");
     Console.WriteLine($"  ack -> projection shows the event    p50 {P(readings.AckToProjection, 50):F0} ms   p95 {P(readings.AckToProjection, 95):F0} ms   max {P(readings.AckToProjection, 100):F0} ms   (poll every {measuredPoll.TotalMilliseconds} ms: upper bound)");
     Console.WriteLine($"  ack -> orchestration's timeline stamp p50 {P(readings.AckToOrchestration, 50):F0} ms   p95 {P(readings.AckToOrchestration, 95):F0} ms");
     Console.WriteLine($"  host memory idle                     working set {Mb(idleMemory.WorkingSet)} MB   private {Mb(idleMemory.Private)} MB");

@@ -31,6 +31,9 @@ internal sealed class Readings
 
     public int Unavailable;
 
+    /// <summary>API writes (request, decisions, evidence) answered 503 with Retry-After and sent again.</summary>
+    public int UnavailableWrites;
+
     public int Completed;
 
     public int InFlight;
@@ -188,12 +191,28 @@ internal sealed class ReleaseDriver(
         }
     }
 
+    /// <summary>
+    /// Posts an API write that must be answered 202. A 503 (storage did not answer within the handler's deadline; its
+    /// problem says to send again) is counted and sent again after its Retry-After (1 s if none), as a client would.
+    /// </summary>
     private async Task PostAsync(CancellationToken ct, string path, object body)
     {
-        using var response = await client.PostAsJsonAsync(path, body, ct);
-        if (response.StatusCode != HttpStatusCode.Accepted)
+        while (true)
         {
-            throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            using var response = await client.PostAsJsonAsync(path, body, ct);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                Interlocked.Increment(ref readings.UnavailableWrites);
+                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), ct);
+                continue;
+            }
+
+            if (response.StatusCode != HttpStatusCode.Accepted)
+            {
+                throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+            }
+
+            return;
         }
     }
 
