@@ -4,6 +4,8 @@
 #   bench/run.sh "500 4" "50 200"     other arguments (quoted, one string per benchmark)
 #   bench/run.sh scale                the scale benchmarks (storage operations, not time), each printing its RATIO lines:
 #                                     Admission 10,100,1000 (RATIO admission-ops-1000-vs-10)
+#                                     Lifecycle 10 50 ops=1 (RATIO lifecycle-ops-50-vs-10, lifecycle-history-rows-50-vs-10;
+#                                     its build also builds the local host it starts, through the counting storage proxy)
 # Output: the console and .local/bench/<time>.txt (with the machine's load average before and after each).
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,6 +18,7 @@ source scripts/lib/azurite.sh
 # The scale mode: one benchmark per line of scale_benchmarks ("Project arguments"); append a line to add one.
 scale_benchmarks=(
   "Admission 10,100,1000 3"
+  "Lifecycle 10 50 ops=1 poll=500 wait-poll=2000 limit=600"
 )
 
 if [[ ${1:-} == scale ]]; then

@@ -46,7 +46,8 @@ internal sealed class CpuMeter
 /// </summary>
 internal static class HistoryCount
 {
-    public static async Task<string> DescribeAsync(string connectionString, string hub, int releases)
+    /// <summary>The description, and the history rows per release.</summary>
+    public static async Task<(string Text, double RowsPerRelease)> DescribeAsync(string connectionString, string hub, int releases)
     {
         var table = new TableClient(connectionString, hub + "History");
         var rows = 0;
@@ -68,9 +69,9 @@ internal static class HistoryCount
 
         double Per(int count) => (double)count / releases;
         var top = string.Join(", ", activities.OrderByDescending(a => a.Value).Take(6).Select(a => $"{a.Key} {Per(a.Value):F1}"));
-        return $"per release ({releases}, {instances.Count} instances in all): {Per(rows):F0} history rows, "
+        return ($"per release ({releases}, {instances.Count} instances in all): {Per(rows):F0} history rows, "
             + $"{Per(byType.GetValueOrDefault("OrchestratorStarted")):F1} orchestrator episodes (replays), "
             + $"{Per(byType.GetValueOrDefault("TaskScheduled")):F1} activities, {Per(byType.GetValueOrDefault("TimerCreated")):F1} timers, "
-            + $"{Per(byType.GetValueOrDefault("EventRaised")):F1} external events; activities by name: {top}";
+            + $"{Per(byType.GetValueOrDefault("EventRaised")):F1} external events; activities by name: {top}", Per(rows));
     }
 }

@@ -1,6 +1,8 @@
 // Lifecycle benchmark: N hotfix releases driven concurrently through the local host (its own process, durable engine on
 // Azurite), request to Completed over HTTP and signed webhooks. Usage (see bench/README.md):
-//   dotnet bench/Lifecycle/bin/Release/net10.0/Lifecycle.dll 50 500 [activities=20] [partitions=2] [polling=1] [queue-polling=2] [poll=100] [wait-poll=500] [deadline=900] [limit=1200]
+//   dotnet bench/Lifecycle/bin/Release/net10.0/Lifecycle.dll 50 500 [activities=20] [partitions=2] [polling=1] [queue-polling=2] [poll=100] [wait-poll=500] [deadline=900] [limit=1200] [ops=1]
+// ops=1 (issue 28 §2): the local host's storage goes through a counting proxy (StorageProxy), and each size prints its
+// storage operations and history rows per completed release, then the RATIO lines (bench/run.sh scale).
 // Needs AZURITE_CONNECTION_STRING. For each N: a fresh local host on a task hub of its own, a warm-up release, the
 // baseline GETs, then N releases at once; prints the figures of each N and the ratios of the last N to the first.
 using System.Diagnostics;
@@ -27,6 +29,7 @@ var waitPoll = TimeSpan.FromMilliseconds(double.Parse(Option("wait-poll", "500")
 var deadline = TimeSpan.FromSeconds(double.Parse(Option("deadline", "900"), CultureInfo.InvariantCulture));
 // The most one size may take (its N releases, after the warm-up): releases not Completed by then are reported unfinished.
 var limit = TimeSpan.FromSeconds(double.Parse(Option("limit", "1200"), CultureInfo.InvariantCulture));
+var countOps = Option("ops", "0") is "1" or "true";
 const string Secret = "bench-lifecycle-cdevents-secret-0123456789";
 
 // The built-in policy in UTC with a two-second watch (HotfixReviewEndToEndTests' policy): the hotfix route has no
@@ -45,6 +48,9 @@ var policy = defaults with
         Description = "Bench system " + name,
         Approvers = new Dictionary<string, IReadOnlyList<string>>(),
     }))).ToDictionary(),
+    // The requests name the shared test approvers and the CI reports machine evidence by the API, as the tests' policy
+    // lets them (HotfixReviewEndToEndTests); the built-in directory names nobody.
+    Access = defaults.Access with { RequestMayNameApprovers = true, PeopleMayReportMachineEvidence = true },
     TimeZone = "UTC",
     SuccessCriteria = defaults.SuccessCriteria with { WatchDuration = TimeSpan.FromSeconds(2), CheckInterval = TimeSpan.FromSeconds(1), ValidationDelay = TimeSpan.Zero },
 };
@@ -54,9 +60,11 @@ var policyPath = Path.Combine(work, "policy.json");
 await File.WriteAllTextAsync(policyPath, PolicyJson.Serialize(policy));
 
 Console.WriteLine($"sizes={string.Join(",", sizes)} activities={(activities == "" ? "default" : activities)} partitions={(partitions == "" ? "default" : partitions)} polling={(polling == "" ? "default" : polling + " s")} queue-polling={(queuePolling == "" ? "default" : queuePolling + " s")} "
-    + $"systems={systemCount} poll={measuredPoll.TotalMilliseconds} ms wait-poll={waitPoll.TotalMilliseconds} ms runtime={Environment.Version} cores={Environment.ProcessorCount} load={LoadAverage()}");
+    + $"systems={systemCount} ops={(countOps ? "counted" : "not counted")} poll={measuredPoll.TotalMilliseconds} ms wait-poll={waitPoll.TotalMilliseconds} ms runtime={Environment.Version} cores={Environment.ProcessorCount} load={LoadAverage()}");
 
+var benchmarkTime = Stopwatch.StartNew();
 var results = new List<Result>();
+var opsFigures = new List<OpsFigures>();
 try
 {
     foreach (var n in sizes)
@@ -77,6 +85,9 @@ if (results.Count >= 2)
     Console.WriteLine($"RATIO throughput at {last.N} / at {first.N} = {last.Throughput / first.Throughput:F2}");
 }
 
+OpsReport.Ratios(opsFigures);
+
+Console.WriteLine($"Lifecycle {string.Join(" ", args)}: {benchmarkTime.Elapsed.TotalSeconds:F0} s in all (host starts, warm-ups and baselines included)");
 return results.Any(r => r.Failures > 0) ? 1 : 0;
 
 async Task<Result> RunAsync(int n)
@@ -113,13 +124,42 @@ async Task<Result> RunAsync(int n)
         settings["LocalHost__MaxQueuePollingInterval"] = TimeSpan.FromSeconds(double.Parse(polling, CultureInfo.InvariantCulture)).ToString("c", CultureInfo.InvariantCulture);
     }
 
+    // ops=1: the host's storage through the counting proxy; its timer jobs off (time-driven, not the releases' work).
+    await using var proxy = countOps ? await StorageProxy.StartAsync(connectionString, hub) : null;
+    if (proxy is not null)
+    {
+        settings["AzureWebJobsStorage"] = proxy.ConnectionString;
+        settings["LocalScheduler__Enabled"] = "false";
+        if (Option("ops-log", "") is { Length: > 0 } opsLog)
+        {
+            proxy.LogTo(opsLog);
+        }
+    }
+
     await using var host = await LocalHost.StartAsync(settings);
 
-    // Warm-up: one release end to end (JIT, tables, queues, partitions leased), not measured.
+    // Warm-up: one release end to end (JIT, tables, queues, partitions leased), not measured. With ops=1, while it waits
+    // for its emergency approval (active, nothing else running on it), 50 GETs of it are counted: the storage cost of
+    // one of the drivers' polling GETs, taken out of the releases' own figures.
     var warm = new Readings();
     var warmDriver = new ReleaseDriver(host.Client, Secret, policy, warm, measuredPoll, waitPoll, deadline);
     var warmId = "warm-" + hub;
-    await warmDriver.RunAsync(warmId, measure: false);
+    (StorageTally Tally, int Gets) perGet = (new StorageTally(hub), 0);
+    await warmDriver.RunAsync(warmId, measure: false, whileAwaitingApproval: proxy is null ? null : async () =>
+    {
+        await SettleAsync(proxy, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
+        proxy.Take();
+        for (var i = 0; i < 50; i++)
+        {
+            await warmDriver.GetAsync(warmId);
+        }
+
+        perGet = (proxy.Take(), 50);
+    });
+    if (proxy is not null)
+    {
+        await SettleAsync(proxy, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(90));
+    }
 
     // Baseline: bare GETs of one projection (the measured path's floor), 200 sequential, on the idle host.
     var baseline = new Readings();
@@ -130,6 +170,14 @@ async Task<Result> RunAsync(int n)
     }
 
     var idleMemory = host.Memory();
+    // ops=1: ten seconds of the idle host (what is time-driven), then the N releases' window starts.
+    var idle = (Tally: new StorageTally(hub), Length: TimeSpan.FromSeconds(10));
+    if (proxy is not null)
+    {
+        proxy.Take();
+        await Task.Delay(idle.Length);
+        idle.Tally = proxy.Take();
+    }
 
     // N releases at once; the host's memory sampled every 250 ms with the number of releases in flight.
     var readings = new Readings();
@@ -192,6 +240,15 @@ async Task<Result> RunAsync(int n)
     })));
     var elapsed = watch.Elapsed;
     var cpuUsed = cpu.Used();
+    // ops=1: the window ends when the releases' last storage operations have (the orchestrations' tails after the
+    // projection showed Completed: five seconds with no release-driven operation, at most 90 s).
+    if (proxy is not null)
+    {
+        await SettleAsync(proxy, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(90));
+    }
+
+    var opsWindow = proxy?.Take();
+    var windowLength = watch.Elapsed;
     await stopSampling.CancelAsync();
     await sampler;
 
@@ -211,20 +268,28 @@ async Task<Result> RunAsync(int n)
     Console.WriteLine($"  releases completed per second:        {throughput:F2}");
     Console.WriteLine($"  baseline: bare GET of a projection   p50 {P(baseline.Gets, 50):F1} ms   p95 {P(baseline.Gets, 95):F1} ms   (idle host, 200 sequential)");
     Console.WriteLine($"  GET of a projection under load       p50 {P(readings.Gets, 50):F1} ms   p95 {P(readings.Gets, 95):F1} ms   ({readings.Gets.Count} GETs, {readings.Gets.Count / elapsed.TotalSeconds:F0} /s)");
-    Console.WriteLine($"  webhook ack (202)                    p50 {P(readings.Acks, 50):F1} ms   p95 {P(readings.Acks, 95):F1} ms   ({readings.Acks.Count} deliveries, {readings.Unavailable} answered 503 and sent again)");
+    Console.WriteLine($"  webhook ack (202)                    p50 {P(readings.Acks, 50):F1} ms   p95 {P(readings.Acks, 95):F1} ms   ({readings.Acks.Count} deliveries, {readings.Unavailable} answered 503 and sent again; API writes: {readings.UnavailableWrites} answered 503 and sent again)");
     Console.WriteLine($"  ack -> projection shows the event    p50 {P(readings.AckToProjection, 50):F0} ms   p95 {P(readings.AckToProjection, 95):F0} ms   max {P(readings.AckToProjection, 100):F0} ms   (poll every {measuredPoll.TotalMilliseconds} ms: upper bound)");
     Console.WriteLine($"  ack -> orchestration's timeline stamp p50 {P(readings.AckToOrchestration, 50):F0} ms   p95 {P(readings.AckToOrchestration, 95):F0} ms");
     Console.WriteLine($"  host memory idle                     working set {Mb(idleMemory.WorkingSet)} MB   private {Mb(idleMemory.Private)} MB");
     Console.WriteLine($"  host memory peak                     working set {Mb(peak.WorkingSet)} MB at {peak.InFlight} in flight   private {Mb(peakPrivate)} MB   ({samples.Count} samples, max {maxInFlight} in flight)");
     Console.WriteLine($"  working set per release in flight    {perRelease / 1024:F0} KB");
     Console.WriteLine($"  CPU seconds during the N releases     {string.Join("   ", cpuUsed.Select(c => $"{c.Name} {c.Seconds:F0} s"))}   (per completed release: {string.Join(", ", cpuUsed.Select(c => $"{c.Name} {c.Seconds / Math.Max(1, readings.Completed):F2} s"))}; wall {elapsed.TotalSeconds:F0} s × {Environment.ProcessorCount} cores)");
+    var historyRows = double.NaN;
     try
     {
-        Console.WriteLine($"  engine work                          {await HistoryCount.DescribeAsync(connectionString, hub, n + 1)}");
+        var (engineWork, rowsPerRelease) = await HistoryCount.DescribeAsync(connectionString, hub, n + 1);
+        historyRows = rowsPerRelease;
+        Console.WriteLine($"  engine work                          {engineWork}");
     }
     catch (Azure.RequestFailedException e)
     {
         Console.WriteLine($"  engine work                          not counted: {e.Message}");
+    }
+
+    if (opsWindow is not null)
+    {
+        opsFigures.Add(OpsReport.Print(readings.Completed, n, opsWindow, windowLength, perGet, idle, readings.Gets.Count, historyRows));
     }
 
     Console.WriteLine($"  RATIO p95 ack->projection / p95 bare GET = {P(readings.AckToProjection, 95) / P(baseline.Gets, 95):F1}");
@@ -239,6 +304,29 @@ async Task<Result> RunAsync(int n)
     }
 
     return result;
+}
+
+// Waits until the proxy has counted no release-driven operation for `quiet` (at most `max`).
+static async Task SettleAsync(StorageProxy proxy, TimeSpan quiet, TimeSpan max)
+{
+    var total = Stopwatch.StartNew();
+    var since = Stopwatch.StartNew();
+    var last = -1L;
+    while (total.Elapsed < max)
+    {
+        var now = proxy.Current.ReleaseDriven;
+        if (now != last)
+        {
+            last = now;
+            since.Restart();
+        }
+        else if (since.Elapsed >= quiet)
+        {
+            return;
+        }
+
+        await Task.Delay(250);
+    }
 }
 
 static double P(IEnumerable<double> values, double percentile)

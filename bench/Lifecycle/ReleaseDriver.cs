@@ -31,6 +31,9 @@ internal sealed class Readings
 
     public int Unavailable;
 
+    /// <summary>API writes (request, decisions, evidence) answered 503 with Retry-After and sent again.</summary>
+    public int UnavailableWrites;
+
     public int Completed;
 
     public int InFlight;
@@ -47,7 +50,9 @@ internal sealed class ReleaseDriver(
 {
     private int _next = -1;
 
-    public async Task RunAsync(string id, bool measure, CancellationToken ct = default)
+    /// <summary>Drives release <paramref name="id"/> to Completed; <paramref name="whileAwaitingApproval"/>, if given, runs
+    /// once the emergency approval is asked (the release active and waiting: the storage count of a GET, Program.cs).</summary>
+    public async Task RunAsync(string id, bool measure, CancellationToken ct = default, Func<Task>? whileAwaitingApproval = null)
     {
         // The release's system: the bench systems in turn (the warm-up and the baseline use Billing).
         var system = systems is { Count: > 0 } ? systems[(int)((uint)Interlocked.Increment(ref _next) % systems.Count)] : "Billing";
@@ -58,6 +63,11 @@ internal sealed class ReleaseDriver(
             requestedBy = "lead2@example.com", approvers = Approvers,
         });
         await WaitAsync(ct, id, r => r["pendingApprovals"]?.AsArray().Count > 0, "the emergency approval to be asked");
+        if (whileAwaitingApproval is not null)
+        {
+            await whileAwaitingApproval();
+        }
+
         await PostAsync(ct, $"/api/releases/{id}/decisions", new { stage = "emergency", decision = "approve", approver = "rm@example.com", role = "release-manager" });
         await PostAsync(ct, $"/api/releases/{id}/decisions", new { stage = "emergency", decision = "approve", approver = "lead@example.com", role = "technical-lead" });
         foreach (var item in new[] { "unit-tests", "regression-tests" })
@@ -181,12 +191,28 @@ internal sealed class ReleaseDriver(
         }
     }
 
+    /// <summary>
+    /// Posts an API write that must be answered 202. A 503 (storage did not answer within the handler's deadline; its
+    /// problem says to send again) is counted and sent again after its Retry-After (1 s if none), as a client would.
+    /// </summary>
     private async Task PostAsync(CancellationToken ct, string path, object body)
     {
-        using var response = await client.PostAsJsonAsync(path, body, ct);
-        if (response.StatusCode != HttpStatusCode.Accepted)
+        while (true)
         {
-            throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            using var response = await client.PostAsJsonAsync(path, body, ct);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                Interlocked.Increment(ref readings.UnavailableWrites);
+                await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), ct);
+                continue;
+            }
+
+            if (response.StatusCode != HttpStatusCode.Accepted)
+            {
+                throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+            }
+
+            return;
         }
     }
 
