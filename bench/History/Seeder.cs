@@ -86,8 +86,9 @@ public sealed class Seeder(IServiceProvider services, DateTimeOffset now)
         }
 
         // The lifecycle's status changes and the communication timeline's notices, as one write of the release's partition.
-        await _releases.ApplyAllAsync(Writes(r), ct);
-        Count("timeline lines", Writes(r).Count);
+        var writes = Writes(r);
+        await _releases.ApplyAllAsync(writes, ct);
+        Count("timeline lines", writes.Count);
         if (r.Status != ReleaseStatus.Cancelled && r.DeployAt <= now)
         {
             audit.Add(new(r.Id, "deployment-production", AuditActions.Deployment, AuditEntry.System, r.DeployAt, "orchestration", "Deployed to production."));
