@@ -59,6 +59,7 @@ seeding = Stopwatch.GetTimestamp();
 await seeder.SeedAsync(earlier);
 var seeded5 = Stopwatch.GetElapsedTime(seeding);
 Console.WriteLine(string.Create(inv, $"seeded the {years - 1} years before in {seeded5.TotalSeconds:F0} s (in all: {Describe(seeder.Counts)})"));
+Console.WriteLine(string.Create(inv, $"seeding's time by store, summed over the 16 releases written at once: {string.Join(", ", seeder.Seconds.OrderByDescending(s => s.Value).Select(s => $"{s.Key} {s.Value:F0} s"))}"));
 
 // Side by side: raw read then page, alternately, each sample.
 Console.WriteLine();
@@ -73,6 +74,12 @@ foreach (var page in cases)
     ops5[page.Name] = await StorageCalls.CountAsync(page.Render);
     var raw = page.RawOf(body);
     var rows = await raw();
+    if (rows == 0)
+    {
+        // A page that shows nothing (or whose rows this benchmark no longer finds in it) would make any ratio meaningless.
+        throw new InvalidOperationException($"The raw read of what page {page.Name} shows read no row: its answer was {body[..Math.Min(300, body.Length)]}");
+    }
+
     await raw();
     var (pageTimes, rawTimes) = (new List<double>(), new List<double>());
     var measuring = Stopwatch.GetTimestamp();

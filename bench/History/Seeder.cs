@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,7 @@ namespace History;
 /// <see cref="IReleaseStore.ApplyAllAsync"/>, one transaction of its partition), the approval request and decision stores,
 /// the audit trail (checkpointed, as composed) and the pipeline event store (each event's row and its release index row,
 /// all of a release's events at once so the store's group commit writes each partition's rows in transactions of up to
-/// 100). Releases go 8 at a time.
+/// 100). Releases go 16 at a time.
 /// </summary>
 public sealed class Seeder(IServiceProvider services, DateTimeOffset now)
 {
@@ -35,7 +36,7 @@ public sealed class Seeder(IServiceProvider services, DateTimeOffset now)
     public async Task SeedAsync(IEnumerable<PlannedRelease> releases)
     {
         await services.GetRequiredService<ReleasePolicies>().CaptureAsync();
-        await Parallel.ForEachAsync(releases, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (r, ct) => await SeedAsync(r, ct));
+        await Parallel.ForEachAsync(releases, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (r, ct) => await SeedAsync(r, ct));
     }
 
     private void Count(string what, int n = 1) => Counts.AddOrUpdate(what, n, (_, c) => c + n);
@@ -45,12 +46,14 @@ public sealed class Seeder(IServiceProvider services, DateTimeOffset now)
         var approvers = _policy.Approvers;
         var request = new ReleaseRequest(r.Id, $"{r.System} {r.Type} {r.Target:yyyy-MM-dd}", r.Type, [r.System], r.Target, "rm@example.com");
         var record = new ReleaseRecord(request, r.RequestedAt, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", r.RequestedAt, PolicyHash: _policyHash);
+        var clock = Stopwatch.GetTimestamp();
         if (!await _releases.TryCreateAsync(record, ct))
         {
             throw new InvalidOperationException($"{r.Id} exists: use a fresh Azurite.");
         }
 
         Count("releases");
+        Lap("release store", ref clock);
         var audit = new List<AuditEntry>
         {
             new(r.Id, "request", AuditActions.Request, "rm@example.com", r.RequestedAt, "api", $"{r.Type} release requested for {r.Target:yyyy-MM-dd}."),
@@ -85,10 +88,13 @@ public sealed class Seeder(IServiceProvider services, DateTimeOffset now)
             await _requests.MarkStageClosedAsync(new ApprovalStageClosure(r.Id, stages[i], "decided", decided), ct);
         }
 
+        Lap("approval stores", ref clock);
+
         // The lifecycle's status changes and the communication timeline's notices, as one write of the release's partition.
         var writes = Writes(r);
         await _releases.ApplyAllAsync(writes, ct);
         Count("timeline lines", writes.Count);
+        Lap("release store", ref clock);
         if (r.Status != ReleaseStatus.Cancelled && r.DeployAt <= now)
         {
             audit.Add(new(r.Id, "deployment-production", AuditActions.Deployment, AuditEntry.System, r.DeployAt, "orchestration", "Deployed to production."));
@@ -111,6 +117,7 @@ public sealed class Seeder(IServiceProvider services, DateTimeOffset now)
         }
 
         Count("audit rows", audit.Count);
+        Lap("audit trail", ref clock);
 
         // Every event of the release at once: the store groups concurrent writes of a partition into transactions.
         var events = Calendar.EventsOf(r, now).Where(e => e.OccurredAt <= now).ToArray();
@@ -125,6 +132,17 @@ public sealed class Seeder(IServiceProvider services, DateTimeOffset now)
             await _events.RecordIndexAsync(e, EventDelivery.Raised, e.OccurredAt.AddSeconds(2), ct);
         }));
         Count("events", events.Length);
+        Lap("event store", ref clock);
+    }
+
+    /// <summary>Seconds spent writing to each store, summed over the releases written at once (so their shares, not wall time).</summary>
+    public ConcurrentDictionary<string, double> Seconds { get; } = new(StringComparer.Ordinal);
+
+    private void Lap(string store, ref long clock)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(clock).TotalSeconds;
+        Seconds.AddOrUpdate(store, elapsed, (_, s) => s + elapsed);
+        clock = Stopwatch.GetTimestamp();
     }
 
     /// <summary>The lifecycle's lines through the phases reached, its last one the release's standing; the notices due by now.</summary>
