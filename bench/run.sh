@@ -4,7 +4,7 @@
 #   bench/run.sh "500 4" "50 200"     other arguments (quoted, one string per benchmark)
 #   bench/run.sh scale                the scale benchmarks (storage operations, not time), each printing its RATIO lines:
 #                                     Admission 10,100,1000 (RATIO admission-ops-1000-vs-10)
-#                                     History 30 100 45 5 (RATIO history-pages-p95-vs-raw; about 8 minutes on 2 loaded cores)
+#                                     History 30 100 45 5 (RATIO history-pages-p95-vs-raw; 6 to 10 minutes on 2 loaded cores)
 # Output: the console and .local/bench/<time>.txt (with the machine's load average before and after each).
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
