@@ -200,7 +200,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
             orchestrators.Add(name);
             // On a simulated calendar every orchestrator, the communication timeline started as a sub-orchestration too,
             // reads its time through the decorator.
-            r.AddOrchestratorFunc<TInput, TOutput>(name, harness.Clock is { } clock ? (context, input) => run(new SimulatedTime.SimulatedTimeContext(context, clock), input) : run);
+            r.AddOrchestratorFunc<TInput, TOutput>(name, harness?.Clock is { } clock ? (context, input) => run(new SimulatedTime.SimulatedTimeContext(context, clock), input) : run);
         }
 
         void ThrowIfDown(string name, object? input)

@@ -145,7 +145,7 @@ public sealed class SimulatedCalendarTests
 
         TestContext.Current.SendDiagnosticMessage(
             $"90 days: {wall.TotalSeconds:F0} s real, the calendar ended {endedOn:u}; {h.Notices.Count} notices, {h.ApprovalRequests.Count} approval asks, " +
-            $"{h.Deployments.Count} deployment requests; {clock.Jumps} jumps of the calendar, {world.TimersFired} timers fired; " +
+            $"{h.Deployments.Count} deployment requests; {clock.Jumps} jumps of the calendar ({clock.StuckJumps} past an activity never seen to run), {world.TimersFired} timers fired; " +
             $"stale checks answered {world.StaleChecksAnswered.Count}; {jobs.Summary()}");
     }
 }

@@ -100,6 +100,11 @@ public sealed class SimulatedClock(DateTimeOffset simulatedEpoch)
     /// <summary>Something of the system ran now (an orchestration episode, an activity, an event raised).</summary>
     public void Touch() => Interlocked.Exchange(ref _lastTouch, DateTimeOffset.UtcNow.UtcTicks);
 
+    /// <summary>Diagnostics: moves made with activities still counted as scheduled, and how many were counted the last time.</summary>
+    public int StuckJumps { get; private set; }
+
+    public int StuckActivities { get; private set; }
+
     /// <summary>Whether the engine has no work (<see cref="EngineProbe"/>); unset: always.</summary>
     public Func<bool>? EngineIdle { get; set; }
 
@@ -125,6 +130,14 @@ public sealed class SimulatedClock(DateTimeOffset simulatedEpoch)
     public bool QuietFor(TimeSpan quiet)
     {
         var idleFor = DateTimeOffset.UtcNow.UtcTicks - Interlocked.Read(ref _lastTouch);
-        return idleFor >= quiet.Ticks && (Volatile.Read(ref _busy) <= 0 || idleFor >= TimeSpan.FromSeconds(2).Ticks) && (EngineIdle?.Invoke() ?? true);
+        var busy = Volatile.Read(ref _busy);
+        var quietNow = idleFor >= quiet.Ticks && (busy <= 0 || idleFor >= TimeSpan.FromSeconds(2).Ticks) && (EngineIdle?.Invoke() ?? true);
+        if (quietNow && busy > 0)
+        {
+            StuckActivities = busy;
+            StuckJumps++;
+        }
+
+        return quietNow;
     }
 }
