@@ -27,9 +27,23 @@ public sealed class LifecycleHarness : IAsyncDisposable
 {
     private DurableTaskTestHost _host = null!;
 
-    private LifecycleHarness()
+    private LifecycleHarness(SimulatedTime.SimulatedClock? clock = null)
     {
+        Clock = clock;
     }
+
+    /// <summary>
+    /// The simulated calendar the orchestrations run on (<see cref="SimulatedTime.SimulatedTimeContext"/>), or null for real
+    /// time. The world's stamps (decisions, pipeline reports, monitor readings, the release's creation) follow it too, and its
+    /// activities tell the calendar when they have run (it stands still while work is under way).
+    /// </summary>
+    public SimulatedTime.SimulatedClock? Clock { get; }
+
+    /// <summary>The world's time: simulated when the harness runs on a <see cref="Clock"/>.</summary>
+    public DateTimeOffset Now => Clock?.Now ?? DateTimeOffset.UtcNow;
+
+    /// <summary>Called after each status write the status activity applied (the simulated calendar's world reacts to them).</summary>
+    public Func<ReleaseWrite, Task>? AfterWrite { get; set; }
 
     public InMemoryReleaseStore Store { get; } = new();
 
@@ -72,6 +86,11 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     /// <summary>How approvers answer a stage's first emails: true approve, false reject, null stay silent.</summary>
     public Func<string, bool?> Approve { get; set; } = _ => true;
+
+    /// <summary>
+    /// How approvers answer one release's stage (true approve, false reject); null (or unset) leaves it to <see cref="Approve"/>.
+    /// </summary>
+    public Func<RequestApprovalsInput, bool?>? ApproveRequest { get; set; }
 
     /// <summary>What the pipeline reports for a deployment (environment, rollback): an outcome, or null for nothing.</summary>
     public Func<string, bool, string?> Deploy { get; set; } = (_, _) => EventOutcomes.Success;
@@ -152,12 +171,18 @@ public sealed class LifecycleHarness : IAsyncDisposable
     /// </summary>
     private static readonly ILoggerFactory EngineLogs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
 
-    public static async Task<LifecycleHarness> StartAsync()
+    public static async Task<LifecycleHarness> StartAsync(SimulatedTime.SimulatedClock? clock = null)
     {
-        var harness = new LifecycleHarness();
+        var harness = new LifecycleHarness(clock);
         harness._host = await ReleaseFunctions.TestSupport.InProcessEngine.StartAsync(
             r => Register(r, harness),
             EngineLogs);
+        if (clock is not null)
+        {
+            var engine = new SimulatedTime.EngineProbe(harness._host);
+            clock.EngineIdle = () => engine.Idle;
+        }
+
         return harness;
     }
 
@@ -173,7 +198,9 @@ public sealed class LifecycleHarness : IAsyncDisposable
         void Orchestrator<TInput, TOutput>(string name, Func<TaskOrchestrationContext, TInput, Task<TOutput>> run)
         {
             orchestrators.Add(name);
-            r.AddOrchestratorFunc(name, run);
+            // On a simulated calendar every orchestrator, the communication timeline started as a sub-orchestration too,
+            // reads its time through the decorator.
+            r.AddOrchestratorFunc<TInput, TOutput>(name, harness?.Clock is { } clock ? (context, input) => run(new SimulatedTime.SimulatedTimeContext(context, clock), input) : run);
         }
 
         void ThrowIfDown(string name, object? input)
@@ -190,18 +217,32 @@ public sealed class LifecycleHarness : IAsyncDisposable
             activities.Add(name);
             r.AddActivityFunc<TInput, TOutput>(name, (c, i) =>
             {
-                ThrowIfDown(name, i);
-                return run(c, i);
+                try
+                {
+                    ThrowIfDown(name, i);
+                    return run(c, i);
+                }
+                finally
+                {
+                    harness.Clock?.ActivityDone();
+                }
             });
         }
 
         void AsyncActivity<TInput, TOutput>(string name, Func<TaskActivityContext, TInput, Task<TOutput>> run)
         {
             activities.Add(name);
-            r.AddActivityFunc<TInput, TOutput>(name, (c, i) =>
+            r.AddActivityFunc<TInput, TOutput>(name, async (c, i) =>
             {
-                ThrowIfDown(name, i);
-                return run(c, i);
+                try
+                {
+                    ThrowIfDown(name, i);
+                    return await run(c, i);
+                }
+                finally
+                {
+                    harness.Clock?.ActivityDone();
+                }
             });
         }
 
@@ -214,6 +255,10 @@ public sealed class LifecycleHarness : IAsyncDisposable
             foreach (var write in writes)
             {
                 await harness.OnStatusRecorded(write);
+                if (harness.AfterWrite is { } after)
+                {
+                    await after(write);
+                }
             }
 
             return true;
@@ -263,7 +308,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
         ReleaseRequest request, ReleasePolicy? policy = null, ReleaseTimings? timings = null, int version = ReleaseOrchestrator.CurrentVersion,
         IReadOnlyList<string>? extraPlanApprovalRoles = null, IReadOnlyList<ReleaseWarning>? admissionWarnings = null)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = Now;
         await Store.TryCreateAsync(new ReleaseRecord(request, now, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", now));
         var input = new ReleaseOrchestrationInput(request, PolicyJson.Serialize(policy ?? FastPolicy(), indented: false), version,
             timings ?? new ReleaseTimings(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30)), extraPlanApprovalRoles, admissionWarnings);
@@ -302,10 +347,11 @@ public sealed class LifecycleHarness : IAsyncDisposable
             $"{id} to reach: {what}",
             record => $"{record?.Phase} {record?.Stage} {record?.StatusReason}");
 
-    public Task RaiseAsync(string id, CanonicalEvent e)
+    public async Task RaiseAsync(string id, CanonicalEvent e)
     {
         Raised.Enqueue(e);
-        return Client.RaiseEventAsync(id, ReleaseEventNames.Pipeline, e);
+        await Client.RaiseEventAsync(id, ReleaseEventNames.Pipeline, e);
+        Clock?.Touch();
     }
 
     /// <summary>Every pipeline event raised, as the event store would hold them (what <see cref="CheckConfirmation"/> reads).</summary>
@@ -313,7 +359,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
 
     public Task DecideAsync(string id, string stage, string approver, bool approve, string? decisionId = null, string? comment = null) =>
         Client.RaiseEventAsync(id, ReleaseEventNames.Approval,
-            new ApprovalDecision(decisionId ?? Guid.NewGuid().ToString("N"), stage, approve, approver, comment, DateTimeOffset.UtcNow));
+            new ApprovalDecision(decisionId ?? Guid.NewGuid().ToString("N"), stage, approve, approver, comment, Now));
 
     public static CanonicalEvent Event(CanonicalEventType type, string? releaseId, string? outcome = null, string? environment = null, string? eventId = null, params (string Key, string Value)[] attributes) =>
         new(eventId ?? "test:" + Guid.NewGuid().ToString("N"), "test", type, DateTimeOffset.UtcNow, releaseId, "Billing", environment, outcome,
@@ -404,7 +450,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
     private async Task<RequestApprovalsResult> OnApprovalsRequested(RequestApprovalsInput input)
     {
         ApprovalRequests.Enqueue(input);
-        if (input.Kind == ApprovalKind.Request && Approve(input.Stage) is { } approve)
+        if (input.Kind == ApprovalKind.Request && (ApproveRequest?.Invoke(input) ?? Approve(input.Stage)) is { } approve)
         {
             foreach (var approver in input.Approvers)
             {
@@ -424,6 +470,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
     {
         if (write is ReleaseStatusChange { Stage: ReleaseStages.Watch, Line.Kind: TimelineKinds.Phase } && MonitorReading(write.ReleaseId) is { } reading)
         {
+            reading = Clock is null ? reading : reading with { At = Now };
             MonitorReadings.Enqueue(reading);
             await Client.RaiseEventAsync(write.ReleaseId, ReleaseEventNames.Health, reading);
         }
@@ -444,7 +491,7 @@ public sealed class LifecycleHarness : IAsyncDisposable
                 // A step's report names the step and the version deployed (what its analysis tells from the baseline).
                 var e = Event(request.Rollback ? CanonicalEventType.ServiceRolledBack : CanonicalEventType.ServiceDeployed,
                     request.ReleaseId, outcome, request.Environment, attributes: step is null ? [] : [(EventAttributes.Step, step), (EventAttributes.Version, StepVersion)]);
-                await RaiseAsync(request.ReleaseId, e with { System = system });
+                await RaiseAsync(request.ReleaseId, e with { System = system, OccurredAt = Clock is null ? e.OccurredAt : Now });
             }
         }
 
