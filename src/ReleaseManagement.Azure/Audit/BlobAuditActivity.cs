@@ -120,7 +120,7 @@ public sealed class BlobAuditActivity(BlobContainerClient container, TableServic
         await table.CreateIfNotExistsAsync(cancellationToken);
         var marks = new HashSet<string>(StringComparer.Ordinal);
         var withRows = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var row in table.QueryAsync<TableEntity>(filter: (string?)null, maxPerPage: 1000, select: ["PartitionKey", "At"], cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter: TableAuditTrail.AllAuditRowsFilter(), maxPerPage: 1000, select: ["PartitionKey", "At"], cancellationToken: cancellationToken))
         {
             withRows.Add(row.PartitionKey);
             if (DateTimeOffset.TryParse(row.GetString("At"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at))
