@@ -231,6 +231,18 @@ public sealed class TableAuditTrailTests
         Assert.True(AuditChain.Verify(rows, Keys).Verified);
     }
 
+    [Fact]
+    public async Task AppendAsync_RetriedAfterItsRowWasDeleted_FailsNamingTheTamperingAndAddsNoRow()
+    {
+        var id = await ReleaseWithRowsAsync(3);
+        await Raw.DeleteEntityAsync(id, TableAuditTrail.RowKey(2), cancellationToken: Ct);
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => NewTrail().AppendAsync(Entry(id, "k2", 2), Ct));
+
+        Assert.Contains("tampered", failure.Message, StringComparison.Ordinal);
+        Assert.Equal([1L, 3L], (await NewTrail().ReadAsync(id, Ct)).Select(r => r.Sequence));
+    }
+
     [Theory]
     [InlineData(2L)] // behind: the next sequence is taken
     [InlineData(9L)] // ahead: a row that does not exist

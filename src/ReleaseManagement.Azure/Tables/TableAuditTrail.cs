@@ -128,8 +128,8 @@ public sealed partial class TableAuditTrail(TableServiceClient service, AuditKey
 
                 // The sequence was taken (index 1) or the head moved (index 2): another append won; chain after it. When
                 // the sequence was taken and the head did not move, the head is behind the rows: the next attempt sees
-                // the same ETag and rebuilds it from the rows.
-                behind = e.FailedTransactionActionIndex == 1 ? headETag : null;
+                // the same ETag and rebuilds it from the rows (so too when the failed action is not named).
+                behind = e.FailedTransactionActionIndex is 1 or null ? headETag : null;
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + (attempt * 10))), cancellationToken);
             }
         }
