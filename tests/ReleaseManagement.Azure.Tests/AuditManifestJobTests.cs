@@ -115,13 +115,15 @@ public sealed class AuditManifestJobTests
         var first = await RunAtAsync(s, At(2027, 2, 20, 0, 30));
         await RowsAsync(s, written, At(2027, 3, 2));
         // On storage without immutability (Azurite): a trail erased with its checkpoints, and a trail whose last row and
-        // checkpoint were deleted and a row then written in their place (the same count, another hash).
+        // checkpoint were deleted (with the head that names that row, so the trail chains after row 1 again) and a row
+        // then written in their place (the same count, another hash).
         var table = new TableClient(Azurite.ConnectionString, s.Table);
         await table.DeleteEntityAsync(erased, TableAuditTrail.RowKey(1), cancellationToken: Ct);
         await table.DeleteEntityAsync(erased, TableAuditTrail.RowKey(2), cancellationToken: Ct);
         await s.Container.DeleteBlobAsync(BlobAuditCheckpoints.BlobName(erased, 1), cancellationToken: Ct);
         await s.Container.DeleteBlobAsync(BlobAuditCheckpoints.BlobName(erased, 2), cancellationToken: Ct);
         await table.DeleteEntityAsync(rewritten, TableAuditTrail.RowKey(2), cancellationToken: Ct);
+        await table.DeleteEntityAsync(rewritten, TableAuditTrail.HeadRowKey, cancellationToken: Ct);
         await s.Container.DeleteBlobAsync(BlobAuditCheckpoints.BlobName(rewritten, 2), cancellationToken: Ct);
         await RowsAsync(s, rewritten, At(2027, 3, 2, 11));
 

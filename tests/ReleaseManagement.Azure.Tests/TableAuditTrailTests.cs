@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using ReleaseManagement.Audit;
 using ReleaseManagement.Azure.Storage;
@@ -20,6 +23,14 @@ public sealed class TableAuditTrailTests
     private TableAuditTrail NewTrail() => new(StorageClients.FromConnectionString(Azurite.ConnectionString).Tables, Keys, _tableName);
 
     private TableClient Raw => new(Azurite.ConnectionString, _tableName);
+
+    /// <summary>A trail (as a host holds one) whose storage requests, and the entities they return, are counted.</summary>
+    private TableAuditTrail CountedTrail(RequestCounter counter)
+    {
+        var options = new TableClientOptions();
+        options.AddPolicy(counter, HttpPipelinePosition.PerCall);
+        return new TableAuditTrail(new TableServiceClient(Azurite.ConnectionString, options), Keys, _tableName);
+    }
 
     private static AuditEntry Entry(string releaseId, string key, int minute = 0, string action = AuditActions.Attestation) => new(
         releaseId, key, action, "rm@example.com", T0.AddMinutes(minute), AuditChannels.Api, $"Row {key}", "qualityGates.Development.code-review",
@@ -129,6 +140,157 @@ public sealed class TableAuditTrailTests
     }
 
     [Fact]
+    public async Task AppendAsync_AtRow5AndAtRow200_CostsTheSameStorageOperationsAndRowsRead()
+    {
+        var counter = new RequestCounter();
+        var trail = CountedTrail(counter); // one host appending throughout
+        var id = Azurite.UniqueName("rel-");
+        var costs = new Dictionary<int, (int Requests, int Entities)>();
+        var otherHost = new Dictionary<int, (int Requests, int Entities)>();
+        await trail.ReadAsync(id, Ct); // creates the table
+        for (var i = 1; i <= 200; i++)
+        {
+            var appender = i is 5 or 200 ? CountedTrail(counter) : trail;
+            await appender.ReadAsync(id, Ct);
+            counter.Reset();
+            await appender.AppendAsync(Entry(id, $"k{i}", i), Ct);
+            (i is 5 or 200 ? otherHost : costs)[i] = (counter.Requests, counter.Entities);
+        }
+
+        counter.Reset();
+        var retried = await trail.AppendAsync(Entry(id, "k5", minute: 999), Ct);
+        var retry = (counter.Requests, counter.Entities);
+
+        // The head (its row confirmed by a read unless this instance wrote that head), then one transaction (row, event-key row, head).
+        Assert.Equal((2, 1), costs[4]);
+        Assert.Equal(costs[4], costs[199]);
+        Assert.Equal((3, 2), otherHost[5]);
+        Assert.Equal(otherHost[5], otherHost[200]);
+        Assert.Equal((3, 0), costs[1]); // a new trail: no head, an empty partition
+        // A retry: the head (written by the other host, so its row is read), the transaction refused on the event key, the
+        // event key's row and the audit row it names.
+        Assert.Equal((5L, 5, 4), (retried.Sequence, retry.Requests, retry.Entities));
+        var rows = await trail.ReadAsync(id, Ct);
+        Assert.Equal(Enumerable.Range(1, 200).Select(i => (long)i), rows.Select(r => r.Sequence));
+        Assert.True(AuditChain.Verify(rows, Keys).Verified);
+    }
+
+    [Fact]
+    public async Task AppendAsync_RetriedAfterLaterRows_ReturnsTheSameRecordAndAddsNoRow()
+    {
+        var id = await ReleaseWithRowsAsync(4);
+        var first = (await NewTrail().ReadAsync(id, Ct))[1];
+
+        var again = await NewTrail().AppendAsync(Entry(id, "k2", minute: 30, action: AuditActions.Decision), Ct);
+
+        Assert.Equal((first.Sequence, first.Hash, first.Entry.At, first.Entry.Action), (again.Sequence, again.Hash, again.Entry.At, again.Entry.Action));
+        Assert.Equal([1L, 2L, 3L, 4L], (await NewTrail().ReadAsync(id, Ct)).Select(r => r.Sequence));
+    }
+
+    [Fact]
+    public async Task AppendAsync_TwentyAtOnceOnOneRelease_MakeAGaplessChainThatVerifies()
+    {
+        var id = Azurite.UniqueName("rel-");
+        await NewTrail().AppendAsync(Entry(id, "k0"), Ct);
+        var keys = Enumerable.Range(1, 20).Select(i => $"k{i}").ToArray();
+
+        var appended = await Task.WhenAll(keys.Select((k, i) => Task.Run(() => NewTrail().AppendAsync(Entry(id, k, i), Ct), Ct)));
+
+        var rows = await NewTrail().ReadAsync(id, Ct);
+        Assert.Equal(Enumerable.Range(1, 21).Select(i => (long)i), rows.Select(r => r.Sequence));
+        Assert.Equal(appended.OrderBy(r => r.Sequence).Select(r => (r.Sequence, r.Hash)), rows.Skip(1).Select(r => (r.Sequence, r.Hash)));
+        Assert.True(AuditChain.Verify(rows, Keys).Verified);
+        var head = (await Raw.GetEntityAsync<TableEntity>(id, TableAuditTrail.HeadRowKey, cancellationToken: Ct)).Value;
+        Assert.Equal((21L, rows[^1].Hash), (head.GetInt64("Sequence"), head.GetString("Hash")));
+    }
+
+    [Fact]
+    public async Task AppendAsync_TrailWrittenBeforeHeads_IsIndexedOnceThenAppendedAndRetriesFound()
+    {
+        var id = await ReleaseWithRowsAsync(5);
+        await foreach (var e in Raw.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}"), cancellationToken: Ct))
+        {
+            if (!TableAuditTrail.IsAuditRowKey(e.RowKey))
+            {
+                await Raw.DeleteEntityAsync(e.PartitionKey, e.RowKey, cancellationToken: Ct); // as the rows alone were written
+            }
+        }
+
+        var counter = new RequestCounter();
+        var trail = CountedTrail(counter);
+        var sixth = await trail.AppendAsync(Entry(id, "k6", 6), Ct);
+        counter.Reset();
+        var seventh = await trail.AppendAsync(Entry(id, "k7", 7), Ct);
+        var afterwards = counter.Requests;
+        var retried = await trail.AppendAsync(Entry(id, "k3", 30), Ct);
+
+        var rows = await trail.ReadAsync(id, Ct);
+        Assert.Equal((6L, 7L, 2), (sixth.Sequence, seventh.Sequence, afterwards));
+        Assert.Equal((rows[2].Sequence, rows[2].Hash), (retried.Sequence, retried.Hash));
+        Assert.Equal(Enumerable.Range(1, 7).Select(i => (long)i), rows.Select(r => r.Sequence));
+        Assert.True(AuditChain.Verify(rows, Keys).Verified);
+    }
+
+    [Fact]
+    public async Task AppendAsync_RetriedAfterItsRowWasDeleted_FailsNamingTheTamperingAndAddsNoRow()
+    {
+        var id = await ReleaseWithRowsAsync(3);
+        await Raw.DeleteEntityAsync(id, TableAuditTrail.RowKey(2), cancellationToken: Ct);
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => NewTrail().AppendAsync(Entry(id, "k2", 2), Ct));
+
+        Assert.Contains("tampered", failure.Message, StringComparison.Ordinal);
+        Assert.Equal([1L, 3L], (await NewTrail().ReadAsync(id, Ct)).Select(r => r.Sequence));
+    }
+
+    [Theory]
+    [InlineData(2L)] // behind: the next sequence is taken
+    [InlineData(9L)] // ahead: a row that does not exist
+    [InlineData(4L)] // on the last row, with another hash
+    public async Task AppendAsync_HeadTampered_NeitherForksNorLeavesAGap(long headSequence)
+    {
+        var trail = NewTrail(); // the instance that wrote the head: a changed head is not taken as its own
+        var id = Azurite.UniqueName("rel-");
+        for (var i = 1; i <= 4; i++)
+        {
+            await trail.AppendAsync(Entry(id, $"k{i}", i), Ct);
+        }
+
+        var head = (await Raw.GetEntityAsync<TableEntity>(id, TableAuditTrail.HeadRowKey, cancellationToken: Ct)).Value;
+        head["Sequence"] = headSequence;
+        head["Hash"] = headSequence == 4 ? new string('f', 64) : (await NewTrail().ReadAsync(id, Ct)).ElementAtOrDefault((int)headSequence - 1)?.Hash ?? new string('e', 64);
+        await Raw.UpdateEntityAsync(head, head.ETag, TableUpdateMode.Replace, Ct);
+
+        var fifth = await trail.AppendAsync(Entry(id, "k5", 5), Ct);
+        var sixth = await trail.AppendAsync(Entry(id, "k6", 6), Ct);
+
+        var rows = await NewTrail().ReadAsync(id, Ct);
+        Assert.Equal((5L, 6L), (fifth.Sequence, sixth.Sequence));
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => (long)i), rows.Select(r => r.Sequence));
+        Assert.Equal(rows[3].Hash, fifth.PreviousHash);
+        Assert.True(AuditChain.Verify(rows, Keys).Verified);
+    }
+
+    [Fact]
+    public async Task ReadAsync_PartitionWithHeadAndEventKeyRows_ReturnsTheAuditRowsOnly()
+    {
+        var id = await ReleaseWithRowsAsync(3);
+        var all = new List<string>();
+        await foreach (var e in Raw.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {id}"), cancellationToken: Ct))
+        {
+            all.Add(e.RowKey);
+        }
+
+        var rows = await NewTrail().ReadAsync(id, Ct);
+
+        Assert.Equal(7, all.Count); // 3 rows, 3 event keys, the head
+        Assert.Contains(TableAuditTrail.EventKeyRowKey("k2"), all);
+        Assert.Equal("key|a%2Fb%3Fc", TableAuditTrail.EventKeyRowKey("a/b?c"));
+        Assert.StartsWith("keyh|", TableAuditTrail.EventKeyRowKey(new string('x', 500)), StringComparison.Ordinal);
+        Assert.Equal([1L, 2L, 3L], rows.Select(r => r.Sequence));
+    }
+
+    [Fact]
     public async Task AppendAsync_DataLongerThanAProperty_IsSplitAndReadBackWhole()
     {
         var trail = NewTrail();
@@ -140,6 +302,39 @@ public sealed class TableAuditTrailTests
         var row = Assert.Single(await trail.ReadAsync(id, Ct));
         Assert.Equal(policy, row.Entry.Data!["policy"]);
         Assert.True(AuditChain.Verify([row], Keys).Verified);
+    }
+}
+
+/// <summary>Counts storage requests, and the entities their answers return (a query's page: its rows; a point read: one).</summary>
+internal sealed class RequestCounter : HttpPipelineSynchronousPolicy
+{
+    private int _requests;
+    private int _entities;
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public int Entities => Volatile.Read(ref _entities);
+
+    public void Reset()
+    {
+        Volatile.Write(ref _requests, 0);
+        Volatile.Write(ref _entities, 0);
+    }
+
+    public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _requests);
+
+    public override void OnReceivedResponse(HttpMessage message)
+    {
+        var response = message.Response;
+        if (response.Status != 200 || response.Headers.ContentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
+        {
+            return;
+        }
+
+        using var json = JsonDocument.Parse(response.Content);
+        var found = json.RootElement.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Array ? value.GetArrayLength()
+            : json.RootElement.TryGetProperty("PartitionKey", out _) ? 1 : 0;
+        Interlocked.Add(ref _entities, found);
     }
 }
 

@@ -110,7 +110,7 @@ public sealed class BlobAuditActivity(BlobContainerClient container, TableServic
     }
 
     /// <summary>
-    /// Marks the months of every row in the audit table and of the latest checkpoint of every release kept without rows,
+    /// Marks the months of every audit row in the audit table (not the index rows beside them) and of the latest checkpoint of every release kept without rows,
     /// then writes <see cref="BackfillMark"/>; returns how many marks it wrote or found. Idempotent.
     /// </summary>
     public async Task<int> BackfillAsync(CancellationToken cancellationToken = default)
@@ -120,7 +120,7 @@ public sealed class BlobAuditActivity(BlobContainerClient container, TableServic
         await table.CreateIfNotExistsAsync(cancellationToken);
         var marks = new HashSet<string>(StringComparer.Ordinal);
         var withRows = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var row in table.QueryAsync<TableEntity>(filter: (string?)null, maxPerPage: 1000, select: ["PartitionKey", "At"], cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter: TableAuditTrail.AllAuditRowsFilter(), maxPerPage: 1000, select: ["PartitionKey", "At"], cancellationToken: cancellationToken))
         {
             withRows.Add(row.PartitionKey);
             if (DateTimeOffset.TryParse(row.GetString("At"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at))

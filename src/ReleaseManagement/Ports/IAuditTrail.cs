@@ -4,7 +4,8 @@ namespace ReleaseManagement.Ports;
 
 /// <summary>
 /// A release's audit trail: append-only, hash-chained rows in order (table <c>ReleaseAudit</c> in Azure: partition =
-/// release id, row key = zero-padded sequence).
+/// release id, row key = zero-padded sequence, beside an index of event keys and a head that keeps an append's cost
+/// constant).
 /// </summary>
 public interface IAuditTrail
 {
