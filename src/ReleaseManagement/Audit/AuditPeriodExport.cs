@@ -16,14 +16,14 @@ namespace ReleaseManagement.Audit;
 /// <para>
 /// Cost: a listing of the index per month of the period (and once per process a read of the backfill's mark), two
 /// operations for the newest manifest (a listing of the manifests and a download), and per trail read three (a listing and
-/// a download of its latest checkpoint, a query of its rows; more pages for a trail of over 1,000 rows), read
-/// <see cref="Parallelism"/> at a time.
+/// a download of its latest checkpoint, beside a query of its rows; more pages for a trail of over 1,000 rows, and the
+/// query again when an append landed between them), read <see cref="Parallelism"/> at a time.
 /// </para>
 /// </summary>
 public sealed class AuditPeriodExport(IAuditActivity activity, IAuditTrail trail, IAuditCheckpoints checkpoints, AuditKeys keys)
 {
     /// <summary>How many trails are read at once.</summary>
-    public const int Parallelism = 8;
+    public const int Parallelism = 16;
 
     /// <summary>The export of <paramref name="from"/>..<paramref name="to"/> (UTC days, both included).</summary>
     public async Task<AuditPeriod> ReadAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
@@ -54,8 +54,17 @@ public sealed class AuditPeriodExport(IAuditActivity activity, IAuditTrail trail
     private async Task<AuditPeriodRelease?> ReadTrailAsync(
         string id, DateTimeOffset start, DateTimeOffset end, AuditManifest? manifest, AuditCheckpoint? head, CancellationToken cancellationToken)
     {
-        var checkpoint = await checkpoints.LatestAsync(id, cancellationToken); // before the rows, as in the release's export
+        // The checkpoint and the rows are read at once (two round trips, not three in a row); a checkpoint that counts more
+        // rows than were read saw an append the read did not (rows are written before their checkpoint), so the rows are read
+        // again, once: a trail still short of its checkpoint then is one whose rows are gone, and fails as it should.
+        var latest = checkpoints.LatestAsync(id, cancellationToken);
         var rows = await trail.ReadAsync(id, cancellationToken);
+        var checkpoint = await latest;
+        if (checkpoint is not null && checkpoint.Count > rows.Count)
+        {
+            rows = await trail.ReadAsync(id, cancellationToken);
+        }
+
         var verification = AuditChain.Verify(rows, keys, checkpoint);
         if (verification.Verified && head is not null && AuditChain.Verify(rows, keys, head) is { Verified: false } againstManifest)
         {
