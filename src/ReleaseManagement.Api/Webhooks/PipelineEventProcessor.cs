@@ -32,7 +32,8 @@ public enum ProcessOutcome
 /// (<see cref="ReleaseTelemetry.Spans.PipelineEventProcess"/>) whose parent is the webhook delivery's span named in the
 /// message; the event raised to its release carries this span's context on to the lifecycle's effect
 /// (<see cref="CanonicalEvent.TraceParent"/>). Each message processed counts in <see cref="ReleaseTelemetry.EventsProcessed"/>
-/// and its lag from the acknowledgement in <see cref="ReleaseTelemetry.ProcessingLag"/>.
+/// and its lag from the acknowledgement in <see cref="ReleaseTelemetry.ProcessingLag"/>. A deployment or rollback event
+/// also updates the environments page's cells (<see cref="EnvironmentStateWriter"/>, when registered).
 /// </summary>
 public sealed partial class PipelineEventProcessor(
     IRawDeliveryStore deliveries,
@@ -41,7 +42,8 @@ public sealed partial class PipelineEventProcessor(
     LateEventMarker late,
     TimeProvider time,
     ILogger<PipelineEventProcessor> log,
-    IAuditTrail audit)
+    IAuditTrail audit,
+    EnvironmentStateWriter? environments = null)
 {
     public async Task<ProcessOutcome> ProcessAsync(string messageText, DurableTaskClient durable, CancellationToken cancellationToken)
     {
@@ -125,6 +127,14 @@ public sealed partial class PipelineEventProcessor(
 
         var now = time.GetUtcNow();
         var stored = await store.AddAsync(evt, now, outcome, raw, cancellationToken);
+
+        // The environments page's cell (a deployment or rollback): before the event is marked done, and again for a
+        // duplicate in case the first processing stopped before it (a merge is idempotent: newest wins).
+        if (environments is not null)
+        {
+            await environments.RecordAsync(evt, cancellationToken);
+        }
+
         if (stored == StoreOutcome.ExistsDone)
         {
             // Idempotent: repeats the marks in case the first processing stopped before writing them.
