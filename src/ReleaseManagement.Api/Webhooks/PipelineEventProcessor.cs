@@ -98,7 +98,8 @@ public sealed partial class PipelineEventProcessor(
     /// <paramref name="markLate"/>, marks the metric days it changes stale when it is late (an import marks a whole batch at
     /// once after storing it, <see cref="LateEventMarker.MarkManyAsync"/>). Storage calls: the conditional insert (carrying
     /// the outcome) for an event of no release; for one of a release the instance lookup, the insert, the raise and the
-    /// index row, which is written last and marks it done.
+    /// index row, which is written last and marks it done. A deployment or rollback adds its cells' merge: a point read of
+    /// each cell and a write when the event is the newest (and a point read of the release when it carries no system).
     /// </summary>
     public Task<ProcessOutcome> ProcessEventAsync(CanonicalEvent evt, DurableTaskClient? durable, bool markLate, CancellationToken cancellationToken) =>
         ProcessEventAsync(evt, durable, markLate, null, cancellationToken);
