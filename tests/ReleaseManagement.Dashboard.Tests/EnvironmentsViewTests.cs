@@ -6,8 +6,16 @@ namespace ReleaseManagement.Dashboard.Tests;
 
 public sealed class EnvironmentsViewTests
 {
-    private static EnvironmentsView Build(params ReleaseManagement.Ports.StoredPipelineEvent[] events) =>
-        EnvironmentsView.Build(events, [Release("r1", systems: ["Billing", "Forecasting"]), Release("r2")], DefaultPolicy.Systems.Keys.ToArray(), Format, Now.AddDays(-180), Now);
+    /// <summary>The view of <paramref name="events"/>, checked to be the one their cells' state gives (<see cref="EnvironmentsView.BuildFromState"/>).</summary>
+    private static EnvironmentsView Build(params ReleaseManagement.Ports.StoredPipelineEvent[] events)
+    {
+        ReleaseManagement.Releases.ReleaseRecord[] releases = [Release("r1", systems: ["Billing", "Forecasting"]), Release("r2")];
+        var view = EnvironmentsView.Build(events, releases, DefaultPolicy.Systems.Keys.ToArray(), Format, Now.AddDays(-180), Now);
+        var cells = EnvironmentCellState.Fold(events.Select(e => e.Event).Reverse(), releases.ToDictionary(r => r.Request.Id, r => r.Request.Systems));
+        var fromState = EnvironmentsView.BuildFromState(cells.Values.ToArray(), DefaultPolicy.Systems.Keys.ToArray(), Format, Now.AddDays(-180), Now);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(view), System.Text.Json.JsonSerializer.Serialize(fromState));
+        return view;
+    }
 
     private static EnvironmentCell Cell(EnvironmentsView view, string system, string environment) =>
         view.Rows.Single(r => r.System == system).Cells.Single(c => c.Environment == environment);

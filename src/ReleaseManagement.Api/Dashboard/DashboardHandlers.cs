@@ -90,12 +90,10 @@ public sealed class DashboardHandlers(
         return DashboardPage.Page<ReleasePage>(view with { Actions = forms }, outcome?.StatusCode ?? StatusCodes.Status200OK);
     }
 
-    /// <summary><c>GET /api/dashboard/environments</c>: systems × environments from the stored deployment events.</summary>
+    /// <summary><c>GET /api/dashboard/environments</c>: systems × environments from the cells' current state (<see cref="DashboardReader.EnvironmentsAsync"/>).</summary>
     public async Task<IResult> EnvironmentsAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var (events, releases) = await reader.ListDeploymentsAsync(cancellationToken);
-        var now = reader.Now;
-        var view = EnvironmentsView.Build(events, releases, reader.PolicySystems, reader.Format, now - DashboardReader.DeploymentLookback, now);
+        var view = await reader.EnvironmentsAsync(cancellationToken);
         return IsFragment(request) ? DashboardPage.Fragment<EnvironmentsLive>(view) : DashboardPage.Page<EnvironmentsPage>(view);
     }
 

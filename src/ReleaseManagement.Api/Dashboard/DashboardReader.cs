@@ -1,4 +1,5 @@
 using ReleaseManagement.Approvals;
+using ReleaseManagement.Events;
 using ReleaseManagement.Metrics;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Ports;
@@ -17,7 +18,8 @@ public sealed record ReleaseDetail(
 
 /// <summary>
 /// The dashboard's one coupling to the rest of the system: it reads the status projection and the stores through their
-/// ports (never orchestration history) and hands plain data to the view builders. It writes nothing (the metrics page
+/// ports (never orchestration history) and hands plain data to the view builders. It writes nothing but the one-time
+/// backfill of the environments page's state (<see cref="EnvironmentsAsync"/>; the metrics page
 /// reads the stored daily rollups only). A release is shown under the policy it runs under
 /// (<see cref="ReleasePolicies"/>); the current policy (<see cref="CurrentPolicy"/>) serves what is not one release's: the
 /// calendar's windows, the conflicts between releases, the metrics.
@@ -31,7 +33,9 @@ public sealed partial class DashboardReader(
     TimeProvider time,
     MetricsService metrics,
     Microsoft.Extensions.Logging.ILogger<DashboardReader> log,
-    Microsoft.Extensions.Configuration.IConfiguration? configuration = null)
+    Microsoft.Extensions.Configuration.IConfiguration? configuration = null,
+    IEnvironmentStateStore? environmentState = null,
+    EnvironmentStateWriter? environmentWriter = null)
 {
     /// <summary>
     /// At most this many releases an unbounded listing of the projection returns (bench/Dashboard's raw read). The pages do
@@ -40,7 +44,7 @@ public sealed partial class DashboardReader(
     /// </summary>
     public const int MaxReleases = 5000;
 
-    /// <summary>How far back the environments matrix reads deployment events.</summary>
+    /// <summary>How far back the environments matrix reads deployment events (without a state store), and the backfill of its state reads them.</summary>
     public static readonly TimeSpan DeploymentLookback = TimeSpan.FromDays(180);
 
     /// <summary>The policy the host runs with now: not the one to judge a stored release by (<see cref="PoliciesOfAsync"/>).</summary>
@@ -154,5 +158,31 @@ public sealed partial class DashboardReader(
             .Distinct(StringComparer.Ordinal);
         var records = await Task.WhenAll(named.Select(id => releases.GetAsync(id, cancellationToken)));
         return (stored, records.OfType<ReleaseRecord>().ToArray());
+    }
+
+    /// <summary>
+    /// The environments page. With the cells' state kept (<see cref="IEnvironmentStateStore"/>): one query of its partition,
+    /// whatever the history; on a store written before it was kept (no backfill mark), the first view merges the events of
+    /// the last <see cref="DeploymentLookback"/> into it first (<see cref="ListDeploymentsAsync"/>), once. Without a state
+    /// store, the view of those events as before.
+    /// </summary>
+    public async Task<EnvironmentsView> EnvironmentsAsync(CancellationToken cancellationToken)
+    {
+        var now = Now;
+        if (environmentState is null || environmentWriter is null)
+        {
+            var (events, named) = await ListDeploymentsAsync(cancellationToken);
+            return EnvironmentsView.Build(events, named, PolicySystems, Format, now - DeploymentLookback, now);
+        }
+
+        var state = await environmentState.ReadAsync(cancellationToken);
+        if (state.BackfilledFrom is null)
+        {
+            var (events, named) = await ListDeploymentsAsync(cancellationToken);
+            await environmentWriter.BackfillAsync(now - DeploymentLookback, events.Select(e => e.Event), named, cancellationToken);
+            state = await environmentState.ReadAsync(cancellationToken);
+        }
+
+        return EnvironmentsView.BuildFromState(state.Cells, PolicySystems, Format, state.BackfilledFrom ?? now - DeploymentLookback, now);
     }
 }

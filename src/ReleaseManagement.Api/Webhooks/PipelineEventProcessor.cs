@@ -32,7 +32,8 @@ public enum ProcessOutcome
 /// (<see cref="ReleaseTelemetry.Spans.PipelineEventProcess"/>) whose parent is the webhook delivery's span named in the
 /// message; the event raised to its release carries this span's context on to the lifecycle's effect
 /// (<see cref="CanonicalEvent.TraceParent"/>). Each message processed counts in <see cref="ReleaseTelemetry.EventsProcessed"/>
-/// and its lag from the acknowledgement in <see cref="ReleaseTelemetry.ProcessingLag"/>.
+/// and its lag from the acknowledgement in <see cref="ReleaseTelemetry.ProcessingLag"/>. A deployment or rollback event
+/// also updates the environments page's cells (<see cref="EnvironmentStateWriter"/>, when registered).
 /// </summary>
 public sealed partial class PipelineEventProcessor(
     IRawDeliveryStore deliveries,
@@ -41,7 +42,8 @@ public sealed partial class PipelineEventProcessor(
     LateEventMarker late,
     TimeProvider time,
     ILogger<PipelineEventProcessor> log,
-    IAuditTrail audit)
+    IAuditTrail audit,
+    EnvironmentStateWriter? environments = null)
 {
     public async Task<ProcessOutcome> ProcessAsync(string messageText, DurableTaskClient durable, CancellationToken cancellationToken)
     {
@@ -96,7 +98,8 @@ public sealed partial class PipelineEventProcessor(
     /// <paramref name="markLate"/>, marks the metric days it changes stale when it is late (an import marks a whole batch at
     /// once after storing it, <see cref="LateEventMarker.MarkManyAsync"/>). Storage calls: the conditional insert (carrying
     /// the outcome) for an event of no release; for one of a release the instance lookup, the insert, the raise and the
-    /// index row, which is written last and marks it done.
+    /// index row, which is written last and marks it done. A deployment or rollback adds its cells' merge: a point read of
+    /// each cell and a write when the event is the newest (and a point read of the release when it carries no system).
     /// </summary>
     public Task<ProcessOutcome> ProcessEventAsync(CanonicalEvent evt, DurableTaskClient? durable, bool markLate, CancellationToken cancellationToken) =>
         ProcessEventAsync(evt, durable, markLate, null, cancellationToken);
@@ -125,6 +128,14 @@ public sealed partial class PipelineEventProcessor(
 
         var now = time.GetUtcNow();
         var stored = await store.AddAsync(evt, now, outcome, raw, cancellationToken);
+
+        // The environments page's cell (a deployment or rollback): before the event is marked done, and again for a
+        // duplicate in case the first processing stopped before it (a merge is idempotent: newest wins).
+        if (environments is not null)
+        {
+            await environments.RecordAsync(evt, cancellationToken);
+        }
+
         if (stored == StoreOutcome.ExistsDone)
         {
             // Idempotent: repeats the marks in case the first processing stopped before writing them.

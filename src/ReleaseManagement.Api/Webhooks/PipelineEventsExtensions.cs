@@ -51,6 +51,14 @@ public static class PipelineEventsExtensions
         services.TryAddSingleton<Policy.ReleasePolicies>();
         services.TryAddSingleton<IReleaseStore>(sp => new ReleaseManagement.Azure.Tables.TableReleaseStore(sp.GetRequiredService<EventStorageClients>().Tables, time: sp.GetService<TimeProvider>()));
 
+        // The environments page's cells, beside the events they come from (partition !environments).
+        services.TryAddSingleton<IEnvironmentStateStore>(sp =>
+        {
+            var clients = sp.GetRequiredService<EventStorageClients>();
+            return new TableEnvironmentStateStore(clients.Tables.GetTableClient(clients.Names.Table));
+        });
+        services.TryAddSingleton<EnvironmentStateWriter>();
+
         services.TryAddSingleton(sp => new ReleaseCorrelator(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Correlation));
         services.TryAddSingleton(sp => new PipelineEventNormalizer(sp.GetRequiredService<ReleaseCorrelator>()));
         services.AddSingleton<WebhookHandlers>();
