@@ -35,9 +35,11 @@ public sealed partial class TableApprovalHistory(TableServiceClient service, str
     {
         await EnsureAsync(cancellationToken);
         var days = ApprovalDayIndex.Days(from, to);
-        var decided = await IndexRowsAsync(days, ApprovalDayIndex.Decided, TableClient.CreateQueryFilter($"DecidedAt ge {from} and DecidedAt lt {to}"), cancellationToken);
-        var skipped = await IndexRowsAsync(days, ApprovalDayIndex.Skipped, TableClient.CreateQueryFilter($"ClosedAt ge {from} and ClosedAt lt {to}"), cancellationToken);
-        var expiring = await IndexRowsAsync(days, ApprovalDayIndex.Expires, TableClient.CreateQueryFilter($"ExpiresAt ge {from} and ExpiresAt lt {to}"), cancellationToken);
+        var (decidedRead, skippedRead, expiringRead) = (
+            IndexRowsAsync(days, ApprovalDayIndex.Decided, TableClient.CreateQueryFilter($"DecidedAt ge {from} and DecidedAt lt {to}"), cancellationToken),
+            IndexRowsAsync(days, ApprovalDayIndex.Skipped, TableClient.CreateQueryFilter($"ClosedAt ge {from} and ClosedAt lt {to}"), cancellationToken),
+            IndexRowsAsync(days, ApprovalDayIndex.Expires, TableClient.CreateQueryFilter($"ExpiresAt ge {from} and ExpiresAt lt {to}"), cancellationToken));
+        var (decided, skipped, expiring) = (await decidedRead, await skippedRead, await expiringRead);
         var result = new List<ResolvedApprovalAsk>();
 
         // Decisions in the range, each with when its approver (else anyone) was last asked on the stage before it.
