@@ -7,16 +7,18 @@ namespace ReleaseManagement.Azure.Metrics;
 /// <summary>The day index's reads and its one-time backfill (<see cref="ApprovalDayIndex"/>).</summary>
 public sealed partial class TableApprovalHistory
 {
-    /// <summary>The index rows of <paramref name="kind"/> filed on <paramref name="days"/> that match <paramref name="filter"/> (their time in the range): one query per day.</summary>
-    private async Task<IReadOnlyList<TableEntity>> IndexRowsAsync(IReadOnlyList<DateOnly> days, string kind, string filter, CancellationToken cancellationToken)
+    /// <summary>The index rows filed on <paramref name="days"/> whose time lies in [from, to): one query per day.</summary>
+    private async Task<IReadOnlyList<TableEntity>> IndexRowsAsync(IReadOnlyList<DateOnly> days, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var read = await Task.WhenAll(days.Select(day =>
         {
-            var partition = ApprovalDayIndex.Partition(kind, day);
-            return ReadAsync(_index, TableClient.CreateQueryFilter($"PartitionKey eq {partition}") + " and " + filter, cancellationToken);
+            var partition = ApprovalDayIndex.Partition(day);
+            return ReadAsync(_index, TableClient.CreateQueryFilter($"PartitionKey eq {partition} and At ge {from} and At lt {to}"), cancellationToken);
         }));
         return read.SelectMany(rows => rows).ToArray();
     }
+
+    private static TableEntity[] OfKind(IReadOnlyList<TableEntity> rows, string kind) => rows.Where(r => r.GetString("Kind") == kind).ToArray();
 
     private static async Task<IReadOnlyList<TableEntity>> ReadAsync(TableClient table, string filter, CancellationToken cancellationToken)
     {

@@ -25,7 +25,7 @@ public sealed partial class TableApprovalHistory(TableServiceClient service, str
     private sealed record Send(string Stage, ApprovalKind Kind, string Approver, DateTimeOffset SentAt);
 
     /// <summary>
-    /// Reads the day index's partitions of the UTC days [from, to) touches (3 queries a day), then the facts they point
+    /// Reads the day index's partitions of the UTC days [from, to) touches (1 query a day), then the facts they point
     /// at: per release decided in the range its decisions in the range and its sends (2 queries), per release with a
     /// stage skipped in the range its closure rows (1 query), per Request link expiring in the range the link (1 point
     /// read) and, for a role that may have timed out, its stage's decisions (1 query). Results in the order of the
@@ -34,12 +34,8 @@ public sealed partial class TableApprovalHistory(TableServiceClient service, str
     public async Task<IReadOnlyList<ResolvedApprovalAsk>> ListResolvedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         await EnsureAsync(cancellationToken);
-        var days = ApprovalDayIndex.Days(from, to);
-        var (decidedRead, skippedRead, expiringRead) = (
-            IndexRowsAsync(days, ApprovalDayIndex.Decided, TableClient.CreateQueryFilter($"DecidedAt ge {from} and DecidedAt lt {to}"), cancellationToken),
-            IndexRowsAsync(days, ApprovalDayIndex.Skipped, TableClient.CreateQueryFilter($"ClosedAt ge {from} and ClosedAt lt {to}"), cancellationToken),
-            IndexRowsAsync(days, ApprovalDayIndex.Expires, TableClient.CreateQueryFilter($"ExpiresAt ge {from} and ExpiresAt lt {to}"), cancellationToken));
-        var (decided, skipped, expiring) = (await decidedRead, await skippedRead, await expiringRead);
+        var rows = await IndexRowsAsync(ApprovalDayIndex.Days(from, to), from, to, cancellationToken);
+        var (decided, skipped, expiring) = (OfKind(rows, ApprovalDayIndex.Decided), OfKind(rows, ApprovalDayIndex.Skipped), OfKind(rows, ApprovalDayIndex.Expires));
         var result = new List<ResolvedApprovalAsk>();
 
         // Decisions in the range, each with when its approver (else anyone) was last asked on the stage before it.
@@ -78,7 +74,7 @@ public sealed partial class TableApprovalHistory(TableServiceClient service, str
         }
 
         // Request links that expired in the range: a role with no decision on the stage, on a stage nobody rejected, timed out.
-        var tokens = expiring.Select(e => e.RowKey).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var tokens = expiring.Select(e => e.GetString("TokenHash")!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var read = await Task.WhenAll(tokens.Select(token =>
             _requests.GetEntityIfExistsAsync<TableEntity>(TableApprovalRequestStore.LinkPartition(token), string.Empty, cancellationToken: cancellationToken)));
         var links = read.Where(r => r.HasValue).Select(r => TableApprovalRequestStore.FromEntity(r.Value!))
