@@ -8,42 +8,65 @@ namespace ReleaseManagement.Azure.Metrics;
 
 /// <summary>
 /// Approval history for metrics from tables <c>ApprovalDecisions</c> (decisions with role and time) and
-/// <c>ApprovalRequests</c> (sends with the time each email went out; links with their expiry).
+/// <c>ApprovalRequests</c> (sends with the time each email went out; links with their expiry), found by day through the
+/// day index <c>ApprovalsByDay</c> (<see cref="ApprovalDayIndex"/>): the facts of [from, to) cost the same reads however
+/// many years of approvals the tables hold.
 /// </summary>
-public sealed class TableApprovalHistory(TableServiceClient service) : IApprovalHistory
+/// <param name="indexTable">The day index's table (<see cref="TableNames.ApprovalsByDay"/>; another name isolates a test).</param>
+public sealed partial class TableApprovalHistory(TableServiceClient service, string indexTable = TableNames.ApprovalsByDay) : IApprovalHistory
 {
     private readonly TableClient _decisions = service.GetTableClient(TableNames.ApprovalDecisions);
     private readonly TableClient _requests = service.GetTableClient(TableNames.ApprovalRequests);
+    private readonly TableClient _index = service.GetTableClient(indexTable);
     private volatile bool _created;
 
     private sealed record Decision(string ReleaseId, string Stage, string? Role, string Approver, bool Approved, DateTimeOffset At);
 
     private sealed record Send(string Stage, ApprovalKind Kind, string Approver, DateTimeOffset SentAt);
 
+    /// <summary>
+    /// Reads the day index's partitions of the UTC days [from, to) touches (1 query a day), then the facts they point
+    /// at: per release decided in the range its decisions in the range and its sends (2 queries), per release with a
+    /// stage skipped in the range its closure rows (1 query), per Request link expiring in the range the link (1 point
+    /// read) and, for a role that may have timed out, its stage's decisions (1 query). Results in the order of the
+    /// whole-table scans this replaces: decisions by release and decision id, skips by release and stage, timeouts by token.
+    /// </summary>
     public async Task<IReadOnlyList<ResolvedApprovalAsk>> ListResolvedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         await EnsureAsync(cancellationToken);
+        var rows = await IndexRowsAsync(ApprovalDayIndex.Days(from, to), from, to, cancellationToken);
+        var (decided, skipped, expiring) = (OfKind(rows, ApprovalDayIndex.Decided), OfKind(rows, ApprovalDayIndex.Skipped), OfKind(rows, ApprovalDayIndex.Expires));
         var result = new List<ResolvedApprovalAsk>();
-        var sendsByRelease = new Dictionary<string, IReadOnlyList<Send>>(StringComparer.Ordinal);
 
         // Decisions in the range, each with when its approver (else anyone) was last asked on the stage before it.
-        await foreach (var e in _decisions.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"DecidedAt ge {from} and DecidedAt lt {to}"), cancellationToken: cancellationToken))
+        var decidedReleases = decided.Select(e => e.GetString("ReleaseId")!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var decisionsByRelease = await Task.WhenAll(decidedReleases.Select(async id =>
         {
-            var d = ToDecision(e);
-            if (!sendsByRelease.TryGetValue(d.ReleaseId, out var sends))
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {id} and DecidedAt ge {from} and DecidedAt lt {to}");
+            var (decisions, sends) = (ReadAsync(_decisions, filter, cancellationToken), SendsAsync(id, cancellationToken));
+            return (Decisions: await decisions, Sends: await sends);
+        }));
+        foreach (var (entities, sends) in decisionsByRelease)
+        {
+            foreach (var d in entities.Select(ToDecision))
             {
-                sends = sendsByRelease[d.ReleaseId] = await SendsAsync(d.ReleaseId, cancellationToken);
+                var asked = sends.Where(s => s.Stage == d.Stage && s.Kind == ApprovalKind.Request && s.SentAt <= d.At).ToList();
+                var own = asked.Where(s => string.Equals(s.Approver, d.Approver, StringComparison.OrdinalIgnoreCase)).ToList();
+                var askedAt = (own.Count > 0 ? own : asked).Select(s => (DateTimeOffset?)s.SentAt).Max();
+                result.Add(new ResolvedApprovalAsk(d.ReleaseId, d.Stage, d.Role ?? "(unknown)", d.Approved ? ApprovalOutcome.Approved : ApprovalOutcome.Rejected, d.At, askedAt));
             }
-
-            var asked = sends.Where(s => s.Stage == d.Stage && s.Kind == ApprovalKind.Request && s.SentAt <= d.At).ToList();
-            var own = asked.Where(s => string.Equals(s.Approver, d.Approver, StringComparison.OrdinalIgnoreCase)).ToList();
-            var askedAt = (own.Count > 0 ? own : asked).Select(s => (DateTimeOffset?)s.SentAt).Max();
-            result.Add(new ResolvedApprovalAsk(d.ReleaseId, d.Stage, d.Role ?? "(unknown)", d.Approved ? ApprovalOutcome.Approved : ApprovalOutcome.Rejected, d.At, askedAt));
         }
 
         // Stages skipped in the range (pre-approved by the change category): their closure rows say so.
-        var skippedFilter = TableClient.CreateQueryFilter($"PartitionKey ge {"release:"} and PartitionKey lt {"release;"} and Skipped eq {true} and ClosedAt ge {from} and ClosedAt lt {to}");
-        await foreach (var e in _requests.QueryAsync<TableEntity>(skippedFilter, cancellationToken: cancellationToken))
+        var skippedReleases = skipped.Select(e => e.GetString("ReleaseId")!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var closures = await Task.WhenAll(skippedReleases.Select(id =>
+        {
+            var partition = TableApprovalRequestStore.SendPartition(id);
+            var (low, high) = (TableApprovalRequestStore.ClosureRow(string.Empty), "closed;");
+            return ReadAsync(_requests, TableClient.CreateQueryFilter(
+                $"PartitionKey eq {partition} and RowKey ge {low} and RowKey lt {high} and Skipped eq {true} and ClosedAt ge {from} and ClosedAt lt {to}"), cancellationToken);
+        }));
+        foreach (var e in closures.SelectMany(rows => rows))
         {
             result.Add(new ResolvedApprovalAsk(
                 TableApprovalRequestStore.ReleaseOfSendPartition(e.PartitionKey), e.GetString("Stage") ?? string.Empty, ApprovalFact.PreApproved,
@@ -51,12 +74,12 @@ public sealed class TableApprovalHistory(TableServiceClient service) : IApproval
         }
 
         // Request links that expired in the range: a role with no decision on the stage, on a stage nobody rejected, timed out.
-        var linkFilter = TableClient.CreateQueryFilter($"PartitionKey ge {"token:"} and PartitionKey lt {"token;"} and Kind eq {nameof(ApprovalKind.Request)} and ExpiresAt ge {from} and ExpiresAt lt {to}");
-        var links = new List<ApprovalRequest>();
-        await foreach (var e in _requests.QueryAsync<TableEntity>(linkFilter, cancellationToken: cancellationToken))
-        {
-            links.Add(TableApprovalRequestStore.FromEntity(e));
-        }
+        var tokens = expiring.Select(e => e.GetString("TokenHash")!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var read = await Task.WhenAll(tokens.Select(token =>
+            _requests.GetEntityIfExistsAsync<TableEntity>(TableApprovalRequestStore.LinkPartition(token), string.Empty, cancellationToken: cancellationToken)));
+        var links = read.Where(r => r.HasValue).Select(r => TableApprovalRequestStore.FromEntity(r.Value!))
+            .Where(l => l.Kind == ApprovalKind.Request && l.ExpiresAt >= from && l.ExpiresAt < to)
+            .ToList();
 
         foreach (var group in links.GroupBy(l => (l.ReleaseId, l.Stage, l.Round, Role: l.Role.ToLowerInvariant())))
         {
@@ -133,16 +156,4 @@ public sealed class TableApprovalHistory(TableServiceClient service) : IApproval
     private static Decision ToDecision(TableEntity e) => new(
         e.PartitionKey, e.GetString("Stage") ?? string.Empty, e.GetString("Role"), e.GetString("Approver") ?? string.Empty,
         e.GetBoolean("Approved") ?? false, e.GetDateTimeOffset("DecidedAt") ?? DateTimeOffset.MinValue);
-
-    private async Task EnsureAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-        {
-            return;
-        }
-
-        await _decisions.CreateIfNotExistsAsync(cancellationToken);
-        await _requests.CreateIfNotExistsAsync(cancellationToken);
-        _created = true;
-    }
 }

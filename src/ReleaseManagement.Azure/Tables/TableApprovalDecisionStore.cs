@@ -7,16 +7,20 @@ namespace ReleaseManagement.Azure.Tables;
 
 /// <summary>
 /// The audit trail of decisions in table <c>ApprovalDecisions</c>: partition = release id, row key = decision id.
-/// Adding is an insert, so recording the same decision twice leaves one row.
+/// Adding is an insert, so recording the same decision twice leaves one row. Each decision is first filed in the day
+/// index (<see cref="ApprovalDayIndex"/>, an upsert) by the UTC day it was made.
 /// </summary>
-public sealed class TableApprovalDecisionStore(TableServiceClient service) : IApprovalDecisionStore
+/// <param name="indexTable">The day index's table (<see cref="TableNames.ApprovalsByDay"/>; another name isolates a test).</param>
+public sealed class TableApprovalDecisionStore(TableServiceClient service, string indexTable = TableNames.ApprovalsByDay) : IApprovalDecisionStore
 {
     private readonly TableClient _table = service.GetTableClient(TableNames.ApprovalDecisions);
+    private readonly TableClient _index = service.GetTableClient(indexTable);
     private volatile bool _created;
 
     public async Task AddAsync(ApprovalDecisionRecord d, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
+        await _index.UpsertEntityAsync(ApprovalDayIndex.DecisionRow(d), TableUpdateMode.Replace, cancellationToken);
         try
         {
             await _table.AddEntityAsync(
@@ -71,6 +75,7 @@ public sealed class TableApprovalDecisionStore(TableServiceClient service) : IAp
         }
 
         await _table.CreateIfNotExistsAsync(cancellationToken);
+        await _index.CreateIfNotExistsAsync(cancellationToken);
         _created = true;
     }
 }

@@ -15,11 +15,15 @@ namespace ReleaseManagement.Azure.Tables;
 /// <item>the stage closure: partition <c>release:{id}</c>, row key <c>closed:{stage}</c>, written once; it lies outside
 /// every stage's send-key range (<c>{stage}|</c>), as no stage is named <c>closed</c>.</item>
 /// </list>
-/// The token itself is stored nowhere.
+/// The token itself is stored nowhere. Before a Request link is written (added or replaced) it is filed in the day index
+/// (<see cref="ApprovalDayIndex"/>) by the UTC day it expires, and before a skipped stage's closure is added, by the day it
+/// closed: upserts, so the index is never behind the facts.
 /// </summary>
-public sealed class TableApprovalRequestStore(TableServiceClient service) : IApprovalRequestStore
+/// <param name="indexTable">The day index's table (<see cref="TableNames.ApprovalsByDay"/>; another name isolates a test).</param>
+public sealed class TableApprovalRequestStore(TableServiceClient service, string indexTable = TableNames.ApprovalsByDay) : IApprovalRequestStore
 {
     private readonly TableClient _table = service.GetTableClient(TableNames.ApprovalRequests);
+    private readonly TableClient _index = service.GetTableClient(indexTable);
     private volatile bool _created;
 
     public static string LinkPartition(string tokenHash) => $"token:{tokenHash}";
@@ -46,6 +50,7 @@ public sealed class TableApprovalRequestStore(TableServiceClient service) : IApp
     public async Task AddAsync(ApprovalRequest request, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
+        await IndexLinkAsync(request, cancellationToken);
         await _table.AddEntityAsync(ToEntity(request), cancellationToken);
 
         var previous = await GetSendAsync(request.ReleaseId, request.SendKey, cancellationToken);
@@ -103,6 +108,12 @@ public sealed class TableApprovalRequestStore(TableServiceClient service) : IApp
     {
         ArgumentNullException.ThrowIfNull(closure);
         await EnsureTableAsync(cancellationToken);
+        if (closure.Skipped)
+        {
+            // Filed even if an earlier closure stands (the add below then fails): the reader reads the closure it points at.
+            await _index.UpsertEntityAsync(ApprovalDayIndex.SkippedRow(closure.ReleaseId, closure.Stage, closure.ClosedAt), TableUpdateMode.Replace, cancellationToken);
+        }
+
         try
         {
             await _table.AddEntityAsync(
@@ -139,6 +150,7 @@ public sealed class TableApprovalRequestStore(TableServiceClient service) : IApp
         }
 
         await EnsureTableAsync(cancellationToken);
+        await IndexLinkAsync(updated, cancellationToken); // a replace could move the expiry: the index follows first
         try
         {
             await _table.UpdateEntityAsync(ToEntity(updated), new ETag(updated.ETag), TableUpdateMode.Replace, cancellationToken);
@@ -158,7 +170,16 @@ public sealed class TableApprovalRequestStore(TableServiceClient service) : IApp
         }
 
         await _table.CreateIfNotExistsAsync(cancellationToken);
+        await _index.CreateIfNotExistsAsync(cancellationToken);
         _created = true;
+    }
+
+    private async Task IndexLinkAsync(ApprovalRequest request, CancellationToken cancellationToken)
+    {
+        if (ApprovalDayIndex.LinkRow(request) is { } row)
+        {
+            await _index.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+        }
     }
 
     private static ApprovalSend ToSend(TableEntity e) =>

@@ -9,6 +9,9 @@ public static class TableNames
     public const string ReleaseIndex = "ReleaseIndex";
     public const string ApprovalRequests = "ApprovalRequests";
     public const string ApprovalDecisions = "ApprovalDecisions";
+
+    /// <summary>The approvals' day index: decisions, skipped stages and Request links by UTC day (ApprovalDayIndex.cs).</summary>
+    public const string ApprovalsByDay = "ApprovalsByDay";
     public const string ReleaseAudit = "ReleaseAudit";
     public const string Delegations = "Delegations";
     public const string Sends = "Sends";
