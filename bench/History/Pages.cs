@@ -174,7 +174,7 @@ public sealed partial class Pages(string connectionString, IServiceProvider serv
             (await table.GetEntityAsync<TableEntity>(TablePipelineEventStore.PeriodKey(e.OccurredAt), TableKeys.Encode(e.EventId))).Value is null ? 0 : 1);
     }
 
-    /// <summary>The metrics page's rows, by a new client (cold as the page): the daily rollups of its window and today's events.</summary>
+    /// <summary>The metrics page's rows, by a new client (cold as the page): the daily rollups of its window, today's events and today's approval facts' index.</summary>
     private async Task<int> MetricsRowsAsync()
     {
         var client = new TableServiceClient(connectionString);
@@ -184,7 +184,10 @@ public sealed partial class Pages(string connectionString, IServiceProvider serv
             CountAsync(client.GetTableClient(MetricsTableNames.MetricsDaily),
                 TableClient.CreateQueryFilter($"PartitionKey ge {TableMetricsDailyStore.DateKey(from)} and PartitionKey lt {TableMetricsDailyStore.DateKey(to)}")),
             CountAsync(client.GetTableClient(EventStorageNames.DefaultTable),
-                TableClient.CreateQueryFilter($"PartitionKey eq {TablePipelineEventStore.PeriodKey(now)} and OccurredAt ge {todayStart}")));
+                TableClient.CreateQueryFilter($"PartitionKey eq {TablePipelineEventStore.PeriodKey(now)} and OccurredAt ge {todayStart}")),
+            // Today's approval facts, which the page's figures of today count: the approvals' day partition (docs/approvals.md).
+            CountAsync(client.GetTableClient(TableNames.ApprovalsByDay),
+                TableClient.CreateQueryFilter($"PartitionKey eq {ApprovalDayIndex.Partition(now)}")));
         return counts.Sum();
     }
 
