@@ -145,7 +145,7 @@ async Task<Result> RunAsync(int n)
     var warmDriver = new ReleaseDriver(host.Client, Secret, policy, warm, measuredPoll, waitPoll, deadline);
     var warmId = "warm-" + hub;
     (StorageTally Tally, int Gets) perGet = (new StorageTally(hub), 0);
-    await warmDriver.RunAsync(warmId, measure: false, whileAwaitingApproval: proxy is null ? null : async () =>
+    var warmRun = warmDriver.RunAsync(warmId, measure: false, whileAwaitingApproval: proxy is null ? null : async () =>
     {
         await SettleAsync(proxy, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
         proxy.Take();
@@ -156,6 +156,17 @@ async Task<Result> RunAsync(int n)
 
         perGet = (proxy.Take(), 50);
     });
+    try
+    {
+        await warmRun;
+    }
+    catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException)
+    {
+        // The warm-up's failure is the host's: say what it logged, not only the status it answered.
+        Console.WriteLine($"  warm-up failed: {e.Message}\n  host output (tail):\n{host.Tail}");
+        throw;
+    }
+
     if (proxy is not null)
     {
         await SettleAsync(proxy, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(90));
