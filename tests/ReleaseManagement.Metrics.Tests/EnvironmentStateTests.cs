@@ -24,7 +24,7 @@ public sealed class EnvironmentStateTests
 
     private static (DashboardReader Reader, EnvironmentStateWriter Writer, TableEnvironmentStateStore State) Reader(MetricsHarness h)
     {
-        var state = new TableEnvironmentStateStore(h.Service.GetTableClient(h.EventsTable));
+        var state = new TableEnvironmentStateStore(h.Service.GetTableClient(TableEnvironmentStateStore.TableFor(h.EventsTable)));
         var writer = new EnvironmentStateWriter(state, h.Releases);
         var reader = new DashboardReader(
             h.Releases, h.Events, h.Decisions, h.Health, new ReleasePolicies(new InMemoryPolicySnapshots(), h.Policy), h.Clock, h.Service_,
@@ -175,6 +175,6 @@ public sealed class EnvironmentStateTests
         Assert.Equal(16, view.Rows.Where(r => systems.Contains(r.System)).SelectMany(r => r.Cells).Count(c => c.ReleaseId == "rel-last"));
         var sent = Assert.Single(h.Storage.Sent);
         Assert.Equal("GET", sent.Method);
-        Assert.EndsWith($"/{h.EventsTable}()", sent.Path, StringComparison.Ordinal);
+        Assert.EndsWith($"/{TableEnvironmentStateStore.TableFor(h.EventsTable)}()", sent.Path, StringComparison.Ordinal);
     }
 }

@@ -51,11 +51,11 @@ public static class PipelineEventsExtensions
         services.TryAddSingleton<Policy.ReleasePolicies>();
         services.TryAddSingleton<IReleaseStore>(sp => new ReleaseManagement.Azure.Tables.TableReleaseStore(sp.GetRequiredService<EventStorageClients>().Tables, time: sp.GetService<TimeProvider>()));
 
-        // The environments page's cells, beside the events they come from (partition !environments).
+        // The environments page's cells, in a table beside the events they come from (PipelineEventsEnvironments).
         services.TryAddSingleton<IEnvironmentStateStore>(sp =>
         {
             var clients = sp.GetRequiredService<EventStorageClients>();
-            return new TableEnvironmentStateStore(clients.Tables.GetTableClient(clients.Names.Table));
+            return new TableEnvironmentStateStore(clients.Tables.GetTableClient(TableEnvironmentStateStore.TableFor(clients.Names.Table)));
         });
         services.TryAddSingleton<EnvironmentStateWriter>();
 

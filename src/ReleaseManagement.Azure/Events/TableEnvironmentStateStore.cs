@@ -7,8 +7,8 @@ using ReleaseManagement.Ports;
 namespace ReleaseManagement.Azure.Events;
 
 /// <summary>
-/// The environments page's cells in table <c>PipelineEvents</c>, partition <c>!environments</c> (event partitions are
-/// months, <c>yyyy-MM</c>, and <c>release|{id}</c>: never '!'), one row per cell, row key
+/// The environments page's cells in a table of their own beside the events table (<see cref="TableFor"/>:
+/// <c>PipelineEventsEnvironments</c>), partition <c>!environments</c>, one row per cell, row key
 /// <c>{SYSTEM}|{environment}</c> (the system upper-cased, as the page groups systems case-insensitively, and both
 /// escaped), plus the backfill mark row <see cref="BackfillMark"/>. A write reads the row, merges
 /// (<see cref="EnvironmentCellState.Merge"/>, newest wins by occurrence time) and replaces it under the ETag it read, or
@@ -18,6 +18,13 @@ namespace ReleaseManagement.Azure.Events;
 public sealed class TableEnvironmentStateStore(TableClient table) : IEnvironmentStateStore
 {
     public const string Partition = "!environments";
+
+    /// <summary>
+    /// The state's table for the events table <paramref name="eventsTable"/> (<c>PipelineEvents</c> →
+    /// <c>PipelineEventsEnvironments</c>): its own table, not a partition of the events', so that its one query is not
+    /// answered by a scan of every event where the table service scans (Azurite does, for every query).
+    /// </summary>
+    public static string TableFor(string eventsTable) => eventsTable + "Environments";
 
     /// <summary>The mark that the events stored before the state was kept (the last 180 days) were merged into it.</summary>
     public const string BackfillMark = "~backfill-v1";
