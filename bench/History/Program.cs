@@ -88,6 +88,11 @@ foreach (var page in cases)
         var t = Stopwatch.GetTimestamp();
         await raw();
         rawTimes.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+        if (page.Prepare is { } prepare)
+        {
+            await prepare();
+        }
+
         t = Stopwatch.GetTimestamp();
         await page.Render();
         pageTimes.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
