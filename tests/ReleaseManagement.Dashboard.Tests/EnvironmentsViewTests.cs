@@ -6,11 +6,13 @@ namespace ReleaseManagement.Dashboard.Tests;
 
 public sealed class EnvironmentsViewTests
 {
-    /// <summary>The view of <paramref name="events"/>, checked to be the one their cells' state gives (<see cref="EnvironmentsView.BuildFromState"/>).</summary>
+    /// <summary>The view of <paramref name="events"/>, checked to be the one the events gave before the state was kept (<see cref="EventsEnvironmentsReference"/>) and the one their cells' state gives in any order (<see cref="EnvironmentsView.BuildFromState"/>).</summary>
     private static EnvironmentsView Build(params ReleaseManagement.Ports.StoredPipelineEvent[] events)
     {
         ReleaseManagement.Releases.ReleaseRecord[] releases = [Release("r1", systems: ["Billing", "Forecasting"]), Release("r2")];
         var view = EnvironmentsView.Build(events, releases, DefaultPolicy.Systems.Keys.ToArray(), Format, Now.AddDays(-180), Now);
+        var reference = EventsEnvironmentsReference.Build(events, releases, DefaultPolicy.Systems.Keys.ToArray(), Format, Now.AddDays(-180), Now);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(reference), System.Text.Json.JsonSerializer.Serialize(view));
         var cells = EnvironmentCellState.Fold(events.Select(e => e.Event).Reverse(), releases.ToDictionary(r => r.Request.Id, r => r.Request.Systems));
         var fromState = EnvironmentsView.BuildFromState(cells.Values.ToArray(), DefaultPolicy.Systems.Keys.ToArray(), Format, Now.AddDays(-180), Now);
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(view), System.Text.Json.JsonSerializer.Serialize(fromState));

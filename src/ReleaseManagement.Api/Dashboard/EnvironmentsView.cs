@@ -17,6 +17,12 @@ public sealed record EnvironmentsView(
     string TimeZone,
     string SelfUrl)
 {
+    /// <summary>
+    /// The view of the stored events of the look-back (the page before the cells' state was kept, and its first view on a
+    /// store written before): the events folded into cells (<see cref="EnvironmentCellState.Fold"/>, an event that carries no
+    /// system counting for its release's systems) and shown as <see cref="BuildFromState"/> shows them, so what a cell shows
+    /// has one home.
+    /// </summary>
     public static EnvironmentsView Build(
         IReadOnlyList<StoredPipelineEvent> stored,
         IReadOnlyList<ReleaseRecord> releases,
@@ -25,49 +31,13 @@ public sealed record EnvironmentsView(
         DateTimeOffset since,
         DateTimeOffset now)
     {
-        var systemsOf = releases.ToDictionary(r => r.Request.Id, r => r.Request.Systems, StringComparer.Ordinal);
-        var deployments = stored
-            .Select(s => s.Event)
-            .Where(e => e.Type is CanonicalEventType.ServiceDeployed or CanonicalEventType.ServiceRolledBack && !string.IsNullOrWhiteSpace(e.Environment))
-            .SelectMany(e => (e.System is { Length: > 0 } s ? [s] : e.ReleaseId is { } id && systemsOf.TryGetValue(id, out var named) ? named : [])
-                .Select(system => (System: system, Environment: e.Environment!.ToLowerInvariant(), Event: e)))
-            .ToArray();
-        var known = Enum.GetValues<DeploymentEnvironment>().Select(e => e.ToString().ToLowerInvariant()).ToArray();
-        var environments = known.Concat(deployments.Select(d => d.Environment).Where(e => !known.Contains(e)).Distinct().Order(StringComparer.Ordinal)).ToArray();
-        var systems = policySystems.Concat(deployments.Select(d => d.System))
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .Order(StringComparer.OrdinalIgnoreCase)
-            .ToArray();
-        var rows = systems.Select(system => new EnvironmentRow(system, environments.Select(env =>
-        {
-            var here = deployments
-                .Where(d => string.Equals(d.System, system, StringComparison.OrdinalIgnoreCase) && d.Environment == env)
-                .Select(d => d.Event)
-                .OrderBy(e => e.OccurredAt)
-                .ToArray();
-            if (here.Length == 0)
-            {
-                return new EnvironmentCell(Title(env), null, null, null, null, null, null, null, false);
-            }
-
-            var deployed = here.LastOrDefault(e => e.Type == CanonicalEventType.ServiceDeployed && !Failed(e));
-            var rolledBack = deployed is not null && here.Any(e => e.Type == CanonicalEventType.ServiceRolledBack && !Failed(e) && e.OccurredAt >= deployed.OccurredAt
-                && e.ReleaseId == deployed.ReleaseId);
-            var last = here[^1];
-            var lastText = $"{(last.Type == CanonicalEventType.ServiceRolledBack ? "Rollback" : "Deployment")} {last.Outcome ?? "reported"}"
-                + (last.ReleaseId is { } lr && lr != deployed?.ReleaseId ? $" ({lr})" : string.Empty);
-            return new EnvironmentCell(
-                Title(env),
-                deployed?.ReleaseId,
-                deployed?.ReleaseId is { } id ? DashboardRoutes.Release(id) : null,
-                deployed?.Attribute(EventAttributes.Version),
-                deployed is null ? null : format.Time(deployed.OccurredAt),
-                deployed is null ? null : DisplayFormat.Iso(deployed.OccurredAt),
-                rolledBack ? "Rolled back: " + lastText : lastText,
-                format.Time(last.OccurredAt),
-                Failed(last));
-        }).ToArray())).ToArray();
-        return new EnvironmentsView(environments.Select(Title).ToArray(), rows, format.Time(since), format.Time(now), format.Zone.Id, DashboardRoutes.Environments);
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(releases);
+        var systemsOf = releases
+            .DistinctBy(r => r.Request.Id, StringComparer.Ordinal)
+            .ToDictionary(r => r.Request.Id, r => r.Request.Systems, StringComparer.Ordinal);
+        var cells = EnvironmentCellState.Fold(stored.Select(s => s.Event), systemsOf);
+        return BuildFromState(cells.Values.ToArray(), policySystems, format, since, now);
     }
 
     /// <summary>
@@ -121,8 +91,6 @@ public sealed record EnvironmentsView(
         }).ToArray())).ToArray();
         return new EnvironmentsView(environments.Select(Title).ToArray(), rows, format.Time(since), format.Time(now), format.Zone.Id, DashboardRoutes.Environments);
     }
-
-    private static bool Failed(CanonicalEvent e) => e.Outcome is EventOutcomes.Failure or EventOutcomes.Cancelled;
 
     private static string Title(string environment) => environment.Length == 0 ? environment : char.ToUpperInvariant(environment[0]) + environment[1..];
 }
