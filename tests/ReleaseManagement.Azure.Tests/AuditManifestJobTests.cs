@@ -29,7 +29,7 @@ public sealed class AuditManifestJobTests
     {
         var table = Azurite.UniqueName("audit");
         var containerName = Azurite.UniqueName("checkpoints").ToLowerInvariant();
-        var counter = new CountingPolicy();
+        var counter = new RequestCounter();
         var tableOptions = new TableClientOptions();
         tableOptions.AddPolicy(counter, HttpPipelinePosition.PerCall);
         var blobOptions = new BlobClientOptions();
@@ -82,9 +82,9 @@ public sealed class AuditManifestJobTests
         await RunAtAsync(s, At(2027, 3, 4, 0, 30)); // the first run: every trail
         await RunAtAsync(s, At(2027, 3, 5, 0, 30));
         var active = new[] { await ReleaseAsync(s, At(2027, 3, 5, 9)), await ReleaseAsync(s, At(2027, 3, 5, 11), At(2027, 3, 5, 12)), await RowsAsync(s, ongoing, At(2027, 3, 5, 14)) };
-        s.Counter.Count = 0;
+        s.Counter.Reset();
         var manifest = await RunAtAsync(s, At(2027, 3, 6, 0, 30));
-        return (s.Counter.Count, manifest, active);
+        return (s.Counter.Requests, manifest, active);
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed class AuditManifestJobTests
     }
 
     private sealed record Storage(
-        CheckpointedAuditTrail Trail, BlobAuditCheckpoints Checkpoints, BlobAuditActivity Activity, AuditManifestJob Job, SetTime Time, CountingPolicy Counter,
+        CheckpointedAuditTrail Trail, BlobAuditCheckpoints Checkpoints, BlobAuditActivity Activity, AuditManifestJob Job, SetTime Time, RequestCounter Counter,
         string Table, BlobContainerClient Container);
 
     private sealed class ManifestComparer : IEqualityComparer<AuditManifest?>
@@ -232,18 +232,5 @@ public sealed class AuditManifestJobTests
         public DateTimeOffset Now { get; set; } = At(2027, 1, 1);
 
         public override DateTimeOffset GetUtcNow() => Now;
-    }
-
-    private sealed class CountingPolicy : HttpPipelineSynchronousPolicy
-    {
-        private int _count;
-
-        public int Count
-        {
-            get => Volatile.Read(ref _count);
-            set => Volatile.Write(ref _count, value);
-        }
-
-        public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _count);
     }
 }

@@ -31,7 +31,7 @@ public sealed class AuditPeriodIndexTests
     /// <summary>The trail, checkpoints, index and export as a process composes them, with every storage request counted.</summary>
     private Storage Open(IAuditActivity? activityOverride = null)
     {
-        var counter = new CountingPolicy();
+        var counter = new RequestCounter();
         var tableOptions = new TableClientOptions();
         tableOptions.AddPolicy(counter, HttpPipelinePosition.PerCall);
         var blobOptions = new BlobClientOptions();
@@ -74,9 +74,9 @@ public sealed class AuditPeriodIndexTests
         var s = Open();
         await s.Export.ReadAsync(new DateOnly(2020, 1, 1), new DateOnly(2020, 1, 31), Ct);
         await s.Trail.ReadAsync(Azurite.UniqueName("rel-"), Ct);
-        s.Counter.Count = 0;
+        s.Counter.Reset();
         var period = await s.Export.ReadAsync(QuarterStart, QuarterEnd, Ct);
-        return (period, s.Counter.Count);
+        return (period, s.Counter.Requests);
     }
 
     private async Task DeleteRowsAsync(string id)
@@ -201,7 +201,7 @@ public sealed class AuditPeriodIndexTests
         Assert.Equal(new[] { twoMonths }, february);
         Assert.True((await container.GetBlobClient(BlobAuditActivity.BackfillMark).ExistsAsync(Ct)).Value);
         // Another process finds the mark and does not scan again: the container, the mark, three month listings.
-        Assert.Equal(2 + 3, again.Counter.Count);
+        Assert.Equal(2 + 3, again.Counter.Requests);
         Assert.False(Assert.Single(export.Releases, r => r.ReleaseId == rowsGone).Verification.Verified);
         Assert.DoesNotContain(BlobAuditActivity.Folder, await s.Checkpoints.ReleaseIdsAsync(Ct));
     }
@@ -257,7 +257,7 @@ public sealed class AuditPeriodIndexTests
         }
     }
 
-    private sealed record Storage(CheckpointedAuditTrail Trail, BlobAuditCheckpoints Checkpoints, BlobAuditActivity Activity, AuditPeriodExport Export, CountingPolicy Counter);
+    private sealed record Storage(CheckpointedAuditTrail Trail, BlobAuditCheckpoints Checkpoints, BlobAuditActivity Activity, AuditPeriodExport Export, RequestCounter Counter);
 
     private sealed class NoMarks : IAuditActivity
     {
@@ -274,18 +274,5 @@ public sealed class AuditPeriodIndexTests
 
         public Task<IReadOnlyList<string>> ReleaseIdsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
             Task.FromResult<IReadOnlyList<string>>([]);
-    }
-
-    private sealed class CountingPolicy : HttpPipelineSynchronousPolicy
-    {
-        private int _count;
-
-        public int Count
-        {
-            get => Volatile.Read(ref _count);
-            set => Volatile.Write(ref _count, value);
-        }
-
-        public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _count);
     }
 }

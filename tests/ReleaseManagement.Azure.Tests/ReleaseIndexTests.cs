@@ -26,7 +26,7 @@ public sealed class ReleaseIndexTests
         new ReleaseRequest(id, "Release " + id, ReleaseType.Minor, systems, target, "rm@example.com"),
         Created, ReleasePhase.Submitted, ReleaseStatus.Active, "Submitted.", Created);
 
-    private static TableServiceClient Service(CountingPolicy? counter = null)
+    private static TableServiceClient Service(RequestCounter? counter = null)
     {
         var options = new TableClientOptions();
         if (counter is not null)
@@ -160,35 +160,21 @@ public sealed class ReleaseIndexTests
     private static async Task<(int Operations, string Warning)> RequestOperationsAsync(int existing)
     {
         var system = Azurite.UniqueName("Billing");
-        var counter = new CountingPolicy();
+        var counter = new RequestCounter();
         var store = new TableReleaseStore(Service(counter));
         await Parallel.ForEachAsync(Enumerable.Range(0, existing), Ct, async (i, ct) =>
             await store.TryCreateAsync(Record($"{system}-{i:D3}".ToLowerInvariant(), Tuesday.AddDays(-(i % 3)), system), ct));
         var release = Record(Azurite.UniqueName("new-"), Tuesday, system);
         var admission = new AdmissionWriter(store, Policy);
 
-        counter.Count = 0;
+        counter.Reset();
         var check = ReleaseAdmission.Check(Policy, release.Request, await admission.NeighboursAsync(release.Request, Ct));
         Assert.True(await store.TryCreateAsync(release, Ct));
         await admission.WarnAsync(check, release, replace: false, Created, Ct);
-        var operations = counter.Count;
+        var operations = counter.Requests;
 
         Assert.Equal(existing, check.ConflictingReleaseIds.Count);
         var stored = await store.GetAsync(release.Request.Id, Ct);
         return (operations, stored!.Warnings!.Single(w => w.Code == AdmissionWarnings.WindowConflict).Message);
-    }
-
-    /// <summary>Counts the requests sent through the client's pipeline (retries included).</summary>
-    private sealed class CountingPolicy : HttpPipelineSynchronousPolicy
-    {
-        private int _count;
-
-        public int Count
-        {
-            get => Volatile.Read(ref _count);
-            set => Volatile.Write(ref _count, value);
-        }
-
-        public override void OnSendingRequest(HttpMessage message) => Interlocked.Increment(ref _count);
     }
 }

@@ -28,7 +28,7 @@ public sealed class ReleaseListingTests
         new ReleaseRequest(id, "Release " + id, ReleaseType.Minor, [system], target, "rm@example.com"),
         created, status == ReleaseStatus.Active ? phase : ReleasePhase.Closed, status, "Standing.", updated ?? created);
 
-    private static TableServiceClient Service(CountingPolicy? counter = null)
+    private static TableServiceClient Service(RequestCounter? counter = null)
     {
         var options = new TableClientOptions();
         if (counter is not null)
@@ -220,7 +220,7 @@ public sealed class ReleaseListingTests
     private static async Task<IReadOnlyDictionary<string, (int Operations, int Rows)>> ListingCostsAsync(int old)
     {
         var (index, system) = (await OwnIndexAsync(), Azurite.UniqueName("Billing"));
-        var counter = new CountingPolicy();
+        var counter = new RequestCounter();
         var store = new TableReleaseStore(Service(counter), index, new FixedClock(Now));
         var shown = new List<ReleaseRecord>
         {
@@ -248,7 +248,7 @@ public sealed class ReleaseListingTests
             counter.Reset();
             var listed = await listing();
             Assert.Equal(expected, listed.Count);
-            costs[name] = (counter.Operations, counter.Rows);
+            costs[name] = (counter.Requests, counter.Entities);
         }
 
         await MeasureAsync("board", () => store.ListAsync(new ReleaseQuery(Max: int.MaxValue, EndedSince: Now.AddDays(-30)), Ct), 5);
@@ -264,46 +264,5 @@ public sealed class ReleaseListingTests
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
-    }
-
-    /// <summary>Counts the requests sent through the client's pipeline and the entities their answers carried (a query's <c>value</c>, a point read's one).</summary>
-    private sealed class CountingPolicy : HttpPipelinePolicy
-    {
-        private int _operations;
-        private int _rows;
-
-        public int Operations => Volatile.Read(ref _operations);
-
-        public int Rows => Volatile.Read(ref _rows);
-
-        public void Reset()
-        {
-            Volatile.Write(ref _operations, 0);
-            Volatile.Write(ref _rows, 0);
-        }
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            ProcessNext(message, pipeline);
-            Count(message);
-        }
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            await ProcessNextAsync(message, pipeline);
-            Count(message);
-        }
-
-        private void Count(HttpMessage message)
-        {
-            Interlocked.Increment(ref _operations);
-            if (message.Request.Method != RequestMethod.Get || !message.HasResponse || message.Response.Status != 200)
-            {
-                return;
-            }
-
-            using var body = JsonDocument.Parse(message.Response.Content);
-            Interlocked.Add(ref _rows, body.RootElement.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.Array ? value.GetArrayLength() : 1);
-        }
     }
 }
