@@ -87,12 +87,15 @@ public sealed class MeetingTests : IAsyncLifetime
     [Fact]
     public async Task Review_ItsTimePassesBeforeTheReleaseIsWatched_MovesAfterTheWatch_APlanningMeetingWithNoTimeLeftIsNotHeld()
     {
-        // T is today 00:00 UTC, already past: no planning meeting fits before it. The review is due 10 s after the test
-        // starts, while the release is deployed and watched for 15 s at least: its time passes before the release is done.
-        var due = DateTimeOffset.UtcNow.AddSeconds(10);
+        // T is today 00:00 UTC, already past: no planning meeting fits before it. The review is due 25 s after the test
+        // starts, while the release is deployed and watched for 40 s at least: its time passes before the release is done.
+        // (At 10 s and a 15 s watch, a loaded machine once sent the first invitation after the review's time had passed,
+        // so it went out already moved: the margins are for the machine, not the rule.)
+        var due = DateTimeOffset.UtcNow.AddSeconds(25);
         var releaseAt = At(Today, TimeOnly.MinValue);
         var policy = FastPolicy() with
         {
+            SuccessCriteria = FastPolicy().SuccessCriteria with { WatchDuration = TimeSpan.FromSeconds(40) },
             Meetings =
             [
                 Meeting("planning", TimeSpan.FromDays(-1), new TimeOnly(10, 0), "development-team"),
