@@ -54,18 +54,15 @@ public static partial class CanaryJudge
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(canary);
         ArgumentNullException.ThrowIfNull(policy);
-        var b = Finite(baseline.UserActions);
-        var c = Finite(canary.UserActions);
-        double? medianB = b.Count > 0 ? CanaryStatistics.Median(b) : null, medianC = c.Count > 0 ? CanaryStatistics.Median(c) : null;
-        if (b.Count < policy.MinSamples || c.Count < policy.MinSamples)
+        var (b, c) = (Finite(baseline.UserActions), Finite(canary.UserActions));
+        if (TooFew(CanaryChecks.UserActivity, "signed-in users to judge the user activity", b, c, policy) is { } tooFew)
         {
-            return new(CanaryChecks.UserActivity, medianB, medianC, null, CanaryOutcome.Inconclusive,
-                F($"Too few signed-in users to judge the user activity: baseline {b.Count}, canary {c.Count}, at least {policy.MinSamples} each needed."));
+            return tooFew;
         }
 
         // One-sided the other way round: is the baseline's activity greater than the canary's?
         var test = CanaryStatistics.MannWhitneyGreater(c, b);
-        double mb = medianB!.Value, mc = medianC!.Value;
+        double mb = CanaryStatistics.Median(b), mc = CanaryStatistics.Median(c);
         var floor = mb * (1 - (policy.MaxUserActivityDropPercent / 100));
         var medians = F($"median {mc:0.#} requests a user against {mb:0.#} (tolerance -{policy.MaxUserActivityDropPercent:0.##} %)");
         return (test.PValue < policy.Alpha, mc < floor) switch

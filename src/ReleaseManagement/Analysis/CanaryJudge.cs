@@ -46,17 +46,14 @@ public static partial class CanaryJudge
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(canary);
         ArgumentNullException.ThrowIfNull(policy);
-        var b = Finite(baseline.DurationsMs);
-        var c = Finite(canary.DurationsMs);
-        double? medianB = b.Count > 0 ? CanaryStatistics.Median(b) : null, medianC = c.Count > 0 ? CanaryStatistics.Median(c) : null;
-        if (b.Count < policy.MinSamples || c.Count < policy.MinSamples)
+        var (b, c) = (Finite(baseline.DurationsMs), Finite(canary.DurationsMs));
+        if (TooFew(CanaryChecks.Duration, "request durations to judge", b, c, policy) is { } tooFew)
         {
-            return new(CanaryChecks.Duration, medianB, medianC, null, CanaryOutcome.Inconclusive,
-                F($"Too few request durations to judge: baseline {b.Count}, canary {c.Count}, at least {policy.MinSamples} each needed."));
+            return tooFew;
         }
 
         var test = CanaryStatistics.MannWhitneyGreater(b, c);
-        double mb = medianB!.Value, mc = medianC!.Value;
+        double mb = CanaryStatistics.Median(b), mc = CanaryStatistics.Median(c);
         var limit = mb * (1 + (policy.MaxDurationIncreasePercent / 100));
         var change = mb > 0 ? F($"{(mc - mb) / mb * 100:+0.#;-0.#;0} %") : F($"{mc - mb:+0.#;-0.#;0} ms");
         var medians = F($"median {mc:0.#} ms against {mb:0.#} ms ({change}, tolerance +{policy.MaxDurationIncreasePercent:0.##} %)");
@@ -147,6 +144,16 @@ public static partial class CanaryJudge
     private static string P(double p) => p < 0.0001 ? "p < 0.0001" : F($"p = {p:0.####}");
 
     private static List<double> Finite(IReadOnlyList<double>? values) => values?.Where(double.IsFinite).ToList() ?? [];
+
+    /// <summary>
+    /// The inconclusive answer of a comparison of medians (durations, user activity) when either side has fewer than
+    /// <see cref="CanaryAnalysisPolicy.MinSamples"/> samples, with whatever medians there are; null when both have enough.
+    /// </summary>
+    private static CanaryCheck? TooFew(string check, string what, List<double> baseline, List<double> canary, CanaryAnalysisPolicy policy) =>
+        baseline.Count >= policy.MinSamples && canary.Count >= policy.MinSamples
+            ? null
+            : new(check, baseline.Count > 0 ? CanaryStatistics.Median(baseline) : null, canary.Count > 0 ? CanaryStatistics.Median(canary) : null, null,
+                CanaryOutcome.Inconclusive, F($"Too few {what}: baseline {baseline.Count}, canary {canary.Count}, at least {policy.MinSamples} each needed."));
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
