@@ -36,7 +36,7 @@ public sealed class AuditManifestJobTests
         blobOptions.AddPolicy(counter, HttpPipelinePosition.PerCall);
         var tables = new TableServiceClient(Azurite.ConnectionString, tableOptions);
         var container = new BlobContainerClient(Azurite.ConnectionString, containerName, blobOptions);
-        var time = new SetTime();
+        var time = new SetTime(At(2027, 1, 1));
         var checkpoints = new BlobAuditCheckpoints(container);
         var activity = new BlobAuditActivity(container, tables, table);
         var trail = new CheckpointedAuditTrail(new TableAuditTrail(tables, Keys, table), checkpoints, activity, time);
@@ -225,12 +225,5 @@ public sealed class AuditManifestJobTests
             x is not null && y is not null && x.At == y.At && x.Mac == y.Mac && x.KeyId == y.KeyId && x.Heads.SequenceEqual(y.Heads);
 
         public int GetHashCode(AuditManifest? obj) => obj?.Mac.GetHashCode(StringComparison.Ordinal) ?? 0;
-    }
-
-    private sealed class SetTime : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = At(2027, 1, 1);
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

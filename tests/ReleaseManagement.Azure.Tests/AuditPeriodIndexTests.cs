@@ -24,6 +24,12 @@ public sealed class AuditPeriodIndexTests
     private readonly string _table = Azurite.UniqueName("audit");
     private readonly string _container = Azurite.UniqueName("checkpoints").ToLowerInvariant();
 
+    /// <summary>The processes' clock: each row is written at its own time (as a live system writes it), the export reads at <see cref="Today"/>.</summary>
+    private readonly SetTime _time = new(Today);
+
+    /// <summary>When the exports are read: after the quarter, before the next quarter ends.</summary>
+    private static readonly DateTimeOffset Today = new(2027, 4, 14, 9, 0, 0, TimeSpan.Zero);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static DateTimeOffset At(int year, int month, int day) => new(year, month, day, 10, 0, 0, TimeSpan.Zero);
@@ -40,20 +46,27 @@ public sealed class AuditPeriodIndexTests
         var container = new BlobContainerClient(Azurite.ConnectionString, _container, blobOptions);
         var checkpoints = new BlobAuditCheckpoints(container);
         var activity = new BlobAuditActivity(container, tables, _table);
-        var trail = new CheckpointedAuditTrail(new TableAuditTrail(tables, Keys, _table), checkpoints, activityOverride ?? activity);
-        return new Storage(trail, checkpoints, activity, new AuditPeriodExport(activity, trail, checkpoints, Keys), counter);
+        var trail = new CheckpointedAuditTrail(new TableAuditTrail(tables, Keys, _table), checkpoints, activityOverride ?? activity, _time);
+        return new Storage(trail, checkpoints, activity, new AuditPeriodExport(activity, trail, checkpoints, Keys, _time), counter);
     }
 
-    /// <summary>A release with a row at each of <paramref name="times"/>.</summary>
-    private static async Task<string> ReleaseAsync(IAuditTrail trail, params DateTimeOffset[] times)
+    /// <summary>A release with a row at each of <paramref name="times"/>, each written at its time; the clock back at <see cref="Today"/> after.</summary>
+    private async Task<string> ReleaseAsync(IAuditTrail trail, params DateTimeOffset[] times)
     {
         var id = Azurite.UniqueName("rel-");
+        await RowsAsync(trail, id, 0, times);
+        return id;
+    }
+
+    private async Task RowsAsync(IAuditTrail trail, string id, int first, params DateTimeOffset[] times)
+    {
         for (var i = 0; i < times.Length; i++)
         {
-            await trail.AppendAsync(new AuditEntry(id, $"k{i}", AuditActions.Attestation, "rm@example.com", times[i], AuditChannels.Api, $"Row {i}"), Ct);
+            _time.Now = times[i];
+            await trail.AppendAsync(new AuditEntry(id, $"k{first + i}", AuditActions.Attestation, "rm@example.com", times[i], AuditChannels.Api, $"Row {first + i}"), Ct);
         }
 
-        return id;
+        _time.Now = Today;
     }
 
     /// <summary>The daily job's manifest of every release's head, as it would be written at <paramref name="at"/>.</summary>
@@ -71,12 +84,19 @@ public sealed class AuditPeriodIndexTests
     /// <summary>The quarter's export on a fresh composition, warmed up by an export of another period (tables and containers created once).</summary>
     private async Task<(AuditPeriod Period, int Operations)> MeasuredQuarterAsync()
     {
+        var s = await WarmAsync();
+        var period = await s.Export.ReadAsync(QuarterStart, QuarterEnd, Ct);
+        return (period, s.Counter.Requests);
+    }
+
+    /// <summary>A fresh composition warmed up by an export of another period (tables and containers created once), its counter reset.</summary>
+    private async Task<Storage> WarmAsync()
+    {
         var s = Open();
         await s.Export.ReadAsync(new DateOnly(2020, 1, 1), new DateOnly(2020, 1, 31), Ct);
         await s.Trail.ReadAsync(Azurite.UniqueName("rel-"), Ct);
         s.Counter.Reset();
-        var period = await s.Export.ReadAsync(QuarterStart, QuarterEnd, Ct);
-        return (period, s.Counter.Requests);
+        return s;
     }
 
     private async Task DeleteRowsAsync(string id)
@@ -117,9 +137,11 @@ public sealed class AuditPeriodIndexTests
         Assert.True(withHistory.Verified);
         Assert.Equal(28, withHistory.Manifest!.Heads.Count);
         Assert.Equal([1, 2, 1], inQuarter.Select(id => withHistory.Releases.Single(r => r.ReleaseId == id).Rows.Count));
-        // Three month listings, the newest manifest (a listing and a download), and per release of the quarter its latest
-        // checkpoint (a listing and a download) and its rows (a query): nothing for the 24 releases before it.
-        Assert.Equal(3 + 2 + (3 * inQuarter.Length), aloneOps);
+        // Three month listings, the newest manifest (a listing and a download), the marks since it (April's two listings),
+        // per release of the quarter its rows (a query) and, for the one written to in April, its latest checkpoint (a
+        // listing and a download); the two quiet since the manifest are anchored by their heads there. Nothing for the 24
+        // releases before the quarter.
+        Assert.Equal(3 + 2 + 2 + inQuarter.Length + 2, aloneOps);
         Assert.Equal(aloneOps, historyOps);
     }
 
@@ -178,6 +200,71 @@ public sealed class AuditPeriodIndexTests
     }
 
     [Fact]
+    public async Task Export_TrailsQuietSinceTheManifest_AreCheckedAgainstTheirHeadsThere_ARowDeletedOrChangedIsReported()
+    {
+        var s = Open();
+        var intact = await ReleaseAsync(s.Trail, At(2027, 1, 10), At(2027, 1, 11));
+        var truncated = await ReleaseAsync(s.Trail, At(2027, 2, 1), At(2027, 2, 2), At(2027, 2, 3));
+        var changed = await ReleaseAsync(s.Trail, At(2027, 2, 5), At(2027, 2, 6));
+        await ManifestAsync(s, At(2027, 3, 10));
+        var raw = new TableClient(Azurite.ConnectionString, _table);
+        await raw.DeleteEntityAsync(truncated, TableAuditTrail.RowKey(3), cancellationToken: Ct);
+        var row = (await raw.GetEntityAsync<TableEntity>(changed, TableAuditTrail.RowKey(1), cancellationToken: Ct)).Value;
+        row["Summary"] = "Nothing happened here.";
+        await raw.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, Ct);
+
+        var fresh = await WarmAsync();
+        var quarter = await fresh.Export.ReadAsync(QuarterStart, QuarterEnd, Ct);
+
+        var byId = quarter.Releases.ToDictionary(r => r.ReleaseId);
+        Assert.True(byId[intact].Verification.Verified);
+        Assert.Equal((false, 3L), (byId[truncated].Verification.Verified, byId[truncated].Verification.FirstBrokenSequence));
+        Assert.Contains("manifest", byId[truncated].Verification.Problem, StringComparison.Ordinal);
+        Assert.Equal((false, 1L), (byId[changed].Verification.Verified, byId[changed].Verification.FirstBrokenSequence));
+        Assert.False(quarter.Verified);
+        // No trail was written to since the manifest (March and April have no marks): their checkpoints are not read. Three
+        // month listings, the manifest (two), the marks since it (four listings: March and April), a query per trail.
+        Assert.Equal(3 + 2 + 4 + 3, fresh.Counter.Requests);
+    }
+
+    [Fact]
+    public async Task Export_RowAppendedAfterTheManifestThenDeleted_IsFoundAgainstTheTrailsCheckpoint()
+    {
+        var s = Open();
+        var id = await ReleaseAsync(s.Trail, At(2027, 2, 1), At(2027, 2, 2));
+        await ManifestAsync(s, At(2027, 3, 10));
+        await RowsAsync(s.Trail, id, 2, At(2027, 3, 20));
+        // The manifest names two rows; deleting the third leaves a trail that its head there would pass.
+        await new TableClient(Azurite.ConnectionString, _table).DeleteEntityAsync(id, TableAuditTrail.RowKey(3), cancellationToken: Ct);
+
+        var quarter = await Open().Export.ReadAsync(QuarterStart, QuarterEnd, Ct);
+
+        var release = Assert.Single(quarter.Releases);
+        Assert.Equal((id, false, 3L), (release.ReleaseId, release.Verification.Verified, release.Verification.FirstBrokenSequence));
+        Assert.Contains("checkpoint", release.Verification.Problem, StringComparison.Ordinal);
+        Assert.Equal(2, release.Rows.Count);
+    }
+
+    [Fact]
+    public async Task Export_ManifestNotSealedWithTheDeploymentsKey_ReadsEveryTrailsCheckpoint()
+    {
+        var s = Open();
+        var quiet = await ReleaseAsync(s.Trail, At(2027, 1, 10), At(2027, 1, 11));
+        var heads = new[] { (await s.Checkpoints.LatestAsync(quiet, Ct))! };
+        var otherKeys = AuditKeys.Single("other", Enumerable.Range(50, 32).Select(i => (byte)i).ToArray());
+        await s.Checkpoints.RecordManifestAsync(AuditManifest.Seal(At(2027, 3, 10), heads, otherKeys), Ct);
+
+        var fresh = await WarmAsync();
+        var quarter = await fresh.Export.ReadAsync(QuarterStart, QuarterEnd, Ct);
+
+        Assert.False(quarter.ManifestSealed);
+        Assert.True(Assert.Single(quarter.Releases).Verification.Verified);
+        // Three month listings, the manifest (two); no marks since it are listed (its heads are not trusted), and the
+        // trail's checkpoint is read (a listing and a download) beside its rows.
+        Assert.Equal(3 + 2 + 3, fresh.Counter.Requests);
+    }
+
+    [Fact]
     public async Task ReleaseIdsAsync_TrailsWrittenBeforeTheIndex_AreBackfilledOnceFromTheRowsAndTheCheckpoints()
     {
         var before = Open(activityOverride: new NoMarks()); // as the trail was written before the index: checkpoints, no marks
@@ -228,7 +315,7 @@ public sealed class AuditPeriodIndexTests
         // The export reads a trail's rows and its checkpoint at once: here the rows' read comes back without the last row
         // (as if it ran just before that append), while the checkpoint counts it.
         var raced = new FirstReadShort(s.Trail, id);
-        var export = new AuditPeriodExport(s.Activity, raced, s.Checkpoints, Keys);
+        var export = new AuditPeriodExport(s.Activity, raced, s.Checkpoints, Keys, _time);
 
         var period = await export.ReadAsync(QuarterStart, QuarterEnd, Ct);
 

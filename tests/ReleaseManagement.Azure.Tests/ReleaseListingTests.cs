@@ -69,7 +69,7 @@ public sealed class ReleaseListingTests
     public async Task TryCreateAsync_ActiveRelease_IsInTheActivePartitionAndItsTargetMonth()
     {
         var (index, id) = (await OwnIndexAsync(), Azurite.UniqueName("rel-"));
-        var store = new TableReleaseStore(Service(), index, new FixedClock(Now));
+        var store = new TableReleaseStore(Service(), index, new SetTime(Now));
 
         Assert.True(await store.TryCreateAsync(Record(id, March, Now.AddDays(-3)), Ct));
 
@@ -85,7 +85,7 @@ public sealed class ReleaseListingTests
     public async Task ApplyAsync_TargetDateMovedToTheNextMonth_MovesTheMonthRowAndARetryLeavesItSo()
     {
         var (index, id) = (await OwnIndexAsync(), Azurite.UniqueName("rel-"));
-        var store = new TableReleaseStore(Service(), index, new FixedClock(Now));
+        var store = new TableReleaseStore(Service(), index, new SetTime(Now));
         await store.TryCreateAsync(Record(id, March, Now), Ct);
         var april = new DateOnly(2027, 4, 6);
         var moved = StatusWrites.Change(id, ReleasePhase.Planning, ReleaseStatus.Active, "Rescheduled.", Now.AddHours(1), targetDate: april);
@@ -105,7 +105,7 @@ public sealed class ReleaseListingTests
     public async Task ApplyAllAsync_ReleaseEnds_LeavesTheActivePartitionForItsEndMonth(ReleaseStatus status)
     {
         var (index, id) = (await OwnIndexAsync(), Azurite.UniqueName("rel-"));
-        var store = new TableReleaseStore(Service(), index, new FixedClock(Now));
+        var store = new TableReleaseStore(Service(), index, new SetTime(Now));
         await store.TryCreateAsync(Record(id, March, Now.AddDays(-40)), Ct);
         var endedAt = Now.AddDays(-2);
         var ended = new ReleaseWrite[]
@@ -135,7 +135,7 @@ public sealed class ReleaseListingTests
     public async Task EndedRows_ReadMostRecentlyEndedFirst_AndAStatusListingStopsAtMax()
     {
         var (index, system) = (await OwnIndexAsync(), Azurite.UniqueName("Billing"));
-        var store = new TableReleaseStore(Service(), index, new FixedClock(Now));
+        var store = new TableReleaseStore(Service(), index, new SetTime(Now));
         var ids = new List<string>();
         for (var i = 0; i < 4; i++)
         {
@@ -156,7 +156,7 @@ public sealed class ReleaseListingTests
     public async Task ListActiveAsync_StaleActiveRowOfAnEndedRelease_IsLeftOutAndRemoved()
     {
         var (index, id) = (await OwnIndexAsync(), Azurite.UniqueName("rel-"));
-        var store = new TableReleaseStore(Service(), index, new FixedClock(Now));
+        var store = new TableReleaseStore(Service(), index, new SetTime(Now));
         await store.TryCreateAsync(Record(id, March, Now.AddDays(-9)), Ct);
         var activeRow = Assert.Single(await RowsAsync(index, TableReleaseStore.ActivePartition));
         await store.ApplyAsync(StatusWrites.Change(id, ReleasePhase.Closed, ReleaseStatus.Cancelled, "Cancelled.", Now.AddDays(-1)), Ct);
@@ -172,7 +172,7 @@ public sealed class ReleaseListingTests
     {
         var (system, active, ended) = (Azurite.UniqueName("Billing"), Azurite.UniqueName("old-"), Azurite.UniqueName("old-"));
         var index = Azurite.UniqueName("ReleaseListingBackfill");
-        var before = new TableReleaseStore(Service(), index, new FixedClock(Now));
+        var before = new TableReleaseStore(Service(), index, new SetTime(Now));
         await before.TryCreateAsync(Record(active, March, Now.AddDays(-5), system), Ct);
         await before.TryCreateAsync(Record(ended, March, Now.AddDays(-9), system, ReleaseStatus.Cancelled, Now.AddDays(-4)), Ct);
 
@@ -187,7 +187,7 @@ public sealed class ReleaseListingTests
         }
 
         await table.DeleteEntityAsync(TableReleaseStore.IndexMetaPartition, TableReleaseStore.ListingMark, cancellationToken: Ct);
-        var after = new TableReleaseStore(Service(), index, new FixedClock(Now));
+        var after = new TableReleaseStore(Service(), index, new SetTime(Now));
         var listed = await after.ListAsync(new ReleaseQuery(System: system, EndedSince: Now.AddDays(-30)), Ct);
 
         Assert.Equal([active, ended], listed.Select(r => r.Request.Id));
@@ -221,7 +221,7 @@ public sealed class ReleaseListingTests
     {
         var (index, system) = (await OwnIndexAsync(), Azurite.UniqueName("Billing"));
         var counter = new RequestCounter();
-        var store = new TableReleaseStore(Service(counter), index, new FixedClock(Now));
+        var store = new TableReleaseStore(Service(counter), index, new SetTime(Now));
         var shown = new List<ReleaseRecord>
         {
             Record(Azurite.UniqueName("act-"), March, Now.AddDays(-10), system),
@@ -259,10 +259,5 @@ public sealed class ReleaseListingTests
         await MeasureAsync("status Completed, max 1, no window", () => store.ListAsync(new ReleaseQuery(Status: ReleaseStatus.Completed, Max: 1), Ct), 1);
         await MeasureAsync("api default", () => store.ListAsync(new ReleaseQuery(System: system, EndedSince: Now.AddDays(-365)), Ct), 5);
         return costs;
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

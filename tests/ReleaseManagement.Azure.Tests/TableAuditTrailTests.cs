@@ -373,7 +373,7 @@ public sealed class BlobAuditCheckpointsTests
         await _checkpoints.RecordAsync(new AuditCheckpoint(first, 4, "four", at.AddHours(-1)), Ct);
         await _checkpoints.RecordAsync(new AuditCheckpoint(second, 2, "two", at.AddHours(-1)), Ct);
         Assert.Null(await _checkpoints.LatestManifestAsync(Ct));
-        var time = new SetTime { Now = at };
+        var time = new SetTime(at);
         var activity = new BlobAuditActivity(_container, StorageClients.FromConnectionString(Azurite.ConnectionString).Tables, _tableName);
         var job = new AuditManifestJob(_checkpoints, activity, Keys, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<AuditManifestJob>.Instance);
 
@@ -391,12 +391,5 @@ public sealed class BlobAuditCheckpointsTests
         Assert.Equal((next.At, 7L), (latest.At, latest.Rows));
         Assert.True(latest.IsSealedBy(Keys));
         Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), (await _checkpoints.ReleaseIdsAsync(Ct)).Order(StringComparer.Ordinal));
-    }
-
-    private sealed class SetTime : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; }
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

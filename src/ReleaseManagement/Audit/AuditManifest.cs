@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using ReleaseManagement.Ports;
 
 namespace ReleaseManagement.Audit;
 
@@ -14,6 +15,12 @@ namespace ReleaseManagement.Audit;
 /// </summary>
 public sealed record AuditManifest(DateTimeOffset At, IReadOnlyList<AuditCheckpoint> Heads, string KeyId, string Mac)
 {
+    /// <summary>
+    /// How far before a manifest's time the period index's marks are taken as written after it (a row written just before
+    /// the manifest or while it was taken, whose head it may not name; clocks apart).
+    /// </summary>
+    public static readonly TimeSpan ClockMargin = TimeSpan.FromDays(1);
+
     /// <summary>The rows the trail counted in all: the sum of the heads' counts.</summary>
     public long Rows => Heads.Sum(h => h.Count);
 
@@ -69,4 +76,19 @@ public sealed record AuditManifest(DateTimeOffset At, IReadOnlyList<AuditCheckpo
     private static string MacOf(DateTimeOffset at, IEnumerable<AuditCheckpoint> heads, string keyId, byte[] key) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(Content(at, heads, keyId))));
 
+    /// <summary>
+    /// The trails that may have been written to since this manifest named their heads, as of <paramref name="now"/>: those
+    /// the period index marks (a row's month or a late row's month of writing, <see cref="IAuditActivity.ReleaseIdsWrittenAsync"/>)
+    /// in every month from the month of <see cref="At"/> less <see cref="ClockMargin"/> to the month of
+    /// <paramref name="now"/>, whole months: a superset. Every other trail named here is whole as its head says (each row is
+    /// marked before it is written), so its head anchors it as its latest checkpoint would. Two listings a month. The daily
+    /// manifest re-reads these trails' checkpoints (<see cref="AuditManifestJob"/>); the export of a period reads the
+    /// checkpoints of these only (<see cref="AuditPeriodExport"/>).
+    /// </summary>
+    public Task<IReadOnlyList<string>> WrittenSinceAsync(IAuditActivity activity, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(activity);
+        var since = At - ClockMargin < now ? At - ClockMargin : now;
+        return activity.ReleaseIdsWrittenAsync(DateOnly.FromDateTime(since.UtcDateTime), DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
+    }
 }

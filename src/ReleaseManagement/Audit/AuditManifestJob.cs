@@ -10,8 +10,8 @@ namespace ReleaseManagement.Audit;
 /// it ends); this names the whole set once a day.
 /// <para>
 /// Incremental: a run starts from the newest manifest and re-reads the latest checkpoint only of the trails written to
-/// since it, as the audit trail's index marks them (<see cref="IAuditActivity.ReleaseIdsWrittenAsync"/>: every month from
-/// the month of the previous manifest's time less <see cref="ClockMargin"/> to the current month, whole months, so a row
+/// since it, as the audit trail's index marks them (<see cref="AuditManifest.WrittenSinceAsync"/>: every month from
+/// the month of the previous manifest's time less <see cref="AuditManifest.ClockMargin"/> to the current month, whole months, so a row
 /// written just before the previous manifest or while it was taken is read again, and a gap of months is covered); every
 /// other head is carried over from the previous manifest unchanged. A head re-read never goes back: a latest checkpoint
 /// lower than (or rewritten at) the head the previous manifest names, or gone, leaves that head named, so the export
@@ -28,9 +28,6 @@ namespace ReleaseManagement.Audit;
 /// </summary>
 public sealed partial class AuditManifestJob(IAuditCheckpoints checkpoints, IAuditActivity activity, AuditKeys keys, TimeProvider time, ILogger<AuditManifestJob> log)
 {
-    /// <summary>How far before the previous manifest's time the marks are read again (a row written just before it, clocks apart).</summary>
-    public static readonly TimeSpan ClockMargin = TimeSpan.FromDays(1);
-
     /// <summary>How many checkpoints are read at once.</summary>
     public const int Parallelism = 8;
 
@@ -54,8 +51,7 @@ public sealed partial class AuditManifestJob(IAuditCheckpoints checkpoints, IAud
         }
         else
         {
-            var since = previous.At - ClockMargin < now ? previous.At - ClockMargin : now;
-            var written = await activity.ReleaseIdsWrittenAsync(DateOnly.FromDateTime(since.UtcDateTime), DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
+            var written = await previous.WrittenSinceAsync(activity, now, cancellationToken);
             heads = await CarryOverAsync(previous, written, cancellationToken);
             read = written.Count;
         }

@@ -14,13 +14,22 @@ namespace ReleaseManagement.Audit;
 /// bounded; the stream <c>_delegations</c> grows by a row per delegation).
 /// </para>
 /// <para>
+/// What each trail is checked against: its key (the chain) and, for its end, an anchor kept outside the table. A trail the
+/// newest manifest names, when that manifest is sealed with a key of this deployment and the period index marks no row of
+/// that trail since it (<see cref="AuditManifest.WrittenSinceAsync"/>), is whole as the manifest's head says: that head is
+/// its anchor and its own checkpoints are not read. Any other trail (written to since, or not named, or no sealed manifest)
+/// is checked against its latest checkpoint, and also against its head in the manifest when it has one.
+/// </para>
+/// <para>
 /// Cost: a listing of the index per month of the period (and once per process a read of the backfill's mark), two
-/// operations for the newest manifest (a listing of the manifests and a download), and per trail read three (a listing and
-/// a download of its latest checkpoint, beside a query of its rows; more pages for a trail of over 1,000 rows, and the
-/// query again when an append landed between them), read <see cref="Parallelism"/> at a time.
+/// operations for the newest manifest (a listing of the manifests and a download), two listings per month since the
+/// manifest (one month, or two just after a month's turn), and per trail read one query of its rows, plus a listing and a
+/// download of its latest checkpoint when it was written to since the manifest (a trail of over 1,000 rows takes more
+/// pages; the rows are read again when an append landed between them and its checkpoint), read <see cref="Parallelism"/>
+/// at a time. A past quarter's trails are quiet since the daily manifest, so its export is about one query per trail.
 /// </para>
 /// </summary>
-public sealed class AuditPeriodExport(IAuditActivity activity, IAuditTrail trail, IAuditCheckpoints checkpoints, AuditKeys keys)
+public sealed class AuditPeriodExport(IAuditActivity activity, IAuditTrail trail, IAuditCheckpoints checkpoints, AuditKeys keys, TimeProvider time)
 {
     /// <summary>How many trails are read at once.</summary>
     public const int Parallelism = 16;
@@ -34,7 +43,12 @@ public sealed class AuditPeriodExport(IAuditActivity activity, IAuditTrail trail
         var newestManifest = checkpoints.LatestManifestAsync(cancellationToken);
         var marked = await activity.ReleaseIdsAsync(from, to, cancellationToken);
         var manifest = await newestManifest;
+        var sealedByKey = manifest?.IsSealedBy(keys);
         var heads = (manifest?.Heads ?? []).ToDictionary(h => h.ReleaseId, StringComparer.Ordinal);
+        // The trails written to since a sealed manifest: their checkpoints are read; the others are anchored by their head.
+        var writtenSince = sealedByKey is true
+            ? (await manifest!.WrittenSinceAsync(activity, time.GetUtcNow(), cancellationToken)).ToHashSet(StringComparer.Ordinal)
+            : null;
         // A head in the period: that trail's last row was in it. With the marks this also finds a trail whose marks are gone
         // (where the container's retention lapsed, or on storage without immutability) when the period held its last row.
         var ids = marked
@@ -46,8 +60,23 @@ public sealed class AuditPeriodExport(IAuditActivity activity, IAuditTrail trail
         await Parallel.ForEachAsync(
             Enumerable.Range(0, ids.Length),
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (i, ct) => read[i] = await ReadTrailAsync(ids[i], start, end, manifest, heads.GetValueOrDefault(ids[i]), ct));
-        return new AuditPeriod(from, to, read.OfType<AuditPeriodRelease>().ToArray(), manifest, manifest?.IsSealedBy(keys));
+            async (i, ct) =>
+            {
+                var head = heads.GetValueOrDefault(ids[i]);
+                read[i] = head is not null && writtenSince is not null && !writtenSince.Contains(ids[i])
+                    ? await ReadQuietTrailAsync(ids[i], start, end, manifest!, head, ct)
+                    : await ReadTrailAsync(ids[i], start, end, manifest, head, ct);
+            });
+        return new AuditPeriod(from, to, read.OfType<AuditPeriodRelease>().ToArray(), manifest, sealedByKey);
+    }
+
+    /// <summary>A trail quiet since the sealed manifest: its rows checked against its key and its head there.</summary>
+    private async Task<AuditPeriodRelease?> ReadQuietTrailAsync(
+        string id, DateTimeOffset start, DateTimeOffset end, AuditManifest manifest, AuditCheckpoint head, CancellationToken cancellationToken)
+    {
+        var rows = await trail.ReadAsync(id, cancellationToken);
+        var verification = AgainstManifest(AuditChain.Verify(rows, keys, head), manifest);
+        return InPeriod(id, rows, start, end, verification);
     }
 
     /// <summary>One trail's rows in the period and its whole chain's check; null when it has no row there and verifies.</summary>
@@ -66,11 +95,22 @@ public sealed class AuditPeriodExport(IAuditActivity activity, IAuditTrail trail
         }
 
         var verification = AuditChain.Verify(rows, keys, checkpoint);
-        if (verification.Verified && head is not null && AuditChain.Verify(rows, keys, head) is { Verified: false } againstManifest)
+        if (verification.Verified && head is not null)
         {
-            verification = againstManifest with { Problem = $"{againstManifest.Problem} (the whole trail's manifest of {AuditChain.Describe(manifest!.At)} names this head)" };
+            verification = AgainstManifest(AuditChain.Verify(rows, keys, head), manifest!);
         }
 
+        return InPeriod(id, rows, start, end, verification);
+    }
+
+    private static AuditVerification AgainstManifest(AuditVerification verification, AuditManifest manifest) =>
+        verification.Verified
+            ? verification
+            : verification with { Problem = $"{verification.Problem} (the whole trail's manifest of {AuditChain.Describe(manifest.At)} names this head)" };
+
+    /// <summary>The trail's rows in the period with its check; null when it has none there and verifies.</summary>
+    private static AuditPeriodRelease? InPeriod(string id, IReadOnlyList<AuditRecord> rows, DateTimeOffset start, DateTimeOffset end, AuditVerification verification)
+    {
         var inPeriod = rows.Where(r => r.Entry.At >= start && r.Entry.At < end).ToArray();
         return inPeriod.Length > 0 || !verification.Verified ? new AuditPeriodRelease(id, inPeriod, verification) : null;
     }
