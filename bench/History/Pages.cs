@@ -47,6 +47,7 @@ public sealed partial class Pages(string connectionString, IServiceProvider serv
     public static ServiceProvider Compose(string connectionString) =>
         new ServiceCollection()
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Error))
+            .AddSingleton<TimeProvider>(SeedClock.Instance) // the system clock, but for the seeder's rows written at their own time
             .AddSingleton(ReleasePolicyDefaults.Example()) // config/release-policy.example.json: the built-in policy with a directory of people
             .AddReleaseManagement(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {

@@ -2,7 +2,8 @@
 //   dotnet bench/History/bin/Release/net10.0/History.dll [samples=30] [events-percent=100] [budget-seconds=60] [years=5]
 // Needs AZURITE_CONNECTION_STRING (a fresh Azurite: it deletes every table and the audit checkpoint container first).
 // Seeds the last year of a bank's calendar (Calendar.cs) through the stores the hosts compose (Seeder.cs), rolls up the
-// metrics page's days with the daily rollup, counts each page's storage operations; seeds the four years before it and counts
+// metrics page's days with the daily rollup, seals the daily audit manifest, counts each page's storage operations; seeds the
+// four years before it (and seals the manifest again) and counts
 // again (during each page's warm-up); then times each page (p95 over `samples` runs after a warm-up, at most `budget-seconds` of
 // runs a page and at least 3) side by side with the raw read of the rows it shows (Pages.cs). Prints a table, one "PAGE" line a page and
 // "RATIO history-pages-p95-vs-raw <max over pages of p95 page / p95 raw>".
@@ -53,11 +54,13 @@ seeding = Stopwatch.GetTimestamp();
 var rolledUp = await services.GetRequiredService<MetricsService>().RunDailyRollupAsync();
 var rollup = Stopwatch.GetElapsedTime(seeding);
 Console.WriteLine(string.Create(inv, $"seeded 1 year in {seeded1.TotalSeconds:F0} s ({Describe(seeder.Counts)}); daily rollup of {rolledUp} days in {rollup.TotalSeconds:F0} s"));
+await SealManifestAsync();
 var ops1 = await CountOpsAsync("1y");
 
 seeding = Stopwatch.GetTimestamp();
 await seeder.SeedAsync(earlier);
 var seeded5 = Stopwatch.GetElapsedTime(seeding);
+await SealManifestAsync();
 Console.WriteLine(string.Create(inv, $"seeded the {years - 1} years before in {seeded5.TotalSeconds:F0} s (in all: {Describe(seeder.Counts)})"));
 Console.WriteLine(string.Create(inv, $"seeding's time by store, summed over the 16 releases written at once: {string.Join(", ", seeder.Seconds.OrderByDescending(s => s.Value).Select(s => $"{s.Key} {s.Value:F0} s"))}"));
 
@@ -132,6 +135,13 @@ async Task<Dictionary<string, IReadOnlyDictionary<string, int>>> CountOpsAsync(s
 
     Console.WriteLine($"ops at {label}: {string.Join(", ", counted.Select(c => $"{c.Key} {c.Value.Values.Sum()}"))}");
     return counted;
+}
+
+// The daily audit manifest (every trail's head, sealed), as of now.
+async Task SealManifestAsync()
+{
+    var manifest = await seeder.SealManifestAsync();
+    Console.WriteLine(string.Create(inv, $"audit manifest sealed: {manifest.Heads.Count} trails, {manifest.Rows} rows"));
 }
 
 static string Describe(IReadOnlyDictionary<string, int> counts) => string.Join(", ", counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Value} {c.Key}"));

@@ -113,7 +113,11 @@ public sealed class Seeder(IServiceProvider services, DateTimeOffset now)
 
         foreach (var entry in audit.OrderBy(a => a.At))
         {
-            await _audit.AppendAsync(entry, ct);
+            // Written at its own time, as a live system wrote it (so the period index has no late-row marks of this month).
+            using (SeedClock.At(entry.At))
+            {
+                await _audit.AppendAsync(entry, ct);
+            }
         }
 
         Count("audit rows", audit.Count);
@@ -133,6 +137,24 @@ public sealed class Seeder(IServiceProvider services, DateTimeOffset now)
         }));
         Count("events", events.Length);
         Lap("event store", ref clock);
+    }
+
+    /// <summary>
+    /// The whole-trail manifest the daily <see cref="AuditManifestJob"/> keeps, as of now: every trail's latest checkpoint,
+    /// sealed with the audit key and written to the checkpoint container; what the job's first run does (a listing and a
+    /// read of every trail's checkpoints). The job itself, incremental from the manifest before, would not re-read trails
+    /// seeded afterwards into earlier months (the four years before the last one, seeded second).
+    /// </summary>
+    public async Task<AuditManifest> SealManifestAsync()
+    {
+        var checkpoints = services.GetRequiredService<IAuditCheckpoints>();
+        var ids = await checkpoints.ReleaseIdsAsync();
+        var heads = new AuditCheckpoint?[ids.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, ids.Count), new ParallelOptions { MaxDegreeOfParallelism = 16 },
+            async (i, ct) => heads[i] = await checkpoints.LatestAsync(ids[i], ct));
+        var manifest = AuditManifest.Seal(DateTimeOffset.UtcNow, heads.OfType<AuditCheckpoint>(), services.GetRequiredService<AuditKeys>());
+        await checkpoints.RecordManifestAsync(manifest);
+        return manifest;
     }
 
     /// <summary>Seconds spent writing to each store, summed over the releases written at once (so their shares, not wall time).</summary>
