@@ -35,25 +35,22 @@ public sealed partial class TableApprovalHistory
     /// Creates the tables and, on an account whose day index has no <see cref="ApprovalDayIndex.BackfillMark"/>, files every
     /// fact written before the index (one scan of each fact table: the decisions, the skipped closures, the Request links;
     /// rows written by partition in transactions of up to 100), then sets the mark. Once per instance a point read of the
-    /// mark. Safe to run twice at once and beside the stores (upserts of the same rows).
+    /// mark. The three tables are created at once, then the mark is read; concurrent first calls share one run
+    /// (<see cref="FirstUse"/>). Safe to run twice at once and beside the stores (upserts of the same rows).
     /// </summary>
-    private async Task EnsureAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-        {
-            return;
-        }
+    private Task EnsureAsync(CancellationToken cancellationToken) => _created.EnsureAsync(SetUpAsync, cancellationToken);
 
-        await _decisions.CreateIfNotExistsAsync(cancellationToken);
-        await _requests.CreateIfNotExistsAsync(cancellationToken);
-        await _index.CreateIfNotExistsAsync(cancellationToken);
+    private async Task SetUpAsync(CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(
+            _decisions.CreateIfNotExistsAsync(cancellationToken),
+            _requests.CreateIfNotExistsAsync(cancellationToken),
+            _index.CreateIfNotExistsAsync(cancellationToken));
         var mark = await _index.GetEntityIfExistsAsync<TableEntity>(ApprovalDayIndex.MetaPartition, ApprovalDayIndex.BackfillMark, select: ["RowKey"], cancellationToken: cancellationToken);
         if (!mark.HasValue)
         {
             await BackfillAsync(cancellationToken);
         }
-
-        _created = true;
     }
 
     private async Task BackfillAsync(CancellationToken cancellationToken)

@@ -18,7 +18,7 @@ public sealed partial class TableApprovalHistory(TableServiceClient service, str
     private readonly TableClient _decisions = service.GetTableClient(TableNames.ApprovalDecisions);
     private readonly TableClient _requests = service.GetTableClient(TableNames.ApprovalRequests);
     private readonly TableClient _index = service.GetTableClient(indexTable);
-    private volatile bool _created;
+    private readonly FirstUse _created = new();
 
     private sealed record Decision(string ReleaseId, string Stage, string? Role, string Approver, bool Approved, DateTimeOffset At);
 
@@ -35,10 +35,19 @@ public sealed partial class TableApprovalHistory(TableServiceClient service, str
     {
         await EnsureAsync(cancellationToken);
         var rows = await IndexRowsAsync(ApprovalDayIndex.Days(from, to), from, to, cancellationToken);
-        var (decided, skipped, expiring) = (OfKind(rows, ApprovalDayIndex.Decided), OfKind(rows, ApprovalDayIndex.Skipped), OfKind(rows, ApprovalDayIndex.Expires));
-        var result = new List<ResolvedApprovalAsk>();
 
-        // Decisions in the range, each with when its approver (else anyone) was last asked on the stage before it.
+        // The three kinds of facts read nothing of each other: their reads run at once, their facts keep this order.
+        var decided = DecidedAsync(OfKind(rows, ApprovalDayIndex.Decided), from, to, cancellationToken);
+        var skipped = SkippedAsync(OfKind(rows, ApprovalDayIndex.Skipped), from, to, cancellationToken);
+        var timedOut = TimedOutAsync(OfKind(rows, ApprovalDayIndex.Expires), from, to, cancellationToken);
+        await Task.WhenAll(decided, skipped, timedOut);
+        return [.. decided.Result, .. skipped.Result, .. timedOut.Result];
+    }
+
+    /// <summary>Decisions in the range, each with when its approver (else anyone) was last asked on the stage before it.</summary>
+    private async Task<IReadOnlyList<ResolvedApprovalAsk>> DecidedAsync(TableEntity[] decided, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var result = new List<ResolvedApprovalAsk>();
         var decidedReleases = decided.Select(e => e.GetString("ReleaseId")!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var decisionsByRelease = await Task.WhenAll(decidedReleases.Select(async id =>
         {
@@ -57,7 +66,12 @@ public sealed partial class TableApprovalHistory(TableServiceClient service, str
             }
         }
 
-        // Stages skipped in the range (pre-approved by the change category): their closure rows say so.
+        return result;
+    }
+
+    /// <summary>Stages skipped in the range (pre-approved by the change category): their closure rows say so.</summary>
+    private async Task<IReadOnlyList<ResolvedApprovalAsk>> SkippedAsync(TableEntity[] skipped, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
         var skippedReleases = skipped.Select(e => e.GetString("ReleaseId")!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var closures = await Task.WhenAll(skippedReleases.Select(id =>
         {
@@ -66,14 +80,17 @@ public sealed partial class TableApprovalHistory(TableServiceClient service, str
             return ReadAsync(_requests, TableClient.CreateQueryFilter(
                 $"PartitionKey eq {partition} and RowKey ge {low} and RowKey lt {high} and Skipped eq {true} and ClosedAt ge {from} and ClosedAt lt {to}"), cancellationToken);
         }));
-        foreach (var e in closures.SelectMany(rows => rows))
-        {
-            result.Add(new ResolvedApprovalAsk(
-                TableApprovalRequestStore.ReleaseOfSendPartition(e.PartitionKey), e.GetString("Stage") ?? string.Empty, ApprovalFact.PreApproved,
-                ApprovalOutcome.Skipped, e.GetDateTimeOffset("ClosedAt") ?? from, null));
-        }
+        return closures.SelectMany(rows => rows).Select(e => new ResolvedApprovalAsk(
+            TableApprovalRequestStore.ReleaseOfSendPartition(e.PartitionKey), e.GetString("Stage") ?? string.Empty, ApprovalFact.PreApproved,
+            ApprovalOutcome.Skipped, e.GetDateTimeOffset("ClosedAt") ?? from, null)).ToList();
+    }
 
-        // Request links that expired in the range: a role with no decision on the stage, on a stage nobody rejected, timed out.
+    /// <summary>
+    /// Request links that expired in the range: a role with no decision on the stage, on a stage nobody rejected, timed out.
+    /// The undecided groups' stage decisions are read at once; the groups keep their order.
+    /// </summary>
+    private async Task<IReadOnlyList<ResolvedApprovalAsk>> TimedOutAsync(TableEntity[] expiring, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
         var tokens = expiring.Select(e => e.GetString("TokenHash")!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var read = await Task.WhenAll(tokens.Select(token =>
             _requests.GetEntityIfExistsAsync<TableEntity>(TableApprovalRequestStore.LinkPartition(token), string.Empty, cancellationToken: cancellationToken)));
@@ -81,17 +98,17 @@ public sealed partial class TableApprovalHistory(TableServiceClient service, str
             .Where(l => l.Kind == ApprovalKind.Request && l.ExpiresAt >= from && l.ExpiresAt < to)
             .ToList();
 
-        foreach (var group in links.GroupBy(l => (l.ReleaseId, l.Stage, l.Round, Role: l.Role.ToLowerInvariant())))
+        var undecided = links.GroupBy(l => (l.ReleaseId, l.Stage, l.Round, Role: l.Role.ToLowerInvariant()))
+            .Where(group => !group.Any(l => l.State == ApprovalRequestState.Decided))
+            .ToArray();
+        var decisionsOf = await Task.WhenAll(undecided.Select(group => DecisionsAsync(group.Key.ReleaseId, group.Key.Stage, cancellationToken)));
+        var result = new List<ResolvedApprovalAsk>();
+        for (var i = 0; i < undecided.Length; i++)
         {
+            var group = undecided[i];
             var askedAt = group.Min(l => l.CreatedAt);
             var expiredAt = group.Max(l => l.ExpiresAt);
-            if (group.Any(l => l.State == ApprovalRequestState.Decided))
-            {
-                continue;
-            }
-
-            var decisions = await DecisionsAsync(group.Key.ReleaseId, group.Key.Stage, cancellationToken);
-            var during = decisions.Where(d => d.At >= askedAt && d.At <= expiredAt).ToList();
+            var during = decisionsOf[i].Where(d => d.At >= askedAt && d.At <= expiredAt).ToList();
             if (during.Any(d => string.Equals(d.Role, group.Key.Role, StringComparison.OrdinalIgnoreCase)) || during.Any(d => !d.Approved))
             {
                 continue;
@@ -106,8 +123,9 @@ public sealed partial class TableApprovalHistory(TableServiceClient service, str
     public async Task<IReadOnlyList<(string Stage, DateTimeOffset FirstAsked, DateTimeOffset LastDecided, bool Approved)>> StageSpansAsync(string releaseId, CancellationToken cancellationToken = default)
     {
         await EnsureAsync(cancellationToken);
-        var sends = await SendsAsync(releaseId, cancellationToken);
-        var decisions = await DecisionsAsync(releaseId, null, cancellationToken);
+        var (sending, deciding) = (SendsAsync(releaseId, cancellationToken), DecisionsAsync(releaseId, null, cancellationToken));
+        await Task.WhenAll(sending, deciding);
+        var (sends, decisions) = (sending.Result, deciding.Result);
         var spans = new List<(string, DateTimeOffset, DateTimeOffset, bool)>();
         foreach (var stage in decisions.GroupBy(d => d.Stage, StringComparer.Ordinal))
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using ReleaseManagement.Azure.Events;
+using ReleaseManagement.Azure.Tables;
 using ReleaseManagement.Metrics;
 using ReleaseManagement.Ports;
 
@@ -13,13 +14,14 @@ namespace ReleaseManagement.Azure.Metrics;
 /// </summary>
 public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailyStore
 {
-    private volatile bool _created;
+    // Shared by concurrent first reads (the metrics page reads the rollups and the stale marks at once): one table check.
+    private readonly FirstUse _created = new();
 
     public static string DateKey(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public async Task ReplaceDayAsync(DateOnly date, IReadOnlyList<DailyRollup> rows, CancellationToken cancellationToken = default)
     {
-        await TableOnce.EnsureAsync(table, () => _created, () => _created = true, cancellationToken);
+        await _created.EnsureAsync(CreateAsync, cancellationToken);
         var keep = rows.Select(r => TableKeys.Encode(r.System)).Append(IMetricsDailyStore.StaleRow).ToHashSet(StringComparer.Ordinal);
         foreach (var row in rows)
         {
@@ -53,7 +55,7 @@ public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailySto
 
     public async Task<IReadOnlyList<DailyRollup>> ListAsync(DateOnly from, DateOnly to, string? system = null, CancellationToken cancellationToken = default)
     {
-        await TableOnce.EnsureAsync(table, () => _created, () => _created = true, cancellationToken);
+        await _created.EnsureAsync(CreateAsync, cancellationToken);
         var filter = system is null
             ? TableClient.CreateQueryFilter($"PartitionKey ge {DateKey(from)} and PartitionKey lt {DateKey(to)} and RowKey ne {IMetricsDailyStore.StaleRow}")
             : TableClient.CreateQueryFilter($"PartitionKey ge {DateKey(from)} and PartitionKey lt {DateKey(to)} and (RowKey eq {TableKeys.Encode(system)} or RowKey eq {DailyRollup.Overall})");
@@ -79,7 +81,7 @@ public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailySto
 
     public async Task<IReadOnlyList<(DateOnly Date, DayRevision Revision)>> ListRevisionsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
-        await TableOnce.EnsureAsync(table, () => _created, () => _created = true, cancellationToken);
+        await _created.EnsureAsync(CreateAsync, cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {DateKey(from)} and PartitionKey lt {DateKey(to)} and RowKey eq {DailyRollup.Overall}");
         var list = new List<(DateOnly, DayRevision)>();
         await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RevisedAt", "RevisedBecause"], cancellationToken: cancellationToken))
@@ -95,7 +97,7 @@ public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailySto
 
     public async Task MarkStaleAsync(IReadOnlyCollection<DateOnly> dates, string reason, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        await TableOnce.EnsureAsync(table, () => _created, () => _created = true, cancellationToken);
+        await _created.EnsureAsync(CreateAsync, cancellationToken);
         // Replace, unconditionally: every write gives the mark a new ETag, so a recompute that read the earlier one keeps it.
         await Parallel.ForEachAsync(dates.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (date, ct) =>
             await table.UpsertEntityAsync(
@@ -106,7 +108,7 @@ public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailySto
 
     public async Task<IReadOnlyList<StaleDay>> ListStaleAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
-        await TableOnce.EnsureAsync(table, () => _created, () => _created = true, cancellationToken);
+        await _created.EnsureAsync(CreateAsync, cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {DateKey(from)} and PartitionKey lt {DateKey(to)} and RowKey eq {IMetricsDailyStore.StaleRow}");
         var list = new List<StaleDay>();
         await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
@@ -119,7 +121,7 @@ public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailySto
 
     public async Task<bool> ClearStaleAsync(StaleDay mark, CancellationToken cancellationToken = default)
     {
-        await TableOnce.EnsureAsync(table, () => _created, () => _created = true, cancellationToken);
+        await _created.EnsureAsync(CreateAsync, cancellationToken);
         try
         {
             await table.DeleteEntityAsync(DateKey(mark.Date), IMetricsDailyStore.StaleRow, new ETag(mark.ETag), cancellationToken);
@@ -130,6 +132,8 @@ public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailySto
             return false;
         }
     }
+
+    private async Task CreateAsync(CancellationToken cancellationToken) => await table.CreateIfNotExistsAsync(cancellationToken);
 
     private static DateOnly ParseDate(string key) => DateOnly.ParseExact(key, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -9,9 +9,11 @@ namespace ReleaseManagement.Metrics;
 /// <summary>
 /// Derives the facts of a time range from the stored events, the releases and the approval history (the rules are in
 /// docs/metrics.md, "Source events"). Lookups of a release (its row, its events, its approval stages) are cached for the
-/// life of the builder, so one builder per rollup run.
+/// life of the builder, so one builder per rollup run. The period's events and its resolved approvals are read at once,
+/// and the lookups the facts will make are read up front, <see cref="LookupConcurrency"/> at a time, into that cache
+/// (MetricFactsBuilder.Lookups.cs): the same reads as one lookup after another, in a few round trips instead of one each.
 /// </summary>
-public sealed class MetricFactsBuilder(IPipelineEventStore events, IReleaseStore releases, IApprovalHistory approvals, ReleasePolicy policy)
+public sealed partial class MetricFactsBuilder(IPipelineEventStore events, IReleaseStore releases, IApprovalHistory approvals, ReleasePolicy policy)
 {
     /// <summary>How far back a resolution looks for its uncorrelated detection.</summary>
     public static readonly TimeSpan IncidentLookback = TimeSpan.FromDays(31);
@@ -24,7 +26,15 @@ public sealed class MetricFactsBuilder(IPipelineEventStore events, IReleaseStore
 
     public async Task<MetricFacts> BuildAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
-        var stored = await events.ListByPeriodAsync(from, to, cancellationToken);
+        // The events and the approvals at once; the events' lookups while the approvals are read, then the asks' own.
+        var listing = events.ListByPeriodAsync(from, to, cancellationToken);
+        var resolving = approvals.ListResolvedAsync(from, to, cancellationToken);
+        var eventLookups = LookUpEventsAsync(listing, cancellationToken);
+        await Task.WhenAll(eventLookups, resolving);
+        Keep(eventLookups.Result);
+        Keep(await LookUpAsync(resolving.Result.Select(a => a.ReleaseId), [], [], cancellationToken));
+
+        var stored = listing.Result;
         EventsRead += stored.Count;
         var deployments = new List<DeploymentFact>();
         var rollbacks = new List<RollbackFact>();
@@ -35,27 +45,27 @@ public sealed class MetricFactsBuilder(IPipelineEventStore events, IReleaseStore
         foreach (var evt in stored.Select(s => s.Event))
         {
             var segment = await SegmentAsync(evt.ReleaseId, evt.System, cancellationToken);
-            switch (evt.Type)
+            switch (KindOf(evt))
             {
-                case CanonicalEventType.ServiceDeployed when FactRules.IsProduction(evt.Environment) && evt.Outcome is EventOutcomes.Success or EventOutcomes.Failure:
+                case FactKind.Deployment:
                     deployments.Add(await DeploymentAsync(evt, segment, cancellationToken));
                     break;
-                case CanonicalEventType.ServiceRolledBack when FactRules.IsProductionOrUnnamed(evt.Environment):
+                case FactKind.Rollback:
                     rollbacks.Add(new RollbackFact(segment, evt.OccurredAt, await LastDeploymentAsync(evt, cancellationToken)));
                     recoveries.AddRange(await RecoveriesByRollbackAsync(evt, segment, cancellationToken));
                     break;
-                case CanonicalEventType.IncidentDetected when FactRules.IsProductionOrUnnamed(evt.Environment):
+                case FactKind.Incident:
                     var deployedAt = await LastDeploymentAsync(evt, cancellationToken);
                     incidents.Add(new IncidentFact(segment, evt.OccurredAt, FactRules.IncidentId(evt), deployedAt is not null, deployedAt));
                     break;
-                case CanonicalEventType.IncidentResolved when FactRules.IsProductionOrUnnamed(evt.Environment):
+                case FactKind.Resolution:
                     if (await RecoveryByResolutionAsync(evt, segment, cancellationToken) is { } recovery)
                     {
                         recoveries.Add(recovery);
                     }
 
                     break;
-                case CanonicalEventType.TestSuiteRunFinished:
+                case FactKind.TestRun:
                     tests.Add(new TestRunFact(
                         segment, evt.OccurredAt, evt.Environment, evt.Outcome == EventOutcomes.Success,
                         int.TryParse(evt.Attribute(EventAttributes.TestsFailed), NumberStyles.Integer, CultureInfo.InvariantCulture, out var failed) ? Math.Max(0, failed) : 0,
@@ -65,7 +75,7 @@ public sealed class MetricFactsBuilder(IPipelineEventStore events, IReleaseStore
         }
 
         var asks = new List<ApprovalFact>();
-        foreach (var ask in await approvals.ListResolvedAsync(from, to, cancellationToken))
+        foreach (var ask in resolving.Result)
         {
             var segment = await SegmentAsync(ask.ReleaseId, null, cancellationToken);
             asks.Add(new ApprovalFact(segment, ask.ResolvedAt, ask.Stage, ask.Role, ask.Outcome, ask.AskedAt));
@@ -73,6 +83,17 @@ public sealed class MetricFactsBuilder(IPipelineEventStore events, IReleaseStore
 
         return new MetricFacts { Deployments = deployments, Rollbacks = rollbacks, Incidents = incidents, Recoveries = recoveries, TestRuns = tests, Approvals = asks };
     }
+
+    /// <summary>Which fact an event makes, if any (the lookups read up front follow the same rules).</summary>
+    private static FactKind KindOf(CanonicalEvent evt) => evt.Type switch
+    {
+        CanonicalEventType.ServiceDeployed when FactRules.IsProduction(evt.Environment) && evt.Outcome is EventOutcomes.Success or EventOutcomes.Failure => FactKind.Deployment,
+        CanonicalEventType.ServiceRolledBack when FactRules.IsProductionOrUnnamed(evt.Environment) => FactKind.Rollback,
+        CanonicalEventType.IncidentDetected when FactRules.IsProductionOrUnnamed(evt.Environment) => FactKind.Incident,
+        CanonicalEventType.IncidentResolved when FactRules.IsProductionOrUnnamed(evt.Environment) => FactKind.Resolution,
+        CanonicalEventType.TestSuiteRunFinished => FactKind.TestRun,
+        _ => FactKind.None,
+    };
 
     private async Task<DeploymentFact> DeploymentAsync(CanonicalEvent evt, ReleaseSegment segment, CancellationToken cancellationToken)
     {

@@ -35,9 +35,13 @@ public sealed partial class MetricsService
     /// </summary>
     public async Task<StoredFacts> ReadStoredFactsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
+        // The stale marks, the rollups and today's facts read nothing of each other: at once.
         var today = Today;
-        var stale = await daily.ListStaleAsync(from, to < today ? to : today, cancellationToken);
-        var rows = await daily.ListAsync(from, to, cancellationToken: cancellationToken);
+        var staleRead = daily.ListStaleAsync(from, to < today ? to : today, cancellationToken);
+        var rowsRead = daily.ListAsync(from, to, cancellationToken: cancellationToken);
+        var todayRead = TodayFactsAsync(today, from, to, cancellationToken);
+        await Task.WhenAll(staleRead, rowsRead, todayRead);
+        var (stale, rows) = (staleRead.Result, rowsRead.Result);
         var present = rows.Where(r => r.System == DailyRollup.Overall).Select(r => r.Date).ToHashSet();
         var missing = new List<DateOnly>();
         for (var d = from; d < to && d < today; d = d.AddDays(1))
@@ -49,14 +53,25 @@ public sealed partial class MetricsService
         }
 
         var parts = rows.Select(r => r.Facts).ToList();
-        if (from <= today && today < to)
+        if (todayRead.Result is { } todays)
         {
-            var (f, t) = ReportPeriod.Day(today).Bounds(Zone);
-            parts.Add(await NewBuilder().BuildAsync(f, t, cancellationToken));
+            parts.Add(todays);
         }
 
         var computedAt = rows.Count == 0 ? (DateTimeOffset?)null : rows.Max(r => r.ComputedAt);
         return new StoredFacts(MetricFacts.Combine(parts), missing, [.. stale.Select(m => m.Date).Where(present.Contains).Order()], computedAt);
+    }
+
+    // Today's facts from its own events when [from, to) holds today (it is never stored); null when it does not.
+    private async Task<MetricFacts?> TodayFactsAsync(DateOnly today, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        if (from > today || today >= to)
+        {
+            return null;
+        }
+
+        var (f, t) = ReportPeriod.Day(today).Bounds(Zone);
+        return await NewBuilder().BuildAsync(f, t, cancellationToken);
     }
 
     // The finished days of the page's window without a rollup, newest first, at most RollupBackfillDays of them: the daily
