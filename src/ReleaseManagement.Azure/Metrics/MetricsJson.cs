@@ -37,6 +37,11 @@ public static class MetricsJson
     public static T Read<T>(TableEntity entity, string name)
     {
         var parts = entity.GetInt32(name + "Parts") ?? 0;
+        if (parts == 1)
+        {
+            return JsonSerializer.Deserialize<T>(entity.GetString(name + "0") ?? string.Empty, Options)!;
+        }
+
         var json = new StringBuilder();
         for (var i = 0; i < parts; i++)
         {

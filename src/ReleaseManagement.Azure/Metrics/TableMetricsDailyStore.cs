@@ -59,24 +59,27 @@ public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailySto
         var filter = system is null
             ? TableClient.CreateQueryFilter($"PartitionKey ge {DateKey(from)} and PartitionKey lt {DateKey(to)} and RowKey ne {IMetricsDailyStore.StaleRow}")
             : TableClient.CreateQueryFilter($"PartitionKey ge {DateKey(from)} and PartitionKey lt {DateKey(to)} and (RowKey eq {TableKeys.Encode(system)} or RowKey eq {DailyRollup.Overall})");
-        var list = new List<DailyRollup>();
+        var entities = new List<TableEntity>();
         await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            var facts = MetricsJson.Read<MetricFacts>(e, "Facts");
-            var name = e.GetString("System") ?? e.RowKey;
-            if (system is not null && name == DailyRollup.Overall)
-            {
-                // The overall row of a system's report contributes only its facts of that system (none) and marks the day as rolled up.
-                facts = MetricFacts.Empty;
-            }
-
-            var counts = new DailyCounts(
-                e.GetInt32("Deployments") ?? 0, e.GetInt32("SuccessfulDeployments") ?? 0, e.GetInt32("Rollbacks") ?? 0, e.GetInt32("Incidents") ?? 0,
-                e.GetInt32("Recoveries") ?? 0, e.GetInt32("TestRuns") ?? 0, e.GetInt32("ApprovalAsks") ?? 0);
-            list.Add(new DailyRollup(ParseDate(e.PartitionKey), name, facts, counts, e.GetDateTimeOffset("ComputedAt") ?? DateTimeOffset.MinValue, Revision(e)));
+            entities.Add(e);
         }
 
+        // The facts' JSON is most of a read's work (a page's window: some 900 rows of a day's facts each): parsed on every core.
+        var list = new DailyRollup[entities.Count];
+        Parallel.For(0, entities.Count, i => list[i] = ToRollup(entities[i], system));
         return list;
+    }
+
+    private static DailyRollup ToRollup(TableEntity e, string? system)
+    {
+        var name = e.GetString("System") ?? e.RowKey;
+        // The overall row of a system's report contributes only its facts of that system (none) and marks the day as rolled up.
+        var facts = system is not null && name == DailyRollup.Overall ? MetricFacts.Empty : MetricsJson.Read<MetricFacts>(e, "Facts");
+        var counts = new DailyCounts(
+            e.GetInt32("Deployments") ?? 0, e.GetInt32("SuccessfulDeployments") ?? 0, e.GetInt32("Rollbacks") ?? 0, e.GetInt32("Incidents") ?? 0,
+            e.GetInt32("Recoveries") ?? 0, e.GetInt32("TestRuns") ?? 0, e.GetInt32("ApprovalAsks") ?? 0);
+        return new DailyRollup(ParseDate(e.PartitionKey), name, facts, counts, e.GetDateTimeOffset("ComputedAt") ?? DateTimeOffset.MinValue, Revision(e));
     }
 
     public async Task<IReadOnlyList<(DateOnly Date, DayRevision Revision)>> ListRevisionsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)

@@ -146,10 +146,9 @@ public sealed partial class TableReleaseStore
     /// Creates the index table and, for each of the admission rows (mark <see cref="BackfillMark"/>) and the listing rows
     /// (mark <see cref="ListingMark"/>) the account has no mark of, indexes every release row (one scan of the release rows
     /// for both, rows written by partition in transactions of up to 100), then sets the marks. One query of the marks'
-    /// partition when both are set, beside the release table's creation (<paramref name="tableCreated"/>), which only a
-    /// backfill waits for. Safe to run twice at once (upserts of the same rows).
+    /// partition when both are set. Safe to run twice at once (upserts of the same rows).
     /// </summary>
-    private async Task EnsureIndexAsync(Task tableCreated, CancellationToken cancellationToken)
+    private async Task EnsureIndexAsync(CancellationToken cancellationToken)
     {
         await _index.CreateIfNotExistsAsync(cancellationToken);
         var marks = new HashSet<string>(StringComparer.Ordinal);
@@ -164,7 +163,6 @@ public sealed partial class TableReleaseStore
             return;
         }
 
-        await tableCreated;
         var (indexed, listed) = (0, 0);
         var rows = new List<TableEntity>();
         var filter = TableClient.CreateQueryFilter($"RowKey eq {RowKey}");

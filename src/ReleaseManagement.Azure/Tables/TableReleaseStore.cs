@@ -30,8 +30,7 @@ public sealed partial class TableReleaseStore(TableServiceClient service, string
     private readonly TableClient _table = service.GetTableClient(TableNames.Releases);
     private readonly TableClient _index = service.GetTableClient(indexTable);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly FirstUse _ready = new();
-    private readonly FirstUse _tableCreated = new();
+    private volatile bool _created;
 
     public async Task<bool> TryCreateAsync(ReleaseRecord record, CancellationToken cancellationToken = default)
     {
@@ -55,19 +54,9 @@ public sealed partial class TableReleaseStore(TableServiceClient service, string
 
     public async Task<ReleaseRecord?> GetAsync(string releaseId, CancellationToken cancellationToken = default)
     {
-        // The point read needs its table only: the index's first-use check (its table, its marks) runs beside it, and is
-        // still awaited (a fresh account is set up as before, and a failure of the check is this call's).
-        var ready = EnsureTableAsync(cancellationToken);
-        var read = ReadAsync();
-        await Task.WhenAll(ready, read);
-        return read.Result;
-
-        async Task<ReleaseRecord?> ReadAsync()
-        {
-            await _tableCreated.EnsureAsync(CreateTableAsync, cancellationToken);
-            var response = await _table.GetEntityIfExistsAsync<TableEntity>(releaseId, RowKey, cancellationToken: cancellationToken);
-            return response.HasValue ? FromEntity(response.Value!) : null;
-        }
+        await EnsureTableAsync(cancellationToken);
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(releaseId, RowKey, cancellationToken: cancellationToken);
+        return response.HasValue ? FromEntity(response.Value!) : null;
     }
 
     public async Task ApplyAsync(ReleaseWrite write, CancellationToken cancellationToken = default)
@@ -317,19 +306,17 @@ public sealed partial class TableReleaseStore(TableServiceClient service, string
         ? $"{TimelinePrefix}{writer}-{sequence:D6}"
         : throw new ArgumentException($"'{writer}' is not a valid timeline writer (lower-case letters).", nameof(writer));
 
-    /// <summary>
-    /// Once per instance (concurrent first calls share one run, <see cref="FirstUse"/>): the release table's creation and the
-    /// index's first-use check (<see cref="EnsureIndexAsync"/>) at once; the index's backfill, when one is due, waits for the table.
-    /// </summary>
-    private Task EnsureTableAsync(CancellationToken cancellationToken) => _ready.EnsureAsync(SetUpAsync, cancellationToken);
-
-    private async Task SetUpAsync(CancellationToken cancellationToken)
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
-        var table = _tableCreated.EnsureAsync(CreateTableAsync, cancellationToken);
-        await Task.WhenAll(table, EnsureIndexAsync(table, cancellationToken));
-    }
+        if (_created)
+        {
+            return;
+        }
 
-    private async Task CreateTableAsync(CancellationToken cancellationToken) => await _table.CreateIfNotExistsAsync(cancellationToken);
+        await _table.CreateIfNotExistsAsync(cancellationToken);
+        await EnsureIndexAsync(cancellationToken);
+        _created = true;
+    }
 
     /// <summary>Scope items as stored: kinds by name.</summary>
 }
