@@ -30,7 +30,8 @@ public sealed partial class TableReleaseStore(TableServiceClient service, string
     private readonly TableClient _table = service.GetTableClient(TableNames.Releases);
     private readonly TableClient _index = service.GetTableClient(indexTable);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private volatile bool _created;
+    // Shared by concurrent first calls (the metrics page reads several releases at once): one check, not one each.
+    private readonly FirstUse _created = new();
 
     public async Task<bool> TryCreateAsync(ReleaseRecord record, CancellationToken cancellationToken = default)
     {
@@ -306,17 +307,17 @@ public sealed partial class TableReleaseStore(TableServiceClient service, string
         ? $"{TimelinePrefix}{writer}-{sequence:D6}"
         : throw new ArgumentException($"'{writer}' is not a valid timeline writer (lower-case letters).", nameof(writer));
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
+    /// <summary>
+    /// Once per instance, before any read or write: the release table created, then the index's first-use check
+    /// (<see cref="EnsureIndexAsync"/>), in a row (one request at a time: a hung storage sees one attempt).
+    /// </summary>
+    private Task EnsureTableAsync(CancellationToken cancellationToken) => _created.EnsureAsync(
+        async ct =>
         {
-            return;
-        }
-
-        await _table.CreateIfNotExistsAsync(cancellationToken);
-        await EnsureIndexAsync(cancellationToken);
-        _created = true;
-    }
+            await _table.CreateIfNotExistsAsync(ct);
+            await EnsureIndexAsync(ct);
+        },
+        cancellationToken);
 
     /// <summary>Scope items as stored: kinds by name.</summary>
 }
