@@ -6,7 +6,7 @@
 #                                     Admission 10,100,1000 (RATIO admission-ops-1000-vs-10)
 #                                     Lifecycle 10 50 ops=1 (RATIO lifecycle-ops-50-vs-10, lifecycle-history-rows-50-vs-10;
 #                                     its build also builds the local host it starts, through the counting storage proxy)
-#                                     History 30 100 45 5 (RATIO history-pages-p95-vs-raw; 6 to 10 minutes on 2 loaded cores)
+#                                     History 100 100 45 5 (RATIO history-pages-p95-vs-raw; 5 to 10 minutes on 2 loaded cores)
 # Output: the console and .local/bench/<time>.txt (with the machine's load average before and after each).
 set -euo pipefail
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,7 +20,7 @@ source scripts/lib/azurite.sh
 scale_benchmarks=(
   "Admission 10,100,1000 3"
   "Lifecycle 10 50 ops=1 poll=500 wait-poll=2000 limit=600"
-  "History 30 100 45 5"   # samples, events %, seconds of samples a page at most (at least 3), years
+  "History 100 100 45 5"  # samples, events %, seconds of samples a page at most (at least 3), years
 )
 
 if [[ ${1:-} == scale ]]; then
