@@ -99,6 +99,15 @@ public sealed class AuditPeriodIndexTests
         return s;
     }
 
+    /// <summary>Row <paramref name="sequence"/> of <paramref name="id"/>'s trail edited in the table, as by someone without the key.</summary>
+    private async Task ChangeRowAsync(string id, long sequence)
+    {
+        var raw = new TableClient(Azurite.ConnectionString, _table);
+        var row = (await raw.GetEntityAsync<TableEntity>(id, TableAuditTrail.RowKey(sequence), cancellationToken: Ct)).Value;
+        row["Summary"] = "Nothing happened here.";
+        await raw.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, Ct);
+    }
+
     private async Task DeleteRowsAsync(string id)
     {
         var table = new TableClient(Azurite.ConnectionString, _table);
@@ -153,10 +162,7 @@ public sealed class AuditPeriodIndexTests
         var tampered = await ReleaseAsync(s.Trail, At(2027, 2, 10), At(2027, 2, 11), At(2027, 2, 12));
         var deleted = await ReleaseAsync(s.Trail, At(2027, 3, 10), At(2027, 3, 11));
         var older = await ReleaseAsync(s.Trail, At(2025, 5, 10), At(2025, 5, 11));
-        var raw = new TableClient(Azurite.ConnectionString, _table);
-        var row = (await raw.GetEntityAsync<TableEntity>(tampered, TableAuditTrail.RowKey(2), cancellationToken: Ct)).Value;
-        row["Summary"] = "Nothing happened here.";
-        await raw.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, Ct);
+        await ChangeRowAsync(tampered, 2);
         await DeleteRowsAsync(deleted);
         await DeleteRowsAsync(older);
 
@@ -207,11 +213,8 @@ public sealed class AuditPeriodIndexTests
         var truncated = await ReleaseAsync(s.Trail, At(2027, 2, 1), At(2027, 2, 2), At(2027, 2, 3));
         var changed = await ReleaseAsync(s.Trail, At(2027, 2, 5), At(2027, 2, 6));
         await ManifestAsync(s, At(2027, 3, 10));
-        var raw = new TableClient(Azurite.ConnectionString, _table);
-        await raw.DeleteEntityAsync(truncated, TableAuditTrail.RowKey(3), cancellationToken: Ct);
-        var row = (await raw.GetEntityAsync<TableEntity>(changed, TableAuditTrail.RowKey(1), cancellationToken: Ct)).Value;
-        row["Summary"] = "Nothing happened here.";
-        await raw.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, Ct);
+        await new TableClient(Azurite.ConnectionString, _table).DeleteEntityAsync(truncated, TableAuditTrail.RowKey(3), cancellationToken: Ct);
+        await ChangeRowAsync(changed, 1);
 
         var fresh = await WarmAsync();
         var quarter = await fresh.Export.ReadAsync(QuarterStart, QuarterEnd, Ct);
