@@ -12,6 +12,20 @@ cd "$REPO_ROOT"
 # shellcheck source=lib/azurite.sh
 source scripts/lib/azurite.sh
 
+summary() { echo "Tests: $1 passed, $2 failed, $3 skipped"; }
+
+# One run at a time in a checkout: a second one would delete this one's directory and stop its Azurite under its tests.
+# A pid file, not a lock held open (the services started below would inherit a lock's descriptor and outlive the run).
+mkdir -p "$REPO_ROOT/.local"
+PID_FILE="$REPO_ROOT/.local/test-run.pid"
+if other=$(cat "$PID_FILE" 2>/dev/null) && [ -n "$other" ] && [ "$other" != "$$" ] && kill -0 "$other" 2>/dev/null \
+  && tr '\0' ' ' < "/proc/$other/cmdline" 2>/dev/null | grep -q 'scripts/test.sh'; then
+  echo "Another scripts/test.sh (pid $other) is running in this checkout: it owns .local/test-run and its services. Wait for it, or test from another clone." >&2
+  summary 0 1 0
+  exit 2
+fi
+echo $$ > "$PID_FILE"
+
 RUN_DIR="$REPO_ROOT/.local/test-run"
 rm -rf "$RUN_DIR"
 mkdir -p "$RUN_DIR"
@@ -30,8 +44,6 @@ export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0
 # Tests, and the hosts they start, run the Release build: in Debug the JIT leaves our code unoptimised, which cost a
 # test project about a fifth more CPU and a local host's start about a sixth more (measured; README, "Tests").
 CONFIGURATION=${TEST_CONFIGURATION:-Release}
-
-summary() { echo "Tests: $1 passed, $2 failed, $3 skipped"; }
 
 build_target=ReleaseFunctions.sln
 project=""
@@ -54,6 +66,7 @@ cleanup() {
   local s
   for s in "${services[@]}"; do "${s}_stop" >/dev/null 2>&1 || true; done
   azurite_stop
+  if [ "$(cat "$PID_FILE" 2>/dev/null)" = "$$" ]; then rm -f "$PID_FILE"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
