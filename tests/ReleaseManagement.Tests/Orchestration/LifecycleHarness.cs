@@ -323,9 +323,35 @@ public sealed class LifecycleHarness : IAsyncDisposable
     public async Task<ReleaseOutcome> OutcomeAsync(string id, int seconds = 300)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        var result = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+        OrchestrationMetadata result;
+        try
+        {
+            result = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException(await StuckAsync(id, seconds));
+        }
+
         Assert.True(result.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{id} ended {result.RuntimeStatus}: {result.FailureDetails?.ErrorMessage}\n{result.FailureDetails?.StackTrace}");
         return result.ReadOutputAs<ReleaseOutcome>()!;
+    }
+
+    /// <summary>
+    /// What a release that did not end in time was doing, for the failure's message: the instance's status and when the
+    /// engine last updated it (long ago: a lost work item; recently: a slow machine), its custom status, its last status
+    /// lines and the activities that failed.
+    /// </summary>
+    private async Task<string> StuckAsync(string id, int seconds)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var state = await Client.GetInstanceAsync(id, getInputsAndOutputs: false, cts.Token);
+        var lines = (await Store.GetTimelineAsync(id, cts.Token)).TakeLast(8).Select(t => $"  {t.At:HH:mm:ss.fff} {t.Kind} {t.Message}");
+        var failed = Failed.Select(f => f.Activity).Distinct(StringComparer.Ordinal);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{id} did not end within {seconds} s (now {DateTimeOffset.UtcNow:HH:mm:ss.fff}): {state?.RuntimeStatus.ToString() ?? "no instance"}, " +
+            $"created {state?.CreatedAt:HH:mm:ss.fff}, last updated {state?.LastUpdatedAt:HH:mm:ss.fff}, custom status {state?.SerializedCustomStatus ?? "none"}; " +
+            $"failed activities: {string.Join(", ", failed)}; last status lines:\n{string.Join('\n', lines)}");
     }
 
     /// <summary>
