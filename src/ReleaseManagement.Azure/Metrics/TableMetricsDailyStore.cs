@@ -21,7 +21,7 @@ public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailySto
 
     public async Task ReplaceDayAsync(DateOnly date, IReadOnlyList<DailyRollup> rows, CancellationToken cancellationToken = default)
     {
-        await _created.EnsureAsync(CreateAsync, cancellationToken);
+        await _created.EnsureTableAsync(table, cancellationToken);
         var keep = rows.Select(r => TableKeys.Encode(r.System)).Append(IMetricsDailyStore.StaleRow).ToHashSet(StringComparer.Ordinal);
         foreach (var row in rows)
         {
@@ -55,7 +55,7 @@ public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailySto
 
     public async Task<IReadOnlyList<DailyRollup>> ListAsync(DateOnly from, DateOnly to, string? system = null, CancellationToken cancellationToken = default)
     {
-        await _created.EnsureAsync(CreateAsync, cancellationToken);
+        await _created.EnsureTableAsync(table, cancellationToken);
         var filter = system is null
             ? TableClient.CreateQueryFilter($"PartitionKey ge {DateKey(from)} and PartitionKey lt {DateKey(to)} and RowKey ne {IMetricsDailyStore.StaleRow}")
             : TableClient.CreateQueryFilter($"PartitionKey ge {DateKey(from)} and PartitionKey lt {DateKey(to)} and (RowKey eq {TableKeys.Encode(system)} or RowKey eq {DailyRollup.Overall})");
@@ -84,7 +84,7 @@ public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailySto
 
     public async Task<IReadOnlyList<(DateOnly Date, DayRevision Revision)>> ListRevisionsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
-        await _created.EnsureAsync(CreateAsync, cancellationToken);
+        await _created.EnsureTableAsync(table, cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {DateKey(from)} and PartitionKey lt {DateKey(to)} and RowKey eq {DailyRollup.Overall}");
         var list = new List<(DateOnly, DayRevision)>();
         await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RevisedAt", "RevisedBecause"], cancellationToken: cancellationToken))
@@ -100,7 +100,7 @@ public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailySto
 
     public async Task MarkStaleAsync(IReadOnlyCollection<DateOnly> dates, string reason, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        await _created.EnsureAsync(CreateAsync, cancellationToken);
+        await _created.EnsureTableAsync(table, cancellationToken);
         // Replace, unconditionally: every write gives the mark a new ETag, so a recompute that read the earlier one keeps it.
         await Parallel.ForEachAsync(dates.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (date, ct) =>
             await table.UpsertEntityAsync(
@@ -111,7 +111,7 @@ public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailySto
 
     public async Task<IReadOnlyList<StaleDay>> ListStaleAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
-        await _created.EnsureAsync(CreateAsync, cancellationToken);
+        await _created.EnsureTableAsync(table, cancellationToken);
         var filter = TableClient.CreateQueryFilter($"PartitionKey ge {DateKey(from)} and PartitionKey lt {DateKey(to)} and RowKey eq {IMetricsDailyStore.StaleRow}");
         var list = new List<StaleDay>();
         await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
@@ -124,7 +124,7 @@ public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailySto
 
     public async Task<bool> ClearStaleAsync(StaleDay mark, CancellationToken cancellationToken = default)
     {
-        await _created.EnsureAsync(CreateAsync, cancellationToken);
+        await _created.EnsureTableAsync(table, cancellationToken);
         try
         {
             await table.DeleteEntityAsync(DateKey(mark.Date), IMetricsDailyStore.StaleRow, new ETag(mark.ETag), cancellationToken);
@@ -135,8 +135,6 @@ public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailySto
             return false;
         }
     }
-
-    private async Task CreateAsync(CancellationToken cancellationToken) => await table.CreateIfNotExistsAsync(cancellationToken);
 
     private static DateOnly ParseDate(string key) => DateOnly.ParseExact(key, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using ReleaseManagement.Azure.Tables;
 using ReleaseManagement.Metrics;
 using ReleaseManagement.Ports;
 
@@ -7,11 +8,11 @@ namespace ReleaseManagement.Azure.Metrics;
 /// <summary>Table <c>MetricsReports</c>: partition = period kind, row = period label; the report as JSON.</summary>
 public sealed class TableMetricsReportStore(TableClient table) : IMetricsReportStore
 {
-    private volatile bool _created;
+    private readonly FirstUse _created = new();
 
     public async Task SaveAsync(MetricsReport report, CancellationToken cancellationToken = default)
     {
-        await TableOnce.EnsureAsync(table, () => _created, () => _created = true, cancellationToken);
+        await _created.EnsureTableAsync(table, cancellationToken);
         var entity = new TableEntity(report.Kind.ToString(), report.Period)
         {
             ["GeneratedAt"] = report.GeneratedAt,
@@ -27,7 +28,7 @@ public sealed class TableMetricsReportStore(TableClient table) : IMetricsReportS
 
     public async Task<StoredReport?> GetAsync(ReportPeriod period, CancellationToken cancellationToken = default)
     {
-        await TableOnce.EnsureAsync(table, () => _created, () => _created = true, cancellationToken);
+        await _created.EnsureTableAsync(table, cancellationToken);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(period.Kind.ToString(), period.Label, cancellationToken: cancellationToken);
         if (!response.HasValue)
         {
@@ -43,7 +44,7 @@ public sealed class TableMetricsReportStore(TableClient table) : IMetricsReportS
 
     public async Task MarkEmailedAsync(ReportPeriod period, DateTimeOffset at, IReadOnlyList<string> to, CancellationToken cancellationToken = default)
     {
-        await TableOnce.EnsureAsync(table, () => _created, () => _created = true, cancellationToken);
+        await _created.EnsureTableAsync(table, cancellationToken);
         await table.UpsertEntityAsync(
             new TableEntity(period.Kind.ToString(), period.Label) { ["EmailedAt"] = at, ["EmailedTo"] = string.Join(';', to) },
             TableUpdateMode.Merge,

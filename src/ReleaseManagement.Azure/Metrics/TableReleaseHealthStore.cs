@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using ReleaseManagement.Azure.Events;
+using ReleaseManagement.Azure.Tables;
 using ReleaseManagement.Ports;
 
 namespace ReleaseManagement.Azure.Metrics;
@@ -7,11 +8,11 @@ namespace ReleaseManagement.Azure.Metrics;
 /// <summary>Table <c>ReleaseHealth</c>: partition = release id, row = <c>{reading time}|{system}</c>, with its verdict (<c>Verdict</c>).</summary>
 public sealed class TableReleaseHealthStore(TableClient table) : IReleaseHealthStore
 {
-    private volatile bool _created;
+    private readonly FirstUse _created = new();
 
     public async Task AddAsync(IReadOnlyList<StoredHealth> rows, CancellationToken cancellationToken = default)
     {
-        await TableOnce.EnsureAsync(table, () => _created, () => _created = true, cancellationToken);
+        await _created.EnsureTableAsync(table, cancellationToken);
         foreach (var row in rows)
         {
             var (s, breaches) = (row.Health, row.Breaches);
@@ -39,7 +40,7 @@ public sealed class TableReleaseHealthStore(TableClient table) : IReleaseHealthS
 
     public async Task<IReadOnlyList<StoredHealth>> ListAsync(string releaseId, CancellationToken cancellationToken = default)
     {
-        await TableOnce.EnsureAsync(table, () => _created, () => _created = true, cancellationToken);
+        await _created.EnsureTableAsync(table, cancellationToken);
         var list = new List<StoredHealth>();
         await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {releaseId}"), cancellationToken: cancellationToken))
         {

@@ -1,3 +1,5 @@
+using Azure.Data.Tables;
+
 namespace ReleaseManagement.Azure.Tables;
 
 /// <summary>
@@ -33,6 +35,10 @@ internal sealed class FirstUse
 
         return run.WaitAsync(cancellationToken);
     }
+
+    /// <summary>The common setup: <paramref name="table"/> created if it does not exist.</summary>
+    public Task EnsureTableAsync(TableClient table, CancellationToken cancellationToken) =>
+        EnsureAsync(async ct => await table.CreateIfNotExistsAsync(ct), cancellationToken);
 
     private async Task RunAsync(Func<CancellationToken, Task> setup)
     {
