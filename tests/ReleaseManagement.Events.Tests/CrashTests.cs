@@ -213,7 +213,8 @@ public sealed class CrashTests
             late,
             h.Time,
             NullLogger<PipelineEventProcessor>.Instance,
-            h.Services.GetRequiredService<ReleaseManagement.Ports.IAuditTrail>());
+            h.Services.GetRequiredService<ReleaseManagement.Ports.IAuditTrail>(),
+            h.Services.GetRequiredService<ReleaseManagement.Events.EnvironmentStateWriter>());
     }
 
     private sealed class Crash(int afterCall) : Exception($"Stopped after storage call {afterCall}.")

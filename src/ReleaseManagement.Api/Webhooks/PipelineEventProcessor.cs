@@ -33,7 +33,7 @@ public enum ProcessOutcome
 /// message; the event raised to its release carries this span's context on to the lifecycle's effect
 /// (<see cref="CanonicalEvent.TraceParent"/>). Each message processed counts in <see cref="ReleaseTelemetry.EventsProcessed"/>
 /// and its lag from the acknowledgement in <see cref="ReleaseTelemetry.ProcessingLag"/>. A deployment or rollback event
-/// also updates the environments page's cells (<see cref="EnvironmentStateWriter"/>, when registered).
+/// also updates the environments page's cells (<see cref="EnvironmentStateWriter"/>).
 /// </summary>
 public sealed partial class PipelineEventProcessor(
     IRawDeliveryStore deliveries,
@@ -43,7 +43,7 @@ public sealed partial class PipelineEventProcessor(
     TimeProvider time,
     ILogger<PipelineEventProcessor> log,
     IAuditTrail audit,
-    EnvironmentStateWriter? environments = null)
+    EnvironmentStateWriter environments)
 {
     public async Task<ProcessOutcome> ProcessAsync(string messageText, DurableTaskClient durable, CancellationToken cancellationToken)
     {
@@ -131,10 +131,7 @@ public sealed partial class PipelineEventProcessor(
 
         // The environments page's cell (a deployment or rollback): before the event is marked done, and again for a
         // duplicate in case the first processing stopped before it (a merge is idempotent: newest wins).
-        if (environments is not null)
-        {
-            await environments.RecordAsync(evt, cancellationToken);
-        }
+        await environments.RecordAsync(evt, cancellationToken);
 
         if (stored == StoreOutcome.ExistsDone)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using ReleaseManagement.Azure.Tables;
 using ReleaseManagement.Events;
 using ReleaseManagement.Ports;
 
@@ -33,7 +34,7 @@ public sealed class TableEnvironmentStateStore(TableClient table) : IEnvironment
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private volatile bool _created;
+    private readonly FirstUse _created = new();
 
     public static string RowKey(string system, string environment)
     {
@@ -125,14 +126,5 @@ public sealed class TableEnvironmentStateStore(TableClient table) : IEnvironment
         JsonSerializer.Deserialize<RollbackMark[]>(e.GetString("Rollbacks") ?? "[]", Json) ?? [],
         JsonSerializer.Deserialize<DeploymentMark>(e.GetString("FirstSeen")!, Json)!);
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-        {
-            return;
-        }
-
-        await table.CreateIfNotExistsAsync(cancellationToken);
-        _created = true;
-    }
+    private Task EnsureTableAsync(CancellationToken cancellationToken) => _created.EnsureTableAsync(table, cancellationToken);
 }
