@@ -4,6 +4,7 @@ using ReleaseFunctions.TestSupport;
 using ReleaseManagement.Api.Dashboard;
 using ReleaseManagement.Events;
 using ReleaseManagement.Policy;
+using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Metrics.Tests;
 
@@ -73,6 +74,26 @@ public sealed partial class EndToEndTests
         Assert.DoesNotContain(view.Rows, r => r.Values.Contains(MetricsView.NotComputedValue));
         Assert.Equal("3", Deployments(view, 3)); // March: A, B's failed attempt and B's good one
         Assert.Equal(MetricsReportBuilder.TrendLength(PeriodKind.Month) + 1, view.Trends.Single(t => t.Title == "Deployments by month").Values.Count);
+    }
+
+    [Fact]
+    public async Task MetricsPage_AskExpiringLaterToday_IsNotTimedOutBeforeItsExpiry()
+    {
+        // Today runs to now: an ask whose link expires at 18:00 is still open at 12:00 (its approver may yet answer).
+        await using var h = new MetricsHarness(M(15, 12, month: 4));
+        var (expired, open) = (MetricsHarness.NewId("x"), MetricsHarness.NewId("o"));
+        await h.ReleaseAsync(expired, ReleaseType.Patch, "Billing", M(10, month: 4), ReleasePhase.Promotion, ReleaseStatus.Active);
+        await h.ReleaseAsync(open, ReleaseType.Patch, "Billing", M(10, month: 4), ReleasePhase.Promotion, ReleaseStatus.Active);
+        await h.ApprovalAsync(expired, "promotion:production", "rm@example.com", "release-manager", M(13, 6, month: 4), decidedAt: null);
+        await h.ApprovalAsync(open, "promotion:production", "rm@example.com", "release-manager", M(13, 18, month: 4), decidedAt: null);
+
+        string[] TimedOut(MetricsPageData data) =>
+            [.. data.Stored.Facts.Approvals.Where(a => a.Outcome == ApprovalOutcome.TimedOut).Select(a => a.Segment.ReleaseId!).Order(StringComparer.Ordinal)];
+
+        Assert.Equal([expired], TimedOut(await Reader(h).CurrentReportsAsync(Ct)));
+
+        h.Clock.SetUtcNow(M(15, 19, month: 4));
+        Assert.Equal(new[] { expired, open }.Order(StringComparer.Ordinal), TimedOut(await Reader(h).CurrentReportsAsync(Ct)));
     }
 
     [Fact]

@@ -62,16 +62,19 @@ public sealed partial class MetricsService
         return new StoredFacts(MetricFacts.Combine(parts), missing, [.. stale.Select(m => m.Date).Where(present.Contains).Order()], computedAt);
     }
 
-    // Today's facts from its own events when [from, to) holds today (it is never stored); null when it does not.
-    private async Task<MetricFacts?> TodayFactsAsync(DateOnly today, DateOnly from, DateOnly to, CancellationToken cancellationToken)
-    {
-        if (from > today || today >= to)
-        {
-            return null;
-        }
+    // Today's facts when [from, to) holds today (it is never stored); null when it does not.
+    private async Task<MetricFacts?> TodayFactsAsync(DateOnly today, DateOnly from, DateOnly to, CancellationToken cancellationToken) =>
+        from > today || today >= to ? null : await FactsSoFarAsync(today, cancellationToken);
 
-        var (f, t) = ReportPeriod.Day(today).Bounds(Zone);
-        return await NewBuilder().BuildAsync(f, t, cancellationToken);
+    /// <summary>
+    /// The facts of <paramref name="today"/> from its own events, up to now: an ask whose link expires later today is still
+    /// open (its approver may yet answer), not timed out. The one rule for today, for the page and for reports.
+    /// </summary>
+    private Task<MetricFacts> FactsSoFarAsync(DateOnly today, CancellationToken cancellationToken)
+    {
+        var (start, end) = ReportPeriod.Day(today).Bounds(Zone);
+        var now = time.GetUtcNow();
+        return NewBuilder().BuildAsync(start, now < end ? now : end, cancellationToken);
     }
 
     // The finished days of the page's window without a rollup, newest first, at most RollupBackfillDays of them: the daily

@@ -159,7 +159,7 @@ public sealed partial class MetricsService(
 
     /// <summary>
     /// The facts of the local days [from, to) from the rollups (incremental). Finished days without a rollup, or marked stale
-    /// by a late event, are rolled up now (and stored); today is computed from the events without storing.
+    /// by a late event, are rolled up now (and stored); today is computed from the events up to now without storing.
     /// </summary>
     public async Task<MetricFacts> LoadFactsAsync(DateOnly from, DateOnly to, string? system = null, CancellationToken cancellationToken = default)
     {
@@ -183,8 +183,7 @@ public sealed partial class MetricsService(
             }
             else
             {
-                var (f, t) = ReportPeriod.Day(d).Bounds(Zone);
-                facts = await NewBuilder().BuildAsync(f, t, cancellationToken);
+                facts = await FactsSoFarAsync(d, cancellationToken);
             }
 
             parts.Add(system is null ? facts : facts.ForSystem(system));
