@@ -44,6 +44,8 @@ public static class Extensions
 
         services.TryAddSingleton(_ => StorageClients.FromConfiguration(configuration));
         services.TryAddSingleton<IReleaseStore>(sp => new TableReleaseStore(sp.GetRequiredService<StorageClients>().Tables, time: sp.GetService<TimeProvider>()));
+        // The table stores a first request reads set themselves up when the instance starts (each area names its own).
+        services.AddStorageWarmUp().WarmUpAtStart<IReleaseStore>();
         services.AddOptions<Audit.AuditOptions>()
             .Bind(configuration.GetSection(Audit.AuditOptions.Section))
             .ValidateDataAnnotations()

@@ -112,6 +112,7 @@ public sealed class CompositionRootTests
         Assert.Contains(classes, c => c.Name == "PipelineEvents"); // the metadata was read
         Assert.All(classes, c => Assert.NotNull(ActivatorUtilities.CreateInstance(host.Services, c)));
         AssertResolvesOwnServices(host.Services, builder.Services);
+        AssertSetsUpEveryTableStoreAtStart(host.Services);
     }
 
     [Fact]
@@ -124,6 +125,7 @@ public sealed class CompositionRootTests
         Assert.Contains(nameof(ReleaseFunctions.LocalHost.PipelineEventQueueListener), hosted);
         Assert.Contains(nameof(ReleaseFunctions.LocalHost.MetricsScheduler), hosted);
         AssertResolvesOwnServices(local.App.Services, local.Services);
+        AssertSetsUpEveryTableStoreAtStart(local.App.Services);
     }
 
     /// <summary>
@@ -160,6 +162,21 @@ public sealed class CompositionRootTests
             .Distinct(StringComparer.Ordinal)
             .Select(name => assembly.GetType(name, throwOnError: true)!)
             .Where(t => !(t.IsAbstract && t.IsSealed));
+    }
+
+    /// <summary>
+    /// Every table store with a first-use setup (each <see cref="ReleaseManagement.Azure.Tables.IStorageWarmUp"/> of the
+    /// storage adapters) is one the host sets up when it starts (<see cref="StorageWarmUp"/>, a hosted service): a store added
+    /// without its <c>WarmUpAtStart</c> registration fails here.
+    /// </summary>
+    private static void AssertSetsUpEveryTableStoreAtStart(IServiceProvider provider)
+    {
+        Assert.Contains(provider.GetServices<IHostedService>(), s => s is StorageWarmUp);
+        var warmed = provider.GetRequiredService<StorageWarmUp>().Stores().Select(s => s.GetType().Name).Order(StringComparer.Ordinal);
+        var all = typeof(ReleaseManagement.Azure.Tables.IStorageWarmUp).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ReleaseManagement.Azure.Tables.IStorageWarmUp).IsAssignableFrom(t))
+            .Select(t => t.Name).Order(StringComparer.Ordinal);
+        Assert.Equal(all, warmed);
     }
 
     /// <summary>Every registration of the system's own types (handlers, jobs, adapters behind ports), each resolved.</summary>

@@ -1,9 +1,19 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using ReleaseFunctions.TestSupport;
+using ReleaseManagement.Api;
 using ReleaseManagement.Api.Dashboard;
+using ReleaseManagement.Azure.Events;
+using ReleaseManagement.Azure.Metrics;
+using ReleaseManagement.Azure.Tables;
 using ReleaseManagement.Events;
 using ReleaseManagement.Policy;
+using ReleaseManagement.Ports;
 using ReleaseManagement.Releases;
 
 namespace ReleaseManagement.Metrics.Tests;
@@ -94,6 +104,71 @@ public sealed partial class EndToEndTests
 
         h.Clock.SetUtcNow(M(15, 19, month: 4));
         Assert.Equal(new[] { expired, open }.Order(StringComparer.Ordinal), TimedOut(await Reader(h).CurrentReportsAsync(Ct)));
+    }
+
+    [Fact]
+    public async Task MetricsPage_NewInstanceWarmedUpAtStart_ItsFirstViewWaitsOnNoTableCheck()
+    {
+        await using var h = new MetricsHarness(M(15, 12, month: 4));
+        var (a, _) = await SeedMarchAsync(h);
+        await h.Jobs.RunDailyRollupAsync(Ct);
+        await h.EventAsync(CanonicalEventType.TestSuiteRunFinished, M(15, 9, month: 4), a, "Billing", "staging"); // today's facts read A's row
+
+        // A new instance's stores of what the page reads, over the same tables; its first view's requests, with and without
+        // the warm-up its host runs when it starts (StorageWarmUp).
+        async Task<IReadOnlyList<(string Method, string Path)>> FirstViewAsync(bool warmedUp)
+        {
+            var requests = new Requests();
+            var options = new TableClientOptions();
+            options.AddPolicy(requests, HttpPipelinePosition.PerCall);
+            var service = new TableServiceClient(Azurite.ConnectionString, options);
+            var (events, releases, approvals) = (new TablePipelineEventStore(service.GetTableClient(h.EventsTable)), new TableReleaseStore(service), new TableApprovalHistory(service));
+            var daily = new TableMetricsDailyStore(service.GetTableClient(h.DailyTable));
+            if (warmedUp)
+            {
+                await using var host = new ServiceCollection().AddLogging().AddStorageWarmUp()
+                    .AddSingleton<IPipelineEventStore>(events).AddSingleton<IReleaseStore>(releases).AddSingleton<IApprovalHistory>(approvals).AddSingleton<IMetricsDailyStore>(daily)
+                    .WarmUpAtStart<IPipelineEventStore>().WarmUpAtStart<IReleaseStore>().WarmUpAtStart<IApprovalHistory>().WarmUpAtStart<IMetricsDailyStore>()
+                    .BuildServiceProvider();
+                var warmUp = host.GetRequiredService<StorageWarmUp>();
+                await ((IHostedService)warmUp).StartAsync(Ct);
+                await warmUp.Completion.WaitAsync(Ct);
+                requests.Clear();
+            }
+
+            var metrics = new MetricsService(events, releases, approvals, daily, h.Reports, h.Policy, Microsoft.Extensions.Options.Options.Create(h.Options), h.Clock,
+                NullLogger<MetricsService>.Instance, h.Feedback, h.ObjectiveVerdicts);
+            var reader = new DashboardReader(releases, events, h.Decisions, h.Health, new ReleasePolicies(new InMemoryPolicySnapshots(), h.Policy), h.Clock, metrics,
+                NullLogger<DashboardReader>.Instance, new ConfigurationBuilder().Build());
+            var data = await reader.CurrentReportsAsync(Ct);
+            Assert.Equal("3", Deployments(View(h, data), 3));
+            return [.. requests.Sent];
+        }
+
+        static bool SetUp((string Method, string Path) r) => r.Path.Contains("/Tables?", StringComparison.Ordinal) || r.Path.Contains("'!meta'", StringComparison.Ordinal);
+        var cold = await FirstViewAsync(warmedUp: false);
+        var warm = await FirstViewAsync(warmedUp: true);
+
+        // Cold: the tables checked and the indexes' backfill marks read before the page's own reads could start.
+        Assert.Contains(cold, r => r.Method == "POST" && r.Path.Contains("/Tables?", StringComparison.Ordinal));
+        Assert.Contains(cold, r => r.Path.Contains("ReleaseIndex()", StringComparison.Ordinal) && r.Path.Contains("'!meta'", StringComparison.Ordinal));
+        Assert.Contains(cold, r => r.Path.Contains("ApprovalsByDay(PartitionKey='!meta'", StringComparison.Ordinal));
+        Assert.Contains(warm, r => r.Path.Contains($"Releases(PartitionKey='{a}'", StringComparison.Ordinal));
+        Assert.DoesNotContain(warm, SetUp);
+        Assert.Equal(cold.Where(r => !SetUp(r)).Order(), warm.Order());
+    }
+
+    /// <summary>Each request's method and its path and query, unescaped.</summary>
+    private sealed class Requests : HttpPipelineSynchronousPolicy
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path)> _sent = new();
+
+        public IReadOnlyList<(string Method, string Path)> Sent => [.. _sent];
+
+        public void Clear() => _sent.Clear();
+
+        public override void OnSendingRequest(HttpMessage message) =>
+            _sent.Enqueue((message.Request.Method.ToString(), Uri.UnescapeDataString(message.Request.Uri.PathAndQuery)));
     }
 
     [Fact]

@@ -45,6 +45,7 @@ public static class MetricsExtensions
         TableClientFor<IReleaseHealthStore>(services, MetricsTableNames.ReleaseHealth, t => new TableReleaseHealthStore(t));
         services.TryAddSingleton<IReleaseWatchList>(sp => new TableReleaseWatchList(sp.GetRequiredService<StorageClients>().Tables));
         services.TryAddSingleton<IApprovalHistory>(sp => new TableApprovalHistory(sp.GetRequiredService<StorageClients>().Tables));
+        services.WarmUpAtStart<IMetricsDailyStore>().WarmUpAtStart<IMetricsReportStore>().WarmUpAtStart<IReleaseHealthStore>().WarmUpAtStart<IApprovalHistory>();
 
         services.TryAddSingleton<LateEventMarker>();
         services.TryAddSingleton<MetricsService>();

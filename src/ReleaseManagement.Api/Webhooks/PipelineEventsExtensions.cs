@@ -58,6 +58,7 @@ public static class PipelineEventsExtensions
             return new TableEnvironmentStateStore(clients.Tables.GetTableClient(TableEnvironmentStateStore.TableFor(clients.Names.Table)));
         });
         services.TryAddSingleton<EnvironmentStateWriter>();
+        services.WarmUpAtStart<IPipelineEventStore>().WarmUpAtStart<IEnvironmentStateStore>();
 
         services.TryAddSingleton(sp => new ReleaseCorrelator(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.Correlation));
         services.TryAddSingleton(sp => new PipelineEventNormalizer(sp.GetRequiredService<ReleaseCorrelator>()));

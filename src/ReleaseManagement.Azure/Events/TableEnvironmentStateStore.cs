@@ -16,7 +16,7 @@ namespace ReleaseManagement.Azure.Events;
 /// inserts it when absent; on 412 or 409 (another writer was first) it reads again. A merge that changes nothing writes
 /// nothing, so a late older event or a retry costs one point read.
 /// </summary>
-public sealed class TableEnvironmentStateStore(TableClient table) : IEnvironmentStateStore
+public sealed class TableEnvironmentStateStore(TableClient table) : IEnvironmentStateStore, IStorageWarmUp
 {
     public const string Partition = "!environments";
 
@@ -127,4 +127,7 @@ public sealed class TableEnvironmentStateStore(TableClient table) : IEnvironment
         JsonSerializer.Deserialize<DeploymentMark>(e.GetString("FirstSeen")!, Json)!);
 
     private Task EnsureTableAsync(CancellationToken cancellationToken) => _created.EnsureTableAsync(table, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task WarmUpAsync(CancellationToken cancellationToken) => EnsureTableAsync(cancellationToken);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using ReleaseManagement.Azure.Tables;
 using ReleaseManagement.Events;
 using ReleaseManagement.Ports;
 
@@ -21,7 +22,7 @@ namespace ReleaseManagement.Azure.Events;
 /// <param name="table">The table.</param>
 /// <param name="maxGroup">The most rows of one partition written in one transaction (<see cref="PartitionGroupCommit"/>);
 /// 1 writes every row alone (the benchmark compares the two).</param>
-public sealed class TablePipelineEventStore(TableClient table, int maxGroup = PartitionGroupCommit.MaxBatch) : IPipelineEventStore
+public sealed class TablePipelineEventStore(TableClient table, int maxGroup = PartitionGroupCommit.MaxBatch) : IPipelineEventStore, IStorageWarmUp
 {
     // The event rows of a month and a release's index rows are each one partition: concurrent writes of the processor go
     // together (PartitionGroupCommit), each caller still seeing its own row's outcome.
@@ -42,7 +43,8 @@ public sealed class TablePipelineEventStore(TableClient table, int maxGroup = Pa
     /// <summary>A binary table property holds at most 64 KiB; an inline delivery is at most about 29 KB.</summary>
     public const int MaxRawBodyBytes = 64 * 1024;
 
-    private volatile bool _created;
+    // Shared by concurrent first calls (and run when the instance starts: IStorageWarmUp).
+    private readonly FirstUse _created = new();
 
     public static string PeriodKey(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
@@ -194,14 +196,8 @@ public sealed class TablePipelineEventStore(TableClient table, int maxGroup = Pa
         return new StoredPipelineEvent(evt, e.GetDateTimeOffset("StoredAt") ?? DateTimeOffset.MinValue, e.GetString("Delivery"), e.GetDateTimeOffset("ProcessedAt"));
     }
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-        {
-            return;
-        }
+    /// <inheritdoc/>
+    public Task WarmUpAsync(CancellationToken cancellationToken) => EnsureTableAsync(cancellationToken);
 
-        await table.CreateIfNotExistsAsync(cancellationToken);
-        _created = true;
-    }
+    private Task EnsureTableAsync(CancellationToken cancellationToken) => _created.EnsureTableAsync(table, cancellationToken);
 }

@@ -40,6 +40,9 @@ public sealed partial class TableApprovalHistory
     /// </summary>
     private Task EnsureAsync(CancellationToken cancellationToken) => _created.EnsureAsync(SetUpAsync, cancellationToken);
 
+    /// <inheritdoc/>
+    public Task WarmUpAsync(CancellationToken cancellationToken) => EnsureAsync(cancellationToken);
+
     private async Task SetUpAsync(CancellationToken cancellationToken)
     {
         await Task.WhenAll(

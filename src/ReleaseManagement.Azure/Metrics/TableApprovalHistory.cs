@@ -13,7 +13,7 @@ namespace ReleaseManagement.Azure.Metrics;
 /// many years of approvals the tables hold.
 /// </summary>
 /// <param name="indexTable">The day index's table (<see cref="TableNames.ApprovalsByDay"/>; another name isolates a test).</param>
-public sealed partial class TableApprovalHistory(TableServiceClient service, string indexTable = TableNames.ApprovalsByDay) : IApprovalHistory
+public sealed partial class TableApprovalHistory(TableServiceClient service, string indexTable = TableNames.ApprovalsByDay) : IApprovalHistory, IStorageWarmUp
 {
     private readonly TableClient _decisions = service.GetTableClient(TableNames.ApprovalDecisions);
     private readonly TableClient _requests = service.GetTableClient(TableNames.ApprovalRequests);

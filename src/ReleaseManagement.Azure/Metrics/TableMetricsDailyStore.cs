@@ -12,10 +12,13 @@ namespace ReleaseManagement.Azure.Metrics;
 /// Table <c>MetricsDaily</c>: partition = local date <c>yyyy-MM-dd</c>, row = system name or <c>*</c> (overall), and the day's
 /// stale mark in row <see cref="IMetricsDailyStore.StaleRow"/> (its ETag is the mark's version).
 /// </summary>
-public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailyStore
+public sealed class TableMetricsDailyStore(TableClient table) : IMetricsDailyStore, IStorageWarmUp
 {
     // Shared by concurrent first reads (the metrics page reads the rollups and the stale marks at once): one table check.
     private readonly FirstUse _created = new();
+
+    /// <inheritdoc/>
+    public Task WarmUpAsync(CancellationToken cancellationToken) => _created.EnsureTableAsync(table, cancellationToken);
 
     public static string DateKey(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

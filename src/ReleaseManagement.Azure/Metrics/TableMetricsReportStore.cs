@@ -6,9 +6,12 @@ using ReleaseManagement.Ports;
 namespace ReleaseManagement.Azure.Metrics;
 
 /// <summary>Table <c>MetricsReports</c>: partition = period kind, row = period label; the report as JSON.</summary>
-public sealed class TableMetricsReportStore(TableClient table) : IMetricsReportStore
+public sealed class TableMetricsReportStore(TableClient table) : IMetricsReportStore, IStorageWarmUp
 {
     private readonly FirstUse _created = new();
+
+    /// <inheritdoc/>
+    public Task WarmUpAsync(CancellationToken cancellationToken) => _created.EnsureTableAsync(table, cancellationToken);
 
     public async Task SaveAsync(MetricsReport report, CancellationToken cancellationToken = default)
     {

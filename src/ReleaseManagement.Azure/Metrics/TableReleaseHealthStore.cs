@@ -6,9 +6,12 @@ using ReleaseManagement.Ports;
 namespace ReleaseManagement.Azure.Metrics;
 
 /// <summary>Table <c>ReleaseHealth</c>: partition = release id, row = <c>{reading time}|{system}</c>, with its verdict (<c>Verdict</c>).</summary>
-public sealed class TableReleaseHealthStore(TableClient table) : IReleaseHealthStore
+public sealed class TableReleaseHealthStore(TableClient table) : IReleaseHealthStore, IStorageWarmUp
 {
     private readonly FirstUse _created = new();
+
+    /// <inheritdoc/>
+    public Task WarmUpAsync(CancellationToken cancellationToken) => _created.EnsureTableAsync(table, cancellationToken);
 
     public async Task AddAsync(IReadOnlyList<StoredHealth> rows, CancellationToken cancellationToken = default)
     {

@@ -18,7 +18,7 @@ namespace ReleaseManagement.Azure.Tables;
 /// <param name="service">The account's table service.</param>
 /// <param name="indexTable">The admission index's table (<see cref="TableNames.ReleaseIndex"/>; another name isolates a test).</param>
 /// <param name="time">The clock of the listings' default windows (<see cref="DefaultEndedWindow"/>); the system's when null.</param>
-public sealed partial class TableReleaseStore(TableServiceClient service, string indexTable = TableNames.ReleaseIndex, TimeProvider? time = null) : IReleaseStore
+public sealed partial class TableReleaseStore(TableServiceClient service, string indexTable = TableNames.ReleaseIndex, TimeProvider? time = null) : IReleaseStore, IStorageWarmUp
 {
     public const string RowKey = "release";
     public const string TimelinePrefix = "timeline-";
@@ -311,6 +311,9 @@ public sealed partial class TableReleaseStore(TableServiceClient service, string
     /// Once per instance, before any read or write: the release table created, then the index's first-use check
     /// (<see cref="EnsureIndexAsync"/>), in a row (one request at a time: a hung storage sees one attempt).
     /// </summary>
+    /// <inheritdoc/>
+    public Task WarmUpAsync(CancellationToken cancellationToken) => EnsureTableAsync(cancellationToken);
+
     private Task EnsureTableAsync(CancellationToken cancellationToken) => _created.EnsureAsync(
         async ct =>
         {
