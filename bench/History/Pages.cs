@@ -5,6 +5,7 @@ using Azure.Data.Tables;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ReleaseManagement.Api;
 using ReleaseManagement.Api.Approvals;
@@ -123,13 +124,22 @@ public sealed partial class Pages(string connectionString, IServiceProvider serv
 
     private ServiceProvider? _cold;
 
-    /// <summary>A new instance's start: its composition and what a host resolves and validates before serving (the policy).</summary>
-    private Task PrepareColdAsync()
+    /// <summary>
+    /// A new instance's start: its composition, what a host resolves and validates before serving (the policy), and its
+    /// hosted services started, the storage warm-up (<see cref="StorageWarmUp"/>) awaited: an instance serves its first
+    /// request after the seconds a host takes to start, in which the warm-up's few requests end.
+    /// </summary>
+    private async Task PrepareColdAsync()
     {
         _cold = Compose(connectionString);
         _ = _cold.GetRequiredService<DashboardHandlers>();
         _ = _cold.GetRequiredService<ReleasePolicy>();
-        return Task.CompletedTask;
+        foreach (var hosted in _cold.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(default);
+        }
+
+        await _cold.GetRequiredService<StorageWarmUp>().Completion;
     }
 
     /// <summary>The releases a page links to (<see cref="DashboardRoutes.Release"/>), in its order.</summary>
