@@ -313,7 +313,6 @@ public sealed class ReleaseLifecycleTests : IAsyncLifetime
         {
             SuccessCriteria = FastPolicy().SuccessCriteria with
             {
-                WatchDuration = TimeSpan.FromSeconds(15),
                 DefaultThresholds = new PerformanceThresholds { MaxErrorRatePercent = 20m, MaxP95LatencyMilliseconds = 5000 },
             },
         };
