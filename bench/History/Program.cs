@@ -1,6 +1,6 @@
 // History benchmark against Azurite. Usage:
 //   dotnet bench/History/bin/Release/net10.0/History.dll [samples=30] [events-percent=100] [budget-seconds=60] [years=5]
-// Needs AZURITE_CONNECTION_STRING (a fresh Azurite: it deletes every table and the audit checkpoint container first).
+// Needs AZURITE_CONNECTION_STRING (an Azurite it may empty: it deletes every table, blob container and queue first).
 // Seeds the last year of a bank's calendar (Calendar.cs) through the stores the hosts compose (Seeder.cs), rolls up the
 // metrics page's days with the daily rollup, seals the daily audit manifest, counts each page's storage operations; seeds the
 // four years before it (and seals the manifest again) and counts
@@ -14,7 +14,6 @@ using Azure.Storage.Blobs;
 using History;
 using Calendar = History.Calendar;
 using Microsoft.Extensions.DependencyInjection;
-using ReleaseManagement.Azure.Audit;
 using ReleaseManagement.Metrics;
 using ReleaseManagement.Policy;
 using ReleaseManagement.Releases;
@@ -163,7 +162,9 @@ static double Percentile(List<double> values, double p)
     return sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 }
 
-// Every table and the audit checkpoints deleted, so each run starts from empty stores.
+// Every table, blob container and queue deleted, so each run starts from an empty account: in `bench/run.sh scale` the
+// in-memory Azurite is the one the lifecycle benchmark filled before (its task hub's queues and large-message blobs), and
+// one run's seeding timed out (a checkpoint upload unanswered three times in 5 s) on the Azurite it left that large.
 async Task ClearAsync()
 {
     var tables = new TableServiceClient(connectionString);
@@ -172,5 +173,15 @@ async Task ClearAsync()
         await tables.DeleteTableAsync(table.Name);
     }
 
-    await new BlobServiceClient(connectionString).GetBlobContainerClient(BlobAuditCheckpoints.DefaultContainer).DeleteIfExistsAsync();
+    var blobs = new BlobServiceClient(connectionString);
+    await foreach (var container in blobs.GetBlobContainersAsync())
+    {
+        await blobs.DeleteBlobContainerAsync(container.Name);
+    }
+
+    var queues = new Azure.Storage.Queues.QueueServiceClient(connectionString);
+    await foreach (var queue in queues.GetQueuesAsync())
+    {
+        await queues.DeleteQueueAsync(queue.Name);
+    }
 }
