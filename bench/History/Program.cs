@@ -174,9 +174,16 @@ async Task ClearAsync()
     }
 
     var blobs = new BlobServiceClient(connectionString);
-    await foreach (var container in blobs.GetBlobContainersAsync())
+    await foreach (var item in blobs.GetBlobContainersAsync())
     {
-        await blobs.DeleteBlobContainerAsync(container.Name);
+        var container = blobs.GetBlobContainerClient(item.Name);
+        if (item.Properties.LeaseState == Azure.Storage.Blobs.Models.LeaseState.Leased)
+        {
+            // The lifecycle's task hub leases its containers; its host has stopped.
+            await Azure.Storage.Blobs.Specialized.SpecializedBlobExtensions.GetBlobLeaseClient(container).BreakAsync(TimeSpan.Zero);
+        }
+
+        await container.DeleteAsync();
     }
 
     var queues = new Azure.Storage.Queues.QueueServiceClient(connectionString);

@@ -159,6 +159,12 @@ internal sealed class LocalHost : IAsyncDisposable
 
         lock (_output)
         {
+            if (Environment.GetEnvironmentVariable("LIFECYCLE_HOST_LOG") is { Length: > 0 } path)
+            {
+                // The whole output kept (the tail below keeps 32 to 64 KB): to read a run's warnings afterwards.
+                File.AppendAllText(path, line + Environment.NewLine);
+            }
+
             _output.AppendLine(line);
             if (_output.Length > 64_000)
             {
